@@ -1,0 +1,66 @@
+"""The Bolt app: Web API client with Slack's retry handlers, database in every request's context,
+every listener registered, and one place that turns an unexpected failure into a logged error
+and a message to the user."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.listeners import register_listeners
+from bot.replies import SOMETHING_WENT_WRONG, tell_user
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+WEB_API_TIMEOUT_S = 10
+
+
+def create_web_client(settings: Settings) -> WebClient:
+    """A Web API client that retries connection errors and honours 429 Retry-After."""
+    settings.require("SLACK_BOT_TOKEN")
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
+        base_url=settings.slack_api_url,
+        timeout=WEB_API_TIMEOUT_S,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def create_app(settings: Settings, db: Database, client: WebClient | None = None) -> App:
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    app = App(
+        client=client or create_web_client(settings),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        # Listeners ack first and carry on in a worker thread, so Slack always hears back fast.
+        process_before_response=False,
+    )
+
+    @app.middleware
+    def provide_database(context: BoltContext, next) -> None:
+        context["db"] = db
+        next()
+
+    app.error(handle_unexpected_error)
+    register_listeners(app)
+    return app
+
+
+def handle_unexpected_error(error: Exception, body: dict, client: WebClient, respond=None) -> None:
+    """Log with enough context to debug, and never leave the user in silence."""
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    team = (body.get("team") or {}).get("id") or body.get("team_id")
+    kind = body.get("type") or body.get("command") or (body.get("event") or {}).get("type")
+    logger.error("unhandled error in %s (team %s, user %s)", kind, team, user, exc_info=error)
+    if user:
+        tell_user(client, body, SOMETHING_WENT_WRONG, respond)

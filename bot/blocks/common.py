@@ -1,0 +1,65 @@
+"""Small helpers shared by the Block Kit builders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_BUTTON_TEXT = 75
+
+
+def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
+    """A date Slack renders in each reader's own time zone, with a UTC fallback."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mrkdwn_section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)))
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT))])
+
+
+def user_list(user_ids: Sequence[str]) -> str:
+    mentions = [f"<@{user_id}>" for user_id in user_ids]
+    if len(mentions) <= 2:
+        return " and ".join(mentions)
+    return ", ".join(mentions[:-1]) + f" and {mentions[-1]}"
+
+
+def cap_blocks(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS, more: str = "") -> list[Block]:
+    """Keep within Slack's block limit, ending with a note of what was left out."""
+    if len(blocks) <= limit:
+        return blocks
+    note = more or f"… and {len(blocks) - limit + 1} more"
+    return [*blocks[: limit - 1], context(note)]
+
+
+def metadata(**values: object) -> str:
+    """Serialise a view's private_metadata (Slack allows 3,000 characters)."""
+    text = json.dumps(values, separators=(",", ":"))
+    if len(text) > 3000:
+        raise ValueError("private_metadata would exceed Slack's 3,000 characters")
+    return text
+
+
+def read_metadata(text: str | None) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,90 @@
+"""Ephemeral replies to `/workshop help`, `list` and `status`, and the App Home."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
+from slack_sdk.models.views import View
+
+from bot.blocks.board import PHASE_NAMES, build_board
+from bot.blocks.common import (
+    MAX_VIEW_BLOCKS,
+    cap_blocks,
+    context,
+    mrkdwn_section,
+    slack_date,
+    truncate,
+)
+from flows.board import BoardSummary
+from storage.models import Phase, Role, Workshop
+
+ROLE_NAMES = {
+    Role.facilitator: "you facilitate",
+    Role.co_facilitator: "you co-facilitate",
+    Role.participant: "you take part",
+}
+
+
+class DescribedCommand(Protocol):
+    usage: str
+    summary: str
+
+
+def build_help(commands: Mapping[str, DescribedCommand], unknown: str | None = None) -> list[Block]:
+    lines = "\n".join(f"`/workshop {cmd.usage}`  {cmd.summary}" for cmd in commands.values())
+    blocks: list[Block] = [
+        mrkdwn_section(
+            "*Journey workshops* walk your team through stakeholders, gap rating, fixes and "
+            "voting, right here in the channel."
+        ),
+        mrkdwn_section(lines),
+        context(
+            "Commands act on this channel's most recent open workshop; add a number "
+            "(`/workshop status #12`) to pick another."
+        ),
+    ]
+    if unknown:
+        blocks.insert(0, mrkdwn_section(f"I don't know `/workshop {truncate(unknown, 40)}`."))
+    return blocks
+
+
+def build_workshop_list(workshops: list[Workshop]) -> list[Block]:
+    if not workshops:
+        return [mrkdwn_section("No workshops in this channel yet. Start one with `/workshop new`.")]
+    lines = [
+        f"*#{w.id}* {truncate(w.title, 80)} · {PHASE_NAMES[Phase(w.phase)]} · "
+        f"started {slack_date(w.created_at, '{date_short_pretty}')}"
+        for w in workshops
+    ]
+    return cap_blocks(
+        [HeaderBlock(text="Workshops in this channel"), *map(mrkdwn_section, lines)],
+        more=f"… and {len(workshops) - 48} older workshops",
+    )
+
+
+def build_workshop_status(summary: BoardSummary) -> list[Block]:
+    """The board itself, sent privately, without its buttons."""
+    return [block for block in build_board(summary) if block.type not in ("actions", "divider")]
+
+
+def build_home(workshops: list[tuple[Workshop, Role]]) -> View:
+    blocks: list[Block] = [HeaderBlock(text="Your journey workshops")]
+    if not workshops:
+        blocks.append(
+            mrkdwn_section(
+                "You're not in any workshop yet. In a channel, type `/workshop new` to start "
+                "one, or press *Join* on a workshop board."
+            )
+        )
+    for workshop, role in workshops:
+        blocks.append(
+            mrkdwn_section(
+                f"*#{workshop.id} {truncate(workshop.title, 100)}*\n"
+                f"<#{workshop.channel_id}> · {PHASE_NAMES[Phase(workshop.phase)]} phase · "
+                f"{ROLE_NAMES[role]}"
+            )
+        )
+    blocks += [DividerBlock(), context("Type `/workshop help` in any channel for every command.")]
+    return View(type="home", blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS))

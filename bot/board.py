@@ -1,0 +1,62 @@
+"""Posting and refreshing a workshop's board message, and announcing in its thread."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.board import board_text, build_board
+from flows.board import board_summary
+from flows.workshops import get_workshop, set_board_ts
+from storage.db import Database
+from storage.models import Workshop
+
+logger = logging.getLogger(__name__)
+
+
+def post_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> str:
+    """Post the board in the workshop's channel and remember its ts (it is edited from then on)."""
+    with db.session() as session:
+        workshop = get_workshop(session, team_id, workshop_id)
+        summary = board_summary(session, workshop)
+    response = client.chat_postMessage(
+        channel=summary.channel_id, text=board_text(summary), blocks=build_board(summary)
+    )
+    with db.session() as session:
+        set_board_ts(session, get_workshop(session, team_id, workshop_id), response["ts"])
+    return response["ts"]
+
+
+def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
+    """Re-render the board from the database and edit it in place."""
+    with db.session() as session:
+        workshop = get_workshop(session, team_id, workshop_id)
+        summary = board_summary(session, workshop)
+        board_ts = workshop.board_ts
+    if board_ts is None:
+        post_board(client, db, team_id, workshop_id)
+        return
+    client.chat_update(
+        channel=summary.channel_id,
+        ts=board_ts,
+        text=board_text(summary),
+        blocks=build_board(summary),
+    )
+
+
+def post_in_thread(client: WebClient, workshop: Workshop, text: str, **kwargs) -> dict | None:
+    """Reply in the board's thread (or the channel, if the board was never posted)."""
+    try:
+        return client.chat_postMessage(
+            channel=workshop.channel_id, thread_ts=workshop.board_ts, text=text, **kwargs
+        ).data
+    except SlackApiError as error:
+        logger.warning(
+            "could not post in workshop %s thread (team %s): %s",
+            workshop.id,
+            workshop.team_id,
+            error.response.get("error"),
+        )
+        raise

@@ -1,0 +1,110 @@
+"""Configuration from the environment or a `.env` file (pydantic-settings).
+
+A missing or malformed setting stops start-up with one line that names the variable and says
+where its value comes from. Secrets are `SecretStr`, so they never show up in reprs or logs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR / 'workshop-bot.db'}"
+SLACK_API_URL = "https://slack.com/api/"
+
+# Where each value comes from, for the one-line start-up error.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "your app's page at api.slack.com/apps → OAuth & Permissions → "
+    "Bot User OAuth Token (starts with xoxb-)",
+    "SLACK_APP_TOKEN": "api.slack.com/apps → Basic Information → App-Level Tokens, "
+    "with the connections:write scope (starts with xapp-); or run `serve --http`",
+    "SLACK_SIGNING_SECRET": "api.slack.com/apps → Basic Information → App Credentials → "
+    "Signing Secret",
+    "SLACK_API_URL": "leave unset for Slack itself, or point it at a Slack stand-in "
+    "such as http://127.0.0.1:8089/api/",
+    "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///data/workshop-bot.db or "
+    "postgresql+psycopg://user@host/db",
+    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+}
+
+
+class ConfigError(SystemExit):
+    """Raised when the configuration cannot start the bot; its message is one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    scheduler_timezone: str = Field(default="UTC")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[0-9a-fA-F]{16,128}", value.get_secret_value()):
+            raise ValueError("must be the hexadecimal signing secret")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not re.match(r"https?://", value):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        if not re.match(r"(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        if value.startswith("postgresql://"):  # use psycopg 3, the driver we ship
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    def require(self, *names: str) -> None:
+        """Stop with one clear line if any of the named settings is unset."""
+        for name in names:
+            if getattr(self, name.lower()) is None:
+                raise ConfigError(f"{name} is not set: get it from {WHERE_TO_GET[name]}.")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one readable line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+        reason = first["msg"].removeprefix("Value error, ")
+        where = WHERE_TO_GET.get(name, "the README's configuration table")
+        # The input value is deliberately left out: it may be a secret.
+        raise ConfigError(f"{name} is invalid ({reason}): get it from {where}.") from None

@@ -1,0 +1,31 @@
+"""Every action id, callback id and block id the bot uses, in one place.
+
+Listeners register on these constants and builders emit them, so a rename cannot leave a button
+without its handler.
+"""
+
+# Slash command
+COMMAND = "/workshop"
+
+# Callback ids (modals)
+SETUP_MODAL = "workshop_setup"
+
+# Action ids (buttons and menus)
+JOIN_WORKSHOP = "workshop_join"
+PHASE_ADVANCE = "phase_advance"
+PHASE_BACK = "phase_back"
+PHASE_SKIP = "phase_skip"
+PHASE_CLOSE = "phase_close"
+PHASE_REOPEN = "phase_reopen"
+PHASE_ACTIONS = (PHASE_ADVANCE, PHASE_BACK, PHASE_SKIP, PHASE_CLOSE, PHASE_REOPEN)
+HOME_OPEN_BOARD = "home_open_board"
+
+# Block ids and action ids of the setup modal's inputs (block id == field name in flows)
+SETUP_TITLE = "title"
+SETUP_JOURNEY = "journey"
+SETUP_VOTE_BUDGET = "vote_budget"
+SETUP_MAX_VOTES_PER_FIX = "max_votes_per_fix"
+SETUP_OPTIONS = "options"
+SETUP_CO_FACILITATORS = "co_facilitators"
+OPTION_LIVE_TALLIES = "live_tallies"
+INPUT = "value"  # the single element inside each input block

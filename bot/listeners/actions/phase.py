@@ -1,0 +1,105 @@
+"""Facilitator controls on the board (advance, back, skip, close, reopen) and Join."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
+from bot.board import post_in_thread, refresh_board
+from bot.phase_hooks import run_phase_end_hooks
+from bot.replies import tell_user
+from flows.errors import FlowError
+from flows.workshops import PhaseAction, change_phase, get_workshop, join_workshop
+from storage.db import Database
+from storage.models import Phase
+
+ACTION_BY_ID = {
+    ids.PHASE_ADVANCE: PhaseAction.advance,
+    ids.PHASE_BACK: PhaseAction.back,
+    ids.PHASE_SKIP: PhaseAction.skip,
+    ids.PHASE_CLOSE: PhaseAction.close,
+    ids.PHASE_REOPEN: PhaseAction.reopen,
+}
+
+VERBS = {
+    PhaseAction.advance: "moved the workshop on to",
+    PhaseAction.back: "took the workshop back to",
+    PhaseAction.skip: "skipped ahead to",
+    PhaseAction.close: "closed the workshop",
+    PhaseAction.reopen: "reopened the workshop in",
+}
+
+
+def parse_phase_value(value: str) -> tuple[int, Phase]:
+    """Button values look like "12|rating": the workshop and the phase the button was drawn in."""
+    workshop_id, _, phase = value.partition("|")
+    return int(workshop_id), Phase(phase)
+
+
+def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> str:
+    if action is PhaseAction.close:
+        return f":checkered_flag: <@{user_id}> {VERBS[action]}."
+    return (
+        f":arrow_forward: <@{user_id}> {VERBS[action]} *{PHASE_NAMES[to_phase]}*.\n"
+        f"{PHASE_GUIDANCE[to_phase]}"
+    )
+
+
+def handle_phase_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    db: Database = context["db"]
+    try:
+        workshop_id, drawn_in = parse_phase_value(action.get("value", ""))
+    except ValueError:
+        tell_user(client, body, "That button is out of date; use the latest board.", respond)
+        return
+    try:
+        with db.session() as session:
+            change = change_phase(
+                session,
+                context.team_id,
+                workshop_id,
+                context.user_id,
+                ACTION_BY_ID[action["action_id"]],
+                expected_phase=drawn_in,
+            )
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    refresh_board(client, db, context.team_id, workshop_id)
+    post_in_thread(
+        client, change.workshop, announcement(context.user_id, change.action, change.to_phase)
+    )
+    run_phase_end_hooks(client, db, change)
+
+
+def handle_join(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    db: Database = context["db"]
+    try:
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, int(action.get("value", "0")))
+            if workshop.phase == Phase.closed:
+                tell_user(client, body, "This workshop is closed.", respond)
+                return
+            joined = join_workshop(session, workshop, context.user_id)
+    except (FlowError, ValueError):
+        tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
+        return
+    if joined:
+        refresh_board(client, db, context.team_id, workshop.id)
+        tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
+    else:
+        tell_user(client, body, "You're already in this workshop.", respond)
+
+
+def register(app: App) -> None:
+    for action_id in ids.PHASE_ACTIONS:
+        app.action(action_id)(handle_phase_button)
+    app.action(ids.JOIN_WORKSHOP)(handle_join)

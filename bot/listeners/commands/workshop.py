@@ -1,0 +1,164 @@
+"""`/workshop <subcommand> [args] [#N]`: one slash command, dispatched by its first word.
+
+Each feature adds its subcommands to SUBCOMMANDS; the help text is built from the same table, so
+every command that works is listed and every listed command works.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.blocks.setup import build_setup_modal
+from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
+from flows.board import board_summary
+from flows.errors import FlowError
+from flows.workshops import channel_workshops, resolve_workshop
+from storage.db import Database
+from storage.models import Workshop
+
+logger = logging.getLogger(__name__)
+
+WORKSHOP_NUMBER = re.compile(r"^#?(\d{1,9})$")
+
+
+@dataclass
+class CommandCall:
+    """One parsed `/workshop` invocation and what a subcommand needs to answer it."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    trigger_id: str
+    args: list[str]
+    number: int | None  # a trailing workshop number, "12" or "#12"
+    client: WebClient
+    respond: Respond
+    db: Database
+
+    def reply(self, text: str = "", **kwargs) -> None:
+        self.respond(text=text, response_type="ephemeral", **kwargs)
+
+    def workshop(self, session) -> Workshop:  # type: ignore[no-untyped-def]
+        return resolve_workshop(session, self.team_id, self.channel_id, self.number)
+
+    @property
+    def rest(self) -> str:
+        return " ".join(self.args)
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    usage: str
+    summary: str
+    handler: Callable[[CommandCall], None]
+    needs_channel: bool = True  # the bot must be a member of the channel to act in it
+
+
+def parse_command_text(text: str) -> tuple[str, list[str], int | None]:
+    """Split "status #12" into ("status", [], 12); the subcommand defaults to help."""
+    words = (text or "").split()
+    if not words:
+        return "help", [], None
+    name, args = words[0].lower(), words[1:]
+    number = None
+    if args and (match := WORKSHOP_NUMBER.match(args[-1])) and name != "new":
+        number = int(match.group(1))
+        args = args[:-1]
+    return name, args, number
+
+
+def bot_can_post_in(client: WebClient, channel_id: str) -> bool:
+    if channel_id.startswith("D"):
+        return False
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") == "channel_not_found":
+            return False  # a private channel the bot was never invited to
+        raise
+    return bool(channel.get("is_member"))
+
+
+NOT_IN_CHANNEL = (
+    "I'm not a member of this channel yet, so I can't run a workshop here. "
+    "Invite me with `/invite @Journey Workshop` (or mention me and pick *Invite*), "
+    "then run the command again."
+)
+
+
+def new_workshop(call: CommandCall) -> None:
+    title = " ".join(call.args)
+    call.client.views_open(
+        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title)
+    )
+
+
+def help_command(call: CommandCall) -> None:
+    call.reply("How to run a workshop", blocks=build_help(SUBCOMMANDS))
+
+
+def list_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshops = channel_workshops(session, call.team_id, call.channel_id)
+    call.reply("Workshops in this channel", blocks=build_workshop_list(workshops))
+
+
+def status_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        summary = board_summary(session, call.workshop(session))
+    call.reply(f"Workshop #{summary.workshop_id}", blocks=build_workshop_status(summary))
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "new": Subcommand("new [title]", "Start a workshop in this channel.", new_workshop),
+    "list": Subcommand("list", "The workshops in this channel and their phase.", list_command),
+    "status": Subcommand(
+        "status [#N]", "Where a workshop stands: phase and progress.", status_command
+    ),
+    "help": Subcommand("help", "This list.", help_command, needs_channel=False),
+}
+
+
+def handle_workshop_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    name, args, number = parse_command_text(command.get("text", ""))
+    subcommand = SUBCOMMANDS.get(name)
+    if subcommand is None:
+        respond(
+            text=f"I don't know `/workshop {name}`. Here is what I can do:",
+            blocks=build_help(SUBCOMMANDS, unknown=name),
+            response_type="ephemeral",
+        )
+        return
+    call = CommandCall(
+        team_id=context.team_id or command["team_id"],
+        channel_id=command["channel_id"],
+        user_id=command["user_id"],
+        trigger_id=command["trigger_id"],
+        args=args,
+        number=number,
+        client=client,
+        respond=respond,
+        db=context["db"],
+    )
+    if subcommand.needs_channel and not bot_can_post_in(client, call.channel_id):
+        call.reply(NOT_IN_CHANNEL)
+        return
+    try:
+        subcommand.handler(call)
+    except FlowError as error:
+        call.reply(str(error))
+
+
+def register(app: App) -> None:
+    app.command(ids.COMMAND)(handle_workshop_command)

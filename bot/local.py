@@ -1,0 +1,91 @@
+"""The whole bot wired to the local Slack stand-in: what the demo and end-to-end tests run.
+
+`LocalSlack` starts the stand-in with a seeded workspace, the real Bolt app over HTTP in this
+process, and a simulated Slack that signs requests exactly as Slack does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from types import TracebackType
+
+from slack_bolt import App
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.server import EVENTS_PATH, HttpServer, wsgi_application
+from bot.standin import SimulatedSlack, SlackStandIn
+from storage.db import Database
+
+TEAM_ID = "T0LOCAL"
+CHANNEL_ID = "C0JOURNEY"
+CHANNEL_NAME = "journey-workshop"
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    real_name: str
+    tz: str
+    team: str  # the function they work in, for the transcript
+
+
+PEOPLE = (
+    Person("U0ANA", "ana", "Ana Lima", "Europe/Lisbon", "Product (facilitator)"),
+    Person("U0BEN", "ben", "Ben Okafor", "Europe/London", "Support"),
+    Person("U0CHLOE", "chloe", "Chloé Martin", "Europe/Paris", "Marketing"),
+    Person("U0DEV", "dev", "Dev Patel", "Asia/Kolkata", "Operations"),
+    Person("U0EMI", "emi", "Emi Tanaka", "Asia/Tokyo", "Sales"),
+    Person("U0FEMI", "femi", "Femi Adeyemi", "America/New_York", "Customer success"),
+)
+OUTSIDER = Person("U0OMAR", "omar", "Omar Haddad", "UTC", "Finance (not in the channel)")
+
+
+class LocalSlack:
+    """Stand-in + bot + simulator, started together and stopped together."""
+
+    def __init__(self, database_url: str, *, team_id: str = TEAM_ID) -> None:
+        self.signing_secret = secrets.token_hex(16)
+        self.standin = SlackStandIn(team_id=team_id, team_name="Northwind Outfitters")
+        for person in (*PEOPLE, OUTSIDER):
+            self.standin.add_user(person.user_id, person.name, person.real_name, tz=person.tz)
+        self.standin.add_channel(CHANNEL_ID, CHANNEL_NAME, [p.user_id for p in PEOPLE])
+        self.db = Database(database_url)
+        self.team_id = team_id
+        self.app: App | None = None
+        self.server: HttpServer | None = None
+        self.sim: SimulatedSlack | None = None
+
+    def start(self) -> LocalSlack:
+        self.standin.start()
+        settings = Settings(
+            slack_bot_token=self.standin.bot_token,
+            slack_signing_secret=self.signing_secret,
+            slack_api_url=self.standin.api_url,
+            database_url=self.db.url,
+        )
+        self.app = create_app(settings, self.db)
+        self.server = HttpServer(wsgi_application(self.app)).start()
+        self.sim = SimulatedSlack(
+            self.standin, self.server.url + EVENTS_PATH, signing_secret=self.signing_secret
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        self.standin.stop()
+        self.db.dispose()
+
+    def __enter__(self) -> LocalSlack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,87 @@
+"""What the workshop board shows: a Slack-free summary of a workshop's state.
+
+Each phase's flow adds its own progress figures by registering a provider, so the board grows
+with the product without this module knowing every feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from flows.workshops import facilitator_ids, participant_count
+from storage.models import JourneyStage, Phase, Touchpoint, Workshop
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    name: str
+    touchpoints: list[str]
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    workshop_id: int
+    team_id: str
+    channel_id: str
+    title: str
+    phase: Phase
+    facilitator_ids: list[str]
+    participant_count: int
+    stages: list[StageSummary]
+    figures: list[Figure]
+
+    @property
+    def touchpoint_count(self) -> int:
+        return sum(len(stage.touchpoints) for stage in self.stages)
+
+
+FigureProvider = Callable[[Session, Workshop], list[Figure]]
+_figure_providers: list[FigureProvider] = []
+
+
+def register_figures(provider: FigureProvider) -> FigureProvider:
+    """Decorator: `provider(session, workshop)` adds figures to the board (progress, counts)."""
+    if provider not in _figure_providers:
+        _figure_providers.append(provider)
+    return provider
+
+
+def journey_stages(session: Session, workshop: Workshop) -> list[StageSummary]:
+    """The journey in order, stage by stage, in two queries."""
+    stages = session.exec(
+        select(JourneyStage)
+        .where(JourneyStage.team_id == workshop.team_id, JourneyStage.workshop_id == workshop.id)
+        .order_by(col(JourneyStage.position))
+    ).all()
+    touchpoints = session.exec(
+        select(Touchpoint)
+        .where(Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id)
+        .order_by(col(Touchpoint.stage_id), col(Touchpoint.position))
+    ).all()
+    by_stage: dict[int, list[str]] = {}
+    for touchpoint in touchpoints:
+        by_stage.setdefault(touchpoint.stage_id, []).append(touchpoint.name)
+    return [StageSummary(stage.name, by_stage.get(stage.id, [])) for stage in stages]
+
+
+def board_summary(session: Session, workshop: Workshop) -> BoardSummary:
+    return BoardSummary(
+        workshop_id=workshop.id,
+        team_id=workshop.team_id,
+        channel_id=workshop.channel_id,
+        title=workshop.title,
+        phase=Phase(workshop.phase),
+        facilitator_ids=facilitator_ids(session, workshop),
+        participant_count=participant_count(session, workshop),
+        stages=journey_stages(session, workshop),
+        figures=[figure for add in _figure_providers for figure in add(session, workshop)],
+    )

@@ -1,0 +1,87 @@
+"""Journey definitions: the default journey, and the one-line-per-stage text format the setup
+modal uses ("Stage: touchpoint, touchpoint, ...")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_STAGES = 10
+MAX_TOUCHPOINTS_PER_STAGE = 15
+# Slack selects hold at most 100 options; every touchpoint must fit in one select.
+MAX_TOUCHPOINTS = 100
+MAX_NAME_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    touchpoints: tuple[str, ...]
+
+
+DEFAULT_JOURNEY: tuple[StageSpec, ...] = (
+    StageSpec("Awareness", ("Search results", "Social media", "Word of mouth", "Advertising")),
+    StageSpec("Consideration", ("Website", "Reviews", "Pricing page", "Sales conversation")),
+    StageSpec("Decision", ("Free trial", "Demo", "Proposal and quote")),
+    StageSpec("Purchase", ("Checkout", "Contract and billing", "Confirmation email")),
+    StageSpec(
+        "Post-purchase / Loyalty",
+        ("Onboarding", "Support", "Product updates", "Renewal", "Loyalty programme"),
+    ),
+)
+
+
+def format_journey(stages: tuple[StageSpec, ...] | list[StageSpec]) -> str:
+    return "\n".join(f"{stage.name}: {', '.join(stage.touchpoints)}" for stage in stages)
+
+
+class JourneyParseError(ValueError):
+    """The journey text is not valid; the message says which line and why."""
+
+
+def parse_journey(text: str) -> list[StageSpec]:
+    """Parse one stage per line, "Stage: touchpoint, touchpoint". Blank lines are ignored."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        raise JourneyParseError("Add at least one stage, e.g. “Awareness: Website, Ads”.")
+    if len(lines) > MAX_STAGES:
+        raise JourneyParseError(f"At most {MAX_STAGES} stages ({len(lines)} given).")
+    stages = [_parse_stage_line(number, line) for number, line in enumerate(lines, start=1)]
+    _check_unique([stage.name for stage in stages], "stage")
+    total = sum(len(stage.touchpoints) for stage in stages)
+    if total > MAX_TOUCHPOINTS:
+        raise JourneyParseError(f"At most {MAX_TOUCHPOINTS} touchpoints in all ({total} given).")
+    return stages
+
+
+def _parse_stage_line(number: int, line: str) -> StageSpec:
+    name, colon, rest = line.partition(":")
+    name = name.strip()
+    if not name:
+        raise JourneyParseError(f"Line {number} has no stage name before the colon.")
+    touchpoints = [part.strip() for part in rest.split(",") if part.strip()] if colon else []
+    if not touchpoints:
+        raise JourneyParseError(
+            f"Stage “{name}” (line {number}) has no touchpoints: "
+            "list them after a colon, separated by commas."
+        )
+    if len(touchpoints) > MAX_TOUCHPOINTS_PER_STAGE:
+        raise JourneyParseError(
+            f"Stage “{name}” has {len(touchpoints)} touchpoints; "
+            f"at most {MAX_TOUCHPOINTS_PER_STAGE} per stage."
+        )
+    for item in [name, *touchpoints]:
+        if len(item) > MAX_NAME_LENGTH:
+            raise JourneyParseError(
+                f"“{item[:30]}…” is too long: names have at most {MAX_NAME_LENGTH} characters."
+            )
+    _check_unique(touchpoints, f"touchpoint in “{name}”")
+    return StageSpec(name, tuple(touchpoints))
+
+
+def _check_unique(names: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        if key in seen:
+            raise JourneyParseError(f"Duplicate {what}: “{name}”.")
+        seen.add(key)

@@ -1,0 +1,24 @@
+"""All tables; importing this package registers them on SQLModel.metadata (Alembic needs that)."""
+
+from storage.models.base import timestamp_column, utcnow
+from storage.models.core import (
+    JourneyStage,
+    Participant,
+    Phase,
+    PhaseChange,
+    Role,
+    Touchpoint,
+    Workshop,
+)
+
+__all__ = [
+    "JourneyStage",
+    "Participant",
+    "Phase",
+    "PhaseChange",
+    "Role",
+    "Touchpoint",
+    "Workshop",
+    "timestamp_column",
+    "utcnow",
+]

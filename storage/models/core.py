@@ -1,0 +1,94 @@
+"""Workshops, their journey (stages and touchpoints), participants and phase history.
+
+Every table carries `team_id`, and every query filters by it: a workspace can never reach another
+workspace's rows, even with a forged id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.base import timestamp_column, utcnow
+
+
+# Enums are stored as strings, not database enum types, so adding a value needs no migration.
+class Phase(StrEnum):
+    setup = "setup"
+    stakeholders = "stakeholders"
+    rating = "rating"
+    fixes = "fixes"
+    voting = "voting"
+    closed = "closed"
+
+
+class Role(StrEnum):
+    facilitator = "facilitator"
+    co_facilitator = "co_facilitator"
+    participant = "participant"
+
+
+class Workshop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    channel_id: str = Field(max_length=32, index=True)
+    title: str = Field(max_length=150)
+    phase: Phase = Field(default=Phase.setup, sa_type=String(20))
+    # The phase a closed workshop returns to when it is reopened.
+    phase_before_close: Phase | None = Field(default=None, sa_type=String(20))
+    facilitator_id: str = Field(max_length=32)
+    vote_budget: int = 3
+    max_votes_per_fix: int = 1
+    live_tallies: bool = False
+    board_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class JourneyStage(SQLModel, table=True):
+    __tablename__ = "journey_stage"
+    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    position: int
+    name: str = Field(max_length=60)
+
+
+class Touchpoint(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("stage_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    stage_id: int = Field(foreign_key="journey_stage.id", ondelete="CASCADE", index=True)
+    position: int
+    name: str = Field(max_length=60)
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    user_id: str = Field(max_length=32)
+    role: Role = Field(default=Role.participant, sa_type=String(20))
+    joined_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class PhaseChange(SQLModel, table=True):
+    __tablename__ = "phase_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    from_phase: Phase = Field(sa_type=String(20))
+    to_phase: Phase = Field(sa_type=String(20))
+    action: str = Field(max_length=20)
+    user_id: str = Field(max_length=32)
+    at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

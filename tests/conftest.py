@@ -1,0 +1,74 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
+emptied after every test, and the whole bot running against the local Slack stand-in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+import storage.models  # noqa: F401  (registers every table)
+from storage import migrate
+from storage.db import Database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_url(database_url: str) -> str:
+    """The test database, emptied and migrated to head once per run."""
+    db = Database(database_url)
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(db.engine)
+    db.dispose()
+    return database_url
+
+
+def _empty_tables(db: Database) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def db(migrated_url: str) -> Iterator[Database]:
+    database = Database(migrated_url)
+    try:
+        yield database
+    finally:
+        _empty_tables(database)
+        database.dispose()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    with db.session() as session:
+        yield session
+
+
+@pytest.fixture
+def local(migrated_url: str):  # type: ignore[no-untyped-def]
+    """The real Bolt app over HTTP, the Slack stand-in, and a simulated Slack client."""
+    from bot.local import LocalSlack
+
+    with LocalSlack(migrated_url) as local_slack:
+        try:
+            yield local_slack
+        finally:
+            _empty_tables(local_slack.db)
