@@ -23,11 +23,6 @@ console = Console()
 logger = logging.getLogger("workshop_bot")
 
 
-def _secrets(settings: Settings) -> list[str]:
-    values = [settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret]
-    return [v.get_secret_value() for v in values if v is not None]
-
-
 def _prepare_database(settings: Settings, auto_migrate: bool) -> Database:
     db = Database(settings.database_url)
     if migrate.is_up_to_date(db.engine):
@@ -60,7 +55,7 @@ def serve(
     from bot.server import HttpServer, run_socket_mode, wsgi_application
 
     settings = load_settings()
-    configure_logging(settings.log_level, _secrets(settings))
+    configure_logging(settings.log_level, settings.secret_values())
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     if not http:
         settings.require("SLACK_APP_TOKEN")

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
+    def secret_values(self) -> list[str]:
+        """The secrets in force, for the log filter that masks them."""
+        secrets = (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret)
+        return [secret.get_secret_value() for secret in secrets if secret is not None]
+
     def require(self, *names: str) -> None:
         """Stop with one clear line if any of the named settings is unset."""
         for name in names:

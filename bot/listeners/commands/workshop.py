@@ -1,15 +1,13 @@
 """`/workshop <subcommand> [args] [#N]`: one slash command, dispatched by its first word.
 
-Each feature adds its subcommands to SUBCOMMANDS; the help text is built from the same table, so
-every command that works is listed and every listed command works.
+Each feature keeps its subcommands in its own module and they are merged into SUBCOMMANDS here;
+the help text is built from the same table, so every command that works is listed and every
+listed command works.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -18,61 +16,12 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
+from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
 from flows.board import board_summary
 from flows.errors import FlowError
-from flows.workshops import channel_workshops, resolve_workshop
-from storage.db import Database
-from storage.models import Workshop
+from flows.workshops import channel_workshops
 
 logger = logging.getLogger(__name__)
-
-WORKSHOP_NUMBER = re.compile(r"^#?(\d{1,9})$")
-
-
-@dataclass
-class CommandCall:
-    """One parsed `/workshop` invocation and what a subcommand needs to answer it."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    trigger_id: str
-    args: list[str]
-    number: int | None  # a trailing workshop number, "12" or "#12"
-    client: WebClient
-    respond: Respond
-    db: Database
-
-    def reply(self, text: str = "", **kwargs) -> None:
-        self.respond(text=text, response_type="ephemeral", **kwargs)
-
-    def workshop(self, session) -> Workshop:  # type: ignore[no-untyped-def]
-        return resolve_workshop(session, self.team_id, self.channel_id, self.number)
-
-    @property
-    def rest(self) -> str:
-        return " ".join(self.args)
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    usage: str
-    summary: str
-    handler: Callable[[CommandCall], None]
-    needs_channel: bool = True  # the bot must be a member of the channel to act in it
-
-
-def parse_command_text(text: str) -> tuple[str, list[str], int | None]:
-    """Split "status #12" into ("status", [], 12); the subcommand defaults to help."""
-    words = (text or "").split()
-    if not words:
-        return "help", [], None
-    name, args = words[0].lower(), words[1:]
-    number = None
-    if args and (match := WORKSHOP_NUMBER.match(args[-1])) and name != "new":
-        number = int(match.group(1))
-        args = args[:-1]
-    return name, args, number
 
 
 def bot_can_post_in(client: WebClient, channel_id: str) -> bool:

@@ -1,0 +1,30 @@
+"""What the simulated team does in each phase of the demo workshop.
+
+SCENES maps a phase to the scenes played while the workshop is in it, before the facilitator
+moves on. Each feature adds the scenes that show it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import ids
+from bot.demo.script import DemoScript
+from storage.models import Phase
+
+Scene = Callable[[DemoScript], None]
+
+
+def team_joins(script: DemoScript) -> None:
+    for person in script.participants:
+        script.click_board(person, ids.JOIN_WORKSHOP, "Join")
+
+
+def only_the_facilitator_moves_phases(script: DemoScript) -> None:
+    chloe = script.participants[1]  # not a facilitator: the bot refuses, privately
+    script.click_board(chloe, ids.PHASE_ADVANCE, "Start workshop")
+
+
+SCENES: dict[Phase, list[Scene]] = {
+    Phase.setup: [team_joins, only_the_facilitator_moves_phases],
+}
