@@ -12,11 +12,14 @@ from types import TracebackType
 
 from slack_bolt import App
 
+from bot import ids
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.standin import SimulatedSlack, SlackStandIn
+from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop
 from storage.db import Database
+from storage.models import Phase
 
 TEAM_ID = "T0LOCAL"
 CHANNEL_ID = "C0JOURNEY"
@@ -72,6 +75,35 @@ class LocalSlack:
             self.standin, self.server.url + EVENTS_PATH, signing_secret=self.signing_secret
         )
         return self
+
+    def start_workshop(
+        self,
+        facilitator_id: str = PEOPLE[0].user_id,
+        title: str = "Onboarding journey",
+        phase: Phase = Phase.setup,
+        values: dict | None = None,
+    ) -> tuple[int, str]:
+        """Create a workshop through Slack (command, setup form), move it to `phase` with the
+        board's buttons, and return its number and board ts once the bot has posted the board."""
+        sim, standin = self.sim, self.standin
+        sim.slash_command(facilitator_id, CHANNEL_ID, f"new {title}")
+        standin.wait_for(lambda: standin.top_view(facilitator_id))
+        sim.submit_view(facilitator_id, values or {})
+        workshop_id, board_ts = standin.wait_for(lambda: self._newest_board(title))
+        with self.db.session() as session:
+            current = Phase(get_workshop(session, self.team_id, workshop_id).phase)
+        for _ in range(PHASE_ORDER.index(phase) - PHASE_ORDER.index(current)):
+            edits = len(standin.calls_to("chat.update"))
+            sim.click(facilitator_id, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+            standin.wait_for(lambda edits=edits: len(standin.calls_to("chat.update")) > edits)
+        return workshop_id, board_ts
+
+    def _newest_board(self, title: str) -> tuple[int, str] | None:
+        with self.db.session() as session:
+            workshops = channel_workshops(session, self.team_id, CHANNEL_ID)
+        if workshops and workshops[0].title == title and workshops[0].board_ts:
+            return workshops[0].id, workshops[0].board_ts
+        return None
 
     def stop(self) -> None:
         if self.server is not None:
