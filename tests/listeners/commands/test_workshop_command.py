@@ -82,13 +82,13 @@ def test_list_and_status_describe_the_channels_workshops(local):
     listing = str(local.standin.wait_for(lambda: local.standin.ephemerals(user=CHLOE))[-1])
     assert f"*#{second}* Second" in listing and f"*#{first}* First" in listing
     local.sim.slash_command(CHLOE, CHANNEL_ID, f"status #{first}")
-    status = local.standin.wait_for(
+    replies = local.standin.wait_for(
         lambda: (
-            [e for e in local.standin.ephemerals(user=CHLOE) if "First" in str(e)]
-            and local.standin.ephemerals(user=CHLOE)[-1]
+            len(local.standin.ephemerals(user=CHLOE)) == 2 and local.standin.ephemerals(user=CHLOE)
         )
     )
-    assert f"Workshop #{first}" in str(status)
+    assert replies[1]["text"] == f"Workshop #{first}"
+    assert "First" in str(replies[1]["blocks"]) and "Second" not in str(replies[1]["blocks"])
 
 
 def test_status_of_another_workspaces_workshop_is_not_found(local):
