@@ -179,7 +179,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 def wait_for(
     predicate: Callable[[], T],
-    timeout: float = 5.0,
+    timeout: float = 10.0,
     interval: float = 0.02,
     describe: Callable[[], str] | None = None,
 ) -> T:
@@ -654,7 +654,7 @@ class SlackStandIn:
         return "latest API calls:\n" + "\n".join(lines)
 
     def wait_for(
-        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.02
+        self, predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.02
     ) -> T:
         """:func:`wait_for`, with the latest API calls in the failure message."""
         return wait_for(predicate, timeout, interval, describe=self.describe_calls)

@@ -30,7 +30,7 @@ def test_submitting_the_setup_posts_the_board_and_stores_the_journey(local):
     assert response.status == 200 and not (response.json or {}).get("response_action")
     board = local.standin.wait_for(lambda: local.standin.messages(CHANNEL_ID))[0]
     assert board["blocks"][0]["text"]["text"] == "Onboarding journey"
-    (workshop,) = workshops(local)
+    (workshop,) = local.standin.wait_for(lambda: [w for w in workshops(local) if w.board_ts])
     assert (workshop.team_id, workshop.channel_id, workshop.board_ts) == (
         local.team_id,
         CHANNEL_ID,
