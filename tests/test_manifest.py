@@ -36,4 +36,3 @@ def test_every_scope_is_justified_in_the_readme():
     assert not {s for s in justified if ":" in s or s == "commands"} - scopes, (
         "the README justifies a scope the manifest does not ask for"
     )
-
