@@ -93,7 +93,7 @@ def test_a_replayed_or_forged_state_is_refused(oauth_bot):
 
 
 def test_half_configured_oauth_names_the_missing_variable():
-    with pytest.raises(ConfigError, match="^SLACK_CLIENT_SECRET is not set"):
+    with pytest.raises(ConfigError, match=r"^SLACK_CLIENT_SECRET is not set"):
         Settings(slack_client_id=CLIENT_ID).oauth_enabled  # noqa: B018
 
 
