@@ -11,8 +11,10 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.slack_events import EventReceipt
 
 __all__ = [
+    "EventReceipt",
     "JourneyStage",
     "Participant",
     "Phase",
