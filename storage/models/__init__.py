@@ -10,9 +10,13 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 
 __all__ = [
+    "WHOLE_JOURNEY",
+    "CustomKpi",
     "JourneyStage",
+    "KpiValue",
     "Participant",
     "Phase",
     "PhaseChange",
