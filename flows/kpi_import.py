@@ -227,5 +227,6 @@ def _check_header(header: list[str], line: int) -> list[str]:
 
 def _row_message(errors: dict[str, str]) -> str:
     return "; ".join(
-        f"{COLUMN_OF_FIELD.get(field, field)}: {message}" for field, message in errors.items()
+        f"{COLUMN_OF_FIELD.get(field, field)}: {message.rstrip('.')}"
+        for field, message in errors.items()
     )
