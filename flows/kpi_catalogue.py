@@ -90,6 +90,12 @@ class KpiDefinition:
         sign = "+" if change > 0 and number != "0" else ("±" if number == "0" else "")
         return sign + number + _unit_suffix(self.change_unit or self.unit)
 
+    def format_amount(self, amount: float) -> str:
+        """A distance without its sign: "2 pts", "0.5 pp", "6 min"."""
+        return _format_number(abs(amount), self.decimals) + _unit_suffix(
+            self.change_unit or self.unit
+        )
+
     def range_text(self) -> str:
         unit = f" {self.unit_name}" if self.unit_name else _unit_suffix(self.unit)
         low, high = self.minimum, self.maximum

@@ -102,7 +102,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_bad_row(session):
 def test_an_empty_file_is_refused_clearly(session):
     workshop = make_workshop(session)
     for text in ("", "\n\n  \n", "\ufeff"):
-        with pytest.raises(ImportRefused, match="The file is empty. Its first line should be"):
+        with pytest.raises(ImportRefused, match=r"The file is empty\. Its first line should be"):
             import_kpi_csv(session, TEAM, workshop.id, text, "cli")
 
 
