@@ -101,6 +101,8 @@ def _panel(ax: Axes, row: KpiRow) -> None:
         fontsize=10,
         fontweight="bold",
         color=latest_colour,
+        zorder=5,
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
     )
 
     name = kpi.short_name + (f" · {row.stage}" if row.stage else "")

@@ -33,7 +33,7 @@ def test_kpis_posts_the_table_and_the_chart_in_the_board_thread(local):
     import_history(local, workshop_id)
     response = local.sim.slash_command(BEN, CHANNEL_ID, "kpis")
     assert response.status == 200 and not response.problems
-    files = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID))
+    files = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=20)
     [table] = [m for m in local.standin.thread(CHANNEL_ID, board_ts) if m.get("blocks")]
     blocks = table["blocks"]
     assert blocks[0]["text"]["text"] == "KPIs · Onboarding journey"
@@ -89,7 +89,7 @@ def test_the_record_button_under_the_table_opens_the_record_modal(local):
     workshop_id, _ = local.start_workshop(ANA, phase=Phase.rating)
     import_history(local, workshop_id)
     local.sim.slash_command(ANA, CHANNEL_ID, "kpis")
-    local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID))
+    local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=20)
     local.sim.click(BEN, ids.KPI_OPEN_RECORD, channel=CHANNEL_ID, value=str(workshop_id))
     view = local.standin.wait_for(lambda: local.standin.top_view(BEN))
     assert view["callback_id"] == ids.KPI_RECORD_MODAL
@@ -109,7 +109,7 @@ def test_a_forged_record_button_for_another_workspace_opens_nothing(local):
         spec = WorkshopSpec(title="Theirs", stages=list(DEFAULT_JOURNEY))
         foreign = create_workshop(session, "T0OTHER", "C0X", "UX", spec)
     local.sim.slash_command(ANA, CHANNEL_ID, "kpis")
-    local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID))
+    local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=20)
     local.sim.click(BEN, ids.KPI_OPEN_RECORD, channel=CHANNEL_ID, forge_value=str(foreign.id))
     assert local.standin.wait_for(lambda: private_replies(local, BEN, "no longer exists"))
     assert local.standin.top_view(BEN) is None
