@@ -65,9 +65,9 @@ def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: B
         ack(response_action="errors", errors={ids.KPI_FIELD_KPI: GONE})
         return
     ack()
-    _confirm(client, view, context.user_id, record_confirmation(result))
-    if result.workshop.board_ts:
+    if result.workshop.board_ts:  # the board counts KPIs on target
         refresh_board(client, db, context.team_id, result.workshop.id)
+    _confirm(client, view, context.user_id, record_confirmation(result))
 
 
 def handle_define_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:

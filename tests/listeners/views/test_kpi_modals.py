@@ -202,6 +202,11 @@ def test_kpis_can_be_recorded_in_a_closed_workshop(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.voting)
     local.sim.click(ANA, ids.PHASE_CLOSE, channel=CHANNEL_ID, ts=board_ts)
     local.standin.wait_for(lambda: phase_of(local, workshop_id) is Phase.closed)
+    local.standin.wait_for(
+        lambda: any(
+            "closed the workshop" in m["text"] for m in local.standin.thread(CHANNEL_ID, board_ts)
+        )
+    )
     open_record_modal(local, CHLOE)
     response = local.sim.submit_view(
         CHLOE,
@@ -212,6 +217,7 @@ def test_kpis_can_be_recorded_in_a_closed_workshop(local):
         },
     )
     assert response.json is None
+    assert "Recorded *CSAT 81%*" in confirmation(local, CHLOE)
     assert [v.value for v in stored_values(local)] == [81.0]
     with local.db.session() as session:  # a closed workshop's team is settled: no new member
         members = session.exec(select(Participant.user_id)).all()
@@ -287,6 +293,7 @@ def test_define_a_custom_kpi_then_record_it(local):
         ids.KPI_FIELD_VALUE: "Onboarding completion is from 0 to 100%: 140 is not."
     }
     local.sim.submit_view(ANA, {ids.KPI_FIELD_VALUE: "64"})
+    assert "Recorded *Onboarding completion 64%*" in confirmation(local)
     assert [(v.kpi_key, v.custom_kpi_id, v.value) for v in stored_values(local)] == [
         (f"custom:{custom.id}", custom.id, 64.0)
     ]
