@@ -1,6 +1,8 @@
 """KPI formulas against examples computed by hand (the arithmetic is in each comment)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flows.kpi_formulas import (
     AnswersError,
@@ -289,3 +291,53 @@ def test_parse_numbers_needs_exactly_the_count():
         parse_numbers("1200 1150", 3, "start, end, new")
     with pytest.raises(FormulaError, match=r"Number 2 \('many'\) is not a number"):
         parse_numbers("1200 many 90", 3, "start, end, new")
+
+
+# Properties over any answers ------------------------------------------------------------------
+
+nps_answers = st.lists(st.integers(0, 10), min_size=1, max_size=200)
+
+
+@given(nps_answers)
+def test_nps_is_promoter_share_minus_detractor_share_within_bounds(answers):
+    split = nps_breakdown(answers)
+    assert split.count == len(answers)
+    assert -100 <= nps(answers) <= 100
+    promoters = 100 * sum(a >= 9 for a in answers) / len(answers)
+    detractors = 100 * sum(a <= 6 for a in answers) / len(answers)
+    assert nps(answers) == pytest.approx(promoters - detractors)
+
+
+@given(nps_answers)
+def test_pasted_answers_read_back_whatever_the_separators(answers):
+    separators = [", ", " ", "\n", ";", ",\n"]
+    text = "".join(f"{a}{separators[i % len(separators)]}" for i, a in enumerate(answers))
+    assert parse_answers(text, 0, 10) == answers
+
+
+@given(
+    st.integers(1, 10_000),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
+def test_retention_and_churn_add_up_to_100_when_the_counts_are_consistent(start, end, new):
+    if new > end or end - new > start:
+        with pytest.raises(FormulaError):
+            retention_rate(start, end, new)
+        return
+    assert 0 <= retention_rate(start, end, new) <= 100
+    assert retention_rate(start, end, new) + churn_rate(start, end, new) == pytest.approx(100)
+
+
+@given(
+    st.floats(0.01, 1e6, allow_nan=False),
+    st.floats(0.01, 1e6, allow_nan=False),
+    st.booleans(),
+)
+def test_the_index_is_above_100_exactly_when_the_value_beats_the_benchmark(value, bench, higher):
+    index = benchmark_index(value, bench, higher).value
+    beats = value > bench if higher else value < bench
+    if value == bench:
+        assert index == pytest.approx(100)
+    else:
+        assert (index > 100) == beats

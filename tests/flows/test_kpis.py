@@ -386,3 +386,38 @@ def test_kpi_values_lists_every_value_for_exports(session):
         ("csat", "Purchase", "2025-06-30", 81.0),
     ]
     assert values[0].answer_count == 4 and values[0].recorded_by == "UB"
+
+
+def test_two_people_recording_the_same_period_at_once_leave_one_value(db):
+    """The upsert runs in the database: concurrent writers of one period never duplicate it."""
+    import threading
+
+    with db.session() as session:
+        workshop_id = make_workshop(session).id
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def record_in_own_session(user: str, value: str) -> None:
+        try:
+            with db.session() as session:
+                workshop = kpi_choices(session, TEAM, workshop_id).workshop
+                checked = entry(session, workshop, kpi="nps", value=value)
+            barrier.wait(timeout=10)  # outside a transaction: SQLite would serialise it
+            with db.session() as session:
+                record_kpi_value(session, workshop, user, checked)
+        except BaseException as error:  # surfaced below, in the test's thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=record_in_own_session, args=(f"U{n}", str(10 * n)))
+        for n in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    with db.session() as session:
+        rows = session.exec(select(KpiValue)).all()
+    assert len(rows) == 1
+    assert (rows[0].recorded_by, rows[0].value) in {(f"U{n}", 10.0 * n) for n in range(4)}
