@@ -49,4 +49,5 @@ KPI_DEFINE_MIN = "kpi_min"
 KPI_DEFINE_MAX = "kpi_max"
 KPI_HIGHER_IS_BETTER = "higher"
 KPI_LOWER_IS_BETTER = "lower"
-KPI_OPEN_RECORD = "kpi_open_record"  # the "Record a value" button under the KPI table
+KPI_TABLE_ACTIONS = "kpi_actions"  # the actions block under a posted KPI table
+KPI_OPEN_RECORD = "kpi_open_record"  # its "Record a value" button

@@ -29,6 +29,7 @@ from flows.kpi_catalogue import (
     workshop_kpis,
 )
 from flows.kpi_formulas import (
+    CSAT_SATISFIED_MIN,
     Attainment,
     BenchmarkIndex,
     Direction,
@@ -145,7 +146,7 @@ def compute_from_raw(kpi: KpiDefinition, text: str) -> Computed:
                 f"{split.detractors} detractors",
             )
         if kpi.raw is RawInput.csat_answers:
-            satisfied = sum(1 for a in answers if a >= 4)
+            satisfied = sum(1 for a in answers if a >= CSAT_SATISFIED_MIN)
             return Computed(
                 csat(answers), count, f"{count} answer{plural}, {satisfied} of them 4 or 5"
             )

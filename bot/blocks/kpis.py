@@ -56,6 +56,11 @@ TABLE_FOOTER = (
 )
 
 
+def escaped(text: str) -> str:
+    """People's text in mrkdwn: "<!channel>" in a benchmark source must not ping anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def period_date(day: date) -> str:
     """A period end is a calendar date, not a moment: "30 Jun 2025" for every reader."""
     return f"{day.day} {day:%b %Y}"
@@ -115,8 +120,8 @@ def build_record_modal(
     workshop = choices.workshop
     blocks: list[Block] = [
         context(
-            f"Workshop #{workshop.id} “{truncate(workshop.title, 100)}” · KPIs can be recorded "
-            "in any phase. Recording a period again replaces its value."
+            f"Workshop #{workshop.id} “{escaped(truncate(workshop.title, 100))}” · KPIs can be "
+            "recorded in any phase. Recording a period again replaces its value."
         ),
         InputBlock(
             block_id=ids.KPI_FIELD_KPI,
@@ -182,17 +187,18 @@ def build_record_modal(
 
 def record_confirmation(result: RecordResult) -> str:
     entry = result.entry
-    where = f"stage {entry.stage.name}" if entry.stage else "the whole journey"
+    where = f"stage {escaped(entry.stage.name)}" if entry.stage else "the whole journey"
     text = (
-        f":white_check_mark: Recorded *{entry.kpi.short_name} {entry.kpi.format(entry.value)}* "
+        f":white_check_mark: Recorded *{escaped(entry.kpi.short_name)} "
+        f"{escaped(entry.kpi.format(entry.value))}* "
         f"for {where}, period ending {period_date(entry.period_end)}"
     )
     if entry.computed:
-        text += f", computed from {entry.computed}"
+        text += f", computed from {escaped(entry.computed)}"
     text += "."
     if result.replaced is not None:
         text += (
-            f" It replaces {entry.kpi.format(result.replaced.value)}, recorded by "
+            f" It replaces {escaped(entry.kpi.format(result.replaced.value))}, recorded by "
             f"<@{result.replaced.recorded_by}> {slack_date(result.replaced.recorded_at)}."
         )
     return text + " `/workshop kpis` shows every KPI with a chart."
@@ -213,8 +219,9 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
         private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
         blocks=[
             context(
-                f"A KPI of its own for workshop #{workshop_id} “{truncate(title, 100)}”, beside "
-                "NPS, CSAT, CES, retention, churn, CLV, referral rate and first response time."
+                f"A KPI of its own for workshop #{workshop_id} “{escaped(truncate(title, 100))}”, "
+                "beside NPS, CSAT, CES, retention, churn, CLV, referral rate and first response "
+                "time."
             ),
             InputBlock(
                 block_id=ids.KPI_DEFINE_NAME,
@@ -248,7 +255,8 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
 def define_confirmation(kpi: KpiDefinition) -> str:
     better = "higher is better" if kpi.higher_is_better else "lower is better"
     return (
-        f":white_check_mark: Defined the KPI *{kpi.name}*: {kpi.range_text()}, {better}. "
+        f":white_check_mark: Defined the KPI *{escaped(kpi.name)}*: {escaped(kpi.range_text())}, "
+        f"{better}. "
         "Record its values with `/workshop kpi`."
     )
 
@@ -302,7 +310,7 @@ def _benchmark_text(row: KpiRow) -> str:
 
 
 def kpi_row_text(row: KpiRow) -> str:
-    """One KPI on one line of plain text (notifications, fallbacks, files)."""
+    """One KPI on one line of plain text (alt text, files); escape it for mrkdwn."""
     answers = f" from {row.answer_count} answers" if row.answer_count else ""
     return (
         f"{row.kpi.short_name} ({_scope(row)}): {row.kpi.format(row.latest.value)} for the period "
@@ -317,21 +325,28 @@ def _first_upper(text: str) -> str:
 
 def _row_section(row: KpiRow) -> Block:
     answers = f" · {row.answer_count} answers" if row.answer_count else ""
+    # Names, stages, units and sources are people's text: escaped as a whole, since the
+    # section's own markup uses no <, > or &.
     return mrkdwn_section(
-        f"*{row.kpi.short_name}* · {_scope(row)} · _{row.kpi.better_arrow} "
-        f"{'higher' if row.kpi.higher_is_better else 'lower'} is better_\n"
-        f"*{row.kpi.format(row.latest.value)}* for the period ending "
-        f"{period_date(row.latest.period_end)}{answers} · {_change_text(row, True)}\n"
-        f"{_first_upper(_target_text(row, True))} · {_first_upper(_benchmark_text(row))}"
+        escaped(
+            f"*{row.kpi.short_name}* · {_scope(row)} · _{row.kpi.better_arrow} "
+            f"{'higher' if row.kpi.higher_is_better else 'lower'} is better_\n"
+            f"*{row.kpi.format(row.latest.value)}* for the period ending "
+            f"{period_date(row.latest.period_end)}{answers} · {_change_text(row, True)}\n"
+            f"{_first_upper(_target_text(row, True))} · {_first_upper(_benchmark_text(row))}"
+        )
     )
 
 
 def kpi_table_text(table: KpiTable) -> str:
     """The whole table as plain text: the message's fallback and the chart's alt text."""
     if not table.rows:
-        return f"No KPI values recorded yet for workshop #{table.workshop_id} “{table.title}”."
-    lines = [f"KPIs of workshop #{table.workshop_id} “{table.title}”:"]
-    lines += [f"• {kpi_row_text(row)}" for row in table.rows]
+        return (
+            f"No KPI values recorded yet for workshop #{table.workshop_id} "
+            f"“{escaped(table.title)}”."
+        )
+    lines = [f"KPIs of workshop #{table.workshop_id} “{escaped(table.title)}”:"]
+    lines += [f"• {escaped(kpi_row_text(row))}" for row in table.rows]
     return "\n".join(lines)
 
 
@@ -365,7 +380,7 @@ def build_kpi_table(table: KpiTable) -> list[Block]:
     tail: list[Block] = [
         context(TABLE_FOOTER),
         ActionsBlock(
-            block_id="kpi_actions",
+            block_id=ids.KPI_TABLE_ACTIONS,
             elements=[
                 ButtonElement(
                     text="Record a value",

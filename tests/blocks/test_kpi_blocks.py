@@ -233,3 +233,11 @@ def test_define_confirmation():
         ":white_check_mark: Defined the KPI *Days to value*: at least 0 days, lower is better. "
         "Record its values with `/workshop kpi`."
     )
+
+
+def test_peoples_text_cannot_ping_or_link_in_mrkdwn():
+    rows = [_row(NPS, "<!channel>", values("nps", [30], 30, 35, "Bain & Co <!here>"))]
+    text = json.dumps([b.to_dict() for b in build_kpi_table(table(rows))], ensure_ascii=False)
+    assert "<!channel>" not in text and "<!here>" not in text
+    assert "stage &lt;!channel&gt;" in text and "Bain &amp; Co &lt;!here&gt;" in text
+    assert "<!here>" not in kpi_table_text(table(rows))
