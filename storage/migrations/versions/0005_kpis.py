@@ -1,7 +1,7 @@
 """custom KPIs and KPI values
 
 Revision ID: 0005_kpis
-Revises: 0001_foundation
+Revises: 0007_platform (written on 0001_foundation; chained after main's head when main was merged)
 Create Date: 2026-11-22 22:24:22.827610
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0005_kpis"
-down_revision: str | None = "0001_foundation"
+down_revision: str | None = "0007_platform"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
