@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from slack_sdk.models.blocks import (
@@ -35,6 +36,7 @@ from flows.kpi_formulas import Direction
 from flows.kpis import MAX_SOURCE_LENGTH, KpiChoices, KpiRow, KpiTable, RecordResult
 
 MAX_OPTION_TEXT = 75
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 VALUE_HINT = (
     "NPS −100 to 100 · CSAT, retention, churn and referral rate 0–100 % · CES 1–7 · "
     "CLV 0 or more · first response time in minutes, 0 or more."
@@ -59,6 +61,13 @@ TABLE_FOOTER = (
 def escaped(text: str) -> str:
     """People's text in mrkdwn: "<!channel>" in a benchmark source must not ping anyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def recorder(recorded_by: str) -> str:
+    """A Slack user as a mention; a CSV import's label ("csv-import") as itself."""
+    if SLACK_USER_ID.fullmatch(recorded_by):
+        return f"<@{recorded_by}>"
+    return f"the import “{escaped(recorded_by)}”"
 
 
 def period_date(day: date) -> str:
@@ -199,7 +208,7 @@ def record_confirmation(result: RecordResult) -> str:
     if result.replaced is not None:
         text += (
             f" It replaces {escaped(entry.kpi.format(result.replaced.value))}, recorded by "
-            f"<@{result.replaced.recorded_by}> {slack_date(result.replaced.recorded_at)}."
+            f"{recorder(result.replaced.recorded_by)} {slack_date(result.replaced.recorded_at)}."
         )
     return text + " `/workshop kpis` shows every KPI with a chart."
 

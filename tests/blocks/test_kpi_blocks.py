@@ -241,3 +241,11 @@ def test_peoples_text_cannot_ping_or_link_in_mrkdwn():
     assert "<!channel>" not in text and "<!here>" not in text
     assert "stage &lt;!channel&gt;" in text and "Bain &amp; Co &lt;!here&gt;" in text
     assert "<!here>" not in kpi_table_text(table(rows))
+
+
+def test_a_value_replaced_from_a_csv_import_names_the_import_not_a_user():
+    entry = KpiEntry(kpi=NPS, stage=None, period_end=date(2025, 6, 30), value=20.0)
+    replaced = ReplacedValue(28.0, "csv-import", datetime(2025, 7, 1, 9, 30))
+    text = record_confirmation(RecordResult(WORKSHOP, entry, replaced))
+    assert "recorded by the import “csv-import” <!date^" in text
+    assert "<@csv-import>" not in text
