@@ -11,11 +11,15 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
 
 __all__ = [
+    "WHOLE_JOURNEY",
+    "CustomKpi",
     "EventReceipt",
     "JourneyStage",
+    "KpiValue",
     "Participant",
     "Phase",
     "PhaseChange",

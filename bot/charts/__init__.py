@@ -1,0 +1,1 @@
+"""Charts: result objects in, PNG bytes out (matplotlib, Agg backend)."""
