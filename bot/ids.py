@@ -29,3 +29,22 @@ SETUP_OPTIONS = "options"
 SETUP_CO_FACILITATORS = "co_facilitators"
 OPTION_LIVE_TALLIES = "live_tallies"
 INPUT = "value"  # the single element inside each input block
+
+# Digests, schedules, App Home and exports (issue 7)
+DIGEST_MODAL = "digest_schedule"
+DIGEST_OPEN_BOARD = "digest_open_board"  # a URL button; the click is only acknowledged
+SCHEDULE_PAUSE = "digest_schedule_pause"
+SCHEDULE_RESUME = "digest_schedule_resume"
+SCHEDULE_DELETE = "digest_schedule_delete"
+SCHEDULE_SEND_NOW = "digest_schedule_send_now"
+SCHEDULE_ACTIONS = (SCHEDULE_PAUSE, SCHEDULE_RESUME, SCHEDULE_DELETE, SCHEDULE_SEND_NOW)
+HOME_PAGE = "home_page"  # Prev / Next; the value is the page to show
+# Block ids of the schedule modal's inputs (block id == field name in flows.schedules)
+DIGEST_CADENCE = "cadence"
+DIGEST_TIME = "time"
+DIGEST_TIMEZONE = "timezone"
+DIGEST_WEEKDAY = "weekday"
+DIGEST_DAY_OF_MONTH = "day_of_month"
+DIGEST_CRON = "cron"
+DIGEST_CHANNEL = "channel"
+DIGEST_RECIPIENTS = "recipients"

@@ -10,13 +10,29 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.digests import (
+    SCHEDULER_JOBS_TABLE,
+    Cadence,
+    DeliveryStatus,
+    DigestDelivery,
+    DigestSchedule,
+    HomeView,
+    ScheduleStatus,
+)
 
 __all__ = [
+    "SCHEDULER_JOBS_TABLE",
+    "Cadence",
+    "DeliveryStatus",
+    "DigestDelivery",
+    "DigestSchedule",
+    "HomeView",
     "JourneyStage",
     "Participant",
     "Phase",
     "PhaseChange",
     "Role",
+    "ScheduleStatus",
     "Touchpoint",
     "Workshop",
     "timestamp_column",
