@@ -5,6 +5,7 @@ and a message to the user."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -17,6 +18,9 @@ from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.replies import SOMETHING_WENT_WRONG, tell_user
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.scheduler import DigestScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +41,12 @@ def create_web_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, db: Database, client: WebClient | None = None) -> App:
+def create_app(
+    settings: Settings,
+    db: Database,
+    client: WebClient | None = None,
+    scheduler: DigestScheduler | None = None,
+) -> App:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     app = App(
         client=client or create_web_client(settings),
@@ -49,6 +58,8 @@ def create_app(settings: Settings, db: Database, client: WebClient | None = None
     @app.middleware
     def provide_database(context: BoltContext, next) -> None:
         context["db"] = db
+        # This process's digest scheduler (None when it runs elsewhere): synced after a change.
+        context["digest_scheduler"] = scheduler
         next()
 
     app.error(handle_unexpected_error)

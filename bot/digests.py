@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 import bot.charts.phase_timeline  # noqa: F401  (registers the built-in chart)
 from bot.blocks.digest import build_digest_blocks, digest_notification
 from bot.charts.registry import render_chart
+from bot.permalinks import message_permalink
 from flows.digest import Digest, build_digest
 from flows.errors import NotFound
 from flows.schedules import (
@@ -202,13 +203,7 @@ def _attach_charts(client: WebClient, channel: str, ts: str, charts: list) -> No
 def board_permalink(client: WebClient, workshop: Workshop) -> str | None:
     if not workshop.board_ts:
         return None
-    try:
-        return client.chat_getPermalink(channel=workshop.channel_id, message_ts=workshop.board_ts)[
-            "permalink"
-        ]
-    except SlackApiError as error:
-        logger.info("no board link for workshop %s: %s", workshop.id, error.response.get("error"))
-        return None
+    return message_permalink(client, workshop.channel_id, workshop.board_ts)
 
 
 def _follow_up_channel(

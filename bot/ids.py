@@ -38,7 +38,8 @@ SCHEDULE_RESUME = "digest_schedule_resume"
 SCHEDULE_DELETE = "digest_schedule_delete"
 SCHEDULE_SEND_NOW = "digest_schedule_send_now"
 SCHEDULE_ACTIONS = (SCHEDULE_PAUSE, SCHEDULE_RESUME, SCHEDULE_DELETE, SCHEDULE_SEND_NOW)
-HOME_PAGE = "home_page"  # Prev / Next; the value is the page to show
+HOME_PAGE_PREV = "home_page_prev"  # the value is the page to show
+HOME_PAGE_NEXT = "home_page_next"
 # Block ids of the schedule modal's inputs (block id == field name in flows.schedules)
 DIGEST_CADENCE = "cadence"
 DIGEST_TIME = "time"

@@ -32,7 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from slack_sdk import WebClient
 
-from bot.digests import DeliveryReport, Outcome, deliver_scheduled_digest
+from bot.digests import DeliveryReport, deliver_scheduled_digest
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
 from storage.db import Database
 from storage.models import SCHEDULER_JOBS_TABLE, Cadence
@@ -231,4 +231,9 @@ class DigestScheduler:
         return [outcome for identifier, outcome in self.outcomes if identifier == wanted]
 
 
-__all__ = ["DigestScheduler", "DigestTrigger", "Outcome", "run_digest_job"]
+def schedules_changed(context: Any) -> None:
+    """A listener changed digest_schedule: sync this process's scheduler now, if it runs one.
+    (A separate `workshop-bot scheduler` process picks the change up within SYNC_EVERY_S.)"""
+    scheduler = context.get("digest_scheduler") if context is not None else None
+    if scheduler is not None:
+        scheduler.sync()

@@ -375,3 +375,14 @@ def participation_section(
         ),
         total=joined_count,
     )
+
+
+def mentioned_user_ids(digest: Digest) -> list[str]:
+    """Everyone the digest mentions, in order of first mention (to look their names up)."""
+    pieces: list[Text] = [period_text(digest)]
+    for section in digest.sections:
+        pieces += [section.note, *(f.value for f in section.figures)]
+        for item in section.items:
+            pieces += [item.text, *(f.value for f in item.fields)]
+    mentioned = [span.user_id for piece in pieces for span in piece if isinstance(span, Mention)]
+    return list(dict.fromkeys(mentioned))

@@ -494,7 +494,7 @@ def _views(
             next_fire=None
             if schedule.status == ScheduleStatus.paused
             else rule_of(schedule).next_fire_after(now),
-            last_sent=last_sent.get(schedule.id),
+            last_sent=_as_utc(last_sent[schedule.id]) if schedule.id in last_sent else None,
         )
         for schedule, title in rows
     ]
