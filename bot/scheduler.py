@@ -135,9 +135,10 @@ class DigestScheduler:
 
     # lifecycle -------------------------------------------------------------------------------
 
-    def start(self) -> DigestScheduler:
+    def start(self, paused: bool = False) -> DigestScheduler:
+        """Start; `paused` keeps jobs from running (they are still stored), as in tests."""
         _running.append(self)
-        self.scheduler.start()
+        self.scheduler.start(paused=paused)
         self.sync()
         self.scheduler.add_job(
             self.sync,
@@ -152,6 +153,12 @@ class DigestScheduler:
 
     def shutdown(self, wait: bool = True) -> None:
         if self.scheduler.running:
+            # APScheduler 3 wakes its loop once more after shutdown and, the state being
+            # "stopped" rather than "paused", processes due jobs: it cannot run them (the pool is
+            # gone) but still moves their next run time on, so a slot due at that moment would
+            # be lost. Detaching the job store first leaves those jobs for the next start.
+            self.scheduler.pause()
+            self.scheduler.remove_jobstore(DIGEST_JOBSTORE)
             self.scheduler.shutdown(wait=wait)
         if self in _running:
             _running.remove(self)
