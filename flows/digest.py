@@ -322,7 +322,6 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
         figures=tuple(figures),
         items=items,
         total=session.exec(count_query).one(),
-        note=text("Phase changes since the previous digest:") if items else (),
         chart=DigestChart(
             "phase_timeline",
             data=spans,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import matplotlib
 
@@ -25,6 +26,21 @@ PHASE_COLOURS = {
 }
 
 
+def duration_label(duration: timedelta) -> str:
+    """ "3 d 4 h", "5 h 10 min", "12 min", "40 s": the two largest units that matter."""
+    seconds = int(duration.total_seconds())
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s" if seconds else "< 1 s"
+
+
 @register_chart("phase_timeline")
 def phase_timeline_png(spans: list[PhaseSpan]) -> bytes:
     figure, axes = plt.subplots(figsize=(8, 0.5 + 0.45 * len(spans)), dpi=110)
@@ -33,11 +49,20 @@ def phase_timeline_png(spans: list[PhaseSpan]) -> bytes:
             start = mdates.date2num(span.start)
             width = max(mdates.date2num(span.end) - start, 1e-6)
             axes.barh(row, width, left=start, color=PHASE_COLOURS[span.phase], height=0.6)
+            axes.annotate(
+                duration_label(span.end - span.start),
+                (start + width, row),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
         axes.set_yticks(range(len(spans)), [PHASE_LABELS[s.phase] for s in reversed(spans)])
         locator = mdates.AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         axes.set_xlabel("UTC")
+        axes.margins(x=0.12)  # room for the last bar's label
         axes.set_title("Time spent in each phase", loc="left")
         axes.spines[["top", "right"]].set_visible(False)
         figure.tight_layout()
