@@ -1,6 +1,7 @@
 """`/workshop digest`, `digest list`, `digest now` end to end, through the real Bolt app."""
 
 import json
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -13,6 +14,7 @@ from tests.factories import make_workshop
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
 OMAR = OUTSIDER.user_id
+SLOW = 20  # building a digest draws its charts: an upper bound for a busy machine
 DAILY = ScheduleSpec(DigestRule(Cadence.daily, "UTC", 9, 0), channel_id=CHANNEL_ID)
 
 
@@ -190,7 +192,8 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
     local.standin.wait_for(lambda: len(local.standin.calls_to("chat.update")) >= 4)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest now")
     digest = local.standin.wait_for(
-        lambda: [m for m in local.standin.messages(CHANNEL_ID) if m["text"].startswith("Digest")]
+        lambda: [m for m in local.standin.messages(CHANNEL_ID) if m["text"].startswith("Digest")],
+        timeout=SLOW,
     )[0]
     text = str(digest["blocks"])
     assert "Digest: Onboarding journey" in text
@@ -199,7 +202,7 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
     assert f"<@{BEN}> joined" in text and f"<@{CHLOE}> joined" in text
     link = digest["blocks"][-2]["elements"][0]
     assert link["url"] == local.standin.calls_to("chat.getPermalink")[-1].response["permalink"]
-    chart = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID))[-1]
+    chart = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=SLOW)[-1]
     assert chart["name"] == "phase_timeline.png"
     assert local.standin.file_bytes(chart["id"]).startswith(b"\x89PNG")
     assert local.standin.thread(CHANNEL_ID, digest["ts"])  # the chart is in the digest's thread
@@ -209,17 +212,20 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
             query = select(DigestDelivery).where(DigestDelivery.status == "sent")
             return session.exec(query).all()
 
-    (delivery,) = local.standin.wait_for(sent_deliveries)
+    (delivery,) = local.standin.wait_for(sent_deliveries, timeout=SLOW)
     assert (delivery.workshop_id, delivery.requested_by) == (workshop_id, ANA)
 
 
-def test_send_now_reaches_the_channel_and_the_managers_dms_once(local):
+def test_send_now_reaches_the_channel_and_the_managers_dms_once(local, monkeypatch):
+    # Both clicks land in the same minute, whatever the wall clock does meanwhile.
+    click_time = datetime(2026, 11, 23, 9, 41, 7, tzinfo=UTC)
+    monkeypatch.setattr("bot.listeners.actions.schedules.utcnow", lambda: click_time)
     local.start_workshop(ANA)
     schedule = create(local)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest list")
     local.standin.wait_for(lambda: listings(local, ANA))
     local.sim.click(ANA, ids.SCHEDULE_SEND_NOW, channel=CHANNEL_ID, value=str(schedule.id))
-    local.standin.wait_for(lambda: local.standin.dms(OMAR))
+    local.standin.wait_for(lambda: local.standin.dms(OMAR), timeout=SLOW)
     local.standin.wait_for(
         lambda: "Sent to 2 destinations" in local.standin.ephemerals(user=ANA)[-1]["text"]
     )
@@ -235,3 +241,6 @@ def test_send_now_reaches_the_channel_and_the_managers_dms_once(local):
     ]
     assert len(digests_in_channel) == 1
     assert len([m for m in local.standin.dms(OMAR) if m["text"].startswith("Digest")]) == 1
+    with local.db.session() as session:
+        (delivery,) = session.exec(select(DigestDelivery)).all()
+    assert delivery.fire_time.replace(tzinfo=UTC) == datetime(2026, 11, 23, 9, 41, tzinfo=UTC)
