@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -77,6 +78,9 @@ def serve(
     app = create_app(settings, db, client=client, scheduler=scheduler)
     if scheduler is not None:
         scheduler.start()
+        # A SIGTERM (docker stop, systemd) unwinds through `finally`, so the scheduler stops
+        # cleanly and a slot due at that moment is left for the next start.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if http:
             server = HttpServer(wsgi_application(app), host=host, port=port)
