@@ -63,19 +63,27 @@ def serve(
     ] = True,
 ) -> None:
     """Run the bot against Slack (Socket Mode by default)."""
-    from bot.app import create_app, create_web_client
+    from bot.app import create_app
+    from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
     from bot.server import HttpServer, run_socket_mode, wsgi_application
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    if settings.oauth_enabled:
+        if not http:
+            raise ConfigError(
+                "Multi-workspace install (SLACK_CLIENT_ID) needs HTTP mode: run `serve --http`."
+            )
+    else:
+        settings.require("SLACK_BOT_TOKEN")
+    settings.require("SLACK_SIGNING_SECRET")
     if not http:
         settings.require("SLACK_APP_TOKEN")
     db = _prepare_database(settings, auto_migrate)
-    client = create_web_client(settings)
-    scheduler = DigestScheduler(db, client) if with_scheduler else None
-    app = create_app(settings, db, client=client, scheduler=scheduler)
+    client_for_team = team_clients(settings, db)
+    scheduler = DigestScheduler(db, client_for_team) if with_scheduler else None
+    app = create_app(settings, db, scheduler=scheduler)
     if scheduler is not None:
         scheduler.start()
         # A SIGTERM (docker stop, systemd) unwinds through `finally`, so the scheduler stops
@@ -85,6 +93,8 @@ def serve(
         if http:
             server = HttpServer(wsgi_application(app), host=host, port=port)
             logger.info("listening on %s/slack/events", server.url)
+            if settings.oauth_enabled:
+                logger.info("install the app in a workspace at %s/slack/install", server.url)
             server.serve_forever()
         else:
             logger.info("connecting to Slack in Socket Mode")
@@ -105,14 +115,15 @@ def scheduler_command(
     ] = True,
 ) -> None:
     """Run only the digest scheduler (exactly one per database), beside `serve --no-scheduler`."""
-    from bot.app import create_web_client
+    from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
-    settings.require("SLACK_BOT_TOKEN")
+    if not settings.oauth_enabled:
+        settings.require("SLACK_BOT_TOKEN")
     db = _prepare_database(settings, auto_migrate)
-    scheduler = DigestScheduler(db, create_web_client(settings)).start()
+    scheduler = DigestScheduler(db, team_clients(settings, db)).start()
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())

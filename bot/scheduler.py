@@ -20,6 +20,7 @@ import contextlib
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from slack_sdk import WebClient
 
-from bot.digests import DeliveryReport, deliver_scheduled_digest
+from bot.digests import DeliveryReport, Outcome, deliver_scheduled_digest
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
 from storage.db import Database
 from storage.models import SCHEDULER_JOBS_TABLE, Cadence
@@ -95,8 +96,11 @@ def run_digest_job(schedule_id: int, team_id: str) -> str:
     """The job every schedule runs: post the digest for its current slot, once."""
     if not _running:
         raise RuntimeError("no digest scheduler is running in this process")
-    db, client = _running[-1].db, _running[-1].client
-    report: DeliveryReport = deliver_scheduled_digest(client, db, team_id, schedule_id)
+    scheduler = _running[-1]
+    client = scheduler.client_for(team_id)
+    if client is None:  # the workspace uninstalled the app: nothing can be posted
+        return Outcome.skipped.value
+    report: DeliveryReport = deliver_scheduled_digest(client, scheduler.db, team_id, schedule_id)
     logger.info("digest schedule %s (team %s): %s", schedule_id, team_id, report.outcome)
     return report.outcome.value
 
@@ -108,9 +112,16 @@ def job_id(schedule_id: int) -> str:
 class DigestScheduler:
     """Owns a BackgroundScheduler whose digest jobs are stored in the bot's database."""
 
-    def __init__(self, db: Database, client: WebClient, *, sync_every_s: int = SYNC_EVERY_S):
+    def __init__(
+        self,
+        db: Database,
+        clients: WebClient | Callable[[str], WebClient | None],
+        *,
+        sync_every_s: int = SYNC_EVERY_S,
+    ):
+        """`clients`: one WebClient, or a function giving each workspace's (bot/clients.py)."""
         self.db = db
-        self.client = client
+        self.client_for = (lambda team_id: clients) if isinstance(clients, WebClient) else clients
         self.sync_every_s = sync_every_s
         self.outcomes: deque[tuple[str, str]] = deque(maxlen=200)  # (job id, outcome), newest last
         self._sync_lock = threading.Lock()

@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata (Alembic needs that)."""
 
+from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import timestamp_column, utcnow
 from storage.models.core import (
     JourneyStage,
@@ -19,6 +20,7 @@ from storage.models.digests import (
     HomeView,
     ScheduleStatus,
 )
+from storage.models.slack_events import EventReceipt
 
 __all__ = [
     "SCHEDULER_JOBS_TABLE",
@@ -26,6 +28,7 @@ __all__ = [
     "DeliveryStatus",
     "DigestDelivery",
     "DigestSchedule",
+    "EventReceipt",
     "HomeView",
     "JourneyStage",
     "Participant",

@@ -1,7 +1,7 @@
 """digest schedules, deliveries, home views, scheduler jobs
 
 Revision ID: 0006_digests
-Revises: 0001_foundation
+Revises: 0007_platform
 Create Date: 2026-11-22 22:26:17.363649
 """
 
@@ -13,7 +13,8 @@ from alembic import op
 
 
 revision: str = "0006_digests"
-down_revision: str | None = "0001_foundation"
+# Chained after 0007_platform, which reached main first (one head for `upgrade head`).
+down_revision: str | None = "0007_platform"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
