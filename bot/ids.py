@@ -31,7 +31,8 @@ INPUT = "value"  # the single element inside each input block
 
 # Digests, schedules, App Home and exports (issue 7)
 DIGEST_MODAL = "digest_schedule"
-DIGEST_OPEN_BOARD = "digest_open_board"  # a URL button; the click is only acknowledged
+DIGEST_OPEN_BOARD = "digest_open_board"  # URL buttons: the clicks are only acknowledged
+HOME_OPEN_BOARD = "home_open_board"
 SCHEDULE_PAUSE = "digest_schedule_pause"
 SCHEDULE_RESUME = "digest_schedule_resume"
 SCHEDULE_DELETE = "digest_schedule_delete"
