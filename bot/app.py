@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -18,12 +19,16 @@ from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.middleware import (
     provide_database,
+    provide_digest_scheduler,
     reject_malformed_payloads,
     skip_redelivered_events,
 )
 from bot.oauth import oauth_settings
 from bot.replies import SOMETHING_WENT_WRONG, tell_user
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.scheduler import DigestScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +59,7 @@ def create_app(
     db: Database,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    scheduler: DigestScheduler | None = None,
 ) -> App:
     settings.require("SLACK_SIGNING_SECRET")
     app = App(
@@ -70,6 +76,7 @@ def create_app(
 
     app.use(reject_malformed_payloads)
     app.use(provide_database(db))
+    app.use(provide_digest_scheduler(scheduler))
     app.use(skip_redelivered_events(db))
     app.error(handle_unexpected_error)
     register_listeners(app)

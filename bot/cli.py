@@ -1,8 +1,11 @@
-"""`workshop-bot`: serve | migrate | demo | standin | kpi import."""
+"""`workshop-bot`: serve | scheduler | migrate | export | kpi import | demo | standin."""
 
 from __future__ import annotations
 
 import logging
+import signal
+import sys
+import threading
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -52,9 +55,19 @@ def serve(
             help="Upgrade an out-of-date schema at start-up (default), or stop and say so.",
         ),
     ] = True,
+    with_scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler/--no-scheduler",
+            help="Run the digest scheduler in this process (default). With several replicas, "
+            "use --no-scheduler on all of them and run `workshop-bot scheduler` once.",
+        ),
+    ] = True,
 ) -> None:
     """Run the bot against Slack (Socket Mode by default)."""
     from bot.app import create_app
+    from bot.clients import team_clients
+    from bot.scheduler import DigestScheduler
     from bot.server import HttpServer, run_socket_mode, wsgi_application
 
     settings = load_settings()
@@ -70,16 +83,55 @@ def serve(
     if not http:
         settings.require("SLACK_APP_TOKEN")
     db = _prepare_database(settings, auto_migrate)
-    app = create_app(settings, db)
-    if http:
-        server = HttpServer(wsgi_application(app), host=host, port=port)
-        logger.info("listening on %s/slack/events", server.url)
-        if settings.oauth_enabled:
-            logger.info("install the app in a workspace at %s/slack/install", server.url)
-        server.serve_forever()
-    else:
-        logger.info("connecting to Slack in Socket Mode")
-        run_socket_mode(app, settings.slack_app_token.get_secret_value())  # type: ignore[union-attr]
+    client_for_team = team_clients(settings, db)
+    scheduler = DigestScheduler(db, client_for_team) if with_scheduler else None
+    app = create_app(settings, db, scheduler=scheduler)
+    if scheduler is not None:
+        scheduler.start()
+        # A SIGTERM (docker stop, systemd) unwinds through `finally`, so the scheduler stops
+        # cleanly and a slot due at that moment is left for the next start.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        if http:
+            server = HttpServer(wsgi_application(app), host=host, port=port)
+            logger.info("listening on %s/slack/events", server.url)
+            if settings.oauth_enabled:
+                logger.info("install the app in a workspace at %s/slack/install", server.url)
+            server.serve_forever()
+        else:
+            logger.info("connecting to Slack in Socket Mode")
+            run_socket_mode(app, settings.slack_app_token.get_secret_value())  # type: ignore[union-attr]
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+
+
+@cli.command("scheduler")
+def scheduler_command(
+    auto_migrate: Annotated[
+        bool,
+        typer.Option(
+            "--migrate/--no-migrate",
+            help="Upgrade an out-of-date schema at start-up (default), or stop and say so.",
+        ),
+    ] = True,
+) -> None:
+    """Run only the digest scheduler (exactly one per database), beside `serve --no-scheduler`."""
+    from bot.clients import team_clients
+    from bot.scheduler import DigestScheduler
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.secret_values())
+    if not settings.oauth_enabled:
+        settings.require("SLACK_BOT_TOKEN")
+    db = _prepare_database(settings, auto_migrate)
+    scheduler = DigestScheduler(db, team_clients(settings, db)).start()
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    logger.info("digest scheduler running; stop with Ctrl-C or SIGTERM")
+    stop.wait()
+    scheduler.shutdown()
 
 
 @cli.command("migrate")
@@ -91,6 +143,47 @@ def migrate_command() -> None:
     before = migrate.current_revision(db.engine)
     migrate.upgrade(db.engine)
     console.print(f"Schema: {before or 'empty'} → [bold]{migrate.head_revision()}[/bold]")
+
+
+@cli.command("export")
+def export_command(
+    workshop: Annotated[int, typer.Argument(help="The workshop's number (#N).")],
+    formats: Annotated[
+        list[str],
+        typer.Option(
+            "--format",
+            "-f",
+            help="md (a report), csv (one file per table) or json; repeat for several.",
+        ),
+    ] = ["md"],  # noqa: B006  (typer needs a literal default)
+    out: Annotated[Path, typer.Option(help="Folder to write the files to.")] = Path("."),
+    team: Annotated[
+        str | None,
+        typer.Option(help="Refuse unless the workshop belongs to this workspace (team id)."),
+    ] = None,
+) -> None:
+    """Export a workshop's data as files. The workspace is the workshop's own team id."""
+    from flows.errors import NotFound
+    from flows.exports import ExportFormat, build_export, export_files, workshop_team
+
+    try:
+        chosen = [ExportFormat(value.lower()) for value in formats]
+    except ValueError:
+        raise typer.BadParameter("--format is md, csv or json", param_hint="--format") from None
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    db = _prepare_database(settings, auto_migrate=False)
+    try:
+        with db.session() as session:
+            team_id = team or workshop_team(session, workshop)
+            export = build_export(session, team_id, workshop)
+    except NotFound as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in export_files(export, list(dict.fromkeys(chosen))):
+        (out / name).write_bytes(content)
+        console.print(f"wrote {out / name}")
 
 
 @cli.command()

@@ -50,3 +50,23 @@ KPI_HIGHER_IS_BETTER = "higher"
 KPI_LOWER_IS_BETTER = "lower"
 KPI_TABLE_ACTIONS = "kpi_actions"  # the actions block under a posted KPI table
 KPI_OPEN_RECORD = "kpi_open_record"  # its "Record a value" button
+# Digests, schedules, App Home and exports (issue 7)
+DIGEST_MODAL = "digest_schedule"
+DIGEST_OPEN_BOARD = "digest_open_board"  # URL buttons: the clicks are only acknowledged
+HOME_OPEN_BOARD = "home_open_board"
+SCHEDULE_PAUSE = "digest_schedule_pause"
+SCHEDULE_RESUME = "digest_schedule_resume"
+SCHEDULE_DELETE = "digest_schedule_delete"
+SCHEDULE_SEND_NOW = "digest_schedule_send_now"
+SCHEDULE_ACTIONS = (SCHEDULE_PAUSE, SCHEDULE_RESUME, SCHEDULE_DELETE, SCHEDULE_SEND_NOW)
+HOME_PAGE_PREV = "home_page_prev"  # the value is the page to show
+HOME_PAGE_NEXT = "home_page_next"
+# Block ids of the schedule modal's inputs (block id == field name in flows.schedules)
+DIGEST_CADENCE = "cadence"
+DIGEST_TIME = "time"
+DIGEST_TIMEZONE = "timezone"
+DIGEST_WEEKDAY = "weekday"
+DIGEST_DAY_OF_MONTH = "day_of_month"
+DIGEST_CRON = "cron"
+DIGEST_CHANNEL = "channel"
+DIGEST_RECIPIENTS = "recipients"

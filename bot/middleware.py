@@ -25,6 +25,17 @@ def provide_database(db: Database) -> Middleware:
     return middleware
 
 
+def provide_digest_scheduler(scheduler: object | None) -> Middleware:
+    """Listeners find this process's digest scheduler (None when it runs in another process) in
+    `context["digest_scheduler"]`, to sync it at once after changing a schedule."""
+
+    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
+        context["digest_scheduler"] = scheduler
+        next()
+
+    return middleware
+
+
 def skip_redelivered_events(db: Database) -> Middleware:
     """Slack redelivers an event it believes we missed (X-Slack-Retry-Num); the first delivery
     of an event id claims it in the database, so each event is handled once, on any replica."""

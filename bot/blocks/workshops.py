@@ -1,16 +1,14 @@
-"""Ephemeral replies to `/workshop help`, `list` and `status`, and the App Home."""
+"""Ephemeral replies to `/workshop help`, `list` and `status` (the Home tab: bot/blocks/home.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Protocol
 
-from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.board import PHASE_NAMES, build_board
 from bot.blocks.common import (
-    MAX_VIEW_BLOCKS,
     cap_blocks,
     context,
     mrkdwn_section,
@@ -67,24 +65,3 @@ def build_workshop_list(workshops: list[Workshop]) -> list[Block]:
 def build_workshop_status(summary: BoardSummary) -> list[Block]:
     """The board itself, sent privately, without its buttons."""
     return [block for block in build_board(summary) if block.type not in ("actions", "divider")]
-
-
-def build_home(workshops: list[tuple[Workshop, Role]]) -> View:
-    blocks: list[Block] = [HeaderBlock(text="Your journey workshops")]
-    if not workshops:
-        blocks.append(
-            mrkdwn_section(
-                "You're not in any workshop yet. In a channel, type `/workshop new` to start "
-                "one, or press *Join* on a workshop board."
-            )
-        )
-    for workshop, role in workshops:
-        blocks.append(
-            mrkdwn_section(
-                f"*#{workshop.id} {truncate(workshop.title, 100)}*\n"
-                f"<#{workshop.channel_id}> · {PHASE_NAMES[Phase(workshop.phase)]} phase · "
-                f"{ROLE_NAMES[role]}"
-            )
-        )
-    blocks += [DividerBlock(), context("Type `/workshop help` in any channel for every command.")]
-    return View(type="home", blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS))

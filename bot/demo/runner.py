@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot import ids
+from bot.demo.after_close import digest_home_and_exports
 from bot.demo.scenes import SCENES
 from bot.demo.script import DemoScript
 from bot.local import CHANNEL_ID, LocalSlack
@@ -74,6 +75,7 @@ def play(script: DemoScript) -> None:
         phase = current_phase(script)
         script.save_board(phase.value)
     script.command(ana, f"status #{script.workshop_id}")
+    digest_home_and_exports(script)  # the final step, after the workshop closed
 
 
 def current_phase(script: DemoScript) -> Phase:

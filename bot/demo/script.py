@@ -164,5 +164,11 @@ def describe_call(method: str, params: dict, response: dict, actor: str) -> str 
     if method == "views.publish":
         return f"refreshes {params.get('user_id')}'s Home tab"
     if method == "files.completeUploadExternal":
-        return "uploads a chart to the board's thread"
+        files = params.get("files") or []
+        if isinstance(files, str):
+            files = json.loads(files)
+        names = ", ".join(f.get("title") or "a file" for f in files)
+        target = f"#{CHANNEL_NAME}" if params.get("channel_id") == CHANNEL_ID else "a DM"
+        thread = " (in a thread)" if params.get("thread_ts") else ""
+        return f"uploads {names} to {target}{thread}"
     return None

@@ -11,19 +11,35 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.digests import (
+    SCHEDULER_JOBS_TABLE,
+    Cadence,
+    DeliveryStatus,
+    DigestDelivery,
+    DigestSchedule,
+    HomeView,
+    ScheduleStatus,
+)
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
 
 __all__ = [
+    "SCHEDULER_JOBS_TABLE",
     "WHOLE_JOURNEY",
+    "Cadence",
     "CustomKpi",
+    "DeliveryStatus",
+    "DigestDelivery",
+    "DigestSchedule",
     "EventReceipt",
+    "HomeView",
     "JourneyStage",
     "KpiValue",
     "Participant",
     "Phase",
     "PhaseChange",
     "Role",
+    "ScheduleStatus",
     "Touchpoint",
     "Workshop",
     "timestamp_column",

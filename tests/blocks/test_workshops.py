@@ -1,9 +1,9 @@
 from datetime import UTC, datetime
 
 from bot.blocks.common import cap_blocks, context, slack_date
-from bot.blocks.workshops import build_help, build_home, build_workshop_list
+from bot.blocks.workshops import build_help, build_workshop_list
 from bot.listeners.commands.workshop import SUBCOMMANDS
-from storage.models import Phase, Role, Workshop
+from storage.models import Phase, Workshop
 
 
 def workshop(number, phase=Phase.rating):
@@ -48,18 +48,6 @@ def test_workshop_list_stays_within_a_message():
 
 def test_empty_list_tells_how_to_start():
     assert "/workshop new" in text_of(build_workshop_list([]))
-
-
-def test_home_for_a_user_with_no_workshops_explains_how_to_start():
-    view = build_home([])
-    assert view.type == "home"
-    assert "/workshop new" in text_of(view.blocks)
-
-
-def test_home_lists_roles_and_stays_within_100_blocks():
-    view = build_home([(workshop(n), Role.participant) for n in range(150)])
-    assert len(view.blocks) == 100
-    assert "you take part" in text_of(view.blocks)
 
 
 def test_slack_date_falls_back_to_utc():

@@ -51,3 +51,15 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "slack_bolt" in logged  # the capture really saw the bot's DEBUG logging
     assert script.local.standin.bot_token not in logged
     assert script.local.signing_secret not in logged
+
+    # The final step: a digest for a manager, the Home tab, and the exports.
+    assert "the form shows under “cron”: That is not a valid cron expression" in transcript
+    digest = json.loads((out / "digest" / "digest.json").read_text())
+    assert digest["blocks"][0]["text"]["text"] == "Digest: Northwind onboarding journey"
+    text = (out / "digest" / "digest.txt").read_text()
+    assert "Phase: Closed (step 6 of 6)" in text and "@Ben joined" in text
+    assert (out / "digest" / "phase_timeline.png").read_bytes().startswith(b"\x89PNG")
+    n = script.workshop_id
+    exports = sorted(p.name for p in (out / "exports").iterdir())
+    assert f"workshop-{n}-report.md" in exports and f"workshop-{n}-journey.csv" in exports
+    assert "Digests you set up" in (out / "home" / "ana.json").read_text()

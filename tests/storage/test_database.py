@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from storage import migrate
 from storage.db import Database
+from storage.models import SCHEDULER_JOBS_TABLE
 
 
 def test_migrations_reach_head(db: Database):
@@ -27,10 +28,13 @@ def test_upgrade_twice_is_harmless(db: Database):
 
 
 def test_every_table_is_scoped_by_workspace():
+    # APScheduler's job table is the library's own; its jobs carry the workspace id as an argument.
     unscoped = [
         table.name
         for table in SQLModel.metadata.sorted_tables
-        if "team_id" not in table.columns and not table.name.startswith("slack_")
+        if "team_id" not in table.columns
+        and not table.name.startswith("slack_")
+        and table.name != SCHEDULER_JOBS_TABLE
     ]
     assert unscoped == []
 

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
 from bot.board import post_in_thread, refresh_board
+from bot.home import refresh_homes, refresh_workshop_homes
 from bot.phase_hooks import run_phase_end_hooks
 from bot.replies import tell_user
 from flows.errors import FlowError
@@ -75,6 +76,7 @@ def handle_phase_button(
         client, change.workshop, announcement(context.user_id, change.action, change.to_phase)
     )
     run_phase_end_hooks(client, db, change)
+    refresh_workshop_homes(client, db, context.team_id, workshop_id)
 
 
 def handle_join(
@@ -95,6 +97,7 @@ def handle_join(
     if joined:
         refresh_board(client, db, context.team_id, workshop.id)
         tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
+        refresh_homes(client, db, context.team_id, [context.user_id])
     else:
         tell_user(client, body, "You're already in this workshop.", respond)
 

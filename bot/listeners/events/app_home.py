@@ -1,19 +1,11 @@
-"""The Home tab: the user's workshops."""
+"""The Home tab: the user's workshops, their digests and what features add (bot/home.py)."""
 
 from __future__ import annotations
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.workshops import build_home
-from flows.workshops import user_workshops
-from storage.db import Database
-
-
-def publish_home(client: WebClient, db: Database, team_id: str, user_id: str) -> None:
-    with db.session() as session:
-        workshops = user_workshops(session, team_id, user_id)
-    client.views_publish(user_id=user_id, view=build_home(workshops))
+from bot.home import publish_home
 
 
 def handle_app_home_opened(event: dict, client: WebClient, context: BoltContext) -> None:

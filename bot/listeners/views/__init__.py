@@ -1,8 +1,9 @@
 from slack_bolt import App
 
-from bot.listeners.views import kpis, setup
+from bot.listeners.views import kpis, schedules, setup
 
 
 def register(app: App) -> None:
     setup.register(app)
     kpis.register(app)
+    schedules.register(app)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.common import read_metadata
 from bot.board import post_board
+from bot.home import refresh_workshop_homes
 from bot.listeners.views.state import (
     checked_values,
     input_value,
@@ -47,6 +48,7 @@ def handle_setup_submission(
         workshop = create_workshop(session, context.team_id, channel_id, context.user_id, spec)
     try:
         post_board(client, db, context.team_id, workshop.id)
+        refresh_workshop_homes(client, db, context.team_id, workshop.id)
     except SlackApiError as error:
         logger.warning(
             "board of workshop %s not posted in %s (team %s): %s",

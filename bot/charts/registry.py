@@ -1,0 +1,44 @@
+"""Chart renderers for digest sections, by key: a section's `DigestChart(key, data, ...)` is drawn
+by the renderer registered under that key (matplotlib, Agg) as PNG bytes.
+
+    @register_chart("gap_bars")
+    def gap_bars(data: list[TouchpointGap]) -> bytes:
+        ...
+
+A section whose chart key has no renderer is still posted, without the picture.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flows.digest import DigestChart
+
+logger = logging.getLogger(__name__)
+
+ChartRenderer = Callable[[Any], bytes]
+_renderers: dict[str, ChartRenderer] = {}
+
+
+def register_chart(key: str) -> Callable[[ChartRenderer], ChartRenderer]:
+    def register(renderer: ChartRenderer) -> ChartRenderer:
+        _renderers[key] = renderer
+        return renderer
+
+    return register
+
+
+def render_chart(chart: DigestChart) -> bytes | None:
+    """The chart's PNG, or None when no renderer is registered or drawing fails (logged): the
+    digest's text already says everything the picture shows."""
+    renderer = _renderers.get(chart.key)
+    if renderer is None:
+        logger.debug("no chart renderer registered for %r", chart.key)
+        return None
+    try:
+        return renderer(chart.data)
+    except Exception:
+        logger.exception("chart %r could not be drawn", chart.key)
+        return None

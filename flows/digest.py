@@ -1,0 +1,387 @@
+"""The digest: a short, Slack-free summary of where a workshop stands and what changed since the
+previous digest, assembled from sections that each feature contributes.
+
+Adding a section is one function in the feature's flows module:
+
+    @register_digest_section(order=20)
+    def widest_gaps(session, workshop, since):
+        rows = ...  # one GROUP BY query
+        if not rows:
+            return None  # nothing to report: the section is left out
+        return DigestSection(
+            key="gaps",
+            title="Widest gaps",
+            items=tuple(DigestItem(text(f"{r.name}: {r.gap:+.1f}")) for r in rows[:10]),
+            total=len(rows),  # the renderers say "… and N more"
+            chart=DigestChart("gap_bars", data=rows, alt_text="Gap per touchpoint"),
+        )
+
+`since` is when the previous digest was generated (None for the first one). Sections are shown
+in `order` (built-ins: 10 progress, 90 participation; features take the numbers in between). A
+section with nothing to say returns None. Text is a tuple of spans: plain strings, `Mention`s
+and `When`s, which each renderer turns into its own form (a Slack mention and a date every reader
+sees in their own time zone; "@name" and UTC in files). Register chart renderers for a chart key
+in `bot/charts` (`register_chart`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from flows.board import board_summary
+from flows.workshops import PHASE_ORDER
+from storage.models import Participant, Phase, PhaseChange, Workshop, utcnow
+
+logger = logging.getLogger(__name__)
+
+PHASE_LABELS = {
+    Phase.setup: "Setup",
+    Phase.stakeholders: "Stakeholders",
+    Phase.rating: "Gap rating",
+    Phase.fixes: "Fixes",
+    Phase.voting: "Voting",
+    Phase.closed: "Closed",
+}
+SECTION_ITEM_LIMIT = 50  # a provider never needs to hand over more than this many items
+
+
+# Slack-free rich text ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person, shown as a Slack mention in Slack and as @name (or @id) in files."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment, shown in each reader's own time zone in Slack and in UTC in files."""
+
+    at: datetime
+
+
+Span = str | Mention | When
+Text = tuple[Span, ...]
+
+
+def text(*spans: Span) -> Text:
+    return tuple(span for span in spans if span != "")
+
+
+def plain_text(spans: Sequence[Span], names: Mapping[str, str] | None = None) -> str:
+    """Render spans for files and terminals: @name (or @user-id) and UTC times."""
+    parts = []
+    for span in spans:
+        if isinstance(span, Mention):
+            parts.append(f"@{(names or {}).get(span.user_id, span.user_id)}")
+        elif isinstance(span, When):
+            parts.append(utc_label(span.at))
+        else:
+            parts.append(span)
+    return "".join(parts)
+
+
+def utc_label(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# Sections ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestField:
+    label: str
+    value: Text
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    text: Text
+    fields: tuple[DigestField, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestChart:
+    """An optional picture for a section: `key` names a renderer registered in bot/charts,
+    which draws `data` (any flows result object) as a PNG; `alt_text` describes it."""
+
+    key: str
+    data: object
+    alt_text: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str  # stable and unique, e.g. "gaps"
+    title: str
+    items: tuple[DigestItem, ...] = ()  # most important first; renderers show the top few
+    total: int | None = None  # how many items exist in all (None: len(items))
+    figures: tuple[DigestField, ...] = ()  # key numbers, shown side by side
+    note: Text = ()  # one line under the title
+    chart: DigestChart | None = None
+
+    @property
+    def item_count(self) -> int:
+        return max(self.total or 0, len(self.items))
+
+
+@dataclass(frozen=True)
+class Digest:
+    workshop_id: int
+    team_id: str
+    channel_id: str
+    board_ts: str | None
+    title: str
+    phase: Phase
+    started_at: datetime
+    since: datetime | None  # the previous digest (None: this is the first)
+    until: datetime
+    sections: tuple[DigestSection, ...]
+
+
+DigestSectionProvider = Callable[[Session, Workshop, datetime | None], DigestSection | None]
+
+
+@dataclass(frozen=True)
+class _Registration:
+    order: int
+    name: str
+    provider: DigestSectionProvider
+
+
+_registry: dict[str, _Registration] = {}
+
+
+def register_digest_section(
+    order: int,
+) -> Callable[[DigestSectionProvider], DigestSectionProvider]:
+    """Decorator: `provider(session, workshop, since)` contributes a section to every digest,
+    shown in `order` (lowest first). Registering the same function again replaces it."""
+
+    def register(provider: DigestSectionProvider) -> DigestSectionProvider:
+        name = f"{provider.__module__}.{provider.__qualname__}"
+        _registry[name] = _Registration(order, name, provider)
+        return provider
+
+    return register
+
+
+def unregister_digest_section(provider: DigestSectionProvider) -> None:
+    _registry.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+
+
+def digest_sections(
+    session: Session, workshop: Workshop, since: datetime | None
+) -> list[DigestSection]:
+    """Every registered section that has something to say, in order.
+
+    A provider that fails is logged and left out (inside a savepoint, so the failed query cannot
+    spoil the rest of the transaction): one broken section must not cost managers their digest.
+    """
+    sections = []
+    for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+        try:
+            with session.begin_nested():
+                section = registration.provider(session, workshop, since)
+        except Exception:
+            logger.exception(
+                "digest section %s failed for workshop %s (team %s)",
+                registration.name,
+                workshop.id,
+                workshop.team_id,
+            )
+            continue
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def build_digest(
+    session: Session, workshop: Workshop, since: datetime | None, until: datetime | None = None
+) -> Digest:
+    return Digest(
+        workshop_id=workshop.id,
+        team_id=workshop.team_id,
+        channel_id=workshop.channel_id,
+        board_ts=workshop.board_ts,
+        title=workshop.title,
+        phase=Phase(workshop.phase),
+        started_at=_aware(workshop.created_at),
+        since=since,
+        until=until or utcnow(),
+        sections=tuple(digest_sections(session, workshop, since)),
+    )
+
+
+def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> str:
+    """A readable Markdown rendering (files, the demo, the export report), every item included."""
+    lines = [f"# Digest: {digest.title}", "", f"_{plain_text(period_text(digest), names)}_"]
+    for section in digest.sections:
+        lines += ["", f"## {section.title}"]
+        if section.note:
+            lines.append(plain_text(section.note, names))
+        lines += [f"- **{f.label}:** {plain_text(f.value, names)}" for f in section.figures]
+        if section.figures and section.items:
+            lines.append("")
+        for item in section.items:
+            details = "; ".join(f"{f.label}: {plain_text(f.value, names)}" for f in item.fields)
+            lines.append(f"- {plain_text(item.text, names)}" + (f" ({details})" if details else ""))
+        if section.item_count > len(section.items):
+            lines.append(f"- … and {section.item_count - len(section.items)} more")
+    return "\n".join(lines) + "\n"
+
+
+def period_text(digest: Digest) -> Text:
+    where = f"Workshop #{digest.workshop_id} · {PHASE_LABELS[digest.phase]} phase · "
+    if digest.since is None:
+        return text(
+            where, "first digest, covering everything since it started ", When(digest.started_at)
+        )
+    return text(where, "what changed since the previous digest, ", When(digest.since))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# Built-in sections: the data that exists for every workshop ----------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    phase: Phase
+    start: datetime
+    end: datetime
+
+
+def phase_timeline(session: Session, workshop: Workshop, until: datetime) -> list[PhaseSpan]:
+    """How long the workshop spent in each phase, in order, from its phase history."""
+    changes = session.exec(
+        select(PhaseChange)
+        .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
+        .order_by(col(PhaseChange.at), col(PhaseChange.id))
+    ).all()
+    spans, phase, start = [], Phase.setup, _aware(workshop.created_at)
+    for change in changes:
+        at = _aware(change.at)
+        spans.append(PhaseSpan(phase, start, at))
+        phase, start = Phase(change.to_phase), at
+    if phase is not Phase.closed:
+        spans.append(PhaseSpan(phase, start, max(start, _aware(until))))
+    return spans
+
+
+@register_digest_section(order=10)
+def progress_section(session: Session, workshop: Workshop, since: datetime | None) -> DigestSection:
+    """Phase and progress: where the workshop stands, the board's figures, and phase changes."""
+    summary = board_summary(session, workshop)
+    phase = summary.phase
+    step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
+    figures = [
+        DigestField("Phase", text(f"{PHASE_LABELS[phase]} ({step})")),
+        DigestField(
+            "Journey",
+            text(f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints"),
+        ),
+        *(DigestField(f.label, text(f.value)) for f in summary.figures),
+    ]
+    query = select(PhaseChange).where(
+        PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id
+    )
+    if since is not None:
+        query = query.where(col(PhaseChange.at) > since)
+    changes = session.exec(
+        query.order_by(col(PhaseChange.at).desc()).limit(SECTION_ITEM_LIMIT)
+    ).all()
+    count_query = select(func.count()).select_from(query.subquery())
+    items = tuple(
+        DigestItem(
+            text(
+                Mention(change.user_id),
+                f" {_phase_verb(change)} · ",
+                When(_aware(change.at)),
+            )
+        )
+        for change in changes
+    )
+    spans = phase_timeline(session, workshop, utcnow())
+    return DigestSection(
+        key="progress",
+        title="Phase and progress",
+        figures=tuple(figures),
+        items=items,
+        total=session.exec(count_query).one(),
+        chart=DigestChart(
+            "phase_timeline",
+            data=spans,
+            alt_text="How long the workshop spent in each phase",
+            title="Phases so far",
+        )
+        if len(spans) > 1
+        else None,
+    )
+
+
+def _phase_verb(change: PhaseChange) -> str:
+    to_phase = PHASE_LABELS[Phase(change.to_phase)]
+    return {
+        "advance": f"moved the workshop on to {to_phase}",
+        "skip": f"skipped ahead to {to_phase}",
+        "back": f"took the workshop back to {to_phase}",
+        "close": "closed the workshop",
+        "reopen": f"reopened the workshop in {to_phase}",
+    }.get(change.action, f"moved the workshop to {to_phase}")
+
+
+@register_digest_section(order=90)
+def participation_section(
+    session: Session, workshop: Workshop, since: datetime | None
+) -> DigestSection:
+    """Who takes part, and who joined since the previous digest."""
+    scope = (Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
+    everyone = session.exec(select(func.count()).where(*scope)).one()
+    joined_query = select(Participant).where(*scope)
+    if since is not None:
+        joined_query = joined_query.where(col(Participant.joined_at) > since)
+    joined_count = session.exec(select(func.count()).select_from(joined_query.subquery())).one()
+    joined = session.exec(
+        joined_query.order_by(col(Participant.joined_at).desc(), col(Participant.id).desc()).limit(
+            SECTION_ITEM_LIMIT
+        )
+    ).all()
+    new_label = "Joined" if since is None else "New since the previous digest"
+    return DigestSection(
+        key="participation",
+        title="Participation",
+        figures=(
+            DigestField("Participants", text(str(everyone))),
+            DigestField(new_label, text(str(joined_count))),
+        ),
+        items=tuple(
+            DigestItem(text(Mention(p.user_id), " joined · ", When(_aware(p.joined_at))))
+            for p in joined
+        ),
+        total=joined_count,
+    )
+
+
+def mentioned_user_ids(digest: Digest) -> list[str]:
+    """Everyone the digest mentions, in order of first mention (to look their names up)."""
+    pieces: list[Text] = [period_text(digest)]
+    for section in digest.sections:
+        pieces += [section.note, *(f.value for f in section.figures)]
+        for item in section.items:
+            pieces += [item.text, *(f.value for f in item.fields)]
+    mentioned = [span.user_id for piece in pieces for span in piece if isinstance(span, Mention)]
+    return list(dict.fromkeys(mentioned))

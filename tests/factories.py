@@ -1,0 +1,92 @@
+"""Workshops built straight in the database, with chosen timestamps, for flows and builder tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from flows.journey import DEFAULT_JOURNEY, StageSpec
+from flows.workshops import WorkshopSpec, create_workshop
+from storage.models import Participant, Phase, PhaseChange, Role, Workshop
+
+TEAM = "T1"
+OTHER_TEAM = "T2"
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def big_journey(touchpoints: int, per_stage: int = 30) -> list[StageSpec]:
+    """A journey of `touchpoints` touchpoints (past the setup form's limits, for size tests)."""
+    stages = []
+    for stage in range(-(-touchpoints // per_stage)):
+        count = min(per_stage, touchpoints - stage * per_stage)
+        names = tuple(f"Touchpoint {stage + 1}.{n + 1}" for n in range(count))
+        stages.append(StageSpec(f"Stage {stage + 1}", names))
+    return stages
+
+
+def make_workshop(
+    session: Session,
+    team: str = TEAM,
+    channel: str = "C1",
+    facilitator: str = "UF",
+    title: str = "Onboarding",
+    stages: list[StageSpec] | None = None,
+    created_at: datetime | None = None,
+    co_facilitators: list[str] | None = None,
+) -> Workshop:
+    spec = WorkshopSpec(
+        title=title, stages=list(stages or DEFAULT_JOURNEY), co_facilitators=co_facilitators or []
+    )
+    workshop = create_workshop(session, team, channel, facilitator, spec)
+    if created_at is not None:
+        workshop.created_at = created_at
+        for participant in session.exec(
+            select(Participant).where(Participant.workshop_id == workshop.id)
+        ):
+            participant.joined_at = created_at
+        session.flush()
+    return workshop
+
+
+def add_participant(
+    session: Session, workshop: Workshop, user_id: str, joined_at: datetime, role=Role.participant
+) -> None:
+    session.add(
+        Participant(
+            team_id=workshop.team_id,
+            workshop_id=workshop.id,
+            user_id=user_id,
+            role=role,
+            joined_at=joined_at,
+        )
+    )
+    session.flush()
+
+
+def move(
+    session: Session,
+    workshop: Workshop,
+    to_phase: Phase,
+    at: datetime,
+    user_id: str = "UF",
+    action: str = "advance",
+) -> None:
+    """Record a phase change at a chosen moment (flows.workshops.change_phase stamps 'now')."""
+    session.add(
+        PhaseChange(
+            team_id=workshop.team_id,
+            workshop_id=workshop.id,
+            from_phase=workshop.phase,
+            to_phase=to_phase,
+            action=action,
+            user_id=user_id,
+            at=at,
+        )
+    )
+    workshop.phase = to_phase
+    session.add(workshop)
+    session.flush()
