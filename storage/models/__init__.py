@@ -10,12 +10,16 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.gaps import GapRating, RatingNudge, RatingRound
 
 __all__ = [
+    "GapRating",
     "JourneyStage",
     "Participant",
     "Phase",
     "PhaseChange",
+    "RatingNudge",
+    "RatingRound",
     "Role",
     "Touchpoint",
     "Workshop",
