@@ -18,8 +18,10 @@ Martilla & James 1977). Each is tested with a hand-computed example in tests/flo
 - **Quadrant** (importance × experience), split at the scale midpoints: importance 3 on 1–5,
   experience 4 on 1–7; "high" means ≥ the midpoint. No importance answers → no quadrant.
 - **Per stage**: the same figures pooled over all ratings of the stage's touchpoints (so a stage's
-  mean gap is the mean of every rating's gap in it, not the mean of touchpoint means); a stage's
-  weight and weighted gap are the sums over its touchpoints.
+  mean gap is the mean of every rating's gap in it, not the mean of touchpoint means). A stage's
+  weight is the sum of its touchpoints' weights (its share of the journey's importance); its
+  importance-weighted gap applies the journey formula to its own touchpoints: their weights,
+  renormalised to sum to 1 within the stage, times their mean gaps.
 - **Ranking**: rated touchpoints by mean gap, most negative (widest shortfall) first; ties (equal
   exact means) are broken by journey order, earlier stage and earlier touchpoint first.
 - **Flags**: "few ratings" when n < 3; "contested" when the gap's sample standard deviation is
@@ -378,6 +380,13 @@ class SavedRatings:
     saved: int  # touchpoints rated (new or changed answers)
     cleared: int  # touchpoints whose earlier rating was withdrawn by leaving them blank
     joined: bool  # the rater joined the workshop with this submission
+    rated_before: int  # how many touchpoints the rater had rated in this round before...
+    rated_after: int  # ...and after this submission
+
+    @property
+    def progress_changed(self) -> bool:
+        """Whether the board's figures (raters, completeness, participants) moved."""
+        return self.joined or self.rated_before != self.rated_after
 
 
 def save_ratings(
@@ -403,6 +412,7 @@ def save_ratings(
     answers = validate_answers(raw_answers)
     number = current_round(session, workshop)
     joined = join_workshop(session, workshop, user_id)
+    rated_before = _count_user_ratings(session, workshop, number, user_id)
     rated = {tp: answer for tp, answer in answers.items() if answer is not None}
     blank = [tp for tp, answer in answers.items() if answer is None]
     if rated:
@@ -418,7 +428,19 @@ def save_ratings(
                 col(GapRating.touchpoint_id).in_(blank),
             )
         ).rowcount
-    return SavedRatings(workshop, number, len(rated), cleared, joined)
+    rated_after = _count_user_ratings(session, workshop, number, user_id)
+    return SavedRatings(workshop, number, len(rated), cleared, joined, rated_before, rated_after)
+
+
+def _count_user_ratings(session: Session, workshop: Workshop, number: int, user_id: str) -> int:
+    return session.execute(
+        select(func.count()).where(
+            GapRating.team_id == workshop.team_id,
+            GapRating.workshop_id == workshop.id,
+            GapRating.round == number,
+            GapRating.user_id == user_id,
+        )
+    ).scalar_one()
 
 
 def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Iterable[int]) -> None:
@@ -753,13 +775,26 @@ def _stage_gaps(
                 previous=GapStats.from_sums(before.get(stage_id, RatingSums()))
                 if previous
                 else None,
-                weight=sum(t.weight for t in weighted) if weighted else None,  # type: ignore[misc]
-                weighted_gap=sum(t.weighted_gap for t in weighted) if weighted else None,  # type: ignore[misc]
+                weight=_stage_weight(weighted),
+                weighted_gap=_stage_weighted_gap(weighted),
                 quadrant=quadrant_for(stats.mean_importance, stats.mean_experience),
                 flags=flags_for(stats),
             )
         )
     return tuple(sorted(stages, key=lambda s: s.position))
+
+
+def _stage_weight(weighted: list[TouchpointGap]) -> float | None:
+    return math.fsum(t.weight for t in weighted) if weighted else None  # type: ignore[misc]
+
+
+def _stage_weighted_gap(weighted: list[TouchpointGap]) -> float | None:
+    """The importance-weighted mean gap of the stage: its touchpoints' weights renormalised
+    within the stage (the same formula as the journey's, over the stage's touchpoints)."""
+    if not weighted:
+        return None
+    share = math.fsum(t.weight for t in weighted)  # type: ignore[misc]
+    return math.fsum(t.weighted_gap for t in weighted) / share  # type: ignore[misc]
 
 
 def _weighted_total(weights: Mapping[int, float], stats: Mapping[int, GapStats]) -> float | None:
@@ -1069,3 +1104,14 @@ def _user_answers(
 def display(value: float | None, digits: int = 1) -> float | None:
     """A figure as the results show it: rounded half away from zero."""
     return None if value is None else round_half_away(value, digits)
+
+
+def signed(value: float | None, digits: int = 1, minus: str = "−", none: str = "–") -> str:
+    """A gap or change as text: "−2.3", "+0.7", "0.0" (rounded half away from zero)."""
+    if value is None:
+        return none
+    rounded = round_half_away(value, digits)
+    text = f"{abs(rounded):.{digits}f}"
+    if rounded < 0:
+        return minus + text
+    return ("+" + text) if rounded > 0 else text

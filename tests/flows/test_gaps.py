@@ -156,12 +156,14 @@ def test_stage_figures_are_pooled_over_every_rating_of_the_stage(session):
     assert find.quadrant is Quadrant.concentrate_here  # importance 3 is high; experience 3.83 low
     assert find.flags == ()
     assert find.weight == pytest.approx(6.5 / 9.5)
-    assert find.weighted_gap == pytest.approx(4.5 / 9.5 * -7 / 3)
+    # importance-weighted within the stage: (4.5 · −7/3 + 2 · 0) / (4.5 + 2) = −10.5/6.5
+    assert find.weighted_gap == pytest.approx(-10.5 / 6.5)
     # Buy: gaps −3 +5 −3: n 3, Σ −1, Σ² 43 → var (129 − 1)/6 = 21.33: contested
     assert buy.stats.mean_gap == pytest.approx(-1 / 3)
     assert buy.stats.sd_gap == pytest.approx((128 / 6) ** 0.5)
     assert buy.flags == (Flag.contested,)
     assert buy.quadrant is Quadrant.keep_up  # importance 3, experience (2 + 7 + 3)/3 = 4
+    assert (buy.weight, buy.weighted_gap) == (pytest.approx(3 / 9.5), pytest.approx(1.0))  # D only
     assert buy.touchpoint_ids == tuple(touchpoint_ids(session, workshop)[n] for n in "CD")
 
 
@@ -318,8 +320,10 @@ def test_a_changed_answer_replaces_the_earlier_one(session):
     workshop = make_workshop(session)
     first = rate(session, workshop, "U1", {"A": (6, 2, 5, "bad"), "B": (3, 3)})
     assert (first.round, first.saved, first.cleared, first.joined) == (1, 2, 0, True)
+    assert (first.rated_before, first.rated_after, first.progress_changed) == (0, 2, True)
     second = rate(session, workshop, "U1", {"A": (6, 5, None, None), "B": (3, 3)})
     assert second.joined is False
+    assert (second.rated_before, second.rated_after, second.progress_changed) == (2, 2, False)
     rows = session.exec(select(GapRating).where(GapRating.user_id == "U1")).all()
     assert len(rows) == 2
     a = next(r for r in rows if r.touchpoint_id == touchpoint_ids(session, workshop)["A"])
@@ -331,7 +335,12 @@ def test_leaving_a_rated_touchpoint_blank_withdraws_the_rating(session):
     workshop = make_workshop(session)
     rate(session, workshop, "U1", {"A": (6, 2), "B": (3, 3)})
     saved = rate(session, workshop, "U1", {"A": (None, None), "B": (3, 4)})
-    assert (saved.saved, saved.cleared) == (1, 1)
+    assert (saved.saved, saved.cleared, saved.rated_after, saved.progress_changed) == (
+        1,
+        1,
+        1,
+        True,
+    )
     ids = touchpoint_ids(session, workshop)
     assert touchpoint_gaps(session, workshop) == {ids["B"]: 1.0}
 

@@ -1,0 +1,1 @@
+"""Charts: result objects → PNG bytes (matplotlib, Agg backend; safe in worker threads)."""
