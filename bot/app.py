@@ -5,6 +5,7 @@ and a message to the user."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -21,6 +22,7 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 
 WEB_API_TIMEOUT_S = 10
+LISTENER_THREADS = 32
 
 
 def create_web_client(settings: Settings) -> WebClient:
@@ -37,13 +39,21 @@ def create_web_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, db: Database, client: WebClient | None = None) -> App:
+def create_app(
+    settings: Settings,
+    db: Database,
+    client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+) -> App:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     app = App(
         client=client or create_web_client(settings),
         signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
         # Listeners ack first and carry on in a worker thread, so Slack always hears back fast.
         process_before_response=False,
+        # Bolt's default pool has 5 threads: too few when a whole team clicks at once.
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
     @app.middleware
