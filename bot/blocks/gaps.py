@@ -194,6 +194,10 @@ def _page_option(page: RatingPage) -> Option:
     return Option(value=str(page.index), text=truncate(text, 75))
 
 
+def go_to_block_id(sheet: RatingSheet) -> str:
+    return f"{ids.RATE_GO_TO}:{sheet.page.index}:{sheet.rated_count}"
+
+
 def _go_to_input(sheet: RatingSheet) -> InputBlock:
     finish = Option(value=ids.RATE_GO_TO_FINISH, text="Finish: show my progress")
     pages = [_page_option(page) for page in sheet.pages][:99]  # a select holds 100 options
@@ -201,7 +205,7 @@ def _go_to_input(sheet: RatingSheet) -> InputBlock:
     initial = pages[suggested] if suggested is not None and suggested < len(pages) else finish
     options = [*pages, finish]
     return InputBlock(
-        block_id=ids.RATE_GO_TO,
+        block_id=go_to_block_id(sheet),
         label="After saving, go to",
         hint="✓ stages you have rated completely; ○ stages with touchpoints left to rate.",
         element=StaticSelectElement(action_id=ids.INPUT, options=options, initial_option=initial),

@@ -92,7 +92,7 @@ def test_rating_form_prefills_answers_and_marks_what_is_not_rated():
 
 def test_the_go_to_select_lists_progress_and_suggests_the_next_page():
     view = build_rating_modal(sheet())
-    go_to = block(view, ids.RATE_GO_TO).element
+    go_to = block(view, f"{ids.RATE_GO_TO}:0:1").element  # page 0, 1 answer so far
     assert [(o.value, o.to_dict()["text"]["text"]) for o in go_to.options] == [
         ("0", "○ Consideration · 1 of 2"),
         ("1", "○ Decision · 0 of 1"),
@@ -104,7 +104,8 @@ def test_the_go_to_select_lists_progress_and_suggests_the_next_page():
         RatingPage(1, "Decision", 1, 1, (13,), 1),
     )
     finished = build_rating_modal(sheet(pages=done_pages))
-    assert block(finished, ids.RATE_GO_TO).element.initial_option.value == ids.RATE_GO_TO_FINISH
+    go_to = block(finished, f"{ids.RATE_GO_TO}:0:3").element
+    assert go_to.initial_option.value == ids.RATE_GO_TO_FINISH
 
 
 def test_a_full_page_of_long_names_stays_within_modal_limits():

@@ -34,6 +34,12 @@ def first_input_block(view: dict) -> str:
     return ids.RATE_GO_TO
 
 
+def go_to_choice(state: dict) -> str | None:
+    """The page picked in "After saving, go to" (its block id varies; see ids.RATE_GO_TO)."""
+    block_id = next((key for key in state if key.startswith(f"{ids.RATE_GO_TO}:")), None)
+    return None if block_id is None else selected_value(state, block_id)
+
+
 def next_view(
     session: Session, team_id: str, user_id: str, workshop_id: int, destination: str | None
 ) -> View:
@@ -72,7 +78,7 @@ def handle_rating_submission(
                 context.team_id,
                 context.user_id,
                 workshop_id,
-                selected_value(state, ids.RATE_GO_TO),
+                go_to_choice(state),
             )
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
