@@ -870,7 +870,7 @@ def rating_figures(session: Session, workshop: Workshop) -> list[Figure]:
     if workshop.phase != Phase.rating:
         return []
     progress = rating_progress(session, workshop)
-    round_text = f"Round {progress.round}"
+    round_text = str(progress.round)
     if progress.round > 1:
         round_text += f" · compared with round {progress.round - 1}"
     completeness = progress.completeness

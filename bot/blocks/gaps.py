@@ -276,7 +276,8 @@ def build_nudge_dm(
 def nudge_summary(plan: NudgePlan, sent: int, failed: list[str]) -> str:
     if not plan.to_nudge and not plan.recently_nudged:
         return f"Everyone who joined has rated in round {plan.round}. Nobody to nudge."
-    parts = [f"Nudged {sent} participant{'s' * (sent != 1)} who haven't rated round {plan.round}."]
+    who = "participant who hasn't" if sent == 1 else "participants who haven't"
+    parts = [f"Nudged {sent} {who} rated round {plan.round}."]
     if plan.recently_nudged:
         waiting = len(plan.recently_nudged)
         parts.append(

@@ -83,10 +83,7 @@ def render_gap_chart(results: GapResults) -> bytes:
     note_axes = figure.add_subplot(grid[0, 2], sharey=scale_axes)
     note_axes.axis("off")
     note_axes.set_xlim(0, 1)
-    note_title = "gap" + (
-        f"   Δ since round {results.previous_round}" if results.previous_round else ""
-    )
-    note_axes.set_title(note_title + "   n", fontsize=10, color=INK, loc="left")
+    _note_titles(note_axes, results.previous_round)
 
     _draw_bands(rows, (scale_axes, gap_axes))
     for row in rows:
@@ -159,6 +156,43 @@ def _draw_gap_row(axes, row: _Row, worst: set[int]) -> None:  # type: ignore[no-
         )
 
 
+NOTE_GAP_X, NOTE_CHANGE_X, NOTE_N_X = 0.02, 0.21, 0.52
+CLEAR_CHANGE = 0.5  # a change of at least half a scale point is coloured: narrowed or widened
+
+
+def _change_colour(change: float | None) -> str:
+    if change is None or abs(change) < CLEAR_CHANGE:
+        return MUTED
+    return MET if change > 0 else SHORTFALL
+
+
+def _draw_note(  # type: ignore[no-untyped-def]
+    axes,
+    y: int,
+    stats_gap: float | None,
+    change: float | None,
+    tail: str,
+    previous_round: int | None,
+    colour: str,
+    bold: bool,
+) -> None:
+    weight = "bold" if bold else "normal"
+    axes.text(
+        NOTE_GAP_X, y, signed(stats_gap), va="center", fontsize=8.5, color=colour, fontweight=weight
+    )
+    if previous_round is not None:
+        axes.text(
+            NOTE_CHANGE_X,
+            y,
+            f"Δ {signed(change)}",
+            va="center",
+            fontsize=8.5,
+            color=_change_colour(change),
+            fontweight="bold" if change is not None and abs(change) >= CLEAR_CHANGE else weight,
+        )
+    axes.text(NOTE_N_X, y, tail, va="center", fontsize=8, color=colour, fontweight=weight)
+
+
 def _draw_touchpoint_note(  # type: ignore[no-untyped-def]
     axes, row: _Row, worst: set[int], previous_round: int | None
 ) -> None:
@@ -167,22 +201,14 @@ def _draw_touchpoint_note(  # type: ignore[no-untyped-def]
     stats = touchpoint.stats
     if not stats.rated:
         return
-    text = f"{signed(stats.mean_gap)}"
-    if previous_round is not None:
-        text += f"   Δ {signed(touchpoint.change)}"
-    text += f"   n={stats.n}"
+    tail = f"n={stats.n}"
     notes = ", ".join(str(flag) for flag in touchpoint.flags)
     if notes:
-        text += f" · {notes}"
-    bold = touchpoint.touchpoint_id in worst
-    axes.text(
-        0.02,
-        row.y,
-        text,
-        va="center",
-        fontsize=8.5,
-        color=WORST if bold else INK,
-        fontweight="bold" if bold else "normal",
+        tail += f" · {notes}"
+    highlighted = touchpoint.touchpoint_id in worst
+    colour = WORST if highlighted else INK
+    _draw_note(
+        axes, row.y, stats.mean_gap, touchpoint.change, tail, previous_round, colour, highlighted
     )
 
 
@@ -191,11 +217,15 @@ def _draw_stage_note(axes, row: _Row, previous_round: int | None) -> None:  # ty
     assert stage is not None
     if not stage.stats.rated:
         return
-    text = f"{signed(stage.stats.mean_gap)}"
+    tail = f"n={stage.stats.n} (stage)"
+    _draw_note(axes, row.y, stage.stats.mean_gap, stage.change, tail, previous_round, MUTED, True)
+
+
+def _note_titles(axes, previous_round: int | None) -> None:  # type: ignore[no-untyped-def]
+    title = {"fontsize": 10, "color": INK, "va": "bottom", "transform": axes.transAxes}
+    axes.text(NOTE_GAP_X, 1.005, "gap", **title)
     if previous_round is not None:
-        text += f"   Δ {signed(stage.change)}"
-    text += f"   n={stage.stats.n}  (stage)"
-    axes.text(0.02, row.y, text, va="center", fontsize=8.5, color=MUTED, fontweight="bold")
+        axes.text(NOTE_CHANGE_X, 1.005, f"Δ vs round {previous_round}", **title)
 
 
 def _style_scale_axes(axes, rows: list[_Row], worst: set[int]) -> None:  # type: ignore[no-untyped-def]

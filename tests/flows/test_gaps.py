@@ -473,7 +473,7 @@ def test_progress_and_board_figures(session):
     assert (progress.possible, progress.completeness) == (16, 19)
     figures = {f.label: f.value for f in rating_figures(session, workshop)}
     assert figures == {
-        "Rating round": "Round 1",
+        "Rating round": "1",
         "Rated": "1 of 4 participants",
         "Completeness": "19 % (3 of 16 ratings)",
     }
@@ -486,7 +486,7 @@ def test_board_figures_name_the_round_being_compared(session):
     rate(session, workshop, "U1", {"A": (5, 3)})
     open_rating_round(session, TEAM, workshop.id, FACILITATOR)
     figures = {f.label: f.value for f in rating_figures(session, workshop)}
-    assert figures["Rating round"] == "Round 2 · compared with round 1"
+    assert figures["Rating round"] == "2 · compared with round 1"
     assert figures["Completeness"] == "0 % (0 of 8 ratings)"
 
 
