@@ -707,7 +707,8 @@ def gap_results(
     journey_previous = (
         GapStats.from_sums(journey_sums(session, workshop, previous)) if previous else None
     )
-    worst = [t.touchpoint_id for t in ranked if t.stats.mean_gap < 0][:SHORTFALLS_WITH_COMMENTS]  # type: ignore[operator]
+    shortfalls = [t.touchpoint_id for t in ranked if (t.stats.exact_mean_gap or 0) < 0]
+    worst = shortfalls[:SHORTFALLS_WITH_COMMENTS]
     return GapResults(
         workshop_id=workshop.id,
         team_id=workshop.team_id,

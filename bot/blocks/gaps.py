@@ -3,6 +3,8 @@ results message (a ranked monospace table with flags, stage figures, quadrants, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -35,6 +37,7 @@ from flows.gaps import (
     EXPERIENCE_MIDPOINT,
     FEW_RATINGS_BELOW,
     IMPORTANCE_MIDPOINT,
+    Flag,
     GapResults,
     GapStats,
     NudgePlan,
@@ -320,7 +323,7 @@ def _ci(stats: GapStats) -> str:
     return f"{_ascii(low)} to {_ascii(high)}"
 
 
-def _flags(flags) -> str:  # type: ignore[no-untyped-def]
+def _flags(flags: Iterable[Flag]) -> str:
     return ", ".join(str(flag) for flag in flags)
 
 

@@ -14,6 +14,7 @@ import io
 import itertools
 from dataclasses import dataclass
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -106,7 +107,7 @@ def render_gap_chart(results: GapResults) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_bands(rows: list[_Row], axes_pair) -> None:  # type: ignore[no-untyped-def]
+def _draw_bands(rows: list[_Row], axes_pair: tuple[Axes, ...]) -> None:
     stage_starts = [row.y for row in rows if row.stage is not None] + [len(rows)]
     for index, (start, end) in enumerate(itertools.pairwise(stage_starts)):
         for axes in axes_pair:
@@ -114,7 +115,7 @@ def _draw_bands(rows: list[_Row], axes_pair) -> None:  # type: ignore[no-untyped
             axes.axhline(start - 0.5, color="#d0d7e1", lw=0.8, zorder=1)
 
 
-def _draw_scale_row(axes, row: _Row, worst: set[int]) -> None:  # type: ignore[no-untyped-def]
+def _draw_scale_row(axes: Axes, row: _Row, worst: set[int]) -> None:
     touchpoint = row.touchpoint
     assert touchpoint is not None
     stats = touchpoint.stats
@@ -129,7 +130,7 @@ def _draw_scale_row(axes, row: _Row, worst: set[int]) -> None:  # type: ignore[n
     axes.scatter([experience], [row.y], s=70, color=colour, edgecolor=INK, lw=0.8, zorder=4)
 
 
-def _draw_gap_row(axes, row: _Row, worst: set[int]) -> None:  # type: ignore[no-untyped-def]
+def _draw_gap_row(axes: Axes, row: _Row, worst: set[int]) -> None:
     touchpoint = row.touchpoint
     assert touchpoint is not None
     stats = touchpoint.stats
@@ -166,8 +167,8 @@ def _change_colour(change: float | None) -> str:
     return MET if change > 0 else SHORTFALL
 
 
-def _draw_note(  # type: ignore[no-untyped-def]
-    axes,
+def _draw_note(
+    axes: Axes,
     y: int,
     stats_gap: float | None,
     change: float | None,
@@ -193,8 +194,8 @@ def _draw_note(  # type: ignore[no-untyped-def]
     axes.text(NOTE_N_X, y, tail, va="center", fontsize=8, color=colour, fontweight=weight)
 
 
-def _draw_touchpoint_note(  # type: ignore[no-untyped-def]
-    axes, row: _Row, worst: set[int], previous_round: int | None
+def _draw_touchpoint_note(
+    axes: Axes, row: _Row, worst: set[int], previous_round: int | None
 ) -> None:
     touchpoint = row.touchpoint
     assert touchpoint is not None
@@ -212,7 +213,7 @@ def _draw_touchpoint_note(  # type: ignore[no-untyped-def]
     )
 
 
-def _draw_stage_note(axes, row: _Row, previous_round: int | None) -> None:  # type: ignore[no-untyped-def]
+def _draw_stage_note(axes: Axes, row: _Row, previous_round: int | None) -> None:
     stage = row.stage
     assert stage is not None
     if not stage.stats.rated:
@@ -221,14 +222,14 @@ def _draw_stage_note(axes, row: _Row, previous_round: int | None) -> None:  # ty
     _draw_note(axes, row.y, stage.stats.mean_gap, stage.change, tail, previous_round, MUTED, True)
 
 
-def _note_titles(axes, previous_round: int | None) -> None:  # type: ignore[no-untyped-def]
+def _note_titles(axes: Axes, previous_round: int | None) -> None:
     title = {"fontsize": 10, "color": INK, "va": "bottom", "transform": axes.transAxes}
     axes.text(NOTE_GAP_X, 1.005, "gap", **title)
     if previous_round is not None:
         axes.text(NOTE_CHANGE_X, 1.005, f"Δ vs round {previous_round}", **title)
 
 
-def _style_scale_axes(axes, rows: list[_Row], worst: set[int]) -> None:  # type: ignore[no-untyped-def]
+def _style_scale_axes(axes: Axes, rows: list[_Row], worst: set[int]) -> None:
     axes.set_xlim(0.5, 7.5)
     axes.set_ylim(len(rows) - 0.5, -0.5)
     axes.set_xticks(range(1, 8))
@@ -249,7 +250,7 @@ def _style_scale_axes(axes, rows: list[_Row], worst: set[int]) -> None:  # type:
         axes.spines[side].set_visible(False)
 
 
-def _style_gap_axes(axes, results: GapResults) -> None:  # type: ignore[no-untyped-def]
+def _style_gap_axes(axes: Axes, results: GapResults) -> None:
     axes.set_xlim(-6.5, 6.5)
     axes.set_xticks(range(-6, 7, 2))
     axes.axvline(0, color=INK, lw=1.0, zorder=2)
