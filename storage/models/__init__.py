@@ -12,8 +12,10 @@ from storage.models.core import (
     Workshop,
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
+from storage.models.slack_events import EventReceipt
 
 __all__ = [
+    "EventReceipt",
     "GapRating",
     "JourneyStage",
     "Participant",
