@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.gaps import open_next_round, open_rating_form, send_nudges
+from bot.gaps import open_next_round, open_rating_form, parse_id, send_nudges
 from bot.replies import tell_user
 from flows.errors import FlowError
 
@@ -15,8 +15,7 @@ STALE_BUTTON = "That button is out of date; use the latest board."
 
 
 def _workshop_id(action: dict) -> int | None:
-    value = action.get("value", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(action.get("value"))
 
 
 def handle_rate(
@@ -29,7 +28,12 @@ def handle_rate(
         return
     try:
         open_rating_form(
-            client, context["db"], context.team_id, context.user_id, workshop_id, body["trigger_id"]
+            client,
+            context["db"],
+            context.team_id,
+            context.user_id,
+            workshop_id,
+            body.get("trigger_id", ""),
         )
     except FlowError as error:
         tell_user(client, body, str(error), respond)
@@ -50,10 +54,13 @@ def handle_nudge(
     tell_user(client, body, summary, respond)
 
 
-def parse_round_value(value: str) -> tuple[int, int]:
+def parse_round_value(value: object) -> tuple[int, int]:
     """Round buttons carry "12|1": the workshop and the round the results were drawn for."""
-    workshop_id, _, round_number = value.partition("|")
-    return int(workshop_id), int(round_number)
+    workshop_id, _, round_number = value.partition("|") if isinstance(value, str) else ("", "", "")
+    parsed = parse_id(workshop_id), parse_id(round_number)
+    if parsed[0] is None or parsed[1] is None:
+        raise ValueError(f"not a round button value: {value!r}")
+    return parsed[0], parsed[1]
 
 
 def handle_new_round(
@@ -61,7 +68,7 @@ def handle_new_round(
 ) -> None:
     ack()
     try:
-        workshop_id, drawn_for = parse_round_value(action.get("value", ""))
+        workshop_id, drawn_for = parse_round_value(action.get("value"))
     except ValueError:
         tell_user(client, body, STALE_BUTTON, respond)
         return
