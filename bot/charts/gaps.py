@@ -191,7 +191,8 @@ def _draw_note(
             color=_change_colour(change),
             fontweight="bold" if change is not None and abs(change) >= CLEAR_CHANGE else weight,
         )
-    axes.text(NOTE_N_X, y, tail, va="center", fontsize=8, color=colour, fontweight=weight)
+    tail_x = NOTE_N_X if previous_round is not None else NOTE_CHANGE_X
+    axes.text(tail_x, y, tail, va="center", fontsize=8, color=colour, fontweight=weight)
 
 
 def _draw_touchpoint_note(
