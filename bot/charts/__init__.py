@@ -1,1 +1,1 @@
-"""Charts: result objects → PNG bytes (matplotlib, Agg backend; safe in worker threads)."""
+"""Charts: result objects in, PNG bytes out (matplotlib, Agg backend)."""

@@ -12,12 +12,16 @@ from storage.models.core import (
     Workshop,
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
+from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
 
 __all__ = [
+    "WHOLE_JOURNEY",
+    "CustomKpi",
     "EventReceipt",
     "GapRating",
     "JourneyStage",
+    "KpiValue",
     "Participant",
     "Phase",
     "PhaseChange",

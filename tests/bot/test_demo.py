@@ -41,6 +41,11 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     assert script.workshop_id is not None
+    # KPIs: a raw NPS paste, an out-of-range CSAT refused inline, the table and chart saved
+    assert "CSAT is from 0 to 100%: 104 is not." in transcript
+    assert "Recorded *NPS +30*" in transcript
+    assert (out / "kpis" / "kpi-chart.png").read_bytes().startswith(b"\x89PNG")
+    assert "NPS (whole journey): +30" in (out / "kpis" / "kpi-table.md").read_text()
 
     # Gap rating: two rounds, charts and tables in the output folder, the loop closed
     for round_number in (1, 2):

@@ -18,6 +18,7 @@ from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
 from bot.listeners.commands import gaps
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
+from bot.listeners.commands.kpis import SUBCOMMANDS as KPI_SUBCOMMANDS
 from flows.board import board_summary
 from flows.errors import FlowError
 from flows.workshops import channel_workshops
@@ -83,6 +84,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": Subcommand(
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
     ),
+    **KPI_SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
 SUBCOMMANDS = {**SUBCOMMANDS, **gaps.SUBCOMMANDS}

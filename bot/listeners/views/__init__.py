@@ -1,8 +1,9 @@
 from slack_bolt import App
 
-from bot.listeners.views import gaps, setup
+from bot.listeners.views import gaps, kpis, setup
 
 
 def register(app: App) -> None:
     setup.register(app)
     gaps.register(app)
+    kpis.register(app)

@@ -1,7 +1,7 @@
 """gap ratings, rating rounds, rating nudges
 
 Revision ID: 0003_gap_ratings
-Revises: 0007_platform
+Revises: 0005_kpis
 Create Date: 2026-11-22 22:25:51.807393
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0003_gap_ratings"
-down_revision: str | None = "0007_platform"
+down_revision: str | None = "0005_kpis"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
