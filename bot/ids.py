@@ -70,3 +70,17 @@ DIGEST_DAY_OF_MONTH = "day_of_month"
 DIGEST_CRON = "cron"
 DIGEST_CHANNEL = "channel"
 DIGEST_RECIPIENTS = "recipients"
+
+# Gap rating (issue 4). The answer inputs of the rating form use flows.gaps.field_key as block
+# id ("expectation:12", "experience:12", "importance:12", "comment:12"), so the flows' field
+# errors map onto the form's blocks one to one.
+RATE_OPEN = "gaps_rate_open"  # board / nudge DM button: open the rating form (value: workshop)
+RATE_NUDGE = "gaps_nudge"  # board button: DM participants who have not rated (facilitators)
+RATE_NEW_ROUND = "gaps_new_round"  # results button: open the next round (value: "12|1")
+RATE_MODAL = "gaps_rating_form"  # callback id of every page of the rating form
+RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view
+# Block id prefix of the form's "After saving, go to" select. Each render gets its own block id
+# ("gaps_go_to:2:5": page, answers so far), because Slack keeps what was picked in a block with
+# the same id across views.update, and a stale pick would send the rater to the wrong page.
+RATE_GO_TO = "gaps_go_to"
+RATE_GO_TO_FINISH = "finish"  # that select's option to finish and see one's progress

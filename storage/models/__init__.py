@@ -20,6 +20,7 @@ from storage.models.digests import (
     HomeView,
     ScheduleStatus,
 )
+from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
 
@@ -32,12 +33,15 @@ __all__ = [
     "DigestDelivery",
     "DigestSchedule",
     "EventReceipt",
+    "GapRating",
     "HomeView",
     "JourneyStage",
     "KpiValue",
     "Participant",
     "Phase",
     "PhaseChange",
+    "RatingNudge",
+    "RatingRound",
     "Role",
     "ScheduleStatus",
     "Touchpoint",

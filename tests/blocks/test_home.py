@@ -42,7 +42,8 @@ def test_no_workshops_explains_how_to_start():
     assert "home_pager" not in text_of(view)
 
 
-def test_a_few_workshops_show_phase_role_progress_and_next_step():
+def test_a_few_workshops_show_phase_role_progress_and_next_step(monkeypatch):
+    monkeypatch.setitem(PARTICIPANT_BUTTONS, Phase.rating, [])  # whatever features register
     view = build_home_view(
         page_of([card(3, role=Role.facilitator), card(2, Phase.closed)]),
         {3: "https://slack.test/archives/C1/p1"},
@@ -62,15 +63,12 @@ def test_a_few_workshops_show_phase_role_progress_and_next_step():
     assert len(actions) == 1  # a closed workshop with no board link has no buttons
 
 
-def test_participants_get_the_phases_own_buttons_and_no_phase_controls():
+def test_participants_get_the_phases_own_buttons_and_no_phase_controls(monkeypatch):
     def rate(summary):
         return [ButtonElement(text="Rate touchpoints", action_id="rate_open", value="x")]
 
-    PARTICIPANT_BUTTONS.setdefault(Phase.rating, []).append(rate)
-    try:
-        labels = [b.text.text for b in card_buttons(card(5), "https://x.test")]
-    finally:
-        PARTICIPANT_BUTTONS[Phase.rating].remove(rate)
+    monkeypatch.setitem(PARTICIPANT_BUTTONS, Phase.rating, [rate])
+    labels = [b.text.text for b in card_buttons(card(5), "https://x.test")]
     assert labels == ["Open board", "Rate touchpoints"]
 
 

@@ -47,6 +47,16 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert (out / "kpis" / "kpi-chart.png").read_bytes().startswith(b"\x89PNG")
     assert "NPS (whole journey): +30" in (out / "kpis" / "kpi-table.md").read_text()
 
+    # Gap rating: two rounds, charts and tables in the output folder, the loop closed
+    for round_number in (1, 2):
+        assert (out / "gaps" / f"round-{round_number}-chart.png").read_bytes()[:4] == b"\x89PNG"
+    first = (out / "gaps" / "round-1-table.md").read_text()
+    assert "Widest shortfalls: *Onboarding*" in first
+    second = (out / "gaps" / "round-2-table.md").read_text()
+    assert "Since round 1 the journey gap went from" in second and " R1 " in second
+    assert "Add the expectation too (or clear the experience)." in transcript  # inline error
+    assert "Nudged 1 participant who hasn't rated round 1." in transcript
+
     logged = debug_log.getvalue()
     assert "slack_bolt" in logged  # the capture really saw the bot's DEBUG logging
     assert script.local.standin.bot_token not in logged

@@ -1,10 +1,11 @@
 from slack_bolt import App
 
-from bot.listeners.actions import home, kpis, phase, schedules
+from bot.listeners.actions import gaps, home, kpis, phase, schedules
 
 
 def register(app: App) -> None:
     phase.register(app)
+    gaps.register(app)
     kpis.register(app)
     schedules.register(app)
     home.register(app)

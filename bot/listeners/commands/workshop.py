@@ -18,6 +18,7 @@ from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
 from bot.listeners.commands import digests
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
+from bot.listeners.commands.gaps import SUBCOMMANDS as GAP_SUBCOMMANDS
 from bot.listeners.commands.kpis import SUBCOMMANDS as KPI_SUBCOMMANDS
 from flows.board import board_summary
 from flows.errors import FlowError
@@ -84,6 +85,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": Subcommand(
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
     ),
+    **GAP_SUBCOMMANDS,
     **KPI_SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }

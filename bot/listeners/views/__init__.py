@@ -1,9 +1,10 @@
 from slack_bolt import App
 
-from bot.listeners.views import kpis, schedules, setup
+from bot.listeners.views import gaps, kpis, schedules, setup
 
 
 def register(app: App) -> None:
     setup.register(app)
+    gaps.register(app)
     kpis.register(app)
     schedules.register(app)

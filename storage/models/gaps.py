@@ -1,0 +1,92 @@
+"""Gap ratings: what each participant says customers expect and experience at each touchpoint,
+round by round, and the rounds and nudges that organise the rating.
+
+A rating is one row per (touchpoint, round, rater): answering again replaces the row (an upsert
+on that unique key), so retries and double submissions can never count twice. The checks keep
+impossible values out of the table whatever code writes to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.base import timestamp_column, utcnow
+
+EXPECTATION_SCALE = (1, 7)
+EXPERIENCE_SCALE = (1, 7)
+IMPORTANCE_SCALE = (1, 5)
+MAX_COMMENT_LENGTH = 300
+
+
+class GapRating(SQLModel, table=True):
+    __tablename__ = "gap_rating"
+    __table_args__ = (
+        UniqueConstraint("touchpoint_id", "round", "user_id"),
+        Index("ix_gap_rating_workshop_round", "workshop_id", "round"),
+        CheckConstraint(
+            f"expectation BETWEEN {EXPECTATION_SCALE[0]} AND {EXPECTATION_SCALE[1]}",
+            name="expectation_range",
+        ),
+        CheckConstraint(
+            f"experience BETWEEN {EXPERIENCE_SCALE[0]} AND {EXPERIENCE_SCALE[1]}",
+            name="experience_range",
+        ),
+        CheckConstraint(
+            f"importance IS NULL OR importance BETWEEN {IMPORTANCE_SCALE[0]} "
+            f"AND {IMPORTANCE_SCALE[1]}",
+            name="importance_range",
+        ),
+        CheckConstraint("round >= 1", name="round_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    # The unique (touchpoint_id, round, user_id) constraint indexes touchpoint_id already.
+    touchpoint_id: int = Field(foreign_key="touchpoint.id", ondelete="CASCADE")
+    round: int
+    user_id: str = Field(max_length=32)
+    expectation: int
+    experience: int
+    importance: int | None = None
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class RatingRound(SQLModel, table=True):
+    """A rating round the facilitator opened after the first. Round 1 starts with the workshop
+    and has no row; the current round is the highest number here, or 1."""
+
+    __tablename__ = "rating_round"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "number"),
+        CheckConstraint("number >= 2", name="number_after_first"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    number: int
+    opened_by: str = Field(max_length=32)
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class RatingNudge(SQLModel, table=True):
+    """When a participant was last nudged to rate in a round. Claiming the row (insert, or
+    update once the cool-down has passed) is what lets a DM go out, so a double click or two
+    replicas never DM anyone twice."""
+
+    __tablename__ = "rating_nudge"
+    __table_args__ = (UniqueConstraint("workshop_id", "round", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    round: int
+    user_id: str = Field(max_length=32)
+    nudged_by: str = Field(max_length=32)
+    nudged_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

@@ -1,0 +1,80 @@
+"""Concurrent requests (double clicks, retries, two replicas) never count anything twice: the
+database settles it (unique keys, upserts, compare-and-set), on SQLite and PostgreSQL."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import select
+
+from flows.errors import Conflict
+from flows.gaps import RawAnswer, current_round, open_rating_round, plan_nudges, save_ratings
+from flows.journey import StageSpec
+from flows.workshops import WorkshopSpec, create_workshop, join_workshop
+from storage.models import GapRating, Phase, RatingRound, Touchpoint, Workshop
+
+TEAM = "T1"
+THREADS = 8
+
+
+def setup_workshop(db):
+    with db.session() as session:
+        spec = WorkshopSpec("Concurrent", [StageSpec("S", ("A", "B"))])
+        workshop = create_workshop(session, TEAM, "C1", "UF", spec)
+        workshop.phase = Phase.rating
+        for user in ("U1", "U2", "U3"):
+            join_workshop(session, workshop, user)
+        ids = session.exec(select(Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)).all()
+        return workshop.id, list(ids)
+
+
+def run_together(task, count=THREADS):
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(task, index) for index in range(count)]
+        outcomes = []
+        for future in futures:
+            try:
+                outcomes.append(future.result())
+            except Conflict as error:
+                outcomes.append(error)
+        return outcomes
+
+
+def test_the_same_answers_submitted_at_once_are_stored_once(db):
+    workshop_id, (a, b) = setup_workshop(db)
+
+    def submit(index):
+        with db.session() as session:
+            answers = {a: RawAnswer("6", str(1 + index % 7)), b: RawAnswer("4", "4")}
+            save_ratings(session, TEAM, workshop_id, "U1", answers)
+
+    run_together(submit)
+    with db.session() as session:
+        rows = session.exec(select(GapRating)).all()
+    assert sorted(r.touchpoint_id for r in rows) == [a, b]  # one row per touchpoint, never more
+
+
+def test_two_facilitators_opening_a_round_at_once_open_one(db):
+    workshop_id, (a, _) = setup_workshop(db)
+    with db.session() as session:
+        save_ratings(session, TEAM, workshop_id, "U1", {a: RawAnswer("5", "3")})
+
+    def open_round(_):
+        with db.session() as session:
+            return open_rating_round(session, TEAM, workshop_id, "UF", expected_round=1).number
+
+    outcomes = run_together(open_round)
+    assert [o for o in outcomes if not isinstance(o, Conflict)] == [2]
+    with db.session() as session:
+        assert len(session.exec(select(RatingRound)).all()) == 1
+        workshop = session.get(Workshop, workshop_id)
+        assert current_round(session, workshop) == 2
+
+
+def test_nudges_claimed_at_once_reach_each_person_once(db):
+    workshop_id, _ = setup_workshop(db)
+
+    def nudge(_):
+        with db.session() as session:
+            return plan_nudges(session, TEAM, workshop_id, "UF").to_nudge
+
+    claimed = [user for outcome in run_together(nudge) for user in outcome]
+    assert sorted(claimed) == ["U1", "U2", "U3"]
