@@ -10,13 +10,25 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.stakeholders import (
+    Attitude,
+    Stakeholder,
+    StakeholderCategory,
+    StakeholderRating,
+    StakeholderTouchpoint,
+)
 
 __all__ = [
+    "Attitude",
     "JourneyStage",
     "Participant",
     "Phase",
     "PhaseChange",
     "Role",
+    "Stakeholder",
+    "StakeholderCategory",
+    "StakeholderRating",
+    "StakeholderTouchpoint",
     "Touchpoint",
     "Workshop",
     "timestamp_column",
