@@ -654,7 +654,7 @@ def _parse_rating(raw: str | int | None) -> int | None:
 class SavedRatings:
     workshop_id: int
     saved: int
-    joined: bool  # the rater joined the workshop by rating
+    new_rater: bool  # their first ratings in this workshop: the board's figures change
 
 
 def save_ratings(
@@ -688,11 +688,18 @@ def save_ratings(
         for stakeholder_id, (influence, interest) in sorted(ratings.items())
         if stakeholder_id in known
     ]
+    rated_before = session.exec(
+        select(func.count()).where(
+            StakeholderRating.team_id == team_id,
+            StakeholderRating.workshop_id == workshop_id,
+            StakeholderRating.rater_id == user_id,
+        )
+    ).one()
     if rows:
         session.execute(_upsert_ratings(session, rows))
-    joined = join_workshop(session, workshop, user_id)
+    join_workshop(session, workshop, user_id)
     session.flush()
-    return SavedRatings(workshop_id, len(rows), joined)
+    return SavedRatings(workshop_id, len(rows), new_rater=bool(rows) and not rated_before)
 
 
 def _upsert_ratings(session: Session, rows: list[dict]):  # type: ignore[no-untyped-def]

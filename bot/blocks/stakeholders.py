@@ -125,7 +125,11 @@ def _options(labels: dict) -> list[Option]:
     return [Option(value=key.value, text=label) for key, label in labels.items()]
 
 
-def build_stakeholder_modal(form: StakeholderForm) -> View:
+def build_stakeholder_modal(
+    form: StakeholderForm, list_url: str | None = None, list_offset: int = 0
+) -> View:
+    """Add or, when `form` names a stakeholder, edit. `list_url` is the response_url of the
+    list the edit was started from, so that the list can be refreshed after saving."""
     spec = form.spec
     editing = form.stakeholder_id is not None
     category_options = _options(CATEGORY_LABELS)
@@ -184,9 +188,10 @@ def build_stakeholder_modal(form: StakeholderForm) -> View:
             "You and the facilitators can change or remove it later: `/workshop stakeholder list`."
         )
     )
-    values: dict[str, int] = {"workshop_id": form.workshop_id}
+    values: dict[str, int | str] = {"workshop_id": form.workshop_id}
     if editing:
         values["stakeholder_id"] = form.stakeholder_id  # type: ignore[assignment]
+    values |= _list_reference(list_url, list_offset)
     return View(
         type="modal",
         callback_id=ids.STAKEHOLDER_MODAL,
@@ -296,7 +301,13 @@ def _rating_input(stakeholder_id: int, axis: str, label: str, current: int | Non
 # Removing, notices ---------------------------------------------------------------------------
 
 
-def build_remove_modal(preview: RemovalPreview) -> View:
+def _list_reference(list_url: str | None, list_offset: int) -> dict[str, int | str]:
+    return {"list_url": list_url, "list_offset": list_offset} if list_url else {}
+
+
+def build_remove_modal(
+    preview: RemovalPreview, list_url: str | None = None, list_offset: int = 0
+) -> View:
     ratings = preview.ratings
     went = f" The {ratings} rating{'s' * (ratings != 1)} given to them go too." if ratings else ""
     return View(
@@ -305,7 +316,9 @@ def build_remove_modal(preview: RemovalPreview) -> View:
         title=PlainTextObject(text="Remove stakeholder"),
         submit=PlainTextObject(text="Remove"),
         close=PlainTextObject(text="Keep"),
-        private_metadata=metadata(stakeholder_id=preview.stakeholder_id),
+        private_metadata=metadata(
+            stakeholder_id=preview.stakeholder_id, **_list_reference(list_url, list_offset)
+        ),
         blocks=[
             mrkdwn_section(
                 f"Remove *{escape(preview.name)}* from the workshop?{went} This cannot be undone."
@@ -341,7 +354,6 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
                 "or `/workshop stakeholder add`."
             )
         )
-        return blocks
     for entry in listing.stakeholders:
         text = describe(entry.name, entry.category, entry.attitude)
         text += f" · added by <@{entry.author_id}>"
@@ -352,8 +364,8 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
             accessory = OverflowMenuElement(
                 action_id=ids.STAKEHOLDER_MENU,
                 options=[
-                    Option(value=f"edit|{entry.stakeholder_id}", text="Edit"),
-                    Option(value=f"remove|{entry.stakeholder_id}", text="Remove"),
+                    Option(value=f"edit|{entry.stakeholder_id}|{listing.offset}", text="Edit"),
+                    Option(value=f"remove|{entry.stakeholder_id}|{listing.offset}", text="Remove"),
                 ],
             )
         blocks.append(
@@ -361,9 +373,9 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
                 text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)), accessory=accessory
             )
         )
-    paging = _list_paging(listing)
-    if paging is not None:
-        blocks.append(paging)
+    actions = _list_actions(listing)
+    if actions is not None:
+        blocks.append(actions)
     if not listing.is_open:
         blocks.append(
             context(
@@ -374,8 +386,16 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
     return cap_blocks(blocks)
 
 
-def _list_paging(listing: StakeholderList) -> ActionsBlock | None:
+def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
     buttons = []
+    if listing.is_open:
+        buttons.append(
+            ButtonElement(
+                text="Add stakeholder",
+                action_id=ids.ADD_STAKEHOLDER,
+                value=str(listing.workshop_id),
+            )
+        )
     if listing.offset > 0:
         buttons.append(
             ButtonElement(
@@ -410,7 +430,15 @@ def grid_message_text(result: GridResult) -> str:
     return f"Stakeholder map for “{result.title}”: {counts}{unrated}."
 
 
-def build_grid_message(result: GridResult) -> list[Block]:
+def build_grid_message(result: GridResult, note: str | None = None) -> list[Block]:
+    """The grid as text; `note` (e.g. that the chart could not be uploaded) goes at the end."""
+    blocks = _grid_blocks(result)
+    if note:
+        blocks = [*blocks[: MAX_MESSAGE_BLOCKS - 1], context(note)]
+    return blocks
+
+
+def _grid_blocks(result: GridResult) -> list[Block]:
     title = escape(result.title)
     if not result.stakeholders:
         return [
@@ -438,7 +466,7 @@ def build_grid_message(result: GridResult) -> list[Block]:
             blocks += [DividerBlock(), _quadrant_section(result, quadrant)]
     if result.unrated:
         blocks += [DividerBlock(), _unrated_section(result.unrated)]
-    return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
+    return cap_blocks(blocks, MAX_MESSAGE_BLOCKS - 1)  # room for the note
 
 
 def _quadrant_section(result: GridResult, quadrant) -> SectionBlock:  # type: ignore[no-untyped-def]

@@ -402,7 +402,8 @@ def test_rating_joins_the_rater_and_ignores_unknown_stakeholders(session):
     cfo = add(session, workshop, "CFO")
     foreign = add_stakeholder(session, OTHER_TEAM, other.id, "UX", spec("Foreign"))
     saved = rate(session, workshop, "UNEW", {cfo.id: (3, 3), foreign.id: (1, 1), 999_999: (2, 2)})
-    assert (saved.saved, saved.joined) == (1, True)
+    assert (saved.saved, saved.new_rater) == (1, True)
+    assert rate(session, workshop, "UNEW", {cfo.id: (4, 3)}).new_rater is False
     assert participant_role(session, TEAM, workshop.id, "UNEW") is Role.participant
     ratings = session.exec(select(StakeholderRating)).all()
     assert [(r.stakeholder_id, r.team_id) for r in ratings] == [(cfo.id, TEAM)]

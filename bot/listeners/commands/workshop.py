@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
+from bot.listeners.commands import stakeholders
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
 from flows.board import board_summary
 from flows.errors import FlowError
@@ -74,6 +75,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     ),
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
+SUBCOMMANDS = {**SUBCOMMANDS, **stakeholders.SUBCOMMANDS}
 
 
 def handle_workshop_command(

@@ -1,7 +1,8 @@
 from slack_bolt import App
 
-from bot.listeners.views import setup
+from bot.listeners.views import setup, stakeholders
 
 
 def register(app: App) -> None:
     setup.register(app)
+    stakeholders.register(app)
