@@ -36,6 +36,7 @@ RATE_STAKEHOLDERS = "stakeholder_rate"  # board button; value: workshop id
 STAKEHOLDER_MENU = "stakeholder_menu"  # overflow in the list; option value: "edit|12", "remove|12"
 STAKEHOLDER_LIST_PREVIOUS = "stakeholder_list_previous"  # list paging; value: "workshop id|offset"
 STAKEHOLDER_LIST_NEXT = "stakeholder_list_next"
+STAKEHOLDER_LIST_ROW = "stakeholder"  # block id of a row in the list: "stakeholder:12"
 STAKEHOLDER_MODAL = "stakeholder_form"  # add and edit (metadata names the stakeholder on edit)
 RATING_MODAL = "stakeholder_rating"  # one page of ratings; metadata: workshop id, last id shown
 REMOVE_STAKEHOLDER_MODAL = "stakeholder_remove"

@@ -308,8 +308,7 @@ def _list_reference(list_url: str | None, list_offset: int) -> dict[str, int | s
 def build_remove_modal(
     preview: RemovalPreview, list_url: str | None = None, list_offset: int = 0
 ) -> View:
-    ratings = preview.ratings
-    went = f" The {ratings} rating{'s' * (ratings != 1)} given to them go too." if ratings else ""
+    went = f"{ratings_gone(preview.ratings)} too" if preview.ratings else ""
     return View(
         type="modal",
         callback_id=ids.REMOVE_STAKEHOLDER_MODAL,
@@ -321,9 +320,18 @@ def build_remove_modal(
         ),
         blocks=[
             mrkdwn_section(
-                f"Remove *{escape(preview.name)}* from the workshop?{went} This cannot be undone."
+                f"Remove *{escape(preview.name)}* from the workshop{went}? This cannot be undone."
             )
         ],
+    )
+
+
+def ratings_gone(count: int) -> str:
+    """ " and the 3 ratings given to them", or nothing when there were none."""
+    if not count:
+        return ""
+    return (
+        " and the rating given to them" if count == 1 else f" and the {count} ratings given to them"
     )
 
 
@@ -338,6 +346,10 @@ def build_notice_modal(title: str, text: str) -> View:
 
 
 # The list (ephemeral, with Edit / Remove per stakeholder) ----------------------------------
+
+
+def list_row_block_id(stakeholder_id: int) -> str:
+    return f"{ids.STAKEHOLDER_LIST_ROW}:{stakeholder_id}"
 
 
 def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
@@ -370,7 +382,9 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
             )
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)), accessory=accessory
+                block_id=list_row_block_id(entry.stakeholder_id),
+                text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)),
+                accessory=accessory,
             )
         )
     actions = _list_actions(listing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import ids
+from bot.demo import stakeholder_scenes
 from bot.demo.script import DemoScript
 from storage.models import Phase
 
@@ -27,4 +28,5 @@ def only_the_facilitator_moves_phases(script: DemoScript) -> None:
 
 SCENES: dict[Phase, list[Scene]] = {
     Phase.setup: [team_joins, only_the_facilitator_moves_phases],
+    Phase.stakeholders: stakeholder_scenes.SCENES,
 }

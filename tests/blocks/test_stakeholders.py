@@ -183,10 +183,14 @@ def test_remove_modal_says_what_goes():
     data = view.to_dict()
     assert (data["callback_id"], data["submit"]["text"]) == (ids.REMOVE_STAKEHOLDER_MODAL, "Remove")
     assert read_metadata(view.private_metadata) == {"stakeholder_id": 42}
-    assert "Remove *CFO* from the workshop? The 5 ratings given to them go too." in rendered(
-        view.blocks
+    assert (
+        "Remove *CFO* from the workshop and the 5 ratings given to them too? "
+        "This cannot be undone." in rendered(view.blocks)
     )
-    assert "ratings" not in rendered(build_remove_modal(RemovalPreview(42, "CFO", 0)).blocks)
+    one = rendered(build_remove_modal(RemovalPreview(42, "CFO", 1)).blocks)
+    assert "Remove *CFO* from the workshop and the rating given to them too?" in one
+    none = rendered(build_remove_modal(RemovalPreview(42, "CFO", 0)).blocks)
+    assert "Remove *CFO* from the workshop? This cannot be undone." in none
 
 
 def test_notice_modal_fits_its_title():
@@ -208,7 +212,8 @@ def test_list_offers_edit_and_remove_only_where_allowed():
     blocks = build_stakeholder_list(listing)
     data = [b.to_dict() for b in blocks]
     menus = [d.get("accessory") for d in data[1:]]
-    assert [o["value"] for o in menus[0]["options"]] == ["edit|1", "remove|1"]
+    assert [o["value"] for o in menus[0]["options"]] == ["edit|1|0", "remove|1|0"]
+    assert [d["block_id"] for d in data[1:3]] == ["stakeholder:1", "stakeholder:2"]
     assert menus[0]["action_id"] == ids.STAKEHOLDER_MENU
     assert menus[1] is None
     assert "*S1* · Customer · :white_circle: Neutral · added by <@UA>" in rendered(blocks)

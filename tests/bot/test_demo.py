@@ -23,3 +23,15 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path):
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     assert script.workshop_id is not None
+
+    # The stakeholder round: a duplicate refused inline, the grid posted and saved.
+    assert "“CFO” is already on this workshop's list of stakeholders." in transcript
+    assert transcript.count("uploads a chart to the board's thread") == 2  # on demand, phase end
+    png = (out / "stakeholder-grid.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1600).to_bytes(4) + (1200).to_bytes(4)
+    grid_text = (out / "stakeholder-grid.md").read_text()
+    assert all(
+        quadrant in grid_text
+        for quadrant in ("Manage closely", "Keep satisfied", "Keep informed", "Monitor")
+    )
+    assert "• *CFO* · Executive" in grid_text

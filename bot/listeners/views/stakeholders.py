@@ -25,6 +25,7 @@ from bot.blocks.stakeholders import (
     build_rating_modal,
     build_stakeholder_list,
     escape,
+    ratings_gone,
 )
 from bot.board import refresh_board
 from bot.listeners.views.state import checked_values, input_value, selected_value
@@ -51,10 +52,11 @@ RATINGS_SAVED = (
 GONE = NotFound("This workshop or stakeholder no longer exists in this workspace.")
 
 
-def _metadata_id(view: dict, key: str) -> int:
+def _metadata_id(view: dict, key: str, default: int | None = None) -> int:
     """An id from the view's private_metadata; a missing or forged one reads as not found."""
+    value = read_metadata(view.get("private_metadata")).get(key, default)
     try:
-        return int(read_metadata(view.get("private_metadata")).get(key))
+        return int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise GONE from None
 
@@ -132,7 +134,7 @@ def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: B
     state = view["state"]["values"]
     try:
         workshop_id = _metadata_id(view, "workshop_id")
-        last_id = int(read_metadata(view.get("private_metadata")).get("last_id") or 0)
+        last_id = _metadata_id(view, "last_id", default=0)
         with db.session() as session:
             saved = save_ratings(
                 session, context.team_id, workshop_id, context.user_id, rating_answers(state)
@@ -148,7 +150,7 @@ def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: B
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
-    except (FlowError, ValueError) as error:
+    except FlowError as error:
         ack(
             response_action="update",
             view=build_notice_modal("Ratings not saved", f"Nothing was saved: {error}"),
@@ -192,12 +194,7 @@ def handle_remove_submission(ack: Ack, view: dict, client: WebClient, context: B
         context.team_id,
         removed.workshop_id,
         context.user_id,
-        f"Removed *{escape(removed.name)}*"
-        + (
-            f" and the {removed.ratings_removed} ratings given to them."
-            if removed.ratings_removed
-            else "."
-        ),
+        f"Removed *{escape(removed.name)}*{ratings_gone(removed.ratings_removed)}.",
     )
     _refresh_list(view, db, client, context, removed.workshop_id)
 
