@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata (Alembic needs that)."""
 
+from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import timestamp_column, utcnow
 from storage.models.core import (
     JourneyStage,
@@ -10,6 +11,7 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
     Attitude,
     Stakeholder,
@@ -20,6 +22,7 @@ from storage.models.stakeholders import (
 
 __all__ = [
     "Attitude",
+    "EventReceipt",
     "JourneyStage",
     "Participant",
     "Phase",
