@@ -302,3 +302,16 @@ def test_closing_the_phase_without_stakeholders_says_so_and_posts_no_chart(local
     assert "No stakeholders were added to workshop" in message["blocks"][0]["text"]["text"]
     assert local.standin.files() == []
     assert local.standin.calls_to("files.getUploadURLExternal") == []
+
+
+def test_the_list_is_only_ever_refreshed_through_a_slack_response_url():
+    from bot.listeners.views.stakeholders import is_response_url
+
+    api = "https://slack.com/api/"
+    assert is_response_url("https://hooks.slack.com/actions/T1/2/abc", api)
+    assert not is_response_url("http://hooks.slack.com/actions/T1/2/abc", api)
+    assert not is_response_url("https://hooks.slack.com.evil.example/x", api)
+    assert not is_response_url("https://169.254.169.254/latest/meta-data", api)
+    local = "http://127.0.0.1:8089/api/"
+    assert is_response_url("http://127.0.0.1:8089/response/T0LOCAL/abc", local)
+    assert not is_response_url("http://127.0.0.1:9999/response/x", local)
