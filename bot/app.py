@@ -16,7 +16,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.listeners import register_listeners
-from bot.middleware import provide_database, skip_redelivered_events
+from bot.middleware import (
+    provide_database,
+    reject_malformed_payloads,
+    skip_redelivered_events,
+)
 from bot.oauth import oauth_settings
 from bot.replies import SOMETHING_WENT_WRONG, tell_user
 from storage.db import Database
@@ -64,6 +68,7 @@ def create_app(
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
+    app.use(reject_malformed_payloads)
     app.use(provide_database(db))
     app.use(skip_redelivered_events(db))
     app.error(handle_unexpected_error)

@@ -107,11 +107,15 @@ class LocalSlack:
             return workshops[0].id, workshops[0].board_ts
         return None
 
-    def stop(self) -> None:
-        """Stop taking requests, let the bot finish what it acked, then stop Slack."""
+    def drain(self) -> None:
+        """Stop taking requests and wait until the bot has finished all it acked."""
         if self.server is not None:
             self.server.stop()
         self.listener_executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """Stop taking requests, let the bot finish what it acked, then stop Slack."""
+        self.drain()
         self.standin.stop()
         self.db.dispose()
 

@@ -43,3 +43,46 @@ def skip_redelivered_events(db: Database) -> Middleware:
         return None
 
     return middleware
+
+
+# Top-level fields of interaction payloads and the JSON type Slack always sends them as.
+PAYLOAD_SHAPE: dict[str, type] = {
+    "user": dict,
+    "team": dict,
+    "channel": dict,
+    "container": dict,
+    "message": dict,
+    "view": dict,
+    "state": dict,
+    "actions": list,
+}
+
+
+def malformed_reason(body: dict) -> str | None:
+    """Why an interaction payload cannot have come from Slack, or None if its shape is sound."""
+    for field, kind in PAYLOAD_SHAPE.items():
+        if field in body and not isinstance(body[field], kind):
+            return f"{field} is not a {kind.__name__}"
+    user = body.get("user")
+    if body.get("type") in ("block_actions", "view_submission", "view_closed") and not (
+        isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]
+    ):
+        return "no user id"
+    view = body.get("view") or {}
+    if not isinstance(view.get("state", {}), dict):
+        return "view.state is not an object"
+    if not all(
+        isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in body.get("actions", [])
+    ):
+        return "an action without an action_id"
+    return None
+
+
+def reject_malformed_payloads(body: dict, next: Callable[[], None]) -> BoltResponse | None:
+    """A signed request whose payload has the wrong shape gets a 400, not a crash deeper in."""
+    reason = malformed_reason(body) if isinstance(body, dict) else "not an object"
+    if reason:
+        logger.warning("rejected a malformed %s payload: %s", body.get("type"), reason)
+        return BoltResponse(status=400, body=f"malformed payload: {reason}")
+    next()
+    return None

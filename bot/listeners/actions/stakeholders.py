@@ -29,6 +29,29 @@ from storage.db import Database
 OUT_OF_DATE = "That button is out of date; use the latest board or list."
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
+MAX_OFFSET = 1_000_000
+
+
+def parse_id(raw: object, low: int = 1, high: int = MAX_ID) -> int:
+    """A database id (or offset) from a payload; ValueError unless it is a whole number in range,
+    so a forged "-1" or "99999999999999999999" never reaches a query."""
+    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+        raise ValueError(raw)
+    value = int(raw)
+    if not low <= value <= high:
+        raise ValueError(raw)
+    return value
+
+
+def _value(action: dict) -> str:
+    """The clicked element's value (a button's, or an overflow's chosen option); anything that
+    is not a string, as only a forged payload would send, reads as empty."""
+    option = action.get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else action.get("value")
+    return value if isinstance(value, str) else ""
+
+
 def handle_add(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -36,7 +59,7 @@ def handle_add(
     db: Database = context["db"]
     try:
         with db.session() as session:
-            form = add_form(session, context.team_id, int(action.get("value", "")))
+            form = add_form(session, context.team_id, parse_id(_value(action)))
     except ValueError:
         tell_user(client, body, OUT_OF_DATE, respond)
         return
@@ -56,7 +79,7 @@ def handle_rate(
             page = rating_page(
                 session,
                 context.team_id,
-                int(action.get("value", "")),
+                parse_id(_value(action)),
                 context.user_id,
                 size=RATING_PAGE_SIZE,
             )
@@ -77,7 +100,7 @@ def parse_menu_value(value: str) -> tuple[str, int, int]:
     what, stakeholder_id, offset = value.split("|")
     if what not in ("edit", "remove"):
         raise ValueError(what)
-    return what, int(stakeholder_id), int(offset)
+    return what, parse_id(stakeholder_id), parse_id(offset, 0, MAX_OFFSET)
 
 
 def handle_menu(
@@ -86,9 +109,7 @@ def handle_menu(
     ack()
     db: Database = context["db"]
     try:
-        what, stakeholder_id, offset = parse_menu_value(
-            (action.get("selected_option") or {}).get("value", "")
-        )
+        what, stakeholder_id, offset = parse_menu_value(_value(action))
         with db.session() as session:
             if what == "edit":
                 view = build_stakeholder_modal(
@@ -117,14 +138,14 @@ def handle_list_page(
     ack()
     db: Database = context["db"]
     try:
-        workshop_id, _, offset = action.get("value", "").partition("|")
+        workshop_id, _, offset = _value(action).partition("|")
         with db.session() as session:
             listing = list_stakeholders(
                 session,
                 context.team_id,
-                int(workshop_id),
+                parse_id(workshop_id),
                 context.user_id,
-                offset=int(offset),
+                offset=parse_id(offset, 0, MAX_OFFSET),
                 limit=LIST_PAGE_SIZE,
             )
     except ValueError:

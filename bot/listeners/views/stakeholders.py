@@ -28,7 +28,8 @@ from bot.blocks.stakeholders import (
     ratings_gone,
 )
 from bot.board import refresh_board
-from bot.listeners.views.state import checked_values, input_value, selected_value
+from bot.listeners.actions.stakeholders import parse_id
+from bot.listeners.views.state import checked_values, input_value, selected_value, state_values
 from bot.stakeholders import after_change
 from flows.errors import FlowError, InvalidInput, NotFound
 from flows.stakeholders import (
@@ -44,7 +45,7 @@ from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
-RATING_BLOCK = re.compile(r"^(influence|interest):(\d{1,18})$")
+RATING_BLOCK = re.compile(r"^(influence|interest):(\d{1,9})$")
 RATINGS_SAVED = (
     "Thanks, your ratings are saved. Change them any time with *Rate stakeholders*; "
     "`/workshop grid` shows where everyone stands."
@@ -56,8 +57,8 @@ def _metadata_id(view: dict, key: str, default: int | None = None) -> int:
     """An id from the view's private_metadata; a missing or forged one reads as not found."""
     value = read_metadata(view.get("private_metadata")).get(key, default)
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return parse_id(value, low=0 if default == 0 else 1)
+    except ValueError:
         raise GONE from None
 
 
@@ -65,7 +66,7 @@ def handle_stakeholder_submission(
     ack: Ack, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     db: Database = context["db"]
-    state = view["state"]["values"]
+    state = state_values(view)
     editing = "stakeholder_id" in read_metadata(view.get("private_metadata"))
     try:
         spec = validate_stakeholder(
@@ -131,7 +132,7 @@ def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
 
 def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     db: Database = context["db"]
-    state = view["state"]["values"]
+    state = state_values(view)
     try:
         workshop_id = _metadata_id(view, "workshop_id")
         last_id = _metadata_id(view, "last_id", default=0)
@@ -217,13 +218,17 @@ def _refresh_list(
     list_url = reference.get("list_url")
     if not isinstance(list_url, str) or not is_response_url(list_url, client.base_url):
         return
+    try:
+        offset = _metadata_id(view, "list_offset", default=0)
+    except NotFound:
+        return
     with db.session() as session:
         listing = list_stakeholders(
             session,
             context.team_id,
             workshop_id,
             context.user_id,
-            offset=int(reference.get("list_offset") or 0),
+            offset=offset,
             limit=LIST_PAGE_SIZE,
         )
     try:

@@ -327,3 +327,28 @@ def test_the_list_pages_past_forty(local):
 def menus_id(local, name):
     with local.db.session() as session:
         return session.exec(select(Stakeholder.id).where(Stakeholder.name == name)).one()
+
+
+def test_junk_values_are_answered_as_out_of_date_not_as_a_crash(local):
+    from bot.listeners.actions.stakeholders import OUT_OF_DATE
+
+    workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
+    add(local, workshop_id, ANA, "CFO")
+    listing = show_list(local, ANA)
+    clicks = [
+        (ids.ADD_STAKEHOLDER, {"ts": board_ts, "forge_value": "999999999999999999999"}),
+        (ids.RATE_STAKEHOLDERS, {"ts": board_ts, "forge_value": "-1"}),
+        (ids.ADD_STAKEHOLDER, {"ts": board_ts, "forge_value": "12|rating"}),
+    ]
+    for action_id, where in clicks:
+        before = len(local.standin.ephemerals(user=BEN))
+        local.sim.click(BEN, action_id, channel=CHANNEL_ID, **where)
+        assert last_reply(local, BEN, before)["text"] == OUT_OF_DATE
+    for value in ("edit|99999999999999|0", "remove|1|-5", "delete|1|0", "edit"):
+        before = len(local.standin.ephemerals(user=ANA))
+        forged = {"text": {"type": "plain_text", "text": "Edit"}, "value": value}
+        local.sim.click(
+            ANA, ids.STAKEHOLDER_MENU, channel=CHANNEL_ID, ts=listing["ts"], selected=forged
+        )
+        assert last_reply(local, ANA, before)["text"] == OUT_OF_DATE
+    assert names(local) == ["CFO"]
