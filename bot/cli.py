@@ -1,13 +1,14 @@
-"""`workshop-bot`: serve | migrate | demo | standin."""
+"""`workshop-bot`: serve | migrate | demo | standin | kpi import."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
@@ -21,6 +22,7 @@ cli = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals may hold tokens
 )
 console = Console()
+error_console = Console(stderr=True)
 logger = logging.getLogger("workshop_bot")
 
 
@@ -111,6 +113,68 @@ def standin(
     from bot.standin.server import serve_forever
 
     serve_forever(port)
+
+
+kpi_cli = typer.Typer(help="Customer KPIs of a workshop's journey.", no_args_is_help=True)
+cli.add_typer(kpi_cli, name="kpi")
+
+
+@kpi_cli.command("import")
+def kpi_import(
+    file: Annotated[
+        Path, typer.Argument(help="CSV file of values or raw answers.", dir_okay=False)
+    ],
+    workshop: Annotated[int, typer.Option("--workshop", "-w", help="The workshop's number.")],
+    team: Annotated[
+        str | None,
+        typer.Option(help="The workspace (team id) the workshop must belong to, as a check."),
+    ] = None,
+    recorded_by: Annotated[
+        str, typer.Option("--by", help="Who the values are recorded as (32 characters).")
+    ] = "csv-import",
+) -> None:
+    """Import KPI values from a CSV file: every row, or nothing if any row is bad.
+
+    Columns: kpi, period_end (YYYY-MM-DD), value or answers; optional: target, benchmark,
+    benchmark_source, stage.
+
+    The workshop's number finds its workspace; --team double-checks it.
+    """
+    from flows.errors import FlowError
+    from flows.kpi_import import ImportRefused, import_kpi_csv, workshop_for_import
+
+    settings = load_settings()
+    configure_logging("WARNING")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        _refuse(f"There is no file {file}.")
+    except UnicodeDecodeError:
+        _refuse(f"{file} is not UTF-8 text: save it as “CSV UTF-8” and try again.")
+    db = _prepare_database(settings, auto_migrate=False)
+    try:
+        with db.session() as session:
+            target = workshop_for_import(session, workshop, team)
+            result = import_kpi_csv(session, target.team_id, target.id, text, recorded_by[:32])
+    except ImportRefused as refusal:
+        _refuse(str(refusal), [str(problem) for problem in refusal.problems])
+    except FlowError as error:
+        _refuse(str(error))
+    finally:
+        db.dispose()
+    console.print(
+        f"Imported {result.imported} KPI value{'s' * (result.imported != 1)} into workshop "
+        f"#{result.workshop_id} “{result.title}” (workspace {result.team_id}): "
+        f"{result.new} new, {result.replaced} replaced. KPIs: {', '.join(result.kpis)}.",
+        highlight=False,
+    )
+
+
+def _refuse(message: str, details: list[str] | None = None) -> NoReturn:
+    error_console.print(Text.assemble(("Refused: ", "bold red"), message), highlight=False)
+    for line in details or []:
+        error_console.print(f"  {line}", highlight=False, markup=False)
+    raise typer.Exit(1)
 
 
 def main() -> None:

@@ -46,3 +46,25 @@ STAKEHOLDER_CATEGORY = "category"
 STAKEHOLDER_ATTITUDE = "attitude"
 STAKEHOLDER_NOTE = "note"
 STAKEHOLDER_TOUCHPOINTS = "touchpoints"
+
+# KPIs: /workshop kpi (record a value), /workshop kpi define, /workshop kpis (table and chart).
+# The record modal's block ids are the field names flows/kpis.py reports errors under.
+KPI_RECORD_MODAL = "kpi_record"
+KPI_DEFINE_MODAL = "kpi_define"
+KPI_FIELD_KPI = "kpi"
+KPI_FIELD_STAGE = "stage"
+KPI_FIELD_VALUE = "value"
+KPI_FIELD_RAW = "raw"
+KPI_FIELD_PERIOD_END = "period_end"
+KPI_FIELD_TARGET = "target"
+KPI_FIELD_BENCHMARK = "benchmark"
+KPI_FIELD_BENCHMARK_SOURCE = "benchmark_source"
+KPI_DEFINE_NAME = "kpi_name"
+KPI_DEFINE_UNIT = "kpi_unit"
+KPI_DEFINE_DIRECTION = "kpi_direction"
+KPI_DEFINE_MIN = "kpi_min"
+KPI_DEFINE_MAX = "kpi_max"
+KPI_HIGHER_IS_BETTER = "higher"
+KPI_LOWER_IS_BETTER = "lower"
+KPI_TABLE_ACTIONS = "kpi_actions"  # the actions block under a posted KPI table
+KPI_OPEN_RECORD = "kpi_open_record"  # its "Record a value" button

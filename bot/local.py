@@ -7,6 +7,7 @@ process, and a simulated Slack that signs requests exactly as Slack does.
 from __future__ import annotations
 
 import secrets
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -47,6 +48,32 @@ PEOPLE = (
 OUTSIDER = Person("U0OMAR", "omar", "Omar Haddad", "UTC", "Finance (not in the channel)")
 
 
+class TrackingExecutor(ThreadPoolExecutor):
+    """A thread pool that knows whether any submitted work is unfinished, so the demo and tests
+    can wait until the bot has done everything it acked."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+        self._unfinished = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self._lock:
+            self._unfinished += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: object) -> None:
+        with self._lock:
+            self._unfinished -= 1
+
+    @property
+    def idle(self) -> bool:
+        with self._lock:
+            return self._unfinished == 0
+
+
 class LocalSlack:
     """Stand-in + bot + simulator, started together and stopped together."""
 
@@ -61,7 +88,7 @@ class LocalSlack:
         self.app: App | None = None
         self.server: HttpServer | None = None
         self.sim: SimulatedSlack | None = None
-        self.listener_executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
+        self.listener_executor = TrackingExecutor(max_workers=32)
 
     def start(self) -> LocalSlack:
         self.standin.start()
@@ -106,6 +133,10 @@ class LocalSlack:
         if workshops and workshops[0].title == title and workshops[0].board_ts:
             return workshops[0].id, workshops[0].board_ts
         return None
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        """Wait until every request the bot acked has finished its after-ack work."""
+        self.standin.wait_for(lambda: self.listener_executor.idle, timeout=timeout)
 
     def drain(self) -> None:
         """Stop taking requests and wait until the bot has finished all it acked."""

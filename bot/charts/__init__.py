@@ -1,2 +1,1 @@
-"""Charts: result objects from flows/ → PNG bytes (matplotlib, Agg, no pyplot so that listener
-threads never share global figure state)."""
+"""Charts: result objects in, PNG bytes out (matplotlib, Agg backend)."""

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from bot import ids
 from bot.demo import stakeholder_scenes
+from bot.demo.kpi_scenes import kpis_against_targets_and_benchmarks
 from bot.demo.script import DemoScript
 from storage.models import Phase
 
@@ -29,4 +30,6 @@ def only_the_facilitator_moves_phases(script: DemoScript) -> None:
 SCENES: dict[Phase, list[Scene]] = {
     Phase.setup: [team_joins, only_the_facilitator_moves_phases],
     Phase.stakeholders: stakeholder_scenes.SCENES,
+    # KPIs belong to no phase; the demo records them while the team votes.
+    Phase.voting: [kpis_against_targets_and_benchmarks],
 }

@@ -7,7 +7,6 @@ settle, and narrates every Web API call the bot made in the meantime.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +15,6 @@ from rich.console import Console
 from bot.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
 from bot.standin import SimResponse
 from bot.standin.server import RESPONSE_URL_CALL
-
-SETTLE_QUIET_S = 0.25  # no new Web API call for this long means the bot is done
-SETTLE_LIMIT_S = 15.0
 
 
 @dataclass
@@ -96,16 +92,8 @@ class DemoScript:
     # watching the bot ------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Wait until the bot's after-ack work has finished, then narrate its Web API calls."""
-        deadline = time.monotonic() + SETTLE_LIMIT_S
-        last_count, last_change = -1, time.monotonic()
-        while time.monotonic() < deadline:
-            count = len(self.local.standin.calls)
-            if count != last_count:
-                last_count, last_change = count, time.monotonic()
-            elif time.monotonic() - last_change >= SETTLE_QUIET_S:
-                break
-            time.sleep(0.02)
+        """Wait until the bot has finished its after-ack work, then narrate its Web API calls."""
+        self.local.wait_until_idle()
         calls = self.local.standin.calls[self._seen_calls :]
         self._seen_calls += len(calls)
         actor = self._actor.real_name.split()[0] if self._actor else "the user"

@@ -128,22 +128,13 @@ def the_facilitator_previews_the_grid(script: DemoScript) -> None:
     ana = script.facilitator
     standin = script.local.standin
     files_before = len(standin.files(CHANNEL_ID))
-    script.command(ana, "grid")
-    # Drawing the chart takes longer than the script's "quiet means done": wait for the
-    # upload and the text, then narrate them.
-    chart = standin.wait_for(lambda: standin.files(CHANNEL_ID)[files_before:], timeout=30)[-1]
-    text = standin.wait_for(
-        lambda: next(
-            (
-                m
-                for m in reversed(standin.thread(CHANNEL_ID, script.board_ts))
-                if m["text"].startswith("Stakeholder map")
-            ),
-            None,
-        ),
-        timeout=30,
+    script.command(ana, "grid")  # returns once the bot is idle: chart uploaded, text posted
+    (chart,) = standin.files(CHANNEL_ID)[files_before:]
+    text = next(
+        m
+        for m in reversed(standin.thread(CHANNEL_ID, script.board_ts))
+        if m["text"].startswith("Stakeholder map")
     )
-    script.settle()
     script.write("stakeholder-grid.png", standin.file_bytes(chart["id"]))
     script.write("stakeholder-grid.md", blocks_as_markdown(text["blocks"]))
     script.narrate("    (saved as stakeholder-grid.png and stakeholder-grid.md)")

@@ -11,6 +11,7 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
     Attitude,
@@ -21,9 +22,12 @@ from storage.models.stakeholders import (
 )
 
 __all__ = [
+    "WHOLE_JOURNEY",
     "Attitude",
+    "CustomKpi",
     "EventReceipt",
     "JourneyStage",
+    "KpiValue",
     "Participant",
     "Phase",
     "PhaseChange",

@@ -41,10 +41,16 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     assert script.workshop_id is not None
+    # KPIs: a raw NPS paste, an out-of-range CSAT refused inline, the table and chart saved
+    assert "CSAT is from 0 to 100%: 104 is not." in transcript
+    assert "Recorded *NPS +30*" in transcript
+    assert (out / "kpis" / "kpi-chart.png").read_bytes().startswith(b"\x89PNG")
+    assert "NPS (whole journey): +30" in (out / "kpis" / "kpi-table.md").read_text()
 
     # The stakeholder round: a duplicate refused inline, the grid posted and saved.
     assert "“CFO” is already on this workshop's list of stakeholders." in transcript
-    assert transcript.count("uploads a chart to the board's thread") == 2  # on demand, phase end
+    posted_grid = "(in the board's thread): Stakeholder map for “Northwind onboarding journey”"
+    assert transcript.count(posted_grid) == 2  # on demand, and when the phase ended
     png = (out / "stakeholder-grid.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1600).to_bytes(4) + (1200).to_bytes(4)
     grid_text = (out / "stakeholder-grid.md").read_text()

@@ -1,8 +1,9 @@
 from slack_bolt import App
 
-from bot.listeners.actions import phase, stakeholders
+from bot.listeners.actions import kpis, phase, stakeholders
 
 
 def register(app: App) -> None:
     phase.register(app)
     stakeholders.register(app)
+    kpis.register(app)

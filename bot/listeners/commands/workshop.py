@@ -16,8 +16,9 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
-from bot.listeners.commands import stakeholders
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
+from bot.listeners.commands.kpis import SUBCOMMANDS as KPI_SUBCOMMANDS
+from bot.listeners.commands.stakeholders import SUBCOMMANDS as STAKEHOLDER_SUBCOMMANDS
 from flows.board import board_summary
 from flows.errors import FlowError
 from flows.workshops import channel_workshops
@@ -83,9 +84,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": Subcommand(
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
     ),
+    **STAKEHOLDER_SUBCOMMANDS,
+    **KPI_SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
-SUBCOMMANDS = {**SUBCOMMANDS, **stakeholders.SUBCOMMANDS}
 
 
 def handle_workshop_command(

@@ -1,7 +1,7 @@
 """stakeholders, their touchpoints and ratings
 
 Revision ID: 0002_stakeholders
-Revises: 0007_platform
+Revises: 0005_kpis
 Create Date: 2026-11-22 22:24:20.992279
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0002_stakeholders"
-down_revision: str | None = "0007_platform"
+down_revision: str | None = "0005_kpis"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
