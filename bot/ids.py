@@ -29,6 +29,24 @@ SETUP_CO_FACILITATORS = "co_facilitators"
 OPTION_LIVE_TALLIES = "live_tallies"
 INPUT = "value"  # the single element inside each input block
 
+# Stakeholder mapping -----------------------------------------------------------------------
+ADD_STAKEHOLDER = "stakeholder_add"  # board button and list button; value: workshop id
+RATE_STAKEHOLDERS = "stakeholder_rate"  # board button; value: workshop id
+STAKEHOLDER_MENU = "stakeholder_menu"  # overflow in the list; option value: "edit|12", "remove|12"
+STAKEHOLDER_LIST_PREVIOUS = "stakeholder_list_previous"  # list paging; value: "workshop id|offset"
+STAKEHOLDER_LIST_NEXT = "stakeholder_list_next"
+STAKEHOLDER_LIST_ROW = "stakeholder"  # block id of a row in the list: "stakeholder:12"
+STAKEHOLDER_MODAL = "stakeholder_form"  # add and edit (metadata names the stakeholder on edit)
+RATING_MODAL = "stakeholder_rating"  # one page of ratings; metadata: workshop id, last id shown
+REMOVE_STAKEHOLDER_MODAL = "stakeholder_remove"
+# Block ids of the stakeholder form (== the field names in flows.stakeholders). The rating
+# form's block ids are flows.stakeholders.rating_field(axis, stakeholder id): "influence:12".
+STAKEHOLDER_NAME = "name"
+STAKEHOLDER_CATEGORY = "category"
+STAKEHOLDER_ATTITUDE = "attitude"
+STAKEHOLDER_NOTE = "note"
+STAKEHOLDER_TOUCHPOINTS = "touchpoints"
+
 # KPIs: /workshop kpi (record a value), /workshop kpi define, /workshop kpis (table and chart).
 # The record modal's block ids are the field names flows/kpis.py reports errors under.
 KPI_RECORD_MODAL = "kpi_record"

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks.common import cap_blocks, context, mrkdwn_section, truncate, user_list
 from bot.blocks.gaps import rating_board_buttons
+from bot.blocks.stakeholders import stakeholder_buttons
 from flows.board import BoardSummary
 from flows.errors import Conflict
 from flows.workshops import PHASE_ORDER, PhaseAction, target_phase
@@ -46,7 +47,10 @@ PHASE_GUIDANCE = {
 
 # What participants can do in each phase, beside Join. Each feature adds its own buttons here.
 PhaseButtons = Callable[[BoardSummary], list[ButtonElement]]
-PARTICIPANT_BUTTONS: dict[Phase, list[PhaseButtons]] = {Phase.rating: [rating_board_buttons]}
+PARTICIPANT_BUTTONS: dict[Phase, list[PhaseButtons]] = {
+    Phase.stakeholders: [stakeholder_buttons],
+    Phase.rating: [rating_board_buttons],
+}
 
 
 def phase_track(current: Phase) -> str:

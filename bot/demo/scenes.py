@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import ids
+from bot.demo import stakeholder_scenes
 from bot.demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from bot.demo.kpi_scenes import kpis_against_targets_and_benchmarks
 from bot.demo.script import DemoScript
@@ -29,6 +30,7 @@ def only_the_facilitator_moves_phases(script: DemoScript) -> None:
 
 SCENES: dict[Phase, list[Scene]] = {
     Phase.setup: [team_joins, only_the_facilitator_moves_phases],
+    Phase.stakeholders: stakeholder_scenes.SCENES,
     Phase.rating: [rating_round_one, rating_round_two],
     Phase.fixes: [save_final_gap_results],
     # KPIs belong to no phase; the demo records them while the team votes.

@@ -23,10 +23,18 @@ from storage.models.digests import (
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
+from storage.models.stakeholders import (
+    Attitude,
+    Stakeholder,
+    StakeholderCategory,
+    StakeholderRating,
+    StakeholderTouchpoint,
+)
 
 __all__ = [
     "SCHEDULER_JOBS_TABLE",
     "WHOLE_JOURNEY",
+    "Attitude",
     "Cadence",
     "CustomKpi",
     "DeliveryStatus",
@@ -44,6 +52,10 @@ __all__ = [
     "RatingRound",
     "Role",
     "ScheduleStatus",
+    "Stakeholder",
+    "StakeholderCategory",
+    "StakeholderRating",
+    "StakeholderTouchpoint",
     "Touchpoint",
     "Workshop",
     "timestamp_column",

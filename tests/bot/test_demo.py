@@ -56,6 +56,18 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "Since round 1 the journey gap went from" in second and " R1 " in second
     assert "Add the expectation too (or clear the experience)." in transcript  # inline error
     assert "Nudged 1 participant who hasn't rated round 1." in transcript
+    # The stakeholder round: a duplicate refused inline, the grid posted and saved.
+    assert "“CFO” is already on this workshop's list of stakeholders." in transcript
+    posted_grid = "(in the board's thread): Stakeholder map for “Northwind onboarding journey”"
+    assert transcript.count(posted_grid) == 2  # on demand, and when the phase ended
+    png = (out / "stakeholder-grid.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1600).to_bytes(4) + (1200).to_bytes(4)
+    grid_text = (out / "stakeholder-grid.md").read_text()
+    assert all(
+        quadrant in grid_text
+        for quadrant in ("Manage closely", "Keep satisfied", "Keep informed", "Monitor")
+    )
+    assert "• *CFO* · Executive" in grid_text
 
     logged = debug_log.getvalue()
     assert "slack_bolt" in logged  # the capture really saw the bot's DEBUG logging

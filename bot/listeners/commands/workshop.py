@@ -20,6 +20,7 @@ from bot.listeners.commands import digests
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
 from bot.listeners.commands.gaps import SUBCOMMANDS as GAP_SUBCOMMANDS
 from bot.listeners.commands.kpis import SUBCOMMANDS as KPI_SUBCOMMANDS
+from bot.listeners.commands.stakeholders import SUBCOMMANDS as STAKEHOLDER_SUBCOMMANDS
 from flows.board import board_summary
 from flows.errors import FlowError
 from flows.workshops import channel_workshops
@@ -86,6 +87,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
     ),
     **GAP_SUBCOMMANDS,
+    **STAKEHOLDER_SUBCOMMANDS,
     **KPI_SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }

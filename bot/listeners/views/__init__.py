@@ -1,10 +1,11 @@
 from slack_bolt import App
 
-from bot.listeners.views import gaps, kpis, schedules, setup
+from bot.listeners.views import gaps, kpis, schedules, setup, stakeholders
 
 
 def register(app: App) -> None:
     setup.register(app)
     gaps.register(app)
+    stakeholders.register(app)
     kpis.register(app)
     schedules.register(app)
