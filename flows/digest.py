@@ -16,7 +16,10 @@ Adding a section is one function in the feature's flows module:
             chart=DigestChart("gap_bars", data=rows, alt_text="Gap per touchpoint"),
         )
 
-`since` is when the previous digest was generated (None for the first one). Sections are shown
+`since` is when the previous digest was generated (None for the first one). A section that
+compares with how things stood at the previous digest (not only with what happened since) gives
+a JSON-able `memo`; it is stored with the delivery when the digest is sent, and the next digest's
+provider reads it back with `previous_memo(session, workshop, since, key)`. Sections are shown
 in `order` (built-ins: 10 progress, 90 participation; features take the numbers in between). A
 section with nothing to say returns None. Text is a tuple of spans: plain strings, `Mention`s
 and `When`s, which each renderer turns into its own form (a Slack mention and a date every reader
@@ -36,7 +39,15 @@ from sqlmodel import Session, col, select
 
 from flows.board import board_summary
 from flows.workshops import PHASE_ORDER
-from storage.models import Participant, Phase, PhaseChange, Workshop, utcnow
+from storage.models import (
+    DeliveryStatus,
+    DigestDelivery,
+    Participant,
+    Phase,
+    PhaseChange,
+    Workshop,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +141,7 @@ class DigestSection:
     figures: tuple[DigestField, ...] = ()  # key numbers, shown side by side
     note: Text = ()  # one line under the title
     chart: DigestChart | None = None
+    memo: object = None  # JSON-able: what the next digest compares with (see previous_memo)
 
     @property
     def item_count(self) -> int:
@@ -222,6 +234,32 @@ def build_digest(
         until=until or utcnow(),
         sections=tuple(digest_sections(session, workshop, since)),
     )
+
+
+def section_memos(digest: Digest) -> dict[str, object]:
+    """What the digest's sections remember for the next one, by section key."""
+    return {s.key: s.memo for s in digest.sections if s.memo is not None}
+
+
+def previous_memo(
+    session: Session, workshop: Workshop, since: datetime | None, key: str
+) -> object | None:
+    """The memo section `key` left with the previous digest (the one generated at `since`),
+    or None: the first digest, or the previous one had no such section."""
+    if since is None:
+        return None
+    memos = session.exec(
+        select(DigestDelivery.section_memos)
+        .where(
+            DigestDelivery.team_id == workshop.team_id,
+            DigestDelivery.workshop_id == workshop.id,
+            DigestDelivery.status == DeliveryStatus.sent,
+            col(DigestDelivery.generated_at) <= since,
+        )
+        .order_by(col(DigestDelivery.generated_at).desc(), col(DigestDelivery.id).desc())
+        .limit(1)
+    ).first()
+    return (memos or {}).get(key)
 
 
 def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> str:

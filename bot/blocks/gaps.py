@@ -49,6 +49,7 @@ from flows.gaps import (
     TouchpointGap,
     display,
     field_key,
+    round_change,
     signed,
 )
 from storage.models.gaps import (
@@ -429,13 +430,12 @@ def _round_change_line(results: GapResults) -> str | None:
         verdict = f"*narrowed by {change:.1f}*"
     else:
         verdict = f"*widened by {-change:.1f}*"
-    compared = [t for t in results.ranked if t.change is not None]
-    closed = sum(1 for t in compared if (display(t.change) or 0) > 0)
-    wider = sum(1 for t in compared if (display(t.change) or 0) < 0)
+    moved = round_change(results)
+    assert moved is not None
     return (
         f":repeat: Since round {results.previous_round} the journey gap went from "
-        f"{signed(before)} to {signed(now)}: {verdict}. Of {len(compared)} touchpoints rated in "
-        f"both rounds, {closed} narrowed and {wider} widened."
+        f"{signed(before)} to {signed(now)}: {verdict}. Of {moved.compared} touchpoints rated in "
+        f"both rounds, {moved.narrowed} narrowed and {moved.widened} widened."
     )
 
 
