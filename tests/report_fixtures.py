@@ -105,10 +105,12 @@ def rate_round(session: Session, workshop: Workshop, ratings: dict) -> None:
         save_gap_ratings(session, workshop.team_id, workshop.id, user, raw)
 
 
-def rate_two_rounds(session: Session, workshop: Workshop) -> None:
-    rate_round(session, workshop, ROUND_1)
+def rate_two_rounds(
+    session: Session, workshop: Workshop, first: dict = ROUND_1, second: dict = ROUND_2
+) -> None:
+    rate_round(session, workshop, first)
     open_rating_round(session, workshop.team_id, workshop.id, workshop.facilitator_id)
-    rate_round(session, workshop, ROUND_2)
+    rate_round(session, workshop, second)
 
 
 def add_stakeholders(
@@ -162,11 +164,24 @@ def record(session: Session, workshop: Workshop, user: str = FACILITATOR, **fiel
     record_kpi_value(session, workshop, user, entry, join=user.startswith("U"))
 
 
-def record_kpis(session: Session, workshop: Workshop) -> None:
-    record(session, workshop, kpi="nps", value="22", period_end="2025-03-31")
+def ratings_by(ratings: dict, people: dict[str, str]) -> dict:
+    """A round of the fixture rated by other people: `people` maps "U1", "U2" to their ids."""
+    return {people[rater]: answers for rater, answers in ratings.items()}
+
+
+def stakeholders_rated_by(stakeholders: dict, people: dict[str, str]) -> dict:
+    return {
+        name: (category, attitude, {people[r]: score for r, score in scores.items()})
+        for name, (category, attitude, scores) in stakeholders.items()
+    }
+
+
+def record_kpis(session: Session, workshop: Workshop, user: str = FACILITATOR) -> None:
+    record(session, workshop, user, kpi="nps", value="22", period_end="2025-03-31")
     record(
         session,
         workshop,
+        user,
         kpi="nps",
         value="28",
         period_end="2025-04-30",
@@ -174,10 +189,11 @@ def record_kpis(session: Session, workshop: Workshop) -> None:
         benchmark="35",
         benchmark_source="Retently 2024",
     )
-    record(session, workshop, kpi="churn", value="5.5", period_end="2025-03-31")
+    record(session, workshop, user, kpi="churn", value="5.5", period_end="2025-03-31")
     record(
         session,
         workshop,
+        user,
         kpi="churn",
         value="4",
         period_end="2025-04-30",
