@@ -10,14 +10,32 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.fixes import (
+    ActionItem,
+    ActionStatus,
+    Ballot,
+    Effort,
+    Fix,
+    FixStatus,
+    Impact,
+    Vote,
+)
 
 __all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "Ballot",
+    "Effort",
+    "Fix",
+    "FixStatus",
+    "Impact",
     "JourneyStage",
     "Participant",
     "Phase",
     "PhaseChange",
     "Role",
     "Touchpoint",
+    "Vote",
     "Workshop",
     "timestamp_column",
     "utcnow",
