@@ -48,8 +48,12 @@ class ActionStatus(StrEnum):
 
 
 class Fix(SQLModel, table=True):
-    # (id, workshop_id) is unique so that votes can reference both together.
-    __table_args__ = (UniqueConstraint("id", "workshop_id"),)
+    __table_args__ = (
+        # (id, workshop_id) is unique so that votes can reference both together.
+        UniqueConstraint("id", "workshop_id"),
+        # A replayed form submission carries the same key and cannot propose the fix twice.
+        UniqueConstraint("team_id", "request_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
@@ -62,6 +66,7 @@ class Fix(SQLModel, table=True):
     impact: Impact | None = Field(default=None, sa_type=String(10))
     status: FixStatus = Field(default=FixStatus.active, sa_type=String(10))
     merged_into_id: int | None = Field(default=None, foreign_key="fix.id", ondelete="SET NULL")
+    request_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0004_fixes_votes
 Revises: 0001_foundation
-Create Date: 2026-11-22 22:25:02.999136
+Create Date: 2026-11-22 22:25:59.118869
 """
 
 from collections.abc import Sequence
@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("impact", sa.String(length=10), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
+        sa.Column("request_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -88,6 +89,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fix")),
         sa.UniqueConstraint("id", "workshop_id", name=op.f("uq_fix_id_workshop_id")),
+        sa.UniqueConstraint("team_id", "request_key", name=op.f("uq_fix_team_id_request_key")),
     )
     with op.batch_alter_table("fix", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fix_team_id"), ["team_id"], unique=False)
