@@ -51,6 +51,7 @@ class ActionItemSummary:
     due_date: date
     status: ActionStatus
     overdue: bool
+    assigned_by: str
     dm_channel_id: str | None
     dm_ts: str | None
 
@@ -102,7 +103,7 @@ def choose_fixes(
     session: Session, team_id: str, workshop_id: int, user_id: str, raw_ids: Sequence[str]
 ) -> list[FixSummary]:
     """Check the fixes a facilitator picked to turn into action items (field "fixes")."""
-    workshop = _closed_workshop(session, team_id, workshop_id, user_id)
+    workshop = workshop_for_action_items(session, team_id, workshop_id, user_id)
     ids = {int(raw) for raw in raw_ids if str(raw).isdigit()}
     if not ids:
         raise InvalidInput({"fixes": "Pick at least one fix."})
@@ -165,7 +166,7 @@ def save_action_items(
     the same form apply one after the other, and the second finds the items the first created.
     """
     today = today or today_utc()
-    workshop = _closed_workshop(session, team_id, workshop_id, user_id, lock=True)
+    workshop = workshop_for_action_items(session, team_id, workshop_id, user_id, lock=True)
     wanted = {draft.fix_id: draft for draft in drafts}
     fixes = {fix.id: fix for fix in list_fixes(session, workshop, fix_ids=sorted(wanted))}
     missing = set(wanted) - set(fixes)
@@ -295,14 +296,16 @@ def _summarise(item: ActionItem, fix: FixSummary, today: date) -> ActionItemSumm
         due_date=item.due_date,
         status=status,
         overdue=is_overdue(item.due_date, status, today),
+        assigned_by=item.created_by,
         dm_channel_id=item.dm_channel_id,
         dm_ts=item.dm_ts,
     )
 
 
-def _closed_workshop(
+def workshop_for_action_items(
     session: Session, team_id: str, workshop_id: int, user_id: str, *, lock: bool = False
 ) -> Workshop:
+    """The workshop, if `user_id` facilitates it and its voting has closed."""
     query = select(Workshop).where(Workshop.id == workshop_id, Workshop.team_id == team_id)
     workshop = session.exec(query.with_for_update() if lock else query).first()
     if workshop is None:

@@ -259,11 +259,7 @@ def propose_fix(
     `request_key` (the form's view id) makes a replayed submission return the fix it created.
     """
     workshop = get_workshop(session, team_id, workshop_id)
-    if workshop.phase != Phase.fixes:
-        raise Conflict(
-            "Fixes are proposed in the fixes phase; "
-            f"this workshop is in the {workshop.phase} phase."
-        )
+    require_proposing_open(workshop)
     if request_key and (existing := _fix_by_request(session, team_id, request_key)):
         return existing
     _require_touchpoint(session, workshop, draft.touchpoint_id)
@@ -346,9 +342,9 @@ def merge_fixes(
         raise NotFound("Both fixes must belong to the same workshop.")
     workshop = get_workshop(session, team_id, source.workshop_id)
     require_facilitator(session, workshop, user_id, "merge fixes")
-    _require_editable(workshop)
+    require_editable(workshop)
     for fix in (source, target):
-        _require_active(session, fix)
+        require_active(session, fix)
 
     rows = session.exec(
         select(Vote.id, Vote.ballot_id, Vote.fix_id, Vote.fix_slot, Vote.max_votes_per_fix)
@@ -390,12 +386,20 @@ def _fix_to_change(
     workshop = get_workshop(session, team_id, fix.workshop_id)
     if not can_manage(session, fix, user_id):
         raise NotAllowed(f"Only the fix's author or a facilitator can {doing} it.")
-    _require_editable(workshop)
-    _require_active(session, fix)
+    require_editable(workshop)
+    require_active(session, fix)
     return fix, workshop
 
 
-def _require_editable(workshop: Workshop) -> None:
+def require_proposing_open(workshop: Workshop) -> None:
+    if workshop.phase != Phase.fixes:
+        raise Conflict(
+            "Fixes are proposed in the fixes phase; "
+            f"this workshop is in the {workshop.phase} phase."
+        )
+
+
+def require_editable(workshop: Workshop) -> None:
     if workshop.phase not in EDITABLE_PHASES:
         raise Conflict(
             "Fixes can only be changed during the fixes and voting phases; "
@@ -403,7 +407,7 @@ def _require_editable(workshop: Workshop) -> None:
         )
 
 
-def _require_active(session: Session, fix: Fix) -> None:
+def require_active(session: Session, fix: Fix) -> None:
     if fix.status == FixStatus.removed:
         raise NotFound(f"The fix “{fix.title}” was removed.")
     if fix.status == FixStatus.merged:

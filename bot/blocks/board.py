@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks.common import cap_blocks, context, mrkdwn_section, truncate, user_list
+from bot.blocks.voting import propose_fix_button, vote_button
 from flows.board import BoardSummary
 from flows.errors import Conflict
 from flows.workshops import PHASE_ORDER, PhaseAction, target_phase
@@ -45,7 +46,10 @@ PHASE_GUIDANCE = {
 
 # What participants can do in each phase, beside Join. Each feature adds its own buttons here.
 PhaseButtons = Callable[[BoardSummary], list[ButtonElement]]
-PARTICIPANT_BUTTONS: dict[Phase, list[PhaseButtons]] = {}
+PARTICIPANT_BUTTONS: dict[Phase, list[PhaseButtons]] = {
+    Phase.fixes: [propose_fix_button],
+    Phase.voting: [vote_button],
+}
 
 
 def phase_track(current: Phase) -> str:

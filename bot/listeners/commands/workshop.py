@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
+from bot.listeners.commands import fixes
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
 from flows.board import board_summary
 from flows.errors import FlowError
@@ -72,6 +73,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": Subcommand(
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
     ),
+    **fixes.SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
 

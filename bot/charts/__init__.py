@@ -1,0 +1,1 @@
+"""Charts: result objects → PNG bytes (matplotlib, Agg), always posted with a text fallback."""
