@@ -18,6 +18,7 @@ cli = typer.Typer(
     help="Customer-journey stakeholder and gap workshops in Slack.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold tokens
 )
 console = Console()
 logger = logging.getLogger("workshop_bot")

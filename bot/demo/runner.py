@@ -15,6 +15,7 @@ from bot import ids
 from bot.demo.scenes import SCENES
 from bot.demo.script import DemoScript
 from bot.local import CHANNEL_ID, LocalSlack
+from flows.journey import DEFAULT_JOURNEY, format_journey
 from flows.workshops import channel_workshops
 from storage import migrate
 from storage.models import Phase
@@ -43,10 +44,17 @@ def play(script: DemoScript) -> None:
     ana = script.facilitator
     script.section("Setting up")
     script.command(ana, f"new {WORKSHOP_TITLE}")
-    script.submit(ana, {ids.SETUP_JOURNEY: ""}, "the setup form with the journey left empty")
     script.submit(
         ana,
-        {ids.SETUP_CO_FACILITATORS: [script.participants[0].user_id]},
+        {ids.SETUP_JOURNEY: "Awareness: Search results, Social media\nDecision"},
+        "the setup form with a stage that has no touchpoints",
+    )
+    script.submit(
+        ana,
+        {
+            ids.SETUP_JOURNEY: format_journey(DEFAULT_JOURNEY),
+            ids.SETUP_CO_FACILITATORS: [script.participants[0].user_id],
+        },
         "the setup form with the default journey and Ben as co-facilitator",
     )
     with script.local.db.session() as session:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE, LocalSlack, Person
+from bot.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
 from bot.standin import SimResponse
+from bot.standin.server import RESPONSE_URL_CALL
 
 SETTLE_QUIET_S = 0.25  # no new Web API call for this long means the bot is done
 SETTLE_LIMIT_S = 15.0
@@ -31,6 +32,7 @@ class DemoScript:
     lines: list[str] = field(default_factory=list)
     _seen_calls: int = 0
     _board_snapshots: int = 0
+    _actor: Person | None = None
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -57,6 +59,7 @@ class DemoScript:
             self.console.rule(title)
 
     def _person_says(self, person: Person, what: str) -> None:
+        self._actor = person
         self.narrate(f"  {person.real_name} ({person.team}): {what}")
 
     # acting in Slack -------------------------------------------------------------------------
@@ -105,10 +108,11 @@ class DemoScript:
             time.sleep(0.02)
         calls = self.local.standin.calls[self._seen_calls :]
         self._seen_calls += len(calls)
+        actor = self._actor.real_name.split()[0] if self._actor else "the user"
         for call in calls:
-            line = describe_call(call.method, call.params, call.response)
+            line = describe_call(call.method, call.params, call.response, actor)
             if line:
-                self.narrate(f"    bot: {line}")
+                self.narrate(f"    bot: {with_names(line)}")
 
     def save_board(self, label: str) -> None:
         """Write the board as it stands (Block Kit JSON, pasteable into Block Kit Builder)."""
@@ -130,20 +134,39 @@ class DemoScript:
         return path
 
 
-def describe_call(method: str, params: dict, response: dict) -> str | None:
+def board_figures(params: dict) -> str:
+    """The board's progress fields in one line, e.g. "Participants 3 · Journey 5 stages"."""
+    blocks = params.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    fields = [f["text"] for block in blocks for f in block.get("fields", [])]
+    return " · ".join(field.replace("*", "").replace("\n", " ") for field in fields)
+
+
+def with_names(text: str) -> str:
+    """Show <@U0ANA> mentions as first names, as Slack would render them."""
+    for person in (*PEOPLE, OUTSIDER):
+        text = text.replace(f"<@{person.user_id}>", "@" + person.real_name.split()[0])
+    return text
+
+
+def describe_call(method: str, params: dict, response: dict, actor: str) -> str | None:
     """One line of transcript for a Web API call the bot made, or None for bookkeeping calls."""
     ok = response.get("ok", False)
     if not ok:
         return f"{method} failed: {response.get('error')}"
     text = (params.get("text") or "").split("\n")[0][:110]
+    if method == RESPONSE_URL_CALL:
+        private = params.get("response_type", "ephemeral") == "ephemeral"
+        return f"tells {actor} privately: {text}" if private else f"replies: {text}"
     where = f"#{CHANNEL_NAME}" if params.get("channel") == CHANNEL_ID else "a DM"
     if method == "chat.postMessage":
         thread = " (in the board's thread)" if params.get("thread_ts") else ""
         return f"posts in {where}{thread}: {text}"
     if method == "chat.update":
-        return f"updates the board in place: {text}"
+        return f"updates the board in place: {board_figures(params) or text}"
     if method == "chat.postEphemeral":
-        return f"tells {params.get('user')} privately: {text}"
+        return f"tells {with_names('<@' + str(params.get('user')) + '>')} privately: {text}"
     if method in ("views.open", "views.push", "views.update"):
         view = params.get("view") or {}
         if isinstance(view, str):

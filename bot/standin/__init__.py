@@ -1,0 +1,12 @@
+"""Local Slack for tests and demos: a Web API stand-in and a simulated Slack client.
+
+- :class:`SlackStandIn` — the Slack Web API on 127.0.0.1, recording what the bot did.
+- :class:`SimulatedSlack` — signed slash commands, clicks, modal submissions and events sent
+  to the bot, as Slack sends them.
+- :mod:`bot.standin.testing` — serve a Bolt app over WSGI for end-to-end tests.
+"""
+
+from bot.standin.server import Call, SlackStandIn
+from bot.standin.simulator import SimResponse, SimulatedSlack
+
+__all__ = ["Call", "SimResponse", "SimulatedSlack", "SlackStandIn"]

@@ -1,0 +1,129 @@
+"""Board buttons end to end: facilitator controls, refusals, double clicks, Join."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import select
+
+from bot import ids
+from bot.blocks.board import PHASE_NAMES
+from bot.local import CHANNEL_ID, PEOPLE
+from flows.workshops import get_workshop
+from storage.models import Phase, PhaseChange, Workshop
+
+ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
+
+
+def phase_of(local, workshop_id):
+    with local.db.session() as session:
+        return Phase(get_workshop(session, local.team_id, workshop_id).phase)
+
+
+def participants_on_board(local, board_ts):
+    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
+        for field in block.get("fields", []):
+            label, _, value = field["text"].partition("\n")
+            if label == "*Participants*":
+                return value
+    return None
+
+
+def test_facilitator_advances_and_the_board_is_edited_in_place(local):
+    workshop_id, board_ts = local.start_workshop(ANA)
+    posts_before = len(local.standin.messages(CHANNEL_ID))
+    local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+    local.standin.wait_for(lambda: local.standin.thread(CHANNEL_ID, board_ts))
+    assert phase_of(local, workshop_id) is Phase.stakeholders
+    board = local.standin.message(CHANNEL_ID, board_ts)
+    assert "*▶ Stakeholders*" in str(board["blocks"])
+    assert len(local.standin.messages(CHANNEL_ID)) == posts_before  # edited, never re-posted
+    (announcement,) = local.standin.thread(CHANNEL_ID, board_ts)
+    assert f"<@{ANA}> moved the workshop on to *Stakeholders*" in announcement["text"]
+
+
+def test_back_skip_close_and_reopen(local):
+    _, board_ts = local.start_workshop(ANA, phase=Phase.rating)
+
+    def press(action_id, expected):
+        local.sim.click(ANA, action_id, channel=CHANNEL_ID, ts=board_ts)
+        # Wait for the board itself: the next click reads its buttons.
+        local.standin.wait_for(
+            lambda: (
+                f"*▶ {PHASE_NAMES[expected]}*"
+                in str(local.standin.message(CHANNEL_ID, board_ts)["blocks"])
+            )
+        )
+
+    press(ids.PHASE_BACK, Phase.stakeholders)
+    press(ids.PHASE_SKIP, Phase.fixes)
+    press(ids.PHASE_CLOSE, Phase.closed)
+    press(ids.PHASE_REOPEN, Phase.fixes)
+    texts = [
+        m["text"]
+        for m in local.standin.wait_for(
+            lambda: (
+                len(local.standin.thread(CHANNEL_ID, board_ts)) == 6
+                and local.standin.thread(CHANNEL_ID, board_ts)
+            )
+        )
+    ]
+    assert "took the workshop back to *Stakeholders*" in texts[2]
+    assert "skipped ahead to *Fixes*" in texts[3]
+    assert "closed the workshop" in texts[4]
+    assert "reopened the workshop in *Fixes*" in texts[5]
+
+
+def test_anyone_else_is_refused_privately_and_nothing_changes(local):
+    workshop_id, board_ts = local.start_workshop(ANA)
+    local.sim.click(CHLOE, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+    reply = local.standin.wait_for(lambda: local.standin.ephemerals(user=CHLOE))[-1]
+    assert "Only the facilitator can change the workshop's phase." in str(reply)
+    assert phase_of(local, workshop_id) is Phase.setup
+    assert local.standin.thread(CHANNEL_ID, board_ts) == []
+
+
+def test_co_facilitators_can_move_the_workshop(local):
+    workshop_id, board_ts = local.start_workshop(ANA, values={ids.SETUP_CO_FACILITATORS: [BEN]})
+    local.sim.click(BEN, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+    local.standin.wait_for(lambda: phase_of(local, workshop_id) is Phase.stakeholders)
+
+
+def test_a_burst_of_double_clicks_moves_the_workshop_once(local):
+    workshop_id, board_ts = local.start_workshop(ANA)
+    with ThreadPoolExecutor(8) as pool:
+        list(
+            pool.map(
+                lambda _: local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts),
+                range(8),
+            )
+        )
+    local.standin.wait_for(lambda: len(local.standin.ephemerals(user=ANA)) >= 7)
+    assert phase_of(local, workshop_id) is Phase.stakeholders
+    with local.db.session() as session:
+        assert len(session.exec(select(PhaseChange)).all()) == 1
+    assert len(local.standin.thread(CHANNEL_ID, board_ts)) == 1
+
+
+def test_a_forged_button_for_another_workspaces_workshop_changes_nothing(local):
+    _, board_ts = local.start_workshop(ANA)
+    with local.db.session() as session:
+        foreign = Workshop(team_id="T0OTHER", channel_id="C0X", title="Theirs", facilitator_id=ANA)
+        session.add(foreign)
+    forged = f"{foreign.id}|setup"
+    local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts, forge_value=forged)
+    reply = local.standin.wait_for(lambda: local.standin.ephemerals(user=ANA))[-1]
+    assert f"There is no workshop #{foreign.id} in this workspace." in str(reply)
+    with local.db.session() as session:
+        assert session.get(Workshop, foreign.id).phase == Phase.setup
+
+
+def test_join_adds_a_participant_once_and_updates_the_board(local):
+    _, board_ts = local.start_workshop(ANA)
+    local.sim.click(CHLOE, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+    local.standin.wait_for(lambda: participants_on_board(local, board_ts) == "2")
+    local.sim.click(CHLOE, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+    replies = local.standin.wait_for(
+        lambda: (
+            len(local.standin.ephemerals(user=CHLOE)) == 2 and local.standin.ephemerals(user=CHLOE)
+        )
+    )
+    assert "You've joined" in str(replies[0]) and "already in this workshop" in str(replies[1])
