@@ -205,19 +205,24 @@ def announce_results(client: WebClient, db: Database, change: PhaseChangeResult)
 
 
 def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
-    """The ranked fixes in the board's thread, then the chart (the text stands on its own)."""
+    """The ranked fixes in the board's thread, then their chart. The text stands on its own: a
+    chart that cannot be drawn or uploaded is logged and skipped."""
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         ranked = ranked_fixes(session, workshop)
         cast = votes_cast(session, workshop)
         total = participant_count(session, workshop) * workshop.vote_budget
+    try:
+        chart = votes_chart(ranked, workshop.title)  # drawn first, so both land together
+    except Exception:
+        logger.exception("vote chart of workshop %s not drawn (team %s)", workshop_id, team_id)
+        chart = None
     post_in_thread(
         client,
         workshop,
         results_text(ranked, cast, total),
         blocks=build_results(workshop_id, ranked, cast, total),
     )
-    chart = votes_chart(ranked, workshop.title)
     if chart is None:
         return
     try:

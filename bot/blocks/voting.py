@@ -193,9 +193,10 @@ def voting_open_post(
     return text, [mrkdwn_section(text), ActionsBlock(block_id="vote_open", elements=[button])]
 
 
-def results_text(ranked: Sequence[RankedFix], cast: int, total: int) -> str:
+def results_text(ranked: Sequence[RankedFix], cast: int, total: int, closed: bool = True) -> str:
     """Plain-text fallback (and notification) for the ranked result."""
-    lines = [f"Voting has closed: {cast} of {total} votes cast. Ranked fixes:"]
+    state = "Voting has closed" if closed else "Votes so far (voting is still open)"
+    lines = [f"{state}: {cast} of {total} votes cast. Ranked fixes:"]
     lines += [f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})" for r in ranked[:10]]
     if len(ranked) > 10:
         lines.append(f"… and {len(ranked) - 10} more")
@@ -209,18 +210,21 @@ def build_results(
     total: int,
     *,
     offer_action_items: bool = True,
+    closed: bool = True,
 ) -> list[Block]:
-    """The ranked fixes with their votes: counts only, never who voted."""
+    """The ranked fixes with their votes: counts only, never who voted. `closed=False` is for
+    live tallies, while votes can still change."""
+    state = "*Voting has closed.*" if closed else "*Votes so far;* voting is still open."
     head: list[Block] = [
         mrkdwn_section(
-            f":ballot_box_with_ballot: *Voting has closed.* {cast} of {total} votes cast. "
+            f":ballot_box_with_ballot: {state} {cast} of {total} votes cast. "
             "Here are the fixes, most votes first:"
         )
     ]
     if not ranked:
         head.append(mrkdwn_section("No fixes were proposed, so there is nothing to rank."))
     tail: list[Block] = [context(TIE_RULE)]
-    if offer_action_items and ranked:
+    if offer_action_items and closed and ranked:
         tail.append(
             ActionsBlock(
                 block_id="results_actions",

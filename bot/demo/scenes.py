@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import ids
+from bot.demo import voting_scenes
 from bot.demo.script import DemoScript
 from storage.models import Phase
 
@@ -25,6 +26,17 @@ def only_the_facilitator_moves_phases(script: DemoScript) -> None:
     script.click_board(chloe, ids.PHASE_ADVANCE, "Start workshop")
 
 
+# Scenes under Phase.closed play after the facilitator has closed the workshop.
 SCENES: dict[Phase, list[Scene]] = {
     Phase.setup: [team_joins, only_the_facilitator_moves_phases],
+    Phase.fixes: [
+        voting_scenes.team_proposes_fixes,
+        voting_scenes.facilitator_merges_the_duplicate,
+    ],
+    Phase.voting: [voting_scenes.team_votes],
+    Phase.closed: [
+        voting_scenes.facilitator_assigns_action_items,
+        voting_scenes.owner_updates_status,
+        voting_scenes.write_results,
+    ],
 }

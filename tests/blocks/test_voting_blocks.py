@@ -128,6 +128,13 @@ def test_results_rank_with_counts_and_state_the_tie_rule():
     ]
 
 
+def test_live_results_say_voting_is_still_open():
+    ranked = [RankedFix(1, fix(1), 2, None)]
+    text = dump(build_results(7, ranked, 2, 9, closed=False))
+    assert "*Votes so far;* voting is still open." in text and "action_items_create" not in text
+    assert results_text(ranked, 2, 9, closed=False).startswith("Votes so far (voting is still open)")
+
+
 def test_long_results_stay_within_fifty_blocks():
     ranked = [RankedFix(n, fix(n), 60 - n, None) for n in range(1, 60)]
     blocks = build_results(7, ranked, 100, 120)

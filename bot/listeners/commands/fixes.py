@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.action_items import build_action_list
-from bot.blocks.voting import build_results
+from bot.blocks.voting import build_results, results_text
 from bot.listeners.commands.call import CommandCall, Subcommand
 from bot.voting import fix_form, fix_list, vote_view
 from flows.actions import action_items
@@ -59,9 +59,12 @@ def ranking_command(call: CommandCall) -> None:
         offer = workshop.phase == Phase.closed and is_facilitator(
             session, call.team_id, workshop.id, call.user_id
         )
+    closed = workshop.phase == Phase.closed
     call.reply(
-        f"Workshop #{workshop.id}: fixes ranked by votes",
-        blocks=build_results(workshop.id, ranked, cast, total, offer_action_items=offer),
+        results_text(ranked, cast, total, closed),
+        blocks=build_results(
+            workshop.id, ranked, cast, total, offer_action_items=offer, closed=closed
+        ),
     )
 
 
