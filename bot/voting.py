@@ -248,8 +248,10 @@ def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int
 
 def send_owner_dms(
     client: WebClient, db: Database, workshop: Workshop, saved: list[SavedActionItem]
-) -> None:
-    """DM each new owner their item with status buttons, and tell a previous owner it moved."""
+) -> list[str]:
+    """DM each new owner their item with status buttons, and tell a previous owner it moved.
+    Returns the owners who could not be reached (the items are saved either way)."""
+    unreachable = []
     for entry in saved:
         item = entry.item
         if entry.previous_dm is not None:
@@ -265,13 +267,25 @@ def send_owner_dms(
                 logger.info("previous owner's DM not updated: %s", error.response.get("error"))
         if not entry.owner_needs_dm:
             continue
-        response = client.chat_postMessage(
-            channel=item.owner_id,
-            text=owner_dm_text(item, workshop.title),
-            blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
-        )
+        try:
+            response = client.chat_postMessage(
+                channel=item.owner_id,
+                text=owner_dm_text(item, workshop.title),
+                blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "action item %s: owner %s not DMed (team %s): %s",
+                item.id,
+                item.owner_id,
+                workshop.team_id,
+                error.response.get("error"),
+            )
+            unreachable.append(item.owner_id)
+            continue
         with db.session() as session:
             record_dm(session, workshop.team_id, item.id, response["channel"], response["ts"])
+    return unreachable
 
 
 def announce_action_items(

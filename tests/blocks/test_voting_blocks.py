@@ -132,7 +132,9 @@ def test_live_results_say_voting_is_still_open():
     ranked = [RankedFix(1, fix(1), 2, None)]
     text = dump(build_results(7, ranked, 2, 9, closed=False))
     assert "*Votes so far;* voting is still open." in text and "action_items_create" not in text
-    assert results_text(ranked, 2, 9, closed=False).startswith("Votes so far (voting is still open)")
+    assert results_text(ranked, 2, 9, closed=False).startswith(
+        "Votes so far (voting is still open)"
+    )
 
 
 def test_long_results_stay_within_fifty_blocks():

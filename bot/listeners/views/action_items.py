@@ -8,8 +8,9 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.action_items import build_action_items_modal
-from bot.blocks.common import read_metadata
+from bot.blocks.common import read_metadata, user_list
 from bot.listeners.views.state import checked_values, selected_date, selected_user
+from bot.replies import tell_user
 from bot.voting import announce_action_items, send_owner_dms
 from flows.actions import (
     action_items,
@@ -83,8 +84,15 @@ def handle_items_submission(
         ack(response_action="errors", errors={first: str(error)})
         return
     ack()
-    send_owner_dms(client, db, workshop, saved)
+    unreachable = send_owner_dms(client, db, workshop, saved)
     announce_action_items(client, workshop, saved)
+    if unreachable:
+        tell_user(
+            client,
+            {"user_id": context.user_id, "channel_id": workshop.channel_id},
+            f"The action items are saved, but I could not DM {user_list(unreachable)}. "
+            "They can follow them with `/workshop actions`.",
+        )
 
 
 def register(app: App) -> None:
