@@ -5,8 +5,9 @@ and a message to the user."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -15,19 +16,30 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.listeners import register_listeners
+from bot.middleware import (
+    provide_database,
+    reject_malformed_payloads,
+    skip_redelivered_events,
+)
+from bot.oauth import oauth_settings
 from bot.replies import SOMETHING_WENT_WRONG, tell_user
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 WEB_API_TIMEOUT_S = 10
+LISTENER_THREADS = 32
 
 
-def create_web_client(settings: Settings) -> WebClient:
-    """A Web API client that retries connection errors and honours 429 Retry-After."""
-    settings.require("SLACK_BOT_TOKEN")
+def create_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client that retries connection errors and honours 429 Retry-After.
+
+    Without `token` it uses the configured bot token (single-workspace mode)."""
+    if token is None and not settings.oauth_enabled:
+        settings.require("SLACK_BOT_TOKEN")
+        token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
+        token=token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_S,
         retry_handlers=[
@@ -37,20 +49,28 @@ def create_web_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, db: Database, client: WebClient | None = None) -> App:
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+def create_app(
+    settings: Settings,
+    db: Database,
+    client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+) -> App:
+    settings.require("SLACK_SIGNING_SECRET")
     app = App(
         client=client or create_web_client(settings),
         signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        # One bot token, or each workspace's own token from the installation store.
+        oauth_settings=oauth_settings(settings, db) if settings.oauth_enabled else None,
         # Listeners ack first and carry on in a worker thread, so Slack always hears back fast.
         process_before_response=False,
+        # Bolt's default pool has 5 threads: too few when a whole team clicks at once.
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
-    @app.middleware
-    def provide_database(context: BoltContext, next) -> None:
-        context["db"] = db
-        next()
-
+    app.use(reject_malformed_payloads)
+    app.use(provide_database(db))
+    app.use(skip_redelivered_events(db))
     app.error(handle_unexpected_error)
     register_listeners(app)
     return app

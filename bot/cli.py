@@ -57,7 +57,14 @@ def serve(
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    if settings.oauth_enabled:
+        if not http:
+            raise ConfigError(
+                "Multi-workspace install (SLACK_CLIENT_ID) needs HTTP mode: run `serve --http`."
+            )
+    else:
+        settings.require("SLACK_BOT_TOKEN")
+    settings.require("SLACK_SIGNING_SECRET")
     if not http:
         settings.require("SLACK_APP_TOKEN")
     db = _prepare_database(settings, auto_migrate)
@@ -65,6 +72,8 @@ def serve(
     if http:
         server = HttpServer(wsgi_application(app), host=host, port=port)
         logger.info("listening on %s/slack/events", server.url)
+        if settings.oauth_enabled:
+            logger.info("install the app in a workspace at %s/slack/install", server.url)
         server.serve_forever()
     else:
         logger.info("connecting to Slack in Socket Mode")

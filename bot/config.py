@@ -30,6 +30,9 @@ WHERE_TO_GET = {
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///data/workshop-bot.db or "
     "postgresql+psycopg://user@host/db",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "SLACK_CLIENT_ID": "api.slack.com/apps → Basic Information → App Credentials → Client ID",
+    "SLACK_CLIENT_SECRET": "api.slack.com/apps → Basic Information → App Credentials → "
+    "Client Secret",
 }
 
 
@@ -43,6 +46,8 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -90,9 +95,27 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
+    @property
+    def oauth_enabled(self) -> bool:
+        """Multi-workspace mode: install through Slack's OAuth flow instead of one bot token."""
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            missing = (
+                "SLACK_CLIENT_SECRET" if self.slack_client_secret is None else "SLACK_CLIENT_ID"
+            )
+            raise ConfigError(
+                f"{missing} is not set (multi-workspace install needs both SLACK_CLIENT_ID and "
+                f"SLACK_CLIENT_SECRET): get it from {WHERE_TO_GET[missing]}."
+            )
+        return self.slack_client_id is not None
+
     def secret_values(self) -> list[str]:
         """The secrets in force, for the log filter that masks them."""
-        secrets = (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret)
+        secrets = (
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            self.slack_client_secret,
+        )
         return [secret.get_secret_value() for secret in secrets if secret is not None]
 
     def require(self, *names: str) -> None:

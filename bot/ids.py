@@ -18,7 +18,6 @@ PHASE_SKIP = "phase_skip"
 PHASE_CLOSE = "phase_close"
 PHASE_REOPEN = "phase_reopen"
 PHASE_ACTIONS = (PHASE_ADVANCE, PHASE_BACK, PHASE_SKIP, PHASE_CLOSE, PHASE_REOPEN)
-HOME_OPEN_BOARD = "home_open_board"
 
 # Block ids and action ids of the setup modal's inputs (block id == field name in flows)
 SETUP_TITLE = "title"

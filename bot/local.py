@@ -7,6 +7,7 @@ process, and a simulated Slack that signs requests exactly as Slack does.
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -60,6 +61,7 @@ class LocalSlack:
         self.app: App | None = None
         self.server: HttpServer | None = None
         self.sim: SimulatedSlack | None = None
+        self.listener_executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
 
     def start(self) -> LocalSlack:
         self.standin.start()
@@ -69,7 +71,7 @@ class LocalSlack:
             slack_api_url=self.standin.api_url,
             database_url=self.db.url,
         )
-        self.app = create_app(settings, self.db)
+        self.app = create_app(settings, self.db, listener_executor=self.listener_executor)
         self.server = HttpServer(wsgi_application(self.app)).start()
         self.sim = SimulatedSlack(
             self.standin, self.server.url + EVENTS_PATH, signing_secret=self.signing_secret
@@ -105,9 +107,15 @@ class LocalSlack:
             return workshops[0].id, workshops[0].board_ts
         return None
 
-    def stop(self) -> None:
+    def drain(self) -> None:
+        """Stop taking requests and wait until the bot has finished all it acked."""
         if self.server is not None:
             self.server.stop()
+        self.listener_executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """Stop taking requests, let the bot finish what it acked, then stop Slack."""
+        self.drain()
         self.standin.stop()
         self.db.dispose()
 

@@ -31,7 +31,8 @@ def wsgi_application(app: App):  # type: ignore[no-untyped-def]
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+    daemon_threads = True  # a stuck request must never block shutdown
+    block_on_close = False
     request_queue_size = 128
 
 
@@ -59,7 +60,12 @@ class HttpServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> HttpServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # how long stop() may wait
+            name="http-server",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -67,8 +73,13 @@ class HttpServer:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        """Stop serving; safe to call more than once."""
+        if self._thread is None:
+            return
         self._server.shutdown()
         self._server.server_close()
+        self._thread.join(timeout=5)
+        self._thread = None
 
 
 def run_socket_mode(app: App, app_token: str) -> None:

@@ -67,8 +67,11 @@ def local(migrated_url: str):  # type: ignore[no-untyped-def]
     """The real Bolt app over HTTP, the Slack stand-in, and a simulated Slack client."""
     from bot.local import LocalSlack
 
-    with LocalSlack(migrated_url) as local_slack:
-        try:
-            yield local_slack
-        finally:
-            _empty_tables(local_slack.db)
+    local_slack = LocalSlack(migrated_url).start()
+    try:
+        yield local_slack
+    finally:
+        local_slack.stop()  # waits for the bot's after-ack work, so nothing races the cleanup
+        cleaner = Database(migrated_url)
+        _empty_tables(cleaner)
+        cleaner.dispose()

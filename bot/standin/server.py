@@ -34,6 +34,7 @@ import datetime as dt
 import json
 import math
 import random
+import secrets
 import string
 import threading
 import time
@@ -179,7 +180,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 def wait_for(
     predicate: Callable[[], T],
-    timeout: float = 5.0,
+    timeout: float = 10.0,
     interval: float = 0.02,
     describe: Callable[[], str] | None = None,
 ) -> T:
@@ -359,6 +360,10 @@ class SlackStandIn:
         self._file_data: dict[str, bytes] = {}
         self._completed: set[str] = set()
         self._response_urls: dict[str, _ResponseUrl] = {}
+        # OAuth install: registered app credentials, codes users approved, tokens issued.
+        self._oauth_apps: dict[str, str] = {}
+        self._oauth_codes: dict[str, str] = {}
+        self._installed_tokens: set[str] = set()
 
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
@@ -383,6 +388,7 @@ class SlackStandIn:
             "conversations.list": self._conversations_list,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
+            "oauth.v2.access": self._oauth_v2_access,
         }
         self._users[bot_user_id] = self._bot_user_object()
 
@@ -654,7 +660,7 @@ class SlackStandIn:
         return "latest API calls:\n" + "\n".join(lines)
 
     def wait_for(
-        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.02
+        self, predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.02
     ) -> T:
         """:func:`wait_for`, with the latest API calls in the failure message."""
         return wait_for(predicate, timeout, interval, describe=self.describe_calls)
@@ -919,9 +925,13 @@ class SlackStandIn:
             try:
                 if handler is None:
                     raise _ApiError("unknown_method")
+                if method == "oauth.v2.access":  # authenticated by client credentials
+                    response = {"ok": True, **self._oauth_v2_access(params, authorization)}
+                    self._record(method, params, response, status)
+                    return status, json_headers, json.dumps(response).encode()
                 if not token:
                     raise _ApiError("not_authed")
-                if token != self.bot_token:
+                if token != self.bot_token and token not in self._installed_tokens:
                     raise _ApiError("invalid_auth")
                 wait = self._rate_limited(method, params)
                 if wait:
@@ -1214,6 +1224,49 @@ class SlackStandIn:
         return channel, message
 
     # ------------------------------------------------------------------ methods: auth, chat
+
+    # ------------------------------------------------------------------ OAuth install
+
+    def register_oauth_app(self, client_id: str, client_secret: str) -> None:
+        """Accept these app credentials in ``oauth.v2.access``."""
+        with self._lock:
+            self._oauth_apps[client_id] = client_secret
+
+    def approve_install(self, user_id: str) -> str:
+        """The user presses *Allow* on Slack's install page: returns the one-time code that
+        Slack appends to the app's redirect URL."""
+        code = f"{self.team_id}.{secrets.token_hex(8)}"
+        with self._lock:
+            self._oauth_codes[code] = user_id
+        return code
+
+    def _oauth_v2_access(
+        self, params: dict[str, Any], authorization: str | None = None
+    ) -> dict[str, Any]:
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        if authorization and authorization.startswith("Basic "):
+            decoded = base64.b64decode(authorization[len("Basic ") :]).decode()
+            client_id, _, client_secret = decoded.partition(":")
+        if client_id not in self._oauth_apps:
+            raise _ApiError("invalid_client_id")
+        if self._oauth_apps[client_id] != client_secret:
+            raise _ApiError("bad_client_secret")
+        installer = self._oauth_codes.pop(str(params.get("code")), None)
+        if installer is None:
+            raise _ApiError("invalid_code")
+        token = f"xoxb-installed-{secrets.token_hex(12)}"
+        self._installed_tokens.add(token)
+        return {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": self.bot_user_id,
+            "app_id": self.app_id,
+            "team": {"id": self.team_id, "name": self.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": installer},
+        }
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {

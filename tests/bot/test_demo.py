@@ -1,16 +1,34 @@
-"""`workshop-bot demo` runs a whole workshop and writes its results."""
+"""`workshop-bot demo` runs a whole workshop and writes its results, and logs no secret."""
 
+import io
 import json
+import logging
 
+import pytest
 from rich.console import Console
 
 from bot.demo.runner import run_demo
 from storage.models import Phase
 
 
-def test_demo_runs_every_phase_and_writes_its_results(tmp_path):
+@pytest.fixture
+def debug_log():
+    """Everything logged at DEBUG, unfiltered: what a careless log line would leak."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    old_level, old_handlers = root.level, root.handlers[:]
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.handlers[:] = old_handlers
+    root.setLevel(old_level)
+
+
+def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     out = tmp_path / "demo"
-    console = Console(file=open(tmp_path / "console.txt", "w"), width=120)  # noqa: SIM115
+    console = Console(file=io.StringIO(), width=120)
     script = run_demo(out, console=console, quiet=False)
 
     boards = sorted(p.name for p in (out / "boards").iterdir())
@@ -23,3 +41,8 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path):
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     assert script.workshop_id is not None
+
+    logged = debug_log.getvalue()
+    assert "slack_bolt" in logged  # the capture really saw the bot's DEBUG logging
+    assert script.local.standin.bot_token not in logged
+    assert script.local.signing_secret not in logged

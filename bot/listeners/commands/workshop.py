@@ -26,8 +26,6 @@ logger = logging.getLogger(__name__)
 
 
 def bot_can_post_in(client: WebClient, channel_id: str) -> bool:
-    if channel_id.startswith("D"):
-        return False
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SlackApiError as error:
@@ -37,11 +35,23 @@ def bot_can_post_in(client: WebClient, channel_id: str) -> bool:
     return bool(channel.get("is_member"))
 
 
+NOT_A_CHANNEL = (
+    "Workshops run in channels, where the whole team can see the board. "
+    "Open the channel your team works in and run the command there."
+)
 NOT_IN_CHANNEL = (
     "I'm not a member of this channel yet, so I can't run a workshop here. "
     "Invite me with `/invite @Journey Workshop` (or mention me and pick *Invite*), "
     "then run the command again."
 )
+
+
+def is_dm(command: dict) -> bool:
+    """A direct or group DM, where a workshop board would have no team to see it."""
+    name = command.get("channel_name") or ""
+    return (
+        command["channel_id"].startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+    )
 
 
 def new_workshop(call: CommandCall) -> None:
@@ -102,6 +112,9 @@ def handle_workshop_command(
         respond=respond,
         db=context["db"],
     )
+    if subcommand.needs_channel and is_dm(command):
+        call.reply(NOT_A_CHANNEL)
+        return
     if subcommand.needs_channel and not bot_can_post_in(client, call.channel_id):
         call.reply(NOT_IN_CHANNEL)
         return

@@ -11,7 +11,12 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.common import read_metadata
 from bot.board import post_board
-from bot.listeners.views.state import checked_values, input_value, selected_users
+from bot.listeners.views.state import (
+    checked_values,
+    input_value,
+    selected_users,
+    state_values,
+)
 from flows.errors import InvalidInput
 from flows.workshops import create_workshop, validate_spec
 from storage.db import Database
@@ -22,7 +27,7 @@ logger = logging.getLogger(__name__)
 def handle_setup_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
-    state = view["state"]["values"]
+    state = state_values(view)
     try:
         spec = validate_spec(
             title=input_value(state, ids.SETUP_TITLE),

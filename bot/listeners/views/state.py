@@ -7,6 +7,12 @@ tolerating missing blocks (a forged or truncated payload reads as empty, never a
 from __future__ import annotations
 
 
+def state_values(view: dict) -> dict:
+    """`view.state.values`, or {} when a payload lacks it."""
+    values = (view.get("state") or {}).get("values") if isinstance(view, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
 def _element(state: dict, block_id: str) -> dict:
     block = state.get(block_id) or {}
     if not isinstance(block, dict) or not block:

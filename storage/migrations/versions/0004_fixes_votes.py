@@ -1,7 +1,7 @@
 """fixes, ballots, votes, action items
 
 Revision ID: 0004_fixes_votes
-Revises: 0001_foundation
+Revises: 0007_platform
 Create Date: 2026-11-22 22:25:59.118869
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0004_fixes_votes"
-down_revision: str | None = "0001_foundation"
+down_revision: str | None = "0007_platform"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -96,7 +96,8 @@ def test_a_burst_of_double_clicks_moves_the_workshop_once(local):
                 range(8),
             )
         )
-    local.standin.wait_for(lambda: len(local.standin.ephemerals(user=ANA)) >= 7)
+    local.standin.wait_for(lambda: len(local.standin.ephemerals(user=ANA)) == 7)
+    local.standin.wait_for(lambda: local.standin.thread(CHANNEL_ID, board_ts))
     assert phase_of(local, workshop_id) is Phase.stakeholders
     with local.db.session() as session:
         assert len(session.exec(select(PhaseChange)).all()) == 1

@@ -30,7 +30,7 @@ def test_submitting_the_setup_posts_the_board_and_stores_the_journey(local):
     assert response.status == 200 and not (response.json or {}).get("response_action")
     board = local.standin.wait_for(lambda: local.standin.messages(CHANNEL_ID))[0]
     assert board["blocks"][0]["text"]["text"] == "Onboarding journey"
-    (workshop,) = workshops(local)
+    (workshop,) = local.standin.wait_for(lambda: [w for w in workshops(local) if w.board_ts])
     assert (workshop.team_id, workshop.channel_id, workshop.board_ts) == (
         local.team_id,
         CHANNEL_ID,
@@ -106,3 +106,24 @@ def test_status_of_another_workspaces_workshop_is_not_found(local):
 def test_outsider_commands_are_answered_too(local):
     local.sim.slash_command(OUTSIDER.user_id, CHANNEL_ID, "help")
     assert local.standin.wait_for(lambda: local.standin.ephemerals(user=OUTSIDER.user_id))
+
+
+def test_a_workshop_command_in_a_dm_explains_that_workshops_run_in_channels(local):
+    dm = local.standin.dm_channel_id(ANA)
+    local.sim.slash_command(ANA, dm, "new Onboarding")
+    reply = local.standin.wait_for(lambda: local.standin.ephemerals(user=ANA))[-1]
+    assert "Workshops run in channels" in str(reply)
+    assert local.standin.top_view(ANA) is None
+
+
+def test_an_unexpected_failure_is_logged_and_the_user_is_told(local, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("bot.listeners.commands.workshop.channel_workshops", broken)
+    local.sim.slash_command(CHLOE, CHANNEL_ID, "list")
+    reply = local.standin.wait_for(lambda: local.standin.ephemerals(user=CHLOE))[-1]
+    assert "Something went wrong on our side" in str(reply)
+    record = next(r for r in caplog.records if "unhandled error" in r.getMessage())
+    assert f"team {local.team_id}, user {CHLOE}" in record.getMessage()
+    assert "database on fire" in str(record.exc_info[1])
