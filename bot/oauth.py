@@ -17,7 +17,7 @@ from storage.db import Database
 from storage.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 # The bot scopes the code uses; manifest.yml asks for the same (a test keeps them in step).
-BOT_SCOPES = ("commands", "chat:write", "channels:read", "groups:read")
+BOT_SCOPES = ("commands", "chat:write", "channels:read", "groups:read", "files:write")
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_EXPIRY_S = 600

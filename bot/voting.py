@@ -212,17 +212,17 @@ def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int
         ranked = ranked_fixes(session, workshop)
         cast = votes_cast(session, workshop)
         total = participant_count(session, workshop) * workshop.vote_budget
-    try:
-        chart = votes_chart(ranked, workshop.title)  # drawn first, so both land together
-    except Exception:
-        logger.exception("vote chart of workshop %s not drawn (team %s)", workshop_id, team_id)
-        chart = None
     post_in_thread(
         client,
         workshop,
         results_text(ranked, cast, total),
         blocks=build_results(workshop_id, ranked, cast, total),
     )
+    try:
+        chart = votes_chart(ranked, workshop.title)
+    except Exception:
+        logger.exception("vote chart of workshop %s not drawn (team %s)", workshop_id, team_id)
+        return
     if chart is None:
         return
     try:

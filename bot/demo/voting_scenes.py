@@ -157,8 +157,17 @@ def team_votes(script: DemoScript) -> None:
 
 
 def results_message(script: DemoScript) -> dict:
-    thread = script.local.standin.thread(CHANNEL_ID, script.board_ts)
-    return next(m for m in reversed(thread) if m["text"].startswith("Voting has closed"))
+    """The ranked result in the board's thread (posted after the close, so waited for)."""
+    standin = script.local.standin
+
+    def posted() -> dict | None:
+        thread = standin.thread(CHANNEL_ID, script.board_ts)
+        return next((m for m in thread if m["text"].startswith("Voting has closed")), None)
+
+    message = standin.wait_for(posted, timeout=15)
+    standin.wait_for(lambda: standin.files(CHANNEL_ID), timeout=15)  # and its chart
+    script.settle()
+    return message
 
 
 def facilitator_assigns_action_items(script: DemoScript) -> None:
@@ -181,14 +190,21 @@ def facilitator_assigns_action_items(script: DemoScript) -> None:
 
 def owner_updates_status(script: DemoScript) -> None:
     dev = person(script, "dev")
-    dm = next(
-        m
-        for m in reversed(script.local.standin.dms(dev.user_id))
-        if any(
-            e.get("action_id") == ids.ACTION_ITEM_STATUS_IN_PROGRESS
-            for _, e in iter_elements(m.get("blocks") or [])
+
+    def status_dm() -> dict | None:
+        return next(
+            (
+                m
+                for m in reversed(script.local.standin.dms(dev.user_id))
+                if any(
+                    e.get("action_id") == ids.ACTION_ITEM_STATUS_IN_PROGRESS
+                    for _, e in iter_elements(m.get("blocks") or [])
+                )
+            ),
+            None,
         )
-    )
+
+    dm = script.local.standin.wait_for(status_dm, timeout=15)
     channel = script.local.standin.dm_channel_id(dev.user_id)
     script.click(
         dev,
