@@ -38,6 +38,24 @@ class RecordingSlack(SimulatedSlack):
         return SimResponse(200, "", None, {}, 0.0)
 
 
+def said(local, user, fragment):
+    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [
+            e
+            for e in local.standin.ephemerals(user=user)
+            if fragment in json.dumps(e, ensure_ascii=False)
+        ]
+    )[-1]
+
+
+def dm_with(local, user, fragment):
+    """The newest DM to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [m for m in local.standin.dms(user) if fragment in m["text"]]
+    )[-1]
+
+
 def start(local, phase=Phase.fixes, budget="2", per_fix="1", joiners=(CHLOE, DEV, EMI)):
     workshop_id, board_ts = local.start_workshop(
         ANA,
@@ -155,7 +173,7 @@ def test_propose_vote_close_and_follow_through(local):
     reminders = propose(local, workshop_id, DEV, "Renewal reminders", "Renewal")
     faq = propose(local, workshop_id, EMI, "Pricing FAQ", "Pricing page")
     local.standin.wait_for(lambda: board_field(local, board_ts, "Fixes") == "3")
-    confirmation = local.standin.wait_for(lambda: local.standin.ephemerals(user=CHLOE))[-1]
+    confirmation = said(local, CHLOE, "*Guest checkout* is added")
     assert "*Guest checkout* is added to the list" in confirmation["text"]
 
     advance(local, board_ts, "Voting")
@@ -188,7 +206,7 @@ def test_propose_vote_close_and_follow_through(local):
         for fix_id in picks:
             click_vote(local, voter, ids.VOTE_ADD, fix_id)
     local.sim.click(FEMI, ids.VOTE_OPEN, channel=CHANNEL_ID, ts=board_ts)
-    refusal = local.standin.wait_for(lambda: local.standin.ephemerals(user=FEMI))[-1]
+    refusal = said(local, FEMI, "Press *Join*")
     assert "Press *Join*" in refusal["text"]
     local.standin.wait_for(lambda: board_field(local, board_ts, "Votes cast") == "5 of 8")
 
@@ -249,7 +267,7 @@ def test_propose_vote_close_and_follow_through(local):
         },
     )
     assert response.problems == [] and local.standin.top_view(ANA) is None
-    dm = local.standin.wait_for(lambda: local.standin.dms(DEV))[-1]
+    dm = dm_with(local, DEV, "You own an action item")
     assert "You own an action item" in dm["text"] and "Guest checkout" in dm["text"]
     local.standin.wait_for(lambda: local.standin.dms(EMI))
     local.standin.wait_for(
@@ -324,6 +342,7 @@ def test_replayed_vote_requests_count_once(local):
     for _ in range(3):
         assert local.sim.post(*recorder.requests[0]).status == 200
     local.standin.wait_for(lambda: len(local.standin.calls_to("views.update")) >= updates + 3)
+    settle(local)  # every copy handled, including re-renders after a hash conflict
     assert my_votes(local, workshop_id, DEV) == {fix_id: 1}
     # a second vote takes a click on the view that shows the first
     click_vote(local, DEV, ids.VOTE_ADD, fix_id)
@@ -339,7 +358,7 @@ def test_votes_are_refused_outside_voting_and_on_removed_fixes(local):
     kept = propose(local, workshop_id, CHLOE, "Guest checkout")
     dropped = propose(local, workshop_id, DEV, "Chatbot")
     local.sim.slash_command(DEV, CHANNEL_ID, "vote")
-    reply = local.standin.wait_for(lambda: local.standin.ephemerals(user=DEV))[-1]
+    reply = said(local, DEV, "Voting opens when")
     assert "Voting opens when the facilitator moves the workshop on" in reply["text"]
     advance(local, board_ts, "Voting")
     open_ballot(local, EMI, board_ts)

@@ -26,6 +26,24 @@ def _settle_after(local):
         time.sleep(0.3)
 
 
+def said(local, user, fragment):
+    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [
+            e
+            for e in local.standin.ephemerals(user=user)
+            if fragment in json.dumps(e, ensure_ascii=False)
+        ]
+    )[-1]
+
+
+def dm_with(local, user, fragment):
+    """The newest DM to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [m for m in local.standin.dms(user) if fragment in m["text"]]
+    )[-1]
+
+
 def closed_workshop_with_fixes(local, count=4):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
     with local.db.session() as session:
@@ -84,7 +102,7 @@ def open_details_form(local, fixes_to_pick):
 def test_only_facilitators_create_action_items_and_only_after_voting(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.voting)
     local.sim.slash_command(ANA, CHANNEL_ID, "actions")
-    listing = local.standin.wait_for(lambda: local.standin.ephemerals(user=ANA))[-1]
+    listing = said(local, ANA, "No action items yet")
     assert "No action items yet" in json.dumps(listing["blocks"])
     assert ids.ACTION_ITEMS_CREATE not in json.dumps(listing["blocks"])  # voting still open
     local.sim.click(ANA, ids.PHASE_CLOSE, channel=CHANNEL_ID, ts=board_ts)
@@ -130,7 +148,7 @@ def test_owners_are_dmed_reassignment_is_announced_and_failures_reported(local):
         lambda: [e for e in local.standin.ephemerals(user=ANA) if "could not DM" in e["text"]]
     )
     assert f"<@{DEV}>" in report[0]["text"]
-    emi_dm = local.standin.wait_for(lambda: local.standin.dms(EMI))[-1]
+    emi_dm = dm_with(local, EMI, "You own an action item")
     with local.db.session() as session:
         items = session.exec(select(ActionItem).order_by(ActionItem.fix_id)).all()
         assert [(i.fix_id, i.owner_id, i.due_date) for i in items] == [

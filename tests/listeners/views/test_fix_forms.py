@@ -31,6 +31,17 @@ class RecordingSlack(SimulatedSlack):
         return SimResponse(200, "", None, {}, 0.0)
 
 
+def said(local, user, fragment):
+    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [
+            e
+            for e in local.standin.ephemerals(user=user)
+            if fragment in json.dumps(e, ensure_ascii=False)
+        ]
+    )[-1]
+
+
 def forged_menu_choice(local, user, chosen, forged):
     """`user` picks `chosen` in a fix menu, but the payload says `forged` (a tampering client)."""
     recorder = RecordingSlack(local.standin, local.sim.bot_url, local.signing_secret)
@@ -80,7 +91,7 @@ def newest_list(local, user):
 def test_proposing_with_the_form_and_its_inline_errors(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.rating)
     local.sim.slash_command(CHLOE, CHANNEL_ID, "fix Checkout in 3 steps")
-    refusal = local.standin.wait_for(lambda: local.standin.ephemerals(user=CHLOE))[-1]
+    refusal = said(local, CHLOE, "Fixes are proposed in the fixes phase")
     assert "Fixes are proposed in the fixes phase" in refusal["text"]
     local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
     local.standin.wait_for(
