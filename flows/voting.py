@@ -10,7 +10,9 @@ Integrity (see storage/models/fixes.py for the constraints that back it):
 - Requests are compare-and-set: a button carries the count the voter saw and the count they
   want ("12|0|1": fix 12, from 0 to 1). A request applies only if the count is still what was
   shown; if it already is what was wanted, the request is a repeat (double click, retried
-  delivery) and changes nothing; anything else is a stale view and changes nothing.
+  delivery) and changes nothing; anything else is a stale view and changes nothing. (A copy
+  arriving after the voter has since undone that very change would redo it; copies of a click
+  arrive within moments, and Slack does not redeliver interactive payloads.)
 
 Anonymity: voters are recorded only on their own ballot. Nothing here returns who voted for
 what, except a voter's own votes to that voter.
@@ -206,7 +208,9 @@ def change_vote(
         raise NotAllowed(NOT_A_PARTICIPANT)
     ballot = _ballot(session, workshop, voter_id)
     slots = session.exec(
-        select(Vote.budget_slot, Vote.fix_id, Vote.fix_slot).where(Vote.ballot_id == ballot.id)
+        select(Vote.budget_slot, Vote.fix_id, Vote.fix_slot).where(
+            Vote.team_id == team_id, Vote.ballot_id == ballot.id
+        )
     ).all()
     on_fix = sorted(fix_slot for _, vote_fix, fix_slot in slots if vote_fix == fix_id)
     current = len(on_fix)
@@ -220,6 +224,7 @@ def change_vote(
     else:
         session.execute(
             delete(Vote).where(
+                col(Vote.team_id) == team_id,
                 col(Vote.ballot_id) == ballot.id,
                 col(Vote.fix_id) == fix_id,
                 col(Vote.fix_slot) == on_fix[-1],

@@ -89,16 +89,20 @@ def build_fix_modal(
     """Propose a fix (or edit `fix`). Touchpoints are grouped by stage; each shows its current
     gap once the team has rated."""
     rated = bool(gaps)
-    groups = [
-        OptionGroup(
-            label=truncate(stage.name, MAX_OPTION_TEXT),
-            options=[
-                touchpoint_option(t.id, t.name, gaps.get(t.id), rated) for t in stage.touchpoints
-            ],
+    groups, room = [], MAX_SELECT_OPTIONS  # a select holds 100 options in all its groups
+    for stage in stages:
+        touchpoints = stage.touchpoints[:room]
+        if not touchpoints:
+            continue
+        room -= len(touchpoints)
+        groups.append(
+            OptionGroup(
+                label=truncate(stage.name, MAX_OPTION_TEXT),
+                options=[
+                    touchpoint_option(t.id, t.name, gaps.get(t.id), rated) for t in touchpoints
+                ],
+            )
         )
-        for stage in stages
-        if stage.touchpoints
-    ]
     initial_touchpoint = None
     if fix is not None:
         initial_touchpoint = next(

@@ -88,7 +88,7 @@ def test_fix_form_without_ratings_shows_plain_touchpoints():
 def test_fix_form_holds_a_hundred_touchpoints_with_long_names():
     stages = [
         StageChoices(f"Stage {s}", [TouchpointChoice(s * 10 + t, "T" * 60) for t in range(10)])
-        for s in range(10)
+        for s in range(11)  # one stage more than a select can hold
     ]
     view = build_fix_modal(7, "W", stages, {s * 10: -6.0 for s in range(10)}).to_dict()
     select = next(b for b in view["blocks"] if b.get("block_id") == ids.FIX_TOUCHPOINT)
