@@ -5,7 +5,6 @@ board refreshes that coalesce bursts of votes."""
 from __future__ import annotations
 
 import logging
-import threading
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -22,7 +21,7 @@ from bot.blocks.action_items import (
 )
 from bot.blocks.fixes import build_fix_list, build_fix_modal
 from bot.blocks.voting import build_results, build_vote_modal, results_text, voting_open_post
-from bot.board import post_in_thread, refresh_board
+from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
 from bot.phase_hooks import on_phase_end
 from flows.actions import SavedActionItem, record_dm
@@ -147,38 +146,6 @@ def refresh_fix_list(
 
 
 # board refreshes -----------------------------------------------------------------------------
-
-_refresh_lock = threading.Lock()
-_refresh_again: dict[tuple[str, int], bool] = {}
-
-
-def refresh_board_coalesced(
-    client: WebClient, db: Database, team_id: str, workshop_id: int
-) -> None:
-    """Refresh the board, folding a burst of votes into few edits (chat.update is rate limited).
-
-    While one refresh of a workshop's board runs in this process, further calls only ask it to
-    run once more when it finishes; that run reads the database afresh, so the board always ends
-    up showing the latest counts.
-    """
-    key = (team_id, workshop_id)
-    with _refresh_lock:
-        if key in _refresh_again:
-            _refresh_again[key] = True
-            return
-        _refresh_again[key] = False
-    try:
-        while True:
-            refresh_board(client, db, team_id, workshop_id)
-            with _refresh_lock:
-                if not _refresh_again[key]:
-                    return
-                _refresh_again[key] = False
-    finally:
-        with _refresh_lock:
-            if _refresh_again.get(key) is False:
-                del _refresh_again[key]
-
 
 # opening and closing the vote ----------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.common import read_metadata
 from bot.replies import tell_user
-from bot.voting import refresh_board_coalesced, update_vote_view, vote_view
+from bot.voting import refresh_board, update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
 from flows.workshops import get_workshop
@@ -85,7 +85,7 @@ def handle_vote(
         tell_user(client, body, str(error))
         return
     if changed:
-        refresh_board_coalesced(client, db, context.team_id, workshop_id)
+        refresh_board(client, db, context.team_id, workshop_id)
 
 
 def handle_page(

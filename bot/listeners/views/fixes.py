@@ -17,7 +17,7 @@ from bot import ids
 from bot.blocks.common import mrkdwn_section, read_metadata, truncate
 from bot.board import post_in_thread
 from bot.listeners.views.state import input_value, selected_value
-from bot.voting import refresh_board_coalesced, refresh_fix_list
+from bot.voting import refresh_board, refresh_fix_list
 from flows.errors import FlowError, InvalidInput
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
 from flows.workshops import get_workshop
@@ -72,7 +72,7 @@ def handle_fix_submission(
         context.user_id,
         f":bulb: *{fix.title}* is {done}. `/workshop fixes` shows every fix.",
     )
-    refresh_board_coalesced(client, db, context.team_id, workshop.id)
+    refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
         client, db, context.team_id, workshop.id, context.user_id, _response_url(view, client)
     )
@@ -98,7 +98,7 @@ def handle_remove_submission(
         context.user_id,
         f"*{removed.fix.title}* was removed. Any votes it had went back to their voters.",
     )
-    refresh_board_coalesced(client, db, context.team_id, workshop.id)
+    refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
         client, db, context.team_id, workshop.id, context.user_id, _response_url(view, client)
     )
@@ -139,7 +139,7 @@ def handle_merge_submission(
         f"*{merged.target.title}*. Votes moved with it; a vote that would have put anyone over "
         f"{workshop.max_votes_per_fix} on one fix went back to its voter to spend again.",
     )
-    refresh_board_coalesced(client, db, context.team_id, workshop.id)
+    refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
         client, db, context.team_id, workshop.id, context.user_id, _response_url(view, client)
     )
