@@ -13,8 +13,9 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.common import read_metadata
+from bot.board import refresh_board
 from bot.replies import tell_user
-from bot.voting import refresh_board, update_vote_view, vote_view
+from bot.voting import update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
 from flows.workshops import get_workshop

@@ -15,9 +15,9 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import mrkdwn_section, read_metadata, truncate
-from bot.board import post_in_thread
+from bot.board import post_in_thread, refresh_board
 from bot.listeners.views.state import input_value, selected_value
-from bot.voting import refresh_board, refresh_fix_list
+from bot.voting import refresh_fix_list
 from flows.errors import FlowError, InvalidInput
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
 from flows.workshops import get_workshop
