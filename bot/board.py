@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,8 +30,37 @@ def post_board(client: WebClient, db: Database, team_id: str, workshop_id: int) 
     return response["ts"]
 
 
+_refresh_lock = threading.Lock()
+_refresh_again: dict[tuple[str, int], bool] = {}
+
+
 def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
-    """Re-render the board from the database and edit it in place."""
+    """Re-render the board from the database and edit it in place.
+
+    Two renders racing could leave the older one on the board, and a burst of clicks would spend
+    Slack's chat.update budget. So while one refresh of a board runs in this process, further
+    calls only ask it to run once more; that run reads the database afresh, so the board always
+    ends up showing the latest state.
+    """
+    key = (team_id, workshop_id)
+    with _refresh_lock:
+        if key in _refresh_again:
+            _refresh_again[key] = True
+            return
+        _refresh_again[key] = False
+    try:
+        while True:
+            _render_board(client, db, team_id, workshop_id)
+            with _refresh_lock:
+                if not _refresh_again[key]:
+                    return
+                _refresh_again[key] = False
+    finally:
+        with _refresh_lock:
+            _refresh_again.pop(key, None)
+
+
+def _render_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         summary = board_summary(session, workshop)

@@ -102,3 +102,39 @@ RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view
 # the same id across views.update, and a stale pick would send the rater to the wrong page.
 RATE_GO_TO = "gaps_go_to"
 RATE_GO_TO_FINISH = "finish"  # that select's option to finish and see one's progress
+# Fixes, dot voting and action items ---------------------------------------------------------
+# Callback ids (modals)
+FIX_MODAL = "fix_modal"
+FIX_REMOVE_MODAL = "fix_remove_modal"
+FIX_MERGE_MODAL = "fix_merge_modal"
+VOTE_MODAL = "vote_modal"
+ACTION_ITEMS_PICK_MODAL = "action_items_pick"
+ACTION_ITEMS_MODAL = "action_items_modal"
+
+# Action ids
+FIX_PROPOSE = "fix_propose"  # board and list button: open the fix form
+FIX_MENU = "fix_menu"  # overflow on a fix in `/workshop fixes`: edit, remove, merge
+VOTE_OPEN = "vote_open"  # board and thread button: open the voting view
+VOTE_ADD = "vote_add"  # value "fix|shown|wanted", a compare-and-set (see flows/voting.py)
+VOTE_REMOVE = "vote_remove"
+VOTE_PAGE_PREVIOUS = "vote_page_previous"
+VOTE_PAGE_NEXT = "vote_page_next"
+ACTION_ITEMS_CREATE = "action_items_create"
+ACTION_ITEM_STATUS_OPEN = "action_item_open"  # value "item|status", in the owner's DM
+ACTION_ITEM_STATUS_IN_PROGRESS = "action_item_in_progress"
+ACTION_ITEM_STATUS_DONE = "action_item_done"
+ACTION_ITEM_STATUSES = (
+    ACTION_ITEM_STATUS_OPEN,
+    ACTION_ITEM_STATUS_IN_PROGRESS,
+    ACTION_ITEM_STATUS_DONE,
+)
+
+# Block ids of the fix, merge and action-item forms (block id == field name in flows)
+FIX_TITLE = "title"
+FIX_TOUCHPOINT = "touchpoint"
+FIX_DESCRIPTION = "description"
+FIX_EFFORT = "effort"
+FIX_IMPACT = "impact"
+FIX_MERGE_TARGET = "target"
+ACTION_ITEMS_FIXES = "fixes"
+# Per fix in the action-items form: flows.actions.owner_field(fix_id) / due_field(fix_id)

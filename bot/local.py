@@ -122,9 +122,9 @@ class LocalSlack:
         with self.db.session() as session:
             current = Phase(get_workshop(session, self.team_id, workshop_id).phase)
         for _ in range(PHASE_ORDER.index(phase) - PHASE_ORDER.index(current)):
-            edits = len(standin.calls_to("chat.update"))
             sim.click(facilitator_id, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
-            standin.wait_for(lambda edits=edits: len(standin.calls_to("chat.update")) > edits)
+            self.wait_until_idle()
+        self.wait_until_idle()
         return workshop_id, board_ts
 
     def _newest_board(self, title: str) -> tuple[int, str] | None:

@@ -19,6 +19,7 @@ from bot import ids
 from bot.blocks.common import cap_blocks, context, mrkdwn_section, truncate, user_list
 from bot.blocks.gaps import rating_board_buttons
 from bot.blocks.stakeholders import stakeholder_buttons
+from bot.blocks.voting import propose_fix_button, vote_button
 from flows.board import BoardSummary
 from flows.errors import Conflict
 from flows.workshops import PHASE_ORDER, PhaseAction, target_phase
@@ -50,6 +51,8 @@ PhaseButtons = Callable[[BoardSummary], list[ButtonElement]]
 PARTICIPANT_BUTTONS: dict[Phase, list[PhaseButtons]] = {
     Phase.stakeholders: [stakeholder_buttons],
     Phase.rating: [rating_board_buttons],
+    Phase.fixes: [propose_fix_button],
+    Phase.voting: [vote_button],
 }
 
 

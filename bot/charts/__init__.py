@@ -1,1 +1,1 @@
-"""Charts: result objects in, PNG bytes out (matplotlib, Agg backend)."""
+"""Charts: result objects → PNG bytes (matplotlib, Agg), always posted with a text fallback."""

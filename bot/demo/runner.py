@@ -74,6 +74,8 @@ def play(script: DemoScript) -> None:
             script.click_board(ana, ids.PHASE_ADVANCE, "Next")
         phase = current_phase(script)
         script.save_board(phase.value)
+    for scene in SCENES.get(Phase.closed, []):
+        scene(script)
     script.command(ana, f"status #{script.workshop_id}")
     digest_home_and_exports(script)  # the final step, after the workshop closed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import ids
-from bot.demo import stakeholder_scenes
+from bot.demo import stakeholder_scenes, voting_scenes
 from bot.demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from bot.demo.kpi_scenes import kpis_against_targets_and_benchmarks
 from bot.demo.script import DemoScript
@@ -28,11 +28,21 @@ def only_the_facilitator_moves_phases(script: DemoScript) -> None:
     script.click_board(chloe, ids.PHASE_ADVANCE, "Start workshop")
 
 
+# Scenes under Phase.closed play after the facilitator has closed the workshop.
 SCENES: dict[Phase, list[Scene]] = {
     Phase.setup: [team_joins, only_the_facilitator_moves_phases],
     Phase.stakeholders: stakeholder_scenes.SCENES,
     Phase.rating: [rating_round_one, rating_round_two],
-    Phase.fixes: [save_final_gap_results],
+    Phase.fixes: [
+        save_final_gap_results,
+        voting_scenes.team_proposes_fixes,
+        voting_scenes.facilitator_merges_the_duplicate,
+    ],
     # KPIs belong to no phase; the demo records them while the team votes.
-    Phase.voting: [kpis_against_targets_and_benchmarks],
+    Phase.voting: [voting_scenes.team_votes, kpis_against_targets_and_benchmarks],
+    Phase.closed: [
+        voting_scenes.facilitator_assigns_action_items,
+        voting_scenes.owner_updates_status,
+        voting_scenes.write_results,
+    ],
 }

@@ -151,6 +151,8 @@ def describe_call(method: str, params: dict, response: dict, actor: str) -> str 
     if method == "chat.postMessage":
         thread = " (in the board's thread)" if params.get("thread_ts") else ""
         return f"posts in {where}{thread}: {text}"
+    if method == "chat.update" and params.get("channel") != CHANNEL_ID:
+        return f"updates its message in {where}: {text}"
     if method == "chat.update":
         return f"updates the board in place: {board_figures(params) or text}"
     if method == "chat.postEphemeral":

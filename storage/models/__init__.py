@@ -20,6 +20,16 @@ from storage.models.digests import (
     HomeView,
     ScheduleStatus,
 )
+from storage.models.fixes import (
+    ActionItem,
+    ActionStatus,
+    Ballot,
+    Effort,
+    Fix,
+    FixStatus,
+    Impact,
+    Vote,
+)
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
@@ -34,15 +44,22 @@ from storage.models.stakeholders import (
 __all__ = [
     "SCHEDULER_JOBS_TABLE",
     "WHOLE_JOURNEY",
+    "ActionItem",
+    "ActionStatus",
     "Attitude",
+    "Ballot",
     "Cadence",
     "CustomKpi",
     "DeliveryStatus",
     "DigestDelivery",
     "DigestSchedule",
+    "Effort",
     "EventReceipt",
+    "Fix",
+    "FixStatus",
     "GapRating",
     "HomeView",
+    "Impact",
     "JourneyStage",
     "KpiValue",
     "Participant",
@@ -57,6 +74,7 @@ __all__ = [
     "StakeholderRating",
     "StakeholderTouchpoint",
     "Touchpoint",
+    "Vote",
     "Workshop",
     "timestamp_column",
     "utcnow",

@@ -40,6 +40,15 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "Stage “Decision” (line 2) has no touchpoints" in transcript  # bad input shown
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
+    # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
+    assert "merged *Let people buy without creating an account* into" in transcript
+    assert "the voting view explains: You've used all 3 of your votes" in transcript
+    assert (
+        "| 1 | Guest checkout without an account |" in (out / "fixes/ranked-fixes.md").read_text()
+    )
+    assert (out / "fixes/votes.png").read_bytes().startswith(b"\x89PNG")
+    assert "| Dev Patel | " in (out / "fixes/action-items.md").read_text()
+    assert "In progress" in (out / "fixes/action-items.md").read_text()
     assert script.workshop_id is not None
     # KPIs: a raw NPS paste, an out-of-range CSAT refused inline, the table and chart saved
     assert "CSAT is from 0 to 100%: 104 is not." in transcript

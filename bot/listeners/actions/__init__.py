@@ -1,6 +1,16 @@
 from slack_bolt import App
 
-from bot.listeners.actions import gaps, home, kpis, phase, schedules, stakeholders
+from bot.listeners.actions import (
+    action_items,
+    fixes,
+    gaps,
+    home,
+    kpis,
+    phase,
+    schedules,
+    stakeholders,
+    voting,
+)
 
 
 def register(app: App) -> None:
@@ -10,3 +20,6 @@ def register(app: App) -> None:
     kpis.register(app)
     schedules.register(app)
     home.register(app)
+    fixes.register(app)
+    voting.register(app)
+    action_items.register(app)

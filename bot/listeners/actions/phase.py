@@ -33,8 +33,11 @@ VERBS = {
 }
 
 
-def parse_phase_value(value: str) -> tuple[int, Phase]:
-    """Button values look like "12|rating": the workshop and the phase the button was drawn in."""
+def parse_phase_value(value: object) -> tuple[int, Phase]:
+    """Button values look like "12|rating": the workshop and the phase the button was drawn in.
+    Raises ValueError for anything else."""
+    if not isinstance(value, str):
+        raise ValueError("not a phase button value")
     workshop_id, _, phase = value.partition("|")
     return int(workshop_id), Phase(phase)
 
@@ -86,7 +89,7 @@ def handle_join(
     db: Database = context["db"]
     try:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, int(action.get("value", "0")))
+            workshop = get_workshop(session, context.team_id, int(str(action.get("value"))))
             if workshop.phase == Phase.closed:
                 tell_user(client, body, "This workshop is closed.", respond)
                 return

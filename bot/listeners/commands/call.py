@@ -15,6 +15,8 @@ from storage.db import Database
 from storage.models import Workshop
 
 WORKSHOP_NUMBER = re.compile(r"^#?(\d{1,9})$")
+# Subcommands whose text is a title: a trailing number there is part of the title.
+FREE_TEXT_SUBCOMMANDS = ("new", "fix")
 
 
 @dataclass
@@ -57,7 +59,7 @@ def parse_command_text(text: str) -> tuple[str, list[str], int | None]:
         return "help", [], None
     name, args = words[0].lower(), words[1:]
     number = None
-    if args and (match := WORKSHOP_NUMBER.match(args[-1])) and name != "new":
+    if args and (match := WORKSHOP_NUMBER.match(args[-1])) and name not in FREE_TEXT_SUBCOMMANDS:
         number = int(match.group(1))
         args = args[:-1]
     return name, args, number

@@ -16,11 +16,8 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
-from bot.listeners.commands import digests
+from bot.listeners.commands import digests, fixes, gaps, kpis, stakeholders
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
-from bot.listeners.commands.gaps import SUBCOMMANDS as GAP_SUBCOMMANDS
-from bot.listeners.commands.kpis import SUBCOMMANDS as KPI_SUBCOMMANDS
-from bot.listeners.commands.stakeholders import SUBCOMMANDS as STAKEHOLDER_SUBCOMMANDS
 from flows.board import board_summary
 from flows.errors import FlowError
 from flows.workshops import channel_workshops
@@ -86,12 +83,14 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "status": Subcommand(
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
     ),
-    **GAP_SUBCOMMANDS,
-    **STAKEHOLDER_SUBCOMMANDS,
-    **KPI_SUBCOMMANDS,
+    # In the order a workshop uses them.
+    **stakeholders.SUBCOMMANDS,
+    **gaps.SUBCOMMANDS,
+    **fixes.SUBCOMMANDS,
+    **kpis.SUBCOMMANDS,
+    **digests.SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
-SUBCOMMANDS = {**SUBCOMMANDS, **digests.SUBCOMMANDS}
 
 
 def handle_workshop_command(

@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.listeners.views import gaps, kpis, schedules, setup, stakeholders
+from bot.listeners.views import action_items, fixes, gaps, kpis, schedules, setup, stakeholders
 
 
 def register(app: App) -> None:
@@ -9,3 +9,5 @@ def register(app: App) -> None:
     stakeholders.register(app)
     kpis.register(app)
     schedules.register(app)
+    fixes.register(app)
+    action_items.register(app)

@@ -45,12 +45,9 @@ def test_back_skip_close_and_reopen(local):
 
     def press(action_id, expected):
         local.sim.click(ANA, action_id, channel=CHANNEL_ID, ts=board_ts)
-        # Wait for the board itself: the next click reads its buttons.
-        local.standin.wait_for(
-            lambda: (
-                f"*▶ {PHASE_NAMES[expected]}*"
-                in str(local.standin.message(CHANNEL_ID, board_ts)["blocks"])
-            )
+        local.wait_until_idle()  # the board and the thread are up to date
+        assert f"*▶ {PHASE_NAMES[expected]}*" in str(
+            local.standin.message(CHANNEL_ID, board_ts)["blocks"]
         )
 
     press(ids.PHASE_BACK, Phase.stakeholders)
@@ -63,7 +60,8 @@ def test_back_skip_close_and_reopen(local):
         thread = local.standin.thread(CHANNEL_ID, board_ts)
         return [m["text"] for m in thread if f"<@{ANA}>" in m["text"]]
 
-    texts = local.standin.wait_for(lambda: len(announcements()) == 6 and announcements())
+    texts = announcements()
+    assert len(texts) == 6
     assert "took the workshop back to *Stakeholders*" in texts[2]
     assert "skipped ahead to *Fixes*" in texts[3]
     assert "closed the workshop" in texts[4]
@@ -118,11 +116,10 @@ def test_a_forged_button_for_another_workspaces_workshop_changes_nothing(local):
 def test_join_adds_a_participant_once_and_updates_the_board(local):
     _, board_ts = local.start_workshop(ANA)
     local.sim.click(CHLOE, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
-    local.standin.wait_for(lambda: participants_on_board(local, board_ts) == "2")
+    local.wait_until_idle()
+    assert participants_on_board(local, board_ts) == "2"
     local.sim.click(CHLOE, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
-    replies = local.standin.wait_for(
-        lambda: (
-            len(local.standin.ephemerals(user=CHLOE)) == 2 and local.standin.ephemerals(user=CHLOE)
-        )
-    )
+    local.wait_until_idle()
+    replies = local.standin.ephemerals(user=CHLOE)
+    assert len(replies) == 2
     assert "You've joined" in str(replies[0]) and "already in this workshop" in str(replies[1])

@@ -1,0 +1,272 @@
+"""Action items: the two-step form that creates them, the owner's DM with status buttons, and
+the `/workshop actions` list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DatePickerElement,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import ids
+from bot.blocks.common import (
+    MAX_MESSAGE_BLOCKS,
+    cap_blocks,
+    context,
+    metadata,
+    mrkdwn_section,
+    truncate,
+)
+from bot.blocks.fixes import MAX_OPTION_TEXT, MAX_SELECT_OPTIONS, fix_where
+from bot.blocks.voting import votes_phrase
+from flows.actions import (
+    MAX_ITEMS_PER_FORM,
+    STATUS_NAMES,
+    ActionItemSummary,
+    due_field,
+    owner_field,
+)
+from flows.fixes import FixSummary
+from flows.voting import RankedFix
+from storage.models import ActionStatus
+
+STATUS_ICONS = {
+    ActionStatus.open: ":white_circle:",
+    ActionStatus.in_progress: ":large_yellow_circle:",
+    ActionStatus.done: ":large_green_circle:",
+}
+STATUS_ACTION_IDS = {
+    ActionStatus.open: ids.ACTION_ITEM_STATUS_OPEN,
+    ActionStatus.in_progress: ids.ACTION_ITEM_STATUS_IN_PROGRESS,
+    ActionStatus.done: ids.ACTION_ITEM_STATUS_DONE,
+}
+OVERDUE_RULE = "Overdue: the due date is before today (UTC) and the item is not done."
+
+
+def slack_day(day: date) -> str:
+    """A calendar date in Slack's date formatting ("Tomorrow", "May 24th"), with the ISO date as
+    the fallback. Anchored at noon UTC so that readers from UTC−12 to UTC+11 see the same day."""
+    moment = datetime.combine(day, time(12, 0), tzinfo=UTC)
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{day.isoformat()}>"
+
+
+def status_label(status: ActionStatus) -> str:
+    return f"{STATUS_ICONS[status]} {STATUS_NAMES[status]}"
+
+
+# the form ------------------------------------------------------------------------------------
+
+
+def build_pick_modal(workshop_id: int, ranked: Sequence[RankedFix], top_n: int) -> View:
+    """Step 1: which fixes become action items (the top N are preselected)."""
+    options = [
+        Option(
+            value=str(r.fix.id),
+            text=truncate(f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})", MAX_OPTION_TEXT),
+        )
+        for r in ranked[:MAX_SELECT_OPTIONS]
+    ]
+    picked = min(top_n, len(options))
+    preselected = (
+        f"The top {picked} fixes by votes are picked"
+        if picked != 1
+        else "The top fix by votes is picked"
+    )
+    return View(
+        type="modal",
+        callback_id=ids.ACTION_ITEMS_PICK_MODAL,
+        title="Action items",
+        submit="Next",
+        close="Cancel",
+        private_metadata=metadata(workshop_id=workshop_id),
+        blocks=[
+            mrkdwn_section(
+                f"Which fixes become action items? {preselected}; add or remove any. "
+                "Next, you choose an owner and a due date for each."
+            ),
+            InputBlock(
+                block_id=ids.ACTION_ITEMS_FIXES,
+                label="Fixes",
+                element=StaticMultiSelectElement(
+                    action_id=ids.INPUT,
+                    placeholder="Choose fixes",
+                    options=options,
+                    initial_options=options[:top_n] or None,
+                    max_selected_items=MAX_ITEMS_PER_FORM,
+                ),
+            ),
+        ],
+    )
+
+
+def build_action_items_modal(
+    workshop_id: int,
+    fixes: Sequence[FixSummary],
+    votes: Mapping[int, int],
+    existing: Mapping[int, ActionItemSummary],
+    default_due: date,
+) -> View:
+    """Step 2: an owner and a due date per chosen fix (prefilled for items that exist)."""
+    blocks: list[Block] = []
+    for fix in fixes:
+        item = existing.get(fix.id)
+        blocks += [
+            mrkdwn_section(
+                f"*{truncate(fix.title, 150)}* · {votes_phrase(votes.get(fix.id, 0))}\n"
+                f"_{fix_where(fix)}_"
+            ),
+            InputBlock(
+                block_id=owner_field(fix.id),
+                label="Owner",
+                element=UserSelectElement(
+                    action_id=ids.INPUT,
+                    placeholder="Who drives it",
+                    initial_user=item.owner_id if item else None,
+                ),
+            ),
+            InputBlock(
+                block_id=due_field(fix.id),
+                label="Due",
+                element=DatePickerElement(
+                    action_id=ids.INPUT,
+                    initial_date=(item.due_date if item else default_due).isoformat(),
+                ),
+            ),
+        ]
+    blocks.append(context("Each owner gets a DM with buttons to update the status."))
+    return View(
+        type="modal",
+        callback_id=ids.ACTION_ITEMS_MODAL,
+        title="Action items",
+        submit="Create",
+        close="Cancel",
+        private_metadata=metadata(workshop_id=workshop_id, fix_ids=[f.id for f in fixes]),
+        blocks=blocks,
+    )
+
+
+# the owner's DM ------------------------------------------------------------------------------
+
+
+def owner_dm_text(item: ActionItemSummary, workshop_title: str) -> str:
+    return (
+        f"You own an action item from “{truncate(workshop_title, 80)}”: {item.title} "
+        f"(due {item.due_date.isoformat()}, {STATUS_NAMES[item.status].lower()})"
+    )
+
+
+def build_owner_dm(
+    item: ActionItemSummary, workshop_title: str, channel_id: str, assigned_by: str
+) -> list[Block]:
+    """The owner's DM: what, where, when, and a button per status (the current one marked)."""
+    overdue = "  :warning: *Overdue*" if item.overdue else ""
+    buttons = [
+        ButtonElement(
+            text=f"✓ {STATUS_NAMES[status]}" if status == item.status else STATUS_NAMES[status],
+            action_id=STATUS_ACTION_IDS[status],
+            value=f"{item.id}|{status.value}",
+            style="primary" if status == item.status else None,
+        )
+        for status in ActionStatus
+    ]
+    return [
+        mrkdwn_section(
+            f":pushpin: You own an action item from the workshop *{truncate(workshop_title, 150)}* "
+            f"in <#{channel_id}>, assigned by <@{assigned_by}>."
+        ),
+        mrkdwn_section(f"*{truncate(item.title, 200)}*\n_{item.stage} › {item.touchpoint}_"),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Due*\n{slack_day(item.due_date)}{overdue}"),
+                MarkdownTextObject(text=f"*Status*\n{status_label(item.status)}"),
+            ]
+        ),
+        ActionsBlock(block_id=f"action_item-{item.id}", elements=buttons),
+        context("Update the status here as the work moves; the team sees it in the workshop."),
+    ]
+
+
+def build_reassigned_dm(item_title: str, new_owner_id: str) -> list[Block]:
+    return [
+        mrkdwn_section(
+            f"*{truncate(item_title, 200)}* was reassigned to <@{new_owner_id}>. "
+            "Nothing more to do here."
+        )
+    ]
+
+
+# the list ------------------------------------------------------------------------------------
+
+
+def action_item_line(item: ActionItemSummary) -> str:
+    overdue = " · :warning: *Overdue*" if item.overdue else ""
+    return (
+        f"*{truncate(item.title, 200)}*\n"
+        f"<@{item.owner_id}> · due {slack_day(item.due_date)} · {status_label(item.status)}"
+        f"{overdue}"
+    )
+
+
+def build_action_list(
+    workshop_id: int,
+    workshop_title: str,
+    items: Sequence[ActionItemSummary],
+    *,
+    can_create: bool,
+) -> list[Block]:
+    overdue = sum(item.overdue for item in items)
+    summary = f"Workshop #{workshop_id} · {len(items)} action item{'s' * (len(items) != 1)}"
+    if overdue:
+        summary += f" · {overdue} overdue"
+    head: list[Block] = [
+        HeaderBlock(text=truncate(f"Action items for “{workshop_title}”", 150)),
+        context(summary),
+    ]
+    if not items:
+        head.append(
+            mrkdwn_section(
+                "No action items yet. Once voting closes, a facilitator turns the top fixes into "
+                "action items with owners and due dates."
+            )
+        )
+    tail: list[Block] = [context(f"{OVERDUE_RULE} Owners update the status from their DM.")]
+    if can_create:
+        tail.append(
+            ActionsBlock(
+                block_id="action_list_actions",
+                elements=[
+                    ButtonElement(
+                        text="Create action items",
+                        action_id=ids.ACTION_ITEMS_CREATE,
+                        value=str(workshop_id),
+                    )
+                ],
+            )
+        )
+    rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
+    room = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
+    rows = cap_blocks(rows, room, more=f"… and {len(items) - room + 1} more action items")
+    return [*head, *rows, *tail]
+
+
+def action_items_post(items: Sequence[ActionItemSummary]) -> tuple[str, list[Block]]:
+    """The thread post announcing new or changed action items."""
+    text = f":white_check_mark: {len(items)} action item{'s' * (len(items) != 1)} assigned:"
+    rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
+    blocks = cap_blocks([mrkdwn_section(text), *rows], MAX_MESSAGE_BLOCKS - 1)
+    blocks.append(context("`/workshop actions` lists them all, with overdue ones marked."))
+    fallback = text + " " + "; ".join(f"{i.title} → <@{i.owner_id}>" for i in items[:10])
+    return truncate(fallback, 3000), blocks

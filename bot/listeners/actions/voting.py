@@ -1,0 +1,115 @@
+"""The voting view: open it (board, thread, list buttons), add or take back a vote, page.
+
+Every click re-renders the same modal with `views.update`, using the view id and hash from the
+payload; a refused vote shows why inside the view and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.blocks.common import read_metadata
+from bot.board import refresh_board
+from bot.replies import tell_user
+from bot.voting import update_vote_view, vote_view
+from flows.errors import Conflict, FlowError, NotAllowed
+from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
+from flows.workshops import get_workshop
+from storage.db import Database
+from storage.models import Phase
+
+logger = logging.getLogger(__name__)
+
+
+def parse_vote_value(value: str) -> tuple[int, int, int]:
+    """ "12|0|1": fix 12, from the count shown (0) to the count wanted (1)."""
+    fix_id, shown, wanted = (int(part) for part in value.split("|"))
+    return fix_id, shown, wanted
+
+
+def handle_open(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    db: Database = context["db"]
+    try:
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, int(action.get("value", "")))
+            if workshop.phase not in (Phase.voting, Phase.closed):
+                raise Conflict(
+                    "Voting opens when the facilitator moves the workshop on to the voting phase."
+                )
+            if not is_participant(session, workshop, context.user_id):
+                raise NotAllowed(NOT_A_PARTICIPANT)
+            view = vote_view(session, workshop, context.user_id)
+    except ValueError:
+        tell_user(client, body, "That button is out of date.", respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_vote(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    db: Database = context["db"]
+    view = body.get("view") or {}
+    state = read_metadata(view.get("private_metadata"))
+    try:
+        workshop_id, page = int(state["workshop_id"]), int(state.get("page", 0))
+        fix_id, shown, wanted = parse_vote_value(action.get("value", ""))
+    except (KeyError, TypeError, ValueError):
+        logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
+        return
+    notice = None
+    changed = False
+    try:
+        with db.session() as session:
+            result = change_vote(
+                session, context.team_id, workshop_id, context.user_id, fix_id, shown, wanted
+            )
+        changed = result.changed
+    except FlowError as error:
+        notice = str(error)
+    try:
+        update_vote_view(
+            client, db, context.team_id, context.user_id, workshop_id, page, view, notice
+        )
+    except FlowError as error:  # the workshop is gone, or not this workspace's
+        tell_user(client, body, str(error))
+        return
+    if changed:
+        refresh_board(client, db, context.team_id, workshop_id)
+
+
+def handle_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    view = body.get("view") or {}
+    try:
+        workshop_id = int(read_metadata(view.get("private_metadata"))["workshop_id"])
+        page = int(action.get("value", ""))
+    except (KeyError, TypeError, ValueError):
+        return
+    try:
+        update_vote_view(
+            client, context["db"], context.team_id, context.user_id, workshop_id, page, view
+        )
+    except FlowError as error:
+        tell_user(client, body, str(error))
+
+
+def register(app: App) -> None:
+    app.action(ids.VOTE_OPEN)(handle_open)
+    app.action(ids.VOTE_ADD)(handle_vote)
+    app.action(ids.VOTE_REMOVE)(handle_vote)
+    app.action(ids.VOTE_PAGE_PREVIOUS)(handle_page)
+    app.action(ids.VOTE_PAGE_NEXT)(handle_page)

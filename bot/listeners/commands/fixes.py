@@ -1,0 +1,98 @@
+"""`/workshop fix`, `fixes`, `vote`, `ranking` and `actions`."""
+
+from __future__ import annotations
+
+from bot.blocks.action_items import build_action_list
+from bot.blocks.voting import build_results, results_text
+from bot.listeners.commands.call import CommandCall, Subcommand
+from bot.voting import fix_form, fix_list, vote_view
+from flows.actions import action_items
+from flows.errors import Conflict, NotAllowed
+from flows.fixes import require_proposing_open
+from flows.voting import (
+    NOT_A_PARTICIPANT,
+    is_participant,
+    ranked_fixes,
+    tallies_visible,
+    votes_cast,
+)
+from flows.workshops import is_facilitator, participant_count
+from storage.models import Phase
+
+
+def fix_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshop = call.workshop(session)
+        require_proposing_open(workshop)
+        view = fix_form(session, workshop, title=call.rest)
+    call.client.views_open(trigger_id=call.trigger_id, view=view)
+
+
+def fixes_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        blocks = fix_list(session, call.workshop(session), call.user_id)
+    call.reply("Fixes", blocks=blocks)
+
+
+def vote_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshop = call.workshop(session)
+        if workshop.phase not in (Phase.voting, Phase.closed):
+            raise Conflict(
+                "Voting opens when the facilitator moves the workshop on to the voting phase; "
+                f"it is in the {workshop.phase} phase."
+            )
+        if not is_participant(session, workshop, call.user_id):
+            raise NotAllowed(NOT_A_PARTICIPANT)
+        view = vote_view(session, workshop, call.user_id)
+    call.client.views_open(trigger_id=call.trigger_id, view=view)
+
+
+def ranking_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshop = call.workshop(session)
+        if not tallies_visible(workshop):
+            raise Conflict("The votes stay hidden until voting closes.")
+        ranked = ranked_fixes(session, workshop)
+        cast = votes_cast(session, workshop)
+        total = participant_count(session, workshop) * workshop.vote_budget
+        offer = workshop.phase == Phase.closed and is_facilitator(
+            session, call.team_id, workshop.id, call.user_id
+        )
+    closed = workshop.phase == Phase.closed
+    call.reply(
+        results_text(ranked, cast, total, closed),
+        blocks=build_results(
+            workshop.id, ranked, cast, total, offer_action_items=offer, closed=closed
+        ),
+    )
+
+
+def actions_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshop = call.workshop(session)
+        items = action_items(session, workshop)
+        can_create = workshop.phase == Phase.closed and is_facilitator(
+            session, call.team_id, workshop.id, call.user_id
+        )
+    call.reply(
+        f"Action items of workshop #{workshop.id}",
+        blocks=build_action_list(workshop.id, workshop.title, items, can_create=can_create),
+    )
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "fix": Subcommand("fix [title]", "Propose a fix for a gap (fixes phase).", fix_command),
+    "fixes": Subcommand(
+        "fixes [#N]", "The proposed fixes; edit or remove yours, merge duplicates.", fixes_command
+    ),
+    "vote": Subcommand("vote [#N]", "Spend your votes on the fixes (voting phase).", vote_command),
+    "ranking": Subcommand(
+        "ranking [#N]", "The fixes ranked by votes, once voting has closed.", ranking_command
+    ),
+    "actions": Subcommand(
+        "actions [#N]",
+        "Action items with owners and due dates; overdue ones marked.",
+        actions_command,
+    ),
+}

@@ -1,0 +1,374 @@
+"""Dot voting: each participant spends a budget of votes on fixes, at most a maximum per fix.
+
+Integrity (see storage/models/fixes.py for the constraints that back it):
+- A vote change is one transaction that locks, in this order, the workshop (shared: a phase
+  change waits for it), the fix (shared: a merge or removal waits for it) and the voter's
+  participant row (exclusive: one change per voter at a time, on every replica). SQLite runs the
+  whole transaction under BEGIN IMMEDIATE instead.
+- Inside it the budget and the per-fix maximum are re-checked, and the dot takes the lowest free
+  budget slot and fix slot; the schema's CHECK and UNIQUE constraints refuse any overshoot.
+- Requests are compare-and-set: a button carries the count the voter saw and the count they
+  want ("12|0|1": fix 12, from 0 to 1). A request applies only if the count is still what was
+  shown; if it already is what was wanted, the request is a repeat (double click, retried
+  delivery) and changes nothing; anything else is a stale view and changes nothing. (A copy
+  arriving after the voter has since undone that very change would redo it; copies of a click
+  arrive within moments, and Slack does not redeliver interactive payloads.)
+
+Anonymity: voters are recorded only on their own ballot. Nothing here returns who voted for
+what, except a voter's own votes to that voter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from math import inf
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from flows.board import Figure, register_figures
+from flows.errors import Conflict, NotAllowed, NotFound
+from flows.fixes import FixSummary, fix_count, get_fix, list_fixes
+from flows.gaps import touchpoint_gaps
+from flows.workshops import participant_count
+from storage.models import (
+    Ballot,
+    FixStatus,
+    Participant,
+    Phase,
+    Vote,
+    Workshop,
+)
+
+NOT_A_PARTICIPANT = (
+    "Only participants can vote. Press *Join* on the workshop's board first, then vote."
+)
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    fix_id: int
+    count: int  # the voter's votes on this fix now
+    spent: int  # the voter's votes in the workshop now
+    budget: int
+    changed: bool  # False when the request repeated one already applied
+
+
+@dataclass(frozen=True)
+class BallotEntry:
+    fix: FixSummary
+    gap: float | None
+    mine: int  # the viewer's own votes on this fix
+    tally: int | None  # everyone's votes, or None while tallies are hidden
+
+
+@dataclass(frozen=True)
+class BallotView:
+    """What one voter sees: the fixes, their own votes, and what they have left."""
+
+    workshop_id: int
+    title: str
+    phase: Phase
+    budget: int
+    max_per_fix: int
+    spent: int
+    tallies_visible: bool
+    entries: list[BallotEntry]
+
+    @property
+    def remaining(self) -> int:
+        return max(self.budget - self.spent, 0)
+
+    @property
+    def open(self) -> bool:
+        return self.phase == Phase.voting
+
+
+@dataclass(frozen=True)
+class RankedFix:
+    rank: int  # standard competition ranking: 1, 1, 3
+    fix: FixSummary
+    votes: int
+    gap: float | None
+
+
+# limits and tallies --------------------------------------------------------------------------
+
+
+def tallies_visible(workshop: Workshop) -> bool:
+    """Running tallies stay hidden until voting closes, unless the facilitator turned them on."""
+    return workshop.live_tallies or workshop.phase == Phase.closed
+
+
+def vote_totals(session: Session, workshop: Workshop) -> dict[int, int]:
+    """Fix id → votes on it (fixes without votes absent)."""
+    rows = session.exec(
+        select(Vote.fix_id, func.count())
+        .where(Vote.team_id == workshop.team_id, Vote.workshop_id == workshop.id)
+        .group_by(col(Vote.fix_id))
+    ).all()
+    return dict(rows)
+
+
+def votes_cast(session: Session, workshop: Workshop) -> int:
+    return session.exec(
+        select(func.count()).where(
+            Vote.team_id == workshop.team_id, Vote.workshop_id == workshop.id
+        )
+    ).one()
+
+
+def own_votes(session: Session, workshop: Workshop, voter_id: str) -> dict[int, int]:
+    """Fix id → the voter's own votes on it."""
+    rows = session.exec(
+        select(Vote.fix_id, func.count())
+        .join(Ballot, col(Ballot.id) == col(Vote.ballot_id))
+        .where(
+            Ballot.team_id == workshop.team_id,
+            Ballot.workshop_id == workshop.id,
+            Ballot.voter_id == voter_id,
+        )
+        .group_by(col(Vote.fix_id))
+    ).all()
+    return dict(rows)
+
+
+def is_participant(session: Session, workshop: Workshop, user_id: str) -> bool:
+    return _participant_id(session, workshop, user_id) is not None
+
+
+# the voter's view ----------------------------------------------------------------------------
+
+
+def ballot_view(
+    session: Session, workshop: Workshop, voter_id: str, gaps: Mapping[int, float]
+) -> BallotView:
+    fixes = list_fixes(session, workshop)
+    mine = own_votes(session, workshop, voter_id)
+    visible = tallies_visible(workshop)
+    totals = vote_totals(session, workshop) if visible else {}
+    return BallotView(
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        title=workshop.title,
+        phase=Phase(workshop.phase),
+        budget=workshop.vote_budget,
+        max_per_fix=workshop.max_votes_per_fix,
+        spent=sum(mine.values()),
+        tallies_visible=visible,
+        entries=[
+            BallotEntry(
+                fix=fix,
+                gap=gaps.get(fix.touchpoint_id),
+                mine=mine.get(fix.id, 0),
+                tally=totals.get(fix.id, 0) if visible else None,
+            )
+            for fix in fixes
+        ],
+    )
+
+
+# casting -------------------------------------------------------------------------------------
+
+
+def change_vote(
+    session: Session,
+    team_id: str,
+    workshop_id: int,
+    voter_id: str,
+    fix_id: int,
+    shown: int,
+    wanted: int,
+) -> VoteResult:
+    """Move the voter's votes on a fix from `shown` to `wanted` (one more or one fewer)."""
+    if abs(wanted - shown) != 1 or min(shown, wanted) < 0:
+        raise Conflict("That button is out of date; here are your votes as they stand.")
+    workshop = session.exec(
+        select(Workshop)
+        .where(Workshop.id == workshop_id, Workshop.team_id == team_id)
+        .with_for_update(read=True)
+    ).first()
+    if workshop is None:
+        raise NotFound(f"There is no workshop #{workshop_id} in this workspace.")
+    if workshop.phase != Phase.voting:
+        state = "has closed" if workshop.phase == Phase.closed else "is not open"
+        raise Conflict(f"Voting {state}, so nothing was changed.")
+    fix = get_fix(session, team_id, fix_id, lock="share")
+    if fix.workshop_id != workshop.id:
+        raise NotFound("That fix is not part of this workshop.")
+    if fix.status == FixStatus.removed:
+        raise NotFound(f"The fix “{fix.title}” has been removed, so nothing was changed.")
+    if fix.status == FixStatus.merged:
+        raise Conflict(
+            f"The fix “{fix.title}” has been merged into another one; nothing was changed. "
+            "Its votes moved with it."
+        )
+    participant_id = _participant_id(session, workshop, voter_id, lock=True)
+    if participant_id is None:
+        raise NotAllowed(NOT_A_PARTICIPANT)
+    ballot = _ballot(session, workshop, voter_id)
+    slots = session.exec(
+        select(Vote.budget_slot, Vote.fix_id, Vote.fix_slot).where(
+            Vote.team_id == team_id, Vote.ballot_id == ballot.id
+        )
+    ).all()
+    on_fix = sorted(fix_slot for _, vote_fix, fix_slot in slots if vote_fix == fix_id)
+    current = len(on_fix)
+    if current == wanted:
+        return VoteResult(fix_id, current, len(slots), ballot.vote_budget, changed=False)
+    if current != shown:
+        raise Conflict("Your votes on this fix changed in the meantime; nothing was changed.")
+    if wanted > current:
+        _add_dot(session, workshop, ballot, fix_id, slots, on_fix)
+        spent = len(slots) + 1
+    else:
+        session.execute(
+            delete(Vote).where(
+                col(Vote.team_id) == team_id,
+                col(Vote.ballot_id) == ballot.id,
+                col(Vote.fix_id) == fix_id,
+                col(Vote.fix_slot) == on_fix[-1],
+            )
+        )
+        spent = len(slots) - 1
+    return VoteResult(fix_id, wanted, spent, ballot.vote_budget, changed=True)
+
+
+def _add_dot(
+    session: Session,
+    workshop: Workshop,
+    ballot: Ballot,
+    fix_id: int,
+    slots: Sequence[tuple[int, int, int]],
+    on_fix: list[int],
+) -> None:
+    if len(on_fix) >= ballot.max_votes_per_fix:
+        most = ballot.max_votes_per_fix
+        raise NotAllowed(
+            f"You can give one fix at most {most} vote{'s' * (most != 1)}; "
+            "spend the rest on other fixes."
+        )
+    used_budget = {budget_slot for budget_slot, _, _ in slots}
+    if len(used_budget) >= ballot.vote_budget:
+        raise NotAllowed(
+            f"You've used all {ballot.vote_budget} of your votes. "
+            "Take one back from another fix to vote for this one."
+        )
+    budget_slot = min(set(range(ballot.vote_budget)) - used_budget)
+    fix_slot = min(set(range(ballot.max_votes_per_fix)) - set(on_fix))
+    try:
+        with session.begin_nested():
+            session.add(
+                Vote(
+                    team_id=workshop.team_id,
+                    workshop_id=workshop.id,
+                    ballot_id=ballot.id,
+                    fix_id=fix_id,
+                    vote_budget=ballot.vote_budget,
+                    max_votes_per_fix=ballot.max_votes_per_fix,
+                    budget_slot=budget_slot,
+                    fix_slot=fix_slot,
+                )
+            )
+    except IntegrityError as error:
+        # The locks above make this unreachable; the constraints are the last line of defence.
+        raise Conflict("Your vote collided with another change; nothing was changed.") from error
+
+
+def _participant_id(
+    session: Session, workshop: Workshop, user_id: str, *, lock: bool = False
+) -> int | None:
+    query = select(Participant.id).where(
+        Participant.team_id == workshop.team_id,
+        Participant.workshop_id == workshop.id,
+        Participant.user_id == user_id,
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def _ballot(session: Session, workshop: Workshop, voter_id: str) -> Ballot:
+    """The voter's ballot, created with the workshop's limits on their first vote.
+
+    Called with the voter's participant row locked, so two first votes cannot both create one.
+    """
+    ballot = session.exec(
+        select(Ballot).where(
+            Ballot.team_id == workshop.team_id,
+            Ballot.workshop_id == workshop.id,
+            Ballot.voter_id == voter_id,
+        )
+    ).first()
+    if ballot is None:
+        ballot = Ballot(
+            team_id=workshop.team_id,
+            workshop_id=workshop.id,
+            voter_id=voter_id,
+            vote_budget=workshop.vote_budget,
+            max_votes_per_fix=workshop.max_votes_per_fix,
+        )
+        session.add(ballot)
+        session.flush()
+    return ballot
+
+
+# results -------------------------------------------------------------------------------------
+
+
+def rank_fixes(
+    fixes: Sequence[FixSummary], votes: Mapping[int, int], gaps: Mapping[int, float]
+) -> list[RankedFix]:
+    """Order fixes by votes, most first, with standard competition ranking (1, 1, 3).
+
+    Within a tie: the fix whose touchpoint has the widest shortfall (most negative gap) first,
+    fixes on unrated touchpoints after those with a gap, then the older fix first.
+    """
+
+    def order(fix: FixSummary) -> tuple[int, float, float, int]:
+        gap = gaps.get(fix.touchpoint_id)
+        return (
+            -votes.get(fix.id, 0),
+            inf if gap is None else gap,
+            fix.created_at.timestamp(),
+            fix.id,
+        )
+
+    ranked: list[RankedFix] = []
+    for position, fix in enumerate(sorted(fixes, key=order), start=1):
+        count = votes.get(fix.id, 0)
+        rank = ranked[-1].rank if ranked and ranked[-1].votes == count else position
+        ranked.append(RankedFix(rank, fix, count, gaps.get(fix.touchpoint_id)))
+    return ranked
+
+
+TIE_RULE = (
+    "Ties share a rank; within a tie, the fix for the touchpoint with the widest gap comes "
+    "first, then the older fix."
+)
+
+
+def ranked_fixes(
+    session: Session, workshop: Workshop, gaps: Mapping[int, float] | None = None
+) -> list[RankedFix]:
+    """The workshop's active fixes ranked by votes (for results, digests and exports)."""
+    if gaps is None:
+        gaps = touchpoint_gaps(session, workshop)
+    return rank_fixes(list_fixes(session, workshop), vote_totals(session, workshop), gaps)
+
+
+# the board -----------------------------------------------------------------------------------
+
+
+@register_figures
+def voting_figures(session: Session, workshop: Workshop) -> list[Figure]:
+    """Fixes proposed, and votes cast out of the team's total budget (counts only, never who)."""
+    phase = Phase(workshop.phase)
+    if phase not in (Phase.fixes, Phase.voting, Phase.closed):
+        return []
+    figures = [Figure("Fixes", str(fix_count(session, workshop)))]
+    if phase in (Phase.voting, Phase.closed):
+        total = participant_count(session, workshop) * workshop.vote_budget
+        figures.append(Figure("Votes cast", f"{votes_cast(session, workshop)} of {total}"))
+    return figures

@@ -1,0 +1,119 @@
+import json
+from datetime import UTC, date, datetime
+
+from bot import ids
+from bot.blocks.action_items import (
+    action_items_post,
+    build_action_items_modal,
+    build_action_list,
+    build_owner_dm,
+    build_pick_modal,
+    slack_day,
+)
+from flows.actions import ActionItemSummary, due_field, owner_field
+from flows.fixes import FixSummary
+from flows.voting import RankedFix
+from storage.models import ActionStatus
+
+
+def fix(fix_id, title=None):
+    return FixSummary(
+        fix_id,
+        7,
+        title or f"Fix {fix_id}",
+        None,
+        3,
+        "Checkout",
+        "Purchase",
+        "UA",
+        None,
+        None,
+        datetime(2026, 3, 1, tzinfo=UTC),
+    )
+
+
+def item(item_id=1, status=ActionStatus.open, overdue=False, owner="UO"):
+    return ActionItemSummary(
+        id=item_id,
+        workshop_id=7,
+        fix_id=item_id,
+        title=f"Fix {item_id}",
+        touchpoint="Checkout",
+        stage="Purchase",
+        owner_id=owner,
+        due_date=date(2026, 5, 24),
+        status=status,
+        overdue=overdue,
+        assigned_by="UF",
+        dm_channel_id=None,
+        dm_ts=None,
+    )
+
+
+def dump(value):
+    if isinstance(value, list):
+        return json.dumps([b.to_dict() for b in value], ensure_ascii=False)
+    return json.dumps(value.to_dict(), ensure_ascii=False)
+
+
+def test_due_dates_use_slack_date_formatting_at_noon_utc():
+    assert slack_day(date(2026, 5, 24)) == "<!date^1779624000^{date_short_pretty}|2026-05-24>"
+    assert datetime.fromtimestamp(1779624000, UTC) == datetime(2026, 5, 24, 12, tzinfo=UTC)
+
+
+def test_pick_form_preselects_the_top_fixes():
+    ranked = [RankedFix(n, fix(n, "x" * 90 if n == 2 else None), 10 - n, None) for n in range(1, 6)]
+    view = build_pick_modal(7, ranked, 3).to_dict()
+    select = view["blocks"][1]["element"]
+    assert [o["value"] for o in select["initial_options"]] == ["1", "2", "3"]
+    assert select["options"][0]["text"]["text"] == "1. Fix 1 (9 votes)"
+    assert all(len(o["text"]["text"]) <= 75 for o in select["options"])
+    assert select["max_selected_items"] == 20
+    assert "The top 3 fixes by votes are picked" in dump(build_pick_modal(7, ranked, 3))
+    assert "The top fix by votes is picked" in dump(build_pick_modal(7, ranked[:1], 3))
+
+
+def test_details_form_asks_owner_and_due_date_per_fix():
+    existing = {2: item(2, owner="UX")}
+    view = build_action_items_modal(7, [fix(1), fix(2)], {1: 4}, existing, date(2026, 6, 1))
+    by_id = {b.block_id: b.to_dict() for b in view.blocks if b.block_id}
+    assert by_id[owner_field(1)]["element"]["type"] == "users_select"
+    assert "initial_user" not in by_id[owner_field(1)]["element"]
+    assert by_id[owner_field(2)]["element"]["initial_user"] == "UX"
+    assert by_id[due_field(1)]["element"]["initial_date"] == "2026-06-01"
+    assert by_id[due_field(2)]["element"]["initial_date"] == "2026-05-24"
+    assert "*Fix 1* · 4 votes" in dump(view) and "*Fix 2* · 0 votes" in dump(view)
+    assert json.loads(view.private_metadata) == {"workshop_id": 7, "fix_ids": [1, 2]}
+    twenty = build_action_items_modal(7, [fix(n) for n in range(20)], {}, {}, date(2026, 6, 1))
+    assert len(twenty.blocks) <= 100 and twenty.to_dict()
+
+
+def test_owner_dm_marks_the_current_status_and_overdue():
+    blocks = build_owner_dm(item(status=ActionStatus.in_progress, overdue=True), "W", "C1", "UF")
+    text = dump(blocks)
+    assert "assigned by <@UF>" in text and "in <#C1>" in text
+    assert ":warning: *Overdue*" in text and ":large_yellow_circle: In progress" in text
+    actions = next(b for b in blocks if b.type == "actions")
+    assert [(e.action_id, e.text.text, e.value, e.style) for e in actions.elements] == [
+        (ids.ACTION_ITEM_STATUS_OPEN, "Open", "1|open", None),
+        (ids.ACTION_ITEM_STATUS_IN_PROGRESS, "✓ In progress", "1|in_progress", "primary"),
+        (ids.ACTION_ITEM_STATUS_DONE, "Done", "1|done", None),
+    ]
+
+
+def test_action_list_counts_and_marks_overdue_items():
+    items = [item(1, overdue=True), item(2, status=ActionStatus.done)]
+    text = dump(build_action_list(7, "Onboarding", items, can_create=True))
+    assert "2 action items · 1 overdue" in text
+    assert text.count(":warning: *Overdue*") == 1
+    assert "before today (UTC)" in text and '"action_id": "action_items_create"' in text
+    none = dump(build_action_list(7, "Onboarding", [], can_create=False))
+    assert "No action items yet" in none and "action_items_create" not in none
+    many = build_action_list(7, "W", [item(n) for n in range(80)], can_create=True)
+    assert len(many) == 50 and "more action items" in dump(many)
+
+
+def test_thread_post_lists_owners():
+    text, blocks = action_items_post([item(1), item(2, owner="UP")])
+    assert text.startswith(":white_check_mark: 2 action items assigned")
+    assert "<@UO>" in dump(blocks) and "<@UP>" in dump(blocks)

@@ -1,0 +1,66 @@
+"""The board is refreshed from the database; concurrent refreshes coalesce and end fresh."""
+
+import threading
+import time
+
+import pytest
+
+from bot.board import refresh_board
+from flows.journey import DEFAULT_JOURNEY
+from flows.workshops import WorkshopSpec, create_workshop, join_workshop
+
+
+class SlowClient:
+    """Records every board edit; the first edit is slow, so other refreshes pile up meanwhile."""
+
+    def __init__(self, fail_first: bool = False):
+        self.edits: list[str] = []
+        self.fail_first = fail_first
+        self.started = threading.Event()
+
+    def chat_update(self, channel, ts, text, blocks):
+        first = not self.edits and not self.started.is_set()
+        self.started.set()
+        if first:
+            time.sleep(0.3)
+            if self.fail_first:
+                raise RuntimeError("Slack is down")
+        participants = next(
+            f.text
+            for b in blocks
+            for f in (getattr(b, "fields", None) or [])
+            if "Participants" in f.text
+        )
+        self.edits.append(participants)
+
+
+@pytest.fixture
+def workshop(db):
+    with db.session() as session:
+        workshop = create_workshop(
+            session, "T1", "C1", "UF", WorkshopSpec("W", list(DEFAULT_JOURNEY))
+        )
+        workshop.board_ts = "1.0"
+    return workshop
+
+
+def test_a_burst_of_refreshes_coalesces_into_a_final_fresh_render(db, workshop):
+    client = SlowClient()
+    first = threading.Thread(target=refresh_board, args=(client, db, "T1", workshop.id))
+    first.start()
+    client.started.wait(5)
+    for user in ("U1", "U2", "U3"):  # three joins while the first render is in flight
+        with db.session() as session:
+            join_workshop(session, workshop, user)
+        refresh_board(client, db, "T1", workshop.id)  # returns at once: folded into the first
+    first.join(5)
+    assert client.edits[-1] == "*Participants*\n4"
+    assert len(client.edits) == 2  # the slow one, then one more that saw everything
+
+
+def test_a_failed_refresh_does_not_wedge_later_ones(db, workshop):
+    client = SlowClient(fail_first=True)
+    with pytest.raises(RuntimeError):
+        refresh_board(client, db, "T1", workshop.id)
+    refresh_board(client, db, "T1", workshop.id)
+    assert client.edits == ["*Participants*\n1"]
