@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.blocks.digest import build_digest_blocks, digest_notification
-from bot.charts import gaps, grid, kpis, phase_timeline  # noqa: F401  (register their charts)
+from bot.charts import gaps, grid, kpis, phase_timeline, votes  # noqa: F401  (their charts)
 from bot.charts.registry import render_chart
 from bot.permalinks import message_permalink
 from flows.digest import Digest, build_digest, section_memos

@@ -1,6 +1,7 @@
 """What the features add to the Home tab (bot/home.py, register_home_section): the touchpoints
-each person has left to rate, and a KPI snapshot of their most recent workshops. The buttons are
-the features' own, so their own listeners handle them."""
+each person has left to rate, their open action items with status buttons, and a KPI snapshot of
+their most recent workshops. The buttons are the features' own, so their own listeners handle
+them."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from slack_sdk.models.blocks import ButtonElement
 from sqlmodel import Session
 
 from bot import ids
+from bot.blocks.action_items import action_item_line, status_buttons
 from bot.blocks.common import truncate
 from bot.blocks.home import HomeItem, HomeSection
 from bot.blocks.kpis import TARGET_MARKS, escaped
 from bot.home import register_home_section
+from flows.actions import ActionItemSummary, open_action_items_of
 from flows.gap_reports import RatingToDo, ratings_left
 from flows.kpi_reports import kpi_snapshots
 from flows.kpi_text import kpi_summary, target_text, trend_text
@@ -45,6 +48,29 @@ def _rating_item(item: RatingToDo) -> HomeItem:
                 style="primary",
             ),
         ),
+    )
+
+
+@register_home_section(order=20)
+def open_action_items_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
+    items = open_action_items_of(session, team_id, user_id)
+    if not items:
+        return None
+    overdue = sum(item.overdue for item in items)
+    return HomeSection(
+        key="open_action_items",
+        title="Your open action items" + (f" · {overdue} overdue" if overdue else ""),
+        items=tuple(_action_item(item) for item in items),
+        total=len(items),
+        footer="Soonest due first · `/workshop actions #N` in a channel lists a workshop's items.",
+    )
+
+
+def _action_item(item: ActionItemSummary) -> HomeItem:
+    return HomeItem(
+        f"{action_item_line(item)}\n_Workshop #{item.workshop_id} · "
+        f"{escaped(item.stage)} › {escaped(item.touchpoint)}_",
+        tuple(status_buttons(item)),
     )
 
 

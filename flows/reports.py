@@ -6,4 +6,5 @@ from flows import (  # noqa: F401  (registration happens on import)
     gap_reports,
     kpi_reports,
     stakeholder_reports,
+    voting_reports,
 )

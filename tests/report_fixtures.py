@@ -26,22 +26,34 @@ informed; Competitor X (1,1) (2,1) → 1.5, 1.0 monitor; Regulator: not rated.
 
 KPIs: NPS 22 (31 Mar 2025) → 28 (30 Apr 2025), target 30, benchmark 35 (Retently 2024);
 churn 5.5% → 4%, target 4.5, benchmark 5 (Recurly); CES 3.2 (30 Apr 2025) only.
+
+Fixes (by U1): Clearer pricing on A, Better search on B, Faster checkout on C, Loyalty perks on
+D. Votes (budget 3, at most 1 per fix): U1 pricing, search, checkout; U2 pricing, checkout; UF
+checkout. Totals: checkout 3, pricing 2, search 1, perks 0: ranks 1 to 4 (6 of 9 votes cast).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from flows.actions import (
+    save_action_items,
+    set_action_status,
+    today_utc,
+    validate_action_items,
+)
+from flows.fixes import FixDraft, propose_fix
 from flows.gaps import RawAnswer, open_rating_round
 from flows.gaps import save_ratings as save_gap_ratings
 from flows.journey import StageSpec
 from flows.kpis import kpi_choices, record_kpi_value, validate_entry
 from flows.stakeholders import add_stakeholder, validate_stakeholder
 from flows.stakeholders import save_ratings as save_stakeholder_ratings
+from flows.voting import change_vote
 from flows.workshops import WorkshopSpec, create_workshop, join_workshop
-from storage.models import Phase, Stakeholder, Touchpoint, Workshop
+from storage.models import ActionStatus, Phase, Stakeholder, Touchpoint, Workshop
 
 TEAM = "T1"
 FACILITATOR = "UF"
@@ -202,6 +214,67 @@ def record_kpis(session: Session, workshop: Workshop, user: str = FACILITATOR) -
         benchmark_source="Recurly",
     )
     record(session, workshop, "csv-import", kpi="ces", value="3.2", period_end="2025-04-30")
+
+
+FIXES = {  # title: touchpoint
+    "Clearer pricing": "A",
+    "Better search": "B",
+    "Faster checkout": "C",
+    "Loyalty perks": "D",
+}
+VOTES = {
+    "U1": ("Clearer pricing", "Better search", "Faster checkout"),
+    "U2": ("Clearer pricing", "Faster checkout"),
+    FACILITATOR: ("Faster checkout",),
+}
+
+
+def propose_fixes(session: Session, workshop: Workshop, author: str = "U1") -> dict[str, int]:
+    set_phase(session, workshop, Phase.fixes)
+    touchpoints = touchpoint_ids(session, workshop)
+    return {
+        title: propose_fix(
+            session, workshop.team_id, workshop.id, author, FixDraft(title, touchpoints[where])
+        ).id
+        for title, where in FIXES.items()
+    }
+
+
+def cast_votes(
+    session: Session, workshop: Workshop, fixes: dict[str, int], votes: dict = VOTES
+) -> None:
+    set_phase(session, workshop, Phase.voting)
+    for voter, titles in votes.items():
+        for title in titles:
+            change_vote(session, workshop.team_id, workshop.id, voter, fixes[title], 0, 1)
+
+
+def assign_action_items(
+    session: Session,
+    workshop: Workshop,
+    fixes: dict[str, int],
+    people: dict[str, str] | None = None,
+) -> None:
+    """Checkout to U1, in progress, due in 30 days; pricing to U2, due five days ago (overdue)."""
+    people = people or {"U1": "U1", "U2": "U2"}
+    set_phase(session, workshop, Phase.closed)
+    today = today_utc()
+    plan = {
+        "Faster checkout": (people["U1"], today + timedelta(days=30), today),
+        "Clearer pricing": (people["U2"], today - timedelta(days=5), today - timedelta(days=10)),
+    }
+    saved = {}
+    for title, (owner, due, as_of) in plan.items():
+        drafts = validate_action_items(
+            [fixes[title]], {fixes[title]: owner}, {fixes[title]: due.isoformat()}, as_of
+        )
+        [saved[title]] = save_action_items(
+            session, workshop.team_id, workshop.id, workshop.facilitator_id, drafts, as_of
+        )
+    checkout = saved["Faster checkout"].item
+    set_action_status(
+        session, workshop.team_id, checkout.id, checkout.owner_id, ActionStatus.in_progress
+    )
 
 
 def full_workshop(session: Session, team: str = TEAM, channel: str = "C1") -> Workshop:

@@ -173,15 +173,6 @@ def build_owner_dm(
 ) -> list[Block]:
     """The owner's DM: what, where, when, and a button per status (the current one marked)."""
     overdue = "  :warning: *Overdue*" if item.overdue else ""
-    buttons = [
-        ButtonElement(
-            text=f"✓ {STATUS_NAMES[status]}" if status == item.status else STATUS_NAMES[status],
-            action_id=STATUS_ACTION_IDS[status],
-            value=f"{item.id}|{status.value}",
-            style="primary" if status == item.status else None,
-        )
-        for status in ActionStatus
-    ]
     return [
         mrkdwn_section(
             f":pushpin: You own an action item from the workshop *{truncate(workshop_title, 150)}* "
@@ -194,8 +185,21 @@ def build_owner_dm(
                 MarkdownTextObject(text=f"*Status*\n{status_label(item.status)}"),
             ]
         ),
-        ActionsBlock(block_id=f"action_item-{item.id}", elements=buttons),
+        ActionsBlock(block_id=f"action_item-{item.id}", elements=status_buttons(item)),
         context("Update the status here as the work moves; the team sees it in the workshop."),
+    ]
+
+
+def status_buttons(item: ActionItemSummary) -> list[ButtonElement]:
+    """A button per status, the current one marked (the owner's DM and the Home tab)."""
+    return [
+        ButtonElement(
+            text=f"✓ {STATUS_NAMES[status]}" if status == item.status else STATUS_NAMES[status],
+            action_id=STATUS_ACTION_IDS[status],
+            value=f"{item.id}|{status.value}",
+            style="primary" if status == item.status else None,
+        )
+        for status in ActionStatus
     ]
 
 

@@ -10,6 +10,8 @@ from bot.blocks.digest import build_digest_blocks
 from bot.charts.registry import render_chart
 from bot.standin.blockkit import validate_blocks
 from flows.digest import build_digest, section_memos
+from flows.fixes import FixDraft, propose_fix
+from flows.voting import change_vote
 from storage.models import DeliveryStatus, DigestDelivery, Phase
 from tests.factories import big_journey, utc
 from tests.report_fixtures import (
@@ -21,6 +23,7 @@ from tests.report_fixtures import (
     record,
     set_phase,
     stakeholder_ids,
+    touchpoint_ids,
 )
 
 KPIS = ("nps", "csat", "ces", "churn")
@@ -51,7 +54,8 @@ def test_sections_come_in_order_between_progress_and_participation(session):
 
 @pytest.fixture
 def big_workshop(session):
-    """300 touchpoints rated by three people, 200 stakeholders, 20 KPI series."""
+    """300 touchpoints rated by three people, 200 stakeholders, 20 KPI series, 500 fixes with
+    votes, voting closed."""
     workshop = make_workshop(session, stages=big_journey(300))
     names = [f"Touchpoint {s + 1}.{n + 1}" for s in range(10) for n in range(30)]
     rate_round(
@@ -79,6 +83,22 @@ def big_workshop(session):
             for period, value in (("2025-03-31", "4"), ("2025-04-30", "5")):
                 record(session, workshop, kpi=kpi, stage=stage, value=value, period_end=period)
     set_phase(session, workshop, Phase.fixes)
+    touchpoints = list(touchpoint_ids(session, workshop).values())
+    fixes = [
+        propose_fix(
+            session,
+            workshop.team_id,
+            workshop.id,
+            "U1",
+            FixDraft(f"Fix {n}: a long description of what to change", touchpoints[n % 300]),
+        ).id
+        for n in range(500)
+    ]
+    set_phase(session, workshop, Phase.voting)
+    for voter in ("U1", "U2", "U3"):
+        for fix_id in fixes[:3]:
+            change_vote(session, workshop.team_id, workshop.id, voter, fix_id, 0, 1)
+    set_phase(session, workshop, Phase.closed)
     return workshop
 
 
@@ -103,7 +123,7 @@ def test_a_300_touchpoint_200_stakeholder_20_kpi_digest_stays_within_limits(sess
         {name: {"U1": (5 - n % 5, 5 - (n * 3) % 5)} for n, name in enumerate(sorted(ids))},
         ids,
     )
-    set_phase(session, workshop, Phase.fixes)
+    set_phase(session, workshop, Phase.closed)
     for digest in (first, build_digest(session, workshop, since=utc(2026, 1, 2))):
         by_key = {s.key: s for s in digest.sections}
         assert by_key["gaps"].total > 100 and by_key["kpis"].total == 20
@@ -114,6 +134,7 @@ def test_a_300_touchpoint_200_stakeholder_20_kpi_digest_stays_within_limits(sess
         assert f"… and {by_key['gaps'].total - 8} more" in text
         assert "… and 12 more" in text  # 20 KPIs, 8 shown
         assert f"… and {by_key['stakeholders'].total - 8} more" in text
+        assert "… and 492 more" in text  # 500 fixes
     moved = by_key["stakeholders"]
     assert moved.total > 100 and "moved quadrant" in str(moved.note)
     assert len(json.dumps(moved.memo)) < 10_000  # the snapshot stays small
@@ -122,5 +143,5 @@ def test_a_300_touchpoint_200_stakeholder_20_kpi_digest_stays_within_limits(sess
 def test_the_charts_of_a_big_workshop_are_drawn(session, big_workshop):
     digest = build_digest(session, big_workshop, since=None)
     charts = {s.key: render_chart(s.chart) for s in digest.sections if s.chart}
-    assert set(charts) == {"gaps", "kpis", "stakeholders"}
+    assert set(charts) == {"gaps", "kpis", "fixes", "stakeholders"}
     assert all(png and png.startswith(b"\x89PNG") for png in charts.values())

@@ -2,11 +2,18 @@
 
 from bot import ids
 from bot.blocks.home import SECTION_ITEMS
-from bot.home_sections import kpi_snapshot_section, ratings_left_section
+from bot.home_sections import (
+    kpi_snapshot_section,
+    open_action_items_section,
+    ratings_left_section,
+)
 from flows.journey import StageSpec
 from storage.models import Phase
 from tests.report_fixtures import (
+    assign_action_items,
+    cast_votes,
     make_workshop,
+    propose_fixes,
     rate_round,
     record,
     record_kpis,
@@ -72,3 +79,24 @@ def test_the_snapshot_shows_at_most_two_workshops(session):
     section = kpi_snapshot_section(session, "T1", "U1")
     titles = [i.text.split("*")[1].split(" ", 1)[1] for i in section.items]
     assert titles == ["W4", "W3"]  # the two most recent
+
+
+def test_open_action_items_with_the_voting_features_status_buttons(session):
+    workshop = make_workshop(session)
+    fixes = propose_fixes(session, workshop)
+    cast_votes(session, workshop, fixes)
+    assign_action_items(session, workshop, fixes, {"U1": "U1", "U2": "U1"})
+    section = open_action_items_section(session, "T1", "U1")
+    assert section.title == "Your open action items · 1 overdue"
+    overdue, in_progress = section.items
+    assert overdue.text.startswith("*Clearer pricing*\n<@U1> · due <!date^")
+    assert ":warning: *Overdue*" in overdue.text
+    assert overdue.text.endswith(f"\n_Workshop #{workshop.id} · Find › A_")
+    item_id = overdue.buttons[0].value.split("|")[0]
+    assert buttons(overdue) == [
+        ("✓ Open", ids.ACTION_ITEM_STATUS_OPEN, f"{item_id}|open"),
+        ("In progress", ids.ACTION_ITEM_STATUS_IN_PROGRESS, f"{item_id}|in_progress"),
+        ("Done", ids.ACTION_ITEM_STATUS_DONE, f"{item_id}|done"),
+    ]
+    assert "✓ In progress" in [b.text.text for b in in_progress.buttons]
+    assert open_action_items_section(session, "T1", "U2") is None

@@ -14,7 +14,11 @@ from tests.report_fixtures import (
     ROUND_1,
     ROUND_2,
     STAKEHOLDERS,
+    VOTES,
     add_stakeholders,
+    assign_action_items,
+    cast_votes,
+    propose_fixes,
     rate_stakeholders,
     rate_two_rounds,
     ratings_by,
@@ -31,13 +35,16 @@ SLOW = 30  # a digest draws four charts before it posts: an upper bound for a bu
 
 
 def fill_workshop(local, workshop_id):
-    """Stakeholders, two rating rounds and KPIs, rated by Ben and Chloé (tests/report_fixtures)."""
+    """Stakeholders, two rating rounds, KPIs, fixes with votes and action items, by Ben and
+    Chloé (tests/report_fixtures); the workshop ends closed."""
     with local.db.session() as session:
         workshop = get_workshop(session, local.team_id, workshop_id)
         add_stakeholders(session, workshop, stakeholders_rated_by(STAKEHOLDERS, RATERS))
         rate_two_rounds(session, workshop, ratings_by(ROUND_1, RATERS), ratings_by(ROUND_2, RATERS))
         record_kpis(session, workshop, ANA)
-        set_phase(session, workshop, Phase.fixes)
+        fixes = propose_fixes(session, workshop, BEN)
+        cast_votes(session, workshop, fixes, {RATERS[u]: v for u, v in VOTES.items() if u != "UF"})
+        assign_action_items(session, workshop, fixes, RATERS)
 
 
 def digests(local):
@@ -61,7 +68,14 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
         for b in digest["blocks"]
         if b["type"] == "section" and b["text"]["text"].startswith("*")
     ]
-    assert titles == ["Phase and progress", "Widest gaps", "KPIs", "Stakeholders", "Participation"]
+    assert titles == [
+        "Phase and progress",
+        "Widest gaps",
+        "KPIs",
+        "Voted fixes and action items",
+        "Stakeholders",
+        "Participation",
+    ]
     assert (
         "Gaps are closing: the importance-weighted journey gap narrowed from −1.6 to −0.4" in text
     )
@@ -69,13 +83,18 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
     assert "NPS (whole journey): +28 (period ending 30 Apr 2025), ↑ better" in text
     assert "Churn (whole journey): 4% (period ending 30 Apr 2025), ↓ better" in text
     assert f"CFO (Executive, blocker) added by <@{ANA}>: Keep satisfied" in text
+    assert f"Action item: Clearer pricing (Find › A)  (owner: <@{CHLOE}>" in text
+    assert (
+        "status: Open, overdue" in text and "Fix #3: Better search (Find › B)  (votes: 1)" in text
+    )
 
     charts = local.standin.wait_for(
-        lambda: len(local.standin.files(CHANNEL_ID)) >= 3 and local.standin.files(CHANNEL_ID),
+        lambda: len(local.standin.files(CHANNEL_ID)) >= 4 and local.standin.files(CHANNEL_ID),
         timeout=SLOW,
     )
     # (no phase timeline: the fixture set the phase without the board's buttons)
     assert sorted(f["name"] for f in charts) == [
+        "fix_votes.png",
         "journey_gaps.png",
         "kpi_trends.png",
         "stakeholder_grid.png",
@@ -92,7 +111,7 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
         workshop = get_workshop(session, local.team_id, workshop_id)
         rate_stakeholders(session, workshop, {"CFO": {BEN: (5, 5), CHLOE: (4, 4)}}, by_name)
         add_stakeholders(session, workshop, {"Payment provider": ("supplier", "neutral", {})})
-        set_phase(session, workshop, Phase.fixes)
+        set_phase(session, workshop, Phase.closed)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest now")
     second = local.standin.wait_for(lambda: digests(local)[1:], timeout=SLOW)[0]
     text = str(second["blocks"])
@@ -107,20 +126,22 @@ def test_the_export_has_the_features_tables(local):
     fill_workshop(local, workshop_id)
     local.sim.slash_command(ANA, CHANNEL_ID, "export")
     files = local.standin.wait_for(
-        lambda: len(local.standin.files(CHANNEL_ID)) >= 8 and local.standin.files(CHANNEL_ID),
+        lambda: len(local.standin.files(CHANNEL_ID)) >= 10 and local.standin.files(CHANNEL_ID),
         timeout=SLOW,
     )
     by_name = {f["name"]: local.standin.file_bytes(f["id"]) for f in files}
     prefix = f"workshop-{workshop_id}-"
-    assert {f"{prefix}{t}.csv" for t in ("stakeholders", "touchpoint_gaps", "kpi_values")} <= set(
-        by_name
-    )
+    tables = ("stakeholders", "touchpoint_gaps", "fixes", "action_items", "kpi_values")
+    assert {f"{prefix}{t}.csv" for t in tables} <= set(by_name)
     report = by_name[f"{prefix}report.md"].decode()
     for heading in (
         "## Widest gaps",
         "## KPIs",
         "## Stakeholders",
+        "## Voted fixes and action items",
         "## Stakeholders with grid positions",
+        "## Fixes with votes",
+        "## Action items",
         "## Touchpoint gaps per round",
         "## KPI values",
     ):

@@ -4,10 +4,19 @@ features' own buttons, within 100 blocks however many workshops."""
 from bot import ids
 from bot.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop, join_workshop
-from storage.models import Phase
-from tests.report_fixtures import make_workshop, rate_round, record, record_kpis, set_phase
+from storage.models import ActionItem, ActionStatus, Phase
+from tests.report_fixtures import (
+    assign_action_items,
+    cast_votes,
+    make_workshop,
+    propose_fixes,
+    rate_round,
+    record,
+    record_kpis,
+    set_phase,
+)
 
-ANA, DEV = PEOPLE[0].user_id, PEOPLE[3].user_id
+ANA, BEN, DEV = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[3].user_id
 
 
 def home_blocks(local, user):
@@ -48,3 +57,38 @@ def test_many_workshops_with_ratings_left_and_kpis_stay_within_100_blocks(local)
     text = str(blocks)
     assert "Touchpoints to rate" in text and "… and 9 more." in text  # 14 workshops, 5 shown
     assert "Not shown for lack of room" not in text
+
+
+def test_an_owner_moves_an_action_item_on_from_home(local):
+    workshop_id, board_ts = local.start_workshop(
+        ANA, values={ids.SETUP_JOURNEY: "Find: A, B\nBuy: C, D"}
+    )
+    with local.db.session() as session:
+        workshop = get_workshop(session, local.team_id, workshop_id)
+        for person in (BEN, DEV):
+            join_workshop(session, workshop, person)
+        fixes = propose_fixes(session, workshop, BEN)
+        cast_votes(session, workshop, fixes, {BEN: ("Faster checkout",), DEV: ("Loyalty perks",)})
+        assign_action_items(session, workshop, fixes, {"U1": BEN, "U2": BEN})
+    local.sim.app_home_opened(BEN)
+    local.standin.wait_for(lambda: "Your open action items" in str(home_blocks(local, BEN)))
+    done = next(
+        element
+        for block in home_blocks(local, BEN)
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == ids.ACTION_ITEM_STATUS_DONE
+    )
+    item_id = int(done["value"].split("|")[0])
+    local.sim.click(BEN, ids.ACTION_ITEM_STATUS_DONE, home=True, value=done["value"])
+
+    def status():
+        with local.db.session() as session:
+            return session.get(ActionItem, item_id).status
+
+    local.standin.wait_for(lambda: status() == ActionStatus.done)
+    # The Home is republished without the finished item; the team hears of it in the thread.
+    local.standin.wait_for(lambda: "1 overdue" not in str(home_blocks(local, BEN)))
+    assert done["value"] not in str(home_blocks(local, BEN))
+    thread = local.standin.wait_for(lambda: local.standin.thread(CHANNEL_ID, board_ts))
+    assert any("to *Done*" in m.get("text", "") for m in thread)
