@@ -4,8 +4,11 @@ snapshot) and the stakeholder export, from the fixture in tests/report_fixtures.
 import csv
 import io
 
+from sqlmodel import select
+
 from flows.digest import build_digest, plain_text, previous_memo, section_memos
 from flows.exports import ExportFormat, build_export, export_files
+from flows.schedules import claim_delivery, finish_delivery
 from flows.stakeholder_reports import (
     grid_changes,
     snapshot_of,
@@ -191,3 +194,20 @@ def test_the_export_has_every_stakeholder_with_its_grid_position(session):
         "",
     )
     assert len(rows) == len(STAKEHOLDERS)
+
+
+def test_only_a_sent_delivery_keeps_its_snapshot(db):
+    with db.session() as session:
+        workshop = make_workshop(session)
+        team_id, workshop_id = workshop.team_id, workshop.id
+    memos = {"stakeholders": {"1": "monitor"}}
+    for when, error in ((FIRST_DIGEST, None), (LATER, "channel_not_found")):
+        delivery_id = claim_delivery(db, team_id, workshop_id, when)
+        with db.session() as session:
+            finish_delivery(session, team_id, delivery_id, when, error, memos)
+    with db.session() as session:
+        stored = session.exec(select(DigestDelivery).order_by(DigestDelivery.id)).all()
+        assert [(d.status, d.section_memos) for d in stored] == [
+            (DeliveryStatus.sent, memos),
+            (DeliveryStatus.failed, None),
+        ]

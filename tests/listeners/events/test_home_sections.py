@@ -14,6 +14,7 @@ from tests.report_fixtures import (
     record,
     record_kpis,
     set_phase,
+    touchpoint_ids,
 )
 
 ANA, BEN, DEV = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[3].user_id
@@ -41,6 +42,11 @@ def test_home_shows_what_is_left_to_rate_and_the_kpi_snapshot(local):
     local.sim.click(ANA, ids.RATE_OPEN, home=True, value=str(workshop_id))
     form = local.standin.wait_for(lambda: local.standin.top_view(ANA))
     assert form["callback_id"] == ids.RATE_MODAL
+    # Rating one more from there updates what Home says is left.
+    with local.db.session() as session:
+        b = touchpoint_ids(session, get_workshop(session, local.team_id, workshop_id))["B"]
+    local.sim.submit_view(ANA, {f"expectation:{b}": "5", f"experience:{b}": "4"})
+    local.standin.wait_for(lambda: "*2 of 4* touchpoints left" in str(home_blocks(local, ANA)))
 
 
 def test_many_workshops_with_ratings_left_and_kpis_stay_within_100_blocks(local):
