@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from bot import ids
 from bot.blocks.action_items import action_item_line, status_buttons
-from bot.blocks.common import truncate
+from bot.blocks.common import escape, truncate
 from bot.blocks.home import HomeItem, HomeSection
-from bot.blocks.kpis import TARGET_MARKS, escaped
+from bot.blocks.kpis import TARGET_MARKS
 from bot.home import register_home_section
 from flows.actions import ActionItemSummary, open_action_items_of
 from flows.gap_reports import RatingToDo, ratings_left
@@ -38,7 +38,7 @@ def ratings_left_section(session: Session, team_id: str, user_id: str) -> HomeSe
 
 def _rating_item(item: RatingToDo) -> HomeItem:
     return HomeItem(
-        f"*#{item.workshop_id} {escaped(truncate(item.title, 120))}*: you have *{item.left} of "
+        f"*#{item.workshop_id} {escape(truncate(item.title, 120))}*: you have *{item.left} of "
         f"{item.touchpoints}* touchpoints left to rate in round {item.round}.",
         (
             ButtonElement(
@@ -69,7 +69,7 @@ def open_action_items_section(session: Session, team_id: str, user_id: str) -> H
 def _action_item(item: ActionItemSummary) -> HomeItem:
     return HomeItem(
         f"{action_item_line(item)}\n_Workshop #{item.workshop_id} · "
-        f"{escaped(item.stage)} › {escaped(item.touchpoint)}_",
+        f"{escape(item.stage)} › {escape(item.touchpoint)}_",
         tuple(status_buttons(item)),
     )
 
@@ -90,8 +90,8 @@ def kpi_snapshot_section(session: Session, team_id: str, user_id: str) -> HomeSe
 
 def _snapshot_item(table: KpiTable) -> HomeItem:
     lines = [
-        f"*#{table.workshop_id} {escaped(truncate(table.title, 120))}* · "
-        f"{escaped(kpi_summary(table))}",
+        f"*#{table.workshop_id} {escape(truncate(table.title, 120))}* · "
+        f"{escape(kpi_summary(table))}",
         *(f"• {snapshot_line(row)}" for row in table.rows[:SNAPSHOT_LINES]),
     ]
     hidden = len(table.rows) - SNAPSHOT_LINES
@@ -115,6 +115,6 @@ def snapshot_line(row: KpiRow) -> str:
     name = row.kpi.short_name + (f" · {row.stage}" if row.stage else "")
     trend = f" {trend_text(row)}" if row.direction is not None else ""
     return (
-        f"*{escaped(name)}* {escaped(row.kpi.format(row.latest.value))}{trend} · "
-        f"{escaped(target_text(row, *TARGET_MARKS))}"
+        f"*{escape(name)}* {escape(row.kpi.format(row.latest.value))}{trend} · "
+        f"{escape(target_text(row, *TARGET_MARKS))}"
     )

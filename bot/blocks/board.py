@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.blocks.common import cap_blocks, context, mrkdwn_section, truncate, user_list
+from bot.blocks.common import cap_blocks, context, escape, mrkdwn_section, truncate, user_list
 from bot.blocks.gaps import rating_board_buttons
 from bot.blocks.stakeholders import stakeholder_buttons
 from bot.blocks.voting import propose_fix_button, vote_button
@@ -93,7 +93,8 @@ def build_board(summary: BoardSummary) -> list[Block]:
 
 def board_text(summary: BoardSummary) -> str:
     """Notification and screen-reader fallback for the board message."""
-    return f"Workshop #{summary.workshop_id} “{summary.title}”: {PHASE_NAMES[summary.phase]} phase"
+    title = escape(summary.title)
+    return f"Workshop #{summary.workshop_id} “{title}”: {PHASE_NAMES[summary.phase]} phase"
 
 
 def _figures_section(summary: BoardSummary) -> SectionBlock:

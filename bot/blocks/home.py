@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES
-from bot.blocks.common import MAX_VIEW_BLOCKS, context, mrkdwn_section, truncate
+from bot.blocks.common import MAX_VIEW_BLOCKS, context, escape, mrkdwn_section, truncate
 from bot.blocks.workshops import ROLE_NAMES
 from flows.errors import Conflict
 from flows.home import WorkshopCard, WorkshopPage
@@ -125,7 +125,7 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
     ]
     next_step = (NEXT_FOR_FACILITATORS if facilitates else NEXT_FOR_PARTICIPANTS)[phase]
     text = (
-        f"*#{summary.workshop_id} {truncate(summary.title, 120)}*\n"
+        f"*#{summary.workshop_id} {escape(truncate(summary.title, 120))}*\n"
         f"<#{summary.channel_id}> · *{PHASE_NAMES[phase]}* ({step}) · {ROLE_NAMES[card.role]}\n"
         f"{' · '.join(figures)}\n"
         f"Next: {next_step}"

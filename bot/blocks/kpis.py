@@ -26,6 +26,7 @@ from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     slack_date,
@@ -66,16 +67,11 @@ TABLE_FOOTER = (
 )
 
 
-def escaped(text: str) -> str:
-    """People's text in mrkdwn: "<!channel>" in a benchmark source must not ping anyone."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def recorder(recorded_by: str) -> str:
     """A Slack user as a mention; a CSV import's label ("csv-import") as itself."""
     if SLACK_USER_ID.fullmatch(recorded_by):
         return f"<@{recorded_by}>"
-    return f"the import “{escaped(recorded_by)}”"
+    return f"the import “{escape(recorded_by)}”"
 
 
 def last_month_end(today: date) -> date:
@@ -132,7 +128,7 @@ def build_record_modal(
     workshop = choices.workshop
     blocks: list[Block] = [
         context(
-            f"Workshop #{workshop.id} “{escaped(truncate(workshop.title, 100))}” · KPIs can be "
+            f"Workshop #{workshop.id} “{escape(truncate(workshop.title, 100))}” · KPIs can be "
             "recorded in any phase. Recording a period again replaces its value."
         ),
         InputBlock(
@@ -199,18 +195,18 @@ def build_record_modal(
 
 def record_confirmation(result: RecordResult) -> str:
     entry = result.entry
-    where = f"stage {escaped(entry.stage.name)}" if entry.stage else "the whole journey"
+    where = f"stage {escape(entry.stage.name)}" if entry.stage else "the whole journey"
     text = (
-        f":white_check_mark: Recorded *{escaped(entry.kpi.short_name)} "
-        f"{escaped(entry.kpi.format(entry.value))}* "
+        f":white_check_mark: Recorded *{escape(entry.kpi.short_name)} "
+        f"{escape(entry.kpi.format(entry.value))}* "
         f"for {where}, period ending {period_date(entry.period_end)}"
     )
     if entry.computed:
-        text += f", computed from {escaped(entry.computed)}"
+        text += f", computed from {escape(entry.computed)}"
     text += "."
     if result.replaced is not None:
         text += (
-            f" It replaces {escaped(entry.kpi.format(result.replaced.value))}, recorded by "
+            f" It replaces {escape(entry.kpi.format(result.replaced.value))}, recorded by "
             f"{recorder(result.replaced.recorded_by)} {slack_date(result.replaced.recorded_at)}."
         )
     return text + " `/workshop kpis` shows every KPI with a chart."
@@ -231,7 +227,7 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
         private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
         blocks=[
             context(
-                f"A KPI of its own for workshop #{workshop_id} “{escaped(truncate(title, 100))}”, "
+                f"A KPI of its own for workshop #{workshop_id} “{escape(truncate(title, 100))}”, "
                 "beside NPS, CSAT, CES, retention, churn, CLV, referral rate and first response "
                 "time."
             ),
@@ -267,7 +263,7 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
 def define_confirmation(kpi: KpiDefinition) -> str:
     better = "higher is better" if kpi.higher_is_better else "lower is better"
     return (
-        f":white_check_mark: Defined the KPI *{escaped(kpi.name)}*: {escaped(kpi.range_text())}, "
+        f":white_check_mark: Defined the KPI *{escape(kpi.name)}*: {escape(kpi.range_text())}, "
         f"{better}. "
         "Record its values with `/workshop kpi`."
     )
@@ -309,7 +305,7 @@ def _row_section(row: KpiRow) -> Block:
     # Names, stages, units and sources are people's text: escaped as a whole, since the
     # section's own markup uses no <, > or &.
     return mrkdwn_section(
-        escaped(
+        escape(
             f"*{row.kpi.short_name}* · {scope_text(row)} · _{row.kpi.better_arrow} "
             f"{'higher' if row.kpi.higher_is_better else 'lower'} is better_\n"
             f"*{row.kpi.format(row.latest.value)}* for the period ending "
@@ -323,11 +319,10 @@ def kpi_table_text(table: KpiTable) -> str:
     """The whole table as plain text: the message's fallback and the chart's alt text."""
     if not table.rows:
         return (
-            f"No KPI values recorded yet for workshop #{table.workshop_id} "
-            f"“{escaped(table.title)}”."
+            f"No KPI values recorded yet for workshop #{table.workshop_id} “{escape(table.title)}”."
         )
-    lines = [f"KPIs of workshop #{table.workshop_id} “{escaped(table.title)}”:"]
-    lines += [f"• {escaped(kpi_row_text(row))}" for row in table.rows]
+    lines = [f"KPIs of workshop #{table.workshop_id} “{escape(table.title)}”:"]
+    lines += [f"• {escape(kpi_row_text(row))}" for row in table.rows]
     return "\n".join(lines)
 
 
