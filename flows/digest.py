@@ -38,7 +38,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.board import board_summary
-from flows.workshops import PHASE_ORDER
+from flows.workshops import PHASE_NAMES, PHASE_ORDER
 from storage.models import (
     DeliveryStatus,
     DigestDelivery,
@@ -51,14 +51,6 @@ from storage.models import (
 
 logger = logging.getLogger(__name__)
 
-PHASE_LABELS = {
-    Phase.setup: "Setup",
-    Phase.stakeholders: "Stakeholders",
-    Phase.rating: "Gap rating",
-    Phase.fixes: "Fixes",
-    Phase.voting: "Voting",
-    Phase.closed: "Closed",
-}
 SECTION_ITEM_LIMIT = 50  # a provider never needs to hand over more than this many items
 
 
@@ -281,7 +273,7 @@ def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> st
 
 
 def period_text(digest: Digest) -> Text:
-    where = f"Workshop #{digest.workshop_id} · {PHASE_LABELS[digest.phase]} phase · "
+    where = f"Workshop #{digest.workshop_id} · {PHASE_NAMES[digest.phase]} phase · "
     if digest.since is None:
         return text(
             where, "first digest, covering everything since it started ", When(digest.started_at)
@@ -327,7 +319,7 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
     phase = summary.phase
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
     figures = [
-        DigestField("Phase", text(f"{PHASE_LABELS[phase]} ({step})")),
+        DigestField("Phase", text(f"{PHASE_NAMES[phase]} ({step})")),
         DigestField(
             "Journey",
             text(f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints"),
@@ -372,7 +364,7 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
 
 
 def _phase_verb(change: PhaseChange) -> str:
-    to_phase = PHASE_LABELS[Phase(change.to_phase)]
+    to_phase = PHASE_NAMES[Phase(change.to_phase)]
     return {
         "advance": f"moved the workshop on to {to_phase}",
         "skip": f"skipped ahead to {to_phase}",

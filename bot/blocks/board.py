@@ -22,17 +22,8 @@ from bot.blocks.stakeholders import stakeholder_buttons
 from bot.blocks.voting import propose_fix_button, vote_button
 from flows.board import BoardSummary
 from flows.errors import Conflict
-from flows.workshops import PHASE_ORDER, PhaseAction, target_phase
+from flows.workshops import PHASE_NAMES, PHASE_ORDER, PhaseAction, target_phase
 from storage.models import Phase
-
-PHASE_NAMES = {
-    Phase.setup: "Setup",
-    Phase.stakeholders: "Stakeholders",
-    Phase.rating: "Gap rating",
-    Phase.fixes: "Fixes",
-    Phase.voting: "Voting",
-    Phase.closed: "Closed",
-}
 
 PHASE_GUIDANCE = {
     Phase.setup: "The team is gathering. Press *Join* to take part; the facilitator starts "

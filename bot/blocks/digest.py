@@ -30,7 +30,7 @@ from bot.blocks.common import (
     truncate,
 )
 from flows.digest import (
-    PHASE_LABELS,
+    PHASE_NAMES,
     Digest,
     DigestField,
     DigestItem,
@@ -61,7 +61,7 @@ def slack_text(spans: Sequence[Span]) -> str:
 
 def digest_notification(digest: Digest) -> str:
     """The message's `text`: notifications and screen readers."""
-    return f"Digest for “{escape(digest.title)}”: {PHASE_LABELS[digest.phase]} phase"
+    return f"Digest for “{escape(digest.title)}”: {PHASE_NAMES[digest.phase]} phase"
 
 
 def build_digest_blocks(
