@@ -115,6 +115,23 @@ def _phase_value(summary: BoardSummary) -> str:
     return f"{summary.workshop_id}|{summary.phase.value}"
 
 
+def advance_button(summary: BoardSummary) -> ButtonElement | None:
+    """The facilitator's "Next" button, or None where the next step is closing the workshop."""
+    try:
+        forward = target_phase(summary.phase, PhaseAction.advance)
+    except Conflict:
+        return None
+    if forward is Phase.closed:
+        return None
+    label = "Start workshop" if summary.phase is Phase.setup else "Next"
+    return ButtonElement(
+        text=f"{label}: {PHASE_NAMES[forward]} ▶",
+        action_id=ids.PHASE_ADVANCE,
+        value=_phase_value(summary),
+        style="primary",
+    )
+
+
 def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
     value = _phase_value(summary)
 
@@ -126,18 +143,8 @@ def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
 
     if summary.phase is Phase.closed:
         return [ButtonElement(text="Reopen", action_id=ids.PHASE_REOPEN, value=value)]
-    buttons = []
+    buttons = [button for button in [advance_button(summary)] if button is not None]
     forward = target(PhaseAction.advance)
-    if forward is not None and forward is not Phase.closed:
-        label = "Start workshop" if summary.phase is Phase.setup else "Next"
-        buttons.append(
-            ButtonElement(
-                text=f"{label}: {PHASE_NAMES[forward]} ▶",
-                action_id=ids.PHASE_ADVANCE,
-                value=value,
-                style="primary",
-            )
-        )
     backward = target(PhaseAction.back)
     if backward is not None:
         buttons.append(
