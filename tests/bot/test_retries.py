@@ -69,7 +69,8 @@ def test_a_request_slack_may_have_acted_on_is_retried_only_if_idempotent(error):
 
 
 def test_the_bots_client_retries_rate_limits_everywhere_and_the_rest_only_where_safe():
-    client = create_web_client(Settings(slack_bot_token="xoxb-1-2-3", slack_signing_secret="0" * 32))
+    settings = Settings(slack_bot_token="xoxb-1-2-3", slack_signing_secret="0" * 32)
+    client = create_web_client(settings)
     kinds = {type(handler) for handler in client.retry_handlers}
     assert kinds == {
         ConnectionFailureRetryHandler,

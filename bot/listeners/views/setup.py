@@ -19,6 +19,7 @@ from bot.listeners.views.state import (
     state_values,
 )
 from flows.errors import InvalidInput
+from flows.events import claim_submission
 from flows.workshops import create_workshop, validate_spec
 from storage.db import Database
 
@@ -45,6 +46,8 @@ def handle_setup_submission(
     db: Database = context["db"]
     channel_id = read_metadata(view.get("private_metadata")).get("channel_id", "")
     with db.session() as session:
+        if not claim_submission(session, context.team_id, view.get("id")):
+            return  # the same submission again: its workshop exists and its board is posted
         workshop = create_workshop(session, context.team_id, channel_id, context.user_id, spec)
     try:
         post_board(client, db, context.team_id, workshop.id)
