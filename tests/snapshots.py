@@ -1,8 +1,9 @@
-"""Every row of the bot's tables, to assert that a request changed nothing (or nothing more)."""
+"""Every row of the bot's tables, to assert that a request changed nothing (or nothing more),
+and emptying them after a test."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
@@ -28,3 +29,13 @@ def database_rows(db: Database, *, timestamps: bool = True) -> dict[str, list[tu
 
 def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
     return [table for table in before if before[table] != after.get(table)]
+
+
+def empty_tables(db: Database) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
