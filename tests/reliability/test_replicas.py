@@ -37,7 +37,7 @@ from tests.processes import bot_environment, bot_processes
 from tests.recording import RecordingSlack
 from tests.reliability.test_crash import board_figures, open_view, start_workshop
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 ANA = PEOPLE[0].user_id
 CLICKS = int(os.environ.get("RELIABILITY_VOTE_CLICKS", "500"))
