@@ -48,7 +48,7 @@ def parse_status_value(value: str) -> tuple[int, ActionStatus]:
 def handle_status(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
+    """The status is saved before the ack, so an acknowledged click is never lost."""
     db: Database = context["db"]
     try:
         item_id, status = parse_status_value(action.get("value", ""))
@@ -56,11 +56,14 @@ def handle_status(
             change = set_action_status(session, context.team_id, item_id, context.user_id, status)
             workshop = get_workshop(session, context.team_id, change.item.workshop_id)
     except ValueError:
+        ack()
         tell_user(client, body, "That button is out of date.", respond)
         return
     except FlowError as error:
+        ack()
         tell_user(client, body, str(error), respond)
         return
+    ack()
     item = change.item
     container = body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")
