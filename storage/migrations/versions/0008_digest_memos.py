@@ -1,7 +1,7 @@
 """digest memos: what each digest's sections remember for the next
 
 Revision ID: 0008_digest_memos
-Revises: 0004_fixes_votes
+Revises: 0007_fixes_votes
 Create Date: 2026-11-22 23:23:51.547875
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0008_digest_memos'
-down_revision: str | None = '0004_fixes_votes'
+down_revision: str | None = '0007_fixes_votes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
