@@ -152,7 +152,9 @@ def markdown(results: list[BenchmarkResult], about: dict) -> str:
         "| " + " | ".join(HEADERS) + " |",
         "| " + " | ".join("---" for _ in HEADERS) + " |",
     ]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(results)]
+    lines += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(results)
+    ]
     for result in results:
         lines += ["", f"**{result.title}.** {result.setup}"]
         lines += [f"- {'✓' if ok else '✗'} {name}" for name, ok in result.checks.items()]

@@ -4,6 +4,7 @@ seeded random generator so every run measures the same data."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -73,7 +74,8 @@ def user(n: int) -> str:
 def journey(size: WorkshopSize) -> list[StageSpec]:
     return [
         StageSpec(
-            f"Stage {s + 1}", [f"Touchpoint {s + 1}.{t + 1}" for t in range(size.touchpoints_per_stage)]
+            f"Stage {s + 1}",
+            [f"Touchpoint {s + 1}.{t + 1}" for t in range(size.touchpoints_per_stage)],
         )
         for s in range(size.stages)
     ]
@@ -109,7 +111,7 @@ def new_workshop(
                 "user_id": facilitator,
                 "at": start + timedelta(hours=n + 1),
             }
-            for n, (before, after) in enumerate(zip(steps, steps[1:], strict=False))
+            for n, (before, after) in enumerate(itertools.pairwise(steps))
         ],
     )
     workshop.phase = phase
@@ -180,7 +182,9 @@ def _ratings(
                     "expectation": expectation,
                     "experience": experience,
                     "importance": rng.randint(1, 5) if rng.random() < 0.7 else None,
-                    "comment": f"Comment {index}: it could be better" if rng.random() < 0.05 else None,
+                    "comment": f"Comment {index}: it could be better"
+                    if rng.random() < 0.05
+                    else None,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -215,9 +219,7 @@ def _stakeholders(
             for name in names
         ],
     )
-    ids = session.exec(
-        select(Stakeholder.id).where(Stakeholder.workshop_id == workshop.id)
-    ).all()
+    ids = session.exec(select(Stakeholder.id).where(Stakeholder.workshop_id == workshop.id)).all()
     session.execute(
         insert(StakeholderTouchpoint),
         [

@@ -100,7 +100,9 @@ class BackendTimings:
         }
 
 
-def run(config: SummaryConfig, workdir: Path, database_url: str | None = None) -> list[BackendTimings]:
+def run(
+    config: SummaryConfig, workdir: Path, database_url: str | None = None
+) -> list[BackendTimings]:
     databases = [lambda: fresh_sqlite(workdir, "summary")]
     if database_url:
         databases.append(lambda: fresh_postgres(database_url, "summary"))

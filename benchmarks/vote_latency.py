@@ -163,9 +163,7 @@ def run(config: VoteConfig, workdir: Path, database_url: str | None = None) -> V
             server.stop()
         standin.stop()
         database.drop()
-    return VoteRuns(
-        config, database.label, bot_run, floor, raw, after_setup, standin_cpu, errors
-    )
+    return VoteRuns(config, database.label, bot_run, floor, raw, after_setup, standin_cpu, errors)
 
 
 def load_server(
@@ -189,9 +187,7 @@ def load_server(
         drain = _wait_until_quiet(standin) - load_ended if standin else 0.0
         cpu_after = server.cpu_seconds()
         cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-        return ServerRun(
-            load, cpu, idle, server.rss_mib(), server.peak_rss_mib(), max(0.0, drain)
-        )
+        return ServerRun(load, cpu, idle, server.rss_mib(), server.peak_rss_mib(), max(0.0, drain))
     finally:
         if stop:
             server.stop()
@@ -261,7 +257,11 @@ def _start_workshop(sim: SimulatedSlack, standin: SlackStandIn, db: Database) ->
     def board() -> tuple[int, str] | None:
         with db.session() as session:
             workshops = channel_workshops(session, TEAM_ID, CHANNEL_ID)
-        return (workshops[0].id, workshops[0].board_ts) if workshops and workshops[0].board_ts else None
+        return (
+            (workshops[0].id, workshops[0].board_ts)
+            if workshops and workshops[0].board_ts
+            else None
+        )
 
     return standin.wait_for(board, timeout=30)
 
@@ -390,9 +390,10 @@ def result(runs: VoteRuns) -> BenchmarkResult:
     all_answered = all(
         set(r.load.statuses) == {200} and r.load.failures == 0 for r in (bot, floor, raw)
     )
-    headroom = raw.load.throughput >= 1.5 * floor.load.throughput and max(
-        floor.load.client_cores, bot.load.client_cores
-    ) < 0.8
+    headroom = (
+        raw.load.throughput >= 1.5 * floor.load.throughput
+        and max(floor.load.client_cores, bot.load.client_cores) < 0.8
+    )
     checks = {
         "every request answered 200 (bot, floor, raw HTTP)": all_answered,
         "no error logged by the bot": not runs.bot_errors,
