@@ -54,11 +54,14 @@ class VoteConfig:
     warmup_s: float = 2.0
     fixes: int = 10
     raw_duration_s: float = 5.0  # the run without Bolt, which checks the load generator
+    quiet_s: float = 1.5  # no Web API call from the bot for this long: its work is done
 
 
 FULL = VoteConfig()
 QUICK = VoteConfig(users=10, duration_s=5.0, warmup_s=1.0, raw_duration_s=2.0)
-TINY = VoteConfig(users=3, duration_s=1.0, warmup_s=0.3, fixes=3, raw_duration_s=0.5)
+TINY = VoteConfig(
+    users=3, duration_s=1.0, warmup_s=0.3, fixes=3, raw_duration_s=0.5, quiet_s=0.5
+)
 
 
 @dataclass
@@ -142,11 +145,11 @@ def run(config: VoteConfig, workdir: Path, database_url: str | None = None) -> V
     try:
         for server in (bot, *floors):
             server.wait_until_healthy()
-        time.sleep(1.0)  # let start-up work (scheduler sync, first GC) settle
+        time.sleep(config.quiet_s)  # let start-up work (scheduler sync, first GC) settle
         bot_idle = bot.rss_mib()
         sim = SimulatedSlack(standin, bot.events_url, signing_secret)
         scripts = set_up_voters(sim, standin, database, config)
-        _wait_until_quiet(standin)
+        _wait_until_quiet(standin, config.quiet_s)
         after_setup = bot.rss_mib()
 
         raw = load_server(floors[0], scripts, signing_secret, config, config.raw_duration_s)
@@ -184,7 +187,7 @@ def load_server(
         spec = LoadSpec(server.events_url, signing_secret, scripts, duration_s, config.warmup_s)
         load = run_in_child_process(spec)
         load_ended = time.time()
-        drain = _wait_until_quiet(standin) - load_ended if standin else 0.0
+        drain = _wait_until_quiet(standin, config.quiet_s) - load_ended if standin else 0.0
         cpu_after = server.cpu_seconds()
         cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
         return ServerRun(load, cpu, idle, server.rss_mib(), server.peak_rss_mib(), max(0.0, drain))
