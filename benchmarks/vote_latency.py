@@ -59,9 +59,7 @@ class VoteConfig:
 
 FULL = VoteConfig()
 QUICK = VoteConfig(users=10, duration_s=5.0, warmup_s=1.0, raw_duration_s=2.0)
-TINY = VoteConfig(
-    users=3, duration_s=1.0, warmup_s=0.3, fixes=3, raw_duration_s=0.5, quiet_s=0.5
-)
+TINY = VoteConfig(users=3, duration_s=1.0, warmup_s=0.3, fixes=3, raw_duration_s=0.5, quiet_s=0.5)
 
 
 @dataclass
