@@ -81,7 +81,9 @@ def machine() -> dict:
 def number(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
-    if abs(value) >= 100:
+    if isinstance(value, int):
+        text = f"{value:,}"
+    elif abs(value) >= 100:
         text = f"{value:,.0f}"
     elif abs(value) >= 10:
         text = f"{value:.1f}"

@@ -16,10 +16,12 @@ On SQLite always, and on PostgreSQL too when a URL is given.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 import bot.app  # noqa: F401  (registers every feature's board figures and digest sections)
 from benchmarks.databases import BenchDatabase, fresh_postgres, fresh_sqlite
@@ -85,6 +87,8 @@ class BackendTimings:
     digest_s: list[float]
     agrees_with_floor: bool
     digest_blocks: int
+    gaps_statements: int  # SQL statements one run sends
+    digest_statements: int
 
     def summary(self) -> dict:
         return {
@@ -97,6 +101,8 @@ class BackendTimings:
             "digest_ms": [t * 1000 for t in self.digest_s],
             "agrees_with_floor": self.agrees_with_floor,
             "digest_blocks": self.digest_blocks,
+            "gaps_statements": self.gaps_statements,
+            "digest_statements": self.digest_statements,
         }
 
 
@@ -143,10 +149,13 @@ def measure(database: BenchDatabase, config: SummaryConfig) -> BackendTimings:
             digest = build_digest(session, workshop, since=None)
             return [block.to_dict() for block in build_digest_blocks(digest, None, True)]
 
-        # Once each before timing: imports, caches and the database's own warm-up.
+        # Once each before timing (imports, caches, the database's own warm-up), counting the
+        # SQL statements each sends.
         floor_rows = floor()
-        results = in_session(gap_results)()
-        blocks = in_session(digest_dicts)()
+        with _counting_statements(db) as gaps_statements:
+            results = in_session(gap_results)()
+        with _counting_statements(db) as digest_statements:
+            blocks = in_session(digest_dicts)()
         return BackendTimings(
             backend=database.label,
             seed_s=seed_s,
@@ -155,9 +164,27 @@ def measure(database: BenchDatabase, config: SummaryConfig) -> BackendTimings:
             digest_s=_time_inside_session(db, workshop_id, digest_dicts, config.repeats),
             agrees_with_floor=_agrees(results, floor_rows),
             digest_blocks=len(blocks),  # type: ignore[arg-type]
+            gaps_statements=len(gaps_statements),
+            digest_statements=len(digest_statements),
         )
     finally:
         db.dispose()
+
+
+@contextmanager
+def _counting_statements(db: Database) -> Iterator[list[str]]:
+    """The SQL statements sent while inside (transaction control left out)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _time_inside_session(db: Database, workshop_id: int, work, repeats: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -215,7 +242,9 @@ def result(config: SummaryConfig, timings: list[BackendTimings]) -> BenchmarkRes
         )
     backends = " and ".join(t.backend for t in timings)
     notes = [
-        f"Seeding took {t.seed_s:.1f} s on {t.backend} (bulk inserts, then ANALYZE)."
+        f"{t.backend}: seeding took {t.seed_s:.1f} s (bulk inserts, then ANALYZE); the gap "
+        f"results send {t.gaps_statements} SQL statements, the digest {t.digest_statements} "
+        "(counts and lists of a few rows: its cost does not grow with the ratings)."
         for t in timings
     ]
     return BenchmarkResult(
