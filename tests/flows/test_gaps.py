@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -23,6 +24,7 @@ from flows.gaps import (
     importance_weights,
     open_rating_round,
     plan_nudges,
+    pooled,
     quadrant_for,
     rating_figures,
     rating_progress,
@@ -180,6 +182,37 @@ def test_journey_pooled_and_ranked_by_widest_shortfall(session):
     assert (results.raters, results.participants) == (3, 4)  # the facilitator has not rated
     assert results.round == 1 and results.previous_round is None
     assert by_name(results)["A"].change is None
+
+
+def test_pooled_sums_add_every_count_and_sum():
+    # A: gaps −3 −3 −1 (n 3, Σe 18, Σx 11, Σg −7, Σg² 19, 2 importances Σ 9) + C: one −3
+    a, c = RatingSums(3, 18, 11, -7, 19, 2, 9), RatingSums(1, 5, 2, -3, 9, 0, 0)
+    assert pooled([a, c]) == RatingSums(4, 23, 13, -10, 28, 2, 9)
+    assert pooled([]) == RatingSums()
+
+
+def test_gap_results_aggregate_the_ratings_once_per_round(session):
+    """Stages and the journey add up the touchpoints' sums: one GROUP BY over the ratings per
+    round, not one per level (each was a scan of every rating; see benchmarks/summary_size.py)."""
+    workshop = make_workshop(session)
+    rate_worked_example(session, workshop)
+    open_rating_round(session, TEAM, workshop.id, FACILITATOR, expected_round=1)
+    rate(session, workshop, "U1", {"A": (6, 5)})
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement.lower())
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        results = gap_results(session, workshop)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    sums = [s for s in statements if "from gap_rating" in s and "sum(" in s]
+    assert len(sums) == 2  # this round's and the previous round's, per touchpoint
+    assert results.journey.n == 1 and results.journey_previous.n == 9
+    assert [stage.stats.n for stage in results.stages] == [1, 0]
 
 
 def test_ties_are_broken_by_journey_order(session):
