@@ -142,7 +142,10 @@ def test_two_schedulers_on_one_database_post_once(local, schedulers):
             )
     local.standin.wait_for(lambda: all(s.outcomes_of(schedule_id) for s in both), timeout=WAIT)
     outcomes = sorted(o for s in both for o in s.outcomes_of(schedule_id))
-    assert outcomes == ["duplicate", "sent"]
+    # Exactly one run posts; every other run for the slot (a scheduler may run it again when it
+    # resyncs its jobs) finds the slot claimed.
+    assert outcomes.count("sent") == 1
+    assert set(outcomes) == {"duplicate", "sent"}
     assert len(digests_posted(local)) == 1
     assert len(deliveries(local)) == 1
 
