@@ -10,6 +10,7 @@ from bot import ids
 from bot.acks import save_then_ack
 from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
 from bot.board import post_in_thread
+from bot.home import refresh_homes
 from bot.replies import tell_user
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -82,6 +83,8 @@ def handle_status(
             text=owner_dm_text(item, workshop.title),
             blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
         )
+    # The owner's Home lists their open items (and the buttons may have been pressed there).
+    refresh_homes(client, db, context.team_id, {context.user_id, item.owner_id})
     if change.changed:
         post_in_thread(
             client,
