@@ -19,6 +19,7 @@ from bot.middleware import (
     provide_digest_scheduler,
     reject_malformed_payloads,
     skip_redelivered_events,
+    stamp_arrival,
 )
 from bot.oauth import oauth_settings
 from bot.replies import SLACK_FAILED, SOMETHING_WENT_WRONG, tell_user
@@ -70,6 +71,7 @@ def create_app(
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
+    app.use(stamp_arrival)
     app.use(reject_malformed_payloads)
     app.use(provide_database(db))
     app.use(provide_digest_scheduler(scheduler))

@@ -53,13 +53,18 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
     try:
         while True:
             drawn = _render_board(client, db, team_id, workshop_id)
+            fresh = drawn is None or _current_summary(db, team_id, workshop_id) == drawn
+            # Deciding to stop and letting go of the board happen under one lock, so a request
+            # made meanwhile is either seen here or starts a refresh of its own: never lost.
             with _refresh_lock:
-                again, _refresh_again[key] = _refresh_again[key], False
-            if not again and (drawn is None or _current_summary(db, team_id, workshop_id) == drawn):
-                return
-    finally:
+                if fresh and not _refresh_again[key]:
+                    del _refresh_again[key]
+                    return
+                _refresh_again[key] = False
+    except BaseException:
         with _refresh_lock:
             _refresh_again.pop(key, None)
+        raise
 
 
 def _current_summary(db: Database, team_id: str, workshop_id: int) -> BoardSummary:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from slack_bolt import BoltContext, BoltResponse
 
+from bot.acks import RECEIVED_AT
 from flows.events import claim_event
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 Middleware = Callable[..., BoltResponse | None]
+
+
+def stamp_arrival(context: BoltContext, next: Callable[[], None]) -> None:
+    """When the request arrived, for acks that must come within Slack's 3 s (bot/acks.py)."""
+    context[RECEIVED_AT] = time.monotonic()
+    next()
 
 
 def provide_database(db: Database) -> Middleware:

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from bot import board
 from bot.board import refresh_board
 from flows.journey import DEFAULT_JOURNEY
 from flows.workshops import WorkshopSpec, create_workshop, join_workshop
@@ -86,3 +87,23 @@ def test_an_edit_drawn_before_another_replicas_change_is_drawn_again(db, worksho
     client = OtherReplicaClient(db, workshop)
     refresh_board(client, db, "T1", workshop.id)
     assert client.edits == ["*Participants*\n2", "*Participants*\n1", "*Participants*\n2"]
+
+
+def test_a_refresh_asked_for_while_the_last_edit_is_checked_is_not_lost(db, workshop, monkeypatch):
+    client, checked = SlowClient(), []
+    read_board = board._current_summary
+
+    def check_while_someone_joins(*args):
+        summary = read_board(*args)  # read just before the join below
+        if not checked:
+            checked.append(True)
+            with db.session() as session:
+                join_workshop(session, workshop, "U7")
+            other = threading.Thread(target=refresh_board, args=(client, db, "T1", workshop.id))
+            other.start()  # folds into the refresh under way, which must then run once more
+            other.join(5)
+        return summary
+
+    monkeypatch.setattr(board, "_current_summary", check_while_someone_joins)
+    refresh_board(client, db, "T1", workshop.id)
+    assert client.edits[-1] == "*Participants*\n2"

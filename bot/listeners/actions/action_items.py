@@ -7,16 +7,22 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.acks import save_then_ack
 from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
 from bot.board import post_in_thread
 from bot.home import refresh_homes
 from bot.replies import tell_user
-from flows.actions import DEFAULT_TOP_N, set_action_status, workshop_for_action_items
+from flows.actions import (
+    DEFAULT_TOP_N,
+    StatusChange,
+    set_action_status,
+    workshop_for_action_items,
+)
 from flows.errors import FlowError
 from flows.voting import ranked_fixes
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import ActionStatus
+from storage.models import ActionStatus, Workshop
 
 
 def handle_create(
@@ -48,22 +54,25 @@ def parse_status_value(value: str) -> tuple[int, ActionStatus]:
 def handle_status(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """The status is saved before the ack, so an acknowledged click is never lost."""
+    """Acks once the status is saved (bot/acks.py); the DM and the thread follow the ack."""
     db: Database = context["db"]
     try:
         item_id, status = parse_status_value(action.get("value", ""))
-        with db.session() as session:
-            change = set_action_status(session, context.team_id, item_id, context.user_id, status)
-            workshop = get_workshop(session, context.team_id, change.item.workshop_id)
     except ValueError:
         ack()
         tell_user(client, body, "That button is out of date.", respond)
         return
+
+    def save() -> tuple[StatusChange, Workshop]:
+        with db.session() as session:
+            change = set_action_status(session, context.team_id, item_id, context.user_id, status)
+            return change, get_workshop(session, context.team_id, change.item.workshop_id)
+
+    try:
+        change, workshop = save_then_ack(ack, context, save)
     except FlowError as error:
-        ack()
         tell_user(client, body, str(error), respond)
         return
-    ack()
     item = change.item
     container = body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")

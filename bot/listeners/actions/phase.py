@@ -6,15 +6,22 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.acks import save_then_ack
 from bot.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
 from bot.board import post_in_thread, refresh_board
 from bot.home import refresh_homes, refresh_workshop_homes
 from bot.phase_hooks import run_phase_end_hooks
 from bot.replies import tell_user
 from flows.errors import FlowError
-from flows.workshops import PhaseAction, change_phase, get_workshop, join_workshop
+from flows.workshops import (
+    PhaseAction,
+    PhaseChangeResult,
+    change_phase,
+    get_workshop,
+    join_workshop,
+)
 from storage.db import Database
-from storage.models import Phase
+from storage.models import Phase, Workshop
 
 ACTION_BY_ID = {
     ids.PHASE_ADVANCE: PhaseAction.advance,
@@ -54,13 +61,19 @@ def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> str:
 def handle_phase_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """The phase changes before the ack (one short transaction), so an acknowledged click is a
-    saved one; the board, the announcement and the phase's results follow the ack."""
+    """Acks once the phase change is saved (bot/acks.py); the board, the announcement and the
+    phase's results follow the ack."""
     db: Database = context["db"]
     try:
         workshop_id, drawn_in = parse_phase_value(action.get("value", ""))
+    except ValueError:
+        ack()
+        tell_user(client, body, "That button is out of date; use the latest board.", respond)
+        return
+
+    def save() -> PhaseChangeResult:
         with db.session() as session:
-            change = change_phase(
+            return change_phase(
                 session,
                 context.team_id,
                 workshop_id,
@@ -68,15 +81,12 @@ def handle_phase_button(
                 ACTION_BY_ID[action["action_id"]],
                 expected_phase=drawn_in,
             )
-    except ValueError:
-        ack()
-        tell_user(client, body, "That button is out of date; use the latest board.", respond)
-        return
+
+    try:
+        change = save_then_ack(ack, context, save)
     except FlowError as error:
-        ack()
         tell_user(client, body, str(error), respond)
         return
-    ack()
     refresh_board(client, db, context.team_id, workshop_id)
     post_in_thread(
         client, change.workshop, announcement(context.user_id, change.action, change.to_phase)
@@ -88,18 +98,25 @@ def handle_phase_button(
 def handle_join(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Joins before the ack, like a vote: an acknowledged Join is a saved one."""
+    """Acks once the Join is saved, like a vote (bot/acks.py)."""
     db: Database = context["db"]
     try:
+        workshop_id = int(str(action.get("value")))
+    except ValueError:
+        workshop_id = 0  # not found below, like any id of another workspace
+
+    def save() -> tuple[Workshop, bool, bool]:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, int(str(action.get("value"))))
-            closed = workshop.phase == Phase.closed
-            joined = not closed and join_workshop(session, workshop, context.user_id)
-    except (FlowError, ValueError):
-        ack()
+            workshop = get_workshop(session, context.team_id, workshop_id)
+            if workshop.phase == Phase.closed:
+                return workshop, True, False
+            return workshop, False, join_workshop(session, workshop, context.user_id)
+
+    try:
+        workshop, closed, joined = save_then_ack(ack, context, save)
+    except FlowError:
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
         return
-    ack()
     if closed:
         tell_user(client, body, "This workshop is closed.", respond)
     elif joined:

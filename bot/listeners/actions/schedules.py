@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.acks import save_then_ack
 from bot.blocks.common import context as context_block
 from bot.blocks.schedules import build_schedule_list
 from bot.digests import Outcome, send_schedule_digest
@@ -26,7 +27,7 @@ from flows.schedules import (
 )
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import utcnow
+from storage.models import DigestSchedule, utcnow
 
 ACTION_BY_ID = {
     ids.SCHEDULE_PAUSE: ScheduleAction.pause,
@@ -44,8 +45,8 @@ NOT_YOURS = "Only the person who set up this digest, or the workshop's facilitat
 def handle_schedule_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Pause, Resume and Delete are saved before the ack (an acknowledged click is a saved
-    one); Send now posts the digest, which takes longer, so it acks first."""
+    """Pause, Resume and Delete ack once saved (bot/acks.py); Send now posts the digest, which
+    takes longer, so it acks first."""
     db: Database = context["db"]
     team_id, user_id = context.team_id, context.user_id
     sending = action["action_id"] == ids.SCHEDULE_SEND_NOW
@@ -53,21 +54,28 @@ def handle_schedule_button(
         ack()
     try:
         schedule_id = int(action.get("value", ""))
+    except ValueError:
+        if not sending:
+            ack()
+        tell_user(client, body, "That button is out of date.", respond)
+        return
+
+    def save() -> DigestSchedule:
+        with db.session() as session:
+            return change_schedule(
+                session, team_id, schedule_id, user_id, ACTION_BY_ID[action["action_id"]]
+            )
+
+    try:
         if sending:
             workshop_id, message = send_now(client, db, team_id, schedule_id, user_id)
         else:
-            kind = ACTION_BY_ID[action["action_id"]]
-            with db.session() as session:
-                schedule = change_schedule(session, team_id, schedule_id, user_id, kind)
-            workshop_id, message = schedule.workshop_id, DONE[kind]
-    except (ValueError, FlowError) as error:
-        if not sending:
-            ack()
-        refusal = str(error) if isinstance(error, FlowError) else "That button is out of date."
-        tell_user(client, body, refusal, respond)
+            schedule = save_then_ack(ack, context, save)
+            workshop_id, message = schedule.workshop_id, DONE[ACTION_BY_ID[action["action_id"]]]
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
         return
     if not sending:
-        ack()
         schedules_changed(context)
         others = [schedule.created_by] if schedule.created_by != user_id else []
         refresh_homes(client, db, team_id, others)

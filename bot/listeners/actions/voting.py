@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.acks import save_then_ack
 from bot.blocks.common import read_metadata
 from bot.board import refresh_board
 from bot.replies import tell_user
@@ -58,8 +59,8 @@ def handle_open(
 def handle_vote(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
-    """Saves the vote before acking (a few milliseconds), so a vote Slack saw acknowledged is
-    never lost, even if this process dies right after; the view and board follow the ack."""
+    """Acks once the vote is saved (bot/acks.py), so an acknowledged vote is never lost, even if
+    this process dies right after; the view and the board follow the ack."""
     db: Database = context["db"]
     view = body.get("view") or {}
     state = read_metadata(view.get("private_metadata"))
@@ -70,17 +71,19 @@ def handle_vote(
         ack()
         logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
         return
+
+    def save() -> bool:
+        with db.session() as session:
+            return change_vote(
+                session, context.team_id, workshop_id, context.user_id, fix_id, shown, wanted
+            ).changed
+
     notice = None
     changed = False
     try:
-        with db.session() as session:
-            result = change_vote(
-                session, context.team_id, workshop_id, context.user_id, fix_id, shown, wanted
-            )
-        changed = result.changed
+        changed = save_then_ack(ack, context, save)
     except FlowError as error:
         notice = str(error)
-    ack()
     try:
         update_vote_view(
             client, db, context.team_id, context.user_id, workshop_id, page, view, notice
