@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.listeners import register_listeners
@@ -24,7 +21,8 @@ from bot.middleware import (
     skip_redelivered_events,
 )
 from bot.oauth import oauth_settings
-from bot.replies import SOMETHING_WENT_WRONG, tell_user
+from bot.replies import SLACK_FAILED, SOMETHING_WENT_WRONG, tell_user
+from bot.retries import web_api_retry_handlers
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -37,7 +35,8 @@ LISTENER_THREADS = 32
 
 
 def create_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client that retries connection errors and honours 429 Retry-After.
+    """A Web API client that honours 429 Retry-After and retries failures only where that is
+    safe (bot/retries.py).
 
     Without `token` it uses the configured bot token (single-workspace mode)."""
     if token is None and not settings.oauth_enabled:
@@ -47,10 +46,7 @@ def create_web_client(settings: Settings, token: str | None = None) -> WebClient
         token=token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_S,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-        ],
+        retry_handlers=web_api_retry_handlers(),
     )
 
 
@@ -90,4 +86,16 @@ def handle_unexpected_error(error: Exception, body: dict, client: WebClient, res
     kind = body.get("type") or body.get("command") or (body.get("event") or {}).get("type")
     logger.error("unhandled error in %s (team %s, user %s)", kind, team, user, exc_info=error)
     if user:
-        tell_user(client, body, SOMETHING_WENT_WRONG, respond)
+        tell_user(client, body, failure_message(error), respond)
+
+
+def failure_message(error: Exception) -> str:
+    """What to tell the user. A failed Web API call usually comes after their change was saved,
+    so "nothing was changed" would be wrong then."""
+    if isinstance(error, SlackApiError):
+        return SLACK_FAILED.format(reason=f"`{error.response.get('error')}`")
+    if isinstance(error, TimeoutError):  # Slack may still act on it: the post may come late
+        return SLACK_FAILED.format(reason="no answer in time")
+    if isinstance(error, OSError):  # resets and unreachable hosts (urllib's errors are OSErrors)
+        return SLACK_FAILED.format(reason="the connection failed")
+    return SOMETHING_WENT_WRONG

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.board import board_text, build_board
-from flows.board import board_summary
+from flows.board import BoardSummary, board_summary
 from flows.workshops import get_workshop, set_board_ts
 from storage.db import Database
 from storage.models import Workshop
@@ -39,8 +39,10 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
 
     Two renders racing could leave the older one on the board, and a burst of clicks would spend
     Slack's chat.update budget. So while one refresh of a board runs in this process, further
-    calls only ask it to run once more; that run reads the database afresh, so the board always
-    ends up showing the latest state.
+    calls only ask it to run once more; that run reads the database afresh. Another replica may
+    still have edited the board with a newer state just before this edit landed, so after each
+    edit the board's state is read again, and drawn again if it changed meanwhile: whichever
+    edit comes last, it shows the latest state.
     """
     key = (team_id, workshop_id)
     with _refresh_lock:
@@ -50,30 +52,39 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
         _refresh_again[key] = False
     try:
         while True:
-            _render_board(client, db, team_id, workshop_id)
+            drawn = _render_board(client, db, team_id, workshop_id)
             with _refresh_lock:
-                if not _refresh_again[key]:
-                    return
-                _refresh_again[key] = False
+                again, _refresh_again[key] = _refresh_again[key], False
+            if not again and (drawn is None or _current_summary(db, team_id, workshop_id) == drawn):
+                return
     finally:
         with _refresh_lock:
             _refresh_again.pop(key, None)
 
 
-def _render_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
+def _current_summary(db: Database, team_id: str, workshop_id: int) -> BoardSummary:
+    with db.session() as session:
+        return board_summary(session, get_workshop(session, team_id, workshop_id))
+
+
+def _render_board(
+    client: WebClient, db: Database, team_id: str, workshop_id: int
+) -> BoardSummary | None:
+    """Edit the board; returns the state it drew (None: it was never posted, so post it)."""
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         summary = board_summary(session, workshop)
         board_ts = workshop.board_ts
     if board_ts is None:
         post_board(client, db, team_id, workshop_id)
-        return
+        return None
     client.chat_update(
         channel=summary.channel_id,
         ts=board_ts,
         text=board_text(summary),
         blocks=build_board(summary),
     )
+    return summary
 
 
 def post_in_thread(client: WebClient, workshop: Workshop, text: str, **kwargs) -> dict | None:

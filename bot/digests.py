@@ -18,11 +18,12 @@ from enum import StrEnum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-import bot.charts.phase_timeline  # noqa: F401  (registers the built-in chart)
+import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.blocks.digest import build_digest_blocks, digest_notification
+from bot.charts import gaps, grid, kpis, phase_timeline, votes  # noqa: F401  (their charts)
 from bot.charts.registry import render_chart
 from bot.permalinks import message_permalink
-from flows.digest import Digest, build_digest
+from flows.digest import Digest, build_digest, section_memos
 from flows.errors import NotFound
 from flows.schedules import (
     claim_delivery,
@@ -174,7 +175,9 @@ def post_digest(
         report.outcome = Outcome.sent
     with db.session() as session:
         error = None if report.posted else ", ".join(sorted(set(report.errors.values())))
-        finish_delivery(session, team_id, delivery_id, generated_at, error or None)
+        finish_delivery(
+            session, team_id, delivery_id, generated_at, error or None, section_memos(digest)
+        )
     return report
 
 

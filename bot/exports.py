@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
+import flows.reports  # noqa: F401  (registers the features' tables and digest sections)
 from bot.people import user_names
 from flows.digest import mentioned_user_ids
 from flows.exports import ExportFormat, build_export, export_files

@@ -74,15 +74,21 @@ class TrackingExecutor(ThreadPoolExecutor):
             return self._unfinished == 0
 
 
+def seeded_standin(team_id: str = TEAM_ID) -> SlackStandIn:
+    """A stand-in workspace with the six people (and the outsider) and the workshop channel."""
+    standin = SlackStandIn(team_id=team_id, team_name="Northwind Outfitters")
+    for person in (*PEOPLE, OUTSIDER):
+        standin.add_user(person.user_id, person.name, person.real_name, tz=person.tz)
+    standin.add_channel(CHANNEL_ID, CHANNEL_NAME, [p.user_id for p in PEOPLE])
+    return standin
+
+
 class LocalSlack:
     """Stand-in + bot + simulator, started together and stopped together."""
 
     def __init__(self, database_url: str, *, team_id: str = TEAM_ID) -> None:
         self.signing_secret = secrets.token_hex(16)
-        self.standin = SlackStandIn(team_id=team_id, team_name="Northwind Outfitters")
-        for person in (*PEOPLE, OUTSIDER):
-            self.standin.add_user(person.user_id, person.name, person.real_name, tz=person.tz)
-        self.standin.add_channel(CHANNEL_ID, CHANNEL_NAME, [p.user_id for p in PEOPLE])
+        self.standin = seeded_standin(team_id)
         self.db = Database(database_url)
         self.team_id = team_id
         self.app: App | None = None

@@ -14,6 +14,12 @@ SOMETHING_WENT_WRONG = (
     ":warning: Something went wrong on our side and nothing was changed. "
     "Please try again in a moment; if it keeps happening, tell your Slack admin."
 )
+# After a Web API call failed in a way that is not safe to retry (bot/retries.py): whatever the
+# user did may be saved, but a post or an update may be missing (or, after a timeout, late).
+SLACK_FAILED = (
+    ":warning: Slack didn't take one of my messages just now ({reason}), so a post or an update "
+    "I was sending may be missing. Have a look at the board before trying again."
+)
 
 
 def tell_user(

@@ -270,6 +270,32 @@ def action_items(
     return [_summarise(item, fixes[item.fix_id], today) for item in items]
 
 
+def open_action_items_of(
+    session: Session, team_id: str, owner_id: str, today: date | None = None
+) -> list[ActionItemSummary]:
+    """The user's action items that are not done, in every workshop, soonest due first (so the
+    overdue ones lead), for the Home tab."""
+    today = today or today_utc()
+    items = session.exec(
+        select(ActionItem)
+        .where(
+            ActionItem.team_id == team_id,
+            ActionItem.owner_id == owner_id,
+            ActionItem.status != ActionStatus.done,
+        )
+        .order_by(col(ActionItem.due_date), col(ActionItem.id))
+    ).all()
+    fixes: dict[int, FixSummary] = {}
+    for workshop_id in sorted({item.workshop_id for item in items}):
+        workshop = get_workshop(session, team_id, workshop_id)
+        fix_ids = [item.fix_id for item in items if item.workshop_id == workshop_id]
+        fixes |= {
+            fix.id: fix
+            for fix in list_fixes(session, workshop, fix_ids=fix_ids, include_inactive=True)
+        }
+    return [_summarise(item, fixes[item.fix_id], today) for item in items]
+
+
 def action_item(
     session: Session, team_id: str, item_id: int, today: date | None = None
 ) -> ActionItemSummary:

@@ -16,7 +16,10 @@ Adding a section is one function in the feature's flows module:
             chart=DigestChart("gap_bars", data=rows, alt_text="Gap per touchpoint"),
         )
 
-`since` is when the previous digest was generated (None for the first one). Sections are shown
+`since` is when the previous digest was generated (None for the first one). A section that
+compares with how things stood at the previous digest (not only with what happened since) gives
+a JSON-able `memo`; it is stored with the delivery when the digest is sent, and the next digest's
+provider reads it back with `previous_memo(session, workshop, since, key)`. Sections are shown
 in `order` (built-ins: 10 progress, 90 participation; features take the numbers in between). A
 section with nothing to say returns None. Text is a tuple of spans: plain strings, `Mention`s
 and `When`s, which each renderer turns into its own form (a Slack mention and a date every reader
@@ -35,19 +38,19 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.board import board_summary
-from flows.workshops import PHASE_ORDER
-from storage.models import Participant, Phase, PhaseChange, Workshop, utcnow
+from flows.workshops import PHASE_NAMES, PHASE_ORDER
+from storage.models import (
+    DeliveryStatus,
+    DigestDelivery,
+    Participant,
+    Phase,
+    PhaseChange,
+    Workshop,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
-PHASE_LABELS = {
-    Phase.setup: "Setup",
-    Phase.stakeholders: "Stakeholders",
-    Phase.rating: "Gap rating",
-    Phase.fixes: "Fixes",
-    Phase.voting: "Voting",
-    Phase.closed: "Closed",
-}
 SECTION_ITEM_LIMIT = 50  # a provider never needs to hand over more than this many items
 
 
@@ -130,6 +133,7 @@ class DigestSection:
     figures: tuple[DigestField, ...] = ()  # key numbers, shown side by side
     note: Text = ()  # one line under the title
     chart: DigestChart | None = None
+    memo: object = None  # JSON-able: what the next digest compares with (see previous_memo)
 
     @property
     def item_count(self) -> int:
@@ -224,6 +228,32 @@ def build_digest(
     )
 
 
+def section_memos(digest: Digest) -> dict[str, object]:
+    """What the digest's sections remember for the next one, by section key."""
+    return {s.key: s.memo for s in digest.sections if s.memo is not None}
+
+
+def previous_memo(
+    session: Session, workshop: Workshop, since: datetime | None, key: str
+) -> object | None:
+    """The memo section `key` left with the previous digest (the one generated at `since`),
+    or None: the first digest, or the previous one had no such section."""
+    if since is None:
+        return None
+    memos = session.exec(
+        select(DigestDelivery.section_memos)
+        .where(
+            DigestDelivery.team_id == workshop.team_id,
+            DigestDelivery.workshop_id == workshop.id,
+            DigestDelivery.status == DeliveryStatus.sent,
+            col(DigestDelivery.generated_at) <= since,
+        )
+        .order_by(col(DigestDelivery.generated_at).desc(), col(DigestDelivery.id).desc())
+        .limit(1)
+    ).first()
+    return (memos or {}).get(key)
+
+
 def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> str:
     """A readable Markdown rendering (files, the demo, the export report), every item included."""
     lines = [f"# Digest: {digest.title}", "", f"_{plain_text(period_text(digest), names)}_"]
@@ -243,7 +273,7 @@ def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> st
 
 
 def period_text(digest: Digest) -> Text:
-    where = f"Workshop #{digest.workshop_id} · {PHASE_LABELS[digest.phase]} phase · "
+    where = f"Workshop #{digest.workshop_id} · {PHASE_NAMES[digest.phase]} phase · "
     if digest.since is None:
         return text(
             where, "first digest, covering everything since it started ", When(digest.started_at)
@@ -289,7 +319,7 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
     phase = summary.phase
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
     figures = [
-        DigestField("Phase", text(f"{PHASE_LABELS[phase]} ({step})")),
+        DigestField("Phase", text(f"{PHASE_NAMES[phase]} ({step})")),
         DigestField(
             "Journey",
             text(f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints"),
@@ -334,7 +364,7 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
 
 
 def _phase_verb(change: PhaseChange) -> str:
-    to_phase = PHASE_LABELS[Phase(change.to_phase)]
+    to_phase = PHASE_NAMES[Phase(change.to_phase)]
     return {
         "advance": f"moved the workshop on to {to_phase}",
         "skip": f"skipped ahead to {to_phase}",

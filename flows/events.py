@@ -1,7 +1,9 @@
-"""Claiming Events API deliveries: the first claim of an event id wins, retries lose."""
+"""Claiming deliveries: the first claim of an Events API event id, or of a modal submission,
+wins; retries and repeats lose."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -22,6 +24,19 @@ def claim_event(session: Session, team_id: str, event_id: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def claim_submission(session: Session, team_id: str, view_id: object) -> bool:
+    """True the first time a modal submission is handled, False for a repeat of it (the same
+    payload delivered again). Claim it in the transaction that saves what it creates, so a
+    refused or failed submission can be sent again.
+
+    A submitted view keeps its id, and each submission of a create-once form closes it, so its
+    id names one submission. Without a usable id nothing is claimed (True)."""
+    if not isinstance(view_id, str) or not view_id:
+        return True
+    digest = hashlib.sha256(f"{team_id}:{view_id}".encode()).hexdigest()[:40]
+    return claim_event(session, team_id, f"view:{digest}")
 
 
 def forget_old_events(session: Session) -> int:

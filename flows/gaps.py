@@ -646,6 +646,40 @@ class GapResults:
 
 
 @dataclass(frozen=True)
+class RoundChange:
+    """How the touchpoints' gaps moved since the previous round (a change is shown to one
+    decimal, so "narrowed" means by at least 0.1 as displayed)."""
+
+    previous_round: int
+    compared: int  # touchpoints rated in both rounds
+    narrowed: int
+    widened: int
+    closed: int  # short of expectations in the previous round, meeting them now
+
+
+def round_change(results: GapResults) -> RoundChange | None:
+    """None in round 1: there is nothing to compare with."""
+    if results.previous_round is None:
+        return None
+    compared = [t for t in results.ranked if t.change is not None]
+    shown = [display(t.change) or 0 for t in compared]
+    closed = [
+        t
+        for t in compared
+        if t.previous is not None
+        and (t.previous.exact_mean_gap or 0) < 0
+        and (t.stats.exact_mean_gap or 0) >= 0
+    ]
+    return RoundChange(
+        previous_round=results.previous_round,
+        compared=len(compared),
+        narrowed=sum(1 for change in shown if change > 0),
+        widened=sum(1 for change in shown if change < 0),
+        closed=len(closed),
+    )
+
+
+@dataclass(frozen=True)
 class _JourneyTouchpoint:
     id: int
     name: str

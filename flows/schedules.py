@@ -578,7 +578,9 @@ def finish_delivery(
     delivery_id: int,
     generated_at: datetime,
     error: str | None = None,
+    memos: dict[str, object] | None = None,
 ) -> None:
+    """Record how the delivery went; a sent one keeps its sections' memos for the next digest."""
     session.execute(
         update(DigestDelivery)
         .where(col(DigestDelivery.id) == delivery_id, col(DigestDelivery.team_id) == team_id)
@@ -586,6 +588,7 @@ def finish_delivery(
             status=DeliveryStatus.failed if error else DeliveryStatus.sent,
             generated_at=generated_at,
             error=(error or None) and error[:100],
+            section_memos=None if error else (memos or None),
         )
     )
 

@@ -27,6 +27,14 @@ from storage.models import (
 )
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+PHASE_NAMES = {
+    Phase.setup: "Setup",
+    Phase.stakeholders: "Stakeholders",
+    Phase.rating: "Gap rating",
+    Phase.fixes: "Fixes",
+    Phase.voting: "Voting",
+    Phase.closed: "Closed",
+}
 MAX_TITLE_LENGTH = 150  # a Block Kit header holds 150 characters
 MAX_VOTE_BUDGET = 20
 FACILITATOR_ROLES = (Role.facilitator, Role.co_facilitator)

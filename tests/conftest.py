@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 import storage.models  # noqa: F401  (registers every table)
 from storage import migrate
 from storage.db import Database
+from tests.snapshots import empty_tables
 
 
 @pytest.fixture(scope="session")
@@ -36,23 +37,13 @@ def migrated_url(database_url: str) -> str:
     return database_url
 
 
-def _empty_tables(db: Database) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-
-
 @pytest.fixture
 def db(migrated_url: str) -> Iterator[Database]:
     database = Database(migrated_url)
     try:
         yield database
     finally:
-        _empty_tables(database)
+        empty_tables(database)
         database.dispose()
 
 
@@ -73,5 +64,5 @@ def local(migrated_url: str):  # type: ignore[no-untyped-def]
     finally:
         local_slack.stop()  # waits for the bot's after-ack work, so nothing races the cleanup
         cleaner = Database(migrated_url)
-        _empty_tables(cleaner)
+        empty_tables(cleaner)
         cleaner.dispose()

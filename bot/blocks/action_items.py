@@ -26,6 +26,7 @@ from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     truncate,
@@ -125,7 +126,7 @@ def build_action_items_modal(
         item = existing.get(fix.id)
         blocks += [
             mrkdwn_section(
-                f"*{truncate(fix.title, 150)}* · {votes_phrase(votes.get(fix.id, 0))}\n"
+                f"*{escape(truncate(fix.title, 150))}* · {votes_phrase(votes.get(fix.id, 0))}\n"
                 f"_{fix_where(fix)}_"
             ),
             InputBlock(
@@ -163,7 +164,8 @@ def build_action_items_modal(
 
 def owner_dm_text(item: ActionItemSummary, workshop_title: str) -> str:
     return (
-        f"You own an action item from “{truncate(workshop_title, 80)}”: {item.title} "
+        f"You own an action item from “{escape(truncate(workshop_title, 80))}”: "
+        f"{escape(item.title)} "
         f"(due {item.due_date.isoformat()}, {STATUS_NAMES[item.status].lower()})"
     )
 
@@ -173,7 +175,30 @@ def build_owner_dm(
 ) -> list[Block]:
     """The owner's DM: what, where, when, and a button per status (the current one marked)."""
     overdue = "  :warning: *Overdue*" if item.overdue else ""
-    buttons = [
+    return [
+        mrkdwn_section(
+            ":pushpin: You own an action item from the workshop "
+            f"*{escape(truncate(workshop_title, 150))}* "
+            f"in <#{channel_id}>, assigned by <@{assigned_by}>."
+        ),
+        mrkdwn_section(
+            f"*{escape(truncate(item.title, 200))}*\n"
+            f"_{escape(item.stage)} › {escape(item.touchpoint)}_"
+        ),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Due*\n{slack_day(item.due_date)}{overdue}"),
+                MarkdownTextObject(text=f"*Status*\n{status_label(item.status)}"),
+            ]
+        ),
+        ActionsBlock(block_id=f"action_item-{item.id}", elements=status_buttons(item)),
+        context("Update the status here as the work moves; the team sees it in the workshop."),
+    ]
+
+
+def status_buttons(item: ActionItemSummary) -> list[ButtonElement]:
+    """A button per status, the current one marked (the owner's DM and the Home tab)."""
+    return [
         ButtonElement(
             text=f"✓ {STATUS_NAMES[status]}" if status == item.status else STATUS_NAMES[status],
             action_id=STATUS_ACTION_IDS[status],
@@ -182,27 +207,12 @@ def build_owner_dm(
         )
         for status in ActionStatus
     ]
-    return [
-        mrkdwn_section(
-            f":pushpin: You own an action item from the workshop *{truncate(workshop_title, 150)}* "
-            f"in <#{channel_id}>, assigned by <@{assigned_by}>."
-        ),
-        mrkdwn_section(f"*{truncate(item.title, 200)}*\n_{item.stage} › {item.touchpoint}_"),
-        SectionBlock(
-            fields=[
-                MarkdownTextObject(text=f"*Due*\n{slack_day(item.due_date)}{overdue}"),
-                MarkdownTextObject(text=f"*Status*\n{status_label(item.status)}"),
-            ]
-        ),
-        ActionsBlock(block_id=f"action_item-{item.id}", elements=buttons),
-        context("Update the status here as the work moves; the team sees it in the workshop."),
-    ]
 
 
 def build_reassigned_dm(item_title: str, new_owner_id: str) -> list[Block]:
     return [
         mrkdwn_section(
-            f"*{truncate(item_title, 200)}* was reassigned to <@{new_owner_id}>. "
+            f"*{escape(truncate(item_title, 200))}* was reassigned to <@{new_owner_id}>. "
             "Nothing more to do here."
         )
     ]
@@ -214,7 +224,7 @@ def build_reassigned_dm(item_title: str, new_owner_id: str) -> list[Block]:
 def action_item_line(item: ActionItemSummary) -> str:
     overdue = " · :warning: *Overdue*" if item.overdue else ""
     return (
-        f"*{truncate(item.title, 200)}*\n"
+        f"*{escape(truncate(item.title, 200))}*\n"
         f"<@{item.owner_id}> · due {slack_day(item.due_date)} · {status_label(item.status)}"
         f"{overdue}"
     )

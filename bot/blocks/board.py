@@ -16,23 +16,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.blocks.common import cap_blocks, context, mrkdwn_section, truncate, user_list
+from bot.blocks.common import cap_blocks, context, escape, mrkdwn_section, truncate, user_list
 from bot.blocks.gaps import rating_board_buttons
 from bot.blocks.stakeholders import stakeholder_buttons
 from bot.blocks.voting import propose_fix_button, vote_button
 from flows.board import BoardSummary
 from flows.errors import Conflict
-from flows.workshops import PHASE_ORDER, PhaseAction, target_phase
+from flows.workshops import PHASE_NAMES, PHASE_ORDER, PhaseAction, target_phase
 from storage.models import Phase
-
-PHASE_NAMES = {
-    Phase.setup: "Setup",
-    Phase.stakeholders: "Stakeholders",
-    Phase.rating: "Gap rating",
-    Phase.fixes: "Fixes",
-    Phase.voting: "Voting",
-    Phase.closed: "Closed",
-}
 
 PHASE_GUIDANCE = {
     Phase.setup: "The team is gathering. Press *Join* to take part; the facilitator starts "
@@ -93,7 +84,8 @@ def build_board(summary: BoardSummary) -> list[Block]:
 
 def board_text(summary: BoardSummary) -> str:
     """Notification and screen-reader fallback for the board message."""
-    return f"Workshop #{summary.workshop_id} “{summary.title}”: {PHASE_NAMES[summary.phase]} phase"
+    title = escape(summary.title)
+    return f"Workshop #{summary.workshop_id} “{title}”: {PHASE_NAMES[summary.phase]} phase"
 
 
 def _figures_section(summary: BoardSummary) -> SectionBlock:
@@ -123,6 +115,23 @@ def _phase_value(summary: BoardSummary) -> str:
     return f"{summary.workshop_id}|{summary.phase.value}"
 
 
+def advance_button(summary: BoardSummary) -> ButtonElement | None:
+    """The facilitator's "Next" button, or None where the next step is closing the workshop."""
+    try:
+        forward = target_phase(summary.phase, PhaseAction.advance)
+    except Conflict:
+        return None
+    if forward is Phase.closed:
+        return None
+    label = "Start workshop" if summary.phase is Phase.setup else "Next"
+    return ButtonElement(
+        text=f"{label}: {PHASE_NAMES[forward]} ▶",
+        action_id=ids.PHASE_ADVANCE,
+        value=_phase_value(summary),
+        style="primary",
+    )
+
+
 def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
     value = _phase_value(summary)
 
@@ -134,18 +143,8 @@ def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
 
     if summary.phase is Phase.closed:
         return [ButtonElement(text="Reopen", action_id=ids.PHASE_REOPEN, value=value)]
-    buttons = []
+    buttons = [button for button in [advance_button(summary)] if button is not None]
     forward = target(PhaseAction.advance)
-    if forward is not None and forward is not Phase.closed:
-        label = "Start workshop" if summary.phase is Phase.setup else "Next"
-        buttons.append(
-            ButtonElement(
-                text=f"{label}: {PHASE_NAMES[forward]} ▶",
-                action_id=ids.PHASE_ADVANCE,
-                value=value,
-                style="primary",
-            )
-        )
     backward = target(PhaseAction.back)
     if backward is not None:
         buttons.append(

@@ -22,6 +22,12 @@ def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
 
 
+def escape(text: str) -> str:
+    """People's text inside mrkdwn: Slack needs &, < and > escaped, so that "<!channel>" typed
+    into a title pings nobody and "a < b" shows as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -21,9 +21,16 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.blocks.common import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, context, slack_date, truncate
+from bot.blocks.common import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_SECTION_TEXT,
+    context,
+    escape,
+    slack_date,
+    truncate,
+)
 from flows.digest import (
-    PHASE_LABELS,
+    PHASE_NAMES,
     Digest,
     DigestField,
     DigestItem,
@@ -37,11 +44,6 @@ from flows.digest import (
 ITEMS_PER_SECTION = 8
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
-
-
-def escape(text: str) -> str:
-    """Slack mrkdwn control characters (api.slack.com: "Escaping text")."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def slack_text(spans: Sequence[Span]) -> str:
@@ -59,7 +61,7 @@ def slack_text(spans: Sequence[Span]) -> str:
 
 def digest_notification(digest: Digest) -> str:
     """The message's `text`: notifications and screen readers."""
-    return f"Digest for “{digest.title}”: {PHASE_LABELS[digest.phase]} phase"
+    return f"Digest for “{escape(digest.title)}”: {PHASE_NAMES[digest.phase]} phase"
 
 
 def build_digest_blocks(

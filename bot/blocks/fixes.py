@@ -27,6 +27,7 @@ from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     truncate,
@@ -108,7 +109,7 @@ def build_fix_modal(
         initial_touchpoint = next(
             (o for g in groups for o in g.options if o.value == str(fix.touchpoint_id)), None
         )
-    guidance = f"For workshop #{workshop_id} “{truncate(workshop_title, 100)}”."
+    guidance = f"For workshop #{workshop_id} “{escape(truncate(workshop_title, 100))}”."
     if rated:
         guidance += f" {GAP_EXPLAINED}"
     return View(
@@ -228,7 +229,7 @@ def build_fix_list(
     room = MAX_MESSAGE_BLOCKS - len(blocks) - len(footer)
     rows: list[Block] = []
     for fix in fixes:
-        lines = [f"*{fix.title}*", fix_facts(fix, gaps.get(fix.touchpoint_id))]
+        lines = [f"*{escape(fix.title)}*", fix_facts(fix, gaps.get(fix.touchpoint_id))]
         if fix.description:
             lines.append(excerpt(fix.description))
         votes = "" if tallies is None else f" · *{_votes(tallies.get(fix.id, 0))}*"
@@ -261,7 +262,7 @@ def build_remove_modal(fix: FixSummary, response_url: str | None = None) -> View
         close=PlainTextObject(text="Keep it"),
         private_metadata=metadata(fix_id=fix.id, response_url=response_url),
         blocks=[
-            mrkdwn_section(f"Remove *{fix.title}* ({fix_where(fix)})?"),
+            mrkdwn_section(f"Remove *{escape(fix.title)}* ({fix_where(fix)})?"),
             context("Any votes it has go back to their voters, who can spend them again."),
         ],
     )
@@ -289,7 +290,9 @@ def build_merge_modal(
         close=PlainTextObject(text="Cancel"),
         private_metadata=metadata(fix_id=source.id, response_url=response_url),
         blocks=[
-            mrkdwn_section(f"Merge *{source.title}* ({fix_where(source)}) into another fix."),
+            mrkdwn_section(
+                f"Merge *{escape(source.title)}* ({fix_where(source)}) into another fix."
+            ),
             InputBlock(
                 block_id=ids.FIX_MERGE_TARGET,
                 label="Keep this fix",
@@ -298,7 +301,8 @@ def build_merge_modal(
                 ),
             ),
             context(
-                f"“{truncate(source.title, 80)}” disappears and its votes move to the fix you "
+                f"“{escape(truncate(source.title, 80))}” disappears and its votes move to the "
+                "fix you "
                 f"keep. Nobody ends up with more than {per_fix} on one fix: a vote over that "
                 "goes back to its voter to spend again."
             ),

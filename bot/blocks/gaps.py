@@ -26,6 +26,7 @@ from bot.blocks.common import (
     MAX_SECTION_TEXT,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     truncate,
@@ -49,6 +50,7 @@ from flows.gaps import (
     TouchpointGap,
     display,
     field_key,
+    round_change,
     signed,
 )
 from storage.models.gaps import (
@@ -107,7 +109,7 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(page_label(page), 150)),
         context(
-            f"*{truncate(sheet.title, 100)}* · {round_note} · page {page.index + 1} of "
+            f"*{escape(truncate(sheet.title, 100))}* · {round_note} · page {page.index + 1} of "
             f"{len(sheet.pages)} · you have rated *{sheet.rated_count} of "
             f"{sheet.touchpoint_count}* touchpoints"
         ),
@@ -139,7 +141,7 @@ def _touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
         status = f":white_check_mark: rated · your gap {signed(answer.gap)}"
     tp = item.touchpoint_id
     return [
-        mrkdwn_section(f"*{item.name}*   {status}"),
+        mrkdwn_section(f"*{escape(item.name)}*   {status}"),
         _score_input(
             field_key("expectation", tp),
             "Expectation: what customers expect",
@@ -227,7 +229,7 @@ def build_rating_done(sheet: RatingSheet) -> View:
         HeaderBlock(text="Thanks, your ratings are saved" if done else "Nothing rated yet"),
         mrkdwn_section(
             f"You have rated *{done} of {total}* touchpoints of "
-            f"*{truncate(sheet.title, 100)}* in round {sheet.round}."
+            f"*{escape(truncate(sheet.title, 100))}* in round {sheet.round}."
         ),
         mrkdwn_section("\n".join(lines)),
     ]
@@ -259,7 +261,8 @@ def build_nudge_dm(
     return [
         mrkdwn_section(
             f":wave: <@{facilitator_id}> asks you to rate the touchpoints of "
-            f"*{truncate(title, 150)}* in <#{channel_id}> (round {round_number}): what customers "
+            f"*{escape(truncate(title, 150))}* in <#{channel_id}> (round {round_number}): "
+            "what customers "
             "expect at each step of the journey, and what they actually experience. "
             "It takes a few minutes."
         ),
@@ -393,7 +396,7 @@ def _code_section(title: str, table: str) -> Block:
 def _summary_text(results: GapResults) -> str:
     journey = results.journey
     lines = [
-        f"*{truncate(results.title, 150)}* · {results.raters} of {results.participants} "
+        f"*{escape(truncate(results.title, 150))}* · {results.raters} of {results.participants} "
         f"participants rated · {results.rated_count} of {len(results.touchpoints)} touchpoints "
         "have ratings.",
     ]
@@ -409,7 +412,7 @@ def _summary_text(results: GapResults) -> str:
         lines.append(change_line)
     shortfalls = results.shortfalls[:SHORTFALLS_IN_SUMMARY]
     if shortfalls:
-        named = ", ".join(f"*{t.name}* {signed(t.stats.mean_gap)}" for t in shortfalls)
+        named = ", ".join(f"*{escape(t.name)}* {signed(t.stats.mean_gap)}" for t in shortfalls)
         lines.append(f":small_red_triangle_down: Widest shortfalls: {named}.")
     else:
         lines.append(":white_check_mark: Every rated touchpoint meets or exceeds expectations.")
@@ -429,13 +432,12 @@ def _round_change_line(results: GapResults) -> str | None:
         verdict = f"*narrowed by {change:.1f}*"
     else:
         verdict = f"*widened by {-change:.1f}*"
-    compared = [t for t in results.ranked if t.change is not None]
-    closed = sum(1 for t in compared if (display(t.change) or 0) > 0)
-    wider = sum(1 for t in compared if (display(t.change) or 0) < 0)
+    moved = round_change(results)
+    assert moved is not None
     return (
         f":repeat: Since round {results.previous_round} the journey gap went from "
-        f"{signed(before)} to {signed(now)}: {verdict}. Of {len(compared)} touchpoints rated in "
-        f"both rounds, {closed} narrowed and {wider} widened."
+        f"{signed(before)} to {signed(now)}: {verdict}. Of {moved.compared} touchpoints rated in "
+        f"both rounds, {moved.narrowed} narrowed and {moved.widened} widened."
     )
 
 
@@ -524,7 +526,8 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
 
 def no_ratings_text(results: GapResults) -> str:
     return (
-        f"No ratings in round {results.round} of *{truncate(results.title, 150)}* yet, so there "
+        f"No ratings in round {results.round} of *{escape(truncate(results.title, 150))}* "
+        "yet, so there "
         "are no gaps to show. Rate with *Rate touchpoints* on the board or `/workshop rate`."
     )
 
@@ -537,6 +540,6 @@ def results_text(results: GapResults) -> str:
     text = f"Journey gaps, round {results.round}: mean gap {signed(results.journey.mean_gap)}"
     if shortfalls:
         text += "; widest shortfalls " + ", ".join(
-            f"{t.name} {signed(t.stats.mean_gap)}" for t in shortfalls
+            f"{escape(t.name)} {signed(t.stats.mean_gap)}" for t in shortfalls
         )
     return text + "."

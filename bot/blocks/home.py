@@ -19,12 +19,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES
-from bot.blocks.common import MAX_VIEW_BLOCKS, context, mrkdwn_section, truncate
+from bot.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES, advance_button
+from bot.blocks.common import MAX_VIEW_BLOCKS, context, escape, mrkdwn_section, truncate
 from bot.blocks.workshops import ROLE_NAMES
-from flows.errors import Conflict
 from flows.home import WorkshopCard, WorkshopPage
-from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER, PhaseAction, target_phase
+from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
 from storage.models import Phase
 
 SECTION_ITEMS = 5
@@ -125,7 +124,7 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
     ]
     next_step = (NEXT_FOR_FACILITATORS if facilitates else NEXT_FOR_PARTICIPANTS)[phase]
     text = (
-        f"*#{summary.workshop_id} {truncate(summary.title, 120)}*\n"
+        f"*#{summary.workshop_id} {escape(truncate(summary.title, 120))}*\n"
         f"<#{summary.channel_id}> · *{PHASE_NAMES[phase]}* ({step}) · {ROLE_NAMES[card.role]}\n"
         f"{' · '.join(figures)}\n"
         f"Next: {next_step}"
@@ -156,21 +155,8 @@ def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElemen
     if summary.phase is not Phase.closed:
         for make_buttons in PARTICIPANT_BUTTONS.get(summary.phase, []):
             buttons += make_buttons(summary)
-    if card.role in FACILITATOR_ROLES and summary.phase is not Phase.closed:
-        try:
-            forward = target_phase(summary.phase, PhaseAction.advance)
-        except Conflict:
-            forward = None
-        if forward is not None and forward is not Phase.closed:
-            label = "Start workshop" if summary.phase is Phase.setup else "Next"
-            buttons.append(
-                ButtonElement(
-                    text=f"{label}: {PHASE_NAMES[forward]} ▶",
-                    action_id=ids.PHASE_ADVANCE,
-                    value=f"{summary.workshop_id}|{summary.phase.value}",
-                    style="primary",
-                )
-            )
+    if card.role in FACILITATOR_ROLES and (advance := advance_button(summary)) is not None:
+        buttons.append(advance)
     return buttons[:CARD_BUTTONS]
 
 

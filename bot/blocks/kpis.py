@@ -26,6 +26,7 @@ from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     slack_date,
@@ -33,6 +34,14 @@ from bot.blocks.common import (
 )
 from flows.kpi_catalogue import MAX_KPI_NAME_LENGTH, MAX_UNIT_LENGTH, KpiDefinition
 from flows.kpi_formulas import Direction
+from flows.kpi_text import (
+    benchmark_text,
+    change_since,
+    kpi_summary,
+    period_date,
+    scope_text,
+    target_text,
+)
 from flows.kpis import MAX_SOURCE_LENGTH, KpiChoices, KpiRow, KpiTable, RecordResult
 
 MAX_OPTION_TEXT = 75
@@ -58,21 +67,11 @@ TABLE_FOOTER = (
 )
 
 
-def escaped(text: str) -> str:
-    """People's text in mrkdwn: "<!channel>" in a benchmark source must not ping anyone."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def recorder(recorded_by: str) -> str:
     """A Slack user as a mention; a CSV import's label ("csv-import") as itself."""
     if SLACK_USER_ID.fullmatch(recorded_by):
         return f"<@{recorded_by}>"
-    return f"the import “{escaped(recorded_by)}”"
-
-
-def period_date(day: date) -> str:
-    """A period end is a calendar date, not a moment: "30 Jun 2025" for every reader."""
-    return f"{day.day} {day:%b %Y}"
+    return f"the import “{escape(recorded_by)}”"
 
 
 def last_month_end(today: date) -> date:
@@ -129,7 +128,7 @@ def build_record_modal(
     workshop = choices.workshop
     blocks: list[Block] = [
         context(
-            f"Workshop #{workshop.id} “{escaped(truncate(workshop.title, 100))}” · KPIs can be "
+            f"Workshop #{workshop.id} “{escape(truncate(workshop.title, 100))}” · KPIs can be "
             "recorded in any phase. Recording a period again replaces its value."
         ),
         InputBlock(
@@ -196,18 +195,18 @@ def build_record_modal(
 
 def record_confirmation(result: RecordResult) -> str:
     entry = result.entry
-    where = f"stage {escaped(entry.stage.name)}" if entry.stage else "the whole journey"
+    where = f"stage {escape(entry.stage.name)}" if entry.stage else "the whole journey"
     text = (
-        f":white_check_mark: Recorded *{escaped(entry.kpi.short_name)} "
-        f"{escaped(entry.kpi.format(entry.value))}* "
+        f":white_check_mark: Recorded *{escape(entry.kpi.short_name)} "
+        f"{escape(entry.kpi.format(entry.value))}* "
         f"for {where}, period ending {period_date(entry.period_end)}"
     )
     if entry.computed:
-        text += f", computed from {escaped(entry.computed)}"
+        text += f", computed from {escape(entry.computed)}"
     text += "."
     if result.replaced is not None:
         text += (
-            f" It replaces {escaped(entry.kpi.format(result.replaced.value))}, recorded by "
+            f" It replaces {escape(entry.kpi.format(result.replaced.value))}, recorded by "
             f"{recorder(result.replaced.recorded_by)} {slack_date(result.replaced.recorded_at)}."
         )
     return text + " `/workshop kpis` shows every KPI with a chart."
@@ -228,7 +227,7 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
         private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
         blocks=[
             context(
-                f"A KPI of its own for workshop #{workshop_id} “{escaped(truncate(title, 100))}”, "
+                f"A KPI of its own for workshop #{workshop_id} “{escape(truncate(title, 100))}”, "
                 "beside NPS, CSAT, CES, retention, churn, CLV, referral rate and first response "
                 "time."
             ),
@@ -264,7 +263,7 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
 def define_confirmation(kpi: KpiDefinition) -> str:
     better = "higher is better" if kpi.higher_is_better else "lower is better"
     return (
-        f":white_check_mark: Defined the KPI *{escaped(kpi.name)}*: {escaped(kpi.range_text())}, "
+        f":white_check_mark: Defined the KPI *{escape(kpi.name)}*: {escape(kpi.range_text())}, "
         f"{better}. "
         "Record its values with `/workshop kpi`."
     )
@@ -273,58 +272,27 @@ def define_confirmation(kpi: KpiDefinition) -> str:
 # The KPI table ----------------------------------------------------------------------------------
 
 
-def _scope(row: KpiRow) -> str:
-    return f"stage {row.stage}" if row.stage else "whole journey"
+TARGET_MARKS = (":white_check_mark: ", ":x: ")
 
 
 def _change_text(row: KpiRow, markup: bool) -> str:
-    if row.previous is None or row.change is None or row.direction is None:
+    since = change_since(row)
+    if since is None or row.change is None or row.direction is None:
         return "first period recorded"
     arrow = "▲" if row.change > 0 else "▼" if row.change < 0 else "="
     if row.direction is Direction.unchanged:
         arrow = "="
-    text = (
-        f"{arrow} {row.kpi.format_change(row.change)} since {period_date(row.previous.period_end)}"
-        f", {row.direction.value}"
-    )
+    text = f"{arrow} {since}, {row.direction.value}"
     return f"{text} {DIRECTION_MARKS[row.direction]}" if markup else text
-
-
-def _target_text(row: KpiRow, markup: bool) -> str:
-    if row.target is None or row.attainment is None:
-        return "no target set"
-    amount = row.kpi.format_amount(row.attainment.margin)
-    if row.attainment.met:
-        verdict = "met" + (f", {amount} ahead" if row.attainment.margin else "")
-        mark = ":white_check_mark: "
-    else:
-        verdict, mark = f"missed by {amount}", ":x: "
-    return f"target {row.kpi.format(row.target)}: {mark if markup else ''}{verdict}"
-
-
-def _benchmark_text(row: KpiRow) -> str:
-    if row.benchmark is None or row.index is None:
-        return "no benchmark"
-    text = f"benchmark {row.kpi.format(row.benchmark)}"
-    if row.benchmark_source:
-        text += f" ({row.benchmark_source})"
-    if row.benchmark_margin:
-        side = "ahead" if row.benchmark_margin > 0 else "behind"
-        text += f": {row.kpi.format_amount(row.benchmark_margin)} {side}"
-    else:
-        text += ": on par"
-    if row.index.value is None:
-        return f"{text}, no index ({row.index.reason})"
-    return f"{text}, index {row.index.value:.0f}"
 
 
 def kpi_row_text(row: KpiRow) -> str:
     """One KPI on one line of plain text (alt text, files); escape it for mrkdwn."""
     answers = f" from {row.answer_count} answers" if row.answer_count else ""
     return (
-        f"{row.kpi.short_name} ({_scope(row)}): {row.kpi.format(row.latest.value)} for the period "
-        f"ending {period_date(row.latest.period_end)}{answers}; {_change_text(row, False)}; "
-        f"{_target_text(row, False)}; {_benchmark_text(row)}"
+        f"{row.kpi.short_name} ({scope_text(row)}): {row.kpi.format(row.latest.value)} for the "
+        f"period ending {period_date(row.latest.period_end)}{answers}; {_change_text(row, False)}; "
+        f"{target_text(row)}; {benchmark_text(row)}"
     )
 
 
@@ -337,12 +305,12 @@ def _row_section(row: KpiRow) -> Block:
     # Names, stages, units and sources are people's text: escaped as a whole, since the
     # section's own markup uses no <, > or &.
     return mrkdwn_section(
-        escaped(
-            f"*{row.kpi.short_name}* · {_scope(row)} · _{row.kpi.better_arrow} "
+        escape(
+            f"*{row.kpi.short_name}* · {scope_text(row)} · _{row.kpi.better_arrow} "
             f"{'higher' if row.kpi.higher_is_better else 'lower'} is better_\n"
             f"*{row.kpi.format(row.latest.value)}* for the period ending "
             f"{period_date(row.latest.period_end)}{answers} · {_change_text(row, True)}\n"
-            f"{_first_upper(_target_text(row, True))} · {_first_upper(_benchmark_text(row))}"
+            f"{_first_upper(target_text(row, *TARGET_MARKS))} · {_first_upper(benchmark_text(row))}"
         )
     )
 
@@ -351,19 +319,11 @@ def kpi_table_text(table: KpiTable) -> str:
     """The whole table as plain text: the message's fallback and the chart's alt text."""
     if not table.rows:
         return (
-            f"No KPI values recorded yet for workshop #{table.workshop_id} "
-            f"“{escaped(table.title)}”."
+            f"No KPI values recorded yet for workshop #{table.workshop_id} “{escape(table.title)}”."
         )
-    lines = [f"KPIs of workshop #{table.workshop_id} “{escaped(table.title)}”:"]
-    lines += [f"• {escaped(kpi_row_text(row))}" for row in table.rows]
+    lines = [f"KPIs of workshop #{table.workshop_id} “{escape(table.title)}”:"]
+    lines += [f"• {escape(kpi_row_text(row))}" for row in table.rows]
     return "\n".join(lines)
-
-
-def kpi_summary(table: KpiTable) -> str:
-    tracked = f"{len(table.rows)} KPI{'s' * (len(table.rows) != 1)}"
-    if table.with_target:
-        tracked += f", {len(table.on_target)} of {len(table.with_target)} on target"
-    return tracked
 
 
 def chart_alt_text(table: KpiTable) -> str:

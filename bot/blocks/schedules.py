@@ -28,7 +28,15 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import cap_blocks, context, metadata, mrkdwn_section, slack_date, truncate
+from bot.blocks.common import (
+    cap_blocks,
+    context,
+    escape,
+    metadata,
+    mrkdwn_section,
+    slack_date,
+    truncate,
+)
 from bot.blocks.common import user_list as mentions
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
 from storage.models import Cadence, ScheduleStatus, utcnow
@@ -130,7 +138,8 @@ def build_schedule_modal(
         private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
         blocks=[
             context(
-                f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*, sent on "
+                f"A short summary of *#{workshop_id} {escape(truncate(workshop_title, 100))}*, "
+                "sent on "
                 "schedule to a channel and/or to managers by DM."
             ),
             InputBlock(
@@ -226,7 +235,7 @@ def destinations_text(channel_id: str | None, dm_user_ids: list[str]) -> str:
 def schedule_text(schedule: ScheduleView, with_workshop: bool = False) -> str:
     lines = []
     if with_workshop:
-        lines.append(f"*#{schedule.workshop_id} {truncate(schedule.workshop_title, 80)}*")
+        lines.append(f"*#{schedule.workshop_id} {escape(truncate(schedule.workshop_title, 80))}*")
     lines.append(
         f"*{schedule.description}* → {destinations_text(schedule.channel_id, schedule.dm_user_ids)}"
     )

@@ -32,6 +32,7 @@ from bot.blocks.common import (
     MAX_SECTION_TEXT,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     truncate,
@@ -87,11 +88,6 @@ RATING_LABELS = {
     4: "4 · high",
     5: "5 · very high",
 }
-
-
-def escape(text: str) -> str:
-    """User text inside mrkdwn: Slack needs &, < and > escaped (and "<!channel>" must not ping)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def format_score(value: float) -> str:

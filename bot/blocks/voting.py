@@ -22,6 +22,7 @@ from bot.blocks.common import (
     MAX_VIEW_BLOCKS,
     cap_blocks,
     context,
+    escape,
     metadata,
     mrkdwn_section,
     truncate,
@@ -102,7 +103,7 @@ def _budget_section(ballot: BallotView) -> SectionBlock:
     dots = SPENT_DOT * min(ballot.spent, ballot.budget) + FREE_DOT * ballot.remaining
     per_fix = votes_phrase(ballot.max_per_fix)
     return mrkdwn_section(
-        f"*{truncate(ballot.title, 150)}*\n"
+        f"*{escape(truncate(ballot.title, 150))}*\n"
         f"{dots}  You have *{ballot.remaining} of {ballot.budget}* votes left · "
         f"at most {per_fix} per fix"
     )
@@ -118,7 +119,7 @@ def _secrecy_note(ballot: BallotView) -> str:
 
 def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     fix = entry.fix
-    lines = [f"*{truncate(fix.title, 150)}*", fix_facts(fix, entry.gap)]
+    lines = [f"*{escape(truncate(fix.title, 150))}*", fix_facts(fix, entry.gap)]
     if fix.description:
         lines.append(excerpt(fix.description, 200))
     mine = f"Your votes: {SPENT_DOT * entry.mine}" if entry.mine else "Your votes: none"
@@ -197,7 +198,7 @@ def results_text(ranked: Sequence[RankedFix], cast: int, total: int, closed: boo
     """Plain-text fallback (and notification) for the ranked result."""
     state = "Voting has closed" if closed else "Votes so far (voting is still open)"
     lines = [f"{state}: {cast} of {total} votes cast. Ranked fixes:"]
-    lines += [f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})" for r in ranked[:10]]
+    lines += [f"{r.rank}. {escape(r.fix.title)} ({votes_phrase(r.votes)})" for r in ranked[:10]]
     if len(ranked) > 10:
         lines.append(f"… and {len(ranked) - 10} more")
     return "\n".join(lines)
@@ -241,7 +242,7 @@ def build_results(
         tail.append(context("Facilitators turn the top fixes into action items with owners."))
     rows: list[Block] = [
         mrkdwn_section(
-            f"*{r.rank}.* {truncate(r.fix.title, 150)} — *{votes_phrase(r.votes)}*\n"
+            f"*{r.rank}.* {escape(truncate(r.fix.title, 150))} — *{votes_phrase(r.votes)}*\n"
             f"_{fix_where(r.fix)}_ · {format_gap(r.gap)}"
         )
         for r in ranked

@@ -11,6 +11,7 @@ from bot.blocks.board import PHASE_NAMES, build_board
 from bot.blocks.common import (
     cap_blocks,
     context,
+    escape,
     mrkdwn_section,
     slack_date,
     truncate,
@@ -52,7 +53,7 @@ def build_workshop_list(workshops: list[Workshop]) -> list[Block]:
     if not workshops:
         return [mrkdwn_section("No workshops in this channel yet. Start one with `/workshop new`.")]
     lines = [
-        f"*#{w.id}* {truncate(w.title, 80)} · {PHASE_NAMES[Phase(w.phase)]} · "
+        f"*#{w.id}* {escape(truncate(w.title, 80))} · {PHASE_NAMES[Phase(w.phase)]} · "
         f"started {slack_date(w.created_at, '{date_short_pretty}')}"
         for w in workshops
     ]

@@ -13,7 +13,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
 from bot.charts.registry import register_chart
-from flows.digest import PHASE_LABELS, PhaseSpan
+from flows.digest import PHASE_NAMES, PhaseSpan
 from storage.models import Phase
 
 PHASE_COLOURS = {
@@ -57,7 +57,7 @@ def phase_timeline_png(spans: list[PhaseSpan]) -> bytes:
                 va="center",
                 fontsize=9,
             )
-        axes.set_yticks(range(len(spans)), [PHASE_LABELS[s.phase] for s in reversed(spans)])
+        axes.set_yticks(range(len(spans)), [PHASE_NAMES[s.phase] for s in reversed(spans)])
         locator = mdates.AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -9,7 +9,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.blocks.common import truncate
+from bot.charts.registry import register_chart
 from flows.voting import RankedFix
+from flows.voting_reports import VoteTally
 
 MAX_BARS = 25
 LABEL_LENGTH = 48
@@ -50,3 +52,9 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+@register_chart("fix_votes")
+def tally_chart(tally: VoteTally) -> bytes | None:
+    """The digest's chart of a workshop's votes."""
+    return votes_chart(tally.ranked, tally.title)

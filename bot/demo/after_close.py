@@ -2,8 +2,8 @@
 workshop, the Home tab, and the exports.
 
 Writes to the output folder: digest/digest.json (the digest as posted, Block Kit), digest/digest.txt
-(a readable rendering), digest/*.png (its charts), home/ana.json, and exports/ (the files the bot
-uploaded to the board's thread).
+(a readable rendering), digest/*.png (its charts), home/ana.json and home/ben.json, and exports/
+(the files the bot uploaded to the board's thread).
 """
 
 from __future__ import annotations
@@ -58,15 +58,22 @@ def digest_home_and_exports(script: DemoScript) -> None:
     script.settle()
     save_digest(script, omar.user_id)
 
-    script.narrate(f"  {ana.real_name} opens the bot's Home tab")
-    local.sim.app_home_opened(ana.user_id)
-    script.settle()
-    script.write(
-        "home/ana.json",
-        json.dumps(
-            {"blocks": local.standin.home(ana.user_id)["blocks"]}, indent=2, ensure_ascii=False
-        ),
-    )
+    ben = script.participants[0]
+    for person, shows in (
+        (ana, "her workshops, a KPI snapshot and her digests"),
+        (ben, "his open action items with status buttons"),
+    ):
+        script.narrate(f"  {person.real_name} opens the bot's Home tab: {shows}")
+        local.sim.app_home_opened(person.user_id)
+        script.settle()
+        script.write(
+            f"home/{person.name}.json",
+            json.dumps(
+                {"blocks": local.standin.home(person.user_id)["blocks"]},
+                indent=2,
+                ensure_ascii=False,
+            ),
+        )
 
     files_before = {f["id"] for f in local.standin.files()}
     script.command(ana, f"export #{script.workshop_id}")

@@ -85,6 +85,9 @@ class DigestDelivery(SQLModel, table=True):
         default_factory=utcnow, sa_column=timestamp_column(nullable=False)
     )
     error: str | None = Field(default=None, max_length=100)
+    # What the sections asked the next digest to compare against (DigestSection.memo), by section
+    # key, e.g. each stakeholder's quadrant; written when the digest is sent.
+    section_memos: dict | None = Field(default=None, sa_type=JSON)
 
 
 class HomeView(SQLModel, table=True):

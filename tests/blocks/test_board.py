@@ -78,3 +78,12 @@ def test_phase_track_and_text():
     assert phase_track(Phase.setup).startswith("*▶ Setup*  →  Stakeholders")
     assert board_text(summary(Phase.fixes)) == "Workshop #7 “Onboarding journey”: Fixes phase"
     assert set(PHASE_NAMES) == set(Phase)
+
+
+def test_peoples_text_cannot_ping_the_channel():
+    hostile = summary(title="Q3 <!channel> & <@U0BOSS>")
+    assert board_text(hostile) == (
+        "Workshop #7 “Q3 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt;”: Setup phase"
+    )
+    # The header is plain text, where Slack shows the title as typed.
+    assert build_board(hostile)[0].to_dict()["text"]["text"] == "Q3 <!channel> & <@U0BOSS>"

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from bot.blocks.digest import build_digest_blocks, escape, item_lines, slack_text
+from bot.blocks.common import escape
+from bot.blocks.digest import build_digest_blocks, item_lines, slack_text
 from flows.digest import (
     Digest,
     DigestField,

@@ -64,3 +64,25 @@ def test_a_failed_refresh_does_not_wedge_later_ones(db, workshop):
         refresh_board(client, db, "T1", workshop.id)
     refresh_board(client, db, "T1", workshop.id)
     assert client.edits == ["*Participants*\n1"]
+
+
+class OtherReplicaClient(SlowClient):
+    """While this process's edit is on its way to Slack, another replica saves a change and
+    edits the board first, so this edit lands last, drawn from older data."""
+
+    def __init__(self, db, workshop):
+        super().__init__()
+        self.db, self.workshop = db, workshop
+
+    def chat_update(self, channel, ts, text, blocks):
+        if not self.edits:
+            with self.db.session() as session:
+                join_workshop(session, self.workshop, "U9")
+            self.edits.append("*Participants*\n2")  # the other replica's edit
+        super().chat_update(channel, ts, text, blocks)
+
+
+def test_an_edit_drawn_before_another_replicas_change_is_drawn_again(db, workshop):
+    client = OtherReplicaClient(db, workshop)
+    refresh_board(client, db, "T1", workshop.id)
+    assert client.edits == ["*Participants*\n2", "*Participants*\n1", "*Participants*\n2"]

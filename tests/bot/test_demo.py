@@ -7,6 +7,7 @@ import logging
 import pytest
 from rich.console import Console
 
+from bot import ids
 from bot.demo.runner import run_demo
 from storage.models import Phase
 
@@ -89,8 +90,29 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert digest["blocks"][0]["text"]["text"] == "Digest: Northwind onboarding journey"
     text = (out / "digest" / "digest.txt").read_text()
     assert "Phase: Closed (step 6 of 6)" in text and "@Ben joined" in text
-    assert (out / "digest" / "phase_timeline.png").read_bytes().startswith(b"\x89PNG")
+    # The features' sections, in order, each with its chart in the digest's thread.
+    titles = ["Widest gaps", "KPIs", "Voted fixes and action items", "Stakeholders"]
+    positions = [text.index(f"*{title}*\n") for title in ["Phase and progress", *titles]]
+    assert positions == sorted(positions) and text.index("*Participation*") > positions[-1]
+    assert "Gaps are closing: the importance-weighted journey gap narrowed" in text
+    assert "NPS (whole journey): +30 (period ending" in text and "↓ better" in text
+    assert "Voting has closed: fixes ranked by votes." in text and "• Action item: " in text
+    assert "Manage closely: 2" in text and "added by @" in text
+    for chart in ("phase_timeline", "journey_gaps", "kpi_trends", "fix_votes", "stakeholder_grid"):
+        assert (out / "digest" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
     n = script.workshop_id
     exports = sorted(p.name for p in (out / "exports").iterdir())
     assert f"workshop-{n}-report.md" in exports and f"workshop-{n}-journey.csv" in exports
-    assert "Digests you set up" in (out / "home" / "ana.json").read_text()
+    for table in ("stakeholders", "touchpoint_gaps", "fixes", "action_items", "kpi_values"):
+        assert f"workshop-{n}-{table}.csv" in exports
+    report = (out / "exports" / f"workshop-{n}-report.md").read_text()
+    assert (
+        "## Touchpoint gaps per round" in report and "## Stakeholders with grid positions" in report
+    )
+    gap_rows = (out / "exports" / f"workshop-{n}-touchpoint_gaps.csv").read_text().splitlines()
+    assert len(gap_rows) == 1 + 2 * 19  # two rounds of every touchpoint
+    ana_home = (out / "home" / "ana.json").read_text()
+    assert "Digests you set up" in ana_home and "KPI snapshot" in ana_home
+    ben_home = json.loads((out / "home" / "ben.json").read_text())
+    assert "Your open action items" in json.dumps(ben_home, ensure_ascii=False)
+    assert ids.ACTION_ITEM_STATUS_DONE in json.dumps(ben_home)

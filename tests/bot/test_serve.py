@@ -2,39 +2,17 @@
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from bot import ids
 from bot.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
 from bot.standin import SimulatedSlack, SlackStandIn
+from tests.processes import free_port, wait_until_healthy
 
 ANA = PEOPLE[0].user_id
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited early:\n{process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("serve did not become healthy")
 
 
 @pytest.fixture

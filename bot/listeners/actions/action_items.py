@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
 from bot.board import post_in_thread
+from bot.home import refresh_homes
 from bot.replies import tell_user
 from flows.actions import DEFAULT_TOP_N, set_action_status, workshop_for_action_items
 from flows.errors import FlowError
@@ -47,7 +48,7 @@ def parse_status_value(value: str) -> tuple[int, ActionStatus]:
 def handle_status(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
+    """The status is saved before the ack, so an acknowledged click is never lost."""
     db: Database = context["db"]
     try:
         item_id, status = parse_status_value(action.get("value", ""))
@@ -55,11 +56,14 @@ def handle_status(
             change = set_action_status(session, context.team_id, item_id, context.user_id, status)
             workshop = get_workshop(session, context.team_id, change.item.workshop_id)
     except ValueError:
+        ack()
         tell_user(client, body, "That button is out of date.", respond)
         return
     except FlowError as error:
+        ack()
         tell_user(client, body, str(error), respond)
         return
+    ack()
     item = change.item
     container = body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")
@@ -70,6 +74,8 @@ def handle_status(
             text=owner_dm_text(item, workshop.title),
             blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
         )
+    # The owner's Home lists their open items (and the buttons may have been pressed there).
+    refresh_homes(client, db, context.team_id, {context.user_id, item.owner_id})
     if change.changed:
         post_in_thread(
             client,

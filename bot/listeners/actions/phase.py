@@ -54,14 +54,11 @@ def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> str:
 def handle_phase_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
+    """The phase changes before the ack (one short transaction), so an acknowledged click is a
+    saved one; the board, the announcement and the phase's results follow the ack."""
     db: Database = context["db"]
     try:
         workshop_id, drawn_in = parse_phase_value(action.get("value", ""))
-    except ValueError:
-        tell_user(client, body, "That button is out of date; use the latest board.", respond)
-        return
-    try:
         with db.session() as session:
             change = change_phase(
                 session,
@@ -71,9 +68,15 @@ def handle_phase_button(
                 ACTION_BY_ID[action["action_id"]],
                 expected_phase=drawn_in,
             )
+    except ValueError:
+        ack()
+        tell_user(client, body, "That button is out of date; use the latest board.", respond)
+        return
     except FlowError as error:
+        ack()
         tell_user(client, body, str(error), respond)
         return
+    ack()
     refresh_board(client, db, context.team_id, workshop_id)
     post_in_thread(
         client, change.workshop, announcement(context.user_id, change.action, change.to_phase)
@@ -85,19 +88,21 @@ def handle_phase_button(
 def handle_join(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
+    """Joins before the ack, like a vote: an acknowledged Join is a saved one."""
     db: Database = context["db"]
     try:
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, int(str(action.get("value"))))
-            if workshop.phase == Phase.closed:
-                tell_user(client, body, "This workshop is closed.", respond)
-                return
-            joined = join_workshop(session, workshop, context.user_id)
+            closed = workshop.phase == Phase.closed
+            joined = not closed and join_workshop(session, workshop, context.user_id)
     except (FlowError, ValueError):
+        ack()
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
         return
-    if joined:
+    ack()
+    if closed:
+        tell_user(client, body, "This workshop is closed.", respond)
+    elif joined:
         refresh_board(client, db, context.team_id, workshop.id)
         tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
         refresh_homes(client, db, context.team_id, [context.user_id])

@@ -44,28 +44,33 @@ NOT_YOURS = "Only the person who set up this digest, or the workshop's facilitat
 def handle_schedule_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    ack()
+    """Pause, Resume and Delete are saved before the ack (an acknowledged click is a saved
+    one); Send now posts the digest, which takes longer, so it acks first."""
     db: Database = context["db"]
     team_id, user_id = context.team_id, context.user_id
+    sending = action["action_id"] == ids.SCHEDULE_SEND_NOW
+    if sending:
+        ack()
     try:
         schedule_id = int(action.get("value", ""))
-    except ValueError:
-        tell_user(client, body, "That button is out of date.", respond)
-        return
-    try:
-        if action["action_id"] == ids.SCHEDULE_SEND_NOW:
+        if sending:
             workshop_id, message = send_now(client, db, team_id, schedule_id, user_id)
         else:
             kind = ACTION_BY_ID[action["action_id"]]
             with db.session() as session:
                 schedule = change_schedule(session, team_id, schedule_id, user_id, kind)
             workshop_id, message = schedule.workshop_id, DONE[kind]
-            schedules_changed(context)
-            others = [schedule.created_by] if schedule.created_by != user_id else []
-            refresh_homes(client, db, team_id, others)
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
+    except (ValueError, FlowError) as error:
+        if not sending:
+            ack()
+        refusal = str(error) if isinstance(error, FlowError) else "That button is out of date."
+        tell_user(client, body, refusal, respond)
         return
+    if not sending:
+        ack()
+        schedules_changed(context)
+        others = [schedule.created_by] if schedule.created_by != user_id else []
+        refresh_homes(client, db, team_id, others)
     if (body.get("view") or {}).get("type") == "home":
         publish_home(client, db, team_id, user_id)
         return

@@ -58,7 +58,8 @@ def handle_open(
 def handle_vote(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
-    ack()
+    """Saves the vote before acking (a few milliseconds), so a vote Slack saw acknowledged is
+    never lost, even if this process dies right after; the view and board follow the ack."""
     db: Database = context["db"]
     view = body.get("view") or {}
     state = read_metadata(view.get("private_metadata"))
@@ -66,6 +67,7 @@ def handle_vote(
         workshop_id, page = int(state["workshop_id"]), int(state.get("page", 0))
         fix_id, shown, wanted = parse_vote_value(action.get("value", ""))
     except (KeyError, TypeError, ValueError):
+        ack()
         logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
         return
     notice = None
@@ -78,6 +80,7 @@ def handle_vote(
         changed = result.changed
     except FlowError as error:
         notice = str(error)
+    ack()
     try:
         update_vote_view(
             client, db, context.team_id, context.user_id, workshop_id, page, view, notice

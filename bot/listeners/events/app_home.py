@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+import bot.home_sections  # noqa: F401  (registers the features' Home sections)
 from bot.home import publish_home
 
 

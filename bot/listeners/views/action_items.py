@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.action_items import build_action_items_modal
 from bot.blocks.common import read_metadata, user_list
+from bot.home import refresh_homes
 from bot.listeners.views.state import checked_values, selected_date, selected_user
 from bot.replies import tell_user
 from bot.voting import announce_action_items, send_owner_dms
@@ -86,6 +87,8 @@ def handle_items_submission(
     ack()
     unreachable = send_owner_dms(client, db, workshop, saved)
     announce_action_items(client, workshop, saved)
+    owners = [s.item.owner_id for s in saved] + [s.previous_owner_id for s in saved]
+    refresh_homes(client, db, context.team_id, [owner for owner in owners if owner])
     if unreachable:
         tell_user(
             client,

@@ -13,6 +13,7 @@ from bot.blocks.common import read_metadata
 from bot.blocks.gaps import build_rating_done, build_rating_modal
 from bot.board import refresh_board
 from bot.gaps import parse_id
+from bot.home import refresh_homes
 from bot.listeners.views.state import input_value, selected_value
 from flows.errors import FlowError, InvalidInput
 from flows.gaps import (
@@ -111,6 +112,7 @@ def handle_rating_submission(
     ack(response_action="update", view=following)
     if saved.progress_changed:
         refresh_board(client, db, context.team_id, workshop_id)
+        refresh_homes(client, db, context.team_id, [context.user_id])  # touchpoints left to rate
 
 
 def register(app: App) -> None:

@@ -20,6 +20,7 @@ from bot.listeners.views.state import (
 from bot.replies import tell_user
 from bot.scheduler import schedules_changed
 from flows.errors import FlowError, InvalidInput
+from flows.events import claim_submission
 from flows.schedules import create_schedule, rule_of, validate_schedule
 from flows.workshops import get_workshop
 from storage.db import Database
@@ -58,8 +59,10 @@ def handle_schedule_submission(
     try:
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, int(meta.get("workshop_id", 0)))
-            schedule = create_schedule(session, workshop, context.user_id, spec)
-            rule, title = rule_of(schedule), workshop.title
+            repeated = not claim_submission(session, context.team_id, view.get("id"))
+            if not repeated:
+                schedule = create_schedule(session, workshop, context.user_id, spec)
+                rule, title = rule_of(schedule), workshop.title
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
@@ -68,6 +71,8 @@ def handle_schedule_submission(
         ack(response_action="errors", errors={ids.DIGEST_CADENCE: message})
         return
     ack()
+    if repeated:  # the same submission again: its schedule exists and its creator was told
+        return
     schedules_changed(context)
     next_fire = rule.next_fire_after(utcnow())
     tell_user(

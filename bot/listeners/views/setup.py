@@ -19,6 +19,7 @@ from bot.listeners.views.state import (
     state_values,
 )
 from flows.errors import InvalidInput
+from flows.events import claim_submission
 from flows.workshops import create_workshop, validate_spec
 from storage.db import Database
 
@@ -41,11 +42,16 @@ def handle_setup_submission(
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
-    ack()  # closes the modal; the rest happens after Slack has its answer
     db: Database = context["db"]
     channel_id = read_metadata(view.get("private_metadata")).get("channel_id", "")
+    # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
     with db.session() as session:
-        workshop = create_workshop(session, context.team_id, channel_id, context.user_id, spec)
+        first = claim_submission(session, context.team_id, view.get("id"))
+        if first:
+            workshop = create_workshop(session, context.team_id, channel_id, context.user_id, spec)
+    ack()  # closes the modal; the board is posted after Slack has its answer
+    if not first:
+        return  # the same submission again: its workshop exists and its board is posted
     try:
         post_board(client, db, context.team_id, workshop.id)
         refresh_workshop_homes(client, db, context.team_id, workshop.id)

@@ -2,7 +2,6 @@
 among them, spread over two replicas of the bot (two WSGI servers, two database engines) on
 one database, as with several processes behind a load balancer."""
 
-import threading
 import time
 from collections import Counter
 
@@ -14,28 +13,17 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.local import CHANNEL_ID, PEOPLE
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
-from bot.standin import SimResponse, SimulatedSlack
+from bot.standin import SimulatedSlack
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes, vote_totals, votes_cast
 from flows.workshops import get_workshop, join_workshop
 from storage.db import Database
 from storage.models import Ballot, Phase, Touchpoint, Vote
+from tests.recording import RecordingSlack, fire_at_once
 
 ANA = PEOPLE[0].user_id
 VOTERS = [f"U0VOTER{n}" for n in range(8)]
 BUDGET = 3
-
-
-class RecordingSlack(SimulatedSlack):
-    """Builds the simulator's signed requests without sending them."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.requests: list[tuple[bytes, str]] = []
-
-    def post(self, body, content_type, headers=None, signed=True, timestamp=None):
-        self.requests.append((body, content_type))
-        return SimResponse(200, "", None, {}, 0.0)
 
 
 @pytest.fixture
@@ -63,25 +51,6 @@ def settle(local, quiet=0.4, limit=20.0):
             return
         last = count
         time.sleep(quiet)
-
-
-def fire(replicas, requests):
-    """Send every request at once, alternating replicas; return the bot's answers."""
-    answers: list[SimResponse] = []
-    barrier = threading.Barrier(len(requests))
-
-    def send(index, body, content_type):
-        barrier.wait()
-        answers.append(replicas[index % len(replicas)].post(body, content_type))
-
-    threads = [
-        threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 def test_concurrent_duplicated_votes_on_two_replicas_are_counted_exactly(local, second_replica):
@@ -132,7 +101,7 @@ def test_concurrent_duplicated_votes_on_two_replicas_are_counted_exactly(local, 
     # once (within budget): 8 voters × 4 = 32 requests. Fix 1's single request per voter must
     # not be lost to the copies racing it, and no copy may count twice.
     wave = votes_for(fixes[:2], copies={fixes[0]: 3, fixes[1]: 1})
-    answers = fire([local.sim, second_replica], wave)
+    answers = fire_at_once([local.sim, second_replica], wave)
     assert len(answers) == 32 and {a.status for a in answers} == {200}
     assert all(a.elapsed < 3 for a in answers)
     local.standin.wait_for(lambda: totals() == {fixes[0]: 8, fixes[1]: 8}, timeout=20)
@@ -143,7 +112,7 @@ def test_concurrent_duplicated_votes_on_two_replicas_are_counted_exactly(local, 
     for voter in VOTERS:
         views[voter] = local.standin.top_view(voter)
     wave = votes_for(fixes[2:], copies=dict.fromkeys(fixes[2:], 2))
-    answers = fire([second_replica, local.sim], wave)
+    answers = fire_at_once([second_replica, local.sim], wave)
     assert len(answers) == 48 and {a.status for a in answers} == {200}
     local.standin.wait_for(lambda: sum(totals().values()) == 8 * BUDGET, timeout=20)
     settle(local)

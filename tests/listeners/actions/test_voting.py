@@ -12,30 +12,17 @@ from sqlmodel import select
 
 from bot import ids
 from bot.local import CHANNEL_ID, PEOPLE
-from bot.standin import SimResponse, SimulatedSlack
 from flows.actions import due_field, owner_field
 from flows.voting import own_votes, vote_totals
 from flows.workshops import get_workshop
 from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint
+from tests.recording import RecordingSlack
 
 ANA, BEN, CHLOE, DEV, EMI, FEMI = (p.user_id for p in PEOPLE)
 EVERYONE = (ANA, BEN, CHLOE, DEV, EMI, FEMI)
 
 
 # helpers -------------------------------------------------------------------------------------
-
-
-class RecordingSlack(SimulatedSlack):
-    """Builds Slack's signed requests exactly as the simulator does, but keeps them unsent, so
-    a test can deliver the very same request several times, or many at once."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.requests: list[tuple[bytes, str]] = []
-
-    def post(self, body, content_type, headers=None, signed=True, timestamp=None):
-        self.requests.append((body, content_type))
-        return SimResponse(200, "", None, {}, 0.0)
 
 
 def said(local, user, fragment):

@@ -1,7 +1,7 @@
 """stakeholders, their touchpoints and ratings
 
-Revision ID: 0002_stakeholders
-Revises: 0005_kpis
+Revision ID: 0006_stakeholders
+Revises: 0003_kpis
 Create Date: 2026-11-22 22:24:20.992279
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0002_stakeholders"
-down_revision: str | None = "0003_gap_ratings"
+revision: str = "0006_stakeholders"
+down_revision: str | None = "0005_gap_ratings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

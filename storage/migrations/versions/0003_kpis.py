@@ -1,7 +1,7 @@
 """custom KPIs and KPI values
 
-Revision ID: 0005_kpis
-Revises: 0007_platform (written on 0001_foundation; chained after main's head when main was merged)
+Revision ID: 0003_kpis
+Revises: 0002_platform (written on 0001_foundation; chained after main's head when main was merged)
 Create Date: 2026-11-22 22:24:22.827610
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0005_kpis"
-down_revision: str | None = "0007_platform"
+revision: str = "0003_kpis"
+down_revision: str | None = "0002_platform"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

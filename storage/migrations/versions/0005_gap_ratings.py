@@ -1,7 +1,7 @@
 """gap ratings, rating rounds, rating nudges
 
-Revision ID: 0003_gap_ratings
-Revises: 0005_kpis
+Revision ID: 0005_gap_ratings
+Revises: 0003_kpis
 Create Date: 2026-11-22 22:25:51.807393
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0003_gap_ratings"
-down_revision: str | None = "0006_digests"
+revision: str = "0005_gap_ratings"
+down_revision: str | None = "0004_digests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """fixes, ballots, votes, action items
 
-Revision ID: 0004_fixes_votes
-Revises: 0007_platform
+Revision ID: 0007_fixes_votes
+Revises: 0002_platform
 Create Date: 2026-11-22 22:25:59.118869
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0004_fixes_votes"
-down_revision: str | None = "0002_stakeholders"
+revision: str = "0007_fixes_votes"
+down_revision: str | None = "0006_stakeholders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """platform: slack_sdk installation and OAuth state stores, Events API receipts
 
-Revision ID: 0007_platform
+Revision ID: 0002_platform
 Revises: 0001_foundation
 Create Date: 2026-11-22 22:45:41.694976
 """
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0007_platform'
+revision: str = '0002_platform'
 down_revision: str | None = '0001_foundation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """digest schedules, deliveries, home views, scheduler jobs
 
-Revision ID: 0006_digests
-Revises: 0007_platform
+Revision ID: 0004_digests
+Revises: 0002_platform
 Create Date: 2026-11-22 22:26:17.363649
 """
 
@@ -12,9 +12,9 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0006_digests"
+revision: str = "0004_digests"
 # Chained after 0007_platform, which reached main first (one head for `upgrade head`).
-down_revision: str | None = "0005_kpis"
+down_revision: str | None = "0003_kpis"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

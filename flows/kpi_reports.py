@@ -1,0 +1,183 @@
+"""KPIs beyond their own table: the digest's KPI section, every recorded value for exports, and
+the snapshot the Home tab shows (flows.kpis reads the figures, flows.kpi_text words them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, col, select
+
+from flows.digest import (
+    SECTION_ITEM_LIMIT,
+    DigestChart,
+    DigestField,
+    DigestItem,
+    DigestSection,
+    register_digest_section,
+    text,
+)
+from flows.exports import ExportTable, register_export_table
+from flows.kpi_formulas import Direction
+from flows.kpi_text import (
+    benchmark_text,
+    change_since,
+    kpi_summary,
+    period_date,
+    scope_text,
+    target_text,
+    trend_text,
+)
+from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
+from storage.models import KpiValue, Participant, Phase, Workshop
+
+KPIS_DIGEST_ORDER = 30
+KPI_VALUES_EXPORT_ORDER = 90
+SNAPSHOT_WORKSHOPS = 2  # the Home tab shows the KPIs of the user's two most recent workshops
+
+
+def kpi_line(row: KpiRow) -> str:
+    """ "NPS (whole journey): +32 (period ending 28 Apr 2025), ↑ better, +4 pts since 28 Mar
+    2025 · target +30: met, 2 pts ahead · benchmark +35 (Retently 2024): 3 pts behind, index 91"."""
+    since = change_since(row)
+    return (
+        f"{row.kpi.short_name} ({scope_text(row)}): {row.kpi.format(row.latest.value)} "
+        f"(period ending {period_date(row.latest.period_end)}), {trend_text(row)}"
+        + (f", {since}" if since else "")
+        + f" · {target_text(row)} · {benchmark_text(row)}"
+    )
+
+
+@register_digest_section(order=KPIS_DIGEST_ORDER)
+def kpis_section(
+    session: Session, workshop: Workshop, since: datetime | None
+) -> DigestSection | None:
+    """Each KPI's latest value against its target and benchmark, with its trend."""
+    table = kpi_table(session, workshop.team_id, workshop.id)
+    if not table.rows:
+        return None
+    figures = [
+        DigestField("Tracked", text(kpi_summary(table))),
+        DigestField("Since their previous period", text(_directions(table.rows))),
+    ]
+    benchmarked = [row for row in table.rows if row.benchmark_margin is not None]
+    if benchmarked:
+        ahead = sum(1 for row in benchmarked if (row.benchmark_margin or 0) >= 0)
+        figures.append(DigestField("At or above benchmark", text(f"{ahead} of {len(benchmarked)}")))
+    if since is not None:
+        figures.append(
+            DigestField(
+                "Values recorded since the previous digest",
+                text(str(_recorded_since(session, workshop, since))),
+            )
+        )
+    return DigestSection(
+        key="kpis",
+        title="KPIs",
+        figures=tuple(figures),
+        items=tuple(DigestItem(text(kpi_line(row))) for row in table.rows[:SECTION_ITEM_LIMIT]),
+        total=len(table.rows),
+        chart=DigestChart(
+            "kpi_trends",
+            data=table,
+            alt_text=(
+                f"KPI trend chart: {kpi_summary(table)}; each KPI's last periods against its "
+                "target and benchmark"
+            ),
+            title="KPI trends",
+        ),
+    )
+
+
+def _directions(rows: list[KpiRow]) -> str:
+    counts = {direction: 0 for direction in Direction}
+    for row in rows:
+        if row.direction is not None:
+            counts[row.direction] += 1
+    first = sum(1 for row in rows if row.direction is None)
+    parts = [f"{counts[d]} {d.value}" for d in Direction]
+    if first:
+        parts.append(f"{first} with one period so far")
+    return ", ".join(parts)
+
+
+def _recorded_since(session: Session, workshop: Workshop, since: datetime) -> int:
+    return session.exec(
+        select(func.count()).where(
+            KpiValue.team_id == workshop.team_id,
+            KpiValue.workshop_id == workshop.id,
+            col(KpiValue.recorded_at) > since,
+        )
+    ).one()
+
+
+@register_export_table(order=KPI_VALUES_EXPORT_ORDER)
+def kpi_values_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """Every recorded value, by KPI, stage and period. `recorded_by` is a Slack user id, or the
+    label of the CSV import that brought the value in (e.g. "csv-import")."""
+    records = kpi_values(session, workshop.team_id, workshop.id)
+    if not records:
+        return None
+    return ExportTable(
+        name="kpi_values",
+        title="KPI values",
+        columns=(
+            "kpi_key",
+            "kpi",
+            "unit",
+            "higher_is_better",
+            "stage",
+            "period_end",
+            "value",
+            "target",
+            "benchmark",
+            "benchmark_source",
+            "answer_count",
+            "recorded_by",
+            "recorded_at",
+        ),
+        rows=[
+            (
+                r.kpi_key,
+                r.kpi_name,
+                r.unit,
+                r.higher_is_better,
+                r.stage,
+                r.period_end.isoformat(),
+                r.value,
+                r.target,
+                r.benchmark,
+                r.benchmark_source,
+                r.answer_count,
+                r.recorded_by,
+                r.recorded_at,
+            )
+            for r in records
+        ],
+    )
+
+
+def kpi_snapshots(
+    session: Session, team_id: str, user_id: str, limit: int = SNAPSHOT_WORKSHOPS
+) -> list[KpiTable]:
+    """The KPI tables of the user's most recent workshops with KPI values: open workshops
+    first, then the most recently recorded; each with its last two periods."""
+    latest = func.max(KpiValue.recorded_at)
+    closed_last = case((col(Workshop.phase) == Phase.closed, 1), else_=0)
+    workshop_ids = session.exec(
+        select(Workshop.id)
+        .join(KpiValue, col(KpiValue.workshop_id) == col(Workshop.id))
+        .join(
+            Participant,
+            and_(
+                col(Participant.workshop_id) == col(Workshop.id),
+                col(Participant.team_id) == team_id,
+                col(Participant.user_id) == user_id,
+            ),
+        )
+        .where(Workshop.team_id == team_id, KpiValue.team_id == team_id)
+        .group_by(col(Workshop.id), col(Workshop.phase))
+        .order_by(closed_last, latest.desc(), col(Workshop.id).desc())
+        .limit(limit)
+    ).all()
+    return [kpi_table(session, team_id, workshop_id, periods=2) for workshop_id in workshop_ids]

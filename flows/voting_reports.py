@@ -1,0 +1,252 @@
+"""Fixes, votes and action items beyond their own messages: the digest's section and the export
+tables.
+
+Tallies follow the voting feature's rule (flows.voting.tallies_visible): hidden while voting is
+open unless the facilitator turned live tallies on. While they are hidden, digests and exports
+list the fixes in journey order with no vote counts, since even the order would give the tally
+away. Action items come first in the digest (they are the work now), overdue ones first, and the
+ranked fixes that are not action items follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from flows.actions import STATUS_NAMES, ActionItemSummary, action_items
+from flows.digest import (
+    SECTION_ITEM_LIMIT,
+    DigestChart,
+    DigestField,
+    DigestItem,
+    DigestSection,
+    Mention,
+    register_digest_section,
+    text,
+)
+from flows.exports import ExportTable, register_export_table
+from flows.fixes import FixSummary, list_fixes
+from flows.gaps import touchpoint_gaps
+from flows.voting import RankedFix, ranked_fixes, tallies_visible, votes_cast
+from flows.workshops import participant_count
+from storage.models import ActionStatus, Phase, Workshop
+
+FIXES_DIGEST_ORDER = 40
+FIXES_EXPORT_ORDER = 70
+ACTION_ITEMS_EXPORT_ORDER = 80
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    """The ranked fixes with their votes, for the chart (only built when tallies are visible)."""
+
+    title: str  # the workshop's
+    ranked: tuple[RankedFix, ...]
+
+
+@dataclass(frozen=True)
+class FixStanding:
+    """The workshop's fixes as everyone may see them now: ranked with votes once tallies are
+    visible, otherwise in journey order without votes."""
+
+    visible: bool
+    ranked: tuple[RankedFix, ...]  # when visible
+    fixes: tuple[FixSummary, ...]  # in the order to show them
+    gaps: dict[int, float]
+
+
+def fix_standing(session: Session, workshop: Workshop) -> FixStanding:
+    gaps = touchpoint_gaps(session, workshop)
+    if tallies_visible(workshop):
+        ranked = tuple(ranked_fixes(session, workshop, gaps))
+        return FixStanding(True, ranked, tuple(r.fix for r in ranked), gaps)
+    return FixStanding(False, (), tuple(list_fixes(session, workshop)), gaps)
+
+
+# The digest --------------------------------------------------------------------------------------
+
+
+@register_digest_section(order=FIXES_DIGEST_ORDER)
+def fixes_section(
+    session: Session, workshop: Workshop, since: datetime | None
+) -> DigestSection | None:
+    """Action items with owner, due date and status (overdue marked), then the fixes: ranked
+    with their votes when tallies are visible, in journey order when they are hidden."""
+    standing = fix_standing(session, workshop)
+    items = action_items(session, workshop)
+    if not standing.fixes and not items:
+        return None
+    assigned = {item.fix_id for item in items}
+    pending = [
+        _fix_item(standing, n) for n, fix in enumerate(standing.fixes) if fix.id not in assigned
+    ]
+    listed = [_action_item(item) for item in _by_urgency(items)] + pending
+    return DigestSection(
+        key="fixes",
+        title="Voted fixes and action items",
+        note=text(_note(workshop, standing)),
+        figures=_figures(session, workshop, standing, items),
+        items=tuple(listed[:SECTION_ITEM_LIMIT]),
+        total=len(listed),
+        chart=DigestChart(
+            "fix_votes",
+            data=VoteTally(workshop.title, standing.ranked),
+            alt_text="Votes per fix, most first",
+            title="Votes per fix",
+        )
+        if standing.visible and any(r.votes for r in standing.ranked)
+        else None,
+    )
+
+
+def _note(workshop: Workshop, standing: FixStanding) -> str:
+    phase = Phase(workshop.phase)
+    if phase is Phase.closed:
+        return "Voting has closed: fixes ranked by votes."
+    if phase is Phase.voting:
+        if standing.visible:
+            return "Voting is open, with live tallies: fixes ranked by votes so far."
+        return "Voting is open; tallies stay hidden until it closes, so fixes are in journey order."
+    return "Fixes in journey order; voting has not started."
+
+
+def _figures(
+    session: Session,
+    workshop: Workshop,
+    standing: FixStanding,
+    items: list[ActionItemSummary],
+) -> tuple[DigestField, ...]:
+    figures = [DigestField("Fixes", text(str(len(standing.fixes))))]
+    if Phase(workshop.phase) in (Phase.voting, Phase.closed):
+        total = participant_count(session, workshop) * workshop.vote_budget
+        figures.append(
+            DigestField("Votes cast", text(f"{votes_cast(session, workshop)} of {total}"))
+        )
+    if items:
+        counts = {status: sum(1 for i in items if i.status is status) for status in ActionStatus}
+        figures.append(
+            DigestField(
+                "Action items",
+                text(", ".join(f"{counts[s]} {STATUS_NAMES[s].lower()}" for s in ActionStatus)),
+            )
+        )
+        figures.append(DigestField("Overdue", text(str(sum(i.overdue for i in items)))))
+    return tuple(figures)
+
+
+def _by_urgency(items: list[ActionItemSummary]) -> list[ActionItemSummary]:
+    """Overdue first, then the unfinished by due date, then the done ones."""
+    return sorted(
+        items,
+        key=lambda i: (not i.overdue, i.status is ActionStatus.done, i.due_date, i.id),
+    )
+
+
+def _action_item(item: ActionItemSummary) -> DigestItem:
+    status = STATUS_NAMES[item.status] + (", overdue" if item.overdue else "")
+    return DigestItem(
+        text(f"Action item: {item.title} ({item.stage} › {item.touchpoint})"),
+        fields=(
+            DigestField("owner", text(Mention(item.owner_id))),
+            DigestField("due", text(item.due_date.isoformat())),
+            DigestField("status", text(status)),
+        ),
+    )
+
+
+def _fix_item(standing: FixStanding, position: int) -> DigestItem:
+    fix = standing.fixes[position]
+    where = f"{fix.title} ({fix.stage} › {fix.touchpoint})"
+    if not standing.visible:
+        return DigestItem(text(f"Fix: {where}"))
+    ranked = standing.ranked[position]
+    return DigestItem(
+        text(f"Fix #{ranked.rank}: {where}"),
+        fields=(DigestField("votes", text(str(ranked.votes))),),
+    )
+
+
+# The exports -------------------------------------------------------------------------------------
+
+
+@register_export_table(order=FIXES_EXPORT_ORDER)
+def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """Every active fix; rank and votes only once tallies are visible (empty before)."""
+    standing = fix_standing(session, workshop)
+    if not standing.fixes:
+        return None
+    votes = {r.fix.id: (r.rank, r.votes) for r in standing.ranked}
+    return ExportTable(
+        name="fixes",
+        title="Fixes with votes",
+        columns=(
+            "rank",
+            "votes",
+            "fix_id",
+            "title",
+            "stage",
+            "touchpoint",
+            "touchpoint_gap",
+            "effort",
+            "impact",
+            "description",
+            "author_id",
+            "created_at",
+        ),
+        rows=[
+            (
+                *votes.get(fix.id, (None, None)),
+                fix.id,
+                fix.title,
+                fix.stage,
+                fix.touchpoint,
+                standing.gaps.get(fix.touchpoint_id),
+                fix.effort,
+                fix.impact,
+                fix.description,
+                fix.author_id,
+                fix.created_at,
+            )
+            for fix in standing.fixes
+        ],
+    )
+
+
+@register_export_table(order=ACTION_ITEMS_EXPORT_ORDER)
+def action_items_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    items = action_items(session, workshop)
+    if not items:
+        return None
+    return ExportTable(
+        name="action_items",
+        title="Action items",
+        columns=(
+            "action_item_id",
+            "fix_id",
+            "fix",
+            "stage",
+            "touchpoint",
+            "owner_id",
+            "due_date",
+            "status",
+            "overdue",
+            "assigned_by",
+        ),
+        rows=[
+            (
+                i.id,
+                i.fix_id,
+                i.title,
+                i.stage,
+                i.touchpoint,
+                i.owner_id,
+                i.due_date.isoformat(),
+                i.status,
+                i.overdue,
+                i.assigned_by,
+            )
+            for i in items
+        ],
+    )

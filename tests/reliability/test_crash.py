@@ -1,0 +1,293 @@
+"""`kill -9` in the middle of a workshop, then a restart on the same database (the suite's:
+an SQLite file, or PostgreSQL with TEST_DATABASE_URL).
+
+A burst of vote clicks and rating submissions goes to a real `workshop-bot serve --http`
+process, which is killed with SIGKILL while they are arriving, together with the `workshop-bot
+scheduler` process. After a restart: every vote and rating whose request was answered with
+HTTP 200 is stored (the bot saves them before it acknowledges); retrying the unanswered ones, as
+their users would, counts each once; the board is right after its next refresh; and the digest
+schedule the killed scheduler had stored fires from the restarted one, once.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from sqlalchemy import update
+from sqlmodel import select
+
+from bot import ids
+from bot.blocks.board import PHASE_NAMES
+from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
+from bot.scheduler import job_id
+from bot.standin import SimulatedSlack
+from flows.fixes import FixDraft, propose_fix
+from flows.gaps import rating_progress
+from flows.schedules import rule_of
+from flows.voting import own_votes, votes_cast
+from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop, join_workshop
+from storage.models import (
+    SCHEDULER_JOBS_TABLE,
+    DigestDelivery,
+    DigestSchedule,
+    GapRating,
+    Phase,
+    Touchpoint,
+    Workshop,
+)
+from tests.processes import bot_environment, bot_processes
+from tests.recording import RecordingSlack
+
+ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
+VOTERS = [f"U0VOTER{n}" for n in range(8)]
+RATERS = [f"U0RATER{n}" for n in range(6)]
+BUDGET = 3
+KILL_AFTER = 12  # acknowledged requests before the kill, out of 8 × 3 votes + 6 ratings
+WAIT = 30  # an upper bound for a busy machine, never an expected duration
+
+
+@pytest.fixture
+def standin():
+    standin = seeded_standin()
+    for user in VOTERS + RATERS:
+        standin.add_user(user, user.lower())
+    with standin:
+        yield standin
+
+
+def board_figures(standin, board_ts) -> dict[str, str]:
+    figures = {}
+    for block in standin.message(CHANNEL_ID, board_ts)["blocks"]:
+        for field in block.get("fields", []):
+            label, _, value = field["text"].partition("\n")
+            figures[label.strip("*")] = value
+    return figures
+
+
+def start_workshop(sim, standin, db, title: str, phase: Phase) -> tuple[int, str]:
+    """Through Slack: /workshop new, the setup form, then the board's Next button."""
+    sim.slash_command(ANA, CHANNEL_ID, f"new {title}")
+    standin.wait_for(lambda: standin.top_view(ANA), timeout=WAIT)
+    sim.submit_view(ANA, {ids.SETUP_VOTE_BUDGET: str(BUDGET)})
+
+    def posted():
+        with db.session() as session:
+            found = [w for w in channel_workshops(session, "T0LOCAL", CHANNEL_ID) if w.board_ts]
+        return next(((w.id, w.board_ts) for w in found if w.title == title), None)
+
+    workshop_id, board_ts = standin.wait_for(posted, timeout=WAIT)
+    for step in PHASE_ORDER[1 : PHASE_ORDER.index(phase) + 1]:
+        sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+        standin.wait_for(
+            lambda step=step: (
+                f"*▶ {PHASE_NAMES[step]}*" in str(standin.message(CHANNEL_ID, board_ts))
+            ),
+            timeout=WAIT,
+        )
+    return workshop_id, board_ts
+
+
+def open_view(sim, standin, user, action_id, board_ts, callback_id) -> dict:
+    sim.click(user, action_id, channel=CHANNEL_ID, ts=board_ts)
+    return standin.wait_for(
+        lambda: (v := standin.top_view(user)) and v["callback_id"] == callback_id and v,
+        timeout=WAIT,
+    )
+
+
+def schedule_digest(sim, standin, db, workshop_id) -> int:
+    """A daily digest at a time five minutes ago: its next slot is tomorrow."""
+    sim.slash_command(ANA, CHANNEL_ID, f"digest #{workshop_id}")
+    standin.wait_for(
+        lambda: (v := standin.top_view(ANA)) and v["callback_id"] == ids.DIGEST_MODAL, timeout=WAIT
+    )
+    at = datetime.now(UTC) - timedelta(minutes=5)
+    answer = sim.submit_view(
+        ANA,
+        {ids.DIGEST_CADENCE: "daily", ids.DIGEST_TIME: f"{at:%H:%M}", ids.DIGEST_TIMEZONE: "UTC"},
+    )
+    assert answer.json is None, answer.json
+    with db.session() as session:
+        return session.exec(select(DigestSchedule.id)).one()
+
+
+def stored_job(db, schedule_id):
+    return SQLAlchemyJobStore(engine=db.engine, tablename=SCHEDULER_JOBS_TABLE).lookup_job(
+        job_id(schedule_id)
+    )
+
+
+def let_the_slot_fall_due_while_down(db, schedule_id) -> datetime:
+    """As if the bot had been down across the schedule's time: the schedule was active before
+    its latest slot, and the job the killed scheduler stored is due at that slot."""
+    with db.session() as session:
+        schedule = session.get(DigestSchedule, schedule_id)
+        slot = rule_of(schedule).latest_fire_at_or_before(datetime.now(UTC))
+        session.execute(
+            update(DigestSchedule)
+            .where(DigestSchedule.id == schedule_id)
+            .values(active_since=slot - timedelta(minutes=1))
+        )
+    store = SQLAlchemyJobStore(engine=db.engine, tablename=SCHEDULER_JOBS_TABLE)
+    job = store.lookup_job(job_id(schedule_id))
+    job.next_run_time = slot
+    store.update_job(job)
+    return slot
+
+
+def send_until_killed(sim, requests, kill) -> list[bool]:
+    """Send the requests 16 at a time; after KILL_AFTER answers, kill the bot. Returns, for each
+    request, whether it was answered with HTTP 200."""
+    acked = [False] * len(requests)
+    answered = threading.Semaphore(0)
+    lock = threading.Lock()
+    count = [0]
+
+    def send(index):
+        try:
+            ok = sim.post(*requests[index]).status == 200
+        except OSError:  # refused or reset: the bot is gone
+            ok = False
+        with lock:
+            acked[index] = ok
+            count[0] += ok
+            if ok and count[0] == KILL_AFTER:
+                answered.release()
+
+    with ThreadPoolExecutor(16) as pool:
+        futures = [pool.submit(send, i) for i in range(len(requests))]
+        assert answered.acquire(timeout=WAIT), "too few requests were answered"
+        kill()
+        for future in futures:
+            future.result()
+    return acked
+
+
+def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(standin, db, tmp_path):
+    signing_secret = secrets.token_hex(16)
+    env = bot_environment(standin, signing_secret, db.url)
+    with bot_processes(env, tmp_path) as bots:
+        serve = bots.serve("--no-scheduler").wait_until_healthy()
+        sim = SimulatedSlack(standin, serve.events_url, signing_secret)
+
+        # A workshop rating its touchpoints, another voting on four fixes, a digest schedule.
+        rating_id, rating_board = start_workshop(sim, standin, db, "Onboarding", Phase.rating)
+        voting_id, voting_board = start_workshop(sim, standin, db, "Checkout", Phase.fixes)
+        with db.session() as session:
+            voting = get_workshop(session, "T0LOCAL", voting_id)
+            touchpoint = session.exec(
+                select(Touchpoint.id).where(Touchpoint.workshop_id == voting_id)
+            ).first()
+            fixes = [
+                propose_fix(session, "T0LOCAL", voting_id, ANA, FixDraft(f"Fix {n}", touchpoint)).id
+                for n in range(4)
+            ]
+            for voter in VOTERS:
+                join_workshop(session, voting, voter)
+        sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=voting_board)
+        standin.wait_for(lambda: "Votes cast" in board_figures(standin, voting_board), timeout=WAIT)
+        schedule_id = schedule_digest(sim, standin, db, voting_id)
+        scheduler = bots.scheduler()
+        standin.wait_for(lambda: stored_job(db, schedule_id), timeout=WAIT)
+
+        # Every voter's three votes and every rater's first page, built and shuffled.
+        recorder = RecordingSlack(standin, serve.events_url, signing_secret)
+        expected_votes, expected_ratings = [], []
+        for voter in VOTERS:
+            view = open_view(sim, standin, voter, ids.VOTE_OPEN, voting_board, ids.VOTE_MODAL)
+            for fix_id in random.Random(voter).sample(fixes, BUDGET):
+                recorder.click(voter, ids.VOTE_ADD, view_id=view["id"], value=f"{fix_id}|0|1")
+                expected_votes.append((voter, fix_id))
+        for rater in RATERS:
+            view = open_view(sim, standin, rater, ids.RATE_OPEN, rating_board, ids.RATE_MODAL)
+            touchpoints = [
+                int(b["block_id"].partition(":")[2])
+                for b in view["blocks"]
+                if b["block_id"].startswith("expectation:")
+            ]
+            answers = {f"expectation:{tp}": "6" for tp in touchpoints}
+            answers |= {f"experience:{tp}": "3" for tp in touchpoints}
+            recorder.submit_view(rater, answers, view_id=view["id"])
+            expected_ratings.append((rater, touchpoints))
+        requests = recorder.requests
+        work = expected_votes + expected_ratings
+        order = list(range(len(requests)))
+        random.Random(8).shuffle(order)
+
+        def crash():
+            serve.kill()
+            scheduler.kill()
+
+        acked = send_until_killed(sim, [requests[i] for i in order], crash)
+        answered = [work[i] for i, ok in zip(order, acked, strict=True) if ok]
+        assert len(answered) >= KILL_AFTER and not all(acked), "the kill came too late"
+
+        # Everything acknowledged before the kill is stored.
+        with db.session() as session:
+            voting = get_workshop(session, "T0LOCAL", voting_id)
+            for voter, target in (w for w in answered if w[0] in VOTERS):
+                assert own_votes(session, voting, voter).get(target) == 1, (voter, target)
+            for rater, touchpoints in (w for w in answered if w[0] in RATERS):
+                stored = session.exec(
+                    select(GapRating.touchpoint_id).where(GapRating.user_id == rater)
+                ).all()
+                assert sorted(stored) == sorted(touchpoints), rater
+        slot = let_the_slot_fall_due_while_down(db, schedule_id)
+
+        # Restart; the users whose clicks got no answer try again.
+        serve = bots.serve("--no-scheduler").wait_until_healthy()
+        scheduler = bots.scheduler()
+        sim = SimulatedSlack(standin, serve.events_url, signing_secret)
+        for index, ok in zip(order, acked, strict=True):
+            if not ok:
+                assert sim.post(*requests[index]).status == 200
+
+        def digests():
+            return [m for m in standin.messages(CHANNEL_ID) if m["text"].startswith("Digest")]
+
+        standin.wait_for(digests, timeout=WAIT)
+        # The next refresh of each board (someone joins) shows the database's figures.
+        for board_ts in (rating_board, voting_board):
+            sim.click(BEN, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+        with db.session() as session:
+            voting = get_workshop(session, "T0LOCAL", voting_id)
+            rating = get_workshop(session, "T0LOCAL", rating_id)
+            assert votes_cast(session, voting) == len(expected_votes)
+            for voter in VOTERS:
+                assert own_votes(session, voting, voter) == {
+                    fix_id: 1 for who, fix_id in expected_votes if who == voter
+                }
+            progress = rating_progress(session, rating)
+            ratings_given = sum(len(tps) for _, tps in expected_ratings)
+            assert progress.ratings_given == ratings_given
+        participants = 1 + len(VOTERS) + 1  # Ana, the voters, Ben
+        standin.wait_for(
+            lambda: (
+                board_figures(standin, voting_board).get("Votes cast")
+                == f"{len(expected_votes)} of {participants * BUDGET}"
+            ),
+            timeout=WAIT,
+        )
+        standin.wait_for(
+            lambda: (
+                board_figures(standin, rating_board).get("Rated")
+                == f"{len(RATERS)} of {len(RATERS) + 2} participants"
+            ),
+            timeout=WAIT,
+        )
+
+        # The schedule the killed scheduler had stored fired from the restarted one, once.
+        scheduler.wait_for_log(f"digest schedule {schedule_id} (team T0LOCAL): sent")
+        assert len(digests()) == 1
+        with db.session() as session:
+            (delivery,) = session.exec(select(DigestDelivery)).all()
+            assert (delivery.schedule_id, delivery.status) == (schedule_id, "sent")
+            assert delivery.fire_time.replace(tzinfo=UTC) == slot
+            assert session.exec(select(Workshop.id)).all()
+        assert stored_job(db, schedule_id).next_run_time > datetime.now(UTC)
