@@ -21,13 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 
 from bot.config import Settings, load_settings
 from bot.logs import configure_logging
+from bot.retries import web_api_retry_handlers
 from bot.server import HttpServer, wsgi_application
 
 # As bot.app sets them; bot.app itself is not imported, so that the floor's memory is Bolt's
@@ -43,10 +40,7 @@ def bare_bolt_app(settings: Settings) -> App:
         token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_S,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-        ],
+        retry_handlers=web_api_retry_handlers(),
     )
     app = App(
         client=client,
