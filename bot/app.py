@@ -10,19 +10,18 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.middleware import (
-    provide_database,
-    provide_digest_scheduler,
+    provide,
     reject_malformed_payloads,
     skip_redelivered_events,
     stamp_arrival,
 )
 from bot.oauth import oauth_settings
-from bot.replies import SLACK_FAILED, SOMETHING_WENT_WRONG, tell_user
+from bot.replies import failure_message, tell_user
 from bot.retries import web_api_retry_handlers
 from storage.db import Database
 
@@ -57,6 +56,7 @@ def create_app(
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
     scheduler: DigestScheduler | None = None,
+    after_ack: AfterAck | None = None,
 ) -> App:
     settings.require("SLACK_SIGNING_SECRET")
     app = App(
@@ -73,8 +73,9 @@ def create_app(
 
     app.use(stamp_arrival)
     app.use(reject_malformed_payloads)
-    app.use(provide_database(db))
-    app.use(provide_digest_scheduler(scheduler))
+    app.use(provide("db", db))
+    app.use(provide("digest_scheduler", scheduler))
+    app.use(provide("after_ack", after_ack or AfterAck()))
     app.use(skip_redelivered_events(db))
     app.error(handle_unexpected_error)
     register_listeners(app)
@@ -89,15 +90,3 @@ def handle_unexpected_error(error: Exception, body: dict, client: WebClient, res
     logger.error("unhandled error in %s (team %s, user %s)", kind, team, user, exc_info=error)
     if user:
         tell_user(client, body, failure_message(error), respond)
-
-
-def failure_message(error: Exception) -> str:
-    """What to tell the user. A failed Web API call usually comes after their change was saved,
-    so "nothing was changed" would be wrong then."""
-    if isinstance(error, SlackApiError):
-        return SLACK_FAILED.format(reason=f"`{error.response.get('error')}`")
-    if isinstance(error, TimeoutError):  # Slack may still act on it: the post may come late
-        return SLACK_FAILED.format(reason="no answer in time")
-    if isinstance(error, OSError):  # resets and unreachable hosts (urllib's errors are OSErrors)
-        return SLACK_FAILED.format(reason="the connection failed")
-    return SOMETHING_WENT_WRONG

@@ -15,6 +15,7 @@ from types import TracebackType
 from slack_bolt import App
 
 from bot import ids
+from bot.after_ack import AFTER_ACK_THREADS, AfterAck
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
@@ -52,8 +53,8 @@ class TrackingExecutor(ThreadPoolExecutor):
     """A thread pool that knows whether any submitted work is unfinished, so the demo and tests
     can wait until the bot has done everything it acked."""
 
-    def __init__(self, max_workers: int) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+    def __init__(self, max_workers: int, thread_name_prefix: str = "listener") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
         self._unfinished = 0
         self._lock = threading.Lock()
 
@@ -95,6 +96,7 @@ class LocalSlack:
         self.server: HttpServer | None = None
         self.sim: SimulatedSlack | None = None
         self.listener_executor = TrackingExecutor(max_workers=32)
+        self.after_ack_executor = TrackingExecutor(AFTER_ACK_THREADS, "after-ack")
 
     def start(self) -> LocalSlack:
         self.standin.start()
@@ -104,7 +106,12 @@ class LocalSlack:
             slack_api_url=self.standin.api_url,
             database_url=self.db.url,
         )
-        self.app = create_app(settings, self.db, listener_executor=self.listener_executor)
+        self.app = create_app(
+            settings,
+            self.db,
+            listener_executor=self.listener_executor,
+            after_ack=AfterAck(self.after_ack_executor),
+        )
         self.server = HttpServer(wsgi_application(self.app)).start()
         self.sim = SimulatedSlack(
             self.standin, self.server.url + EVENTS_PATH, signing_secret=self.signing_secret
@@ -142,13 +149,17 @@ class LocalSlack:
 
     def wait_until_idle(self, timeout: float = 30.0) -> None:
         """Wait until every request the bot acked has finished its after-ack work."""
-        self.standin.wait_for(lambda: self.listener_executor.idle, timeout=timeout)
+        # Listeners first: a listener hands its after-ack work over before it counts as done.
+        self.standin.wait_for(
+            lambda: self.listener_executor.idle and self.after_ack_executor.idle, timeout=timeout
+        )
 
     def drain(self) -> None:
         """Stop taking requests and wait until the bot has finished all it acked."""
         if self.server is not None:
             self.server.stop()
         self.listener_executor.shutdown(wait=True)
+        self.after_ack_executor.shutdown(wait=True)
 
     def stop(self) -> None:
         """Stop taking requests, let the bot finish what it acked, then stop Slack."""

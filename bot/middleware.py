@@ -23,22 +23,13 @@ def stamp_arrival(context: BoltContext, next: Callable[[], None]) -> None:
     next()
 
 
-def provide_database(db: Database) -> Middleware:
-    """Listeners find the database in `context["db"]`."""
+def provide(name: str, value: object) -> Middleware:
+    """Listeners find `value` in `context[name]`: the database ("db"), this process's digest
+    scheduler ("digest_scheduler", None when it runs in another process) to sync it at once
+    after a schedule changes, the after-ack pool ("after_ack", bot/after_ack.py)."""
 
     def middleware(context: BoltContext, next: Callable[[], None]) -> None:
-        context["db"] = db
-        next()
-
-    return middleware
-
-
-def provide_digest_scheduler(scheduler: object | None) -> Middleware:
-    """Listeners find this process's digest scheduler (None when it runs in another process) in
-    `context["digest_scheduler"]`, to sync it at once after changing a schedule."""
-
-    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
-        context["digest_scheduler"] = scheduler
+        context[name] = value
         next()
 
     return middleware

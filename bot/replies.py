@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from flows.errors import FlowError
 
 logger = logging.getLogger(__name__)
 
 SOMETHING_WENT_WRONG = (
     ":warning: Something went wrong on our side and nothing was changed. "
     "Please try again in a moment; if it keeps happening, tell your Slack admin."
+)
+# After the ack, when what the user changed is saved but showing it failed.
+SHOWING_FAILED = (
+    ":warning: Your change is saved, but something went wrong on our side while showing it. "
+    "Reopen the view or look at the board to see where things stand."
 )
 # After a Web API call failed in a way that is not safe to retry (bot/retries.py): whatever the
 # user did may be saved, but a post or an update may be missing (or, after a timeout, late).
@@ -42,3 +50,26 @@ def tell_user(
     except SlackApiError as error:
         # Nothing more we can do for this user; leave a trace for the operator.
         logger.warning("could not tell user %s: %s", user_id, error.response.get("error"))
+
+
+def failure_message(error: Exception, saved: bool = False) -> str:
+    """What to tell the user. A failed Web API call usually comes after their change was saved,
+    so "nothing was changed" would be wrong then."""
+    if isinstance(error, SlackApiError):
+        return SLACK_FAILED.format(reason=f"`{error.response.get('error')}`")
+    if isinstance(error, TimeoutError):  # Slack may still act on it: the post may come late
+        return SLACK_FAILED.format(reason="no answer in time")
+    if isinstance(error, OSError):  # resets and unreachable hosts (urllib's errors are OSErrors)
+        return SLACK_FAILED.format(reason="the connection failed")
+    return SHOWING_FAILED if saved else SOMETHING_WENT_WRONG
+
+
+def report_failure(client: WebClient, body: dict) -> Callable[[Exception], None]:
+    """For work after the ack (bot/after_ack.py): tell the user what went wrong, a refusal in
+    its own words."""
+
+    def report(error: Exception) -> None:
+        text = str(error) if isinstance(error, FlowError) else failure_message(error, saved=True)
+        tell_user(client, body, text)
+
+    return report

@@ -13,9 +13,10 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.acks import save_then_ack
+from bot.after_ack import AfterAck
 from bot.blocks.common import read_metadata
 from bot.board import refresh_board
-from bot.replies import tell_user
+from bot.replies import report_failure, tell_user
 from bot.voting import update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
@@ -84,15 +85,18 @@ def handle_vote(
         changed = save_then_ack(ack, context, save)
     except FlowError as error:
         notice = str(error)
-    try:
-        update_vote_view(
-            client, db, context.team_id, context.user_id, workshop_id, page, view, notice
-        )
-    except FlowError as error:  # the workshop is gone, or not this workspace's
-        tell_user(client, body, str(error))
-        return
+    team_id, user_id = context.team_id, context.user_id
+
+    def redraw_view() -> None:
+        update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
+
+    after_ack: AfterAck = context["after_ack"]
+    after_ack.run(("vote view", view.get("id")), redraw_view, report_failure(client, body))
     if changed:
-        refresh_board(client, db, context.team_id, workshop_id)
+        after_ack.run(
+            ("board", team_id, workshop_id),
+            lambda: refresh_board(client, db, team_id, workshop_id),
+        )
 
 
 def handle_page(
