@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def post_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> str:
     """Post the board in the workshop's channel and remember its ts (it is edited from then on)."""
-    with db.session() as session:
+    with db.read_session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         summary = board_summary(session, workshop)
     response = client.chat_postMessage(
@@ -68,7 +68,7 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
 
 
 def _current_summary(db: Database, team_id: str, workshop_id: int) -> BoardSummary:
-    with db.session() as session:
+    with db.read_session() as session:
         return board_summary(session, get_workshop(session, team_id, workshop_id))
 
 
@@ -76,7 +76,7 @@ def _render_board(
     client: WebClient, db: Database, team_id: str, workshop_id: int
 ) -> BoardSummary | None:
     """Edit the board; returns the state it drew (None: it was never posted, so post it)."""
-    with db.session() as session:
+    with db.read_session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         summary = board_summary(session, workshop)
         board_ts = workshop.board_ts

@@ -111,7 +111,7 @@ def update_vote_view(
     """Re-render the voter's view in place. The hash from the payload guards against replacing
     a newer render; if another click got there first, the view is rendered afresh (it then shows
     the latest state) and replaces it."""
-    with db.session() as session:
+    with db.read_session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         rendered = vote_view(session, workshop, user_id, page, notice)
     try:
@@ -119,7 +119,7 @@ def update_vote_view(
     except SlackApiError as error:
         if error.response.get("error") != "hash_conflict":
             raise
-        with db.session() as session:
+        with db.read_session() as session:
             workshop = get_workshop(session, team_id, workshop_id)
             rendered = vote_view(session, workshop, user_id, page, notice)
         client.views_update(view_id=view["id"], view=rendered)
@@ -136,7 +136,7 @@ def refresh_fix_list(
     """Replace the `/workshop fixes` message the change was made from, if there was one."""
     if not response_url:
         return
-    with db.session() as session:
+    with db.read_session() as session:
         blocks = fix_list(session, get_workshop(session, team_id, workshop_id), user_id)
     response = WebhookClient(response_url).send(
         text="Fixes", blocks=blocks, replace_original=True, response_type="ephemeral"

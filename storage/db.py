@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, event
@@ -11,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "workshop_read_only"  # an execution option: see Database.read_session
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -50,8 +52,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction (a vote
         # checked against its budget) can never fail half-way with "database is locked":
-        # concurrent writers queue on busy_timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # concurrent writers queue on busy_timeout instead. Reads (Database.read_session) take
+        # no lock: in WAL mode they see the last commit and never wait for a writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -60,16 +64,32 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
+        self._read_engine = self.engine.execution_options(**{READ_ONLY: True})
+        # SQLite has one writer at a time. Its busy handler makes a waiting writer sleep and
+        # poll (up to 100 ms a nap), so under a burst some writers wait far longer than the
+        # writes take; within this process, writers queue on a lock instead and go at once.
+        self._writer = threading.RLock() if is_sqlite(self.engine) else nullcontext()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A transaction that may write: committed if the block ends normally."""
+        with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A transaction that only reads, for rendering: on SQLite it neither waits for nor
+        blocks writers. Nothing written in it is kept."""
+        with Session(self._read_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,13 +1,15 @@
 """The schema comes from Alembic migrations, and the engine is set up safely for each backend."""
 
+import threading
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
 from storage import migrate
 from storage.db import Database
-from storage.models import SCHEDULER_JOBS_TABLE
+from storage.models import SCHEDULER_JOBS_TABLE, EventReceipt
 
 
 def test_migrations_reach_head(db: Database):
@@ -55,4 +57,54 @@ def test_fresh_database_migrates_from_nothing(tmp_path):
     assert not migrate.is_up_to_date(database.engine)
     migrate.upgrade(database.engine)
     assert migrate.is_up_to_date(database.engine)
+    database.dispose()
+
+
+def test_reads_go_on_while_a_write_is_open(db: Database):
+    """A render (read_session) sees the last commit and never waits for an open write."""
+    with db.session() as session:
+        session.add(EventReceipt(event_id="E1", team_id="T1"))
+    with db.session() as writer:
+        writer.add(EventReceipt(event_id="E2", team_id="T1"))
+        writer.flush()
+        # on SQLite the writer holds the database's write lock here (BEGIN IMMEDIATE)
+        with db.read_session() as reader:
+            seen = reader.exec(text("SELECT event_id FROM event_receipt ORDER BY 1")).all()
+        assert [row[0] for row in seen] == ["E1"]
+
+
+def test_sqlite_writers_queue_in_process_and_reads_take_no_write_lock(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'locks.db'}")
+    migrate.upgrade(database.engine)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    with database.read_session() as reader:
+        reader.exec(text("SELECT 1")).all()
+    assert statements[0] == "BEGIN"
+    statements.clear()
+
+    entered = threading.Event()
+    second_started = threading.Event()
+    order: list[str] = []
+
+    def second_writer() -> None:
+        second_started.set()
+        with database.session() as session:
+            order.append("second")
+            session.exec(text("SELECT 1")).all()
+
+    with database.session() as session:
+        session.exec(text("SELECT 1")).all()
+        assert statements[0] == "BEGIN IMMEDIATE"
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        assert second_started.wait(5)
+        entered.wait(0.2)  # give the second writer time to (wrongly) get in
+        order.append("first done")
+    thread.join(5)
+    assert order == ["first done", "second"]
     database.dispose()
