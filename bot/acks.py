@@ -10,6 +10,9 @@ then sees the change confirmed where it shows (their voting view, the board, the
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +23,7 @@ from slack_bolt import Ack, BoltContext
 from flows.errors import FlowError
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 ACK_WITHIN_S = 2.0  # after the request arrived (bot.middleware.stamp_arrival); Slack allows 3
 RECEIVED_AT = "received_at"
@@ -40,16 +44,61 @@ def save_then_ack(ack: Ack, context: BoltContext, save: Callable[[], T]) -> T:
                 ack()
 
     arrived = context.get(RECEIVED_AT) or time.monotonic()
-    deadline = threading.Timer(max(0.0, arrived + ACK_WITHIN_S - time.monotonic()), ack_once)
-    deadline.daemon = True
-    deadline.start()
+    deadline = _deadlines.add(arrived + ACK_WITHIN_S, ack_once)
     try:
         result = save()
     except FlowError:
-        deadline.cancel()
+        _deadlines.cancel(deadline)
         ack_once()
         raise
     finally:
-        deadline.cancel()
+        _deadlines.cancel(deadline)
     ack_once()
     return result
+
+
+class _Deadlines:
+    """One thread keeps every pending ack deadline (a threading.Timer each would start a thread
+    per click). Cancelled deadlines are dropped when they reach the front."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[list] = []  # heap of [when, sequence, action or None once cancelled]
+        self._sequence = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, when: float, action: Callable[[], None]) -> list:
+        entry = [when, next(self._sequence), action]
+        with self._wake:
+            heapq.heappush(self._due, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="ack-deadlines", daemon=True)
+                self._thread.start()
+            if self._due[0] is entry:
+                self._wake.notify()
+        return entry
+
+    def cancel(self, entry: list) -> None:
+        with self._wake:
+            entry[2] = None
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][2] is None:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                delay = self._due[0][0] - time.monotonic()
+                if delay > 0:
+                    self._wake.wait(delay)
+                    continue
+                action = heapq.heappop(self._due)[2]
+            try:
+                action()
+            except Exception:  # an ack that failed must not stop the other deadlines
+                logger.exception("acknowledging at the deadline failed")
+
+
+_deadlines = _Deadlines()

@@ -1,7 +1,7 @@
 """Dot voting: each participant spends a budget of votes on fixes, at most a maximum per fix.
 
 Integrity (see storage/models/fixes.py for the constraints that back it):
-- A vote change is one transaction that locks, in this order, the workshop (shared: a phase
+- A vote change is one short transaction. Its first statement locks the workshop (shared: a phase
   change waits for it), the fix (shared: a merge or removal waits for it) and the voter's
   participant row (exclusive: one change per voter at a time, on every replica). SQLite runs the
   whole transaction under BEGIN IMMEDIATE instead.
@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import inf
+from typing import NoReturn
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -35,6 +36,7 @@ from flows.gaps import touchpoint_gaps
 from flows.workshops import participant_count
 from storage.models import (
     Ballot,
+    Fix,
     FixStatus,
     Participant,
     Phase,
@@ -184,30 +186,16 @@ def change_vote(
     """Move the voter's votes on a fix from `shown` to `wanted` (one more or one fewer)."""
     if abs(wanted - shown) != 1 or min(shown, wanted) < 0:
         raise Conflict("That button is out of date; here are your votes as they stand.")
-    workshop = session.exec(
-        select(Workshop)
-        .where(Workshop.id == workshop_id, Workshop.team_id == team_id)
-        .with_for_update(read=True)
-    ).first()
-    if workshop is None:
-        raise NotFound(f"There is no workshop #{workshop_id} in this workspace.")
-    if workshop.phase != Phase.voting:
-        state = "has closed" if workshop.phase == Phase.closed else "is not open"
-        raise Conflict(f"Voting {state}, so nothing was changed.")
-    fix = get_fix(session, team_id, fix_id, lock="share")
-    if fix.workshop_id != workshop.id:
-        raise NotFound("That fix is not part of this workshop.")
-    if fix.status == FixStatus.removed:
-        raise NotFound(f"The fix “{fix.title}” has been removed, so nothing was changed.")
-    if fix.status == FixStatus.merged:
-        raise Conflict(
-            f"The fix “{fix.title}” has been merged into another one; nothing was changed. "
-            "Its votes moved with it."
-        )
-    participant_id = _participant_id(session, workshop, voter_id, lock=True)
-    if participant_id is None:
-        raise NotAllowed(NOT_A_PARTICIPANT)
-    ballot = _ballot(session, workshop, voter_id)
+    target = _lock_vote_target(session, team_id, workshop_id, voter_id, fix_id)
+    if target is None:
+        _refuse_vote(session, team_id, workshop_id, voter_id, fix_id)
+    phase, fix_status, fix_title, ballot_id, vote_budget, max_per_fix = target  # type: ignore[misc]
+    _require_votable(phase, fix_status, fix_title)
+    ballot = (
+        _BallotLimits(ballot_id, vote_budget, max_per_fix)
+        if ballot_id is not None
+        else _new_ballot(session, team_id, workshop_id, voter_id)
+    )
     slots = session.exec(
         select(Vote.budget_slot, Vote.fix_id, Vote.fix_slot).where(
             Vote.team_id == team_id, Vote.ballot_id == ballot.id
@@ -220,7 +208,7 @@ def change_vote(
     if current != shown:
         raise Conflict("Your votes on this fix changed in the meantime; nothing was changed.")
     if wanted > current:
-        _add_dot(session, workshop, ballot, fix_id, slots, on_fix)
+        _add_dot(session, team_id, workshop_id, ballot, fix_id, slots, on_fix)
         spent = len(slots) + 1
     else:
         session.execute(
@@ -235,10 +223,95 @@ def change_vote(
     return VoteResult(fix_id, wanted, spent, ballot.vote_budget, changed=True)
 
 
+@dataclass(frozen=True)
+class _BallotLimits:
+    id: int
+    vote_budget: int
+    max_votes_per_fix: int
+
+
+# One statement checks and locks everything a vote depends on, in the order the module docstring
+# gives: SQLAlchemy's with_for_update takes one lock mode per statement, PostgreSQL takes a
+# clause per table. (SQLite has no row locks; the transaction holds the write lock instead.)
+_VOTE_LOCKS = "FOR SHARE OF workshop, fix FOR UPDATE OF participant"
+
+
+def _lock_vote_target(
+    session: Session, team_id: str, workshop_id: int, voter_id: str, fix_id: int
+) -> tuple[str, str, str, int | None, int | None, int | None] | None:
+    """(phase, fix status, fix title, ballot id and limits or Nones) with the workshop and fix
+    share-locked and the voter's participant row locked; None if the workshop, the fix in it
+    or the voter's participation is missing."""
+    row = session.exec(
+        select(
+            Workshop.phase,
+            Fix.status,
+            Fix.title,
+            Ballot.id,
+            Ballot.vote_budget,
+            Ballot.max_votes_per_fix,
+        )
+        .select_from(Workshop)
+        .join(
+            Fix,
+            and_(Fix.id == fix_id, Fix.team_id == team_id, Fix.workshop_id == Workshop.id),
+        )
+        .join(
+            Participant,
+            and_(
+                Participant.team_id == team_id,
+                Participant.workshop_id == Workshop.id,
+                Participant.user_id == voter_id,
+            ),
+        )
+        .outerjoin(
+            Ballot,
+            and_(
+                Ballot.team_id == team_id,
+                Ballot.workshop_id == Workshop.id,
+                Ballot.voter_id == voter_id,
+            ),
+        )
+        .where(Workshop.id == workshop_id, Workshop.team_id == team_id)
+        .suffix_with(_VOTE_LOCKS, dialect="postgresql")
+    ).first()
+    return tuple(row) if row is not None else None  # type: ignore[return-value]
+
+
+def _refuse_vote(
+    session: Session, team_id: str, workshop_id: int, voter_id: str, fix_id: int
+) -> NoReturn:
+    """Say which of the vote's preconditions is missing."""
+    workshop = session.exec(
+        select(Workshop).where(Workshop.id == workshop_id, Workshop.team_id == team_id)
+    ).first()
+    if workshop is None:
+        raise NotFound(f"There is no workshop #{workshop_id} in this workspace.")
+    fix = get_fix(session, team_id, fix_id)
+    if fix.workshop_id != workshop.id:
+        raise NotFound("That fix is not part of this workshop.")
+    _require_votable(workshop.phase, fix.status, fix.title)
+    raise NotAllowed(NOT_A_PARTICIPANT)
+
+
+def _require_votable(phase: str, fix_status: str, fix_title: str) -> None:
+    if phase != Phase.voting:
+        state = "has closed" if phase == Phase.closed else "is not open"
+        raise Conflict(f"Voting {state}, so nothing was changed.")
+    if fix_status == FixStatus.removed:
+        raise NotFound(f"The fix “{fix_title}” has been removed, so nothing was changed.")
+    if fix_status == FixStatus.merged:
+        raise Conflict(
+            f"The fix “{fix_title}” has been merged into another one; nothing was changed. "
+            "Its votes moved with it."
+        )
+
+
 def _add_dot(
     session: Session,
-    workshop: Workshop,
-    ballot: Ballot,
+    team_id: str,
+    workshop_id: int,
+    ballot: _BallotLimits,
     fix_id: int,
     slots: Sequence[tuple[int, int, int]],
     on_fix: list[int],
@@ -255,63 +328,64 @@ def _add_dot(
             f"You've used all {ballot.vote_budget} of your votes. "
             "Take one back from another fix to vote for this one."
         )
-    budget_slot = min(set(range(ballot.vote_budget)) - used_budget)
-    fix_slot = min(set(range(ballot.max_votes_per_fix)) - set(on_fix))
+    session.add(
+        Vote(
+            team_id=team_id,
+            workshop_id=workshop_id,
+            ballot_id=ballot.id,
+            fix_id=fix_id,
+            vote_budget=ballot.vote_budget,
+            max_votes_per_fix=ballot.max_votes_per_fix,
+            budget_slot=min(set(range(ballot.vote_budget)) - used_budget),
+            fix_slot=min(set(range(ballot.max_votes_per_fix)) - set(on_fix)),
+        )
+    )
     try:
-        with session.begin_nested():
-            session.add(
-                Vote(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,
-                    ballot_id=ballot.id,
-                    fix_id=fix_id,
-                    vote_budget=ballot.vote_budget,
-                    max_votes_per_fix=ballot.max_votes_per_fix,
-                    budget_slot=budget_slot,
-                    fix_slot=fix_slot,
-                )
-            )
+        session.flush()
     except IntegrityError as error:
         # The locks above make this unreachable; the constraints are the last line of defence.
+        # The transaction is spoilt, and the caller's session rolls it back.
         raise Conflict("Your vote collided with another change; nothing was changed.") from error
 
 
-def _participant_id(
-    session: Session, workshop: Workshop, user_id: str, *, lock: bool = False
-) -> int | None:
-    query = select(Participant.id).where(
-        Participant.team_id == workshop.team_id,
-        Participant.workshop_id == workshop.id,
-        Participant.user_id == user_id,
-    )
-    if lock:
-        query = query.with_for_update()
-    return session.exec(query).first()
+def _participant_id(session: Session, workshop: Workshop, user_id: str) -> int | None:
+    return session.exec(
+        select(Participant.id).where(
+            Participant.team_id == workshop.team_id,
+            Participant.workshop_id == workshop.id,
+            Participant.user_id == user_id,
+        )
+    ).first()
 
 
-def _ballot(session: Session, workshop: Workshop, voter_id: str) -> Ballot:
-    """The voter's ballot, created with the workshop's limits on their first vote.
+def _new_ballot(session: Session, team_id: str, workshop_id: int, voter_id: str) -> _BallotLimits:
+    """The voter's ballot when the locking read found none: their first vote, with the
+    workshop's limits at that moment.
 
-    Called with the voter's participant row locked, so two first votes cannot both create one.
-    """
+    The locking read saw the database as it was before it waited for the participant lock, so
+    a first vote that just committed is looked for again here, now that the lock is held (the
+    unique constraint on (workshop, voter) is the last line of defence)."""
     ballot = session.exec(
         select(Ballot).where(
-            Ballot.team_id == workshop.team_id,
-            Ballot.workshop_id == workshop.id,
+            Ballot.team_id == team_id,
+            Ballot.workshop_id == workshop_id,
             Ballot.voter_id == voter_id,
         )
     ).first()
     if ballot is None:
+        workshop = session.exec(
+            select(Workshop).where(Workshop.id == workshop_id, Workshop.team_id == team_id)
+        ).one()
         ballot = Ballot(
-            team_id=workshop.team_id,
-            workshop_id=workshop.id,
+            team_id=team_id,
+            workshop_id=workshop_id,
             voter_id=voter_id,
             vote_budget=workshop.vote_budget,
             max_votes_per_fix=workshop.max_votes_per_fix,
         )
         session.add(ballot)
         session.flush()
-    return ballot
+    return _BallotLimits(ballot.id, ballot.vote_budget, ballot.max_votes_per_fix)  # type: ignore[arg-type]
 
 
 # results -------------------------------------------------------------------------------------

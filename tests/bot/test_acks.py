@@ -82,3 +82,28 @@ def test_the_deadline_counts_from_the_requests_arrival(monkeypatch):
     threading.Timer(1, release.set).start()
     save_then_ack(ack, arrived(seconds_ago=0.5), lambda: release.wait(5))
     assert len(ack.calls) == 1 and ack.calls[0] < time.monotonic() - 0.5  # at once
+
+
+def test_deadlines_share_one_thread_and_a_cancelled_one_never_fires(monkeypatch):
+    monkeypatch.setattr(acks, "ACK_WITHIN_S", 0.1)
+    recorded = [RecordingAck() for _ in range(50)]
+    for ack in recorded:
+        save_then_ack(ack, arrived(), lambda: "saved")
+    time.sleep(0.3)  # every deadline has passed
+    assert [len(ack.calls) for ack in recorded] == [1] * 50
+    names = [thread.name for thread in threading.enumerate()]
+    assert names.count("ack-deadlines") == 1
+
+
+def test_an_earlier_deadline_added_later_still_fires_first(monkeypatch):
+    monkeypatch.setattr(acks, "ACK_WITHIN_S", 0.6)
+    late, early, release = RecordingAck(), RecordingAck(), threading.Event()
+    waiting = threading.Thread(
+        target=save_then_ack, args=(late, arrived(), lambda: release.wait(5))
+    )
+    waiting.start()
+    time.sleep(0.05)
+    threading.Timer(1.5, release.set).start()
+    save_then_ack(early, arrived(seconds_ago=0.4), lambda: release.wait(5))
+    waiting.join(5)
+    assert early.calls[0] < late.calls[0]
