@@ -1,7 +1,8 @@
 """The load generator: simulated users, each a thread that sends its signed requests one after the
-other (a closed loop: the next click goes as soon as the previous one is answered), for a fixed
-time. Each request is signed when it is sent, exactly as Slack signs it, and sent with urllib
-without keep-alive, as Slack opens a connection per request.
+other (a closed loop: the next click goes once the previous one is answered, after a pause a
+person would take, or at once for the most load), for a fixed time. Each request is signed when
+it is sent, exactly as Slack signs it, and sent with urllib without keep-alive, as Slack opens a
+connection per request.
 
 It runs in a process of its own (`run_in_child_process`: `python -m benchmarks.load`, the spec
 as JSON on stdin, the result as JSON on stdout), so that its CPU use is measured apart from the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import random
 import subprocess
 import sys
 import threading
@@ -33,6 +35,9 @@ class LoadSpec:
     duration_s: float  # the measured window
     warmup_s: float = 1.0  # before it: same load, not measured
     timeout_s: float = 10.0
+    # A pause after each answer, drawn uniformly from this range (the same draws on every run):
+    # (0, 0) is the closed loop with no pause, the most load these users can put on a server.
+    think_s: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -89,9 +94,10 @@ def run_load(spec: LoadSpec) -> LoadResult:
     measure_from = wall_started + spec.warmup_s
     stop_at = measure_from + spec.duration_s
 
-    def user(script: tuple[bytes, ...]) -> None:
+    def user(number: int, script: tuple[bytes, ...]) -> None:
         latencies, statuses, failures = [], {}, 0
         turn = 0
+        pauses = random.Random(number)
         while True:
             started = time.perf_counter()
             if started >= stop_at:
@@ -102,12 +108,15 @@ def run_load(spec: LoadSpec) -> LoadResult:
                 status = send(spec.url, spec.signing_secret, body, spec.timeout_s)
             except (URLError, OSError):
                 status = None
+            answered = time.perf_counter()
+            if spec.think_s[1] > 0:
+                time.sleep(pauses.uniform(*spec.think_s))
             if started < measure_from:
                 continue
             if status is None:
                 failures += 1
                 continue
-            latencies.append(time.perf_counter() - started)
+            latencies.append(answered - started)
             statuses[status] = statuses.get(status, 0) + 1
         with lock:
             result.sent += turn
@@ -117,7 +126,7 @@ def run_load(spec: LoadSpec) -> LoadResult:
                 result.statuses[status] = result.statuses.get(status, 0) + count
 
     threads = [
-        threading.Thread(target=user, args=(script,), name=f"user-{n}", daemon=True)
+        threading.Thread(target=user, args=(n, script), name=f"user-{n}", daemon=True)
         for n, script in enumerate(spec.scripts)
     ]
     for thread in threads:
@@ -150,6 +159,7 @@ def run_in_child_process(spec: LoadSpec) -> LoadResult:
 def main() -> None:
     request = json.load(sys.stdin)
     request["scripts"] = tuple(tuple(b.encode("ascii") for b in s) for s in request["scripts"])
+    request["think_s"] = tuple(request["think_s"])
     json.dump(asdict(run_load(LoadSpec(**request))), sys.stdout)
 
 

@@ -6,8 +6,9 @@ set up through Slack as people would: the setup form, the board's phase buttons,
 Each simulated user opens the vote modal the bot renders, and their two clicks are recorded from
 it, signed payloads exactly as Slack builds them: "＋ Vote" on one fix and, from the modal the bot
 re-rendered after that click, "－ Take back". During the load every user sends them in turn,
-each as soon as the previous one was answered (a closed loop, no pause: the most load that many
-people can put on the bot).
+each once the previous one was answered: twice, first at a human pace (a pause of 0.5–1.5 s
+after each answer, as a person looks at the redrawn modal before clicking again), then with no
+pause at all (the most load that many users can put on the bot: it measures capacity).
 
 The floor gets the same requests, from the same load generator, served the same way
 (`benchmarks.floor_app`). A short run against a WSGI app without Bolt measures HTTP and the load
@@ -60,11 +61,22 @@ class VoteConfig:
     fixes: int = 10
     raw_duration_s: float = 5.0  # the run without Bolt, which checks the load generator
     quiet_s: float = 1.5  # no Web API call from the bot for this long: its work is done
+    # The human pace: after each answer a person looks at the redrawn modal before the next
+    # click. The closed loop without pause comes after it.
+    think_s: tuple[float, float] = (0.5, 1.5)
 
 
 FULL = VoteConfig()
 QUICK = VoteConfig(users=10, duration_s=5.0, warmup_s=1.0, raw_duration_s=2.0)
-TINY = VoteConfig(users=3, duration_s=1.0, warmup_s=0.3, fixes=3, raw_duration_s=0.5, quiet_s=0.5)
+TINY = VoteConfig(
+    users=3,
+    duration_s=1.0,
+    warmup_s=0.3,
+    fixes=3,
+    raw_duration_s=0.5,
+    quiet_s=0.5,
+    think_s=(0.05, 0.15),
+)
 
 
 @dataclass
@@ -117,9 +129,11 @@ class ServerRun:
 class VoteRuns:
     config: VoteConfig
     database: str
-    bot: ServerRun
+    bot: ServerRun  # the closed loop without pause
     floor: ServerRun
     raw: ServerRun
+    bot_paced: ServerRun  # at the human pace
+    floor_paced: ServerRun
     bot_rss_after_setup_mib: float | None
     standin_cpu_s: float
     bot_calls: dict[str, int]  # Web API calls the bot made during its load, by method
@@ -157,7 +171,14 @@ def run(config: VoteConfig, workdir: Path, database_url: str | None = None) -> V
         after_setup = bot.rss_mib()
 
         raw = load_server(floors[0], scripts, signing_secret, config, config.raw_duration_s)
+        floor_paced = load_server(
+            floors[1], scripts, signing_secret, config, config.duration_s, paced=True, stop=False
+        )
         floor = load_server(floors[1], scripts, signing_secret, config, config.duration_s)
+        bot_paced = load_server(
+            bot, scripts, signing_secret, config, config.duration_s, paced=True, stop=False
+        )
+        _wait_until_quiet(standin, config.quiet_s)
         standin_cpu = time.process_time()
         calls_before = Counter(c.method for c in standin.calls)
         errors_before = len(bot.log_lines("ERROR"))
@@ -179,6 +200,8 @@ def run(config: VoteConfig, workdir: Path, database_url: str | None = None) -> V
         bot_run,
         floor,
         raw,
+        bot_paced,
+        floor_paced,
         bot_rss_after_setup_mib=after_setup,
         standin_cpu_s=standin_cpu,
         bot_calls=dict(bot_calls),
@@ -195,13 +218,21 @@ def load_server(
     *,
     standin: SlackStandIn | None = None,
     stop: bool = True,
+    paced: bool = False,
 ) -> ServerRun:
     """Put the load on `server`; with `standin`, also wait until the server's after-ack work
     (its calls to Slack) is over, and count its CPU until then."""
     try:
         idle = server.rss_mib()
         cpu_before = server.cpu_seconds()
-        spec = LoadSpec(server.events_url, signing_secret, scripts, duration_s, config.warmup_s)
+        spec = LoadSpec(
+            server.events_url,
+            signing_secret,
+            scripts,
+            duration_s,
+            config.warmup_s,
+            think_s=config.think_s if paced else (0.0, 0.0),
+        )
         load = run_in_child_process(spec)
         load_ended = time.time()
         drain = _wait_until_quiet(standin, config.quiet_s) - load_ended if standin else 0.0
@@ -408,28 +439,53 @@ def _ok(response: SimResponse) -> SimResponse:
 
 # the table -----------------------------------------------------------------------------------
 
+FLOOR_NAME = "bare Bolt app"
 
-def result(runs: VoteRuns) -> BenchmarkResult:
-    config, bot, floor, raw = runs.config, runs.bot, runs.floor, runs.raw
-    floor_name = "bare Bolt app"
+
+def _latency_figures(bot: ServerRun, floor: ServerRun, load: str) -> list[Figure]:
     p99_ratio = (bot.p99_ms / floor.p99_ms) if bot.p99_ms and floor.p99_ms else None
     p99_met = (
         None
         if p99_ratio is None or bot.p99_ms is None
         else p99_ratio <= P99_GOAL_RATIO and bot.p99_ms < SLACK_ACK_LIMIT_S * 1000
     )
-    figures = [
-        Figure("median time to HTTP response", bot.median_ms, "ms", floor.median_ms, floor_name),
+    return [
         Figure(
-            "p99 time to HTTP response",
+            f"median time to HTTP response, {load}",
+            bot.median_ms,
+            "ms",
+            floor.median_ms,
+            FLOOR_NAME,
+        ),
+        Figure(
+            f"p99 time to HTTP response, {load}",
             bot.p99_ms,
             "ms",
             floor.p99_ms,
-            floor_name,
+            FLOOR_NAME,
             goal=f"≤ {P99_GOAL_RATIO:g}× floor and < {SLACK_ACK_LIMIT_S:g} s",
             met=p99_met,
         ),
-        Figure("throughput", bot.load.throughput, "clicks/s", floor.load.throughput, floor_name),
+        Figure(
+            f"throughput, {load}",
+            bot.load.throughput,
+            "clicks/s",
+            floor.load.throughput,
+            FLOOR_NAME,
+        ),
+    ]
+
+
+def result(runs: VoteRuns) -> BenchmarkResult:
+    config, bot, floor, raw = runs.config, runs.bot, runs.floor, runs.raw
+    floor_name = FLOOR_NAME
+    paced, floor_paced = runs.bot_paced, runs.floor_paced
+    low, high = config.think_s
+    figures = [
+        *_latency_figures(
+            paced, floor_paced, f"{config.users} people, a click every {low:g}–{high:g} s each"
+        ),
+        *_latency_figures(bot, floor, "closed loop, no pause"),
         Figure(
             "server CPU per click (incl. after-ack work)",
             bot.cpu_ms_per_request,
@@ -440,7 +496,8 @@ def result(runs: VoteRuns) -> BenchmarkResult:
         Figure("after-ack work done, after the last click", bot.drain_s, "s"),
     ]
     all_answered = all(
-        set(r.load.statuses) == {200} and r.load.failures == 0 for r in (bot, floor, raw)
+        set(r.load.statuses) == {200} and r.load.failures == 0
+        for r in (bot, floor, raw, paced, floor_paced)
     )
     headroom = (
         raw.load.throughput >= 1.5 * floor.load.throughput
@@ -463,8 +520,10 @@ def result(runs: VoteRuns) -> BenchmarkResult:
     if runs.bot_errors:
         notes.append(f"Bot errors: {runs.bot_errors[:3]}")
     setup = (
-        f"{config.users} users clicking vote buttons in a closed loop for {config.duration_s:g} s "
-        f"(after {config.warmup_s:g} s warm-up), {config.fixes} fixes, on {runs.database}; "
+        f"{config.users} users clicking vote buttons for {config.duration_s:g} s (after "
+        f"{config.warmup_s:g} s warm-up), each after the previous click was answered: first "
+        f"with a pause of {config.think_s[0]:g}–{config.think_s[1]:g} s, then with none; "
+        f"{config.fixes} fixes, on {runs.database}; "
         "signed block_actions payloads recorded from the bot's own vote modal, sent to the real "
         "`workshop-bot serve --http` and to a bare Bolt app served the same way."
     )
@@ -480,6 +539,8 @@ def result(runs: VoteRuns) -> BenchmarkResult:
             "database": runs.database,
             "bot": bot.summary(),
             "floor": floor.summary(),
+            "bot_paced": paced.summary(),
+            "floor_paced": floor_paced.summary(),
             "raw_http": raw.summary(),
             "standin_cpu_s": runs.standin_cpu_s,
             "bot_web_api_calls": runs.bot_calls,
