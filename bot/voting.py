@@ -38,6 +38,7 @@ from flows.voting import (
     tallies_visible,
     vote_totals,
     votes_cast,
+    voting_gaps,
 )
 from flows.workshops import PhaseChangeResult, get_workshop, is_facilitator, participant_count
 from storage.db import Database
@@ -94,7 +95,7 @@ def fix_summary(session: Session, fix: Fix) -> FixSummary:
 def vote_view(
     session: Session, workshop: Workshop, user_id: str, page: int = 0, notice: str | None = None
 ) -> View:
-    ballot = ballot_view(session, workshop, user_id, touchpoint_gaps(session, workshop))
+    ballot = ballot_view(session, workshop, user_id, voting_gaps(session, workshop))
     return build_vote_modal(ballot, page, notice)
 
 

@@ -20,9 +20,12 @@ what, except a voter's own votes to that voter.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import inf
+from types import MappingProxyType
 from typing import NoReturn
 
 from sqlalchemy import and_, delete
@@ -139,6 +142,34 @@ def own_votes(session: Session, workshop: Workshop, voter_id: str) -> dict[int, 
 
 def is_participant(session: Session, workshop: Workshop, user_id: str) -> bool:
     return _participant_id(session, workshop, user_id) is not None
+
+
+# gaps while voting ---------------------------------------------------------------------------
+
+# Ratings are taken only in the rating phase, and every phase change stamps the workshop's
+# updated_at: while a workshop stays in the voting (or closed) phase its gaps cannot change, so
+# they are worked out once per (workshop, phase, updated_at) rather than on every click's redraw.
+_FROZEN_PHASES = (Phase.voting, Phase.closed)
+_GAPS_KEPT = 256
+_gaps_lock = threading.Lock()
+_frozen_gaps: OrderedDict[tuple, Mapping[int, float]] = OrderedDict()
+
+
+def voting_gaps(session: Session, workshop: Workshop) -> Mapping[int, float]:
+    """touchpoint_gaps, computed once while the workshop's ratings cannot change."""
+    if workshop.phase not in _FROZEN_PHASES:
+        return touchpoint_gaps(session, workshop)
+    key = (workshop.team_id, workshop.id, workshop.phase, workshop.updated_at)
+    with _gaps_lock:
+        if key in _frozen_gaps:
+            _frozen_gaps.move_to_end(key)
+            return _frozen_gaps[key]
+    gaps = MappingProxyType(touchpoint_gaps(session, workshop))  # shared: read-only
+    with _gaps_lock:
+        _frozen_gaps[key] = gaps
+        while len(_frozen_gaps) > _GAPS_KEPT:
+            _frozen_gaps.popitem(last=False)
+    return gaps
 
 
 # the voter's view ----------------------------------------------------------------------------

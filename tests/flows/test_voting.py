@@ -2,12 +2,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from flows.board import board_summary
 from flows.errors import Conflict, FlowError, NotAllowed, NotFound
 from flows.fixes import FixDraft, FixSummary, propose_fix, remove_fix
+from flows.gaps import RawAnswer, save_ratings
 from flows.journey import StageSpec
 from flows.voting import (
     ballot_view,
@@ -18,6 +20,7 @@ from flows.voting import (
     tallies_visible,
     vote_totals,
     votes_cast,
+    voting_gaps,
 )
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop, join_workshop
 from storage.db import Database
@@ -295,3 +298,36 @@ def test_concurrent_votes_from_two_replicas_never_overshoot(db: Database, migrat
             assert sum(mine.values()) == 3 and set(mine.values()) == {1}
         assert votes_cast(session, workshop) == 12
         assert sum(vote_totals(session, workshop).values()) == 12
+
+
+def test_gaps_while_voting_are_worked_out_once_per_workshop_state(session):
+    """Ratings change only in the rating phase, and a phase change stamps updated_at."""
+    workshop, (fix, *_) = make_workshop(session)
+    touchpoint = fix.touchpoint_id
+
+    def move_to(phase: Phase, minutes: int) -> None:
+        workshop.phase = phase
+        workshop.updated_at = datetime(2026, 11, 23, 9, minutes, tzinfo=UTC)
+        session.add(workshop)
+        session.flush()
+
+    move_to(Phase.rating, 0)
+    save_ratings(session, TEAM, workshop.id, "UV", {touchpoint: RawAnswer("4", "2")})
+    move_to(Phase.voting, 1)
+    assert voting_gaps(session, workshop) == {touchpoint: -2.0}
+
+    statements: list[str] = []
+    bind = session.get_bind()
+    record = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(bind, "before_cursor_execute", record)
+    try:
+        assert voting_gaps(session, workshop) == {touchpoint: -2.0}
+    finally:
+        event.remove(bind, "before_cursor_execute", record)
+    assert statements == []  # kept, not worked out again
+
+    move_to(Phase.rating, 2)  # a new look at the ratings: (4 − 2) and now (5 − 1)
+    save_ratings(session, TEAM, workshop.id, "UW", {touchpoint: RawAnswer("5", "1")})
+    assert voting_gaps(session, workshop) == {touchpoint: -3.0}  # rating: never kept
+    move_to(Phase.voting, 3)
+    assert voting_gaps(session, workshop) == {touchpoint: -3.0}
