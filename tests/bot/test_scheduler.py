@@ -299,17 +299,27 @@ def test_the_housekeeping_job_forgets_only_claims_past_their_retention(local, sc
         ]:
             session.add(EventReceipt(event_id=event_id, team_id=team, received_at=received_at))
     first, second = schedulers(), schedulers()
-    for scheduler, removed in ((first, "2"), (second, "0")):  # run twice: the second is a no-op
-        before = len(scheduler.outcomes_of(HOUSEKEEPING_JOB_ID))
+    both = (first, second)
+
+    def removed():  # by every run so far, on either scheduler (each run reports its count)
+        return sum(int(o) for s in both for o in s.outcomes_of(HOUSEKEEPING_JOB_ID))
+
+    def left():
+        with local.db.session() as session:
+            return sorted(r.event_id for r in session.exec(select(EventReceipt)))
+
+    # Run it on each scheduler in turn (the other may pick it up too: both read the job from
+    # the same table); the second run finds nothing more to delete.
+    for scheduler in both:
+        runs = len(scheduler.outcomes_of(HOUSEKEEPING_JOB_ID))
         scheduler.scheduler.modify_job(HOUSEKEEPING_JOB_ID, DIGEST_JOBSTORE, next_run_time=now())
         local.standin.wait_for(
-            lambda s=scheduler, n=before: len(s.outcomes_of(HOUSEKEEPING_JOB_ID)) > n,
+            lambda s=scheduler, n=runs: len(s.outcomes_of(HOUSEKEEPING_JOB_ID)) > n,
             timeout=WAIT,
         )
-        assert scheduler.outcomes_of(HOUSEKEEPING_JOB_ID)[-1] == removed
-        with local.db.session() as session:
-            left = sorted(r.event_id for r in session.exec(select(EventReceipt)))
-        assert left == ["Ev-fresh", "Ev-recent"]
+        assert left() == ["Ev-fresh", "Ev-recent"]
+    assert "error" not in str([s.outcomes_of(HOUSEKEEPING_JOB_ID) for s in both])
+    assert removed() == 2
     # A late redelivery of a remembered event is still recognised.
     with local.db.session() as session:
         assert claim_event(session, "T1", "Ev-recent") is False
