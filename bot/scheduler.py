@@ -12,6 +12,11 @@
   Older ones are skipped (logged); the schedule carries on at its next time.
 - Run exactly one scheduler per database. A second one started by mistake still never posts a
   digest twice: every post first claims its (schedule, fire time) row (bot/digests.py).
+- Housekeeping: one daily job (HOUSEKEEPING_JOB_ID, in the same job store) forgets the Events
+  API and form-submission claims older than flows.events.RECEIPT_RETENTION. Every scheduler
+  adds it under that fixed id with replace_existing, so the database holds one such job however
+  many schedulers start; it fires at a fixed time of day, so replacing it at a restart keeps
+  its next run. Two schedulers running it at once is harmless (a DELETE of old rows).
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
 from bot.digests import DeliveryReport, Outcome, deliver_scheduled_digest
+from flows.events import forget_old_events
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
 from storage.db import Database
 from storage.models import SCHEDULER_JOBS_TABLE, Cadence
@@ -46,6 +53,10 @@ DIGEST_JOBSTORE = "digests"
 JOB_PREFIX = "digest-schedule:"
 SYNC_JOB_ID = "digest-schedules-sync"
 WORKERS = 4
+HOUSEKEEPING_JOB_ID = "housekeeping:forget-old-receipts"
+# Daily, at a fixed quiet time (UTC): a fixed time rather than an interval, so that replacing
+# the job at every start keeps its next run instead of pushing it a day on.
+HOUSEKEEPING_AT = {"hour": 3, "minute": 17}
 
 
 class DigestTrigger(BaseTrigger):
@@ -105,6 +116,16 @@ def run_digest_job(schedule_id: int, team_id: str) -> str:
     return report.outcome.value
 
 
+def run_housekeeping_job() -> int:
+    """The daily housekeeping job: forget old Events API and form-submission claims."""
+    if not _running:
+        raise RuntimeError("no digest scheduler is running in this process")
+    with _running[-1].db.session() as session:
+        removed = forget_old_events(session)
+    logger.info("housekeeping: forgot %s old event and submission claims", removed)
+    return removed
+
+
 def job_id(schedule_id: int) -> str:
     return f"{JOB_PREFIX}{schedule_id}"
 
@@ -151,6 +172,7 @@ class DigestScheduler:
         _running.append(self)
         self.scheduler.start(paused=paused)
         self.sync()
+        self._add_housekeeping()
         self.scheduler.add_job(
             self.sync,
             "interval",
@@ -218,6 +240,19 @@ class DigestScheduler:
                 next_run_time=first,
             )
 
+    def _add_housekeeping(self) -> None:
+        # A fixed id in the shared job store, replaced rather than added: one job in the
+        # database however many schedulers start (a concurrent insert that loses turns into
+        # an update of the winner's row).
+        self.scheduler.add_job(
+            run_housekeeping_job,
+            trigger=CronTrigger(**HOUSEKEEPING_AT, timezone=UTC),
+            id=HOUSEKEEPING_JOB_ID,
+            name="forget old event and submission claims",
+            jobstore=DIGEST_JOBSTORE,
+            replace_existing=True,
+        )
+
     def _remove(self, identifier: str) -> None:
         with contextlib.suppress(JobLookupError):
             self.scheduler.remove_job(identifier, jobstore=DIGEST_JOBSTORE)
@@ -229,11 +264,11 @@ class DigestScheduler:
         return job.next_run_time if job else None
 
     def _on_job_event(self, event: JobEvent) -> None:
-        if not event.job_id.startswith(JOB_PREFIX):
+        if not (event.job_id.startswith(JOB_PREFIX) or event.job_id == HOUSEKEEPING_JOB_ID):
             return
         if event.code == EVENT_JOB_MISSED:
             logger.warning(
-                "digest job %s missed its %s run by more than %s s; it runs next time",
+                "job %s missed its %s run by more than %s s; it runs next time",
                 event.job_id,
                 event.scheduled_run_time,
                 MISFIRE_GRACE_S,
@@ -244,8 +279,9 @@ class DigestScheduler:
         else:
             self.outcomes.append((event.job_id, str(getattr(event, "retval", ""))))
 
-    def outcomes_of(self, schedule_id: int) -> list[str]:
-        wanted = job_id(schedule_id)
+    def outcomes_of(self, schedule_id: int | str) -> list[str]:
+        """The outcomes of a schedule's job (or of the job with this id), oldest first."""
+        wanted = job_id(schedule_id) if isinstance(schedule_id, int) else schedule_id
         return [outcome for identifier, outcome in self.outcomes if identifier == wanted]
 
 

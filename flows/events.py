@@ -12,7 +12,12 @@ from sqlmodel import Session, col
 
 from storage.models import EventReceipt, utcnow
 
-# Slack retries a delivery three times within about five minutes; a day is ample.
+# How long a claim is remembered (the scheduler's daily housekeeping job forgets older ones).
+# Slack retries an event three times, the last about five minutes after the first delivery, and
+# Bolt refuses any signed request more than five minutes old, so no retry or replay of an event
+# or of a modal submission can arrive more than a few minutes after its first delivery; a
+# submission claim has no use after that either (its view closed when it was handled). A day is
+# ample; claims are then kept between one and two days.
 RECEIPT_RETENTION = timedelta(days=1)
 
 
@@ -40,6 +45,7 @@ def claim_submission(session: Session, team_id: str, view_id: object) -> bool:
 
 
 def forget_old_events(session: Session) -> int:
+    """Delete the claims older than RECEIPT_RETENTION, in every workspace; how many went."""
     cutoff = utcnow() - RECEIPT_RETENTION
     return session.execute(
         delete(EventReceipt).where(col(EventReceipt.received_at) < cutoff)

@@ -222,9 +222,14 @@ def open_rating_round(
 ) -> RoundOpened:
     """Start the next rating round on the same touchpoints (facilitators only).
 
-    `expected_round` is the round the button was drawn in: a stale or double click opens
-    nothing. The unique (workshop, number) constraint settles two facilitators clicking at once.
-    From the fixes or voting phase the workshop goes back to rating so the team can rate again.
+    `expected_round` is the round the caller saw: the one the results' button was drawn in, or
+    the one that was current when `/workshop round new` arrived. Only the round after it is
+    opened, so a stale or double click, a command typed twice or two at once open one round
+    between them; the others are told it is already open. The database settles a race: rounds
+    are numbered rows under a unique (workshop, number) key, so inserting round `seen + 1` is
+    a compare-and-set on the current round. A round nobody has rated is never followed by
+    another. From the fixes or voting phase the workshop goes back to rating so the team can
+    rate again.
     """
     workshop = get_workshop(session, team_id, workshop_id)
     require_facilitator(session, workshop, user_id, "open a new rating round")
@@ -235,9 +240,11 @@ def open_rating_round(
         raise Conflict("Rating has not started yet: round 1 opens with the Gap rating phase.")
     number = current_round(session, workshop)
     if expected_round is not None and expected_round != number:
-        raise Conflict(f"Round {number} is already open.")
+        raise Conflict(_already_open(number))
     if _count_ratings(session, workshop, number) == 0:
-        raise Conflict(f"Nobody has rated round {number} yet; rate it before opening another.")
+        if number > 1:
+            raise Conflict(_already_open(number, unrated=True))
+        raise Conflict("Nobody has rated round 1 yet; rate it before opening another.")
     try:
         with session.begin_nested():
             session.add(
@@ -245,8 +252,8 @@ def open_rating_round(
                     team_id=team_id, workshop_id=workshop_id, number=number + 1, opened_by=user_id
                 )
             )
-    except IntegrityError:
-        raise Conflict(f"Round {number + 1} has just been opened.") from None
+    except IntegrityError:  # opened by another request since `number` was read
+        raise Conflict(_already_open(number + 1)) from None
     moved_from = None
     if phase is not Phase.rating:
         _move_back_to_rating(session, workshop, phase, user_id)
@@ -254,6 +261,11 @@ def open_rating_round(
     session.flush()
     session.refresh(workshop)
     return RoundOpened(workshop, number + 1, moved_from)
+
+
+def _already_open(number: int, *, unrated: bool = False) -> str:
+    state = " and nobody has rated it yet" if unrated else ""
+    return f"Round {number} is already open{state}; I did not open another."
 
 
 def _move_back_to_rating(session: Session, workshop: Workshop, phase: Phase, user_id: str) -> None:

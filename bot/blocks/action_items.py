@@ -4,7 +4,7 @@ the `/workshop actions` list."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
+    calendar_day,
     cap_blocks,
     context,
     escape,
@@ -55,13 +56,6 @@ STATUS_ACTION_IDS = {
     ActionStatus.done: ids.ACTION_ITEM_STATUS_DONE,
 }
 OVERDUE_RULE = "Overdue: the due date is before today (UTC) and the item is not done."
-
-
-def slack_day(day: date) -> str:
-    """A calendar date in Slack's date formatting ("Tomorrow", "May 24th"), with the ISO date as
-    the fallback. Anchored at noon UTC so that readers from UTC−12 to UTC+11 see the same day."""
-    moment = datetime.combine(day, time(12, 0), tzinfo=UTC)
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{day.isoformat()}>"
 
 
 def status_label(status: ActionStatus) -> str:
@@ -166,7 +160,7 @@ def owner_dm_text(item: ActionItemSummary, workshop_title: str) -> str:
     return (
         f"You own an action item from “{escape(truncate(workshop_title, 80))}”: "
         f"{escape(item.title)} "
-        f"(due {item.due_date.isoformat()}, {STATUS_NAMES[item.status].lower()})"
+        f"(due {calendar_day(item.due_date)}, {STATUS_NAMES[item.status].lower()})"
     )
 
 
@@ -187,7 +181,7 @@ def build_owner_dm(
         ),
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=f"*Due*\n{slack_day(item.due_date)}{overdue}"),
+                MarkdownTextObject(text=f"*Due*\n{calendar_day(item.due_date)}{overdue}"),
                 MarkdownTextObject(text=f"*Status*\n{status_label(item.status)}"),
             ]
         ),
@@ -225,7 +219,7 @@ def action_item_line(item: ActionItemSummary) -> str:
     overdue = " · :warning: *Overdue*" if item.overdue else ""
     return (
         f"*{escape(truncate(item.title, 200))}*\n"
-        f"<@{item.owner_id}> · due {slack_day(item.due_date)} · {status_label(item.status)}"
+        f"<@{item.owner_id}> · due {calendar_day(item.due_date)} · {status_label(item.status)}"
         f"{overdue}"
     )
 

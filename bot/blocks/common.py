@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
@@ -22,10 +23,53 @@ def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
 
 
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def calendar_day(day: date) -> str:
+    """A date that is not a moment (a due date), as plain text: "Mon 7 Dec 2026" for every
+    reader. Slack's <!date^…> token shows a moment in each reader's own time zone, so any
+    moment chosen for a whole day shows as the day before or after somewhere on Earth (noon UTC
+    is already the next day from UTC+12 on); a date is the same date everywhere."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
 def escape(text: str) -> str:
     """People's text inside mrkdwn: Slack needs &, < and > escaped, so that "<!channel>" typed
     into a title pings nobody and "a < b" shows as typed."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(mrkdwn: str) -> str:
+    """What Slack shows for escaped mrkdwn text (the inverse of `escape`)."""
+    return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospace font: wide (East Asian) characters take two,
+    combining marks none."""
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or char in "\u200b\u200d\ufe0f":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` monospace columns: cut with an ellipsis when longer, padded with
+    spaces when shorter. Measured on the text as displayed, so escape it afterwards."""
+    if display_width(text) > width:
+        kept, used = [], 1  # the ellipsis
+        for char in text:
+            if used + _char_width(char) > width:
+                break
+            kept.append(char)
+            used += _char_width(char)
+        text = "".join(kept).rstrip() + "…"
+    return text + " " * (width - display_width(text))
 
 
 def truncate(text: str, limit: int) -> str:

@@ -27,6 +27,7 @@ from bot.blocks.common import (
     cap_blocks,
     context,
     escape,
+    fit,
     metadata,
     mrkdwn_section,
     truncate,
@@ -330,8 +331,16 @@ def _flags(flags: Iterable[Flag]) -> str:
     return ", ".join(str(flag) for flag in flags)
 
 
+def _cell(name: str) -> str:
+    """A name in its column: cut or padded to NAME_WIDTH columns as displayed. Backticks become
+    look-alikes so that no name can close the code block."""
+    return fit(name.replace("`", "ˋ"), NAME_WIDTH)
+
+
 def touchpoint_table(results: GapResults, limit: int = TABLE_ROWS) -> str:
-    """The ranked touchpoints as a monospace table (widest shortfall first)."""
+    """The ranked touchpoints as a monospace table (widest shortfall first), as readers see it:
+    not escaped for mrkdwn yet (`_code_section` does that), so that columns are measured on the
+    text Slack displays."""
     previous = results.previous_round
     header = f" #  {'Touchpoint':<{NAME_WIDTH}}  n  Want→Got    Gap  95% CI        "
     if previous:
@@ -351,7 +360,7 @@ def _touchpoint_row(rank: int, touchpoint: TouchpointGap, with_previous: bool) -
     stats = touchpoint.stats
     want_got = f"{_number(stats.mean_expectation)}→{_number(stats.mean_experience)}"
     row = (
-        f"{rank:>2}  {truncate(touchpoint.name, NAME_WIDTH):<{NAME_WIDTH}} {stats.n:>2}  "
+        f"{rank:>2}  {_cell(touchpoint.name)} {stats.n:>2}  "
         f"{want_got:<8}  {_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
     )
     if with_previous:
@@ -372,10 +381,7 @@ def stage_table(results: GapResults) -> str:
     lines = [header]
     for stage in results.stages:
         stats = stage.stats
-        row = (
-            f"{truncate(stage.name, NAME_WIDTH):<{NAME_WIDTH}} {stats.n:>3}  "
-            f"{_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
-        )
+        row = f"{_cell(stage.name)} {stats.n:>3}  {_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
         if previous:
             previous_gap = stage.previous.mean_gap if stage.previous else None
             row += f" {_ascii(previous_gap):>5}  {_ascii(stage.change):>5}  "
@@ -387,10 +393,21 @@ def stage_table(results: GapResults) -> str:
 
 
 def _code_section(title: str, table: str) -> Block:
-    budget = MAX_SECTION_TEXT - len(title) - 10
-    if len(table) > budget:
-        table = table[: budget - 2].rsplit("\n", 1)[0] + "\n…"
-    return mrkdwn_section(f"{title}\n```{table}```")
+    """`title` (mrkdwn) over `table` (text as displayed) in a code block. Slack wants &, < and >
+    escaped even there, and shows them unescaped, so the table is escaped here, after its
+    columns were padded; lines that would take the section past Slack's 3,000 characters are
+    left out whole (never half an entity), ending with "…"."""
+    budget = MAX_SECTION_TEXT - len(f"{title}\n``````")
+    lines = [escape(line) for line in table.split("\n")]
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        last = index == len(lines) - 1
+        room = budget - len("\n".join([*kept, line])) - (0 if last else len("\n…"))
+        if room < 0:
+            kept.append("…")
+            break
+        kept.append(line)
+    return mrkdwn_section(f"{title}\n```{chr(10).join(kept)}```")
 
 
 def _summary_text(results: GapResults) -> str:
@@ -445,14 +462,14 @@ def _quadrant_text(results: GapResults) -> str | None:
     groups: dict[Quadrant, list[str]] = {}
     for touchpoint in results.ranked:
         if touchpoint.quadrant is not None:
-            groups.setdefault(touchpoint.quadrant, []).append(touchpoint.name)
+            groups.setdefault(touchpoint.quadrant, []).append(escape(touchpoint.name))
     if not groups:
         return None
     lines = ["*Importance × performance*"]
     for quadrant in Quadrant:
         names = groups.get(quadrant)
         if names:
-            listed = truncate(", ".join(names), 500)
+            listed = _cut_list(names, 500)
             lines.append(
                 f"{QUADRANT_ICONS[quadrant]} *{quadrant.value}* ({QUADRANT_MEANING[quadrant]}): "
                 f"{listed}"
@@ -460,12 +477,23 @@ def _quadrant_text(results: GapResults) -> str | None:
     return "\n".join(lines)
 
 
+def _cut_list(escaped: list[str], limit: int) -> str:
+    """Escaped names joined with commas, cut between names (never inside an entity)."""
+    text = ""
+    for index, name in enumerate(escaped):
+        joined = name if index == 0 else f"{text}, {name}"
+        if len(joined) > limit - 2:
+            return f"{text}, …" if text else "…"
+        text = joined
+    return text
+
+
 def _comments_text(results: GapResults) -> str | None:
     names = {t.touchpoint_id: t.name for t in results.touchpoints}
     lines = ["*What raters said about the widest shortfalls*"]
     for touchpoint_id, comments in results.comments.items():
-        quoted = " · ".join(f"“{truncate(c, 200)}”" for c in comments)
-        lines.append(f">*{names.get(touchpoint_id, '?')}*: {quoted}")
+        quoted = " · ".join(f"“{escape(truncate(c, 200))}”" for c in comments)
+        lines.append(f">*{escape(names.get(touchpoint_id, '?'))}*: {quoted}")
     return "\n".join(lines) if len(lines) > 1 else None
 
 

@@ -15,6 +15,7 @@ import json
 from sqlmodel import select
 
 from bot import ids
+from bot.blocks.common import unescape
 from bot.demo.script import DemoScript
 from bot.local import CHANNEL_ID, Person
 from storage.models import Touchpoint
@@ -149,7 +150,8 @@ def _save_results(script: DemoScript, round_number: int) -> None:
     blocks = message["blocks"]
     texts = [b["text"]["text"] for b in blocks if b.get("type") in ("header", "section")]
     texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
-    script.write(f"gaps/round-{round_number}-table.md", "\n\n".join(texts) + "\n")
+    # As Slack shows it: &, < and > in names are sent escaped.
+    script.write(f"gaps/round-{round_number}-table.md", unescape("\n\n".join(texts)) + "\n")
 
 
 def change_answer(script: DemoScript, person: Person, name: str, answer: tuple) -> None:

@@ -1,14 +1,17 @@
 import json
+import re
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from bot import ids
 from bot.blocks.action_items import (
+    action_item_line,
     action_items_post,
     build_action_items_modal,
     build_action_list,
     build_owner_dm,
     build_pick_modal,
-    slack_day,
+    owner_dm_text,
 )
 from flows.actions import ActionItemSummary, due_field, owner_field
 from flows.fixes import FixSummary
@@ -56,9 +59,43 @@ def dump(value):
     return json.dumps(value.to_dict(), ensure_ascii=False)
 
 
-def test_due_dates_use_slack_date_formatting_at_noon_utc():
-    assert slack_day(date(2026, 5, 24)) == "<!date^1779624000^{date_short_pretty}|2026-05-24>"
-    assert datetime.fromtimestamp(1779624000, UTC) == datetime(2026, 5, 24, 12, tzinfo=UTC)
+DATE_TOKEN = re.compile(r"<!date\^(\d+)\^[^|>]*\|[^>]*>")
+# From the first time zone to see a new day (UTC+14) to the last (UTC−12), and ones between.
+READER_ZONES = (
+    "Pacific/Kiritimati",  # UTC+14
+    "Pacific/Tongatapu",  # UTC+13
+    "Pacific/Auckland",  # UTC+12 in May
+    "Asia/Tokyo",
+    "UTC",
+    "America/Los_Angeles",
+    "Pacific/Pago_Pago",  # UTC−11
+    "Etc/GMT+12",  # UTC−12
+)
+
+
+def as_seen_in(zone: str, mrkdwn: str) -> str:
+    """`mrkdwn` as a reader in `zone` sees it: Slack shows each <!date^…> token in the reader's
+    own time zone (here always as "Sun 24 May 2026")."""
+
+    def local_day(match: re.Match) -> str:
+        day = datetime.fromtimestamp(int(match.group(1)), ZoneInfo(zone)).date()
+        return f"{day:%a} {day.day} {day:%b %Y}"
+
+    return DATE_TOKEN.sub(local_day, mrkdwn)
+
+
+def test_a_due_date_shows_as_that_date_for_every_reader():
+    due = item()  # due 24 May 2026, a Sunday
+    texts = {
+        "DM": dump(build_owner_dm(due, "W", "C1", "UF")),
+        "DM notification": owner_dm_text(due, "W"),
+        "list and Home tab": action_item_line(due),
+    }
+    for where, text in texts.items():
+        for zone in READER_ZONES:
+            seen = as_seen_in(zone, text)
+            assert "Sun 24 May 2026" in seen, (where, zone, seen)
+            assert not re.search(r"\b(2[35]) May", seen), (where, zone, seen)
 
 
 def test_pick_form_preselects_the_top_fixes():

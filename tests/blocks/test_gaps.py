@@ -1,11 +1,13 @@
 import json
+import re
 
 from sqlmodel import select
 
 from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import read_metadata
+from bot.blocks.common import display_width, read_metadata, unescape
 from bot.blocks.gaps import (
+    NAME_WIDTH,
     TABLE_ROWS,
     build_nudge_dm,
     build_rating_done,
@@ -317,3 +319,85 @@ def test_a_hundred_touchpoints_stay_within_message_limits(session):
     table = touchpoint_table(results)
     assert len(table.splitlines()) == TABLE_ROWS + 2
     assert table.endswith("… and 80 more (every touchpoint is in the chart)")
+
+
+# Slack's escaping in the code-block tables --------------------------------------------------
+
+BARE_CONTROL = re.compile(r"[<>]|&(?!amp;|lt;|gt;)")
+
+
+def code_blocks(blocks) -> list[str]:
+    """The code blocks of the message's sections, exactly as sent (escaped)."""
+    found = []
+    for item in (b.to_dict() for b in blocks):
+        if item["type"] == "section":
+            found += re.findall(r"```(.*?)```", item["text"]["text"], flags=re.S)
+    return found
+
+
+def name_columns(table: str) -> list[str]:
+    """Each data row's touchpoint cell, as it takes its columns on screen."""
+    return [line[4 : 4 + NAME_WIDTH] for line in table.splitlines()[1:]]
+
+
+def test_names_with_slack_control_characters_keep_the_columns_as_slack_shows_them(session):
+    names = ("Q&A > FAQ", "<!channel> promo", "Returns & refunds <EU> portal", "A`B```C")
+    answers = {f"U{u}": {name: (6, 3 + u) for name in names} for u in range(3)}
+    results = results_for(session, answers, stages=[StageSpec("R&D <labs>", names)])
+    sent_touchpoints, sent_stages = code_blocks(build_results_message(results))
+    for sent in (sent_touchpoints, sent_stages):
+        # Escaped as Slack requires: no bare control character reaches Slack, so "<!channel>"
+        # pings nobody and nothing opens a link or breaks the block.
+        assert not BARE_CONTROL.search(sent), sent
+        assert "```" not in sent
+    shown = unescape(sent_touchpoints)
+    assert shown == touchpoint_table(results)  # escaping changed nothing readers see
+    lines = shown.splitlines()
+    # The columns line up as displayed: every row's values start where the header's do.
+    n_column = lines[0].index(" n ") + 1
+    assert all(line[n_column].isdigit() and line[n_column - 1] == " " for line in lines[1:])
+    assert len({line.index("→") for line in lines[1:]}) == 1
+    assert sorted(name_columns(shown)) == sorted(
+        [
+            "<!channel> promo  ",
+            "Q&A > FAQ         ",
+            "Returns & refunds…",  # too long: cut with an ellipsis, never inside "&amp;"
+            "AˋBˋˋˋC           ",  # backticks cannot close the code block
+        ]
+    )
+    assert "Returns &amp; refunds…" in sent_touchpoints
+    assert unescape(sent_stages).splitlines()[1].startswith("R&D <labs>         ")
+    # The other sections of the message escape the names and comments too.
+    text = rendered(build_results_message(results))
+    assert "<!channel>" not in text and "&lt;!channel&gt; promo" in text
+
+
+def test_a_long_name_is_cut_by_displayed_width_and_before_escaping(session):
+    names = ("AAAAAAAAAAAAAAA<b>x", "チェックアウト体験の改善", "Checkout")
+    answers = {"U1": {name: (6, 3) for name in names}, "U2": {name: (5, 3) for name in names}}
+    results = results_for(session, answers, stages=[StageSpec("Buy", names)])
+    (sent, _) = code_blocks(build_results_message(results))
+    assert "AAAAAAAAAAAAAAA&lt;b…" in sent  # cut on what is shown, then escaped
+    assert "チェックアウト体…" in sent  # wide characters take two columns each
+    # On screen (wide characters two columns), every row's values start in the same column.
+    rows = unescape(sent).splitlines()[1:]
+    assert len({display_width(row[: row.index("→")]) for row in rows}) == 1
+
+
+def test_a_table_of_names_full_of_ampersands_stays_within_the_section_limit(session):
+    stages = [
+        StageSpec(f"S&{s}", tuple(f"{'&' * 17}{s}{t:02d}" for t in range(10))) for s in range(3)
+    ]
+    answers = {
+        f"U{u}": {f"{'&' * 17}{s}{t:02d}": (7, 2) for s in range(3) for t in range(10)}
+        for u in range(2)
+    }
+    results = results_for(session, answers, stages=stages)
+    blocks = build_results_message(results)
+    for item in (b.to_dict() for b in blocks):
+        if item["type"] == "section":
+            assert len(item["text"]["text"]) <= 3000
+    sent, _ = code_blocks(blocks)
+    assert not BARE_CONTROL.search(sent)
+    assert sent.endswith("\n…")  # rows that did not fit are left out whole
+    assert len(sent) > 2500  # escaping counted: each "&" is five characters sent

@@ -6,18 +6,36 @@ the way a scheduler that went down would have left it (created paused, so it nev
 each test waits for the scheduler to report what it did.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.app import create_web_client
 from bot.config import Settings
 from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
 from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
-from bot.scheduler import DIGEST_JOBSTORE, DigestScheduler, DigestTrigger, job_id
+from bot.scheduler import (
+    DIGEST_JOBSTORE,
+    HOUSEKEEPING_JOB_ID,
+    JOB_PREFIX,
+    DigestScheduler,
+    DigestTrigger,
+    job_id,
+)
+from flows.events import RECEIPT_RETENTION, claim_event
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
-from storage.models import Cadence, DigestDelivery, DigestSchedule, ScheduleStatus
+from storage.models import (
+    SCHEDULER_JOBS_TABLE,
+    Cadence,
+    DigestDelivery,
+    DigestSchedule,
+    EventReceipt,
+    ScheduleStatus,
+)
 from tests.factories import make_workshop
 
 ANA = PEOPLE[0].user_id
@@ -229,4 +247,82 @@ def test_pausing_removes_the_job_and_resuming_brings_it_back(local, schedulers):
     with local.db.session() as session:
         session.delete(session.get(DigestSchedule, schedule_id))
     scheduler.sync()
-    assert scheduler.scheduler.get_jobs(jobstore=DIGEST_JOBSTORE) == []
+    digest_jobs = [
+        job
+        for job in scheduler.scheduler.get_jobs(jobstore=DIGEST_JOBSTORE)
+        if job.id.startswith(JOB_PREFIX)
+    ]
+    assert digest_jobs == []
+
+
+# Housekeeping ---------------------------------------------------------------------------------
+
+
+def stored_job_ids(local):
+    with local.db.engine.connect() as connection:
+        return sorted(
+            connection.execute(text(f"SELECT id FROM {SCHEDULER_JOBS_TABLE}")).scalars().all()
+        )
+
+
+def test_two_schedulers_starting_at_once_store_one_daily_housekeeping_job(local, schedulers):
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: schedulers(paused=True), range(2))
+    assert stored_job_ids(local).count(HOUSEKEEPING_JOB_ID) == 1
+    for scheduler in (first, second):
+        job = scheduler.scheduler.get_job(HOUSEKEEPING_JOB_ID, jobstore=DIGEST_JOBSTORE)
+        assert isinstance(job.trigger, CronTrigger)
+        # Daily: the next two runs are a day apart, and the next is within a day.
+        after = job.trigger.get_next_fire_time(job.next_run_time, job.next_run_time)
+        assert after - job.next_run_time == timedelta(days=1)
+        assert now() < job.next_run_time <= now() + timedelta(days=1)
+    # A restart replaces the job: still one, and its next run is not pushed on.
+    next_run = first.scheduler.get_job(HOUSEKEEPING_JOB_ID, jobstore=DIGEST_JOBSTORE).next_run_time
+    first.shutdown()
+    restarted = schedulers(paused=True)
+    assert stored_job_ids(local).count(HOUSEKEEPING_JOB_ID) == 1
+    job = restarted.scheduler.get_job(HOUSEKEEPING_JOB_ID, jobstore=DIGEST_JOBSTORE)
+    assert job.next_run_time == next_run
+
+
+def test_the_housekeeping_job_forgets_only_claims_past_their_retention(local, schedulers):
+    stale = now() - RECEIPT_RETENTION - timedelta(minutes=1)
+    # Past Slack's last retry (about 5 minutes after the first delivery) and the 5 minutes a
+    # signed request stays valid, but well inside the retention: still recognised.
+    recent = now() - timedelta(minutes=15)
+    with local.db.session() as session:
+        for event_id, team, received_at in [
+            ("Ev-stale-1", "T1", stale),
+            ("Ev-stale-2", "T2", stale - timedelta(days=30)),
+            ("Ev-recent", "T1", recent),
+            ("Ev-fresh", "T2", now()),
+        ]:
+            session.add(EventReceipt(event_id=event_id, team_id=team, received_at=received_at))
+    first, second = schedulers(), schedulers()
+    both = (first, second)
+
+    def removed():  # by every run so far, on either scheduler (each run reports its count)
+        return sum(int(o) for s in both for o in s.outcomes_of(HOUSEKEEPING_JOB_ID))
+
+    def left():
+        with local.db.session() as session:
+            return sorted(r.event_id for r in session.exec(select(EventReceipt)))
+
+    # Run it on each scheduler in turn (the other may pick it up too: both read the job from
+    # the same table); the second run finds nothing more to delete.
+    for scheduler in both:
+        runs = len(scheduler.outcomes_of(HOUSEKEEPING_JOB_ID))
+        scheduler.scheduler.modify_job(HOUSEKEEPING_JOB_ID, DIGEST_JOBSTORE, next_run_time=now())
+        local.standin.wait_for(
+            lambda s=scheduler, n=runs: len(s.outcomes_of(HOUSEKEEPING_JOB_ID)) > n,
+            timeout=WAIT,
+        )
+        assert left() == ["Ev-fresh", "Ev-recent"]
+    assert "error" not in str([s.outcomes_of(HOUSEKEEPING_JOB_ID) for s in both])
+    assert removed() == 2
+    # A late redelivery of a remembered event is still recognised.
+    with local.db.session() as session:
+        assert claim_event(session, "T1", "Ev-recent") is False
+    # The job is still there, next due tomorrow at the latest.
+    job = first.scheduler.get_job(HOUSEKEEPING_JOB_ID, jobstore=DIGEST_JOBSTORE)
+    assert now() < job.next_run_time <= now() + timedelta(days=1)

@@ -463,6 +463,12 @@ def test_only_a_facilitator_opens_a_round_and_only_once_per_click(session):
     open_rating_round(session, TEAM, workshop.id, FACILITATOR, expected_round=1)
     with pytest.raises(Conflict, match="Round 2 is already open"):  # the double click
         open_rating_round(session, TEAM, workshop.id, FACILITATOR, expected_round=1)
+    # `/workshop round new` typed again: it saw round 2, which nobody has rated yet
+    with pytest.raises(
+        Conflict,
+        match=r"^Round 2 is already open and nobody has rated it yet; I did not open another\.$",
+    ):
+        open_rating_round(session, TEAM, workshop.id, FACILITATOR, expected_round=2)
     assert current_round(session, workshop) == 2
 
 

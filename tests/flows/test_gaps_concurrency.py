@@ -63,10 +63,33 @@ def test_two_facilitators_opening_a_round_at_once_open_one(db):
 
     outcomes = run_together(open_round)
     assert [o for o in outcomes if not isinstance(o, Conflict)] == [2]
+    refusals = {str(o) for o in outcomes if isinstance(o, Conflict)}
+    assert refusals == {"Round 2 is already open; I did not open another."}
     with db.session() as session:
         assert len(session.exec(select(RatingRound)).all()) == 1
         workshop = session.get(Workshop, workshop_id)
         assert current_round(session, workshop) == 2
+
+
+def test_round_new_commands_at_once_open_one_round(db):
+    """Each command reads the round it sees, then opens the round after that one."""
+    workshop_id, (a, _) = setup_workshop(db)
+    with db.session() as session:
+        save_ratings(session, TEAM, workshop_id, "U1", {a: RawAnswer("5", "3")})
+
+    def command(_):
+        with db.session() as session:
+            seen = current_round(session, session.get(Workshop, workshop_id))
+        with db.session() as session:
+            return open_rating_round(session, TEAM, workshop_id, "UF", expected_round=seen).number
+
+    outcomes = run_together(command)
+    assert [o for o in outcomes if not isinstance(o, Conflict)] == [2]
+    for refusal in (o for o in outcomes if isinstance(o, Conflict)):
+        # it saw round 1 and lost the race, or saw round 2 already open
+        assert str(refusal).startswith("Round 2 is already open"), refusal
+    with db.session() as session:
+        assert session.exec(select(RatingRound.number)).all() == [2]
 
 
 def test_nudges_claimed_at_once_reach_each_person_once(db):

@@ -39,7 +39,11 @@ def round_command(call: CommandCall) -> None:
             "round on the same touchpoints with `/workshop round new`."
         )
         return
-    opened = open_next_round(call.client, call.db, call.team_id, call.user_id, workshop.id)
+    # The round this command saw: only the one after it is opened, so a command typed twice,
+    # or two at once, open one round between them (flows.gaps.open_rating_round).
+    opened = open_next_round(
+        call.client, call.db, call.team_id, call.user_id, workshop.id, expected_round=number
+    )
     call.reply(f"Round {opened.number} is open; I announced it in the board's thread.")
 
 
