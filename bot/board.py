@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -30,6 +31,7 @@ def post_board(client: WebClient, db: Database, team_id: str, workshop_id: int) 
     return response["ts"]
 
 
+BOARD_EDIT_INTERVAL_S = 1.0
 _refresh_lock = threading.Lock()
 _refresh_again: dict[tuple[str, int], bool] = {}
 
@@ -42,7 +44,9 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
     calls only ask it to run once more; that run reads the database afresh. Another replica may
     still have edited the board with a newer state just before this edit landed, so after each
     edit the board's state is read again, and drawn again if it changed meanwhile: whichever
-    edit comes last, it shows the latest state.
+    edit comes last, it shows the latest state. Edits of one board are at least
+    BOARD_EDIT_INTERVAL_S apart: under a burst of votes the board catches up once a second
+    rather than being redrawn for every click.
     """
     key = (team_id, workshop_id)
     with _refresh_lock:
@@ -52,8 +56,12 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
         _refresh_again[key] = False
     try:
         while True:
+            edited_at = time.monotonic()
             drawn = _render_board(client, db, team_id, workshop_id)
-            fresh = drawn is None or _current_summary(db, team_id, workshop_id) == drawn
+            asked_again = _refresh_again[key]  # a hint; decided under the lock below
+            fresh = drawn is None or (
+                not asked_again and _current_summary(db, team_id, workshop_id) == drawn
+            )
             # Deciding to stop and letting go of the board happen under one lock, so a request
             # made meanwhile is either seen here or starts a refresh of its own: never lost.
             with _refresh_lock:
@@ -61,6 +69,7 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
                     del _refresh_again[key]
                     return
                 _refresh_again[key] = False
+            time.sleep(max(0.0, edited_at + BOARD_EDIT_INTERVAL_S - time.monotonic()))
     except BaseException:
         with _refresh_lock:
             _refresh_again.pop(key, None)

@@ -107,3 +107,29 @@ def test_a_refresh_asked_for_while_the_last_edit_is_checked_is_not_lost(db, work
     monkeypatch.setattr(board, "_current_summary", check_while_someone_joins)
     refresh_board(client, db, "T1", workshop.id)
     assert client.edits[-1] == "*Participants*\n2"
+
+
+class TimedClient(SlowClient):
+    def __init__(self):
+        super().__init__()
+        self.edited_at: list[float] = []
+
+    def chat_update(self, channel, ts, text, blocks):
+        self.edited_at.append(time.monotonic())
+        super().chat_update(channel, ts, text, blocks)
+
+
+def test_edits_of_one_board_are_spaced_out_under_a_burst(db, workshop, monkeypatch):
+    monkeypatch.setattr(board, "BOARD_EDIT_INTERVAL_S", 0.5)
+    client = TimedClient()
+    first = threading.Thread(target=refresh_board, args=(client, db, "T1", workshop.id))
+    first.start()
+    client.started.wait(5)
+    with db.session() as session:
+        join_workshop(session, workshop, "U1")
+    refresh_board(client, db, "T1", workshop.id)
+    first.join(5)
+    assert client.edits == ["*Participants*\n1", "*Participants*\n2"]
+    first_edit, second_edit = client.edited_at
+    # the interval counts from the start of the first render, a database read before its edit
+    assert second_edit - first_edit >= 0.4
