@@ -9,6 +9,7 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.blocks.common import escape
 from bot.blocks.gaps import (
     build_nudge_dm,
     build_rating_modal,
@@ -73,7 +74,10 @@ def send_nudges(
         try:
             client.chat_postMessage(
                 channel=participant,
-                text=f"Please rate the touchpoints of “{workshop.title}” (round {plan.round}).",
+                text=(
+                    f"Please rate the touchpoints of “{escape(workshop.title)}” "
+                    f"(round {plan.round})."
+                ),
                 blocks=blocks,
             )
             sent += 1

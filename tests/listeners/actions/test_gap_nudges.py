@@ -94,3 +94,14 @@ def test_nobody_to_nudge(local):
     assert last_reply(local, ANA, before) == (
         "Everyone who joined has rated in round 1. Nobody to nudge."
     )
+
+
+def test_a_title_with_mrkdwn_control_characters_reaches_the_dm_escaped(local):
+    _, board_ts = local.start_workshop(
+        ANA, title="Q&A <!channel>", phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
+    )
+    join(local, BEN, board_ts)
+    local.sim.click(ANA, ids.RATE_NUDGE, channel=CHANNEL_ID, ts=board_ts)
+    (dm,) = local.standin.wait_for(lambda: local.standin.dms(BEN))
+    assert "“Q&amp;A &lt;!channel&gt;”" in dm["text"]
+    assert "<!channel>" not in dm["text"] + str(dm["blocks"])
