@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -56,7 +56,7 @@ from flows.stats import (
     sample_sd_from_sums,
     t_confidence_interval,
 )
-from flows.workshops import get_workshop, join_workshop, participant_count, require_facilitator
+from flows.workshops import get_workshop, join_workshop, require_facilitator
 from storage.models import (
     GapRating,
     JourneyStage,
@@ -161,6 +161,7 @@ class GapStats:
         )
 
 
+_SUM_FIELDS = tuple(f.name for f in fields(RatingSums))
 EMPTY_STATS = GapStats.from_sums(RatingSums())
 
 
@@ -494,7 +495,8 @@ def _upsert_ratings(
 # Aggregation ---------------------------------------------------------------------------------
 
 
-def _sums_query(workshop: Workshop, number: int, *group_by) -> Select:  # type: ignore[no-untyped-def]
+def _sums_query(workshop: Workshop, number: int | None, *group_by) -> Select:  # type: ignore[no-untyped-def]
+    """The sums of RatingSums per `group_by`, over the round `number` (None: the caller picks)."""
     gap = col(GapRating.experience) - col(GapRating.expectation)
     query = select(
         *group_by,
@@ -505,11 +507,9 @@ def _sums_query(workshop: Workshop, number: int, *group_by) -> Select:  # type: 
         func.sum(gap * gap),
         func.count(GapRating.importance),
         func.coalesce(func.sum(GapRating.importance), 0),
-    ).where(
-        GapRating.team_id == workshop.team_id,
-        GapRating.workshop_id == workshop.id,
-        GapRating.round == number,
-    )
+    ).where(GapRating.team_id == workshop.team_id, GapRating.workshop_id == workshop.id)
+    if number is not None:
+        query = query.where(GapRating.round == number)
     return query.group_by(*group_by) if group_by else query
 
 
@@ -518,15 +518,37 @@ def _to_sums(values: Iterable) -> RatingSums:  # type: ignore[type-arg]
 
 
 def touchpoint_sums(session: Session, workshop: Workshop, number: int) -> dict[int, RatingSums]:
-    rows = session.execute(_sums_query(workshop, number, GapRating.touchpoint_id)).all()
-    return {row[0]: _to_sums(row[1:]) for row in rows}
+    return rounds_touchpoint_sums(session, workshop, (number,))[number]
+
+
+def rounds_touchpoint_sums(
+    session: Session, workshop: Workshop, numbers: Iterable[int]
+) -> dict[int, dict[int, RatingSums]]:
+    """Round → touchpoint id → sums, for each of `numbers`, in one GROUP BY (round, touchpoint):
+    the results compare two rounds with one scan of their ratings."""
+    wanted = sorted(set(numbers))
+    if len(wanted) == 1:  # grouping by the touchpoint alone is a little cheaper
+        (number,) = wanted
+        rows = session.execute(_sums_query(workshop, number, GapRating.touchpoint_id))
+        return {number: {touchpoint_id: _to_sums(values) for touchpoint_id, *values in rows}}
+    sums: dict[int, dict[int, RatingSums]] = {number: {} for number in wanted}
+    query = _sums_query(workshop, None, GapRating.round, GapRating.touchpoint_id).where(
+        col(GapRating.round).in_(wanted)
+    )
+    for number, touchpoint_id, *values in session.execute(query):
+        sums[number][touchpoint_id] = _to_sums(values)
+    return sums
 
 
 def pooled(groups: Iterable[RatingSums]) -> RatingSums:
     """The sums of several groups of ratings taken together. Every field is a count or a sum, so
     a stage's or the journey's sums are its touchpoints' sums added up: the one GROUP BY over
     the ratings serves every level, instead of a scan of the ratings per level."""
-    return RatingSums(*(sum(values) for values in zip(*(astuple(g) for g in groups), strict=True)))
+    totals = [0] * len(_SUM_FIELDS)
+    for group in groups:
+        for index, name in enumerate(_SUM_FIELDS):
+            totals[index] += getattr(group, name)
+    return RatingSums(*totals)
 
 
 def touchpoint_gaps(session: Session, workshop: Workshop) -> dict[int, float]:
@@ -546,20 +568,36 @@ def _count_ratings(session: Session, workshop: Workshop, number: int) -> int:
     ).scalar_one()
 
 
-def _count_raters(session: Session, workshop: Workshop, number: int) -> int:
-    # COUNT over a DISTINCT subquery rather than COUNT(DISTINCT …): PostgreSQL can then hash the
-    # raters instead of sorting every rating (half the time on 10,000 ratings).
-    raters = (
-        select(GapRating.user_id)
-        .distinct()
+def _rated(workshop: Workshop, number: int):  # type: ignore[no-untyped-def]
+    """Whether the participant (of the enclosing query) rated anything in round `number`."""
+    return (
+        select(GapRating.id)
         .where(
             GapRating.team_id == workshop.team_id,
             GapRating.workshop_id == workshop.id,
             GapRating.round == number,
+            col(GapRating.user_id) == col(Participant.user_id),
         )
-        .subquery()
+        .exists()
     )
-    return session.execute(select(func.count()).select_from(raters)).scalar_one()
+
+
+def participants_and_raters(
+    session: Session, workshop: Workshop, numbers: Iterable[int]
+) -> tuple[int, dict[int, int]]:
+    """The participants, and how many of them rated in each round of `numbers`, in one query.
+
+    Every rater is a participant (rating joins the workshop; a foreign key holds it), so the
+    raters are counted over the participants, one probe of the (workshop, round, rater) index
+    each, rather than by scanning every rating of the round for distinct raters."""
+    wanted = sorted(set(numbers))
+    row = session.execute(
+        select(
+            func.count(),
+            *(func.count().filter(_rated(workshop, number)) for number in wanted),
+        ).where(Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
+    ).one()
+    return row[0], dict(zip(wanted, row[1:], strict=True))
 
 
 # Results -------------------------------------------------------------------------------------
@@ -716,9 +754,12 @@ def gap_results(
     """Every figure of one round (the current one by default), compared with the round before."""
     number = round_number or current_round(session, workshop)
     previous = number - 1 if number > 1 else None
+    rounds = (number, previous) if previous else (number,)
     journey = _journey(session, workshop)
-    current_tp = touchpoint_sums(session, workshop, number)
-    previous_tp = touchpoint_sums(session, workshop, previous) if previous else {}
+    sums = rounds_touchpoint_sums(session, workshop, rounds)
+    current_tp = sums[number]
+    previous_tp = sums[previous] if previous else {}
+    participants, raters = participants_and_raters(session, workshop, rounds)
     tp_stats = {tp.id: GapStats.from_sums(current_tp.get(tp.id, RatingSums())) for tp in journey}
     tp_previous = {
         tp.id: GapStats.from_sums(previous_tp.get(tp.id, RatingSums())) for tp in journey
@@ -748,9 +789,9 @@ def gap_results(
         title=workshop.title,
         round=number,
         previous_round=previous,
-        participants=participant_count(session, workshop),
-        raters=_count_raters(session, workshop, number),
-        previous_raters=_count_raters(session, workshop, previous) if previous else None,
+        participants=participants,
+        raters=raters[number],
+        previous_raters=raters[previous] if previous else None,
         touchpoints=touchpoints,
         stages=stages,
         journey=GapStats.from_sums(pooled(current_tp.values())),
@@ -899,10 +940,11 @@ def rating_progress(session: Session, workshop: Workshop) -> RatingProgress:
             Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id
         )
     ).scalar_one()
+    participants, raters = participants_and_raters(session, workshop, (number,))
     return RatingProgress(
         round=number,
-        participants=participant_count(session, workshop),
-        raters=_count_raters(session, workshop, number),
+        participants=participants,
+        raters=raters[number],
         ratings_given=_count_ratings(session, workshop, number),
         touchpoints=touchpoints,
     )
