@@ -181,8 +181,22 @@ def list_fixes(
 ) -> list[FixSummary]:
     """The workshop's active fixes (or those named) in journey order, oldest first within a
     touchpoint."""
+    # Columns, not Fix entities: a workshop may have hundreds of fixes, and the summaries need
+    # no identity map (hydrating each as an ORM object cost several times the query itself).
     query = (
-        select(Fix, Touchpoint.name, JourneyStage.name)
+        select(
+            Fix.id,
+            Fix.workshop_id,
+            Fix.title,
+            Fix.description,
+            Fix.touchpoint_id,
+            Touchpoint.name,
+            JourneyStage.name,
+            Fix.author_id,
+            Fix.effort,
+            Fix.impact,
+            Fix.created_at,
+        )
         .join(Touchpoint, col(Touchpoint.id) == col(Fix.touchpoint_id))
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
         .where(Fix.team_id == workshop.team_id, Fix.workshop_id == workshop.id)
@@ -193,23 +207,20 @@ def list_fixes(
     if not include_inactive:
         query = query.where(Fix.status == FixStatus.active)
     if fix_ids is not None:
+        if not fix_ids:
+            return []
         query = query.where(col(Fix.id).in_(list(fix_ids)))
-    return [summarise(fix, touchpoint, stage) for fix, touchpoint, stage in session.exec(query)]
+    return [_summary(row) for row in session.exec(query)]
 
 
-def summarise(fix: Fix, touchpoint: str, stage: str) -> FixSummary:
+def _summary(row: Sequence) -> FixSummary:  # type: ignore[type-arg]
+    """One row of list_fixes' query: FixSummary's fields in order, effort and impact as text."""
+    *head, effort, impact, created_at = row
     return FixSummary(
-        id=fix.id,  # type: ignore[arg-type]
-        workshop_id=fix.workshop_id,
-        title=fix.title,
-        description=fix.description,
-        touchpoint_id=fix.touchpoint_id,
-        touchpoint=touchpoint,
-        stage=stage,
-        author_id=fix.author_id,
-        effort=Effort(fix.effort) if fix.effort else None,
-        impact=Impact(fix.impact) if fix.impact else None,
-        created_at=fix.created_at,
+        *head,
+        effort=Effort(effort) if effort else None,
+        impact=Impact(impact) if impact else None,
+        created_at=created_at,
     )
 
 

@@ -54,12 +54,15 @@ class FixStanding:
     visible: bool
     ranked: tuple[RankedFix, ...]  # when visible
     fixes: tuple[FixSummary, ...]  # in the order to show them
-    gaps: dict[int, float]
+    gaps: dict[int, float] | None  # touchpoint id → mean gap; None when not asked for
 
 
-def fix_standing(session: Session, workshop: Workshop) -> FixStanding:
-    gaps = touchpoint_gaps(session, workshop)
-    if tallies_visible(workshop):
+def fix_standing(session: Session, workshop: Workshop, with_gaps: bool = False) -> FixStanding:
+    """The gaps (a scan of the ratings) are read when the ranking needs them (tallies visible:
+    ties go to the widest gap) or `with_gaps` asks for them, not for a digest in journey order."""
+    visible = tallies_visible(workshop)
+    gaps = touchpoint_gaps(session, workshop) if visible or with_gaps else None
+    if visible:
         ranked = tuple(ranked_fixes(session, workshop, gaps))
         return FixStanding(True, ranked, tuple(r.fix for r in ranked), gaps)
     return FixStanding(False, (), tuple(list_fixes(session, workshop)), gaps)
@@ -174,9 +177,10 @@ def _fix_item(standing: FixStanding, position: int) -> DigestItem:
 @register_export_table(order=FIXES_EXPORT_ORDER)
 def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every active fix; rank and votes only once tallies are visible (empty before)."""
-    standing = fix_standing(session, workshop)
+    standing = fix_standing(session, workshop, with_gaps=True)
     if not standing.fixes:
         return None
+    gaps = standing.gaps or {}
     votes = {r.fix.id: (r.rank, r.votes) for r in standing.ranked}
     return ExportTable(
         name="fixes",
@@ -202,7 +206,7 @@ def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
                 fix.title,
                 fix.stage,
                 fix.touchpoint,
-                standing.gaps.get(fix.touchpoint_id),
+                gaps.get(fix.touchpoint_id),
                 fix.effort,
                 fix.impact,
                 fix.description,
