@@ -82,17 +82,16 @@ def fixes_section(
     if not standing.fixes and not items:
         return None
     assigned = {item.fix_id for item in items}
-    pending = [
-        _fix_item(standing, n) for n, fix in enumerate(standing.fixes) if fix.id not in assigned
-    ]
-    listed = [_action_item(item) for item in _by_urgency(items)] + pending
+    pending = [n for n, fix in enumerate(standing.fixes) if fix.id not in assigned]
+    listed = [_action_item(item) for item in _by_urgency(items)[:SECTION_ITEM_LIMIT]]
+    listed += [_fix_item(standing, n) for n in pending[: SECTION_ITEM_LIMIT - len(listed)]]
     return DigestSection(
         key="fixes",
         title="Voted fixes and action items",
         note=text(_note(workshop, standing)),
         figures=_figures(session, workshop, standing, items),
-        items=tuple(listed[:SECTION_ITEM_LIMIT]),
-        total=len(listed),
+        items=tuple(listed),
+        total=len(items) + len(pending),
         chart=DigestChart(
             "fix_votes",
             data=VoteTally(workshop.title, standing.ranked),
