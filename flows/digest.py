@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from flows.board import board_summary
+from flows.board import board_figures, journey_stages
 from flows.reads import shared_reads
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, participant_count
 from storage.models import (
@@ -338,16 +338,14 @@ def phase_changes(session: Session, workshop: Workshop) -> list[PhaseChange]:
 @register_digest_section(order=10)
 def progress_section(session: Session, workshop: Workshop, since: datetime | None) -> DigestSection:
     """Phase and progress: where the workshop stands, the board's figures, and phase changes."""
-    summary = board_summary(session, workshop)
-    phase = summary.phase
+    phase = Phase(workshop.phase)
+    stages = journey_stages(session, workshop)
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
+    touchpoints = sum(len(stage.touchpoints) for stage in stages)
     figures = [
         DigestField("Phase", text(f"{PHASE_NAMES[phase]} ({step})")),
-        DigestField(
-            "Journey",
-            text(f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints"),
-        ),
-        *(DigestField(f.label, text(f.value)) for f in summary.figures),
+        DigestField("Journey", text(f"{len(stages)} stages · {touchpoints} touchpoints")),
+        *(DigestField(f.label, text(f.value)) for f in board_figures(session, workshop)),
     ]
     history = phase_changes(session, workshop)  # the timeline and the changes since, one read
     changes = [c for c in reversed(history) if since is None or _aware(c.at) > _aware(since)]
