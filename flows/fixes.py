@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from flows.reads import read_once
 from flows.workshops import get_workshop, is_facilitator, join_workshop, require_facilitator
 from storage.models import (
     Effort,
@@ -178,9 +179,10 @@ def list_fixes(
     fix_ids: Sequence[int] | None = None,
     *,
     include_inactive: bool = False,
+    limit: int | None = None,
 ) -> list[FixSummary]:
     """The workshop's active fixes (or those named) in journey order, oldest first within a
-    touchpoint."""
+    touchpoint; the first `limit` of them if given."""
     # Columns, not Fix entities: a workshop may have hundreds of fixes, and the summaries need
     # no identity map (hydrating each as an ORM object cost several times the query itself).
     query = (
@@ -210,6 +212,8 @@ def list_fixes(
         if not fix_ids:
             return []
         query = query.where(col(Fix.id).in_(list(fix_ids)))
+    if limit is not None:
+        query = query.limit(limit)
     return [_summary(row) for row in session.exec(query)]
 
 
@@ -224,14 +228,17 @@ def _summary(row: Sequence) -> FixSummary:  # type: ignore[type-arg]
     )
 
 
-def fix_count(session: Session, workshop: Workshop) -> int:
-    return session.exec(
-        select(func.count()).where(
-            Fix.team_id == workshop.team_id,
-            Fix.workshop_id == workshop.id,
-            Fix.status == FixStatus.active,
-        )
-    ).one()
+@read_once
+def fix_count(session: Session, workshop: Workshop, excluding: tuple[int, ...] = ()) -> int:
+    """The workshop's active fixes, leaving out those in `excluding`."""
+    query = select(func.count()).where(
+        Fix.team_id == workshop.team_id,
+        Fix.workshop_id == workshop.id,
+        Fix.status == FixStatus.active,
+    )
+    if excluding:
+        query = query.where(col(Fix.id).not_in(excluding))
+    return session.exec(query).one()
 
 
 def can_manage(session: Session, fix: Fix, user_id: str) -> bool:
