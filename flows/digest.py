@@ -38,8 +38,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.board import board_figures, journey_stages
-from flows.reads import shared_reads
-from flows.workshops import PHASE_NAMES, PHASE_ORDER, participant_count
+from flows.reads import known, shared_reads
+from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
     DeliveryStatus,
     DigestDelivery,
@@ -200,6 +200,7 @@ def digest_sections(
     """
     sections = []
     with shared_reads(session):
+        known(session, get_workshop, workshop.team_id, workshop.id, result=workshop)
         savepoint = session.begin_nested()
         for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
             try:

@@ -41,7 +41,6 @@ def shared_reads(session: Session) -> Iterator[None]:
 def read_once(function: Callable[P, R]) -> Callable[P, R]:
     """Decorator for `function(session, *args)`: inside `shared_reads(session)`, the first
     call's result is kept for the calls with the same arguments (a row by its table and id)."""
-    name = f"{function.__module__}.{function.__qualname__}"
 
     @wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -49,12 +48,25 @@ def read_once(function: Callable[P, R]) -> Callable[P, R]:
         shared = session.info.get(_SHARED) if isinstance(session, Session) else None
         if shared is None:
             return function(*args, **kwargs)
-        key = (name, *map(_key, args[1:]), *sorted((k, _key(v)) for k, v in kwargs.items()))
+        key = _call_key(function, args[1:], kwargs)
         if key not in shared:
             shared[key] = function(*args, **kwargs)
         return shared[key]
 
     return wrapper
+
+
+def known(session: Session, function: Callable[..., R], *args: object, result: R) -> None:
+    """Inside `shared_reads(session)`: `function(session, *args)`, a `@read_once` function,
+    returns `result` without reading (the caller has it already, e.g. the digest's workshop)."""
+    shared = session.info.get(_SHARED)
+    if shared is not None:
+        shared[_call_key(getattr(function, "__wrapped__", function), args, {})] = result
+
+
+def _call_key(function: Callable[..., object], args: tuple, kwargs: dict) -> Hashable:  # type: ignore[type-arg]
+    name = f"{function.__module__}.{function.__qualname__}"
+    return (name, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
 
 
 def _key(value: object) -> Hashable:

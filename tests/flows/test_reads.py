@@ -2,9 +2,9 @@
 
 from sqlalchemy import event
 
-from flows.reads import read_once, shared_reads
-from flows.workshops import join_workshop, participant_count
-from tests.factories import make_workshop
+from flows.reads import known, read_once, shared_reads
+from flows.workshops import get_workshop, join_workshop, participant_count
+from tests.factories import TEAM, make_workshop
 
 
 def count_statements(session, work):
@@ -63,3 +63,18 @@ def test_nested_blocks_share_the_outer_results(session):
         assert figure(session, "a") == 1  # the inner block ending did not drop it
         assert figure(session, key="b") == 2
     assert calls == ["a", "b"]
+
+
+def test_a_known_result_is_not_read_again(session):
+    workshop = make_workshop(session)
+    known(session, get_workshop, TEAM, workshop.id, result=workshop)  # outside: nothing kept
+
+    def inside():
+        with shared_reads(session):
+            known(session, get_workshop, TEAM, workshop.id, result=workshop)
+            return get_workshop(session, TEAM, workshop.id)
+
+    found, statements = count_statements(session, inside)
+    assert found is workshop and statements == 0
+    _, statements = count_statements(session, lambda: get_workshop(session, TEAM, workshop.id))
+    assert statements == 1
