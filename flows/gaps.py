@@ -493,7 +493,7 @@ def _upsert_ratings(
 
 # The statements of the results are built once, and bound to a workshop and round at each call:
 # building one costs the client more CPU than PostgreSQL spends running these small queries
-# (about 0.15 ms a statement, measured: benchmarks/summary_size.py), and the results send five.
+# (about 0.15 ms of CPU a statement, measured on PostgreSQL), and the results send five.
 _TEAM, _WORKSHOP, _ROUND = bindparam("team_id"), bindparam("workshop_id"), bindparam("round")
 
 
