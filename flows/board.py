@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from flows.workshops import facilitator_ids, participant_count
@@ -56,21 +57,25 @@ def register_figures(provider: FigureProvider) -> FigureProvider:
 
 
 def journey_stages(session: Session, workshop: Workshop) -> list[StageSummary]:
-    """The journey in order, stage by stage, in two queries."""
-    stages = session.exec(
-        select(JourneyStage)
+    """The journey in order, stage by stage, in one query (a stage without touchpoints too)."""
+    rows = session.exec(
+        select(JourneyStage.id, JourneyStage.name, Touchpoint.name)
+        .outerjoin(
+            Touchpoint,
+            and_(
+                col(Touchpoint.stage_id) == col(JourneyStage.id),
+                col(Touchpoint.team_id) == workshop.team_id,
+            ),
+        )
         .where(JourneyStage.team_id == workshop.team_id, JourneyStage.workshop_id == workshop.id)
-        .order_by(col(JourneyStage.position))
+        .order_by(col(JourneyStage.position), col(JourneyStage.id), col(Touchpoint.position))
     ).all()
-    touchpoints = session.exec(
-        select(Touchpoint)
-        .where(Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id)
-        .order_by(col(Touchpoint.stage_id), col(Touchpoint.position))
-    ).all()
-    by_stage: dict[int, list[str]] = {}
-    for touchpoint in touchpoints:
-        by_stage.setdefault(touchpoint.stage_id, []).append(touchpoint.name)
-    return [StageSummary(stage.name, by_stage.get(stage.id, [])) for stage in stages]
+    stages: dict[int, StageSummary] = {}
+    for stage_id, stage_name, touchpoint in rows:
+        stage = stages.setdefault(stage_id, StageSummary(stage_name, []))
+        if touchpoint is not None:
+            stage.touchpoints.append(touchpoint)
+    return list(stages.values())
 
 
 def board_summary(session: Session, workshop: Workshop) -> BoardSummary:
@@ -83,5 +88,10 @@ def board_summary(session: Session, workshop: Workshop) -> BoardSummary:
         facilitator_ids=facilitator_ids(session, workshop),
         participant_count=participant_count(session, workshop),
         stages=journey_stages(session, workshop),
-        figures=[figure for add in _figure_providers for figure in add(session, workshop)],
+        figures=board_figures(session, workshop),
     )
+
+
+def board_figures(session: Session, workshop: Workshop) -> list[Figure]:
+    """Every feature's progress figures, in the order they registered."""
+    return [figure for add in _figure_providers for figure in add(session, workshop)]

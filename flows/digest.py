@@ -37,8 +37,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from flows.board import board_summary
-from flows.workshops import PHASE_NAMES, PHASE_ORDER
+from flows.board import board_figures, journey_stages
+from flows.reads import known, shared_reads
+from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
     DeliveryStatus,
     DigestDelivery,
@@ -190,24 +191,33 @@ def digest_sections(
 ) -> list[DigestSection]:
     """Every registered section that has something to say, in order.
 
-    A provider that fails is logged and left out (inside a savepoint, so the failed query cannot
-    spoil the rest of the transaction): one broken section must not cost managers their digest.
+    Providers only read, and what several of them read (the participants, the workshop, …) is
+    read once (flows.reads). A provider that fails is logged and left out: one broken section
+    must not cost managers their digest. The sections run under one savepoint; after a failure
+    the transaction goes back to it (on PostgreSQL a failed query spoils the transaction until
+    then) and a new one is set for the sections after it. One savepoint for all, rather than one
+    per section, spares every digest two round trips per section.
     """
     sections = []
-    for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
-        try:
-            with session.begin_nested():
+    with shared_reads(session):
+        known(session, get_workshop, workshop.team_id, workshop.id, result=workshop)
+        savepoint = session.begin_nested()
+        for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+            try:
                 section = registration.provider(session, workshop, since)
-        except Exception:
-            logger.exception(
-                "digest section %s failed for workshop %s (team %s)",
-                registration.name,
-                workshop.id,
-                workshop.team_id,
-            )
-            continue
-        if section is not None:
-            sections.append(section)
+            except Exception:
+                logger.exception(
+                    "digest section %s failed for workshop %s (team %s)",
+                    registration.name,
+                    workshop.id,
+                    workshop.team_id,
+                )
+                savepoint.rollback()
+                savepoint = session.begin_nested()
+                continue
+            if section is not None:
+                sections.append(section)
+        savepoint.commit()
     return sections
 
 
@@ -295,13 +305,16 @@ class PhaseSpan:
     end: datetime
 
 
-def phase_timeline(session: Session, workshop: Workshop, until: datetime) -> list[PhaseSpan]:
-    """How long the workshop spent in each phase, in order, from its phase history."""
-    changes = session.exec(
-        select(PhaseChange)
-        .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
-        .order_by(col(PhaseChange.at), col(PhaseChange.id))
-    ).all()
+def phase_timeline(
+    session: Session,
+    workshop: Workshop,
+    until: datetime,
+    changes: Sequence[PhaseChange] | None = None,
+) -> list[PhaseSpan]:
+    """How long the workshop spent in each phase, in order, from its phase history (`changes`,
+    from phase_changes, when the caller has read it already)."""
+    if changes is None:
+        changes = phase_changes(session, workshop)
     spans, phase, start = [], Phase.setup, _aware(workshop.created_at)
     for change in changes:
         at = _aware(change.at)
@@ -312,29 +325,31 @@ def phase_timeline(session: Session, workshop: Workshop, until: datetime) -> lis
     return spans
 
 
+def phase_changes(session: Session, workshop: Workshop) -> list[PhaseChange]:
+    """The workshop's phase history, oldest first (a few rows: one per move)."""
+    return list(
+        session.exec(
+            select(PhaseChange)
+            .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
+            .order_by(col(PhaseChange.at), col(PhaseChange.id))
+        )
+    )
+
+
 @register_digest_section(order=10)
 def progress_section(session: Session, workshop: Workshop, since: datetime | None) -> DigestSection:
     """Phase and progress: where the workshop stands, the board's figures, and phase changes."""
-    summary = board_summary(session, workshop)
-    phase = summary.phase
+    phase = Phase(workshop.phase)
+    stages = journey_stages(session, workshop)
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
+    touchpoints = sum(len(stage.touchpoints) for stage in stages)
     figures = [
         DigestField("Phase", text(f"{PHASE_NAMES[phase]} ({step})")),
-        DigestField(
-            "Journey",
-            text(f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints"),
-        ),
-        *(DigestField(f.label, text(f.value)) for f in summary.figures),
+        DigestField("Journey", text(f"{len(stages)} stages · {touchpoints} touchpoints")),
+        *(DigestField(f.label, text(f.value)) for f in board_figures(session, workshop)),
     ]
-    query = select(PhaseChange).where(
-        PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id
-    )
-    if since is not None:
-        query = query.where(col(PhaseChange.at) > since)
-    changes = session.exec(
-        query.order_by(col(PhaseChange.at).desc()).limit(SECTION_ITEM_LIMIT)
-    ).all()
-    count_query = select(func.count()).select_from(query.subquery())
+    history = phase_changes(session, workshop)  # the timeline and the changes since, one read
+    changes = [c for c in reversed(history) if since is None or _aware(c.at) > _aware(since)]
     items = tuple(
         DigestItem(
             text(
@@ -343,15 +358,15 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
                 When(_aware(change.at)),
             )
         )
-        for change in changes
+        for change in changes[:SECTION_ITEM_LIMIT]
     )
-    spans = phase_timeline(session, workshop, utcnow())
+    spans = phase_timeline(session, workshop, utcnow(), history)
     return DigestSection(
         key="progress",
         title="Phase and progress",
         figures=tuple(figures),
         items=items,
-        total=session.exec(count_query).one(),
+        total=len(changes),
         chart=DigestChart(
             "phase_timeline",
             data=spans,
@@ -380,11 +395,13 @@ def participation_section(
 ) -> DigestSection:
     """Who takes part, and who joined since the previous digest."""
     scope = (Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
-    everyone = session.exec(select(func.count()).where(*scope)).one()
-    joined_query = select(Participant).where(*scope)
-    if since is not None:
+    everyone = participant_count(session, workshop)
+    joined_query = select(Participant.user_id, Participant.joined_at).where(*scope)
+    if since is None:
+        joined_count = everyone
+    else:
         joined_query = joined_query.where(col(Participant.joined_at) > since)
-    joined_count = session.exec(select(func.count()).select_from(joined_query.subquery())).one()
+        joined_count = session.exec(select(func.count()).select_from(joined_query.subquery())).one()
     joined = session.exec(
         joined_query.order_by(col(Participant.joined_at).desc(), col(Participant.id).desc()).limit(
             SECTION_ITEM_LIMIT
@@ -399,8 +416,8 @@ def participation_section(
             DigestField(new_label, text(str(joined_count))),
         ),
         items=tuple(
-            DigestItem(text(Mention(p.user_id), " joined · ", When(_aware(p.joined_at))))
-            for p in joined
+            DigestItem(text(Mention(user_id), " joined · ", When(_aware(joined_at))))
+            for user_id, joined_at in joined
         ),
         total=joined_count,
     )

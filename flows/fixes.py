@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from flows.reads import read_once
 from flows.workshops import get_workshop, is_facilitator, join_workshop, require_facilitator
 from storage.models import (
     Effort,
@@ -178,11 +179,26 @@ def list_fixes(
     fix_ids: Sequence[int] | None = None,
     *,
     include_inactive: bool = False,
+    limit: int | None = None,
 ) -> list[FixSummary]:
     """The workshop's active fixes (or those named) in journey order, oldest first within a
-    touchpoint."""
+    touchpoint; the first `limit` of them if given."""
+    # Columns, not Fix entities: a workshop may have hundreds of fixes, and the summaries need
+    # no identity map (hydrating each as an ORM object cost several times the query itself).
     query = (
-        select(Fix, Touchpoint.name, JourneyStage.name)
+        select(
+            Fix.id,
+            Fix.workshop_id,
+            Fix.title,
+            Fix.description,
+            Fix.touchpoint_id,
+            Touchpoint.name,
+            JourneyStage.name,
+            Fix.author_id,
+            Fix.effort,
+            Fix.impact,
+            Fix.created_at,
+        )
         .join(Touchpoint, col(Touchpoint.id) == col(Fix.touchpoint_id))
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
         .where(Fix.team_id == workshop.team_id, Fix.workshop_id == workshop.id)
@@ -193,34 +209,36 @@ def list_fixes(
     if not include_inactive:
         query = query.where(Fix.status == FixStatus.active)
     if fix_ids is not None:
+        if not fix_ids:
+            return []
         query = query.where(col(Fix.id).in_(list(fix_ids)))
-    return [summarise(fix, touchpoint, stage) for fix, touchpoint, stage in session.exec(query)]
+    if limit is not None:
+        query = query.limit(limit)
+    return [_summary(row) for row in session.exec(query)]
 
 
-def summarise(fix: Fix, touchpoint: str, stage: str) -> FixSummary:
+def _summary(row: Sequence) -> FixSummary:  # type: ignore[type-arg]
+    """One row of list_fixes' query: FixSummary's fields in order, effort and impact as text."""
+    *head, effort, impact, created_at = row
     return FixSummary(
-        id=fix.id,  # type: ignore[arg-type]
-        workshop_id=fix.workshop_id,
-        title=fix.title,
-        description=fix.description,
-        touchpoint_id=fix.touchpoint_id,
-        touchpoint=touchpoint,
-        stage=stage,
-        author_id=fix.author_id,
-        effort=Effort(fix.effort) if fix.effort else None,
-        impact=Impact(fix.impact) if fix.impact else None,
-        created_at=fix.created_at,
+        *head,
+        effort=Effort(effort) if effort else None,
+        impact=Impact(impact) if impact else None,
+        created_at=created_at,
     )
 
 
-def fix_count(session: Session, workshop: Workshop) -> int:
-    return session.exec(
-        select(func.count()).where(
-            Fix.team_id == workshop.team_id,
-            Fix.workshop_id == workshop.id,
-            Fix.status == FixStatus.active,
-        )
-    ).one()
+@read_once
+def fix_count(session: Session, workshop: Workshop, excluding: tuple[int, ...] = ()) -> int:
+    """The workshop's active fixes, leaving out those in `excluding`."""
+    query = select(func.count()).where(
+        Fix.team_id == workshop.team_id,
+        Fix.workshop_id == workshop.id,
+        Fix.status == FixStatus.active,
+    )
+    if excluding:
+        query = query.where(col(Fix.id).not_in(excluding))
+    return session.exec(query).one()
 
 
 def can_manage(session: Session, fix: Fix, user_id: str) -> bool:

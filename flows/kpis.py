@@ -48,6 +48,7 @@ from flows.kpi_formulas import (
     retention_rate,
     target_attainment,
 )
+from flows.reads import read_once
 from flows.workshops import get_workshop, join_workshop
 from storage.models import WHOLE_JOURNEY, JourneyStage, KpiValue, Phase, Workshop, utcnow
 
@@ -465,6 +466,7 @@ class KpiTable:
         return [row for row in self.with_target if row.attainment and row.attainment.met]
 
 
+@read_once
 def kpi_table(
     session: Session, team_id: str, workshop_id: int, periods: int = DEFAULT_TREND_PERIODS
 ) -> KpiTable:

@@ -36,6 +36,7 @@ from flows.board import Figure, register_figures
 from flows.errors import Conflict, NotAllowed, NotFound
 from flows.fixes import FixSummary, fix_count, get_fix, list_fixes
 from flows.gaps import touchpoint_gaps
+from flows.reads import read_once
 from flows.workshops import participant_count
 from storage.models import (
     Ballot,
@@ -117,6 +118,7 @@ def vote_totals(session: Session, workshop: Workshop) -> dict[int, int]:
     return dict(rows)
 
 
+@read_once
 def votes_cast(session: Session, workshop: Workshop) -> int:
     return session.exec(
         select(func.count()).where(

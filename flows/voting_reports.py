@@ -27,7 +27,7 @@ from flows.digest import (
     text,
 )
 from flows.exports import ExportTable, register_export_table
-from flows.fixes import FixSummary, list_fixes
+from flows.fixes import FixSummary, fix_count, list_fixes
 from flows.gaps import touchpoint_gaps
 from flows.voting import RankedFix, ranked_fixes, tallies_visible, votes_cast
 from flows.workshops import participant_count
@@ -54,12 +54,15 @@ class FixStanding:
     visible: bool
     ranked: tuple[RankedFix, ...]  # when visible
     fixes: tuple[FixSummary, ...]  # in the order to show them
-    gaps: dict[int, float]
+    gaps: dict[int, float] | None  # touchpoint id → mean gap; None when not asked for
 
 
-def fix_standing(session: Session, workshop: Workshop) -> FixStanding:
-    gaps = touchpoint_gaps(session, workshop)
-    if tallies_visible(workshop):
+def fix_standing(session: Session, workshop: Workshop, with_gaps: bool = False) -> FixStanding:
+    """The gaps (a scan of the ratings) are read when the ranking needs them (tallies visible:
+    ties go to the widest gap) or `with_gaps` asks for them, not for a digest in journey order."""
+    visible = tallies_visible(workshop)
+    gaps = touchpoint_gaps(session, workshop) if visible or with_gaps else None
+    if visible:
         ranked = tuple(ranked_fixes(session, workshop, gaps))
         return FixStanding(True, ranked, tuple(r.fix for r in ranked), gaps)
     return FixStanding(False, (), tuple(list_fixes(session, workshop)), gaps)
@@ -74,39 +77,48 @@ def fixes_section(
 ) -> DigestSection | None:
     """Action items with owner, due date and status (overdue marked), then the fixes: ranked
     with their votes when tallies are visible, in journey order when they are hidden."""
-    standing = fix_standing(session, workshop)
     items = action_items(session, workshop)
-    if not standing.fixes and not items:
-        return None
     assigned = {item.fix_id for item in items}
-    pending = [
-        _fix_item(standing, n) for n, fix in enumerate(standing.fixes) if fix.id not in assigned
-    ]
-    listed = [_action_item(item) for item in _by_urgency(items)] + pending
+    listed = [_action_item(item) for item in _by_urgency(items)[:SECTION_ITEM_LIMIT]]
+    room = SECTION_ITEM_LIMIT - len(listed)
+    visible = tallies_visible(workshop)
+    ranked: tuple[RankedFix, ...] = ()
+    if visible:  # the ranks take every fix and its votes
+        ranked = fix_standing(session, workshop).ranked
+        pending = [r for r in ranked if r.fix.id not in assigned]
+        listed += [_ranked_fix_item(r) for r in pending[:room]]
+        fixes, pending_count = len(ranked), len(pending)
+    else:  # journey order: only the fixes shown are read, however many the workshop has
+        first = list_fixes(session, workshop, limit=room + len(assigned)) if room else []
+        listed += [_fix_item(fix) for fix in first if fix.id not in assigned][:room]
+        fixes = fix_count(session, workshop)
+        pending_count = fix_count(session, workshop, tuple(sorted(assigned))) if items else fixes
+    if not fixes and not items:
+        return None
     return DigestSection(
         key="fixes",
         title="Voted fixes and action items",
-        note=text(_note(workshop, standing)),
-        figures=_figures(session, workshop, standing, items),
-        items=tuple(listed[:SECTION_ITEM_LIMIT]),
-        total=len(listed),
+        note=text(_note(workshop, visible)),
+        figures=_figures(session, workshop, fixes, items),
+        items=tuple(listed),
+        total=len(items) + pending_count,
         chart=DigestChart(
             "fix_votes",
-            data=VoteTally(workshop.title, standing.ranked),
+            data=VoteTally(workshop.title, ranked),
             alt_text="Votes per fix, most first",
             title="Votes per fix",
         )
-        if standing.visible and any(r.votes for r in standing.ranked)
+        if visible and any(r.votes for r in ranked)
         else None,
     )
 
 
-def _note(workshop: Workshop, standing: FixStanding) -> str:
+def _note(workshop: Workshop, visible: bool) -> str:
     phase = Phase(workshop.phase)
     if phase is Phase.closed:
         return "Voting has closed: fixes ranked by votes."
     if phase is Phase.voting:
-        if standing.visible:
+        if visible:
             return "Voting is open, with live tallies: fixes ranked by votes so far."
         return "Voting is open; tallies stay hidden until it closes, so fixes are in journey order."
     return "Fixes in journey order; voting has not started."
@@ -115,10 +127,10 @@ def _note(workshop: Workshop, standing: FixStanding) -> str:
 def _figures(
     session: Session,
     workshop: Workshop,
-    standing: FixStanding,
+    fixes: int,
     items: list[ActionItemSummary],
 ) -> tuple[DigestField, ...]:
-    figures = [DigestField("Fixes", text(str(len(standing.fixes))))]
+    figures = [DigestField("Fixes", text(str(fixes)))]
     if Phase(workshop.phase) in (Phase.voting, Phase.closed):
         total = participant_count(session, workshop) * workshop.vote_budget
         figures.append(
@@ -156,14 +168,14 @@ def _action_item(item: ActionItemSummary) -> DigestItem:
     )
 
 
-def _fix_item(standing: FixStanding, position: int) -> DigestItem:
-    fix = standing.fixes[position]
-    where = f"{fix.title} ({fix.stage} › {fix.touchpoint})"
-    if not standing.visible:
-        return DigestItem(text(f"Fix: {where}"))
-    ranked = standing.ranked[position]
+def _fix_item(fix: FixSummary) -> DigestItem:
+    return DigestItem(text(f"Fix: {fix.title} ({fix.stage} › {fix.touchpoint})"))
+
+
+def _ranked_fix_item(ranked: RankedFix) -> DigestItem:
+    fix = ranked.fix
     return DigestItem(
-        text(f"Fix #{ranked.rank}: {where}"),
+        text(f"Fix #{ranked.rank}: {fix.title} ({fix.stage} › {fix.touchpoint})"),
         fields=(DigestField("votes", text(str(ranked.votes))),),
     )
 
@@ -174,9 +186,10 @@ def _fix_item(standing: FixStanding, position: int) -> DigestItem:
 @register_export_table(order=FIXES_EXPORT_ORDER)
 def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every active fix; rank and votes only once tallies are visible (empty before)."""
-    standing = fix_standing(session, workshop)
+    standing = fix_standing(session, workshop, with_gaps=True)
     if not standing.fixes:
         return None
+    gaps = standing.gaps or {}
     votes = {r.fix.id: (r.rank, r.votes) for r in standing.ranked}
     return ExportTable(
         name="fixes",
@@ -202,7 +215,7 @@ def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
                 fix.title,
                 fix.stage,
                 fix.touchpoint,
-                standing.gaps.get(fix.touchpoint_id),
+                gaps.get(fix.touchpoint_id),
                 fix.effort,
                 fix.impact,
                 fix.description,

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.journey import JourneyParseError, StageSpec, parse_journey
+from flows.reads import read_once
 from storage.models import (
     JourneyStage,
     Participant,
@@ -173,6 +174,7 @@ def create_workshop(
     return workshop
 
 
+@read_once
 def get_workshop(session: Session, team_id: str, workshop_id: int) -> Workshop:
     workshop = session.exec(
         select(Workshop).where(Workshop.id == workshop_id, Workshop.team_id == team_id)
@@ -263,6 +265,7 @@ def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
     )
 
 
+@read_once
 def participant_count(session: Session, workshop: Workshop) -> int:
     return session.exec(
         select(func.count()).where(

@@ -3,14 +3,17 @@ round by round, and the rounds and nudges that organise the rating.
 
 A rating is one row per (touchpoint, round, rater): answering again replaces the row (an upsert
 on that unique key), so retries and double submissions can never count twice. The checks keep
-impossible values out of the table whatever code writes to it.
+impossible values out of the table whatever code writes to it, and every rater is a participant
+of the workshop (rating joins it; the foreign key holds whatever code writes), so the raters of a
+round are counted over the participants, one probe of the (workshop, round, rater) index each,
+instead of over every rating.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import timestamp_column, utcnow
@@ -25,7 +28,13 @@ class GapRating(SQLModel, table=True):
     __tablename__ = "gap_rating"
     __table_args__ = (
         UniqueConstraint("touchpoint_id", "round", "user_id"),
-        Index("ix_gap_rating_workshop_round", "workshop_id", "round"),
+        # A round's ratings (workshop, round), one rater's ratings in it, and whether they rated.
+        Index("ix_gap_rating_workshop_round_user", "workshop_id", "round", "user_id"),
+        ForeignKeyConstraint(
+            ["workshop_id", "user_id"],
+            ["participant.workshop_id", "participant.user_id"],
+            ondelete="CASCADE",
+        ),
         CheckConstraint(
             f"expectation BETWEEN {EXPECTATION_SCALE[0]} AND {EXPECTATION_SCALE[1]}",
             name="expectation_range",

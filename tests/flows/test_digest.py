@@ -1,6 +1,7 @@
 """Digest content from a fixture workshop, worked out by hand, and the section registry."""
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import text as sql
 
 from flows.digest import (
@@ -17,6 +18,7 @@ from flows.digest import (
     text,
     unregister_digest_section,
 )
+from flows.workshops import participant_count
 from storage.models import Phase
 from tests.factories import TEAM, add_participant, make_workshop, move, utc
 
@@ -149,6 +151,53 @@ def test_a_failing_section_is_logged_and_left_out(session, workshop, extra_secti
     # The failed query did not spoil the transaction for the sections after it.
     assert [s.key for s in digest.sections] == ["progress", "participation"]
     assert "digest section" in caplog.text and "broken" in caplog.text
+
+
+def test_failing_sections_in_a_row_leave_the_others(session, workshop, extra_sections, caplog):
+    def broken(session, workshop, since):
+        session.execute(sql("SELECT * FROM no_such_table"))
+
+    def also_broken(session, workshop, since):
+        raise ValueError("not a query")
+
+    def fine(session, workshop, since):
+        count = session.execute(sql("SELECT count(*) FROM participant")).scalar_one()
+        return DigestSection(key="fine", title=f"{count} people")
+
+    extra_sections(50, broken)
+    extra_sections(51, also_broken)
+    extra_sections(52, fine)
+    digest = build_digest(session, workshop, since=None)
+    assert [s.key for s in digest.sections] == ["progress", "fine", "participation"]
+    assert section(digest, "fine").title == "5 people"
+    assert "broken" in caplog.text and "also_broken" in caplog.text
+
+
+def test_sections_share_what_they_read(session, workshop, extra_sections):
+    """The participants are counted once per digest, however many sections show them."""
+    seen = []
+
+    def also_counts(session, workshop, since):
+        seen.append(participant_count(session, workshop))
+
+    extra_sections(50, also_counts)
+    statements = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.lower().split()))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        digest = build_digest(session, workshop, since=None)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    counts = [s for s in statements if s.startswith("select count(*) as count_1 from participant")]
+    assert seen == [5] and plain_text(section(digest, "participation").figures[0].value) == "5"
+    assert len(counts) == 1
+    # Outside a digest, the count is read afresh.
+    add_participant(session, workshop, "U4", utc(2026, 11, 5))
+    assert participant_count(session, workshop) == 6
 
 
 def test_sections_see_the_period(session, workshop, extra_sections):

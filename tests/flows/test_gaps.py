@@ -34,7 +34,13 @@ from flows.gaps import (
     validate_answers,
 )
 from flows.journey import StageSpec
-from flows.workshops import WorkshopSpec, create_workshop, get_workshop, join_workshop
+from flows.workshops import (
+    WorkshopSpec,
+    create_workshop,
+    get_workshop,
+    join_workshop,
+    participant_role,
+)
 from storage.models import GapRating, Phase, PhaseChange, Touchpoint, utcnow
 
 TEAM = "T1"
@@ -191,9 +197,11 @@ def test_pooled_sums_add_every_count_and_sum():
     assert pooled([]) == RatingSums()
 
 
-def test_gap_results_aggregate_the_ratings_once_per_round(session):
-    """Stages and the journey add up the touchpoints' sums: one GROUP BY over the ratings per
-    round, not one per level (each was a scan of every rating; see benchmarks/summary_size.py)."""
+def test_gap_results_aggregate_the_ratings_in_one_scan(session):
+    """Stages and the journey add up the touchpoints' sums, and both rounds come from one
+    GROUP BY (round, touchpoint): one scan of the ratings, not one per level and round (see
+    benchmarks/summary_size.py). Raters are counted over the participants, not by a scan for
+    distinct raters."""
     workshop = make_workshop(session)
     rate_worked_example(session, workshop)
     open_rating_round(session, TEAM, workshop.id, FACILITATOR, expected_round=1)
@@ -210,8 +218,10 @@ def test_gap_results_aggregate_the_ratings_once_per_round(session):
     finally:
         event.remove(engine, "before_cursor_execute", record)
     sums = [s for s in statements if "from gap_rating" in s and "sum(" in s]
-    assert len(sums) == 2  # this round's and the previous round's, per touchpoint
+    assert len(sums) == 1  # this round's and the previous round's, per touchpoint
+    assert not [s for s in statements if "distinct" in s]
     assert results.journey.n == 1 and results.journey_previous.n == 9
+    assert (results.participants, results.raters, results.previous_raters) == (4, 1, 3)
     assert [stage.stats.n for stage in results.stages] == [1, 0]
 
 
@@ -417,6 +427,28 @@ def test_the_database_refuses_impossible_values(session):
         )
     )
     with pytest.raises(IntegrityError, match=r"(?i)check"):
+        session.flush()
+    session.rollback()
+
+
+def test_the_database_refuses_a_rating_by_someone_who_has_not_joined(session):
+    """Raters are counted over the participants, so every rater must be one."""
+    workshop = make_workshop(session)
+    tp = touchpoint_ids(session, workshop)["A"]
+    rate(session, workshop, "U1", {"A": (5, 5)})  # rating joins the rater
+    assert participant_role(session, TEAM, workshop.id, "U1") is not None
+    session.add(
+        GapRating(
+            team_id=TEAM,
+            workshop_id=workshop.id,
+            touchpoint_id=tp,
+            round=1,
+            user_id="U9",
+            expectation=5,
+            experience=3,
+        )
+    )
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         session.flush()
     session.rollback()
 

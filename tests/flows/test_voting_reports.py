@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlmodel import select
 
 from flows.actions import action_items, open_action_items_of, today_utc
-from flows.digest import plain_text
+from flows.digest import SECTION_ITEM_LIMIT, plain_text
 from flows.exports import ExportFormat, build_export, export_files
+from flows.fixes import FixDraft, list_fixes, propose_fix
 from flows.voting_reports import action_items_table, fixes_section, fixes_table
 from storage.models import ActionItem, ActionStatus, Phase
 from tests.report_fixtures import (
@@ -20,6 +21,7 @@ from tests.report_fixtures import (
     propose_fixes,
     rate_two_rounds,
     set_phase,
+    touchpoint_ids,
 )
 
 
@@ -101,6 +103,35 @@ def test_while_voting_hidden_tallies_stay_hidden_even_in_the_order(session):
         ("Faster checkout", "", ""),
         ("Loyalty perks", "", ""),
     ]
+
+
+def test_hidden_tallies_list_the_first_fixes_of_many_after_the_action_items(session):
+    """In journey order only the fixes shown are read; the totals still count every fix."""
+    workshop, fixes = voted_workshop(session)
+    set_phase(session, workshop, Phase.fixes)
+    a = touchpoint_ids(session, workshop)["A"]
+    for n in range(SECTION_ITEM_LIMIT + 5):
+        propose_fix(session, workshop.team_id, workshop.id, "U1", FixDraft(f"More {n}", a))
+    assign_action_items(session, workshop, fixes)  # on "Faster checkout" and "Clearer pricing"
+    set_phase(session, workshop, Phase.voting)  # reopened: tallies hidden again
+    every = list_fixes(session, workshop)
+    assigned = {item.fix_id for item in action_items(session, workshop)}
+    section = fixes_section(session, workshop, since=None)
+    shown = lines(section)
+    assert [line.split(" (")[0] for line in shown[:2]] == [
+        "Action item: Clearer pricing",  # overdue first
+        "Action item: Faster checkout",
+    ]
+    assert (
+        shown[2:]
+        == [
+            f"Fix: {fix.title} ({fix.stage} › {fix.touchpoint})"
+            for fix in every
+            if fix.id not in assigned
+        ][: SECTION_ITEM_LIMIT - 2]
+    )
+    assert section.total == 2 + len(every) - 2
+    assert figures(section)["Fixes"] == str(len(every)) == str(SECTION_ITEM_LIMIT + 9)
 
 
 def test_live_tallies_rank_the_fixes_while_voting(session):
