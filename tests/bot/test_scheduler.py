@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from bot import digests
 from bot.app import create_web_client
 from bot.config import Settings
 from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
 from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
+from bot.pacing import ChannelPacer
 from bot.scheduler import DIGEST_JOBSTORE, DigestScheduler, DigestTrigger, job_id
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from storage.models import Cadence, DigestDelivery, DigestSchedule, ScheduleStatus
@@ -230,3 +232,17 @@ def test_pausing_removes_the_job_and_resuming_brings_it_back(local, schedulers):
         session.delete(session.get(DigestSchedule, schedule_id))
     scheduler.sync()
     assert scheduler.scheduler.get_jobs(jobstore=DIGEST_JOBSTORE) == []
+
+
+def test_digests_for_one_channel_are_posted_a_second_apart(local, client, monkeypatch):
+    waits = []
+    monkeypatch.setattr(
+        digests, "channel_pacer", ChannelPacer(1.0, clock=lambda: 0.0, sleep=waits.append)
+    )
+    first = add_schedule(local, daily_at(now()), now() - timedelta(days=1), dms=[OMAR])
+    second = add_schedule(local, daily_at(now()), now() - timedelta(days=1))
+    for schedule_id in (first, second):
+        report = deliver_scheduled_digest(client, local.db, local.team_id, schedule_id)
+        assert report.outcome == "sent"
+    assert waits == [1.0]  # the second digest in the channel waited; Omar's DM did not
+    assert len(digests_posted(local)) == 2
