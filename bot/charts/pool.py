@@ -162,6 +162,7 @@ class ChartPool:
         self._executor, self._ready = executor, False
         self._last_used = time.monotonic()
         self.starts += 1
+        logger.info("starting %d chart worker process(es)", self.processes)
         modules = sorted(registry.renderer_modules())
         for _ in range(self.processes):
             executor.submit(_warm_up, modules).add_done_callback(
@@ -177,6 +178,8 @@ class ChartPool:
             if self._executor is not executor:
                 return
             if error is None:
+                if not self._ready:
+                    logger.info("chart workers ready")
                 self._ready, self._last_used = True, time.monotonic()
                 return
             self._executor, self._ready = None, False
