@@ -84,7 +84,11 @@ def serve(
         settings.require("SLACK_APP_TOKEN")
     db = _prepare_database(settings, auto_migrate)
     client_for_team = team_clients(settings, db)
-    scheduler = DigestScheduler(db, client_for_team) if with_scheduler else None
+    scheduler = (
+        DigestScheduler(db, client_for_team, chart_processes=settings.digest_chart_processes)
+        if with_scheduler
+        else None
+    )
     app = create_app(settings, db, scheduler=scheduler)
     if scheduler is not None:
         scheduler.start()
@@ -125,7 +129,9 @@ def scheduler_command(
     if not settings.oauth_enabled:
         settings.require("SLACK_BOT_TOKEN")
     db = _prepare_database(settings, auto_migrate)
-    scheduler = DigestScheduler(db, team_clients(settings, db)).start()
+    scheduler = DigestScheduler(
+        db, team_clients(settings, db), chart_processes=settings.digest_chart_processes
+    ).start()
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())

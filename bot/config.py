@@ -30,6 +30,8 @@ WHERE_TO_GET = {
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///data/workshop-bot.db or "
     "postgresql+psycopg://user@host/db",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "DIGEST_CHART_PROCESSES": "a whole number: 0 draws digest charts in the scheduler's threads; "
+    "leave unset for one process per core but one",
     "SLACK_CLIENT_ID": "api.slack.com/apps → Basic Information → App Credentials → Client ID",
     "SLACK_CLIENT_SECRET": "api.slack.com/apps → Basic Information → App Credentials → "
     "Client Secret",
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     scheduler_timezone: str = Field(default="UTC")
+    # Worker processes drawing digest charts (bot/charts/pool.py); None: one per core but one.
+    digest_chart_processes: int | None = Field(default=None, ge=0, le=32)
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -5,7 +5,8 @@ Every post first claims its (schedule, fire time) slot (flows.schedules.claim_de
 retry, a double click or a second scheduler never posts the same digest twice. A 429 is retried
 after Retry-After by the WebClient's RateLimitErrorRetryHandler (bot/app.py). A channel that is
 gone marks the schedule failing and DMs its creator once; the other destinations and the other
-schedules carry on.
+schedules carry on. Posts to one channel go a second apart (bot/pacing.py), so many digests due
+at once for one channel do not run out of 429 retries.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from slack_sdk.errors import SlackApiError
 import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.blocks.digest import build_digest_blocks, digest_notification
 from bot.charts import gaps, grid, kpis, phase_timeline, votes  # noqa: F401  (their charts)
-from bot.charts.registry import render_chart
+from bot.charts.pool import draw_chart
+from bot.pacing import ChannelPacer
 from bot.permalinks import message_permalink
 from flows.digest import Digest, build_digest, section_memos
 from flows.errors import NotFound
@@ -50,6 +52,8 @@ CHANNEL_GONE = {
 # A run claims the latest slot at or before "now + SLOT_TOLERANCE", so a run that starts a
 # moment early by another machine's clock still claims its own slot. Slots are >= 1 min apart.
 SLOT_TOLERANCE = timedelta(seconds=30)
+# Digest posts to one channel go a second apart (Slack's per-channel limit; bot/pacing.py).
+channel_pacer = ChannelPacer()
 
 
 class Outcome(StrEnum):
@@ -144,7 +148,7 @@ def post_digest(
     charts = [
         (section.chart, png)
         for section in digest.sections
-        if section.chart is not None and (png := render_chart(section.chart)) is not None
+        if section.chart is not None and (png := draw_chart(section.chart)) is not None
     ]
     blocks = build_digest_blocks(digest, board_permalink(client, workshop), bool(charts))
     report = DeliveryReport(
@@ -152,13 +156,14 @@ def post_digest(
     )
     for destination in [d for d in [channel_id, *recipients] if d]:
         try:
-            response = client.chat_postMessage(
-                channel=destination,
-                text=digest_notification(digest),
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            with channel_pacer.turn(destination):
+                response = client.chat_postMessage(
+                    channel=destination,
+                    text=digest_notification(digest),
+                    blocks=report.blocks,  # already dicts: not converted again per destination
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
         except SlackApiError as error:
             report.errors[destination] = str(error.response.get("error"))
             logger.warning(

@@ -39,6 +39,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot.charts.pool import ChartPool, activate, deactivate
 from bot.digests import DeliveryReport, Outcome, deliver_scheduled_digest
 from flows.events import forget_old_events
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
@@ -139,9 +140,13 @@ class DigestScheduler:
         clients: WebClient | Callable[[str], WebClient | None],
         *,
         sync_every_s: int = SYNC_EVERY_S,
+        chart_processes: int | None = None,
     ):
-        """`clients`: one WebClient, or a function giving each workspace's (bot/clients.py)."""
+        """`clients`: one WebClient, or a function giving each workspace's (bot/clients.py).
+        `chart_processes`: worker processes drawing digest charts (bot/charts/pool.py); None
+        for one per core but one, 0 to draw them in the job threads."""
         self.db = db
+        self.charts = ChartPool(chart_processes)
         self.client_for = (lambda team_id: clients) if isinstance(clients, WebClient) else clients
         self.sync_every_s = sync_every_s
         self.outcomes: deque[tuple[str, str]] = deque(maxlen=200)  # (job id, outcome), newest last
@@ -170,6 +175,7 @@ class DigestScheduler:
     def start(self, paused: bool = False) -> DigestScheduler:
         """Start; `paused` keeps jobs from running (they are still stored), as in tests."""
         _running.append(self)
+        activate(self.charts)
         self.scheduler.start(paused=paused)
         self.sync()
         self._add_housekeeping()
@@ -193,6 +199,8 @@ class DigestScheduler:
             self.scheduler.pause()
             self.scheduler.remove_jobstore(DIGEST_JOBSTORE)
             self.scheduler.shutdown(wait=wait)
+        deactivate(self.charts)
+        self.charts.stop()
         if self in _running:
             _running.remove(self)
 

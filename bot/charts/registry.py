@@ -30,6 +30,14 @@ def register_chart(key: str) -> Callable[[ChartRenderer], ChartRenderer]:
     return register
 
 
+def renderer_for(key: str) -> ChartRenderer | None:
+    return _renderers.get(key)
+
+
+def renderer_modules() -> set[str]:
+    return {renderer.__module__ for renderer in _renderers.values()}
+
+
 def render_chart(chart: DigestChart) -> bytes | None:
     """The chart's PNG, or None when no renderer is registered or drawing fails (logged): the
     digest's text already says everything the picture shows."""

@@ -22,6 +22,7 @@ def clean_environment(monkeypatch, tmp_path):
         "SLACK_API_URL",
         "DATABASE_URL",
         "LOG_LEVEL",
+        "DIGEST_CHART_PROCESSES",
     ]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -32,6 +33,12 @@ def test_defaults_are_slack_itself_and_a_local_sqlite_file():
     assert settings.slack_api_url == "https://slack.com/api/"
     assert settings.database_url == "sqlite:///data/workshop-bot.db"
     assert settings.log_level == "INFO"
+
+
+def test_digest_chart_processes_default_to_the_cores_and_can_be_turned_off(monkeypatch):
+    assert load_settings().digest_chart_processes is None  # one per core but one
+    monkeypatch.setenv("DIGEST_CHART_PROCESSES", "0")
+    assert load_settings().digest_chart_processes == 0
 
 
 def test_environment_and_dotenv_are_read(monkeypatch, tmp_path):
@@ -51,6 +58,7 @@ def test_environment_and_dotenv_are_read(monkeypatch, tmp_path):
         ("SLACK_SIGNING_SECRET", "not-hex!", "hexadecimal signing secret"),
         ("DATABASE_URL", "mysql://x", "sqlite:// or postgresql://"),
         ("LOG_LEVEL", "chatty", "DEBUG"),
+        ("DIGEST_CHART_PROCESSES", "-1", "greater than or equal to 0"),
     ],
 )
 def test_a_malformed_setting_names_the_variable_and_hides_the_value(

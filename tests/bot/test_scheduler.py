@@ -14,10 +14,12 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlmodel import select
 
+from bot import digests
 from bot.app import create_web_client
 from bot.config import Settings
 from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
 from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
+from bot.pacing import ChannelPacer
 from bot.scheduler import (
     DIGEST_JOBSTORE,
     HOUSEKEEPING_JOB_ID,
@@ -326,3 +328,18 @@ def test_the_housekeeping_job_forgets_only_claims_past_their_retention(local, sc
     # The job is still there, next due tomorrow at the latest.
     job = first.scheduler.get_job(HOUSEKEEPING_JOB_ID, jobstore=DIGEST_JOBSTORE)
     assert now() < job.next_run_time <= now() + timedelta(days=1)
+    assert scheduler.scheduler.get_jobs(jobstore=DIGEST_JOBSTORE) == []
+
+
+def test_digests_for_one_channel_are_posted_a_second_apart(local, client, monkeypatch):
+    waits = []
+    monkeypatch.setattr(
+        digests, "channel_pacer", ChannelPacer(1.0, clock=lambda: 0.0, sleep=waits.append)
+    )
+    first = add_schedule(local, daily_at(now()), now() - timedelta(days=1), dms=[OMAR])
+    second = add_schedule(local, daily_at(now()), now() - timedelta(days=1))
+    for schedule_id in (first, second):
+        report = deliver_scheduled_digest(client, local.db, local.team_id, schedule_id)
+        assert report.outcome == "sent"
+    assert waits == [1.0]  # the second digest in the channel waited; Omar's DM did not
+    assert len(digests_posted(local)) == 2
