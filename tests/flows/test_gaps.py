@@ -412,20 +412,23 @@ def test_another_workspace_cannot_rate_or_reach_touchpoints(session):
     assert session.exec(select(GapRating)).all() == []
 
 
+def raw_rating(workshop, touchpoint_id, user_id, expectation, experience):
+    """A rating row as it would be inserted, past the flow's checks."""
+    return GapRating(
+        team_id=TEAM,
+        workshop_id=workshop.id,
+        touchpoint_id=touchpoint_id,
+        round=1,
+        user_id=user_id,
+        expectation=expectation,
+        experience=experience,
+    )
+
+
 def test_the_database_refuses_impossible_values(session):
     workshop = make_workshop(session)
     tp = touchpoint_ids(session, workshop)["A"]
-    session.add(
-        GapRating(
-            team_id=TEAM,
-            workshop_id=workshop.id,
-            touchpoint_id=tp,
-            round=1,
-            user_id="U1",
-            expectation=9,
-            experience=3,
-        )
-    )
+    session.add(raw_rating(workshop, tp, "U1", expectation=9, experience=3))
     with pytest.raises(IntegrityError, match=r"(?i)check"):
         session.flush()
     session.rollback()
@@ -437,17 +440,7 @@ def test_the_database_refuses_a_rating_by_someone_who_has_not_joined(session):
     tp = touchpoint_ids(session, workshop)["A"]
     rate(session, workshop, "U1", {"A": (5, 5)})  # rating joins the rater
     assert participant_role(session, TEAM, workshop.id, "U1") is not None
-    session.add(
-        GapRating(
-            team_id=TEAM,
-            workshop_id=workshop.id,
-            touchpoint_id=tp,
-            round=1,
-            user_id="U9",
-            expectation=5,
-            experience=3,
-        )
-    )
+    session.add(raw_rating(workshop, tp, "U9", expectation=5, experience=3))
     with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         session.flush()
     session.rollback()
