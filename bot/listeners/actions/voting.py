@@ -91,7 +91,8 @@ def handle_vote(
         update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
 
     after_ack: AfterAck = context["after_ack"]
-    after_ack.run(("vote view", view.get("id")), redraw_view, report_failure(client, body))
+    view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
+    after_ack.run(view_key, redraw_view, report_failure(client, body))
     if changed:
         after_ack.run(
             ("board", team_id, workshop_id),
