@@ -218,3 +218,27 @@ def test_a_post_that_timed_out_is_not_repeated_and_the_facilitator_is_told(impat
     assert len(local.standin.thread(CHANNEL_ID, board_ts)) == 1
     assert len(statuses(local, "chat.postMessage", thread_ts=board_ts)) == 1
     assert phase_of(local, workshop_id) is Phase.stakeholders
+
+
+def test_a_vote_whose_redraw_keeps_failing_is_saved_and_the_voter_is_told(local):
+    workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
+    with local.db.session() as session:
+        touchpoint = session.exec(select(Touchpoint.id)).first()
+        fix_id = propose_fix(
+            session, local.team_id, workshop_id, ANA, FixDraft("Chat", touchpoint)
+        ).id
+    local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+    local.wait_until_idle()
+    local.sim.click(ANA, ids.VOTE_OPEN, channel=CHANNEL_ID, ts=board_ts)
+    view = local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    dms_before = len(local.standin.dms(ANA))
+    local.standin.inject_fault("views.update", status=503, times=3)  # the call and its retries
+    response = local.sim.click(ANA, ids.VOTE_ADD, view_id=view["id"], value=f"{fix_id}|0|1")
+    assert response.status == 200
+    local.wait_until_idle()
+    assert statuses(local, "views.update")[-3:] == [503, 503, 503]
+    (dm,) = local.standin.dms(ANA)[dms_before:]  # a modal has no channel: told in a DM
+    assert "Slack didn't take one of my messages" in dm["text"] and "`fatal_error`" in dm["text"]
+    with local.db.session() as session:
+        workshop = get_workshop(session, local.team_id, workshop_id)
+        assert own_votes(session, workshop, ANA) == {fix_id: 1}
