@@ -58,7 +58,8 @@ def join_refreshes_the_board(local):
     local.standin.wait_for(lambda: "*Participants*\\n2" in board_text(local, board_ts))
 
 
-def vote_rerenders_the_view(local):
+def open_vote_modal(local):
+    """A workshop in the voting phase with one fix, and Ana's vote modal open."""
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
     with local.db.session() as session:
         touchpoint = session.exec(select(Touchpoint.id)).first()
@@ -68,7 +69,11 @@ def vote_rerenders_the_view(local):
     local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
     local.wait_until_idle()
     local.sim.click(ANA, ids.VOTE_OPEN, channel=CHANNEL_ID, ts=board_ts)
-    view = local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    return workshop_id, fix_id, local.standin.wait_for(lambda: local.standin.top_view(ANA))
+
+
+def vote_rerenders_the_view(local):
+    workshop_id, fix_id, view = open_vote_modal(local)
     local.standin.inject_fault("views.update", status=503)
     local.sim.click(ANA, ids.VOTE_ADD, view_id=view["id"], value=f"{fix_id}|0|1")
     local.standin.wait_for(
@@ -221,16 +226,7 @@ def test_a_post_that_timed_out_is_not_repeated_and_the_facilitator_is_told(impat
 
 
 def test_a_vote_whose_redraw_keeps_failing_is_saved_and_the_voter_is_told(local):
-    workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
-    with local.db.session() as session:
-        touchpoint = session.exec(select(Touchpoint.id)).first()
-        fix_id = propose_fix(
-            session, local.team_id, workshop_id, ANA, FixDraft("Chat", touchpoint)
-        ).id
-    local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
-    local.wait_until_idle()
-    local.sim.click(ANA, ids.VOTE_OPEN, channel=CHANNEL_ID, ts=board_ts)
-    view = local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    workshop_id, fix_id, view = open_vote_modal(local)
     dms_before = len(local.standin.dms(ANA))
     local.standin.inject_fault("views.update", status=503, times=3)  # the call and its retries
     response = local.sim.click(ANA, ids.VOTE_ADD, view_id=view["id"], value=f"{fix_id}|0|1")
