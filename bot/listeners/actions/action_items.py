@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import ids
 from bot.acks import save_then_ack
 from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
 from bot.board import post_in_thread
 from bot.home import refresh_homes
-from bot.replies import tell_user
+from bot.replies import open_modal, tell_user
 from flows.actions import (
     DEFAULT_TOP_N,
     StatusChange,
@@ -30,19 +31,15 @@ def handle_create(
 ) -> None:
     ack()
     db: Database = context["db"]
-    try:
+
+    def build() -> View:
         with db.session() as session:
             workshop = workshop_for_action_items(
                 session, context.team_id, int(action.get("value", "")), context.user_id
             )
-            view = build_pick_modal(workshop.id, ranked_fixes(session, workshop), DEFAULT_TOP_N)
-    except ValueError:
-        tell_user(client, body, "That button is out of date.", respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+            return build_pick_modal(workshop.id, ranked_fixes(session, workshop), DEFAULT_TOP_N)
+
+    open_modal(client, body, respond, build)
 
 
 def parse_status_value(value: str) -> tuple[int, ActionStatus]:

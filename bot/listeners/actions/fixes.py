@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.fixes import build_merge_modal, build_remove_modal
-from bot.replies import tell_user
+from bot.replies import open_modal, tell_user
 from bot.voting import fix_form, fix_summary
 from flows.errors import FlowError, NotAllowed
 from flows.fixes import (
@@ -30,18 +31,14 @@ def handle_propose(
 ) -> None:
     ack()
     db: Database = context["db"]
-    try:
+
+    def build() -> View:
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, int(action.get("value", "")))
             require_proposing_open(workshop)
-            view = fix_form(session, workshop)
-    except ValueError:
-        tell_user(client, body, STALE_BUTTON, respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+            return fix_form(session, workshop)
+
+    open_modal(client, body, respond, build, STALE_BUTTON)
 
 
 def handle_fix_menu(

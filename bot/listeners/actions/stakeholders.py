@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.stakeholders import (
@@ -15,7 +16,7 @@ from bot.blocks.stakeholders import (
     build_stakeholder_modal,
 )
 from bot.listeners.commands.stakeholders import NOTHING_TO_RATE
-from bot.replies import tell_user
+from bot.replies import open_modal, tell_user
 from flows.errors import FlowError
 from flows.stakeholders import (
     add_form,
@@ -57,16 +58,13 @@ def handle_add(
 ) -> None:
     ack()
     db: Database = context["db"]
-    try:
+
+    def build() -> View:
         with db.session() as session:
             form = add_form(session, context.team_id, parse_id(_value(action)))
-    except ValueError:
-        tell_user(client, body, OUT_OF_DATE, respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=build_stakeholder_modal(form))
+        return build_stakeholder_modal(form)
+
+    open_modal(client, body, respond, build, OUT_OF_DATE)
 
 
 def handle_rate(
@@ -108,28 +106,23 @@ def handle_menu(
 ) -> None:
     ack()
     db: Database = context["db"]
-    try:
+
+    def build() -> View:
         what, stakeholder_id, offset = parse_menu_value(_value(action))
         with db.session() as session:
             if what == "edit":
-                view = build_stakeholder_modal(
+                return build_stakeholder_modal(
                     edit_form(session, context.team_id, stakeholder_id, context.user_id),
                     list_url=body.get("response_url"),
                     list_offset=offset,
                 )
-            else:
-                view = build_remove_modal(
-                    removal_preview(session, context.team_id, stakeholder_id, context.user_id),
-                    list_url=body.get("response_url"),
-                    list_offset=offset,
-                )
-    except ValueError:
-        tell_user(client, body, OUT_OF_DATE, respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+            return build_remove_modal(
+                removal_preview(session, context.team_id, stakeholder_id, context.user_id),
+                list_url=body.get("response_url"),
+                list_offset=offset,
+            )
+
+    open_modal(client, body, respond, build, OUT_OF_DATE)
 
 
 def handle_list_page(

@@ -10,13 +10,14 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import ids
 from bot.acks import save_then_ack
 from bot.after_ack import AfterAck
 from bot.blocks.common import read_metadata
 from bot.board import refresh_board
-from bot.replies import report_failure, tell_user
+from bot.replies import open_modal, report_failure, tell_user
 from bot.voting import update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
@@ -38,7 +39,8 @@ def handle_open(
 ) -> None:
     ack()
     db: Database = context["db"]
-    try:
+
+    def build() -> View:
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, int(action.get("value", "")))
             if workshop.phase not in (Phase.voting, Phase.closed):
@@ -47,14 +49,9 @@ def handle_open(
                 )
             if not is_participant(session, workshop, context.user_id):
                 raise NotAllowed(NOT_A_PARTICIPANT)
-            view = vote_view(session, workshop, context.user_id)
-    except ValueError:
-        tell_user(client, body, "That button is out of date.", respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+            return vote_view(session, workshop, context.user_id)
+
+    open_modal(client, body, respond, build)
 
 
 def handle_vote(
