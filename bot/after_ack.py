@@ -55,9 +55,6 @@ class AfterAck:
                 work, on_error = self._waiting.pop(key)
             _run_reporting_errors(key, work, on_error)
 
-    def shutdown(self, wait: bool = True) -> None:
-        self.executor.shutdown(wait=wait)
-
 
 def _run_reporting_errors(key: Hashable, work: Work, on_error: OnError | None) -> None:
     try:
