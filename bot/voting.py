@@ -112,18 +112,18 @@ def update_vote_view(
     """Re-render the voter's view in place. The hash from the payload guards against replacing
     a newer render; if another click got there first, the view is rendered afresh (it then shows
     the latest state) and replaces it."""
-    with db.read_session() as session:
-        workshop = get_workshop(session, team_id, workshop_id)
-        rendered = vote_view(session, workshop, user_id, page, notice)
+
+    def render() -> View:
+        with db.read_session() as session:
+            workshop = get_workshop(session, team_id, workshop_id)
+            return vote_view(session, workshop, user_id, page, notice)
+
     try:
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=rendered)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=render())
     except SlackApiError as error:
         if error.response.get("error") != "hash_conflict":
             raise
-        with db.read_session() as session:
-            workshop = get_workshop(session, team_id, workshop_id)
-            rendered = vote_view(session, workshop, user_id, page, notice)
-        client.views_update(view_id=view["id"], view=rendered)
+        client.views_update(view_id=view["id"], view=render())
 
 
 def refresh_fix_list(

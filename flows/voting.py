@@ -37,7 +37,7 @@ from flows.errors import Conflict, NotAllowed, NotFound
 from flows.fixes import FixSummary, fix_count, get_fix, list_fixes
 from flows.gaps import touchpoint_gaps
 from flows.reads import read_once
-from flows.workshops import participant_count
+from flows.workshops import get_workshop, participant_count
 from storage.models import (
     Ballot,
     Fix,
@@ -315,11 +315,7 @@ def _refuse_vote(
     session: Session, team_id: str, workshop_id: int, voter_id: str, fix_id: int
 ) -> NoReturn:
     """Say which of the vote's preconditions is missing."""
-    workshop = session.exec(
-        select(Workshop).where(Workshop.id == workshop_id, Workshop.team_id == team_id)
-    ).first()
-    if workshop is None:
-        raise NotFound(f"There is no workshop #{workshop_id} in this workspace.")
+    workshop = get_workshop(session, team_id, workshop_id)
     fix = get_fix(session, team_id, fix_id)
     if fix.workshop_id != workshop.id:
         raise NotFound("That fix is not part of this workshop.")
@@ -406,9 +402,7 @@ def _new_ballot(session: Session, team_id: str, workshop_id: int, voter_id: str)
         )
     ).first()
     if ballot is None:
-        workshop = session.exec(
-            select(Workshop).where(Workshop.id == workshop_id, Workshop.team_id == team_id)
-        ).one()
+        workshop = get_workshop(session, team_id, workshop_id)
         ballot = Ballot(
             team_id=team_id,
             workshop_id=workshop_id,
