@@ -113,6 +113,7 @@ class _Fault:
     error: str | None
     delay: float
     remaining: int
+    after: bool = False  # carry the call out, then answer with the fault
 
 
 @dataclass
@@ -588,6 +589,7 @@ class SlackStandIn:
         error: str | None = None,
         delay: float = 0.0,
         times: int = 1,
+        after: bool = False,
     ) -> None:
         """Make the next ``times`` calls to ``method`` misbehave.
 
@@ -596,7 +598,9 @@ class SlackStandIn:
         - ``error="..."``: that API error (HTTP 200 unless ``status`` says otherwise);
         - ``delay=s`` alone: answer normally, but only after ``s`` seconds (a client timeout);
           the call still takes effect, as a slow Slack request usually does;
-        - ``delay`` with a status/error: sleep, then fail.
+        - ``delay`` with a status/error: sleep, then fail;
+        - ``after=True`` with a status/error: carry the call out (the message is posted), then
+          answer with that failure: Slack acted, but its answer was lost.
 
         ``method`` may also be :data:`UPLOAD_CALL` or :data:`RESPONSE_URL_CALL`.
         """
@@ -604,7 +608,7 @@ class SlackStandIn:
             status = 429
         with self._lock:
             self._faults.setdefault(method, []).append(
-                _Fault(status, retry_after, error, delay, times)
+                _Fault(status, retry_after, error, delay, times, after)
             )
 
     def clear_faults(self) -> None:
@@ -914,7 +918,7 @@ class SlackStandIn:
 
         fault = self._take_fault(method)
         answer = self._fault_answer(fault) if fault else None
-        if answer is not None:
+        if answer is not None and not fault.after:  # type: ignore[union-attr]
             status, headers, response = answer
             self._record(method, params, response, status)
             return status, {**json_headers, **headers}, json.dumps(response).encode()
@@ -940,6 +944,8 @@ class SlackStandIn:
                 response = {"ok": True, **handler(params)}
             except _ApiError as exc:
                 response = exc.body
+            if answer is not None:  # done, but the caller hears of a failure instead
+                status, headers, response = answer
             self._record(method, params, response, status)
         return status, {**json_headers, **headers}, json.dumps(response).encode()
 
@@ -1708,8 +1714,12 @@ class SlackStandIn:
             m for m in reversed(self._messages[channel.id].values()) if self._is_top_level(m)
         ]
         page, next_cursor = _paginate(self._in_window(newest_first, params), params, "history", 100)
+        messages = copy.deepcopy(page)
+        if not _bool(params.get("include_all_metadata")):  # Slack leaves it out unless asked
+            for message in messages:
+                message.pop("metadata", None)
         return {
-            "messages": copy.deepcopy(page),
+            "messages": messages,
             "has_more": bool(next_cursor),
             "pin_count": 0,
             "response_metadata": {"next_cursor": next_cursor},
