@@ -6,12 +6,12 @@ import logging
 import threading
 import time
 from datetime import datetime
-from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.board import board_text, build_board
+from bot.retries import outcome_unknown
 from flows.board import BoardSummary, board_summary
 from flows.board_posts import (
     board_post_sending,
@@ -46,14 +46,6 @@ def board_metadata(team_id: str, workshop_id: int) -> dict:
         "event_type": BOARD_EVENT_TYPE,
         "event_payload": {"team_id": team_id, "workshop_id": workshop_id},
     }
-
-
-def outcome_unknown(error: BaseException) -> bool:
-    """Whether Slack may have carried out a call that failed: yes unless Slack answered with an
-    error of its own (nothing done) or the request never left (urllib's URLError)."""
-    if isinstance(error, SlackApiError):
-        return error.response.status_code >= 500
-    return not isinstance(error, URLError)
 
 
 def post_board(

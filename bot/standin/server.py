@@ -114,6 +114,7 @@ class _Fault:
     delay: float
     remaining: int
     after: bool = False  # carry the call out, then answer with the fault
+    matching: Callable[[dict[str, Any]], bool] | None = None  # only calls with such params
 
 
 @dataclass
@@ -590,6 +591,7 @@ class SlackStandIn:
         delay: float = 0.0,
         times: int = 1,
         after: bool = False,
+        matching: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         """Make the next ``times`` calls to ``method`` misbehave.
 
@@ -600,7 +602,9 @@ class SlackStandIn:
           the call still takes effect, as a slow Slack request usually does;
         - ``delay`` with a status/error: sleep, then fail;
         - ``after=True`` with a status/error: carry the call out (the message is posted), then
-          answer with that failure: Slack acted, but its answer was lost.
+          answer with that failure: Slack acted, but its answer was lost;
+        - ``matching=predicate``: only calls whose params satisfy it misbehave (say, the one post
+          whose text starts "Journey gaps"); the others are answered normally.
 
         ``method`` may also be :data:`UPLOAD_CALL` or :data:`RESPONSE_URL_CALL`.
         """
@@ -608,7 +612,7 @@ class SlackStandIn:
             status = 429
         with self._lock:
             self._faults.setdefault(method, []).append(
-                _Fault(status, retry_after, error, delay, times, after)
+                _Fault(status, retry_after, error, delay, times, after, matching)
             )
 
     def clear_faults(self) -> None:
@@ -868,15 +872,15 @@ class SlackStandIn:
         with self._lock:
             self._calls.append(Call(method, copy.deepcopy(params), response, status, time.time()))
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str, params: dict[str, Any] | None = None) -> _Fault | None:
         with self._lock:
-            queue = self._faults.get(method)
-            if not queue:
+            queue = self._faults.get(method) or []
+            fault = next((f for f in queue if f.matching is None or f.matching(params or {})), None)
+            if fault is None:
                 return None
-            fault = queue[0]
             fault.remaining -= 1
             if fault.remaining <= 0:
-                queue.pop(0)
+                queue.remove(fault)
             return fault
 
     def _fault_answer(self, fault: _Fault) -> tuple[int, dict[str, str], dict[str, Any]] | None:
@@ -916,7 +920,7 @@ class SlackStandIn:
         if authorization and authorization.startswith("Bearer "):
             token = authorization[len("Bearer ") :].strip()
 
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         answer = self._fault_answer(fault) if fault else None
         if answer is not None and not fault.after:  # type: ignore[union-attr]
             status, headers, response = answer

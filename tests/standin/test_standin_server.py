@@ -350,6 +350,18 @@ def test_a_call_carried_out_whose_answer_is_lost(standin: SlackStandIn, client: 
     assert [c.http_status for c in standin.calls_to("chat.postMessage")] == [500]
 
 
+def test_a_fault_can_pick_the_calls_it_hits(standin: SlackStandIn, client: WebClient) -> None:
+    standin.inject_fault(
+        "chat.postMessage", status=500, matching=lambda params: params.get("text") == "second"
+    )
+    client.chat_postMessage(channel=CHANNEL, text="first")
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel=CHANNEL, text="second")
+    client.chat_postMessage(channel=CHANNEL, text="second")  # the fault was used up
+    assert [c.http_status for c in standin.calls_to("chat.postMessage")] == [200, 500, 200]
+    assert [m["text"] for m in standin.messages(CHANNEL)] == ["first", "second"]
+
+
 def test_history_carries_message_metadata_only_when_asked(
     standin: SlackStandIn, client: WebClient
 ) -> None:

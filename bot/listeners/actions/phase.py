@@ -91,7 +91,7 @@ def handle_phase_button(
     post_in_thread(
         client, change.workshop, announcement(context.user_id, change.action, change.to_phase)
     )
-    run_phase_end_hooks(client, db, change)
+    run_phase_end_hooks(client, db, change, context.user_id)
     refresh_workshop_homes(client, db, context.team_id, workshop_id)
 
 

@@ -6,11 +6,11 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackClientError
 
 from bot import ids
 from bot.blocks.common import escape, read_metadata
-from bot.board import outcome_unknown, post_board
+from bot.board import post_board
 from bot.home import refresh_workshop_homes
 from bot.listeners.views.state import (
     checked_values,
@@ -18,6 +18,8 @@ from bot.listeners.views.state import (
     selected_users,
     state_values,
 )
+from bot.replies import failure_reason
+from bot.retries import outcome_unknown
 from flows.errors import InvalidInput
 from flows.events import claim_submission
 from flows.workshops import create_workshop, validate_spec
@@ -54,7 +56,7 @@ def handle_setup_submission(
         return  # the same submission again: its workshop exists and its board is posted
     try:
         post_board(client, db, context.team_id, workshop.id)
-    except Exception as error:
+    except (SlackClientError, OSError) as error:  # a bug of ours goes to the error handler
         logger.warning(
             "board of workshop %s not posted in %s (team %s): %r",
             workshop.id,
@@ -73,13 +75,7 @@ def handle_setup_submission(
 def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> str:
     """What the facilitator is told when Slack did not confirm the board's post."""
     again = f"run `/workshop board #{workshop_id}` in <#{channel_id}>"
-    reason = (
-        f"`{error.response.get('error')}`"
-        if isinstance(error, SlackApiError)
-        else "no answer in time"
-        if isinstance(error, TimeoutError)
-        else "the connection failed"
-    )
+    reason = failure_reason(error) or "Slack failed"
     if outcome_unknown(error):
         return (
             f"Slack didn't confirm that it posted the board of workshop #{workshop_id} "
