@@ -14,6 +14,7 @@ from bot.blocks.board import board_text, build_board
 from bot.retries import outcome_unknown
 from flows.board import BoardSummary, board_summary
 from flows.board_posts import (
+    BoardClaim,
     board_post_sending,
     board_posted,
     claim_board_post,
@@ -63,9 +64,7 @@ def post_board(
         return None
     try:
         if claim.unanswered_since is not None:
-            found = find_board_message(
-                client, claim.channel_id, team_id, workshop_id, claim.unanswered_since
-            )
+            found = _look_for_board(client, claim, team_id, workshop_id)
             if found is not None:
                 logger.info("board of workshop %s (team %s) found: %s", workshop_id, team_id, found)
                 with db.session() as session:
@@ -76,6 +75,33 @@ def post_board(
             release_board_claim(session, team_id, workshop_id, nothing_posted=False)
         raise
     return _send_board(client, db, team_id, workshop_id)
+
+
+def _look_for_board(
+    client: WebClient, claim: BoardClaim, team_id: str, workshop_id: int
+) -> str | None:
+    """find_board_message, except that an installation made before the bot asked for the
+    history scopes cannot look: there the board is posted again (a second board is better than
+    none), and the operator is told what to grant."""
+    try:
+        return find_board_message(
+            client,
+            claim.channel_id,
+            team_id,
+            workshop_id,
+            claim.unanswered_since,  # type: ignore[arg-type]
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "missing_scope":
+            raise
+        logger.warning(
+            "cannot look for the unanswered board of workshop %s in %s (team %s): the install "
+            "lacks channels:history / groups:history (reinstall the app); posting it again",
+            workshop_id,
+            claim.channel_id,
+            team_id,
+        )
+        return None
 
 
 def _send_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> BoardSummary:

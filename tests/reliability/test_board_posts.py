@@ -139,3 +139,29 @@ def test_a_board_slack_refused_is_posted_without_looking(local):
     local.standin.wait_for(lambda: boards(local))
     local.wait_until_idle()
     assert len(boards(local)) == 1 and history_calls(local) == []
+
+
+def test_an_install_without_the_history_scopes_posts_the_board_again(local):
+    local.standin.inject_fault("chat.postMessage", status=500)
+    set_up_workshop(local)
+    dm_text(local, ANA, "Slack didn't confirm that it posted the board")
+    local.wait_until_idle()
+    local.standin.inject_fault("conversations.history", error="missing_scope")
+    local.sim.slash_command(ANA, CHANNEL_ID, "board")
+    local.standin.wait_for(lambda: boards(local))
+    local.wait_until_idle()
+    assert len(boards(local)) == 1 and the_workshop(local).board_ts == boards(local)[0]["ts"]
+
+
+def test_a_failed_history_search_posts_nothing_and_looks_again_next_time(local):
+    local.standin.inject_fault("chat.postMessage", status=500, after=True)
+    set_up_workshop(local)
+    (board,) = local.standin.wait_for(lambda: boards(local))
+    local.wait_until_idle()
+    local.standin.inject_fault("conversations.history", error="internal_error")
+    local.sim.slash_command(ANA, CHANNEL_ID, "board")
+    local.wait_until_idle()
+    assert the_workshop(local).board_ts is None and len(boards(local)) == 1
+    local.sim.slash_command(ANA, CHANNEL_ID, "board")
+    local.wait_until_idle()
+    assert the_workshop(local).board_ts == board["ts"] and len(boards(local)) == 1

@@ -143,3 +143,17 @@ def test_a_junk_value_is_told_out_of_date(local, value):
     local.start_workshop(ANA)
     assert forged_click(local, ANA, value or " ").status == 200
     assert any("That button is out of date" in e["text"] for e in local.standin.ephemerals(ANA))
+
+
+def test_the_notice_goes_by_dm_when_it_cannot_be_shown_in_the_channel(local):
+    local.standin.inject_fault(
+        "chat.postEphemeral",
+        error="user_not_in_channel",
+        matching=lambda params: "I couldn't post" in str(params.get("text")),
+    )
+    workshop_id, board_ts = move_on_with_failing_results(local, Phase.rating, status=500)
+    (dm,) = [m for m in local.standin.dms(ANA) if "I couldn't post" in m["text"]]
+    assert f"the gap results of workshop #{workshop_id}" in dm["text"]
+    local.sim.click(ANA, ids.RESULTS_POST_AGAIN, channel=ANA)
+    local.wait_until_idle()
+    assert len(results_in_thread(local, board_ts, "No ratings in round")) == 1
