@@ -14,7 +14,6 @@ from bot.blocks.board import board_text, build_board
 from bot.retries import outcome_unknown
 from flows.board import BoardSummary, board_summary
 from flows.board_posts import (
-    BoardClaim,
     board_post_sending,
     board_posted,
     claim_board_post,
@@ -64,33 +63,33 @@ def post_board(
         return None
     try:
         if claim.unanswered_since is not None:
-            found = _look_for_board(client, claim, team_id, workshop_id)
+            found = _look_for_board(
+                client, claim.channel_id, claim.unanswered_since, team_id, workshop_id
+            )
             if found is not None:
                 logger.info("board of workshop %s (team %s) found: %s", workshop_id, team_id, found)
                 with db.session() as session:
                     board_posted(session, team_id, workshop_id, found)
                 return _render_board(client, db, team_id, workshop_id)
+        with db.read_session() as session:
+            summary = board_summary(session, get_workshop(session, team_id, workshop_id))
+        with db.session() as session:  # before sending: if no answer comes, the next claim looks
+            board_post_sending(session, team_id, workshop_id, utcnow())
     except BaseException:
-        with db.session() as session:  # still unknown: the next claim looks again
+        with db.session() as session:  # whatever was unknown stays so: the next claim looks
             release_board_claim(session, team_id, workshop_id, nothing_posted=False)
         raise
-    return _send_board(client, db, team_id, workshop_id)
+    return _send_board(client, db, team_id, workshop_id, summary)
 
 
 def _look_for_board(
-    client: WebClient, claim: BoardClaim, team_id: str, workshop_id: int
+    client: WebClient, channel_id: str, sent_at: datetime, team_id: str, workshop_id: int
 ) -> str | None:
     """find_board_message, except that an installation made before the bot asked for the
     history scopes cannot look: there the board is posted again (a second board is better than
     none), and the operator is told what to grant."""
     try:
-        return find_board_message(
-            client,
-            claim.channel_id,
-            team_id,
-            workshop_id,
-            claim.unanswered_since,  # type: ignore[arg-type]
-        )
+        return find_board_message(client, channel_id, team_id, workshop_id, sent_at)
     except SlackApiError as error:
         if error.response.get("error") != "missing_scope":
             raise
@@ -98,17 +97,15 @@ def _look_for_board(
             "cannot look for the unanswered board of workshop %s in %s (team %s): the install "
             "lacks channels:history / groups:history (reinstall the app); posting it again",
             workshop_id,
-            claim.channel_id,
+            channel_id,
             team_id,
         )
         return None
 
 
-def _send_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> BoardSummary:
-    with db.read_session() as session:
-        summary = board_summary(session, get_workshop(session, team_id, workshop_id))
-    with db.session() as session:
-        board_post_sending(session, team_id, workshop_id, utcnow())
+def _send_board(
+    client: WebClient, db: Database, team_id: str, workshop_id: int, summary: BoardSummary
+) -> BoardSummary:
     try:
         response = client.chat_postMessage(
             channel=summary.channel_id,
