@@ -107,6 +107,8 @@ def test_a_board_posted_but_answered_500_at_setup_is_found_at_the_next_step(loca
     workshop = the_workshop(local)
     assert (workshop.board_ts, workshop.phase) == (board["ts"], Phase.stakeholders)
     assert workshop.board_post_sent_at is None and workshop.board_claimed_at is None
+    (announced,) = local.standin.thread(CHANNEL_ID, board["ts"])  # in the found board's thread
+    assert announced["text"].startswith(":arrow_forward:")
 
 
 def test_a_board_slack_never_posted_is_posted_once_after_looking(local):
