@@ -21,7 +21,7 @@ from bot.blocks.gaps import (
 )
 from bot.board import post_in_thread, refresh_board
 from bot.charts.gaps import chart_alt_text, render_gap_chart
-from bot.phase_hooks import on_phase_end
+from bot.phase_hooks import results_post
 from flows.gaps import (
     GapResults,
     RoundOpened,
@@ -31,7 +31,7 @@ from flows.gaps import (
     rating_progress,
     rating_sheet,
 )
-from flows.workshops import PhaseChangeResult, get_workshop
+from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Phase, Workshop
 
@@ -109,6 +109,7 @@ def open_next_round(
     return opened
 
 
+@results_post(Phase.rating, "gaps", "the gap results")
 def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> GapResults:
     """Post the journey gap chart and the ranked table in the board's thread.
 
@@ -151,8 +152,3 @@ def _upload_chart(client: WebClient, workshop: Workshop, results: GapResults) ->
             workshop.team_id,
             detail,
         )
-
-
-@on_phase_end(Phase.rating)
-def post_gaps_when_rating_ends(client: WebClient, db: Database, change: PhaseChangeResult) -> None:
-    post_gap_results(client, db, change.workshop.team_id, change.workshop.id)

@@ -138,3 +138,7 @@ FIX_IMPACT = "impact"
 FIX_MERGE_TARGET = "target"
 ACTION_ITEMS_FIXES = "fixes"
 # Per fix in the action-items form: flows.actions.owner_field(fix_id) / due_field(fix_id)
+
+# Results that could not be posted in the board's thread ------------------------------------
+# In the facilitator's private notice; value "workshop id|what|token" (bot.blocks.results_posts)
+RESULTS_POST_AGAIN = "results_post_again"

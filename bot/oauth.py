@@ -22,6 +22,8 @@ BOT_SCOPES = (
     "chat:write",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
     "users:read",
     "files:write",
 )

@@ -53,15 +53,23 @@ def tell_user(
         logger.warning("could not tell user %s: %s", user_id, error.response.get("error"))
 
 
+def failure_reason(error: Exception) -> str | None:
+    """Why a Web API call failed, in a few words; None for a failure that is not Slack's."""
+    if isinstance(error, SlackApiError):
+        return f"`{error.response.get('error')}`"
+    if isinstance(error, TimeoutError):  # Slack may still act on it: the post may come late
+        return "no answer in time"
+    if isinstance(error, OSError):  # resets and unreachable hosts (urllib's errors are OSErrors)
+        return "the connection failed"
+    return None
+
+
 def failure_message(error: Exception, saved: bool = False) -> str:
     """What to tell the user. A failed Web API call usually comes after their change was saved,
     so "nothing was changed" would be wrong then."""
-    if isinstance(error, SlackApiError):
-        return SLACK_FAILED.format(reason=f"`{error.response.get('error')}`")
-    if isinstance(error, TimeoutError):  # Slack may still act on it: the post may come late
-        return SLACK_FAILED.format(reason="no answer in time")
-    if isinstance(error, OSError):  # resets and unreachable hosts (urllib's errors are OSErrors)
-        return SLACK_FAILED.format(reason="the connection failed")
+    reason = failure_reason(error)
+    if reason is not None:
+        return SLACK_FAILED.format(reason=reason)
     return SHOWING_FAILED if saved else SOMETHING_WENT_WRONG
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -85,6 +86,14 @@ class IdempotentServerErrorRetryHandler(RetryHandler):
         error: Exception | None = None,
     ) -> bool:
         return response is not None and response.status_code >= 500 and is_idempotent(request)
+
+
+def outcome_unknown(error: BaseException) -> bool:
+    """Whether Slack may have carried out a call that raised `error`: yes unless Slack answered
+    with an error of its own (it did nothing) or the request never left (urllib's URLError)."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code >= 500
+    return not isinstance(error, URLError)
 
 
 def web_api_retry_handlers() -> list[RetryHandler]:

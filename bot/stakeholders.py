@@ -13,10 +13,10 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.stakeholders import build_grid_message, escape, grid_message_text
 from bot.board import post_in_thread, refresh_board
 from bot.charts.grid import grid_alt_text, render_stakeholder_grid
-from bot.phase_hooks import on_phase_end
+from bot.phase_hooks import results_post
 from bot.replies import tell_user
 from flows.stakeholders import stakeholder_grid
-from flows.workshops import PhaseChangeResult, get_workshop
+from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Phase
 
@@ -31,6 +31,7 @@ class PostedGrid:
     stakeholders: int
 
 
+@results_post(Phase.stakeholders, "grid", "the stakeholder grid")
 def post_stakeholder_grid(
     client: WebClient, db: Database, team_id: str, workshop_id: int
 ) -> PostedGrid:
@@ -70,13 +71,6 @@ def post_stakeholder_grid(
         png is not None and note is None,
         len(result.stakeholders),
     )
-
-
-@on_phase_end(Phase.stakeholders)
-def post_grid_when_the_phase_ends(
-    client: WebClient, db: Database, change: PhaseChangeResult
-) -> None:
-    post_stakeholder_grid(client, db, change.workshop.team_id, change.workshop.id)
 
 
 def after_change(

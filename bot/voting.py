@@ -23,7 +23,7 @@ from bot.blocks.fixes import build_fix_list, build_fix_modal
 from bot.blocks.voting import build_results, build_vote_modal, results_text, voting_open_post
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
-from bot.phase_hooks import on_phase_end
+from bot.phase_hooks import on_phase_end, results_post
 from flows.actions import SavedActionItem, record_dm
 from flows.fixes import (
     FixSummary,
@@ -167,11 +167,7 @@ def announce_voting(client: WebClient, db: Database, change: PhaseChangeResult) 
     post_in_thread(client, workshop, text, blocks=blocks)
 
 
-@on_phase_end(Phase.voting)
-def announce_results(client: WebClient, db: Database, change: PhaseChangeResult) -> None:
-    post_results(client, db, change.workshop.team_id, change.workshop.id)  # type: ignore[arg-type]
-
-
+@results_post(Phase.voting, "ranking", "the ranked fixes")
 def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
     """The ranked fixes in the board's thread, then their chart. The text stands on its own: a
     chart that cannot be drawn or uploaded is logged and skipped."""

@@ -113,6 +113,8 @@ class _Fault:
     error: str | None
     delay: float
     remaining: int
+    after: bool = False  # carry the call out, then answer with the fault
+    matching: Callable[[dict[str, Any]], bool] | None = None  # only calls with such params
 
 
 @dataclass
@@ -588,6 +590,8 @@ class SlackStandIn:
         error: str | None = None,
         delay: float = 0.0,
         times: int = 1,
+        after: bool = False,
+        matching: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         """Make the next ``times`` calls to ``method`` misbehave.
 
@@ -596,7 +600,11 @@ class SlackStandIn:
         - ``error="..."``: that API error (HTTP 200 unless ``status`` says otherwise);
         - ``delay=s`` alone: answer normally, but only after ``s`` seconds (a client timeout);
           the call still takes effect, as a slow Slack request usually does;
-        - ``delay`` with a status/error: sleep, then fail.
+        - ``delay`` with a status/error: sleep, then fail;
+        - ``after=True`` with a status/error: carry the call out (the message is posted), then
+          answer with that failure: Slack acted, but its answer was lost;
+        - ``matching=predicate``: only calls whose params satisfy it misbehave (say, the one post
+          whose text starts "Journey gaps"); the others are answered normally.
 
         ``method`` may also be :data:`UPLOAD_CALL` or :data:`RESPONSE_URL_CALL`.
         """
@@ -604,7 +612,7 @@ class SlackStandIn:
             status = 429
         with self._lock:
             self._faults.setdefault(method, []).append(
-                _Fault(status, retry_after, error, delay, times)
+                _Fault(status, retry_after, error, delay, times, after, matching)
             )
 
     def clear_faults(self) -> None:
@@ -864,15 +872,15 @@ class SlackStandIn:
         with self._lock:
             self._calls.append(Call(method, copy.deepcopy(params), response, status, time.time()))
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str, params: dict[str, Any] | None = None) -> _Fault | None:
         with self._lock:
-            queue = self._faults.get(method)
-            if not queue:
+            queue = self._faults.get(method) or []
+            fault = next((f for f in queue if f.matching is None or f.matching(params or {})), None)
+            if fault is None:
                 return None
-            fault = queue[0]
             fault.remaining -= 1
             if fault.remaining <= 0:
-                queue.pop(0)
+                queue.remove(fault)
             return fault
 
     def _fault_answer(self, fault: _Fault) -> tuple[int, dict[str, str], dict[str, Any]] | None:
@@ -912,9 +920,9 @@ class SlackStandIn:
         if authorization and authorization.startswith("Bearer "):
             token = authorization[len("Bearer ") :].strip()
 
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         answer = self._fault_answer(fault) if fault else None
-        if answer is not None:
+        if answer is not None and not fault.after:  # type: ignore[union-attr]
             status, headers, response = answer
             self._record(method, params, response, status)
             return status, {**json_headers, **headers}, json.dumps(response).encode()
@@ -940,6 +948,8 @@ class SlackStandIn:
                 response = {"ok": True, **handler(params)}
             except _ApiError as exc:
                 response = exc.body
+            if answer is not None:  # done, but the caller hears of a failure instead
+                status, headers, response = answer
             self._record(method, params, response, status)
         return status, {**json_headers, **headers}, json.dumps(response).encode()
 
@@ -1708,8 +1718,12 @@ class SlackStandIn:
             m for m in reversed(self._messages[channel.id].values()) if self._is_top_level(m)
         ]
         page, next_cursor = _paginate(self._in_window(newest_first, params), params, "history", 100)
+        messages = copy.deepcopy(page)
+        if not _bool(params.get("include_all_metadata")):  # Slack leaves it out unless asked
+            for message in messages:
+                message.pop("metadata", None)
         return {
-            "messages": copy.deepcopy(page),
+            "messages": messages,
             "has_more": bool(next_cursor),
             "pin_count": 0,
             "response_metadata": {"next_cursor": next_cursor},

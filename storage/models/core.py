@@ -44,6 +44,15 @@ class Workshop(SQLModel, table=True):
     max_votes_per_fix: int = 1
     live_tallies: bool = False
     board_ts: str | None = Field(default=None, max_length=32)
+    # A board post Slack never answered (timeout, 5xx, dropped connection): when it was sent.
+    # Before the board is posted again, the channel's history is searched for it.
+    board_post_sent_at: datetime | None = Field(
+        default=None, sa_column=timestamp_column(nullable=True)
+    )
+    # A replica posting (or looking for) the board holds it from then, so no two post at once.
+    board_claimed_at: datetime | None = Field(
+        default=None, sa_column=timestamp_column(nullable=True)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 

@@ -340,6 +340,42 @@ def test_injected_api_error_and_delay(standin: SlackStandIn, client: WebClient) 
     assert standin.calls_to("chat.postMessage")[-1].response["ok"]
 
 
+def test_a_call_carried_out_whose_answer_is_lost(standin: SlackStandIn, client: WebClient) -> None:
+    standin.inject_fault("chat.postMessage", status=500, after=True)
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_postMessage(channel=CHANNEL, text="posted all the same")
+    assert excinfo.value.response.status_code == 500
+    # Slack posted it; only its answer went missing.
+    assert [m["text"] for m in standin.messages(CHANNEL)] == ["posted all the same"]
+    assert [c.http_status for c in standin.calls_to("chat.postMessage")] == [500]
+
+
+def test_a_fault_can_pick_the_calls_it_hits(standin: SlackStandIn, client: WebClient) -> None:
+    standin.inject_fault(
+        "chat.postMessage", status=500, matching=lambda params: params.get("text") == "second"
+    )
+    client.chat_postMessage(channel=CHANNEL, text="first")
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel=CHANNEL, text="second")
+    client.chat_postMessage(channel=CHANNEL, text="second")  # the fault was used up
+    assert [c.http_status for c in standin.calls_to("chat.postMessage")] == [200, 500, 200]
+    assert [m["text"] for m in standin.messages(CHANNEL)] == ["first", "second"]
+
+
+def test_history_carries_message_metadata_only_when_asked(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    marker = {"event_type": "workshop_board", "event_payload": {"workshop_id": 7}}
+    posted = client.chat_postMessage(channel=CHANNEL, text="board", metadata=marker)
+    assert standin.message(CHANNEL, posted["ts"])["metadata"] == marker
+    (plain,) = client.conversations_history(channel=CHANNEL)["messages"]
+    assert "metadata" not in plain
+    (full,) = client.conversations_history(channel=CHANNEL, include_all_metadata=True)["messages"]
+    assert full["metadata"] == marker
+    later = client.conversations_history(channel=CHANNEL, oldest=posted["ts"])["messages"]
+    assert later == [], "oldest is exclusive unless inclusive is set, as in Slack"
+
+
 def test_per_channel_rate_limit(client: WebClient, standin: SlackStandIn) -> None:
     standin.add_channel("C0OTHER001", "other", [ALICE])
     standin.set_rate_limit("chat.postMessage", per_channel_per_second=1.0)

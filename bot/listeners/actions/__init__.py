@@ -7,6 +7,7 @@ from bot.listeners.actions import (
     home,
     kpis,
     phase,
+    results,
     schedules,
     stakeholders,
     voting,
@@ -23,3 +24,4 @@ def register(app: App) -> None:
     fixes.register(app)
     voting.register(app)
     action_items.register(app)
+    results.register(app)

@@ -88,10 +88,12 @@ def handle_phase_button(
         tell_user(client, body, str(error), respond)
         return
     refresh_board(client, db, context.team_id, workshop_id)
-    post_in_thread(
-        client, change.workshop, announcement(context.user_id, change.action, change.to_phase)
-    )
-    run_phase_end_hooks(client, db, change)
+    workshop = change.workshop
+    if workshop.board_ts is None:  # the refresh may just have posted or found the board
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, workshop_id)
+    post_in_thread(client, workshop, announcement(context.user_id, change.action, change.to_phase))
+    run_phase_end_hooks(client, db, change, context.user_id)
     refresh_workshop_homes(client, db, context.team_id, workshop_id)
 
 

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
+from bot.board import refresh_board
 from bot.listeners.commands import digests, fixes, gaps, kpis, stakeholders
 from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
 from flows.board import board_summary
@@ -77,11 +78,24 @@ def status_command(call: CommandCall) -> None:
     call.reply(f"Workshop #{summary.workshop_id}", blocks=build_workshop_status(summary))
 
 
+def board_command(call: CommandCall) -> None:
+    """Post the board if it was never posted (after looking for one Slack never confirmed), or
+    redraw it."""
+    with call.db.read_session() as session:
+        workshop = call.workshop(session)
+        workshop_id, channel_id = workshop.id, workshop.channel_id
+    refresh_board(call.client, call.db, call.team_id, workshop_id)
+    call.reply(f"The board of workshop #{workshop_id} is in <#{channel_id}>.")
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "new": Subcommand("new [title]", "Start a workshop in this channel.", new_workshop),
     "list": Subcommand("list", "The workshops in this channel and their phase.", list_command),
     "status": Subcommand(
         "status [#N]", "Where a workshop stands: phase and progress.", status_command
+    ),
+    "board": Subcommand(
+        "board [#N]", "Post the board if it is missing, or redraw it.", board_command
     ),
     # In the order a workshop uses them.
     **stakeholders.SUBCOMMANDS,

@@ -6,10 +6,10 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackClientError
 
 from bot import ids
-from bot.blocks.common import read_metadata
+from bot.blocks.common import escape, read_metadata
 from bot.board import post_board
 from bot.home import refresh_workshop_homes
 from bot.listeners.views.state import (
@@ -18,6 +18,8 @@ from bot.listeners.views.state import (
     selected_users,
     state_values,
 )
+from bot.replies import failure_reason
+from bot.retries import outcome_unknown
 from flows.errors import InvalidInput
 from flows.events import claim_submission
 from flows.workshops import create_workshop, validate_spec
@@ -54,21 +56,36 @@ def handle_setup_submission(
         return  # the same submission again: its workshop exists and its board is posted
     try:
         post_board(client, db, context.team_id, workshop.id)
-        refresh_workshop_homes(client, db, context.team_id, workshop.id)
-    except SlackApiError as error:
+    except (SlackClientError, OSError) as error:  # a bug of ours goes to the error handler
         logger.warning(
-            "board of workshop %s not posted in %s (team %s): %s",
+            "board of workshop %s not posted in %s (team %s): %r",
             workshop.id,
             channel_id,
             context.team_id,
-            error.response.get("error"),
+            error,
         )
         client.chat_postMessage(
             channel=context.user_id,
-            text=f"I created workshop #{workshop.id} “{workshop.title}” but could not post its "
-            f"board in <#{channel_id}> ({error.response.get('error')}). Invite me to the "
-            f"channel, then press *Next* in `/workshop status #{workshop.id}`.",
+            text=board_missing_text(workshop.id, workshop.title, channel_id, error),
         )
+        return
+    refresh_workshop_homes(client, db, context.team_id, workshop.id)
+
+
+def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> str:
+    """What the facilitator is told when Slack did not confirm the board's post."""
+    again = f"run `/workshop board #{workshop_id}` in <#{channel_id}>"
+    reason = failure_reason(error) or "Slack failed"
+    if outcome_unknown(error):
+        return (
+            f"Slack didn't confirm that it posted the board of workshop #{workshop_id} "
+            f"“{escape(title)}” in <#{channel_id}> ({reason}). It is probably there: I'll find "
+            f"it before posting anything. If it isn't, {again} and I'll post it once."
+        )
+    return (
+        f"I created workshop #{workshop_id} “{escape(title)}” but could not post its board in "
+        f"<#{channel_id}> ({reason}). Invite me to the channel, then {again}."
+    )
 
 
 def register(app: App) -> None:
