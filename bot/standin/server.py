@@ -113,6 +113,7 @@ class _Fault:
     error: str | None
     delay: float
     remaining: int
+    omit: tuple[str, ...] = ()  # answer normally, without these top-level fields
 
 
 @dataclass
@@ -588,6 +589,7 @@ class SlackStandIn:
         error: str | None = None,
         delay: float = 0.0,
         times: int = 1,
+        omit: tuple[str, ...] = (),
     ) -> None:
         """Make the next ``times`` calls to ``method`` misbehave.
 
@@ -596,15 +598,17 @@ class SlackStandIn:
         - ``error="..."``: that API error (HTTP 200 unless ``status`` says otherwise);
         - ``delay=s`` alone: answer normally, but only after ``s`` seconds (a client timeout);
           the call still takes effect, as a slow Slack request usually does;
-        - ``delay`` with a status/error: sleep, then fail.
+        - ``delay`` with a status/error: sleep, then fail;
+        - ``omit=("field", ...)`` alone: answer ``ok`` without those top-level fields, as Slack
+          sometimes leaves out an optional one (the call still takes effect).
 
         ``method`` may also be :data:`UPLOAD_CALL` or :data:`RESPONSE_URL_CALL`.
         """
-        if status is None and error is None and not delay:
+        if status is None and error is None and not delay and not omit:
             status = 429
         with self._lock:
             self._faults.setdefault(method, []).append(
-                _Fault(status, retry_after, error, delay, times)
+                _Fault(status, retry_after, error, delay, times, tuple(omit))
             )
 
     def clear_faults(self) -> None:
@@ -938,6 +942,8 @@ class SlackStandIn:
                     status, headers = 429, {"Retry-After": str(math.ceil(wait))}
                     raise _ApiError("ratelimited")
                 response = {"ok": True, **handler(params)}
+                for omitted in fault.omit if fault else ():
+                    response.pop(omitted, None)
             except _ApiError as exc:
                 response = exc.body
             self._record(method, params, response, status)
