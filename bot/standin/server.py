@@ -363,7 +363,7 @@ class SlackStandIn:
         self._response_urls: dict[str, _ResponseUrl] = {}
         # OAuth install: registered app credentials, codes users approved, tokens issued.
         self._oauth_apps: dict[str, str] = {}
-        self._oauth_codes: dict[str, str] = {}
+        self._oauth_codes: dict[str, tuple[str, str]] = {}  # code → (installer, team)
         self._installed_tokens: set[str] = set()
 
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -1238,12 +1238,14 @@ class SlackStandIn:
         with self._lock:
             self._oauth_apps[client_id] = client_secret
 
-    def approve_install(self, user_id: str) -> str:
+    def approve_install(self, user_id: str, team_id: str | None = None) -> str:
         """The user presses *Allow* on Slack's install page: returns the one-time code that
-        Slack appends to the app's redirect URL."""
-        code = f"{self.team_id}.{secrets.token_hex(8)}"
+        Slack appends to the app's redirect URL. ``team_id``: install into another workspace
+        than this stand-in's (its token then works here, as this workspace's does)."""
+        team = team_id or self.team_id
+        code = f"{team}.{secrets.token_hex(8)}"
         with self._lock:
-            self._oauth_codes[code] = user_id
+            self._oauth_codes[code] = (user_id, team)
         return code
 
     def _oauth_v2_access(
@@ -1257,9 +1259,10 @@ class SlackStandIn:
             raise _ApiError("invalid_client_id")
         if self._oauth_apps[client_id] != client_secret:
             raise _ApiError("bad_client_secret")
-        installer = self._oauth_codes.pop(str(params.get("code")), None)
-        if installer is None:
+        approved = self._oauth_codes.pop(str(params.get("code")), None)
+        if approved is None:
             raise _ApiError("invalid_code")
+        installer, team_id = approved
         token = f"xoxb-installed-{secrets.token_hex(12)}"
         self._installed_tokens.add(token)
         return {
@@ -1268,7 +1271,10 @@ class SlackStandIn:
             "scope": "commands,chat:write",
             "bot_user_id": self.bot_user_id,
             "app_id": self.app_id,
-            "team": {"id": self.team_id, "name": self.team_name},
+            "team": {
+                "id": team_id,
+                "name": self.team_name if team_id == self.team_id else team_id,
+            },
             "enterprise": None,
             "is_enterprise_install": False,
             "authed_user": {"id": installer},
