@@ -5,6 +5,7 @@ B's people send their requests through a second stand-in (their own team id, the
 response_url); every Web API call goes to A's stand-in, which also issues B's install code."""
 
 import secrets
+from datetime import UTC
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -20,7 +21,7 @@ from bot.scheduler import DigestScheduler
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.standin import SimulatedSlack, SlackStandIn
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
-from storage.models import Cadence, DigestSchedule, ScheduleStatus
+from storage.models import Cadence, DigestSchedule, ScheduleStatus, utcnow
 from storage.models.slack_oauth import bots, installations
 from tests.bot.test_oauth import CLIENT_ID, CLIENT_SECRET, get
 from tests.factories import make_workshop
@@ -28,6 +29,11 @@ from tests.factories import make_workshop
 ANA = PEOPLE[0].user_id
 STAYS, LEAVES = "T0STAYS", "T0LEAVES"
 DAILY = DigestRule(Cadence.daily, "UTC", 9, 0)
+
+
+def as_utc(moment):
+    """SQLite gives naive UTC timestamps back, PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Workspaces:
@@ -134,8 +140,12 @@ def test_a_workspace_that_leaves_and_comes_back(workspaces, event):
     assert told["text"] == REINSTALL_MESSAGE
 
     # Installed again: the schedules the departure stopped run again; a user's pause stays.
+    reinstalled_at = utcnow()
     workspaces.install(LEAVES)
     assert workspaces.status(leaving) == (ScheduleStatus.active, None)
+    with workspaces.db.session() as session:  # the slots missed while away are not sent
+        active_since = session.get(DigestSchedule, leaving).active_since
+    assert as_utc(active_since) >= reinstalled_at
     assert workspaces.scheduler.next_run_time(leaving) is not None
     assert workspaces.status(paused_by_hand)[0] == ScheduleStatus.paused
     workspaces.sim[LEAVES].slash_command(ANA, CHANNEL_ID, "help")
