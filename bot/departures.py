@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from slack_bolt import BoltContext, BoltResponse
-from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
@@ -84,27 +83,44 @@ def handle_departures(
         if not isinstance(event, dict) or event.get("type") not in DEPARTURE_EVENTS:
             next()
             return None
-        if leaves_workspace(event):
-            workspace_left(db, store, context, reason=event["type"])
+        if not context.team_id:  # not a workspace's event (Slack always names the workspace)
+            logger.warning("ignored a %s event without a team id", event.get("type"))
+        elif leaves_workspace(event):
+            workspace_left(db, store, context, context.team_id, reason=event["type"])
         elif store is not None:  # some users' tokens: the bot stays
-            TokenRevocationListeners(store).handle_tokens_revoked_events(event, context)
+            users_tokens_revoked(store, context, event)
         return BoltResponse(status=200, body="")
 
     return middleware
 
 
-def workspace_left(
-    db: Database, store: SQLAlchemyInstallationStore | None, context: BoltContext, reason: str
+def users_tokens_revoked(
+    store: SQLAlchemyInstallationStore, context: BoltContext, event: dict
 ) -> None:
-    team_id = context.team_id
+    """Delete those users' installations, as Bolt's built-in listener does (it trusts the
+    payload's shape; this reads it defensively)."""
+    tokens = event.get("tokens")
+    users = tokens.get("oauth") if isinstance(tokens, dict) else None
+    for user_id in users if isinstance(users, list) else []:
+        if isinstance(user_id, str):
+            store.delete_installation(
+                enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
+            )
+
+
+def workspace_left(
+    db: Database,
+    store: SQLAlchemyInstallationStore | None,
+    context: BoltContext,
+    team_id: str,
+    reason: str,
+) -> None:
     if store is not None:
         # Every row: the installation rows hold the bot token too, and Bolt's authorize reads
         # them before the bot rows.
         store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
-    suspended = 0
-    if team_id:
-        with db.session() as session:
-            suspended = suspend_workspace_schedules(session, team_id, reason)
+    with db.session() as session:
+        suspended = suspend_workspace_schedules(session, team_id, reason)
     logger.warning(
         "workspace %s left (%s): installation deleted, %s digest schedule(s) suspended",
         team_id,

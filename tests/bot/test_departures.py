@@ -155,8 +155,14 @@ def test_a_workspace_that_leaves_and_comes_back(workspaces, event):
 
 def test_users_tokens_revoked_keeps_the_bot(workspaces):
     schedule_id = workspaces.add_schedule(LEAVES)
-    event = {"type": "tokens_revoked", "tokens": {"oauth": ["U0SOMEONE"], "bot": []}}
-    response = workspaces.sim[LEAVES].event(event)
-    assert (response.status, response.problems) == (200, [])
+    assert workspaces.rows(installations, LEAVES) == 1  # Ana installed it
+    for tokens in ({"oauth": [ANA], "bot": []}, "not an object", {"oauth": "U0X", "bot": None}):
+        event = {"type": "tokens_revoked", "tokens": tokens}
+        response = workspaces.sim[LEAVES].event(event)
+        assert (response.status, response.problems) == (200, [])
+    assert workspaces.rows(installations, LEAVES) == 0  # Ana's own installation
     assert workspaces.rows(bots, LEAVES) == 1
     assert workspaces.status(schedule_id) == (ScheduleStatus.active, None)
+    workspaces.sim[LEAVES].slash_command(ANA, CHANNEL_ID, "help")  # still answered by the bot
+    (answer,) = workspaces.away.wait_for(lambda: workspaces.away.ephemerals(user=ANA))
+    assert answer["text"] == "How to run a workshop"
