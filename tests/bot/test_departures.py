@@ -20,7 +20,13 @@ from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.scheduler import DigestScheduler
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.standin import SimulatedSlack, SlackStandIn
-from flows.schedules import DigestRule, ScheduleSpec, create_schedule
+from flows.schedules import (
+    DigestRule,
+    ScheduleAction,
+    ScheduleSpec,
+    change_schedule,
+    create_schedule,
+)
 from storage.models import Cadence, DigestSchedule, ScheduleStatus, utcnow
 from storage.models.slack_oauth import bots, installations
 from tests.bot.test_oauth import CLIENT_ID, CLIENT_SECRET, get
@@ -166,3 +172,20 @@ def test_users_tokens_revoked_keeps_the_bot(workspaces):
     workspaces.sim[LEAVES].slash_command(ANA, CHANNEL_ID, "help")  # still answered by the bot
     (answer,) = workspaces.away.wait_for(lambda: workspaces.away.ephemerals(user=ANA))
     assert answer["text"] == "How to run a workshop"
+
+
+def test_with_one_workspace_an_uninstall_stops_the_schedules_until_resumed(local):
+    with local.db.session() as session:
+        workshop = make_workshop(session, team=local.team_id, channel=CHANNEL_ID, facilitator=ANA)
+        schedule = create_schedule(session, workshop, ANA, ScheduleSpec(DAILY, CHANNEL_ID))
+        session.flush()
+        schedule_id = schedule.id
+    response = local.sim.event(UNINSTALLED)
+    assert (response.status, response.problems) == (200, [])
+    with local.db.session() as session:
+        schedule = session.get(DigestSchedule, schedule_id)
+        assert schedule.status == ScheduleStatus.suspended
+        assert schedule.last_error == "app_uninstalled"
+        # Back with a new token, its creator presses Resume in `/workshop digest list`.
+        change_schedule(session, local.team_id, schedule_id, ANA, ScheduleAction.resume)
+        assert schedule.status == ScheduleStatus.active
