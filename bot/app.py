@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.after_ack import AfterAck
 from bot.config import Settings
+from bot.departures import REINSTALL_MESSAGE, handle_departures
 from bot.listeners import register_listeners
 from bot.middleware import (
     provide,
@@ -63,7 +64,11 @@ def create_app(
         client=client or create_web_client(settings),
         signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
         # One bot token, or each workspace's own token from the installation store.
-        oauth_settings=oauth_settings(settings, db) if settings.oauth_enabled else None,
+        oauth_settings=oauth_settings(settings, db, scheduler.sync if scheduler else None)
+        if settings.oauth_enabled
+        else None,
+        # What a user of a workspace that uninstalled the app is told (bot/departures.py).
+        user_facing_authorize_error_message=REINSTALL_MESSAGE,
         # Listeners ack first and carry on in a worker thread, so Slack always hears back fast.
         process_before_response=False,
         # Bolt's default pool has 5 threads: too few when a whole team clicks at once.
@@ -76,6 +81,8 @@ def create_app(
     app.use(provide("db", db))
     app.use(provide("digest_scheduler", scheduler))
     app.use(provide("after_ack", after_ack or AfterAck()))
+    # Before the redelivery check: its work is idempotent, and a failed first try is redone.
+    app.use(handle_departures(db, app.installation_store))
     app.use(skip_redelivered_events(db))
     app.error(handle_unexpected_error)
     register_listeners(app)

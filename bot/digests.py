@@ -6,7 +6,9 @@ retry, a double click or a second scheduler never posts the same digest twice. A
 after Retry-After by the WebClient's RateLimitErrorRetryHandler (bot/app.py). A channel that is
 gone marks the schedule failing and DMs its creator once; the other destinations and the other
 schedules carry on. Posts to one channel go a second apart (bot/pacing.py), so many digests due
-at once for one channel do not run out of 429 retries.
+at once for one channel do not run out of 429 retries. A token Slack refuses (`token_revoked`,
+`account_inactive`, `invalid_auth`) suspends the schedule instead of failing at every slot; a
+reinstall of the app resumes it (bot/departures.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.permalinks import message_permalink
 from flows.digest import Digest, build_digest, section_memos
 from flows.errors import NotFound
 from flows.schedules import (
+    RUNNING_STATUSES,
     claim_delivery,
     finish_delivery,
     get_schedule,
@@ -36,10 +39,11 @@ from flows.schedules import (
     record_channel_success,
     rule_of,
     slot_time,
+    suspend_schedule,
 )
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import ScheduleStatus, Workshop, utcnow
+from storage.models import Workshop, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,9 @@ CHANNEL_GONE = {
     "is_archived": "the channel was archived",
     "not_in_channel": "I was removed from the channel",
 }
+# The errors Slack gives for a token that no longer works in the workspace: every call fails
+# alike, so the schedule is suspended (until the app is installed again) rather than retried.
+TOKEN_GONE = {"token_revoked", "account_inactive", "invalid_auth"}
 # A run claims the latest slot at or before "now + SLOT_TOLERANCE", so a run that starts a
 # moment early by another machine's clock still claims its own slot. Slots are >= 1 min apart.
 SLOT_TOLERANCE = timedelta(seconds=30)
@@ -83,7 +90,7 @@ def deliver_scheduled_digest(
             schedule = get_schedule(session, team_id, schedule_id)
         except NotFound:
             return DeliveryReport(Outcome.skipped)
-        if schedule.status == ScheduleStatus.paused:
+        if schedule.status not in RUNNING_STATUSES:  # paused, or suspended meanwhile
             return DeliveryReport(Outcome.skipped)
         slot = rule_of(schedule).latest_fire_at_or_before(now + SLOT_TOLERANCE)
         active_since = slot_time(schedule.active_since)
@@ -113,6 +120,10 @@ def send_schedule_digest(
     report = post_digest(
         client, db, team_id, workshop_id, delivery_id, schedule_id, channel_id, recipients
     )
+    token_gone = TOKEN_GONE.intersection(report.errors.values())
+    if token_gone:
+        _suspend(db, team_id, schedule_id, min(token_gone))
+        return report
     if channel_id:
         _follow_up_channel(
             client, db, team_id, schedule_id, channel_id, creator, description, report
@@ -173,6 +184,8 @@ def post_digest(
                 destination,
                 report.errors[destination],
             )
+            if report.errors[destination] in TOKEN_GONE:
+                break  # the other destinations would fail alike
             continue
         report.posted.append((response["channel"], response["ts"]))
         _attach_charts(client, response["channel"], response["ts"], charts)
@@ -184,6 +197,20 @@ def post_digest(
             session, team_id, delivery_id, generated_at, error or None, section_memos(digest)
         )
     return report
+
+
+def _suspend(db: Database, team_id: str, schedule_id: int, error: str) -> None:
+    """Stop a schedule whose workspace token Slack refuses, rather than fail at every slot;
+    nobody can be told in Slack. A reinstall of the app resumes it (bot/departures.py)."""
+    with db.session() as session:
+        suspended = suspend_schedule(session, team_id, schedule_id, error)
+    if suspended:
+        logger.warning(
+            "digest schedule %s (team %s) suspended: Slack refused the token (%s)",
+            schedule_id,
+            team_id,
+            error,
+        )
 
 
 def _attach_charts(client: WebClient, channel: str, ts: str, charts: list) -> None:

@@ -1,4 +1,5 @@
-"""Logging set-up. Tokens and secrets are masked in every record, whatever logs them."""
+"""Logging set-up. Tokens, secrets and OAuth codes are masked in every record, whatever logs
+them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,16 @@ import re
 from typing import TextIO
 
 SECRET_PATTERN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
+# An OAuth code: single-use and short-lived, but it buys a token until it is used. It appears in
+# the redirect's request line (`?code=...&state=...`) and in Bolt's warning for a failed exchange
+# ("... result with code: ... - error: ...").
+OAUTH_CODE_PATTERN = re.compile(r"([?&;]code=|\bwith code: )[^&;\s\"']+")
+
+
+def redact(text: str) -> str:
+    """`text` with every token and OAuth code masked."""
+    text = SECRET_PATTERN.sub(lambda m: f"{m.group(1)}-***", text)
+    return OAUTH_CODE_PATTERN.sub(lambda m: f"{m.group(1)}***", text)
 
 
 class RedactSecrets(logging.Filter):
@@ -15,7 +26,7 @@ class RedactSecrets(logging.Filter):
         self.secrets = [s for s in (secrets or []) if s and len(s) >= 8]
 
     def redact(self, text: str) -> str:
-        text = SECRET_PATTERN.sub(lambda m: f"{m.group(1)}-***", text)
+        text = redact(text)
         for secret in self.secrets:
             text = text.replace(secret, "***")
         return text

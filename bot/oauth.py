@@ -8,11 +8,14 @@ the workspace it came from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
+from bot.departures import WorkspaceInstallationStore
 from storage.db import Database
 from storage.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
@@ -41,12 +44,22 @@ def installation_store(settings: Settings, db: Database) -> SQLAlchemyInstallati
     )
 
 
-def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
+def oauth_settings(
+    settings: Settings, db: Database, on_resumed: Callable[[], None] | None = None
+) -> OAuthSettings:
+    """`on_resumed`: called when an install resumed schedules (bot/departures.py)."""
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),  # type: ignore[union-attr]
         scopes=list(BOT_SCOPES),
-        installation_store=installation_store(settings, db),
+        installation_store=WorkspaceInstallationStore(
+            client_id=settings.slack_client_id,
+            engine=db.engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+            db=db,
+            on_resumed=on_resumed,
+        ),
         state_store=SQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_EXPIRY_S, engine=db.engine, table_name=OAUTH_STATES_TABLE
         ),

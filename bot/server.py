@@ -11,6 +11,8 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.logs import redact
+
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -38,7 +40,8 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        # Masked here too, for handlers set up without RedactSecrets (the OAuth redirect's code).
+        logger.debug("%s %s", self.address_string(), redact(format % args))
 
 
 class HttpServer:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -491,13 +492,17 @@ def _views(
             dm_user_ids=list(schedule.dm_user_ids or []),
             status=ScheduleStatus(schedule.status),
             last_error=schedule.last_error,
-            next_fire=None
-            if schedule.status == ScheduleStatus.paused
-            else rule_of(schedule).next_fire_after(now),
+            next_fire=rule_of(schedule).next_fire_after(now)
+            if schedule.status in RUNNING_STATUSES
+            else None,
             last_sent=_as_utc(last_sent[schedule.id]) if schedule.id in last_sent else None,
         )
         for schedule, title in rows
     ]
+
+
+# The statuses whose schedules have a job and post (paused and suspended ones do not).
+RUNNING_STATUSES = (ScheduleStatus.active, ScheduleStatus.failing)
 
 
 @dataclass(frozen=True)
@@ -515,7 +520,7 @@ def runnable_schedules(session: Session) -> list[RunnableSchedule]:
     it heals by itself once the bot is back in its channel). This is the scheduler's own view
     across workspaces; each run then reads its schedule scoped by the job's team id."""
     schedules = session.exec(
-        select(DigestSchedule).where(col(DigestSchedule.status) != ScheduleStatus.paused)
+        select(DigestSchedule).where(col(DigestSchedule.status).in_(RUNNING_STATUSES))
     ).all()
     return [
         RunnableSchedule(s.id, s.team_id, rule_of(s), _as_utc(s.active_since)) for s in schedules
@@ -639,3 +644,50 @@ def record_channel_success(session: Session, team_id: str, schedule_id: int) -> 
             )
         ).rowcount
     )
+
+
+# Workspaces that leave: schedules stop while the app has no token there ----------------------
+
+
+def suspend_schedule(session: Session, team_id: str, schedule_id: int, reason: str) -> bool:
+    """Stop one running schedule whose workspace token Slack refused (`reason`: Slack's error).
+    True if it was running until now."""
+    return _suspend(session, team_id, reason, col(DigestSchedule.id) == schedule_id) > 0
+
+
+def suspend_workspace_schedules(session: Session, team_id: str, reason: str) -> int:
+    """Stop every running schedule of a workspace that uninstalled the app or revoked its
+    token; how many. Paused ones stay paused: a reinstall must not resume what a user paused."""
+    return _suspend(session, team_id, reason)
+
+
+def _suspend(session: Session, team_id: str, reason: str, *where: Any) -> int:
+    return session.execute(
+        update(DigestSchedule)
+        .where(
+            col(DigestSchedule.team_id) == team_id,
+            col(DigestSchedule.status).in_(RUNNING_STATUSES),
+            *where,
+        )
+        .values(status=ScheduleStatus.suspended, last_error=reason[:100], updated_at=utcnow())
+    ).rowcount
+
+
+def resume_workspace_schedules(session: Session, team_id: str) -> int:
+    """The app is installed again: the workspace's suspended schedules run again from now (the
+    slots missed meanwhile are not sent); how many."""
+    now = utcnow()
+    return session.execute(
+        update(DigestSchedule)
+        .where(
+            col(DigestSchedule.team_id) == team_id,
+            col(DigestSchedule.status) == ScheduleStatus.suspended,
+        )
+        .values(
+            status=ScheduleStatus.active,
+            last_error=None,
+            failure_notified=False,
+            active_since=now,
+            updated_at=now,
+        )
+    ).rowcount

@@ -66,3 +66,19 @@ def local(migrated_url: str):  # type: ignore[no-untyped-def]
         cleaner = Database(migrated_url)
         empty_tables(cleaner)
         cleaner.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if it leaves a process behind (tests/leftovers.py), then end them."""
+    from tests.leftovers import kill, wait_for_leftovers
+
+    left = wait_for_leftovers()
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"  pid {p.pid} (parent {p.ppid}): {p.command[:200]}" for p in left]
+    message = "processes left running after the tests (now killed):\n" + "\n".join(lines)
+    if reporter is not None:
+        reporter.write_line(message, red=True)
+    kill(left)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from bot import ids
+from bot.departures import DEPARTURE_EVENTS
 
 ROOT = Path(__file__).parents[1]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
@@ -26,6 +27,11 @@ def test_slash_command_home_tab_interactivity_and_socket_mode():
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert MANIFEST["settings"]["socket_mode_enabled"] is True
     assert "app_home_opened" in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_the_app_hears_when_a_workspace_removes_it():
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert set(DEPARTURE_EVENTS) <= set(events)
 
 
 def test_every_scope_is_justified_in_the_readme():

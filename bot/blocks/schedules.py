@@ -52,6 +52,7 @@ STATUS_LABELS = {
     ScheduleStatus.active: ":large_green_circle: Active",
     ScheduleStatus.paused: ":double_vertical_bar: Paused",
     ScheduleStatus.failing: ":warning: Failing",
+    ScheduleStatus.suspended: ":double_vertical_bar: Stopped",
 }
 TIMEZONE_REGIONS = (
     "Africa",
@@ -242,6 +243,8 @@ def schedule_text(schedule: ScheduleView, with_workshop: bool = False) -> str:
     status = STATUS_LABELS[schedule.status]
     if schedule.status is ScheduleStatus.failing and schedule.last_error:
         status += f" (`{schedule.last_error}`: invite me back, then Resume)"
+    if schedule.status is ScheduleStatus.suspended and schedule.last_error:
+        status += f" (Slack refused my access: `{schedule.last_error}`; Resume, or reinstall me)"
     when = []
     if schedule.next_fire:
         when.append(f"next {slack_date(schedule.next_fire)}")
@@ -252,7 +255,7 @@ def schedule_text(schedule: ScheduleView, with_workshop: bool = False) -> str:
 
 
 def pause_or_resume_button(schedule: ScheduleView) -> ButtonElement:
-    if schedule.status is ScheduleStatus.paused:
+    if schedule.status in (ScheduleStatus.paused, ScheduleStatus.suspended):
         return ButtonElement(
             text="Resume", action_id=ids.SCHEDULE_RESUME, value=str(schedule.id), style="primary"
         )

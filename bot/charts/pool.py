@@ -13,7 +13,12 @@ A chart comes back from a worker exactly as it would be drawn here: the worker r
 renderer (bot/charts/registry.py) on a pickled copy of the data. Whatever cannot go to a worker
 (data that does not pickle, a renderer it cannot import, workers that died or cannot start) is
 drawn in the calling thread instead; a chart whose renderer fails is left out, and the digest
-says everything in words."""
+says everything in words.
+
+Workers never outlive the process that started them, even one killed by SIGKILL (which runs no
+clean-up): each watches its parent and exits within PARENT_POLL_S once the parent is gone. The
+last worker's exit also closes multiprocessing's resource tracker, which lives while any process
+holds its pipe."""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ MAX_PROCESSES = 4
 IDLE_STOP_S = 300.0
 RETRY_START_S = 300.0  # after workers failed to start, charts are drawn here this long
 CHART_TIMEOUT_S = 300.0  # a 300-touchpoint gap chart takes a few seconds
+PARENT_POLL_S = 0.5  # how often a worker checks that the process that started it still runs
 
 
 def default_processes() -> int:
@@ -48,6 +54,21 @@ def default_processes() -> int:
 
 class NotDrawableHere(Exception):
     """Raised in a worker that cannot run the chart's renderer: the caller draws it itself."""
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """A worker's initializer: a daemon thread ends the worker once its parent is gone.
+
+    A dead parent's children are re-parented (to init or a subreaper), so getppid() changes.
+    Polling rather than Linux's PR_SET_PDEATHSIG, which fires when the *thread* that spawned
+    the worker ends: a scheduler job thread may spawn one and finish long before the process."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_S)
+        os._exit(0)  # nothing to flush: the worker only ever answers the parent
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _warm_up(modules: list[str]) -> None:
@@ -157,7 +178,10 @@ class ChartPool:
     def _start(self) -> None:
         """Start the workers (under the lock); each imports the renderers' modules first."""
         executor = ProcessPoolExecutor(
-            self.processes, mp_context=multiprocessing.get_context("spawn")
+            self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
         )
         self._executor, self._ready = executor, False
         self._last_used = time.monotonic()

@@ -115,6 +115,7 @@ class _Fault:
     remaining: int
     after: bool = False  # carry the call out, then answer with the fault
     matching: Callable[[dict[str, Any]], bool] | None = None  # only calls with such params
+    omit: tuple[str, ...] = ()  # answer normally, without these top-level fields
 
 
 @dataclass
@@ -364,7 +365,7 @@ class SlackStandIn:
         self._response_urls: dict[str, _ResponseUrl] = {}
         # OAuth install: registered app credentials, codes users approved, tokens issued.
         self._oauth_apps: dict[str, str] = {}
-        self._oauth_codes: dict[str, str] = {}
+        self._oauth_codes: dict[str, tuple[str, str]] = {}  # code → (installer, team)
         self._installed_tokens: set[str] = set()
 
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -592,6 +593,7 @@ class SlackStandIn:
         times: int = 1,
         after: bool = False,
         matching: Callable[[dict[str, Any]], bool] | None = None,
+        omit: tuple[str, ...] = (),
     ) -> None:
         """Make the next ``times`` calls to ``method`` misbehave.
 
@@ -605,14 +607,16 @@ class SlackStandIn:
           answer with that failure: Slack acted, but its answer was lost;
         - ``matching=predicate``: only calls whose params satisfy it misbehave (say, the one post
           whose text starts "Journey gaps"); the others are answered normally.
+        - ``omit=("field", ...)`` alone: answer ``ok`` without those top-level fields, as Slack
+          sometimes leaves out an optional one (the call still takes effect).
 
         ``method`` may also be :data:`UPLOAD_CALL` or :data:`RESPONSE_URL_CALL`.
         """
-        if status is None and error is None and not delay:
+        if status is None and error is None and not delay and not omit:
             status = 429
         with self._lock:
             self._faults.setdefault(method, []).append(
-                _Fault(status, retry_after, error, delay, times, after, matching)
+                _Fault(status, retry_after, error, delay, times, after, matching, tuple(omit))
             )
 
     def clear_faults(self) -> None:
@@ -946,6 +950,8 @@ class SlackStandIn:
                     status, headers = 429, {"Retry-After": str(math.ceil(wait))}
                     raise _ApiError("ratelimited")
                 response = {"ok": True, **handler(params)}
+                for omitted in fault.omit if fault else ():
+                    response.pop(omitted, None)
             except _ApiError as exc:
                 response = exc.body
             if answer is not None:  # done, but the caller hears of a failure instead
@@ -1242,12 +1248,14 @@ class SlackStandIn:
         with self._lock:
             self._oauth_apps[client_id] = client_secret
 
-    def approve_install(self, user_id: str) -> str:
+    def approve_install(self, user_id: str, team_id: str | None = None) -> str:
         """The user presses *Allow* on Slack's install page: returns the one-time code that
-        Slack appends to the app's redirect URL."""
-        code = f"{self.team_id}.{secrets.token_hex(8)}"
+        Slack appends to the app's redirect URL. ``team_id``: install into another workspace
+        than this stand-in's (its token then works here, as this workspace's does)."""
+        team = team_id or self.team_id
+        code = f"{team}.{secrets.token_hex(8)}"
         with self._lock:
-            self._oauth_codes[code] = user_id
+            self._oauth_codes[code] = (user_id, team)
         return code
 
     def _oauth_v2_access(
@@ -1261,9 +1269,10 @@ class SlackStandIn:
             raise _ApiError("invalid_client_id")
         if self._oauth_apps[client_id] != client_secret:
             raise _ApiError("bad_client_secret")
-        installer = self._oauth_codes.pop(str(params.get("code")), None)
-        if installer is None:
+        approved = self._oauth_codes.pop(str(params.get("code")), None)
+        if approved is None:
             raise _ApiError("invalid_code")
+        installer, team_id = approved
         token = f"xoxb-installed-{secrets.token_hex(12)}"
         self._installed_tokens.add(token)
         return {
@@ -1272,7 +1281,10 @@ class SlackStandIn:
             "scope": "commands,chat:write",
             "bot_user_id": self.bot_user_id,
             "app_id": self.app_id,
-            "team": {"id": self.team_id, "name": self.team_name},
+            "team": {
+                "id": team_id,
+                "name": self.team_name if team_id == self.team_id else team_id,
+            },
             "enterprise": None,
             "is_enterprise_install": False,
             "authed_user": {"id": installer},

@@ -29,6 +29,9 @@ class ScheduleStatus(StrEnum):
     active = "active"
     paused = "paused"
     failing = "failing"  # still runs; its channel could not be posted to last time
+    # Stopped because the workspace's token is gone (the app was uninstalled, its token revoked
+    # or refused); last_error says why. Reinstalling the app resumes it, unlike a user's pause.
+    suspended = "suspended"
 
 
 class DeliveryStatus(StrEnum):

@@ -81,5 +81,14 @@ def test_the_list_shows_each_schedule_with_its_buttons():
     assert actions[0]["elements"][2]["confirm"]["title"]["text"] == "Delete this digest?"
 
 
+def test_a_schedule_stopped_by_a_refused_token_says_why_and_offers_resume():
+    stopped = schedule(1, ScheduleStatus.suspended, "token_revoked")
+    (blocks,) = [build_schedule_list(3, "Onboarding", [stopped])]
+    rendered = json.dumps([b.to_dict() for b in blocks])
+    assert "Stopped (Slack refused my access: `token_revoked`; Resume, or reinstall me)" in rendered
+    (actions,) = [b.to_dict() for b in blocks if b.type == "actions"]
+    assert actions["elements"][1]["action_id"] == ids.SCHEDULE_RESUME
+
+
 def test_an_empty_list_says_how_to_start():
     assert "`/workshop digest` sets one up" in str(build_schedule_list(3, "X", [])[1].to_dict())

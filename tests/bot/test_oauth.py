@@ -1,6 +1,8 @@
 """Multi-workspace install: Slack's OAuth flow stores the workspace's token in our database and
 the bot then answers that workspace with it."""
 
+import io
+import logging
 import re
 import secrets
 import urllib.request
@@ -13,6 +15,7 @@ from bot import ids
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
+from bot.logs import configure_logging
 from bot.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.standin import SimulatedSlack, SlackStandIn
@@ -103,3 +106,31 @@ def test_manifest_scopes_match_the_oauth_scopes():
     manifest = yaml.safe_load(open("manifest.yml").read())  # noqa: SIM115
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
     assert re.fullmatch(r"/slack/\w+", INSTALL_PATH)
+
+
+@pytest.fixture
+def bot_log():
+    """What the bot's own logging set-up writes, at DEBUG; pytest's logging restored after."""
+    root, sdk = logging.getLogger(), logging.getLogger("slack_sdk")
+    handlers, root_level, sdk_level = root.handlers[:], root.level, sdk.level
+    stream = io.StringIO()
+    configure_logging("DEBUG", stream=stream)
+    yield stream
+    root.handlers[:] = handlers
+    root.setLevel(root_level)
+    sdk.setLevel(sdk_level)
+
+
+def test_oauth_codes_never_reach_the_logs(oauth_bot, bot_log):
+    standin, server, _, _ = oauth_bot
+    _, headers, _ = get(server.url + INSTALL_PATH)
+    state = parse_qs(urlparse(headers["Location"]).query)["state"][0]
+    cookie = headers["Set-Cookie"].split(";")[0]
+    code = standin.approve_install(ANA)
+    standin.inject_fault("oauth.v2.access", error="invalid_code")  # the exchange fails
+    status, _, _ = get(f"{server.url}{REDIRECT_PATH}?code={code}&state={state}", cookie)
+    assert status >= 400
+    logged = bot_log.getvalue()
+    assert f"GET {REDIRECT_PATH}?code=***&state=" in logged  # the request line, at DEBUG
+    assert "oauth.v2.access result with code: *** - error" in logged  # Bolt's WARNING
+    assert code not in logged and code.split(".")[1] not in logged

@@ -29,7 +29,7 @@ from bot.scheduler import (
     job_id,
 )
 from flows.events import RECEIPT_RETENTION, claim_event
-from flows.schedules import DigestRule, ScheduleSpec, create_schedule
+from flows.schedules import DigestRule, ScheduleSpec, create_schedule, runnable_schedules
 from storage.models import (
     SCHEDULER_JOBS_TABLE,
     Cadence,
@@ -214,6 +214,27 @@ def test_a_failing_schedule_heals_when_the_bot_is_back(local, client):
     with local.db.session() as session:
         schedule = session.get(DigestSchedule, schedule_id)
     assert (schedule.status, schedule.failure_notified) == (ScheduleStatus.active, False)
+
+
+@pytest.mark.parametrize("error", ["token_revoked", "account_inactive", "invalid_auth"])
+def test_a_refused_token_suspends_the_schedule_instead_of_failing_every_time(local, client, error):
+    schedule_id = add_schedule(local, daily_at(now()), now() - timedelta(days=3), dms=[OMAR])
+    local.standin.inject_fault("chat.postMessage", error=error)
+    report = deliver_scheduled_digest(
+        client, local.db, local.team_id, schedule_id, now() - timedelta(days=1)
+    )
+    assert (report.outcome, report.errors) == ("failed", {CHANNEL_ID: error})
+    assert len(local.standin.calls_to("chat.postMessage")) == 1  # not tried again for Omar
+    with local.db.session() as session:
+        schedule = session.get(DigestSchedule, schedule_id)
+    assert (schedule.status, schedule.last_error) == (ScheduleStatus.suspended, error)
+    # The next slot is not even tried, and the scheduler keeps no job for it.
+    assert deliver_scheduled_digest(client, local.db, local.team_id, schedule_id).outcome == (
+        "skipped"
+    )
+    assert len(local.standin.calls_to("chat.postMessage")) == 1
+    with local.db.session() as session:
+        assert schedule_id not in [s.schedule_id for s in runnable_schedules(session)]
 
 
 def test_an_archived_channel_does_not_stop_the_other_schedules(local, schedulers):

@@ -5,9 +5,12 @@ These start real (spawned) worker processes. No test asserts a duration: waits f
 have an upper bound for a busy machine only.
 """
 
+import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
@@ -202,3 +205,48 @@ def test_the_default_leaves_a_core_to_the_bot(monkeypatch):
     for cores, processes in ((1, 0), (2, 1), (4, 3), (16, chart_pool.MAX_PROCESSES)):
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
         assert chart_pool.default_processes() == processes
+
+
+# A parent that starts a pool, has a worker draw a chart, prints the pids of its workers and of
+# multiprocessing's resource tracker, then waits to be killed.
+PARENT_SCRIPT = """
+import json, multiprocessing.resource_tracker as tracker, sys, time
+import bot.digests  # registers every digest chart
+from bot.charts.pool import ChartPool
+from tests.charts.test_pool import TIMELINE, wait_until
+pool = ChartPool(2, idle_stop_s=0)
+pool.render(TIMELINE)
+wait_until(lambda: pool.ready, "ready")
+assert pool.render(TIMELINE)
+workers = list(pool._executor._processes)
+print(json.dumps({"workers": workers, "tracker": tracker._resource_tracker._pid}), flush=True)
+time.sleep(600)
+"""
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting for a reaper has stopped running)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_workers_and_the_resource_tracker_exit_when_the_parent_is_killed():
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        started = json.loads(parent.stdout.readline())
+        pids = [*started["workers"], started["tracker"]]
+        assert len(pids) == 3 and all(running(pid) for pid in pids)
+    finally:
+        parent.kill()  # SIGKILL: no atexit, no executor shutdown
+        parent.wait()
+    try:
+        wait_until(lambda: not any(running(pid) for pid in pids), "gone")
+    finally:  # a failure here must not leave them behind either
+        for pid in filter(running, pids):
+            os.kill(pid, signal.SIGKILL)

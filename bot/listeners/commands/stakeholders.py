@@ -10,6 +10,7 @@ from bot.blocks.stakeholders import (
     build_stakeholder_modal,
 )
 from bot.listeners.commands.call import CommandCall, Subcommand
+from bot.permalinks import message_permalink
 from bot.stakeholders import post_stakeholder_grid
 from flows.stakeholders import add_form, list_stakeholders, rating_page
 
@@ -61,12 +62,11 @@ def grid_command(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop_id = call.workshop(session).id
     posted = post_stakeholder_grid(call.client, call.db, call.team_id, workshop_id)
-    link = call.client.chat_getPermalink(channel=posted.channel_id, message_ts=posted.message_ts)
+    link = message_permalink(call.client, posted.channel_id, posted.message_ts)
     what = "the stakeholder grid" if posted.stakeholders else "that there are no stakeholders yet"
-    call.reply(
-        f"I posted {what} in the thread of workshop #{workshop_id}'s board: "
-        f"<{link['permalink']}|have a look>."
-    )
+    # Without a link (Slack gave none), the words alone say where to look.
+    where = f": <{link}|have a look>." if link else "."
+    call.reply(f"I posted {what} in the thread of workshop #{workshop_id}'s board{where}")
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

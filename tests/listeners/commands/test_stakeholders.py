@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from bot import ids
 from bot.local import CHANNEL_ID, PEOPLE
 from flows.stakeholders import StakeholderSpec, add_stakeholder, save_ratings
@@ -75,6 +77,19 @@ def test_grid_on_demand_goes_in_the_thread_and_the_user_is_told_where(local):
     # `/workshop stakeholders` does the same.
     reply_to(local, CHLOE, "stakeholders")
     assert len(local.standin.files(CHANNEL_ID)) == 2
+
+
+@pytest.mark.parametrize(
+    "fault", [{"omit": ("permalink",)}, {"error": "message_not_found"}], ids=["no field", "error"]
+)
+def test_grid_without_a_permalink_says_where_in_words(local, fault):
+    workshop_id, _ = local.start_workshop(ANA, phase=Phase.stakeholders)
+    local.standin.inject_fault("chat.getPermalink", **fault)
+    reply = reply_to(local, CHLOE, "grid")
+    assert reply["text"] == (
+        f"I posted that there are no stakeholders yet in the thread of workshop #{workshop_id}'s "
+        "board."
+    )
 
 
 def test_grid_without_stakeholders_posts_no_chart(local):
