@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.blocks.mrkdwn import link as link_to
+from bot.blocks.mrkdwn import md
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -64,8 +66,12 @@ def grid_command(call: CommandCall) -> None:
     link = call.client.chat_getPermalink(channel=posted.channel_id, message_ts=posted.message_ts)
     what = "the stakeholder grid" if posted.stakeholders else "that there are no stakeholders yet"
     call.reply(
-        f"I posted {what} in the thread of workshop #{workshop_id}'s board: "
-        f"<{link['permalink']}|have a look>."
+        md(
+            "I posted {} in the thread of workshop #{}'s board: {}.",
+            what,
+            workshop_id,
+            link_to(link["permalink"], "have a look"),
+        )
     )
 
 

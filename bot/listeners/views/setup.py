@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.common import read_metadata
+from bot.blocks.mrkdwn import md
 from bot.board import post_board
 from bot.home import refresh_workshop_homes
 from bot.listeners.views.state import (
@@ -65,9 +66,15 @@ def handle_setup_submission(
         )
         client.chat_postMessage(
             channel=context.user_id,
-            text=f"I created workshop #{workshop.id} “{workshop.title}” but could not post its "
-            f"board in <#{channel_id}> ({error.response.get('error')}). Invite me to the "
-            f"channel, then press *Next* in `/workshop status #{workshop.id}`.",
+            text=md(
+                "I created workshop #{} “{}” but could not post its board in <#{}> ({}). Invite "
+                "me to the channel, then press *Next* in `/workshop status #{}`.",
+                workshop.id,
+                workshop.title,
+                channel_id,
+                error.response.get("error"),
+                workshop.id,
+            ),
         )
 
 
