@@ -84,7 +84,8 @@ def mention(user_id: str) -> Mrkdwn:
 
 
 def link(url: str, label: str) -> Mrkdwn:
-    return Mrkdwn(f"<{_escape_text(url)}|{_escape_text(label).replace('|', '¦')}>")
+    """A link; Slack reads the label up to the closing ">", so escaping it is enough."""
+    return Mrkdwn(f"<{_escape_text(url)}|{_escape_text(label)}>")
 
 
 # A cut must not leave half an entity ("&am") or half a token ("<@U12") behind.

@@ -127,11 +127,11 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     lines = [md("*{}*", truncate(fix.title, 150)), fix_facts(fix, entry.gap)]
     if fix.description:
         lines.append(excerpt(fix.description, 200))
-    mine = md("Your votes: {}", SPENT_DOT * entry.mine) if entry.mine else md("Your votes: none")
+    mine = f"Your votes: {SPENT_DOT * entry.mine}" if entry.mine else "Your votes: none"
     if entry.mine >= ballot.max_per_fix:
         mine += " (the most one fix can take)"
     if entry.tally is not None:
-        mine += md(" · Total so far: *{}*", votes_phrase(entry.tally))
+        mine += f" · Total so far: *{votes_phrase(entry.tally)}*"
     lines.append(mine)
     blocks: list[Block] = [mrkdwn_section(join_lines(lines), block_id=f"fix-{fix.id}")]
     if not ballot.open:
