@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.board import board_text, build_board
+from bot.blocks.mrkdwn import escape
 from bot.retries import outcome_unknown
 from flows.board import BoardSummary, board_summary
 from flows.board_posts import (
@@ -242,7 +243,7 @@ def post_in_thread(client: WebClient, workshop: Workshop, text: str, **kwargs) -
     """Reply in the board's thread (or the channel, if the board was never posted)."""
     try:
         return client.chat_postMessage(
-            channel=workshop.channel_id, thread_ts=workshop.board_ts, text=text, **kwargs
+            channel=workshop.channel_id, thread_ts=workshop.board_ts, text=escape(text), **kwargs
         ).data
     except SlackApiError as error:
         logger.warning(

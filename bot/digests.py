@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.blocks.digest import build_digest_blocks, digest_notification
+from bot.blocks.mrkdwn import md
 from bot.charts import gaps, grid, kpis, phase_timeline, votes  # noqa: F401  (their charts)
 from bot.charts.pool import draw_chart
 from bot.pacing import ChannelPacer
@@ -274,15 +275,19 @@ def tell_creator_about_failure(
     report: DeliveryReport,
 ) -> None:
     title = report.digest.title if report.digest else "your workshop"
-    text = (
-        f":warning: I could not post the digest for “{title}” ({description}) in "
-        f"<#{channel_id}>: {CHANNEL_GONE[error]}.\n"
-        f"To fix it, invite me back with `/invite @Journey Workshop` in that channel (unarchive "
-        f"it first if it was archived), then press *Resume* on the schedule in "
-        f"`/workshop digest list`. Or delete the schedule there and set up a new one for another "
-        f"channel with `/workshop digest`.\n"
-        f"I'll keep trying at each scheduled time, and won't message you about it again until "
-        f"it works or you resume it."
+    text = md(
+        ":warning: I could not post the digest for “{}” ({}) in <#{}>: {}.\n",
+        title,
+        description,
+        channel_id,
+        CHANNEL_GONE[error],
+    ) + (
+        "To fix it, invite me back with `/invite @Journey Workshop` in that channel (unarchive "
+        "it first if it was archived), then press *Resume* on the schedule in "
+        "`/workshop digest list`. Or delete the schedule there and set up a new one for another "
+        "channel with `/workshop digest`.\n"
+        "I'll keep trying at each scheduled time, and won't message you about it again until "
+        "it works or you resume it."
     )
     try:
         client.chat_postMessage(channel=creator, text=text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 import flows.reports  # noqa: F401  (registers the features' tables and digest sections)
-from bot.blocks.common import escape
+from bot.blocks.common import md, mention
 from bot.people import user_names
 from flows.digest import mentioned_user_ids
 from flows.exports import ExportFormat, build_export, export_files
@@ -27,9 +27,13 @@ def upload_export(
     client.files_upload_v2(
         channel=workshop.channel_id,
         thread_ts=workshop.board_ts,
-        initial_comment=(
-            f"Export of workshop #{workshop_id} “{escape(workshop.title)}”, for <@{user_id}>: "
-            f"a Markdown report and {len(files) - 1} CSV files (times in UTC)."
+        initial_comment=md(
+            "Export of workshop #{} “{}”, for {}: a Markdown report and {} CSV files "
+            "(times in UTC).",
+            workshop_id,
+            workshop.title,
+            mention(user_id),
+            len(files) - 1,
         ),
         file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files],
     )

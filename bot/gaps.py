@@ -9,7 +9,7 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks.common import escape
+from bot.blocks.common import md
 from bot.blocks.gaps import (
     build_nudge_dm,
     build_rating_modal,
@@ -74,9 +74,8 @@ def send_nudges(
         try:
             client.chat_postMessage(
                 channel=participant,
-                text=(
-                    f"Please rate the touchpoints of “{escape(workshop.title)}” "
-                    f"(round {plan.round})."
+                text=md(
+                    "Please rate the touchpoints of “{}” (round {}).", workshop.title, plan.round
                 ),
                 blocks=blocks,
             )

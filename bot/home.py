@@ -12,7 +12,7 @@ A feature adds a section with one function (it may use its own action ids for it
             key="action_items",
             title="Your open action items",
             items=tuple(
-                HomeItem(f"*{escape(i.title)}* · due {calendar_day(i.due)}",
+                HomeItem(md("*{}* · due {}", i.title, calendar_day(i.due)),
                          (ButtonElement(text="Done", action_id=ids.ACTION_ITEM_DONE,
                                         value=str(i.id)),))
                 for i in items[:5]

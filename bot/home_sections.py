@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot import ids
 from bot.blocks.action_items import action_item_line, status_buttons
-from bot.blocks.common import escape, truncate
+from bot.blocks.common import join_lines, md, truncate
 from bot.blocks.home import HomeItem, HomeSection
 from bot.blocks.kpis import TARGET_MARKS
 from bot.home import register_home_section
@@ -38,7 +38,7 @@ def ratings_left_section(session: Session, team_id: str, user_id: str) -> HomeSe
 
 def _rating_item(item: RatingToDo) -> HomeItem:
     return HomeItem(
-        f"*#{item.workshop_id} {escape(truncate(item.title, 120))}*: you have *{item.left} of "
+        f"*#{item.workshop_id} {truncate(item.title, 120)}*: you have *{item.left} of "
         f"{item.touchpoints}* touchpoints left to rate in round {item.round}.",
         (
             ButtonElement(
@@ -68,8 +68,13 @@ def open_action_items_section(session: Session, team_id: str, user_id: str) -> H
 
 def _action_item(item: ActionItemSummary) -> HomeItem:
     return HomeItem(
-        f"{action_item_line(item)}\n_Workshop #{item.workshop_id} · "
-        f"{escape(item.stage)} › {escape(item.touchpoint)}_",
+        md(
+            "{}\n_Workshop #{} · {} › {}_",
+            action_item_line(item),
+            item.workshop_id,
+            item.stage,
+            item.touchpoint,
+        ),
         tuple(status_buttons(item)),
     )
 
@@ -90,15 +95,14 @@ def kpi_snapshot_section(session: Session, team_id: str, user_id: str) -> HomeSe
 
 def _snapshot_item(table: KpiTable) -> HomeItem:
     lines = [
-        f"*#{table.workshop_id} {escape(truncate(table.title, 120))}* · "
-        f"{escape(kpi_summary(table))}",
-        *(f"• {snapshot_line(row)}" for row in table.rows[:SNAPSHOT_LINES]),
+        f"*#{table.workshop_id} {truncate(table.title, 120)}* · {kpi_summary(table)}",
+        *(md("• {}", snapshot_line(row)) for row in table.rows[:SNAPSHOT_LINES]),
     ]
     hidden = len(table.rows) - SNAPSHOT_LINES
     if hidden > 0:
         lines.append(f"… and {hidden} more KPI{'s' * (hidden != 1)}")
     return HomeItem(
-        "\n".join(lines),
+        join_lines(lines),
         (
             ButtonElement(
                 text="Record a value",
@@ -111,10 +115,7 @@ def _snapshot_item(table: KpiTable) -> HomeItem:
 
 def snapshot_line(row: KpiRow) -> str:
     """ "*NPS* +28 ↑ better · target +30: :x: missed by 2 pts" (the stage, if any, after the
-    name); people's text escaped."""
+    name); people's text escaped where it meets mrkdwn."""
     name = row.kpi.short_name + (f" · {row.stage}" if row.stage else "")
     trend = f" {trend_text(row)}" if row.direction is not None else ""
-    return (
-        f"*{escape(name)}* {escape(row.kpi.format(row.latest.value))}{trend} · "
-        f"{escape(target_text(row, *TARGET_MARKS))}"
-    )
+    return f"*{name}* {row.kpi.format(row.latest.value)}{trend} · {target_text(row, *TARGET_MARKS)}"

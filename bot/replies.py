@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot.blocks.mrkdwn import escape
 from flows.errors import FlowError
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def tell_user(
     else as an ephemeral message in its channel, else as a DM."""
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     channel_id = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    text = escape(text)  # a plain str is people's text (bot/blocks/mrkdwn.py)
     try:
         if respond is not None and respond.response_url:
             respond(text=text, response_type="ephemeral", replace_original=False)

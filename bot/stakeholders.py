@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.stakeholders import build_grid_message, escape, grid_message_text
+from bot.blocks.common import md
+from bot.blocks.stakeholders import build_grid_message, grid_message_text
 from bot.board import post_in_thread, refresh_board
 from bot.charts.grid import grid_alt_text, render_stakeholder_grid
 from bot.phase_hooks import results_post
@@ -51,7 +52,7 @@ def post_stakeholder_grid(
                 filename=f"stakeholder-grid-workshop-{workshop.id}.png",
                 title=f"Stakeholder grid: {result.title}",
                 alt_txt=grid_alt_text(result),
-                initial_comment=f"Stakeholder grid for “{escape(result.title)}”",
+                initial_comment=md("Stakeholder grid for “{}”", result.title),
             )
         except SlackApiError as error:
             code = error.response.get("error")

@@ -20,6 +20,7 @@ from bot.blocks.action_items import (
     owner_dm_text,
 )
 from bot.blocks.fixes import build_fix_list, build_fix_modal
+from bot.blocks.mrkdwn import md, mention
 from bot.blocks.voting import build_results, build_vote_modal, results_text, voting_open_post
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
@@ -224,7 +225,7 @@ def send_owner_dms(
                 client.chat_update(
                     channel=channel,
                     ts=ts,
-                    text=f"{item.title} was reassigned to <@{item.owner_id}>.",
+                    text=md("{} was reassigned to {}.", item.title, mention(item.owner_id)),
                     blocks=build_reassigned_dm(item.title, item.owner_id),
                 )
             except SlackApiError as error:

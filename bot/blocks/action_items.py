@@ -13,9 +13,7 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
-    SectionBlock,
     StaticMultiSelectElement,
     UserSelectElement,
 )
@@ -24,10 +22,13 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
+    Mrkdwn,
     calendar_day,
     cap_blocks,
     context,
     escape,
+    md,
+    mention,
     metadata,
     mrkdwn_section,
     truncate,
@@ -120,8 +121,12 @@ def build_action_items_modal(
         item = existing.get(fix.id)
         blocks += [
             mrkdwn_section(
-                f"*{escape(truncate(fix.title, 150))}* · {votes_phrase(votes.get(fix.id, 0))}\n"
-                f"_{fix_where(fix)}_"
+                md(
+                    "*{}* · {}\n_{}_",
+                    truncate(fix.title, 150),
+                    votes_phrase(votes.get(fix.id, 0)),
+                    fix_where(fix),
+                )
             ),
             InputBlock(
                 block_id=owner_field(fix.id),
@@ -156,10 +161,9 @@ def build_action_items_modal(
 # the owner's DM ------------------------------------------------------------------------------
 
 
-def owner_dm_text(item: ActionItemSummary, workshop_title: str) -> str:
-    return (
-        f"You own an action item from “{escape(truncate(workshop_title, 80))}”: "
-        f"{escape(item.title)} "
+def owner_dm_text(item: ActionItemSummary, workshop_title: str) -> Mrkdwn:
+    return escape(
+        f"You own an action item from “{truncate(workshop_title, 80)}”: {item.title} "
         f"(due {calendar_day(item.due_date)}, {STATUS_NAMES[item.status].lower()})"
     )
 
@@ -171,19 +175,22 @@ def build_owner_dm(
     overdue = "  :warning: *Overdue*" if item.overdue else ""
     return [
         mrkdwn_section(
-            ":pushpin: You own an action item from the workshop "
-            f"*{escape(truncate(workshop_title, 150))}* "
-            f"in <#{channel_id}>, assigned by <@{assigned_by}>."
+            md(
+                ":pushpin: You own an action item from the workshop *{}* in <#{}>, assigned by {}.",
+                truncate(workshop_title, 150),
+                channel_id,
+                mention(assigned_by),
+            )
         ),
         mrkdwn_section(
-            f"*{escape(truncate(item.title, 200))}*\n"
-            f"_{escape(item.stage)} › {escape(item.touchpoint)}_"
+            md("*{}*\n_{} › {}_", truncate(item.title, 200), item.stage, item.touchpoint)
         ),
-        SectionBlock(
+        mrkdwn_section(
+            "",
             fields=[
-                MarkdownTextObject(text=f"*Due*\n{calendar_day(item.due_date)}{overdue}"),
-                MarkdownTextObject(text=f"*Status*\n{status_label(item.status)}"),
-            ]
+                f"*Due*\n{calendar_day(item.due_date)}{overdue}",
+                f"*Status*\n{status_label(item.status)}",
+            ],
         ),
         ActionsBlock(block_id=f"action_item-{item.id}", elements=status_buttons(item)),
         context("Update the status here as the work moves; the team sees it in the workshop."),
@@ -206,8 +213,11 @@ def status_buttons(item: ActionItemSummary) -> list[ButtonElement]:
 def build_reassigned_dm(item_title: str, new_owner_id: str) -> list[Block]:
     return [
         mrkdwn_section(
-            f"*{escape(truncate(item_title, 200))}* was reassigned to <@{new_owner_id}>. "
-            "Nothing more to do here."
+            md(
+                "*{}* was reassigned to {}. Nothing more to do here.",
+                truncate(item_title, 200),
+                mention(new_owner_id),
+            )
         )
     ]
 
@@ -217,10 +227,13 @@ def build_reassigned_dm(item_title: str, new_owner_id: str) -> list[Block]:
 
 def action_item_line(item: ActionItemSummary) -> str:
     overdue = " · :warning: *Overdue*" if item.overdue else ""
-    return (
-        f"*{escape(truncate(item.title, 200))}*\n"
-        f"<@{item.owner_id}> · due {calendar_day(item.due_date)} · {status_label(item.status)}"
-        f"{overdue}"
+    return md(
+        "*{}*\n{} · due {} · {}{}",
+        truncate(item.title, 200),
+        mention(item.owner_id),
+        calendar_day(item.due_date),
+        status_label(item.status),
+        overdue,
     )
 
 
@@ -272,5 +285,5 @@ def action_items_post(items: Sequence[ActionItemSummary]) -> tuple[str, list[Blo
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
     blocks = cap_blocks([mrkdwn_section(text), *rows], MAX_MESSAGE_BLOCKS - 1)
     blocks.append(context("`/workshop actions` lists them all, with overdue ones marked."))
-    fallback = text + " " + "; ".join(f"{i.title} → <@{i.owner_id}>" for i in items[:10])
-    return truncate(fallback, 3000), blocks
+    assigned = Mrkdwn("; ").join(md("{} → {}", i.title, mention(i.owner_id)) for i in items[:10])
+    return truncate(md("{} {}", text, assigned), 3000), blocks

@@ -11,12 +11,11 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     DividerBlock,
     HeaderBlock,
-    MarkdownTextObject,
     SectionBlock,
 )
 
 from bot import ids
-from bot.blocks.common import cap_blocks, context, escape, mrkdwn_section, truncate, user_list
+from bot.blocks.common import Mrkdwn, cap_blocks, context, md, mrkdwn_section, truncate, user_list
 from bot.blocks.gaps import rating_board_buttons
 from bot.blocks.stakeholders import stakeholder_buttons
 from bot.blocks.voting import propose_fix_button, vote_button
@@ -65,7 +64,11 @@ def build_board(summary: BoardSummary) -> list[Block]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(summary.title, 150)),
         context(
-            f"Workshop #{summary.workshop_id} · facilitated by {user_list(summary.facilitator_ids)}"
+            md(
+                "Workshop #{} · facilitated by {}",
+                summary.workshop_id,
+                user_list(summary.facilitator_ids),
+            )
         ),
         mrkdwn_section(f"{phase_track(phase)}\n\n{PHASE_GUIDANCE[phase]}"),
         _figures_section(summary),
@@ -82,10 +85,14 @@ def build_board(summary: BoardSummary) -> list[Block]:
     return cap_blocks(blocks)
 
 
-def board_text(summary: BoardSummary) -> str:
+def board_text(summary: BoardSummary) -> Mrkdwn:
     """Notification and screen-reader fallback for the board message."""
-    title = escape(summary.title)
-    return f"Workshop #{summary.workshop_id} “{title}”: {PHASE_NAMES[summary.phase]} phase"
+    return md(
+        "Workshop #{} “{}”: {} phase",
+        summary.workshop_id,
+        summary.title,
+        PHASE_NAMES[summary.phase],
+    )
 
 
 def _figures_section(summary: BoardSummary) -> SectionBlock:
@@ -97,7 +104,7 @@ def _figures_section(summary: BoardSummary) -> SectionBlock:
         *(f"*{figure.label}*\n{figure.value}" for figure in summary.figures),
     ]
     # A section holds at most 10 fields.
-    return SectionBlock(fields=[MarkdownTextObject(text=truncate(f, 2000)) for f in fields[:10]])
+    return mrkdwn_section("", fields=fields)
 
 
 def _participant_buttons(summary: BoardSummary) -> list[ButtonElement]:

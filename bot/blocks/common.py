@@ -7,7 +7,17 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    Block,
+    BlockElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.mrkdwn import Mrkdwn, escape, join_lines, md, mention, truncate_mrkdwn, unescape
+
+__all__ = ["Mrkdwn", "escape", "join_lines", "md", "mention", "unescape"]
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -15,12 +25,12 @@ MAX_SECTION_TEXT = 3000
 MAX_BUTTON_TEXT = 75
 
 
-def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
+def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> Mrkdwn:
     """A date Slack renders in each reader's own time zone, with a UTC fallback."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{token}|{fallback}>")
 
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -33,17 +43,6 @@ def calendar_day(day: date) -> str:
     moment chosen for a whole day shows as the day before or after somewhere on Earth (noon UTC
     is already the next day from UTC+12 on); a date is the same date everywhere."""
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-def escape(text: str) -> str:
-    """People's text inside mrkdwn: Slack needs &, < and > escaped, so that "<!channel>" typed
-    into a title pings nobody and "a < b" shows as typed."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(mrkdwn: str) -> str:
-    """What Slack shows for escaped mrkdwn text (the inverse of `escape`)."""
-    return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def display_width(text: str) -> int:
@@ -73,22 +72,42 @@ def fit(text: str, width: int) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
+    if isinstance(text, Mrkdwn):
+        return truncate_mrkdwn(text, limit)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def mrkdwn_section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)))
+# The one way into a Block Kit mrkdwn text object: a plain str is people's text and is escaped
+# here, `Mrkdwn` (bot/blocks/mrkdwn.py) is sent as it is. Nothing else in bot/ builds one.
+def mrkdwn_text(text: str, limit: int = MAX_SECTION_TEXT) -> MarkdownTextObject:
+    return MarkdownTextObject(text=truncate(escape(text), limit))
 
 
-def context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT))])
+def mrkdwn_section(
+    text: str,
+    *,
+    block_id: str | None = None,
+    accessory: BlockElement | None = None,
+    fields: Sequence[str] = (),
+) -> SectionBlock:
+    """A section of mrkdwn text, with up to 10 mrkdwn `fields` beside it."""
+    return SectionBlock(
+        block_id=block_id,
+        text=mrkdwn_text(text) if text else None,
+        accessory=accessory,
+        fields=[mrkdwn_text(field, 2000) for field in fields[:10]] or None,
+    )
 
 
-def user_list(user_ids: Sequence[str]) -> str:
-    mentions = [f"<@{user_id}>" for user_id in user_ids]
+def context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[mrkdwn_text(text) for text in texts])
+
+
+def user_list(user_ids: Sequence[str]) -> Mrkdwn:
+    mentions = [mention(user_id) for user_id in user_ids]
     if len(mentions) <= 2:
-        return " and ".join(mentions)
-    return ", ".join(mentions[:-1]) + f" and {mentions[-1]}"
+        return Mrkdwn(" and ").join(mentions)
+    return Mrkdwn(", ").join(mentions[:-1]) + md(" and {}", mentions[-1])
 
 
 def cap_blocks(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS, more: str = "") -> list[Block]:

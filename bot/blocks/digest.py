@@ -16,16 +16,18 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     DividerBlock,
     HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
 )
 
 from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
+    Mrkdwn,
     context,
-    escape,
+    join_lines,
+    md,
+    mention,
+    mrkdwn_section,
     slack_date,
     truncate,
 )
@@ -46,22 +48,22 @@ MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 
 
-def slack_text(spans: Sequence[Span]) -> str:
+def slack_text(spans: Sequence[Span]) -> Mrkdwn:
     """Spans → mrkdwn: mentions, and dates each reader sees in their own time zone."""
-    parts = []
+    parts: list[str] = []
     for span in spans:
         if isinstance(span, Mention):
-            parts.append(f"<@{span.user_id}>")
+            parts.append(mention(span.user_id))
         elif isinstance(span, When):
             parts.append(slack_date(span.at))
         else:
-            parts.append(escape(span))
-    return "".join(parts)
+            parts.append(span)
+    return Mrkdwn("").join(parts)
 
 
-def digest_notification(digest: Digest) -> str:
+def digest_notification(digest: Digest) -> Mrkdwn:
     """The message's `text`: notifications and screen readers."""
-    return f"Digest for “{escape(digest.title)}”: {PHASE_NAMES[digest.phase]} phase"
+    return md("Digest for “{}”: {} phase", digest.title, PHASE_NAMES[digest.phase])
 
 
 def build_digest_blocks(
@@ -86,7 +88,7 @@ def build_digest_blocks(
     if left_out:
         blocks.append(
             context(
-                f"Left out to fit one message: {', '.join(map(escape, left_out))}. "
+                f"Left out to fit one message: {', '.join(left_out)}. "
                 "`/workshop export` has everything."
             )
         )
@@ -94,47 +96,42 @@ def build_digest_blocks(
 
 
 def section_blocks(section: DigestSection) -> list[Block]:
-    heading = f"*{escape(section.title)}*"
+    heading = md("*{}*", section.title)
     if section.note:
-        heading += "\n" + slack_text(section.note)
-    head = SectionBlock(
-        text=MarkdownTextObject(text=truncate(heading, MAX_SECTION_TEXT)),
-        fields=[_field(figure) for figure in section.figures[:MAX_FIELDS]] or None,
-    )
+        heading += md("\n{}", slack_text(section.note))
+    head = mrkdwn_section(heading, fields=[_field(figure) for figure in section.figures])
     blocks: list[Block] = [head]
     if section.items:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=item_lines(section))))
+        blocks.append(mrkdwn_section(item_lines(section)))
     return blocks
 
 
-def item_lines(section: DigestSection, limit: int = ITEMS_PER_SECTION) -> str:
+def item_lines(section: DigestSection, limit: int = ITEMS_PER_SECTION) -> Mrkdwn:
     """Bullets for the top items, within a section's 3,000 characters, with "… and N more"."""
     total = section.item_count
     lines: list[str] = []
     for item in section.items[:limit]:
         line = truncate(_item_line(item), 600)
         more = _more(total - len(lines) - 1)
-        if len("\n".join([*lines, line, more])) > MAX_SECTION_TEXT:
+        if len(join_lines([*lines, line, more])) > MAX_SECTION_TEXT:
             break
         lines.append(line)
     if total > len(lines):
         lines.append(_more(total - len(lines)))
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
 def _more(count: int) -> str:
     return f"_… and {count} more_" if count > 0 else ""
 
 
-def _item_line(item: DigestItem) -> str:
-    details = " · ".join(f"{escape(f.label)}: {slack_text(f.value)}" for f in item.fields)
-    return f"• {slack_text(item.text)}" + (f"  ({details})" if details else "")
+def _item_line(item: DigestItem) -> Mrkdwn:
+    details = Mrkdwn(" · ").join(md("{}: {}", f.label, slack_text(f.value)) for f in item.fields)
+    return md("• {}", slack_text(item.text)) + (md("  ({})", details) if details else "")
 
 
-def _field(figure: DigestField) -> MarkdownTextObject:
-    return MarkdownTextObject(
-        text=truncate(f"*{escape(figure.label)}*\n{slack_text(figure.value)}", MAX_FIELD_TEXT)
-    )
+def _field(figure: DigestField) -> Mrkdwn:
+    return truncate(md("*{}*\n{}", figure.label, slack_text(figure.value)), MAX_FIELD_TEXT)
 
 
 def footer_blocks(digest: Digest, board_url: str | None, charts_attached: bool) -> list[Block]:
@@ -155,8 +152,11 @@ def footer_blocks(digest: Digest, board_url: str | None, charts_attached: bool) 
     note = "Charts are in this message's thread. " if charts_attached else ""
     blocks.append(
         context(
-            f"{note}Generated {slack_date(digest.until)} · change or stop digests with "
-            "`/workshop digest list`."
+            md(
+                "{}Generated {} · change or stop digests with `/workshop digest list`.",
+                note,
+                slack_date(digest.until),
+            )
         )
     )
     return blocks

@@ -10,14 +10,12 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     OptionGroup,
     OverflowMenuElement,
     PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -27,7 +25,9 @@ from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     cap_blocks,
     context,
-    escape,
+    join_lines,
+    md,
+    mention,
     metadata,
     mrkdwn_section,
     truncate,
@@ -109,7 +109,7 @@ def build_fix_modal(
         initial_touchpoint = next(
             (o for g in groups for o in g.options if o.value == str(fix.touchpoint_id)), None
         )
-    guidance = f"For workshop #{workshop_id} “{escape(truncate(workshop_title, 100))}”."
+    guidance = f"For workshop #{workshop_id} “{truncate(workshop_title, 100)}”."
     if rated:
         guidance += f" {GAP_EXPLAINED}"
     return View(
@@ -229,19 +229,13 @@ def build_fix_list(
     room = MAX_MESSAGE_BLOCKS - len(blocks) - len(footer)
     rows: list[Block] = []
     for fix in fixes:
-        lines = [f"*{escape(fix.title)}*", fix_facts(fix, gaps.get(fix.touchpoint_id))]
+        lines = [md("*{}*", fix.title), fix_facts(fix, gaps.get(fix.touchpoint_id))]
         if fix.description:
             lines.append(excerpt(fix.description))
         votes = "" if tallies is None else f" · *{_votes(tallies.get(fix.id, 0))}*"
-        lines.append(f"proposed by <@{fix.author_id}>{votes}")
+        lines.append(md("proposed by {}{}", mention(fix.author_id), votes))
         menu = fix_menu(fix.id, fix.id in manageable, can_merge and len(fixes) > 1)
-        rows.append(
-            SectionBlock(
-                block_id=f"fix-{fix.id}",
-                text=MarkdownTextObject(text=truncate("\n".join(lines), 3000)),
-                accessory=menu,
-            )
-        )
+        rows.append(mrkdwn_section(join_lines(lines), block_id=f"fix-{fix.id}", accessory=menu))
     rows = cap_blocks(rows, room, more=f"… and {len(fixes) - room + 1} more fixes")
     return [*blocks, *rows, *footer]
 
@@ -262,7 +256,7 @@ def build_remove_modal(fix: FixSummary, response_url: str | None = None) -> View
         close=PlainTextObject(text="Keep it"),
         private_metadata=metadata(fix_id=fix.id, response_url=response_url),
         blocks=[
-            mrkdwn_section(f"Remove *{escape(fix.title)}* ({fix_where(fix)})?"),
+            mrkdwn_section(md("Remove *{}* ({})?", fix.title, fix_where(fix))),
             context("Any votes it has go back to their voters, who can spend them again."),
         ],
     )
@@ -291,7 +285,7 @@ def build_merge_modal(
         private_metadata=metadata(fix_id=source.id, response_url=response_url),
         blocks=[
             mrkdwn_section(
-                f"Merge *{escape(source.title)}* ({fix_where(source)}) into another fix."
+                md("Merge *{}* ({}) into another fix.", source.title, fix_where(source))
             ),
             InputBlock(
                 block_id=ids.FIX_MERGE_TARGET,
@@ -301,7 +295,7 @@ def build_merge_modal(
                 ),
             ),
             context(
-                f"“{escape(truncate(source.title, 80))}” disappears and its votes move to the "
+                f"“{truncate(source.title, 80)}” disappears and its votes move to the "
                 "fix you "
                 f"keep. Nobody ends up with more than {per_fix} on one fix: a vote over that "
                 "goes back to its voter to spend again."

@@ -24,10 +24,14 @@ from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
+    Mrkdwn,
     cap_blocks,
     context,
     escape,
     fit,
+    join_lines,
+    md,
+    mention,
     metadata,
     mrkdwn_section,
     truncate,
@@ -110,7 +114,7 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(page_label(page), 150)),
         context(
-            f"*{escape(truncate(sheet.title, 100))}* · {round_note} · page {page.index + 1} of "
+            f"*{truncate(sheet.title, 100)}* · {round_note} · page {page.index + 1} of "
             f"{len(sheet.pages)} · you have rated *{sheet.rated_count} of "
             f"{sheet.touchpoint_count}* touchpoints"
         ),
@@ -142,7 +146,7 @@ def _touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
         status = f":white_check_mark: rated · your gap {signed(answer.gap)}"
     tp = item.touchpoint_id
     return [
-        mrkdwn_section(f"*{escape(item.name)}*   {status}"),
+        mrkdwn_section(f"*{item.name}*   {status}"),
         _score_input(
             field_key("expectation", tp),
             "Expectation: what customers expect",
@@ -230,7 +234,7 @@ def build_rating_done(sheet: RatingSheet) -> View:
         HeaderBlock(text="Thanks, your ratings are saved" if done else "Nothing rated yet"),
         mrkdwn_section(
             f"You have rated *{done} of {total}* touchpoints of "
-            f"*{escape(truncate(sheet.title, 100))}* in round {sheet.round}."
+            f"*{truncate(sheet.title, 100)}* in round {sheet.round}."
         ),
         mrkdwn_section("\n".join(lines)),
     ]
@@ -261,11 +265,15 @@ def build_nudge_dm(
 ) -> list[Block]:
     return [
         mrkdwn_section(
-            f":wave: <@{facilitator_id}> asks you to rate the touchpoints of "
-            f"*{escape(truncate(title, 150))}* in <#{channel_id}> (round {round_number}): "
-            "what customers "
-            "expect at each step of the journey, and what they actually experience. "
-            "It takes a few minutes."
+            md(
+                ":wave: {} asks you to rate the touchpoints of *{}* in <#{}> (round {}): what "
+                "customers expect at each step of the journey, and what they actually "
+                "experience. It takes a few minutes.",
+                mention(facilitator_id),
+                truncate(title, 150),
+                channel_id,
+                round_number,
+            )
         ),
         ActionsBlock(
             elements=[
@@ -280,28 +288,37 @@ def build_nudge_dm(
     ]
 
 
-def nudge_summary(plan: NudgePlan, sent: int, failed: list[str]) -> str:
+def nudge_summary(plan: NudgePlan, sent: int, failed: list[str]) -> Mrkdwn:
     if not plan.to_nudge and not plan.recently_nudged:
-        return f"Everyone who joined has rated in round {plan.round}. Nobody to nudge."
+        return md("Everyone who joined has rated in round {}. Nobody to nudge.", plan.round)
     who = "participant who hasn't" if sent == 1 else "participants who haven't"
     parts = [f"Nudged {sent} {who} rated round {plan.round}."]
     if plan.recently_nudged:
         waiting = len(plan.recently_nudged)
+        were = "were" if waiting != 1 else "was"
         parts.append(
-            f"{waiting} {'were' if waiting != 1 else 'was'} nudged less than 30 minutes ago and "
-            f"{'were' if waiting != 1 else 'was'} left alone: {user_list(plan.recently_nudged)}."
+            md(
+                "{} {} nudged less than 30 minutes ago and {} left alone: {}.",
+                waiting,
+                were,
+                were,
+                user_list(plan.recently_nudged),
+            )
         )
     if failed:
-        parts.append(f"I couldn't reach {user_list(failed)}.")
-    return " ".join(parts)
+        parts.append(md("I couldn't reach {}.", user_list(failed)))
+    return Mrkdwn(" ").join(parts)
 
 
-def round_opened_text(opened: RoundOpened, user_id: str, touchpoints: int) -> str:
-    text = (
-        f":repeat: <@{user_id}> opened *rating round {opened.number}* on the same "
-        f"{touchpoints} touchpoints. Rate again with *Rate touchpoints* on the board (or "
-        f"`/workshop rate`): the results will show, touchpoint by touchpoint, whether each gap "
-        f"closed since round {opened.number - 1}."
+def round_opened_text(opened: RoundOpened, user_id: str, touchpoints: int) -> Mrkdwn:
+    text = md(
+        ":repeat: {} opened *rating round {}* on the same {} touchpoints. Rate again with "
+        "*Rate touchpoints* on the board (or `/workshop rate`): the results will show, "
+        "touchpoint by touchpoint, whether each gap closed since round {}.",
+        mention(user_id),
+        opened.number,
+        touchpoints,
+        opened.number - 1,
     )
     if opened.moved_from is not None:
         text += " The workshop is back in the Gap rating phase for this round."
@@ -399,21 +416,21 @@ def _code_section(title: str, table: str) -> Block:
     left out whole (never half an entity), ending with "…"."""
     budget = MAX_SECTION_TEXT - len(f"{title}\n``````")
     lines = [escape(line) for line in table.split("\n")]
-    kept: list[str] = []
+    kept: list[Mrkdwn] = []
     for index, line in enumerate(lines):
         last = index == len(lines) - 1
         room = budget - len("\n".join([*kept, line])) - (0 if last else len("\n…"))
         if room < 0:
-            kept.append("…")
+            kept.append(Mrkdwn("…"))
             break
         kept.append(line)
-    return mrkdwn_section(f"{title}\n```{chr(10).join(kept)}```")
+    return mrkdwn_section(md("{}\n```{}```", title, join_lines(kept)))
 
 
 def _summary_text(results: GapResults) -> str:
     journey = results.journey
     lines = [
-        f"*{escape(truncate(results.title, 150))}* · {results.raters} of {results.participants} "
+        f"*{truncate(results.title, 150)}* · {results.raters} of {results.participants} "
         f"participants rated · {results.rated_count} of {len(results.touchpoints)} touchpoints "
         "have ratings.",
     ]
@@ -429,7 +446,7 @@ def _summary_text(results: GapResults) -> str:
         lines.append(change_line)
     shortfalls = results.shortfalls[:SHORTFALLS_IN_SUMMARY]
     if shortfalls:
-        named = ", ".join(f"*{escape(t.name)}* {signed(t.stats.mean_gap)}" for t in shortfalls)
+        named = ", ".join(f"*{t.name}* {signed(t.stats.mean_gap)}" for t in shortfalls)
         lines.append(f":small_red_triangle_down: Widest shortfalls: {named}.")
     else:
         lines.append(":white_check_mark: Every rated touchpoint meets or exceeds expectations.")
@@ -458,43 +475,48 @@ def _round_change_line(results: GapResults) -> str | None:
     )
 
 
-def _quadrant_text(results: GapResults) -> str | None:
-    groups: dict[Quadrant, list[str]] = {}
+def _quadrant_text(results: GapResults) -> Mrkdwn | None:
+    groups: dict[Quadrant, list[Mrkdwn]] = {}
     for touchpoint in results.ranked:
         if touchpoint.quadrant is not None:
             groups.setdefault(touchpoint.quadrant, []).append(escape(touchpoint.name))
     if not groups:
         return None
-    lines = ["*Importance × performance*"]
+    lines = [Mrkdwn("*Importance × performance*")]
     for quadrant in Quadrant:
         names = groups.get(quadrant)
         if names:
             listed = _cut_list(names, 500)
             lines.append(
-                f"{QUADRANT_ICONS[quadrant]} *{quadrant.value}* ({QUADRANT_MEANING[quadrant]}): "
-                f"{listed}"
+                md(
+                    "{} *{}* ({}): {}",
+                    QUADRANT_ICONS[quadrant],
+                    quadrant.value,
+                    QUADRANT_MEANING[quadrant],
+                    listed,
+                )
             )
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
-def _cut_list(escaped: list[str], limit: int) -> str:
+def _cut_list(escaped: list[Mrkdwn], limit: int) -> Mrkdwn:
     """Escaped names joined with commas, cut between names (never inside an entity)."""
-    text = ""
+    text = Mrkdwn("")
     for index, name in enumerate(escaped):
-        joined = name if index == 0 else f"{text}, {name}"
+        joined = name if index == 0 else md("{}, {}", text, name)
         if len(joined) > limit - 2:
-            return f"{text}, …" if text else "…"
+            return md("{}, …", text) if text else Mrkdwn("…")
         text = joined
     return text
 
 
-def _comments_text(results: GapResults) -> str | None:
+def _comments_text(results: GapResults) -> Mrkdwn | None:
     names = {t.touchpoint_id: t.name for t in results.touchpoints}
-    lines = ["*What raters said about the widest shortfalls*"]
+    lines = [Mrkdwn("*What raters said about the widest shortfalls*")]
     for touchpoint_id, comments in results.comments.items():
-        quoted = " · ".join(f"“{escape(truncate(c, 200))}”" for c in comments)
-        lines.append(f">*{escape(names.get(touchpoint_id, '?'))}*: {quoted}")
-    return "\n".join(lines) if len(lines) > 1 else None
+        quoted = Mrkdwn(" · ").join(md("“{}”", truncate(c, 200)) for c in comments)
+        lines.append(md(">*{}*: {}", names.get(touchpoint_id, "?"), quoted))
+    return join_lines(lines) if len(lines) > 1 else None
 
 
 def legend_text(results: GapResults) -> str:
@@ -552,22 +574,23 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
     return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
 
 
-def no_ratings_text(results: GapResults) -> str:
-    return (
-        f"No ratings in round {results.round} of *{escape(truncate(results.title, 150))}* "
-        "yet, so there "
-        "are no gaps to show. Rate with *Rate touchpoints* on the board or `/workshop rate`."
+def no_ratings_text(results: GapResults) -> Mrkdwn:
+    return md(
+        "No ratings in round {} of *{}* yet, so there are no gaps to show. Rate with "
+        "*Rate touchpoints* on the board or `/workshop rate`.",
+        results.round,
+        truncate(results.title, 150),
     )
 
 
-def results_text(results: GapResults) -> str:
+def results_text(results: GapResults) -> Mrkdwn:
     """Notification and screen-reader fallback for the results message."""
     if not results.has_ratings:
-        return f"No ratings in round {results.round} yet."
+        return md("No ratings in round {} yet.", results.round)
     shortfalls = results.shortfalls[:SHORTFALLS_IN_SUMMARY]
     text = f"Journey gaps, round {results.round}: mean gap {signed(results.journey.mean_gap)}"
     if shortfalls:
         text += "; widest shortfalls " + ", ".join(
-            f"{escape(t.name)} {signed(t.stats.mean_gap)}" for t in shortfalls
+            f"{t.name} {signed(t.stats.mean_gap)}" for t in shortfalls
         )
-    return text + "."
+    return escape(text + ".")

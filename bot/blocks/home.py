@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES, advance_button
-from bot.blocks.common import MAX_VIEW_BLOCKS, context, escape, mrkdwn_section, truncate
+from bot.blocks.common import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, truncate
 from bot.blocks.workshops import ROLE_NAMES
 from flows.home import WorkshopCard, WorkshopPage
 from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
@@ -123,11 +123,16 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
         *(f"{f.label}: {f.value}" for f in summary.figures),
     ]
     next_step = (NEXT_FOR_FACILITATORS if facilitates else NEXT_FOR_PARTICIPANTS)[phase]
-    text = (
-        f"*#{summary.workshop_id} {escape(truncate(summary.title, 120))}*\n"
-        f"<#{summary.channel_id}> · *{PHASE_NAMES[phase]}* ({step}) · {ROLE_NAMES[card.role]}\n"
-        f"{' · '.join(figures)}\n"
-        f"Next: {next_step}"
+    text = md(
+        "*#{} {}*\n<#{}> · *{}* ({}) · {}\n{}\nNext: {}",
+        summary.workshop_id,
+        truncate(summary.title, 120),
+        summary.channel_id,
+        PHASE_NAMES[phase],
+        step,
+        ROLE_NAMES[card.role],
+        " · ".join(figures),
+        next_step,
     )
     blocks: list[Block] = [mrkdwn_section(text)]
     buttons = card_buttons(card, board_url)

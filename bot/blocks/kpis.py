@@ -24,9 +24,13 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
+    Mrkdwn,
     cap_blocks,
     context,
     escape,
+    join_lines,
+    md,
+    mention,
     metadata,
     mrkdwn_section,
     slack_date,
@@ -67,11 +71,11 @@ TABLE_FOOTER = (
 )
 
 
-def recorder(recorded_by: str) -> str:
+def recorder(recorded_by: str) -> Mrkdwn:
     """A Slack user as a mention; a CSV import's label ("csv-import") as itself."""
     if SLACK_USER_ID.fullmatch(recorded_by):
-        return f"<@{recorded_by}>"
-    return f"the import “{escape(recorded_by)}”"
+        return mention(recorded_by)
+    return md("the import “{}”", recorded_by)
 
 
 def last_month_end(today: date) -> date:
@@ -128,7 +132,7 @@ def build_record_modal(
     workshop = choices.workshop
     blocks: list[Block] = [
         context(
-            f"Workshop #{workshop.id} “{escape(truncate(workshop.title, 100))}” · KPIs can be "
+            f"Workshop #{workshop.id} “{truncate(workshop.title, 100)}” · KPIs can be "
             "recorded in any phase. Recording a period again replaces its value."
         ),
         InputBlock(
@@ -193,21 +197,25 @@ def build_record_modal(
     )
 
 
-def record_confirmation(result: RecordResult) -> str:
+def record_confirmation(result: RecordResult) -> Mrkdwn:
     entry = result.entry
-    where = f"stage {escape(entry.stage.name)}" if entry.stage else "the whole journey"
-    text = (
-        f":white_check_mark: Recorded *{escape(entry.kpi.short_name)} "
-        f"{escape(entry.kpi.format(entry.value))}* "
-        f"for {where}, period ending {period_date(entry.period_end)}"
+    where = f"stage {entry.stage.name}" if entry.stage else "the whole journey"
+    text = md(
+        ":white_check_mark: Recorded *{} {}* for {}, period ending {}",
+        entry.kpi.short_name,
+        entry.kpi.format(entry.value),
+        where,
+        period_date(entry.period_end),
     )
     if entry.computed:
-        text += f", computed from {escape(entry.computed)}"
+        text += f", computed from {entry.computed}"
     text += "."
     if result.replaced is not None:
-        text += (
-            f" It replaces {escape(entry.kpi.format(result.replaced.value))}, recorded by "
-            f"{recorder(result.replaced.recorded_by)} {slack_date(result.replaced.recorded_at)}."
+        text += md(
+            " It replaces {}, recorded by {} {}.",
+            entry.kpi.format(result.replaced.value),
+            recorder(result.replaced.recorded_by),
+            slack_date(result.replaced.recorded_at),
         )
     return text + " `/workshop kpis` shows every KPI with a chart."
 
@@ -227,7 +235,7 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
         private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
         blocks=[
             context(
-                f"A KPI of its own for workshop #{workshop_id} “{escape(truncate(title, 100))}”, "
+                f"A KPI of its own for workshop #{workshop_id} “{truncate(title, 100)}”, "
                 "beside NPS, CSAT, CES, retention, churn, CLV, referral rate and first response "
                 "time."
             ),
@@ -260,10 +268,10 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
     )
 
 
-def define_confirmation(kpi: KpiDefinition) -> str:
+def define_confirmation(kpi: KpiDefinition) -> Mrkdwn:
     better = "higher is better" if kpi.higher_is_better else "lower is better"
-    return (
-        f":white_check_mark: Defined the KPI *{escape(kpi.name)}*: {escape(kpi.range_text())}, "
+    return escape(
+        f":white_check_mark: Defined the KPI *{kpi.name}*: {kpi.range_text()}, "
         f"{better}. "
         "Record its values with `/workshop kpi`."
     )
@@ -287,7 +295,7 @@ def _change_text(row: KpiRow, markup: bool) -> str:
 
 
 def kpi_row_text(row: KpiRow) -> str:
-    """One KPI on one line of plain text (alt text, files); escape it for mrkdwn."""
+    """One KPI on one line of plain text (alt text, files, and mrkdwn, escaped there)."""
     answers = f" from {row.answer_count} answers" if row.answer_count else ""
     return (
         f"{row.kpi.short_name} ({scope_text(row)}): {row.kpi.format(row.latest.value)} for the "
@@ -302,28 +310,26 @@ def _first_upper(text: str) -> str:
 
 def _row_section(row: KpiRow) -> Block:
     answers = f" · {row.answer_count} answers" if row.answer_count else ""
-    # Names, stages, units and sources are people's text: escaped as a whole, since the
-    # section's own markup uses no <, > or &.
+    # Names, stages, units and sources are people's text: the plain str is escaped as a whole
+    # by mrkdwn_section, since the section's own markup uses no <, > or &.
     return mrkdwn_section(
-        escape(
-            f"*{row.kpi.short_name}* · {scope_text(row)} · _{row.kpi.better_arrow} "
-            f"{'higher' if row.kpi.higher_is_better else 'lower'} is better_\n"
-            f"*{row.kpi.format(row.latest.value)}* for the period ending "
-            f"{period_date(row.latest.period_end)}{answers} · {_change_text(row, True)}\n"
-            f"{_first_upper(target_text(row, *TARGET_MARKS))} · {_first_upper(benchmark_text(row))}"
-        )
+        f"*{row.kpi.short_name}* · {scope_text(row)} · _{row.kpi.better_arrow} "
+        f"{'higher' if row.kpi.higher_is_better else 'lower'} is better_\n"
+        f"*{row.kpi.format(row.latest.value)}* for the period ending "
+        f"{period_date(row.latest.period_end)}{answers} · {_change_text(row, True)}\n"
+        f"{_first_upper(target_text(row, *TARGET_MARKS))} · {_first_upper(benchmark_text(row))}"
     )
 
 
-def kpi_table_text(table: KpiTable) -> str:
-    """The whole table as plain text: the message's fallback and the chart's alt text."""
+def kpi_table_text(table: KpiTable) -> Mrkdwn:
+    """The whole table as the message's fallback text."""
     if not table.rows:
-        return (
-            f"No KPI values recorded yet for workshop #{table.workshop_id} “{escape(table.title)}”."
+        return md(
+            "No KPI values recorded yet for workshop #{} “{}”.", table.workshop_id, table.title
         )
-    lines = [f"KPIs of workshop #{table.workshop_id} “{escape(table.title)}”:"]
-    lines += [f"• {escape(kpi_row_text(row))}" for row in table.rows]
-    return "\n".join(lines)
+    lines = [f"KPIs of workshop #{table.workshop_id} “{table.title}”:"]
+    lines += [f"• {kpi_row_text(row)}" for row in table.rows]
+    return join_lines(lines)
 
 
 def chart_alt_text(table: KpiTable) -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot import ids
+from bot.blocks.common import mrkdwn_section
+from bot.blocks.mrkdwn import Mrkdwn, md
 
 _KEY = re.compile(r"[a-z_]{1,20}")
 _TOKEN = re.compile(r"[0-9a-f]{16}")
@@ -43,17 +45,19 @@ class PostAgain:
 
 def build_post_failed(
     value: PostAgain, what: str, reason: str, may_be_posted: bool
-) -> tuple[str, list[Block]]:
+) -> tuple[Mrkdwn, list[Block]]:
     """Text and blocks: what is missing, why, and the button. `may_be_posted`: Slack never
     answered, so the post may have landed all the same; the facilitator looks first."""
-    text = (
-        f":warning: I couldn't post {what} of workshop #{value.workshop_id} in the board's thread "
-        f"({reason})."
+    text = md(
+        ":warning: I couldn't post {} of workshop #{} in the board's thread ({}).",
+        what,
+        value.workshop_id,
+        reason,
     )
     if may_be_posted:
         text += " Slack may have posted them after all: look in the thread before posting again."
     blocks: list[Block] = [
-        SectionBlock(text=text),
+        mrkdwn_section(text),
         ActionsBlock(
             elements=[
                 ButtonElement(

@@ -29,9 +29,12 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import (
+    Mrkdwn,
     cap_blocks,
     context,
-    escape,
+    join_lines,
+    md,
+    mention,
     metadata,
     mrkdwn_section,
     slack_date,
@@ -139,7 +142,7 @@ def build_schedule_modal(
         private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
         blocks=[
             context(
-                f"A short summary of *#{workshop_id} {escape(truncate(workshop_title, 100))}*, "
+                f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*, "
                 "sent on "
                 "schedule to a channel and/or to managers by DM."
             ),
@@ -223,35 +226,39 @@ def build_schedule_modal(
 # The list --------------------------------------------------------------------------------------
 
 
-def destinations_text(channel_id: str | None, dm_user_ids: list[str]) -> str:
-    parts = [f"<#{channel_id}>"] if channel_id else []
+def destinations_text(channel_id: str | None, dm_user_ids: list[str]) -> Mrkdwn:
+    parts = [md("<#{}>", channel_id)] if channel_id else []
     if dm_user_ids:
         shown = mentions(dm_user_ids[:5]) + (
             f" and {len(dm_user_ids) - 5} more" if len(dm_user_ids) > 5 else ""
         )
-        parts.append(f"DMs to {shown}")
-    return " and ".join(parts)
+        parts.append(md("DMs to {}", shown))
+    return Mrkdwn(" and ").join(parts)
 
 
-def schedule_text(schedule: ScheduleView, with_workshop: bool = False) -> str:
+def schedule_text(schedule: ScheduleView, with_workshop: bool = False) -> Mrkdwn:
     lines = []
     if with_workshop:
-        lines.append(f"*#{schedule.workshop_id} {escape(truncate(schedule.workshop_title, 80))}*")
+        lines.append(md("*#{} {}*", schedule.workshop_id, truncate(schedule.workshop_title, 80)))
     lines.append(
-        f"*{schedule.description}* → {destinations_text(schedule.channel_id, schedule.dm_user_ids)}"
+        md(
+            "*{}* → {}",
+            schedule.description,
+            destinations_text(schedule.channel_id, schedule.dm_user_ids),
+        )
     )
     status = STATUS_LABELS[schedule.status]
     if schedule.status is ScheduleStatus.failing and schedule.last_error:
         status += f" (`{schedule.last_error}`: invite me back, then Resume)"
     if schedule.status is ScheduleStatus.suspended and schedule.last_error:
         status += f" (Slack refused my access: `{schedule.last_error}`; Resume, or reinstall me)"
-    when = []
+    when = [status]
     if schedule.next_fire:
-        when.append(f"next {slack_date(schedule.next_fire)}")
+        when.append(md("next {}", slack_date(schedule.next_fire)))
     if schedule.last_sent:
-        when.append(f"last sent {slack_date(schedule.last_sent)}")
-    lines.append(" · ".join([status, *when]) + f" · set up by <@{schedule.created_by}>")
-    return truncate("\n".join(lines), 3000)
+        when.append(md("last sent {}", slack_date(schedule.last_sent)))
+    lines.append(Mrkdwn(" · ").join(when) + md(" · set up by {}", mention(schedule.created_by)))
+    return truncate(join_lines(lines), 3000)
 
 
 def pause_or_resume_button(schedule: ScheduleView) -> ButtonElement:

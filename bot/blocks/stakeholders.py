@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     OptionGroup,
     OverflowMenuElement,
@@ -30,9 +29,11 @@ from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
+    Mrkdwn,
     cap_blocks,
     context,
-    escape,
+    md,
+    mention,
     metadata,
     mrkdwn_section,
     truncate,
@@ -98,7 +99,7 @@ def format_score(value: float) -> str:
 
 def describe(name: str, category: StakeholderCategory, attitude: Attitude) -> str:
     return (
-        f"*{escape(name)}* · {CATEGORY_LABELS[category]} · "
+        f"*{name}* · {CATEGORY_LABELS[category]} · "
         f"{ATTITUDE_EMOJI[attitude]} {ATTITUDE_LABELS[attitude]}"
     )
 
@@ -272,7 +273,7 @@ def build_rating_modal(page: RatingPage) -> View:
 def _rating_blocks(item: RatingItem) -> list[Block]:
     text = describe(item.name, item.category, item.attitude)
     if item.note:
-        text += f"\n_{escape(item.note)}_"
+        text += f"\n_{item.note}_"
     return [
         mrkdwn_section(text),
         _rating_input(item.stakeholder_id, INFLUENCE, "Influence", item.influence),
@@ -316,7 +317,7 @@ def build_remove_modal(
         ),
         blocks=[
             mrkdwn_section(
-                f"Remove *{escape(preview.name)}* from the workshop{went}? This cannot be undone."
+                f"Remove *{preview.name}* from the workshop{went}? This cannot be undone."
             )
         ],
     )
@@ -349,7 +350,7 @@ def list_row_block_id(stakeholder_id: int) -> str:
 
 
 def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
-    title = escape(truncate(listing.title, 100))
+    title = truncate(listing.title, 100)
     blocks: list[Block] = [
         mrkdwn_section(
             f"*Stakeholders of workshop #{listing.workshop_id} “{title}”* · {listing.total}"
@@ -363,10 +364,13 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
             )
         )
     for entry in listing.stakeholders:
-        text = describe(entry.name, entry.category, entry.attitude)
-        text += f" · added by <@{entry.author_id}>"
+        text = md(
+            "{} · added by {}",
+            describe(entry.name, entry.category, entry.attitude),
+            mention(entry.author_id),
+        )
         if entry.note:
-            text += f"\n_{escape(entry.note)}_"
+            text += md("\n_{}_", entry.note)
         accessory = None
         if entry.can_manage:
             accessory = OverflowMenuElement(
@@ -377,10 +381,8 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
                 ],
             )
         blocks.append(
-            SectionBlock(
-                block_id=list_row_block_id(entry.stakeholder_id),
-                text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)),
-                accessory=accessory,
+            mrkdwn_section(
+                text, block_id=list_row_block_id(entry.stakeholder_id), accessory=accessory
             )
         )
     actions = _list_actions(listing)
@@ -429,15 +431,15 @@ def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
 # The grid as text ----------------------------------------------------------------------------
 
 
-def grid_message_text(result: GridResult) -> str:
+def grid_message_text(result: GridResult) -> Mrkdwn:
     """Notification and screen-reader fallback for the grid message."""
     if not result.stakeholders:
-        return f"Workshop #{result.workshop_id} has no stakeholders, so there is no grid."
+        return md("Workshop #{} has no stakeholders, so there is no grid.", result.workshop_id)
     counts = ", ".join(
         f"{len(result.in_quadrant(q))} to {QUADRANT_NAMES[q].lower()}" for q in QUADRANT_ORDER
     )
     unrated = f", {len(result.unrated)} not rated yet" if result.unrated else ""
-    return f"Stakeholder map for “{result.title}”: {counts}{unrated}."
+    return md("Stakeholder map for “{}”: {}{}.", result.title, counts, unrated)
 
 
 def build_grid_message(result: GridResult, note: str | None = None) -> list[Block]:
@@ -449,7 +451,7 @@ def build_grid_message(result: GridResult, note: str | None = None) -> list[Bloc
 
 
 def _grid_blocks(result: GridResult) -> list[Block]:
-    title = escape(result.title)
+    title = result.title
     if not result.stakeholders:
         return [
             mrkdwn_section(

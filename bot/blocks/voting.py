@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     DividerBlock,
-    MarkdownTextObject,
     SectionBlock,
 )
 from slack_sdk.models.views import View
@@ -22,7 +21,8 @@ from bot.blocks.common import (
     MAX_VIEW_BLOCKS,
     cap_blocks,
     context,
-    escape,
+    join_lines,
+    md,
     metadata,
     mrkdwn_section,
     truncate,
@@ -103,9 +103,14 @@ def _budget_section(ballot: BallotView) -> SectionBlock:
     dots = SPENT_DOT * min(ballot.spent, ballot.budget) + FREE_DOT * ballot.remaining
     per_fix = votes_phrase(ballot.max_per_fix)
     return mrkdwn_section(
-        f"*{escape(truncate(ballot.title, 150))}*\n"
-        f"{dots}  You have *{ballot.remaining} of {ballot.budget}* votes left · "
-        f"at most {per_fix} per fix"
+        md(
+            "*{}*\n{}  You have *{} of {}* votes left · at most {} per fix",
+            truncate(ballot.title, 150),
+            dots,
+            ballot.remaining,
+            ballot.budget,
+            per_fix,
+        )
     )
 
 
@@ -119,7 +124,7 @@ def _secrecy_note(ballot: BallotView) -> str:
 
 def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     fix = entry.fix
-    lines = [f"*{escape(truncate(fix.title, 150))}*", fix_facts(fix, entry.gap)]
+    lines = [md("*{}*", truncate(fix.title, 150)), fix_facts(fix, entry.gap)]
     if fix.description:
         lines.append(excerpt(fix.description, 200))
     mine = f"Your votes: {SPENT_DOT * entry.mine}" if entry.mine else "Your votes: none"
@@ -128,12 +133,7 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     if entry.tally is not None:
         mine += f" · Total so far: *{votes_phrase(entry.tally)}*"
     lines.append(mine)
-    blocks: list[Block] = [
-        SectionBlock(
-            block_id=f"fix-{fix.id}",
-            text=MarkdownTextObject(text=truncate("\n".join(lines), 3000)),
-        )
-    ]
+    blocks: list[Block] = [mrkdwn_section(join_lines(lines), block_id=f"fix-{fix.id}")]
     if not ballot.open:
         return blocks
     buttons = []
@@ -198,10 +198,10 @@ def results_text(ranked: Sequence[RankedFix], cast: int, total: int, closed: boo
     """Plain-text fallback (and notification) for the ranked result."""
     state = "Voting has closed" if closed else "Votes so far (voting is still open)"
     lines = [f"{state}: {cast} of {total} votes cast. Ranked fixes:"]
-    lines += [f"{r.rank}. {escape(r.fix.title)} ({votes_phrase(r.votes)})" for r in ranked[:10]]
+    lines += [f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})" for r in ranked[:10]]
     if len(ranked) > 10:
         lines.append(f"… and {len(ranked) - 10} more")
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
 def build_results(
@@ -242,8 +242,14 @@ def build_results(
         tail.append(context("Facilitators turn the top fixes into action items with owners."))
     rows: list[Block] = [
         mrkdwn_section(
-            f"*{r.rank}.* {escape(truncate(r.fix.title, 150))} — *{votes_phrase(r.votes)}*\n"
-            f"_{fix_where(r.fix)}_ · {format_gap(r.gap)}"
+            md(
+                "*{}.* {} — *{}*\n_{}_ · {}",
+                r.rank,
+                truncate(r.fix.title, 150),
+                votes_phrase(r.votes),
+                fix_where(r.fix),
+                format_gap(r.gap),
+            )
         )
         for r in ranked
     ]

@@ -11,7 +11,7 @@ from bot.blocks.board import PHASE_NAMES, build_board
 from bot.blocks.common import (
     cap_blocks,
     context,
-    escape,
+    md,
     mrkdwn_section,
     slack_date,
     truncate,
@@ -53,8 +53,13 @@ def build_workshop_list(workshops: list[Workshop]) -> list[Block]:
     if not workshops:
         return [mrkdwn_section("No workshops in this channel yet. Start one with `/workshop new`.")]
     lines = [
-        f"*#{w.id}* {escape(truncate(w.title, 80))} · {PHASE_NAMES[Phase(w.phase)]} · "
-        f"started {slack_date(w.created_at, '{date_short_pretty}')}"
+        md(
+            "*#{}* {} · {} · started {}",
+            w.id,
+            truncate(w.title, 80),
+            PHASE_NAMES[Phase(w.phase)],
+            slack_date(w.created_at, "{date_short_pretty}"),
+        )
         for w in workshops
     ]
     return cap_blocks(

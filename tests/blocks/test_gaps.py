@@ -250,7 +250,7 @@ def test_results_message_summary_quadrants_comments_and_round_button(session):
     assert ":dart: *Concentrate here* (important, and below par): Checkout" in text
     assert ":balloon: *Possible overkill*" not in text
     assert "*Checkout*: “Card refused”" in text
-    assert "*few ratings* n < 3, *contested* standard deviation ≥ 1.5" in text
+    assert "*few ratings* n &lt; 3, *contested* standard deviation ≥ 1.5" in text  # escaped
     button = blocks[-1].elements[0]
     assert (button.action_id, button.value, button.text.text) == (
         ids.RATE_NEW_ROUND,

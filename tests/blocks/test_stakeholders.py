@@ -4,7 +4,7 @@ import pytest
 
 from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import read_metadata
+from bot.blocks.common import escape, read_metadata
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -14,7 +14,6 @@ from bot.blocks.stakeholders import (
     build_remove_modal,
     build_stakeholder_list,
     build_stakeholder_modal,
-    escape,
     format_score,
     grid_message_text,
 )

@@ -32,7 +32,8 @@ def test_touchpoints_left_to_rate_with_the_rating_features_own_button(session):
     rate_round(session, workshop, {"U1": {"A": (6, 3, 4)}})
     section = ratings_left_section(session, "T1", "U1")
     [item] = section.items
-    assert item.text == (
+    rendered = section.blocks()[2].to_dict()["text"]["text"]  # the item, as Slack gets it
+    assert rendered == (
         f"*#{workshop.id} Onboarding &lt;beta&gt;*: you have *3 of 4* touchpoints left to rate "
         "in round 1."
     )

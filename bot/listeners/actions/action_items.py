@@ -10,6 +10,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.acks import save_then_ack
 from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
+from bot.blocks.mrkdwn import md, mention
 from bot.board import post_in_thread
 from bot.home import refresh_homes
 from bot.replies import open_modal, tell_user
@@ -86,8 +87,12 @@ def handle_status(
         post_in_thread(
             client,
             workshop,
-            f"<@{context.user_id}> set the action item *{item.title}* to "
-            f"*{STATUS_NAMES[item.status]}*.",
+            md(
+                "{} set the action item *{}* to *{}*.",
+                mention(context.user_id),
+                item.title,
+                STATUS_NAMES[item.status],
+            ),
         )
 
 

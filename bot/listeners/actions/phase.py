@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.acks import save_then_ack
 from bot.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
+from bot.blocks.mrkdwn import Mrkdwn, md, mention
 from bot.board import post_in_thread, refresh_board
 from bot.home import refresh_homes, refresh_workshop_homes
 from bot.phase_hooks import run_phase_end_hooks
@@ -49,12 +50,15 @@ def parse_phase_value(value: object) -> tuple[int, Phase]:
     return int(workshop_id), Phase(phase)
 
 
-def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> str:
+def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
     if action is PhaseAction.close:
-        return f":checkered_flag: <@{user_id}> {VERBS[action]}."
-    return (
-        f":arrow_forward: <@{user_id}> {VERBS[action]} *{PHASE_NAMES[to_phase]}*.\n"
-        f"{PHASE_GUIDANCE[to_phase]}"
+        return md(":checkered_flag: {} {}.", mention(user_id), VERBS[action])
+    return md(
+        ":arrow_forward: {} {} *{}*.\n{}",
+        mention(user_id),
+        VERBS[action],
+        PHASE_NAMES[to_phase],
+        PHASE_GUIDANCE[to_phase],
     )
 
 

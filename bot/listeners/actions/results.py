@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.blocks.mrkdwn import md
 from bot.blocks.results_posts import PostAgain
 from bot.phase_hooks import ResultsPost, find_results_post, post_failed_notice, tell_post_failed
 from bot.replies import tell_user
@@ -81,9 +82,10 @@ def _post_again(
         else:
             tell_post_failed(client, channel_id, context.user_id, workshop_id, results, error)
         return
-    done = (
-        f":white_check_mark: Posted {results.what} of workshop #{workshop_id} again "
-        "in the board's thread."
+    done = md(
+        ":white_check_mark: Posted {} of workshop #{} again in the board's thread.",
+        results.what,
+        workshop_id,
     )
     if respond.response_url:
         respond(text=done, replace_original=True, response_type="ephemeral")

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.acks import save_then_ack
 from bot.blocks.common import context as context_block
+from bot.blocks.mrkdwn import escape
 from bot.blocks.schedules import build_schedule_list
 from bot.digests import Outcome, send_schedule_digest
 from bot.home import publish_home, refresh_homes
@@ -86,7 +87,7 @@ def handle_schedule_button(
         workshop = get_workshop(session, team_id, workshop_id)
         schedules = workshop_schedules(session, workshop)
     respond(
-        text=message,
+        text=escape(message),
         blocks=[
             context_block(message),
             *build_schedule_list(workshop.id, workshop.title, schedules)[:49],

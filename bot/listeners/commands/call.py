@@ -10,6 +10,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.blocks.mrkdwn import escape
 from flows.workshops import resolve_workshop
 from storage.db import Database
 from storage.models import Workshop
@@ -34,7 +35,8 @@ class CommandCall:
     db: Database
 
     def reply(self, text: str = "", **kwargs) -> None:
-        self.respond(text=text, response_type="ephemeral", **kwargs)
+        # A plain str is people's text (bot/blocks/mrkdwn.py): escaped, as mrkdwn needs.
+        self.respond(text=escape(text), response_type="ephemeral", **kwargs)
 
     def workshop(self, session: Session) -> Workshop:
         return resolve_workshop(session, self.team_id, self.channel_id, self.number)

@@ -6,6 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.mrkdwn import md
 from bot.blocks.schedules import build_schedule_list, build_schedule_modal
 from bot.digests import Outcome, send_digest_now
 from bot.exports import upload_export
@@ -93,8 +94,8 @@ def export_command(call: CommandCall) -> None:
             "Check that I'm still in the workshop's channel, then try again."
         )
         return
-    where = "the board's thread" if workshop.board_ts else f"<#{channel_id}>"
-    call.reply(f"The export of workshop #{workshop.id} is in {where}: {', '.join(names)}.")
+    where = "the board's thread" if workshop.board_ts else md("<#{}>", channel_id)
+    call.reply(md("The export of workshop #{} is in {}: {}.", workshop.id, where, ", ".join(names)))
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

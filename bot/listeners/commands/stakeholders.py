@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.blocks.mrkdwn import link as link_to
+from bot.blocks.mrkdwn import md
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -65,8 +67,8 @@ def grid_command(call: CommandCall) -> None:
     link = message_permalink(call.client, posted.channel_id, posted.message_ts)
     what = "the stakeholder grid" if posted.stakeholders else "that there are no stakeholders yet"
     # Without a link (Slack gave none), the words alone say where to look.
-    where = f": <{link}|have a look>." if link else "."
-    call.reply(f"I posted {what} in the thread of workshop #{workshop_id}'s board{where}")
+    where = md(": {}.", link_to(link, "have a look")) if link else "."
+    call.reply(md("I posted {} in the thread of workshop #{}'s board{}", what, workshop_id, where))
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

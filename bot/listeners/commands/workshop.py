@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
+from bot.blocks.mrkdwn import md
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
 from bot.board import refresh_board
@@ -115,7 +116,7 @@ def handle_workshop_command(
     subcommand = SUBCOMMANDS.get(name)
     if subcommand is None:
         respond(
-            text=f"I don't know `/workshop {name}`. Here is what I can do:",
+            text=md("I don't know `/workshop {}`. Here is what I can do:", name),
             blocks=build_help(SUBCOMMANDS, unknown=name),
             response_type="ephemeral",
         )

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.action_items import build_action_items_modal
 from bot.blocks.common import read_metadata, user_list
+from bot.blocks.mrkdwn import md
 from bot.home import refresh_homes
 from bot.listeners.views.state import checked_values, selected_date, selected_user
 from bot.replies import tell_user
@@ -93,8 +94,11 @@ def handle_items_submission(
         tell_user(
             client,
             {"user_id": context.user_id, "channel_id": workshop.channel_id},
-            f"The action items are saved, but I could not DM {user_list(unreachable)}. "
-            "They can follow them with `/workshop actions`.",
+            md(
+                "The action items are saved, but I could not DM {}. "
+                "They can follow them with `/workshop actions`.",
+                user_list(unreachable),
+            ),
         )
 
 

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import mrkdwn_section, read_metadata, truncate
+from bot.blocks.mrkdwn import escape, md, mention
 from bot.board import post_in_thread, refresh_board
 from bot.listeners.views.state import input_value, selected_value
 from bot.voting import refresh_fix_list
@@ -135,9 +136,14 @@ def handle_merge_submission(
     post_in_thread(
         client,
         workshop,
-        f":twisted_rightwards_arrows: <@{context.user_id}> merged *{merged.source.title}* into "
-        f"*{merged.target.title}*. Votes moved with it; a vote that would have put anyone over "
-        f"{workshop.max_votes_per_fix} on one fix went back to its voter to spend again.",
+        md(
+            ":twisted_rightwards_arrows: {} merged *{}* into *{}*. Votes moved with it; a vote "
+            "that would have put anyone over {} on one fix went back to its voter to spend again.",
+            mention(context.user_id),
+            merged.source.title,
+            merged.target.title,
+            workshop.max_votes_per_fix,
+        ),
     )
     refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
@@ -165,7 +171,7 @@ def _notice_modal(title: str, text: str) -> View:
 
 def _tell_in_channel(client: WebClient, channel_id: str, user_id: str, text: str) -> None:
     try:
-        client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+        client.chat_postEphemeral(channel=channel_id, user=user_id, text=escape(text))
     except SlackApiError as error:
         logger.info("could not confirm to %s: %s", user_id, error.response.get("error"))
 

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks.common import read_metadata, slack_date
+from bot.blocks.mrkdwn import md
 from bot.blocks.schedules import destinations_text
 from bot.home import refresh_homes
 from bot.listeners.commands.workshop import bot_can_post_in
@@ -78,9 +79,13 @@ def handle_schedule_submission(
     tell_user(
         client,
         {"user": {"id": context.user_id}, "channel": {"id": meta.get("channel_id")}},
-        f":calendar: Digest of “{title}” scheduled: {rule.describe()} → "
-        f"{destinations_text(spec.channel_id, spec.dm_user_ids)}."
-        + (f" The first one goes out {slack_date(next_fire)}." if next_fire else "")
+        md(
+            ":calendar: Digest of “{}” scheduled: {} → {}.",
+            title,
+            rule.describe(),
+            destinations_text(spec.channel_id, spec.dm_user_ids),
+        )
+        + (md(" The first one goes out {}.", slack_date(next_fire)) if next_fire else "")
         + " `/workshop digest list` to send one now, pause or delete it.",
     )
     refresh_homes(client, db, context.team_id, [context.user_id])

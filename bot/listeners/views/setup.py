@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot import ids
-from bot.blocks.common import escape, read_metadata
+from bot.blocks.common import read_metadata
+from bot.blocks.mrkdwn import Mrkdwn, md
 from bot.board import post_board
 from bot.home import refresh_workshop_homes
 from bot.listeners.views.state import (
@@ -72,19 +73,29 @@ def handle_setup_submission(
     refresh_workshop_homes(client, db, context.team_id, workshop.id)
 
 
-def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> str:
+def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> Mrkdwn:
     """What the facilitator is told when Slack did not confirm the board's post."""
-    again = f"run `/workshop board #{workshop_id}` in <#{channel_id}>"
+    again = md("run `/workshop board #{}` in <#{}>", workshop_id, channel_id)
     reason = failure_reason(error) or "Slack failed"
     if outcome_unknown(error):
-        return (
-            f"Slack didn't confirm that it posted the board of workshop #{workshop_id} "
-            f"“{escape(title)}” in <#{channel_id}> ({reason}). It is probably there: I'll find "
-            f"it before posting anything. If it isn't, {again} and I'll post it once."
+        return md(
+            "Slack didn't confirm that it posted the board of workshop #{} “{}” in <#{}> ({}). "
+            "It is probably there: I'll find it before posting anything. If it isn't, {} and "
+            "I'll post it once.",
+            workshop_id,
+            title,
+            channel_id,
+            reason,
+            again,
         )
-    return (
-        f"I created workshop #{workshop_id} “{escape(title)}” but could not post its board in "
-        f"<#{channel_id}> ({reason}). Invite me to the channel, then {again}."
+    return md(
+        "I created workshop #{} “{}” but could not post its board in <#{}> ({}). Invite me to "
+        "the channel, then {}.",
+        workshop_id,
+        title,
+        channel_id,
+        reason,
+        again,
     )
 
 

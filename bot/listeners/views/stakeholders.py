@@ -24,7 +24,6 @@ from bot.blocks.stakeholders import (
     build_notice_modal,
     build_rating_modal,
     build_stakeholder_list,
-    escape,
     ratings_gone,
 )
 from bot.board import refresh_board
@@ -100,7 +99,7 @@ def handle_stakeholder_submission(
         ack(response_action="errors", errors={ids.STAKEHOLDER_NAME: str(error)})
         return
     ack()
-    name = escape(stakeholder.name)
+    name = stakeholder.name
     text = (
         f"Saved your changes to *{name}*."
         if editing
@@ -195,7 +194,7 @@ def handle_remove_submission(ack: Ack, view: dict, client: WebClient, context: B
         context.team_id,
         removed.workshop_id,
         context.user_id,
-        f"Removed *{escape(removed.name)}*{ratings_gone(removed.ratings_removed)}.",
+        f"Removed *{removed.name}*{ratings_gone(removed.ratings_removed)}.",
     )
     _refresh_list(view, db, client, context, removed.workshop_id)
 
