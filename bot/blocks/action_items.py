@@ -23,9 +23,8 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import (
-    MAX_MESSAGE_BLOCKS,
     calendar_day,
-    cap_blocks,
+    cap_rows,
     context,
     escape,
     metadata,
@@ -261,16 +260,18 @@ def build_action_list(
             )
         )
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
-    room = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
-    rows = cap_blocks(rows, room, more=f"… and {len(items) - room + 1} more action items")
-    return [*head, *rows, *tail]
+    return cap_rows(head, rows, tail, more="… and {hidden} more action items")
 
 
 def action_items_post(items: Sequence[ActionItemSummary]) -> tuple[str, list[Block]]:
     """The thread post announcing new or changed action items."""
     text = f":white_check_mark: {len(items)} action item{'s' * (len(items) != 1)} assigned:"
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
-    blocks = cap_blocks([mrkdwn_section(text), *rows], MAX_MESSAGE_BLOCKS - 1)
-    blocks.append(context("`/workshop actions` lists them all, with overdue ones marked."))
+    blocks = cap_rows(
+        [mrkdwn_section(text)],
+        rows,
+        [context("`/workshop actions` lists them all, with overdue ones marked.")],
+        more="… and {hidden} more action items",
+    )
     fallback = text + " " + "; ".join(f"{i.title} → <@{i.owner_id}>" for i in items[:10])
     return truncate(fallback, 3000), blocks

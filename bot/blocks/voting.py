@@ -95,7 +95,7 @@ def build_vote_modal(ballot: BallotView, page: int = 0, notice: str | None = Non
         title="Vote on fixes",
         close="Done",
         private_metadata=metadata(workshop_id=ballot.workshop_id, page=page),
-        blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS),
+        blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS, text_budget=None),
     )
 
 
