@@ -19,7 +19,12 @@ from bot.blocks.action_items import (
     build_reassigned_dm,
     owner_dm_text,
 )
-from bot.blocks.fixes import build_fix_list, build_fix_modal
+from bot.blocks.fixes import (
+    FIXES_PER_LIST_PAGE,
+    build_fix_list,
+    build_fix_modal,
+    list_page_count,
+)
 from bot.blocks.voting import build_results, build_vote_modal, results_text, voting_open_post
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
@@ -56,6 +61,7 @@ def fix_form(
     fix: FixSummary | None = None,
     title: str = "",
     response_url: str | None = None,
+    list_page: int = 0,
 ) -> View:
     return build_fix_modal(
         workshop.id,  # type: ignore[arg-type]
@@ -65,11 +71,17 @@ def fix_form(
         fix=fix,
         title=title,
         response_url=response_url,
+        list_page=list_page,
     )
 
 
-def fix_list(session: Session, workshop: Workshop, user_id: str) -> list[Block]:
-    fixes = list_fixes(session, workshop)
+def fix_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) -> list[Block]:
+    """One page of `/workshop fixes` (the last page if `page` is past it: fixes were removed)."""
+    total = fix_count(session, workshop)
+    page = min(max(page, 0), list_page_count(total) - 1)
+    fixes = list_fixes(
+        session, workshop, limit=FIXES_PER_LIST_PAGE, offset=page * FIXES_PER_LIST_PAGE
+    )
     facilitator = is_facilitator(session, workshop.team_id, workshop.id, user_id)  # type: ignore[arg-type]
     editable = workshop.phase in (Phase.fixes, Phase.voting)
     manageable = {f.id for f in fixes if editable and (facilitator or f.author_id == user_id)}
@@ -83,6 +95,8 @@ def fix_list(session: Session, workshop: Workshop, user_id: str) -> list[Block]:
         proposing_open=workshop.phase == Phase.fixes,
         voting_open=workshop.phase == Phase.voting,
         tallies=vote_totals(session, workshop) if tallies_visible(workshop) else None,
+        total=total,
+        page=page,
     )
 
 
@@ -133,12 +147,14 @@ def refresh_fix_list(
     workshop_id: int,
     user_id: str,
     response_url: str | None,
+    page: int = 0,
 ) -> None:
-    """Replace the `/workshop fixes` message the change was made from, if there was one."""
+    """Replace the `/workshop fixes` message the change was made from, if there was one, with
+    the page it showed."""
     if not response_url:
         return
     with db.read_session() as session:
-        blocks = fix_list(session, get_workshop(session, team_id, workshop_id), user_id)
+        blocks = fix_list(session, get_workshop(session, team_id, workshop_id), user_id, page)
     response = WebhookClient(response_url).send(
         text="Fixes", blocks=blocks, replace_original=True, response_type="ephemeral"
     )

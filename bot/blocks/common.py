@@ -80,6 +80,17 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def truncate_mrkdwn(text: str, limit: int) -> str:
+    """`truncate` for escaped mrkdwn: never cuts inside an entity such as "&amp;"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    entity = cut.rfind("&")
+    if entity > len(cut) - 5 and ";" not in cut[entity:]:
+        cut = cut[:entity]
+    return cut + "…"
+
+
 def mrkdwn_section(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=truncate(text, MAX_SECTION_TEXT)))
 
