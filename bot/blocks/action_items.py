@@ -11,12 +11,12 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     DatePickerElement,
+    ExternalDataMultiSelectElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
     SectionBlock,
-    StaticMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -31,7 +31,7 @@ from bot.blocks.common import (
     mrkdwn_section,
     truncate,
 )
-from bot.blocks.fixes import MAX_OPTION_TEXT, MAX_SELECT_OPTIONS, fix_where
+from bot.blocks.fixes import MAX_OPTION_TEXT, fix_where
 from bot.blocks.voting import votes_phrase
 from flows.actions import (
     MAX_ITEMS_PER_FORM,
@@ -64,19 +64,18 @@ def status_label(status: ActionStatus) -> str:
 # the form ------------------------------------------------------------------------------------
 
 
-def build_pick_modal(workshop_id: int, ranked: Sequence[RankedFix], top_n: int) -> View:
-    """Step 1: which fixes become action items (the top N are preselected)."""
-    options = [
-        Option(
-            value=str(r.fix.id),
-            text=truncate(f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})", MAX_OPTION_TEXT),
-        )
-        for r in ranked[:MAX_SELECT_OPTIONS]
-    ]
-    picked = min(top_n, len(options))
+def pick_option(ranked: RankedFix) -> Option:
+    label = f"{ranked.rank}. {ranked.fix.title} ({votes_phrase(ranked.votes)})"
+    return Option(value=str(ranked.fix.id), text=truncate(label, MAX_OPTION_TEXT))
+
+
+def build_pick_modal(workshop_id: int, top: Sequence[RankedFix]) -> View:
+    """Step 1: which fixes become action items. The `top` fixes are preselected; the menu
+    searches every fix of the workshop (`ranked_matching` answers it, best ranked first)."""
+    options = [pick_option(r) for r in top]
     preselected = (
-        f"The top {picked} fixes by votes are picked"
-        if picked != 1
+        f"The top {len(options)} fixes by votes are picked"
+        if len(options) != 1
         else "The top fix by votes is picked"
     )
     return View(
@@ -94,11 +93,13 @@ def build_pick_modal(workshop_id: int, ranked: Sequence[RankedFix], top_n: int) 
             InputBlock(
                 block_id=ids.ACTION_ITEMS_FIXES,
                 label="Fixes",
-                element=StaticMultiSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="Choose fixes",
-                    options=options,
-                    initial_options=options[:top_n] or None,
+                hint="The menu lists the fixes by rank; type any words of a title or "
+                "touchpoint to search them all.",
+                element=ExternalDataMultiSelectElement(
+                    action_id=ids.ACTION_ITEMS_FIX_SEARCH,
+                    placeholder="Choose or search fixes",
+                    min_query_length=0,
+                    initial_options=options or None,
                     max_selected_items=MAX_ITEMS_PER_FORM,
                 ),
             ),

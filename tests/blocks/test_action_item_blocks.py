@@ -98,16 +98,18 @@ def test_a_due_date_shows_as_that_date_for_every_reader():
             assert not re.search(r"\b(2[35]) May", seen), (where, zone, seen)
 
 
-def test_pick_form_preselects_the_top_fixes():
-    ranked = [RankedFix(n, fix(n, "x" * 90 if n == 2 else None), 10 - n, None) for n in range(1, 6)]
-    view = build_pick_modal(7, ranked, 3).to_dict()
+def test_pick_form_preselects_the_top_fixes_and_searches_every_fix():
+    ranked = [RankedFix(n, fix(n, "x" * 90 if n == 2 else None), 10 - n, None) for n in range(1, 4)]
+    view = build_pick_modal(7, ranked).to_dict()
     select = view["blocks"][1]["element"]
+    assert select["type"] == "multi_external_select"
+    assert (select["action_id"], select["min_query_length"]) == (ids.ACTION_ITEMS_FIX_SEARCH, 0)
     assert [o["value"] for o in select["initial_options"]] == ["1", "2", "3"]
-    assert select["options"][0]["text"]["text"] == "1. Fix 1 (9 votes)"
-    assert all(len(o["text"]["text"]) <= 75 for o in select["options"])
+    assert select["initial_options"][0]["text"]["text"] == "1. Fix 1 (9 votes)"
+    assert all(len(o["text"]["text"]) <= 75 for o in select["initial_options"])
     assert select["max_selected_items"] == 20
-    assert "The top 3 fixes by votes are picked" in dump(build_pick_modal(7, ranked, 3))
-    assert "The top fix by votes is picked" in dump(build_pick_modal(7, ranked[:1], 3))
+    assert "The top 3 fixes by votes are picked" in dump(build_pick_modal(7, ranked))
+    assert "The top fix by votes is picked" in dump(build_pick_modal(7, ranked[:1]))
 
 
 def test_details_form_asks_owner_and_due_date_per_fix():

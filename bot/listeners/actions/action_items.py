@@ -9,9 +9,17 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.acks import save_then_ack
-from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
+from bot.blocks.action_items import (
+    STATUS_NAMES,
+    build_owner_dm,
+    build_pick_modal,
+    owner_dm_text,
+    pick_option,
+)
+from bot.blocks.common import read_metadata
 from bot.board import post_in_thread
 from bot.home import refresh_homes
+from bot.listeners.actions.stakeholders import parse_id
 from bot.replies import open_modal, tell_user
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -20,7 +28,7 @@ from flows.actions import (
     workshop_for_action_items,
 )
 from flows.errors import FlowError
-from flows.voting import ranked_fixes
+from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import ActionStatus, Workshop
@@ -37,9 +45,27 @@ def handle_create(
             workshop = workshop_for_action_items(
                 session, context.team_id, int(action.get("value", "")), context.user_id
             )
-            return build_pick_modal(workshop.id, ranked_fixes(session, workshop), DEFAULT_TOP_N)
+            top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
+            return build_pick_modal(workshop.id, top)
 
     open_modal(client, body, respond, build)
+
+
+def suggest_fixes(ack: Ack, body: dict, context: BoltContext) -> None:
+    """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
+    typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
+    db: Database = context["db"]
+    workshop_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("workshop_id")
+    query = body.get("value") if isinstance(body.get("value"), str) else ""
+    try:
+        with db.read_session() as session:
+            workshop = workshop_for_action_items(
+                session, context.team_id, parse_id(workshop_id), context.user_id
+            )
+            found = ranked_matching(session, workshop, query)
+    except (ValueError, FlowError):
+        found = []
+    ack(options=[pick_option(r) for r in found])
 
 
 def parse_status_value(value: str) -> tuple[int, ActionStatus]:
@@ -93,5 +119,6 @@ def handle_status(
 
 def register(app: App) -> None:
     app.action(ids.ACTION_ITEMS_CREATE)(handle_create)
+    app.options(ids.ACTION_ITEMS_FIX_SEARCH)(suggest_fixes)
     for action_id in ids.ACTION_ITEM_STATUSES:
         app.action(action_id)(handle_status)
