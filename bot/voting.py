@@ -25,11 +25,19 @@ from bot.blocks.fixes import (
     build_fix_modal,
     list_page_count,
 )
-from bot.blocks.voting import build_results, build_vote_modal, results_text, voting_open_post
+from bot.blocks.voting import (
+    build_results,
+    build_vote_modal,
+    ranking_pager,
+    results_page_text,
+    results_text,
+    voting_open_post,
+)
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
 from bot.phase_hooks import on_phase_end
 from flows.actions import SavedActionItem, record_dm
+from flows.errors import Conflict
 from flows.fixes import (
     FixSummary,
     fix_count,
@@ -98,6 +106,35 @@ def fix_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) 
         total=total,
         page=page,
     )
+
+
+def ranking_page(
+    session: Session, workshop: Workshop, user_id: str, page: int = 0
+) -> tuple[str, list[Block]]:
+    """`/workshop ranking`: one page of the ranked fixes (the pages the thread gets as
+    messages), with Previous / Next."""
+    if not tallies_visible(workshop):
+        raise Conflict("The votes stay hidden until voting closes.")
+    ranked = ranked_fixes(session, workshop)
+    cast = votes_cast(session, workshop)
+    total = participant_count(session, workshop) * workshop.vote_budget
+    closed = workshop.phase == Phase.closed
+    offer = closed and is_facilitator(session, workshop.team_id, workshop.id, user_id)  # type: ignore[arg-type]
+    pages = build_results(
+        workshop.id,  # type: ignore[arg-type]
+        ranked,
+        cast,
+        total,
+        offer_action_items=offer,
+        closed=closed,
+    )
+    page = min(max(page, 0), len(pages) - 1)
+    text = (
+        results_text(ranked, cast, total, closed)
+        if page == 0
+        else results_page_text(page, len(pages))
+    )
+    return text, [*pages[page], *ranking_pager(workshop.id, page, len(pages))]  # type: ignore[arg-type]
 
 
 def fix_summary(session: Session, fix: Fix) -> FixSummary:
@@ -189,19 +226,22 @@ def announce_results(client: WebClient, db: Database, change: PhaseChangeResult)
 
 
 def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
-    """The ranked fixes in the board's thread, then their chart. The text stands on its own: a
+    """The ranked fixes in the board's thread (as many messages as they need: none is left
+    out), then their chart. The text stands on its own: a
     chart that cannot be drawn or uploaded is logged and skipped."""
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         ranked = ranked_fixes(session, workshop)
         cast = votes_cast(session, workshop)
         total = participant_count(session, workshop) * workshop.vote_budget
-    post_in_thread(
-        client,
-        workshop,
-        results_text(ranked, cast, total),
-        blocks=build_results(workshop_id, ranked, cast, total),
-    )
+    pages = build_results(workshop_id, ranked, cast, total)
+    for number, blocks in enumerate(pages):
+        text = (
+            results_text(ranked, cast, total)
+            if number == 0
+            else results_page_text(number, len(pages))
+        )
+        post_in_thread(client, workshop, text, blocks=blocks)
     try:
         chart = votes_chart(ranked, workshop.title)
     except Exception:
