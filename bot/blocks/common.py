@@ -200,6 +200,8 @@ def metadata(**values: object) -> str:
 
 
 def read_metadata(text: str | None) -> dict:
+    if not isinstance(text, str):
+        return {}  # absent, or not a string in a forged payload
     try:
         value = json.loads(text or "{}")
     except json.JSONDecodeError:

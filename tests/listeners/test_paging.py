@@ -144,7 +144,7 @@ def test_every_fix_is_reachable_for_edit_remove_and_merge_from_the_list_pages(lo
         assert (merged.status, merged.merged_into_id) == (FixStatus.merged, target)
 
 
-def suggestion_from(local, user, view, action_id, query):
+def suggestion_from(local, user, view, action_id, query, block_id=ids.FIX_MERGE_TARGET):
     """A signed block_suggestion as `user` for `view`, whatever its metadata says."""
     payload = {
         "type": "block_suggestion",
@@ -154,7 +154,7 @@ def suggestion_from(local, user, view, action_id, query):
         "token": local.standin.verification_token,
         "container": {"type": "view", "view_id": view["id"]},
         "action_id": action_id,
-        "block_id": ids.FIX_MERGE_TARGET,
+        "block_id": block_id,
         "value": query,
         "view": view,
     }
@@ -181,7 +181,8 @@ def test_the_merge_search_answers_facilitators_of_this_workspace_only(local, man
     answer = suggestion_from(local, CHLOE, form, ids.FIX_MERGE_SEARCH, "fix 01")
     assert answer.status == 200 and blockkit.suggested_options(answer.json) == []
     # metadata naming no fix of this workspace, or nothing at all, offers nothing
-    for forged in (json.dumps({"fix_id": 10**12}), "not json", json.dumps({"fix_id": "x"})):
+    forgeries = (json.dumps({"fix_id": 10**12}), "not json", json.dumps({"fix_id": "x"}), 123)
+    for forged in forgeries:
         answer = suggestion_from(
             local, ANA, {**form, "private_metadata": forged}, ids.FIX_MERGE_SEARCH, "fix"
         )
@@ -219,6 +220,11 @@ def test_every_fix_can_become_an_action_item_through_the_search(local, many_fixe
         assert len(options) == 100
         offered |= {int(o["value"]): o for o in options}
     assert set(offered) == set(ids_by_n.values())
+    # Chloé, not a facilitator, gets nothing from the same search
+    answer = suggestion_from(
+        local, CHLOE, pick, ids.ACTION_ITEMS_FIX_SEARCH, "fix", ids.ACTION_ITEMS_FIXES
+    )
+    assert answer.status == 200 and blockkit.suggested_options(answer.json) == []
     chosen = [offered[ids_by_n[n]] for n in (499, 250, 7)]
     answer = local.sim.submit_view(ANA, {ids.ACTION_ITEMS_FIXES: chosen})
     assert answer.problems == []
