@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.blocks.action_items import (
     action_items_post,
+    build_action_list,
     build_owner_dm,
     build_reassigned_dm,
     owner_dm_text,
@@ -36,7 +37,7 @@ from bot.blocks.voting import (
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
 from bot.phase_hooks import on_phase_end
-from flows.actions import SavedActionItem, record_dm
+from flows.actions import SavedActionItem, action_items, record_dm
 from flows.errors import Conflict
 from flows.fixes import (
     FixSummary,
@@ -135,6 +136,24 @@ def ranking_page(
         else results_page_text(page, len(pages))
     )
     return text, [*pages[page], *ranking_pager(workshop.id, page, len(pages))]  # type: ignore[arg-type]
+
+
+def action_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) -> list[Block]:
+    """`/workshop actions`: one page of the action items; facilitators may create more once
+    voting has closed."""
+    can_create = workshop.phase == Phase.closed and is_facilitator(
+        session,
+        workshop.team_id,
+        workshop.id,  # type: ignore[arg-type]
+        user_id,
+    )
+    return build_action_list(
+        workshop.id,  # type: ignore[arg-type]
+        workshop.title,
+        action_items(session, workshop),
+        can_create=can_create,
+        page=page,
+    )
 
 
 def fix_summary(session: Session, fix: Fix) -> FixSummary:

@@ -29,6 +29,7 @@ from bot.blocks.common import (
     escape,
     metadata,
     mrkdwn_section,
+    pack_blocks,
     truncate,
 )
 from bot.blocks.fixes import MAX_OPTION_TEXT, fix_where
@@ -230,7 +231,10 @@ def build_action_list(
     items: Sequence[ActionItemSummary],
     *,
     can_create: bool,
+    page: int = 0,
 ) -> list[Block]:
+    """One page of the workshop's action items: as many as fit one message, with Previous /
+    Next while there are more (the page is clamped to the last one)."""
     overdue = sum(item.overdue for item in items)
     summary = f"Workshop #{workshop_id} · {len(items)} action item{'s' * (len(items) != 1)}"
     if overdue:
@@ -261,7 +265,34 @@ def build_action_list(
             )
         )
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
-    return cap_rows(head, rows, tail, more="… and {hidden} more action items")
+    pager_room = _action_list_pager(workshop_id, 1, 3)
+    pages = pack_blocks(rows, first=head, reserve=[*tail, *pager_room, context(PAGE_NOTE)])
+    page = min(max(page, 0), len(pages) - 1)
+    note = [context(f"Page {page + 1} of {len(pages)}")] if len(pages) > 1 else []
+    pager = _action_list_pager(workshop_id, page, len(pages))
+    return [*pages[page], *note, *tail, *pager]
+
+
+PAGE_NOTE = "Page 999 of 999"
+
+
+def _action_list_pager(workshop_id: int, page: int, pages: int) -> list[Block]:
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text="◀ Previous",
+                action_id=ids.ACTION_LIST_PREVIOUS,
+                value=f"{workshop_id}|{page - 1}",
+            )
+        )
+    if page < pages - 1:
+        buttons.append(
+            ButtonElement(
+                text="Next ▶", action_id=ids.ACTION_LIST_NEXT, value=f"{workshop_id}|{page + 1}"
+            )
+        )
+    return [ActionsBlock(block_id="action_list_pages", elements=buttons)] if buttons else []
 
 
 def action_items_post(items: Sequence[ActionItemSummary]) -> tuple[str, list[Block]]:

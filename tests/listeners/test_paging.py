@@ -5,6 +5,7 @@ stand-in, like Slack, refuses one over 12,000 characters of block text)."""
 
 import json
 import re
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -14,6 +15,7 @@ from bot import ids
 from bot.blocks.common import fits_message
 from bot.local import CHANNEL_ID, PEOPLE
 from bot.standin import blockkit
+from flows.actions import ActionItemDraft, save_action_items
 from flows.fixes import FixDraft, propose_fix
 from storage.models import Fix, FixStatus, Phase, Touchpoint
 
@@ -257,3 +259,32 @@ def test_500_ranked_fixes_are_all_posted_within_the_budget_and_paged_on_demand(l
     assert all(fits_message(p["blocks"]) for p in pages)
     seen = re.findall(r"Fix (\d{3}):", "".join(json.dumps(p["blocks"]) for p in pages))
     assert sorted(map(int, seen)) == list(range(FIXES))
+
+
+def test_the_action_list_pages_through_every_item(local, many_fixes):
+    workshop_id, board_ts, ids_by_n = many_fixes
+    close_voting(local, board_ts)
+    local.wait_until_idle()
+    due = date.today() + timedelta(days=14)
+    with local.db.session() as session:
+        for start in range(0, 120, 20):
+            drafts = [ActionItemDraft(ids_by_n[n], BEN, due) for n in range(start, start + 20)]
+            save_action_items(session, local.team_id, workshop_id, ANA, drafts)
+    local.sim.slash_command(ANA, CHANNEL_ID, "actions")
+    pages = [newest(local, ANA, "Action items")]
+    while ids.ACTION_LIST_NEXT in json.dumps(pages[-1]["blocks"]):
+        local.sim.click(ANA, ids.ACTION_LIST_NEXT, channel=CHANNEL_ID, ts=pages[-1]["ts"])
+        number = len(pages) + 1
+        pages.append(
+            local.standin.wait_for(
+                lambda number=number: (
+                    (e := newest(local, ANA, "Action items"))
+                    and f"Page {number} of" in json.dumps(e["blocks"])
+                    and e
+                )
+            )
+        )
+    assert len(pages) > 1 and {p["ts"] for p in pages} == {pages[0]["ts"]}  # replaced in place
+    assert all(fits_message(p["blocks"]) for p in pages)
+    seen = re.findall(r"Fix (\d{3}):", "".join(json.dumps(p["blocks"]) for p in pages))
+    assert sorted(map(int, seen)) == list(range(120))

@@ -19,8 +19,9 @@ from bot.blocks.action_items import (
 from bot.blocks.common import read_metadata
 from bot.board import post_in_thread
 from bot.home import refresh_homes
-from bot.listeners.actions.stakeholders import parse_id
+from bot.listeners.actions.stakeholders import MAX_OFFSET, parse_id
 from bot.replies import open_modal, tell_user
+from bot.voting import action_list
 from flows.actions import (
     DEFAULT_TOP_N,
     StatusChange,
@@ -117,8 +118,39 @@ def handle_status(
         )
 
 
+def handle_list_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Previous / Next under `/workshop actions`: the list is replaced by the page asked for."""
+    ack()
+    db: Database = context["db"]
+    value = action.get("value")
+    try:
+        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
+        workshop_id = parse_id(raw_workshop)
+        with db.read_session() as session:
+            workshop = get_workshop(session, context.team_id, workshop_id)
+            blocks = action_list(
+                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_OFFSET)
+            )
+    except ValueError:
+        tell_user(client, body, "That button is out of date; run `/workshop actions`.", respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    respond(
+        text=f"Action items of workshop #{workshop_id}",
+        blocks=blocks,
+        response_type="ephemeral",
+        replace_original=True,
+    )
+
+
 def register(app: App) -> None:
     app.action(ids.ACTION_ITEMS_CREATE)(handle_create)
     app.options(ids.ACTION_ITEMS_FIX_SEARCH)(suggest_fixes)
+    app.action(ids.ACTION_LIST_PREVIOUS)(handle_list_page)
+    app.action(ids.ACTION_LIST_NEXT)(handle_list_page)
     for action_id in ids.ACTION_ITEM_STATUSES:
         app.action(action_id)(handle_status)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from bot.blocks.action_items import build_action_list
 from bot.listeners.commands.call import CommandCall, Subcommand
-from bot.voting import fix_form, fix_list, ranking_page, vote_view
-from flows.actions import action_items
+from bot.voting import action_list, fix_form, fix_list, ranking_page, vote_view
 from flows.errors import Conflict, NotAllowed
 from flows.fixes import require_proposing_open
 from flows.voting import (
     NOT_A_PARTICIPANT,
     is_participant,
 )
-from flows.workshops import is_facilitator
 from storage.models import Phase
 
 
@@ -54,14 +51,8 @@ def ranking_command(call: CommandCall) -> None:
 def actions_command(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop = call.workshop(session)
-        items = action_items(session, workshop)
-        can_create = workshop.phase == Phase.closed and is_facilitator(
-            session, call.team_id, workshop.id, call.user_id
-        )
-    call.reply(
-        f"Action items of workshop #{workshop.id}",
-        blocks=build_action_list(workshop.id, workshop.title, items, can_create=can_create),
-    )
+        blocks = action_list(session, workshop, call.user_id)
+    call.reply(f"Action items of workshop #{workshop.id}", blocks=blocks)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
