@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -33,6 +34,7 @@ from bot.blocks.common import (
     cap_blocks,
     context,
     escape,
+    fits_message,
     metadata,
     mrkdwn_section,
     truncate,
@@ -349,6 +351,16 @@ def list_row_block_id(stakeholder_id: int) -> str:
 
 
 def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
+    """One page of the list, as many of the listed stakeholders as fit one message (long notes
+    may leave fewer than LIST_PAGE_SIZE): Next then starts after the last one shown."""
+    blocks = _list_blocks(listing)
+    while not fits_message(blocks) and len(listing.stakeholders) > 1:
+        listing = replace(listing, stakeholders=listing.stakeholders[:-1])
+        blocks = _list_blocks(listing)
+    return blocks
+
+
+def _list_blocks(listing: StakeholderList) -> list[Block]:
     title = escape(truncate(listing.title, 100))
     blocks: list[Block] = [
         mrkdwn_section(
@@ -393,7 +405,7 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
                 "take the workshop back to it from the board."
             )
         )
-    return cap_blocks(blocks)
+    return cap_blocks(blocks, text_budget=None)  # the caller keeps it within the text budget
 
 
 def _list_actions(listing: StakeholderList) -> ActionsBlock | None:

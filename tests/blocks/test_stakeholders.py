@@ -4,7 +4,7 @@ import pytest
 
 from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import read_metadata
+from bot.blocks.common import fits_message, read_metadata
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -230,6 +230,24 @@ def test_a_long_list_pages_within_the_message_limit():
     ]
     assert buttons[1].text.text == "Next ▶ (50 more)"
     assert "read-only" in rendered(blocks)
+
+
+def test_a_page_of_long_notes_shows_what_fits_and_next_starts_after_it():
+    note = "&<>" * 66  # 198 characters typed, 990 once escaped
+    page = tuple(listed(n, note=note) for n in range(40, 40 + LIST_PAGE_SIZE))
+    blocks = build_stakeholder_list(StakeholderList(7, "W", True, 130, 40, page))
+    assert fits_message(blocks)
+    shown = [b.block_id for b in blocks if (b.block_id or "").startswith("stakeholder:")]
+    assert 5 < len(shown) < LIST_PAGE_SIZE
+    next_button = next(
+        e
+        for b in blocks
+        if b.type == "actions"
+        for e in b.elements
+        if e.action_id == ids.STAKEHOLDER_LIST_NEXT
+    )
+    assert next_button.value == f"7|{40 + len(shown)}"
+    assert next_button.text.text == f"Next ▶ ({130 - 40 - len(shown)} more)"
 
 
 def test_empty_list_says_how_to_add():
