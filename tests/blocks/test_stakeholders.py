@@ -332,3 +332,23 @@ def test_two_hundred_in_one_quadrant_stay_within_block_kit_limits():
     assert manage.count("\n• ") == 15
     assert manage.endswith("… and 185 more")
     assert len(manage) <= 3000
+
+
+def test_full_quadrants_of_long_names_share_the_message_budget():
+    """Every quadrant and the unrated full of 80-character names that escaping lengthens:
+    before, ~14,000 characters of block text (Slack refuses past ~12,000); now each section
+    takes a fifth of the budget and says how many more there are."""
+    name = ("R&D <lead> " * 8)[:80]
+    corners = [(4.5, 4.5), (4.5, 1.5), (1.5, 4.5), (1.5, 1.5), (None, None)]
+    result = grid(
+        [
+            entry(n * 100 + i, f"{name[:-3]}{i:02d}", *corner)
+            for n, corner in enumerate(corners)
+            for i in range(20)
+        ]
+    )
+    blocks = build_grid_message(result, note="The chart could not be uploaded.")
+    assert fits_message(blocks)
+    sections = [b.text.text for b in blocks if b.type == "section"]
+    assert len(sections) == 5 and all("more" in text.splitlines()[-1] for text in sections)
+    assert blocks[-1].elements[0].text == "The chart could not be uploaded."
