@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -137,8 +138,9 @@ def cap_blocks(
     """Keep within `limit` blocks and `text_budget` characters of block text (None for views,
     which have no such limit), ending with a note of what was left out. For lists that only
     inform: lists people act on page instead."""
-    budget = MAX_MESSAGE_TEXT * 1000 if text_budget is None else text_budget
-    kept, used = [], 0
+    budget = math.inf if text_budget is None else text_budget
+    kept: list[Block] = []
+    used = 0
     for block in blocks:
         size = block_text_length([block])
         if len(kept) == limit or used + size > budget:
