@@ -114,6 +114,14 @@ ACTION_ITEMS_MODAL = "action_items_modal"
 # Action ids
 FIX_PROPOSE = "fix_propose"  # board and list button: open the fix form
 FIX_MENU = "fix_menu"  # overflow on a fix in `/workshop fixes`: edit, remove, merge
+FIX_LIST_PREVIOUS = "fix_list_previous"  # `/workshop fixes` paging; value: "workshop id|page"
+FIX_LIST_NEXT = "fix_list_next"
+FIX_MERGE_SEARCH = "fix_merge_search"  # the merge form's external select (block_suggestion)
+ACTION_ITEMS_FIX_SEARCH = "action_items_fix_search"  # the pick form's external multi-select
+RANKING_PREVIOUS = "ranking_previous"  # `/workshop ranking` paging; value: "workshop id|page"
+RANKING_NEXT = "ranking_next"
+ACTION_LIST_PREVIOUS = "action_list_previous"  # `/workshop actions` paging: "workshop id|page"
+ACTION_LIST_NEXT = "action_list_next"
 VOTE_OPEN = "vote_open"  # board and thread button: open the voting view
 VOTE_ADD = "vote_add"  # value "fix|shown|wanted", a compare-and-set (see flows/voting.py)
 VOTE_REMOVE = "vote_remove"

@@ -15,17 +15,31 @@ from sqlmodel import Session
 
 from bot.blocks.action_items import (
     action_items_post,
+    build_action_list,
     build_owner_dm,
     build_reassigned_dm,
     owner_dm_text,
 )
-from bot.blocks.fixes import build_fix_list, build_fix_modal
+from bot.blocks.fixes import (
+    FIXES_PER_LIST_PAGE,
+    build_fix_list,
+    build_fix_modal,
+    list_page_count,
+)
 from bot.blocks.mrkdwn import md, mention
-from bot.blocks.voting import build_results, build_vote_modal, results_text, voting_open_post
+from bot.blocks.voting import (
+    build_results,
+    build_vote_modal,
+    ranking_pager,
+    results_page_text,
+    results_text,
+    voting_open_post,
+)
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
 from bot.phase_hooks import on_phase_end, results_post
-from flows.actions import SavedActionItem, record_dm
+from flows.actions import SavedActionItem, action_items, record_dm
+from flows.errors import Conflict
 from flows.fixes import (
     FixSummary,
     fix_count,
@@ -57,6 +71,7 @@ def fix_form(
     fix: FixSummary | None = None,
     title: str = "",
     response_url: str | None = None,
+    list_page: int = 0,
 ) -> View:
     return build_fix_modal(
         workshop.id,  # type: ignore[arg-type]
@@ -66,11 +81,17 @@ def fix_form(
         fix=fix,
         title=title,
         response_url=response_url,
+        list_page=list_page,
     )
 
 
-def fix_list(session: Session, workshop: Workshop, user_id: str) -> list[Block]:
-    fixes = list_fixes(session, workshop)
+def fix_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) -> list[Block]:
+    """One page of `/workshop fixes` (the last page if `page` is past it: fixes were removed)."""
+    total = fix_count(session, workshop)
+    page = min(max(page, 0), list_page_count(total) - 1)
+    fixes = list_fixes(
+        session, workshop, limit=FIXES_PER_LIST_PAGE, offset=page * FIXES_PER_LIST_PAGE
+    )
     facilitator = is_facilitator(session, workshop.team_id, workshop.id, user_id)  # type: ignore[arg-type]
     editable = workshop.phase in (Phase.fixes, Phase.voting)
     manageable = {f.id for f in fixes if editable and (facilitator or f.author_id == user_id)}
@@ -84,6 +105,55 @@ def fix_list(session: Session, workshop: Workshop, user_id: str) -> list[Block]:
         proposing_open=workshop.phase == Phase.fixes,
         voting_open=workshop.phase == Phase.voting,
         tallies=vote_totals(session, workshop) if tallies_visible(workshop) else None,
+        total=total,
+        page=page,
+    )
+
+
+def ranking_page(
+    session: Session, workshop: Workshop, user_id: str, page: int = 0
+) -> tuple[str, list[Block]]:
+    """`/workshop ranking`: one page of the ranked fixes (the pages the thread gets as
+    messages), with Previous / Next."""
+    if not tallies_visible(workshop):
+        raise Conflict("The votes stay hidden until voting closes.")
+    ranked = ranked_fixes(session, workshop)
+    cast = votes_cast(session, workshop)
+    total = participant_count(session, workshop) * workshop.vote_budget
+    closed = workshop.phase == Phase.closed
+    offer = closed and is_facilitator(session, workshop.team_id, workshop.id, user_id)  # type: ignore[arg-type]
+    pages = build_results(
+        workshop.id,  # type: ignore[arg-type]
+        ranked,
+        cast,
+        total,
+        offer_action_items=offer,
+        closed=closed,
+    )
+    page = min(max(page, 0), len(pages) - 1)
+    text = (
+        results_text(ranked, cast, total, closed)
+        if page == 0
+        else results_page_text(page, len(pages))
+    )
+    return text, [*pages[page], *ranking_pager(workshop.id, page, len(pages))]  # type: ignore[arg-type]
+
+
+def action_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) -> list[Block]:
+    """`/workshop actions`: one page of the action items; facilitators may create more once
+    voting has closed."""
+    can_create = workshop.phase == Phase.closed and is_facilitator(
+        session,
+        workshop.team_id,
+        workshop.id,  # type: ignore[arg-type]
+        user_id,
+    )
+    return build_action_list(
+        workshop.id,  # type: ignore[arg-type]
+        workshop.title,
+        action_items(session, workshop),
+        can_create=can_create,
+        page=page,
     )
 
 
@@ -134,12 +204,14 @@ def refresh_fix_list(
     workshop_id: int,
     user_id: str,
     response_url: str | None,
+    page: int = 0,
 ) -> None:
-    """Replace the `/workshop fixes` message the change was made from, if there was one."""
+    """Replace the `/workshop fixes` message the change was made from, if there was one, with
+    the page it showed."""
     if not response_url:
         return
     with db.read_session() as session:
-        blocks = fix_list(session, get_workshop(session, team_id, workshop_id), user_id)
+        blocks = fix_list(session, get_workshop(session, team_id, workshop_id), user_id, page)
     response = WebhookClient(response_url).send(
         text="Fixes", blocks=blocks, replace_original=True, response_type="ephemeral"
     )
@@ -170,19 +242,22 @@ def announce_voting(client: WebClient, db: Database, change: PhaseChangeResult) 
 
 @results_post(Phase.voting, "ranking", "the ranked fixes")
 def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
-    """The ranked fixes in the board's thread, then their chart. The text stands on its own: a
+    """The ranked fixes in the board's thread (as many messages as they need: none is left
+    out), then their chart. The text stands on its own: a
     chart that cannot be drawn or uploaded is logged and skipped."""
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         ranked = ranked_fixes(session, workshop)
         cast = votes_cast(session, workshop)
         total = participant_count(session, workshop) * workshop.vote_budget
-    post_in_thread(
-        client,
-        workshop,
-        results_text(ranked, cast, total),
-        blocks=build_results(workshop_id, ranked, cast, total),
-    )
+    pages = build_results(workshop_id, ranked, cast, total)
+    for number, blocks in enumerate(pages):
+        text = (
+            results_text(ranked, cast, total)
+            if number == 0
+            else results_page_text(number, len(pages))
+        )
+        post_in_thread(client, workshop, text, blocks=blocks)
     try:
         chart = votes_chart(ranked, workshop.title)
     except Exception:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import delete, update
+from sqlalchemy import case, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -180,9 +180,13 @@ def list_fixes(
     *,
     include_inactive: bool = False,
     limit: int | None = None,
+    offset: int = 0,
+    matching: str = "",
+    touchpoint_first: int | None = None,
 ) -> list[FixSummary]:
     """The workshop's active fixes (or those named) in journey order, oldest first within a
-    touchpoint; the first `limit` of them if given."""
+    touchpoint; `limit` of them from `offset` if given. `matching` keeps those whose title or
+    touchpoint contains it (ignoring case); `touchpoint_first` lists that touchpoint's first."""
     # Columns, not Fix entities: a workshop may have hundreds of fixes, and the summaries need
     # no identity map (hydrating each as an ORM object cost several times the query itself).
     query = (
@@ -202,9 +206,11 @@ def list_fixes(
         .join(Touchpoint, col(Touchpoint.id) == col(Fix.touchpoint_id))
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
         .where(Fix.team_id == workshop.team_id, Fix.workshop_id == workshop.id)
-        .order_by(
-            col(JourneyStage.position), col(Touchpoint.position), col(Fix.created_at), col(Fix.id)
-        )
+    )
+    if touchpoint_first is not None:
+        query = query.order_by(case((col(Fix.touchpoint_id) == touchpoint_first, 0), else_=1))
+    query = query.order_by(
+        col(JourneyStage.position), col(Touchpoint.position), col(Fix.created_at), col(Fix.id)
     )
     if not include_inactive:
         query = query.where(Fix.status == FixStatus.active)
@@ -212,9 +218,37 @@ def list_fixes(
         if not fix_ids:
             return []
         query = query.where(col(Fix.id).in_(list(fix_ids)))
+    if matching.strip():
+        needle = matching.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(Fix.title).contains(needle, autoescape=True),
+                func.lower(Touchpoint.name).contains(needle, autoescape=True),
+            )
+        )
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return [_summary(row) for row in session.exec(query)]
+
+
+MAX_SUGGESTIONS = 100  # Slack shows at most 100 options from a block_suggestion answer
+
+
+def merge_candidates(
+    session: Session, workshop: Workshop, source: FixSummary, query: str = ""
+) -> list[FixSummary]:
+    """The fixes `source` may be merged into whose title or touchpoint contains `query`, its own
+    touchpoint's first: the first 100 of them, as many as one search can offer."""
+    found = list_fixes(
+        session,
+        workshop,
+        matching=query,
+        touchpoint_first=source.touchpoint_id,
+        limit=MAX_SUGGESTIONS + 1,
+    )
+    return [fix for fix in found if fix.id != source.id][:MAX_SUGGESTIONS]
 
 
 def _summary(row: Sequence) -> FixSummary:  # type: ignore[type-arg]

@@ -34,7 +34,7 @@ from sqlmodel import Session, col, func, select
 
 from flows.board import Figure, register_figures
 from flows.errors import Conflict, NotAllowed, NotFound
-from flows.fixes import FixSummary, fix_count, get_fix, list_fixes
+from flows.fixes import MAX_SUGGESTIONS, FixSummary, fix_count, get_fix, list_fixes
 from flows.gaps import touchpoint_gaps
 from flows.reads import read_once
 from flows.workshops import get_workshop, participant_count
@@ -457,6 +457,18 @@ def ranked_fixes(
     if gaps is None:
         gaps = touchpoint_gaps(session, workshop)
     return rank_fixes(list_fixes(session, workshop), vote_totals(session, workshop), gaps)
+
+
+def ranked_matching(
+    session: Session, workshop: Workshop, query: str = "", limit: int = MAX_SUGGESTIONS
+) -> list[RankedFix]:
+    """The ranked fixes whose title or touchpoint contains `query` (ignoring case), best ranked
+    first: the first `limit` of them, ranks as in the whole ranking."""
+    ranked = ranked_fixes(session, workshop)
+    if query.strip():
+        matching = {f.id for f in list_fixes(session, workshop, matching=query)}
+        ranked = [r for r in ranked if r.fix.id in matching]
+    return ranked[:limit]
 
 
 # the board -----------------------------------------------------------------------------------

@@ -11,29 +11,29 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     DatePickerElement,
+    ExternalDataMultiSelectElement,
     HeaderBlock,
     InputBlock,
     Option,
-    StaticMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import (
-    MAX_MESSAGE_BLOCKS,
     Mrkdwn,
     calendar_day,
-    cap_blocks,
+    cap_rows,
     context,
     escape,
     md,
     mention,
     metadata,
     mrkdwn_section,
+    pack_blocks,
     truncate,
 )
-from bot.blocks.fixes import MAX_OPTION_TEXT, MAX_SELECT_OPTIONS, fix_where
+from bot.blocks.fixes import MAX_OPTION_TEXT, fix_where
 from bot.blocks.voting import votes_phrase
 from flows.actions import (
     MAX_ITEMS_PER_FORM,
@@ -66,19 +66,18 @@ def status_label(status: ActionStatus) -> str:
 # the form ------------------------------------------------------------------------------------
 
 
-def build_pick_modal(workshop_id: int, ranked: Sequence[RankedFix], top_n: int) -> View:
-    """Step 1: which fixes become action items (the top N are preselected)."""
-    options = [
-        Option(
-            value=str(r.fix.id),
-            text=truncate(f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})", MAX_OPTION_TEXT),
-        )
-        for r in ranked[:MAX_SELECT_OPTIONS]
-    ]
-    picked = min(top_n, len(options))
+def pick_option(ranked: RankedFix) -> Option:
+    label = f"{ranked.rank}. {ranked.fix.title} ({votes_phrase(ranked.votes)})"
+    return Option(value=str(ranked.fix.id), text=truncate(label, MAX_OPTION_TEXT))
+
+
+def build_pick_modal(workshop_id: int, top: Sequence[RankedFix]) -> View:
+    """Step 1: which fixes become action items. The `top` fixes are preselected; the menu
+    searches every fix of the workshop (`ranked_matching` answers it, best ranked first)."""
+    options = [pick_option(r) for r in top]
     preselected = (
-        f"The top {picked} fixes by votes are picked"
-        if picked != 1
+        f"The top {len(options)} fixes by votes are picked"
+        if len(options) != 1
         else "The top fix by votes is picked"
     )
     return View(
@@ -96,11 +95,13 @@ def build_pick_modal(workshop_id: int, ranked: Sequence[RankedFix], top_n: int) 
             InputBlock(
                 block_id=ids.ACTION_ITEMS_FIXES,
                 label="Fixes",
-                element=StaticMultiSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="Choose fixes",
-                    options=options,
-                    initial_options=options[:top_n] or None,
+                hint="The menu lists the fixes by rank; type any words of a title or "
+                "touchpoint to search them all.",
+                element=ExternalDataMultiSelectElement(
+                    action_id=ids.ACTION_ITEMS_FIX_SEARCH,
+                    placeholder="Choose or search fixes",
+                    min_query_length=0,
+                    initial_options=options or None,
                     max_selected_items=MAX_ITEMS_PER_FORM,
                 ),
             ),
@@ -243,7 +244,10 @@ def build_action_list(
     items: Sequence[ActionItemSummary],
     *,
     can_create: bool,
+    page: int = 0,
 ) -> list[Block]:
+    """One page of the workshop's action items: as many as fit one message, with Previous /
+    Next while there are more (the page is clamped to the last one)."""
     overdue = sum(item.overdue for item in items)
     summary = f"Workshop #{workshop_id} · {len(items)} action item{'s' * (len(items) != 1)}"
     if overdue:
@@ -274,16 +278,45 @@ def build_action_list(
             )
         )
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
-    room = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
-    rows = cap_blocks(rows, room, more=f"… and {len(items) - room + 1} more action items")
-    return [*head, *rows, *tail]
+    pager_room = _action_list_pager(workshop_id, 1, 3)
+    pages = pack_blocks(rows, first=head, reserve=[*tail, *pager_room, context(PAGE_NOTE)])
+    page = min(max(page, 0), len(pages) - 1)
+    note = [context(f"Page {page + 1} of {len(pages)}")] if len(pages) > 1 else []
+    pager = _action_list_pager(workshop_id, page, len(pages))
+    return [*pages[page], *note, *tail, *pager]
+
+
+PAGE_NOTE = "Page 999 of 999"
+
+
+def _action_list_pager(workshop_id: int, page: int, pages: int) -> list[Block]:
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text="◀ Previous",
+                action_id=ids.ACTION_LIST_PREVIOUS,
+                value=f"{workshop_id}|{page - 1}",
+            )
+        )
+    if page < pages - 1:
+        buttons.append(
+            ButtonElement(
+                text="Next ▶", action_id=ids.ACTION_LIST_NEXT, value=f"{workshop_id}|{page + 1}"
+            )
+        )
+    return [ActionsBlock(block_id="action_list_pages", elements=buttons)] if buttons else []
 
 
 def action_items_post(items: Sequence[ActionItemSummary]) -> tuple[str, list[Block]]:
     """The thread post announcing new or changed action items."""
     text = f":white_check_mark: {len(items)} action item{'s' * (len(items) != 1)} assigned:"
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
-    blocks = cap_blocks([mrkdwn_section(text), *rows], MAX_MESSAGE_BLOCKS - 1)
-    blocks.append(context("`/workshop actions` lists them all, with overdue ones marked."))
+    blocks = cap_rows(
+        [mrkdwn_section(text)],
+        rows,
+        [context("`/workshop actions` lists them all, with overdue ones marked.")],
+        more="… and {hidden} more action items",
+    )
     assigned = Mrkdwn("; ").join(md("{} → {}", i.title, mention(i.owner_id)) for i in items[:10])
     return truncate(md("{} {}", text, assigned), 3000), blocks

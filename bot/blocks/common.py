@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -23,6 +24,10 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_SECTION_TEXT = 3000
 MAX_BUTTON_TEXT = 75
+# Slack rejects a message with more than about 12,000 characters of block text
+# (`msg_blocks_too_long`; reported by Slack engineers, undocumented: see DESIGN.md, "Slack facts").
+# Every message keeps well under it, measured as `block_text_length` counts.
+MAX_MESSAGE_TEXT = 10_000
 
 
 def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> Mrkdwn:
@@ -110,12 +115,93 @@ def user_list(user_ids: Sequence[str]) -> Mrkdwn:
     return Mrkdwn(", ").join(mentions[:-1]) + md(" and {}", mentions[-1])
 
 
-def cap_blocks(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS, more: str = "") -> list[Block]:
-    """Keep within Slack's block limit, ending with a note of what was left out."""
-    if len(blocks) <= limit:
+def block_text_length(blocks: Sequence[Block | dict]) -> int:
+    """Characters of block text: every `text` string anywhere in the blocks (sections, fields,
+    context, headers, buttons, options), as Slack counts them against `msg_blocks_too_long`."""
+    return sum(_text_length(b.to_dict() if isinstance(b, Block) else b) for b in blocks)
+
+
+def _text_length(node: object) -> int:
+    if isinstance(node, dict):
+        return sum(
+            len(value) if key == "text" and isinstance(value, str) else _text_length(value)
+            for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return sum(_text_length(item) for item in node)
+    return 0
+
+
+def fits_message(blocks: Sequence[Block | dict]) -> bool:
+    """Whether `blocks` make one message within both budgets: blocks and block text."""
+    return len(blocks) <= MAX_MESSAGE_BLOCKS and block_text_length(blocks) <= MAX_MESSAGE_TEXT
+
+
+def cap_blocks(
+    blocks: list[Block],
+    limit: int = MAX_MESSAGE_BLOCKS,
+    more: str = "",
+    text_budget: int | None = MAX_MESSAGE_TEXT,
+) -> list[Block]:
+    """Keep within `limit` blocks and `text_budget` characters of block text (None for views,
+    which have no such limit), ending with a note of what was left out. For lists that only
+    inform: lists people act on page instead."""
+    budget = math.inf if text_budget is None else text_budget
+    kept: list[Block] = []
+    used = 0
+    for block in blocks:
+        size = block_text_length([block])
+        if len(kept) == limit or used + size > budget:
+            break
+        kept.append(block)
+        used += size
+    if len(kept) == len(blocks):
         return blocks
-    note = more or f"… and {len(blocks) - limit + 1} more"
-    return [*blocks[: limit - 1], context(note)]
+    while kept and (len(kept) >= limit or used + len(_note(blocks, kept, more)) > budget):
+        used -= block_text_length([kept.pop()])
+    return [*kept, context(_note(blocks, kept, more))]
+
+
+def cap_rows(
+    head: Sequence[Block], rows: list[Block], tail: Sequence[Block], more: str
+) -> list[Block]:
+    """One message of `head`, as many `rows` as fit and `tail`, the rows cut short with `more`
+    (see `cap_blocks`) so that the whole message keeps within both budgets."""
+    room = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
+    budget = MAX_MESSAGE_TEXT - block_text_length([*head, *tail])
+    return [*head, *cap_blocks(rows, room, more, budget), *tail]
+
+
+def _note(blocks: list[Block], kept: list[Block], more: str) -> str:
+    """The default note counts the blocks left out; a caller's note says it in its own words,
+    with `{hidden}` standing for that count."""
+    hidden = str(len(blocks) - len(kept))
+    if not more:
+        return f"… and {hidden} more"
+    note = more.replace("{hidden}", hidden)  # a count: nothing to escape
+    return Mrkdwn(note) if isinstance(more, Mrkdwn) else note
+
+
+def pack_blocks(
+    rows: Sequence[Block], first: Sequence[Block] = (), reserve: Sequence[Block] = ()
+) -> list[list[Block]]:
+    """`rows` spread over as many messages as they need, none of them over the block or block
+    text budget, nothing left out: the first message starts with `first`, and every message
+    leaves room for `reserve` (what the caller adds to each, such as a page note)."""
+    messages: list[list[Block]] = []
+    current: list[Block] = list(first)
+    spare_blocks = MAX_MESSAGE_BLOCKS - len(reserve)
+    spare_text = MAX_MESSAGE_TEXT - block_text_length(reserve)
+    used = block_text_length(current)
+    for row in rows:
+        size = block_text_length([row])
+        if current and (len(current) + 1 > spare_blocks or used + size > spare_text):
+            messages.append(current)
+            current, used = [], 0
+        current.append(row)
+        used += size
+    messages.append(current)
+    return messages
 
 
 def metadata(**values: object) -> str:
@@ -127,6 +213,8 @@ def metadata(**values: object) -> str:
 
 
 def read_metadata(text: str | None) -> dict:
+    if not isinstance(text, str):
+        return {}  # absent, or not a string in a forged payload
     try:
         value = json.loads(text or "{}")
     except json.JSONDecodeError:

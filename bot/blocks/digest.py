@@ -2,8 +2,8 @@
 
 Each section becomes a divider, a section block with its title and key figures (at most 10
 fields), and a section block with its top items as bullets (at most ITEMS_PER_SECTION, and never
-past 3,000 characters), ending "… and N more". Sections that do not fit in 50 blocks are named in
-a closing note, so nothing is dropped silently.
+past 3,000 characters), ending "… and N more". Sections that do not fit in 50 blocks and the
+message's block-text budget are named in a closing note, so nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
+    MAX_MESSAGE_TEXT,
     MAX_SECTION_TEXT,
     Mrkdwn,
+    block_text_length,
     context,
     join_lines,
     md,
@@ -44,6 +46,7 @@ from flows.digest import (
 )
 
 ITEMS_PER_SECTION = 8
+LEFT_OUT_NOTE_ROOM = 500  # block text kept for the note naming the sections left out
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 
@@ -78,13 +81,16 @@ def build_digest_blocks(
     room = MAX_MESSAGE_BLOCKS - len(blocks) - len(footer)
     if sum(len(section) + 1 for _, section in rendered) > room:
         room -= 1  # keep a block for the note that names what was left out
+    text_room = MAX_MESSAGE_TEXT - block_text_length([*blocks, *footer]) - LEFT_OUT_NOTE_ROOM
     left_out: list[str] = []
     for section, section_content in rendered:
-        if len(section_content) + 1 > room:
+        size = block_text_length(section_content)
+        if len(section_content) + 1 > room or size > text_room:
             left_out.append(section.title)
             continue
         blocks += [DividerBlock(), *section_content]
         room -= len(section_content) + 1
+        text_room -= size
     if left_out:
         blocks.append(
             context(

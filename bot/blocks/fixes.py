@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ExternalDataSelectElement,
     HeaderBlock,
     InputBlock,
     Option,
@@ -22,8 +23,6 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import (
-    MAX_MESSAGE_BLOCKS,
-    cap_blocks,
     context,
     join_lines,
     md,
@@ -31,7 +30,9 @@ from bot.blocks.common import (
     metadata,
     mrkdwn_section,
     truncate,
+    truncate_mrkdwn,
 )
+from bot.blocks.mrkdwn import Mrkdwn
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary, StageChoices
 from storage.models import Effort, Impact
 
@@ -86,6 +87,7 @@ def build_fix_modal(
     fix: FixSummary | None = None,
     title: str = "",
     response_url: str | None = None,
+    list_page: int = 0,
 ) -> View:
     """Propose a fix (or edit `fix`). Touchpoints are grouped by stage; each shows its current
     gap once the team has rated."""
@@ -119,7 +121,9 @@ def build_fix_modal(
         submit=PlainTextObject(text="Save" if fix else "Propose"),
         close=PlainTextObject(text="Cancel"),
         private_metadata=metadata(
-            workshop_id=workshop_id, fix_id=fix.id if fix else None, response_url=response_url
+            workshop_id=workshop_id,
+            fix_id=fix.id if fix else None,
+            **_list_reference(response_url, list_page),
         ),
         blocks=[
             context(guidance),
@@ -177,15 +181,27 @@ def _radio_input(block_id: str, label: str, labels: Mapping, initial) -> InputBl
 # the list ------------------------------------------------------------------------------------
 
 
-def fix_menu(fix_id: int, can_edit: bool, can_merge: bool) -> OverflowMenuElement | None:
+FIXES_PER_LIST_PAGE = 15
+# A row's text is cut to this, so a full page stays within the message budget
+# (15 × 560 characters, plus ~35 characters of menu options each, header and buttons).
+MAX_LIST_ROW_TEXT = 560
+
+
+def list_page_count(total: int) -> int:
+    return max(1, -(-total // FIXES_PER_LIST_PAGE))
+
+
+def fix_menu(fix_id: int, page: int, can_edit: bool, can_merge: bool) -> OverflowMenuElement | None:
+    """Option values look like "edit|12|3": what to do, to which fix, from which list page (the
+    page the list shows again once the change is saved)."""
     options = []
     if can_edit:
         options += [
-            Option(value=f"edit|{fix_id}", text="Edit"),
-            Option(value=f"remove|{fix_id}", text="Remove"),
+            Option(value=f"edit|{fix_id}|{page}", text="Edit"),
+            Option(value=f"remove|{fix_id}|{page}", text="Remove"),
         ]
     if can_merge:
-        options.append(Option(value=f"merge|{fix_id}", text="Merge into another fix…"))
+        options.append(Option(value=f"merge|{fix_id}|{page}", text="Merge into another fix…"))
     return OverflowMenuElement(action_id=ids.FIX_MENU, options=options) if options else None
 
 
@@ -200,20 +216,59 @@ def build_fix_list(
     proposing_open: bool,
     voting_open: bool,
     tallies: Mapping[int, int] | None = None,
+    total: int | None = None,
+    page: int = 0,
 ) -> list[Block]:
-    """The workshop's fixes with a menu on those the viewer may change. `tallies` is given only
-    when votes may be shown (after voting closes, or with live tallies on)."""
+    """One page of the workshop's fixes (`fixes`, of `total`), with a menu on those the viewer
+    may change and Previous / Next buttons, so that every fix can be reached. `tallies` is given
+    only when votes may be shown (after voting closes, or with live tallies on)."""
+    total = len(fixes) if total is None else total
+    pages = list_page_count(total)
+    summary = f"Workshop #{workshop_id} · {total} fix{'es' * (total != 1)}"
+    if pages > 1:
+        summary += f" · page {page + 1} of {pages}"
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Fixes for “{workshop_title}”", 150)),
         context(
-            f"Workshop #{workshop_id} · {len(fixes)} fix{'es' * (len(fixes) != 1)}"
-            + ("" if tallies is not None else " · votes stay hidden until voting closes")
+            summary + ("" if tallies is not None else " · votes stay hidden until voting closes")
         ),
     ]
     if not fixes:
-        blocks.append(mrkdwn_section("No fixes yet."))
-    footer: list[Block] = []
+        blocks.append(mrkdwn_section("No fixes yet." if not total else "No fixes on this page."))
+    for fix in fixes:
+        lines = [md("*{}*", fix.title), fix_facts(fix, gaps.get(fix.touchpoint_id))]
+        if fix.description:
+            lines.append(excerpt(fix.description))
+        votes = "" if tallies is None else f" · *{_votes(tallies.get(fix.id, 0))}*"
+        lines.append(md("proposed by {}{}", mention(fix.author_id), Mrkdwn(votes)))
+        blocks.append(
+            mrkdwn_section(
+                truncate_mrkdwn(join_lines(lines), MAX_LIST_ROW_TEXT),
+                block_id=f"fix-{fix.id}",
+                accessory=fix_menu(fix.id, page, fix.id in manageable, can_merge and total > 1),
+            )
+        )
+    return [*blocks, *_list_buttons(workshop_id, page, pages, proposing_open, voting_open)]
+
+
+def _list_buttons(
+    workshop_id: int, page: int, pages: int, proposing_open: bool, voting_open: bool
+) -> list[Block]:
     buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text="◀ Previous",
+                action_id=ids.FIX_LIST_PREVIOUS,
+                value=f"{workshop_id}|{page - 1}",
+            )
+        )
+    if page < pages - 1:
+        buttons.append(
+            ButtonElement(
+                text="Next ▶", action_id=ids.FIX_LIST_NEXT, value=f"{workshop_id}|{page + 1}"
+            )
+        )
     if proposing_open:
         buttons.append(
             ButtonElement(text="Propose a fix", action_id=ids.FIX_PROPOSE, value=str(workshop_id))
@@ -224,20 +279,7 @@ def build_fix_list(
                 text="Vote", action_id=ids.VOTE_OPEN, value=str(workshop_id), style="primary"
             )
         )
-    if buttons:
-        footer.append(ActionsBlock(block_id="fix_list_actions", elements=buttons))
-    room = MAX_MESSAGE_BLOCKS - len(blocks) - len(footer)
-    rows: list[Block] = []
-    for fix in fixes:
-        lines = [md("*{}*", fix.title), fix_facts(fix, gaps.get(fix.touchpoint_id))]
-        if fix.description:
-            lines.append(excerpt(fix.description))
-        votes = "" if tallies is None else f" · *{_votes(tallies.get(fix.id, 0))}*"
-        lines.append(md("proposed by {}{}", mention(fix.author_id), votes))
-        menu = fix_menu(fix.id, fix.id in manageable, can_merge and len(fixes) > 1)
-        rows.append(mrkdwn_section(join_lines(lines), block_id=f"fix-{fix.id}", accessory=menu))
-    rows = cap_blocks(rows, room, more=f"… and {len(fixes) - room + 1} more fixes")
-    return [*blocks, *rows, *footer]
+    return [ActionsBlock(block_id="fix_list_actions", elements=buttons)] if buttons else []
 
 
 def _votes(count: int) -> str:
@@ -247,14 +289,21 @@ def _votes(count: int) -> str:
 # remove and merge ----------------------------------------------------------------------------
 
 
-def build_remove_modal(fix: FixSummary, response_url: str | None = None) -> View:
+def _list_reference(response_url: str | None, list_page: int) -> dict[str, object]:
+    """Where the form was opened from: the `/workshop fixes` page to show again once saved."""
+    return {"response_url": response_url, "list_page": list_page} if response_url else {}
+
+
+def build_remove_modal(
+    fix: FixSummary, response_url: str | None = None, list_page: int = 0
+) -> View:
     return View(
         type="modal",
         callback_id=ids.FIX_REMOVE_MODAL,
         title=PlainTextObject(text="Remove fix"),
         submit=PlainTextObject(text="Remove"),
         close=PlainTextObject(text="Keep it"),
-        private_metadata=metadata(fix_id=fix.id, response_url=response_url),
+        private_metadata=metadata(fix_id=fix.id, **_list_reference(response_url, list_page)),
         blocks=[
             mrkdwn_section(md("Remove *{}* ({})?", fix.title, fix_where(fix))),
             context("Any votes it has go back to their voters, who can spend them again."),
@@ -262,19 +311,20 @@ def build_remove_modal(fix: FixSummary, response_url: str | None = None) -> View
     )
 
 
+def merge_option(fix: FixSummary) -> Option:
+    return Option(
+        value=str(fix.id), text=truncate(f"{fix.title} · {fix.touchpoint}", MAX_OPTION_TEXT)
+    )
+
+
 def build_merge_modal(
     source: FixSummary,
-    candidates: Sequence[FixSummary],
     max_votes_per_fix: int,
     response_url: str | None = None,
+    list_page: int = 0,
 ) -> View:
-    """Pick the fix that `source` duplicates. Fixes on the same touchpoint are listed first."""
-    ordered = sorted(candidates, key=lambda f: f.touchpoint_id != source.touchpoint_id)
-    options = [
-        Option(value=str(f.id), text=truncate(f"{f.title} · {f.touchpoint}", MAX_OPTION_TEXT))
-        for f in ordered
-        if f.id != source.id
-    ][:MAX_SELECT_OPTIONS]
+    """Pick the fix that `source` duplicates, from a search over every fix of the workshop
+    (`merge_candidates` answers it: the same touchpoint's fixes first)."""
     per_fix = f"{max_votes_per_fix} vote{'s' * (max_votes_per_fix != 1)}"
     return View(
         type="modal",
@@ -282,7 +332,7 @@ def build_merge_modal(
         title=PlainTextObject(text="Merge fixes"),
         submit=PlainTextObject(text="Merge"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(fix_id=source.id, response_url=response_url),
+        private_metadata=metadata(fix_id=source.id, **_list_reference(response_url, list_page)),
         blocks=[
             mrkdwn_section(
                 md("Merge *{}* ({}) into another fix.", source.title, fix_where(source))
@@ -290,8 +340,12 @@ def build_merge_modal(
             InputBlock(
                 block_id=ids.FIX_MERGE_TARGET,
                 label="Keep this fix",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, placeholder="Choose a fix", options=options
+                hint="The same touchpoint's fixes come first; type any words of a title or "
+                "touchpoint to search them all.",
+                element=ExternalDataSelectElement(
+                    action_id=ids.FIX_MERGE_SEARCH,
+                    placeholder="Choose or search a fix",
+                    min_query_length=0,
                 ),
             ),
             context(

@@ -23,9 +23,8 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import (
-    MAX_MESSAGE_BLOCKS,
     Mrkdwn,
-    cap_blocks,
+    cap_rows,
     context,
     escape,
     join_lines,
@@ -367,10 +366,5 @@ def build_kpi_table(table: KpiTable) -> list[Block]:
     ]
     if not table.rows:
         return [*head[:1], mrkdwn_section(kpi_table_text(table)), *tail]
-    room = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
-    rows = cap_blocks(
-        [_row_section(row) for row in table.rows],
-        room,
-        more=f"… and {len(table.rows) - room + 1} more KPIs.",
-    )
-    return [*head, *rows, *tail]
+    rows = [_row_section(row) for row in table.rows]
+    return cap_rows(head, rows, tail, more="… and {hidden} more KPIs.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -28,10 +29,13 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
+    MAX_MESSAGE_TEXT,
     MAX_SECTION_TEXT,
     Mrkdwn,
+    block_text_length,
     cap_blocks,
     context,
+    fits_message,
     md,
     mention,
     metadata,
@@ -350,6 +354,16 @@ def list_row_block_id(stakeholder_id: int) -> str:
 
 
 def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
+    """One page of the list, as many of the listed stakeholders as fit one message (long notes
+    may leave fewer than LIST_PAGE_SIZE): Next then starts after the last one shown."""
+    blocks = _list_blocks(listing)
+    while not fits_message(blocks) and len(listing.stakeholders) > 1:
+        listing = replace(listing, stakeholders=listing.stakeholders[:-1])
+        blocks = _list_blocks(listing)
+    return blocks
+
+
+def _list_blocks(listing: StakeholderList) -> list[Block]:
     title = truncate(listing.title, 100)
     blocks: list[Block] = [
         mrkdwn_section(
@@ -395,7 +409,7 @@ def build_stakeholder_list(listing: StakeholderList) -> list[Block]:
                 "take the workshop back to it from the board."
             )
         )
-    return cap_blocks(blocks)
+    return cap_blocks(blocks, text_budget=None)  # the caller keeps it within the text budget
 
 
 def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
@@ -442,15 +456,23 @@ def grid_message_text(result: GridResult) -> Mrkdwn:
     return md("Stakeholder map for “{}”: {}{}.", result.title, counts, unrated)
 
 
+GRID_NOTE_ROOM = 500  # block text kept for the note at the end
+
+
 def build_grid_message(result: GridResult, note: str | None = None) -> list[Block]:
-    """The grid as text; `note` (e.g. that the chart could not be uploaded) goes at the end."""
-    blocks = _grid_blocks(result)
+    """The grid as text; `note` (e.g. that the chart could not be uploaded) goes at the end.
+    The quadrants share the message's block-text budget: when full ones would pass it, each
+    section shows fewer lines (and says how many more there are)."""
+    for limit in range(MAX_SECTION_TEXT, 0, -250):
+        blocks = _grid_blocks(result, limit)
+        if block_text_length(blocks) <= MAX_MESSAGE_TEXT - GRID_NOTE_ROOM:
+            break
     if note:
         blocks = [*blocks[: MAX_MESSAGE_BLOCKS - 1], context(note)]
     return blocks
 
 
-def _grid_blocks(result: GridResult) -> list[Block]:
+def _grid_blocks(result: GridResult, limit: int) -> list[Block]:
     title = result.title
     if not result.stakeholders:
         return [
@@ -475,20 +497,21 @@ def _grid_blocks(result: GridResult) -> list[Block]:
         )
     else:
         for quadrant in QUADRANT_ORDER:
-            blocks += [DividerBlock(), _quadrant_section(result, quadrant)]
+            blocks += [DividerBlock(), _quadrant_section(result, quadrant, limit)]
     if result.unrated:
-        blocks += [DividerBlock(), _unrated_section(result.unrated)]
-    return cap_blocks(blocks, MAX_MESSAGE_BLOCKS - 1)  # room for the note
+        blocks += [DividerBlock(), _unrated_section(result.unrated, limit)]
+    # room for the note; the caller keeps the text within the budget
+    return cap_blocks(blocks, MAX_MESSAGE_BLOCKS - 1, text_budget=None)
 
 
-def _quadrant_section(result: GridResult, quadrant) -> SectionBlock:  # type: ignore[no-untyped-def]
+def _quadrant_section(result: GridResult, quadrant, limit: int) -> SectionBlock:  # type: ignore[no-untyped-def]
     members = result.in_quadrant(quadrant)
     head = (
         f"*{QUADRANT_NAMES[quadrant]}* ({QUADRANT_AXES[quadrant]}) · {len(members)}\n"
         f"_{ENGAGEMENT_ADVICE[quadrant]}_"
     )
     lines = [f"• {_grid_line(s)}" for s in members] or ["Nobody here."]
-    return mrkdwn_section(_fit_lines(head, lines))
+    return mrkdwn_section(_fit_lines(head, lines, limit))
 
 
 def _grid_line(stakeholder: GridStakeholder) -> str:
@@ -508,21 +531,21 @@ def _score(score: AxisScore | None) -> str:
     return f"{format_score(score.mean)} ±{score.spread:.1f}"
 
 
-def _unrated_section(unrated: Sequence[GridStakeholder]) -> SectionBlock:
+def _unrated_section(unrated: Sequence[GridStakeholder], limit: int) -> SectionBlock:
     head = f"*Not rated yet* · {len(unrated)}"
     lines = [f"• {describe(s.name, s.category, s.attitude)}" for s in unrated]
-    return mrkdwn_section(_fit_lines(head, lines))
+    return mrkdwn_section(_fit_lines(head, lines, limit))
 
 
-def _fit_lines(head: str, lines: list[str]) -> str:
-    """The head and as many lines as fit one section (and MAX_LINES_PER_QUADRANT), then
+def _fit_lines(head: str, lines: list[str], limit: int) -> str:
+    """The head and as many lines as fit `limit` characters (and MAX_LINES_PER_QUADRANT), then
     "… and N more" for the rest."""
     shown: list[str] = []
     for index, line in enumerate(lines):
         rest = len(lines) - index
         more = f"… and {rest - 1} more" if rest > 1 else ""
         candidate = "\n".join([head, *shown, line] + ([more] if more else []))
-        if index >= MAX_LINES_PER_QUADRANT or len(candidate) > MAX_SECTION_TEXT:
+        if index >= MAX_LINES_PER_QUADRANT or len(candidate) > limit:
             return "\n".join([head, *shown, f"… and {rest} more"])
         shown.append(line)
     return "\n".join([head, *shown])

@@ -4,6 +4,7 @@ results only counts."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -17,7 +18,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import (
-    MAX_MESSAGE_BLOCKS,
+    MAX_SECTION_TEXT,
     MAX_VIEW_BLOCKS,
     cap_blocks,
     context,
@@ -25,9 +26,12 @@ from bot.blocks.common import (
     md,
     metadata,
     mrkdwn_section,
+    pack_blocks,
     truncate,
+    truncate_mrkdwn,
 )
 from bot.blocks.fixes import excerpt, fix_facts, fix_where, format_gap
+from bot.blocks.mrkdwn import Mrkdwn
 from flows.board import BoardSummary
 from flows.voting import TIE_RULE, BallotEntry, BallotView, RankedFix
 
@@ -95,7 +99,7 @@ def build_vote_modal(ballot: BallotView, page: int = 0, notice: str | None = Non
         title="Vote on fixes",
         close="Done",
         private_metadata=metadata(workshop_id=ballot.workshop_id, page=page),
-        blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS),
+        blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS, text_budget=None),
     )
 
 
@@ -159,15 +163,23 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     return blocks
 
 
-def _pager(page: int, pages: int) -> list[Block]:
+def _pager(page: int, pages: int, workshop: str | None = None) -> list[Block]:
+    """The voting view's Previous / Next (values: the page), or with `workshop` the ranking's
+    (values: "workshop id|page")."""
+    previous, following = (
+        (ids.VOTE_PAGE_PREVIOUS, ids.VOTE_PAGE_NEXT)
+        if workshop is None
+        else (ids.RANKING_PREVIOUS, ids.RANKING_NEXT)
+    )
+    prefix = "" if workshop is None else f"{workshop}|"
     buttons = []
     if page > 0:
         buttons.append(
-            ButtonElement(text="◀ Previous", action_id=ids.VOTE_PAGE_PREVIOUS, value=str(page - 1))
+            ButtonElement(text="◀ Previous", action_id=previous, value=f"{prefix}{page - 1}")
         )
     if page < pages - 1:
         buttons.append(
-            ButtonElement(text="Next ▶", action_id=ids.VOTE_PAGE_NEXT, value=str(page + 1))
+            ButtonElement(text="Next ▶", action_id=following, value=f"{prefix}{page + 1}")
         )
     return [
         DividerBlock(),
@@ -204,6 +216,11 @@ def results_text(ranked: Sequence[RankedFix], cast: int, total: int, closed: boo
     return join_lines(lines)
 
 
+RESULTS_ON_FIRST_PAGE = 10  # the outcome first: the top ten, the rest in the pages after it
+MAX_RESULT_LINE = 600  # a fix's line in the results, so that any ten fit one message
+RESULTS_PAGE_NOTE = "Ranked fixes, continued · page 999 of 999 · ranks 9999–9999"
+
+
 def build_results(
     workshop_id: int,
     ranked: Sequence[RankedFix],
@@ -212,9 +229,11 @@ def build_results(
     *,
     offer_action_items: bool = True,
     closed: bool = True,
-) -> list[Block]:
-    """The ranked fixes with their votes: counts only, never who voted. `closed=False` is for
-    live tallies, while votes can still change."""
+) -> list[list[Block]]:
+    """The ranked fixes with their votes, counts only, never who voted, as pages of one
+    message each, none left out: the first holds the outcome (the top ten, the tie rule and the
+    action-items button), the others the rest of the ranking. `closed=False` is for live
+    tallies, while votes can still change."""
     state = "*Voting has closed.*" if closed else "*Votes so far;* voting is still open."
     head: list[Block] = [
         mrkdwn_section(
@@ -240,19 +259,52 @@ def build_results(
             )
         )
         tail.append(context("Facilitators turn the top fixes into action items with owners."))
-    rows: list[Block] = [
-        mrkdwn_section(
-            md(
-                "*{}.* {} — *{}*\n_{}_ · {}",
-                r.rank,
-                truncate(r.fix.title, 150),
-                votes_phrase(r.votes),
-                fix_where(r.fix),
-                format_gap(r.gap),
-            )
-        )
-        for r in ranked
-    ]
-    room = MAX_MESSAGE_BLOCKS - len(head) - len(tail)
-    rows = cap_blocks(rows, room, more=f"… and {len(ranked) - room + 1} more with fewer votes")
-    return [*head, *rows, *tail]
+    top, rest = ranked[:RESULTS_ON_FIRST_PAGE], ranked[RESULTS_ON_FIRST_PAGE:]
+    pages = [[*head, *_rank_sections(top), *tail]]
+    if rest:
+        reserve = [context(RESULTS_PAGE_NOTE), _pager(0, 2, "")[-1]]
+        pages += pack_blocks(_rank_sections(rest), reserve=reserve)
+    for number, page in enumerate(pages[1:], start=2):
+        page.insert(0, context(_page_note(page, number, len(pages))))
+    return pages
+
+
+def _rank_line(r: RankedFix) -> Mrkdwn:
+    return truncate_mrkdwn(
+        md(
+            "*{}.* {} — *{}*\n_{}_ · {}",
+            r.rank,
+            truncate(r.fix.title, 100),
+            votes_phrase(r.votes),
+            fix_where(r.fix),
+            format_gap(r.gap),
+        ),
+        MAX_RESULT_LINE,
+    )
+
+
+def _rank_sections(ranked: Sequence[RankedFix]) -> list[Block]:
+    """Several fixes to a section (each within Slack's 3,000 characters), so that a page holds
+    as many as its text allows rather than one per block."""
+    sections: list[list[Mrkdwn]] = [[]]
+    for r in ranked:
+        line = _rank_line(r)
+        if sections[-1] and len(join_lines([*sections[-1], line])) > MAX_SECTION_TEXT:
+            sections.append([])
+        sections[-1].append(line)
+    return [mrkdwn_section(join_lines(lines)) for lines in sections if lines]
+
+
+def _page_note(page: list[Block], number: int, pages: int) -> str:
+    ranks = re.findall(r"^\*(\d+)\.\*", "\n".join(b.text.text for b in page), re.MULTILINE)
+    return f"Ranked fixes, continued · page {number} of {pages} · ranks {ranks[0]}–{ranks[-1]}"
+
+
+def results_page_text(page: int, pages: int) -> str:
+    """The fallback text of a page after the first."""
+    return f"Ranked fixes, continued (page {page + 1} of {pages})"
+
+
+def ranking_pager(workshop_id: int, page: int, pages: int) -> list[Block]:
+    """Previous / Next under `/workshop ranking`, when its pages are shown one at a time."""
+    return _pager(page, pages, str(workshop_id))[-1:] if pages > 1 else []

@@ -64,7 +64,7 @@ def build_workshop_list(workshops: list[Workshop]) -> list[Block]:
     ]
     return cap_blocks(
         [HeaderBlock(text="Workshops in this channel"), *map(mrkdwn_section, lines)],
-        more=f"… and {len(workshops) - 48} older workshops",
+        more="… and {hidden} older workshops",
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
-from bot.standin import SimResponse
+from bot.standin import SimResponse, blockkit
 from bot.standin.server import RESPONSE_URL_CALL
 
 
@@ -79,6 +79,12 @@ class DemoScript:
         response = self.local.sim.click(person.user_id, action_id, **where)
         self.settle()
         return response
+
+    def search(self, person: Person, action_id: str, query: str) -> list[dict]:
+        """Type `query` into an external select of the person's open form: what it offers."""
+        self._person_says(person, f"types “{query}” in the form's search")
+        response = self.local.sim.suggest(person.user_id, action_id, query)
+        return blockkit.suggested_options(response.json)
 
     def submit(self, person: Person, values: dict, what: str) -> SimResponse:
         self._person_says(person, f"submits {what}")

@@ -105,10 +105,12 @@ def facilitator_merges_the_duplicate(script: DemoScript) -> None:
         ids.FIX_MENU,
         f"Merge into another fix…” on “{DUPLICATE}",
         channel=CHANNEL_ID,
-        selected=f"merge|{duplicate}",
+        selected=f"merge|{duplicate}|0",
         block_id=f"fix-{duplicate}",
     )
-    script.submit(ana, {ids.FIX_MERGE_TARGET: str(original)}, f"the merge form: keep “{ORIGINAL}”")
+    offered = script.search(ana, ids.FIX_MERGE_SEARCH, ORIGINAL[:10])
+    keep = next(option for option in offered if option["value"] == str(original))
+    script.submit(ana, {ids.FIX_MERGE_TARGET: keep}, f"the merge form: keep “{ORIGINAL}”")
 
 
 # voting phase --------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from typing import Any
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+#: Slack refuses a message whose blocks hold more than about 12,000 characters of text with
+#: ``msg_blocks_too_long`` (undocumented; reported by Slack engineers).
+MAX_MESSAGE_BLOCK_TEXT = 12_000
 
 BLOCK_TYPES = frozenset(
     {
@@ -277,6 +280,35 @@ def validate_blocks(blocks: Any, *, max_blocks: int, pointer: str = "/blocks") -
                 block_ids.add(block_id)
         _check_block(c, block, p)
     return c.errors
+
+
+def validate_suggestions(answer: Any) -> list[str]:
+    """What Slack would reject in an app's answer to ``block_suggestion``: it must be
+    ``{"options": [...]}`` or ``{"option_groups": [...]}``, at most 100 options in all."""
+    if not isinstance(answer, dict) or not (
+        isinstance(answer.get("options"), list) or isinstance(answer.get("option_groups"), list)
+    ):
+        return ["the answer must be a JSON object with options or option_groups"]
+    c = _Checker()
+    _check_options(c, {"type": "external_select", "options": _options_of(answer)}, "")
+    return c.errors
+
+
+def suggested_options(answer: Any) -> list[dict[str, Any]]:
+    """Every option of a ``block_suggestion`` answer, groups flattened."""
+    return _options_of(answer) if isinstance(answer, dict) else []
+
+
+def block_text_length(node: Any) -> int:
+    """Characters of text in ``node``: every string under a ``text`` key, at any depth."""
+    if isinstance(node, dict):
+        return sum(
+            len(value) if key == "text" and isinstance(value, str) else block_text_length(value)
+            for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return sum(block_text_length(item) for item in node)
+    return 0
 
 
 def validate_view(view: Any, *, view_type: str) -> list[str]:

@@ -1219,6 +1219,8 @@ class SlackStandIn:
                     errors,
                     errors=[e.removeprefix("[ERROR] ") for e in errors],
                 )
+            if blockkit.block_text_length(blocks) > blockkit.MAX_MESSAGE_BLOCK_TEXT:
+                raise _ApiError("msg_blocks_too_long")
 
     def _apply_content(self, message: dict[str, Any], params: dict[str, Any]) -> None:
         if "text" in params:

@@ -485,6 +485,50 @@ class SimulatedSlack:
         del payload["trigger_id"]  # view_closed carries no trigger
         return self._post_interaction(payload)
 
+    # ------------------------------------------------------------------ external selects
+
+    def suggest(
+        self,
+        user_id: str,
+        action_id: str,
+        query: str,
+        *,
+        view_id: str | None = None,
+        block_id: str | None = None,
+    ) -> SimResponse:
+        """Type ``query`` into the ``external_select`` ``action_id`` of the user's top modal (or
+        ``view_id``) and send the ``block_suggestion`` payload Slack sends for it.
+
+        Like the Slack client, sends nothing (``ValueError``) for a query shorter than the
+        element's ``min_query_length`` (default 3). The bot's answer must be ``{"options": …}``
+        or ``{"option_groups": …}`` within Slack's limits (100 options, 75-character texts,
+        150-character values); anything else is listed in ``problems``.
+        :func:`bot.standin.blockkit.suggested_options` reads the options offered from
+        ``response.json``; pass one to :meth:`submit_view` to pick it.
+        """
+        view = self.standin.view(view_id) if view_id else self.standin.top_view(user_id)
+        if view is None:
+            raise LookupError(f"{user_id} has no open modal to type into")
+        block, element = self._find_element(view["blocks"], action_id, None, block_id, "the view")
+        if element["type"] not in ("external_select", "multi_external_select"):
+            raise ValueError(f"{action_id!r} is a {element['type']}, not an external select")
+        minimum = element.get("min_query_length", 3)
+        if len(query) < minimum:
+            raise ValueError(f"Slack sends no query shorter than min_query_length {minimum}")
+        payload = {
+            **self._interaction_base("block_suggestion", user_id),
+            "container": {"type": "view", "view_id": view["id"]},
+            "action_id": action_id,
+            "block_id": block["block_id"],
+            "value": query,
+            "view": view,
+        }
+        del payload["trigger_id"]  # a suggestion request carries no trigger
+        response = self._post_interaction(payload)
+        if response.status == 200:
+            response.problems.extend(blockkit.validate_suggestions(response.json))
+        return response
+
     # ------------------------------------------------------------------ Events API
 
     def event(

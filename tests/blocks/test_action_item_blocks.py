@@ -13,6 +13,7 @@ from bot.blocks.action_items import (
     build_pick_modal,
     owner_dm_text,
 )
+from bot.blocks.common import fits_message
 from flows.actions import ActionItemSummary, due_field, owner_field
 from flows.fixes import FixSummary
 from flows.voting import RankedFix
@@ -98,16 +99,18 @@ def test_a_due_date_shows_as_that_date_for_every_reader():
             assert not re.search(r"\b(2[35]) May", seen), (where, zone, seen)
 
 
-def test_pick_form_preselects_the_top_fixes():
-    ranked = [RankedFix(n, fix(n, "x" * 90 if n == 2 else None), 10 - n, None) for n in range(1, 6)]
-    view = build_pick_modal(7, ranked, 3).to_dict()
+def test_pick_form_preselects_the_top_fixes_and_searches_every_fix():
+    ranked = [RankedFix(n, fix(n, "x" * 90 if n == 2 else None), 10 - n, None) for n in range(1, 4)]
+    view = build_pick_modal(7, ranked).to_dict()
     select = view["blocks"][1]["element"]
+    assert select["type"] == "multi_external_select"
+    assert (select["action_id"], select["min_query_length"]) == (ids.ACTION_ITEMS_FIX_SEARCH, 0)
     assert [o["value"] for o in select["initial_options"]] == ["1", "2", "3"]
-    assert select["options"][0]["text"]["text"] == "1. Fix 1 (9 votes)"
-    assert all(len(o["text"]["text"]) <= 75 for o in select["options"])
+    assert select["initial_options"][0]["text"]["text"] == "1. Fix 1 (9 votes)"
+    assert all(len(o["text"]["text"]) <= 75 for o in select["initial_options"])
     assert select["max_selected_items"] == 20
-    assert "The top 3 fixes by votes are picked" in dump(build_pick_modal(7, ranked, 3))
-    assert "The top fix by votes is picked" in dump(build_pick_modal(7, ranked[:1], 3))
+    assert "The top 3 fixes by votes are picked" in dump(build_pick_modal(7, ranked))
+    assert "The top fix by votes is picked" in dump(build_pick_modal(7, ranked[:1]))
 
 
 def test_details_form_asks_owner_and_due_date_per_fix():
@@ -146,8 +149,26 @@ def test_action_list_counts_and_marks_overdue_items():
     assert "before today (UTC)" in text and '"action_id": "action_items_create"' in text
     none = dump(build_action_list(7, "Onboarding", [], can_create=False))
     assert "No action items yet" in none and "action_items_create" not in none
-    many = build_action_list(7, "W", [item(n) for n in range(80)], can_create=True)
-    assert len(many) == 50 and "more action items" in dump(many)
+
+
+def test_a_long_action_list_pages_within_the_message_budget_leaving_none_out():
+    items = [
+        ActionItemSummary(**{**item(n).__dict__, "title": f"Item {n:03d} " + "&<>" * 60})
+        for n in range(200)
+    ]
+    first = build_action_list(7, "W", items, can_create=True)
+    assert fits_message(first)
+    pages = [first]
+    while pages[-1][-1].block_id == "action_list_pages" and any(
+        b.action_id == ids.ACTION_LIST_NEXT for b in pages[-1][-1].elements
+    ):
+        pages.append(build_action_list(7, "W", items, can_create=True, page=len(pages)))
+    assert all(fits_message(page) for page in pages) and len(pages) > 2
+    shown = re.findall(r"Item (\d{3}) ", "".join(dump(page) for page in pages))
+    assert shown == [f"{n:03d}" for n in range(200)]
+    assert f"Page 2 of {len(pages)}" in dump(pages[1])
+    assert [b.value for b in pages[1][-1].elements] == ["7|0", "7|2"]
+    assert dump(build_action_list(7, "W", items, can_create=True, page=999)) == dump(pages[-1])
 
 
 def test_thread_post_lists_owners():

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bot.blocks.common import escape
+from bot.blocks.common import escape, fits_message
 from bot.blocks.digest import build_digest_blocks, item_lines, slack_text
 from flows.digest import (
     Digest,
@@ -59,7 +59,7 @@ def rendered(blocks):
 
 
 def check_limits(blocks):
-    assert len(blocks) <= 50
+    assert fits_message(blocks)  # 50 blocks, 10,000 characters of block text
     for block in blocks:
         data = block.to_dict()  # slack_sdk validates lengths when serialising
         if data["type"] == "section":
@@ -127,6 +127,17 @@ def test_many_big_sections_stay_within_one_message_and_name_what_was_left_out():
     assert "Left out to fit one message: Section s15" in texts
     assert texts.count("… and 492 more") == 15
     assert blocks[-1].type == "context"  # the footer survives
+
+
+def test_long_sections_stay_within_the_message_text_budget():
+    """Eight sections of long items are ~2,900 characters each: three fit in 10,000 with the
+    header and footer, and the rest are named."""
+    sections = [many_items(500, key=f"s{n}", long=True) for n in range(8)]
+    blocks = build_digest_blocks(digest_with(sections), board_url="https://x.test/p")
+    check_limits(blocks)
+    texts = rendered(blocks)
+    assert "Left out to fit one message: Section s3, Section s4" in texts
+    assert blocks[-1].type == "context"
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@ import json
 from datetime import UTC, datetime
 
 from bot import ids
+from bot.blocks.common import block_text_length, fits_message
 from bot.blocks.fixes import (
+    FIXES_PER_LIST_PAGE,
     build_fix_list,
     build_fix_modal,
     build_merge_modal,
@@ -10,7 +12,7 @@ from bot.blocks.fixes import (
     fix_facts,
     format_gap,
 )
-from flows.fixes import FixSummary, StageChoices, TouchpointChoice
+from flows.fixes import MAX_FIX_TITLE, FixSummary, StageChoices, TouchpointChoice
 from storage.models import Effort, Impact
 
 STAGES = [
@@ -71,7 +73,6 @@ def test_fix_form_groups_touchpoints_by_stage_with_their_gaps():
     assert json.loads(view["private_metadata"]) == {
         "workshop_id": 7,
         "fix_id": None,
-        "response_url": None,
     }
     assert "experience − expectation" in rendered(build_fix_modal(7, "W", STAGES, {1: -1.0}))
 
@@ -127,10 +128,10 @@ def test_fix_list_offers_menus_only_to_whoever_may_use_them():
     blocks = list_blocks(fixes, manageable={1})
     menus = {b.block_id: b.accessory for b in blocks if getattr(b, "accessory", None)}
     assert list(menus) == ["fix-1"]
-    assert [o.value for o in menus["fix-1"].options] == ["edit|1", "remove|1"]
+    assert [o.value for o in menus["fix-1"].options] == ["edit|1|0", "remove|1|0"]
     facilitator = list_blocks(fixes, manageable={1, 2}, can_merge=True)
     menus = [b.accessory for b in facilitator if getattr(b, "accessory", None)]
-    assert [o.value for o in menus[1].options] == ["edit|2", "remove|2", "merge|2"]
+    assert [o.value for o in menus[1].options] == ["edit|2|0", "remove|2|0", "merge|2|0"]
     text = rendered(blocks)
     assert "proposed by <@UA>" in text and "gap −1.2" in text
     assert (
@@ -147,32 +148,43 @@ def test_fix_list_shows_votes_only_when_tallies_may_be_seen():
     assert "*4 votes*" in shown and '"action_id": "vote_open"' in shown
 
 
-def test_fix_list_stays_within_fifty_blocks():
-    fixes = [fix(n, title=f"Fix {n}") for n in range(1, 80)]
-    blocks = list_blocks(fixes)
-    assert len(blocks) == 50
-    assert "… and" in rendered(blocks[-2:]) and "more fixes" in rendered(blocks[-2:])
-    assert blocks[-1].type == "actions"
+def test_fix_list_pages_within_the_message_budget():
+    """A page of the longest fixes possible, titles and details full of characters that
+    escaping lengthens, is within 50 blocks and 10,000 characters, and pages on."""
+    worst = "&<>" * 40
+    fixes = [
+        fix(n, title=worst[:MAX_FIX_TITLE], description="<&>" * 700)
+        for n in range(1, FIXES_PER_LIST_PAGE + 1)
+    ]
+    blocks = list_blocks(fixes, total=500, page=3, manageable={f.id for f in fixes}, can_merge=True)
+    assert fits_message(blocks)
+    assert block_text_length(blocks) > 8_000  # the budget is not met by leaving things out
+    assert "page 4 of 34" in rendered(blocks)
+    pager = blocks[-1].elements
+    assert [(b.action_id, b.value) for b in pager[:2]] == [
+        (ids.FIX_LIST_PREVIOUS, "7|2"),
+        (ids.FIX_LIST_NEXT, "7|4"),
+    ]
+    rows = [b for b in blocks if getattr(b, "accessory", None)]
+    assert len(rows) == FIXES_PER_LIST_PAGE
+    assert all(b.text.text.count("&amp;") > 10 and "&am…" not in b.text.text for b in rows)
+    assert [o.value for o in rows[0].accessory.options] == ["edit|1|3", "remove|1|3", "merge|1|3"]
+    last = list_blocks(fixes[:5], total=500, page=33)
+    assert [b.action_id for b in last[-1].elements] == [ids.FIX_LIST_PREVIOUS, ids.FIX_PROPOSE]
 
 
 def test_remove_and_merge_forms():
-    removal = rendered(build_remove_modal(fix(), "https://hooks.slack.com/x"))
+    removal = rendered(build_remove_modal(fix(), "https://hooks.slack.com/x", 4))
     assert "Remove *Guest checkout* (Purchase › Checkout)?" in removal
     assert "go back to their voters" in removal
-    source = fix(1, title="Dup")
-    candidates = [
-        fix(2, touchpoint_id=9, title="Elsewhere"),
-        fix(1, title="Dup"),
-        fix(3, title="Same place"),
-    ]
-    view = build_merge_modal(source, candidates, 2).to_dict()
+    assert '"list_page\\":4' in removal
+    view = build_merge_modal(fix(1, title="Dup"), 2).to_dict()
     select = next(b for b in view["blocks"] if b.get("block_id") == ids.FIX_MERGE_TARGET)
-    assert [o["value"] for o in select["element"]["options"]] == ["3", "2"]
-    assert "more than 2 votes on one fix" in rendered(build_merge_modal(source, candidates, 2))
-    many = [fix(n, title=f"F{n}") for n in range(2, 150)]
-    select = next(
-        b
-        for b in build_merge_modal(source, many, 1).to_dict()["blocks"]
-        if b.get("block_id") == ids.FIX_MERGE_TARGET
-    )
-    assert len(select["element"]["options"]) == 100
+    # a search over every fix, answered by the bot (block_suggestion), offered on opening
+    assert select["element"] == {
+        "type": "external_select",
+        "action_id": ids.FIX_MERGE_SEARCH,
+        "placeholder": {"type": "plain_text", "text": "Choose or search a fix", "emoji": True},
+        "min_query_length": 0,
+    }
+    assert "more than 2 votes on one fix" in json.dumps(view)

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import display_width, read_metadata, unescape
+from bot.blocks.common import display_width, fits_message, read_metadata, unescape
 from bot.blocks.gaps import (
     NAME_WIDTH,
     TABLE_ROWS,
@@ -313,6 +313,7 @@ def test_a_hundred_touchpoints_stay_within_message_limits(session):
     blocks = build_results_message(results)
     payload = [b.to_dict() for b in blocks]
     assert len(payload) <= 50
+    assert fits_message(blocks) and payload[-1]["type"] == "actions"  # nothing cut off
     for item in payload:
         if item["type"] == "section":
             assert len(item["text"]["text"]) <= 3000

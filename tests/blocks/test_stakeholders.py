@@ -4,7 +4,7 @@ import pytest
 
 from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import escape, read_metadata
+from bot.blocks.common import escape, fits_message, read_metadata
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -231,6 +231,24 @@ def test_a_long_list_pages_within_the_message_limit():
     assert "read-only" in rendered(blocks)
 
 
+def test_a_page_of_long_notes_shows_what_fits_and_next_starts_after_it():
+    note = "&<>" * 66  # 198 characters typed, 990 once escaped
+    page = tuple(listed(n, note=note) for n in range(40, 40 + LIST_PAGE_SIZE))
+    blocks = build_stakeholder_list(StakeholderList(7, "W", True, 130, 40, page))
+    assert fits_message(blocks)
+    shown = [b.block_id for b in blocks if (b.block_id or "").startswith("stakeholder:")]
+    assert 5 < len(shown) < LIST_PAGE_SIZE
+    next_button = next(
+        e
+        for b in blocks
+        if b.type == "actions"
+        for e in b.elements
+        if e.action_id == ids.STAKEHOLDER_LIST_NEXT
+    )
+    assert next_button.value == f"7|{40 + len(shown)}"
+    assert next_button.text.text == f"Next ▶ ({130 - 40 - len(shown)} more)"
+
+
 def test_empty_list_says_how_to_add():
     blocks = build_stakeholder_list(StakeholderList(7, "W", True, 0, 0, ()))
     assert "No stakeholders yet" in rendered(blocks)
@@ -313,3 +331,23 @@ def test_two_hundred_in_one_quadrant_stay_within_block_kit_limits():
     assert manage.count("\n• ") == 15
     assert manage.endswith("… and 185 more")
     assert len(manage) <= 3000
+
+
+def test_full_quadrants_of_long_names_share_the_message_budget():
+    """Every quadrant and the unrated full of 80-character names that escaping lengthens:
+    before, ~14,000 characters of block text (Slack refuses past ~12,000); now each section
+    takes a fifth of the budget and says how many more there are."""
+    name = ("R&D <lead> " * 8)[:80]
+    corners = [(4.5, 4.5), (4.5, 1.5), (1.5, 4.5), (1.5, 1.5), (None, None)]
+    result = grid(
+        [
+            entry(n * 100 + i, f"{name[:-3]}{i:02d}", *corner)
+            for n, corner in enumerate(corners)
+            for i in range(20)
+        ]
+    )
+    blocks = build_grid_message(result, note="The chart could not be uploaded.")
+    assert fits_message(blocks)
+    sections = [b.text.text for b in blocks if b.type == "section"]
+    assert len(sections) == 5 and all("more" in text.splitlines()[-1] for text in sections)
+    assert blocks[-1].elements[0].text == "The chart could not be uploaded."

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from bot import ids
 from bot.blocks.board import build_board
+from bot.blocks.common import fits_message
 from bot.blocks.voting import (
     FIXES_PER_PAGE,
     build_results,
@@ -109,7 +110,7 @@ def test_results_rank_with_counts_and_state_the_tie_rule():
         RankedFix(1, fix(2, "Live chat"), 5, None),
         RankedFix(3, fix(3, "FAQ"), 2, -0.4),
     ]
-    blocks = build_results(7, ranked, 12, 18)
+    (blocks,) = build_results(7, ranked, 12, 18)
     text = dump(blocks)
     assert "12 of 18 votes cast" in text
     assert "*1.* Guest checkout — *5 votes*" in text and "*1.* Live chat — *5 votes*" in text
@@ -118,7 +119,7 @@ def test_results_rank_with_counts_and_state_the_tie_rule():
     assert '"action_id": "action_items_create"' in text
     assert "U0AUTHOR" not in text
     assert "action_items_create" not in dump(
-        build_results(7, ranked, 12, 18, offer_action_items=False)
+        build_results(7, ranked, 12, 18, offer_action_items=False)[0]
     )
     fallback = results_text(ranked, 12, 18)
     assert fallback.splitlines()[1:] == [
@@ -130,20 +131,32 @@ def test_results_rank_with_counts_and_state_the_tie_rule():
 
 def test_live_results_say_voting_is_still_open():
     ranked = [RankedFix(1, fix(1), 2, None)]
-    text = dump(build_results(7, ranked, 2, 9, closed=False))
+    text = dump(build_results(7, ranked, 2, 9, closed=False)[0])
     assert "*Votes so far;* voting is still open." in text and "action_items_create" not in text
     assert results_text(ranked, 2, 9, closed=False).startswith(
         "Votes so far (voting is still open)"
     )
 
 
-def test_long_results_stay_within_fifty_blocks():
-    ranked = [RankedFix(n, fix(n), 60 - n, None) for n in range(1, 60)]
-    blocks = build_results(7, ranked, 100, 120)
-    assert len(blocks) == 50 and "more with fewer votes" in dump(blocks)
+def test_500_ranked_fixes_fill_pages_within_the_budget_and_none_is_left_out():
+    """The worst case: 500 fixes with the longest titles, full of characters that escaping
+    lengthens, and long stage and touchpoint names."""
+    long_fix = fix(1, "&<>" * 40)
+    long_fix = FixSummary(**{**long_fix.__dict__, "stage": "S" * 80, "touchpoint": "T" * 80})
+    ranked = [
+        RankedFix(n, FixSummary(**{**long_fix.__dict__, "id": n}), 600 - n, -1.0)
+        for n in range(1, 501)
+    ]
+    pages = build_results(7, ranked, 100, 120)
+    assert len(pages) > 1 and all(fits_message(page) for page in pages)
+    shown = re.findall(r"\*(\d+)\.\* ", "".join(dump(page) for page in pages))
+    assert [int(rank) for rank in shown] == list(range(1, 501))
+    first = dump(pages[0])
+    assert "*10.*" in first and "*11.*" not in first and "action_items_create" in first
+    assert f"page 2 of {len(pages)} · ranks 11–" in dump(pages[1])
     assert len(results_text(ranked, 100, 120).splitlines()) == 12
-    empty = dump(build_results(7, [], 0, 18))
-    assert "nothing to rank" in empty and "action_items_create" not in empty
+    (empty,) = build_results(7, [], 0, 18)
+    assert "nothing to rank" in dump(empty) and "action_items_create" not in dump(empty)
 
 
 def test_voting_open_post_and_the_board_buttons():

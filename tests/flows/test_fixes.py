@@ -8,6 +8,7 @@ from flows.fixes import (
     edit_fix,
     fix_count,
     list_fixes,
+    merge_candidates,
     merge_fixes,
     propose_fix,
     remove_fix,
@@ -247,3 +248,41 @@ def test_merge_is_for_facilitators_and_fixes_of_one_workshop(session):
     merge_fixes(session, TEAM, a.id, b.id, "UF")
     with pytest.raises(Conflict, match="merged into “B”"):  # a repeated merge changes nothing
         merge_fixes(session, TEAM, a.id, b.id, "UF")
+
+
+# pages and searches --------------------------------------------------------------------------
+
+
+def test_fixes_page_in_journey_order_and_search_by_title_or_touchpoint(session):
+    workshop = make_workshop(session)
+    checkout = [propose(session, workshop, title=f"Checkout fix {n}") for n in range(3)]
+    ads = propose(session, workshop, title="100% off_banner", touchpoint="Ads")
+    search = propose(session, workshop, title="Better results", touchpoint="Search")
+    order = [ads.id, search.id, *(f.id for f in checkout)]
+    pages = [list_fixes(session, workshop, limit=2, offset=o) for o in (0, 2, 4)]
+    assert [f.id for page in pages for f in page] == order
+    found = list_fixes(session, workshop, matching="  SEARCH ")  # the touchpoint's name
+    assert [f.id for f in found] == [search.id]
+    # % and _ are letters to look for, not wildcards
+    assert [f.id for f in list_fixes(session, workshop, matching="0% off_")] == [ads.id]
+    assert list_fixes(session, workshop, matching="%") == list_fixes(
+        session, workshop, matching="0%"
+    )
+    assert list_fixes(session, workshop, matching="_b") == [list_fixes(session, workshop)[0]]
+
+
+def test_merge_candidates_put_the_same_touchpoint_first_and_leave_out_the_source(session):
+    workshop = make_workshop(session)
+    elsewhere = propose(session, workshop, title="Fix ads", touchpoint="Ads")
+    source, twin = (propose(session, workshop, title=f"Fix checkout {n}") for n in range(2))
+    (summary,) = list_fixes(session, workshop, fix_ids=[source.id])
+    assert [f.id for f in merge_candidates(session, workshop, summary)] == [twin.id, elsewhere.id]
+    assert [f.id for f in merge_candidates(session, workshop, summary, "ads")] == [elsewhere.id]
+    for n in range(120):
+        propose(session, workshop, title=f"Many {n}", touchpoint="Search")
+    assert len(merge_candidates(session, workshop, summary)) == 100  # Slack's most
+    # another workspace's fixes never match
+    other = make_workshop(session, team="T2")
+    touchpoint = touchpoint_ids(session, other)["Ads"]
+    propose_fix(session, "T2", other.id, "UX", FixDraft("Fix ads elsewhere", touchpoint))
+    assert [f.id for f in merge_candidates(session, workshop, summary, "ads")] == [elsewhere.id]

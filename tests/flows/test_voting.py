@@ -17,6 +17,7 @@ from flows.voting import (
     own_votes,
     rank_fixes,
     ranked_fixes,
+    ranked_matching,
     tallies_visible,
     vote_totals,
     votes_cast,
@@ -216,6 +217,20 @@ def test_ranked_fixes_and_board_figures(session):
     figures = {f.label: f.value for f in board_summary(session, workshop).figures}
     # participants: the facilitator, the author UA, UV and UW; budget 2 each
     assert figures["Fixes"] == "3" and figures["Votes cast"] == "3 of 8"
+
+
+def test_ranked_matching_searches_keeping_the_whole_ranking_s_ranks(session):
+    workshop, fixes = make_workshop(session, budget=2, fixes=12)
+    add(session, workshop, "UV", fixes[11])
+    add(session, workshop, "UW", fixes[10])
+    ranked = ranked_matching(session, workshop, "fix 1")  # Fix 1, Fix 10, Fix 11
+    assert [(r.rank, r.fix.title) for r in ranked] == [(1, "Fix 10"), (1, "Fix 11"), (3, "Fix 1")]
+    assert [r.fix.title for r in ranked_matching(session, workshop, limit=3)] == [
+        "Fix 10",
+        "Fix 11",
+        "Fix 0",
+    ]
+    assert ranked_matching(session, workshop, "nothing like it") == []
 
 
 # the database itself refuses overshoot -------------------------------------------------------

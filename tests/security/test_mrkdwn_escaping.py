@@ -58,6 +58,8 @@ NOT_BUILDERS = {
     "bot.blocks.common.unescape": "reads text back (the demo's Markdown files)",
     "bot.blocks.mrkdwn.unescape": "reads text back (the demo's Markdown files)",
     "bot.blocks.mrkdwn.link": "bot markup from a URL and a constant label",
+    "bot.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
+    "bot.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
 }
 
 
@@ -250,7 +252,7 @@ def a_second_workshop(script: DemoScript) -> None:
         ids.FIX_MENU,
         "Remove",
         channel=CHANNEL_ID,
-        selected=f"remove|{fix}",
+        selected=f"remove|{fix}|0",
         block_id=f"fix-{fix}",
     )
     script.submit(ana, {}, "the remove form")

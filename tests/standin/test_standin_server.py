@@ -203,6 +203,36 @@ def test_invalid_blocks_report_json_pointers(client: WebClient) -> None:
     ]
 
 
+def test_messages_past_12000_characters_of_block_text_are_refused(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    """Slack's undocumented `msg_blocks_too_long`: five 2,500-character sections (12,500) are
+    each valid, together too long; four of them (10,000) go through, in posts and edits alike."""
+    too_long = [section("y" * 2500) for _ in range(5)]
+    ts = client.chat_postMessage(channel=CHANNEL, text="x", blocks=too_long[:4])["ts"]
+    assert len(standin.message(CHANNEL, ts)["blocks"]) == 4
+    for send in (
+        lambda: client.chat_postMessage(channel=CHANNEL, text="x", blocks=too_long),
+        lambda: client.chat_update(channel=CHANNEL, ts=ts, text="x", blocks=too_long),
+        lambda: client.chat_postEphemeral(channel=CHANNEL, user=ALICE, text="x", blocks=too_long),
+    ):
+        with pytest.raises(SlackApiError) as excinfo:
+            send()
+        assert api_error(excinfo) == "msg_blocks_too_long"
+    # button and option texts count too
+    buttons = [
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": "b" * 75}, "value": "v"}
+            ],
+        }
+    ] * 40
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_postMessage(channel=CHANNEL, text="x", blocks=[*too_long[:4], *buttons])
+    assert api_error(excinfo) == "msg_blocks_too_long"
+
+
 def test_channel_membership_and_lifecycle_errors(client: WebClient, standin: SlackStandIn) -> None:
     standin.add_channel("C0PRIVATE1", "secret", [ALICE], bot_is_member=False, is_private=True)
     standin.add_channel("C0ARCHIVE1", "old", [ALICE])

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from slack_bolt import App
 
-from bot.standin import SimulatedSlack, SlackStandIn, simulator
+from bot.standin import SimulatedSlack, SlackStandIn, blockkit, simulator
 from bot.standin.server import DEMO_CHANNEL_ID, DEMO_USERS
 from bot.standin.testing import serve_wsgi
 
@@ -456,6 +456,57 @@ def test_actions_inside_a_modal_and_state_surviving_views_update(
     values = standin.wait_for(lambda: submitted)[0]["state"]["values"]
     assert values["template"]["choose"]["selected_option"]["value"] == "retail"
     assert values["name"]["a"]["value"] == "Q3 journey"
+
+
+def test_external_select_suggestions_are_signed_block_suggestion_payloads(
+    app: App, slack: SimulatedSlack, standin: SlackStandIn
+) -> None:
+    search = {"type": "external_select", "action_id": "find", "min_query_length": 2}
+    view_id = open_modal(
+        app, standin, CAROL, modal("searching", input_block("fix", search), private_metadata="7")
+    )
+    seen: list[dict[str, Any]] = []
+    submitted: list[dict[str, Any]] = []
+
+    @app.options("find")
+    def find(ack, body) -> None:
+        seen.append(body)
+        ack(options=[option(f"{body['value']}-{n}") for n in range(3)])
+
+    @app.options("too_many")
+    def too_many(ack) -> None:
+        ack(options=[option(str(n), "x" * 80) for n in range(101)])
+
+    app.view("searching")(lambda ack, view: (submitted.append(view), ack()))
+
+    with pytest.raises(ValueError, match="min_query_length 2"):
+        slack.suggest(CAROL, "find", "a")
+    assert seen == []
+    response = slack.suggest(CAROL, "find", "ch")
+    assert response.status == 200 and response.problems == []
+    offered = blockkit.suggested_options(response.json)
+    assert [o["value"] for o in offered] == ["ch-0", "ch-1", "ch-2"]
+    body = seen[0]
+    assert body["type"] == "block_suggestion" and body["value"] == "ch"
+    assert (body["action_id"], body["block_id"]) == ("find", "fix")
+    assert body["team"]["id"] == standin.team_id and body["user"]["id"] == CAROL
+    assert body["view"]["id"] == view_id and body["view"]["private_metadata"] == "7"
+    assert "trigger_id" not in body
+
+    slack.submit_view(CAROL, {"fix": offered[1]})
+    picked = standin.wait_for(lambda: submitted)[0]["state"]["values"]["fix"]["find"]
+    assert picked["selected_option"] == offered[1]
+
+    # an answer Slack would refuse is reported
+    open_modal(
+        app,
+        standin,
+        DAN,
+        modal("other", input_block("many", {"type": "external_select", "action_id": "too_many"})),
+    )
+    problems = slack.suggest(DAN, "too_many", "abc").problems
+    assert "[ERROR] no more than 100 items allowed [json-pointer:/options]" in problems
+    assert any("less than 76 characters" in p for p in problems)
 
 
 def test_close_view_notifies_only_when_asked(

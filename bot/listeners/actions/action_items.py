@@ -9,11 +9,20 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.acks import save_then_ack
-from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
+from bot.blocks.action_items import (
+    STATUS_NAMES,
+    build_owner_dm,
+    build_pick_modal,
+    owner_dm_text,
+    pick_option,
+)
+from bot.blocks.common import read_metadata
 from bot.blocks.mrkdwn import md, mention
 from bot.board import post_in_thread
 from bot.home import refresh_homes
+from bot.listeners.actions.stakeholders import MAX_OFFSET, parse_id
 from bot.replies import open_modal, tell_user
+from bot.voting import action_list
 from flows.actions import (
     DEFAULT_TOP_N,
     StatusChange,
@@ -21,7 +30,7 @@ from flows.actions import (
     workshop_for_action_items,
 )
 from flows.errors import FlowError
-from flows.voting import ranked_fixes
+from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import ActionStatus, Workshop
@@ -38,9 +47,27 @@ def handle_create(
             workshop = workshop_for_action_items(
                 session, context.team_id, int(action.get("value", "")), context.user_id
             )
-            return build_pick_modal(workshop.id, ranked_fixes(session, workshop), DEFAULT_TOP_N)
+            top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
+            return build_pick_modal(workshop.id, top)
 
     open_modal(client, body, respond, build)
+
+
+def suggest_fixes(ack: Ack, body: dict, context: BoltContext) -> None:
+    """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
+    typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
+    db: Database = context["db"]
+    workshop_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("workshop_id")
+    query = body.get("value") if isinstance(body.get("value"), str) else ""
+    try:
+        with db.read_session() as session:
+            workshop = workshop_for_action_items(
+                session, context.team_id, parse_id(workshop_id), context.user_id
+            )
+            found = ranked_matching(session, workshop, query)
+    except (ValueError, FlowError):
+        found = []
+    ack(options=[pick_option(r) for r in found])
 
 
 def parse_status_value(value: str) -> tuple[int, ActionStatus]:
@@ -96,7 +123,39 @@ def handle_status(
         )
 
 
+def handle_list_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Previous / Next under `/workshop actions`: the list is replaced by the page asked for."""
+    ack()
+    db: Database = context["db"]
+    value = action.get("value")
+    try:
+        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
+        workshop_id = parse_id(raw_workshop)
+        with db.read_session() as session:
+            workshop = get_workshop(session, context.team_id, workshop_id)
+            blocks = action_list(
+                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_OFFSET)
+            )
+    except ValueError:
+        tell_user(client, body, "That button is out of date; run `/workshop actions`.", respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    respond(
+        text=f"Action items of workshop #{workshop_id}",
+        blocks=blocks,
+        response_type="ephemeral",
+        replace_original=True,
+    )
+
+
 def register(app: App) -> None:
     app.action(ids.ACTION_ITEMS_CREATE)(handle_create)
+    app.options(ids.ACTION_ITEMS_FIX_SEARCH)(suggest_fixes)
+    app.action(ids.ACTION_LIST_PREVIOUS)(handle_list_page)
+    app.action(ids.ACTION_LIST_NEXT)(handle_list_page)
     for action_id in ids.ACTION_ITEM_STATUSES:
         app.action(action_id)(handle_status)

@@ -17,8 +17,10 @@ from bot.acks import save_then_ack
 from bot.after_ack import AfterAck
 from bot.blocks.common import read_metadata
 from bot.board import refresh_board
+from bot.listeners.actions.fixes import MAX_PAGE
+from bot.listeners.actions.stakeholders import parse_id
 from bot.replies import open_modal, report_failure, tell_user
-from bot.voting import update_vote_view, vote_view
+from bot.voting import ranking_page, update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
 from flows.workshops import get_workshop
@@ -115,9 +117,34 @@ def handle_page(
         tell_user(client, body, str(error))
 
 
+def handle_ranking_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Previous / Next under `/workshop ranking`: the ranking is replaced by the page asked for."""
+    ack()
+    db: Database = context["db"]
+    value = action.get("value")
+    try:
+        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
+        with db.read_session() as session:
+            workshop = get_workshop(session, context.team_id, parse_id(raw_workshop))
+            text, blocks = ranking_page(
+                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_PAGE)
+            )
+    except ValueError:
+        tell_user(client, body, "That button is out of date; run `/workshop ranking`.", respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+
+
 def register(app: App) -> None:
     app.action(ids.VOTE_OPEN)(handle_open)
     app.action(ids.VOTE_ADD)(handle_vote)
     app.action(ids.VOTE_REMOVE)(handle_vote)
     app.action(ids.VOTE_PAGE_PREVIOUS)(handle_page)
     app.action(ids.VOTE_PAGE_NEXT)(handle_page)
+    app.action(ids.RANKING_PREVIOUS)(handle_ranking_page)
+    app.action(ids.RANKING_NEXT)(handle_ranking_page)

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from bot.blocks.action_items import build_action_list
-from bot.blocks.voting import build_results, results_text
 from bot.listeners.commands.call import CommandCall, Subcommand
-from bot.voting import fix_form, fix_list, vote_view
-from flows.actions import action_items
+from bot.voting import action_list, fix_form, fix_list, ranking_page, vote_view
 from flows.errors import Conflict, NotAllowed
 from flows.fixes import require_proposing_open
 from flows.voting import (
     NOT_A_PARTICIPANT,
     is_participant,
-    ranked_fixes,
-    tallies_visible,
-    votes_cast,
 )
-from flows.workshops import is_facilitator, participant_count
 from storage.models import Phase
 
 
@@ -51,34 +44,15 @@ def vote_command(call: CommandCall) -> None:
 def ranking_command(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop = call.workshop(session)
-        if not tallies_visible(workshop):
-            raise Conflict("The votes stay hidden until voting closes.")
-        ranked = ranked_fixes(session, workshop)
-        cast = votes_cast(session, workshop)
-        total = participant_count(session, workshop) * workshop.vote_budget
-        offer = workshop.phase == Phase.closed and is_facilitator(
-            session, call.team_id, workshop.id, call.user_id
-        )
-    closed = workshop.phase == Phase.closed
-    call.reply(
-        results_text(ranked, cast, total, closed),
-        blocks=build_results(
-            workshop.id, ranked, cast, total, offer_action_items=offer, closed=closed
-        ),
-    )
+        text, blocks = ranking_page(session, workshop, call.user_id)
+    call.reply(text, blocks=blocks)
 
 
 def actions_command(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop = call.workshop(session)
-        items = action_items(session, workshop)
-        can_create = workshop.phase == Phase.closed and is_facilitator(
-            session, call.team_id, workshop.id, call.user_id
-        )
-    call.reply(
-        f"Action items of workshop #{workshop.id}",
-        blocks=build_action_list(workshop.id, workshop.title, items, can_create=can_create),
-    )
+        blocks = action_list(session, workshop, call.user_id)
+    call.reply(f"Action items of workshop #{workshop.id}", blocks=blocks)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

@@ -75,7 +75,13 @@ def handle_fix_submission(
     )
     refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
-        client, db, context.team_id, workshop.id, context.user_id, _response_url(view, client)
+        client,
+        db,
+        context.team_id,
+        workshop.id,
+        context.user_id,
+        _response_url(view, client),
+        _metadata_id(view, "list_page") or 0,
     )
 
 
@@ -101,7 +107,13 @@ def handle_remove_submission(
     )
     refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
-        client, db, context.team_id, workshop.id, context.user_id, _response_url(view, client)
+        client,
+        db,
+        context.team_id,
+        workshop.id,
+        context.user_id,
+        _response_url(view, client),
+        _metadata_id(view, "list_page") or 0,
     )
 
 
@@ -147,7 +159,13 @@ def handle_merge_submission(
     )
     refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
-        client, db, context.team_id, workshop.id, context.user_id, _response_url(view, client)
+        client,
+        db,
+        context.team_id,
+        workshop.id,
+        context.user_id,
+        _response_url(view, client),
+        _metadata_id(view, "list_page") or 0,
     )
 
 

@@ -355,7 +355,7 @@ def test_votes_are_refused_outside_voting_and_on_removed_fixes(local):
     local.standin.wait_for(
         lambda: [e for e in local.standin.ephemerals(user=DEV) if e["text"] == "Fixes"]
     )
-    local.sim.click(DEV, ids.FIX_MENU, channel=CHANNEL_ID, selected=f"remove|{dropped}")
+    local.sim.click(DEV, ids.FIX_MENU, channel=CHANNEL_ID, selected=f"remove|{dropped}|0")
     local.standin.wait_for(
         lambda: (v := local.standin.top_view(DEV)) and v["callback_id"] == ids.FIX_REMOVE_MODAL
     )

@@ -45,7 +45,7 @@ def said(local, user, fragment):
 def forged_menu_choice(local, user, chosen, forged):
     """`user` picks `chosen` in a fix menu, but the payload says `forged` (a tampering client)."""
     recorder = RecordingSlack(local.standin, local.sim.bot_url, local.signing_secret)
-    block_id = "fix-" + chosen.partition("|")[2]
+    block_id = "fix-" + chosen.split("|")[1]
     recorder.click(user, ids.FIX_MENU, channel=CHANNEL_ID, selected=chosen, block_id=block_id)
     body, content_type = recorder.requests[0]
     payload = json.loads(parse_qs(body.decode())["payload"][0])
@@ -156,7 +156,7 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
         CHLOE,
         ids.FIX_MENU,
         channel=CHANNEL_ID,
-        selected=f"edit|{guest_id}",
+        selected=f"edit|{guest_id}|0",
         block_id=f"fix-{guest_id}",
     )
     form = top_form(local, CHLOE, ids.FIX_MODAL)
@@ -168,7 +168,7 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
     )
 
     # Chloé forges a menu choice on Dev's fix: refused, nothing opens
-    forged_menu_choice(local, CHLOE, f"edit|{guest_id}", f"remove|{dup_id}")
+    forged_menu_choice(local, CHLOE, f"edit|{guest_id}|0", f"remove|{dup_id}")
     local.standin.wait_for(
         lambda: any(
             "author or a facilitator" in e["text"] for e in local.standin.ephemerals(user=CHLOE)
@@ -180,7 +180,11 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
     local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
     assert "merge|" in json.dumps(newest_list(local, ANA)["blocks"])
     local.sim.click(
-        ANA, ids.FIX_MENU, channel=CHANNEL_ID, selected=f"merge|{dup_id}", block_id=f"fix-{dup_id}"
+        ANA,
+        ids.FIX_MENU,
+        channel=CHANNEL_ID,
+        selected=f"merge|{dup_id}|0",
+        block_id=f"fix-{dup_id}",
     )
     top_form(local, ANA, ids.FIX_MERGE_MODAL)
     answer = local.sim.submit_view(ANA, {ids.FIX_MERGE_TARGET: str(guest_id)})
@@ -203,7 +207,7 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
         CHLOE,
         ids.FIX_MENU,
         channel=CHANNEL_ID,
-        selected=f"remove|{guest_id}",
+        selected=f"remove|{guest_id}|0",
         block_id=f"fix-{guest_id}",
     )
     confirm = top_form(local, CHLOE, ids.FIX_REMOVE_MODAL)
@@ -238,7 +242,7 @@ def test_another_workspaces_fix_cannot_be_reached(local):
         own_id, foreign_id = own.id, foreign.id
     local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
     newest_list(local, ANA)
-    forged_menu_choice(local, ANA, f"edit|{own_id}", f"remove|{foreign_id}")
+    forged_menu_choice(local, ANA, f"edit|{own_id}|0", f"remove|{foreign_id}")
     local.standin.wait_for(
         lambda: any(
             "does not exist in this workspace" in e["text"]
@@ -247,7 +251,7 @@ def test_another_workspaces_fix_cannot_be_reached(local):
     )
     # a touchpoint of the other workspace slipped into the form is refused inline
     local.sim.click(
-        ANA, ids.FIX_MENU, channel=CHANNEL_ID, selected=f"edit|{own_id}", block_id=f"fix-{own_id}"
+        ANA, ids.FIX_MENU, channel=CHANNEL_ID, selected=f"edit|{own_id}|0", block_id=f"fix-{own_id}"
     )
     form = top_form(local, ANA, ids.FIX_MODAL)
     state = {
