@@ -25,7 +25,7 @@ from slack_bolt.request.payload_utils import (
 from bot.acks import RECEIVED_AT
 from bot.listeners.views.state import state_values
 from flows.events import claim_event
-from flows.savable import UNSAVABLE_FIELD, is_savable
+from flows.savable import UNSAVABLE_CHARACTER, UNSAVABLE_FIELD, is_savable
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -99,10 +99,7 @@ ECHOED = ("message", "view", "state")
 # carries a negative number: a number outside this range was never sent by Slack.
 MAX_ID = 2**31 - 1
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
-UNSAVABLE_COMMAND = (
-    "Your command contains a character that can't be saved (a null character). "
-    "Remove it and try again."
-)
+UNSAVABLE_COMMAND = f"Your command contains {UNSAVABLE_CHARACTER}. Remove it and try again."
 # Bolt builds every listener's arguments with these, and they index into the payload.
 BOLT_EXTRACTORS = (
     to_action,

@@ -11,7 +11,8 @@ import re
 
 UNSAVABLE = re.compile("[\x00\ud800-\udfff]")
 
-UNSAVABLE_FIELD = "This contains a character that can't be saved (a null character); remove it."
+UNSAVABLE_CHARACTER = "a character that can't be saved (such as a null character)"
+UNSAVABLE_FIELD = f"This contains {UNSAVABLE_CHARACTER}: remove it and try again."
 
 
 def is_savable(text: str) -> bool:
