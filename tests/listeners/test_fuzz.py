@@ -3,7 +3,9 @@ types, missing fields, huge and unicode strings, other users' and other workspac
 produce a 500 and never change what the sender may not change."""
 
 import json
-from urllib.parse import urlencode
+import logging
+import time
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +14,10 @@ from sqlmodel import select
 
 from bot import ids
 from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
-from storage.models import Participant, Workshop
+from bot.middleware import UNSAVABLE_COMMAND
+from flows.savable import UNSAVABLE_FIELD
+from storage.models import Participant, Phase, Touchpoint, Workshop
+from tests.snapshots import database_rows
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 ALL_IDS = sorted({v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)})
@@ -175,3 +180,275 @@ def test_a_payload_of_the_wrong_shape_gets_a_400(local, field, value):
     }
     response = post_payload(local, payload)
     assert response.status == 400 and response.text.startswith("malformed payload")
+
+
+# Requests refused before they are read ------------------------------------------------------
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+MARKER = "JUNK-MARKER"
+SIXTY_FOUR_ZEROS = "v0=" + "0" * 64
+
+
+def tracebacks(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def form(payload: str) -> bytes:
+    return urlencode({"payload": payload}).encode()
+
+
+def action(**fields) -> dict:
+    """A signed-looking click on the board's Join button, with `fields` changed."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0LOCAL"},
+        "user": {"id": BEN, "team_id": "T0LOCAL"},
+        "trigger_id": "1.2.3",
+        "channel": {"id": CHANNEL_ID},
+        "actions": [{"type": "button", "action_id": ids.JOIN_WORKSHOP, "block_id": "b"}],
+    }
+    return {**payload, **fields}
+
+
+def submission(callback_id: str = ids.SETUP_MODAL, **view_fields) -> dict:
+    view = {
+        "id": "V0FORGED",
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": json.dumps({"channel_id": CHANNEL_ID}),
+        "state": {"values": {ids.SETUP_TITLE: {ids.INPUT: {"type": "x", "value": "Forged"}}}},
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0LOCAL"},
+        "user": {"id": ANA, "team_id": "T0LOCAL"},
+        "view": {**view, **view_fields},
+    }
+
+
+def command(**fields) -> bytes:
+    form_fields = {
+        "team_id": "T0LOCAL",
+        "channel_id": CHANNEL_ID,
+        "user_id": ANA,
+        "command": "/workshop",
+        "text": "new Forged",
+        "trigger_id": "1.2.3",
+        "response_url": "http://127.0.0.1:1/unused",
+    }
+    return urlencode({k: v for k, v in {**form_fields, **fields}.items() if v is not None}).encode()
+
+
+def click_value(value) -> bytes:
+    return form(json.dumps(action(actions=[{"action_id": ids.JOIN_WORKSHOP, "value": value}])))
+
+
+def fix_menu(value: str) -> bytes:
+    chosen = {"action_id": ids.FIX_MENU, "selected_option": {"value": value}}
+    return form(json.dumps(action(actions=[chosen])))
+
+
+def merge_into(target: str) -> dict:
+    picked = {ids.INPUT: {"type": "static_select", "selected_option": {"value": target}}}
+    return submission(
+        ids.FIX_MERGE_MODAL,
+        private_metadata=json.dumps({"fix_id": 1}),
+        state={"values": {ids.FIX_MERGE_TARGET: picked}},
+    )
+
+
+UNSIGNED_HEADERS = {
+    "a timestamp that is not a number": {"X-Slack-Request-Timestamp": "now"},
+    "an empty timestamp": {"X-Slack-Request-Timestamp": ""},
+    "a timestamp in exponent form": {"X-Slack-Request-Timestamp": "1e99"},
+    "a timestamp too long to be a number": {"X-Slack-Request-Timestamp": "9" * 5000},
+    "a signature that is not ASCII": {"X-Slack-Signature": "v0=é"},
+    "no timestamp": {"X-Slack-Request-Timestamp": None},
+}
+
+
+@pytest.mark.parametrize("case", UNSIGNED_HEADERS)
+def test_unsigned_junk_gets_a_401_one_short_log_line_and_changes_nothing(local, caplog, case):
+    before = database_rows(local.db)
+    caplog.set_level(logging.INFO, logger="bot")
+    caplog.set_level(logging.INFO, logger="slack_bolt")
+    headers = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"}
+    headers = {k: v for k, v in {**headers, **UNSIGNED_HEADERS[case]}.items() if v is not None}
+    junk = form("{not json " + MARKER)  # Bolt would have parsed (and crashed on) this body
+    response = local.sim.post(junk, FORM, headers=headers, signed=False)
+    assert response.status == 401
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) <= 1 and all(len(line) < 100 and MARKER not in line for line in logged)
+    assert tracebacks(caplog) == []
+    assert database_rows(local.db) == before
+
+
+def malformed_requests(workshop_id: int) -> dict[str, tuple[bytes, str] | tuple[bytes, str, dict]]:
+    """Signed requests Slack never sends, each of a shape that used to crash the bot."""
+    return {
+        "an empty payload": (form(""), FORM),
+        "a payload that is not JSON": (form("{not json"), FORM),
+        "a payload that is a JSON array": (form("[]"), FORM),
+        "a payload that is JSON null": (form("null"), FORM),
+        "a payload that is a JSON string": (form('"block_actions"'), FORM),
+        "a payload nested too deep to parse": (form("[" * 100_000), FORM),
+        "a form body labelled JSON": (form(json.dumps(action())), JSON),
+        "a JSON body that is an array": (b"[1, 2]", JSON),
+        "a JSON body that does not parse": (b"{nope", JSON),
+        "actions: null": (form(json.dumps(action(actions=None))), FORM),
+        "actions: []": (form(json.dumps(action(actions=[]))), FORM),
+        "actions: {}": (form(json.dumps(action(actions={}))), FORM),
+        "a type that is a list": (form(json.dumps(action(type=["block_actions"]))), FORM),
+        "a team id that is a list": (form(json.dumps(action(team={"id": ["T0LOCAL"]}))), FORM),
+        "authorizations that are text": (form(json.dumps(action(authorizations="x"))), FORM),
+        "a response_url that is a number": (form(json.dumps(action(response_url=1))), FORM),
+        "a button value of 2**70": (click_value(str(2**70)), FORM),
+        "a button value that is a number": (click_value(2**70), FORM),
+        "a negative button value": (click_value(f"{workshop_id}|-1"), FORM),
+        "a button value of 5000 digits": (click_value("9" * 5000), FORM),
+        "a menu value out of range": (fix_menu(f"edit|{2**70}"), FORM),
+        "a view without a type": (form(json.dumps(without_view_type(submission()))), FORM),
+        "a view whose type is null": (form(json.dumps(submission(type=None))), FORM),
+        "a view that is text": (form(json.dumps(submission() | {"view": "callback_id"})), FORM),
+        "view state values that are a list": (
+            form(json.dumps(submission(state={"values": []}))),
+            FORM,
+        ),
+        "view metadata that is a number": (form(json.dumps(submission(private_metadata=7))), FORM),
+        "view metadata naming workshop 2**70": (
+            form(json.dumps(submission(private_metadata=json.dumps({"workshop_id": 2**70})))),
+            FORM,
+        ),
+        "view metadata naming workshop Infinity": (
+            form(json.dumps(submission(private_metadata='{"workshop_id": Infinity}'))),
+            FORM,
+        ),
+        "a merge target of 2**70": (form(json.dumps(merge_into(str(2**70)))), FORM),
+        "an event that is text": (
+            json.dumps({"type": "event_callback", "team_id": "T0LOCAL", "event": "x"}).encode(),
+            JSON,
+        ),
+        "an event id that is a list": (
+            json.dumps(
+                {
+                    "type": "event_callback",
+                    "team_id": "T0LOCAL",
+                    "event_id": ["Ev1"],
+                    "event": {"type": "app_home_opened", "user": BEN, "tab": "home"},
+                }
+            ).encode(),
+            JSON,
+        ),
+        "a slash command without its channel": (command(channel_id=None), FORM),
+        "a slash command whose text is a list": (
+            json.dumps({**parse_form(command()), "text": ["new"]}).encode(),
+            JSON,
+        ),
+        "a Content-Length that is not a number": (b"x=1", FORM, {"Content-Length": "many"}),
+        "a Content-Length far too large": (b"x=1", FORM, {"Content-Length": str(10**9)}),
+    }
+
+
+def without_view_type(payload: dict) -> dict:
+    return {**payload, "view": {k: v for k, v in payload["view"].items() if k != "type"}}
+
+
+def parse_form(body: bytes) -> dict:
+    return {k: v[0] for k, v in parse_qs(body.decode()).items()}
+
+
+def test_signed_malformed_requests_get_a_4xx_no_traceback_and_change_nothing(local, caplog):
+    workshop_id, _ = local.start_workshop(ANA)
+    before = database_rows(local.db)
+    answers = {}
+    for case, (body, content_type, *headers) in malformed_requests(workshop_id).items():
+        caplog.clear()
+        response = local.sim.post(body, content_type, headers=headers[0] if headers else None)
+        answers[case] = (response.status, tracebacks(caplog))
+    local.drain()
+    wrong = {case: answer for case, answer in answers.items() if not 400 <= answer[0] < 500}
+    assert wrong == {}
+    assert {case: logged for case, (_, logged) in answers.items() if logged} == {}
+    assert database_rows(local.db) == before
+
+
+def test_a_body_that_is_not_utf8_cannot_carry_a_valid_signature(local, caplog):
+    response = local.sim.post(b"payload=\xff\xfe" + MARKER.encode(), FORM)
+    assert response.status == 401
+    assert tracebacks(caplog) == []
+
+
+# Characters no database can store -----------------------------------------------------------
+
+UNSAVABLE_TEXTS = ["Road\x00map", "Road\ud800map"]  # NUL; a lone surrogate ("\ud800" in JSON)
+
+
+def open_form(local, user, text):
+    local.sim.slash_command(user, CHANNEL_ID, text)
+    return local.standin.wait_for(lambda: local.standin.top_view(user))
+
+
+@pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
+def test_a_workshop_title_that_cannot_be_saved_is_refused_on_its_field(local, caplog, typed):
+    before = database_rows(local.db)
+    open_form(local, ANA, "new")
+    response = local.sim.submit_view(ANA, {ids.SETUP_TITLE: typed})
+    assert response.json == {
+        "response_action": "errors",
+        "errors": {ids.SETUP_TITLE: UNSAVABLE_FIELD},
+    }
+    assert response.problems == []  # an error Slack shows under the title field
+    local.drain()
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
+
+
+@pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
+def test_a_stakeholder_name_that_cannot_be_saved_is_refused_on_its_field(local, caplog, typed):
+    _, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
+    before = database_rows(local.db)
+    local.sim.click(ANA, ids.ADD_STAKEHOLDER, channel=CHANNEL_ID, ts=board_ts)
+    local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    values = {ids.STAKEHOLDER_CATEGORY: "customer", ids.STAKEHOLDER_ATTITUDE: "neutral"}
+    response = local.sim.submit_view(ANA, {**values, ids.STAKEHOLDER_NAME: typed})
+    assert response.json["errors"] == {ids.STAKEHOLDER_NAME: UNSAVABLE_FIELD}
+    local.drain()
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
+
+
+@pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
+def test_a_fix_title_that_cannot_be_saved_is_refused_on_its_field(local, caplog, typed):
+    workshop_id, _ = local.start_workshop(ANA, phase=Phase.fixes)
+    before = database_rows(local.db)
+    assert open_form(local, ANA, "fix")["callback_id"] == ids.FIX_MODAL
+    with local.db.session() as session:
+        query = select(Touchpoint.id).where(Touchpoint.workshop_id == workshop_id)
+        touchpoint_id = session.exec(query).first()
+    values = {ids.FIX_TITLE: typed, ids.FIX_TOUCHPOINT: str(touchpoint_id)}
+    response = local.sim.submit_view(ANA, values)
+    assert response.json["errors"] == {ids.FIX_TITLE: UNSAVABLE_FIELD}
+    local.drain()
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
+
+
+def test_a_pasted_kpi_answer_list_that_cannot_be_saved_is_refused_on_its_field(local, caplog):
+    local.start_workshop(ANA, phase=Phase.rating)
+    before = database_rows(local.db)
+    open_form(local, ANA, "kpi")
+    pasted = {ids.KPI_FIELD_KPI: "nps", ids.KPI_FIELD_RAW: "10 9\x00 8"}
+    response = local.sim.submit_view(ANA, {**pasted, ids.KPI_FIELD_PERIOD_END: "2025-06-30"})
+    assert response.json["errors"] == {ids.KPI_FIELD_RAW: UNSAVABLE_FIELD}
+    local.drain()
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
+
+
+def test_a_slash_command_that_cannot_be_saved_gets_a_private_answer(local, caplog):
+    # A form body cannot carry a lone surrogate (it decodes to U+FFFD): NUL is the case here.
+    local.start_workshop(ANA)
+    before = database_rows(local.db)
+    response = local.sim.slash_command(ANA, CHANNEL_ID, "fix Road\x00map")
+    assert response.json == {"response_type": "ephemeral", "text": UNSAVABLE_COMMAND}
+    assert response.problems == []
+    local.drain()
+    assert local.standin.calls_to("views.open")[1:] == []  # only the setup form, earlier
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
