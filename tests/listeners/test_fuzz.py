@@ -38,6 +38,7 @@ junk = st.recursive(
     ),
     max_leaves=8,
 )
+not_text = junk.filter(lambda value: not isinstance(value, str))
 actors = st.sampled_from([BEN, OUTSIDER.user_id, "U0FORGED", "", None])
 teams = st.sampled_from(["T0LOCAL", "T0OTHER", "", None])
 
@@ -81,7 +82,7 @@ def workshop(local):
     return workshop_id, board_ts
 
 
-def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, workshop):
+def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, workshop, caplog):
     workshop_id, board_ts = workshop
     before = snapshot(local, workshop_id)
     statuses = []
@@ -114,11 +115,11 @@ def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, work
 
     fire()
     local.drain()  # every acked request has finished its work
-    assert 500 not in statuses
+    assert 500 not in statuses and tracebacks(caplog) == []
     assert snapshot(local, workshop_id) == before
 
 
-def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, workshop):
+def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, workshop, caplog):
     workshop_id, _ = workshop
     before = snapshot(local, workshop_id)
     statuses = []
@@ -162,7 +163,7 @@ def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, w
 
     fire()
     local.drain()
-    assert 500 not in statuses
+    assert 500 not in statuses and tracebacks(caplog) == []
     assert snapshot(local, workshop_id) == before
 
 
@@ -452,3 +453,144 @@ def test_a_slash_command_that_cannot_be_saved_gets_a_private_answer(local, caplo
     local.drain()
     assert local.standin.calls_to("views.open")[1:] == []  # only the setup form, earlier
     assert database_rows(local.db) == before and tracebacks(caplog) == []
+
+
+# Any shape at all ---------------------------------------------------------------------------
+
+KINDS = [
+    "block_actions",
+    "view_submission",
+    "view_closed",
+    "event_callback",
+    "url_verification",
+    "interactive_message",
+    "workflow_step_edit",
+    "block_suggestion",
+    "shortcut",
+]
+unsavable_text = st.text(alphabet="ab\x00\ud800|9", max_size=12)
+top_level = {
+    "type": st.sampled_from(KINDS) | junk,
+    "team": st.sampled_from([{"id": "T0LOCAL"}, {"id": None}]) | junk,
+    "user": st.sampled_from([{"id": BEN}, {"id": "U0FORGED"}]) | junk,
+    "channel": st.just({"id": CHANNEL_ID}) | junk,
+    "container": junk,
+    "message": junk,
+    "view": st.fixed_dictionaries(
+        {},
+        optional={
+            "id": junk | unsavable_text,
+            "type": st.just("modal") | junk,
+            "callback_id": st.sampled_from(ALL_IDS) | junk,
+            "private_metadata": junk | st.just('{"workshop_id": 1e400}'),
+            "state": junk | st.fixed_dictionaries({"values": junk}),
+        },
+    )
+    | junk,
+    "state": junk,
+    "actions": st.lists(
+        st.fixed_dictionaries(
+            {"action_id": st.text(max_size=12) | junk},
+            optional={"value": junk | unsavable_text, "selected_option": junk},
+        ),
+        max_size=2,
+    )
+    | junk,
+    "event": st.fixed_dictionaries(
+        {"type": st.sampled_from(["app_home_opened", "app_uninstalled", "tokens_revoked"])},
+        optional={"user": junk, "tab": st.just("home") | junk, "tokens": junk},
+    )
+    | junk,
+    "event_id": junk | unsavable_text,
+    "authorizations": junk,
+    "enterprise": junk,
+    "response_url": junk,
+    "response_urls": junk,
+    "trigger_id": junk,
+    "callback_id": junk,
+    "workflow_step": junk,
+    "command": st.just("/workshop") | junk,
+    "text": junk | unsavable_text,
+    "user_id": junk,
+    "channel_id": junk,
+    "team_id": st.just("T0LOCAL") | junk,
+}
+
+
+def encoded(payload: dict, how: str) -> tuple[bytes, str]:
+    if how == "payload form":
+        return form(json.dumps(payload)), FORM
+    if how == "JSON body":
+        return json.dumps(payload).encode(), JSON
+    return form(json.dumps(payload)), JSON  # a form body labelled JSON
+
+
+def test_fuzzed_shapes_never_fail_log_a_traceback_or_change_anything(local, workshop, caplog):
+    before = database_rows(local.db)
+    statuses = []
+
+    @FUZZ
+    @given(
+        payload=st.fixed_dictionaries({}, optional=top_level),
+        how=st.sampled_from(["payload form", "JSON body", "form labelled JSON"]),
+    )
+    def fire(payload, how):
+        response = local.sim.post(*encoded(payload, how))
+        assert response.status < 500, (payload, response.text)
+        statuses.append(response.status)
+
+    fire()
+    local.drain()
+    assert max(statuses) < 500 and tracebacks(caplog) == []
+    assert database_rows(local.db) == before
+
+
+def test_fuzzed_events_never_fail_log_a_traceback_or_change_anything(local, workshop, caplog):
+    local.sim.app_home_opened(BEN)  # remembers Ben's Home page: the one row such events write
+    local.wait_until_idle()
+    before = database_rows(local.db)
+
+    @FUZZ
+    @given(
+        event=st.fixed_dictionaries(
+            {"type": st.sampled_from(["app_home_opened", "app_uninstalled", "tokens_revoked"])},
+            # Slack names real people only: a user id of the wrong type, never a made-up one.
+            optional={
+                "user": st.just(BEN) | not_text,
+                "tab": st.just("home") | junk,
+                "tokens": junk,
+            },
+        ),
+        envelope=st.fixed_dictionaries(
+            {}, optional={"team_id": st.just("T0LOCAL") | junk, "event_id": st.uuids().map(str)}
+        ),
+    )
+    def fire(event, envelope):
+        payload = {"type": "event_callback", "api_app_id": "ASTANDIN", **envelope, "event": event}
+        response = local.sim.post(json.dumps(payload).encode(), JSON)
+        assert response.status < 500, (payload, response.text)
+
+    fire()
+    local.drain()
+    assert tracebacks(caplog) == []
+    assert database_rows(local.db) == before
+
+
+def test_fuzzed_slash_commands_never_fail_log_a_traceback_or_change_anything(local, caplog):
+    local.start_workshop(ANA)
+    before = database_rows(local.db)
+
+    @FUZZ
+    @given(
+        start=st.sampled_from(["new ", "fix ", "status #", "kpi ", "stakeholder ", ""]),
+        rest=st.text(max_size=300) | st.text(alphabet="ab\x00|9#", max_size=12),
+        user=st.sampled_from([ANA, BEN]),
+    )
+    def fire(start, rest, user):
+        response = local.sim.slash_command(user, CHANNEL_ID, start + rest)
+        assert response.status < 500, (start + rest, response.text)
+
+    fire()
+    local.drain()
+    assert tracebacks(caplog) == []
+    assert database_rows(local.db) == before
