@@ -15,6 +15,7 @@ from sqlmodel import select
 from bot import ids
 from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from bot.middleware import UNSAVABLE_COMMAND
+from bot.request_guard import MAX_BODY_BYTES
 from flows.savable import UNSAVABLE_FIELD
 from storage.models import Participant, Phase, Touchpoint, Workshop
 from tests.snapshots import database_rows
@@ -348,6 +349,7 @@ def malformed_requests(workshop_id: int) -> dict[str, tuple[bytes, str] | tuple[
         ),
         "a Content-Length that is not a number": (b"x=1", FORM, {"Content-Length": "many"}),
         "a Content-Length far too large": (b"x=1", FORM, {"Content-Length": str(10**9)}),
+        "a body over 2 MB": (b"x" * (MAX_BODY_BYTES + 1), FORM),
     }
 
 
