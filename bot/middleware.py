@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Mapping
 
@@ -98,7 +97,6 @@ ECHOED = ("message", "view", "state")
 # Every id column is a 32-bit integer (storage/models), and no button, menu or metadata of ours
 # carries a negative number: a number outside this range was never sent by Slack.
 MAX_ID = 2**31 - 1
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 UNSAVABLE_COMMAND = f"Your command contains {UNSAVABLE_CHARACTER}. Remove it and try again."
 # Bolt builds every listener's arguments with these, and they index into the payload.
 BOLT_EXTRACTORS = (
@@ -200,6 +198,8 @@ def _bad_view(body: dict) -> str | None:
     state = view.get("state", {})
     if not isinstance(state, dict) or not isinstance(state.get("values", {}), dict):
         return "view.state is not an object"
+    if body.get("type") == "view_submission" and "values" not in state:
+        return "a submitted view without state.values"  # Slack always sends it, maybe empty
     if not all(isinstance(block, dict) for block in state_values(view).values()):
         return "view.state.values is not an object of blocks"
     if any(field in view and not isinstance(view[field], str) for field in VIEW_TEXT_FIELDS):
@@ -255,14 +255,17 @@ def _chosen_values(element: object) -> list[str] | None:
     """The values a button, menu or checkbox element sent; None if one is not text."""
     if not isinstance(element, dict):
         return None
-    options = element.get("selected_options", [])
-    if "selected_option" in element and element["selected_option"] is not None:
-        options = [element["selected_option"], *(options if isinstance(options, list) else [])]
-    if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+    options = element.get("selected_options") or []
+    if not isinstance(options, list):
         return None
-    values = [element["value"]] if element.get("value") is not None else []
-    values += [o.get("value") for o in options]
-    return values if all(isinstance(v, str) for v in values) else None
+    if element.get("selected_option") is not None:
+        options = [element["selected_option"], *options]
+    if not all(isinstance(option, dict) for option in options):
+        return None
+    values = [option.get("value") for option in options]
+    if element.get("value") is not None:
+        values.append(element["value"])
+    return values if all(isinstance(value, str) for value in values) else None
 
 
 def _without_typed_text(element: object) -> object:
@@ -274,8 +277,11 @@ def _out_of_range(number: object) -> bool:
         return False
     if isinstance(number, float):
         return not (math.isfinite(number) and 0 <= number <= MAX_ID)
-    if isinstance(number, str) and WHOLE_NUMBER.fullmatch(number):
-        number = int(number) if len(number) <= 12 else MAX_ID + 1
+    if isinstance(number, str):
+        try:  # as the listeners read it: int() also takes " 12", "+12", "1_2" and "١٢"
+            number = int(number)
+        except ValueError:
+            return False  # not a number at all: the listeners answer "out of date"
     return isinstance(number, int) and not 0 <= number <= MAX_ID
 
 
