@@ -16,8 +16,8 @@ from bot.config import Settings
 from bot.departures import REINSTALL_MESSAGE, handle_departures
 from bot.listeners import register_listeners
 from bot.middleware import (
+    RejectMalformedPayloads,
     provide,
-    reject_malformed_payloads,
     skip_redelivered_events,
     stamp_arrival,
 )
@@ -74,10 +74,11 @@ def create_app(
         # Bolt's default pool has 5 threads: too few when a whole team clicks at once.
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        # Before Bolt's own authorization, which trips over an event or a team of the wrong type.
+        before_authorize=RejectMalformedPayloads(),
     )
 
     app.use(stamp_arrival)
-    app.use(reject_malformed_payloads)
     app.use(provide("db", db))
     app.use(provide("digest_scheduler", scheduler))
     app.use(provide("after_ack", after_ack or AfterAck()))

@@ -9,9 +9,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.logs import redact
+from bot.request_guard import GuardedSlackHandler
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ HEALTH_PATH = "/healthz"
 
 def wsgi_application(app: App):  # type: ignore[no-untyped-def]
     """Slack's endpoint at POST /slack/events, and GET /healthz for load balancers."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = GuardedSlackHandler(app, path=EVENTS_PATH)
 
     def application(environ, start_response):  # type: ignore[no-untyped-def]
         if environ.get("PATH_INFO") == HEALTH_PATH:

@@ -104,7 +104,7 @@ def choose_fixes(
 ) -> list[FixSummary]:
     """Check the fixes a facilitator picked to turn into action items (field "fixes")."""
     workshop = workshop_for_action_items(session, team_id, workshop_id, user_id)
-    ids = {int(raw) for raw in raw_ids if str(raw).isdigit()}
+    ids = {int(raw) for raw in raw_ids if str(raw).isdecimal()}
     if not ids:
         raise InvalidInput({"fixes": "Pick at least one fix."})
     if len(ids) > MAX_ITEMS_PER_FORM:

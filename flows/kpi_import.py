@@ -39,6 +39,7 @@ from flows.kpis import (
     record_kpi_value,
     validate_entry,
 )
+from flows.savable import UNSAVABLE, UNSAVABLE_CHARACTER, is_savable
 from storage.models import Workshop
 
 COLUMN_ANSWERS = "answers"
@@ -108,6 +109,7 @@ def import_kpi_csv(
     session: Session, team_id: str, workshop_id: int, text: str, recorded_by: str
 ) -> ImportResult:
     """Check every row of the CSV `text`, then record them all; ImportRefused if any is bad."""
+    _refuse_unsavable(text, recorded_by)
     choices = kpi_choices(session, team_id, workshop_id)
     lines = _records(text)
     header_line, header = next(lines, (0, []))
@@ -176,6 +178,18 @@ def import_kpi_csv(
         replaced=replaced,
         kpis=list(dict.fromkeys(entry.kpi.short_name for _, entry in entries)),
     )
+
+
+def _refuse_unsavable(text: str, recorded_by: str) -> None:
+    if not is_savable(recorded_by):
+        raise ImportRefused(f"The name the values are recorded as contains {UNSAVABLE_CHARACTER}.")
+    found = UNSAVABLE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise ImportRefused(
+            f"Nothing was imported: line {line} contains {UNSAVABLE_CHARACTER}. "
+            "Remove it and try again."
+        )
 
 
 def _records(text: str):  # type: ignore[no-untyped-def]

@@ -167,3 +167,18 @@ def test_the_workshop_for_an_import_is_found_by_number_and_checked_against_the_t
         workshop_for_import(session, workshop.id, "T1")
     with pytest.raises(NotFound):
         workshop_for_import(session, 999_999)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\ud800"])
+def test_a_file_with_a_character_that_cannot_be_saved_is_refused_with_its_line(session, character):
+    workshop = make_workshop(session)
+    text = csv_text(f"""
+        kpi,period_end,value,benchmark_source
+        nps,2025-05-31,28,Survey
+        nps,2025-06-30,20,Sur{character}vey
+    """)
+    with pytest.raises(ImportRefused, match=r"Nothing was imported: line 3 contains a character"):
+        import_kpi_csv(session, TEAM, workshop.id, text, "cli")
+    with pytest.raises(ImportRefused, match="recorded as contains a character that can't"):
+        import_kpi_csv(session, TEAM, workshop.id, "kpi,period_end,value\n", "cli\x00")
+    assert count_values(session) == 0

@@ -22,7 +22,7 @@ def handle_open_record(
     db: Database = context["db"]
     value = action.get("value", "")
     try:
-        if not value.isdigit():
+        if not value.isdecimal():
             raise NotFound("That button is out of date.")
         with db.session() as session:
             choices = kpi_choices(session, context.team_id, int(value))

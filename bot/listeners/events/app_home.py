@@ -10,9 +10,11 @@ from bot.home import publish_home
 
 
 def handle_app_home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
-    if event.get("tab") != "home":
+    user = event.get("user")
+    # Slack always names the workspace and the person; a forged event without them is ignored.
+    if event.get("tab") != "home" or not context.team_id or not isinstance(user, str):
         return
-    publish_home(client, context["db"], context.team_id, event["user"])
+    publish_home(client, context["db"], context.team_id, user)
 
 
 def register(app: App) -> None:

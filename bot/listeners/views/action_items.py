@@ -34,14 +34,13 @@ def handle_pick_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     db: Database = context["db"]
-    workshop_id = read_metadata(view.get("private_metadata")).get("workshop_id")
+    meta = read_metadata(view.get("private_metadata"))
+    workshop_id = meta.get("workshop_id") if isinstance(meta.get("workshop_id"), int) else 0
     picked = checked_values(view["state"]["values"], ids.ACTION_ITEMS_FIXES)
     try:
         with db.session() as session:
-            fixes = choose_fixes(
-                session, context.team_id, int(workshop_id or 0), context.user_id, picked
-            )
-            workshop = get_workshop(session, context.team_id, int(workshop_id or 0))
+            fixes = choose_fixes(session, context.team_id, workshop_id, context.user_id, picked)
+            workshop = get_workshop(session, context.team_id, workshop_id)
             existing = {item.fix_id: item for item in action_items(session, workshop)}
             votes = vote_totals(session, workshop)
     except InvalidInput as error:

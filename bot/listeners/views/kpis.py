@@ -34,7 +34,7 @@ def _workshop_id(view: dict) -> int | None:
 def _stage(state: dict) -> int | str | None:
     """The selected stage id; a value that is not one is passed on as text and refused."""
     value = selected_value(state, ids.KPI_FIELD_STAGE)
-    return int(value) if value and value.isdigit() else value
+    return int(value) if value and value.isdecimal() else value
 
 
 def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:

@@ -28,6 +28,12 @@ from storage.db import Database
 from storage.models import utcnow
 
 
+def _workshop_id(meta: dict) -> int:
+    """The form's workshop; forged metadata (not a number) reads as no workshop."""
+    value = meta.get("workshop_id")
+    return value if isinstance(value, int) else 0
+
+
 def handle_schedule_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
@@ -59,7 +65,7 @@ def handle_schedule_submission(
     db: Database = context["db"]
     try:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, int(meta.get("workshop_id", 0)))
+            workshop = get_workshop(session, context.team_id, _workshop_id(meta))
             repeated = not claim_submission(session, context.team_id, view.get("id"))
             if not repeated:
                 schedule = create_schedule(session, workshop, context.user_id, spec)

@@ -335,16 +335,29 @@ def test_junk_values_are_answered_as_out_of_date_not_as_a_crash(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     add(local, workshop_id, ANA, "CFO")
     listing = show_list(local, ANA)
-    clicks = [
-        (ids.ADD_STAKEHOLDER, {"ts": board_ts, "forge_value": "999999999999999999999"}),
-        (ids.RATE_STAKEHOLDERS, {"ts": board_ts, "forge_value": "-1"}),
-        (ids.ADD_STAKEHOLDER, {"ts": board_ts, "forge_value": "12|rating"}),
-    ]
-    for action_id, where in clicks:
-        before = len(local.standin.ephemerals(user=BEN))
-        local.sim.click(BEN, action_id, channel=CHANNEL_ID, **where)
-        assert last_reply(local, BEN, before)["text"] == OUT_OF_DATE
-    for value in ("edit|99999999999999|0", "remove|1|-5", "delete|1|0", "edit"):
+    before = len(local.standin.ephemerals(user=BEN))
+    local.sim.click(
+        BEN, ids.ADD_STAKEHOLDER, channel=CHANNEL_ID, ts=board_ts, forge_value="12|rating"
+    )
+    assert last_reply(local, BEN, before)["text"] == OUT_OF_DATE
+    # A number no id can be never reaches a listener: the request is refused as malformed.
+    for action_id, value in [
+        (ids.ADD_STAKEHOLDER, "999999999999999999999"),
+        (ids.RATE_STAKEHOLDERS, "-1"),
+    ]:
+        response = local.sim.click(
+            BEN, action_id, channel=CHANNEL_ID, ts=board_ts, forge_value=value
+        )
+        assert (
+            response.status == 400 and response.text == "malformed payload: a number out of range"
+        )
+    for value in ("edit|99999999999999|0", "remove|1|-5"):
+        forged = {"text": {"type": "plain_text", "text": "Edit"}, "value": value}
+        response = local.sim.click(
+            ANA, ids.STAKEHOLDER_MENU, channel=CHANNEL_ID, ts=listing["ts"], selected=forged
+        )
+        assert response.status == 400
+    for value in ("delete|1|0", "edit"):
         before = len(local.standin.ephemerals(user=ANA))
         forged = {"text": {"type": "plain_text", "text": "Edit"}, "value": value}
         local.sim.click(
