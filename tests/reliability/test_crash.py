@@ -3,10 +3,12 @@ an SQLite file, or PostgreSQL with TEST_DATABASE_URL).
 
 A burst of vote clicks and rating submissions goes to a real `workshop-bot serve --http`
 process, which is killed with SIGKILL while they are arriving, together with the `workshop-bot
-scheduler` process. After a restart: every vote and rating whose request was answered with
-HTTP 200 is stored (the bot saves them before it acknowledges); retrying the unanswered ones, as
-their users would, counts each once; the board is right after its next refresh; and the digest
-schedule the killed scheduler had stored fires from the restarted one, once.
+scheduler` process. Every vote and rating whose request was answered with HTTP 200 is stored
+(the bot saves them before it acknowledges: a vote click in the click journal, applied to the
+ballot after the answer); after a restart every vote is counted, and retrying the unanswered
+ones, as their users would, counts each once; the board is right after its next refresh; and the digest
+schedule the killed scheduler had stored fires from the restarted one, once. And the
+lock-then-kill test: a vote click answered while another transaction holds the voter's rows.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from storage.models import (
     GapRating,
     Phase,
     Touchpoint,
+    VoteClick,
     Workshop,
 )
 from tests.processes import bot_environment, bot_processes
@@ -230,11 +233,14 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
         answered = [work[i] for i, ok in zip(order, acked, strict=True) if ok]
         assert len(answered) >= KILL_AFTER and not all(acked), "the kill came too late"
 
-        # Everything acknowledged before the kill is stored.
+        # Everything acknowledged before the kill is stored: a vote click in the journal (it
+        # may not be applied yet: the restarted bot applies it), a rating in the ratings.
         with db.session() as session:
-            voting = get_workshop(session, "T0LOCAL", voting_id)
             for voter, target in (w for w in answered if w[0] in VOTERS):
-                assert own_votes(session, voting, voter).get(target) == 1, (voter, target)
+                journaled = session.exec(
+                    select(VoteClick.fix_id).where(VoteClick.voter_id == voter)
+                ).all()
+                assert target in journaled, (voter, target)
             for rater, touchpoints in (w for w in answered if w[0] in RATERS):
                 stored = session.exec(
                     select(GapRating.touchpoint_id).where(GapRating.user_id == rater)
@@ -257,14 +263,19 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
         # The next refresh of each board (someone joins) shows the database's figures.
         for board_ts in (rating_board, voting_board):
             sim.click(BEN, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+
+        def every_vote_counted_once():
+            with db.session() as session:
+                voting = get_workshop(session, "T0LOCAL", voting_id)
+                return votes_cast(session, voting) == len(expected_votes) and all(
+                    own_votes(session, voting, voter)
+                    == {fix_id: 1 for who, fix_id in expected_votes if who == voter}
+                    for voter in VOTERS
+                )
+
+        standin.wait_for(every_vote_counted_once, timeout=WAIT)
         with db.session() as session:
-            voting = get_workshop(session, "T0LOCAL", voting_id)
             rating = get_workshop(session, "T0LOCAL", rating_id)
-            assert votes_cast(session, voting) == len(expected_votes)
-            for voter in VOTERS:
-                assert own_votes(session, voting, voter) == {
-                    fix_id: 1 for who, fix_id in expected_votes if who == voter
-                }
             progress = rating_progress(session, rating)
             ratings_given = sum(len(tps) for _, tps in expected_ratings)
             assert progress.ratings_given == ratings_given
