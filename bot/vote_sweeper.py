@@ -63,8 +63,10 @@ def sweep(db: Database, grace_s: float = GRACE_S) -> int:
 class VoteSweeper:
     """A daemon thread that sweeps at once and then every `every_s` until stopped."""
 
-    def __init__(self, db: Database, every_s: float = SWEEP_EVERY_S) -> None:
-        self.db, self.every_s = db, every_s
+    def __init__(
+        self, db: Database, every_s: float = SWEEP_EVERY_S, grace_s: float = GRACE_S
+    ) -> None:
+        self.db, self.every_s, self.grace_s = db, every_s, grace_s
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="vote-sweeper", daemon=True)
 
@@ -87,5 +89,5 @@ class VoteSweeper:
                 sweep(self.db, grace_s)
             except Exception:  # the database may be away for a while: sweep again later
                 logger.exception("sweeping unapplied vote clicks failed")
-            grace_s = GRACE_S
+            grace_s = self.grace_s
             self._stopped.wait(self.every_s)

@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -115,7 +115,7 @@ def apply_clicks(
 
     With skip_locked (the sweeper), clicks another transaction is applying are left to it: the
     voter's clicks are applied only if all those pending up to `click_id` could be locked."""
-    pending = select(VoteClick).where(
+    pending = select(VoteClick.id, VoteClick.fix_id, VoteClick.shown, VoteClick.wanted).where(
         VoteClick.team_id == team_id,
         VoteClick.workshop_id == workshop_id,
         VoteClick.voter_id == voter_id,
@@ -123,28 +123,32 @@ def apply_clicks(
         col(VoteClick.id) <= click_id,
     )
     locked = session.exec(
-        pending.order_by(col(VoteClick.id))
-        .with_for_update(skip_locked=skip_locked)
-        .execution_options(populate_existing=True)
+        pending.order_by(col(VoteClick.id)).with_for_update(skip_locked=skip_locked)
     ).all()
     if skip_locked and len(locked) != len(session.exec(pending).all()):
         return None
-    for click in locked:
-        _apply(session, click)
-    mine = next((click for click in locked if click.id == click_id), None)
-    if mine is None:
-        mine = session.exec(
-            select(VoteClick).where(VoteClick.team_id == team_id, VoteClick.id == click_id)
-        ).first()
-    if mine is None or mine.applied_at is None:
-        return None
-    return ClickOutcome(mine.changed, mine.refusal)
+    outcomes = {
+        pending_id: _apply(
+            session, pending_id, Click(team_id, workshop_id, voter_id, fix_id, shown, wanted)
+        )
+        for pending_id, fix_id, shown, wanted in locked
+    }
+    if click_id in outcomes:
+        return outcomes[click_id]
+    applied = session.exec(
+        select(VoteClick.changed, VoteClick.refusal).where(
+            VoteClick.team_id == team_id,
+            VoteClick.id == click_id,
+            col(VoteClick.applied_at).is_not(None),
+        )
+    ).first()
+    return ClickOutcome(*applied) if applied is not None else None
 
 
-def _apply(session: Session, click: VoteClick) -> None:
+def _apply(session: Session, click_id: int, click: Click) -> ClickOutcome:
     try:
         with session.begin_nested():  # a refused click leaves the others' changes intact
-            click.changed = change_vote(
+            result = change_vote(
                 session,
                 click.team_id,
                 click.workshop_id,
@@ -152,12 +156,16 @@ def _apply(session: Session, click: VoteClick) -> None:
                 click.fix_id,
                 click.shown,
                 click.wanted,
-            ).changed
+            )
+        outcome = ClickOutcome(result.changed, None)
     except FlowError as refusal:
-        click.refusal = str(refusal)[:300]
-    click.applied_at = utcnow()
-    session.add(click)
-    session.flush()
+        outcome = ClickOutcome(False, str(refusal)[:300])
+    session.execute(
+        update(VoteClick)
+        .where(col(VoteClick.team_id) == click.team_id, col(VoteClick.id) == click_id)
+        .values(applied_at=utcnow(), changed=outcome.changed, refusal=outcome.refusal)
+    )
+    return outcome
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import time
 
 import pytest
 from slack_bolt import BoltContext
-
 from sqlalchemy import text, update
 
 from bot import acks

@@ -154,6 +154,20 @@ def test_the_sweeper_thread_sweeps_at_start(db, voting):
     assert votes_of(db, workshop_id) == {a: 1}
 
 
+def test_the_sweeper_thread_sweeps_again_and_again(db, voting):
+    workshop_id, (a, *_) = voting
+    sweeper = VoteSweeper(db, every_s=0.1, grace_s=0).start()
+    try:
+        time.sleep(0.3)  # past the start-up sweep
+        journal(db, workshop_id, a, 0, 1)
+        deadline = time.monotonic() + 10
+        while not votes_of(db, workshop_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sweeper.stop()
+    assert votes_of(db, workshop_id) == {a: 1}
+
+
 def test_closing_the_vote_first_counts_the_clicks_answered_while_it_was_open(db, voting):
     workshop_id, (a, b, _) = voting
     journal(db, workshop_id, a, 0, 1)

@@ -6,8 +6,8 @@ process, which is killed with SIGKILL while they are arriving, together with the
 scheduler` process. Every vote and rating whose request was answered with HTTP 200 is stored
 (the bot saves them before it acknowledges: a vote click in the click journal, applied to the
 ballot after the answer); after a restart every vote is counted, and retrying the unanswered
-ones, as their users would, counts each once; the board is right after its next refresh; and the digest
-schedule the killed scheduler had stored fires from the restarted one, once. And the
+ones, as their users would, counts each once; the board is right after its next refresh; and
+the digest schedule the killed scheduler had stored fires from the restarted one, once. And the
 lock-then-kill test: a vote click answered while another transaction holds the voter's rows.
 """
 
