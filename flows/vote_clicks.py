@@ -92,7 +92,8 @@ def _require_well_formed(click: Click) -> None:
     # Checked here, not left to the database: a value its columns cannot hold must be refused
     # in words, never fail the insert.
     people = all(
-        0 < len(id_) <= 32 and "\x00" not in id_ for id_ in (click.team_id, click.voter_id)
+        isinstance(id_, str) and 0 < len(id_) <= 32 and "\x00" not in id_
+        for id_ in (click.team_id, click.voter_id)
     )
     in_range = 0 < click.workshop_id <= MAX_ID and 0 < click.fix_id <= MAX_ID
     counts = min(click.shown, click.wanted) >= 0 and max(click.shown, click.wanted) <= MAX_COUNT

@@ -113,6 +113,7 @@ def test_a_refused_click_records_why_and_spoils_nothing_else(db, voting):
         Click(TEAM, 1, "UV", 1, 10**30, 10**30 + 1),
         Click(TEAM, 1, "U" * 40, 1, 0, 1),  # longer than any user id
         Click(TEAM, 1, "U\x00V", 1, 0, 1),
+        Click(None, 1, "UV", 1, 0, 1),  # a payload without a team
     ],
 )
 def test_a_click_no_button_could_send_is_refused_and_not_journaled(db, click):

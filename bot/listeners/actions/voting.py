@@ -83,12 +83,12 @@ def handle_vote(
     try:
         with db.session() as session:
             click_id = record_click(session, click, delivery_key(body, action, user_id))
-    except FlowError as error:  # no button of ours sends such a click
+    except FlowError as error:  # no button of ours sends such a click: nothing to save
         ack()
-        logger.warning("vote from %s refused: %s", user_id, error)
-        return
-    ack()  # the click is saved
-    outcome = apply_click(db, click, click_id)
+        outcome: ClickOutcome | None = ClickOutcome(changed=False, refusal=str(error))
+    else:
+        ack()  # the click is saved
+        outcome = apply_click(db, click, click_id)
 
     def redraw_view() -> None:
         notice = outcome.refusal if outcome else NOT_COUNTED_YET

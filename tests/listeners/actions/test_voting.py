@@ -19,7 +19,7 @@ from flows.actions import due_field, owner_field
 from flows.vote_clicks import Click, click_key, record_click
 from flows.voting import own_votes, vote_totals
 from flows.workshops import get_workshop
-from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint
+from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint, VoteClick
 from tests.recording import RecordingSlack
 
 ANA, BEN, CHLOE, DEV, EMI, FEMI = (p.user_id for p in PEOPLE)
@@ -442,3 +442,25 @@ def test_closing_the_vote_counts_every_click_answered_while_it_was_open(local):
     with local.db.session() as session:
         assert get_workshop(session, local.team_id, workshop_id).phase == Phase.closed
     assert my_votes(local, workshop_id, DEV) == {fix_id: 1}
+
+
+def test_a_click_no_button_could_send_is_answered_saved_nowhere_and_explained(local):
+    workshop_id, board_ts = start(local)
+    fix_id = propose(local, workshop_id, CHLOE, "Guest checkout")
+    advance(local, board_ts, "Voting")
+    view = open_ballot(local, DEV, board_ts)
+    for forged in (f"{fix_id}|0|2", f"{2**40}|0|1", f"{fix_id}|{10**30}|{10**30 + 1}"):
+        answer = local.sim.click(
+            DEV, ids.VOTE_ADD, view_id=view["id"], block_id=f"vote-{fix_id}", forge_value=forged
+        )
+        assert answer.status == 200
+        redrawn = local.standin.wait_for(
+            lambda shown=view: (
+                (v := local.standin.top_view(DEV)) and v["hash"] != shown["hash"] and v
+            )
+        )
+        assert "That button is out of date" in view_text(redrawn), forged
+        view = redrawn
+    assert my_votes(local, workshop_id, DEV) == {}
+    with local.db.session() as session:
+        assert session.exec(select(VoteClick)).all() == []
