@@ -11,7 +11,8 @@ before applying it is applied by any replica at start-up and every few seconds
 A voter's clicks are applied in the order they were journaled: applying one applies the voter's
 earlier unapplied ones first (a click is sent after the one before it was answered, so journal
 order is the voter's order). Their journal rows are locked while they are applied, so two
-appliers never apply the same click.
+appliers never apply the same click. A refused click is deleted rather than marked applied: a
+refusal leaves no row behind.
 """
 
 from __future__ import annotations
@@ -136,17 +137,21 @@ def apply_clicks(
     }
     if click_id in outcomes:
         return outcomes[click_id]
-    applied = session.exec(
-        select(VoteClick.changed, VoteClick.refusal).where(
-            VoteClick.team_id == team_id,
-            VoteClick.id == click_id,
-            col(VoteClick.applied_at).is_not(None),
+    found = session.exec(
+        select(VoteClick.applied_at, VoteClick.changed).where(
+            VoteClick.team_id == team_id, VoteClick.id == click_id
         )
     ).first()
-    return ClickOutcome(*applied) if applied is not None else None
+    if found is None:  # applied and refused by the transaction this one waited for
+        return ClickOutcome(changed=False, refusal=None)
+    applied_at, changed = found
+    return ClickOutcome(changed, refusal=None) if applied_at is not None else None
 
 
 def _apply(session: Session, click_id: int, click: Click) -> ClickOutcome:
+    """Apply one click and mark it applied; a refused click is deleted instead, so that a
+    refusal (a stale view, an empty budget, a forged id) leaves no row behind."""
+    this_click = (col(VoteClick.team_id) == click.team_id, col(VoteClick.id) == click_id)
     try:
         with session.begin_nested():  # a refused click leaves the others' changes intact
             result = change_vote(
@@ -158,15 +163,13 @@ def _apply(session: Session, click_id: int, click: Click) -> ClickOutcome:
                 click.shown,
                 click.wanted,
             )
-        outcome = ClickOutcome(result.changed, None)
     except FlowError as refusal:
-        outcome = ClickOutcome(False, str(refusal)[:300])
+        session.execute(delete(VoteClick).where(*this_click))
+        return ClickOutcome(changed=False, refusal=str(refusal))
     session.execute(
-        update(VoteClick)
-        .where(col(VoteClick.team_id) == click.team_id, col(VoteClick.id) == click_id)
-        .values(applied_at=utcnow(), changed=outcome.changed, refusal=outcome.refusal)
+        update(VoteClick).where(*this_click).values(applied_at=utcnow(), changed=result.changed)
     )
-    return outcome
+    return ClickOutcome(result.changed, refusal=None)
 
 
 @dataclass(frozen=True)

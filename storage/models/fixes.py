@@ -149,9 +149,10 @@ class VoteClick(SQLModel, table=True):
     The click is written here in a transaction of its own and acknowledged; it is then applied
     to the voter's ballot (flows/vote_clicks.py) with the compare-and-set rules of
     flows.voting.change_vote, and `applied_at` is set in the transaction that changes the votes,
-    so each click is applied exactly once. Writing it must never wait for the locks a vote takes
-    (workshop, fix, participant), so the table has no foreign key to them: on PostgreSQL an
-    insert checks a foreign key with a lock on the parent row that a held FOR UPDATE blocks.
+    so each click is applied exactly once (a refused click is deleted instead). Writing it must
+    never wait for the locks a vote takes (workshop, fix, participant), so the table has no
+    foreign key to them: on PostgreSQL an insert checks a foreign key with a lock on the parent
+    row that a held FOR UPDATE blocks.
     """
 
     __tablename__ = "vote_click"
@@ -179,5 +180,4 @@ class VoteClick(SQLModel, table=True):
     applied_at: datetime | None = Field(
         default=None, sa_column=timestamp_column(nullable=True, index=True)
     )
-    changed: bool = False  # False for a repeat, a refusal, or not applied yet
-    refusal: str | None = Field(default=None, max_length=300)  # why it changed nothing
+    changed: bool = False  # False for a repeat (a refused click is deleted), or not applied yet

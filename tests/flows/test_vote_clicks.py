@@ -96,12 +96,14 @@ def test_a_voters_clicks_are_applied_in_the_order_they_arrived(db, voting):
     assert votes_of(db, workshop_id) == {}
 
 
-def test_a_refused_click_records_why_and_spoils_nothing_else(db, voting):
+def test_a_refused_click_says_why_spoils_nothing_else_and_leaves_no_row(db, voting):
     workshop_id, (a, b, c) = voting
     clicks = [journal(db, workshop_id, fix, 0, 1) for fix in (a, b, c)]
     assert apply(db, workshop_id, clicks[-1]).refusal.startswith("You've used all 2 of your")
     assert [apply(db, workshop_id, click).changed for click in clicks] == [True, True, False]
     assert votes_of(db, workshop_id) == {a: 1, b: 1}
+    with db.session() as session:
+        assert sorted(session.exec(select(VoteClick.id)).all()) == clicks[:2]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 A click is written to `vote_click` in a transaction of its own, which no lock held on the
 voter's ballot or participant row can delay (the table has no foreign keys for that reason), then
-acknowledged, then applied to the ballot; `applied_at` marks it applied.
+acknowledged, then applied to the ballot; `applied_at` marks it applied (a refused click is
+deleted).
 
 Revision ID: 0010_vote_clicks
 Revises: 0009_gap_rating_raters
@@ -35,7 +36,6 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("changed", sa.Boolean(), nullable=False),
-        sa.Column("refusal", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
         sa.CheckConstraint(
             "shown >= 0 AND wanted >= 0 AND (wanted - shown = 1 OR shown - wanted = 1)",
             name=op.f("ck_vote_click_one_step"),
