@@ -69,6 +69,7 @@ def serve(
     from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
     from bot.server import HttpServer, run_socket_mode, wsgi_application
+    from bot.vote_sweeper import VoteSweeper
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
@@ -90,6 +91,7 @@ def serve(
         else None
     )
     app = create_app(settings, db, scheduler=scheduler)
+    sweeper = VoteSweeper(db).start()  # vote clicks a killed process acknowledged, not applied
     if scheduler is not None:
         scheduler.start()
         # A SIGTERM (docker stop, systemd) unwinds through `finally`, so the scheduler stops
@@ -106,6 +108,7 @@ def serve(
             logger.info("connecting to Slack in Socket Mode")
             run_socket_mode(app, settings.slack_app_token.get_secret_value())  # type: ignore[union-attr]
     finally:
+        sweeper.stop()
         if scheduler is not None:
             scheduler.shutdown()
 

@@ -25,3 +25,7 @@ class InvalidInput(FlowError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+class Busy(FlowError):
+    """Not done, and nothing changed: another change held what this one needed for too long."""

@@ -5,14 +5,38 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "workshop_read_only"  # an execution option: see Database.read_session
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ran out
+_lock_wait_limit: ContextVar[float | None] = ContextVar("lock_wait_limit", default=None)
+
+
+@contextmanager
+def lock_waits_limited(seconds: float) -> Iterator[None]:
+    """Within the block, a write transaction on PostgreSQL gives up waiting for a row lock after
+    `seconds` (lock_timeout), failing with an error that is_lock_timeout recognises, instead
+    of waiting for as long as another transaction holds the lock. (SQLite writers queue on one
+    lock for the whole database instead, each for a few milliseconds: no limit there.)"""
+    token = _lock_wait_limit.set(seconds)
+    try:
+        yield
+    finally:
+        _lock_wait_limit.reset(token)
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    orig = getattr(error, "orig", None)
+    return isinstance(error, OperationalError) and (
+        getattr(orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
+    )
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -75,11 +99,21 @@ class Database:
         """A transaction that may write: committed if the block ends normally."""
         with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
+                self._limit_lock_waits(session)
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    def _limit_lock_waits(self, session: Session) -> None:
+        limit = _lock_wait_limit.get()
+        if limit is not None and not is_sqlite(self.engine):
+            milliseconds = max(int(limit * 1000), 1)  # 0 would mean "wait for ever"
+            session.execute(
+                text("SELECT set_config('lock_timeout', :limit, true)"),  # for this transaction
+                {"limit": f"{milliseconds}ms"},
+            )
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:

@@ -29,6 +29,7 @@ from storage.models.fixes import (
     FixStatus,
     Impact,
     Vote,
+    VoteClick,
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
@@ -75,6 +76,7 @@ __all__ = [
     "StakeholderTouchpoint",
     "Touchpoint",
     "Vote",
+    "VoteClick",
     "Workshop",
     "timestamp_column",
     "utcnow",

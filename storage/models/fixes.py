@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import timestamp_column, utcnow
@@ -141,3 +141,43 @@ class ActionItem(SQLModel, table=True):
     dm_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class VoteClick(SQLModel, table=True):
+    """A vote click as it arrived: the journal that makes a click durable before it is answered.
+
+    The click is written here in a transaction of its own and acknowledged; it is then applied
+    to the voter's ballot (flows/vote_clicks.py) with the compare-and-set rules of
+    flows.voting.change_vote, and `applied_at` is set in the transaction that changes the votes,
+    so each click is applied exactly once (a refused click is deleted instead). Writing it must
+    never wait for the locks a vote takes (workshop, fix, participant), so the table has no
+    foreign key to them: on PostgreSQL an insert checks a foreign key with a lock on the parent
+    row that a held FOR UPDATE blocks.
+    """
+
+    __tablename__ = "vote_click"
+    __table_args__ = (
+        # A request delivered twice carries the same key and is journaled once.
+        UniqueConstraint("team_id", "click_key"),
+        CheckConstraint(
+            "shown >= 0 AND wanted >= 0 AND (wanted - shown = 1 OR shown - wanted = 1)",
+            name="one_step",
+        ),
+        Index("ix_vote_click_voter", "workshop_id", "voter_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)  # indexed by the unique constraint
+    click_key: str = Field(max_length=64)
+    workshop_id: int
+    voter_id: str = Field(max_length=32)
+    fix_id: int
+    shown: int  # the voter's votes on the fix the button was drawn with
+    wanted: int
+    received_at: datetime = Field(
+        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
+    )
+    applied_at: datetime | None = Field(
+        default=None, sa_column=timestamp_column(nullable=True, index=True)
+    )
+    changed: bool = False  # False for a repeat (a refused click is deleted), or not applied yet

@@ -3,10 +3,12 @@ an SQLite file, or PostgreSQL with TEST_DATABASE_URL).
 
 A burst of vote clicks and rating submissions goes to a real `workshop-bot serve --http`
 process, which is killed with SIGKILL while they are arriving, together with the `workshop-bot
-scheduler` process. After a restart: every vote and rating whose request was answered with
-HTTP 200 is stored (the bot saves them before it acknowledges); retrying the unanswered ones, as
-their users would, counts each once; the board is right after its next refresh; and the digest
-schedule the killed scheduler had stored fires from the restarted one, once.
+scheduler` process. Every vote and rating whose request was answered with HTTP 200 is stored
+(the bot saves them before it acknowledges: a vote click in the click journal, applied to the
+ballot after the answer); after a restart every vote is counted, and retrying the unanswered
+ones, as their users would, counts each once; the board is right after its next refresh; and
+the digest schedule the killed scheduler had stored fires from the restarted one, once. And the
+lock-then-kill test: a vote click answered while another transaction holds the voter's rows.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import random
 import secrets
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import select
 
 from bot import ids
@@ -32,6 +35,7 @@ from flows.gaps import rating_progress
 from flows.schedules import rule_of
 from flows.voting import own_votes, votes_cast
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop, join_workshop
+from storage.db import is_sqlite
 from storage.models import (
     SCHEDULER_JOBS_TABLE,
     DigestDelivery,
@@ -39,6 +43,7 @@ from storage.models import (
     GapRating,
     Phase,
     Touchpoint,
+    VoteClick,
     Workshop,
 )
 from tests.processes import bot_environment, bot_processes
@@ -228,11 +233,14 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
         answered = [work[i] for i, ok in zip(order, acked, strict=True) if ok]
         assert len(answered) >= KILL_AFTER and not all(acked), "the kill came too late"
 
-        # Everything acknowledged before the kill is stored.
+        # Everything acknowledged before the kill is stored: a vote click in the journal (it
+        # may not be applied yet: the restarted bot applies it), a rating in the ratings.
         with db.session() as session:
-            voting = get_workshop(session, "T0LOCAL", voting_id)
             for voter, target in (w for w in answered if w[0] in VOTERS):
-                assert own_votes(session, voting, voter).get(target) == 1, (voter, target)
+                journaled = session.exec(
+                    select(VoteClick.fix_id).where(VoteClick.voter_id == voter)
+                ).all()
+                assert target in journaled, (voter, target)
             for rater, touchpoints in (w for w in answered if w[0] in RATERS):
                 stored = session.exec(
                     select(GapRating.touchpoint_id).where(GapRating.user_id == rater)
@@ -255,14 +263,19 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
         # The next refresh of each board (someone joins) shows the database's figures.
         for board_ts in (rating_board, voting_board):
             sim.click(BEN, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+
+        def every_vote_counted_once():
+            with db.session() as session:
+                voting = get_workshop(session, "T0LOCAL", voting_id)
+                return votes_cast(session, voting) == len(expected_votes) and all(
+                    own_votes(session, voting, voter)
+                    == {fix_id: 1 for who, fix_id in expected_votes if who == voter}
+                    for voter in VOTERS
+                )
+
+        standin.wait_for(every_vote_counted_once, timeout=WAIT)
         with db.session() as session:
-            voting = get_workshop(session, "T0LOCAL", voting_id)
             rating = get_workshop(session, "T0LOCAL", rating_id)
-            assert votes_cast(session, voting) == len(expected_votes)
-            for voter in VOTERS:
-                assert own_votes(session, voting, voter) == {
-                    fix_id: 1 for who, fix_id in expected_votes if who == voter
-                }
             progress = rating_progress(session, rating)
             ratings_given = sum(len(tps) for _, tps in expected_ratings)
             assert progress.ratings_given == ratings_given
@@ -291,3 +304,91 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
             assert delivery.fire_time.replace(tzinfo=UTC) == slot
             assert session.exec(select(Workshop.id)).all()
         assert stored_job(db, schedule_id).next_run_time > datetime.now(UTC)
+
+
+HOLD_S = 3.5  # longer than Slack waits for an answer
+
+
+def own_votes_of(db, workshop_id, voter) -> dict[int, int]:
+    with db.session() as session:
+        return own_votes(session, get_workshop(session, "T0LOCAL", workshop_id), voter)
+
+
+def hold_the_voters_rows(db, workshop_id, voter):
+    """Another transaction holding the voter's participant and ballot rows FOR UPDATE, as a
+    long transaction would. SQLite has no row locks: there the whole database's write lock."""
+    holder = db.engine.connect()
+    holder.begin()  # BEGIN IMMEDIATE on SQLite (storage.db): the write lock
+    if not is_sqlite(db.engine):
+        for table, column in (("participant", "user_id"), ("ballot", "voter_id")):
+            held = holder.execute(
+                text(f"SELECT id FROM {table} WHERE workshop_id = :w AND {column} = :v FOR UPDATE"),
+                {"w": workshop_id, "v": voter},
+            ).all()
+            assert held, table
+    return holder
+
+
+def test_a_vote_answered_while_its_ballot_is_locked_survives_kill_9_and_counts_once(
+    standin, db, tmp_path
+):
+    """The lock-then-kill test. On PostgreSQL the click is answered within Slack's 3 s although
+    the voter's rows stay locked for longer (the click is journaled first); the bot is killed
+    right after the answer, and once the lock is gone and the bot is back the vote is counted,
+    once, and the same click sent again changes nothing. On SQLite a held write lock keeps the
+    click from being saved, so it is not answered with 200: the user's second try counts once."""
+    signing_secret = secrets.token_hex(16)
+    env = bot_environment(standin, signing_secret, db.url)
+    voter = VOTERS[0]
+    with bot_processes(env, tmp_path) as bots:
+        serve = bots.serve("--no-scheduler").wait_until_healthy()
+        sim = SimulatedSlack(standin, serve.events_url, signing_secret)
+        workshop_id, board_ts = start_workshop(sim, standin, db, "Checkout", Phase.fixes)
+        with db.session() as session:
+            workshop = get_workshop(session, "T0LOCAL", workshop_id)
+            touchpoint = session.exec(
+                select(Touchpoint.id).where(Touchpoint.workshop_id == workshop_id)
+            ).first()
+            first, second = (
+                propose_fix(session, "T0LOCAL", workshop_id, ANA, FixDraft(name, touchpoint)).id
+                for name in ("Fix 1", "Fix 2")
+            )
+            join_workshop(session, workshop, voter)
+        sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+        standin.wait_for(lambda: "Votes cast" in board_figures(standin, board_ts), timeout=WAIT)
+        view = open_view(sim, standin, voter, ids.VOTE_OPEN, board_ts, ids.VOTE_MODAL)
+        recorder = RecordingSlack(standin, serve.events_url, signing_secret)
+        for fix_id in (first, second):
+            recorder.click(voter, ids.VOTE_ADD, view_id=view["id"], value=f"{fix_id}|0|1")
+        warm_up, click = recorder.requests
+        assert sim.post(*warm_up).status == 200  # the voter's ballot row now exists
+        standin.wait_for(lambda: own_votes_of(db, workshop_id, voter) == {first: 1}, timeout=WAIT)
+
+        holder = hold_the_voters_rows(db, workshop_id, voter)
+        locked_at = time.monotonic()
+        try:
+            answer = sim.post(*click)
+            serve.kill()
+            time.sleep(max(0.0, locked_at + HOLD_S - time.monotonic()))
+        finally:
+            holder.rollback()
+            holder.close()
+        if not is_sqlite(db.engine):
+            assert answer.status == 200 and answer.elapsed < 3, answer
+            # Answered, and not applied when the bot died: the lock held it back.
+            assert own_votes_of(db, workshop_id, voter) == {first: 1}
+        else:
+            assert answer.status != 200, answer  # not answered: not known to be saved
+
+        serve = bots.serve("--no-scheduler").wait_until_healthy()
+        sim = SimulatedSlack(standin, serve.events_url, signing_secret)
+        if answer.status != 200:
+            assert sim.post(*click).status == 200  # the user tries again
+        both = {first: 1, second: 1}
+        standin.wait_for(lambda: own_votes_of(db, workshop_id, voter) == both, timeout=WAIT)
+        redraws = len(standin.calls_to("views.update"))
+        assert sim.post(*click).status == 200  # the same click once more
+        standin.wait_for(lambda: len(standin.calls_to("views.update")) > redraws, timeout=WAIT)
+        assert own_votes_of(db, workshop_id, voter) == both
+        with db.session() as session:
+            assert votes_cast(session, get_workshop(session, "T0LOCAL", workshop_id)) == 2

@@ -13,7 +13,8 @@ from bot.board import post_in_thread, refresh_board
 from bot.home import refresh_homes, refresh_workshop_homes
 from bot.phase_hooks import run_phase_end_hooks
 from bot.replies import tell_user
-from flows.errors import FlowError
+from flows.errors import FlowError, NotFound
+from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import (
     PhaseAction,
     PhaseChangeResult,
@@ -76,6 +77,9 @@ def handle_phase_button(
         return
 
     def save() -> PhaseChangeResult:
+        if drawn_in == Phase.voting:  # vote clicks answered while voting was open count
+            with db.session() as session:
+                apply_workshop_clicks(session, context.team_id, workshop_id)
         with db.session() as session:
             return change_phase(
                 session,
@@ -120,8 +124,11 @@ def handle_join(
 
     try:
         workshop, closed, joined = save_then_ack(ack, context, save)
-    except FlowError:
+    except NotFound:
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
+        return
+    except FlowError as error:  # not saved (Busy)
+        tell_user(client, body, str(error), respond)
         return
     if closed:
         tell_user(client, body, "This workshop is closed.", respond)

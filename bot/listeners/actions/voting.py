@@ -7,13 +7,13 @@ payload; a refused vote shows why inside the view and changes nothing.
 from __future__ import annotations
 
 import logging
+import uuid
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.acks import save_then_ack
 from bot.after_ack import AfterAck
 from bot.blocks.common import read_metadata
 from bot.board import refresh_board
@@ -22,12 +22,20 @@ from bot.listeners.actions.stakeholders import parse_id
 from bot.replies import open_modal, report_failure, tell_user
 from bot.voting import ranking_page, update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
-from flows.voting import NOT_A_PARTICIPANT, change_vote, is_participant
+from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
+from flows.voting import NOT_A_PARTICIPANT, is_participant
 from flows.workshops import get_workshop
-from storage.db import Database
+from storage.db import Database, lock_waits_limited
 from storage.models import Phase
 
 logger = logging.getLogger(__name__)
+
+# Applying waits for the voter's locks after the ack; a click still waiting after this long is
+# left to the sweeper (bot/vote_sweeper.py), so held locks cannot tie up the listener threads.
+APPLY_LOCK_WAIT_S = 10.0
+NOT_COUNTED_YET = (
+    "Your vote is saved and will be counted in a moment: open the voting view again to see it."
+)
 
 
 def parse_vote_value(value: str) -> tuple[int, int, int]:
@@ -59,8 +67,9 @@ def handle_open(
 def handle_vote(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
-    """Acks once the vote is saved (bot/acks.py), so an acknowledged vote is never lost, even if
-    this process dies right after; the view and the board follow the ack."""
+    """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
+    ballot can delay, so an acknowledged vote is never lost, even if this process dies right
+    after; then applies it, and the view and the board follow."""
     db: Database = context["db"]
     view = body.get("view") or {}
     state = read_metadata(view.get("private_metadata"))
@@ -71,32 +80,54 @@ def handle_vote(
         ack()
         logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
         return
-
-    def save() -> bool:
-        with db.session() as session:
-            return change_vote(
-                session, context.team_id, workshop_id, context.user_id, fix_id, shown, wanted
-            ).changed
-
-    notice = None
-    changed = False
-    try:
-        changed = save_then_ack(ack, context, save)
-    except FlowError as error:
-        notice = str(error)
     team_id, user_id = context.team_id, context.user_id
+    click = Click(team_id, workshop_id, user_id, fix_id, shown, wanted)  # type: ignore[arg-type]
+    try:
+        with db.session() as session:
+            click_id = record_click(session, click, delivery_key(body, action, user_id))
+    except FlowError as error:  # no button of ours sends such a click: nothing to save
+        ack()
+        outcome: ClickOutcome | None = ClickOutcome(changed=False, refusal=str(error))
+    else:
+        ack()  # the click is saved
+        outcome = apply_click(db, click, click_id)
 
     def redraw_view() -> None:
+        notice = outcome.refusal if outcome else NOT_COUNTED_YET
         update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
 
     after_ack: AfterAck = context["after_ack"]
     view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
     after_ack.run(view_key, redraw_view, report_failure(client, body))
-    if changed:
+    if outcome and outcome.changed:
         after_ack.run(
             ("board", team_id, workshop_id),
             lambda: refresh_board(client, db, team_id, workshop_id),
         )
+
+
+def delivery_key(body: dict, action: dict, user_id: str) -> str:
+    """What names this delivery of the click: Slack's trigger id and action_ts (a copy of the
+    request repeats both; another click never does)."""
+    trigger, action_ts = body.get("trigger_id"), action.get("action_ts")
+    if not trigger and not action_ts:
+        return uuid.uuid4().hex  # nothing to recognise a copy by: compare-and-set still holds
+    return click_key(trigger, action_ts, user_id)
+
+
+def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | None:
+    """Apply the journaled click now; None if that failed (the sweeper applies it later)."""
+    try:
+        with lock_waits_limited(APPLY_LOCK_WAIT_S), db.session() as session:
+            return apply_clicks(session, click.team_id, click.workshop_id, click.voter_id, click_id)
+    except Exception:
+        logger.exception(
+            "vote click %s of %s not applied yet (team %s); the sweeper applies it",
+            click_id,
+            click.voter_id,
+            click.team_id,
+        )
+        return None
 
 
 def handle_page(

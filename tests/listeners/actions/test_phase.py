@@ -1,10 +1,15 @@
 """Board buttons end to end: facilitator controls, refusals, double clicks, Join."""
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot import ids
+from bot.acks import NOT_SAVED
 from bot.blocks.board import PHASE_NAMES
 from bot.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop
@@ -123,3 +128,33 @@ def test_join_adds_a_participant_once_and_updates_the_board(local):
     replies = local.standin.ephemerals(user=CHLOE)
     assert len(replies) == 2
     assert "You've joined" in str(replies[0]) and "already in this workshop" in str(replies[1])
+
+
+def test_a_phase_change_kept_waiting_by_a_lock_is_not_saved_and_the_facilitator_is_told(local):
+    """PostgreSQL: another transaction holds the workshop's row past Slack's deadline. The
+    click is answered in time, nothing is saved, and the facilitator is told to try again."""
+    if local.db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks and lock_timeout are PostgreSQL's")
+    workshop_id, board_ts = local.start_workshop(ANA)
+    holder = local.db.engine.connect()
+    holder.execute(text("BEGIN"))
+    holder.execute(text("SELECT 1 FROM workshop WHERE id = :id FOR UPDATE"), {"id": workshop_id})
+    letting_go = threading.Timer(6, holder.rollback)  # a failing test ends rather than hangs
+    letting_go.start()
+    try:
+        started = time.monotonic()
+        answer = local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
+        answered_in = time.monotonic() - started
+        told = local.standin.wait_for(
+            lambda: [e for e in local.standin.ephemerals(user=ANA) if "Not saved" in e["text"]]
+        )
+    finally:
+        letting_go.cancel()
+        holder.rollback()
+        holder.close()
+    assert answer.status == 200 and answered_in < 3
+    assert told[-1]["text"] == NOT_SAVED
+    assert phase_of(local, workshop_id) is Phase.setup
+    local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)  # trying again
+    local.wait_until_idle()
+    assert phase_of(local, workshop_id) is Phase.stakeholders

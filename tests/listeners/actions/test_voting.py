@@ -8,14 +8,18 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot import ids
+from bot.listeners.actions import voting as voting_listeners
 from bot.local import CHANNEL_ID, PEOPLE
+from bot.vote_sweeper import sweep
 from flows.actions import due_field, owner_field
+from flows.vote_clicks import Click, click_key, record_click
 from flows.voting import own_votes, vote_totals
 from flows.workshops import get_workshop
-from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint
+from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint, VoteClick
 from tests.recording import RecordingSlack
 
 ANA, BEN, CHLOE, DEV, EMI, FEMI = (p.user_id for p in PEOPLE)
@@ -402,3 +406,67 @@ def test_nobody_sees_who_voted_for_what(local):
         sent = json.dumps(content, ensure_ascii=False)
         for voter in voters:
             assert voter not in sent, f"{call.method} names voter {voter}: {sent[:300]}"
+
+
+# a click is saved before it is answered (the vote click journal) ------------------------------
+
+
+def test_a_click_not_applied_at_once_is_saved_said_so_and_counted_by_the_sweep(local, monkeypatch):
+    workshop_id, board_ts = start(local)
+    fix_id = propose(local, workshop_id, CHLOE, "Guest checkout")
+    advance(local, board_ts, "Voting")
+    open_ballot(local, DEV, board_ts)
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("UPDATE vote_click", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(voting_listeners, "apply_clicks", database_gone)
+    view = click_vote(local, DEV, ids.VOTE_ADD, fix_id)
+    assert "Your vote is saved and will be counted in a moment" in view_text(view)
+    assert my_votes(local, workshop_id, DEV) == {}
+    monkeypatch.undo()
+    assert sweep(local.db, grace_s=0) == 1
+    assert my_votes(local, workshop_id, DEV) == {fix_id: 1}
+
+
+def test_closing_the_vote_counts_every_click_answered_while_it_was_open(local):
+    workshop_id, board_ts = start(local)
+    fix_id = propose(local, workshop_id, CHLOE, "Guest checkout")
+    advance(local, board_ts, "Voting")
+    # A click journaled and answered by a replica that died before applying it.
+    with local.db.session() as session:
+        click = Click(local.team_id, workshop_id, DEV, fix_id, 0, 1)
+        record_click(session, click, click_key("trigger", "1.2", DEV))
+    local.sim.click(ANA, ids.PHASE_CLOSE, channel=CHANNEL_ID, ts=board_ts)
+    local.wait_until_idle()
+    with local.db.session() as session:
+        assert get_workshop(session, local.team_id, workshop_id).phase == Phase.closed
+    assert my_votes(local, workshop_id, DEV) == {fix_id: 1}
+
+
+def test_a_click_no_button_could_send_is_answered_saved_nowhere_and_explained(local):
+    workshop_id, board_ts = start(local)
+    fix_id = propose(local, workshop_id, CHLOE, "Guest checkout")
+    advance(local, board_ts, "Voting")
+    view = open_ballot(local, DEV, board_ts)
+    # Numbers past any id are refused before a listener runs (bot/middleware.py).
+    for forged in (f"{2**40}|0|1", f"{fix_id}|{10**30}|{10**30 + 1}"):
+        answer = local.sim.click(
+            DEV, ids.VOTE_ADD, view_id=view["id"], block_id=f"vote-{fix_id}", forge_value=forged
+        )
+        assert answer.status == 400, forged
+    answer = local.sim.click(
+        DEV,
+        ids.VOTE_ADD,
+        view_id=view["id"],
+        block_id=f"vote-{fix_id}",
+        forge_value=f"{fix_id}|0|2",
+    )
+    assert answer.status == 200
+    redrawn = local.standin.wait_for(
+        lambda: (v := local.standin.top_view(DEV)) and v["hash"] != view["hash"] and v
+    )
+    assert "That button is out of date" in view_text(redrawn)
+    assert my_votes(local, workshop_id, DEV) == {}
+    with local.db.session() as session:
+        assert session.exec(select(VoteClick)).all() == []
