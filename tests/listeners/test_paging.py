@@ -183,12 +183,19 @@ def test_the_merge_search_answers_facilitators_of_this_workspace_only(local, man
     answer = suggestion_from(local, CHLOE, form, ids.FIX_MERGE_SEARCH, "fix 01")
     assert answer.status == 200 and blockkit.suggested_options(answer.json) == []
     # metadata naming no fix of this workspace, or nothing at all, offers nothing
-    forgeries = (json.dumps({"fix_id": 10**12}), "not json", json.dumps({"fix_id": "x"}), 123)
+    forgeries = (json.dumps({"fix_id": 10**9}), "not json", json.dumps({"fix_id": "x"}))
     for forged in forgeries:
         answer = suggestion_from(
             local, ANA, {**form, "private_metadata": forged}, ids.FIX_MERGE_SEARCH, "fix"
         )
         assert answer.status == 200 and blockkit.suggested_options(answer.json) == []
+    # a number past any id, or metadata that is not text, is refused before the listener
+    # (bot/middleware.py)
+    for forged in (json.dumps({"fix_id": 10**12}), 123):
+        answer = suggestion_from(
+            local, ANA, {**form, "private_metadata": forged}, ids.FIX_MERGE_SEARCH, "fix"
+        )
+        assert answer.status == 400
 
 
 def close_voting(local, board_ts):

@@ -138,11 +138,17 @@ def test_only_a_facilitator_can_post_again(local):
     assert len(results_in_thread(local, board_ts, "No ratings in round")) == 1
 
 
-@pytest.mark.parametrize("value", ["", "1|gaps", "1|nope|0123456789abcdef", "x|gaps|zz", "9" * 40])
+@pytest.mark.parametrize("value", ["", "1|gaps", "1|nope|0123456789abcdef", "x|gaps|zz"])
 def test_a_junk_value_is_told_out_of_date(local, value):
     local.start_workshop(ANA)
     assert forged_click(local, ANA, value or " ").status == 200
     assert any("That button is out of date" in e["text"] for e in local.standin.ephemerals(ANA))
+
+
+def test_a_number_past_any_id_is_refused_before_the_listener(local):
+    local.start_workshop(ANA)
+    assert forged_click(local, ANA, "9" * 40).status == 400
+    assert not any("Posted" in e["text"] for e in local.standin.ephemerals(ANA))
 
 
 def test_the_notice_goes_by_dm_when_it_cannot_be_shown_in_the_channel(local):
