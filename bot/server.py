@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from socketserver import ThreadingMixIn
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.socket_mode.websocket_client import SocketModeClient
+from websocket import WebSocketApp, WebSocketTimeoutException
 
 logger = logging.getLogger(__name__)
 
@@ -82,5 +85,92 @@ class HttpServer:
         self._thread = None
 
 
+# Socket Mode runs on slack_sdk's websocket-client client (README, "Socket Mode"), tuned so that
+# a dead connection is noticed within seconds: it pings every PING_INTERVAL_S and drops a
+# connection whose pong is PONG_TIMEOUT_S late, then connects again at once.
+PING_INTERVAL_S = 4.0
+PONG_TIMEOUT_S = 2.0
+# How often the session runner looks for a new connection to run (slack_sdk: 0.5 s, all of it
+# added to every reconnection).
+SESSION_POLL_S = 0.05
+# Threads that take envelopes to Bolt; each is busy only until its listener acks.
+SOCKET_MODE_THREADS = 32
+
+
+class TunedSocketModeClient(SocketModeClient):
+    """slack_sdk's websocket-client Socket Mode client, with what it lacks to reconnect fast.
+
+    - A pong deadline: slack_sdk runs connections without `ping_timeout`, so one that goes
+      silent without a close frame (a proxy or NAT dropping it) was never noticed.
+    - A silent connection is dropped without the close handshake, which would wait 3 s for an
+      answer that cannot come.
+    - On `disconnect` (Slack refreshing the connection) the old connection is closed in the
+      background: websocket-client waits up to 3 s for the close reply, and slack_sdk did so on
+      the thread that hands out envelopes, so no request was acked meanwhile.
+    - A connection that is opened but not yet running counts as connected, so the monitor and
+      the old connection's close handler do not open yet another (`apps.connections.open` is
+      rate limited).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("on_error_listeners", []).append(_drop_silent_connection)
+        super().__init__(*args, **kwargs)
+        self.current_session_runner.interval_seconds = SESSION_POLL_S
+        self._started: WebSocketApp | None = None
+
+    def is_connected(self) -> bool:
+        session = self.current_session
+        if session is None:
+            return False
+        return session.sock is not None or session is not self._started
+
+    def connect(self) -> None:
+        old, self.current_session = self.current_session, None  # so slack_sdk won't close it
+        super().connect()
+        if old is not None:
+            threading.Thread(target=old.close, name="socket-mode-close", daemon=True).start()
+
+    def _run_current_session(self) -> None:
+        session = self.current_session
+        if session is None or session is self._started:
+            return  # nothing new to run: the monitor or a close handler connects again
+        self._started = session
+        try:
+            self.logger.info("Starting to receive messages from a new connection")
+            session.run_forever(
+                ping_interval=self.ping_interval,
+                ping_timeout=PONG_TIMEOUT_S,
+                http_proxy_host=self.http_proxy_host,
+                http_proxy_port=self.http_proxy_port,
+                http_proxy_auth=self.http_proxy_auth,
+                proxy_type=self.proxy_type,
+            )
+            self.logger.info("Stopped receiving messages from a connection")
+        except Exception:
+            self.logger.exception("Socket Mode connection failed")
+            session.close()  # the monitor then sees no connection and connects again
+
+
+def _drop_silent_connection(session: WebSocketApp, error: Exception) -> None:
+    if isinstance(error, WebSocketTimeoutException) and session.sock is not None:
+        session.sock.shutdown()  # then the close handler connects again at once
+
+
+class _SocketModeHandler(SocketModeHandler):
+    """Bolt's websocket-client adapter on the tuned client (Bolt's __init__ would start
+    threads for an untuned client of its own, so it is not called)."""
+
+    def __init__(self, app: App, app_token: str) -> None:
+        self.app, self.app_token = app, app_token
+        self.client = TunedSocketModeClient(
+            app_token=app_token,
+            logger=app.logger,
+            web_client=app.client,
+            ping_interval=PING_INTERVAL_S,
+            concurrency=SOCKET_MODE_THREADS,
+        )
+        self.client.socket_mode_request_listeners.append(self.handle)
+
+
 def run_socket_mode(app: App, app_token: str) -> None:
-    SocketModeHandler(app, app_token).start()
+    _SocketModeHandler(app, app_token).start()

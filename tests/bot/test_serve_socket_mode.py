@@ -1,0 +1,100 @@
+"""`workshop-bot serve` in Socket Mode (the default) as a real process, against the stand-in's
+Web API and Socket Mode server: acks well inside Slack's 3 s, a new connection within seconds
+after each way Slack or the network ends one, and no busy loop while it happens."""
+
+from __future__ import annotations
+
+import time
+
+import psutil
+import pytest
+
+from bot import ids
+from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
+from bot.server import PING_INTERVAL_S, PONG_TIMEOUT_S
+from bot.standin import SimulatedSlack
+from tests.processes import START_TIMEOUT_S, BotProcess, bot_environment
+
+ANA, BEN, CHLOE, DEV, EMI, FEMI = (person.user_id for person in PEOPLE)
+
+ACK_BUDGET_S = 2.0  # "well inside" Slack's 3 s, on a loaded machine
+RECONNECT_BUDGET_S = 5.0  # a close frame or a dropped TCP connection: reconnect at once
+# A black-holed connection is noticed only when a ping goes unanswered: at worst one ping
+# interval, the pong timeout and one more timeout for the check to run; then a reconnection.
+SILENCE_BUDGET_S = PING_INTERVAL_S + 2 * PONG_TIMEOUT_S + RECONNECT_BUDGET_S
+QUIET_S = 2.0  # after each recovery, watch the idle process a little longer
+MAX_CPU_SHARE = 0.25  # of one core, over each outage window: a busy loop takes all of it
+
+
+@pytest.fixture
+def standin():
+    with seeded_standin("T0SOCKET") as running:
+        yield running
+
+
+def socket_mode_environment(standin, database_url: str) -> dict:
+    """What Socket Mode needs, and not the signing secret, which it does not use."""
+    env = bot_environment(standin, "unused", database_url)
+    del env["SLACK_SIGNING_SECRET"]
+    return {**env, "SLACK_APP_TOKEN": standin.app_token}
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def joined(standin, user: str) -> bool:
+    return any("You've joined" in str(reply) for reply in standin.ephemerals(user=user))
+
+
+def test_serve_needs_no_signing_secret_acks_fast_and_reconnects_after_every_fault(
+    standin, db, tmp_path
+):
+    serve = BotProcess("serve-socket", ["serve"], socket_mode_environment(standin, db.url), tmp_path)
+    server = standin.socket_mode
+    serve.start()
+    try:
+        try:
+            server.wait_for_live_link(START_TIMEOUT_S)
+        except TimeoutError:
+            raise AssertionError(f"serve never connected:\n{serve.logs()[-3000:]}") from None
+        sim = SimulatedSlack.over_socket_mode(standin, timeout=SILENCE_BUDGET_S + 10)
+
+        command = sim.slash_command(ANA, CHANNEL_ID, "new Onboarding")
+        assert command.elapsed < ACK_BUDGET_S and not command.problems
+        assert standin.wait_for(lambda: standin.top_view(ANA))["callback_id"] == ids.SETUP_MODAL
+        submission = sim.submit_view(ANA)
+        assert submission.elapsed < ACK_BUDGET_S and not submission.problems
+        board = standin.wait_for(lambda: standin.messages(CHANNEL_ID))[0]
+        click = sim.click(BEN, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board["ts"])
+        assert click.elapsed < ACK_BUDGET_S and not click.problems
+        standin.wait_for(lambda: joined(standin, BEN))
+
+        process = psutil.Process(serve.process.pid)
+        faults = (
+            # Slack refreshes a connection: the next request must still be acked inside 3 s.
+            (server.disconnect, CHLOE, ACK_BUDGET_S),
+            (server.close_connections, DEV, RECONNECT_BUDGET_S),
+            (server.drop_connections, EMI, RECONNECT_BUDGET_S),
+            (server.cut, FEMI, SILENCE_BUDGET_S),
+        )
+        for fault, person, budget in faults:
+            cpu_before, started = cpu_seconds(process), time.monotonic()
+            assert fault(), f"{fault.__name__}: no connection to act on"
+            # Sent at once: the clock runs while the bot reconnects, as for a user's click.
+            click = sim.click(person, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board["ts"])
+            assert click.elapsed < budget, f"{fault.__name__}: acked after {click.elapsed:.1f}s"
+            standin.wait_for(lambda person=person: joined(standin, person))
+            time.sleep(QUIET_S)
+            window = time.monotonic() - started
+            spent = cpu_seconds(process) - cpu_before
+            assert spent < MAX_CPU_SHARE * window, (
+                f"{fault.__name__}: {spent:.1f}s of CPU in {window:.1f}s"
+            )
+        # One apps.connections.open per connection: none wasted (the method is rate limited).
+        assert len(standin.calls_to("apps.connections.open")) == server.connections_opened == 5
+    finally:
+        serve.stop()
+    logs = serve.logs()
+    assert standin.app_token not in logs and standin.bot_token not in logs

@@ -1,0 +1,87 @@
+"""The tuned Socket Mode client on its own, in this process, against the stand-in's Socket Mode
+server: what each of its changes to slack_sdk's websocket-client client buys."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.socket_mode.response import SocketModeResponse
+from websocket import WebSocketTimeoutException
+
+from bot.server import PING_INTERVAL_S, PONG_TIMEOUT_S, TunedSocketModeClient
+from bot.standin import SlackStandIn
+
+CONNECT_TIMEOUT_S = 10.0
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as running:
+        yield running
+
+
+@pytest.fixture
+def errors() -> list[tuple[float, Exception]]:
+    return []
+
+
+@pytest.fixture
+def client(standin, errors) -> Iterator[TunedSocketModeClient]:
+    client = TunedSocketModeClient(
+        app_token=standin.app_token,
+        web_client=WebClient(base_url=standin.api_url),
+        ping_interval=PING_INTERVAL_S,
+        concurrency=2,
+        on_error_listeners=[lambda _session, error: errors.append((time.monotonic(), error))],
+    )
+    client.socket_mode_request_listeners.append(
+        lambda sm, request: sm.send_socket_mode_response(
+            SocketModeResponse(envelope_id=request.envelope_id, payload={"text": "ok"})
+        )
+    )
+    client.connect()
+    standin.socket_mode.wait_for_live_link(CONNECT_TIMEOUT_S)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def test_a_silent_connection_is_noticed_by_its_unanswered_ping_and_replaced_at_once(
+    standin, client, errors
+):
+    server = standin.socket_mode
+    cut_at = time.monotonic()
+    server.cut()
+    server.wait_for_live_link(PING_INTERVAL_S + 2 * PONG_TIMEOUT_S + CONNECT_TIMEOUT_S)
+    reconnected_at = time.monotonic()
+    timed_out_at = next(at for at, e in errors if isinstance(e, WebSocketTimeoutException))
+    assert timed_out_at - cut_at < PING_INTERVAL_S + 2 * PONG_TIMEOUT_S + 1
+    # No close handshake over the dead connection (websocket-client would wait 3 s for it).
+    assert reconnected_at - timed_out_at < 2.0
+    assert server.deliver("events_api", {"type": "event_callback"}).payload == {"text": "ok"}
+
+
+def test_a_closed_connection_is_replaced_without_slack_sdks_half_second_wait(standin, client):
+    server = standin.socket_mode
+    delays = []
+    for _ in range(3):
+        closed_at = time.monotonic()
+        server.close_connections()
+        server.wait_for_live_link(CONNECT_TIMEOUT_S)
+        delays.append(time.monotonic() - closed_at)
+    # slack_sdk polls for a new connection to run every 0.5 s: never faster than that.
+    assert min(delays) < 0.45, delays
+
+
+def test_a_refresh_opens_exactly_one_new_connection(standin, client):
+    server = standin.socket_mode
+    for _ in range(3):
+        assert server.disconnect()
+        server.wait_for_live_link(CONNECT_TIMEOUT_S)
+        assert server.deliver("slash_commands", {"command": "/workshop"}).payload == {"text": "ok"}
+    time.sleep(PING_INTERVAL_S)  # the monitor had its turn too
+    assert len(standin.calls_to("apps.connections.open")) == server.connections_opened == 4
