@@ -22,6 +22,7 @@ pongs included (a black hole must not answer pings).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import socket
@@ -84,10 +85,8 @@ class _Link:
 
     def shut(self) -> None:
         """Drop the TCP connection (wakes the thread blocked reading it)."""
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         self.retiring = True

@@ -51,7 +51,8 @@ def joined(standin, user: str) -> bool:
 def test_serve_needs_no_signing_secret_acks_fast_and_reconnects_after_every_fault(
     standin, db, tmp_path
 ):
-    serve = BotProcess("serve-socket", ["serve"], socket_mode_environment(standin, db.url), tmp_path)
+    env = socket_mode_environment(standin, db.url)
+    serve = BotProcess("serve-socket", ["serve"], env, tmp_path)
     server = standin.socket_mode
     serve.start()
     try:
