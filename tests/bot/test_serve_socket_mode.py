@@ -8,10 +8,20 @@ import time
 
 import psutil
 import pytest
+from typer.testing import CliRunner
 
 from bot import ids
+from bot.app import create_app
+from bot.cli import cli
+from bot.config import ConfigError, Settings
 from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
-from bot.server import PING_INTERVAL_S, PONG_TIMEOUT_S
+from bot.server import (
+    EVENTS_PATH,
+    PING_INTERVAL_S,
+    PONG_TIMEOUT_S,
+    HttpServer,
+    wsgi_application,
+)
 from bot.standin import SimulatedSlack
 from tests.processes import START_TIMEOUT_S, BotProcess, bot_environment
 
@@ -24,6 +34,15 @@ RECONNECT_BUDGET_S = 5.0  # a close frame or a dropped TCP connection: reconnect
 SILENCE_BUDGET_S = PING_INTERVAL_S + 2 * PONG_TIMEOUT_S + RECONNECT_BUDGET_S
 QUIET_S = 2.0  # after each recovery, watch the idle process a little longer
 MAX_CPU_SHARE = 0.25  # of one core, over each outage window: a busy loop takes all of it
+
+
+@pytest.fixture
+def no_slack_settings(monkeypatch, tmp_path):
+    """An environment without any Slack setting, and no .env file."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
 
 
 @pytest.fixture
@@ -99,3 +118,32 @@ def test_serve_needs_no_signing_secret_acks_fast_and_reconnects_after_every_faul
         serve.stop()
     logs = serve.logs()
     assert standin.app_token not in logs and standin.bot_token not in logs
+
+
+def test_serve_asks_each_mode_for_its_own_credentials(no_slack_settings):
+    runner = CliRunner()
+    no_slack_settings.setenv("SLACK_BOT_TOKEN", "xoxb-1-2-abc")
+    no_slack_settings.setenv("SLACK_APP_TOKEN", "xapp-1-A1-2-abc")
+    refused = runner.invoke(cli, ["serve", "--http"])
+    assert refused.exit_code != 0
+    assert "SLACK_SIGNING_SECRET is not set" in refused.output
+
+    no_slack_settings.delenv("SLACK_APP_TOKEN")
+    refused = runner.invoke(cli, ["serve"])  # Socket Mode: the signing secret is not asked for
+    assert refused.exit_code != 0
+    assert "SLACK_APP_TOKEN is not set" in refused.output
+
+
+def test_an_app_built_for_socket_mode_rejects_every_http_request(no_slack_settings, standin, db):
+    settings = Settings(
+        slack_bot_token=standin.bot_token, slack_api_url=standin.api_url, database_url=db.url
+    )
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET is not set"):
+        create_app(settings, db)  # HTTP mode: requests must be signed
+    server = HttpServer(wsgi_application(create_app(settings, db, socket_mode=True))).start()
+    try:
+        for guessed_secret in ("", "0123456789abcdef0123456789abcdef"):
+            sim = SimulatedSlack(standin, server.url + EVENTS_PATH, guessed_secret)
+            assert sim.slash_command(ANA, CHANNEL_ID, "help").status == 401
+    finally:
+        server.stop()
