@@ -172,5 +172,9 @@ class _SocketModeHandler(SocketModeHandler):
         self.client.socket_mode_request_listeners.append(self.handle)
 
 
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    return _SocketModeHandler(app, app_token)
+
+
 def run_socket_mode(app: App, app_token: str) -> None:
-    _SocketModeHandler(app, app_token).start()
+    socket_mode_handler(app, app_token).start()

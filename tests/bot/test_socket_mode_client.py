@@ -3,15 +3,24 @@ server: what each of its changes to slack_sdk's websocket-client client buys."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.socket_mode.response import SocketModeResponse
 from websocket import WebSocketTimeoutException
 
-from bot.server import PING_INTERVAL_S, PONG_TIMEOUT_S, TunedSocketModeClient
+from bot.app import LISTENER_THREADS
+from bot.server import (
+    PING_INTERVAL_S,
+    PONG_TIMEOUT_S,
+    TunedSocketModeClient,
+    socket_mode_handler,
+)
 from bot.standin import SlackStandIn
 
 CONNECT_TIMEOUT_S = 10.0
@@ -85,3 +94,38 @@ def test_a_refresh_opens_exactly_one_new_connection(standin, client):
         assert server.deliver("slash_commands", {"command": "/workshop"}).payload == {"text": "ok"}
     time.sleep(PING_INTERVAL_S)  # the monitor had its turn too
     assert len(standin.calls_to("apps.connections.open")) == server.connections_opened == 4
+
+
+def test_slow_acks_do_not_hold_up_the_requests_behind_them(standin):
+    """slack_sdk hands 10 requests to Bolt at a time: the 11th waited for one of them."""
+    requests, slow_s = 20, 2.0
+    app = App(
+        client=WebClient(token=standin.bot_token, base_url=standin.api_url),
+        signing_secret="unused",
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+    )
+
+    @app.command("/workshop")
+    def slow(ack):  # e.g. a database row lock held by someone else
+        time.sleep(slow_s)
+        ack()
+
+    handler = socket_mode_handler(app, standin.app_token)
+    handler.connect()
+    try:
+        standin.socket_mode.wait_for_live_link(CONNECT_TIMEOUT_S)
+        acks = []
+
+        def command() -> None:
+            payload = {"command": "/workshop", "text": "", "team_id": standin.team_id}
+            acks.append(standin.socket_mode.deliver("slash_commands", payload, timeout=20))
+
+        senders = [threading.Thread(target=command) for _ in range(requests)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=30)
+        assert len(acks) == requests
+        assert max(ack.elapsed for ack in acks) < 1.75 * slow_s
+    finally:
+        handler.close()
