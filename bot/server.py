@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -93,6 +94,10 @@ PONG_TIMEOUT_S = 2.0
 # How often the session runner looks for a new connection to run (slack_sdk: 0.5 s, all of it
 # added to every reconnection).
 SESSION_POLL_S = 0.05
+# After a connection that never opened, wait this long before the next, so an endpoint that
+# refuses connections is not hammered (each attempt also costs a rate-limited
+# `apps.connections.open` call).
+MIN_RECONNECT_INTERVAL_S = 1.0
 # Threads that take envelopes to Bolt; each is busy only until its listener acks.
 SOCKET_MODE_THREADS = 32
 
@@ -105,18 +110,26 @@ class TunedSocketModeClient(SocketModeClient):
     - A silent connection is dropped without the close handshake, which would wait 3 s for an
       answer that cannot come.
     - On `disconnect` (Slack refreshing the connection) the old connection is closed in the
-      background: websocket-client waits up to 3 s for the close reply, and slack_sdk did so on
-      the thread that hands out envelopes, so no request was acked meanwhile.
+      background: websocket-client can wait up to 3 s for the close reply, and slack_sdk did so
+      on the thread that hands out envelopes, so no request was acked meanwhile.
     - A connection that is opened but not yet running counts as connected, so the monitor and
       the old connection's close handler do not open yet another (`apps.connections.open` is
       rate limited).
+    - A new connection starts within SESSION_POLL_S rather than 0.5 s, but after one that
+      never opened, not before MIN_RECONNECT_INTERVAL_S.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("on_error_listeners", []).append(_drop_silent_connection)
+        kwargs.setdefault("on_open_listeners", []).append(self._opened)
         super().__init__(*args, **kwargs)
         self.current_session_runner.interval_seconds = SESSION_POLL_S
         self._started: WebSocketApp | None = None
+        self._started_at = float("-inf")
+        self._last_opened: WebSocketApp | None = None
+
+    def _opened(self, session: WebSocketApp) -> None:
+        self._last_opened = session
 
     def is_connected(self) -> bool:
         session = self.current_session
@@ -134,7 +147,10 @@ class TunedSocketModeClient(SocketModeClient):
         session = self.current_session
         if session is None or session is self._started:
             return  # nothing new to run: the monitor or a close handler connects again
-        self._started = session
+        failed = self._started is not None and self._last_opened is not self._started
+        if failed and time.monotonic() - self._started_at < MIN_RECONNECT_INTERVAL_S:
+            return  # the previous one never opened: try again on a later poll
+        self._started, self._started_at = session, time.monotonic()
         try:
             self.logger.info("Starting to receive messages from a new connection")
             session.run_forever(

@@ -129,7 +129,9 @@ class _Link:
                 return False
             request = next((e for e in events if isinstance(e, Request)), None)
         with self.lock:
-            if self.server._redeem(request.path):
+            if self.server.refusing:
+                response = self.protocol.reject(503, "unavailable\n")
+            elif self.server._redeem(request.path):
                 response = self.protocol.accept(request)
             else:
                 response = self.protocol.reject(401, "invalid or used ticket\n")
@@ -174,6 +176,9 @@ class SocketModeServer:
         self._acks: dict[str, Ack] = {}
         #: Every connection ever opened (handshake done), for tests counting reconnects.
         self.connections_opened = 0
+        #: While true, every new connection is turned away at the handshake (HTTP 503), as
+        #: when Slack's Socket Mode endpoint is unavailable.
+        self.refusing = False
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -16,6 +16,7 @@ from websocket import WebSocketTimeoutException
 
 from bot.app import LISTENER_THREADS
 from bot.server import (
+    MIN_RECONNECT_INTERVAL_S,
     PING_INTERVAL_S,
     PONG_TIMEOUT_S,
     TunedSocketModeClient,
@@ -129,3 +130,15 @@ def test_slow_acks_do_not_hold_up_the_requests_behind_them(standin):
         assert max(ack.elapsed for ack in acks) < 1.75 * slow_s
     finally:
         handler.close()
+
+
+def test_an_endpoint_that_refuses_connections_is_tried_again_once_a_second(standin, client):
+    server = standin.socket_mode
+    server.refusing = True
+    server.close_connections()
+    before, watch_s = len(standin.calls_to("apps.connections.open")), 3.0
+    time.sleep(watch_s)
+    attempts = len(standin.calls_to("apps.connections.open")) - before
+    assert 1 <= attempts <= watch_s / MIN_RECONNECT_INTERVAL_S + 1
+    server.refusing = False
+    server.wait_for_live_link(CONNECT_TIMEOUT_S)
