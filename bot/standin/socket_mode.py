@@ -14,7 +14,8 @@ Faults, as Slack and the networks in between produce them:
 - :meth:`SocketModeServer.drop_connections` — the TCP connection ends without a close frame;
 - :meth:`SocketModeServer.cut` — a black hole (a proxy that stops forwarding): no bytes either
   way, no close frame, the TCP connection left open. Only a client that pings and expects
-  pongs notices.
+  pongs notices;
+- :attr:`SocketModeServer.refusing` — new connections turned away at the handshake.
 
 Built on the Sans-I/O protocol of ``websockets``, so the server decides which bytes go out,
 pongs included (a black hole must not answer pings).
