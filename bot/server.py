@@ -98,6 +98,9 @@ SESSION_POLL_S = 0.05
 # refuses connections is not hammered (each attempt also costs a rate-limited
 # `apps.connections.open` call).
 MIN_RECONNECT_INTERVAL_S = 1.0
+# How long an ack may wait for a connection being replaced to open, rather than be lost.
+ACK_WAIT_S = 2.0
+_ACK_WAIT_POLL_S = 0.01
 # Threads that take envelopes to Bolt; each is busy only until its listener acks.
 SOCKET_MODE_THREADS = 32
 
@@ -117,6 +120,8 @@ class TunedSocketModeClient(SocketModeClient):
       rate limited).
     - A new connection starts within SESSION_POLL_S rather than 0.5 s, but after one that
       never opened, not before MIN_RECONNECT_INTERVAL_S.
+    - An ack sent while the connection is being replaced waits for the new one to open
+      (slack_sdk tried once more at once, then dropped it).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -136,6 +141,16 @@ class TunedSocketModeClient(SocketModeClient):
         if session is None:
             return False
         return session.sock is not None or session is not self._started
+
+    def send_message(self, message: str) -> None:
+        deadline = time.monotonic() + ACK_WAIT_S
+        while not self._current_is_open() and time.monotonic() < deadline:
+            time.sleep(_ACK_WAIT_POLL_S)
+        super().send_message(message)
+
+    def _current_is_open(self) -> bool:
+        session = self.current_session
+        return session is not None and session.sock is not None and session.sock.connected
 
     def connect(self) -> None:
         old, self.current_session = self.current_session, None  # so slack_sdk won't close it

@@ -129,6 +129,7 @@ class _Link:
             if not data and not events:
                 return False
             request = next((e for e in events if isinstance(e, Request)), None)
+        time.sleep(self.server.handshake_delay)
         with self.lock:
             if self.server.refusing:
                 response = self.protocol.reject(503, "unavailable\n")
@@ -180,6 +181,8 @@ class SocketModeServer:
         #: While true, every new connection is turned away at the handshake (HTTP 503), as
         #: when Slack's Socket Mode endpoint is unavailable.
         self.refusing = False
+        #: Seconds each handshake waits before it is answered (a slow Slack).
+        self.handshake_delay = 0.0
 
     # ------------------------------------------------------------------ lifecycle
 

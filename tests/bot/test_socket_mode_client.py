@@ -142,3 +142,32 @@ def test_an_endpoint_that_refuses_connections_is_tried_again_once_a_second(stand
     assert 1 <= attempts <= watch_s / MIN_RECONNECT_INTERVAL_S + 1
     server.refusing = False
     server.wait_for_live_link(CONNECT_TIMEOUT_S)
+
+
+def test_an_ack_due_while_the_connection_is_replaced_waits_for_the_new_one(standin):
+    acked_after_s, handshake_s = 0.3, 1.0
+    client = TunedSocketModeClient(
+        app_token=standin.app_token, web_client=WebClient(base_url=standin.api_url)
+    )
+
+    def ack_later(sm, request) -> None:
+        time.sleep(acked_after_s)  # Slack asks for a refresh meanwhile
+        sm.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
+
+    client.socket_mode_request_listeners.append(ack_later)
+    client.connect()
+    server = standin.socket_mode
+    try:
+        server.wait_for_live_link(CONNECT_TIMEOUT_S)
+        acks = []
+        sender = threading.Thread(
+            target=lambda: acks.append(server.deliver("events_api", {}, timeout=10))
+        )
+        sender.start()
+        time.sleep(acked_after_s / 3)
+        server.handshake_delay = handshake_s  # the new connection opens after the ack is due
+        server.disconnect()
+        sender.join(timeout=15)
+        assert acks and acks[0].elapsed >= handshake_s
+    finally:
+        client.close()
