@@ -82,7 +82,8 @@ def test_disconnect_asks_the_client_to_go_and_closes_the_connection_after_the_gr
     server: SocketModeServer,
 ):
     connection = connect(server.new_url())
-    assert server.live_links() and server.disconnect("refresh_requested")
+    told = server.wait_for_live_link(5)  # the hello is out just before the link counts as live
+    assert server.disconnect("refresh_requested") == [told]
     message = json.loads(connection.recv())
     assert message["type"] == "disconnect" and message["reason"] == "refresh_requested"
     assert server.live_links() == []  # nothing new goes to a connection told to go
