@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from socketserver import ThreadingMixIn
@@ -13,7 +15,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
-from websocket import WebSocketApp, WebSocketTimeoutException
+from websocket import WebSocketApp, WebSocketException, WebSocketTimeoutException
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +114,10 @@ class TunedSocketModeClient(SocketModeClient):
       silent without a close frame (a proxy or NAT dropping it) was never noticed.
     - A silent connection is dropped without the close handshake, which would wait 3 s for an
       answer that cannot come.
-    - On `disconnect` (Slack refreshing the connection) the old connection is closed in the
-      background: websocket-client can wait up to 3 s for the close reply, and slack_sdk did so
-      on the thread that hands out envelopes, so no request was acked meanwhile.
+    - On `disconnect` (Slack refreshing the connection) the old connection gets a close frame
+      and its TCP connection ends at once: websocket-client would wait up to 3 s for Slack's
+      reply, slack_sdk did so on the thread that hands out envelopes, and the old connection's
+      read loop could sleep through the close; the new connection starts only after it.
     - A connection that is opened but not yet running counts as connected, so the monitor and
       the old connection's close handler do not open yet another (`apps.connections.open` is
       rate limited).
@@ -156,7 +159,7 @@ class TunedSocketModeClient(SocketModeClient):
         old, self.current_session = self.current_session, None  # so slack_sdk won't close it
         super().connect()
         if old is not None:
-            threading.Thread(target=old.close, name="socket-mode-close", daemon=True).start()
+            _close_at_once(old)
 
     def _run_current_session(self) -> None:
         session = self.current_session
@@ -180,6 +183,17 @@ class TunedSocketModeClient(SocketModeClient):
         except Exception:
             self.logger.exception("Socket Mode connection failed")
             session.close()  # the monitor then sees no connection and connects again
+
+
+def _close_at_once(session: WebSocketApp) -> None:
+    session.keep_running = False
+    connection = session.sock
+    if connection is None or connection.sock is None:
+        return  # already over
+    with contextlib.suppress(WebSocketException, OSError):
+        connection.send_close(reason=b"refreshed")
+    with contextlib.suppress(OSError):
+        connection.sock.shutdown(socket.SHUT_RDWR)  # wakes its read loop, which then ends
 
 
 def _drop_silent_connection(session: WebSocketApp, error: Exception) -> None:

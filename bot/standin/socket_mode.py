@@ -176,6 +176,7 @@ class SocketModeServer:
         self._next_link = 0
         self._pending: dict[str, tuple[float, int]] = {}  # envelope_id -> (sent at, link)
         self._acks: dict[str, Ack] = {}
+        self._timers: list[threading.Timer] = []
         #: Every connection ever opened (handshake done), for tests counting reconnects.
         self.connections_opened = 0
         #: While true, every new connection is turned away at the handshake (HTTP 503), as
@@ -199,9 +200,14 @@ class SocketModeServer:
             return
         self._listener.close()
         self._listener = None
-        for link in self._all_links():
+        for timer in self._timers:
+            timer.cancel()
+        links = self._all_links()
+        for link in links:
             link.close(1001, "server stopping")
             link.shut()
+        for link in links:
+            link.closed.wait(timeout=5)  # no thread of ours outlives the server
 
     def __enter__(self) -> SocketModeServer:
         return self.start()
@@ -298,6 +304,7 @@ class SocketModeServer:
                 timer = threading.Timer(self.refresh_grace, link.close, (1000, "refreshed"))
                 timer.daemon = True
                 timer.start()
+                self._timers.append(timer)
         return told
 
     def close_connections(self, code: int = 1001, reason: str = "going away") -> list[int]:

@@ -25,15 +25,17 @@ from bot.server import (
 from bot.standin import SimulatedSlack
 from tests.processes import START_TIMEOUT_S, BotProcess, bot_environment
 
-ANA, BEN, CHLOE, DEV, EMI, FEMI = (person.user_id for person in PEOPLE)
+ANA, BEN, CHLOE = (person.user_id for person in PEOPLE[:3])
 
 ACK_BUDGET_S = 2.0  # "well inside" Slack's 3 s, on a loaded machine
 RECONNECT_BUDGET_S = 5.0  # a close frame or a dropped TCP connection: reconnect at once
 # A black-holed connection is noticed only when a ping goes unanswered: at worst one ping
 # interval, the pong timeout and one more timeout for the check to run; then a reconnection.
 SILENCE_BUDGET_S = PING_INTERVAL_S + 2 * PONG_TIMEOUT_S + RECONNECT_BUDGET_S
-QUIET_S = 2.0  # after each recovery, watch the idle process a little longer
-MAX_CPU_SHARE = 0.25  # of one core, over each outage window: a busy loop takes all of it
+QUIET_S = 3.0  # after each recovery, watch the idle process a little longer
+# Of one core, over each outage window (one cheap command included): a busy loop takes all of
+# it, or what a loaded machine leaves it.
+MAX_CPU_SHARE = 0.25
 
 
 @pytest.fixture
@@ -61,6 +63,10 @@ def socket_mode_environment(standin, database_url: str) -> dict:
 def cpu_seconds(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
+
+
+def help_replies(standin, user: str) -> int:
+    return sum("How to run a workshop" in str(reply) for reply in standin.ephemerals(user=user))
 
 
 def joined(standin, user: str) -> bool:
@@ -94,18 +100,19 @@ def test_serve_needs_no_signing_secret_acks_fast_and_reconnects_after_every_faul
         process = psutil.Process(serve.process.pid)
         faults = (
             # Slack refreshes a connection: the next request must still be acked inside 3 s.
-            (server.disconnect, CHLOE, ACK_BUDGET_S),
-            (server.close_connections, DEV, RECONNECT_BUDGET_S),
-            (server.drop_connections, EMI, RECONNECT_BUDGET_S),
-            (server.cut, FEMI, SILENCE_BUDGET_S),
+            (server.disconnect, ACK_BUDGET_S),
+            (server.close_connections, RECONNECT_BUDGET_S),
+            (server.drop_connections, RECONNECT_BUDGET_S),
+            (server.cut, SILENCE_BUDGET_S),
         )
-        for fault, person, budget in faults:
+        for fault, budget in faults:
+            replies = help_replies(standin, CHLOE)
             cpu_before, started = cpu_seconds(process), time.monotonic()
             assert fault(), f"{fault.__name__}: no connection to act on"
-            # Sent at once: the clock runs while the bot reconnects, as for a user's click.
-            click = sim.click(person, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board["ts"])
-            assert click.elapsed < budget, f"{fault.__name__}: acked after {click.elapsed:.1f}s"
-            standin.wait_for(lambda person=person: joined(standin, person))
+            # Sent at once: the clock runs while the bot reconnects, as for a user's command.
+            command = sim.slash_command(CHLOE, CHANNEL_ID, "help")
+            assert command.elapsed < budget, f"{fault.__name__}: acked after {command.elapsed:.1f}s"
+            standin.wait_for(lambda replies=replies: help_replies(standin, CHLOE) > replies)
             time.sleep(QUIET_S)
             window = time.monotonic() - started
             spent = cpu_seconds(process) - cpu_before

@@ -87,14 +87,16 @@ def test_a_closed_connection_is_replaced_without_slack_sdks_half_second_wait(sta
     assert min(delays) < 0.45, delays
 
 
-def test_a_refresh_opens_exactly_one_new_connection(standin, client):
+def test_a_refresh_opens_exactly_one_new_connection_at_once(standin, client):
     server = standin.socket_mode
-    for _ in range(3):
+    for _ in range(4):
         assert server.disconnect()
-        server.wait_for_live_link(CONNECT_TIMEOUT_S)
-        assert server.deliver("slash_commands", {"command": "/workshop"}).payload == {"text": "ok"}
+        # Sent at once: acked only once the old connection is over and the new one open. The
+        # old one's read loop used to sleep through its close for up to the pong timeout.
+        ack = server.deliver("slash_commands", {"command": "/workshop"})
+        assert ack.payload == {"text": "ok"} and ack.elapsed < 1.5, ack
     time.sleep(PING_INTERVAL_S)  # the monitor had its turn too
-    assert len(standin.calls_to("apps.connections.open")) == server.connections_opened == 4
+    assert len(standin.calls_to("apps.connections.open")) == server.connections_opened == 5
 
 
 def test_slow_acks_do_not_hold_up_the_requests_behind_them(standin):
