@@ -5,6 +5,7 @@ and a message to the user."""
 from __future__ import annotations
 
 import logging
+import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -58,11 +59,11 @@ def create_app(
     listener_executor: Executor | None = None,
     scheduler: DigestScheduler | None = None,
     after_ack: AfterAck | None = None,
+    socket_mode: bool = False,
 ) -> App:
-    settings.require("SLACK_SIGNING_SECRET")
     app = App(
         client=client or create_web_client(settings),
-        signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        signing_secret=_signing_secret(settings, socket_mode),
         # One bot token, or each workspace's own token from the installation store.
         oauth_settings=oauth_settings(settings, db, scheduler.sync if scheduler else None)
         if settings.oauth_enabled
@@ -88,6 +89,18 @@ def create_app(
     app.error(handle_unexpected_error)
     register_listeners(app)
     return app
+
+
+def _signing_secret(settings: Settings, socket_mode: bool) -> str:
+    """The secret Bolt checks HTTP requests' signatures with.
+
+    Socket Mode requests come over the app's own authenticated connection and are not signed,
+    so Socket Mode needs no signing secret; its app gets one nobody knows, so that the same app
+    served over HTTP by mistake rejects every request instead of trusting them."""
+    if socket_mode:
+        return secrets.token_hex(32)
+    settings.require("SLACK_SIGNING_SECRET")
+    return settings.slack_signing_secret.get_secret_value()  # type: ignore[union-attr]
 
 
 def handle_unexpected_error(error: Exception, body: dict, client: WebClient, respond=None) -> None:

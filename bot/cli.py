@@ -43,6 +43,19 @@ def _prepare_database(settings: Settings, auto_migrate: bool) -> Database:
     return db
 
 
+def _require_for_mode(settings: Settings, http: bool) -> None:
+    """Ask only for what the chosen mode uses: HTTP requests are signed with the signing
+    secret; Socket Mode connects with the app-level token and signs nothing."""
+    if settings.oauth_enabled:
+        if not http:
+            raise ConfigError(
+                "Multi-workspace install (SLACK_CLIENT_ID) needs HTTP mode: run `serve --http`."
+            )
+    else:
+        settings.require("SLACK_BOT_TOKEN")
+    settings.require("SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
+
+
 @cli.command()
 def serve(
     http: Annotated[bool, typer.Option("--http", help="HTTP mode instead of Socket Mode.")] = False,
@@ -73,16 +86,7 @@ def serve(
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
-    if settings.oauth_enabled:
-        if not http:
-            raise ConfigError(
-                "Multi-workspace install (SLACK_CLIENT_ID) needs HTTP mode: run `serve --http`."
-            )
-    else:
-        settings.require("SLACK_BOT_TOKEN")
-    settings.require("SLACK_SIGNING_SECRET")
-    if not http:
-        settings.require("SLACK_APP_TOKEN")
+    _require_for_mode(settings, http)
     db = _prepare_database(settings, auto_migrate)
     client_for_team = team_clients(settings, db)
     scheduler = (
@@ -90,7 +94,7 @@ def serve(
         if with_scheduler
         else None
     )
-    app = create_app(settings, db, scheduler=scheduler)
+    app = create_app(settings, db, scheduler=scheduler, socket_mode=not http)
     sweeper = VoteSweeper(db).start()  # vote clicks a killed process acknowledged, not applied
     if scheduler is not None:
         scheduler.start()

@@ -4,6 +4,8 @@
 - :class:`SimulatedSlack` — signed slash commands, clicks, modal submissions and events sent
   to the bot, as Slack sends them.
 - :mod:`bot.standin.testing` — serve a Bolt app over WSGI for end-to-end tests.
+- :mod:`bot.standin.socket_mode` — Slack's Socket Mode (``SlackStandIn.socket_mode``), which
+  ``SimulatedSlack.over_socket_mode`` sends envelopes through instead of HTTP requests.
 """
 
 from bot.standin.server import Call, SlackStandIn

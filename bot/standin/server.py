@@ -24,6 +24,9 @@ Besides ``/api/<method>`` the server answers the two other URLs Slack hands to a
 Deliberate simplifications: one workspace, one bot token, no multi-person DMs, no scopes, no
 ``multipart/form-data`` bodies (only the retired ``files.upload`` needed them; it answers
 ``method_deprecated`` as Slack now does).
+
+``apps.connections.open`` (with :attr:`SlackStandIn.app_token`) hands out URLs of the stand-in's
+Socket Mode server (:attr:`SlackStandIn.socket_mode`, :mod:`bot.standin.socket_mode`).
 """
 
 from __future__ import annotations
@@ -42,11 +45,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.standin import blockkit
+
+if TYPE_CHECKING:
+    from bot.standin.socket_mode import SocketModeServer
 
 T = TypeVar("T")
 
@@ -319,6 +325,7 @@ class SlackStandIn:
         team_domain: str = "standin",
         bot_name: str = "workshop-bot",
         verification_token: str = "standin-verification-token",
+        app_token: str = "xapp-1-ASTANDIN-1-standin-token",
     ) -> None:
         self.team_id = team_id
         self.team_name = team_name
@@ -331,6 +338,9 @@ class SlackStandIn:
         self.trigger_ttl = trigger_ttl
         #: The legacy ``token`` field Slack puts in every payload it sends to the app.
         self.verification_token = verification_token
+        #: The app-level token (Socket Mode's ``apps.connections.open``).
+        self.app_token = app_token
+        self._socket_mode: SocketModeServer | None = None
 
         self._lock = threading.RLock()
         self._rng = random.Random(f"{team_id}:{bot_token}")  # deterministic ids per workspace
@@ -420,6 +430,9 @@ class SlackStandIn:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+            self._socket_mode = None
 
     def __enter__(self) -> SlackStandIn:
         return self.start() if self._server is None else self
@@ -438,6 +451,17 @@ class SlackStandIn:
     def api_url(self) -> str:
         """The ``base_url`` to give ``slack_sdk.WebClient`` (with its trailing slash)."""
         return f"{self.base_url}/api/"
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """The Socket Mode server whose URLs ``apps.connections.open`` hands out (started on
+        first use; stopped with the stand-in)."""
+        from bot.standin.socket_mode import SocketModeServer
+
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(app_id=self.app_id).start()
+            return self._socket_mode
 
     # ------------------------------------------------------------------ workspace setup
 
@@ -935,6 +959,10 @@ class SlackStandIn:
         with self._lock:
             handler = self._methods.get(method)
             try:
+                if method == "apps.connections.open":  # the app-level token, not the bot's
+                    response = {"ok": True, **self._apps_connections_open(token)}
+                    self._record(method, params, response, status)
+                    return status, json_headers, json.dumps(response).encode()
                 if handler is None:
                     raise _ApiError("unknown_method")
                 if method == "oauth.v2.access":  # authenticated by client credentials
@@ -1291,6 +1319,15 @@ class SlackStandIn:
             "is_enterprise_install": False,
             "authed_user": {"id": installer},
         }
+
+    def _apps_connections_open(self, token: Any) -> dict[str, Any]:
+        if not token:
+            raise _ApiError("not_authed")
+        if token == self.bot_token or token in self._installed_tokens:
+            raise _ApiError("not_allowed_token_type")
+        if token != self.app_token:
+            raise _ApiError("invalid_auth")
+        return {"url": self.socket_mode.new_url()}
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {

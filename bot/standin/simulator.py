@@ -28,13 +28,16 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.error import HTTPError
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 from urllib.request import Request, urlopen
 
 from bot.standin import blockkit
 from bot.standin.server import SlackStandIn
+
+if TYPE_CHECKING:
+    from bot.standin.socket_mode import SocketModeServer
 
 #: Slack shows an error (and retries events) when the app hasn't answered within 3 seconds.
 ACK_TIMEOUT = 3.0
@@ -84,6 +87,16 @@ class SimulatedSlack:
         self.bot_url = bot_url
         self.signing_secret = signing_secret
         self.timeout = timeout
+        self.socket_mode: SocketModeServer | None = None
+
+    @classmethod
+    def over_socket_mode(cls, standin: SlackStandIn, *, timeout: float = 10.0) -> SimulatedSlack:
+        """Send everything as Socket Mode envelopes through ``standin.socket_mode`` instead of
+        signed HTTP requests (over Socket Mode Slack signs nothing). The bot's ack stands in
+        for its HTTP answer: status 200, its ``payload`` as the body."""
+        simulated = cls(standin, "", "", timeout=timeout)
+        simulated.socket_mode = standin.socket_mode
+        return simulated
 
     # ------------------------------------------------------------------ raw HTTP
 
@@ -105,7 +118,10 @@ class SimulatedSlack:
         """POST ``body`` to the bot; ``headers`` are applied after signing, so they can forge it.
 
         Never raises for HTTP error statuses: a 401 for a bad signature is a normal result.
+        Over Socket Mode, ``TimeoutError`` if the bot never acks.
         """
+        if self.socket_mode is not None:
+            return self._deliver_envelope(body, content_type, headers or {})
         all_headers = {
             "Content-Type": content_type,
             "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
@@ -127,6 +143,25 @@ class SimulatedSlack:
         except ValueError:
             parsed = None
         return SimResponse(status, text, parsed, dict(response_headers.items()), elapsed)
+
+    def _deliver_envelope(
+        self, body: bytes, content_type: str, headers: dict[str, str]
+    ) -> SimResponse:
+        assert self.socket_mode is not None
+        kind, payload = _envelope_payload(body, content_type)
+        retry_num = headers.get("X-Slack-Retry-Num")
+        ack = self.socket_mode.deliver(
+            kind,
+            payload,
+            # Slack takes an answer in the ack only where an HTTP answer would mean something.
+            accepts_response_payload=kind == "slash_commands"
+            or payload.get("type") in ("view_submission", "block_suggestion"),
+            retry_attempt=int(retry_num) if retry_num else None,
+            retry_reason=headers.get("X-Slack-Retry-Reason"),
+            timeout=self.timeout,
+        )
+        text = json.dumps(ack.payload) if ack.payload else ""
+        return SimResponse(200, text, ack.payload, {}, ack.elapsed)
 
     def _post_interaction(self, payload: dict[str, Any]) -> SimResponse:
         body = urlencode({"payload": json.dumps(payload)}).encode()
@@ -603,6 +638,16 @@ class SimulatedSlack:
             "type": "url_verification",
         }
         return self.post(json.dumps(body).encode(), "application/json")
+
+
+def _envelope_payload(body: bytes, content_type: str) -> tuple[str, dict[str, Any]]:
+    """The Socket Mode envelope type and payload of what would be an HTTP request's body."""
+    if content_type == "application/json":
+        return "events_api", json.loads(body)
+    form = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    if "payload" in form:
+        return "interactive", json.loads(form["payload"])
+    return "slash_commands", form
 
 
 def _forged(action: dict[str, Any], forge_value: str | None) -> dict[str, Any]:
