@@ -9,13 +9,20 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.acks import save_then_ack
-from bot.blocks.action_items import STATUS_NAMES, build_owner_dm, build_pick_modal, owner_dm_text
+from bot.blocks.action_items import (
+    STATUS_NAMES,
+    build_owner_dm,
+    build_pick_modal,
+    not_the_owner_text,
+    owner_dm_text,
+)
 from bot.blocks.mrkdwn import md, mention
 from bot.board import post_in_thread
 from bot.home import refresh_homes
 from bot.replies import open_modal, tell_user
 from flows.actions import (
     DEFAULT_TOP_N,
+    NotTheOwner,
     StatusChange,
     set_action_status,
     workshop_for_action_items,
@@ -68,6 +75,9 @@ def handle_status(
 
     try:
         change, workshop = save_then_ack(ack, context, save)
+    except NotTheOwner as error:
+        tell_user(client, body, not_the_owner_text(error.owner_id), respond)
+        return
     except FlowError as error:
         tell_user(client, body, str(error), respond)
         return
