@@ -58,6 +58,7 @@ NOT_BUILDERS = {
     "bot.blocks.common.unescape": "reads text back (the demo's Markdown files)",
     "bot.blocks.mrkdwn.unescape": "reads text back (the demo's Markdown files)",
     "bot.blocks.mrkdwn.link": "bot markup from a URL and a constant label",
+    "bot.blocks.action_items.not_the_owner_text": "a mention of an owner's user id, no one's text",
 }
 
 
