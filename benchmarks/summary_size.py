@@ -4,7 +4,7 @@ A workshop of 50 touchpoints × 200 raters (10,000 ratings), 40 stakeholders wit
 fixes and 5,000 votes is seeded in bulk. Then, each repeated and the median taken, each in a
 session of its own as a request would use:
 
-- the gap results (`flows.gaps.gap_results`: every figure of the round);
+- the gap results (`flows.gaps.results.gap_results`: every figure of the round);
 - the digest (`flows.digest.build_digest` and `bot.blocks.digest.build_digest_blocks`, down to
   the JSON-ready dicts sent to Slack);
 - the floor: one GROUP BY over the same ratings (count, sums and means per touchpoint), fetched
@@ -31,7 +31,7 @@ from benchmarks.stats import median, time_repeats
 from bot.blocks.common import MAX_MESSAGE_BLOCKS
 from bot.blocks.digest import build_digest_blocks
 from flows.digest import build_digest
-from flows.gaps import gap_results
+from flows.gaps.results import gap_results
 from flows.workshops import get_workshop
 from storage.db import Database
 

@@ -39,7 +39,7 @@ from bot import ids
 from bot.standin import SimResponse, SimulatedSlack, SlackStandIn
 from bot.standin.blockkit import iter_elements
 from flows.fixes import FixDraft, propose_fix
-from flows.gaps import RawAnswer, save_ratings
+from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.workshops import channel_workshops, get_workshop
 from storage.db import Database
 from storage.models import Phase, Touchpoint

@@ -22,15 +22,11 @@ from bot.blocks.gaps import (
 from bot.board import post_in_thread, refresh_board
 from bot.charts.gaps import chart_alt_text, render_gap_chart
 from bot.phase_hooks import results_post
-from flows.gaps import (
-    GapResults,
-    RoundOpened,
-    gap_results,
-    open_rating_round,
-    plan_nudges,
-    rating_progress,
-    rating_sheet,
-)
+from flows.gaps.form import rating_sheet
+from flows.gaps.nudges import plan_nudges
+from flows.gaps.progress import rating_progress
+from flows.gaps.results import GapResults, gap_results
+from flows.gaps.rounds import RoundOpened, open_rating_round
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Phase, Workshop

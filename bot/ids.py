@@ -89,9 +89,9 @@ DIGEST_CRON = "cron"
 DIGEST_CHANNEL = "channel"
 DIGEST_RECIPIENTS = "recipients"
 
-# Gap rating (issue 4). The answer inputs of the rating form use flows.gaps.field_key as block
-# id ("expectation:12", "experience:12", "importance:12", "comment:12"), so the flows' field
-# errors map onto the form's blocks one to one.
+# Gap rating (issue 4). The answer inputs of the rating form use flows.gaps.ratings.field_key
+# as block id ("expectation:12", "experience:12", "importance:12", "comment:12"), so the flows'
+# field errors map onto the form's blocks one to one.
 RATE_OPEN = "gaps_rate_open"  # board / nudge DM button: open the rating form (value: workshop)
 RATE_NUDGE = "gaps_nudge"  # board button: DM participants who have not rated (facilitators)
 RATE_NEW_ROUND = "gaps_new_round"  # results button: open the next round (value: "12|1")

@@ -44,9 +44,9 @@ from flows.fixes import (
     FixSummary,
     fix_count,
     list_fixes,
-    touchpoint_choices,
 )
-from flows.gaps import touchpoint_gaps
+from flows.gaps.aggregation import touchpoint_gaps
+from flows.journey import touchpoint_choices
 from flows.voting import (
     ballot_view,
     ranked_fixes,

@@ -32,6 +32,18 @@ STATUS_NAMES = {
 }
 
 
+class NotTheOwner(NotAllowed):
+    """Someone other than the owner (or a facilitator) tried to change an action item; the bot
+    names the owner from `owner_id` in its own markup."""
+
+    def __init__(self, owner_id: str) -> None:
+        super().__init__(
+            "This action item is someone else's; only its owner or a facilitator can change "
+            "its status."
+        )
+        self.owner_id = owner_id
+
+
 @dataclass(frozen=True)
 class ActionItemDraft:
     fix_id: int
@@ -235,10 +247,7 @@ def set_action_status(
     if item is None:
         raise NotFound("That action item does not exist in this workspace.")
     if item.owner_id != user_id and not is_facilitator(session, team_id, item.workshop_id, user_id):
-        raise NotAllowed(
-            f"This action item is owned by <@{item.owner_id}>; only they or a facilitator "
-            "can change its status."
-        )
+        raise NotTheOwner(item.owner_id)
     previous = ActionStatus(item.status)
     if previous != status:
         item.status, item.updated_at = status, utcnow()

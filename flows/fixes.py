@@ -65,18 +65,6 @@ class FixSummary:
 
 
 @dataclass(frozen=True)
-class TouchpointChoice:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class StageChoices:
-    name: str
-    touchpoints: list[TouchpointChoice]
-
-
-@dataclass(frozen=True)
 class RemovedFix:
     fix: Fix
     returned_votes: int  # dots given back to their voters' budgets
@@ -153,24 +141,6 @@ def get_fix(
     if fix is None:
         raise NotFound("That fix does not exist in this workspace.")
     return fix
-
-
-def touchpoint_choices(session: Session, workshop: Workshop) -> list[StageChoices]:
-    """The journey's touchpoints grouped by stage, in order, for the fix form's select."""
-    rows = session.exec(
-        select(JourneyStage.name, Touchpoint.id, Touchpoint.name)
-        .join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
-        .where(
-            JourneyStage.team_id == workshop.team_id,
-            JourneyStage.workshop_id == workshop.id,
-            Touchpoint.team_id == workshop.team_id,
-        )
-        .order_by(col(JourneyStage.position), col(Touchpoint.position))
-    ).all()
-    stages: dict[str, list[TouchpointChoice]] = {}
-    for stage, touchpoint_id, name in rows:
-        stages.setdefault(stage, []).append(TouchpointChoice(touchpoint_id, name))
-    return [StageChoices(name, touchpoints) for name, touchpoints in stages.items()]
 
 
 def list_fixes(

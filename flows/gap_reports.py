@@ -3,8 +3,8 @@ every touchpoint's figures of every round for exports, and how many touchpoints 
 has left to rate (the Home tab).
 
 The digest ranks the shortfalls (mean gap < 0) by importance-weighted gap, weight × mean gap
-(flows.gaps), widest first: a touchpoint that matters more weighs more. Shortfalls that nobody
-gave an importance have no weight; they follow, by mean gap. "Closed" means short of
+(flows.gaps.results), widest first: a touchpoint that matters more weighs more. Shortfalls that
+nobody gave an importance have no weight; they follow, by mean gap. "Closed" means short of
 expectations in the previous round and meeting them now.
 """
 
@@ -26,16 +26,9 @@ from flows.digest import (
     text,
 )
 from flows.exports import ExportTable, register_export_table
-from flows.gaps import (
-    GapResults,
-    RoundChange,
-    TouchpointGap,
-    current_round,
-    display,
-    gap_results,
-    round_change,
-    signed,
-)
+from flows.gaps.aggregation import current_round
+from flows.gaps.results import GapResults, RoundChange, TouchpointGap, gap_results, round_change
+from flows.gaps.statistics import display, signed
 from storage.models import (
     GapRating,
     Participant,

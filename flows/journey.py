@@ -1,9 +1,13 @@
-"""Journey definitions: the default journey, and the one-line-per-stage text format the setup
-modal uses ("Stage: touchpoint, touchpoint, ...")."""
+"""Journey definitions: the default journey, the one-line-per-stage text format the setup
+modal uses ("Stage: touchpoint, touchpoint, ..."), and a workshop's touchpoints to pick from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from storage.models import JourneyStage, Touchpoint, Workshop
 
 MAX_STAGES = 10
 MAX_TOUCHPOINTS_PER_STAGE = 15
@@ -85,3 +89,36 @@ def _check_unique(names: list[str], what: str) -> None:
         if key in seen:
             raise JourneyParseError(f"Duplicate {what}: “{name}”.")
         seen.add(key)
+
+
+# Picking a touchpoint (the fix and stakeholder forms) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TouchpointChoice:
+    touchpoint_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class StageChoices:
+    name: str
+    touchpoints: tuple[TouchpointChoice, ...]
+
+
+def touchpoint_choices(session: Session, workshop: Workshop) -> tuple[StageChoices, ...]:
+    """The journey's touchpoints grouped by stage, in journey order, for the forms' selects."""
+    rows = session.exec(
+        select(JourneyStage.name, Touchpoint.id, Touchpoint.name)
+        .join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
+        .where(
+            JourneyStage.team_id == workshop.team_id,
+            JourneyStage.workshop_id == workshop.id,
+            Touchpoint.team_id == workshop.team_id,
+        )
+        .order_by(col(JourneyStage.position), col(Touchpoint.position))
+    ).all()
+    stages: dict[str, list[TouchpointChoice]] = {}
+    for stage_name, touchpoint_id, touchpoint_name in rows:
+        stages.setdefault(stage_name, []).append(TouchpointChoice(touchpoint_id, touchpoint_name))
+    return tuple(StageChoices(name, tuple(choices)) for name, choices in stages.items())

@@ -1,8 +1,9 @@
 """Digest schedules: when a digest falls due (in the schedule's own time zone), validating the
 schedule form, and the schedule's life (create, list, pause, resume, delete, failing).
 
-Fire times are computed here, with zoneinfo, and nowhere else: the APScheduler trigger, the
-"next digest" shown to users and the slot a run claims all come from `DigestRule`.
+Fire times are computed here, with zoneinfo (crontab lines in flows.crontab), and nowhere else:
+the scheduler's trigger, the "next digest" shown to users and the slot a run claims all come from
+`DigestRule`.
 
 Wall-clock rules across daylight-saving changes: a 09:00 digest stays at 09:00 local time. A time
 that does not exist on the day the clocks go forward (02:30 in Europe/Berlin on 2026-03-29) fires
@@ -21,11 +22,11 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from flows.crontab import Crontab, parse_crontab
 from flows.errors import InvalidInput, NotAllowed, NotFound
 from flows.workshops import is_facilitator, require_facilitator
 from storage.db import Database
@@ -44,7 +45,6 @@ MAX_SCHEDULES_PER_WORKSHOP = 10
 MAX_DM_RECIPIENTS = 20
 MIN_CRON_GAP = timedelta(minutes=59)  # at most one digest an hour: a digest is not a chat
 DEFAULT_TIMEZONE = "UTC"
-_CRON_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _LOOKBACKS = (timedelta(hours=2), timedelta(days=2), timedelta(days=32), timedelta(days=400))
 
 
@@ -53,7 +53,7 @@ _LOOKBACKS = (timedelta(hours=2), timedelta(days=2), timedelta(days=32), timedel
 
 @dataclass(frozen=True)
 class DigestRule:
-    """When a schedule fires. Plain data, so it pickles into APScheduler's job store."""
+    """When a schedule fires. Plain data, so it pickles into the scheduler's job store."""
 
     cadence: Cadence
     timezone: str = DEFAULT_TIMEZONE
@@ -70,9 +70,7 @@ class DigestRule:
     def next_fire_after(self, after: datetime) -> datetime | None:
         """The first fire time strictly after `after`, in UTC (None: a cron that never fires)."""
         if self.cadence is Cadence.cron:
-            start = _as_utc(after) + timedelta(microseconds=1)
-            fire = self._cron_trigger().get_next_fire_time(None, start)
-            return _as_utc(fire) if fire else None
+            return self._crontab().next_fire_after(_as_utc(after), self.zone)
         after = _as_utc(after)
         local_day = after.astimezone(self.zone).date()
         for offset in range(64):  # every cadence fires within any 62 consecutive days
@@ -129,8 +127,8 @@ class DigestRule:
             return day.day == min(self.day_of_month or 1, last_day)
         raise ValueError(f"no day rule for {self.cadence}")
 
-    def _cron_trigger(self) -> CronTrigger:
-        return cron_trigger(self.cron or "", self.zone)
+    def _crontab(self) -> Crontab:
+        return parse_crontab(self.cron or "")
 
     def describe(self) -> str:
         """ "Every weekday at 09:00 (Europe/Berlin)"."""
@@ -148,52 +146,6 @@ class DigestRule:
         else:
             when = f"Cron `{self.cron}`"
         return f"{when} ({self.timezone})"
-
-
-def cron_trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
-    """A CronTrigger for a *standard* crontab line.
-
-    APScheduler 3 numbers weekdays from Monday = 0, unlike crontab (Sunday = 0 or 7), so the
-    day-of-week field is rewritten with day names before it is handed over.
-    """
-    fields = expression.split()
-    if len(fields) != 5:
-        raise ValueError(
-            f"A cron expression has 5 fields (minute hour day month weekday); got {len(fields)}."
-        )
-    fields[4] = _crontab_weekdays(fields[4])
-    return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
-
-
-def _crontab_weekdays(field_text: str) -> str:
-    if field_text == "*":
-        return "*"
-    days: set[int] = set()
-    for part in field_text.lower().split(","):
-        span, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else None
-        if step_text and step is None:
-            raise ValueError(f"“{part}” has an invalid step.")
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            first_text, _, last_text = span.partition("-")
-            first, last = _cron_day(first_text), _cron_day(last_text, allow_seven=True)
-            if first > last:
-                raise ValueError(f"“{span}” runs backwards.")
-        else:
-            first = _cron_day(span, allow_seven=True)
-            last = 6 if step else first
-        days.update(day % 7 for day in range(first, last + 1, step or 1))
-    return ",".join(_CRON_DAY_NAMES[day] for day in sorted(days))
-
-
-def _cron_day(text: str, allow_seven: bool = False) -> int:
-    if text in _CRON_DAY_NAMES:
-        return _CRON_DAY_NAMES.index(text)
-    if text.isdigit() and 0 <= int(text) <= (7 if allow_seven else 6):
-        return int(text)
-    raise ValueError(f"“{text}” is not a day of the week (0–7 or sun–sat).")
 
 
 def _as_utc(moment: datetime) -> datetime:

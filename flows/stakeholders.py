@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from flows.board import Figure, register_figures
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from flows.journey import StageChoices, touchpoint_choices
 from flows.workshops import get_workshop, is_facilitator, join_workshop, participant_count
 from storage.models import (
     Attitude,
@@ -363,18 +364,6 @@ def remove_stakeholder(
 
 
 @dataclass(frozen=True)
-class TouchpointChoice:
-    touchpoint_id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class StageChoices:
-    name: str
-    touchpoints: tuple[TouchpointChoice, ...]
-
-
-@dataclass(frozen=True)
 class StakeholderForm:
     """What the add/edit form needs: the journey to pick touchpoints from, and for an edit the
     stakeholder's current values."""
@@ -383,23 +372,6 @@ class StakeholderForm:
     stages: tuple[StageChoices, ...]
     stakeholder_id: int | None = None
     spec: StakeholderSpec | None = None
-
-
-def touchpoint_choices(session: Session, workshop: Workshop) -> tuple[StageChoices, ...]:
-    rows = session.exec(
-        select(JourneyStage.name, Touchpoint.id, Touchpoint.name)
-        .join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
-        .where(
-            JourneyStage.team_id == workshop.team_id,
-            JourneyStage.workshop_id == workshop.id,
-            Touchpoint.team_id == workshop.team_id,
-        )
-        .order_by(col(JourneyStage.position), col(Touchpoint.position))
-    ).all()
-    stages: dict[str, list[TouchpointChoice]] = {}
-    for stage_name, touchpoint_id, touchpoint_name in rows:
-        stages.setdefault(stage_name, []).append(TouchpointChoice(touchpoint_id, touchpoint_name))
-    return tuple(StageChoices(name, tuple(choices)) for name, choices in stages.items())
 
 
 def add_form(session: Session, team_id: str, workshop_id: int) -> StakeholderForm:

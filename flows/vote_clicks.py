@@ -61,9 +61,10 @@ def click_key(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
-def record_click(session: Session, click: Click, key: str) -> int:
-    """Journal the click (once per key) and return its journal id. Raises Conflict for a click
-    no button of the bot's could have sent."""
+def record_click(session: Session, click: Click, key: str) -> int | None:
+    """Journal the click (once per key) and return its journal id; None when another copy of
+    this delivery was journaled, refused and forgotten meanwhile (nothing is left to apply).
+    Raises Conflict for a click no button of the bot's could have sent."""
     _require_well_formed(click)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.execute(
@@ -84,9 +85,11 @@ def record_click(session: Session, click: Click, key: str) -> int:
     ).scalar()
     if inserted is not None:
         return inserted
+    # Another copy holds the key. If that copy was refused, its row is deleted (a refusal
+    # changes no row), possibly between our insert's conflict and this read.
     return session.exec(
         select(VoteClick.id).where(VoteClick.team_id == click.team_id, VoteClick.click_key == key)
-    ).one()  # type: ignore[return-value]
+    ).first()
 
 
 def _require_well_formed(click: Click) -> None:

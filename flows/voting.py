@@ -35,7 +35,7 @@ from sqlmodel import Session, col, func, select
 from flows.board import Figure, register_figures
 from flows.errors import Conflict, NotAllowed, NotFound
 from flows.fixes import MAX_SUGGESTIONS, FixSummary, fix_count, get_fix, list_fixes
-from flows.gaps import touchpoint_gaps
+from flows.gaps.aggregation import touchpoint_gaps
 from flows.reads import read_once
 from flows.workshops import get_workshop, participant_count
 from storage.models import (

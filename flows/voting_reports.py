@@ -28,7 +28,7 @@ from flows.digest import (
 )
 from flows.exports import ExportTable, register_export_table
 from flows.fixes import FixSummary, fix_count, list_fixes
-from flows.gaps import touchpoint_gaps
+from flows.gaps.aggregation import touchpoint_gaps
 from flows.voting import RankedFix, ranked_fixes, tallies_visible, votes_cast
 from flows.workshops import participant_count
 from storage.models import ActionStatus, Phase, Workshop

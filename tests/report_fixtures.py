@@ -45,8 +45,9 @@ from flows.actions import (
     validate_action_items,
 )
 from flows.fixes import FixDraft, propose_fix
-from flows.gaps import RawAnswer, open_rating_round
-from flows.gaps import save_ratings as save_gap_ratings
+from flows.gaps.ratings import RawAnswer
+from flows.gaps.ratings import save_ratings as save_gap_ratings
+from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
 from flows.kpis import kpi_choices, record_kpi_value, validate_entry
 from flows.stakeholders import add_stakeholder, validate_stakeholder

@@ -169,6 +169,14 @@ def owner_dm_text(item: ActionItemSummary, workshop_title: str) -> Mrkdwn:
     )
 
 
+def not_the_owner_text(owner_id: str) -> Mrkdwn:
+    """Why a status button did nothing for someone else: who owns the item (flows.actions)."""
+    return md(
+        "This action item is owned by {}; only they or a facilitator can change its status.",
+        mention(owner_id),
+    )
+
+
 def build_owner_dm(
     item: ActionItemSummary, workshop_title: str, channel_id: str, assigned_by: str
 ) -> list[Block]:

@@ -33,7 +33,8 @@ from bot.blocks.common import (
     truncate_mrkdwn,
 )
 from bot.blocks.mrkdwn import Mrkdwn
-from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary, StageChoices
+from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
+from flows.journey import StageChoices
 from storage.models import Effort, Impact
 
 MAX_OPTION_TEXT = 75
@@ -102,7 +103,8 @@ def build_fix_modal(
             OptionGroup(
                 label=truncate(stage.name, MAX_OPTION_TEXT),
                 options=[
-                    touchpoint_option(t.id, t.name, gaps.get(t.id), rated) for t in touchpoints
+                    touchpoint_option(t.touchpoint_id, t.name, gaps.get(t.touchpoint_id), rated)
+                    for t in touchpoints
                 ],
             )
         )

@@ -38,24 +38,20 @@ from bot.blocks.common import (
     user_list,
 )
 from flows.board import BoardSummary
-from flows.gaps import (
+from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.nudges import NudgePlan
+from flows.gaps.ratings import field_key
+from flows.gaps.results import GapResults, TouchpointGap, round_change
+from flows.gaps.rounds import RoundOpened
+from flows.gaps.statistics import (
     CONTESTED_SD,
     EXPERIENCE_MIDPOINT,
     FEW_RATINGS_BELOW,
     IMPORTANCE_MIDPOINT,
     Flag,
-    GapResults,
     GapStats,
-    NudgePlan,
     Quadrant,
-    RatingPage,
-    RatingSheet,
-    RoundOpened,
-    TouchpointAnswer,
-    TouchpointGap,
     display,
-    field_key,
-    round_change,
     signed,
 )
 from storage.models.gaps import (

@@ -21,7 +21,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bot.charts.registry import register_chart
-from flows.gaps import GapResults, StageGap, TouchpointGap, signed
+from flows.gaps.results import GapResults, StageGap, TouchpointGap
+from flows.gaps.statistics import signed
 
 WORST_HIGHLIGHTED = 3
 ROW_HEIGHT_IN = 0.36

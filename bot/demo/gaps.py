@@ -186,7 +186,7 @@ def change_answer(script: DemoScript, person: Person, name: str, answer: tuple) 
 
 
 def _page_holds(script: DemoScript, person: Person, page_index: int, touchpoint_id: int) -> bool:
-    from flows.gaps import rating_sheet
+    from flows.gaps.form import rating_sheet
 
     with script.local.db.session() as session:
         sheet = rating_sheet(

@@ -12,12 +12,13 @@ from bot.blocks.fixes import (
     fix_facts,
     format_gap,
 )
-from flows.fixes import MAX_FIX_TITLE, FixSummary, StageChoices, TouchpointChoice
+from flows.fixes import MAX_FIX_TITLE, FixSummary
+from flows.journey import StageChoices, TouchpointChoice
 from storage.models import Effort, Impact
 
 STAGES = [
-    StageChoices("Awareness", [TouchpointChoice(1, "Ads"), TouchpointChoice(2, "Search")]),
-    StageChoices("Purchase", [TouchpointChoice(3, "Checkout")]),
+    StageChoices("Awareness", (TouchpointChoice(1, "Ads"), TouchpointChoice(2, "Search"))),
+    StageChoices("Purchase", (TouchpointChoice(3, "Checkout"),)),
 ]
 
 
@@ -88,7 +89,7 @@ def test_fix_form_without_ratings_shows_plain_touchpoints():
 
 def test_fix_form_holds_a_hundred_touchpoints_with_long_names():
     stages = [
-        StageChoices(f"Stage {s}", [TouchpointChoice(s * 10 + t, "T" * 60) for t in range(10)])
+        StageChoices(f"Stage {s}", tuple(TouchpointChoice(s * 10 + t, "T" * 60) for t in range(10)))
         for s in range(11)  # one stage more than a select can hold
     ]
     view = build_fix_modal(7, "W", stages, {s * 10: -6.0 for s in range(10)}).to_dict()

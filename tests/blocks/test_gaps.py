@@ -20,18 +20,11 @@ from bot.blocks.gaps import (
     touchpoint_table,
 )
 from flows.board import BoardSummary, StageSummary
-from flows.gaps import (
-    Answer,
-    NudgePlan,
-    RatingPage,
-    RatingSheet,
-    RawAnswer,
-    RoundOpened,
-    TouchpointAnswer,
-    gap_results,
-    open_rating_round,
-    save_ratings,
-)
+from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.nudges import NudgePlan
+from flows.gaps.ratings import Answer, RawAnswer, save_ratings
+from flows.gaps.results import gap_results
+from flows.gaps.rounds import RoundOpened, open_rating_round
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import Phase, Touchpoint

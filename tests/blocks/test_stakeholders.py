@@ -18,6 +18,7 @@ from bot.blocks.stakeholders import (
     grid_message_text,
 )
 from flows.board import BoardSummary
+from flows.journey import StageChoices, TouchpointChoice
 from flows.stakeholders import (
     NAME_FIELD,
     NOTE_FIELD,
@@ -26,11 +27,9 @@ from flows.stakeholders import (
     RatingItem,
     RatingPage,
     RemovalPreview,
-    StageChoices,
     StakeholderForm,
     StakeholderList,
     StakeholderSpec,
-    TouchpointChoice,
 )
 from storage.models import Attitude, Phase, StakeholderCategory
 from tests.grid_factory import demo_grid, entry, grid

@@ -4,7 +4,9 @@ import struct
 from sqlmodel import select
 
 from bot.charts.gaps import chart_alt_text, render_gap_chart
-from flows.gaps import RawAnswer, gap_results, open_rating_round, save_ratings
+from flows.gaps.ratings import RawAnswer, save_ratings
+from flows.gaps.results import gap_results
+from flows.gaps.rounds import open_rating_round
 from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import Phase, Touchpoint

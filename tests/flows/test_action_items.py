@@ -147,8 +147,9 @@ def test_status_changes_are_idempotent_and_owner_or_facilitator_only(session):
     )
     repeat = set_action_status(session, TEAM, item_id, "UO", ActionStatus.in_progress)
     assert repeat.changed is False
-    with pytest.raises(NotAllowed, match="owned by <@UO>"):
+    with pytest.raises(NotAllowed, match="only its owner or a facilitator") as refused:
         set_action_status(session, TEAM, item_id, "UA", ActionStatus.done)
+    assert refused.value.owner_id == "UO"  # the bot names the owner in its own markup
     with pytest.raises(NotFound):
         set_action_status(session, "T2", item_id, "UO", ActionStatus.done)
     assert set_action_status(session, TEAM, item_id, "UF", ActionStatus.done).changed

@@ -12,10 +12,9 @@ from flows.fixes import (
     merge_fixes,
     propose_fix,
     remove_fix,
-    touchpoint_choices,
     validate_fix,
 )
-from flows.journey import StageSpec
+from flows.journey import StageSpec, touchpoint_choices
 from flows.voting import change_vote, own_votes, vote_totals
 from flows.workshops import WorkshopSpec, create_workshop, is_facilitator, join_workshop
 from storage.models import Effort, Fix, FixStatus, Impact, Phase, Touchpoint, Vote

@@ -14,7 +14,8 @@ from flows.gap_reports import (
     widest_gaps,
     widest_gaps_section,
 )
-from flows.gaps import gap_results, open_rating_round
+from flows.gaps.results import gap_results
+from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
 from flows.workshops import join_workshop
 from storage.models import Phase

@@ -8,30 +8,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from flows.gaps import (
+from flows.gaps.aggregation import current_round, touchpoint_gaps
+from flows.gaps.form import rating_sheet
+from flows.gaps.nudges import plan_nudges
+from flows.gaps.progress import rating_figures, rating_progress
+from flows.gaps.ratings import Answer, RawAnswer, save_ratings, validate_answers
+from flows.gaps.results import gap_results
+from flows.gaps.rounds import open_rating_round
+from flows.gaps.statistics import (
     CONTESTED_SD,
     FEW_RATINGS_BELOW,
-    Answer,
     Flag,
     GapStats,
     Quadrant,
     RatingSums,
-    RawAnswer,
-    current_round,
     display,
     flags_for,
-    gap_results,
     importance_weights,
-    open_rating_round,
-    plan_nudges,
     pooled,
     quadrant_for,
-    rating_figures,
-    rating_progress,
-    rating_sheet,
-    save_ratings,
-    touchpoint_gaps,
-    validate_answers,
 )
 from flows.journey import StageSpec
 from flows.workshops import (

@@ -6,7 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlmodel import select
 
 from flows.errors import Conflict
-from flows.gaps import RawAnswer, current_round, open_rating_round, plan_nudges, save_ratings
+from flows.gaps.aggregation import current_round
+from flows.gaps.nudges import plan_nudges
+from flows.gaps.ratings import RawAnswer, save_ratings
+from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop, join_workshop
 from storage.models import GapRating, Phase, RatingRound, Touchpoint, Workshop

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from flows.gaps import RawAnswer, gap_results, save_ratings, touchpoint_gaps
+from flows.gaps.aggregation import touchpoint_gaps
+from flows.gaps.ratings import RawAnswer, save_ratings
+from flows.gaps.results import gap_results
 from flows.journey import StageSpec
 from flows.stats import student_t_quantile
 from flows.workshops import WorkshopSpec, create_workshop
@@ -188,7 +190,7 @@ def test_sql_aggregation_agrees_on_a_large_random_workshop(db):
 @settings(max_examples=200)
 @given(st.lists(st.tuples(st.integers(1, 7), st.integers(1, 7)), min_size=1, max_size=40))
 def test_mean_gap_is_mean_experience_minus_mean_expectation(pairs):
-    from flows.gaps import GapStats, RatingSums
+    from flows.gaps.statistics import GapStats, RatingSums
 
     gaps = [xp - exp for exp, xp in pairs]
     stats = GapStats.from_sums(

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.crontab import parse_crontab
 from flows.errors import InvalidInput
-from flows.schedules import DigestRule, cron_problem, cron_trigger, validate_schedule
+from flows.schedules import DigestRule, cron_problem, validate_schedule
 from storage.models import Cadence
 
 
@@ -138,16 +139,16 @@ def test_latest_and_next_fire_times_bracket_any_moment(moment, zone, cadence, ho
     ],
 )
 def test_cron_weekdays_mean_what_crontab_means(weekday_field, expected_days):
-    # APScheduler 3 counts Monday as 0; the bot translates crontab's numbering (Sunday = 0 or 7).
+    # Crontab's numbering: Sunday is 0 or 7 (Python's date.weekday() counts Monday as 0).
     rule = DigestRule(Cadence.cron, "UTC", cron=f"0 9 * * {weekday_field}")
     days = {fire.strftime("%A") for fire in rule.fire_times(utc(2026, 3, 1), 14)}
     assert days == set(expected_days)
 
 
-def test_cron_trigger_refuses_malformed_lines():
+def test_malformed_crontab_lines_are_refused():
     for bad in ["every monday", "61 * * * *", "0 9 * * 8", "0 9 * * 5-1"]:
         with pytest.raises(ValueError):
-            cron_trigger(bad, DigestRule(Cadence.daily).zone)
+            parse_crontab(bad)
 
 
 def test_cron_problems_are_explained():

@@ -54,7 +54,7 @@ def voting(db: Database):
     return workshop.id, fixes
 
 
-def journal(db, workshop_id, fix_id, shown, wanted, voter="UV", key=None) -> int:
+def journal(db, workshop_id, fix_id, shown, wanted, voter="UV", key=None) -> int | None:
     click = Click(TEAM, workshop_id, voter, fix_id, shown, wanted)
     with db.session() as session:
         return record_click(session, click, key or click_key(time.monotonic_ns()))
@@ -248,3 +248,23 @@ def test_two_appliers_of_one_click_apply_it_once(postgres, voting, migrated_url)
     replicas[1].dispose()
     assert [o.changed for o in outcomes] == [True, True]  # the same outcome, reported twice
     assert votes_of(postgres, workshop_id) == {a: 1}
+
+
+class _ConflictingInsert:
+    """What the journal's INSERT … ON CONFLICT DO NOTHING returns when the key is taken."""
+
+    def scalar(self):
+        return None
+
+
+def test_a_copy_whose_journal_row_was_refused_and_forgotten_is_already_handled(
+    db, voting, monkeypatch
+):
+    # Two copies of one delivery on two replicas: the other's insert took the key, its click
+    # was refused and its row deleted before this copy read the row it conflicted with.
+    workshop_id, (a, *_) = voting
+    click = Click(TEAM, workshop_id, "UV", a, 0, 1)
+    with db.session() as session:
+        monkeypatch.setattr(session, "execute", lambda *args, **kwargs: _ConflictingInsert())
+        assert record_click(session, click, click_key("copied-trigger")) is None
+    assert votes_of(db, workshop_id) == {}

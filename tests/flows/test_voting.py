@@ -9,7 +9,7 @@ from sqlmodel import select
 from flows.board import board_summary
 from flows.errors import Conflict, FlowError, NotAllowed, NotFound
 from flows.fixes import FixDraft, FixSummary, propose_fix, remove_fix
-from flows.gaps import RawAnswer, save_ratings
+from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.journey import StageSpec
 from flows.voting import (
     ballot_view,

@@ -31,7 +31,7 @@ from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
 from bot.scheduler import job_id
 from bot.standin import SimulatedSlack
 from flows.fixes import FixDraft, propose_fix
-from flows.gaps import rating_progress
+from flows.gaps.progress import rating_progress
 from flows.schedules import rule_of
 from flows.voting import own_votes, votes_cast
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop, join_workshop

@@ -60,6 +60,7 @@ NOT_BUILDERS = {
     "bot.blocks.mrkdwn.link": "bot markup from a URL and a constant label",
     "bot.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
     "bot.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
+    "bot.blocks.action_items.not_the_owner_text": "a mention of an owner's user id, no one's text",
 }
 
 

@@ -13,6 +13,7 @@ from bot.blocks.action_items import (
     STATUS_NAMES,
     build_owner_dm,
     build_pick_modal,
+    not_the_owner_text,
     owner_dm_text,
     pick_option,
 )
@@ -25,6 +26,7 @@ from bot.replies import open_modal, tell_user
 from bot.voting import action_list
 from flows.actions import (
     DEFAULT_TOP_N,
+    NotTheOwner,
     StatusChange,
     set_action_status,
     workshop_for_action_items,
@@ -95,6 +97,9 @@ def handle_status(
 
     try:
         change, workshop = save_then_ack(ack, context, save)
+    except NotTheOwner as error:
+        tell_user(client, body, not_the_owner_text(error.owner_id), respond)
+        return
     except FlowError as error:
         tell_user(client, body, str(error), respond)
         return

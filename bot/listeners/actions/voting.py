@@ -89,8 +89,12 @@ def handle_vote(
         ack()
         outcome: ClickOutcome | None = ClickOutcome(changed=False, refusal=str(error))
     else:
-        ack()  # the click is saved
-        outcome = apply_click(db, click, click_id)
+        ack()  # the click is saved, or a copy of it was handled already
+        outcome = (
+            apply_click(db, click, click_id)
+            if click_id is not None
+            else ClickOutcome(changed=False, refusal=None)
+        )
 
     def redraw_view() -> None:
         notice = outcome.refusal if outcome else NOT_COUNTED_YET

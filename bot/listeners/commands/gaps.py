@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.gaps import open_next_round, open_rating_form, post_gap_results, send_nudges
 from bot.listeners.commands.call import CommandCall, Subcommand
-from flows.gaps import current_round
+from flows.gaps.aggregation import current_round
 
 
 def rate_command(call: CommandCall) -> None:
@@ -40,7 +40,7 @@ def round_command(call: CommandCall) -> None:
         )
         return
     # The round this command saw: only the one after it is opened, so a command typed twice,
-    # or two at once, open one round between them (flows.gaps.open_rating_round).
+    # or two at once, open one round between them (flows.gaps.rounds.open_rating_round).
     opened = open_next_round(
         call.client, call.db, call.team_id, call.user_id, workshop.id, expected_round=number
     )

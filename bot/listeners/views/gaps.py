@@ -16,14 +16,8 @@ from bot.gaps import parse_id
 from bot.home import refresh_homes
 from bot.listeners.views.state import input_value, selected_value
 from flows.errors import FlowError, InvalidInput
-from flows.gaps import (
-    RATING_FIELDS,
-    RATING_PAGE_SIZE,
-    RawAnswer,
-    field_key,
-    rating_sheet,
-    save_ratings,
-)
+from flows.gaps.form import RATING_PAGE_SIZE, rating_sheet
+from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot import ids
 from bot.local import CHANNEL_ID, PEOPLE
-from flows.gaps import RawAnswer, save_ratings
+from flows.gaps.ratings import RawAnswer, save_ratings
 from storage.models import Phase, Touchpoint
 
 ANA, BEN, CHLOE, DEV, EMI = (person.user_id for person in PEOPLE[:5])

@@ -299,8 +299,9 @@ def test_propose_vote_close_and_follow_through(local):
         ts=emi_dm["ts"],
         forge_value=f"{item.id}|done",
     )
+    # ...and is told who owns it, as a mention the bot writes (not escaped into plain text)
     local.standin.wait_for(
-        lambda: any("owned by" in e["text"] for e in local.standin.ephemerals(user=EMI))
+        lambda: any(f"owned by <@{DEV}>;" in e["text"] for e in local.standin.ephemerals(user=EMI))
     )
     with local.db.session() as session:
         assert session.get(ActionItem, item.id).status == ActionStatus.in_progress

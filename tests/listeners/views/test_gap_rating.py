@@ -9,7 +9,8 @@ from sqlmodel import select
 from bot import ids
 from bot.local import CHANNEL_ID, PEOPLE
 from bot.standin import blockkit
-from flows.gaps import RATING_FIELDS, touchpoint_gaps
+from flows.gaps.aggregation import touchpoint_gaps
+from flows.gaps.ratings import RATING_FIELDS
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop
 from storage.models import GapRating, Phase, Touchpoint

@@ -1,0 +1,70 @@
+"""Rating progress: how many participants rated in the current round, and the board's figures
+while the team rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from flows.board import Figure, register_figures
+from flows.gaps.aggregation import count_ratings, current_round, participants_and_raters
+from flows.gaps.statistics import percentage
+from storage.models import Phase, Touchpoint, Workshop
+
+
+@dataclass(frozen=True)
+class RatingProgress:
+    round: int
+    participants: int
+    raters: int
+    ratings_given: int
+    touchpoints: int
+
+    @property
+    def possible(self) -> int:
+        return self.participants * self.touchpoints
+
+    @property
+    def completeness(self) -> int | None:
+        """Ratings given / (participants × touchpoints), as a whole percentage."""
+        return percentage(self.ratings_given, self.possible)
+
+
+def rating_progress(session: Session, workshop: Workshop) -> RatingProgress:
+    number = current_round(session, workshop)
+    touchpoints = session.execute(
+        select(func.count()).where(
+            Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id
+        )
+    ).scalar_one()
+    participants, raters = participants_and_raters(session, workshop, (number,))
+    return RatingProgress(
+        round=number,
+        participants=participants,
+        raters=raters[number],
+        ratings_given=count_ratings(session, workshop, number),
+        touchpoints=touchpoints,
+    )
+
+
+@register_figures
+def rating_figures(session: Session, workshop: Workshop) -> list[Figure]:
+    """The board's progress figures while the team rates."""
+    if workshop.phase != Phase.rating:
+        return []
+    progress = rating_progress(session, workshop)
+    round_text = str(progress.round)
+    if progress.round > 1:
+        round_text += f" · compared with round {progress.round - 1}"
+    completeness = progress.completeness
+    return [
+        Figure("Rating round", round_text),
+        Figure("Rated", f"{progress.raters} of {progress.participants} participants"),
+        Figure(
+            "Completeness",
+            f"{completeness if completeness is not None else 0} % "
+            f"({progress.ratings_given} of {progress.possible} ratings)",
+        ),
+    ]

@@ -1,0 +1,230 @@
+"""Gap rating input: validating one page of a participant's answers and saving them in the
+current round."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from flows.errors import Conflict, InvalidInput, NotFound
+from flows.gaps.aggregation import current_round
+from flows.workshops import get_workshop, join_workshop
+from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
+from storage.models.gaps import (
+    EXPECTATION_SCALE,
+    EXPERIENCE_SCALE,
+    IMPORTANCE_SCALE,
+    MAX_COMMENT_LENGTH,
+)
+
+RATING_FIELDS = ("expectation", "experience", "importance", "comment")
+
+
+def field_key(field_name: str, touchpoint_id: int) -> str:
+    """The name of one answer field, e.g. "expectation:12" (the modal uses it as block id)."""
+    return f"{field_name}:{touchpoint_id}"
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """What the form sent for one touchpoint, as text (None or blank when left empty)."""
+
+    expectation: str | None = None
+    experience: str | None = None
+    importance: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    expectation: int
+    experience: int
+    importance: int | None = None
+    comment: str | None = None
+
+    @property
+    def gap(self) -> int:
+        return self.experience - self.expectation
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _parse_score(
+    value: str | None, scale: tuple[int, int], label: str, key: str, errors: dict[str, str]
+) -> int | None:
+    if _blank(value):
+        return None
+    low, high = scale
+    try:
+        number = int(value.strip())  # type: ignore[union-attr]
+    except ValueError:
+        errors[key] = f"{label} must be a whole number from {low} to {high}."
+        return None
+    if not low <= number <= high:
+        errors[key] = f"{label} must be from {low} to {high}."
+        return None
+    return number
+
+
+def validate_answer(touchpoint_id: int, raw: RawAnswer, errors: dict[str, str]) -> Answer | None:
+    """One touchpoint's answer, or None when it was left entirely blank (or is invalid: its
+    problems are added to `errors`, keyed by field_key)."""
+    problems: dict[str, str] = {}
+    key = {name: field_key(name, touchpoint_id) for name in RATING_FIELDS}
+    expectation = _parse_score(
+        raw.expectation, EXPECTATION_SCALE, "Expectation", key["expectation"], problems
+    )
+    experience = _parse_score(
+        raw.experience, EXPERIENCE_SCALE, "Experience", key["experience"], problems
+    )
+    importance = _parse_score(
+        raw.importance, IMPORTANCE_SCALE, "Importance", key["importance"], problems
+    )
+    comment = None if _blank(raw.comment) else raw.comment.strip()  # type: ignore[union-attr]
+    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+        problems[key["comment"]] = f"Keep the comment to {MAX_COMMENT_LENGTH} characters."
+    has_expectation, has_experience = not _blank(raw.expectation), not _blank(raw.experience)
+    if has_experience and not has_expectation:
+        problems[key["expectation"]] = "Add the expectation too (or clear the experience)."
+    elif has_expectation and not has_experience:
+        problems[key["experience"]] = "Add the experience too (or clear the expectation)."
+    elif not has_expectation and (importance is not None or comment is not None):
+        problems[key["expectation"]] = (
+            "Rate expectation and experience to save an importance or a comment."
+        )
+    errors.update(problems)
+    if problems or expectation is None or experience is None:
+        return None
+    return Answer(expectation, experience, importance, comment)
+
+
+def validate_answers(raw_answers: Mapping[int, RawAnswer]) -> dict[int, Answer | None]:
+    """Every touchpoint's answer (None = left blank), or InvalidInput with every problem."""
+    errors: dict[str, str] = {}
+    answers = {tp: validate_answer(tp, raw, errors) for tp, raw in raw_answers.items()}
+    if errors:
+        raise InvalidInput(errors)
+    return answers
+
+
+@dataclass(frozen=True)
+class SavedRatings:
+    workshop: Workshop
+    round: int
+    saved: int  # touchpoints rated (new or changed answers)
+    cleared: int  # touchpoints whose earlier rating was withdrawn by leaving them blank
+    joined: bool  # the rater joined the workshop with this submission
+    rated_before: int  # how many touchpoints the rater had rated in this round before...
+    rated_after: int  # ...and after this submission
+
+    @property
+    def progress_changed(self) -> bool:
+        """Whether the board's figures (raters, completeness, participants) moved."""
+        return self.joined or self.rated_before != self.rated_after
+
+
+def save_ratings(
+    session: Session,
+    team_id: str,
+    workshop_id: int,
+    user_id: str,
+    raw_answers: Mapping[int, RawAnswer],
+) -> SavedRatings:
+    """Validate and store one page of a participant's answers in the current round.
+
+    All or nothing: any invalid field raises InvalidInput and nothing is saved. A touchpoint left
+    blank is not rated (an earlier answer to it in this round is withdrawn: the form showed it,
+    and the rater cleared it). Each answer is an upsert on (touchpoint, round, rater).
+    """
+    workshop = get_workshop(session, team_id, workshop_id)
+    if workshop.phase != Phase.rating:
+        raise Conflict(
+            "Rating is closed: the workshop has moved on from the Gap rating phase, "
+            "so these answers were not saved."
+        )
+    _check_touchpoints(session, workshop, raw_answers.keys())
+    answers = validate_answers(raw_answers)
+    number = current_round(session, workshop)
+    joined = join_workshop(session, workshop, user_id)
+    rated_before = _count_user_ratings(session, workshop, number, user_id)
+    rated = {tp: answer for tp, answer in answers.items() if answer is not None}
+    blank = [tp for tp, answer in answers.items() if answer is None]
+    if rated:
+        _upsert_ratings(session, workshop, number, user_id, rated)
+    cleared = 0
+    if blank:
+        cleared = session.execute(
+            delete(GapRating).where(
+                col(GapRating.team_id) == team_id,
+                col(GapRating.workshop_id) == workshop_id,
+                col(GapRating.round) == number,
+                col(GapRating.user_id) == user_id,
+                col(GapRating.touchpoint_id).in_(blank),
+            )
+        ).rowcount
+    rated_after = _count_user_ratings(session, workshop, number, user_id)
+    return SavedRatings(workshop, number, len(rated), cleared, joined, rated_before, rated_after)
+
+
+def _count_user_ratings(session: Session, workshop: Workshop, number: int, user_id: str) -> int:
+    return session.execute(
+        select(func.count()).where(
+            GapRating.team_id == workshop.team_id,
+            GapRating.workshop_id == workshop.id,
+            GapRating.round == number,
+            GapRating.user_id == user_id,
+        )
+    ).scalar_one()
+
+
+def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Iterable[int]) -> None:
+    wanted = set(touchpoint_ids)
+    found = set(
+        session.execute(
+            select(Touchpoint.id).where(
+                Touchpoint.team_id == workshop.team_id,
+                Touchpoint.workshop_id == workshop.id,
+                col(Touchpoint.id).in_(wanted),
+            )
+        ).scalars()
+    )
+    if found != wanted:
+        raise NotFound("Some of these touchpoints are not part of this workshop.")
+
+
+def _upsert_ratings(
+    session: Session, workshop: Workshop, number: int, user_id: str, answers: Mapping[int, Answer]
+) -> None:
+    now = utcnow()
+    rows = [
+        {
+            "team_id": workshop.team_id,
+            "workshop_id": workshop.id,
+            "touchpoint_id": touchpoint_id,
+            "round": number,
+            "user_id": user_id,
+            "expectation": answer.expectation,
+            "experience": answer.experience,
+            "importance": answer.importance,
+            "comment": answer.comment,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for touchpoint_id, answer in answers.items()
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(GapRating).values(rows)
+    changed = ("expectation", "experience", "importance", "comment", "updated_at")
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["touchpoint_id", "round", "user_id"],
+            set_={name: statement.excluded[name] for name in changed},
+        )
+    )
