@@ -31,6 +31,7 @@ from bot.blocks.common import (
     metadata,
     mrkdwn_section,
     pack_blocks,
+    page_buttons,
     truncate,
 )
 from bot.blocks.fixes import MAX_OPTION_TEXT, fix_where
@@ -298,21 +299,7 @@ PAGE_NOTE = "Page 999 of 999"
 
 
 def _action_list_pager(workshop_id: int, page: int, pages: int) -> list[Block]:
-    buttons = []
-    if page > 0:
-        buttons.append(
-            ButtonElement(
-                text="◀ Previous",
-                action_id=ids.ACTION_LIST_PREVIOUS,
-                value=f"{workshop_id}|{page - 1}",
-            )
-        )
-    if page < pages - 1:
-        buttons.append(
-            ButtonElement(
-                text="Next ▶", action_id=ids.ACTION_LIST_NEXT, value=f"{workshop_id}|{page + 1}"
-            )
-        )
+    buttons = page_buttons(page, pages, ids.ACTION_LIST_PREVIOUS, ids.ACTION_LIST_NEXT, workshop_id)
     return [ActionsBlock(block_id="action_list_pages", elements=buttons)] if buttons else []
 
 

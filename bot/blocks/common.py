@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from slack_sdk.models.blocks import (
     Block,
     BlockElement,
+    ButtonElement,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -202,6 +203,22 @@ def pack_blocks(
         used += size
     messages.append(current)
     return messages
+
+
+def page_buttons(
+    page: int, pages: int, previous_id: str, next_id: str, scope: object = None
+) -> list[ButtonElement]:
+    """◀ Previous / Next ▶ for page `page` (0-based) of `pages`, only those that lead somewhere.
+    Each button's value is the page it opens, after "`scope`|" when given (a workshop id)."""
+    prefix = "" if scope is None else f"{scope}|"
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(text="◀ Previous", action_id=previous_id, value=f"{prefix}{page - 1}")
+        )
+    if page < pages - 1:
+        buttons.append(ButtonElement(text="Next ▶", action_id=next_id, value=f"{prefix}{page + 1}"))
+    return buttons
 
 
 def metadata(**values: object) -> str:

@@ -29,6 +29,7 @@ from bot.blocks.common import (
     mention,
     metadata,
     mrkdwn_section,
+    page_buttons,
     truncate,
     truncate_mrkdwn,
 )
@@ -256,21 +257,7 @@ def build_fix_list(
 def _list_buttons(
     workshop_id: int, page: int, pages: int, proposing_open: bool, voting_open: bool
 ) -> list[Block]:
-    buttons = []
-    if page > 0:
-        buttons.append(
-            ButtonElement(
-                text="◀ Previous",
-                action_id=ids.FIX_LIST_PREVIOUS,
-                value=f"{workshop_id}|{page - 1}",
-            )
-        )
-    if page < pages - 1:
-        buttons.append(
-            ButtonElement(
-                text="Next ▶", action_id=ids.FIX_LIST_NEXT, value=f"{workshop_id}|{page + 1}"
-            )
-        )
+    buttons = page_buttons(page, pages, ids.FIX_LIST_PREVIOUS, ids.FIX_LIST_NEXT, workshop_id)
     if proposing_open:
         buttons.append(
             ButtonElement(text="Propose a fix", action_id=ids.FIX_PROPOSE, value=str(workshop_id))

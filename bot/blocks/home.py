@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES, advance_button
-from bot.blocks.common import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, truncate
+from bot.blocks.common import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, page_buttons, truncate
 from bot.blocks.workshops import ROLE_NAMES
 from flows.home import WorkshopCard, WorkshopPage
 from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
@@ -166,13 +166,5 @@ def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElemen
 
 
 def pager(page: WorkshopPage) -> ActionsBlock:
-    buttons = []
-    if page.page > 0:
-        buttons.append(
-            ButtonElement(text="◀ Previous", action_id=ids.HOME_PAGE_PREV, value=str(page.page - 1))
-        )
-    if page.page < page.pages - 1:
-        buttons.append(
-            ButtonElement(text="Next ▶", action_id=ids.HOME_PAGE_NEXT, value=str(page.page + 1))
-        )
+    buttons = page_buttons(page.page, page.pages, ids.HOME_PAGE_PREV, ids.HOME_PAGE_NEXT)
     return ActionsBlock(block_id="home_pager", elements=buttons)

@@ -27,6 +27,7 @@ from bot.blocks.common import (
     metadata,
     mrkdwn_section,
     pack_blocks,
+    page_buttons,
     truncate,
     truncate_mrkdwn,
 )
@@ -171,16 +172,7 @@ def _pager(page: int, pages: int, workshop: str | None = None) -> list[Block]:
         if workshop is None
         else (ids.RANKING_PREVIOUS, ids.RANKING_NEXT)
     )
-    prefix = "" if workshop is None else f"{workshop}|"
-    buttons = []
-    if page > 0:
-        buttons.append(
-            ButtonElement(text="◀ Previous", action_id=previous, value=f"{prefix}{page - 1}")
-        )
-    if page < pages - 1:
-        buttons.append(
-            ButtonElement(text="Next ▶", action_id=following, value=f"{prefix}{page + 1}")
-        )
+    buttons = page_buttons(page, pages, previous, following, workshop)
     return [
         DividerBlock(),
         context(f"Page {page + 1} of {pages}"),
