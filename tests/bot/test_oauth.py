@@ -130,7 +130,9 @@ def test_oauth_codes_never_reach_the_logs(oauth_bot, bot_log):
     standin.inject_fault("oauth.v2.access", error="invalid_code")  # the exchange fails
     status, _, _ = get(f"{server.url}{REDIRECT_PATH}?code={code}&state={state}", cookie)
     assert status >= 400
+    # The request line, at DEBUG: wsgiref writes it once the answer has gone out.
+    request_line = f"GET {REDIRECT_PATH}?code=***&state="
+    assert standin.wait_for(lambda: request_line in bot_log.getvalue())
     logged = bot_log.getvalue()
-    assert f"GET {REDIRECT_PATH}?code=***&state=" in logged  # the request line, at DEBUG
     assert "oauth.v2.access result with code: *** - error" in logged  # Bolt's WARNING
     assert code not in logged and code.split(".")[1] not in logged
