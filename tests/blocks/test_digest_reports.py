@@ -8,10 +8,10 @@ import pytest
 import bot.digests  # noqa: F401  (what sends digests registers the charts and sections)
 from bot.blocks.digest import build_digest_blocks
 from bot.charts.registry import render_chart
-from bot.standin.blockkit import validate_blocks
 from flows.digest import build_digest, section_memos
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import change_vote
+from standin.blockkit import validate_blocks
 from storage.models import DeliveryStatus, DigestDelivery, Phase
 from tests.factories import big_journey, utc
 from tests.report_fixtures import (

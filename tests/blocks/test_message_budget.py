@@ -14,7 +14,7 @@ from bot.blocks.common import (
     pack_blocks,
     truncate_mrkdwn,
 )
-from bot.standin import blockkit
+from standin import blockkit
 
 
 def test_block_text_counts_every_text_as_the_stand_in_does():

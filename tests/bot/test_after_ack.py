@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot.after_ack import AfterAck
-from bot.local import TrackingExecutor
+from demo.local import TrackingExecutor
 from flows.errors import Conflict
 
 

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from bot import ids
 from bot.app import create_app
 from bot.config import ConfigError, Settings
-from bot.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
 from bot.logs import configure_logging
 from bot.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
-from bot.standin import SimulatedSlack, SlackStandIn
+from demo.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
+from standin import SimulatedSlack, SlackStandIn
 from storage.models.slack_oauth import bots
 
 ANA = PEOPLE[0].user_id

@@ -18,7 +18,6 @@ from bot import digests
 from bot.app import create_web_client
 from bot.config import Settings
 from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
-from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from bot.pacing import ChannelPacer
 from bot.scheduler import (
     DIGEST_JOBSTORE,
@@ -28,6 +27,7 @@ from bot.scheduler import (
     DigestTrigger,
     job_id,
 )
+from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from flows.events import RECEIPT_RETENTION, claim_event
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule, runnable_schedules
 from storage.models import (

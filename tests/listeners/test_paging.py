@@ -13,10 +13,10 @@ from sqlmodel import select
 
 from bot import ids
 from bot.blocks.common import fits_message
-from bot.local import CHANNEL_ID, PEOPLE
-from bot.standin import blockkit
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import ActionItemDraft, save_action_items
 from flows.fixes import FixDraft, propose_fix
+from standin import blockkit
 from storage.models import Fix, FixStatus, Phase, Touchpoint
 
 ANA, BEN, CHLOE = (p.user_id for p in PEOPLE[:3])

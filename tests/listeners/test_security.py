@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 
 ANA = PEOPLE[0].user_id
 
@@ -46,7 +46,7 @@ def test_bad_signatures_are_refused_and_change_nothing(local, case):
             signed=False,
         )
     else:
-        from bot.standin import SimulatedSlack
+        from standin import SimulatedSlack
 
         impostor = SimulatedSlack(local.standin, local.sim.bot_url, signing_secret="0" * 32)
         response = impostor.post(body, "application/x-www-form-urlencoded")

@@ -12,7 +12,7 @@ import pytest
 
 from bot import ids
 from bot.board import BOARD_EVENT_TYPE
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import channel_workshops
 from storage.models import Phase
 

@@ -27,14 +27,14 @@ from sqlmodel import select
 
 from bot import ids
 from bot.blocks.board import PHASE_NAMES
-from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
 from bot.scheduler import job_id
-from bot.standin import SimulatedSlack
+from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
 from flows.fixes import FixDraft, propose_fix
 from flows.gaps import rating_progress
 from flows.schedules import rule_of
 from flows.voting import own_votes, votes_cast
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop, join_workshop
+from standin import SimulatedSlack
 from storage.db import is_sqlite
 from storage.models import (
     SCHEDULER_JOBS_TABLE,

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes
 from flows.workshops import get_workshop

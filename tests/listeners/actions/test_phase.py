@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot import ids
 from bot.acks import NOT_SAVED
 from bot.blocks.board import PHASE_NAMES
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop
 from storage.models import Phase, PhaseChange, Workshop
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot import ids
 from bot.blocks.common import metadata
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import DEFAULT_JOURNEY
 from flows.stakeholders import StakeholderSpec, add_stakeholder, save_ratings
 from flows.workshops import PhaseAction, WorkshopSpec, change_phase, create_workshop

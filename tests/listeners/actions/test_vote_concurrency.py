@@ -11,12 +11,12 @@ from sqlmodel import select
 from bot import ids
 from bot.app import create_app
 from bot.config import Settings
-from bot.local import CHANNEL_ID, PEOPLE
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
-from bot.standin import SimulatedSlack
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes, vote_totals, votes_cast
 from flows.workshops import get_workshop, join_workshop
+from standin import SimulatedSlack
 from storage.db import Database
 from storage.models import Ballot, Phase, Touchpoint, Vote
 from tests.recording import RecordingSlack, fire_at_once

@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from bot import ids
 from bot.listeners.actions import voting as voting_listeners
-from bot.local import CHANNEL_ID, PEOPLE
 from bot.vote_sweeper import sweep
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
 from flows.vote_clicks import Click, click_key, record_click
 from flows.voting import own_votes, vote_totals

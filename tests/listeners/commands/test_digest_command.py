@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
-from bot.standin import blockkit
+from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
+from standin import blockkit
 from storage.models import Cadence, DigestDelivery, DigestSchedule, Phase, ScheduleStatus
 from tests.factories import make_workshop
 

@@ -4,7 +4,7 @@ import csv
 import io
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 

@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.gaps import RawAnswer, save_ratings
 from storage.models import Phase, RatingRound, Touchpoint, Workshop
 from tests.recording import RecordingSlack, fire_at_once

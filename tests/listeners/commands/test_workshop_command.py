@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
+from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from storage.models import JourneyStage, Participant, Touchpoint, Workshop
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id

@@ -1,5 +1,5 @@
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from flows.workshops import get_workshop, join_workshop
 from storage.models import Cadence, DigestSchedule, ScheduleStatus

@@ -2,7 +2,7 @@
 features' own buttons, within 100 blocks however many workshops."""
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop, join_workshop
 from storage.models import ActionItem, ActionStatus, Phase
 from tests.report_fixtures import (

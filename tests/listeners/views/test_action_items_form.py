@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
 from flows.fixes import FixDraft, propose_fix
 from storage.models import ActionItem, Phase, Touchpoint

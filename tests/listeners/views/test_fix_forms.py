@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
-from bot.standin import SimResponse, SimulatedSlack
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
+from standin import SimResponse, SimulatedSlack
 from storage.models import Fix, FixStatus, Phase, Touchpoint
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])

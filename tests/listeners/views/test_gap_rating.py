@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
-from bot.standin import blockkit
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.gaps import RATING_FIELDS, touchpoint_gaps
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop
+from standin import blockkit
 from storage.models import GapRating, Phase, Touchpoint
 
 ANA, BEN, CHLOE, DEV = (person.user_id for person in PEOPLE[:4])

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
-from bot.standin import blockkit
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import DEFAULT_JOURNEY
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop
+from standin import blockkit
 from storage.models import CustomKpi, KpiValue, Participant, Phase
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot import ids
 from bot.charts.grid import PIXEL_SIZE
-from bot.local import CHANNEL_ID, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import PhaseAction, change_phase
 from storage.models import (

@@ -12,8 +12,8 @@ import json
 import re
 
 from bot import ids
-from bot.demo.script import DemoScript, with_names
-from bot.local import CHANNEL_ID, OUTSIDER
+from demo.local import CHANNEL_ID, OUTSIDER
+from demo.script import DemoScript, with_names
 
 DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 CHANNEL_TOKEN = re.compile(r"<#(\w+)(\|[^>]*)?>")

@@ -19,14 +19,14 @@ Example::
 Besides ``/api/<method>`` the server answers the two other URLs Slack hands to apps:
 ``/upload/<file_id>`` (the ``upload_url`` of ``files.getUploadURLExternal``) and
 ``/response/<token>`` (the ``response_url`` of slash commands and message actions, issued by
-:class:`~bot.standin.simulator.SimulatedSlack`).
+:class:`~standin.simulator.SimulatedSlack`).
 
 Deliberate simplifications: one workspace, one bot token, no multi-person DMs, no scopes, no
 ``multipart/form-data`` bodies (only the retired ``files.upload`` needed them; it answers
 ``method_deprecated`` as Slack now does).
 
 ``apps.connections.open`` (with :attr:`SlackStandIn.app_token`) hands out URLs of the stand-in's
-Socket Mode server (:attr:`SlackStandIn.socket_mode`, :mod:`bot.standin.socket_mode`).
+Socket Mode server (:attr:`SlackStandIn.socket_mode`, :mod:`standin.socket_mode`).
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.standin import blockkit
+from standin import blockkit
 
 if TYPE_CHECKING:
-    from bot.standin.socket_mode import SocketModeServer
+    from standin.socket_mode import SocketModeServer
 
 T = TypeVar("T")
 
@@ -456,7 +456,7 @@ class SlackStandIn:
     def socket_mode(self) -> SocketModeServer:
         """The Socket Mode server whose URLs ``apps.connections.open`` hands out (started on
         first use; stopped with the stand-in)."""
-        from bot.standin.socket_mode import SocketModeServer
+        from standin.socket_mode import SocketModeServer
 
         with self._lock:
             if self._socket_mode is None:

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 from bot import ids
 from bot.blocks.kpis import period_date
-from bot.demo.script import DemoScript
-from bot.local import CHANNEL_ID
+from demo.local import CHANNEL_ID
+from demo.script import DemoScript
 from flows.kpi_import import import_kpi_csv, workshop_for_import
 
 HEADER = "kpi,period_end,value,answers,target,benchmark,benchmark_source,stage"

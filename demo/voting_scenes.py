@@ -16,12 +16,12 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot import ids
-from bot.demo.script import DemoScript
-from bot.local import CHANNEL_ID
-from bot.standin.blockkit import iter_elements
+from demo.local import CHANNEL_ID
+from demo.script import DemoScript
 from flows.actions import STATUS_NAMES, action_items, due_field, owner_field, today_utc
 from flows.voting import TIE_RULE, ranked_fixes
 from flows.workshops import get_workshop
+from standin.blockkit import iter_elements
 from storage.models import Fix, Touchpoint
 
 # (who, title, touchpoint, effort, impact)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
-from bot.standin import SimResponse, blockkit
-from bot.standin.server import RESPONSE_URL_CALL
+from demo.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
+from standin import SimResponse, blockkit
+from standin.server import RESPONSE_URL_CALL
 
 
 @dataclass

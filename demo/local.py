@@ -19,8 +19,8 @@ from bot.after_ack import AFTER_ACK_THREADS, AfterAck
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
-from bot.standin import SimulatedSlack, SlackStandIn
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop
+from standin import SimulatedSlack, SlackStandIn
 from storage.db import Database
 from storage.models import Phase
 

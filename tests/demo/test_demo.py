@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from bot import ids
-from bot.demo.runner import run_demo
+from demo.runner import run_demo
 from storage.models import Phase
 
 

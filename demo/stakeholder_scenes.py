@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from bot import ids
 from bot.blocks.stakeholders import list_row_block_id
-from bot.demo.script import DemoScript
-from bot.local import CHANNEL_ID, Person
+from demo.local import CHANNEL_ID, Person
+from demo.script import DemoScript
 from storage.models import Stakeholder
 
 

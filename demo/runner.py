@@ -12,10 +12,10 @@ from pathlib import Path
 from rich.console import Console
 
 from bot import ids
-from bot.demo.after_close import digest_home_and_exports
-from bot.demo.scenes import SCENES
-from bot.demo.script import DemoScript
-from bot.local import CHANNEL_ID, LocalSlack
+from demo.after_close import digest_home_and_exports
+from demo.local import CHANNEL_ID, LocalSlack
+from demo.scenes import SCENES
+from demo.script import DemoScript
 from flows.journey import DEFAULT_JOURNEY, format_journey
 from flows.workshops import channel_workshops
 from storage import migrate

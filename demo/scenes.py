@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import ids
-from bot.demo import stakeholder_scenes, voting_scenes
-from bot.demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
-from bot.demo.kpi_scenes import kpis_against_targets_and_benchmarks
-from bot.demo.script import DemoScript
+from demo import stakeholder_scenes, voting_scenes
+from demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
+from demo.kpi_scenes import kpis_against_targets_and_benchmarks
+from demo.script import DemoScript
 from storage.models import Phase
 
 Scene = Callable[[DemoScript], None]

@@ -16,8 +16,8 @@ from sqlmodel import select
 
 from bot import ids
 from bot.blocks.common import unescape
-from bot.demo.script import DemoScript
-from bot.local import CHANNEL_ID, Person
+from demo.local import CHANNEL_ID, Person
+from demo.script import DemoScript
 from storage.models import Touchpoint
 
 # (expectation, experience, importance) as the team sees the journey in round 1, before the

@@ -33,11 +33,11 @@ from urllib.error import HTTPError
 from urllib.parse import parse_qsl, urlencode
 from urllib.request import Request, urlopen
 
-from bot.standin import blockkit
-from bot.standin.server import SlackStandIn
+from standin import blockkit
+from standin.server import SlackStandIn
 
 if TYPE_CHECKING:
-    from bot.standin.socket_mode import SocketModeServer
+    from standin.socket_mode import SocketModeServer
 
 #: Slack shows an error (and retries events) when the app hasn't answered within 3 seconds.
 ACK_TIMEOUT = 3.0
@@ -276,7 +276,7 @@ class SimulatedSlack:
         alone (the newest such message containing the element), ``view_id``, ``home=True`` (the
         user's Home tab), or nothing (the user's top modal). ``value``/``block_id`` pick among
         several matching elements; ``selected`` is what the user picks in a select, picker or
-        overflow (see :func:`bot.standin.blockkit.state_from_value`).
+        overflow (see :func:`standin.blockkit.state_from_value`).
 
         ``forge_value`` replaces the element's value in the payload, as a tampering client
         could (the request is still signed: Slack would deliver it).
@@ -538,7 +538,7 @@ class SimulatedSlack:
         element's ``min_query_length`` (default 3). The bot's answer must be ``{"options": …}``
         or ``{"option_groups": …}`` within Slack's limits (100 options, 75-character texts,
         150-character values); anything else is listed in ``problems``.
-        :func:`bot.standin.blockkit.suggested_options` reads the options offered from
+        :func:`standin.blockkit.suggested_options` reads the options offered from
         ``response.json``; pass one to :meth:`submit_view` to pick it.
         """
         view = self.standin.view(view_id) if view_id else self.standin.top_view(user_id)

@@ -3,12 +3,12 @@
 - :class:`SlackStandIn` — the Slack Web API on 127.0.0.1, recording what the bot did.
 - :class:`SimulatedSlack` — signed slash commands, clicks, modal submissions and events sent
   to the bot, as Slack sends them.
-- :mod:`bot.standin.testing` — serve a Bolt app over WSGI for end-to-end tests.
-- :mod:`bot.standin.socket_mode` — Slack's Socket Mode (``SlackStandIn.socket_mode``), which
+- :mod:`standin.testing` — serve a Bolt app over WSGI for end-to-end tests.
+- :mod:`standin.socket_mode` — Slack's Socket Mode (``SlackStandIn.socket_mode``), which
   ``SimulatedSlack.over_socket_mode`` sends envelopes through instead of HTTP requests.
 """
 
-from bot.standin.server import Call, SlackStandIn
-from bot.standin.simulator import SimResponse, SimulatedSlack
+from standin.server import Call, SlackStandIn
+from standin.simulator import SimResponse, SimulatedSlack
 
 __all__ = ["Call", "SimResponse", "SimulatedSlack", "SlackStandIn"]

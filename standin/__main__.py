@@ -1,8 +1,8 @@
-"""``python -m bot.standin [--port N] [--no-seed]``: run a stand-in Slack Web API."""
+"""``python -m standin [--port N] [--no-seed]``: run a stand-in Slack Web API."""
 
 import argparse
 
-from bot.standin.server import serve_forever
+from standin.server import serve_forever
 
 
 def main() -> None:
