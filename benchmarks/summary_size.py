@@ -28,8 +28,8 @@ from benchmarks.databases import BenchDatabase, fresh_postgres, fresh_sqlite
 from benchmarks.report import BenchmarkResult, Figure
 from benchmarks.seed import WorkshopSize, seed_big_workshop
 from benchmarks.stats import median, time_repeats
-from bot.blocks.common import MAX_MESSAGE_BLOCKS
 from bot.blocks.digest import build_digest_blocks
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS
 from flows.digest import build_digest
 from flows.gaps import gap_results
 from flows.workshops import get_workshop

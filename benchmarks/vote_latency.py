@@ -35,7 +35,7 @@ from benchmarks.load import FORM, LoadResult, LoadSpec, run_in_child_process
 from benchmarks.report import BenchmarkResult, Figure
 from benchmarks.servers import ServedProcess, launch_bot, launch_floor
 from benchmarks.stats import median, percentile
-from bot import ids
+from bot.slack import ids
 from flows.fixes import FixDraft, propose_fix
 from flows.gaps import RawAnswer, save_ratings
 from flows.workshops import channel_workshops, get_workshop

@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.board import board_text, build_board
-from bot.blocks.mrkdwn import escape
-from bot.retries import outcome_unknown
+from bot.slack.mrkdwn import escape
+from bot.slack.retries import outcome_unknown
 from flows.board import BoardSummary, board_summary
 from flows.board_posts import (
     board_post_sending,

@@ -80,9 +80,9 @@ def serve(
 ) -> None:
     """Run the bot against Slack (Socket Mode by default)."""
     from bot.app import create_app
-    from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
     from bot.server import HttpServer, run_socket_mode, wsgi_application
+    from bot.slack.clients import team_clients
     from bot.vote_sweeper import VoteSweeper
 
     settings = load_settings()
@@ -129,8 +129,8 @@ def scheduler_command(
     ] = True,
 ) -> None:
     """Run only the digest scheduler (exactly one per database), beside `serve --no-scheduler`."""
-    from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
+    from bot.slack.clients import team_clients
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())

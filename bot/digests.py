@@ -5,10 +5,10 @@ Every post first claims its (schedule, fire time) slot (flows.schedules.claim_de
 retry, a double click or a second scheduler never posts the same digest twice. A 429 is retried
 after Retry-After by the WebClient's RateLimitErrorRetryHandler (bot/app.py). A channel that is
 gone marks the schedule failing and DMs its creator once; the other destinations and the other
-schedules carry on. Posts to one channel go a second apart (bot/pacing.py), so many digests due
-at once for one channel do not run out of 429 retries. A token Slack refuses (`token_revoked`,
-`account_inactive`, `invalid_auth`) suspends the schedule instead of failing at every slot; a
-reinstall of the app resumes it (bot/departures.py).
+schedules carry on. Posts to one channel go a second apart (bot/slack/pacing.py), so many
+digests due at once for one channel do not run out of 429 retries. A token Slack refuses
+(`token_revoked`, `account_inactive`, `invalid_auth`) suspends the schedule instead of failing
+at every slot; a reinstall of the app resumes it (bot/departures.py).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from slack_sdk.errors import SlackApiError
 
 import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.blocks.digest import build_digest_blocks, digest_notification
-from bot.blocks.mrkdwn import md
 from bot.charts import gaps, grid, kpis, phase_timeline, votes  # noqa: F401  (their charts)
 from bot.charts.pool import draw_chart
-from bot.pacing import ChannelPacer
-from bot.permalinks import message_permalink
+from bot.slack.mrkdwn import md
+from bot.slack.pacing import ChannelPacer
+from bot.slack.permalinks import message_permalink
 from flows.digest import Digest, build_digest, section_memos
 from flows.errors import NotFound
 from flows.schedules import (
@@ -60,7 +60,7 @@ TOKEN_GONE = {"token_revoked", "account_inactive", "invalid_auth"}
 # A run claims the latest slot at or before "now + SLOT_TOLERANCE", so a run that starts a
 # moment early by another machine's clock still claims its own slot. Slots are >= 1 min apart.
 SLOT_TOLERANCE = timedelta(seconds=30)
-# Digest posts to one channel go a second apart (Slack's per-channel limit; bot/pacing.py).
+# Digest posts to one channel go a second apart (Slack's per-channel limit; bot/slack/pacing.py).
 channel_pacer = ChannelPacer()
 
 

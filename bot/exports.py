@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 import flows.reports  # noqa: F401  (registers the features' tables and digest sections)
-from bot.blocks.common import md, mention
-from bot.people import user_names
+from bot.slack.blocks import md, mention
+from bot.slack.people import user_names
 from flows.digest import mentioned_user_ids
 from flows.exports import ExportFormat, build_export, export_files
 from flows.workshops import get_workshop

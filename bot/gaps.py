@@ -9,7 +9,6 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks.common import md
 from bot.blocks.gaps import (
     build_nudge_dm,
     build_rating_modal,
@@ -22,6 +21,7 @@ from bot.blocks.gaps import (
 from bot.board import post_in_thread, refresh_board
 from bot.charts.gaps import chart_alt_text, render_gap_chart
 from bot.phase_hooks import results_post
+from bot.slack.blocks import md
 from flows.gaps import (
     GapResults,
     RoundOpened,

@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from bot.blocks.home import HomeItem, HomeSection, build_home_view
 from bot.blocks.schedules import pause_or_resume_button, schedule_text
-from bot.permalinks import message_permalink
+from bot.slack.permalinks import message_permalink
 from flows.home import (
     home_page_of,
     home_viewers,

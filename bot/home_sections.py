@@ -8,12 +8,12 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ButtonElement
 from sqlmodel import Session
 
-from bot import ids
 from bot.blocks.action_items import action_item_line, status_buttons
-from bot.blocks.common import join_lines, md, truncate
 from bot.blocks.home import HomeItem, HomeSection
 from bot.blocks.kpis import TARGET_MARKS
 from bot.home import register_home_section
+from bot.slack import ids
+from bot.slack.blocks import join_lines, md, truncate
 from flows.actions import ActionItemSummary, open_action_items_of
 from flows.gap_reports import RatingToDo, ratings_left
 from flows.kpi_reports import kpi_snapshots

@@ -22,8 +22,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.results_posts import PostAgain, build_post_failed
-from bot.replies import failure_reason
-from bot.retries import outcome_unknown
+from bot.slack.replies import failure_reason
+from bot.slack.retries import outcome_unknown
 from flows.workshops import PhaseAction, PhaseChangeResult
 from storage.db import Database
 from storage.models import Phase

@@ -142,7 +142,7 @@ class DigestScheduler:
         sync_every_s: int = SYNC_EVERY_S,
         chart_processes: int | None = None,
     ):
-        """`clients`: one WebClient, or a function giving each workspace's (bot/clients.py).
+        """`clients`: one WebClient, or a function giving each workspace's (bot/slack/clients.py).
         `chart_processes`: worker processes drawing digest charts (bot/charts/pool.py); None
         for one per core but one, 0 to draw them in the job threads."""
         self.db = db

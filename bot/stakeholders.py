@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.common import md
 from bot.blocks.stakeholders import build_grid_message, grid_message_text
 from bot.board import post_in_thread, refresh_board
 from bot.charts.grid import grid_alt_text, render_stakeholder_grid
 from bot.phase_hooks import results_post
-from bot.replies import tell_user
+from bot.slack.blocks import md
+from bot.slack.replies import tell_user
 from flows.stakeholders import stakeholder_grid
 from flows.workshops import get_workshop
 from storage.db import Database

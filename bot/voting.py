@@ -26,7 +26,6 @@ from bot.blocks.fixes import (
     build_fix_modal,
     list_page_count,
 )
-from bot.blocks.mrkdwn import md, mention
 from bot.blocks.voting import (
     build_results,
     build_vote_modal,
@@ -38,6 +37,7 @@ from bot.blocks.voting import (
 from bot.board import post_in_thread
 from bot.charts.votes import votes_chart
 from bot.phase_hooks import on_phase_end, results_post
+from bot.slack.mrkdwn import md, mention
 from flows.actions import SavedActionItem, action_items, record_dm
 from flows.errors import Conflict
 from flows.fixes import (

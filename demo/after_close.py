@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, OUTSIDER
 from demo.script import DemoScript, with_names
 

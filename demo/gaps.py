@@ -14,8 +14,8 @@ import json
 
 from sqlmodel import select
 
-from bot import ids
-from bot.blocks.common import unescape
+from bot.slack import ids
+from bot.slack.blocks import unescape
 from demo.local import CHANNEL_ID, Person
 from demo.script import DemoScript
 from storage.models import Touchpoint

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from bot import ids
 from bot.blocks.kpis import period_date
+from bot.slack import ids
 from demo.local import CHANNEL_ID
 from demo.script import DemoScript
 from flows.kpi_import import import_kpi_csv, workshop_for_import

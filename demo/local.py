@@ -14,11 +14,11 @@ from types import TracebackType
 
 from slack_bolt import App
 
-from bot import ids
-from bot.after_ack import AFTER_ACK_THREADS, AfterAck
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
+from bot.slack import ids
+from bot.slack.after_ack import AFTER_ACK_THREADS, AfterAck
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop
 from standin import SimulatedSlack, SlackStandIn
 from storage.db import Database

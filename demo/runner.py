@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot import ids
+from bot.slack import ids
 from demo.after_close import digest_home_and_exports
 from demo.local import CHANNEL_ID, LocalSlack
 from demo.scenes import SCENES

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import ids
+from bot.slack import ids
 from demo import stakeholder_scenes, voting_scenes
 from demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from demo.kpi_scenes import kpis_against_targets_and_benchmarks

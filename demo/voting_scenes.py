@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID
 from demo.script import DemoScript
 from flows.actions import STATUS_NAMES, action_items, due_field, owner_field, today_utc

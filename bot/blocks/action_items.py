@@ -19,8 +19,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import (
+from bot.blocks.fixes import MAX_OPTION_TEXT, fix_where
+from bot.blocks.voting import votes_phrase
+from bot.slack import ids
+from bot.slack.blocks import (
     Mrkdwn,
     calendar_day,
     cap_rows,
@@ -33,8 +35,6 @@ from bot.blocks.common import (
     pack_blocks,
     truncate,
 )
-from bot.blocks.fixes import MAX_OPTION_TEXT, fix_where
-from bot.blocks.voting import votes_phrase
 from flows.actions import (
     MAX_ITEMS_PER_FORM,
     STATUS_NAMES,

@@ -14,11 +14,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import ids
-from bot.blocks.common import Mrkdwn, cap_blocks, context, md, mrkdwn_section, truncate, user_list
 from bot.blocks.gaps import rating_board_buttons
 from bot.blocks.stakeholders import stakeholder_buttons
 from bot.blocks.voting import propose_fix_button, vote_button
+from bot.slack import ids
+from bot.slack.blocks import Mrkdwn, cap_blocks, context, md, mrkdwn_section, truncate, user_list
 from flows.board import BoardSummary
 from flows.errors import Conflict
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, PhaseAction, target_phase

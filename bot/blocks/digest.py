@@ -18,8 +18,8 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
 )
 
-from bot import ids
-from bot.blocks.common import (
+from bot.slack import ids
+from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_TEXT,
     MAX_SECTION_TEXT,

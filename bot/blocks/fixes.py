@@ -21,8 +21,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import (
+from bot.slack import ids
+from bot.slack.blocks import (
     context,
     join_lines,
     md,
@@ -32,7 +32,7 @@ from bot.blocks.common import (
     truncate,
     truncate_mrkdwn,
 )
-from bot.blocks.mrkdwn import Mrkdwn
+from bot.slack.mrkdwn import Mrkdwn
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary, StageChoices
 from storage.models import Effort, Impact
 

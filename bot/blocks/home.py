@@ -18,10 +18,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import ids
 from bot.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES, advance_button
-from bot.blocks.common import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, truncate
 from bot.blocks.workshops import ROLE_NAMES
+from bot.slack import ids
+from bot.slack.blocks import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, truncate
 from flows.home import WorkshopCard, WorkshopPage
 from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
 from storage.models import Phase

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot import ids
-from bot.blocks.common import mrkdwn_section
-from bot.blocks.mrkdwn import Mrkdwn, md
+from bot.slack import ids
+from bot.slack.blocks import mrkdwn_section
+from bot.slack.mrkdwn import Mrkdwn, md
 
 _KEY = re.compile(r"[a-z_]{1,20}")
 _TOKEN = re.compile(r"[0-9a-f]{16}")

@@ -27,8 +27,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import (
+from bot.slack import ids
+from bot.slack.blocks import (
     Mrkdwn,
     cap_blocks,
     context,
@@ -40,7 +40,7 @@ from bot.blocks.common import (
     slack_date,
     truncate,
 )
-from bot.blocks.common import user_list as mentions
+from bot.slack.blocks import user_list as mentions
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
 from storage.models import Cadence, ScheduleStatus, utcnow
 

@@ -13,8 +13,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import metadata
+from bot.slack import ids
+from bot.slack.blocks import metadata
 from flows.journey import DEFAULT_JOURNEY, format_journey
 from flows.workshops import MAX_TITLE_LENGTH, MAX_VOTE_BUDGET
 

@@ -16,8 +16,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import (
+from bot.blocks.fixes import excerpt, fix_facts, fix_where, format_gap
+from bot.slack import ids
+from bot.slack.blocks import (
     MAX_SECTION_TEXT,
     MAX_VIEW_BLOCKS,
     cap_blocks,
@@ -30,8 +31,7 @@ from bot.blocks.common import (
     truncate,
     truncate_mrkdwn,
 )
-from bot.blocks.fixes import excerpt, fix_facts, fix_where, format_gap
-from bot.blocks.mrkdwn import Mrkdwn
+from bot.slack.mrkdwn import Mrkdwn
 from flows.board import BoardSummary
 from flows.voting import TIE_RULE, BallotEntry, BallotView, RankedFix
 

@@ -8,7 +8,7 @@ from typing import Protocol
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.board import PHASE_NAMES, build_board
-from bot.blocks.common import (
+from bot.slack.blocks import (
     cap_blocks,
     context,
     md,

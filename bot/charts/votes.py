@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.blocks.common import truncate
 from bot.charts.registry import register_chart
+from bot.slack.blocks import truncate
 from flows.voting import RankedFix
 from flows.voting_reports import VoteTally
 

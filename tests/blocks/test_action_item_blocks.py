@@ -3,7 +3,6 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.blocks.action_items import (
     action_item_line,
     action_items_post,
@@ -13,7 +12,8 @@ from bot.blocks.action_items import (
     build_pick_modal,
     owner_dm_text,
 )
-from bot.blocks.common import fits_message
+from bot.slack import ids
+from bot.slack.blocks import fits_message
 from flows.actions import ActionItemSummary, due_field, owner_field
 from flows.fixes import FixSummary
 from flows.voting import RankedFix

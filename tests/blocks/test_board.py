@@ -1,7 +1,7 @@
 import json
 
-from bot import ids
 from bot.blocks.board import PHASE_NAMES, board_text, build_board, phase_track
+from bot.slack import ids
 from flows.board import BoardSummary, Figure, StageSummary
 from storage.models import Phase
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from bot.blocks.common import escape, fits_message
 from bot.blocks.digest import build_digest_blocks, item_lines, slack_text
+from bot.slack.blocks import escape, fits_message
 from flows.digest import (
     Digest,
     DigestField,

@@ -1,8 +1,6 @@
 import json
 from datetime import UTC, datetime
 
-from bot import ids
-from bot.blocks.common import block_text_length, fits_message
 from bot.blocks.fixes import (
     FIXES_PER_LIST_PAGE,
     build_fix_list,
@@ -12,6 +10,8 @@ from bot.blocks.fixes import (
     fix_facts,
     format_gap,
 )
+from bot.slack import ids
+from bot.slack.blocks import block_text_length, fits_message
 from flows.fixes import MAX_FIX_TITLE, FixSummary, StageChoices, TouchpointChoice
 from storage.models import Effort, Impact
 

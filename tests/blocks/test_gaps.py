@@ -3,9 +3,7 @@ import re
 
 from sqlmodel import select
 
-from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import display_width, fits_message, read_metadata, unescape
 from bot.blocks.gaps import (
     NAME_WIDTH,
     TABLE_ROWS,
@@ -19,6 +17,8 @@ from bot.blocks.gaps import (
     stage_table,
     touchpoint_table,
 )
+from bot.slack import ids
+from bot.slack.blocks import display_width, fits_message, read_metadata, unescape
 from flows.board import BoardSummary, StageSummary
 from flows.gaps import (
     Answer,

@@ -4,9 +4,9 @@ import json
 
 from slack_sdk.models.blocks import ButtonElement
 
-from bot import ids
 from bot.blocks.board import PARTICIPANT_BUTTONS
 from bot.blocks.home import HomeItem, HomeSection, build_home_view, card_buttons
+from bot.slack import ids
 from flows.board import BoardSummary, StageSummary
 from flows.home import WorkshopCard, WorkshopPage
 from storage.models import Phase, Role

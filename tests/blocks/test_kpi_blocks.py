@@ -1,8 +1,6 @@
 import json
 from datetime import date, datetime
 
-from bot import ids
-from bot.blocks.common import read_metadata
 from bot.blocks.kpis import (
     build_define_modal,
     build_kpi_table,
@@ -15,6 +13,8 @@ from bot.blocks.kpis import (
     period_date,
     record_confirmation,
 )
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
 from flows import kpis as kpi_flows
 from flows.kpi_catalogue import BUILT_IN_BY_KEY, BUILT_IN_KPIS, custom_definition
 from flows.kpis import (

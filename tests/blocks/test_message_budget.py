@@ -3,7 +3,7 @@ under the ~12,000 at which Slack answers `msg_blocks_too_long`."""
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, Option, OverflowMenuElement
 
-from bot.blocks.common import (
+from bot.slack.blocks import (
     MAX_MESSAGE_TEXT,
     block_text_length,
     cap_blocks,

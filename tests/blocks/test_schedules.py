@@ -3,8 +3,8 @@
 import json
 from datetime import UTC, datetime
 
-from bot import ids
 from bot.blocks.schedules import build_schedule_list, build_schedule_modal, timezone_groups
+from bot.slack import ids
 from flows.schedules import ScheduleView
 from storage.models import ScheduleStatus
 

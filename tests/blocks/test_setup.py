@@ -1,8 +1,8 @@
 import json
 
-from bot import ids
-from bot.blocks.common import read_metadata
 from bot.blocks.setup import build_setup_modal
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
 from flows.journey import DEFAULT_JOURNEY, format_journey, parse_journey
 
 

@@ -2,9 +2,7 @@ import json
 
 import pytest
 
-from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import escape, fits_message, read_metadata
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -17,6 +15,8 @@ from bot.blocks.stakeholders import (
     format_score,
     grid_message_text,
 )
+from bot.slack import ids
+from bot.slack.blocks import escape, fits_message, read_metadata
 from flows.board import BoardSummary
 from flows.stakeholders import (
     NAME_FIELD,

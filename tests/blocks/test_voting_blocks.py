@@ -2,9 +2,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from bot import ids
 from bot.blocks.board import build_board
-from bot.blocks.common import fits_message
 from bot.blocks.voting import (
     FIXES_PER_PAGE,
     build_results,
@@ -12,6 +10,8 @@ from bot.blocks.voting import (
     results_text,
     voting_open_post,
 )
+from bot.slack import ids
+from bot.slack.blocks import fits_message
 from flows.board import BoardSummary
 from flows.fixes import FixSummary
 from flows.voting import BallotEntry, BallotView, RankedFix

@@ -1,8 +1,8 @@
 from datetime import UTC, datetime
 
-from bot.blocks.common import cap_blocks, context, slack_date
 from bot.blocks.workshops import build_help, build_workshop_list
 from bot.listeners.commands.workshop import SUBCOMMANDS
+from bot.slack.blocks import cap_blocks, context, slack_date
 from storage.models import Phase, Workshop
 
 

@@ -8,8 +8,8 @@ import pytest
 from slack_bolt import BoltContext
 from sqlalchemy import text, update
 
-from bot import acks
-from bot.acks import RECEIVED_AT, save_then_ack
+from bot.slack import acks
+from bot.slack.acks import RECEIVED_AT, save_then_ack
 from flows.errors import Busy, NotAllowed
 from storage.db import is_sqlite
 from storage.models import Workshop

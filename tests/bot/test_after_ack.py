@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.after_ack import AfterAck
+from bot.slack.after_ack import AfterAck
 from demo.local import TrackingExecutor
 from flows.errors import Conflict
 
@@ -82,7 +82,7 @@ def test_failure_is_logged_and_reported_and_the_key_stays_usable(pool, caplog):
     def boom() -> None:
         raise RuntimeError("render failed")
 
-    with caplog.at_level(logging.ERROR, logger="bot.after_ack"):
+    with caplog.at_level(logging.ERROR, logger="bot.slack.after_ack"):
         after_ack.run("k", boom, reported.append)
         wait_idle(executor)
     assert [str(error) for error in reported] == ["render failed"]
@@ -100,7 +100,7 @@ def test_a_refusal_is_reported_without_an_error_log(pool, caplog):
     def refuse() -> None:
         raise Conflict("Voting has closed.")
 
-    with caplog.at_level(logging.INFO, logger="bot.after_ack"):
+    with caplog.at_level(logging.INFO, logger="bot.slack.after_ack"):
         after_ack.run("k", refuse, reported.append)
         wait_idle(executor)
     assert [str(error) for error in reported] == ["Voting has closed."]

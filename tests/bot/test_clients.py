@@ -2,9 +2,9 @@
 
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.clients import team_clients
 from bot.config import Settings
-from bot.oauth import installation_store
+from bot.slack.clients import team_clients
+from bot.slack.oauth import installation_store
 
 SECRET = "0123456789abcdef0123456789abcdef"
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.clients import team_clients
 from bot.config import Settings
 from bot.departures import REINSTALL_MESSAGE
-from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.scheduler import DigestScheduler
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
+from bot.slack.clients import team_clients
+from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 from demo.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
 from flows.schedules import (
     DigestRule,

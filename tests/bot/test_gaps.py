@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from bot import ids
 from bot.gaps import parse_id
 from bot.listeners.actions.gaps import parse_round_value
 from bot.listeners.views.gaps import first_input_block, form_target, go_to_choice
+from bot.slack import ids
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,13 @@
 
 import re
 
-from bot import ids
 from bot.blocks.home import SECTION_ITEMS
 from bot.home_sections import (
     kpi_snapshot_section,
     open_action_items_section,
     ratings_left_section,
 )
+from bot.slack import ids
 from flows.journey import StageSpec
 from storage.models import Phase
 from tests.report_fixtures import (

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import select
 
-from bot import ids
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
-from bot.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
+from bot.slack import ids
+from bot.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
 from demo.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
 from standin import SimulatedSlack, SlackStandIn
 from storage.models.slack_oauth import bots

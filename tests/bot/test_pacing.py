@@ -3,8 +3,8 @@
 import itertools
 import threading
 
-from bot import pacing
-from bot.pacing import ChannelPacer
+from bot.slack import pacing
+from bot.slack.pacing import ChannelPacer
 
 
 class FakeClock:

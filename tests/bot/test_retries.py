@@ -1,4 +1,4 @@
-"""Which failed Web API calls the bot's client sends again (bot/retries.py)."""
+"""Which failed Web API calls the bot's client sends again (bot/slack/retries.py)."""
 
 from http.client import RemoteDisconnected
 from urllib.error import URLError
@@ -9,7 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.app import create_web_client
 from bot.config import Settings
-from bot.retries import (
+from bot.slack.retries import (
     ConnectionFailureRetryHandler,
     IdempotentServerErrorRetryHandler,
     api_method,

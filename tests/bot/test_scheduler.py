@@ -18,7 +18,6 @@ from bot import digests
 from bot.app import create_web_client
 from bot.config import Settings
 from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
-from bot.pacing import ChannelPacer
 from bot.scheduler import (
     DIGEST_JOBSTORE,
     HOUSEKEEPING_JOB_ID,
@@ -27,6 +26,7 @@ from bot.scheduler import (
     DigestTrigger,
     job_id,
 )
+from bot.slack.pacing import ChannelPacer
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from flows.events import RECEIPT_RETENTION, claim_event
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule, runnable_schedules

@@ -10,7 +10,6 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
-from bot import ids
 from bot.app import create_app
 from bot.cli import cli
 from bot.config import ConfigError, Settings
@@ -21,6 +20,7 @@ from bot.server import (
     HttpServer,
     wsgi_application,
 )
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
 from standin import SimulatedSlack
 from tests.processes import START_TIMEOUT_S, BotProcess, bot_environment

@@ -7,7 +7,7 @@ import logging
 import pytest
 from rich.console import Console
 
-from bot import ids
+from bot.slack import ids
 from demo.runner import run_demo
 from storage.models import Phase
 

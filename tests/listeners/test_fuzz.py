@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot import ids
-from bot.middleware import UNSAVABLE_COMMAND
-from bot.request_guard import MAX_BODY_BYTES
+from bot.slack import ids
+from bot.slack.middleware import UNSAVABLE_COMMAND
+from bot.slack.request_guard import MAX_BODY_BYTES
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from flows.savable import UNSAVABLE_FIELD
 from storage.models import Participant, Phase, Touchpoint, Workshop

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
-from bot import ids
-from bot.blocks.common import fits_message
+from bot.slack import ids
+from bot.slack.blocks import fits_message
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import ActionItemDraft, save_action_items
 from flows.fixes import FixDraft, propose_fix
@@ -190,7 +190,7 @@ def test_the_merge_search_answers_facilitators_of_this_workspace_only(local, man
         )
         assert answer.status == 200 and blockkit.suggested_options(answer.json) == []
     # a number past any id, or metadata that is not text, is refused before the listener
-    # (bot/middleware.py)
+    # (bot/slack/middleware.py)
     for forged in (json.dumps({"fix_id": 10**12}), 123):
         answer = suggestion_from(
             local, ANA, {**form, "private_metadata": forged}, ids.FIX_MERGE_SEARCH, "fix"

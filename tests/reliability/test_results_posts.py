@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from storage.models import Phase
 

@@ -7,8 +7,6 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.acks import save_then_ack
 from bot.blocks.action_items import (
     STATUS_NAMES,
     build_owner_dm,
@@ -16,12 +14,14 @@ from bot.blocks.action_items import (
     owner_dm_text,
     pick_option,
 )
-from bot.blocks.common import read_metadata
-from bot.blocks.mrkdwn import md, mention
 from bot.board import post_in_thread
 from bot.home import refresh_homes
 from bot.listeners.actions.stakeholders import MAX_OFFSET, parse_id
-from bot.replies import open_modal, tell_user
+from bot.slack import ids
+from bot.slack.acks import save_then_ack
+from bot.slack.blocks import read_metadata
+from bot.slack.mrkdwn import md, mention
+from bot.slack.replies import open_modal, tell_user
 from bot.voting import action_list
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -79,7 +79,7 @@ def parse_status_value(value: str) -> tuple[int, ActionStatus]:
 def handle_status(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Acks once the status is saved (bot/acks.py); the DM and the thread follow the ack."""
+    """Acks once the status is saved (bot/slack/acks.py); the DM and the thread follow the ack."""
     db: Database = context["db"]
     try:
         item_id, status = parse_status_value(action.get("value", ""))

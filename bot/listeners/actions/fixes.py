@@ -7,11 +7,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import read_metadata
 from bot.blocks.fixes import build_merge_modal, build_remove_modal, merge_option
 from bot.listeners.actions.stakeholders import parse_id
-from bot.replies import open_modal, tell_user
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.replies import open_modal, tell_user
 from bot.voting import fix_form, fix_list, fix_summary
 from flows.errors import FlowError, NotAllowed
 from flows.fixes import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.gaps import open_next_round, open_rating_form, parse_id, send_nudges
-from bot.replies import tell_user
+from bot.slack import ids
+from bot.slack.replies import tell_user
 from flows.errors import FlowError
 
 STALE_BUTTON = "That button is out of date; use the latest board."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.home import publish_home
+from bot.slack import ids
 
 
 def handle_page(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:

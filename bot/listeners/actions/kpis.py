@@ -7,9 +7,9 @@ from datetime import date
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks.kpis import build_record_modal
-from bot.replies import tell_user
+from bot.slack import ids
+from bot.slack.replies import tell_user
 from flows.errors import NotFound
 from flows.kpis import kpi_choices
 from storage.db import Database

@@ -5,14 +5,14 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.acks import save_then_ack
 from bot.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
-from bot.blocks.mrkdwn import Mrkdwn, md, mention
 from bot.board import post_in_thread, refresh_board
 from bot.home import refresh_homes, refresh_workshop_homes
 from bot.phase_hooks import run_phase_end_hooks
-from bot.replies import tell_user
+from bot.slack import ids
+from bot.slack.acks import save_then_ack
+from bot.slack.mrkdwn import Mrkdwn, md, mention
+from bot.slack.replies import tell_user
 from flows.errors import FlowError, NotFound
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import (
@@ -66,7 +66,7 @@ def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
 def handle_phase_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Acks once the phase change is saved (bot/acks.py); the board, the announcement and the
+    """Acks once the phase change is saved (bot/slack/acks.py); the board, the announcement and the
     phase's results follow the ack."""
     db: Database = context["db"]
     try:
@@ -108,7 +108,7 @@ def handle_phase_button(
 def handle_join(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Acks once the Join is saved, like a vote (bot/acks.py)."""
+    """Acks once the Join is saved, like a vote (bot/slack/acks.py)."""
     db: Database = context["db"]
     try:
         workshop_id = int(str(action.get("value")))

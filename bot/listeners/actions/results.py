@@ -8,11 +8,11 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.blocks.mrkdwn import md
 from bot.blocks.results_posts import PostAgain
 from bot.phase_hooks import ResultsPost, find_results_post, post_failed_notice, tell_post_failed
-from bot.replies import tell_user
+from bot.slack import ids
+from bot.slack.mrkdwn import md
+from bot.slack.replies import tell_user
 from flows.errors import FlowError
 from flows.events import claim_event
 from flows.workshops import get_workshop, require_facilitator

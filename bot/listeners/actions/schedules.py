@@ -9,15 +9,15 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.acks import save_then_ack
-from bot.blocks.common import context as context_block
-from bot.blocks.mrkdwn import escape
 from bot.blocks.schedules import build_schedule_list
 from bot.digests import Outcome, send_schedule_digest
 from bot.home import publish_home, refresh_homes
-from bot.replies import tell_user
 from bot.scheduler import schedules_changed
+from bot.slack import ids
+from bot.slack.acks import save_then_ack
+from bot.slack.blocks import context as context_block
+from bot.slack.mrkdwn import escape
+from bot.slack.replies import tell_user
 from flows.errors import FlowError, NotAllowed
 from flows.schedules import (
     ScheduleAction,
@@ -46,7 +46,7 @@ NOT_YOURS = "Only the person who set up this digest, or the workshop's facilitat
 def handle_schedule_button(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
-    """Pause, Resume and Delete ack once saved (bot/acks.py); Send now posts the digest, which
+    """Pause, Resume and Delete ack once saved (bot/slack/acks.py); Send now posts the digest, which
     takes longer, so it acks first."""
     db: Database = context["db"]
     team_id, user_id = context.team_id, context.user_id

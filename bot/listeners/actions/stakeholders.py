@@ -6,7 +6,6 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import ids
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -16,7 +15,8 @@ from bot.blocks.stakeholders import (
     build_stakeholder_modal,
 )
 from bot.listeners.commands.stakeholders import NOTHING_TO_RATE
-from bot.replies import open_modal, tell_user
+from bot.slack import ids
+from bot.slack.replies import open_modal, tell_user
 from flows.errors import FlowError
 from flows.stakeholders import (
     add_form,

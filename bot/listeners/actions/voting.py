@@ -13,13 +13,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.after_ack import AfterAck
-from bot.blocks.common import read_metadata
 from bot.board import refresh_board
 from bot.listeners.actions.fixes import MAX_PAGE
 from bot.listeners.actions.stakeholders import parse_id
-from bot.replies import open_modal, report_failure, tell_user
+from bot.slack import ids
+from bot.slack.after_ack import AfterAck
+from bot.slack.blocks import read_metadata
+from bot.slack.replies import open_modal, report_failure, tell_user
 from bot.voting import ranking_page, update_vote_view, vote_view
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click

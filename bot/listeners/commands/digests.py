@@ -6,12 +6,12 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.mrkdwn import md
 from bot.blocks.schedules import build_schedule_list, build_schedule_modal
 from bot.digests import Outcome, send_digest_now
 from bot.exports import upload_export
-from bot.listeners.commands.call import CommandCall, Subcommand
-from bot.people import user_timezone
+from bot.slack.command_call import CommandCall, Subcommand
+from bot.slack.mrkdwn import md
+from bot.slack.people import user_timezone
 from flows.schedules import DEFAULT_TIMEZONE, is_valid_timezone, workshop_schedules
 from flows.workshops import participant_role, require_facilitator
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.listeners.commands.call import CommandCall, Subcommand
+from bot.slack.command_call import CommandCall, Subcommand
 from bot.voting import action_list, fix_form, fix_list, ranking_page, vote_view
 from flows.errors import Conflict, NotAllowed
 from flows.fixes import require_proposing_open

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.gaps import open_next_round, open_rating_form, post_gap_results, send_nudges
-from bot.listeners.commands.call import CommandCall, Subcommand
+from bot.slack.command_call import CommandCall, Subcommand
 from flows.gaps import current_round
 
 

@@ -9,7 +9,6 @@ from datetime import date
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.common import truncate
 from bot.blocks.kpis import (
     build_define_modal,
     build_kpi_table,
@@ -18,7 +17,8 @@ from bot.blocks.kpis import (
     kpi_table_text,
 )
 from bot.charts.kpis import render_kpi_chart
-from bot.listeners.commands.call import CommandCall, Subcommand
+from bot.slack.blocks import truncate
+from bot.slack.command_call import CommandCall, Subcommand
 from flows.kpis import kpi_choices, kpi_table
 from storage.db import Database
 

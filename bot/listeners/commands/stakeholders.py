@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from bot.blocks.mrkdwn import link as link_to
-from bot.blocks.mrkdwn import md
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -11,8 +9,10 @@ from bot.blocks.stakeholders import (
     build_stakeholder_list,
     build_stakeholder_modal,
 )
-from bot.listeners.commands.call import CommandCall, Subcommand
-from bot.permalinks import message_permalink
+from bot.slack.command_call import CommandCall, Subcommand
+from bot.slack.mrkdwn import link as link_to
+from bot.slack.mrkdwn import md
+from bot.slack.permalinks import message_permalink
 from bot.stakeholders import post_stakeholder_grid
 from flows.stakeholders import add_form, list_stakeholders, rating_page
 

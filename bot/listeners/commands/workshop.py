@@ -13,13 +13,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ids
-from bot.blocks.mrkdwn import md
 from bot.blocks.setup import build_setup_modal
 from bot.blocks.workshops import build_help, build_workshop_list, build_workshop_status
 from bot.board import refresh_board
 from bot.listeners.commands import digests, fixes, gaps, kpis, stakeholders
-from bot.listeners.commands.call import CommandCall, Subcommand, parse_command_text
+from bot.slack import ids
+from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
+from bot.slack.mrkdwn import md
 from flows.board import board_summary
 from flows.errors import FlowError
 from flows.workshops import channel_workshops

@@ -6,13 +6,13 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks.action_items import build_action_items_modal
-from bot.blocks.common import read_metadata, user_list
-from bot.blocks.mrkdwn import md
 from bot.home import refresh_homes
-from bot.listeners.views.state import checked_values, selected_date, selected_user
-from bot.replies import tell_user
+from bot.slack import ids
+from bot.slack.blocks import read_metadata, user_list
+from bot.slack.mrkdwn import md
+from bot.slack.replies import tell_user
+from bot.slack.view_state import checked_values, selected_date, selected_user
 from bot.voting import announce_action_items, send_owner_dms
 from flows.actions import (
     action_items,

@@ -13,11 +13,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot import ids
-from bot.blocks.common import mrkdwn_section, read_metadata, truncate
-from bot.blocks.mrkdwn import escape, md, mention
 from bot.board import post_in_thread, refresh_board
-from bot.listeners.views.state import input_value, selected_value
+from bot.slack import ids
+from bot.slack.blocks import mrkdwn_section, read_metadata, truncate
+from bot.slack.mrkdwn import escape, md, mention
+from bot.slack.view_state import input_value, selected_value
 from bot.voting import refresh_fix_list
 from flows.errors import FlowError, InvalidInput
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix

@@ -8,13 +8,13 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot import ids
-from bot.blocks.common import read_metadata
 from bot.blocks.gaps import build_rating_done, build_rating_modal
 from bot.board import refresh_board
 from bot.gaps import parse_id
 from bot.home import refresh_homes
-from bot.listeners.views.state import input_value, selected_value
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.view_state import input_value, selected_value
 from flows.errors import FlowError, InvalidInput
 from flows.gaps import (
     RATING_FIELDS,

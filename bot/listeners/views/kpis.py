@@ -10,12 +10,12 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.blocks.common import read_metadata
 from bot.blocks.kpis import define_confirmation, record_confirmation
 from bot.board import refresh_board
-from bot.listeners.views.state import input_value, selected_date, selected_value
-from bot.replies import tell_user
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.replies import tell_user
+from bot.slack.view_state import input_value, selected_date, selected_value
 from flows.errors import InvalidInput, NotFound
 from flows.kpi_catalogue import define_custom_kpi, validate_custom_kpi
 from flows.kpis import kpi_choices, record_kpi_value, validate_entry

@@ -5,21 +5,21 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.blocks.common import read_metadata, slack_date
-from bot.blocks.mrkdwn import md
 from bot.blocks.schedules import destinations_text
 from bot.home import refresh_homes
 from bot.listeners.commands.workshop import bot_can_post_in
-from bot.listeners.views.state import (
+from bot.scheduler import schedules_changed
+from bot.slack import ids
+from bot.slack.blocks import read_metadata, slack_date
+from bot.slack.mrkdwn import md
+from bot.slack.replies import tell_user
+from bot.slack.view_state import (
     input_value,
     selected_conversation,
     selected_time,
     selected_users,
     selected_value,
 )
-from bot.replies import tell_user
-from bot.scheduler import schedules_changed
 from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
 from flows.schedules import create_schedule, rule_of, validate_schedule

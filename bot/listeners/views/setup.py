@@ -8,19 +8,19 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
-from bot import ids
-from bot.blocks.common import read_metadata
-from bot.blocks.mrkdwn import Mrkdwn, md
 from bot.board import post_board
 from bot.home import refresh_workshop_homes
-from bot.listeners.views.state import (
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.mrkdwn import Mrkdwn, md
+from bot.slack.replies import failure_reason
+from bot.slack.retries import outcome_unknown
+from bot.slack.view_state import (
     checked_values,
     input_value,
     selected_users,
     state_values,
 )
-from bot.replies import failure_reason
-from bot.retries import outcome_unknown
 from flows.errors import InvalidInput
 from flows.events import claim_submission
 from flows.workshops import create_workshop, validate_spec

@@ -16,8 +16,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot import ids
-from bot.blocks.common import read_metadata
 from bot.blocks.stakeholders import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -28,7 +26,9 @@ from bot.blocks.stakeholders import (
 )
 from bot.board import refresh_board
 from bot.listeners.actions.stakeholders import parse_id
-from bot.listeners.views.state import checked_values, input_value, selected_value, state_values
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.view_state import checked_values, input_value, selected_value, state_values
 from bot.stakeholders import after_change
 from flows.errors import FlowError, InvalidInput, NotFound
 from flows.stakeholders import (

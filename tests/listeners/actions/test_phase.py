@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot import ids
-from bot.acks import NOT_SAVED
 from bot.blocks.board import PHASE_NAMES
+from bot.slack import ids
+from bot.slack.acks import NOT_SAVED
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop
 from storage.models import Phase, PhaseChange, Workshop

@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 from sqlmodel import select
 
-from bot import ids
-from bot.blocks.common import metadata
+from bot.slack import ids
+from bot.slack.blocks import metadata
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import DEFAULT_JOURNEY
 from flows.stakeholders import StakeholderSpec, add_stakeholder, save_ratings

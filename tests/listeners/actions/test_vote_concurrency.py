@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from bot import ids
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes, vote_totals, votes_cast

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from bot import ids
 from bot.listeners.actions import voting as voting_listeners
+from bot.slack import ids
 from bot.vote_sweeper import sweep
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
@@ -449,7 +449,7 @@ def test_a_click_no_button_could_send_is_answered_saved_nowhere_and_explained(lo
     fix_id = propose(local, workshop_id, CHLOE, "Guest checkout")
     advance(local, board_ts, "Voting")
     view = open_ballot(local, DEV, board_ts)
-    # Numbers past any id are refused before a listener runs (bot/middleware.py).
+    # Numbers past any id are refused before a listener runs (bot/slack/middleware.py).
     for forged in (f"{2**40}|0|1", f"{fix_id}|{10**30}|{10**30 + 1}"):
         answer = local.sim.click(
             DEV, ids.VOTE_ADD, view_id=view["id"], block_id=f"vote-{fix_id}", forge_value=forged

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from standin import blockkit

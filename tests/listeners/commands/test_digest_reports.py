@@ -6,7 +6,7 @@ import io
 
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop
 from storage.models import DeliveryStatus, DigestDelivery, Phase

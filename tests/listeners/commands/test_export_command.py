@@ -3,7 +3,7 @@
 import csv
 import io
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id

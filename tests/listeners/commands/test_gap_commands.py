@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.gaps import RawAnswer, save_ratings
 from storage.models import Phase, RatingRound, Touchpoint, Workshop

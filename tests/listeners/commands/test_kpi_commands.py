@@ -2,7 +2,7 @@
 
 import json
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.kpi_import import import_kpi_csv
 from storage.models import Phase

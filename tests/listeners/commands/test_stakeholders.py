@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.stakeholders import StakeholderSpec, add_stakeholder, save_ratings
 from storage.models import Attitude, Phase, StakeholderCategory

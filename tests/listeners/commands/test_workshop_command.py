@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from storage.models import JourneyStage, Participant, Touchpoint, Workshop
 

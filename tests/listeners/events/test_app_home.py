@@ -1,4 +1,4 @@
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from flows.workshops import get_workshop, join_workshop

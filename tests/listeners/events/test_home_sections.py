@@ -1,7 +1,7 @@
 """The features' Home sections end to end: what is left to rate and the KPI snapshot, with the
 features' own buttons, within 100 blocks however many workshops."""
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop, join_workshop
 from storage.models import ActionItem, ActionStatus, Phase

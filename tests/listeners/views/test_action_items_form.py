@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
 from flows.fixes import FixDraft, propose_fix

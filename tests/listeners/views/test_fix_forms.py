@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.journey import StageSpec

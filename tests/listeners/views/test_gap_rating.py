@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.gaps import RATING_FIELDS, touchpoint_gaps
 from flows.journey import StageSpec

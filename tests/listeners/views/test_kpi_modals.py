@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
-from bot import ids
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import DEFAULT_JOURNEY
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop

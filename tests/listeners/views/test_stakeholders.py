@@ -6,8 +6,8 @@ import struct
 
 from sqlmodel import select
 
-from bot import ids
 from bot.charts.grid import PIXEL_SIZE
+from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import PhaseAction, change_phase

@@ -2,7 +2,7 @@
 
 Slack lets an app post about one message per second per channel (chat.postMessage's special
 rate limit) and answers 429 + Retry-After past it. The Web API client retries a 429 three times
-(bot/retries.py), but threads posting many digests to one channel at the same minute can keep
+(bot/slack/retries.py), but threads posting many digests to one channel at the same minute can keep
 answering each other's retries with fresh 429s until one runs out of them, and that digest is
 lost for its slot. So digest posts take turns per channel: the next one goes a second after the
 previous one was answered. Posts to other channels are not held up.

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot.blocks.mrkdwn import escape
+from bot.slack.mrkdwn import escape
 from flows.errors import FlowError
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,9 @@ SHOWING_FAILED = (
     ":warning: Your change is saved, but something went wrong on our side while showing it. "
     "Reopen the view or look at the board to see where things stand."
 )
-# After a Web API call failed in a way that is not safe to retry (bot/retries.py): whatever the
-# user did may be saved, but a post or an update may be missing (or, after a timeout, late).
+# After a Web API call failed in a way that is not safe to retry (bot/slack/retries.py):
+# whatever the user did may be saved, but a post or an update may be missing (or, after a
+# timeout, late).
 SLACK_FAILED = (
     ":warning: Slack didn't take one of my messages just now ({reason}), so a post or an update "
     "I was sending may be missing. Have a look at the board before trying again."
@@ -42,7 +43,7 @@ def tell_user(
     else as an ephemeral message in its channel, else as a DM."""
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     channel_id = (body.get("channel") or {}).get("id") or body.get("channel_id")
-    text = escape(text)  # a plain str is people's text (bot/blocks/mrkdwn.py)
+    text = escape(text)  # a plain str is people's text (bot/slack/mrkdwn.py)
     try:
         if respond is not None and respond.response_url:
             respond(text=text, response_type="ephemeral", replace_original=False)
@@ -97,7 +98,7 @@ def open_modal(
 
 
 def report_failure(client: WebClient, body: dict) -> Callable[[Exception], None]:
-    """For work after the ack (bot/after_ack.py): tell the user what went wrong, a refusal in
+    """For work after the ack (bot/slack/after_ack.py): tell the user what went wrong, a refusal in
     its own words."""
 
     def report(error: Exception) -> None:

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.mrkdwn import Mrkdwn, escape, join_lines, md, mention, truncate_mrkdwn, unescape
+from bot.slack.mrkdwn import Mrkdwn, escape, join_lines, md, mention, truncate_mrkdwn, unescape
 
 __all__ = ["Mrkdwn", "escape", "join_lines", "md", "mention", "unescape"]
 
@@ -83,7 +83,7 @@ def truncate(text: str, limit: int) -> str:
 
 
 # The one way into a Block Kit mrkdwn text object: a plain str is people's text and is escaped
-# here, `Mrkdwn` (bot/blocks/mrkdwn.py) is sent as it is. Nothing else in bot/ builds one.
+# here, `Mrkdwn` (bot/slack/mrkdwn.py) is sent as it is. Nothing else in bot/ builds one.
 def mrkdwn_text(text: str, limit: int = MAX_SECTION_TEXT) -> MarkdownTextObject:
     return MarkdownTextObject(text=truncate(escape(text), limit))
 

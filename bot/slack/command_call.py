@@ -10,7 +10,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.mrkdwn import escape
+from bot.slack.mrkdwn import escape
 from flows.workshops import resolve_workshop
 from storage.db import Database
 from storage.models import Workshop
@@ -35,7 +35,7 @@ class CommandCall:
     db: Database
 
     def reply(self, text: str = "", **kwargs) -> None:
-        # A plain str is people's text (bot/blocks/mrkdwn.py): escaped, as mrkdwn needs.
+        # A plain str is people's text (bot/slack/mrkdwn.py): escaped, as mrkdwn needs.
         self.respond(text=escape(text), response_type="ephemeral", **kwargs)
 
     def workshop(self, session: Session) -> Workshop:

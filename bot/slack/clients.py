@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.app import create_web_client
 from bot.config import Settings
-from bot.oauth import installation_store
+from bot.slack.oauth import installation_store
 from storage.db import Database
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Anything Slack renders as mrkdwn (section and context text, section fields, a message's fallback
 `text`, a file's comment) is a `Mrkdwn`. A plain `str` is taken to be people's text: wherever it
-meets mrkdwn (`Mrkdwn.format`, `+`, `join`, or the block helpers in bot/blocks/common.py) its
+meets mrkdwn (`Mrkdwn.format`, `+`, `join`, or the block helpers in bot/slack/blocks.py) its
 `&`, `<` and `>` are escaped, so `<!channel>` typed into a title pings nobody and `<team>` shows
 as typed. Markup the bot writes itself (bold, mentions of ids, links, date tokens) is built as
 `Mrkdwn` from constants and ids.

@@ -21,8 +21,8 @@ from slack_bolt.request.payload_utils import (
     to_view,
 )
 
-from bot.acks import RECEIVED_AT
-from bot.listeners.views.state import state_values
+from bot.slack.acks import RECEIVED_AT
+from bot.slack.view_state import state_values
 from flows.events import claim_event
 from flows.savable import UNSAVABLE_CHARACTER, UNSAVABLE_FIELD, is_savable
 from storage.db import Database
@@ -33,7 +33,7 @@ Middleware = Callable[..., BoltResponse | None]
 
 
 def stamp_arrival(context: BoltContext, next: Callable[[], None]) -> None:
-    """When the request arrived, for acks that must come within Slack's 3 s (bot/acks.py)."""
+    """When the request arrived, for acks that must come within Slack's 3 s (bot/slack/acks.py)."""
     context[RECEIVED_AT] = time.monotonic()
     next()
 
@@ -41,7 +41,7 @@ def stamp_arrival(context: BoltContext, next: Callable[[], None]) -> None:
 def provide(name: str, value: object) -> Middleware:
     """Listeners find `value` in `context[name]`: the database ("db"), this process's digest
     scheduler ("digest_scheduler", None when it runs in another process) to sync it at once
-    after a schedule changes, the after-ack pool ("after_ack", bot/after_ack.py)."""
+    after a schedule changes, the after-ack pool ("after_ack", bot/slack/after_ack.py)."""
 
     def middleware(context: BoltContext, next: Callable[[], None]) -> None:
         context[name] = value

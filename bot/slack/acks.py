@@ -24,7 +24,7 @@ from storage.db import is_lock_timeout, lock_waits_limited
 
 T = TypeVar("T")
 
-ACK_WITHIN_S = 2.0  # after the request arrived (bot.middleware.stamp_arrival); Slack allows 3
+ACK_WITHIN_S = 2.0  # after the request arrived (bot.slack.middleware.stamp_arrival); Slack allows 3
 MIN_LOCK_WAIT_S = 0.1  # a request that arrived late still gets a moment to take its locks
 RECEIVED_AT = "received_at"
 NOT_SAVED = "Not saved: another change to the same thing held it up. Please try again."
