@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from bot.blocks.kpis import period_date
+from bot.kpis.blocks import period_date
 from bot.slack import ids
 from demo.local import CHANNEL_ID
 from demo.script import DemoScript

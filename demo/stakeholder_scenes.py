@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from bot.blocks.stakeholders import list_row_block_id
 from bot.slack import ids
+from bot.stakeholders.blocks import list_row_block_id
 from demo.local import CHANNEL_ID, Person
 from demo.script import DemoScript
 from storage.models import Stakeholder

@@ -148,5 +148,6 @@ ACTION_ITEMS_FIXES = "fixes"
 # Per fix in the action-items form: flows.actions.owner_field(fix_id) / due_field(fix_id)
 
 # Results that could not be posted in the board's thread ------------------------------------
-# In the facilitator's private notice; value "workshop id|what|token" (bot.blocks.results_posts)
+# In the facilitator's private notice; value "workshop id|what|token"
+# (bot.workshop.blocks.results_posts)
 RESULTS_POST_AGAIN = "results_post_again"

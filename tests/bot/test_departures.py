@@ -29,7 +29,7 @@ from flows.schedules import (
 from standin import SimulatedSlack, SlackStandIn
 from storage.models import Cadence, DigestSchedule, ScheduleStatus, utcnow
 from storage.models.slack_oauth import bots, installations
-from tests.bot.test_oauth import CLIENT_ID, CLIENT_SECRET, get
+from tests.bot.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, get
 from tests.factories import make_workshop
 
 ANA = PEOPLE[0].user_id

@@ -14,10 +14,10 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot import digests
 from bot.app import create_web_client
 from bot.config import Settings
-from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
+from bot.digests import posts as digests
+from bot.digests.posts import SLOT_TOLERANCE, deliver_scheduled_digest
 from bot.scheduler import (
     DIGEST_JOBSTORE,
     HOUSEKEEPING_JOB_ID,

@@ -25,9 +25,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import text, update
 from sqlmodel import select
 
-from bot.blocks.board import PHASE_NAMES
 from bot.scheduler import job_id
 from bot.slack import ids
+from bot.workshop.blocks.board import PHASE_NAMES
 from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
 from flows.fixes import FixDraft, propose_fix
 from flows.gaps import rating_progress

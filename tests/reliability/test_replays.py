@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import func, select
 
+from bot.fixes.posts import send_owner_dms
 from bot.slack import ids
-from bot.voting import send_owner_dms
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE, LocalSlack
 from flows.actions import ActionItemDraft, default_due_date, save_action_items, today_utc
 from flows.fixes import FixDraft, propose_fix

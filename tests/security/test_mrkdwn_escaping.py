@@ -29,8 +29,8 @@ from rich.console import Console
 from sqlmodel import select
 
 import bot
-from bot.blocks.stakeholders import list_row_block_id
 from bot.slack import ids
+from bot.stakeholders.blocks import list_row_block_id
 from demo import gaps as demo_gaps
 from demo import kpi_scenes, runner, stakeholder_scenes, voting_scenes
 from demo.local import CHANNEL_ID
@@ -56,11 +56,11 @@ FREE_TEXT_FIELDS = (
 SHARED_BUILDER_MODULES = ("bot.slack.mrkdwn",)
 # Public functions of the builder modules that may stay uncalled by the scenario, each with why.
 NOT_BUILDERS = {
-    "bot.blocks.home.pager": "page numbers only (and it takes more workshops than a Home page)",
+    "bot.home.blocks.pager": "page numbers only (and it takes more workshops than a Home page)",
     "bot.slack.mrkdwn.unescape": "reads text back (the demo's Markdown files)",
     "bot.slack.mrkdwn.link": "bot markup from a URL and a constant label",
-    "bot.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
-    "bot.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
+    "bot.fixes.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
+    "bot.fixes.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
 }
 
 

@@ -1,17 +1,15 @@
 from slack_bolt import App
 
-from bot.listeners.actions import (
-    action_items,
-    fixes,
-    gaps,
-    home,
-    kpis,
-    phase,
-    results,
-    schedules,
-    stakeholders,
-    voting,
-)
+from bot.action_items import actions as action_items
+from bot.digests import actions as schedules
+from bot.fixes import actions as fixes
+from bot.fixes import voting
+from bot.gaps import actions as gaps
+from bot.home import actions as home
+from bot.kpis import actions as kpis
+from bot.stakeholders import actions as stakeholders
+from bot.workshop import actions as phase
+from bot.workshop import results
 
 
 def register(app: App) -> None:

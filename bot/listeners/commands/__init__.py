@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.listeners.commands import workshop
+from bot.workshop import commands as workshop
 
 
 def register(app: App) -> None:

@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.listeners.events import app_home
+from bot.home import events as app_home
 
 
 def register(app: App) -> None:
