@@ -1,16 +1,12 @@
-"""`/workshop digest [list|now] [#N]` and `/workshop export [#N]`."""
+"""`/workshop digest [list|now] [#N]`."""
 
 from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from bot.digests.blocks.schedules import build_schedule_list, build_schedule_modal
 from bot.digests.posts import Outcome, send_digest_now
-from bot.exports.posts import upload_export
 from bot.slack.command_call import CommandCall, Subcommand
-from bot.slack.mrkdwn import md
 from bot.slack.people import user_timezone
 from flows.schedules import DEFAULT_TIMEZONE, is_valid_timezone, workshop_schedules
 from flows.workshops import participant_role, require_facilitator
@@ -74,40 +70,11 @@ def digest_now(call: CommandCall) -> None:
         call.reply(f"I couldn't post the digest here ({errors}).")
 
 
-def export_command(call: CommandCall) -> None:
-    with call.db.session() as session:
-        workshop = call.workshop(session)
-    call.reply(f"Preparing the export of workshop #{workshop.id}…")
-    try:
-        channel_id, names = upload_export(
-            call.client, call.db, call.team_id, workshop.id, call.user_id
-        )
-    except SlackApiError as error:
-        logger.warning(
-            "export of workshop %s (team %s) not uploaded: %s",
-            workshop.id,
-            call.team_id,
-            error.response.get("error"),
-        )
-        call.reply(
-            f"I couldn't upload the export ({error.response.get('error')}). "
-            "Check that I'm still in the workshop's channel, then try again."
-        )
-        return
-    where = "the board's thread" if workshop.board_ts else md("<#{}>", channel_id)
-    call.reply(md("The export of workshop #{} is in {}: {}.", workshop.id, where, ", ".join(names)))
-
-
 SUBCOMMANDS: dict[str, Subcommand] = {
     "digest": Subcommand(
         "digest [list|now] [#N]",
         "Scheduled digests for managers: set one up, `list` them (pause, resume, delete), "
         "or post one here `now`.",
         digest_command,
-    ),
-    "export": Subcommand(
-        "export [#N]",
-        "A Markdown report and CSV files of the workshop, in its board's thread.",
-        export_command,
     ),
 }

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.digests import commands as digests
+from bot.exports import commands as exports
 from bot.fixes import commands as fixes
 from bot.gaps import commands as gaps
 from bot.kpis import commands as kpis
@@ -108,6 +109,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     **fixes.SUBCOMMANDS,
     **kpis.SUBCOMMANDS,
     **digests.SUBCOMMANDS,
+    **exports.SUBCOMMANDS,
     "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
 

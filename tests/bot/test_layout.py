@@ -1,6 +1,7 @@
 """The production wheel holds bot, flows and storage; the stand-in and the demo stay beside it."""
 
 import ast
+import importlib
 import sys
 from pathlib import Path
 
@@ -65,3 +66,16 @@ def test_demo_and_standin_commands_say_plainly_when_not_installed(
     assert f"`{package}` is not installed" in result.output
     assert "checkout" in result.output
     assert not (tmp_path / "demo-output").exists()
+
+
+def test_the_command_table_names_the_folder_that_answers_each_command():
+    """README's Commands table: one hop from a command to its code."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| command | what it does | code |") :].split("\n\n")[0]
+    rows = [row for row in table.splitlines()[2:] if row.startswith("| `/workshop ")]
+    assert len(rows) > 20
+    for row in rows:
+        command = row.split("`/workshop ")[1].split()[0].rstrip("`")
+        folder = row.rsplit("|", 2)[1].split("`")[1]
+        module = importlib.import_module(folder.strip("/").replace("/", ".") + ".commands")
+        assert command in module.SUBCOMMANDS, (command, folder)
