@@ -2,7 +2,6 @@
 an item tells the previous owner; an owner who cannot be DMed is reported, the item kept."""
 
 import json
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
 from flows.fixes import FixDraft, propose_fix
 from storage.models import ActionItem, Phase, Touchpoint
+from tests.helpers import dm_with, said, settle
 
 ANA, BEN, CHLOE, DEV, EMI = (p.user_id for p in PEOPLE[:5])
 
@@ -20,28 +20,7 @@ ANA, BEN, CHLOE, DEV, EMI = (p.user_id for p in PEOPLE[:5])
 @pytest.fixture(autouse=True)
 def _settle_after(local):
     yield
-    deadline, last = time.monotonic() + 10, -1
-    while time.monotonic() < deadline and len(local.standin.calls) != last:
-        last = len(local.standin.calls)
-        time.sleep(0.3)
-
-
-def said(local, user, fragment):
-    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
-    return local.standin.wait_for(
-        lambda: [
-            e
-            for e in local.standin.ephemerals(user=user)
-            if fragment in json.dumps(e, ensure_ascii=False)
-        ]
-    )[-1]
-
-
-def dm_with(local, user, fragment):
-    """The newest DM to `user` containing `fragment`, once the bot has sent it."""
-    return local.standin.wait_for(
-        lambda: [m for m in local.standin.dms(user) if fragment in m["text"]]
-    )[-1]
+    settle(local)
 
 
 def closed_workshop_with_fixes(local, count=4):

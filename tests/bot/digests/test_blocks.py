@@ -1,7 +1,5 @@
 """The digest as Block Kit: readable, and within Slack's limits for any workshop size."""
 
-import json
-
 import pytest
 
 from bot.digests.blocks.digest import build_digest_blocks, item_lines, slack_text
@@ -20,6 +18,7 @@ from flows.digest import (
 )
 from storage.models import Phase
 from tests.factories import add_participant, big_journey, make_workshop, utc
+from tests.helpers import rendered
 
 
 def digest_with(sections, since=utc(2026, 11, 3)):
@@ -52,10 +51,6 @@ def many_items(count, key="fixes", long=False):
         total=count,
         figures=tuple(DigestField(f"Figure {n}", text(str(n))) for n in range(14)),
     )
-
-
-def rendered(blocks):
-    return json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
 
 
 def check_limits(blocks):

@@ -14,6 +14,7 @@ from flows.voting import change_vote
 from standin.blockkit import validate_blocks
 from storage.models import DeliveryStatus, DigestDelivery, Phase
 from tests.factories import big_journey, utc
+from tests.helpers import rendered
 from tests.report_fixtures import (
     add_stakeholders,
     full_workshop,
@@ -28,10 +29,6 @@ from tests.report_fixtures import (
 
 KPIS = ("nps", "csat", "ces", "churn")
 STAGES = ("", "Stage 1", "Stage 2", "Stage 3", "Stage 4")  # "": the whole journey
-
-
-def rendered(blocks):
-    return json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
 
 
 def test_sections_come_in_order_between_progress_and_participation(session):

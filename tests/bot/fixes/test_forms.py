@@ -2,7 +2,6 @@
 permissions checked on the server, and forged ids refused."""
 
 import json
-import time
 from urllib.parse import parse_qs, urlencode
 
 import pytest
@@ -15,6 +14,7 @@ from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from standin import SimResponse, SimulatedSlack
 from storage.models import Fix, FixStatus, Phase, Touchpoint
+from tests.helpers import said, settle
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
 
@@ -31,17 +31,6 @@ class RecordingSlack(SimulatedSlack):
         return SimResponse(200, "", None, {}, 0.0)
 
 
-def said(local, user, fragment):
-    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
-    return local.standin.wait_for(
-        lambda: [
-            e
-            for e in local.standin.ephemerals(user=user)
-            if fragment in json.dumps(e, ensure_ascii=False)
-        ]
-    )[-1]
-
-
 def forged_menu_choice(local, user, chosen, forged):
     """`user` picks `chosen` in a fix menu, but the payload says `forged` (a tampering client)."""
     recorder = RecordingSlack(local.standin, local.sim.bot_url, local.signing_secret)
@@ -56,10 +45,7 @@ def forged_menu_choice(local, user, chosen, forged):
 @pytest.fixture(autouse=True)
 def _settle_after(local):
     yield
-    deadline, last = time.monotonic() + 10, -1
-    while time.monotonic() < deadline and len(local.standin.calls) != last:
-        last = len(local.standin.calls)
-        time.sleep(0.3)
+    settle(local)
 
 
 def touchpoint(local, workshop_id, name="Checkout"):

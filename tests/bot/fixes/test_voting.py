@@ -3,7 +3,6 @@ back from the Slack stand-in."""
 
 import json
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from flows.vote_clicks import Click, click_key, record_click
 from flows.voting import own_votes, vote_totals
 from flows.workshops import get_workshop
 from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint, VoteClick
+from tests.helpers import dm_with, said, settle
 from tests.recording import RecordingSlack
 
 ANA, BEN, CHLOE, DEV, EMI, FEMI = (p.user_id for p in PEOPLE)
@@ -27,24 +27,6 @@ EVERYONE = (ANA, BEN, CHLOE, DEV, EMI, FEMI)
 
 
 # helpers -------------------------------------------------------------------------------------
-
-
-def said(local, user, fragment):
-    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
-    return local.standin.wait_for(
-        lambda: [
-            e
-            for e in local.standin.ephemerals(user=user)
-            if fragment in json.dumps(e, ensure_ascii=False)
-        ]
-    )[-1]
-
-
-def dm_with(local, user, fragment):
-    """The newest DM to `user` containing `fragment`, once the bot has sent it."""
-    return local.standin.wait_for(
-        lambda: [m for m in local.standin.dms(user) if fragment in m["text"]]
-    )[-1]
 
 
 def start(local, phase=Phase.fixes, budget="2", per_fix="1", joiners=(CHLOE, DEV, EMI)):
@@ -62,18 +44,6 @@ def start(local, phase=Phase.fixes, budget="2", per_fix="1", joiners=(CHLOE, DEV
     if phase is Phase.voting:
         advance(local, board_ts, "Voting")
     return workshop_id, board_ts
-
-
-def settle(local, quiet=0.3, limit=10.0):
-    """Wait until the bot's after-ack work is over (no Web API call for `quiet` seconds), so the
-    test's database is emptied only once nothing is using it."""
-    deadline, last = time.monotonic() + limit, -1
-    while time.monotonic() < deadline:
-        count = len(local.standin.calls)
-        if count == last:
-            return
-        last = count
-        time.sleep(quiet)
 
 
 @pytest.fixture(autouse=True)

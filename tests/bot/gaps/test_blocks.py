@@ -35,12 +35,9 @@ from flows.gaps import (
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import Phase, Touchpoint
+from tests.helpers import rendered
 
 LONG = "L" * 60  # the longest name a journey allows
-
-
-def rendered(blocks) -> str:
-    return json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
 
 
 # Rating form -----------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import io
-import struct
 
 from sqlmodel import select
 
@@ -8,14 +7,7 @@ from flows.gaps import RawAnswer, gap_results, open_rating_round, save_ratings
 from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import Phase, Touchpoint
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == PNG_SIGNATURE
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
+from tests.helpers import png_size
 
 
 def workshop_with_ratings(session, stages, answers, second_round=None):

@@ -7,8 +7,7 @@ from bot.kpis.chart import DPI, MAX_PANELS, PANEL_HEIGHT_IN, PANEL_WIDTH_IN, ren
 from flows.kpi_catalogue import BUILT_IN_KPIS
 from flows.kpis import KpiTable, _row
 from storage.models import KpiValue
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from tests.helpers import PNG_SIGNATURE
 
 
 def size(png: bytes) -> tuple[int, int]:

@@ -34,15 +34,12 @@ from flows.stakeholders import (
 )
 from storage.models import Attitude, Phase, StakeholderCategory
 from tests.grid_factory import demo_grid, entry, grid
+from tests.helpers import rendered
 
 STAGES = (
     StageChoices("Find", (TouchpointChoice(11, "Ads"), TouchpointChoice(12, "Search"))),
     StageChoices("Buy", (TouchpointChoice(21, "Checkout"),)),
 )
-
-
-def rendered(blocks) -> str:
-    return json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
 
 
 def block(view_or_blocks, block_id):

@@ -1,5 +1,4 @@
 import itertools
-import struct
 
 import pytest
 from matplotlib.text import Annotation
@@ -12,16 +11,7 @@ from bot.stakeholders.chart import (
     render_stakeholder_grid,
 )
 from tests.grid_factory import demo_grid, entry, grid, random_grid
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from the PNG header: the signature, then the IHDR chunk."""
-    assert data[:8] == PNG_SIGNATURE
-    length, kind = struct.unpack(">I4s", data[8:16])
-    assert (length, kind) == (13, b"IHDR")
-    return struct.unpack(">II", data[16:24])
+from tests.helpers import png_size
 
 
 def overlapping_pairs(boxes):

@@ -2,7 +2,6 @@
 reading back what the bot sent to the Slack stand-in."""
 
 import json
-import struct
 
 from sqlmodel import select
 
@@ -20,6 +19,7 @@ from storage.models import (
     StakeholderTouchpoint,
     Touchpoint,
 )
+from tests.helpers import png_size
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
 
@@ -59,11 +59,6 @@ def board_figure(local, board_ts, label):
             if name == f"*{label}*":
                 return value
     return None
-
-
-def png_size(data):
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
 
 
 def test_add_refuse_duplicate_rate_close_and_the_grid_lands_in_the_thread(local):
