@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.departures import REINSTALL_MESSAGE, handle_departures
-from bot.listeners import register_listeners
+from bot.features import register_listeners
 from bot.slack.after_ack import AfterAck
 from bot.slack.middleware import (
     RejectMalformedPayloads,

@@ -24,14 +24,9 @@ from slack_sdk.errors import SlackApiError
 import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.charts.pool import draw_chart
 from bot.digests.blocks.digest import build_digest_blocks, digest_notification
-from bot.fixes import chart as votes  # noqa: F401  (their charts)
-from bot.gaps import chart as gaps  # noqa: F401
-from bot.kpis import chart as kpis  # noqa: F401
 from bot.slack.mrkdwn import md
 from bot.slack.pacing import ChannelPacer
 from bot.slack.permalinks import message_permalink
-from bot.stakeholders import chart as grid  # noqa: F401
-from bot.workshop import chart as phase_timeline  # noqa: F401
 from flows.digest import Digest, build_digest, section_memos
 from flows.errors import NotFound
 from flows.schedules import (

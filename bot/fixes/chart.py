@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.charts.registry import register_chart
 from bot.slack.blocks import truncate
 from flows.voting import RankedFix
 from flows.voting_reports import VoteTally
@@ -54,7 +53,6 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     return buffer.getvalue()
 
 
-@register_chart("fix_votes")
 def tally_chart(tally: VoteTally) -> bytes | None:
     """The digest's chart of a workshop's votes."""
     return votes_chart(tally.ranked, tally.title)

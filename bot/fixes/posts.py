@@ -37,7 +37,6 @@ from bot.fixes.blocks.voting import (
 from bot.fixes.chart import votes_chart
 from bot.slack.mrkdwn import md, mention
 from bot.workshop.board import post_in_thread
-from bot.workshop.phase_hooks import on_phase_end, results_post
 from flows.actions import SavedActionItem, action_items, record_dm
 from flows.errors import Conflict
 from flows.fixes import (
@@ -224,7 +223,6 @@ def refresh_fix_list(
 # opening and closing the vote ----------------------------------------------------------------
 
 
-@on_phase_end(Phase.fixes)
 def announce_voting(client: WebClient, db: Database, change: PhaseChangeResult) -> None:
     if change.to_phase != Phase.voting:
         return
@@ -240,7 +238,6 @@ def announce_voting(client: WebClient, db: Database, change: PhaseChangeResult) 
     post_in_thread(client, workshop, text, blocks=blocks)
 
 
-@results_post(Phase.voting, "ranking", "the ranked fixes")
 def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
     """The ranked fixes in the board's thread (as many messages as they need: none is left
     out), then their chart. The text stands on its own: a

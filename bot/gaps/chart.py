@@ -20,7 +20,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bot.charts.registry import register_chart
 from flows.gaps import GapResults, StageGap, TouchpointGap, signed
 
 WORST_HIGHLIGHTED = 3
@@ -72,7 +71,6 @@ def _colour(touchpoint: TouchpointGap, worst: set[int]) -> str:
     return SHORTFALL if gap < 0 else MET
 
 
-@register_chart("journey_gaps")
 def render_gap_chart(results: GapResults) -> bytes:
     """The journey gap chart as PNG bytes."""
     rows = _layout(results)

@@ -21,7 +21,6 @@ from bot.gaps.blocks import (
 from bot.gaps.chart import chart_alt_text, render_gap_chart
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board
-from bot.workshop.phase_hooks import results_post
 from flows.gaps import (
     GapResults,
     RoundOpened,
@@ -108,7 +107,6 @@ def open_next_round(
     return opened
 
 
-@results_post(Phase.rating, "gaps", "the gap results")
 def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> GapResults:
     """Post the journey gap chart and the ranked table in the board's thread.
 

@@ -55,7 +55,7 @@ class HomeItem:
 
 @dataclass(frozen=True)
 class HomeSection:
-    """What a feature adds to the Home tab (see bot/home/publish.py, register_home_section)."""
+    """What a feature adds to the Home tab (see bot/home/publish.py and bot/features.py)."""
 
     key: str
     title: str

@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-import bot.home.sections  # noqa: F401  (registers the features' Home sections)
 from bot.home.publish import publish_home
 
 

@@ -1,24 +1,9 @@
-"""Publishing the Home tab, refreshing it for the people a change concerns, and the registry of
-sections features add to it.
+"""Publishing the Home tab, and refreshing it for the people a change concerns.
 
-A feature adds a section with one function (it may use its own action ids for its buttons):
-
-    @register_home_section(order=20)
-    def my_action_items(session, team_id, user_id):
-        items = open_action_items(session, team_id, owner=user_id)  # a flows function
-        if not items:
-            return None
-        return HomeSection(
-            key="action_items",
-            title="Your open action items",
-            items=tuple(
-                HomeItem(md("*{}* · due {}", i.title, calendar_day(i.due)),
-                         (ButtonElement(text="Done", action_id=ids.ACTION_ITEM_DONE,
-                                        value=str(i.id)),))
-                for i in items[:5]
-            ),
-            total=len(items),
-        )
+Below the user's workshops come the sections the features add: each feature names its
+`(order, provider)` pairs in its `Feature(home_sections=...)` (bot/features.py), where
+`provider(session, team_id, user_id)` returns a HomeSection (it may use the feature's own action
+ids for its buttons), or None to leave it out for that user.
 
 After a change that concerns someone's Home, call `refresh_homes(client, db, team_id, user_ids)`:
 it republishes only for those who have opened Home (views.publish is Tier 4, 100+/min).
@@ -27,13 +12,15 @@ it republishes only for those who have opened Home (views.publish is Tier 4, 100
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.digests.blocks.schedules import pause_or_resume_button, schedule_text
+from bot.features import HomeSectionProvider
+from bot.features import home_sections as feature_home_sections
 from bot.home.blocks import HomeItem, HomeSection, build_home_view
 from bot.slack.permalinks import message_permalink
 from flows.home import (
@@ -48,28 +35,18 @@ from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
-HomeSectionProvider = Callable[[Session, str, str], HomeSection | None]
-_sections: dict[str, tuple[int, HomeSectionProvider]] = {}
 
-
-def register_home_section(order: int) -> Callable[[HomeSectionProvider], HomeSectionProvider]:
-    """Decorator: `provider(session, team_id, user_id)` adds a section below the workshops,
-    in `order` (lowest first); None leaves it out for that user."""
-
-    def register(provider: HomeSectionProvider) -> HomeSectionProvider:
-        _sections[f"{provider.__module__}.{provider.__qualname__}"] = (order, provider)
-        return provider
-
-    return register
-
-
-def unregister_home_section(provider: HomeSectionProvider) -> None:
-    _sections.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+def _named_sections() -> list[tuple[int, str, HomeSectionProvider]]:
+    """The features' Home sections, lowest order first (then by name)."""
+    return sorted(
+        (order, f"{provider.__module__}.{provider.__qualname__}", provider)
+        for order, provider in feature_home_sections()
+    )
 
 
 def home_sections(session: Session, team_id: str, user_id: str) -> list[HomeSection]:
     sections = []
-    for name, (_, provider) in sorted(_sections.items(), key=lambda item: (item[1][0], item[0])):
+    for _, name, provider in _named_sections():
         try:
             with session.begin_nested():
                 section = provider(session, team_id, user_id)
@@ -81,7 +58,6 @@ def home_sections(session: Session, team_id: str, user_id: str) -> list[HomeSect
     return sections
 
 
-@register_home_section(order=80)
 def schedules_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     schedules = owned_schedules(session, team_id, user_id)
     if not schedules:

@@ -1,4 +1,4 @@
-"""What the features add to the Home tab (bot/home/publish.py, register_home_section): the
+"""What the features add to the Home tab (listed in bot/home/feature.py): the
 touchpoints each person has left to rate, their open action items with status buttons, and a KPI
 snapshot of their most recent workshops. The buttons are the features' own, so their own
 listeners handle them."""
@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from bot.action_items.blocks import action_item_line, status_buttons
 from bot.home.blocks import HomeItem, HomeSection
-from bot.home.publish import register_home_section
 from bot.kpis.blocks import TARGET_MARKS
 from bot.slack import ids
 from bot.slack.blocks import join_lines, md, truncate
@@ -23,7 +22,6 @@ from flows.kpis import KpiRow, KpiTable
 SNAPSHOT_LINES = 6  # KPIs per workshop; the rest are counted
 
 
-@register_home_section(order=10)
 def ratings_left_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     to_do = ratings_left(session, team_id, user_id)
     if not to_do:
@@ -51,7 +49,6 @@ def _rating_item(item: RatingToDo) -> HomeItem:
     )
 
 
-@register_home_section(order=20)
 def open_action_items_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     items = open_action_items_of(session, team_id, user_id)
     if not items:
@@ -79,7 +76,6 @@ def _action_item(item: ActionItemSummary) -> HomeItem:
     )
 
 
-@register_home_section(order=30)
 def kpi_snapshot_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     tables = kpi_snapshots(session, team_id, user_id)
     if not tables:

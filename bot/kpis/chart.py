@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot.charts.registry import register_chart
 from flows.kpis import KpiRow, KpiTable
 
 MAX_PANELS = 12
@@ -32,7 +31,6 @@ MET_COLOUR, MISSED_COLOUR = "#2a9d8f", "#d62828"
 GRID_COLOUR = "#e5e5e5"
 
 
-@register_chart("kpi_trends")
 def render_kpi_chart(table: KpiTable) -> bytes:
     """PNG bytes of the table's trends (the first MAX_PANELS KPIs, in table order)."""
     rows = table.rows[:MAX_PANELS]

@@ -21,7 +21,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
-from bot.charts.registry import register_chart
 from flows.stakeholders import (
     QUADRANT_NAMES,
     SCALE_MIDPOINT,
@@ -83,7 +82,6 @@ class GridFigure:
     unlabelled: int
 
 
-@register_chart("stakeholder_grid")
 def render_stakeholder_grid(result: GridResult) -> bytes | None:
     """The grid as a PNG of PIXEL_SIZE, or None when no stakeholder has a place on it yet
     (no stakeholders, or none rated): the bot then says so instead of posting an empty chart."""

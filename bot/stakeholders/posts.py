@@ -15,11 +15,9 @@ from bot.slack.replies import tell_user
 from bot.stakeholders.blocks import build_grid_message, grid_message_text
 from bot.stakeholders.chart import grid_alt_text, render_stakeholder_grid
 from bot.workshop.board import post_in_thread, refresh_board
-from bot.workshop.phase_hooks import results_post
 from flows.stakeholders import stakeholder_grid
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import Phase
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +30,6 @@ class PostedGrid:
     stakeholders: int
 
 
-@results_post(Phase.stakeholders, "grid", "the stakeholder grid")
 def post_stakeholder_grid(
     client: WebClient, db: Database, team_id: str, workshop_id: int
 ) -> PostedGrid:

@@ -20,7 +20,6 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.charts.registry import register_chart
 from flows.digest import PHASE_NAMES, PhaseSpan
 from storage.models import Phase
 
@@ -61,7 +60,6 @@ def duration_label(duration: timedelta) -> str:
     return f"{seconds} s" if seconds else "< 1 s"
 
 
-@register_chart("phase_timeline")
 def phase_timeline_png(spans: list[PhaseSpan]) -> bytes:
     rows = list(reversed(spans))  # the first phase at the top
     starts = [mdates.date2num(span.start) for span in rows]

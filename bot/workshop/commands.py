@@ -1,8 +1,8 @@
 """`/workshop <subcommand> [args] [#N]`: one slash command, dispatched by its first word.
 
-Each feature keeps its subcommands in its own module and they are merged into SUBCOMMANDS here;
-the help text is built from the same table, so every command that works is listed and every
-listed command works.
+Each feature keeps its subcommands in its own `commands.py` and names them in its Feature; the
+dispatch and the help text both read bot/features.py's table, so every command that works is
+listed and every listed command works.
 """
 
 from __future__ import annotations
@@ -13,15 +13,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digests import commands as digests
-from bot.exports import commands as exports
-from bot.fixes import commands as fixes
-from bot.gaps import commands as gaps
-from bot.kpis import commands as kpis
+from bot.features import subcommands
 from bot.slack import ids
 from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
 from bot.slack.mrkdwn import md
-from bot.stakeholders import commands as stakeholders
 from bot.workshop.blocks.replies import build_help, build_workshop_list, build_workshop_status
 from bot.workshop.blocks.setup import build_setup_modal
 from bot.workshop.board import refresh_board
@@ -69,7 +64,7 @@ def new_workshop(call: CommandCall) -> None:
 
 
 def help_command(call: CommandCall) -> None:
-    call.reply("How to run a workshop", blocks=build_help(SUBCOMMANDS))
+    call.reply("How to run a workshop", blocks=build_help(subcommands()))
 
 
 def list_command(call: CommandCall) -> None:
@@ -103,15 +98,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "board": Subcommand(
         "board [#N]", "Post the board if it is missing, or redraw it.", board_command
     ),
-    # In the order a workshop uses them.
-    **stakeholders.SUBCOMMANDS,
-    **gaps.SUBCOMMANDS,
-    **fixes.SUBCOMMANDS,
-    **kpis.SUBCOMMANDS,
-    **digests.SUBCOMMANDS,
-    **exports.SUBCOMMANDS,
-    "help": Subcommand("help", "This list.", help_command, needs_channel=False),
 }
+HELP = Subcommand("help", "This list.", help_command, needs_channel=False)  # listed last
 
 
 def handle_workshop_command(
@@ -119,11 +107,12 @@ def handle_workshop_command(
 ) -> None:
     ack()
     name, args, number = parse_command_text(command.get("text", ""))
-    subcommand = SUBCOMMANDS.get(name)
+    table = subcommands()
+    subcommand = table.get(name)
     if subcommand is None:
         respond(
             text=md("I don't know `/workshop {}`. Here is what I can do:", name),
-            blocks=build_help(SUBCOMMANDS, unknown=name),
+            blocks=build_help(table, unknown=name),
             response_type="ephemeral",
         )
         return

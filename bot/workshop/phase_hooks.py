@@ -1,10 +1,10 @@
 """What happens when a workshop finishes a phase (post the grid, the gaps, the vote result...).
 
-Features register a hook for the phase they own; the phase listener runs them after the board
-is updated. A hook runs when the workshop leaves its phase forwards (advance, skip or close), not
-when a facilitator goes back.
+Features name a hook for the phase they own in their Feature (bot/features.py); the phase
+listener runs them after the board is updated. A hook runs when the workshop leaves its phase
+forwards (advance, skip or close), not when a facilitator goes back.
 
-A phase's results (the stakeholder grid, the gap results, the ranked fixes) are registered as a
+A phase's results (the stakeholder grid, the gap results, the ranked fixes) are named as a
 ResultsPost: when posting them fails, the facilitator who moved on is told, in words, with a
 *Post it again* button (bot/workshop/results.py) rather than the failure only being
 logged.
@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
+from bot.features import features
 from bot.slack.replies import failure_reason
 from bot.slack.retries import outcome_unknown
 from bot.workshop.blocks.results_posts import PostAgain, build_post_failed
@@ -41,35 +42,20 @@ class ResultsPost:
     post: PostResults
 
 
-_hooks: dict[Phase, list[PhaseHook]] = {}
-_results_by_phase: dict[Phase, list[ResultsPost]] = {}
-_results_by_key: dict[str, ResultsPost] = {}
+def _hooks_of(phase: Phase) -> list[PhaseHook]:
+    return [hook for f in features() for ended, hook in f.phase_end_hooks if ended == phase]
 
 
-def on_phase_end(phase: Phase) -> Callable[[PhaseHook], PhaseHook]:
-    def register(hook: PhaseHook) -> PhaseHook:
-        if hook not in _hooks.setdefault(phase, []):
-            _hooks[phase].append(hook)
-        return hook
-
-    return register
-
-
-def results_post(phase: Phase, key: str, what: str) -> Callable[[PostResults], PostResults]:
-    """Register `post` as the results posted when `phase` ends; it can be posted again by key."""
-
-    def register(post: PostResults) -> PostResults:
-        results = ResultsPost(key, what, post)
-        _results_by_key[key] = results
-        if results not in _results_by_phase.setdefault(phase, []):
-            _results_by_phase[phase].append(results)
-        return post
-
-    return register
+def _results_of(phase: Phase) -> list[ResultsPost]:
+    return [results for f in features() for ended, results in f.results_posts if ended == phase]
 
 
 def find_results_post(key: object) -> ResultsPost | None:
-    return _results_by_key.get(key) if isinstance(key, str) else None
+    """The results a *Post it again* button names, if any feature has them."""
+    if not isinstance(key, str):
+        return None
+    found = (results for f in features() for _, results in f.results_posts if results.key == key)
+    return next(found, None)
 
 
 def run_phase_end_hooks(
@@ -80,7 +66,7 @@ def run_phase_end_hooks(
     if change.action in (PhaseAction.back, PhaseAction.reopen):
         return
     workshop = change.workshop
-    for hook in _hooks.get(change.from_phase, []):
+    for hook in _hooks_of(change.from_phase):
         try:
             hook(client, db, change)
         except Exception:
@@ -92,7 +78,7 @@ def run_phase_end_hooks(
                 workshop.team_id,
             )
     workshop_id: int = workshop.id  # type: ignore[assignment]
-    for results in _results_by_phase.get(change.from_phase, []):
+    for results in _results_of(change.from_phase):
         try:
             results.post(client, db, workshop.team_id, workshop_id)
         except Exception as error:

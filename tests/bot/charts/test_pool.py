@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import bot.digests.posts  # noqa: F401  (registers every digest chart)
+import flows.reports  # noqa: F401  (registers the digest sections, whose charts are drawn)
 from bot.charts import pool as chart_pool
 from bot.charts import registry
 from bot.charts.pool import ChartPool, draw_chart
@@ -211,7 +211,6 @@ def test_the_default_leaves_a_core_to_the_bot(monkeypatch):
 # multiprocessing's resource tracker, then waits to be killed.
 PARENT_SCRIPT = """
 import json, multiprocessing.resource_tracker as tracker, sys, time
-import bot.digests.posts  # registers every digest chart
 from bot.charts.pool import ChartPool
 from tests.bot.charts.test_pool import TIMELINE, wait_until
 pool = ChartPool(2, idle_stop_s=0)

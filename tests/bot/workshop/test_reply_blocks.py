@@ -1,8 +1,8 @@
 from datetime import UTC, datetime
 
+from bot.features import subcommands
 from bot.slack.blocks import cap_blocks, context, slack_date
 from bot.workshop.blocks.replies import build_help, build_workshop_list
-from bot.workshop.commands import SUBCOMMANDS
 from storage.models import Phase, Workshop
 
 
@@ -23,13 +23,13 @@ def text_of(blocks):
 
 
 def test_help_lists_every_subcommand():
-    rendered = text_of(build_help(SUBCOMMANDS))
-    for subcommand in SUBCOMMANDS.values():
+    rendered = text_of(build_help(subcommands()))
+    for subcommand in subcommands().values():
         assert f"/workshop {subcommand.usage}" in rendered
 
 
 def test_help_for_an_unknown_subcommand_says_so_first():
-    blocks = build_help(SUBCOMMANDS, unknown="frobnicate")
+    blocks = build_help(subcommands(), unknown="frobnicate")
     assert "I don't know `/workshop frobnicate`" in text_of(blocks[:1])
 
 
