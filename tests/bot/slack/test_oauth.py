@@ -5,6 +5,7 @@ import io
 import logging
 import re
 import secrets
+import time
 import urllib.request
 from urllib.parse import parse_qs, urlparse
 
@@ -130,7 +131,11 @@ def test_oauth_codes_never_reach_the_logs(oauth_bot, bot_log):
     standin.inject_fault("oauth.v2.access", error="invalid_code")  # the exchange fails
     status, _, _ = get(f"{server.url}{REDIRECT_PATH}?code={code}&state={state}", cookie)
     assert status >= 400
+    request_line = f"GET {REDIRECT_PATH}?code=***&state="
+    deadline = time.monotonic() + 5  # the server logs the request line after it has answered
+    while request_line not in bot_log.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)
     logged = bot_log.getvalue()
-    assert f"GET {REDIRECT_PATH}?code=***&state=" in logged  # the request line, at DEBUG
+    assert request_line in logged  # the request line, at DEBUG
     assert "oauth.v2.access result with code: *** - error" in logged  # Bolt's WARNING
     assert code not in logged and code.split(".")[1] not in logged
