@@ -331,7 +331,7 @@ def builder_functions() -> dict[str, Callable]:
 
 
 def record_builder_calls(monkeypatch: pytest.MonkeyPatch, called: set[str]) -> dict[str, Callable]:
-    """Wrap every public bot.blocks function, wherever bot/ imported it by name."""
+    """Wrap every public builder function (builder_modules), wherever bot/ imported it by name."""
     for info in pkgutil.walk_packages(bot.__path__, "bot."):
         if info.name not in ("bot.wsgi", "bot.__main__"):
             importlib.import_module(info.name)
