@@ -44,10 +44,10 @@ from bot.app import WEB_API_TIMEOUT_S, create_web_client
 from bot.charts.registry import render_chart
 from bot.config import Settings
 from bot.scheduler import WORKERS, DigestScheduler
-from bot.standin import SlackStandIn
 from flows.digest import build_digest
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from flows.workshops import get_workshop, set_board_ts
+from standin import SlackStandIn
 from storage.db import Database
 from storage.models import Cadence, DeliveryStatus, DigestDelivery, DigestSchedule, Phase, utcnow
 

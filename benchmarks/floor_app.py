@@ -24,8 +24,8 @@ from slack_sdk import WebClient
 
 from bot.config import Settings, load_settings
 from bot.logs import configure_logging
-from bot.retries import web_api_retry_handlers
 from bot.server import HttpServer, wsgi_application
+from bot.slack.retries import web_api_retry_handlers
 
 # As bot.app sets them; bot.app itself is not imported, so that the floor's memory is Bolt's
 # alone, without the bot's listeners, flows, database and charts.

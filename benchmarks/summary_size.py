@@ -5,8 +5,8 @@ fixes and 5,000 votes is seeded in bulk. Then, each repeated and the median take
 session of its own as a request would use:
 
 - the gap results (`flows.gaps.results.gap_results`: every figure of the round);
-- the digest (`flows.digest.build_digest` and `bot.blocks.digest.build_digest_blocks`, down to
-  the JSON-ready dicts sent to Slack);
+- the digest (`flows.digest.build_digest` and
+  `bot.digests.blocks.digest.build_digest_blocks`, down to the JSON-ready dicts sent to Slack);
 - the floor: one GROUP BY over the same ratings (count, sums and means per touchpoint), fetched
   on a plain connection.
 
@@ -28,8 +28,8 @@ from benchmarks.databases import BenchDatabase, fresh_postgres, fresh_sqlite
 from benchmarks.report import BenchmarkResult, Figure
 from benchmarks.seed import WorkshopSize, seed_big_workshop
 from benchmarks.stats import median, time_repeats
-from bot.blocks.common import MAX_MESSAGE_BLOCKS
-from bot.blocks.digest import build_digest_blocks
+from bot.digests.blocks.digest import build_digest_blocks
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS
 from flows.digest import build_digest
 from flows.gaps.results import gap_results
 from flows.workshops import get_workshop

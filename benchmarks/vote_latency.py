@@ -35,12 +35,12 @@ from benchmarks.load import FORM, LoadResult, LoadSpec, run_in_child_process
 from benchmarks.report import BenchmarkResult, Figure
 from benchmarks.servers import ServedProcess, launch_bot, launch_floor
 from benchmarks.stats import median, percentile
-from bot import ids
-from bot.standin import SimResponse, SimulatedSlack, SlackStandIn
-from bot.standin.blockkit import iter_elements
+from bot.slack import ids
 from flows.fixes import FixDraft, propose_fix
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.workshops import channel_workshops, get_workshop
+from standin import SimResponse, SimulatedSlack, SlackStandIn
+from standin.blockkit import iter_elements
 from storage.db import Database
 from storage.models import Phase, Touchpoint
 

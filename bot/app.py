@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.after_ack import AfterAck
 from bot.config import Settings
 from bot.departures import REINSTALL_MESSAGE, handle_departures
-from bot.listeners import register_listeners
-from bot.middleware import (
+from bot.features import register_listeners
+from bot.slack.after_ack import AfterAck
+from bot.slack.middleware import (
     RejectMalformedPayloads,
     provide,
     skip_redelivered_events,
     stamp_arrival,
 )
-from bot.oauth import oauth_settings
-from bot.replies import failure_message, tell_user
-from bot.retries import web_api_retry_handlers
+from bot.slack.oauth import oauth_settings
+from bot.slack.replies import failure_message, tell_user
+from bot.slack.retries import web_api_retry_handlers
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ LISTENER_THREADS = 32
 
 def create_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A Web API client that honours 429 Retry-After and retries failures only where that is
-    safe (bot/retries.py).
+    safe (bot/slack/retries.py).
 
     Without `token` it uses the configured bot token (single-workspace mode)."""
     if token is None and not settings.oauth_enabled:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -79,9 +80,9 @@ def serve(
 ) -> None:
     """Run the bot against Slack (Socket Mode by default)."""
     from bot.app import create_app
-    from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
     from bot.server import HttpServer, run_socket_mode, wsgi_application
+    from bot.slack.clients import team_clients
     from bot.vote_sweeper import VoteSweeper
 
     settings = load_settings()
@@ -128,8 +129,8 @@ def scheduler_command(
     ] = True,
 ) -> None:
     """Run only the digest scheduler (exactly one per database), beside `serve --no-scheduler`."""
-    from bot.clients import team_clients
     from bot.scheduler import DigestScheduler
+    from bot.slack.clients import team_clients
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
@@ -200,13 +201,29 @@ def export_command(
         console.print(f"wrote {out / name}")
 
 
+def _from_checkout(module: str, name: str) -> Any:
+    """The demo and the stand-in live beside bot/ in a checkout, not in the production wheel:
+    import them only when their command runs, and say so plainly when they are absent."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as error:
+        package = module.split(".")[0]
+        if error.name not in (package, module):
+            raise  # a missing dependency of the module, not the module itself
+        error_console.print(
+            f"[red]`{package}` is not installed: this command runs from a checkout "
+            "of the repository (`uv run workshop-bot ...`), not from the bot's wheel.[/red]"
+        )
+        raise typer.Exit(1) from None
+
+
 @cli.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where to write the results.")] = Path("demo-output"),
     quiet: Annotated[bool, typer.Option(help="Print only the summary.")] = False,
 ) -> None:
     """Run a whole workshop with simulated participants; no Slack account needed."""
-    from bot.demo.runner import run_demo
+    run_demo = _from_checkout("demo.runner", "run_demo")
 
     configure_logging("WARNING")
     run_demo(out, console=console, quiet=quiet)
@@ -217,7 +234,7 @@ def standin(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8089,
 ) -> None:
     """Run the local Slack Web API stand-in (point SLACK_API_URL at it)."""
-    from bot.standin.server import serve_forever
+    serve_forever = _from_checkout("standin.server", "serve_forever")
 
     serve_forever(port)
 

@@ -11,7 +11,7 @@
   MISFIRE_GRACE_S (1 hour) late; several missed runs of one schedule are coalesced into one.
   Older ones are skipped (logged); the schedule carries on at its next time.
 - Run exactly one scheduler per database. A second one started by mistake still never posts a
-  digest twice: every post first claims its (schedule, fire time) row (bot/digests.py).
+  digest twice: every post first claims its (schedule, fire time) row (bot/digests/posts.py).
 - Housekeeping: one daily job (HOUSEKEEPING_JOB_ID, in the same job store) forgets the Events
   API and form-submission claims older than flows.events.RECEIPT_RETENTION. Every scheduler
   adds it under that fixed id with replace_existing, so the database holds one such job however
@@ -40,7 +40,7 @@ from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
 from bot.charts.pool import ChartPool, activate, deactivate
-from bot.digests import DeliveryReport, Outcome, deliver_scheduled_digest
+from bot.digests.posts import DeliveryReport, Outcome, deliver_scheduled_digest
 from flows.events import forget_old_events
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
 from storage.db import Database
@@ -142,7 +142,7 @@ class DigestScheduler:
         sync_every_s: int = SYNC_EVERY_S,
         chart_processes: int | None = None,
     ):
-        """`clients`: one WebClient, or a function giving each workspace's (bot/clients.py).
+        """`clients`: one WebClient, or a function giving each workspace's (bot/slack/clients.py).
         `chart_processes`: worker processes drawing digest charts (bot/charts/pool.py); None
         for one per core but one, 0 to draw them in the job threads."""
         self.db = db

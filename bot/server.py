@@ -17,7 +17,7 @@ from slack_sdk.socket_mode.websocket_client import SocketModeClient
 from websocket import WebSocketApp, WebSocketException, WebSocketTimeoutException
 
 from bot.logs import redact
-from bot.request_guard import GuardedSlackHandler
+from bot.slack.request_guard import GuardedSlackHandler
 
 logger = logging.getLogger(__name__)
 

@@ -56,7 +56,7 @@ def session(db: Database) -> Iterator[Session]:
 @pytest.fixture
 def local(migrated_url: str):  # type: ignore[no-untyped-def]
     """The real Bolt app over HTTP, the Slack stand-in, and a simulated Slack client."""
-    from bot.local import LocalSlack
+    from demo.local import LocalSlack
 
     local_slack = LocalSlack(migrated_url).start()
     try:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.server import EVENTS_PATH, HEALTH_PATH
-from bot.standin import SlackStandIn
+from standin import SlackStandIn
 
 START_TIMEOUT_S = 60  # imports on a busy 2-core machine; never an expected duration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.standin import SimResponse, SimulatedSlack
+from standin import SimResponse, SimulatedSlack
 
 
 class RecordingSlack(SimulatedSlack):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from bot import ids
 from bot.departures import DEPARTURE_EVENTS
+from bot.slack import ids
 
 ROOT = Path(__file__).parents[1]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())

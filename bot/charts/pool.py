@@ -79,15 +79,13 @@ def _warm_up(modules: list[str]) -> None:
 
 
 def _draw(payload: bytes) -> bytes | None:
-    """In a worker: the chart's PNG, by the renderer registered in `module` under `key`."""
+    """In a worker: the chart's PNG, by the renderer named by its module and name (one defined
+    inside a function, or only in the parent, is not found: the caller draws it)."""
     try:
-        module, key, data = pickle.loads(payload)
-        importlib.import_module(module)
+        module, name, data = pickle.loads(payload)
+        renderer = getattr(importlib.import_module(module), name)
     except Exception as error:
         raise NotDrawableHere(repr(error)) from None
-    renderer = registry.renderer_for(key)
-    if renderer is None:
-        raise NotDrawableHere(f"no renderer {key!r} in {module}")
     return renderer(data)
 
 
@@ -118,15 +116,15 @@ class ChartPool:
         if executor is None:  # starting, stopped, or could not start
             return registry.render_chart(chart)
         try:
-            return self._render_in(executor, chart, renderer.__module__)
+            return self._render_in(executor, chart, renderer)
         finally:
             self._leave()
 
     def _render_in(
-        self, executor: ProcessPoolExecutor, chart: DigestChart, module: str
+        self, executor: ProcessPoolExecutor, chart: DigestChart, renderer: registry.ChartRenderer
     ) -> bytes | None:
         try:
-            payload = pickle.dumps((module, chart.key, chart.data))
+            payload = pickle.dumps((renderer.__module__, renderer.__qualname__, chart.data))
         except Exception as error:  # e.g. a lambda in the data: it cannot leave this process
             logger.debug("chart %r drawn here, its data does not pickle: %r", chart.key, error)
             return registry.render_chart(chart)

@@ -12,14 +12,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.clients import team_clients
 from bot.config import Settings
 from bot.departures import REINSTALL_MESSAGE
-from bot.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
-from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.scheduler import DigestScheduler
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
-from bot.standin import SimulatedSlack, SlackStandIn
+from bot.slack.clients import team_clients
+from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+from demo.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
 from flows.schedules import (
     DigestRule,
     ScheduleAction,
@@ -27,9 +26,10 @@ from flows.schedules import (
     change_schedule,
     create_schedule,
 )
+from standin import SimulatedSlack, SlackStandIn
 from storage.models import Cadence, DigestSchedule, ScheduleStatus, utcnow
 from storage.models.slack_oauth import bots, installations
-from tests.bot.test_oauth import CLIENT_ID, CLIENT_SECRET, get
+from tests.bot.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, get
 from tests.factories import make_workshop
 
 ANA = PEOPLE[0].user_id

@@ -14,12 +14,10 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot import digests
 from bot.app import create_web_client
 from bot.config import Settings
-from bot.digests import SLOT_TOLERANCE, deliver_scheduled_digest
-from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE
-from bot.pacing import ChannelPacer
+from bot.digests import posts as digests
+from bot.digests.posts import SLOT_TOLERANCE, deliver_scheduled_digest
 from bot.scheduler import (
     DIGEST_JOBSTORE,
     HOUSEKEEPING_JOB_ID,
@@ -28,6 +26,8 @@ from bot.scheduler import (
     DigestTrigger,
     job_id,
 )
+from bot.slack.pacing import ChannelPacer
+from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
 from flows.events import RECEIPT_RETENTION, claim_event
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule, runnable_schedules
 from storage.models import (

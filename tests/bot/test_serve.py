@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from bot import ids
-from bot.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
-from bot.standin import SimulatedSlack, SlackStandIn
+from bot.slack import ids
+from demo.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
+from standin import SimulatedSlack, SlackStandIn
 from tests.processes import free_port, wait_until_healthy
 
 ANA = PEOPLE[0].user_id

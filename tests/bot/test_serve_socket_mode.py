@@ -10,11 +10,9 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
-from bot import ids
 from bot.app import create_app
 from bot.cli import cli
 from bot.config import ConfigError, Settings
-from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
 from bot.server import (
     EVENTS_PATH,
     PING_INTERVAL_S,
@@ -22,7 +20,9 @@ from bot.server import (
     HttpServer,
     wsgi_application,
 )
-from bot.standin import SimulatedSlack
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
+from standin import SimulatedSlack
 from tests.processes import START_TIMEOUT_S, BotProcess, bot_environment
 
 ANA, BEN, CHLOE = (person.user_id for person in PEOPLE[:3])

@@ -22,7 +22,7 @@ from bot.server import (
     TunedSocketModeClient,
     socket_mode_handler,
 )
-from bot.standin import SlackStandIn
+from standin import SlackStandIn
 
 CONNECT_TIMEOUT_S = 10.0
 

@@ -37,7 +37,7 @@ def item_texts(section):
 
 
 def deliver(session, workshop, at, memos, status=DeliveryStatus.sent):
-    """A digest delivery as bot.digests records it once sent."""
+    """A digest delivery as bot.digests.posts records it once sent."""
     session.add(
         DigestDelivery(
             team_id=workshop.team_id,

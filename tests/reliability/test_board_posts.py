@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import ids
-from bot.board import BOARD_EVENT_TYPE
-from bot.local import CHANNEL_ID, PEOPLE
+from bot.slack import ids
+from bot.workshop.board import BOARD_EVENT_TYPE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import channel_workshops
 from storage.models import Phase
 

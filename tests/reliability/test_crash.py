@@ -25,16 +25,16 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import text, update
 from sqlmodel import select
 
-from bot import ids
-from bot.blocks.board import PHASE_NAMES
-from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
 from bot.scheduler import job_id
-from bot.standin import SimulatedSlack
+from bot.slack import ids
+from bot.workshop.blocks.board import PHASE_NAMES
+from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
 from flows.fixes import FixDraft, propose_fix
 from flows.gaps.progress import rating_progress
 from flows.schedules import rule_of
 from flows.voting import own_votes, votes_cast
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop, join_workshop
+from standin import SimulatedSlack
 from storage.db import is_sqlite
 from storage.models import (
     SCHEDULER_JOBS_TABLE,

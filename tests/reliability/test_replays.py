@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import func, select
 
-from bot import ids
-from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE, LocalSlack
-from bot.standin import SimulatedSlack
-from bot.voting import send_owner_dms
+from bot.fixes.posts import send_owner_dms
+from bot.slack import ids
+from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE, LocalSlack
 from flows.actions import ActionItemDraft, default_due_date, save_action_items, today_utc
 from flows.fixes import FixDraft, propose_fix
 from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import get_workshop, join_workshop
+from standin import SimulatedSlack
 from storage.models import (
     ActionItem,
     Attitude,

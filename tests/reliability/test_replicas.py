@@ -26,12 +26,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE, seeded_standin
-from bot.standin import SimulatedSlack
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes, vote_totals, votes_cast
 from flows.workshops import get_workshop, join_workshop
+from standin import SimulatedSlack
 from storage.models import Ballot, DigestDelivery, DigestSchedule, Phase, Touchpoint, Vote
 from tests.processes import bot_environment, bot_processes
 from tests.recording import RecordingSlack

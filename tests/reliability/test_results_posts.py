@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE
 from storage.models import Phase
 
 ANA, BEN, CHLOE = (p.user_id for p in PEOPLE[:3])

@@ -3,7 +3,7 @@
 Idempotent calls (chat.update, views.update, views.publish, conversations.info, users.info) are
 retried and nothing is lost; a call Slack may already have acted on (chat.postMessage,
 views.open) is not sent again, so nothing is posted twice, and the user is told; a 429 is always
-retried after Retry-After. (Which calls are safe is bot/retries.py.)
+retried after Retry-After. (Which calls are safe is bot/slack/retries.py.)
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot import ids
-from bot.local import CHANNEL_ID, PEOPLE
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes
 from flows.workshops import get_workshop

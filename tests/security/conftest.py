@@ -20,7 +20,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from bot.local import CHANNEL_ID, OUTSIDER, PEOPLE, LocalSlack
+from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE, LocalSlack
 from flows.actions import ActionItemDraft, save_action_items
 from flows.fixes import FixDraft, propose_fix
 from flows.kpi_catalogue import define_custom_kpi, validate_custom_kpi

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.local import CHANNEL_ID
-from bot.standin import SimResponse
-from bot.standin.server import RESPONSE_URL_CALL
+from demo.local import CHANNEL_ID
+from standin import SimResponse
+from standin.server import RESPONSE_URL_CALL
 from tests.snapshots import changed_tables, database_rows
 
 # What a refusal may call besides answering the sender privately: reads.

@@ -6,7 +6,7 @@ KPI names, units and sources, a mistyped command), then every Web API call and r
 post the bot made is scanned: in mrkdwn (blocks *and* fallback `text`, file comments) no
 `<!here>`, `<!channel>` or `<!everyone>`, no user-typed `<`, `>` or `&` raw, nothing escaped
 twice and no mention, channel link or date token of the bot's own broken by escaping; in
-plain_text the people's text as typed. Every public function of bot.blocks.* must have run
+plain_text the people's text as typed. Every public function of a builder module must have run
 during the scenario, so that a new builder is covered without anyone remembering to add it.
 """
 
@@ -28,16 +28,16 @@ import pytest
 from rich.console import Console
 from sqlmodel import select
 
-import bot.blocks
-from bot import ids
-from bot.blocks.stakeholders import list_row_block_id
-from bot.demo import gaps as demo_gaps
-from bot.demo import kpi_scenes, runner, stakeholder_scenes, voting_scenes
-from bot.demo.script import DemoScript
-from bot.local import CHANNEL_ID
-from bot.standin.server import Call
+import bot
+from bot.slack import ids
+from bot.stakeholders.blocks import list_row_block_id
+from demo import gaps as demo_gaps
+from demo import kpi_scenes, runner, stakeholder_scenes, voting_scenes
+from demo.local import CHANNEL_ID
+from demo.script import DemoScript
 from flows.actions import due_field, owner_field, today_utc
 from flows.journey import DEFAULT_JOURNEY, StageSpec
+from standin.server import Call
 from storage.models import Fix, Phase, Stakeholder, Touchpoint
 
 HOSTILE = " <!here> & <b>"
@@ -52,15 +52,16 @@ FREE_TEXT_FIELDS = (
     ids.KPI_DEFINE_NAME,
 )
 
-# Public functions of bot.blocks.* that may stay uncalled by the scenario, each with why.
+# Builder modules not named `blocks` (see builder_modules).
+SHARED_BUILDER_MODULES = ("bot.slack.mrkdwn",)
+# Public functions of the builder modules that may stay uncalled by the scenario, each with why.
 NOT_BUILDERS = {
-    "bot.blocks.home.pager": "page numbers only (and it takes more workshops than a Home page)",
-    "bot.blocks.common.unescape": "reads text back (the demo's Markdown files)",
-    "bot.blocks.mrkdwn.unescape": "reads text back (the demo's Markdown files)",
-    "bot.blocks.mrkdwn.link": "bot markup from a URL and a constant label",
-    "bot.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
-    "bot.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
-    "bot.blocks.action_items.not_the_owner_text": "a mention of an owner's user id, no one's text",
+    "bot.home.blocks.pager": "page numbers only (and it takes more workshops than a Home page)",
+    "bot.slack.mrkdwn.unescape": "reads text back (the demo's Markdown files)",
+    "bot.slack.mrkdwn.link": "bot markup from a URL and a constant label",
+    "bot.fixes.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
+    "bot.fixes.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
+    "bot.action_items.blocks.not_the_owner_text": "a mention of an owner's user id, no one's text",
 }
 
 
@@ -304,10 +305,25 @@ def problems_in(text: str, mrkdwn: bool) -> list[str]:
 # every builder runs ----------------------------------------------------------------------------
 
 
+def builder_modules() -> list[str]:
+    """Every Block Kit builder module: each one named `blocks` (or inside a `blocks` package)
+    anywhere under bot/, and the shared mrkdwn helpers."""
+    root = Path(bot.__file__).parent.parent
+    modules = [
+        ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for path in sorted(Path(bot.__file__).parent.rglob("*.py"))  # namespace packages too
+    ]
+    return [
+        name
+        for name in modules
+        if "blocks" in name.split(".")[1:] or name in SHARED_BUILDER_MODULES
+    ]
+
+
 def builder_functions() -> dict[str, Callable]:
     builders = {}
-    for info in pkgutil.iter_modules(bot.blocks.__path__, "bot.blocks."):
-        module = importlib.import_module(info.name)
+    for name in builder_modules():
+        module = importlib.import_module(name)
         for name, function in vars(module).items():
             public = not name.startswith("_")
             if public and inspect.isfunction(function) and function.__module__ == module.__name__:
@@ -316,11 +332,9 @@ def builder_functions() -> dict[str, Callable]:
 
 
 def record_builder_calls(monkeypatch: pytest.MonkeyPatch, called: set[str]) -> dict[str, Callable]:
-    """Wrap every public bot.blocks function, wherever bot/ imported it by name."""
+    """Wrap every public builder function (builder_modules), wherever bot/ imported it by name."""
     for info in pkgutil.walk_packages(bot.__path__, "bot."):
-        if info.name not in ("bot.wsgi", "bot.__main__") and not info.name.startswith(
-            "bot.standin.__main__"
-        ):
+        if info.name not in ("bot.wsgi", "bot.__main__"):
             importlib.import_module(info.name)
     builders = builder_functions()
     wrappers = {}
@@ -391,3 +405,5 @@ def test_no_people_text_reaches_slack_as_markup_and_every_builder_ran(hostile_de
         "Block Kit builders the hostile scenario never ran (extend more_hostile_steps, or list "
         f"them in NOT_BUILDERS with why they take no people's text): {uncalled}"
     )
+    stale = sorted(set(NOT_BUILDERS) - set(builders))
+    assert not stale, f"NOT_BUILDERS names functions no builder module has: {stale}"

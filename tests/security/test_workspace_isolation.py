@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import ids
+from bot.slack import ids
 from flows.actions import due_field, owner_field
 from tests.security.conftest import ANA, OMAR
 from tests.security.refusals import (

@@ -8,9 +8,9 @@ import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.standin import SimulatedSlack, SlackStandIn
-from bot.standin.server import seed_demo
-from bot.standin.testing import EVENTS_PATH, serve_wsgi
+from standin import SimulatedSlack, SlackStandIn
+from standin.server import seed_demo
+from standin.testing import EVENTS_PATH, serve_wsgi
 
 SIGNING_SECRET = "standin-test-signing-secret"
 OUTSIDER = "U0EVE00005"  # a workspace member who is in no channel (tests spell the id out)

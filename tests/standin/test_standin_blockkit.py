@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.standin import blockkit
+from standin import blockkit
 
 
 def select(**extra: object) -> dict:

@@ -16,8 +16,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import SlackStandIn
-from bot.standin.server import DEMO_CHANNEL_ID, DEMO_USERS, UPLOAD_CALL, wait_for
+from standin import SlackStandIn
+from standin.server import DEMO_CHANNEL_ID, DEMO_USERS, UPLOAD_CALL, wait_for
 
 ALICE, BOB, CAROL, DAN = (u[0] for u in DEMO_USERS)
 EVE = "U0EVE00005"

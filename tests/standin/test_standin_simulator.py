@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from slack_bolt import App
 
-from bot.standin import SimulatedSlack, SlackStandIn, blockkit, simulator
-from bot.standin.server import DEMO_CHANNEL_ID, DEMO_USERS
-from bot.standin.testing import serve_wsgi
+from standin import SimulatedSlack, SlackStandIn, blockkit, simulator
+from standin.server import DEMO_CHANNEL_ID, DEMO_USERS
+from standin.testing import serve_wsgi
 
 ALICE, BOB, CAROL, DAN = (u[0] for u in DEMO_USERS)
 CHANNEL = DEMO_CHANNEL_ID

@@ -12,9 +12,9 @@ import websocket
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import SimulatedSlack, SlackStandIn
-from bot.standin.server import DEMO_CHANNEL_ID, DEMO_USERS
-from bot.standin.socket_mode import SocketModeServer
+from standin import SimulatedSlack, SlackStandIn
+from standin.server import DEMO_CHANNEL_ID, DEMO_USERS
+from standin.socket_mode import SocketModeServer
 
 ALICE = DEMO_USERS[0][0]
 

@@ -1,0 +1,166 @@
+""" "Create action items" (results post, `/workshop actions`) and the status buttons in an
+owner's DM."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot.action_items.blocks import (
+    STATUS_NAMES,
+    build_owner_dm,
+    build_pick_modal,
+    not_the_owner_text,
+    owner_dm_text,
+    pick_option,
+)
+from bot.fixes.posts import action_list
+from bot.home.publish import refresh_homes
+from bot.slack import ids
+from bot.slack.acks import save_then_ack
+from bot.slack.blocks import read_metadata
+from bot.slack.mrkdwn import md, mention
+from bot.slack.replies import open_modal, tell_user
+from bot.stakeholders.actions import MAX_OFFSET, parse_id
+from bot.workshop.board import post_in_thread
+from flows.actions import (
+    DEFAULT_TOP_N,
+    NotTheOwner,
+    StatusChange,
+    set_action_status,
+    workshop_for_action_items,
+)
+from flows.errors import FlowError
+from flows.voting import ranked_matching
+from flows.workshops import get_workshop
+from storage.db import Database
+from storage.models import ActionStatus, Workshop
+
+
+def handle_create(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    db: Database = context["db"]
+
+    def build() -> View:
+        with db.session() as session:
+            workshop = workshop_for_action_items(
+                session, context.team_id, int(action.get("value", "")), context.user_id
+            )
+            top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
+            return build_pick_modal(workshop.id, top)
+
+    open_modal(client, body, respond, build)
+
+
+def suggest_fixes(ack: Ack, body: dict, context: BoltContext) -> None:
+    """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
+    typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
+    db: Database = context["db"]
+    workshop_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("workshop_id")
+    query = body.get("value") if isinstance(body.get("value"), str) else ""
+    try:
+        with db.read_session() as session:
+            workshop = workshop_for_action_items(
+                session, context.team_id, parse_id(workshop_id), context.user_id
+            )
+            found = ranked_matching(session, workshop, query)
+    except (ValueError, FlowError):
+        found = []
+    ack(options=[pick_option(r) for r in found])
+
+
+def parse_status_value(value: str) -> tuple[int, ActionStatus]:
+    """ "7|in_progress": the item and the status to set (setting it twice changes nothing)."""
+    item_id, _, status = value.partition("|")
+    return int(item_id), ActionStatus(status)
+
+
+def handle_status(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Acks once the status is saved (bot/slack/acks.py); the DM and the thread follow the ack."""
+    db: Database = context["db"]
+    try:
+        item_id, status = parse_status_value(action.get("value", ""))
+    except ValueError:
+        ack()
+        tell_user(client, body, "That button is out of date.", respond)
+        return
+
+    def save() -> tuple[StatusChange, Workshop]:
+        with db.session() as session:
+            change = set_action_status(session, context.team_id, item_id, context.user_id, status)
+            return change, get_workshop(session, context.team_id, change.item.workshop_id)
+
+    try:
+        change, workshop = save_then_ack(ack, context, save)
+    except NotTheOwner as error:
+        tell_user(client, body, not_the_owner_text(error.owner_id), respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    item = change.item
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if channel and ts:  # the owner's DM the buttons are in
+        client.chat_update(
+            channel=channel,
+            ts=ts,
+            text=owner_dm_text(item, workshop.title),
+            blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
+        )
+    # The owner's Home lists their open items (and the buttons may have been pressed there).
+    refresh_homes(client, db, context.team_id, {context.user_id, item.owner_id})
+    if change.changed:
+        post_in_thread(
+            client,
+            workshop,
+            md(
+                "{} set the action item *{}* to *{}*.",
+                mention(context.user_id),
+                item.title,
+                STATUS_NAMES[item.status],
+            ),
+        )
+
+
+def handle_list_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Previous / Next under `/workshop actions`: the list is replaced by the page asked for."""
+    ack()
+    db: Database = context["db"]
+    value = action.get("value")
+    try:
+        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
+        workshop_id = parse_id(raw_workshop)
+        with db.read_session() as session:
+            workshop = get_workshop(session, context.team_id, workshop_id)
+            blocks = action_list(
+                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_OFFSET)
+            )
+    except ValueError:
+        tell_user(client, body, "That button is out of date; run `/workshop actions`.", respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    respond(
+        text=f"Action items of workshop #{workshop_id}",
+        blocks=blocks,
+        response_type="ephemeral",
+        replace_original=True,
+    )
+
+
+def register(app: App) -> None:
+    app.action(ids.ACTION_ITEMS_CREATE)(handle_create)
+    app.options(ids.ACTION_ITEMS_FIX_SEARCH)(suggest_fixes)
+    app.action(ids.ACTION_LIST_PREVIOUS)(handle_list_page)
+    app.action(ids.ACTION_LIST_NEXT)(handle_list_page)
+    for action_id in ids.ACTION_ITEM_STATUSES:
+        app.action(action_id)(handle_status)

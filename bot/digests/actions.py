@@ -1,0 +1,120 @@
+"""Schedule buttons (Send now, Pause, Resume, Delete) in `/workshop digest list` and on Home.
+
+Only the schedule's creator or the workshop's facilitators may use them (checked here, on the
+server); a schedule id from another workspace is simply not found, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.digests.blocks.schedules import build_schedule_list
+from bot.digests.posts import Outcome, send_schedule_digest
+from bot.home.publish import publish_home, refresh_homes
+from bot.scheduler import schedules_changed
+from bot.slack import ids
+from bot.slack.acks import save_then_ack
+from bot.slack.blocks import context as context_block
+from bot.slack.mrkdwn import escape
+from bot.slack.replies import tell_user
+from flows.errors import FlowError, NotAllowed
+from flows.schedules import (
+    ScheduleAction,
+    can_manage,
+    change_schedule,
+    get_schedule,
+    workshop_schedules,
+)
+from flows.workshops import get_workshop
+from storage.db import Database
+from storage.models import DigestSchedule, utcnow
+
+ACTION_BY_ID = {
+    ids.SCHEDULE_PAUSE: ScheduleAction.pause,
+    ids.SCHEDULE_RESUME: ScheduleAction.resume,
+    ids.SCHEDULE_DELETE: ScheduleAction.delete,
+}
+DONE = {
+    ScheduleAction.pause: "Paused: no digests go out until it is resumed.",
+    ScheduleAction.resume: "Resumed: the next digest goes out at its next scheduled time.",
+    ScheduleAction.delete: "Deleted.",
+}
+NOT_YOURS = "Only the person who set up this digest, or the workshop's facilitators, can {}."
+
+
+def handle_schedule_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Pause, Resume and Delete ack once saved (bot/slack/acks.py); Send now posts the digest, which
+    takes longer, so it acks first."""
+    db: Database = context["db"]
+    team_id, user_id = context.team_id, context.user_id
+    sending = action["action_id"] == ids.SCHEDULE_SEND_NOW
+    if sending:
+        ack()
+    try:
+        schedule_id = int(action.get("value", ""))
+    except ValueError:
+        if not sending:
+            ack()
+        tell_user(client, body, "That button is out of date.", respond)
+        return
+
+    def save() -> DigestSchedule:
+        with db.session() as session:
+            return change_schedule(
+                session, team_id, schedule_id, user_id, ACTION_BY_ID[action["action_id"]]
+            )
+
+    try:
+        if sending:
+            workshop_id, message = send_now(client, db, team_id, schedule_id, user_id)
+        else:
+            schedule = save_then_ack(ack, context, save)
+            workshop_id, message = schedule.workshop_id, DONE[ACTION_BY_ID[action["action_id"]]]
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    if not sending:
+        schedules_changed(context)
+        others = [schedule.created_by] if schedule.created_by != user_id else []
+        refresh_homes(client, db, team_id, others)
+    if (body.get("view") or {}).get("type") == "home":
+        publish_home(client, db, team_id, user_id)
+        return
+    with db.session() as session:
+        workshop = get_workshop(session, team_id, workshop_id)
+        schedules = workshop_schedules(session, workshop)
+    respond(
+        text=escape(message),
+        blocks=[
+            context_block(message),
+            *build_schedule_list(workshop.id, workshop.title, schedules)[:49],
+        ],
+        response_type="ephemeral",
+        replace_original=True,
+    )
+
+
+def send_now(
+    client: WebClient, db: Database, team_id: str, schedule_id: int, user_id: str
+) -> tuple[int, str]:
+    with db.session() as session:
+        schedule = get_schedule(session, team_id, schedule_id)
+        if not can_manage(session, schedule, user_id):
+            raise NotAllowed(NOT_YOURS.format("send it"))
+        workshop_id = schedule.workshop_id
+    # Claimed per minute: a double click, or a click at the scheduled minute, sends it once.
+    minute = utcnow().replace(second=0, microsecond=0)
+    report = send_schedule_digest(client, db, team_id, schedule_id, minute, requested_by=user_id)
+    if report.outcome is Outcome.duplicate:
+        return workshop_id, "This digest was already sent this minute."
+    failed = ", ".join(f"{where} ({error})" for where, error in report.errors.items())
+    sent = f"Sent to {len(report.posted)} destination{'s' * (len(report.posted) != 1)}."
+    return workshop_id, sent + (f" Could not post to {failed}." if failed else "")
+
+
+def register(app: App) -> None:
+    for action_id in ids.SCHEDULE_ACTIONS:
+        app.action(action_id)(handle_schedule_button)

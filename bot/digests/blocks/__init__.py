@@ -1,0 +1,1 @@
+"""Block Kit for digests (the digest message) and for schedules (the form and the list)."""

@@ -1,0 +1,318 @@
+"""The digest schedule form (`/workshop digest`) and the list of a workshop's schedules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ConversationFilter,
+    ConversationSelectElement,
+    HeaderBlock,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    OptionGroup,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    TimePickerElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.slack import ids
+from bot.slack.blocks import (
+    Mrkdwn,
+    cap_blocks,
+    context,
+    join_lines,
+    md,
+    mention,
+    metadata,
+    mrkdwn_section,
+    slack_date,
+    truncate,
+)
+from bot.slack.blocks import user_list as mentions
+from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
+from storage.models import Cadence, ScheduleStatus, utcnow
+
+CADENCE_LABELS = {
+    Cadence.daily: "Every day",
+    Cadence.weekdays: "Every weekday (Monday to Friday)",
+    Cadence.weekly: "Weekly, on the day below",
+    Cadence.monthly: "Monthly, on the day below",
+    Cadence.cron: "Custom: a cron expression",
+}
+STATUS_LABELS = {
+    ScheduleStatus.active: ":large_green_circle: Active",
+    ScheduleStatus.paused: ":double_vertical_bar: Paused",
+    ScheduleStatus.failing: ":warning: Failing",
+    ScheduleStatus.suspended: ":double_vertical_bar: Stopped",
+}
+TIMEZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+MAX_GROUP_OPTIONS = 100
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    """One time zone per country region (tzdata's zone.tab), as Slack's own pickers offer."""
+    table = files("tzdata").joinpath("zoneinfo/zone.tab").read_text()
+    zones = {line.split("\t")[2] for line in table.splitlines() if line and line[0] != "#"}
+    return tuple(sorted(zones))
+
+
+def _zone_label(name: str, now: datetime) -> str:
+    offset = now.astimezone(ZoneInfo(name)).strftime("%z")
+    return truncate(f"{name.replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})", 75)
+
+
+def timezone_groups(selected: str, now: datetime | None = None) -> list[OptionGroup]:
+    """Every zone grouped by region, at most 100 options per group (Block Kit's limit)."""
+    now = now or utcnow()
+    names = set(_zone_names()) | {"UTC", selected}
+    groups: list[OptionGroup] = [
+        OptionGroup(label="UTC", options=[Option(value="UTC", text=_zone_label("UTC", now))])
+    ]
+    for region in TIMEZONE_REGIONS:
+        zones = sorted(n for n in names if n.split("/")[0] == region)
+        chunks = [zones[i : i + MAX_GROUP_OPTIONS] for i in range(0, len(zones), MAX_GROUP_OPTIONS)]
+        for chunk in chunks:
+            label = (
+                region if len(chunks) == 1 else f"{region} ({_city(chunk[0])}–{_city(chunk[-1])})"
+            )
+            groups.append(
+                OptionGroup(
+                    label=truncate(label, 75),
+                    options=[Option(value=name, text=_zone_label(name, now)) for name in chunk],
+                )
+            )
+    others = sorted(n for n in names if n != "UTC" and n.split("/")[0] not in TIMEZONE_REGIONS)
+    if others:  # e.g. a legacy zone name Slack reported for the user
+        groups.append(
+            OptionGroup(
+                label="Other", options=[Option(value=n, text=_zone_label(n, now)) for n in others]
+            )
+        )
+    return groups
+
+
+def _city(name: str) -> str:
+    return name.split("/")[-1].replace("_", " ")
+
+
+def _option(groups: list[OptionGroup], value: str) -> Option | None:
+    for group in groups:
+        for option in group.options:
+            if option.value == value:
+                return option
+    return None
+
+
+def build_schedule_modal(
+    workshop_id: int, workshop_title: str, channel_id: str, timezone: str
+) -> View:
+    cadences = [Option(value=c.value, text=label) for c, label in CADENCE_LABELS.items()]
+    zones = timezone_groups(timezone)
+    weekdays = [Option(value=str(n), text=name) for n, name in enumerate(WEEKDAY_NAMES)]
+    return View(
+        type="modal",
+        callback_id=ids.DIGEST_MODAL,
+        title=PlainTextObject(text="Schedule a digest"),
+        submit=PlainTextObject(text="Save schedule"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        blocks=[
+            context(
+                f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*, "
+                "sent on "
+                "schedule to a channel and/or to managers by DM."
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_CADENCE,
+                label="How often",
+                element=StaticSelectElement(
+                    action_id=ids.INPUT, options=cadences, initial_option=cadences[1]
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_TIME,
+                label="Time of day",
+                hint="A cron expression carries its own time; this one is then ignored.",
+                element=TimePickerElement(action_id=ids.INPUT, initial_time="09:00"),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_TIMEZONE,
+                label="Time zone",
+                hint="The digest follows this zone's clock, summer time included.",
+                element=StaticSelectElement(
+                    action_id=ids.INPUT,
+                    option_groups=zones,
+                    initial_option=_option(zones, timezone),
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_WEEKDAY,
+                label="Day of the week (weekly)",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id=ids.INPUT, options=weekdays, placeholder="Choose a day"
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_DAY_OF_MONTH,
+                label="Day of the month (monthly)",
+                optional=True,
+                hint="1–31. In months without that day (29–31), it goes out on the month's "
+                "last day instead.",
+                element=NumberInputElement(
+                    action_id=ids.INPUT, is_decimal_allowed=False, min_value="1", max_value="31"
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_CRON,
+                label="Cron expression (custom)",
+                optional=True,
+                hint="minute hour day month weekday, in the time zone above (0 or 7 = Sunday), "
+                "e.g. 0 9 * * 1-5 for 09:00 Monday to Friday. At most once an hour.",
+                element=PlainTextInputElement(
+                    action_id=ids.INPUT, max_length=100, placeholder="0 9 * * 1-5"
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_CHANNEL,
+                label="Post in this channel",
+                optional=True,
+                hint="Invite me to a private channel first.",
+                element=ConversationSelectElement(
+                    action_id=ids.INPUT,
+                    initial_conversation=channel_id,
+                    filter=ConversationFilter(include=["public", "private"]),
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DIGEST_RECIPIENTS,
+                label="Send by DM to",
+                optional=True,
+                hint="Managers who want it in their own DMs. A channel, DMs, or both.",
+                element=UserMultiSelectElement(
+                    action_id=ids.INPUT,
+                    placeholder="Choose people",
+                    max_selected_items=MAX_DM_RECIPIENTS,
+                ),
+            ),
+        ],
+    )
+
+
+# The list --------------------------------------------------------------------------------------
+
+
+def destinations_text(channel_id: str | None, dm_user_ids: list[str]) -> Mrkdwn:
+    parts = [md("<#{}>", channel_id)] if channel_id else []
+    if dm_user_ids:
+        shown = mentions(dm_user_ids[:5]) + (
+            f" and {len(dm_user_ids) - 5} more" if len(dm_user_ids) > 5 else ""
+        )
+        parts.append(md("DMs to {}", shown))
+    return Mrkdwn(" and ").join(parts)
+
+
+def schedule_text(schedule: ScheduleView, with_workshop: bool = False) -> Mrkdwn:
+    lines = []
+    if with_workshop:
+        lines.append(md("*#{} {}*", schedule.workshop_id, truncate(schedule.workshop_title, 80)))
+    lines.append(
+        md(
+            "*{}* → {}",
+            schedule.description,
+            destinations_text(schedule.channel_id, schedule.dm_user_ids),
+        )
+    )
+    status = STATUS_LABELS[schedule.status]
+    if schedule.status is ScheduleStatus.failing and schedule.last_error:
+        status += f" (`{schedule.last_error}`: invite me back, then Resume)"
+    if schedule.status is ScheduleStatus.suspended and schedule.last_error:
+        status += f" (Slack refused my access: `{schedule.last_error}`; Resume, or reinstall me)"
+    when = [status]
+    if schedule.next_fire:
+        when.append(md("next {}", slack_date(schedule.next_fire)))
+    if schedule.last_sent:
+        when.append(md("last sent {}", slack_date(schedule.last_sent)))
+    lines.append(Mrkdwn(" · ").join(when) + md(" · set up by {}", mention(schedule.created_by)))
+    return truncate(join_lines(lines), 3000)
+
+
+def pause_or_resume_button(schedule: ScheduleView) -> ButtonElement:
+    if schedule.status in (ScheduleStatus.paused, ScheduleStatus.suspended):
+        return ButtonElement(
+            text="Resume", action_id=ids.SCHEDULE_RESUME, value=str(schedule.id), style="primary"
+        )
+    label = "Resume" if schedule.status is ScheduleStatus.failing else "Pause"
+    action = (
+        ids.SCHEDULE_RESUME if schedule.status is ScheduleStatus.failing else ids.SCHEDULE_PAUSE
+    )
+    return ButtonElement(text=label, action_id=action, value=str(schedule.id))
+
+
+def schedule_buttons(schedule: ScheduleView) -> list[ButtonElement]:
+    value = str(schedule.id)
+    return [
+        ButtonElement(text="Send now", action_id=ids.SCHEDULE_SEND_NOW, value=value),
+        pause_or_resume_button(schedule),
+        ButtonElement(
+            text="Delete",
+            action_id=ids.SCHEDULE_DELETE,
+            value=value,
+            style="danger",
+            confirm=ConfirmObject(
+                title="Delete this digest?",
+                text="Nobody will receive it any more. You can set up a new one later.",
+                confirm="Delete it",
+                deny="Keep it",
+            ),
+        ),
+    ]
+
+
+def build_schedule_list(
+    workshop_id: int, workshop_title: str, schedules: list[ScheduleView]
+) -> list[Block]:
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Digests of #{workshop_id} {workshop_title}", 150))
+    ]
+    if not schedules:
+        blocks.append(
+            mrkdwn_section("No digests yet. `/workshop digest` sets one up for managers.")
+        )
+        return blocks
+    for schedule in schedules:
+        blocks += [
+            mrkdwn_section(schedule_text(schedule)),
+            ActionsBlock(block_id=f"schedule_{schedule.id}", elements=schedule_buttons(schedule)),
+        ]
+    blocks.append(
+        context(
+            "Only the person who set up a digest, or the workshop's facilitators, can change "
+            "it. Times are shown in your own time zone."
+        )
+    )
+    return cap_blocks(blocks)

@@ -1,0 +1,101 @@
+"""Submission of the digest schedule form: validate, check the channel, save, confirm."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.digests.blocks.schedules import destinations_text
+from bot.home.publish import refresh_homes
+from bot.scheduler import schedules_changed
+from bot.slack import ids
+from bot.slack.blocks import read_metadata, slack_date
+from bot.slack.mrkdwn import md
+from bot.slack.replies import tell_user
+from bot.slack.view_state import (
+    input_value,
+    selected_conversation,
+    selected_time,
+    selected_users,
+    selected_value,
+)
+from bot.workshop.commands import bot_can_post_in
+from flows.errors import FlowError, InvalidInput
+from flows.events import claim_submission
+from flows.schedules import create_schedule, rule_of, validate_schedule
+from flows.workshops import get_workshop
+from storage.db import Database
+from storage.models import utcnow
+
+
+def _workshop_id(meta: dict) -> int:
+    """The form's workshop; forged metadata (not a number) reads as no workshop."""
+    value = meta.get("workshop_id")
+    return value if isinstance(value, int) else 0
+
+
+def handle_schedule_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    state = view["state"]["values"]
+    meta = read_metadata(view.get("private_metadata"))
+    try:
+        spec = validate_schedule(
+            cadence=selected_value(state, ids.DIGEST_CADENCE),
+            time_of_day=selected_time(state, ids.DIGEST_TIME),
+            timezone=selected_value(state, ids.DIGEST_TIMEZONE),
+            weekday=selected_value(state, ids.DIGEST_WEEKDAY),
+            day_of_month=input_value(state, ids.DIGEST_DAY_OF_MONTH),
+            cron=input_value(state, ids.DIGEST_CRON),
+            channel_id=selected_conversation(state, ids.DIGEST_CHANNEL),
+            dm_user_ids=selected_users(state, ids.DIGEST_RECIPIENTS),
+        )
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    if spec.channel_id and not bot_can_post_in(client, spec.channel_id):
+        ack(
+            response_action="errors",
+            errors={
+                ids.DIGEST_CHANNEL: "I'm not in that channel: invite me with "
+                "`/invite @Journey Workshop` there first, or pick another."
+            },
+        )
+        return
+    db: Database = context["db"]
+    try:
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, _workshop_id(meta))
+            repeated = not claim_submission(session, context.team_id, view.get("id"))
+            if not repeated:
+                schedule = create_schedule(session, workshop, context.user_id, spec)
+                rule, title = rule_of(schedule), workshop.title
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except (FlowError, ValueError) as error:
+        message = str(error) if isinstance(error, FlowError) else "That workshop no longer exists."
+        ack(response_action="errors", errors={ids.DIGEST_CADENCE: message})
+        return
+    ack()
+    if repeated:  # the same submission again: its schedule exists and its creator was told
+        return
+    schedules_changed(context)
+    next_fire = rule.next_fire_after(utcnow())
+    tell_user(
+        client,
+        {"user": {"id": context.user_id}, "channel": {"id": meta.get("channel_id")}},
+        md(
+            ":calendar: Digest of “{}” scheduled: {} → {}.",
+            title,
+            rule.describe(),
+            destinations_text(spec.channel_id, spec.dm_user_ids),
+        )
+        + (md(" The first one goes out {}.", slack_date(next_fire)) if next_fire else "")
+        + " `/workshop digest list` to send one now, pause or delete it.",
+    )
+    refresh_homes(client, db, context.team_id, [context.user_id])
+
+
+def register(app: App) -> None:
+    app.view(ids.DIGEST_MODAL)(handle_schedule_submission)

@@ -1,0 +1,1 @@
+"""Block Kit for fixes (form, list, remove and merge) and for voting (view, posts, ranking)."""

@@ -1,0 +1,347 @@
+"""The fix form, the list of fixes (`/workshop fixes`), and the remove and merge forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ExternalDataSelectElement,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    OptionGroup,
+    OverflowMenuElement,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.slack import ids
+from bot.slack.blocks import (
+    context,
+    join_lines,
+    md,
+    mention,
+    metadata,
+    mrkdwn_section,
+    page_buttons,
+    truncate,
+    truncate_mrkdwn,
+)
+from bot.slack.mrkdwn import Mrkdwn
+from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
+from flows.journey import StageChoices
+from storage.models import Effort, Impact
+
+MAX_OPTION_TEXT = 75
+MAX_SELECT_OPTIONS = 100
+MAX_DESCRIPTION_EXCERPT = 280
+
+EFFORT_LABELS = {Effort.small: "S · days", Effort.medium: "M · weeks", Effort.large: "L · months"}
+IMPACT_LABELS = {Impact.low: "Low", Impact.medium: "Medium", Impact.high: "High"}
+
+GAP_EXPLAINED = "Gap = experience − expectation; the most negative gaps are the widest shortfalls."
+
+
+def format_gap(gap: float | None) -> str:
+    """ "gap −1.8" with a true minus sign, or "not rated"."""
+    if gap is None:
+        return "not rated"
+    return f"gap {gap:+.1f}".replace("-", "−")
+
+
+def fix_where(fix: FixSummary) -> str:
+    return f"{fix.stage} › {fix.touchpoint}"
+
+
+def fix_facts(fix: FixSummary, gap: float | None) -> str:
+    """One line: where the fix applies, its touchpoint's gap, effort and impact."""
+    facts = [f"_{fix_where(fix)}_", format_gap(gap)]
+    if fix.effort:
+        facts.append(f"effort {fix.effort.value}")
+    if fix.impact:
+        facts.append(f"{fix.impact.value} impact")
+    return " · ".join(facts)
+
+
+def excerpt(text: str | None, limit: int = MAX_DESCRIPTION_EXCERPT) -> str:
+    return truncate(" ".join((text or "").split()), limit)
+
+
+# the fix form --------------------------------------------------------------------------------
+
+
+def touchpoint_option(touchpoint_id: int, name: str, gap: float | None, rated: bool) -> Option:
+    text = f"{name} · {format_gap(gap)}" if rated else name
+    return Option(value=str(touchpoint_id), text=truncate(text, MAX_OPTION_TEXT))
+
+
+def build_fix_modal(
+    workshop_id: int,
+    workshop_title: str,
+    stages: Sequence[StageChoices],
+    gaps: Mapping[int, float],
+    fix: FixSummary | None = None,
+    title: str = "",
+    response_url: str | None = None,
+    list_page: int = 0,
+) -> View:
+    """Propose a fix (or edit `fix`). Touchpoints are grouped by stage; each shows its current
+    gap once the team has rated."""
+    rated = bool(gaps)
+    groups, room = [], MAX_SELECT_OPTIONS  # a select holds 100 options in all its groups
+    for stage in stages:
+        touchpoints = stage.touchpoints[:room]
+        if not touchpoints:
+            continue
+        room -= len(touchpoints)
+        groups.append(
+            OptionGroup(
+                label=truncate(stage.name, MAX_OPTION_TEXT),
+                options=[
+                    touchpoint_option(t.touchpoint_id, t.name, gaps.get(t.touchpoint_id), rated)
+                    for t in touchpoints
+                ],
+            )
+        )
+    initial_touchpoint = None
+    if fix is not None:
+        initial_touchpoint = next(
+            (o for g in groups for o in g.options if o.value == str(fix.touchpoint_id)), None
+        )
+    guidance = f"For workshop #{workshop_id} “{truncate(workshop_title, 100)}”."
+    if rated:
+        guidance += f" {GAP_EXPLAINED}"
+    return View(
+        type="modal",
+        callback_id=ids.FIX_MODAL,
+        title=PlainTextObject(text="Edit fix" if fix else "Propose a fix"),
+        submit=PlainTextObject(text="Save" if fix else "Propose"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=metadata(
+            workshop_id=workshop_id,
+            fix_id=fix.id if fix else None,
+            **_list_reference(response_url, list_page),
+        ),
+        blocks=[
+            context(guidance),
+            InputBlock(
+                block_id=ids.FIX_TITLE,
+                label="Fix",
+                element=PlainTextInputElement(
+                    action_id=ids.INPUT,
+                    initial_value=(fix.title if fix else title[:MAX_FIX_TITLE]) or None,
+                    max_length=MAX_FIX_TITLE,
+                    placeholder="e.g. Let customers check out without an account",
+                ),
+            ),
+            InputBlock(
+                block_id=ids.FIX_TOUCHPOINT,
+                label="Touchpoint it improves",
+                element=StaticSelectElement(
+                    action_id=ids.INPUT,
+                    placeholder="Choose a touchpoint",
+                    option_groups=groups,
+                    initial_option=initial_touchpoint,
+                ),
+            ),
+            InputBlock(
+                block_id=ids.FIX_DESCRIPTION,
+                label="Details",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.INPUT,
+                    multiline=True,
+                    initial_value=(fix.description if fix else None) or None,
+                    max_length=MAX_FIX_DESCRIPTION,
+                    placeholder="What would change for the customer, and how?",
+                ),
+            ),
+            _radio_input(ids.FIX_EFFORT, "Effort", EFFORT_LABELS, fix.effort if fix else None),
+            _radio_input(
+                ids.FIX_IMPACT, "Expected impact", IMPACT_LABELS, fix.impact if fix else None
+            ),
+        ],
+    )
+
+
+def _radio_input(block_id: str, label: str, labels: Mapping, initial) -> InputBlock:  # type: ignore[no-untyped-def]
+    options = [Option(value=key.value, text=text) for key, text in labels.items()]
+    chosen = next((o for o in options if initial is not None and o.value == initial.value), None)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=True,
+        element=RadioButtonsElement(action_id=ids.INPUT, options=options, initial_option=chosen),
+    )
+
+
+# the list ------------------------------------------------------------------------------------
+
+
+FIXES_PER_LIST_PAGE = 15
+# A row's text is cut to this, so a full page stays within the message budget
+# (15 × 560 characters, plus ~35 characters of menu options each, header and buttons).
+MAX_LIST_ROW_TEXT = 560
+
+
+def list_page_count(total: int) -> int:
+    return max(1, -(-total // FIXES_PER_LIST_PAGE))
+
+
+def fix_menu(fix_id: int, page: int, can_edit: bool, can_merge: bool) -> OverflowMenuElement | None:
+    """Option values look like "edit|12|3": what to do, to which fix, from which list page (the
+    page the list shows again once the change is saved)."""
+    options = []
+    if can_edit:
+        options += [
+            Option(value=f"edit|{fix_id}|{page}", text="Edit"),
+            Option(value=f"remove|{fix_id}|{page}", text="Remove"),
+        ]
+    if can_merge:
+        options.append(Option(value=f"merge|{fix_id}|{page}", text="Merge into another fix…"))
+    return OverflowMenuElement(action_id=ids.FIX_MENU, options=options) if options else None
+
+
+def build_fix_list(
+    workshop_id: int,
+    workshop_title: str,
+    fixes: Sequence[FixSummary],
+    gaps: Mapping[int, float],
+    *,
+    manageable: set[int],
+    can_merge: bool,
+    proposing_open: bool,
+    voting_open: bool,
+    tallies: Mapping[int, int] | None = None,
+    total: int | None = None,
+    page: int = 0,
+) -> list[Block]:
+    """One page of the workshop's fixes (`fixes`, of `total`), with a menu on those the viewer
+    may change and Previous / Next buttons, so that every fix can be reached. `tallies` is given
+    only when votes may be shown (after voting closes, or with live tallies on)."""
+    total = len(fixes) if total is None else total
+    pages = list_page_count(total)
+    summary = f"Workshop #{workshop_id} · {total} fix{'es' * (total != 1)}"
+    if pages > 1:
+        summary += f" · page {page + 1} of {pages}"
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Fixes for “{workshop_title}”", 150)),
+        context(
+            summary + ("" if tallies is not None else " · votes stay hidden until voting closes")
+        ),
+    ]
+    if not fixes:
+        blocks.append(mrkdwn_section("No fixes yet." if not total else "No fixes on this page."))
+    for fix in fixes:
+        lines = [md("*{}*", fix.title), fix_facts(fix, gaps.get(fix.touchpoint_id))]
+        if fix.description:
+            lines.append(excerpt(fix.description))
+        votes = "" if tallies is None else f" · *{_votes(tallies.get(fix.id, 0))}*"
+        lines.append(md("proposed by {}{}", mention(fix.author_id), Mrkdwn(votes)))
+        blocks.append(
+            mrkdwn_section(
+                truncate_mrkdwn(join_lines(lines), MAX_LIST_ROW_TEXT),
+                block_id=f"fix-{fix.id}",
+                accessory=fix_menu(fix.id, page, fix.id in manageable, can_merge and total > 1),
+            )
+        )
+    return [*blocks, *_list_buttons(workshop_id, page, pages, proposing_open, voting_open)]
+
+
+def _list_buttons(
+    workshop_id: int, page: int, pages: int, proposing_open: bool, voting_open: bool
+) -> list[Block]:
+    buttons = page_buttons(page, pages, ids.FIX_LIST_PREVIOUS, ids.FIX_LIST_NEXT, workshop_id)
+    if proposing_open:
+        buttons.append(
+            ButtonElement(text="Propose a fix", action_id=ids.FIX_PROPOSE, value=str(workshop_id))
+        )
+    if voting_open:
+        buttons.append(
+            ButtonElement(
+                text="Vote", action_id=ids.VOTE_OPEN, value=str(workshop_id), style="primary"
+            )
+        )
+    return [ActionsBlock(block_id="fix_list_actions", elements=buttons)] if buttons else []
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote{'s' * (count != 1)}"
+
+
+# remove and merge ----------------------------------------------------------------------------
+
+
+def _list_reference(response_url: str | None, list_page: int) -> dict[str, object]:
+    """Where the form was opened from: the `/workshop fixes` page to show again once saved."""
+    return {"response_url": response_url, "list_page": list_page} if response_url else {}
+
+
+def build_remove_modal(
+    fix: FixSummary, response_url: str | None = None, list_page: int = 0
+) -> View:
+    return View(
+        type="modal",
+        callback_id=ids.FIX_REMOVE_MODAL,
+        title=PlainTextObject(text="Remove fix"),
+        submit=PlainTextObject(text="Remove"),
+        close=PlainTextObject(text="Keep it"),
+        private_metadata=metadata(fix_id=fix.id, **_list_reference(response_url, list_page)),
+        blocks=[
+            mrkdwn_section(md("Remove *{}* ({})?", fix.title, fix_where(fix))),
+            context("Any votes it has go back to their voters, who can spend them again."),
+        ],
+    )
+
+
+def merge_option(fix: FixSummary) -> Option:
+    return Option(
+        value=str(fix.id), text=truncate(f"{fix.title} · {fix.touchpoint}", MAX_OPTION_TEXT)
+    )
+
+
+def build_merge_modal(
+    source: FixSummary,
+    max_votes_per_fix: int,
+    response_url: str | None = None,
+    list_page: int = 0,
+) -> View:
+    """Pick the fix that `source` duplicates, from a search over every fix of the workshop
+    (`merge_candidates` answers it: the same touchpoint's fixes first)."""
+    per_fix = f"{max_votes_per_fix} vote{'s' * (max_votes_per_fix != 1)}"
+    return View(
+        type="modal",
+        callback_id=ids.FIX_MERGE_MODAL,
+        title=PlainTextObject(text="Merge fixes"),
+        submit=PlainTextObject(text="Merge"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=metadata(fix_id=source.id, **_list_reference(response_url, list_page)),
+        blocks=[
+            mrkdwn_section(
+                md("Merge *{}* ({}) into another fix.", source.title, fix_where(source))
+            ),
+            InputBlock(
+                block_id=ids.FIX_MERGE_TARGET,
+                label="Keep this fix",
+                hint="The same touchpoint's fixes come first; type any words of a title or "
+                "touchpoint to search them all.",
+                element=ExternalDataSelectElement(
+                    action_id=ids.FIX_MERGE_SEARCH,
+                    placeholder="Choose or search a fix",
+                    min_query_length=0,
+                ),
+            ),
+            context(
+                f"“{truncate(source.title, 80)}” disappears and its votes move to the "
+                "fix you "
+                f"keep. Nobody ends up with more than {per_fix} on one fix: a vote over that "
+                "goes back to its voter to spend again."
+            ),
+        ],
+    )

@@ -1,0 +1,58 @@
+"""The vote result as a bar chart: one bar per fix, most votes at the top."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.slack.blocks import truncate
+from flows.voting import RankedFix
+from flows.voting_reports import VoteTally
+
+MAX_BARS = 25
+LABEL_LENGTH = 48
+TOP_COLOUR = "#1d3557"  # the fixes ranked within the top three
+OTHER_COLOUR = "#a8b4c4"
+TOP_RANK = 3
+
+
+def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
+    """PNG bytes, or None when there is nothing to draw. Fixes ranked 1–3 (ties included) are
+    dark, the rest light; only counts are drawn, never who voted."""
+    if not ranked:
+        return None
+    shown = list(ranked[:MAX_BARS])
+    # A Figure without pyplot keeps no global state, so charts can be drawn from any thread.
+    figure = Figure(figsize=(9, 1.2 + 0.42 * len(shown)), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    labels = [f"{r.rank}. {truncate(r.fix.title, LABEL_LENGTH)}" for r in shown]
+    votes = [r.votes for r in shown]
+    colours = [TOP_COLOUR if r.rank <= TOP_RANK else OTHER_COLOUR for r in shown]
+    positions = range(len(shown))
+    axes.barh(positions, votes, color=colours, height=0.65)
+    axes.set_yticks(list(positions), labels=labels, fontsize=9)
+    axes.invert_yaxis()  # rank 1 at the top
+    top = max(max(votes), 1)
+    axes.set_xlim(0, top * 1.15 + 0.5)
+    for position, count in zip(positions, votes, strict=True):
+        axes.text(count + top * 0.02, position, str(count), va="center", fontsize=9)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set_xlabel("Votes")
+    heading = f"Votes per fix: {truncate(title, 60)}"
+    if len(ranked) > len(shown):
+        heading += f" (top {len(shown)} of {len(ranked)})"
+    axes.set_title(heading, loc="left", fontsize=11)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def tally_chart(tally: VoteTally) -> bytes | None:
+    """The digest's chart of a workshop's votes."""
+    return votes_chart(tally.ranked, tally.title)

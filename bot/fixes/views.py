@@ -1,0 +1,200 @@
+"""Submissions of the fix form (propose or edit), and of the remove and merge forms.
+
+Invalid input, or a change the flows refuse, is shown inside the form and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+
+from bot.fixes.posts import refresh_fix_list
+from bot.slack import ids
+from bot.slack.blocks import mrkdwn_section, read_metadata, truncate
+from bot.slack.mrkdwn import escape, md, mention
+from bot.slack.view_state import input_value, selected_value
+from bot.workshop.board import post_in_thread, refresh_board
+from flows.errors import FlowError, InvalidInput
+from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
+from flows.workshops import get_workshop
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+def _metadata_id(view: dict, key: str) -> int | None:
+    value = read_metadata(view.get("private_metadata")).get(key)
+    return value if isinstance(value, int) else None
+
+
+def handle_fix_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    state = view["state"]["values"]
+    db: Database = context["db"]
+    workshop_id, fix_id = _metadata_id(view, "workshop_id"), _metadata_id(view, "fix_id")
+    try:
+        draft = validate_fix(
+            title=input_value(state, ids.FIX_TITLE),
+            touchpoint=selected_value(state, ids.FIX_TOUCHPOINT),
+            description=input_value(state, ids.FIX_DESCRIPTION),
+            effort=selected_value(state, ids.FIX_EFFORT),
+            impact=selected_value(state, ids.FIX_IMPACT),
+        )
+        with db.session() as session:
+            if fix_id is not None:
+                fix = edit_fix(session, context.team_id, fix_id, context.user_id, draft)
+            else:
+                fix = propose_fix(
+                    session,
+                    context.team_id,
+                    workshop_id or 0,
+                    context.user_id,
+                    draft,
+                    request_key=view.get("id"),
+                )
+            workshop = get_workshop(session, context.team_id, fix.workshop_id)
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={ids.FIX_TITLE: str(error)})
+        return
+    ack()
+    done = "updated" if fix_id is not None else "added to the list"
+    _tell_in_channel(
+        client,
+        workshop.channel_id,
+        context.user_id,
+        f":bulb: *{fix.title}* is {done}. `/workshop fixes` shows every fix.",
+    )
+    refresh_board(client, db, context.team_id, workshop.id)
+    refresh_fix_list(
+        client,
+        db,
+        context.team_id,
+        workshop.id,
+        context.user_id,
+        _response_url(view, client),
+        _metadata_id(view, "list_page") or 0,
+    )
+
+
+def handle_remove_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    db: Database = context["db"]
+    try:
+        with db.session() as session:
+            removed = remove_fix(
+                session, context.team_id, _metadata_id(view, "fix_id") or 0, context.user_id
+            )
+            workshop = get_workshop(session, context.team_id, removed.fix.workshop_id)
+    except FlowError as error:
+        ack(response_action="update", view=_notice_modal("Not removed", str(error)))
+        return
+    ack()
+    _tell_in_channel(
+        client,
+        workshop.channel_id,
+        context.user_id,
+        f"*{removed.fix.title}* was removed. Any votes it had went back to their voters.",
+    )
+    refresh_board(client, db, context.team_id, workshop.id)
+    refresh_fix_list(
+        client,
+        db,
+        context.team_id,
+        workshop.id,
+        context.user_id,
+        _response_url(view, client),
+        _metadata_id(view, "list_page") or 0,
+    )
+
+
+def handle_merge_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    db: Database = context["db"]
+    target = selected_value(view["state"]["values"], ids.FIX_MERGE_TARGET)
+    try:
+        target_id = int(target or "")
+    except ValueError:
+        ack(response_action="errors", errors={ids.FIX_MERGE_TARGET: "Pick the fix to keep."})
+        return
+    try:
+        with db.session() as session:
+            merged = merge_fixes(
+                session,
+                context.team_id,
+                _metadata_id(view, "fix_id") or 0,
+                target_id,
+                context.user_id,
+            )
+            workshop = get_workshop(session, context.team_id, merged.target.workshop_id)
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={ids.FIX_MERGE_TARGET: str(error)})
+        return
+    ack()
+    # Counts are not given: while tallies are hidden they would reveal how the fix was voted.
+    post_in_thread(
+        client,
+        workshop,
+        md(
+            ":twisted_rightwards_arrows: {} merged *{}* into *{}*. Votes moved with it; a vote "
+            "that would have put anyone over {} on one fix went back to its voter to spend again.",
+            mention(context.user_id),
+            merged.source.title,
+            merged.target.title,
+            workshop.max_votes_per_fix,
+        ),
+    )
+    refresh_board(client, db, context.team_id, workshop.id)
+    refresh_fix_list(
+        client,
+        db,
+        context.team_id,
+        workshop.id,
+        context.user_id,
+        _response_url(view, client),
+        _metadata_id(view, "list_page") or 0,
+    )
+
+
+def _response_url(view: dict, client: WebClient) -> str | None:
+    """The list message's response URL, only if it points at Slack (or at the Web API host the
+    bot is configured with, such as the local stand-in): workspace data is never sent
+    elsewhere, whatever the metadata says."""
+    url = read_metadata(view.get("private_metadata")).get("response_url")
+    if not isinstance(url, str):
+        return None
+    api = urlsplit(client.base_url)
+    allowed = ("https://hooks.slack.com/", f"{api.scheme}://{api.netloc}/")
+    return url if url.startswith(allowed) else None
+
+
+def _notice_modal(title: str, text: str) -> View:
+    return View(
+        type="modal", title=title, close="OK", blocks=[mrkdwn_section(truncate(text, 3000))]
+    )
+
+
+def _tell_in_channel(client: WebClient, channel_id: str, user_id: str, text: str) -> None:
+    try:
+        client.chat_postEphemeral(channel=channel_id, user=user_id, text=escape(text))
+    except SlackApiError as error:
+        logger.info("could not confirm to %s: %s", user_id, error.response.get("error"))
+
+
+def register(app: App) -> None:
+    app.view(ids.FIX_MODAL)(handle_fix_submission)
+    app.view(ids.FIX_REMOVE_MODAL)(handle_remove_submission)
+    app.view(ids.FIX_MERGE_MODAL)(handle_merge_submission)

@@ -1,0 +1,185 @@
+"""The voting view: open it (board, thread, list buttons), add or take back a vote, page.
+
+Every click re-renders the same modal with `views.update`, using the view id and hash from the
+payload; a refused vote shows why inside the view and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot.fixes.actions import MAX_PAGE
+from bot.fixes.posts import ranking_page, update_vote_view, vote_view
+from bot.slack import ids
+from bot.slack.after_ack import AfterAck
+from bot.slack.blocks import read_metadata
+from bot.slack.replies import open_modal, report_failure, tell_user
+from bot.stakeholders.actions import parse_id
+from bot.workshop.board import refresh_board
+from flows.errors import Conflict, FlowError, NotAllowed
+from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
+from flows.voting import NOT_A_PARTICIPANT, is_participant
+from flows.workshops import get_workshop
+from storage.db import Database, lock_waits_limited
+from storage.models import Phase
+
+logger = logging.getLogger(__name__)
+
+# Applying waits for the voter's locks after the ack; a click still waiting after this long is
+# left to the sweeper (bot/vote_sweeper.py), so held locks cannot tie up the listener threads.
+APPLY_LOCK_WAIT_S = 10.0
+NOT_COUNTED_YET = (
+    "Your vote is saved and will be counted in a moment: open the voting view again to see it."
+)
+
+
+def parse_vote_value(value: str) -> tuple[int, int, int]:
+    """ "12|0|1": fix 12, from the count shown (0) to the count wanted (1)."""
+    fix_id, shown, wanted = (int(part) for part in value.split("|"))
+    return fix_id, shown, wanted
+
+
+def handle_open(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    db: Database = context["db"]
+
+    def build() -> View:
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, int(action.get("value", "")))
+            if workshop.phase not in (Phase.voting, Phase.closed):
+                raise Conflict(
+                    "Voting opens when the facilitator moves the workshop on to the voting phase."
+                )
+            if not is_participant(session, workshop, context.user_id):
+                raise NotAllowed(NOT_A_PARTICIPANT)
+            return vote_view(session, workshop, context.user_id)
+
+    open_modal(client, body, respond, build)
+
+
+def handle_vote(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
+    ballot can delay, so an acknowledged vote is never lost, even if this process dies right
+    after; then applies it, and the view and the board follow."""
+    db: Database = context["db"]
+    view = body.get("view") or {}
+    state = read_metadata(view.get("private_metadata"))
+    try:
+        workshop_id, page = int(state["workshop_id"]), int(state.get("page", 0))
+        fix_id, shown, wanted = parse_vote_value(action.get("value", ""))
+    except (KeyError, TypeError, ValueError):
+        ack()
+        logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
+        return
+    team_id, user_id = context.team_id, context.user_id
+    click = Click(team_id, workshop_id, user_id, fix_id, shown, wanted)  # type: ignore[arg-type]
+    try:
+        with db.session() as session:
+            click_id = record_click(session, click, delivery_key(body, action, user_id))
+    except FlowError as error:  # no button of ours sends such a click: nothing to save
+        ack()
+        outcome: ClickOutcome | None = ClickOutcome(changed=False, refusal=str(error))
+    else:
+        ack()  # the click is saved, or a copy of it was handled already
+        outcome = (
+            apply_click(db, click, click_id)
+            if click_id is not None
+            else ClickOutcome(changed=False, refusal=None)
+        )
+
+    def redraw_view() -> None:
+        notice = outcome.refusal if outcome else NOT_COUNTED_YET
+        update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
+
+    after_ack: AfterAck = context["after_ack"]
+    view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
+    after_ack.run(view_key, redraw_view, report_failure(client, body))
+    if outcome and outcome.changed:
+        after_ack.run(
+            ("board", team_id, workshop_id),
+            lambda: refresh_board(client, db, team_id, workshop_id),
+        )
+
+
+def delivery_key(body: dict, action: dict, user_id: str) -> str:
+    """What names this delivery of the click: Slack's trigger id and action_ts (a copy of the
+    request repeats both; another click never does)."""
+    trigger, action_ts = body.get("trigger_id"), action.get("action_ts")
+    if not trigger and not action_ts:
+        return uuid.uuid4().hex  # nothing to recognise a copy by: compare-and-set still holds
+    return click_key(trigger, action_ts, user_id)
+
+
+def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | None:
+    """Apply the journaled click now; None if that failed (the sweeper applies it later)."""
+    try:
+        with lock_waits_limited(APPLY_LOCK_WAIT_S), db.session() as session:
+            return apply_clicks(session, click.team_id, click.workshop_id, click.voter_id, click_id)
+    except Exception:
+        logger.exception(
+            "vote click %s of %s not applied yet (team %s); the sweeper applies it",
+            click_id,
+            click.voter_id,
+            click.team_id,
+        )
+        return None
+
+
+def handle_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    view = body.get("view") or {}
+    try:
+        workshop_id = int(read_metadata(view.get("private_metadata"))["workshop_id"])
+        page = int(action.get("value", ""))
+    except (KeyError, TypeError, ValueError):
+        return
+    try:
+        update_vote_view(
+            client, context["db"], context.team_id, context.user_id, workshop_id, page, view
+        )
+    except FlowError as error:
+        tell_user(client, body, str(error))
+
+
+def handle_ranking_page(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Previous / Next under `/workshop ranking`: the ranking is replaced by the page asked for."""
+    ack()
+    db: Database = context["db"]
+    value = action.get("value")
+    try:
+        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
+        with db.read_session() as session:
+            workshop = get_workshop(session, context.team_id, parse_id(raw_workshop))
+            text, blocks = ranking_page(
+                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_PAGE)
+            )
+    except ValueError:
+        tell_user(client, body, "That button is out of date; run `/workshop ranking`.", respond)
+        return
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+
+
+def register(app: App) -> None:
+    app.action(ids.VOTE_OPEN)(handle_open)
+    app.action(ids.VOTE_ADD)(handle_vote)
+    app.action(ids.VOTE_REMOVE)(handle_vote)
+    app.action(ids.VOTE_PAGE_PREVIOUS)(handle_page)
+    app.action(ids.VOTE_PAGE_NEXT)(handle_page)
+    app.action(ids.RANKING_PREVIOUS)(handle_ranking_page)
+    app.action(ids.RANKING_NEXT)(handle_ranking_page)

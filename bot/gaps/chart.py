@@ -1,0 +1,334 @@
+"""The journey gap chart: every touchpoint in journey order, grouped into stage bands.
+
+Left panel: expectation (hollow) and experience (filled) on the 1–7 scale, joined by a line that
+is the gap, red where expectations are not met. Right panel: the mean gap as a bar with its 95 %
+confidence interval, and the previous round's gap as a diamond, so the change is visible. The
+widest shortfalls are drawn darker and their names are bold.
+
+Built on matplotlib's object API (no pyplot), so concurrent listener threads never share state.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from flows.gaps.results import GapResults, StageGap, TouchpointGap
+from flows.gaps.statistics import signed
+
+WORST_HIGHLIGHTED = 3
+ROW_HEIGHT_IN = 0.36
+WIDTH_IN = 13.0
+DPI = 110
+MAX_LABEL = 34
+
+SHORTFALL = "#e76f51"
+WORST = "#b5179e"
+MET = "#2a9d8f"
+NEUTRAL = "#8d99ae"
+INK = "#1d3557"
+MUTED = "#6c757d"
+BANDS = ("#f1f4f8", "#ffffff")
+
+
+@dataclass(frozen=True)
+class _Row:
+    y: int
+    label: str
+    touchpoint: TouchpointGap | None = None
+    stage: StageGap | None = None
+
+
+def _short(text: str, limit: int = MAX_LABEL) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _layout(results: GapResults) -> list[_Row]:
+    rows: list[_Row] = []
+    by_stage = {stage.stage_id: stage for stage in results.stages}
+    current_stage = None
+    for touchpoint in results.touchpoints:
+        if touchpoint.stage_id != current_stage:
+            current_stage = touchpoint.stage_id
+            stage = by_stage[current_stage]
+            rows.append(_Row(len(rows), _short(stage.name.upper(), MAX_LABEL), stage=stage))
+        rows.append(_Row(len(rows), _short(touchpoint.name), touchpoint=touchpoint))
+    return rows
+
+
+def _colour(touchpoint: TouchpointGap, worst: set[int]) -> str:
+    gap = touchpoint.stats.mean_gap
+    if touchpoint.touchpoint_id in worst:
+        return WORST
+    if gap is None or abs(gap) < 1e-12:
+        return NEUTRAL
+    return SHORTFALL if gap < 0 else MET
+
+
+def render_gap_chart(results: GapResults) -> bytes:
+    """The journey gap chart as PNG bytes."""
+    rows = _layout(results)
+    worst = {t.touchpoint_id for t in results.shortfalls[:WORST_HIGHLIGHTED]}
+    height = 2.2 + ROW_HEIGHT_IN * max(len(rows), 3)
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    grid = figure.add_gridspec(1, 3, width_ratios=(1.2, 1.0, 0.62), wspace=0.03)
+    scale_axes = figure.add_subplot(grid[0, 0])
+    gap_axes = figure.add_subplot(grid[0, 1], sharey=scale_axes)
+    note_axes = figure.add_subplot(grid[0, 2], sharey=scale_axes)
+    note_axes.axis("off")
+    note_axes.set_xlim(0, 1)
+    _note_titles(note_axes, results.previous_round)
+
+    _draw_bands(rows, (scale_axes, gap_axes))
+    for row in rows:
+        if row.touchpoint is not None:
+            _draw_scale_row(scale_axes, row, worst)
+            _draw_gap_row(gap_axes, row, worst)
+            _draw_touchpoint_note(note_axes, row, worst, results.previous_round)
+        elif row.stage is not None:
+            _draw_stage_note(note_axes, row, results.previous_round)
+
+    _style_scale_axes(scale_axes, rows, worst)
+    _style_gap_axes(gap_axes, results)
+    _titles(figure, results)
+    _legend(figure, results)
+    top = 1 - 1.05 / height
+    bottom = 0.85 / height
+    figure.subplots_adjust(left=0.17, right=0.99, top=top, bottom=bottom)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _draw_bands(rows: list[_Row], axes_pair: tuple[Axes, ...]) -> None:
+    stage_starts = [row.y for row in rows if row.stage is not None] + [len(rows)]
+    for index, (start, end) in enumerate(itertools.pairwise(stage_starts)):
+        for axes in axes_pair:
+            axes.axhspan(start - 0.5, end - 0.5, color=BANDS[index % 2], zorder=0, lw=0)
+            axes.axhline(start - 0.5, color="#d0d7e1", lw=0.8, zorder=1)
+
+
+def _draw_scale_row(axes: Axes, row: _Row, worst: set[int]) -> None:
+    touchpoint = row.touchpoint
+    assert touchpoint is not None
+    stats = touchpoint.stats
+    if not stats.rated:
+        axes.text(4, row.y, "not rated", ha="center", va="center", color=MUTED, fontsize=8.5)
+        return
+    colour = _colour(touchpoint, worst)
+    expectation, experience = stats.mean_expectation, stats.mean_experience
+    width = 4.5 if touchpoint.touchpoint_id in worst else 2.5
+    axes.plot([expectation, experience], [row.y, row.y], color=colour, lw=width, zorder=2)
+    axes.scatter([expectation], [row.y], s=70, facecolor="white", edgecolor=INK, lw=1.6, zorder=3)
+    axes.scatter([experience], [row.y], s=70, color=colour, edgecolor=INK, lw=0.8, zorder=4)
+
+
+def _draw_gap_row(axes: Axes, row: _Row, worst: set[int]) -> None:
+    touchpoint = row.touchpoint
+    assert touchpoint is not None
+    stats = touchpoint.stats
+    previous_gap = touchpoint.previous.mean_gap if touchpoint.previous else None
+    if previous_gap is not None:
+        axes.scatter(
+            [previous_gap], [row.y], marker="D", s=38, facecolor="white", edgecolor=INK, zorder=5
+        )
+    if not stats.rated:
+        return
+    colour = _colour(touchpoint, worst)
+    axes.barh(row.y, stats.mean_gap, height=0.56, color=colour, alpha=0.9, zorder=2)
+    if stats.ci is not None:
+        low, high = stats.ci
+        axes.plot([max(low, -6.4), min(high, 6.4)], [row.y, row.y], color=INK, lw=1.0, zorder=3)
+    if previous_gap is not None and abs(stats.mean_gap - previous_gap) >= 0.05:  # type: ignore[operator]
+        # An arrow from last round's gap to this round's: the change at a glance.
+        axes.annotate(
+            "",
+            xy=(stats.mean_gap, row.y - 0.3),
+            xytext=(previous_gap, row.y - 0.3),
+            arrowprops={"arrowstyle": "->", "color": INK, "lw": 0.9},
+            zorder=6,
+        )
+
+
+NOTE_GAP_X, NOTE_CHANGE_X, NOTE_N_X = 0.02, 0.21, 0.52
+CLEAR_CHANGE = 0.5  # a change of at least half a scale point is coloured: narrowed or widened
+
+
+def _change_colour(change: float | None) -> str:
+    if change is None or abs(change) < CLEAR_CHANGE:
+        return MUTED
+    return MET if change > 0 else SHORTFALL
+
+
+def _draw_note(
+    axes: Axes,
+    y: int,
+    stats_gap: float | None,
+    change: float | None,
+    tail: str,
+    previous_round: int | None,
+    colour: str,
+    bold: bool,
+) -> None:
+    weight = "bold" if bold else "normal"
+    axes.text(
+        NOTE_GAP_X, y, signed(stats_gap), va="center", fontsize=8.5, color=colour, fontweight=weight
+    )
+    if previous_round is not None:
+        axes.text(
+            NOTE_CHANGE_X,
+            y,
+            f"Δ {signed(change)}",
+            va="center",
+            fontsize=8.5,
+            color=_change_colour(change),
+            fontweight="bold" if change is not None and abs(change) >= CLEAR_CHANGE else weight,
+        )
+    tail_x = NOTE_N_X if previous_round is not None else NOTE_CHANGE_X
+    axes.text(tail_x, y, tail, va="center", fontsize=8, color=colour, fontweight=weight)
+
+
+def _draw_touchpoint_note(
+    axes: Axes, row: _Row, worst: set[int], previous_round: int | None
+) -> None:
+    touchpoint = row.touchpoint
+    assert touchpoint is not None
+    stats = touchpoint.stats
+    if not stats.rated:
+        return
+    tail = f"n={stats.n}"
+    notes = ", ".join(str(flag) for flag in touchpoint.flags)
+    if notes:
+        tail += f" · {notes}"
+    highlighted = touchpoint.touchpoint_id in worst
+    colour = WORST if highlighted else INK
+    _draw_note(
+        axes, row.y, stats.mean_gap, touchpoint.change, tail, previous_round, colour, highlighted
+    )
+
+
+def _draw_stage_note(axes: Axes, row: _Row, previous_round: int | None) -> None:
+    stage = row.stage
+    assert stage is not None
+    if not stage.stats.rated:
+        return
+    tail = f"n={stage.stats.n} (stage)"
+    _draw_note(axes, row.y, stage.stats.mean_gap, stage.change, tail, previous_round, MUTED, True)
+
+
+def _note_titles(axes: Axes, previous_round: int | None) -> None:
+    title = {"fontsize": 10, "color": INK, "va": "bottom", "transform": axes.transAxes}
+    axes.text(NOTE_GAP_X, 1.005, "gap", **title)
+    if previous_round is not None:
+        axes.text(NOTE_CHANGE_X, 1.005, f"Δ vs round {previous_round}", **title)
+
+
+def _style_scale_axes(axes: Axes, rows: list[_Row], worst: set[int]) -> None:
+    axes.set_xlim(0.5, 7.5)
+    axes.set_ylim(len(rows) - 0.5, -0.5)
+    axes.set_xticks(range(1, 8))
+    axes.set_xlabel("1 = very low  …  7 = very high", fontsize=9, color=MUTED)
+    axes.set_yticks([row.y for row in rows])
+    axes.set_yticklabels([row.label for row in rows], fontsize=9)
+    for row, tick in zip(rows, axes.get_yticklabels(), strict=True):
+        if row.stage is not None:
+            tick.set_fontweight("bold")
+            tick.set_color(MUTED)
+        elif row.touchpoint is not None and row.touchpoint.touchpoint_id in worst:
+            tick.set_fontweight("bold")
+            tick.set_color(WORST)
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
+    axes.set_title("Expectation ○ and experience ● (mean, 1–7)", fontsize=10, color=INK, loc="left")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _style_gap_axes(axes: Axes, results: GapResults) -> None:
+    axes.set_xlim(-6.5, 6.5)
+    axes.set_xticks(range(-6, 7, 2))
+    axes.axvline(0, color=INK, lw=1.0, zorder=2)
+    axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
+    axes.tick_params(axis="y", left=False, labelleft=False)
+    axes.set_xlabel("← expectations not met      gap      expectations exceeded →", fontsize=9)
+    title = "Gap = experience − expectation (95 % CI)"
+    axes.set_title(title, fontsize=10, color=INK, loc="left")
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+
+
+def _titles(figure: Figure, results: GapResults) -> None:
+    height = figure.get_figheight()
+    figure.text(
+        0.01,
+        1 - 0.28 / height,
+        _short(f"{results.title}: journey gaps, round {results.round}", 90),
+        fontsize=15,
+        fontweight="bold",
+        color=INK,
+        va="top",
+    )
+    subtitle = (
+        f"{results.raters} of {results.participants} participants rated · "
+        f"journey mean gap {signed(results.journey.mean_gap)}"
+    )
+    if results.weighted_gap is not None:
+        subtitle += f" · importance-weighted {signed(results.weighted_gap)}"
+    if results.journey_previous is not None and results.journey_previous.mean_gap is not None:
+        subtitle += (
+            f" · round {results.previous_round}: {signed(results.journey_previous.mean_gap)}"
+        )
+    figure.text(0.01, 1 - 0.62 / height, subtitle, fontsize=10, color=MUTED, va="top")
+
+
+def _legend(figure: Figure, results: GapResults) -> None:
+    handles = [
+        Line2D([], [], marker="o", ls="", mfc="white", mec=INK, label="expectation"),
+        Line2D([], [], marker="o", ls="", color=NEUTRAL, mec=INK, label="experience"),
+        Patch(color=SHORTFALL, label="expectations not met"),
+        Patch(color=WORST, label=f"widest {WORST_HIGHLIGHTED} shortfalls"),
+        Patch(color=MET, label="met or exceeded"),
+        Line2D([], [], color=INK, lw=1, label="95 % confidence interval"),
+    ]
+    if results.previous_round is not None:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                ls="",
+                mfc="white",
+                mec=INK,
+                label=f"round {results.previous_round} gap",
+            )
+        )
+    figure.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        fontsize=8.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+
+
+def chart_alt_text(results: GapResults) -> str:
+    """What the chart shows, for screen readers (Slack's alt text)."""
+    worst = ", ".join(
+        f"{t.name} {signed(t.stats.mean_gap)}" for t in results.shortfalls[:WORST_HIGHLIGHTED]
+    )
+    text = (
+        f"Journey gap chart, round {results.round}: expectation and experience for "
+        f"{results.rated_count} rated touchpoints in journey order."
+    )
+    if worst:
+        text += f" Widest shortfalls: {worst}."
+    return text[:1000]

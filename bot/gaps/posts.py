@@ -1,0 +1,147 @@
+"""Gap rating on Slack: opening the rating form, nudging, opening rounds, and posting the
+results (chart and table) in the board's thread. Buttons and commands share these."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.gaps.blocks import (
+    build_nudge_dm,
+    build_rating_modal,
+    build_results_message,
+    no_ratings_text,
+    nudge_summary,
+    results_text,
+    round_opened_text,
+)
+from bot.gaps.chart import chart_alt_text, render_gap_chart
+from bot.slack.blocks import md
+from bot.workshop.board import post_in_thread, refresh_board
+from flows.gaps.form import rating_sheet
+from flows.gaps.nudges import plan_nudges
+from flows.gaps.progress import rating_progress
+from flows.gaps.results import GapResults, gap_results
+from flows.gaps.rounds import RoundOpened, open_rating_round
+from flows.workshops import get_workshop
+from storage.db import Database
+from storage.models import Phase, Workshop
+
+logger = logging.getLogger(__name__)
+
+_DATABASE_ID = re.compile(r"[0-9]{1,9}")  # ids are 32-bit integers in every table
+
+
+def parse_id(value: object) -> int | None:
+    """A workshop, touchpoint or round number from a button value or view metadata; None for
+    anything a Slack surface of ours could not have sent (so forged junk never reaches SQL)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**9:
+        return value
+    if isinstance(value, str) and _DATABASE_ID.fullmatch(value):
+        return int(value)
+    return None
+
+
+def open_rating_form(
+    client: WebClient, db: Database, team_id: str, user_id: str, workshop_id: int, trigger_id: str
+) -> None:
+    """Open the rating form on the rater's first page with something left to rate."""
+    with db.session() as session:
+        sheet = rating_sheet(session, team_id, workshop_id, user_id)
+    client.views_open(trigger_id=trigger_id, view=build_rating_modal(sheet))
+
+
+def send_nudges(
+    client: WebClient, db: Database, team_id: str, user_id: str, workshop_id: int
+) -> str:
+    """DM every participant who has not rated this round; returns what to tell the facilitator."""
+    with db.session() as session:
+        plan = plan_nudges(session, team_id, workshop_id, user_id)
+    workshop = plan.workshop
+    blocks = build_nudge_dm(
+        workshop.id, workshop.title, workshop.channel_id, plan.round, facilitator_id=user_id
+    )
+    sent, failed = 0, []
+    for participant in plan.to_nudge:
+        try:
+            client.chat_postMessage(
+                channel=participant,
+                text=md(
+                    "Please rate the touchpoints of “{}” (round {}).", workshop.title, plan.round
+                ),
+                blocks=blocks,
+            )
+            sent += 1
+        except SlackApiError as error:
+            failed.append(participant)
+            logger.warning(
+                "nudge DM to %s failed (workshop %s, team %s): %s",
+                participant,
+                workshop.id,
+                team_id,
+                error.response.get("error"),
+            )
+    return nudge_summary(plan, sent, failed)
+
+
+def open_next_round(
+    client: WebClient,
+    db: Database,
+    team_id: str,
+    user_id: str,
+    workshop_id: int,
+    expected_round: int | None = None,
+) -> RoundOpened:
+    with db.session() as session:
+        opened = open_rating_round(session, team_id, workshop_id, user_id, expected_round)
+        touchpoints = rating_progress(session, opened.workshop).touchpoints
+    refresh_board(client, db, team_id, workshop_id)
+    post_in_thread(client, opened.workshop, round_opened_text(opened, user_id, touchpoints))
+    return opened
+
+
+def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> GapResults:
+    """Post the journey gap chart and the ranked table in the board's thread.
+
+    The table always goes out, so a failed upload (a missing files:write scope, a Slack outage)
+    still leaves the team with the results in text.
+    """
+    with db.session() as session:
+        workshop = get_workshop(session, team_id, workshop_id)
+        results = gap_results(session, workshop)
+    if not results.has_ratings:
+        post_in_thread(client, workshop, no_ratings_text(results))
+        return results
+    _upload_chart(client, workshop, results)
+    post_in_thread(
+        client,
+        workshop,
+        results_text(results),
+        blocks=build_results_message(results, can_open_round=workshop.phase != Phase.closed),
+    )
+    return results
+
+
+def _upload_chart(client: WebClient, workshop: Workshop, results: GapResults) -> None:
+    try:
+        client.files_upload_v2(
+            channel=workshop.channel_id,
+            thread_ts=workshop.board_ts,
+            content=render_gap_chart(results),
+            filename=f"journey-gaps-{workshop.id}-round-{results.round}.png",
+            title=f"Journey gaps, round {results.round}",
+            alt_txt=chart_alt_text(results),
+            initial_comment=f":bar_chart: Journey gap chart, round {results.round}"
+            + (f" against round {results.previous_round}" if results.previous_round else ""),
+        )
+    except SlackClientError as error:
+        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+        logger.warning(
+            "gap chart of workshop %s (team %s) not uploaded: %s",
+            workshop.id,
+            workshop.team_id,
+            detail,
+        )

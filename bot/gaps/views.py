@@ -1,0 +1,113 @@
+"""Submission of a rating form page: validate and save it all or nothing, then show the page the
+rater chose (or their progress), with inline errors when anything is wrong."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+from sqlmodel import Session
+
+from bot.gaps.blocks import build_rating_done, build_rating_modal
+from bot.gaps.posts import parse_id
+from bot.home.publish import refresh_homes
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.view_state import input_value, selected_value
+from bot.workshop.board import refresh_board
+from flows.errors import FlowError, InvalidInput
+from flows.gaps.form import RATING_PAGE_SIZE, rating_sheet
+from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
+
+OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
+
+
+def read_answers(state: dict, touchpoint_ids: list[int]) -> dict[int, RawAnswer]:
+    return {
+        tp: RawAnswer(*(input_value(state, field_key(name, tp)) for name in RATING_FIELDS))
+        for tp in touchpoint_ids
+    }
+
+
+def first_input_block(view: dict) -> str:
+    """Where to show an error that belongs to no single field (Slack needs an input block)."""
+    blocks = view.get("blocks")
+    for block in blocks if isinstance(blocks, list) else []:
+        if isinstance(block, dict) and block.get("type") == "input":
+            return str(block.get("block_id"))
+    return ids.RATE_GO_TO
+
+
+def form_target(view: dict) -> tuple[int, list[int]] | None:
+    """The workshop and touchpoints a form page was drawn for (its private metadata)."""
+    meta = read_metadata(view.get("private_metadata"))
+    workshop_id, touchpoints = parse_id(meta.get("w")), meta.get("t")
+    if workshop_id is None or not isinstance(touchpoints, list):
+        return None
+    if len(touchpoints) > RATING_PAGE_SIZE:  # no page of ours holds more
+        return None
+    touchpoint_ids = [parse_id(tp) for tp in touchpoints]
+    if any(tp is None for tp in touchpoint_ids):
+        return None
+    return workshop_id, touchpoint_ids  # type: ignore[return-value]
+
+
+def go_to_choice(state: dict) -> str | None:
+    """The page picked in "After saving, go to" (its block id varies; see ids.RATE_GO_TO)."""
+    block_id = next((key for key in state if key.startswith(f"{ids.RATE_GO_TO}:")), None)
+    return None if block_id is None else selected_value(state, block_id)
+
+
+def next_view(
+    session: Session, team_id: str, user_id: str, workshop_id: int, destination: str | None
+) -> View:
+    sheet = rating_sheet(session, team_id, workshop_id, user_id)
+    if destination is None or destination == ids.RATE_GO_TO_FINISH:
+        return build_rating_done(sheet)
+    page = int(destination) if destination.isascii() and destination.isdigit() else -1
+    if not 0 <= page < len(sheet.pages):
+        return build_rating_modal(sheet)  # the first page with something left to rate
+    return build_rating_modal(rating_sheet(session, team_id, workshop_id, user_id, page))
+
+
+def handle_rating_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    state = (view.get("state") or {}).get("values")
+    state = state if isinstance(state, dict) else {}
+    target = form_target(view)
+    if target is None:
+        ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
+        return
+    workshop_id, touchpoint_ids = target
+    db = context["db"]
+    try:
+        with db.session() as session:
+            saved = save_ratings(
+                session,
+                context.team_id,
+                workshop_id,
+                context.user_id,
+                read_answers(state, touchpoint_ids),
+            )
+            following = next_view(
+                session,
+                context.team_id,
+                context.user_id,
+                workshop_id,
+                go_to_choice(state),
+            )
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={first_input_block(view): str(error)})
+        return
+    ack(response_action="update", view=following)
+    if saved.progress_changed:
+        refresh_board(client, db, context.team_id, workshop_id)
+        refresh_homes(client, db, context.team_id, [context.user_id])  # touchpoints left to rate
+
+
+def register(app: App) -> None:
+    app.view(ids.RATE_MODAL)(handle_rating_submission)

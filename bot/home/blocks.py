@@ -1,0 +1,170 @@
+"""The Home tab: the user's workshops a page at a time, then sections other features fill.
+
+It never exceeds Slack's 100 blocks: a page holds at most HOME_PAGE_SIZE workshop cards (two
+blocks each), every section at most SECTION_ITEMS items, and a section that does not fit is named
+in a closing note instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DividerBlock,
+    HeaderBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.slack import ids
+from bot.slack.blocks import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, page_buttons, truncate
+from bot.workshop.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES, advance_button
+from bot.workshop.blocks.replies import ROLE_NAMES
+from flows.home import WorkshopCard, WorkshopPage
+from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
+from storage.models import Phase
+
+SECTION_ITEMS = 5
+CARD_BUTTONS = 5
+
+NEXT_FOR_PARTICIPANTS = {
+    Phase.setup: "wait for the facilitator to start the workshop",
+    Phase.stakeholders: "add the stakeholders you know and place them on the grid",
+    Phase.rating: "rate expectation and experience at each touchpoint",
+    Phase.fixes: "propose fixes for the widest gaps",
+    Phase.voting: "spend your votes on the fixes that matter most",
+    Phase.closed: "read the results in the board's thread",
+}
+NEXT_FOR_FACILITATORS = {
+    Phase.setup: "start the workshop when the team has joined",
+    Phase.stakeholders: "move on to gap rating when the grid is complete",
+    Phase.rating: "move on to fixes when the ratings are in",
+    Phase.fixes: "open the vote when the fixes are in",
+    Phase.voting: "close the workshop when the votes are in",
+    Phase.closed: "share the results: `/workshop export` uploads a report",
+}
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    text: str  # mrkdwn
+    buttons: tuple[ButtonElement, ...] = ()  # at most 5 shown
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """What a feature adds to the Home tab (see bot/home/publish.py and bot/features.py)."""
+
+    key: str
+    title: str
+    items: tuple[HomeItem, ...]
+    total: int | None = None  # how many exist in all; "… and N more"
+    footer: str | None = None  # e.g. where to see all of them
+
+    def blocks(self) -> list[Block]:
+        blocks: list[Block] = [DividerBlock(), mrkdwn_section(f"*{self.title}*")]
+        for item in self.items[:SECTION_ITEMS]:
+            blocks.append(mrkdwn_section(item.text))
+            if item.buttons:
+                blocks.append(ActionsBlock(elements=list(item.buttons[:CARD_BUTTONS])))
+        hidden = max(self.total or 0, len(self.items)) - min(len(self.items), SECTION_ITEMS)
+        notes = [f"… and {hidden} more." if hidden > 0 else "", self.footer or ""]
+        if any(notes):
+            blocks.append(context(" ".join(n for n in notes if n)))
+        return blocks
+
+
+def build_home_view(
+    page: WorkshopPage, board_urls: dict[int, str], sections: list[HomeSection]
+) -> View:
+    blocks: list[Block] = [HeaderBlock(text="Your journey workshops")]
+    if page.total == 0:
+        blocks.append(
+            mrkdwn_section(
+                "You're not in any workshop yet. In a channel, type `/workshop new` to start "
+                "one, or press *Join* on a workshop board."
+            )
+        )
+    else:
+        blocks.append(context(_page_note(page)))
+        for card in page.cards:
+            blocks += card_blocks(card, board_urls.get(card.summary.workshop_id))
+        if page.pages > 1:
+            blocks.append(pager(page))
+    footer = [DividerBlock(), context("Type `/workshop help` in any channel for every command.")]
+    room = MAX_VIEW_BLOCKS - len(blocks) - len(footer) - 1  # 1: a note of sections left out
+    left_out = []
+    for section in sections:
+        section_blocks = section.blocks()
+        if len(section_blocks) <= room:
+            blocks += section_blocks
+            room -= len(section_blocks)
+        else:
+            left_out.append(section.title)
+    if left_out:
+        blocks.append(context(f"Not shown for lack of room: {', '.join(left_out)}."))
+    return View(type="home", blocks=[*blocks, *footer])
+
+
+def _page_note(page: WorkshopPage) -> str:
+    count = f"{page.total} workshop{'s' * (page.total != 1)}"
+    return count if page.pages == 1 else f"{count} · page {page.page + 1} of {page.pages}"
+
+
+def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
+    summary, phase = card.summary, card.summary.phase
+    facilitates = card.role in FACILITATOR_ROLES
+    step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
+    figures = [
+        f"{summary.participant_count} participants",
+        f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints",
+        *(f"{f.label}: {f.value}" for f in summary.figures),
+    ]
+    next_step = (NEXT_FOR_FACILITATORS if facilitates else NEXT_FOR_PARTICIPANTS)[phase]
+    text = md(
+        "*#{} {}*\n<#{}> · *{}* ({}) · {}\n{}\nNext: {}",
+        summary.workshop_id,
+        truncate(summary.title, 120),
+        summary.channel_id,
+        PHASE_NAMES[phase],
+        step,
+        ROLE_NAMES[card.role],
+        " · ".join(figures),
+        next_step,
+    )
+    blocks: list[Block] = [mrkdwn_section(text)]
+    buttons = card_buttons(card, board_url)
+    if buttons:
+        blocks.append(
+            ActionsBlock(block_id=f"home_workshop_{summary.workshop_id}", elements=buttons)
+        )
+    return blocks
+
+
+def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElement]:
+    """Open the board, then the same buttons the board offers for this phase: the features'
+    participant buttons, and for facilitators the move to the next phase."""
+    summary = card.summary
+    buttons: list[ButtonElement] = []
+    if board_url:
+        buttons.append(
+            ButtonElement(
+                text="Open board",
+                action_id=ids.HOME_OPEN_BOARD,
+                url=board_url,
+                value=str(summary.workshop_id),
+            )
+        )
+    if summary.phase is not Phase.closed:
+        for make_buttons in PARTICIPANT_BUTTONS.get(summary.phase, []):
+            buttons += make_buttons(summary)
+    if card.role in FACILITATOR_ROLES and (advance := advance_button(summary)) is not None:
+        buttons.append(advance)
+    return buttons[:CARD_BUTTONS]
+
+
+def pager(page: WorkshopPage) -> ActionsBlock:
+    buttons = page_buttons(page.page, page.pages, ids.HOME_PAGE_PREV, ids.HOME_PAGE_NEXT)
+    return ActionsBlock(block_id="home_pager", elements=buttons)

@@ -1,0 +1,119 @@
+"""`/workshop kpi` (record a value), `/workshop kpi define` (a custom KPI) and `/workshop kpis`
+(the KPI table and trend chart, posted in the board's thread)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.kpis.blocks import (
+    build_define_modal,
+    build_kpi_table,
+    build_record_modal,
+    chart_alt_text,
+    kpi_table_text,
+)
+from bot.kpis.chart import render_kpi_chart
+from bot.slack.blocks import truncate
+from bot.slack.command_call import CommandCall, Subcommand
+from flows.kpis import kpi_choices, kpi_table
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+MAX_FALLBACK_TEXT = 3000
+MAX_ALT_TEXT = 1000  # files.getUploadURLExternal refuses longer alt text
+
+
+def record_command(call: CommandCall) -> None:
+    if call.args and call.args[0].lower() == "define":
+        return define_command(call)
+    if call.args:
+        call.reply(
+            f"I don't know `/workshop kpi {truncate(call.rest, 40)}`. Use `/workshop kpi` to "
+            "record a value, `/workshop kpi define` to add your own KPI, `/workshop kpis` for "
+            "the table and chart."
+        )
+        return None
+    with call.db.session() as session:
+        choices = kpi_choices(session, call.team_id, call.workshop(session).id)
+    call.client.views_open(
+        trigger_id=call.trigger_id,
+        view=build_record_modal(choices, call.channel_id, date.today()),
+    )
+    return None
+
+
+def define_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshop = call.workshop(session)
+    call.client.views_open(
+        trigger_id=call.trigger_id,
+        view=build_define_modal(workshop.id, workshop.title, call.channel_id),
+    )
+
+
+def table_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshop_id = call.workshop(session).id
+    posted = post_kpi_report(call.client, call.db, call.team_id, workshop_id)
+    call.reply(posted)
+
+
+def post_kpi_report(client: WebClient, db: Database, team_id: str, workshop_id: int) -> str:
+    """Post the KPI table in the board's thread, then the trend chart under it; returns what to
+    tell the person who asked. The table is the text fallback: it is posted even when the
+    chart cannot be uploaded."""
+    with db.session() as session:
+        table = kpi_table(session, team_id, workshop_id)
+    if not table.rows:
+        return (
+            f"No KPI values recorded yet for workshop #{workshop_id}. Record one with "
+            "`/workshop kpi`, or import a CSV file with `workshop-bot kpi import`."
+        )
+    client.chat_postMessage(
+        channel=table.channel_id,
+        thread_ts=table.board_ts,
+        text=truncate(kpi_table_text(table), MAX_FALLBACK_TEXT),
+        blocks=build_kpi_table(table),
+    )
+    try:
+        client.files_upload_v2(
+            channel=table.channel_id,
+            thread_ts=table.board_ts,
+            content=render_kpi_chart(table),
+            filename=f"kpis-workshop-{workshop_id}.png",
+            title=f"KPI trends · {table.title}",
+            alt_txt=truncate(chart_alt_text(table), MAX_ALT_TEXT),
+        )
+    except SlackApiError as error:
+        logger.warning(
+            "KPI chart of workshop %s not uploaded (team %s): %s",
+            workshop_id,
+            team_id,
+            error.response.get("error"),
+        )
+        return (
+            "I posted the KPI table in the board's thread, but the chart could not be uploaded "
+            f"({error.response.get('error')}). The table has every figure."
+        )
+    return "Posted the KPI table and trend chart in the board's thread."
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "kpi": Subcommand(
+        "kpi [define] [#N]",
+        "Record a KPI value, typed in or computed from raw survey answers; "
+        "`kpi define` adds a KPI of your own.",
+        record_command,
+    ),
+    "kpis": Subcommand(
+        "kpis [#N]",
+        "Post the KPI table (latest, change, target, benchmark) and trend chart in the "
+        "board's thread.",
+        table_command,
+    ),
+}

@@ -1,0 +1,146 @@
+"""Facilitator controls on the board (advance, back, skip, close, reopen) and Join."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.home.publish import refresh_homes, refresh_workshop_homes
+from bot.slack import ids
+from bot.slack.acks import save_then_ack
+from bot.slack.mrkdwn import Mrkdwn, md, mention
+from bot.slack.replies import tell_user
+from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
+from bot.workshop.board import post_in_thread, refresh_board
+from bot.workshop.phase_hooks import run_phase_end_hooks
+from flows.errors import FlowError, NotFound
+from flows.vote_clicks import apply_workshop_clicks
+from flows.workshops import (
+    PhaseAction,
+    PhaseChangeResult,
+    change_phase,
+    get_workshop,
+    join_workshop,
+)
+from storage.db import Database
+from storage.models import Phase, Workshop
+
+ACTION_BY_ID = {
+    ids.PHASE_ADVANCE: PhaseAction.advance,
+    ids.PHASE_BACK: PhaseAction.back,
+    ids.PHASE_SKIP: PhaseAction.skip,
+    ids.PHASE_CLOSE: PhaseAction.close,
+    ids.PHASE_REOPEN: PhaseAction.reopen,
+}
+
+VERBS = {
+    PhaseAction.advance: "moved the workshop on to",
+    PhaseAction.back: "took the workshop back to",
+    PhaseAction.skip: "skipped ahead to",
+    PhaseAction.close: "closed the workshop",
+    PhaseAction.reopen: "reopened the workshop in",
+}
+
+
+def parse_phase_value(value: object) -> tuple[int, Phase]:
+    """Button values look like "12|rating": the workshop and the phase the button was drawn in.
+    Raises ValueError for anything else."""
+    if not isinstance(value, str):
+        raise ValueError("not a phase button value")
+    workshop_id, _, phase = value.partition("|")
+    return int(workshop_id), Phase(phase)
+
+
+def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
+    if action is PhaseAction.close:
+        return md(":checkered_flag: {} {}.", mention(user_id), VERBS[action])
+    return md(
+        ":arrow_forward: {} {} *{}*.\n{}",
+        mention(user_id),
+        VERBS[action],
+        PHASE_NAMES[to_phase],
+        PHASE_GUIDANCE[to_phase],
+    )
+
+
+def handle_phase_button(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Acks once the phase change is saved (bot/slack/acks.py); the board, the announcement and the
+    phase's results follow the ack."""
+    db: Database = context["db"]
+    try:
+        workshop_id, drawn_in = parse_phase_value(action.get("value", ""))
+    except ValueError:
+        ack()
+        tell_user(client, body, "That button is out of date; use the latest board.", respond)
+        return
+
+    def save() -> PhaseChangeResult:
+        if drawn_in == Phase.voting:  # vote clicks answered while voting was open count
+            with db.session() as session:
+                apply_workshop_clicks(session, context.team_id, workshop_id)
+        with db.session() as session:
+            return change_phase(
+                session,
+                context.team_id,
+                workshop_id,
+                context.user_id,
+                ACTION_BY_ID[action["action_id"]],
+                expected_phase=drawn_in,
+            )
+
+    try:
+        change = save_then_ack(ack, context, save)
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    refresh_board(client, db, context.team_id, workshop_id)
+    workshop = change.workshop
+    if workshop.board_ts is None:  # the refresh may just have posted or found the board
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, workshop_id)
+    post_in_thread(client, workshop, announcement(context.user_id, change.action, change.to_phase))
+    run_phase_end_hooks(client, db, change, context.user_id)
+    refresh_workshop_homes(client, db, context.team_id, workshop_id)
+
+
+def handle_join(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Acks once the Join is saved, like a vote (bot/slack/acks.py)."""
+    db: Database = context["db"]
+    try:
+        workshop_id = int(str(action.get("value")))
+    except ValueError:
+        workshop_id = 0  # not found below, like any id of another workspace
+
+    def save() -> tuple[Workshop, bool, bool]:
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, workshop_id)
+            if workshop.phase == Phase.closed:
+                return workshop, True, False
+            return workshop, False, join_workshop(session, workshop, context.user_id)
+
+    try:
+        workshop, closed, joined = save_then_ack(ack, context, save)
+    except NotFound:
+        tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
+        return
+    except FlowError as error:  # not saved (Busy)
+        tell_user(client, body, str(error), respond)
+        return
+    if closed:
+        tell_user(client, body, "This workshop is closed.", respond)
+    elif joined:
+        refresh_board(client, db, context.team_id, workshop.id)
+        tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
+        refresh_homes(client, db, context.team_id, [context.user_id])
+    else:
+        tell_user(client, body, "You're already in this workshop.", respond)
+
+
+def register(app: App) -> None:
+    for action_id in ids.PHASE_ACTIONS:
+        app.action(action_id)(handle_phase_button)
+    app.action(ids.JOIN_WORKSHOP)(handle_join)

@@ -1,0 +1,143 @@
+"""`/workshop <subcommand> [args] [#N]`: one slash command, dispatched by its first word.
+
+Each feature keeps its subcommands in its own `commands.py` and names them in its Feature; the
+dispatch and the help text both read bot/features.py's table, so every command that works is
+listed and every listed command works.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.features import subcommands
+from bot.slack import ids
+from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
+from bot.slack.mrkdwn import md
+from bot.workshop.blocks.replies import build_help, build_workshop_list, build_workshop_status
+from bot.workshop.blocks.setup import build_setup_modal
+from bot.workshop.board import refresh_board
+from flows.board import board_summary
+from flows.errors import FlowError
+from flows.workshops import channel_workshops
+
+logger = logging.getLogger(__name__)
+
+
+def bot_can_post_in(client: WebClient, channel_id: str) -> bool:
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") == "channel_not_found":
+            return False  # a private channel the bot was never invited to
+        raise
+    return bool(channel.get("is_member"))
+
+
+NOT_A_CHANNEL = (
+    "Workshops run in channels, where the whole team can see the board. "
+    "Open the channel your team works in and run the command there."
+)
+NOT_IN_CHANNEL = (
+    "I'm not a member of this channel yet, so I can't run a workshop here. "
+    "Invite me with `/invite @Journey Workshop` (or mention me and pick *Invite*), "
+    "then run the command again."
+)
+
+
+def is_dm(command: dict) -> bool:
+    """A direct or group DM, where a workshop board would have no team to see it."""
+    name = command.get("channel_name") or ""
+    return (
+        command["channel_id"].startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+    )
+
+
+def new_workshop(call: CommandCall) -> None:
+    title = " ".join(call.args)
+    call.client.views_open(
+        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title)
+    )
+
+
+def help_command(call: CommandCall) -> None:
+    call.reply("How to run a workshop", blocks=build_help(subcommands()))
+
+
+def list_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        workshops = channel_workshops(session, call.team_id, call.channel_id)
+    call.reply("Workshops in this channel", blocks=build_workshop_list(workshops))
+
+
+def status_command(call: CommandCall) -> None:
+    with call.db.session() as session:
+        summary = board_summary(session, call.workshop(session))
+    call.reply(f"Workshop #{summary.workshop_id}", blocks=build_workshop_status(summary))
+
+
+def board_command(call: CommandCall) -> None:
+    """Post the board if it was never posted (after looking for one Slack never confirmed), or
+    redraw it."""
+    with call.db.read_session() as session:
+        workshop = call.workshop(session)
+        workshop_id, channel_id = workshop.id, workshop.channel_id
+    refresh_board(call.client, call.db, call.team_id, workshop_id)
+    call.reply(f"The board of workshop #{workshop_id} is in <#{channel_id}>.")
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "new": Subcommand("new [title]", "Start a workshop in this channel.", new_workshop),
+    "list": Subcommand("list", "The workshops in this channel and their phase.", list_command),
+    "status": Subcommand(
+        "status [#N]", "Where a workshop stands: phase and progress.", status_command
+    ),
+    "board": Subcommand(
+        "board [#N]", "Post the board if it is missing, or redraw it.", board_command
+    ),
+}
+HELP = Subcommand("help", "This list.", help_command, needs_channel=False)  # listed last
+
+
+def handle_workshop_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    name, args, number = parse_command_text(command.get("text", ""))
+    table = subcommands()
+    subcommand = table.get(name)
+    if subcommand is None:
+        respond(
+            text=md("I don't know `/workshop {}`. Here is what I can do:", name),
+            blocks=build_help(table, unknown=name),
+            response_type="ephemeral",
+        )
+        return
+    call = CommandCall(
+        team_id=context.team_id or command["team_id"],
+        channel_id=command["channel_id"],
+        user_id=command["user_id"],
+        trigger_id=command["trigger_id"],
+        args=args,
+        number=number,
+        client=client,
+        respond=respond,
+        db=context["db"],
+    )
+    if subcommand.needs_channel and is_dm(command):
+        call.reply(NOT_A_CHANNEL)
+        return
+    if subcommand.needs_channel and not bot_can_post_in(client, call.channel_id):
+        call.reply(NOT_IN_CHANNEL)
+        return
+    try:
+        subcommand.handler(call)
+    except FlowError as error:
+        call.reply(str(error))
+
+
+def register(app: App) -> None:
+    app.command(ids.COMMAND)(handle_workshop_command)

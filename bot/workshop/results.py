@@ -1,0 +1,102 @@
+"""*Post it again*: the button in a facilitator's notice that a phase's results (gap results,
+stakeholder grid, ranked fixes) could not be posted in the board's thread."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.slack import ids
+from bot.slack.mrkdwn import md
+from bot.slack.replies import tell_user
+from bot.workshop.blocks.results_posts import PostAgain
+from bot.workshop.phase_hooks import (
+    ResultsPost,
+    find_results_post,
+    post_failed_notice,
+    tell_post_failed,
+)
+from flows.errors import FlowError
+from flows.events import claim_event
+from flows.workshops import get_workshop, require_facilitator
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+STALE_BUTTON = (
+    "That button is out of date; post the results with `/workshop gaps`, `grid` or `ranking`."
+)
+ALREADY_POSTED = (
+    "I've already posted those again from this message; have a look at the board's thread."
+)
+
+
+def handle_post_again(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Acks first, then posts (a post is not saved state: if the bot dies meanwhile, the button
+    is pressed again). Facilitators only; one notice posts once, however often it is clicked."""
+    ack()
+    db: Database = context["db"]
+    try:
+        value = PostAgain.parse(action.get("value"))
+    except ValueError:
+        value = None
+    results = find_results_post(value.key) if value else None
+    if value is None or results is None:
+        tell_user(client, body, STALE_BUTTON, respond)
+        return
+    try:
+        with db.session() as session:
+            workshop = get_workshop(session, context.team_id, value.workshop_id)
+            require_facilitator(session, workshop, context.user_id, "post the results again")
+            first = claim_event(session, context.team_id, f"post-again:{value.token}")
+            channel_id = workshop.channel_id
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    if not first:
+        tell_user(client, body, ALREADY_POSTED, respond)
+        return
+    _post_again(client, db, context, respond, value.workshop_id, channel_id, results)
+
+
+def _post_again(
+    client: WebClient,
+    db: Database,
+    context: BoltContext,
+    respond: Respond,
+    workshop_id: int,
+    channel_id: str,
+    results: ResultsPost,
+) -> None:
+    try:
+        results.post(client, db, context.team_id, workshop_id)
+    except Exception as error:
+        logger.exception(
+            "%s of workshop %s (team %s) not posted again",
+            results.what,
+            workshop_id,
+            context.team_id,
+        )
+        if respond.response_url:  # the notice itself now says it failed again
+            text, blocks = post_failed_notice(workshop_id, results, error)
+            respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+        else:
+            tell_post_failed(client, channel_id, context.user_id, workshop_id, results, error)
+        return
+    done = md(
+        ":white_check_mark: Posted {} of workshop #{} again in the board's thread.",
+        results.what,
+        workshop_id,
+    )
+    if respond.response_url:
+        respond(text=done, replace_original=True, response_type="ephemeral")
+    else:
+        client.chat_postEphemeral(channel=channel_id, user=context.user_id, text=done)
+
+
+def register(app: App) -> None:
+    app.action(ids.RESULTS_POST_AGAIN)(handle_post_again)

@@ -1,0 +1,182 @@
+"""The demo's vocabulary: simulated people acting in Slack, and a transcript of what the bot did.
+
+Each step sends a real signed request to the running bot, waits for the bot's follow-up work to
+settle, and narrates every Web API call the bot made in the meantime.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from demo.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
+from standin import SimResponse, blockkit
+from standin.server import RESPONSE_URL_CALL
+
+
+@dataclass
+class DemoScript:
+    local: LocalSlack
+    out: Path
+    console: Console
+    quiet: bool = False
+    workshop_id: int | None = None
+    board_ts: str | None = None
+    lines: list[str] = field(default_factory=list)
+    _seen_calls: int = 0
+    _board_snapshots: int = 0
+    _actor: Person | None = None
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        return PEOPLE
+
+    @property
+    def facilitator(self) -> Person:
+        return PEOPLE[0]
+
+    @property
+    def participants(self) -> tuple[Person, ...]:
+        return PEOPLE[1:]
+
+    # narration -------------------------------------------------------------------------------
+
+    def narrate(self, text: str, style: str = "") -> None:
+        self.lines.append(text)
+        if not self.quiet:
+            self.console.print(text, style=style, highlight=False, markup=False)
+
+    def section(self, title: str) -> None:
+        self.lines.append(f"\n## {title}")
+        if not self.quiet:
+            self.console.rule(title)
+
+    def _person_says(self, person: Person, what: str) -> None:
+        self._actor = person
+        self.narrate(f"  {person.real_name} ({person.team}): {what}")
+
+    # acting in Slack -------------------------------------------------------------------------
+
+    def command(self, person: Person, text: str) -> SimResponse:
+        self._person_says(person, f"/workshop {text}")
+        response = self.local.sim.slash_command(person.user_id, CHANNEL_ID, text)
+        self.settle()
+        return response
+
+    def click_board(self, person: Person, action_id: str, label: str) -> SimResponse:
+        self._person_says(person, f"clicks “{label}” on the board")
+        response = self.local.sim.click(
+            person.user_id, action_id, channel=CHANNEL_ID, ts=self.board_ts
+        )
+        self.settle()
+        return response
+
+    def click(self, person: Person, action_id: str, label: str, **where) -> SimResponse:
+        self._person_says(person, f"clicks “{label}”")
+        response = self.local.sim.click(person.user_id, action_id, **where)
+        self.settle()
+        return response
+
+    def search(self, person: Person, action_id: str, query: str) -> list[dict]:
+        """Type `query` into an external select of the person's open form: what it offers."""
+        self._person_says(person, f"types “{query}” in the form's search")
+        response = self.local.sim.suggest(person.user_id, action_id, query)
+        return blockkit.suggested_options(response.json)
+
+    def submit(self, person: Person, values: dict, what: str) -> SimResponse:
+        self._person_says(person, f"submits {what}")
+        response = self.local.sim.submit_view(person.user_id, values)
+        if response.json and response.json.get("response_action") == "errors":
+            for block_id, message in response.json["errors"].items():
+                self.narrate(f"    ↳ the form shows under “{block_id}”: {message}")
+        self.settle()
+        return response
+
+    # watching the bot ------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Wait until the bot has finished its after-ack work, then narrate its Web API calls."""
+        self.local.wait_until_idle()
+        calls = self.local.standin.calls[self._seen_calls :]
+        self._seen_calls += len(calls)
+        actor = self._actor.real_name.split()[0] if self._actor else "the user"
+        for call in calls:
+            line = describe_call(call.method, call.params, call.response, actor)
+            if line:
+                self.narrate(f"    bot: {with_names(line)}")
+
+    def save_board(self, label: str) -> None:
+        """Write the board as it stands (Block Kit JSON, pasteable into Block Kit Builder)."""
+        if self.board_ts is None:
+            return
+        message = self.local.standin.message(CHANNEL_ID, self.board_ts)
+        self._board_snapshots += 1
+        path = self.out / "boards" / f"{self._board_snapshots:02d}-{label}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"blocks": message["blocks"]}, indent=2, ensure_ascii=False))
+
+    def write(self, name: str, content: str | bytes) -> Path:
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        return path
+
+
+def board_figures(params: dict) -> str:
+    """The board's progress fields in one line, e.g. "Participants 3 · Journey 5 stages"."""
+    blocks = params.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    fields = [f["text"] for block in blocks for f in block.get("fields", [])]
+    return " · ".join(field.replace("*", "").replace("\n", " ") for field in fields)
+
+
+def with_names(text: str) -> str:
+    """Show <@U0ANA> mentions as first names, as Slack would render them."""
+    for person in (*PEOPLE, OUTSIDER):
+        text = text.replace(f"<@{person.user_id}>", "@" + person.real_name.split()[0])
+    return text
+
+
+def describe_call(method: str, params: dict, response: dict, actor: str) -> str | None:
+    """One line of transcript for a Web API call the bot made, or None for bookkeeping calls."""
+    ok = response.get("ok", False)
+    if not ok:
+        return f"{method} failed: {response.get('error')}"
+    text = (params.get("text") or "").split("\n")[0][:110]
+    if method == RESPONSE_URL_CALL:
+        private = params.get("response_type", "ephemeral") == "ephemeral"
+        return f"tells {actor} privately: {text}" if private else f"replies: {text}"
+    where = f"#{CHANNEL_NAME}" if params.get("channel") == CHANNEL_ID else "a DM"
+    if method == "chat.postMessage":
+        thread = " (in the board's thread)" if params.get("thread_ts") else ""
+        return f"posts in {where}{thread}: {text}"
+    if method == "chat.update" and params.get("channel") != CHANNEL_ID:
+        return f"updates its message in {where}: {text}"
+    if method == "chat.update":
+        return f"updates the board in place: {board_figures(params) or text}"
+    if method == "chat.postEphemeral":
+        return f"tells {with_names('<@' + str(params.get('user')) + '>')} privately: {text}"
+    if method in ("views.open", "views.push", "views.update"):
+        view = params.get("view") or {}
+        if isinstance(view, str):
+            view = json.loads(view)
+        title = (view.get("title") or {}).get("text", "")
+        return f"{method.split('.')[1]}s the “{title}” form"
+    if method == "views.publish":
+        return f"refreshes {params.get('user_id')}'s Home tab"
+    if method == "files.completeUploadExternal":
+        files = params.get("files") or []
+        if isinstance(files, str):
+            files = json.loads(files)
+        names = ", ".join(f.get("title") or "a file" for f in files)
+        target = f"#{CHANNEL_NAME}" if params.get("channel_id") == CHANNEL_ID else "a DM"
+        thread = " (in a thread)" if params.get("thread_ts") else ""
+        return f"uploads {names} to {target}{thread}"
+    return None

@@ -1,0 +1,394 @@
+import json
+import re
+
+from sqlmodel import select
+
+from bot.gaps.blocks import (
+    NAME_WIDTH,
+    TABLE_ROWS,
+    build_nudge_dm,
+    build_rating_done,
+    build_rating_modal,
+    build_results_message,
+    nudge_summary,
+    results_text,
+    round_opened_text,
+    stage_table,
+    touchpoint_table,
+)
+from bot.slack import ids
+from bot.slack.blocks import display_width, fits_message, read_metadata, unescape
+from bot.workshop.blocks.board import build_board
+from flows.board import BoardSummary, StageSummary
+from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.nudges import NudgePlan
+from flows.gaps.ratings import Answer, RawAnswer, save_ratings
+from flows.gaps.results import gap_results
+from flows.gaps.rounds import RoundOpened, open_rating_round
+from flows.journey import StageSpec
+from flows.workshops import WorkshopSpec, create_workshop
+from storage.models import Phase, Touchpoint
+from tests.helpers import rendered
+
+LONG = "L" * 60  # the longest name a journey allows
+
+
+# Rating form -----------------------------------------------------------------------------------
+
+
+def sheet(items=None, pages=None, page_index=0, round_number=1, title="Onboarding") -> RatingSheet:
+    items = items or (
+        TouchpointAnswer(11, "Website", Answer(6, 3, 4, "Slow")),
+        TouchpointAnswer(12, "Reviews", None),
+    )
+    pages = pages or (
+        RatingPage(0, "Consideration", 1, 1, (11, 12), 1),
+        RatingPage(1, "Decision", 1, 1, (13,), 0),
+    )
+    return RatingSheet(
+        workshop_id=7,
+        title=title,
+        round=round_number,
+        pages=pages,
+        page=pages[page_index],
+        items=items,
+        unrated=("Reviews", "Demo"),
+    )
+
+
+def block(view, block_id):
+    return next(b for b in view.blocks if getattr(b, "block_id", None) == block_id)
+
+
+def test_rating_form_prefills_answers_and_marks_what_is_not_rated():
+    view = build_rating_modal(sheet())
+    payload = view.to_dict()
+    text = json.dumps(payload, ensure_ascii=False)
+    assert view.callback_id == ids.RATE_MODAL
+    assert payload["title"]["text"] == "Rate touchpoints" and payload["submit"]["text"] == "Save"
+    assert payload["blocks"][0]["text"]["text"] == "Consideration"
+    assert "you have rated *1 of 3* touchpoints" in text and "page 1 of 2" in text
+    assert "*Website*   :white_check_mark: rated · your gap −3" in text
+    assert "*Reviews*   :white_circle: _not rated yet_" in text
+    assert block(view, "expectation:11").element.initial_value == "6"
+    assert block(view, "experience:11").element.initial_value == "3"
+    assert block(view, "importance:11").element.initial_value == "4"
+    assert block(view, "comment:11").element.initial_value == "Slow"
+    assert block(view, "expectation:12").element.initial_value is None
+    expectation = block(view, "expectation:12")
+    assert expectation.optional is True
+    assert (expectation.element.min_value, expectation.element.max_value) == ("1", "7")
+    assert block(view, "importance:12").element.max_value == "5"
+    assert read_metadata(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
+
+
+def test_the_go_to_select_lists_progress_and_suggests_the_next_page():
+    view = build_rating_modal(sheet())
+    go_to = block(view, f"{ids.RATE_GO_TO}:0:1").element  # page 0, 1 answer so far
+    assert [(o.value, o.to_dict()["text"]["text"]) for o in go_to.options] == [
+        ("0", "○ Consideration · 1 of 2"),
+        ("1", "○ Decision · 0 of 1"),
+        (ids.RATE_GO_TO_FINISH, "Finish: show my progress"),
+    ]
+    assert go_to.initial_option.value == "1"
+    done_pages = (
+        RatingPage(0, "Consideration", 1, 1, (11, 12), 2),
+        RatingPage(1, "Decision", 1, 1, (13,), 1),
+    )
+    finished = build_rating_modal(sheet(pages=done_pages))
+    go_to = block(finished, f"{ids.RATE_GO_TO}:0:3").element
+    assert go_to.initial_option.value == ids.RATE_GO_TO_FINISH
+
+
+def test_a_full_page_of_long_names_stays_within_modal_limits():
+    items = tuple(
+        TouchpointAnswer(i, f"{LONG[:-2]}{i:02d}", Answer(7, 1, 5, "x" * 300)) for i in range(8)
+    )
+    pages = tuple(
+        RatingPage(p, f"{LONG[:-2]}{p:02d}", 1 + p % 2, 2, tuple(range(8)), 8) for p in range(20)
+    )
+    view = build_rating_modal(sheet(items=items, pages=pages, title="T" * 150, round_number=3))
+    payload = view.to_dict()  # slack_sdk checks the element limits here
+    assert len(payload["blocks"]) <= 100
+    assert len(json.dumps(payload)) < 250_000
+    assert len(view.private_metadata) < 3000
+    assert all(len(o["text"]["text"]) <= 75 for o in payload["blocks"][-1]["element"]["options"])
+    assert "rate afresh" in json.dumps(payload)
+
+
+def test_done_view_shows_progress_and_what_is_left():
+    view = build_rating_done(sheet())
+    text = rendered(view.blocks)
+    assert view.callback_id == ids.RATE_DONE_MODAL and view.submit is None
+    assert "You have rated *1 of 3* touchpoints of *Onboarding* in round 1." in text
+    assert "○ Consideration: 1 of 2" in text and "*Not rated yet:* Reviews, Demo" in text
+
+
+# Board, nudges, rounds -------------------------------------------------------------------------
+
+
+def test_the_rating_board_offers_rate_and_nudge():
+    summary = BoardSummary(
+        7, "T1", "C1", "W", Phase.rating, ["UF"], 3, [StageSummary("A", ["x"])], []
+    )
+    actions = next(b for b in build_board(summary) if b.block_id == "participant_actions")
+    assert [(e.action_id, e.text.text, e.value) for e in actions.elements] == [
+        (ids.JOIN_WORKSHOP, "Join", "7"),
+        (ids.RATE_OPEN, "Rate touchpoints", "7"),
+        (ids.RATE_NUDGE, "Nudge non-raters", "7"),
+    ]
+    setup = BoardSummary(7, "T1", "C1", "W", Phase.fixes, ["UF"], 3, [], [])
+    assert ids.RATE_OPEN not in rendered(build_board(setup))
+
+
+def test_nudge_dm_has_a_button_that_opens_the_form():
+    blocks = build_nudge_dm(7, "Onboarding", "C1", 2, "UF")
+    text = rendered(blocks)
+    assert "<@UF> asks you to rate the touchpoints of *Onboarding* in <#C1> (round 2)" in text
+    assert blocks[1].elements[0].action_id == ids.RATE_OPEN and blocks[1].elements[0].value == "7"
+
+
+def test_nudge_summaries():
+    workshop = object()
+    assert nudge_summary(NudgePlan(workshop, 1, (), ()), 0, []) == (
+        "Everyone who joined has rated in round 1. Nobody to nudge."
+    )
+    assert nudge_summary(NudgePlan(workshop, 1, ("U1", "U2"), ()), 2, []) == (
+        "Nudged 2 participants who haven't rated round 1."
+    )
+    text = nudge_summary(NudgePlan(workshop, 2, ("U1",), ("U3",)), 0, ["U1"])
+    assert text == (
+        "Nudged 0 participants who haven't rated round 2. 1 was nudged less than 30 minutes ago "
+        "and was left alone: <@U3>. I couldn't reach <@U1>."
+    )
+
+
+def test_round_announcement():
+    opened = RoundOpened(workshop=None, number=2, moved_from=Phase.voting)
+    text = round_opened_text(opened, "UF", 19)
+    assert text.startswith(":repeat: <@UF> opened *rating round 2* on the same 19 touchpoints.")
+    assert "whether each gap closed since round 1" in text and "back in the Gap rating" in text
+
+
+# Results ---------------------------------------------------------------------------------------
+
+
+def results_for(session, answers_by_user, stages=None, second_round=None):
+    stages = stages or [StageSpec("Find", ("Search", "Ads")), StageSpec("Buy", ("Checkout",))]
+    workshop = create_workshop(session, "T1", "C1", "UF", WorkshopSpec("Onboarding", stages))
+    workshop.phase = Phase.rating
+    session.add(workshop)
+    ids_by_name = dict(
+        session.exec(
+            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
+        ).all()
+    )
+
+    def save(rounds):
+        for user, answers in rounds.items():
+            page = {
+                ids_by_name[name]: RawAnswer(*(None if v is None else str(v) for v in values))
+                for name, values in answers.items()
+            }
+            save_ratings(session, "T1", workshop.id, user, page)
+
+    save(answers_by_user)
+    if second_round:
+        open_rating_round(session, "T1", workshop.id, "UF")
+        save(second_round)
+    return gap_results(session, workshop)
+
+
+FIRST = {
+    "U1": {"Search": (5, 5, 3), "Ads": (4, 2, 2), "Checkout": (7, 3, 5, "Card refused")},
+    "U2": {"Search": (5, 6, 3), "Ads": (4, 3), "Checkout": (6, 2, 5)},
+    "U3": {"Search": (6, 5), "Checkout": (7, 6, 4)},
+}
+
+
+def test_ranked_table_by_hand(session):
+    results = results_for(session, FIRST)
+    # Checkout gaps −4 −4 −1: mean −3, sd √3, CI −3 ± 4.302653·√3/√3 = −7.3 to +1.3
+    # Ads gaps −2 −1: mean −1.5, sd 0.707, CI ± 12.706·0.5 = −7.9 to +4.9
+    # Search gaps 0 +1 −1: mean 0, sd 1, CI ± 4.302653/√3 = −2.5 to +2.5
+    assert touchpoint_table(results) == "\n".join(
+        [
+            " #  Touchpoint          n  Want→Got    Gap  95% CI        Imp  Flags",
+            " 1  Checkout            3  6.7→3.7    -3.0  -7.3 to +1.3  4.7  contested",
+            " 2  Ads                 2  4.0→2.5    -1.5  -7.9 to +4.9  2.0  few ratings",
+            " 3  Search              3  5.3→5.3     0.0  -2.5 to +2.5  3.0",
+        ]
+    )
+    # Find pools Search and Ads: gaps 0 +1 −1 −2 −1: mean −0.6; weighted (3·0 + 2·−1.5)/5 = −0.6
+    assert stage_table(results) == "\n".join(
+        [
+            "Stage                n    Gap  95% CI        Wtd gap  Flags",
+            "Find                 5   -0.6  -2.0 to +0.8     -0.6",
+            "Buy                  3   -3.0  -7.3 to +1.3     -3.0  contested",
+        ]
+    )
+
+
+def test_results_message_summary_quadrants_comments_and_round_button(session):
+    results = results_for(session, FIRST)
+    blocks = build_results_message(results)
+    text = rendered(blocks)
+    assert blocks[0].to_dict()["text"]["text"] == "Journey gaps · round 1"
+    assert "3 of 4 participants rated · 3 of 3 touchpoints have ratings" in text
+    assert "Journey mean gap *−1.5*" in text  # gaps 0 +1 −1 −2 −1 −4 −4 −1: −12/8
+    assert "Widest shortfalls: *Checkout* −3.0, *Ads* −1.5." in text
+    assert ":dart: *Concentrate here* (important, and below par): Checkout" in text
+    assert ":balloon: *Possible overkill*" not in text
+    assert "*Checkout*: “Card refused”" in text
+    assert "*few ratings* n &lt; 3, *contested* standard deviation ≥ 1.5" in text  # escaped
+    button = blocks[-1].elements[0]
+    assert (button.action_id, button.value, button.text.text) == (
+        ids.RATE_NEW_ROUND,
+        f"{results.workshop_id}|1",
+        "Open rating round 2",
+    )
+    assert button.confirm is not None
+    closed = build_results_message(results, can_open_round=False)
+    assert ids.RATE_NEW_ROUND not in rendered(closed)
+    assert results_text(results) == (
+        "Journey gaps, round 1: mean gap −1.5; widest shortfalls Checkout −3.0, Ads −1.5."
+    )
+
+
+def test_a_second_round_shows_the_previous_gap_and_the_change(session):
+    second = {"U1": {"Checkout": (7, 6)}, "U2": {"Checkout": (6, 6), "Ads": (4, 1)}}
+    results = results_for(session, FIRST, second_round=second)
+    table = touchpoint_table(results)
+    assert table.splitlines()[0] == (
+        " #  Touchpoint          n  Want→Got    Gap  95% CI           R1      Δ  Imp  Flags"
+    )
+    # Ads: −1.5 → −3 (widened by 1.5); Checkout: −3 → −0.5 (narrowed by 2.5)
+    assert (
+        " 1  Ads                 1  4.0→1.0    -3.0  n=1: none      -1.5   -1.5    –  few ratings"
+        in table
+    )
+    assert (
+        " 2  Checkout            2  6.5→6.0    -0.5  -6.9 to +5.9   -3.0   +2.5    –  few ratings"
+        in table
+    )
+    text = rendered(build_results_message(results))
+    # journey: round 1 −12/8 = −1.5; round 2 (−1 + 0 − 3)/3 = −1.33: narrowed by 0.17
+    assert "Since round 1 the journey gap went from −1.5 to −1.3: *narrowed by 0.2*." in text
+    assert "Of 2 touchpoints rated in both rounds, 1 narrowed and 1 widened." in text
+    assert "R1 = round 1's gap; Δ = change since then (+ means the gap narrowed)." in text
+    assert "Open rating round 3" in text
+
+
+def test_results_without_ratings_say_so(session):
+    results = results_for(session, {})
+    blocks = build_results_message(results)
+    assert len(blocks) == 1 and "No ratings in round 1" in rendered(blocks)
+    assert results_text(results) == "No ratings in round 1 yet."
+
+
+def test_a_hundred_touchpoints_stay_within_message_limits(session):
+    stages = [
+        StageSpec(f"{LONG[:-1]}{s}", tuple(f"{LONG[:-3]}{s}{t:02d}" for t in range(10)))
+        for s in range(10)
+    ]
+    answers = {
+        f"U{u}": {
+            f"{LONG[:-3]}{s}{t:02d}": (7, 1 + (u + t) % 7, 5, "c" * 300)
+            for s in range(10)
+            for t in range(10)
+        }
+        for u in range(3)
+    }
+    results = results_for(session, answers, stages=stages, second_round=answers)
+    blocks = build_results_message(results)
+    payload = [b.to_dict() for b in blocks]
+    assert len(payload) <= 50
+    assert fits_message(blocks) and payload[-1]["type"] == "actions"  # nothing cut off
+    for item in payload:
+        if item["type"] == "section":
+            assert len(item["text"]["text"]) <= 3000
+    table = touchpoint_table(results)
+    assert len(table.splitlines()) == TABLE_ROWS + 2
+    assert table.endswith("… and 80 more (every touchpoint is in the chart)")
+
+
+# Slack's escaping in the code-block tables --------------------------------------------------
+
+BARE_CONTROL = re.compile(r"[<>]|&(?!amp;|lt;|gt;)")
+
+
+def code_blocks(blocks) -> list[str]:
+    """The code blocks of the message's sections, exactly as sent (escaped)."""
+    found = []
+    for item in (b.to_dict() for b in blocks):
+        if item["type"] == "section":
+            found += re.findall(r"```(.*?)```", item["text"]["text"], flags=re.S)
+    return found
+
+
+def name_columns(table: str) -> list[str]:
+    """Each data row's touchpoint cell, as it takes its columns on screen."""
+    return [line[4 : 4 + NAME_WIDTH] for line in table.splitlines()[1:]]
+
+
+def test_names_with_slack_control_characters_keep_the_columns_as_slack_shows_them(session):
+    names = ("Q&A > FAQ", "<!channel> promo", "Returns & refunds <EU> portal", "A`B```C")
+    answers = {f"U{u}": {name: (6, 3 + u) for name in names} for u in range(3)}
+    results = results_for(session, answers, stages=[StageSpec("R&D <labs>", names)])
+    sent_touchpoints, sent_stages = code_blocks(build_results_message(results))
+    for sent in (sent_touchpoints, sent_stages):
+        # Escaped as Slack requires: no bare control character reaches Slack, so "<!channel>"
+        # pings nobody and nothing opens a link or breaks the block.
+        assert not BARE_CONTROL.search(sent), sent
+        assert "```" not in sent
+    shown = unescape(sent_touchpoints)
+    assert shown == touchpoint_table(results)  # escaping changed nothing readers see
+    lines = shown.splitlines()
+    # The columns line up as displayed: every row's values start where the header's do.
+    n_column = lines[0].index(" n ") + 1
+    assert all(line[n_column].isdigit() and line[n_column - 1] == " " for line in lines[1:])
+    assert len({line.index("→") for line in lines[1:]}) == 1
+    assert sorted(name_columns(shown)) == sorted(
+        [
+            "<!channel> promo  ",
+            "Q&A > FAQ         ",
+            "Returns & refunds…",  # too long: cut with an ellipsis, never inside "&amp;"
+            "AˋBˋˋˋC           ",  # backticks cannot close the code block
+        ]
+    )
+    assert "Returns &amp; refunds…" in sent_touchpoints
+    assert unescape(sent_stages).splitlines()[1].startswith("R&D <labs>         ")
+    # The other sections of the message escape the names and comments too.
+    text = rendered(build_results_message(results))
+    assert "<!channel>" not in text and "&lt;!channel&gt; promo" in text
+
+
+def test_a_long_name_is_cut_by_displayed_width_and_before_escaping(session):
+    names = ("AAAAAAAAAAAAAAA<b>x", "チェックアウト体験の改善", "Checkout")
+    answers = {"U1": {name: (6, 3) for name in names}, "U2": {name: (5, 3) for name in names}}
+    results = results_for(session, answers, stages=[StageSpec("Buy", names)])
+    (sent, _) = code_blocks(build_results_message(results))
+    assert "AAAAAAAAAAAAAAA&lt;b…" in sent  # cut on what is shown, then escaped
+    assert "チェックアウト体…" in sent  # wide characters take two columns each
+    # On screen (wide characters two columns), every row's values start in the same column.
+    rows = unescape(sent).splitlines()[1:]
+    assert len({display_width(row[: row.index("→")]) for row in rows}) == 1
+
+
+def test_a_table_of_names_full_of_ampersands_stays_within_the_section_limit(session):
+    stages = [
+        StageSpec(f"S&{s}", tuple(f"{'&' * 17}{s}{t:02d}" for t in range(10))) for s in range(3)
+    ]
+    answers = {
+        f"U{u}": {f"{'&' * 17}{s}{t:02d}": (7, 2) for s in range(3) for t in range(10)}
+        for u in range(2)
+    }
+    results = results_for(session, answers, stages=stages)
+    blocks = build_results_message(results)
+    for item in (b.to_dict() for b in blocks):
+        if item["type"] == "section":
+            assert len(item["text"]["text"]) <= 3000
+    sent, _ = code_blocks(blocks)
+    assert not BARE_CONTROL.search(sent)
+    assert sent.endswith("\n…")  # rows that did not fit are left out whole
+    assert len(sent) > 2500  # escaping counted: each "&" is five characters sent

@@ -1,0 +1,57 @@
+import json
+
+import pytest
+
+from bot.gaps.actions import parse_round_value
+from bot.gaps.posts import parse_id
+from bot.gaps.views import first_input_block, form_target, go_to_choice
+from bot.slack import ids
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12", 12),
+        (12, 12),
+        ("999999999", 999999999),
+        ("9999999999", None),  # past a 32-bit id: never sent by us, never sent to SQL
+        ("", None),
+        ("-1", None),
+        ("0012a", None),
+        ("²", None),  # a Unicode digit int() would refuse
+        ("١٢", None),  # Arabic-Indic digits int() would accept
+        (True, None),
+        (None, None),
+        ([1], None),
+    ],
+)
+def test_parse_id_accepts_only_what_our_surfaces_send(value, expected):
+    assert parse_id(value) == expected
+
+
+def test_round_button_values():
+    assert parse_round_value("12|3") == (12, 3)
+    for bad in ("12", "12|", "|3", "a|b", None, 7):
+        with pytest.raises(ValueError):
+            parse_round_value(bad)
+
+
+def test_form_target_reads_only_sound_metadata():
+    view = lambda meta: {"private_metadata": json.dumps(meta)}  # noqa: E731
+    assert form_target(view({"w": 7, "p": 0, "t": [1, 2]})) == (7, [1, 2])
+    assert form_target(view({"w": 7, "t": list(range(1, 20))})) is None  # no page is that long
+    assert form_target(view({"w": "x", "t": [1]})) is None
+    assert form_target(view({"w": 7, "t": "12"})) is None
+    assert form_target(view({"w": 7, "t": [1, "junk"]})) is None
+    assert form_target({"private_metadata": "not json"}) is None
+
+
+def test_where_form_level_errors_go_and_the_go_to_choice():
+    assert (
+        first_input_block({"blocks": [{"type": "section"}, {"type": "input", "block_id": "a"}]})
+        == "a"
+    )
+    assert first_input_block({"blocks": "junk"}) == ids.RATE_GO_TO
+    state = {f"{ids.RATE_GO_TO}:1:4": {ids.INPUT: {"selected_option": {"value": "3"}}}}
+    assert go_to_choice(state) == "3"
+    assert go_to_choice({}) is None

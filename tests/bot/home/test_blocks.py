@@ -1,0 +1,113 @@
+"""The Home tab builder: empty, a few workshops, many pages, and sections that overflow."""
+
+import json
+
+from slack_sdk.models.blocks import ButtonElement
+
+from bot.home.blocks import HomeItem, HomeSection, build_home_view, card_buttons
+from bot.slack import ids
+from bot.workshop.blocks.board import PARTICIPANT_BUTTONS
+from flows.board import BoardSummary, StageSummary
+from flows.home import WorkshopCard, WorkshopPage
+from storage.models import Phase, Role
+
+
+def card(number, phase=Phase.rating, role=Role.participant, board_ts="1.2"):
+    summary = BoardSummary(
+        workshop_id=number,
+        team_id="T1",
+        channel_id="C1",
+        title=f"Journey {number}",
+        phase=phase,
+        facilitator_ids=["UF"],
+        participant_count=4,
+        stages=[StageSummary("Find", ["Ads", "Search"])],
+        figures=[],
+    )
+    return WorkshopCard(summary, role, board_ts)
+
+
+def page_of(cards, page=0, pages=1, total=None):
+    return WorkshopPage(cards, page, pages, len(cards) if total is None else total)
+
+
+def text_of(view):
+    return json.dumps(view.to_dict(), ensure_ascii=False)
+
+
+def test_no_workshops_explains_how_to_start():
+    view = build_home_view(page_of([]), {}, [])
+    assert view.type == "home"
+    assert "/workshop new" in text_of(view)
+    assert "home_pager" not in text_of(view)
+
+
+def test_a_few_workshops_show_phase_role_progress_and_next_step(monkeypatch):
+    monkeypatch.setitem(PARTICIPANT_BUTTONS, Phase.rating, [])  # whatever features register
+    view = build_home_view(
+        page_of([card(3, role=Role.facilitator), card(2, Phase.closed)]),
+        {3: "https://slack.test/archives/C1/p1"},
+        [],
+    )
+    rendered = text_of(view)
+    assert "*#3 Journey 3*" in rendered
+    assert "*Gap rating* (step 3 of 6) · you facilitate" in rendered
+    assert "4 participants · 1 stages · 2 touchpoints" in rendered
+    assert "Next: move on to fixes when the ratings are in" in rendered
+    assert "Next: read the results in the board's thread" in rendered
+    assert "2 workshops" in rendered
+    actions = [b for b in view.to_dict()["blocks"] if b["type"] == "actions"]
+    first = actions[0]["elements"]
+    assert first[0]["url"] == "https://slack.test/archives/C1/p1"
+    assert (first[1]["action_id"], first[1]["value"]) == (ids.PHASE_ADVANCE, "3|rating")
+    assert len(actions) == 1  # a closed workshop with no board link has no buttons
+
+
+def test_participants_get_the_phases_own_buttons_and_no_phase_controls(monkeypatch):
+    def rate(summary):
+        return [ButtonElement(text="Rate touchpoints", action_id="rate_open", value="x")]
+
+    monkeypatch.setitem(PARTICIPANT_BUTTONS, Phase.rating, [rate])
+    labels = [b.text.text for b in card_buttons(card(5), "https://x.test")]
+    assert labels == ["Open board", "Rate touchpoints"]
+
+
+def test_more_workshops_than_a_page_get_a_pager_and_stay_within_100_blocks():
+    cards = [card(n, role=Role.facilitator) for n in range(6)]
+    sections = [
+        HomeSection(
+            key=f"s{n}",
+            title=f"Section {n}",
+            items=tuple(
+                HomeItem(f"item {i}", (ButtonElement(text="Done", action_id=f"done_{n}"),))
+                for i in range(40)
+            ),
+            total=40,
+        )
+        for n in range(8)
+    ]
+    urls = {n: f"https://x.test/{n}" for n in range(6)}
+    view = build_home_view(page_of(cards, page=1, pages=4, total=22), urls, sections)
+    blocks = view.to_dict()["blocks"]
+    assert len(blocks) <= 100
+    rendered = text_of(view)
+    assert "22 workshops · page 2 of 4" in rendered
+    pager = next(b for b in blocks if b.get("block_id") == "home_pager")
+    assert [(e["action_id"], e["value"]) for e in pager["elements"]] == [
+        (ids.HOME_PAGE_PREV, "0"),
+        (ids.HOME_PAGE_NEXT, "2"),
+    ]
+    assert "… and 35 more." in rendered
+    assert "Not shown for lack of room: Section 6, Section 7." in rendered
+    assert blocks[-1]["type"] == "context"  # the footer survives
+
+
+def test_first_and_last_pages_offer_only_one_way():
+    first = build_home_view(page_of([card(1)], 0, 2, 7), {}, []).to_dict()["blocks"]
+    last = build_home_view(page_of([card(1)], 1, 2, 7), {}, []).to_dict()["blocks"]
+    pager_ids = [
+        [e["action_id"] for e in b["elements"]]
+        for b in (*first, *last)
+        if b.get("block_id") == "home_pager"
+    ]
+    assert pager_ids == [[ids.HOME_PAGE_NEXT], [ids.HOME_PAGE_PREV]]

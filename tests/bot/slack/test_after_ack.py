@@ -1,0 +1,121 @@
+"""The after-ack pool: work runs off the listener thread, newest wins per key, failures told."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from bot.slack.after_ack import AfterAck
+from demo.local import TrackingExecutor
+from flows.errors import Conflict
+
+
+@pytest.fixture
+def pool():
+    executor = TrackingExecutor(4, "after-ack-test")
+    yield AfterAck(executor), executor
+    executor.shutdown(wait=True)
+
+
+def wait_idle(executor: TrackingExecutor) -> None:
+    for _ in range(500):
+        if executor.idle:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("after-ack work never finished")
+
+
+def test_runs_work_on_another_thread(pool):
+    after_ack, executor = pool
+    ran_on = []
+    after_ack.run("k", lambda: ran_on.append(threading.current_thread().name))
+    wait_idle(executor)
+    assert len(ran_on) == 1 and ran_on[0].startswith("after-ack-test")
+
+
+def test_work_for_a_busy_key_waits_and_only_the_newest_runs(pool):
+    after_ack, executor = pool
+    release = threading.Event()
+    started = threading.Event()
+    ran: list[str] = []
+
+    def first() -> None:
+        started.set()
+        release.wait(5)
+        ran.append("first")
+
+    after_ack.run("view", first)
+    assert started.wait(5)
+    for name in ("second", "third", "fourth"):  # arrive while "first" runs
+        after_ack.run("view", lambda name=name: ran.append(name))
+    release.set()
+    wait_idle(executor)
+    assert ran == ["first", "fourth"]
+
+
+def test_keys_do_not_wait_for_each_other(pool):
+    after_ack, executor = pool
+    release = threading.Event()
+    other_ran = threading.Event()
+    after_ack.run("slow", lambda: release.wait(5))
+    after_ack.run("fast", other_ran.set)
+    assert other_ran.wait(5), "work for another key waited behind the slow one"
+    release.set()
+    wait_idle(executor)
+
+
+def test_a_key_runs_again_after_its_work_finished(pool):
+    after_ack, executor = pool
+    ran: list[int] = []
+    for number in range(3):
+        after_ack.run("k", lambda number=number: ran.append(number))
+        wait_idle(executor)
+    assert ran == [0, 1, 2]
+
+
+def test_failure_is_logged_and_reported_and_the_key_stays_usable(pool, caplog):
+    after_ack, executor = pool
+    reported: list[Exception] = []
+
+    def boom() -> None:
+        raise RuntimeError("render failed")
+
+    with caplog.at_level(logging.ERROR, logger="bot.slack.after_ack"):
+        after_ack.run("k", boom, reported.append)
+        wait_idle(executor)
+    assert [str(error) for error in reported] == ["render failed"]
+    assert "after-ack work for 'k' failed" in caplog.text
+    ran = []
+    after_ack.run("k", lambda: ran.append(1))
+    wait_idle(executor)
+    assert ran == [1]
+
+
+def test_a_refusal_is_reported_without_an_error_log(pool, caplog):
+    after_ack, executor = pool
+    reported: list[Exception] = []
+
+    def refuse() -> None:
+        raise Conflict("Voting has closed.")
+
+    with caplog.at_level(logging.INFO, logger="bot.slack.after_ack"):
+        after_ack.run("k", refuse, reported.append)
+        wait_idle(executor)
+    assert [str(error) for error in reported] == ["Voting has closed."]
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_a_failing_report_does_not_wedge_the_key(pool):
+    after_ack, executor = pool
+
+    def report(_error: Exception) -> None:
+        raise RuntimeError("Slack is down too")
+
+    after_ack.run("k", lambda: 1 / 0, report)
+    wait_idle(executor)
+    ran = []
+    after_ack.run("k", lambda: ran.append(1))
+    wait_idle(executor)
+    assert ran == [1]

@@ -1,0 +1,64 @@
+from datetime import UTC, datetime
+
+from bot.features import subcommands
+from bot.slack.blocks import cap_blocks, context, slack_date
+from bot.workshop.blocks.replies import build_help, build_workshop_list
+from storage.models import Phase, Workshop
+
+
+def workshop(number, phase=Phase.rating):
+    return Workshop(
+        id=number,
+        team_id="T1",
+        channel_id="C1",
+        title=f"Journey {number}",
+        phase=phase,
+        facilitator_id="UF",
+        created_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+    )
+
+
+def text_of(blocks):
+    return "\n".join(str(b.to_dict()) for b in blocks)
+
+
+def test_help_lists_every_subcommand():
+    rendered = text_of(build_help(subcommands()))
+    for subcommand in subcommands().values():
+        assert f"/workshop {subcommand.usage}" in rendered
+
+
+def test_help_for_an_unknown_subcommand_says_so_first():
+    blocks = build_help(subcommands(), unknown="frobnicate")
+    assert "I don't know `/workshop frobnicate`" in text_of(blocks[:1])
+
+
+def test_workshop_list_shows_number_title_phase_and_local_date():
+    rendered = text_of(build_workshop_list([workshop(3), workshop(2, Phase.closed)]))
+    assert "*#3* Journey 3 · Gap rating" in rendered
+    assert "*#2* Journey 2 · Closed" in rendered
+    assert "<!date^1793611800^{date_short_pretty}|2026-11-02 09:30 UTC>" in rendered
+
+
+def test_workshop_list_stays_within_a_message():
+    blocks = build_workshop_list([workshop(n) for n in range(200)])
+    assert len(blocks) == 50
+    assert "and 152 older workshops" in text_of(blocks[-1:])
+
+
+def test_empty_list_tells_how_to_start():
+    assert "/workshop new" in text_of(build_workshop_list([]))
+
+
+def test_slack_date_falls_back_to_utc():
+    moment = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    assert slack_date(moment) == (
+        "<!date^1774747800^{date_short_pretty} at {time}|2026-03-29 01:30 UTC>"
+    )
+
+
+def test_cap_blocks_keeps_the_limit_and_says_what_was_left_out():
+    blocks = [context(str(n)) for n in range(60)]
+    capped = cap_blocks(blocks)
+    assert len(capped) == 50
+    assert capped[-1].elements[0].text == "… and 11 more"

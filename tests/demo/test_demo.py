@@ -1,0 +1,118 @@
+"""`workshop-bot demo` runs a whole workshop and writes its results, and logs no secret."""
+
+import io
+import json
+import logging
+
+import pytest
+from rich.console import Console
+
+from bot.slack import ids
+from demo.runner import run_demo
+from storage.models import Phase
+
+
+@pytest.fixture
+def debug_log():
+    """Everything logged at DEBUG, unfiltered: what a careless log line would leak."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    old_level, old_handlers = root.level, root.handlers[:]
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.handlers[:] = old_handlers
+    root.setLevel(old_level)
+
+
+def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
+    out = tmp_path / "demo"
+    console = Console(file=io.StringIO(), width=120)
+    script = run_demo(out, console=console, quiet=False)
+
+    boards = sorted(p.name for p in (out / "boards").iterdir())
+    assert boards[0] == "01-setup.json" and boards[-1].endswith(f"{Phase.closed.value}.json")
+    closed = json.loads((out / "boards" / boards[-1]).read_text())
+    assert "*▶ Closed*" in json.dumps(closed, ensure_ascii=False)
+
+    transcript = (out / "transcript.md").read_text()
+    assert "Stage “Decision” (line 2) has no touchpoints" in transcript  # bad input shown
+    assert "tells Chloé privately: Only the facilitator can" in transcript
+    assert "closed the workshop" in transcript
+    # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
+    assert "merged *Let people buy without creating an account* into" in transcript
+    assert "the voting view explains: You've used all 3 of your votes" in transcript
+    assert (
+        "| 1 | Guest checkout without an account |" in (out / "fixes/ranked-fixes.md").read_text()
+    )
+    assert (out / "fixes/votes.png").read_bytes().startswith(b"\x89PNG")
+    assert "| Dev Patel | " in (out / "fixes/action-items.md").read_text()
+    assert "In progress" in (out / "fixes/action-items.md").read_text()
+    assert script.workshop_id is not None
+    # KPIs: a raw NPS paste, an out-of-range CSAT refused inline, the table and chart saved
+    assert "CSAT is from 0 to 100%: 104 is not." in transcript
+    assert "Recorded *NPS +30*" in transcript
+    assert (out / "kpis" / "kpi-chart.png").read_bytes().startswith(b"\x89PNG")
+    assert "NPS (whole journey): +30" in (out / "kpis" / "kpi-table.md").read_text()
+
+    # Gap rating: two rounds, charts and tables in the output folder, the loop closed
+    for round_number in (1, 2):
+        assert (out / "gaps" / f"round-{round_number}-chart.png").read_bytes()[:4] == b"\x89PNG"
+    first = (out / "gaps" / "round-1-table.md").read_text()
+    assert "Widest shortfalls: *Onboarding*" in first
+    second = (out / "gaps" / "round-2-table.md").read_text()
+    assert "Since round 1 the journey gap went from" in second and " R1 " in second
+    assert "Add the expectation too (or clear the experience)." in transcript  # inline error
+    assert "Nudged 1 participant who hasn't rated round 1." in transcript
+    # The stakeholder round: a duplicate refused inline, the grid posted and saved.
+    assert "“CFO” is already on this workshop's list of stakeholders." in transcript
+    posted_grid = "(in the board's thread): Stakeholder map for “Northwind onboarding journey”"
+    assert transcript.count(posted_grid) == 2  # on demand, and when the phase ended
+    png = (out / "stakeholder-grid.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1600).to_bytes(4) + (1200).to_bytes(4)
+    grid_text = (out / "stakeholder-grid.md").read_text()
+    assert all(
+        quadrant in grid_text
+        for quadrant in ("Manage closely", "Keep satisfied", "Keep informed", "Monitor")
+    )
+    assert "• *CFO* · Executive" in grid_text
+
+    logged = debug_log.getvalue()
+    assert "slack_bolt" in logged  # the capture really saw the bot's DEBUG logging
+    assert script.local.standin.bot_token not in logged
+    assert script.local.signing_secret not in logged
+
+    # The final step: a digest for a manager, the Home tab, and the exports.
+    assert "the form shows under “cron”: That is not a valid cron expression" in transcript
+    digest = json.loads((out / "digest" / "digest.json").read_text())
+    assert digest["blocks"][0]["text"]["text"] == "Digest: Northwind onboarding journey"
+    text = (out / "digest" / "digest.txt").read_text()
+    assert "Phase: Closed (step 6 of 6)" in text and "@Ben joined" in text
+    # The features' sections, in order, each with its chart in the digest's thread.
+    titles = ["Widest gaps", "KPIs", "Voted fixes and action items", "Stakeholders"]
+    positions = [text.index(f"*{title}*\n") for title in ["Phase and progress", *titles]]
+    assert positions == sorted(positions) and text.index("*Participation*") > positions[-1]
+    assert "Gaps are closing: the importance-weighted journey gap narrowed" in text
+    assert "NPS (whole journey): +30 (period ending" in text and "↓ better" in text
+    assert "Voting has closed: fixes ranked by votes." in text and "• Action item: " in text
+    assert "Manage closely: 2" in text and "added by @" in text
+    for chart in ("phase_timeline", "journey_gaps", "kpi_trends", "fix_votes", "stakeholder_grid"):
+        assert (out / "digest" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
+    n = script.workshop_id
+    exports = sorted(p.name for p in (out / "exports").iterdir())
+    assert f"workshop-{n}-report.md" in exports and f"workshop-{n}-journey.csv" in exports
+    for table in ("stakeholders", "touchpoint_gaps", "fixes", "action_items", "kpi_values"):
+        assert f"workshop-{n}-{table}.csv" in exports
+    report = (out / "exports" / f"workshop-{n}-report.md").read_text()
+    assert (
+        "## Touchpoint gaps per round" in report and "## Stakeholders with grid positions" in report
+    )
+    gap_rows = (out / "exports" / f"workshop-{n}-touchpoint_gaps.csv").read_text().splitlines()
+    assert len(gap_rows) == 1 + 2 * 19  # two rounds of every touchpoint
+    ana_home = (out / "home" / "ana.json").read_text()
+    assert "Digests you set up" in ana_home and "KPI snapshot" in ana_home
+    ben_home = json.loads((out / "home" / "ben.json").read_text())
+    assert "Your open action items" in json.dumps(ben_home, ensure_ascii=False)
+    assert ids.ACTION_ITEM_STATUS_DONE in json.dumps(ben_home)

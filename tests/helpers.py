@@ -1,0 +1,51 @@
+"""Small helpers shared by test modules: waiting for what the bot sent to the stand-in, and
+reading what builders and charts return."""
+
+import json
+import struct
+import time
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def said(local, user, fragment):
+    """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [
+            e
+            for e in local.standin.ephemerals(user=user)
+            if fragment in json.dumps(e, ensure_ascii=False)
+        ]
+    )[-1]
+
+
+def dm_with(local, user, fragment):
+    """The newest DM to `user` containing `fragment`, once the bot has sent it."""
+    return local.standin.wait_for(
+        lambda: [m for m in local.standin.dms(user) if fragment in m["text"]]
+    )[-1]
+
+
+def settle(local, quiet=0.3, limit=10.0):
+    """Wait until the bot's after-ack work is over (no Web API call for `quiet` seconds), so the
+    test's database is emptied only once nothing is using it."""
+    deadline, last = time.monotonic() + limit, -1
+    while time.monotonic() < deadline:
+        count = len(local.standin.calls)
+        if count == last:
+            return
+        last = count
+        time.sleep(quiet)
+
+
+def rendered(blocks) -> str:
+    """Block Kit blocks as the JSON text Slack receives."""
+    return json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header: the signature, then the IHDR chunk."""
+    assert data[:8] == PNG_SIGNATURE
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert (length, kind) == (13, b"IHDR")
+    return struct.unpack(">II", data[16:24])
