@@ -23,6 +23,7 @@ from flows.errors import FlowError, InvalidInput
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
 from flows.workshops import get_workshop
 from storage.db import Database
+from storage.models import Workshop
 
 logger = logging.getLogger(__name__)
 
@@ -73,16 +74,7 @@ def handle_fix_submission(
         context.user_id,
         f":bulb: *{fix.title}* is {done}. `/workshop fixes` shows every fix.",
     )
-    refresh_board(client, db, context.team_id, workshop.id)
-    refresh_fix_list(
-        client,
-        db,
-        context.team_id,
-        workshop.id,
-        context.user_id,
-        _response_url(view, client),
-        _metadata_id(view, "list_page") or 0,
-    )
+    _show_the_change(client, db, context, workshop, view)
 
 
 def handle_remove_submission(
@@ -105,16 +97,7 @@ def handle_remove_submission(
         context.user_id,
         f"*{removed.fix.title}* was removed. Any votes it had went back to their voters.",
     )
-    refresh_board(client, db, context.team_id, workshop.id)
-    refresh_fix_list(
-        client,
-        db,
-        context.team_id,
-        workshop.id,
-        context.user_id,
-        _response_url(view, client),
-        _metadata_id(view, "list_page") or 0,
-    )
+    _show_the_change(client, db, context, workshop, view)
 
 
 def handle_merge_submission(
@@ -157,6 +140,14 @@ def handle_merge_submission(
             workshop.max_votes_per_fix,
         ),
     )
+    _show_the_change(client, db, context, workshop, view)
+
+
+def _show_the_change(
+    client: WebClient, db: Database, context: BoltContext, workshop: Workshop, view: dict
+) -> None:
+    """After a fix is saved, removed or merged: the board, and the private list the form was
+    opened from, on the page it was showing."""
     refresh_board(client, db, context.team_id, workshop.id)
     refresh_fix_list(
         client,
