@@ -23,10 +23,11 @@ from bot.fixes.posts import action_list
 from bot.home.publish import refresh_homes
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
+from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
-from bot.slack.replies import open_modal, tell_user
-from bot.slack.values import BadValue, WorkshopValue
+from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopValue
 from bot.workshop.board import post_in_thread
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -35,18 +36,23 @@ from flows.actions import (
     set_action_status,
     workshop_for_action_items,
 )
-from flows.errors import FlowError
 from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Workshop
 
 
+@answers_refusals()
 def handle_create(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         with db.session() as session:
@@ -56,37 +62,35 @@ def handle_create(
             top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
             return build_pick_modal(workshop.id, top)
 
-    open_modal(client, body, respond, build)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
-def suggest_fixes(ack: Ack, body: dict, context: BoltContext) -> None:
+@answers_refusals()
+def suggest_fixes(ack: Ack, body: dict, context: BoltContext, db: Database) -> None:
     """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
     typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
-    db: Database = context["db"]
     workshop_id = ActionItemsMetadata.read(body.get("view")).workshop_id
     query = body.get("value") if isinstance(body.get("value"), str) else ""
-    try:
-        with db.read_session() as session:
-            workshop = workshop_for_action_items(
-                session, context.team_id, workshop_id or 0, context.user_id
-            )
-            found = ranked_matching(session, workshop, query)
-    except FlowError:
-        found = []
+    with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
+        workshop = workshop_for_action_items(
+            session, context.team_id, workshop_id or 0, context.user_id
+        )
+        found = ranked_matching(session, workshop, query)
     ack(options=[pick_option(r) for r in found])
 
 
+@answers_refusals()
 def handle_status(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Acks once the status is saved (bot/slack/acks.py); the DM and the thread follow the ack."""
-    db: Database = context["db"]
-    try:
-        value = StatusValue.of(action)
-    except BadValue:
-        ack()
-        tell_user(client, body, "That button is out of date.", respond)
-        return
+    value = StatusValue.of(action)
 
     def save() -> tuple[StatusChange, Workshop]:
         with db.session() as session:
@@ -99,9 +103,6 @@ def handle_status(
         change, workshop = save_then_ack(ack, context, save)
     except NotTheOwner as error:
         tell_user(client, body, not_the_owner_text(error.owner_id), respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
         return
     item = change.item
     container = body.get("container") or {}

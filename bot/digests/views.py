@@ -30,7 +30,7 @@ from storage.models import utcnow
 
 
 def handle_schedule_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
@@ -57,7 +57,6 @@ def handle_schedule_submission(
             },
         )
         return
-    db: Database = context["db"]
     try:
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, meta.workshop_id or 0)

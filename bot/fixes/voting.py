@@ -17,8 +17,9 @@ from bot.fixes.blocks.voting import VoteMetadata, VoteValue
 from bot.fixes.posts import ranking_page, update_vote_view, vote_view
 from bot.slack import ids
 from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
-from bot.slack.replies import open_modal, report_failure, tell_user
+from bot.slack.replies import report_failure
 from bot.slack.values import BadValue, PageNumber, WorkshopValue
 from bot.workshop.board import refresh_board
 from flows.errors import Conflict, FlowError, NotAllowed
@@ -38,11 +39,17 @@ NOT_COUNTED_YET = (
 )
 
 
+@answers_refusals()
 def handle_open(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         with db.session() as session:
@@ -55,16 +62,21 @@ def handle_open(
                 raise NotAllowed(NOT_A_PARTICIPANT)
             return vote_view(session, workshop, context.user_id)
 
-    open_modal(client, body, respond, build)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
 def handle_vote(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
     ballot can delay, so an acknowledged vote is never lost, even if this process dies right
     after; then applies it, and the view and the board follow."""
-    db: Database = context["db"]
     view = body.get("view") or {}
     state = VoteMetadata.read(view)
     workshop_id, page = state.workshop_id, state.page or 0
@@ -96,7 +108,6 @@ def handle_vote(
         notice = outcome.refusal if outcome else NOT_COUNTED_YET
         update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
 
-    after_ack: AfterAck = context["after_ack"]
     view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
     after_ack.run(view_key, redraw_view, report_failure(client, body))
     if outcome and outcome.changed:
@@ -130,8 +141,9 @@ def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | Non
         return None
 
 
+@answers_refusals()
 def handle_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     ack()
     view = body.get("view") or {}
@@ -142,12 +154,7 @@ def handle_page(
         return
     if workshop_id is None:
         return
-    try:
-        update_vote_view(
-            client, context["db"], context.team_id, context.user_id, workshop_id, page, view
-        )
-    except FlowError as error:
-        tell_user(client, body, str(error))
+    update_vote_view(client, db, context.team_id, context.user_id, workshop_id, page, view)
 
 
 handle_ranking_page = page_listener(

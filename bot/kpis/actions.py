@@ -17,10 +17,15 @@ from storage.db import Database
 
 
 def handle_open_record(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
     try:
         workshop_id = WorkshopValue.of(action).workshop_id
         with db.session() as session:

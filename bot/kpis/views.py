@@ -36,10 +36,11 @@ def _stage(state: dict) -> int | str | None:
     return int(value) if value and value.isdecimal() else value
 
 
-def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+def handle_record_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     state = view["state"]["values"]
     workshop_id = _workshop_id(view)
-    db: Database = context["db"]
     try:
         if workshop_id is None:
             raise NotFound(GONE)
@@ -69,10 +70,11 @@ def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: B
     _confirm(client, view, context.user_id, record_confirmation(result))
 
 
-def handle_define_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+def handle_define_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     state = view["state"]["values"]
     workshop_id = _workshop_id(view)
-    db: Database = context["db"]
     direction = selected_value(state, ids.KPI_DEFINE_DIRECTION)
     try:
         if workshop_id is None:

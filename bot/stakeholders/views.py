@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.view_state import checked_values, input_value, selected_value, state_values
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
@@ -30,7 +31,7 @@ from bot.stakeholders.blocks import (
 )
 from bot.stakeholders.posts import after_change
 from bot.workshop.board import refresh_board
-from flows.errors import FlowError, InvalidInput, NotFound
+from flows.errors import NotFound
 from flows.stakeholders import (
     add_stakeholder,
     list_stakeholders,
@@ -59,44 +60,37 @@ def _known(value: int | None) -> int:
     return value
 
 
+@answers_refusals(field=ids.STAKEHOLDER_NAME)
 def handle_stakeholder_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
-    db: Database = context["db"]
     state = state_values(view)
     meta = StakeholderFormMetadata.read(view)
     editing = "stakeholder_id" in meta.model_fields_set
-    try:
-        spec = validate_stakeholder(
-            input_value(state, ids.STAKEHOLDER_NAME),
-            selected_value(state, ids.STAKEHOLDER_CATEGORY),
-            selected_value(state, ids.STAKEHOLDER_ATTITUDE),
-            input_value(state, ids.STAKEHOLDER_NOTE),
-            checked_values(state, ids.STAKEHOLDER_TOUCHPOINTS),
-        )
-        with db.session() as session:
-            if editing:
-                stakeholder = update_stakeholder(
-                    session,
-                    context.team_id,
-                    _known(meta.stakeholder_id),
-                    context.user_id,
-                    spec,
-                )
-            else:
-                stakeholder = add_stakeholder(
-                    session,
-                    context.team_id,
-                    _known(meta.workshop_id),
-                    context.user_id,
-                    spec,
-                )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.STAKEHOLDER_NAME: str(error)})
-        return
+    spec = validate_stakeholder(
+        input_value(state, ids.STAKEHOLDER_NAME),
+        selected_value(state, ids.STAKEHOLDER_CATEGORY),
+        selected_value(state, ids.STAKEHOLDER_ATTITUDE),
+        input_value(state, ids.STAKEHOLDER_NOTE),
+        checked_values(state, ids.STAKEHOLDER_TOUCHPOINTS),
+    )
+    with db.session() as session:
+        if editing:
+            stakeholder = update_stakeholder(
+                session,
+                context.team_id,
+                _known(meta.stakeholder_id),
+                context.user_id,
+                spec,
+            )
+        else:
+            stakeholder = add_stakeholder(
+                session,
+                context.team_id,
+                _known(meta.workshop_id),
+                context.user_id,
+                spec,
+            )
     ack()
     name = stakeholder.name
     text = (
@@ -128,33 +122,27 @@ def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
     return {stakeholder_id: (pair[0], pair[1]) for stakeholder_id, pair in answers.items()}
 
 
-def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    db: Database = context["db"]
+@answers_refusals(
+    notice=lambda text: build_notice_modal("Ratings not saved", f"Nothing was saved: {text}")
+)
+def handle_rating_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     state = state_values(view)
-    try:
-        meta = RatingMetadata.read(view)
-        workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
-        with db.session() as session:
-            saved = save_ratings(
-                session, context.team_id, workshop_id, context.user_id, rating_answers(state)
-            )
-            following = rating_page(
-                session,
-                context.team_id,
-                workshop_id,
-                context.user_id,
-                after_id=last_id,
-                size=RATING_PAGE_SIZE,
-            )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(
-            response_action="update",
-            view=build_notice_modal("Ratings not saved", f"Nothing was saved: {error}"),
+    meta = RatingMetadata.read(view)
+    workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
+    with db.session() as session:
+        saved = save_ratings(
+            session, context.team_id, workshop_id, context.user_id, rating_answers(state)
         )
-        return
+        following = rating_page(
+            session,
+            context.team_id,
+            workshop_id,
+            context.user_id,
+            after_id=last_id,
+            size=RATING_PAGE_SIZE,
+        )
     if following.items:
         ack(response_action="update", view=build_rating_modal(following))
     else:
@@ -173,22 +161,17 @@ def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: B
         refresh_board(client, db, context.team_id, workshop_id)
 
 
-def handle_remove_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    db: Database = context["db"]
-    try:
-        with db.session() as session:
-            removed = remove_stakeholder(
-                session,
-                context.team_id,
-                _known(StakeholderFormMetadata.read(view).stakeholder_id),
-                context.user_id,
-            )
-    except FlowError as error:
-        ack(
-            response_action="update",
-            view=build_notice_modal("Nothing was removed", str(error)),
+@answers_refusals(notice=lambda text: build_notice_modal("Nothing was removed", text))
+def handle_remove_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
+    with db.session() as session:
+        removed = remove_stakeholder(
+            session,
+            context.team_id,
+            _known(StakeholderFormMetadata.read(view).stakeholder_id),
+            context.user_id,
         )
-        return
     ack()
     after_change(
         client,

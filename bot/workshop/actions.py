@@ -8,13 +8,14 @@ from slack_sdk import WebClient
 from bot.home.publish import refresh_homes, refresh_workshop_homes
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
+from bot.slack.answers import answers_refusals
 from bot.slack.mrkdwn import Mrkdwn, md, mention
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue, WorkshopValue
 from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES, PhaseValue
 from bot.workshop.board import post_in_thread, refresh_board
 from bot.workshop.phase_hooks import run_phase_end_hooks
-from flows.errors import FlowError, NotFound
+from flows.errors import NotFound
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import (
     PhaseAction,
@@ -55,18 +56,19 @@ def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
     )
 
 
+@answers_refusals("That button is out of date; use the latest board.")
 def handle_phase_button(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Acks once the phase change is saved (bot/slack/acks.py); the board, the announcement and the
     phase's results follow the ack."""
-    db: Database = context["db"]
-    try:
-        value = PhaseValue.of(action)
-    except BadValue:
-        ack()
-        tell_user(client, body, "That button is out of date; use the latest board.", respond)
-        return
+    value = PhaseValue.of(action)
 
     workshop_id, drawn_in = value.workshop_id, value.phase
 
@@ -84,11 +86,7 @@ def handle_phase_button(
                 expected_phase=drawn_in,
             )
 
-    try:
-        change = save_then_ack(ack, context, save)
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
+    change = save_then_ack(ack, context, save)
     refresh_board(client, db, context.team_id, workshop_id)
     workshop = change.workshop
     if workshop.board_ts is None:  # the refresh may just have posted or found the board
@@ -99,11 +97,17 @@ def handle_phase_button(
     refresh_workshop_homes(client, db, context.team_id, workshop_id)
 
 
+@answers_refusals()
 def handle_join(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Acks once the Join is saved, like a vote (bot/slack/acks.py)."""
-    db: Database = context["db"]
     try:
         workshop_id = WorkshopValue.of(action).workshop_id
     except BadValue:
@@ -120,9 +124,6 @@ def handle_join(
         workshop, closed, joined = save_then_ack(ack, context, save)
     except NotFound:
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
-        return
-    except FlowError as error:  # not saved (Busy)
-        tell_user(client, body, str(error), respond)
         return
     if closed:
         tell_user(client, body, "This workshop is closed.", respond)

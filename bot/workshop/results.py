@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue
@@ -19,7 +20,6 @@ from bot.workshop.phase_hooks import (
     post_failed_notice,
     tell_post_failed,
 )
-from flows.errors import FlowError
 from flows.events import claim_event
 from flows.workshops import get_workshop, require_facilitator
 from storage.db import Database
@@ -34,13 +34,19 @@ ALREADY_POSTED = (
 )
 
 
+@answers_refusals()
 def handle_post_again(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Acks first, then posts (a post is not saved state: if the bot dies meanwhile, the button
     is pressed again). Facilitators only; one notice posts once, however often it is clicked."""
     ack()
-    db: Database = context["db"]
     try:
         value = PostAgain.of(action)
     except BadValue:
@@ -49,15 +55,11 @@ def handle_post_again(
     if value is None or results is None:
         tell_user(client, body, STALE_BUTTON, respond)
         return
-    try:
-        with db.session() as session:
-            workshop = get_workshop(session, context.team_id, value.workshop_id)
-            require_facilitator(session, workshop, context.user_id, "post the results again")
-            first = claim_event(session, context.team_id, f"post-again:{value.token}")
-            channel_id = workshop.channel_id
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
+    with db.session() as session:
+        workshop = get_workshop(session, context.team_id, value.workshop_id)
+        require_facilitator(session, workshop, context.user_id, "post the results again")
+        first = claim_event(session, context.team_id, f"post-again:{value.token}")
+        channel_id = workshop.channel_id
     if not first:
         tell_user(client, body, ALREADY_POSTED, respond)
         return

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def handle_setup_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = state_values(view)
     try:
@@ -45,7 +45,6 @@ def handle_setup_submission(
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
-    db: Database = context["db"]
     channel_id = WorkshopMetadata.read(view).channel_id or ""
     # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
     with db.session() as session:
