@@ -28,6 +28,7 @@ from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
 from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import post_in_thread
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -57,7 +58,10 @@ def handle_create(
     def build() -> View:
         with db.session() as session:
             workshop = workshop_for_action_items(
-                session, context.team_id, WorkshopValue.of(action).workshop_id, context.user_id
+                session,
+                team_id_of(context),
+                WorkshopValue.of(action).workshop_id,
+                user_id_of(context),
             )
             top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
             return build_pick_modal(workshop.id, top)
@@ -73,7 +77,7 @@ def suggest_fixes(ack: Ack, body: dict, context: BoltContext, db: Database) -> N
     query = body.get("value") if isinstance(body.get("value"), str) else ""
     with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
         workshop = workshop_for_action_items(
-            session, context.team_id, workshop_id or 0, context.user_id
+            session, team_id_of(context), workshop_id or 0, user_id_of(context)
         )
         found = ranked_matching(session, workshop, query)
     ack(options=[pick_option(r) for r in found])
@@ -95,9 +99,9 @@ def handle_status(
     def save() -> tuple[StatusChange, Workshop]:
         with db.session() as session:
             change = set_action_status(
-                session, context.team_id, value.item_id, context.user_id, value.status
+                session, team_id_of(context), value.item_id, user_id_of(context), value.status
             )
-            return change, get_workshop(session, context.team_id, change.item.workshop_id)
+            return change, get_workshop(session, team_id_of(context), change.item.workshop_id)
 
     try:
         change, workshop = save_then_ack(ack, context, save)
@@ -115,14 +119,14 @@ def handle_status(
             blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
         )
     # The owner's Home lists their open items (and the buttons may have been pressed there).
-    refresh_homes(client, db, context.team_id, {context.user_id, item.owner_id})
+    refresh_homes(client, db, team_id_of(context), {user_id_of(context), item.owner_id})
     if change.changed:
         post_in_thread(
             client,
             workshop,
             md(
                 "{} set the action item *{}* to *{}*.",
-                mention(context.user_id),
+                mention(user_id_of(context)),
                 item.title,
                 STATUS_NAMES[item.status],
             ),

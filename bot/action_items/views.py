@@ -15,6 +15,7 @@ from bot.slack.blocks import user_list
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
 from bot.slack.view_state import checked_values, selected_date, selected_user
+from bot.slack.who import team_id_of, user_id_of
 from flows.actions import (
     action_items,
     choose_fixes,
@@ -43,8 +44,8 @@ def handle_pick_submission(
     workshop_id = ActionItemsMetadata.read(view).workshop_id or 0
     picked = checked_values(view["state"]["values"], ids.ACTION_ITEMS_FIXES)
     with db.session() as session:
-        fixes = choose_fixes(session, context.team_id, workshop_id, context.user_id, picked)
-        workshop = get_workshop(session, context.team_id, workshop_id)
+        fixes = choose_fixes(session, team_id_of(context), workshop_id, user_id_of(context), picked)
+        workshop = get_workshop(session, team_id_of(context), workshop_id)
         existing = {item.fix_id: item for item in action_items(session, workshop)}
         votes = vote_totals(session, workshop)
     ack(
@@ -69,17 +70,19 @@ def handle_items_submission(
         today_utc(),
     )
     with db.session() as session:
-        saved = save_action_items(session, context.team_id, workshop_id, context.user_id, drafts)
-        workshop = get_workshop(session, context.team_id, workshop_id)
+        saved = save_action_items(
+            session, team_id_of(context), workshop_id, user_id_of(context), drafts
+        )
+        workshop = get_workshop(session, team_id_of(context), workshop_id)
     ack()
     unreachable = send_owner_dms(client, db, workshop, saved)
     announce_action_items(client, workshop, saved)
     owners = [s.item.owner_id for s in saved] + [s.previous_owner_id for s in saved]
-    refresh_homes(client, db, context.team_id, [owner for owner in owners if owner])
+    refresh_homes(client, db, team_id_of(context), [owner for owner in owners if owner])
     if unreachable:
         tell_user(
             client,
-            {"user_id": context.user_id, "channel_id": workshop.channel_id},
+            {"user_id": user_id_of(context), "channel_id": workshop.channel_id},
             md(
                 "The action items are saved, but I could not DM {}. "
                 "They can follow them with `/workshop actions`.",

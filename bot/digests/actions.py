@@ -19,6 +19,7 @@ from bot.slack.answers import answers_refusals
 from bot.slack.blocks import context as context_block
 from bot.slack.mrkdwn import escape
 from bot.slack.values import parse_id
+from bot.slack.who import team_id_of, user_id_of
 from flows.errors import NotAllowed
 from flows.schedules import (
     ScheduleAction,
@@ -56,7 +57,7 @@ def handle_schedule_button(
 ) -> None:
     """Pause, Resume and Delete ack once saved (bot/slack/acks.py); Send now posts the digest, which
     takes longer, so it acks first."""
-    team_id, user_id = context.team_id, context.user_id
+    team_id, user_id = team_id_of(context), user_id_of(context)
     sending = action["action_id"] == ids.SCHEDULE_SEND_NOW
     if sending:
         ack()

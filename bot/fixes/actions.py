@@ -21,6 +21,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
 from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from flows.errors import NotAllowed
 from flows.fixes import (
     can_manage,
@@ -51,7 +52,9 @@ def handle_propose(
 
     def build() -> View:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, WorkshopValue.of(action).workshop_id)
+            workshop = get_workshop(
+                session, team_id_of(context), WorkshopValue.of(action).workshop_id
+            )
             require_proposing_open(workshop)
             return fix_form(session, workshop)
 
@@ -74,16 +77,16 @@ def handle_fix_menu(
     menu = FixMenu.of(action)
     what, page = menu.what, menu.page
     with db.session() as session:
-        fix = get_fix(session, context.team_id, menu.fix_id)
-        workshop = get_workshop(session, context.team_id, fix.workshop_id)
+        fix = get_fix(session, team_id_of(context), menu.fix_id)
+        workshop = get_workshop(session, team_id_of(context), fix.workshop_id)
         require_editable(workshop)
         require_active(session, fix)
         summary = fix_summary(session, fix)
         if what == "merge":
-            require_facilitator(session, workshop, context.user_id, "merge fixes")
+            require_facilitator(session, workshop, user_id_of(context), "merge fixes")
             view = build_merge_modal(summary, workshop.max_votes_per_fix, response_url, page)
         else:
-            if not can_manage(session, fix, context.user_id):
+            if not can_manage(session, fix, user_id_of(context)):
                 raise NotAllowed(f"Only the fix's author or a facilitator can {what} it.")
             view = (
                 fix_form(session, workshop, fix=summary, response_url=response_url, list_page=page)
@@ -109,9 +112,9 @@ def suggest_merge_targets(ack: Ack, body: dict, context: BoltContext, db: Databa
     source_id = FixFormMetadata.read(body.get("view")).fix_id
     query = body.get("value") if isinstance(body.get("value"), str) else ""
     with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
-        fix = get_fix(session, context.team_id, source_id or 0)
-        workshop = get_workshop(session, context.team_id, fix.workshop_id)
-        require_facilitator(session, workshop, context.user_id, "merge fixes")
+        fix = get_fix(session, team_id_of(context), source_id or 0)
+        workshop = get_workshop(session, team_id_of(context), fix.workshop_id)
+        require_facilitator(session, workshop, user_id_of(context), "merge fixes")
         found = merge_candidates(session, workshop, fix_summary(session, fix), query)
     ack(options=[merge_option(f) for f in found])
 

@@ -21,6 +21,7 @@ from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
 from bot.slack.replies import report_failure
 from bot.slack.values import BadValue, PageNumber, WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
@@ -53,14 +54,16 @@ def handle_open(
 
     def build() -> View:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, WorkshopValue.of(action).workshop_id)
+            workshop = get_workshop(
+                session, team_id_of(context), WorkshopValue.of(action).workshop_id
+            )
             if workshop.phase not in (Phase.voting, Phase.closed):
                 raise Conflict(
                     "Voting opens when the facilitator moves the workshop on to the voting phase."
                 )
-            if not is_participant(session, workshop, context.user_id):
+            if not is_participant(session, workshop, user_id_of(context)):
                 raise NotAllowed(NOT_A_PARTICIPANT)
-            return vote_view(session, workshop, context.user_id)
+            return vote_view(session, workshop, user_id_of(context))
 
     client.views_open(trigger_id=body["trigger_id"], view=build())
 
@@ -86,10 +89,10 @@ def handle_vote(
         vote = None
     if workshop_id is None or vote is None:
         ack()
-        logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
+        logger.warning("malformed vote from %s: %r", user_id_of(context), action.get("value"))
         return
-    team_id, user_id = context.team_id, context.user_id
-    click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)  # type: ignore[arg-type]
+    team_id, user_id = team_id_of(context), user_id_of(context)
+    click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)
     try:
         with db.session() as session:
             click_id = record_click(session, click, delivery_key(body, action, user_id))
@@ -111,10 +114,8 @@ def handle_vote(
     view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
     after_ack.run(view_key, redraw_view, report_failure(client, body))
     if outcome and outcome.changed:
-        after_ack.run(
-            ("board", team_id, workshop_id),
-            lambda: refresh_board(client, db, team_id, workshop_id),
-        )
+        # Coalesced by the board itself (bot/workshop/board.refresh_board).
+        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
 
 
 def delivery_key(body: dict, action: dict, user_id: str) -> str:
@@ -154,7 +155,7 @@ def handle_page(
         return
     if workshop_id is None:
         return
-    update_vote_view(client, db, context.team_id, context.user_id, workshop_id, page, view)
+    update_vote_view(client, db, team_id_of(context), user_id_of(context), workshop_id, page, view)
 
 
 handle_ranking_page = page_listener(

@@ -12,6 +12,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from storage.db import Database
 
 STALE_BUTTON = "That button is out of date; use the latest board."
@@ -30,7 +31,12 @@ def handle_rate(
     ack()
     workshop_id = WorkshopValue.of(action).workshop_id
     open_rating_form(
-        client, db, context.team_id, context.user_id, workshop_id, body.get("trigger_id", "")
+        client,
+        db,
+        team_id_of(context),
+        user_id_of(context),
+        workshop_id,
+        body.get("trigger_id", ""),
     )
 
 
@@ -46,7 +52,7 @@ def handle_nudge(
 ) -> None:
     ack()
     workshop_id = WorkshopValue.of(action).workshop_id
-    summary = send_nudges(client, db, context.team_id, context.user_id, workshop_id)
+    summary = send_nudges(client, db, team_id_of(context), user_id_of(context), workshop_id)
     tell_user(client, body, summary, respond)
 
 
@@ -62,7 +68,9 @@ def handle_new_round(
 ) -> None:
     ack()
     value = RoundValue.of(action)
-    open_next_round(client, db, context.team_id, context.user_id, value.workshop_id, value.round)
+    open_next_round(
+        client, db, team_id_of(context), user_id_of(context), value.workshop_id, value.round
+    )
 
 
 def register(app: App) -> None:

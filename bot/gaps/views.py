@@ -11,8 +11,11 @@ from sqlmodel import Session
 from bot.gaps.blocks import RatingFormMetadata, build_rating_done, build_rating_modal
 from bot.home.publish import refresh_homes
 from bot.slack import ids
+from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
+from bot.slack.replies import report_failure
 from bot.slack.view_state import input_value, selected_value
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.gaps.form import rating_sheet
 from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
@@ -65,7 +68,13 @@ def next_view(
 
 @answers_refusals(field=first_input_block)
 def handle_rating_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack,
+    body: dict,
+    view: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     state = (view.get("state") or {}).get("values")
     state = state if isinstance(state, dict) else {}
@@ -78,22 +87,27 @@ def handle_rating_submission(
     with db.session() as session:
         saved = save_ratings(
             session,
-            context.team_id,
+            team_id_of(context),
             workshop_id,
-            context.user_id,
+            user_id_of(context),
             read_answers(state, touchpoint_ids),
         )
         following = next_view(
             session,
-            context.team_id,
-            context.user_id,
+            team_id_of(context),
+            user_id_of(context),
             workshop_id,
             go_to_choice(state),
         )
     ack(response_action="update", view=following)
     if saved.progress_changed:
-        refresh_board(client, db, context.team_id, workshop_id)
-        refresh_homes(client, db, context.team_id, [context.user_id])  # touchpoints left to rate
+        team_id, user_id = team_id_of(context), user_id_of(context)
+
+        def follow() -> None:
+            refresh_board(client, db, team_id, workshop_id)
+            refresh_homes(client, db, team_id, [user_id])  # touchpoints left to rate
+
+        after_ack.run(None, follow, report_failure(client, body))
 
 
 def register(app: App) -> None:

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.home.publish import publish_home
 from bot.slack import ids
 from bot.slack.values import BadValue, PageNumber
+from bot.slack.who import team_id_of, user_id_of
 from storage.db import Database
 
 
@@ -19,7 +20,7 @@ def handle_page(
         page = PageNumber.of(action).page
     except BadValue:
         page = 0
-    publish_home(client, db, context.team_id, context.user_id, page)
+    publish_home(client, db, team_id_of(context), user_id_of(context), page)
 
 
 def acknowledge_link(ack: Ack) -> None:

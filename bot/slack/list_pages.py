@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.slack.answers import Listener, answers_refusals
 from bot.slack.values import PageValue
+from bot.slack.who import team_id_of, user_id_of
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Workshop
@@ -30,8 +31,8 @@ def page_listener(render: RenderPage, stale: str) -> Listener:
         ack()
         value = PageValue.of(action)
         with db.read_session() as session:
-            workshop = get_workshop(session, context.team_id, value.workshop_id)
-            text, blocks = render(session, workshop, context.user_id, value.page)
+            workshop = get_workshop(session, team_id_of(context), value.workshop_id)
+            text, blocks = render(session, workshop, user_id_of(context), value.page)
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
 
     return handle_page

@@ -10,6 +10,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -47,7 +48,7 @@ def handle_add(
 
     def build() -> View:
         with db.session() as session:
-            form = add_form(session, context.team_id, WorkshopValue.of(action).workshop_id)
+            form = add_form(session, team_id_of(context), WorkshopValue.of(action).workshop_id)
         return build_stakeholder_modal(form)
 
     client.views_open(trigger_id=body["trigger_id"], view=build())
@@ -67,9 +68,9 @@ def handle_rate(
     with db.session() as session:
         page = rating_page(
             session,
-            context.team_id,
+            team_id_of(context),
             WorkshopValue.of(action).workshop_id,
-            context.user_id,
+            user_id_of(context),
             size=RATING_PAGE_SIZE,
         )
     if not page.items:
@@ -96,12 +97,12 @@ def handle_menu(
         with db.session() as session:
             if menu.what == "edit":
                 return build_stakeholder_modal(
-                    edit_form(session, context.team_id, stakeholder_id, context.user_id),
+                    edit_form(session, team_id_of(context), stakeholder_id, user_id_of(context)),
                     list_url=body.get("response_url"),
                     list_offset=offset,
                 )
             return build_remove_modal(
-                removal_preview(session, context.team_id, stakeholder_id, context.user_id),
+                removal_preview(session, team_id_of(context), stakeholder_id, user_id_of(context)),
                 list_url=body.get("response_url"),
                 list_offset=offset,
             )
@@ -124,9 +125,9 @@ def handle_list_page(
     with db.session() as session:
         listing = list_stakeholders(
             session,
-            context.team_id,
+            team_id_of(context),
             value.workshop_id,
-            context.user_id,
+            user_id_of(context),
             offset=value.offset,
             limit=LIST_PAGE_SIZE,
         )

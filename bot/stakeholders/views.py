@@ -17,8 +17,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import ids
+from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
+from bot.slack.replies import report_failure
 from bot.slack.view_state import checked_values, input_value, selected_value, state_values
+from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -62,7 +65,7 @@ def _known(value: int | None) -> int:
 
 @answers_refusals(field=ids.STAKEHOLDER_NAME)
 def handle_stakeholder_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
 ) -> None:
     state = state_values(view)
     meta = StakeholderFormMetadata.read(view)
@@ -78,17 +81,17 @@ def handle_stakeholder_submission(
         if editing:
             stakeholder = update_stakeholder(
                 session,
-                context.team_id,
+                team_id_of(context),
                 _known(meta.stakeholder_id),
-                context.user_id,
+                user_id_of(context),
                 spec,
             )
         else:
             stakeholder = add_stakeholder(
                 session,
-                context.team_id,
+                team_id_of(context),
                 _known(meta.workshop_id),
-                context.user_id,
+                user_id_of(context),
                 spec,
             )
     ack()
@@ -98,16 +101,17 @@ def handle_stakeholder_submission(
         if editing
         else f"Added *{name}* to the stakeholders. Everyone can now rate them."
     )
-    after_change(
-        client,
-        db,
-        context.team_id,
+    team_id, user_id, workshop_id = (
+        team_id_of(context),
+        user_id_of(context),
         stakeholder.workshop_id,
-        context.user_id,
-        text,
-        refresh=not editing,
     )
-    _refresh_list(view, db, client, context, stakeholder.workshop_id)
+
+    def follow() -> None:
+        after_change(client, db, team_id, workshop_id, user_id, text, refresh=not editing)
+        _refresh_list(view, db, client, context, workshop_id)
+
+    after_ack.run(None, follow, report_failure(client, {"user": {"id": user_id}}))
 
 
 def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
@@ -126,20 +130,20 @@ def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
     notice=lambda text: build_notice_modal("Ratings not saved", f"Nothing was saved: {text}")
 )
 def handle_rating_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
 ) -> None:
     state = state_values(view)
     meta = RatingMetadata.read(view)
     workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
     with db.session() as session:
         saved = save_ratings(
-            session, context.team_id, workshop_id, context.user_id, rating_answers(state)
+            session, team_id_of(context), workshop_id, user_id_of(context), rating_answers(state)
         )
         following = rating_page(
             session,
-            context.team_id,
+            team_id_of(context),
             workshop_id,
-            context.user_id,
+            user_id_of(context),
             after_id=last_id,
             size=RATING_PAGE_SIZE,
         )
@@ -147,41 +151,39 @@ def handle_rating_submission(
         ack(response_action="update", view=build_rating_modal(following))
     else:
         ack()
+    team_id, user_id = team_id_of(context), user_id_of(context)
     if not following.items:
-        after_change(
-            client,
-            db,
-            context.team_id,
-            workshop_id,
-            context.user_id,
-            RATINGS_SAVED,
-            saved.new_rater,
+        after_ack.run(
+            None,
+            lambda: after_change(
+                client, db, team_id, workshop_id, user_id, RATINGS_SAVED, saved.new_rater
+            ),
+            report_failure(client, {"user": {"id": user_id}}),
         )
     elif saved.new_rater:
-        refresh_board(client, db, context.team_id, workshop_id)
+        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
 
 
 @answers_refusals(notice=lambda text: build_notice_modal("Nothing was removed", text))
 def handle_remove_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
 ) -> None:
     with db.session() as session:
         removed = remove_stakeholder(
             session,
-            context.team_id,
+            team_id_of(context),
             _known(StakeholderFormMetadata.read(view).stakeholder_id),
-            context.user_id,
+            user_id_of(context),
         )
     ack()
-    after_change(
-        client,
-        db,
-        context.team_id,
-        removed.workshop_id,
-        context.user_id,
-        f"Removed *{removed.name}*{ratings_gone(removed.ratings_removed)}.",
-    )
-    _refresh_list(view, db, client, context, removed.workshop_id)
+    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), removed.workshop_id
+    text = f"Removed *{removed.name}*{ratings_gone(removed.ratings_removed)}."
+
+    def follow() -> None:
+        after_change(client, db, team_id, workshop_id, user_id, text)
+        _refresh_list(view, db, client, context, workshop_id)
+
+    after_ack.run(None, follow, report_failure(client, {"user": {"id": user_id}}))
 
 
 def is_response_url(url: str, api_url: str) -> bool:
@@ -205,9 +207,9 @@ def _refresh_list(
     with db.session() as session:
         listing = list_stakeholders(
             session,
-            context.team_id,
+            team_id_of(context),
             workshop_id,
-            context.user_id,
+            user_id_of(context),
             offset=offset,
             limit=LIST_PAGE_SIZE,
         )
