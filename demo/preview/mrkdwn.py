@@ -40,9 +40,14 @@ def unescape_slack(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+_SLACK_NAMES = re.compile(r":large_([a-z]+)_(circle|square):")  # Slack's names for 🟢 🟡 🟥 …
+
+
 def emojize(escaped_html: str) -> str:
-    """:shortcode: → the emoji (names Slack and GitHub share); unknown ones stay as typed."""
-    return emoji.emojize(escaped_html, language="alias")
+    """:shortcode: → the emoji (the names Slack uses, via the `emoji` package's aliases, plus
+    Slack's own `large_<colour>_circle`); unknown ones stay as typed."""
+    named = _SLACK_NAMES.sub(lambda m: f":{m.group(1)}_{m.group(2)}:", escaped_html)
+    return emoji.emojize(named, language="alias")
 
 
 def plain_html(text: str, with_emoji: bool = True) -> str:

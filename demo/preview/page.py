@@ -57,8 +57,9 @@ def file_body(entry: Entry, ctx: Context, bot_name: str) -> str:
         title = f"<figcaption>{plain_html(uploaded.title)}</figcaption>"
         if uploaded.path:
             parts.append(
-                f'<figure class="upload">{title}<img src="{_e(uploaded.path)}" '
-                f'alt="{_e(uploaded.alt or uploaded.title)}" loading="lazy"></figure>'
+                f'<figure class="upload">{title}<a href="{_e(uploaded.path)}">'
+                f'<img src="{_e(uploaded.path)}" alt="{_e(uploaded.alt or uploaded.title)}" '
+                'loading="lazy"></a></figure>'
             )
         else:
             parts.append(
