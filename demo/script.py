@@ -62,6 +62,7 @@ class DemoScript:
     def _person_says(self, person: Person, what: str) -> None:
         self._actor = person
         self.narrate(f"  {person.real_name} ({person.team}): {what}")
+        self.steps[-1].actor = person.real_name
 
     # acting in Slack -------------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ def _label(entry: Entry) -> str:
     if entry.kind == "dm":
         return f"Direct message to {where}"
     if entry.kind == "modal":
-        return f"Modal {note or 'opened'}"
+        return f"Modal {note or 'opened'}" + (f" · {where} sees it" if where else "")
     if entry.kind == "home":
         return f"Home tab{' of ' + where if where else ''}" + (f" · {note}" if note else "")
     if entry.kind == "file":

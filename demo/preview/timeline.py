@@ -44,6 +44,7 @@ class Step:
     text: str
     section: bool = False
     answer: dict[str, Any] | None = None
+    actor: str = ""  # who acted (a display name), when a person did
 
 
 @dataclass(frozen=True)
@@ -127,11 +128,12 @@ class _Builder:
         if step.section:
             self.sections.append(Section(step.text.strip()))
             return
+        self.actor = step.actor
         self.add(Entry("action", text=step.text.strip()))
         answer = step.answer or {}
         if answer.get("response_action") in ("update", "push") and answer.get("view"):
             note = "pushed on top" if answer["response_action"] == "push" else "updated in place"
-            self.add(Entry("modal", view=answer["view"], note=note))
+            self.add(Entry("modal", where=self.actor, view=answer["view"], note=note))
         elif answer.get("text") or answer.get("blocks"):
             self.reply(answer, channel_label="")
 
@@ -140,12 +142,17 @@ class _Builder:
         blocks = _json(payload.get("blocks")) or []
         text = str(payload.get("text") or "")
         if payload.get("delete_original"):
-            self.add(Entry("ephemeral", where=channel_label, note="deletes the message"))
+            self.add(Entry("ephemeral", where=channel_label, note=self._shown("deletes it")))
             return
-        note = "replaces the message" if payload.get("replace_original") else ""
         in_channel = payload.get("response_type") == "in_channel"
         kind = "channel" if in_channel else "ephemeral"
+        replaces = "replaces the message" if payload.get("replace_original") else ""
+        note = replaces if in_channel else self._shown(replaces)
         self.add(Entry(kind, where=channel_label, text=text, blocks=blocks, note=note))
+
+    def _shown(self, what: str) -> str:
+        """An ephemeral's note: who saw it (the person who just acted), and what it did."""
+        return " · ".join(p for p in (f"shown to {self.actor}" if self.actor else "", what) if p)
 
     def call(self, call: CallLike) -> None:
         method, params, response = call.method, call.params, call.response or {}
@@ -221,7 +228,11 @@ class _Builder:
         if view.get("type") == "home":
             self.add(Entry("home", view=view, blocks=view.get("blocks") or [], note=note))
         else:
-            self.add(Entry("modal", view=view, blocks=view.get("blocks") or [], note=note))
+            self.add(
+                Entry(
+                    "modal", where=self.actor, view=view, blocks=view.get("blocks") or [], note=note
+                )
+            )
 
     def _files_completeUploadExternal(self, params: dict, response: dict) -> None:
         label, dm_user = self.where(str(params.get("channel_id") or params.get("channels") or ""))
