@@ -14,7 +14,7 @@ from demo.preview.timeline import SURFACES, Entry, Recording, Section, build, cl
 CSS = (Path(__file__).parent / "preview.css").read_text()
 
 _ICONS = {
-    "channel": "#",
+    "channel": "💬",
     "thread": "↳",
     "revision": "✎",
     "ephemeral": "👁",
@@ -43,6 +43,8 @@ def message_body(entry: Entry, ctx: Context, bot_name: str) -> str:
         body = f'<div class="block section"><div class="text">{text}</div></div>'
     when = clock(entry.ts)
     stamp = f'<span class="time">{when} UTC</span>' if when else ""
+    if entry.kind == "revision":
+        stamp += '<span class="edited">(edited)</span>'
     return (
         '<div class="msg"><div class="avatar bot" aria-hidden="true">WB</div><div class="msg-main">'
         f'<div class="msg-head"><b>{_e(bot_name)}</b><span class="app">APP</span>{stamp}</div>'
