@@ -32,3 +32,6 @@ def test_demo_writes_a_preview_of_every_surface(tmp_path):
     assert images and all((out / src).is_file() for src in images)
     assert all(src.startswith(f"{IMAGES}/") for src in images)
     assert all((out / src).read_bytes().startswith(b"\x89PNG") for src in images)
+    # one file per distinct picture (the digest re-uploads charts the thread already had)
+    saved = list((out / IMAGES).iterdir())
+    assert len(saved) == len(set(images)) == len({p.read_bytes() for p in saved}) < len(images)
