@@ -96,17 +96,22 @@ class DemoScript:
     def submit(self, person: Person, values: dict, what: str) -> SimResponse:
         self._person_says(person, f"submits {what}")
         response = self.local.sim.submit_view(person.user_id, values)
-        self._keep_answer(response)
+        self._keep_answer(response, person.user_id)
         if response.json and response.json.get("response_action") == "errors":
             for block_id, message in response.json["errors"].items():
                 self.narrate(f"    ↳ the form shows under “{block_id}”: {message}")
         self.settle()
         return response
 
-    def _keep_answer(self, response: SimResponse) -> None:
-        """Keep the bot's direct answer for the preview when it drew something."""
-        if isinstance(response.json, dict) and self.steps:
-            self.steps[-1].answer = response.json
+    def _keep_answer(self, response: SimResponse, user_id: str | None = None) -> None:
+        """Keep the bot's direct answer for the preview when it drew something (with the form
+        as submitted, when the answer lists errors)."""
+        if not isinstance(response.json, dict) or not self.steps:
+            return
+        answer = dict(response.json)
+        if answer.get("response_action") == "errors" and user_id:
+            answer["submitted_view"] = self.local.standin.top_view(user_id)
+        self.steps[-1].answer = answer
 
     # watching the bot ------------------------------------------------------------------------
 

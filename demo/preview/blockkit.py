@@ -18,9 +18,22 @@ FileLinks = dict[str, str]
 class Context:
     """What a renderer needs besides the block: names for ids, and uploaded images."""
 
-    def __init__(self, directory: Directory | None = None, files: FileLinks | None = None) -> None:
+    def __init__(
+        self,
+        directory: Directory | None = None,
+        files: FileLinks | None = None,
+        state: dict[str, dict[str, dict]] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> None:
         self.directory = directory or Directory()
         self.files = files or {}
+        self.state = state or {}  # a view's state.values: what the person entered
+        self.errors = errors or {}  # input block id → the error Slack shows under it
+
+    def with_view(self, view: dict, errors: dict[str, str] | None = None) -> Context:
+        """This context for drawing `view` as the person left it."""
+        state = ((view.get("state") or {}).get("values")) or {}
+        return Context(self.directory, self.files, state, errors)
 
     def text(self, obj: dict | str | None) -> str:
         return text_html(obj, self.directory)
@@ -252,13 +265,50 @@ def image(block: dict, ctx: Context) -> str:
     return f'<figure class="block image">{caption}{picture}</figure>'
 
 
+# what a view's state holds for each kind of element → the element's initial_* field
+_STATE_TO_INITIAL = {
+    "value": "initial_value",
+    "selected_option": "initial_option",
+    "selected_options": "initial_options",
+    "selected_user": "initial_user",
+    "selected_users": "initial_users",
+    "selected_conversation": "initial_conversation",
+    "selected_conversations": "initial_conversations",
+    "selected_channel": "initial_channel",
+    "selected_channels": "initial_channels",
+    "selected_date": "initial_date",
+    "selected_time": "initial_time",
+    "selected_date_time": "initial_date_time",
+}
+
+
+def entered(element: dict, state: dict) -> dict:
+    """The element showing what the person entered (from a view's state) instead of its
+    initial value; the element itself when there is no state for it."""
+    if not state:
+        return element
+    shown = {k: v for k, v in element.items() if not k.startswith("initial_")}
+    for key, initial in _STATE_TO_INITIAL.items():
+        if state.get(key) is not None:
+            shown[initial] = state[key]
+    return shown
+
+
 def input_block(block: dict, ctx: Context) -> str:
     label = ctx.text(block.get("label"))
     optional = ' <span class="optional">(optional)</span>' if block.get("optional") else ""
     hint = block.get("hint")
     hint_html = f'<div class="hint">{ctx.text(hint)}</div>' if hint else ""
-    element = element_html(block.get("element") or {}, ctx)
-    return f'<div class="block input"><label>{label}{optional}</label>{element}{hint_html}</div>'
+    element = block.get("element") or {}
+    state = ctx.state.get(str(block.get("block_id")), {}).get(str(element.get("action_id")), {})
+    element_part = element_html(entered(element, state), ctx)
+    error = ctx.errors.get(str(block.get("block_id")))
+    error_html = f'<div class="error">⚠ {html.escape(error)}</div>' if error else ""
+    classes = "block input has-error" if error else "block input"
+    return (
+        f'<div class="{classes}"><label>{label}{optional}</label>{element_part}{error_html}'
+        f"{hint_html}</div>"
+    )
 
 
 def _rich_elements(elements: list[dict], ctx: Context) -> str:

@@ -70,8 +70,11 @@ def file_body(entry: Entry, ctx: Context, bot_name: str) -> str:
     return "".join(parts)
 
 
-def modal_body(view: dict, ctx: Context) -> str:
-    """A modal as Slack draws it: title bar, blocks, Close and Submit."""
+def modal_body(view: dict, ctx: Context, errors: dict[str, str] | None = None) -> str:
+    """A modal as Slack draws it: title bar, blocks, Close and Submit; with `errors`, as the
+    person left it (what they entered) with each error under its field."""
+    if errors:
+        ctx = ctx.with_view(view, errors)
     title = text_html(view.get("title"), ctx.directory)
     close = text_html(view.get("close"), ctx.directory) or "Cancel"
     submit = view.get("submit")
@@ -125,7 +128,7 @@ def entry_html(entry: Entry, ctx: Context, bot_name: str) -> str:
     if entry.kind == "action":
         return f'<p class="action">{plain_html(entry.text)}</p>'
     if entry.kind in ("modal",) and entry.view is not None:
-        body = modal_body(entry.view, ctx)
+        body = modal_body(entry.view, ctx, entry.errors)
     elif entry.kind == "home" and entry.view is not None:
         body = home_body(entry.view, ctx, bot_name)
     elif entry.kind == "file":

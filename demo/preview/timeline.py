@@ -79,6 +79,7 @@ class Entry:
     open: bool = True  # drawn open (False: folded, a click shows it)
     files: list[UploadedFile] = field(default_factory=list)
     note: str = ""  # e.g. "views.push", "replaces the message"
+    errors: dict[str, str] = field(default_factory=dict)  # input block id → what is wrong
 
 
 @dataclass
@@ -131,7 +132,15 @@ class _Builder:
         self.actor = step.actor
         self.add(Entry("action", text=step.text.strip()))
         answer = step.answer or {}
-        if answer.get("response_action") in ("update", "push") and answer.get("view"):
+        if answer.get("response_action") == "errors" and answer.get("submitted_view"):
+            view = answer["submitted_view"]
+            errors = {str(k): str(v) for k, v in (answer.get("errors") or {}).items()}
+            self.add(
+                Entry(
+                    "modal", where=self.actor, view=view, note="shows what is wrong", errors=errors
+                )
+            )
+        elif answer.get("response_action") in ("update", "push") and answer.get("view"):
             note = "pushed on top" if answer["response_action"] == "push" else "updated in place"
             self.add(Entry("modal", where=self.actor, view=answer["view"], note=note))
         elif answer.get("text") or answer.get("blocks"):

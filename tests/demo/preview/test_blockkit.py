@@ -296,6 +296,12 @@ def hostile_blocks():
         {"type": "image", "image_url": "https://x.org/a.png", "alt_text": HOSTILE, "title": t},
         {"type": "input", "label": t, "hint": m, "element": elements[7]},
         {
+            "type": "input",
+            "block_id": "b",
+            "label": t,
+            "element": {**elements[7], "action_id": "a"},
+        },
+        {
             "type": "rich_text",
             "elements": [
                 {"type": "rich_text_section", "elements": [{"type": "text", "text": HOSTILE}]}
@@ -307,7 +313,9 @@ def hostile_blocks():
 
 def test_hostile_text_in_every_block_and_element_stays_escaped():
     assert set(blockkit.BLOCKS) <= {b["type"] for b in hostile_blocks()} | {"divider"}
-    html = blocks_html(hostile_blocks(), CTX)
+    entered = Context(CTX.directory, state={"b": {"a": {"value": HOSTILE}}}, errors={"b": HOSTILE})
+    html = blocks_html(hostile_blocks(), CTX) + blocks_html(hostile_blocks(), entered)
+    assert "has-error" in html
     assert "<script" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html  # plain text shows what was typed
     assert 'onerror="1' not in html  # the quote in the image URL cannot close the attribute
@@ -347,3 +355,37 @@ def test_hostile_text_in_every_block_and_element_stays_escaped():
             "aria-hidden",
             "aria-label",
         }, attributes
+
+
+def test_input_shows_what_was_entered_and_its_error():
+    block = {
+        "type": "input",
+        "block_id": "journey",
+        "label": plain("Journey"),
+        "element": {"type": "plain_text_input", "action_id": "j", "initial_value": "default"},
+    }
+    ctx = Context(
+        state={"journey": {"j": {"type": "plain_text_input", "value": "Decision <b>"}}},
+        errors={"journey": "Stage “Decision” has no touchpoints"},
+    )
+    html = block_html(block, ctx)
+    assert '<div class="block input has-error">' in html
+    assert "Decision &lt;b&gt;" in html and "default" not in html
+    assert '<div class="error">⚠ Stage “Decision” has no touchpoints</div>' in html
+
+
+def test_entered_values_replace_the_initial_ones_for_each_kind_of_element():
+    chosen = option("3 · medium", "3")
+    assert blockkit.entered(
+        {"type": "static_select", "initial_option": option("1", "1")}, {"selected_option": chosen}
+    ) == {"type": "static_select", "initial_option": chosen}
+    assert blockkit.entered({"type": "users_select"}, {"selected_users": ["U1"]}) == {
+        "type": "users_select",
+        "initial_users": ["U1"],
+    }
+    assert blockkit.entered({"type": "datepicker"}, {"selected_date": "2026-12-24"}) == {
+        "type": "datepicker",
+        "initial_date": "2026-12-24",
+    }
+    untouched = {"type": "plain_text_input", "initial_value": "x"}
+    assert blockkit.entered(untouched, {}) is untouched

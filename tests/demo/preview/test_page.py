@@ -162,3 +162,23 @@ def test_modal_without_submit_has_only_its_close_button():
 def test_home_tab_is_drawn_with_its_tabs():
     html = home_body({"type": "home", "blocks": [{"type": "divider"}]}, Context(), "workshop-bot")
     assert '<span class="tab on">Home</span>' in html and "<hr" in html
+
+
+def test_modal_with_errors_draws_what_was_entered_and_the_error_under_its_field():
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "New workshop"},
+        "submit": {"type": "plain_text", "text": "Create"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "journey",
+                "label": {"type": "plain_text", "text": "Journey"},
+                "element": {"type": "plain_text_input", "action_id": "j"},
+            }
+        ],
+        "state": {"values": {"journey": {"j": {"type": "plain_text_input", "value": "Decision"}}}},
+    }
+    html = modal_body(view, Context(), {"journey": "Stage “Decision” has no touchpoints"})
+    assert '<div class="textbox">Decision</div><div class="error">⚠ Stage “Decision”' in html
+    assert "Decision" not in modal_body(view, Context())  # opened: the state is not drawn

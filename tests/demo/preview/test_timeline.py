@@ -215,3 +215,16 @@ def test_steps_come_before_the_calls_they_caused():
 def test_clock():
     # 1796536800 = 2026-12-06 06:00:00 UTC (see test_mrkdwn); 1796536800.5 still 06:00
     assert clock("1796536800.500000") == "06:00" and clock(None) == ""
+
+
+def test_a_refused_submission_shows_the_form_as_submitted_with_its_errors():
+    view = {"type": "modal", "blocks": [], "state": {"values": {}}}
+    answer = {
+        "response_action": "errors",
+        "errors": {"journey": "no touchpoints"},
+        "submitted_view": view,
+    }
+    sections = build(recording([], [Step(0, "Ana submits", actor="Ana Lima", answer=answer)]))
+    modal = sections[0].entries[1]
+    assert (modal.kind, modal.where, modal.note) == ("modal", "Ana Lima", "shows what is wrong")
+    assert modal.errors == {"journey": "no touchpoints"} and modal.view is view
