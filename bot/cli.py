@@ -18,6 +18,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from storage import migrate
 from storage.db import Database
+from storage.models import pk
 
 cli = typer.Typer(
     help="Customer-journey stakeholder and gap workshops in Slack.",
@@ -281,7 +282,7 @@ def kpi_import(
     try:
         with db.session() as session:
             target = workshop_for_import(session, workshop, team)
-            result = import_kpi_csv(session, target.team_id, target.id, text, recorded_by[:32])
+            result = import_kpi_csv(session, target.team_id, pk(target), text, recorded_by[:32])
     except ImportRefused as refusal:
         _refuse(str(refusal), [str(problem) for problem in refusal.problems])
     except FlowError as error:

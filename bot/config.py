@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -129,7 +129,7 @@ class Settings(BaseSettings):
                 raise ConfigError(f"{name} is not set: get it from {WHERE_TO_GET[name]}.")
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning a validation error into one readable line."""
     try:
         return Settings(**overrides)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from slack_bolt import BoltContext, BoltResponse
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from flows.schedules import resume_workspace_schedules, suspend_workspace_schedules
@@ -72,7 +72,7 @@ def leaves_workspace(event: dict) -> bool:
 
 
 def handle_departures(
-    db: Database, store: SQLAlchemyInstallationStore | None
+    db: Database, store: InstallationStore | None
 ) -> Callable[..., BoltResponse | None]:
     """Middleware: answers the two departure events itself once their work is saved."""
 
@@ -94,9 +94,7 @@ def handle_departures(
     return middleware
 
 
-def users_tokens_revoked(
-    store: SQLAlchemyInstallationStore, context: BoltContext, event: dict
-) -> None:
+def users_tokens_revoked(store: InstallationStore, context: BoltContext, event: dict) -> None:
     """Delete those users' installations, as Bolt's built-in listener does (it trusts the
     payload's shape; this reads it defensively)."""
     tokens = event.get("tokens")
@@ -110,7 +108,7 @@ def users_tokens_revoked(
 
 def workspace_left(
     db: Database,
-    store: SQLAlchemyInstallationStore | None,
+    store: InstallationStore | None,
     context: BoltContext,
     team_id: str,
     reason: str,

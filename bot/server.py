@@ -66,6 +66,8 @@ class HttpServer:
     @property
     def url(self) -> str:
         host = self._server.server_address[0]
+        if isinstance(host, bytes):  # socketserver's type allows it; an IP socket gives text
+            host = host.decode()
         return f"http://{host}:{self.port}"
 
     def start(self) -> HttpServer:
@@ -217,7 +219,9 @@ class _SocketModeHandler(SocketModeHandler):
             ping_interval=PING_INTERVAL_S,
             concurrency=SOCKET_MODE_THREADS,
         )
-        self.client.socket_mode_request_listeners.append(self.handle)
+        # Bolt narrows `handle`'s client to SocketModeClient, which the listener list types as
+        # the base class; Bolt's own handler registers it with the same ignore.
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

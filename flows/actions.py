@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.fixes import FixSummary, list_fixes
 from flows.workshops import get_workshop, is_facilitator, require_facilitator
-from storage.models import ActionItem, ActionStatus, Phase, Workshop, utcnow
+from storage.models import ActionItem, ActionStatus, Phase, Workshop, pk, utcnow
 
 DEFAULT_TOP_N = 3
 MAX_ITEMS_PER_FORM = 20  # three blocks each in one modal, within Slack's 100
@@ -199,7 +199,7 @@ def save_action_items(
         if item is None:
             item = ActionItem(
                 team_id=team_id,
-                workshop_id=workshop.id,
+                workshop_id=pk(workshop),
                 fix_id=fix_id,
                 owner_id=draft.owner_id,
                 due_date=draft.due_date,
@@ -321,7 +321,7 @@ def action_item(
 def _summarise(item: ActionItem, fix: FixSummary, today: date) -> ActionItemSummary:
     status = ActionStatus(item.status)
     return ActionItemSummary(
-        id=item.id,  # type: ignore[arg-type]
+        id=pk(item),
         workshop_id=item.workshop_id,
         fix_id=item.fix_id,
         title=fix.title,

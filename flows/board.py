@@ -13,7 +13,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from flows.workshops import facilitator_ids, participant_count
-from storage.models import JourneyStage, Phase, Touchpoint, Workshop
+from storage.models import JourneyStage, Phase, Touchpoint, Workshop, id_col, pk
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def register_figures(provider: FigureProvider) -> FigureProvider:
 def journey_stages(session: Session, workshop: Workshop) -> list[StageSummary]:
     """The journey in order, stage by stage, in one query (a stage without touchpoints too)."""
     rows = session.exec(
-        select(JourneyStage.id, JourneyStage.name, Touchpoint.name)
+        select(id_col(JourneyStage.id), JourneyStage.name, Touchpoint.name)
         .outerjoin(
             Touchpoint,
             and_(
@@ -80,7 +80,7 @@ def journey_stages(session: Session, workshop: Workshop) -> list[StageSummary]:
 
 def board_summary(session: Session, workshop: Workshop) -> BoardSummary:
     return BoardSummary(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         team_id=workshop.team_id,
         channel_id=workshop.channel_id,
         title=workshop.title,

@@ -37,7 +37,7 @@ def claim_board_post(
     workshop = get_workshop(session, team_id, workshop_id)
     if workshop.board_ts is not None:
         return None
-    claimed = session.execute(
+    claimed = session.exec(
         update(Workshop)
         .where(
             col(Workshop.id) == workshop_id,

@@ -118,13 +118,13 @@ def _part_numbers(
         step = _step(match["step"], high - low, part)
         return range(low, high + 1, step)
     if match := _RANGE.match(part):
-        first, step = int(match["first"]), match["step"]
-        last = int(match["last"]) if match["last"] else (None if step else first)
+        first, step_text = int(match["first"]), match["step"]
+        last = int(match["last"]) if match["last"] else (None if step_text else first)
         if last is not None and first > last:
             raise ValueError(f"“{part}” runs backwards.")
         if first < low or (last is not None and last > high):
             raise ValueError(f"“{part}” is outside {low}–{high} for the {name}.")
-        step_size = _step(step, (last or high) - first, part)
+        step_size = _step(step_text, (last or high) - first, part)
         return range(first, (high if last is None else last) + 1, step_size)
     if names and (match := _MONTH_RANGE.match(part)):
         first = _named(match["first"], names)

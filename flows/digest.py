@@ -47,6 +47,7 @@ from storage.models import (
     Phase,
     PhaseChange,
     Workshop,
+    pk,
     utcnow,
 )
 
@@ -225,7 +226,7 @@ def build_digest(
     session: Session, workshop: Workshop, since: datetime | None, until: datetime | None = None
 ) -> Digest:
     return Digest(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         team_id=workshop.team_id,
         channel_id=workshop.channel_id,
         board_ts=workshop.board_ts,

@@ -47,6 +47,4 @@ def claim_submission(session: Session, team_id: str, view_id: object) -> bool:
 def forget_old_events(session: Session) -> int:
     """Delete the claims older than RECEIPT_RETENTION, in every workspace; how many went."""
     cutoff = utcnow() - RECEIPT_RETENTION
-    return session.execute(
-        delete(EventReceipt).where(col(EventReceipt.received_at) < cutoff)
-    ).rowcount
+    return session.exec(delete(EventReceipt).where(col(EventReceipt.received_at) < cutoff)).rowcount

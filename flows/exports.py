@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from flows.digest import Digest, build_digest, digest_as_text
 from flows.errors import NotFound
 from flows.workshops import get_workshop
-from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, utcnow
+from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, pk, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def build_export(session: Session, team_id: str, workshop_id: int) -> WorkshopEx
     workshop = get_workshop(session, team_id, workshop_id)
     now = utcnow()
     return WorkshopExport(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         team_id=workshop.team_id,
         title=workshop.title,
         generated_at=now,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import case, delete, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -30,6 +31,7 @@ from storage.models import (
     Touchpoint,
     Vote,
     Workshop,
+    pk,
     utcnow,
 )
 
@@ -160,22 +162,22 @@ def list_fixes(
     # Columns, not Fix entities: a workshop may have hundreds of fixes, and the summaries need
     # no identity map (hydrating each as an ORM object cost several times the query itself).
     query = (
-        select(
-            Fix.id,
-            Fix.workshop_id,
-            Fix.title,
-            Fix.description,
-            Fix.touchpoint_id,
-            Touchpoint.name,
-            JourneyStage.name,
-            Fix.author_id,
-            Fix.effort,
-            Fix.impact,
-            Fix.created_at,
+        sa_select(
+            col(Fix.id),
+            col(Fix.workshop_id),
+            col(Fix.title),
+            col(Fix.description),
+            col(Fix.touchpoint_id),
+            col(Touchpoint.name),
+            col(JourneyStage.name),
+            col(Fix.author_id),
+            col(Fix.effort),
+            col(Fix.impact),
+            col(Fix.created_at),
         )
         .join(Touchpoint, col(Touchpoint.id) == col(Fix.touchpoint_id))
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
-        .where(Fix.team_id == workshop.team_id, Fix.workshop_id == workshop.id)
+        .where(col(Fix.team_id) == workshop.team_id, col(Fix.workshop_id) == workshop.id)
     )
     if touchpoint_first is not None:
         query = query.order_by(case((col(Fix.touchpoint_id) == touchpoint_first, 0), else_=1))
@@ -183,7 +185,7 @@ def list_fixes(
         col(JourneyStage.position), col(Touchpoint.position), col(Fix.created_at), col(Fix.id)
     )
     if not include_inactive:
-        query = query.where(Fix.status == FixStatus.active)
+        query = query.where(col(Fix.status) == FixStatus.active)
     if fix_ids is not None:
         if not fix_ids:
             return []
@@ -200,7 +202,7 @@ def list_fixes(
         query = query.limit(limit)
     if offset:
         query = query.offset(offset)
-    return [_summary(row) for row in session.exec(query)]
+    return [_summary(row) for row in session.execute(query)]
 
 
 MAX_SUGGESTIONS = 100  # Slack shows at most 100 options from a block_suggestion answer
@@ -223,9 +225,17 @@ def merge_candidates(
 
 def _summary(row: Sequence) -> FixSummary:
     """One row of list_fixes' query: FixSummary's fields in order, effort and impact as text."""
-    *head, effort, impact, created_at = row
+    fix_id, workshop_id, title, description, touchpoint_id, touchpoint, stage, author_id = row[:8]
+    effort, impact, created_at = row[8:]
     return FixSummary(
-        *head,
+        fix_id,
+        workshop_id,
+        title,
+        description,
+        touchpoint_id,
+        touchpoint,
+        stage,
+        author_id,
         effort=Effort(effort) if effort else None,
         impact=Impact(impact) if impact else None,
         created_at=created_at,
@@ -275,7 +285,7 @@ def propose_fix(
     join_workshop(session, workshop, user_id)
     fix = Fix(
         team_id=team_id,
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         touchpoint_id=draft.touchpoint_id,
         author_id=user_id,
         title=draft.title,
@@ -319,7 +329,7 @@ def edit_fix(session: Session, team_id: str, fix_id: int, user_id: str, draft: F
 def remove_fix(session: Session, team_id: str, fix_id: int, user_id: str) -> RemovedFix:
     """Withdraw a fix; its votes go back to their voters' budgets."""
     fix, _ = _fix_to_change(session, team_id, fix_id, user_id, "remove")
-    returned = session.execute(
+    returned = session.exec(
         delete(Vote).where(col(Vote.team_id) == team_id, col(Vote.fix_id) == fix.id)
     ).rowcount
     fix.status = FixStatus.removed
@@ -355,9 +365,15 @@ def merge_fixes(
     for fix in (source, target):
         require_active(session, fix)
 
-    rows = session.exec(
-        select(Vote.id, Vote.ballot_id, Vote.fix_id, Vote.fix_slot, Vote.max_votes_per_fix)
-        .where(Vote.team_id == team_id, col(Vote.fix_id).in_([source.id, target.id]))
+    rows = session.execute(
+        sa_select(
+            col(Vote.id),
+            col(Vote.ballot_id),
+            col(Vote.fix_id),
+            col(Vote.fix_slot),
+            col(Vote.max_votes_per_fix),
+        )
+        .where(col(Vote.team_id) == team_id, col(Vote.fix_id).in_([source.id, target.id]))
         .order_by(col(Vote.ballot_id), col(Vote.fix_slot))
     ).all()
     taken_on_target: dict[int, set[int]] = {}

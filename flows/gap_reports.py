@@ -35,6 +35,7 @@ from storage.models import (
     RatingRound,
     Touchpoint,
     Workshop,
+    id_col,
 )
 
 GAPS_DIGEST_ORDER = 20
@@ -280,7 +281,7 @@ def ratings_left(session: Session, team_id: str, user_id: str) -> list[RatingToD
     """The user's workshops in the Gap rating phase where they have touchpoints left to rate in
     the current round, newest first: four GROUP BY queries, however many workshops."""
     workshops = session.exec(
-        select(Workshop.id, Workshop.title)
+        select(id_col(Workshop.id), Workshop.title)
         .join(Participant, col(Participant.workshop_id) == col(Workshop.id))
         .where(
             Workshop.team_id == team_id,

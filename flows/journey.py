@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from storage.models import JourneyStage, Touchpoint, Workshop
+from storage.models import JourneyStage, Touchpoint, Workshop, id_col
 
 MAX_STAGES = 10
 MAX_TOUCHPOINTS_PER_STAGE = 15
@@ -109,7 +109,7 @@ class StageChoices:
 def touchpoint_choices(session: Session, workshop: Workshop) -> tuple[StageChoices, ...]:
     """The journey's touchpoints grouped by stage, in journey order, for the forms' selects."""
     rows = session.exec(
-        select(JourneyStage.name, Touchpoint.id, Touchpoint.name)
+        select(JourneyStage.name, id_col(Touchpoint.id), Touchpoint.name)
         .join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
         .where(
             JourneyStage.team_id == workshop.team_id,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypedDict
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.errors import InvalidInput
 from flows.kpi_formulas import CES_SCALE, CSAT_SCALE, NPS_SCALE, parse_number
-from storage.models import CustomKpi, Workshop
+from storage.models import CustomKpi, Workshop, pk
 
 CUSTOM_PREFIX = "custom:"
 MAX_CUSTOM_KPIS = 50  # with the 8 built-ins, every KPI fits in one Slack select (100 options)
@@ -132,7 +133,14 @@ def _unit_suffix(unit: str) -> str:
     return unit if unit == "%" else f" {unit}"
 
 
-PERCENT = {"minimum": 0.0, "maximum": 100.0, "unit": "%", "change_unit": "pp"}
+class _Scale(TypedDict):
+    minimum: float
+    maximum: float
+    unit: str
+    change_unit: str
+
+
+PERCENT: _Scale = {"minimum": 0.0, "maximum": 100.0, "unit": "%", "change_unit": "pp"}
 
 BUILT_IN_KPIS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
@@ -320,7 +328,7 @@ def define_custom_kpi(
         raise InvalidInput({"kpi_name": f"A workshop can have at most {MAX_CUSTOM_KPIS} own KPIs."})
     row = CustomKpi(
         team_id=workshop.team_id,
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         name=spec.name,
         name_key=spec.name.casefold(),
         unit=spec.unit,

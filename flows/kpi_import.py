@@ -40,7 +40,7 @@ from flows.kpis import (
     validate_entry,
 )
 from flows.savable import UNSAVABLE, UNSAVABLE_CHARACTER, is_savable
-from storage.models import Workshop
+from storage.models import Workshop, pk
 
 COLUMN_ANSWERS = "answers"
 REQUIRED_COLUMNS = (FIELD_KPI, FIELD_PERIOD_END)
@@ -171,7 +171,7 @@ def import_kpi_csv(
         result = record_kpi_value(session, choices.workshop, recorded_by, entry, join=False)
         replaced += result.replaced is not None
     return ImportResult(
-        workshop_id=choices.workshop.id,
+        workshop_id=pk(choices.workshop),
         team_id=choices.workshop.team_id,
         title=choices.workshop.title,
         imported=len(entries),

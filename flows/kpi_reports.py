@@ -28,7 +28,7 @@ from flows.kpi_text import (
     trend_text,
 )
 from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
-from storage.models import KpiValue, Participant, Phase, Workshop
+from storage.models import KpiValue, Participant, Phase, Workshop, id_col, pk
 
 KPIS_DIGEST_ORDER = 30
 KPI_VALUES_EXPORT_ORDER = 90
@@ -51,7 +51,7 @@ def kpis_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
     """Each KPI's latest value against its target and benchmark, with its trend."""
-    table = kpi_table(session, workshop.team_id, workshop.id)
+    table = kpi_table(session, workshop.team_id, pk(workshop))
     if not table.rows:
         return None
     figures = [
@@ -112,7 +112,7 @@ def _recorded_since(session: Session, workshop: Workshop, since: datetime) -> in
 def kpi_values_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every recorded value, by KPI, stage and period. `recorded_by` is a Slack user id, or the
     label of the CSV import that brought the value in (e.g. "csv-import")."""
-    records = kpi_values(session, workshop.team_id, workshop.id)
+    records = kpi_values(session, workshop.team_id, pk(workshop))
     if not records:
         return None
     return ExportTable(
@@ -162,7 +162,7 @@ def kpi_snapshots(
     latest = func.max(KpiValue.recorded_at)
     closed_last = case((col(Workshop.phase) == Phase.closed, 1), else_=0)
     workshop_ids = session.exec(
-        select(Workshop.id)
+        select(id_col(Workshop.id))
         .join(KpiValue, col(KpiValue.workshop_id) == col(Workshop.id))
         .join(
             Participant,

@@ -50,7 +50,16 @@ from flows.kpi_formulas import (
 )
 from flows.reads import read_once
 from flows.workshops import get_workshop, join_workshop
-from storage.models import WHOLE_JOURNEY, JourneyStage, KpiValue, Phase, Workshop, utcnow
+from storage.models import (
+    WHOLE_JOURNEY,
+    JourneyStage,
+    KpiValue,
+    Phase,
+    Workshop,
+    id_col,
+    pk,
+    utcnow,
+)
 
 DEFAULT_TREND_PERIODS = 6
 MAX_TREND_PERIODS = 24
@@ -112,7 +121,7 @@ def kpi_choices(session: Session, team_id: str, workshop_id: int) -> KpiChoices:
 
 def _stages(session: Session, workshop: Workshop) -> list[StageChoice]:
     rows = session.exec(
-        select(JourneyStage.id, JourneyStage.name)
+        select(id_col(JourneyStage.id), JourneyStage.name)
         .where(JourneyStage.team_id == workshop.team_id, JourneyStage.workshop_id == workshop.id)
         .order_by(col(JourneyStage.position))
     ).all()
@@ -517,7 +526,7 @@ def kpi_table(
         if key[0] in kpi_order
     ]
     return KpiTable(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         team_id=workshop.team_id,
         channel_id=workshop.channel_id,
         board_ts=workshop.board_ts,
@@ -577,7 +586,7 @@ def _row(kpi: KpiDefinition, stage: str | None, values: list[KpiValue]) -> KpiRo
 @register_figures
 def kpi_figures(session: Session, workshop: Workshop) -> list[Figure]:
     """The board's KPI line: how many KPIs are tracked and how many meet their target."""
-    table = kpi_table(session, workshop.team_id, workshop.id)
+    table = kpi_table(session, workshop.team_id, pk(workshop))
     if not table.rows:
         return []
     tracked = f"{len(table.rows)} tracked"

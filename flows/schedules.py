@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, update
@@ -37,6 +37,7 @@ from storage.models import (
     DigestSchedule,
     ScheduleStatus,
     Workshop,
+    pk,
     utcnow,
 )
 
@@ -189,7 +190,7 @@ class ScheduleSpec:
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def is_valid_timezone(name: str | None) -> bool:
+def is_valid_timezone(name: str | None) -> TypeGuard[str]:
     if not name or ("/" not in name and name != "UTC"):
         return False
     try:
@@ -327,7 +328,7 @@ def create_schedule(
     rule = spec.rule
     schedule = DigestSchedule(
         team_id=workshop.team_id,
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         created_by=user_id,
         cadence=rule.cadence,
         hour=rule.hour,
@@ -435,7 +436,7 @@ def _views(
     now = utcnow()
     return [
         ScheduleView(
-            id=schedule.id,
+            id=pk(schedule),
             workshop_id=schedule.workshop_id,
             workshop_title=title,
             created_by=schedule.created_by,
@@ -475,7 +476,7 @@ def runnable_schedules(session: Session) -> list[RunnableSchedule]:
         select(DigestSchedule).where(col(DigestSchedule.status).in_(RUNNING_STATUSES))
     ).all()
     return [
-        RunnableSchedule(s.id, s.team_id, rule_of(s), _as_utc(s.active_since)) for s in schedules
+        RunnableSchedule(pk(s), s.team_id, rule_of(s), _as_utc(s.active_since)) for s in schedules
     ]
 
 
@@ -553,7 +554,7 @@ def finish_delivery(
 def record_channel_failure(session: Session, team_id: str, schedule_id: int, error: str) -> bool:
     """Mark the schedule failing; True the first time, when its creator should be told."""
     now = utcnow()
-    first = session.execute(
+    first = session.exec(
         update(DigestSchedule)
         .where(
             col(DigestSchedule.id) == schedule_id,
@@ -581,7 +582,7 @@ def record_channel_success(session: Session, team_id: str, schedule_id: int) -> 
     """A failing schedule posted again (the bot was invited back): it is healthy. True if it
     was failing until now."""
     return bool(
-        session.execute(
+        session.exec(
             update(DigestSchedule)
             .where(
                 col(DigestSchedule.id) == schedule_id,
@@ -614,7 +615,7 @@ def suspend_workspace_schedules(session: Session, team_id: str, reason: str) -> 
 
 
 def _suspend(session: Session, team_id: str, reason: str, *where: Any) -> int:
-    return session.execute(
+    return session.exec(
         update(DigestSchedule)
         .where(
             col(DigestSchedule.team_id) == team_id,
@@ -629,7 +630,7 @@ def resume_workspace_schedules(session: Session, team_id: str) -> int:
     """The app is installed again: the workspace's suspended schedules run again from now (the
     slots missed meanwhile are not sent); how many."""
     now = utcnow()
-    return session.execute(
+    return session.exec(
         update(DigestSchedule)
         .where(
             col(DigestSchedule.team_id) == team_id,

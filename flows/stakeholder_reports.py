@@ -34,7 +34,7 @@ from flows.stakeholders import (
     Quadrant,
     stakeholder_grid,
 )
-from storage.models import Stakeholder, Workshop
+from storage.models import Stakeholder, Workshop, id_col, pk
 
 STAKEHOLDERS_DIGEST_ORDER = 50
 STAKEHOLDERS_EXPORT_ORDER = 50
@@ -69,7 +69,7 @@ def snapshot_of(grid: GridResult) -> dict[str, str | None]:
 def grid_changes(session: Session, workshop: Workshop, since: datetime | None) -> GridChanges:
     """The grid now, who was added since `since`, and who moved quadrant since the digest
     generated at `since` (compared with that digest's snapshot)."""
-    grid = stakeholder_grid(session, workshop.team_id, workshop.id)
+    grid = stakeholder_grid(session, workshop.team_id, pk(workshop))
     memo = previous_memo(session, workshop, since, SECTION_KEY)
     snapshot: Snapshot = memo if isinstance(memo, dict) else {}
     new_ids = _created_since(session, workshop, since)
@@ -105,7 +105,7 @@ def _created_since(session: Session, workshop: Workshop, since: datetime | None)
         return set()
     return set(
         session.exec(
-            select(Stakeholder.id).where(
+            select(id_col(Stakeholder.id)).where(
                 Stakeholder.team_id == workshop.team_id,
                 Stakeholder.workshop_id == workshop.id,
                 col(Stakeholder.created_at) > since,
@@ -211,7 +211,7 @@ def _added_item(stakeholder: GridStakeholder) -> DigestItem:
 def stakeholders_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every stakeholder with its grid position: means and (population) spreads of the raters'
     influence and interest ratings, unrounded; empty until someone rates it."""
-    grid = stakeholder_grid(session, workshop.team_id, workshop.id)
+    grid = stakeholder_grid(session, workshop.team_id, pk(workshop))
     if not grid.stakeholders:
         return None
     return ExportTable(

@@ -21,6 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import and_, delete, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -39,6 +40,7 @@ from storage.models import (
     StakeholderTouchpoint,
     Touchpoint,
     Workshop,
+    pk,
     utcnow,
 )
 from storage.models.stakeholders import RATING_MAX, RATING_MIN
@@ -158,7 +160,7 @@ def validate_stakeholder(
         except (TypeError, ValueError):
             errors[TOUCHPOINTS_FIELD] = "Pick touchpoints from this workshop's journey."
             break
-    if errors:
+    if errors or category is None or attitude is None:  # a missing choice has its error
         raise InvalidInput(errors)
     return StakeholderSpec(
         name=clean,
@@ -274,7 +276,7 @@ def _set_touchpoints(
     )
     session.add_all(
         StakeholderTouchpoint(
-            team_id=stakeholder.team_id, stakeholder_id=stakeholder.id, touchpoint_id=touchpoint_id
+            team_id=stakeholder.team_id, stakeholder_id=pk(stakeholder), touchpoint_id=touchpoint_id
         )
         for touchpoint_id in touchpoint_ids
     )
@@ -338,7 +340,7 @@ def remove_stakeholder(
     stakeholder = get_stakeholder(session, team_id, stakeholder_id)
     _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
     _require_can_manage(session, stakeholder, user_id)
-    ratings = session.execute(
+    ratings = session.exec(
         delete(StakeholderRating).where(
             col(StakeholderRating.team_id) == team_id,
             col(StakeholderRating.stakeholder_id) == stakeholder_id,
@@ -350,7 +352,7 @@ def remove_stakeholder(
             col(StakeholderTouchpoint.stakeholder_id) == stakeholder_id,
         )
     )
-    removed = session.execute(
+    removed = session.exec(
         delete(Stakeholder).where(
             col(Stakeholder.team_id) == team_id, col(Stakeholder.id) == stakeholder_id
         )
@@ -377,7 +379,7 @@ class StakeholderForm:
 def add_form(session: Session, team_id: str, workshop_id: int) -> StakeholderForm:
     workshop = get_workshop(session, team_id, workshop_id)
     require_open(workshop)
-    return StakeholderForm(workshop.id, touchpoint_choices(session, workshop))
+    return StakeholderForm(pk(workshop), touchpoint_choices(session, workshop))
 
 
 def edit_form(session: Session, team_id: str, stakeholder_id: int, user_id: str) -> StakeholderForm:
@@ -392,7 +394,9 @@ def edit_form(session: Session, team_id: str, stakeholder_id: int, user_id: str)
         note=stakeholder.note,
         touchpoint_ids=tuple(_touchpoint_ids(session, stakeholder)),
     )
-    return StakeholderForm(workshop.id, touchpoint_choices(session, workshop), stakeholder.id, spec)
+    return StakeholderForm(
+        pk(workshop), touchpoint_choices(session, workshop), pk(stakeholder), spec
+    )
 
 
 def _touchpoint_ids(session: Session, stakeholder: Stakeholder) -> list[int]:
@@ -474,14 +478,14 @@ def list_stakeholders(
     ).all()
     is_open = workshop.phase == OPEN_PHASE
     return StakeholderList(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         title=workshop.title,
         is_open=is_open,
         total=total,
         offset=max(offset, 0),
         stakeholders=tuple(
             ListedStakeholder(
-                stakeholder_id=row.id,
+                stakeholder_id=pk(row),
                 name=row.name,
                 category=StakeholderCategory(row.category),
                 attitude=Attitude(row.attitude),
@@ -563,7 +567,7 @@ def rating_page(
     ).all()
     items = tuple(
         RatingItem(
-            stakeholder_id=row.id,
+            stakeholder_id=pk(row),
             name=row.name,
             category=StakeholderCategory(row.category),
             attitude=Attitude(row.attitude),
@@ -576,7 +580,7 @@ def rating_page(
     page = math.ceil(before / size) + 1
     remaining = total - before - len(items)
     return RatingPage(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         title=workshop.title,
         items=items,
         page=page,
@@ -674,10 +678,15 @@ def save_ratings(
     return SavedRatings(workshop_id, len(rows), new_rater=bool(rows) and not rated_before)
 
 
-def _upsert_ratings(session: Session, rows: list[dict]):
+def _upsert_ratings(session: Session, rows: list[dict]) -> postgresql.Insert | sqlite.Insert:
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(StakeholderRating).values(rows)
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        statement = postgresql.insert(StakeholderRating).values(rows)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(StakeholderRating).values(rows)
+    else:
+        raise KeyError(dialect)
     return statement.on_conflict_do_update(
         index_elements=["stakeholder_id", "rater_id"],
         set_={
@@ -746,8 +755,8 @@ def stakeholder_grid(session: Session, team_id: str, workshop_id: int) -> GridRe
     ratings, one for the touchpoints, one for the number of raters."""
     workshop = get_workshop(session, team_id, workshop_id)
     rating = StakeholderRating
-    rows = session.exec(
-        select(
+    rows = session.execute(
+        sa_select(
             Stakeholder,
             func.count(col(rating.id)),
             func.sum(col(rating.influence)),
@@ -762,13 +771,13 @@ def stakeholder_grid(session: Session, team_id: str, workshop_id: int) -> GridRe
                 col(rating.team_id) == team_id,
             ),
         )
-        .where(Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id)
+        .where(col(Stakeholder.team_id) == team_id, col(Stakeholder.workshop_id) == workshop_id)
         .group_by(col(Stakeholder.id))
     ).all()
     touchpoints = _touchpoint_names(session, team_id, workshop_id)
     raters = session.exec(
         select(func.count(func.distinct(rating.rater_id))).where(
-            rating.team_id == team_id, rating.workshop_id == workshop_id
+            col(rating.team_id) == team_id, col(rating.workshop_id) == workshop_id
         )
     ).one()
     stakeholders = [
@@ -776,7 +785,7 @@ def stakeholder_grid(session: Session, team_id: str, workshop_id: int) -> GridRe
         for row, count, inf_sum, inf_sq, int_sum, int_sq in rows
     ]
     stakeholders.sort(key=_influence_order)
-    return GridResult(workshop.id, workshop.title, raters, tuple(stakeholders))
+    return GridResult(pk(workshop), workshop.title, raters, tuple(stakeholders))
 
 
 def _grid_stakeholder(
@@ -790,18 +799,21 @@ def _grid_stakeholder(
 ) -> GridStakeholder:
     influence = interest = quadrant = None
     if count:
+        # Sums over `count` rows of NOT NULL scores: numbers (None only when nobody rated).
+        assert influence_sum is not None and influence_squares is not None
+        assert interest_sum is not None and interest_squares is not None
         influence = AxisScore.from_sums(count, int(influence_sum), int(influence_squares))
         interest = AxisScore.from_sums(count, int(interest_sum), int(interest_squares))
         quadrant = classify(influence.mean, interest.mean)
     return GridStakeholder(
-        stakeholder_id=row.id,
+        stakeholder_id=pk(row),
         name=row.name,
         category=StakeholderCategory(row.category),
         attitude=Attitude(row.attitude),
         note=row.note,
         author_id=row.author_id,
         created_at=row.created_at,
-        touchpoints=touchpoints.get(row.id, ()),
+        touchpoints=touchpoints.get(pk(row), ()),
         raters=count,
         influence=influence,
         interest=interest,

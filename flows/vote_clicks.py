@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, FlowError
 from flows.voting import change_vote
-from storage.models import VoteClick, utcnow
+from storage.models import VoteClick, id_col, utcnow
 
 OUT_OF_DATE = "That button is out of date; here are your votes as they stand."
 MAX_ID = 2**31 - 1  # the id columns are 32-bit integers
@@ -120,7 +120,9 @@ def apply_clicks(
 
     With skip_locked (the sweeper), clicks another transaction is applying are left to it: the
     voter's clicks are applied only if all those pending up to `click_id` could be locked."""
-    pending = select(VoteClick.id, VoteClick.fix_id, VoteClick.shown, VoteClick.wanted).where(
+    pending = select(
+        id_col(VoteClick.id), VoteClick.fix_id, VoteClick.shown, VoteClick.wanted
+    ).where(
         VoteClick.team_id == team_id,
         VoteClick.workshop_id == workshop_id,
         VoteClick.voter_id == voter_id,
@@ -191,7 +193,7 @@ def unapplied_clicks(
     with its own team id, which applies the voter's earlier ones too)."""
     cutoff = utcnow() - timedelta(seconds=received_before_s)
     rows = session.exec(
-        select(VoteClick.team_id, VoteClick.workshop_id, VoteClick.voter_id, VoteClick.id)
+        select(VoteClick.team_id, VoteClick.workshop_id, VoteClick.voter_id, id_col(VoteClick.id))
         .where(col(VoteClick.applied_at).is_(None), col(VoteClick.received_at) < cutoff)
         .order_by(col(VoteClick.id))
         .limit(limit)
@@ -204,7 +206,7 @@ def apply_workshop_clicks(session: Session, team_id: str, workshop_id: int) -> i
     """Apply the workshop's unapplied clicks that no other transaction is applying (before
     voting closes, so that a click answered while it was open counts); how many voters'."""
     rows = session.exec(
-        select(VoteClick.voter_id, VoteClick.id)
+        select(VoteClick.voter_id, id_col(VoteClick.id))
         .where(
             VoteClick.team_id == team_id,
             VoteClick.workshop_id == workshop_id,
@@ -222,4 +224,4 @@ def apply_workshop_clicks(session: Session, team_id: str, workshop_id: int) -> i
 def forget_applied_clicks(session: Session) -> int:
     """Delete clicks applied more than APPLIED_RETENTION ago, in every workspace."""
     cutoff = utcnow() - APPLIED_RETENTION
-    return session.execute(delete(VoteClick).where(col(VoteClick.applied_at) < cutoff)).rowcount
+    return session.exec(delete(VoteClick).where(col(VoteClick.applied_at) < cutoff)).rowcount

@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import NoReturn
 
 from sqlalchemy import and_, delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -46,6 +47,7 @@ from storage.models import (
     Phase,
     Vote,
     Workshop,
+    pk,
 )
 
 NOT_A_PARTICIPANT = (
@@ -185,7 +187,7 @@ def ballot_view(
     visible = tallies_visible(workshop)
     totals = vote_totals(session, workshop) if visible else {}
     return BallotView(
-        workshop_id=workshop.id,  # type: ignore[arg-type]
+        workshop_id=pk(workshop),
         title=workshop.title,
         phase=Phase(workshop.phase),
         budget=workshop.vote_budget,
@@ -226,7 +228,7 @@ def change_vote(
     _require_votable(phase, fix_status, fix_title)
     ballot = (
         _BallotLimits(ballot_id, vote_budget, max_per_fix)
-        if ballot_id is not None
+        if ballot_id is not None and vote_budget is not None and max_per_fix is not None
         else _new_ballot(session, team_id, workshop_id, voter_id)
     )
     slots = session.exec(
@@ -275,37 +277,41 @@ def _lock_vote_target(
     """(phase, fix status, fix title, ballot id and limits or Nones) with the workshop and fix
     share-locked and the voter's participant row locked; None if the workshop, the fix in it
     or the voter's participation is missing."""
-    row = session.exec(
-        select(
-            Workshop.phase,
-            Fix.status,
-            Fix.title,
-            Ballot.id,
-            Ballot.vote_budget,
-            Ballot.max_votes_per_fix,
+    row = session.execute(
+        sa_select(
+            col(Workshop.phase),
+            col(Fix.status),
+            col(Fix.title),
+            col(Ballot.id),
+            col(Ballot.vote_budget),
+            col(Ballot.max_votes_per_fix),
         )
         .select_from(Workshop)
         .join(
             Fix,
-            and_(Fix.id == fix_id, Fix.team_id == team_id, Fix.workshop_id == Workshop.id),
+            and_(
+                col(Fix.id) == fix_id,
+                col(Fix.team_id) == team_id,
+                col(Fix.workshop_id) == Workshop.id,
+            ),
         )
         .join(
             Participant,
             and_(
-                Participant.team_id == team_id,
-                Participant.workshop_id == Workshop.id,
-                Participant.user_id == voter_id,
+                col(Participant.team_id) == team_id,
+                col(Participant.workshop_id) == Workshop.id,
+                col(Participant.user_id) == voter_id,
             ),
         )
         .outerjoin(
             Ballot,
             and_(
-                Ballot.team_id == team_id,
-                Ballot.workshop_id == Workshop.id,
-                Ballot.voter_id == voter_id,
+                col(Ballot.team_id) == team_id,
+                col(Ballot.workshop_id) == Workshop.id,
+                col(Ballot.voter_id) == voter_id,
             ),
         )
-        .where(Workshop.id == workshop_id, Workshop.team_id == team_id)
+        .where(col(Workshop.id) == workshop_id, col(Workshop.team_id) == team_id)
         .suffix_with(_VOTE_LOCKS, dialect="postgresql")
     ).first()
     return tuple(row) if row is not None else None
@@ -412,7 +418,7 @@ def _new_ballot(session: Session, team_id: str, workshop_id: int, voter_id: str)
         )
         session.add(ballot)
         session.flush()
-    return _BallotLimits(ballot.id, ballot.vote_budget, ballot.max_votes_per_fix)  # type: ignore[arg-type]
+    return _BallotLimits(pk(ballot), ballot.vote_budget, ballot.max_votes_per_fix)
 
 
 # results -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from storage.models import (
     Role,
     Touchpoint,
     Workshop,
+    pk,
     utcnow,
 )
 
@@ -144,15 +145,15 @@ def create_workshop(
     session.flush()
     for stage_position, stage_spec in enumerate(spec.stages):
         stage = JourneyStage(
-            team_id=team_id, workshop_id=workshop.id, position=stage_position, name=stage_spec.name
+            team_id=team_id, workshop_id=pk(workshop), position=stage_position, name=stage_spec.name
         )
         session.add(stage)
         session.flush()
         session.add_all(
             Touchpoint(
                 team_id=team_id,
-                workshop_id=workshop.id,
-                stage_id=stage.id,
+                workshop_id=pk(workshop),
+                stage_id=pk(stage),
                 position=position,
                 name=name,
             )
@@ -160,12 +161,12 @@ def create_workshop(
         )
     session.add(
         Participant(
-            team_id=team_id, workshop_id=workshop.id, user_id=facilitator_id, role=Role.facilitator
+            team_id=team_id, workshop_id=pk(workshop), user_id=facilitator_id, role=Role.facilitator
         )
     )
     session.add_all(
         Participant(
-            team_id=team_id, workshop_id=workshop.id, user_id=user_id, role=Role.co_facilitator
+            team_id=team_id, workshop_id=pk(workshop), user_id=user_id, role=Role.co_facilitator
         )
         for user_id in spec.co_facilitators
         if user_id != facilitator_id
@@ -230,7 +231,7 @@ def is_facilitator(session: Session, team_id: str, workshop_id: int, user_id: st
 
 
 def require_facilitator(session: Session, workshop: Workshop, user_id: str, doing: str) -> None:
-    if not is_facilitator(session, workshop.team_id, workshop.id, user_id):
+    if not is_facilitator(session, workshop.team_id, pk(workshop), user_id):
         raise NotAllowed(f"Only the facilitator can {doing}.")
 
 
@@ -239,12 +240,12 @@ def join_workshop(session: Session, workshop: Workshop, user_id: str) -> bool:
 
     The unique (workshop, user) constraint makes a double click or a replayed request harmless.
     """
-    if participant_role(session, workshop.team_id, workshop.id, user_id) is not None:
+    if participant_role(session, workshop.team_id, pk(workshop), user_id) is not None:
         return False
     try:
         with session.begin_nested():
             session.add(
-                Participant(team_id=workshop.team_id, workshop_id=workshop.id, user_id=user_id)
+                Participant(team_id=workshop.team_id, workshop_id=pk(workshop), user_id=user_id)
             )
     except IntegrityError:
         return False  # a concurrent request joined first
@@ -315,7 +316,7 @@ def change_phase(
     values: dict[str, object] = {"phase": to_phase, "updated_at": utcnow()}
     if to_phase is Phase.closed:
         values["phase_before_close"] = current
-    moved = session.execute(
+    moved = session.exec(
         update(Workshop)
         .where(
             col(Workshop.id) == workshop_id,

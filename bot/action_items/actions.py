@@ -40,7 +40,7 @@ from flows.actions import (
 from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import Workshop
+from storage.models import Workshop, pk
 
 
 @answers_refusals()
@@ -64,7 +64,7 @@ def handle_create(
                 user_id_of(context),
             )
             top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
-            return build_pick_modal(workshop.id, top)
+            return build_pick_modal(pk(workshop), top)
 
     client.views_open(trigger_id=body["trigger_id"], view=build())
 
@@ -74,7 +74,8 @@ def suggest_fixes(ack: Ack, body: dict, context: BoltContext, db: Database) -> N
     """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
     typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
     workshop_id = ActionItemsMetadata.read(body.get("view")).workshop_id
-    query = body.get("value") if isinstance(body.get("value"), str) else ""
+    value = body.get("value")
+    query = value if isinstance(value, str) else ""
     with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
         workshop = workshop_for_action_items(
             session, team_id_of(context), workshop_id or 0, user_id_of(context)

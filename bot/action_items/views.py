@@ -29,6 +29,7 @@ from flows.actions import (
 from flows.voting import vote_totals
 from flows.workshops import get_workshop
 from storage.db import Database
+from storage.models import pk
 
 
 def _first_owner_field(view: dict) -> str:
@@ -51,7 +52,7 @@ def handle_pick_submission(
     ack(
         response_action="update",
         view=build_action_items_modal(
-            workshop.id, fixes, votes, existing, default_due_date(today_utc())
+            pk(workshop), fixes, votes, existing, default_due_date(today_utc())
         ),
     )
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from bot.features import chart_renderers
+from bot.features import ChartRenderer, chart_renderers
 from flows.digest import DigestChart
 
 logger = logging.getLogger(__name__)
 
-ChartRenderer = Callable[[Any], bytes]
 _renderers: dict[str, ChartRenderer] = {}
 
 

@@ -30,7 +30,7 @@ from flows.schedules import (
 )
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import DigestSchedule, utcnow
+from storage.models import DigestSchedule, pk, utcnow
 
 ACTION_BY_ID = {
     ids.SCHEDULE_PAUSE: ScheduleAction.pause,
@@ -88,7 +88,7 @@ def handle_schedule_button(
         text=escape(message),
         blocks=[
             context_block(message),
-            *build_schedule_list(workshop.id, workshop.title, schedules)[:49],
+            *build_schedule_list(pk(workshop), workshop.title, schedules)[:49],
         ],
         response_type="ephemeral",
         replace_original=True,

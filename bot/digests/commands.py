@@ -10,6 +10,7 @@ from bot.slack.command_call import CommandCall, Subcommand
 from bot.slack.people import user_timezone
 from flows.schedules import DEFAULT_TIMEZONE, is_valid_timezone, workshop_schedules
 from flows.workshops import participant_role, require_facilitator
+from storage.models import pk
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def open_schedule_form(call: CommandCall) -> None:
     call.client.views_open(
         trigger_id=call.trigger_id,
         view=build_schedule_modal(
-            workshop.id,
+            pk(workshop),
             workshop.title,
             call.channel_id,
             zone if is_valid_timezone(zone) else DEFAULT_TIMEZONE,
@@ -51,19 +52,19 @@ def list_schedules(call: CommandCall) -> None:
         schedules = workshop_schedules(session, workshop)
     call.reply(
         f"Digests of workshop #{workshop.id}",
-        blocks=build_schedule_list(workshop.id, workshop.title, schedules),
+        blocks=build_schedule_list(pk(workshop), workshop.title, schedules),
     )
 
 
 def digest_now(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop = call.workshop(session)
-        member = participant_role(session, call.team_id, workshop.id, call.user_id) is not None
+        member = participant_role(session, call.team_id, pk(workshop), call.user_id) is not None
     if not member:
         call.reply(f"Join workshop #{workshop.id} first (the *Join* button on its board).")
         return
     report = send_digest_now(
-        call.client, call.db, call.team_id, workshop.id, call.channel_id, call.user_id
+        call.client, call.db, call.team_id, pk(workshop), call.channel_id, call.user_id
     )
     if report.outcome is not Outcome.sent:
         errors = ", ".join(sorted(set(report.errors.values()))) or "unknown error"

@@ -193,9 +193,9 @@ def post_digest(
     if report.posted:
         report.outcome = Outcome.sent
     with db.session() as session:
-        error = None if report.posted else ", ".join(sorted(set(report.errors.values())))
+        failure = None if report.posted else ", ".join(sorted(set(report.errors.values())))
         finish_delivery(
-            session, team_id, delivery_id, generated_at, error or None, section_memos(digest)
+            session, team_id, delivery_id, generated_at, failure or None, section_memos(digest)
         )
     return report
 

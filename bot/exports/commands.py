@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot.exports.posts import upload_export
 from bot.slack.command_call import CommandCall, Subcommand
 from bot.slack.mrkdwn import md
+from storage.models import pk
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ def export_command(call: CommandCall) -> None:
     call.reply(f"Preparing the export of workshop #{workshop.id}…")
     try:
         channel_id, names = upload_export(
-            call.client, call.db, call.team_id, workshop.id, call.user_id
+            call.client, call.db, call.team_id, pk(workshop), call.user_id
         )
     except SlackApiError as error:
         logger.warning(

@@ -110,7 +110,8 @@ def suggest_merge_targets(ack: Ack, body: dict, context: BoltContext, db: Databa
     """The merge form's search: the fixes of the source fix's workshop whose title or touchpoint
     contains what was typed (facilitators only, this workspace only; anything else gets none)."""
     source_id = FixFormMetadata.read(body.get("view")).fix_id
-    query = body.get("value") if isinstance(body.get("value"), str) else ""
+    value = body.get("value")
+    query = value if isinstance(value, str) else ""
     with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
         fix = get_fix(session, team_id_of(context), source_id or 0)
         workshop = get_workshop(session, team_id_of(context), fix.workshop_id)

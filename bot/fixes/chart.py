@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.slack.blocks import truncate
 from flows.voting import RankedFix
@@ -40,7 +41,9 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     axes.set_xlim(0, top * 1.15 + 0.5)
     for position, count in zip(positions, votes, strict=True):
         axes.text(count + top * 0.02, position, str(count), va="center", fontsize=9)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    locator = axes.xaxis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)  # a linear axis's default, AutoLocator, is one
+    locator.set_params(integer=True)
     axes.set_xlabel("Votes")
     heading = f"Votes per fix: {truncate(title, 60)}"
     if len(ranked) > len(shown):

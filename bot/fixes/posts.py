@@ -56,7 +56,7 @@ from flows.voting import (
 )
 from flows.workshops import PhaseChangeResult, get_workshop, is_facilitator, participant_count
 from storage.db import Database
-from storage.models import Fix, Phase, Workshop
+from storage.models import Fix, Phase, Workshop, pk
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def fix_form(
     list_page: int = 0,
 ) -> View:
     return build_fix_modal(
-        workshop.id,  # type: ignore[arg-type]
+        pk(workshop),
         workshop.title,
         touchpoint_choices(session, workshop),
         touchpoint_gaps(session, workshop),
@@ -91,11 +91,11 @@ def fix_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) 
     fixes = list_fixes(
         session, workshop, limit=FIXES_PER_LIST_PAGE, offset=page * FIXES_PER_LIST_PAGE
     )
-    facilitator = is_facilitator(session, workshop.team_id, workshop.id, user_id)  # type: ignore[arg-type]
+    facilitator = is_facilitator(session, workshop.team_id, pk(workshop), user_id)
     editable = workshop.phase in (Phase.fixes, Phase.voting)
     manageable = {f.id for f in fixes if editable and (facilitator or f.author_id == user_id)}
     return build_fix_list(
-        workshop.id,  # type: ignore[arg-type]
+        pk(workshop),
         workshop.title,
         fixes,
         touchpoint_gaps(session, workshop),
@@ -120,9 +120,9 @@ def ranking_page(
     cast = votes_cast(session, workshop)
     total = participant_count(session, workshop) * workshop.vote_budget
     closed = workshop.phase == Phase.closed
-    offer = closed and is_facilitator(session, workshop.team_id, workshop.id, user_id)  # type: ignore[arg-type]
+    offer = closed and is_facilitator(session, workshop.team_id, pk(workshop), user_id)
     pages = build_results(
-        workshop.id,  # type: ignore[arg-type]
+        pk(workshop),
         ranked,
         cast,
         total,
@@ -135,7 +135,7 @@ def ranking_page(
         if page == 0
         else results_page_text(page, len(pages))
     )
-    return text, [*pages[page], *ranking_pager(workshop.id, page, len(pages))]  # type: ignore[arg-type]
+    return text, [*pages[page], *ranking_pager(pk(workshop), page, len(pages))]
 
 
 def action_list(session: Session, workshop: Workshop, user_id: str, page: int = 0) -> list[Block]:
@@ -144,11 +144,11 @@ def action_list(session: Session, workshop: Workshop, user_id: str, page: int = 
     can_create = workshop.phase == Phase.closed and is_facilitator(
         session,
         workshop.team_id,
-        workshop.id,  # type: ignore[arg-type]
+        pk(workshop),
         user_id,
     )
     return build_action_list(
-        workshop.id,  # type: ignore[arg-type]
+        pk(workshop),
         workshop.title,
         action_items(session, workshop),
         can_create=can_create,
@@ -158,7 +158,7 @@ def action_list(session: Session, workshop: Workshop, user_id: str, page: int = 
 
 def fix_summary(session: Session, fix: Fix) -> FixSummary:
     workshop = get_workshop(session, fix.team_id, fix.workshop_id)
-    (summary,) = list_fixes(session, workshop, fix_ids=[fix.id], include_inactive=True)  # type: ignore[list-item]
+    (summary,) = list_fixes(session, workshop, fix_ids=[pk(fix)], include_inactive=True)
     return summary
 
 
@@ -230,7 +230,7 @@ def announce_voting(client: WebClient, db: Database, change: PhaseChangeResult) 
     with db.session() as session:
         count = fix_count(session, workshop)
     text, blocks = voting_open_post(
-        workshop.id,
+        pk(workshop),
         count,
         workshop.vote_budget,
         workshop.max_votes_per_fix,

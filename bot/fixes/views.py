@@ -27,7 +27,7 @@ from bot.workshop.board import post_in_thread, refresh_board
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import Workshop
+from storage.models import Workshop, pk
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def _show_the_change(
 ) -> None:
     """After a fix is saved, removed or merged (after the ack): the board, and the private list
     the form was opened from, on the page it was showing."""
-    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), workshop.id
+    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), pk(workshop)
     response_url, page = _response_url(view, client), FixFormMetadata.read(view).list_page or 0
 
     def show() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -120,11 +121,11 @@ def _draw_scale_row(axes: Axes, row: _Row, worst: set[int]) -> None:
     touchpoint = row.touchpoint
     assert touchpoint is not None
     stats = touchpoint.stats
-    if not stats.rated:
+    expectation, experience = stats.mean_expectation, stats.mean_experience
+    if expectation is None or experience is None:  # nobody rated it (n = 0)
         axes.text(4, row.y, "not rated", ha="center", va="center", color=MUTED, fontsize=8.5)
         return
     colour = _colour(touchpoint, worst)
-    expectation, experience = stats.mean_expectation, stats.mean_experience
     width = 4.5 if touchpoint.touchpoint_id in worst else 2.5
     axes.plot([expectation, experience], [row.y, row.y], color=colour, lw=width, zorder=2)
     axes.scatter([expectation], [row.y], s=70, facecolor="white", edgecolor=INK, lw=1.6, zorder=3)
@@ -140,18 +141,19 @@ def _draw_gap_row(axes: Axes, row: _Row, worst: set[int]) -> None:
         axes.scatter(
             [previous_gap], [row.y], marker="D", s=38, facecolor="white", edgecolor=INK, zorder=5
         )
-    if not stats.rated:
+    gap = stats.mean_gap
+    if gap is None:  # nobody rated it (n = 0)
         return
     colour = _colour(touchpoint, worst)
-    axes.barh(row.y, stats.mean_gap, height=0.56, color=colour, alpha=0.9, zorder=2)
+    axes.barh(row.y, gap, height=0.56, color=colour, alpha=0.9, zorder=2)
     if stats.ci is not None:
         low, high = stats.ci
         axes.plot([max(low, -6.4), min(high, 6.4)], [row.y, row.y], color=INK, lw=1.0, zorder=3)
-    if previous_gap is not None and abs(stats.mean_gap - previous_gap) >= 0.05:  # type: ignore[operator]
+    if previous_gap is not None and abs(gap - previous_gap) >= 0.05:
         # An arrow from last round's gap to this round's: the change at a glance.
         axes.annotate(
             "",
-            xy=(stats.mean_gap, row.y - 0.3),
+            xy=(gap, row.y - 0.3),
             xytext=(previous_gap, row.y - 0.3),
             arrowprops={"arrowstyle": "->", "color": INK, "lw": 0.9},
             zorder=6,
@@ -225,7 +227,12 @@ def _draw_stage_note(axes: Axes, row: _Row, previous_round: int | None) -> None:
 
 
 def _note_titles(axes: Axes, previous_round: int | None) -> None:
-    title = {"fontsize": 10, "color": INK, "va": "bottom", "transform": axes.transAxes}
+    title: dict[str, Any] = {
+        "fontsize": 10,
+        "color": INK,
+        "va": "bottom",
+        "transform": axes.transAxes,
+    }
     axes.text(NOTE_GAP_X, 1.005, "gap", **title)
     if previous_round is not None:
         axes.text(NOTE_CHANGE_X, 1.005, f"Δ vs round {previous_round}", **title)

@@ -5,17 +5,18 @@ from __future__ import annotations
 from bot.gaps.posts import open_next_round, open_rating_form, post_gap_results, send_nudges
 from bot.slack.command_call import CommandCall, Subcommand
 from flows.gaps.aggregation import current_round
+from storage.models import pk
 
 
 def rate_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
     open_rating_form(call.client, call.db, call.team_id, call.user_id, workshop_id, call.trigger_id)
 
 
 def gaps_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
     results = post_gap_results(call.client, call.db, call.team_id, workshop_id)
     if results.has_ratings:
         call.reply(f"I posted the gaps of round {results.round} in the board's thread.")
@@ -25,7 +26,7 @@ def gaps_command(call: CommandCall) -> None:
 
 def nudge_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
     call.reply(send_nudges(call.client, call.db, call.team_id, call.user_id, workshop_id))
 
 
@@ -42,7 +43,7 @@ def round_command(call: CommandCall) -> None:
     # The round this command saw: only the one after it is opened, so a command typed twice,
     # or two at once, open one round between them (flows.gaps.rounds.open_rating_round).
     opened = open_next_round(
-        call.client, call.db, call.team_id, call.user_id, workshop.id, expected_round=number
+        call.client, call.db, call.team_id, call.user_id, pk(workshop), expected_round=number
     )
     call.reply(f"Round {opened.number} is open; I announced it in the board's thread.")
 

@@ -27,7 +27,7 @@ from flows.gaps.results import GapResults, gap_results
 from flows.gaps.rounds import RoundOpened, open_rating_round
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import Phase, Workshop
+from storage.models import Phase, Workshop, pk
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def send_nudges(
         plan = plan_nudges(session, team_id, workshop_id, user_id)
     workshop = plan.workshop
     blocks = build_nudge_dm(
-        workshop.id, workshop.title, workshop.channel_id, plan.round, facilitator_id=user_id
+        pk(workshop), workshop.title, workshop.channel_id, plan.round, facilitator_id=user_id
     )
     sent, failed = 0, []
     for participant in plan.to_nudge:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -113,7 +114,7 @@ def _kpi_select(choices: KpiChoices, selected: str | None) -> StaticSelectElemen
 
 
 def _optional_text(
-    block_id: str, label: str, placeholder: str, hint: str | None = None, **element: object
+    block_id: str, label: str, placeholder: str, hint: str | None = None, **element: Any
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,

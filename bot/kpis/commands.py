@@ -21,6 +21,7 @@ from bot.slack.blocks import truncate
 from bot.slack.command_call import CommandCall, Subcommand
 from flows.kpis import kpi_choices, kpi_table
 from storage.db import Database
+from storage.models import pk
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def record_command(call: CommandCall) -> None:
         )
         return None
     with call.db.session() as session:
-        choices = kpi_choices(session, call.team_id, call.workshop(session).id)
+        choices = kpi_choices(session, call.team_id, pk(call.workshop(session)))
     call.client.views_open(
         trigger_id=call.trigger_id,
         view=build_record_modal(choices, call.channel_id, date.today()),
@@ -52,13 +53,13 @@ def define_command(call: CommandCall) -> None:
         workshop = call.workshop(session)
     call.client.views_open(
         trigger_id=call.trigger_id,
-        view=build_define_modal(workshop.id, workshop.title, call.channel_id),
+        view=build_define_modal(pk(workshop), workshop.title, call.channel_id),
     )
 
 
 def table_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
     posted = post_kpi_report(call.client, call.db, call.team_id, workshop_id)
     call.reply(posted)
 

@@ -23,7 +23,7 @@ from flows.kpi_catalogue import define_custom_kpi, validate_custom_kpi
 from flows.kpis import kpi_choices, record_kpi_value, validate_entry
 from flows.workshops import get_workshop, join_workshop
 from storage.db import Database
-from storage.models import Phase
+from storage.models import Phase, pk
 
 GONE = "This workshop no longer exists in this workspace."
 
@@ -68,7 +68,7 @@ def handle_record_submission(
         return
     ack()
     if result.workshop.board_ts:  # the board counts KPIs on target
-        team_id, workshop_id = team_id_of(context), result.workshop.id
+        team_id, workshop_id = team_id_of(context), pk(result.workshop)
         after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
     _confirm(client, view, user_id_of(context), record_confirmation(result))
 

@@ -6,6 +6,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import overload
 
 from slack_sdk.models.blocks import (
     Block,
@@ -77,6 +78,10 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
+@overload
+def truncate(text: Mrkdwn, limit: int) -> Mrkdwn: ...
+@overload
+def truncate(text: str, limit: int) -> str: ...
 def truncate(text: str, limit: int) -> str:
     if isinstance(text, Mrkdwn):
         return truncate_mrkdwn(text, limit)

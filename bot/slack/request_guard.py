@@ -10,7 +10,7 @@ still verifies the signature again afterwards (DESIGN.md: keep it on).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -65,14 +65,16 @@ def content_length(environ: Mapping) -> int | None:
     return length if length >= 0 else None
 
 
-def is_signed(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]) -> bool:
+def is_signed(
+    verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str | Sequence[str]]
+) -> bool:
     """Slack's `v0=` signature of this body, made within the last five minutes."""
+    timestamp = headers.get("x-slack-request-timestamp")
+    signature = headers.get("x-slack-signature")
+    if not isinstance(timestamp, str) or not isinstance(signature, str):
+        return False  # missing, or several values where Slack sends one
     try:
-        return verifier.is_valid(
-            body=body,
-            timestamp=headers.get("x-slack-request-timestamp"),
-            signature=headers.get("x-slack-signature"),
-        )
+        return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
     # A non-numeric timestamp, a non-ASCII signature, a body that is not UTF-8 (Slack signs
     # UTF-8 text, so such a body cannot carry its signature).
     except (ValueError, TypeError):

@@ -7,7 +7,7 @@ tolerating missing blocks (a forged or truncated payload reads as empty, never a
 from __future__ import annotations
 
 
-def state_values(view: dict) -> dict:
+def state_values(view: object) -> dict:
     """`view.state.values`, or {} when a payload lacks it."""
     values = (view.get("state") or {}).get("values") if isinstance(view, dict) else None
     return values if isinstance(values, dict) else {}

@@ -267,7 +267,7 @@ def _touchpoint_select(form: StakeholderForm) -> InputBlock | None:
     if not groups:
         return None
     chosen = set(form.spec.touchpoint_ids) if form.spec else set()
-    initial = [o for group in groups for o in group.options if int(o.value) in chosen]
+    initial = [o for group in groups for o in group.options or [] if int(o.value) in chosen]
     return InputBlock(
         block_id=ids.STAKEHOLDER_TOUCHPOINTS,
         label="Touchpoints they own or shape",

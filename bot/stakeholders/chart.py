@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -106,7 +106,7 @@ def build_grid_figure(result: GridResult) -> GridFigure | None:
     if not placed:
         return None
     figure = Figure(figsize=FIGURE_INCHES, dpi=DPI)
-    FigureCanvasAgg(figure)
+    canvas = FigureCanvasAgg(figure)
     axes = figure.add_axes((0.075, 0.125, 0.9, 0.755))
     quadrant_titles = _draw_quadrants(axes)
     _draw_header(figure, result)
@@ -114,7 +114,7 @@ def build_grid_figure(result: GridResult) -> GridFigure | None:
     _draw_points(axes, unlabelled, SMALL_MARKER_AREA, alpha=0.55)
     _draw_points(axes, labelled, MARKER_AREA, alpha=0.95)
     _draw_legend(figure, result, len(unlabelled))
-    labels = _place_labels(figure, axes, labelled, placed, quadrant_titles)
+    labels = _place_labels(canvas.get_renderer(), axes, labelled, placed, quadrant_titles)
     return GridFigure(figure, labels, len(unlabelled))
 
 
@@ -239,17 +239,24 @@ def _draw_legend(figure: Figure, result: GridResult, unlabelled: int) -> None:
 # Label placement -----------------------------------------------------------------------------
 
 
+def _position(stakeholder: GridStakeholder) -> tuple[float, float]:
+    """(interest, influence): only rated stakeholders reach the grid."""
+    interest, influence = stakeholder.interest, stakeholder.influence
+    if interest is None or influence is None:
+        raise ValueError(f"stakeholder {stakeholder.stakeholder_id} is not rated")
+    return interest.mean, influence.mean
+
+
 def _place_labels(
-    figure: Figure,
+    renderer: RendererAgg,
     axes,
     labelled: tuple[GridStakeholder, ...],
     everyone: tuple[GridStakeholder, ...],
     obstacles: list[Text],
 ) -> list[Annotation]:
-    renderer = figure.canvas.get_renderer()
     area = axes.get_window_extent(renderer)
     marker_radius = math.sqrt(MARKER_AREA) / 2 * DPI / 72 + 1
-    points = axes.transData.transform([(s.interest.mean, s.influence.mean) for s in everyone])
+    points = axes.transData.transform([_position(s) for s in everyone])
     point_boxes = np.column_stack([points - marker_radius, points + marker_radius])
     taken = np.array(
         [_box(text.get_window_extent(renderer), LABEL_MARGIN_PX) for text in obstacles]
@@ -258,7 +265,7 @@ def _place_labels(
     labels = []
     for stakeholder, point in zip(labelled, points, strict=False):
         text = _shorten(stakeholder.name, MAX_LABEL_CHARS)
-        xy = (stakeholder.interest.mean, stakeholder.influence.mean)
+        xy = _position(stakeholder)
         # Measure the label where va/ha="center" puts it on its own point.
         probe = axes.annotate(text, xy=xy, **_label_style(stakeholder, (0.0, 0.0)))
         extent = probe.get_window_extent(renderer)

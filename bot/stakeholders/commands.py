@@ -15,6 +15,7 @@ from bot.stakeholders.blocks import (
 )
 from bot.stakeholders.posts import post_stakeholder_grid
 from flows.stakeholders import add_form, list_stakeholders, rating_page
+from storage.models import pk
 
 STAKEHOLDER_USAGE = (
     "Try `/workshop stakeholder add` (add one), `/workshop stakeholder rate` (rate them all) "
@@ -37,13 +38,13 @@ def stakeholder_command(call: CommandCall) -> None:
 
 def open_add_form(call: CommandCall) -> None:
     with call.db.session() as session:
-        form = add_form(session, call.team_id, call.workshop(session).id)
+        form = add_form(session, call.team_id, pk(call.workshop(session)))
     call.client.views_open(trigger_id=call.trigger_id, view=build_stakeholder_modal(form))
 
 
 def open_rating_form(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
         page = rating_page(session, call.team_id, workshop_id, call.user_id, size=RATING_PAGE_SIZE)
     if not page.items:
         call.reply(NOTHING_TO_RATE)
@@ -53,7 +54,7 @@ def open_rating_form(call: CommandCall) -> None:
 
 def show_list(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
         listing = list_stakeholders(
             session, call.team_id, workshop_id, call.user_id, limit=LIST_PAGE_SIZE
         )
@@ -62,7 +63,7 @@ def show_list(call: CommandCall) -> None:
 
 def grid_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        workshop_id = call.workshop(session).id
+        workshop_id = pk(call.workshop(session))
     posted = post_stakeholder_grid(call.client, call.db, call.team_id, workshop_id)
     link = message_permalink(call.client, posted.channel_id, posted.message_ts)
     what = "the stakeholder grid" if posted.stakeholders else "that there are no stakeholders yet"

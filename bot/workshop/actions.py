@@ -27,7 +27,7 @@ from flows.workshops import (
     join_workshop,
 )
 from storage.db import Database
-from storage.models import Phase, Workshop
+from storage.models import Phase, Workshop, pk
 
 ACTION_BY_ID = {
     ids.PHASE_ADVANCE: PhaseAction.advance,
@@ -141,7 +141,7 @@ def handle_join(
         team_id, user_id = team_id_of(context), user_id_of(context)
 
         def follow() -> None:
-            refresh_board(client, db, team_id, workshop.id)
+            refresh_board(client, db, team_id, pk(workshop))
             refresh_homes(client, db, team_id, [user_id])
 
         after_ack.run(None, follow, report_failure(client, body))

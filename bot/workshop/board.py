@@ -8,6 +8,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.slack.after_ack import Coalescer
 from bot.slack.mrkdwn import escape
@@ -233,12 +234,12 @@ def _render_board(
     return summary
 
 
-def post_in_thread(client: WebClient, workshop: Workshop, text: str, **kwargs) -> dict | None:
+def post_in_thread(client: WebClient, workshop: Workshop, text: str, **kwargs) -> SlackResponse:
     """Reply in the board's thread (or the channel, if the board was never posted)."""
     try:
         return client.chat_postMessage(
             channel=workshop.channel_id, thread_ts=workshop.board_ts, text=escape(text), **kwargs
-        ).data
+        )
     except SlackApiError as error:
         logger.warning(
             "could not post in workshop %s thread (team %s): %s",

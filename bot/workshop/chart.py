@@ -69,7 +69,7 @@ def phase_timeline_png(spans: list[PhaseSpan]) -> bytes:
     ]
     first = min(starts)
     last = max(start + width for start, width in zip(starts, widths, strict=True))
-    with _empty_axes(TOP_IN + BOTTOM_IN + ROW_IN * len(rows)) as axes:
+    with _empty_axes(TOP_IN + BOTTOM_IN + ROW_IN * len(rows)) as (figure, axes):
         axes.barh(
             range(len(rows)),
             widths,
@@ -93,13 +93,13 @@ def phase_timeline_png(spans: list[PhaseSpan]) -> bytes:
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         buffer = io.BytesIO()
-        axes.figure.savefig(buffer, format="png")
+        figure.savefig(buffer, format="png")
         return buffer.getvalue()
 
 
 @contextmanager
-def _empty_axes(height_in: float) -> Iterator[Axes]:
-    """The axes of a figure WIDTH_IN × height_in with nothing drawn on it: a kept one if there is
+def _empty_axes(height_in: float) -> Iterator[tuple[Figure, Axes]]:
+    """A figure WIDTH_IN × height_in and its axes with nothing drawn on it: a kept one if there is
     one, else a new one. Given back emptied afterwards; one whose drawing failed is dropped."""
     with _spare_lock:
         figure = _spare_figures.pop() if _spare_figures else None
@@ -113,7 +113,7 @@ def _empty_axes(height_in: float) -> Iterator[Axes]:
         bottom=BOTTOM_IN / height_in,
     )
     axes = figure.axes[0]
-    yield axes
+    yield figure, axes
     for artist in [*axes.patches, *axes.texts]:
         artist.remove()
     axes.containers.clear()

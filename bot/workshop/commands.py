@@ -24,6 +24,7 @@ from bot.workshop.board import refresh_board
 from flows.board import board_summary
 from flows.workshops import channel_workshops
 from storage.db import Database
+from storage.models import pk
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def board_command(call: CommandCall) -> None:
     redraw it."""
     with call.db.read_session() as session:
         workshop = call.workshop(session)
-        workshop_id, channel_id = workshop.id, workshop.channel_id
+        workshop_id, channel_id = pk(workshop), workshop.channel_id
     refresh_board(call.client, call.db, call.team_id, workshop_id)
     call.reply(f"The board of workshop #{workshop_id} is in <#{channel_id}>.")
 

@@ -27,7 +27,7 @@ from bot.slack.retries import outcome_unknown
 from bot.workshop.blocks.results_posts import PostAgain, build_post_failed
 from flows.workshops import PhaseAction, PhaseChangeResult
 from storage.db import Database
-from storage.models import Phase
+from storage.models import Phase, pk
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def run_phase_end_hooks(
                 workshop.id,
                 workshop.team_id,
             )
-    workshop_id: int = workshop.id  # type: ignore[assignment]
+    workshop_id = pk(workshop)
     for results in _results_of(change.from_phase):
         try:
             results.post(client, db, workshop.team_id, workshop_id)

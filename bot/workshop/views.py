@@ -26,6 +26,7 @@ from flows.errors import InvalidInput
 from flows.events import claim_submission
 from flows.workshops import create_workshop, validate_spec
 from storage.db import Database
+from storage.models import pk
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def handle_setup_submission(
     if not first:
         return  # the same submission again: its workshop exists and its board is posted
     try:
-        post_board(client, db, team_id_of(context), workshop.id)
+        post_board(client, db, team_id_of(context), pk(workshop))
     except (SlackClientError, OSError) as error:  # a bug of ours goes to the error handler
         logger.warning(
             "board of workshop %s not posted in %s (team %s): %r",
@@ -69,10 +70,10 @@ def handle_setup_submission(
         )
         client.chat_postMessage(
             channel=user_id_of(context),
-            text=board_missing_text(workshop.id, workshop.title, channel_id, error),
+            text=board_missing_text(pk(workshop), workshop.title, channel_id, error),
         )
         return
-    refresh_workshop_homes(client, db, team_id_of(context), workshop.id)
+    refresh_workshop_homes(client, db, team_id_of(context), pk(workshop))
 
 
 def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> Mrkdwn:

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from flows.errors import Conflict, NotFound
 from flows.gaps.aggregation import JourneyTouchpoint, current_round, journey_touchpoints
 from flows.gaps.ratings import Answer
 from flows.workshops import get_workshop
-from storage.models import GapRating, Phase, Workshop
+from storage.models import GapRating, Phase, Workshop, pk
 
 RATING_PAGE_SIZE = 8  # touchpoints per modal page: 5 blocks each keeps a page far below 100
 
@@ -91,7 +91,7 @@ def rating_sheet(
     page = pages[page_index]
     names = {tp.id: tp.name for tp in journey}
     return RatingSheet(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         title=workshop.title,
         round=number,
         pages=pages,
@@ -133,16 +133,16 @@ def _user_answers(
 ) -> dict[int, Answer]:
     rows = session.execute(
         select(
-            GapRating.touchpoint_id,
-            GapRating.expectation,
-            GapRating.experience,
-            GapRating.importance,
-            GapRating.comment,
+            col(GapRating.touchpoint_id),
+            col(GapRating.expectation),
+            col(GapRating.experience),
+            col(GapRating.importance),
+            col(GapRating.comment),
         ).where(
-            GapRating.team_id == workshop.team_id,
-            GapRating.workshop_id == workshop.id,
-            GapRating.round == number,
-            GapRating.user_id == user_id,
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.round) == number,
+            col(GapRating.user_id) == user_id,
         )
     ).all()
     return {row[0]: Answer(*row[1:]) for row in rows}

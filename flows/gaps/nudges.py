@@ -51,18 +51,18 @@ def plan_nudges(
 
 
 def _not_rated(session: Session, workshop: Workshop, number: int, exclude: str) -> list[str]:
-    rated = select(GapRating.user_id).where(
-        GapRating.team_id == workshop.team_id,
-        GapRating.workshop_id == workshop.id,
-        GapRating.round == number,
+    rated = select(col(GapRating.user_id)).where(
+        col(GapRating.team_id) == workshop.team_id,
+        col(GapRating.workshop_id) == workshop.id,
+        col(GapRating.round) == number,
     )
     return list(
         session.execute(
-            select(Participant.user_id)
+            select(col(Participant.user_id))
             .where(
-                Participant.team_id == workshop.team_id,
-                Participant.workshop_id == workshop.id,
-                Participant.user_id != exclude,
+                col(Participant.team_id) == workshop.team_id,
+                col(Participant.workshop_id) == workshop.id,
+                col(Participant.user_id) != exclude,
                 col(Participant.user_id).not_in(rated),
             )
             .order_by(col(Participant.id))
@@ -93,9 +93,9 @@ def _claim_nudges(
             for user_id in user_ids
         ]
     )
-    statement = statement.on_conflict_do_update(
+    claim = statement.on_conflict_do_update(
         index_elements=["workshop_id", "round", "user_id"],
         set_={"nudged_at": statement.excluded.nudged_at, "nudged_by": statement.excluded.nudged_by},
         where=col(RatingNudge.nudged_at) <= now - NUDGE_COOLDOWN,
-    ).returning(RatingNudge.user_id)
-    return list(session.execute(statement).scalars())
+    ).returning(col(RatingNudge.user_id))
+    return list(session.execute(claim).scalars())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from flows.board import Figure, register_figures
 from flows.gaps.aggregation import count_ratings, current_round, participants_and_raters
@@ -36,7 +36,7 @@ def rating_progress(session: Session, workshop: Workshop) -> RatingProgress:
     number = current_round(session, workshop)
     touchpoints = session.execute(
         select(func.count()).where(
-            Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id
+            col(Touchpoint.team_id) == workshop.team_id, col(Touchpoint.workshop_id) == workshop.id
         )
     ).scalar_one()
     participants, raters = participants_and_raters(session, workshop, (number,))

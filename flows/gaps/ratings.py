@@ -159,7 +159,7 @@ def save_ratings(
         _upsert_ratings(session, workshop, number, user_id, rated)
     cleared = 0
     if blank:
-        cleared = session.execute(
+        cleared = session.exec(
             delete(GapRating).where(
                 col(GapRating.team_id) == team_id,
                 col(GapRating.workshop_id) == workshop_id,
@@ -175,10 +175,10 @@ def save_ratings(
 def _count_user_ratings(session: Session, workshop: Workshop, number: int, user_id: str) -> int:
     return session.execute(
         select(func.count()).where(
-            GapRating.team_id == workshop.team_id,
-            GapRating.workshop_id == workshop.id,
-            GapRating.round == number,
-            GapRating.user_id == user_id,
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.round) == number,
+            col(GapRating.user_id) == user_id,
         )
     ).scalar_one()
 
@@ -187,9 +187,9 @@ def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Ite
     wanted = set(touchpoint_ids)
     found = set(
         session.execute(
-            select(Touchpoint.id).where(
-                Touchpoint.team_id == workshop.team_id,
-                Touchpoint.workshop_id == workshop.id,
+            select(col(Touchpoint.id)).where(
+                col(Touchpoint.team_id) == workshop.team_id,
+                col(Touchpoint.workshop_id) == workshop.id,
                 col(Touchpoint.id).in_(wanted),
             )
         ).scalars()

@@ -32,7 +32,7 @@ from flows.gaps.statistics import (
     pooled,
     quadrant_for,
 )
-from storage.models import GapRating, Workshop
+from storage.models import GapRating, Workshop, pk
 
 COMMENTS_PER_SHORTFALL = 3
 SHORTFALLS_WITH_COMMENTS = 3
@@ -185,7 +185,7 @@ def gap_results(
     shortfalls = [t.touchpoint_id for t in ranked if (t.stats.exact_mean_gap or 0) < 0]
     worst = shortfalls[:SHORTFALLS_WITH_COMMENTS]
     return GapResults(
-        workshop_id=workshop.id,
+        workshop_id=pk(workshop),
         team_id=workshop.team_id,
         channel_id=workshop.channel_id,
         title=workshop.title,
@@ -295,10 +295,10 @@ def _weighted_total(weights: Mapping[int, float], stats: Mapping[int, GapStats])
 
 
 _LATEST_COMMENTS = (
-    select(GapRating.touchpoint_id, GapRating.comment)
+    select(col(GapRating.touchpoint_id), col(GapRating.comment))
     .where(
         *IN_WORKSHOP,
-        GapRating.round == ROUND,
+        col(GapRating.round) == ROUND,
         col(GapRating.touchpoint_id).in_(bindparam("touchpoints", expanding=True)),
         col(GapRating.comment).is_not(None),
     )

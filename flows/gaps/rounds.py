@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from flows.errors import Conflict
 from flows.gaps.aggregation import count_ratings, current_round
 from flows.workshops import get_workshop, require_facilitator
-from storage.models import Phase, PhaseChange, RatingRound, Workshop, utcnow
+from storage.models import Phase, PhaseChange, RatingRound, Workshop, pk, utcnow
 
 PHASES_AFTER_RATING = (Phase.rating, Phase.fixes, Phase.voting)
 
@@ -80,7 +80,7 @@ def _already_open(number: int, *, unrated: bool = False) -> str:
 
 
 def _move_back_to_rating(session: Session, workshop: Workshop, phase: Phase, user_id: str) -> None:
-    moved = session.execute(
+    moved = session.exec(
         update(Workshop)
         .where(
             col(Workshop.id) == workshop.id,
@@ -94,7 +94,7 @@ def _move_back_to_rating(session: Session, workshop: Workshop, phase: Phase, use
     session.add(
         PhaseChange(
             team_id=workshop.team_id,
-            workshop_id=workshop.id,
+            workshop_id=pk(workshop),
             from_phase=phase,
             to_phase=Phase.rating,
             action="new_round",

@@ -1,7 +1,7 @@
 """All tables; importing this package registers them on SQLModel.metadata (Alembic needs that)."""
 
 from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import id_col, pk, timestamp_column, utcnow
 from storage.models.core import (
     JourneyStage,
     Participant,
@@ -78,6 +78,8 @@ __all__ = [
     "Vote",
     "VoteClick",
     "Workshop",
+    "id_col",
+    "pk",
     "timestamp_column",
     "utcnow",
 ]

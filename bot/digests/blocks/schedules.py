@@ -121,7 +121,7 @@ def _city(name: str) -> str:
 
 def _option(groups: list[OptionGroup], value: str) -> Option | None:
     for group in groups:
-        for option in group.options:
+        for option in group.options or []:
             if option.value == value:
                 return option
     return None

@@ -113,7 +113,7 @@ def build_fix_modal(
     initial_touchpoint = None
     if fix is not None:
         initial_touchpoint = next(
-            (o for g in groups for o in g.options if o.value == str(fix.touchpoint_id)), None
+            (o for g in groups for o in g.options or [] if o.value == str(fix.touchpoint_id)), None
         )
     guidance = f"For workshop #{workshop_id} “{truncate(workshop_title, 100)}”."
     if rated:

@@ -304,7 +304,8 @@ def _rank_sections(ranked: Sequence[RankedFix]) -> list[Block]:
 
 
 def _page_note(page: list[Block], number: int, pages: int) -> str:
-    ranks = re.findall(r"^\*(\d+)\.\*", "\n".join(b.text.text for b in page), re.MULTILINE)
+    texts = [b.text.text for b in page if isinstance(b, SectionBlock) and b.text is not None]
+    ranks = re.findall(r"^\*(\d+)\.\*", "\n".join(texts), re.MULTILINE)
     return f"Ranked fixes, continued · page {number} of {pages} · ranks {ranks[0]}–{ranks[-1]}"
 
 

@@ -27,8 +27,10 @@ ROLE_NAMES = {
 
 
 class DescribedCommand(Protocol):
-    usage: str
-    summary: str
+    @property
+    def usage(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
 
 
 def build_help(commands: Mapping[str, DescribedCommand], unknown: str | None = None) -> list[Block]:
