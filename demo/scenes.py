@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.slack import ids
-from demo import stakeholder_scenes, voting_scenes
+from demo import lanes_scenes, stakeholder_scenes, voting_scenes
 from demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from demo.kpi_scenes import kpis_against_targets_and_benchmarks
 from demo.script import DemoScript
@@ -30,9 +30,13 @@ def only_the_facilitator_moves_phases(script: DemoScript) -> None:
 
 # Scenes under Phase.closed play after the facilitator has closed the workshop.
 SCENES: dict[Phase, list[Scene]] = {
-    Phase.setup: [team_joins, only_the_facilitator_moves_phases],
+    Phase.setup: [
+        team_joins,
+        only_the_facilitator_moves_phases,
+        lanes_scenes.facilitator_sets_channels,
+    ],
     Phase.stakeholders: stakeholder_scenes.SCENES,
-    Phase.rating: [rating_round_one, rating_round_two],
+    Phase.rating: [rating_round_one, lanes_scenes.save_channels_after_round_one, rating_round_two],
     Phase.fixes: [
         save_final_gap_results,
         voting_scenes.team_proposes_fixes,

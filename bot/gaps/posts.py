@@ -9,6 +9,7 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.channels.posts import post_channel_results, read_channel_results
 from bot.gaps.blocks import (
     build_nudge_dm,
     build_rating_modal,
@@ -112,6 +113,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         results = gap_results(session, workshop)
+        by_channel = read_channel_results(session, workshop)
     if not results.has_ratings:
         post_in_thread(client, workshop, no_ratings_text(results))
         return results
@@ -122,6 +124,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         results_text(results),
         blocks=build_results_message(results, can_open_round=workshop.phase != Phase.closed),
     )
+    post_channel_results(client, workshop, by_channel)
     return results
 
 

@@ -102,6 +102,9 @@ RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view
 # the same id across views.update, and a stale pick would send the rater to the wrong page.
 RATE_GO_TO = "gaps_go_to"
 RATE_GO_TO_FINISH = "finish"  # that select's option to finish and see one's progress
+# Journey lanes (issue 17): channels, personas, the emotion curve. The channel form's block ids
+# are flows.channels.channel_field(touchpoint id): "channel:12".
+CHANNELS_MODAL = "lanes_channels"  # callback id of every page of the channel form
 # Fixes, dot voting and action items ---------------------------------------------------------
 # Callback ids (modals)
 FIX_MODAL = "fix_modal"

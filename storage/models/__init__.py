@@ -3,6 +3,7 @@
 from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import timestamp_column, utcnow
 from storage.models.core import (
+    Channel,
     JourneyStage,
     Participant,
     Phase,
@@ -50,6 +51,7 @@ __all__ = [
     "Attitude",
     "Ballot",
     "Cadence",
+    "Channel",
     "CustomKpi",
     "DeliveryStatus",
     "DigestDelivery",

@@ -25,6 +25,20 @@ class Phase(StrEnum):
     closed = "closed"
 
 
+class Channel(StrEnum):
+    """Through which channel a touchpoint happens (journey lanes, issue 17)."""
+
+    web = "web"
+    app = "app"
+    email = "email"
+    phone = "phone"
+    store = "store"
+    chat = "chat"
+    social = "social"
+    partner = "partner"
+    other = "other"
+
+
 class Role(StrEnum):
     facilitator = "facilitator"
     co_facilitator = "co_facilitator"
@@ -77,6 +91,8 @@ class Touchpoint(SQLModel, table=True):
     stage_id: int = Field(foreign_key="journey_stage.id", ondelete="CASCADE", index=True)
     position: int
     name: str = Field(max_length=60)
+    # The channel it happens through; None until the facilitator sets one (`/workshop channels`).
+    channel: Channel | None = Field(default=None, sa_type=String(20))
 
 
 class Participant(SQLModel, table=True):
