@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import current_round
+from flows.personas import rater_persona_id
 from flows.workshops import get_workshop, join_workshop
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
 from storage.models.gaps import (
@@ -156,7 +157,8 @@ def save_ratings(
     rated = {tp: answer for tp, answer in answers.items() if answer is not None}
     blank = [tp for tp, answer in answers.items() if answer is None]
     if rated:
-        _upsert_ratings(session, workshop, number, user_id, rated)
+        persona_id = rater_persona_id(session, workshop, user_id)
+        _upsert_ratings(session, workshop, number, user_id, rated, persona_id)
     cleared = 0
     if blank:
         cleared = session.execute(
@@ -199,7 +201,12 @@ def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Ite
 
 
 def _upsert_ratings(
-    session: Session, workshop: Workshop, number: int, user_id: str, answers: Mapping[int, Answer]
+    session: Session,
+    workshop: Workshop,
+    number: int,
+    user_id: str,
+    answers: Mapping[int, Answer],
+    persona_id: int | None = None,
 ) -> None:
     now = utcnow()
     rows = [
@@ -213,6 +220,7 @@ def _upsert_ratings(
             "experience": answer.experience,
             "importance": answer.importance,
             "comment": answer.comment,
+            "persona_id": persona_id,
             "created_at": now,
             "updated_at": now,
         }
@@ -221,7 +229,7 @@ def _upsert_ratings(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(GapRating).values(rows)
-    changed = ("expectation", "experience", "importance", "comment", "updated_at")
+    changed = ("expectation", "experience", "importance", "comment", "persona_id", "updated_at")
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["touchpoint_id", "round", "user_id"],

@@ -34,6 +34,7 @@ from storage.models.fixes import (
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
+from storage.models.lanes import Persona
 from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
     Attitude,
@@ -66,6 +67,7 @@ __all__ = [
     "JourneyStage",
     "KpiValue",
     "Participant",
+    "Persona",
     "Phase",
     "PhaseChange",
     "RatingNudge",

@@ -103,6 +103,8 @@ class Participant(SQLModel, table=True):
     workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     user_id: str = Field(max_length=32)
     role: Role = Field(default=Role.participant, sa_type=String(20))
+    # The persona this participant rates for, when the workshop has personas (changeable).
+    persona_id: int | None = Field(default=None, foreign_key="persona.id", ondelete="SET NULL")
     joined_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 
 

@@ -62,6 +62,8 @@ class GapRating(SQLModel, table=True):
     experience: int
     importance: int | None = None
     comment: str | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
+    # The persona the rater rated for (journey lanes); None when the workshop has none.
+    persona_id: int | None = Field(default=None, foreign_key="persona.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 
