@@ -48,6 +48,7 @@ def features() -> tuple[Feature, ...]:
     from bot.gaps.feature import FEATURE as GAPS
     from bot.home.feature import FEATURE as HOME
     from bot.kpis.feature import FEATURE as KPIS
+    from bot.personas.feature import FEATURE as PERSONAS
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
     from bot.workshop.feature import FEATURE as WORKSHOP
 
@@ -55,6 +56,7 @@ def features() -> tuple[Feature, ...]:
         WORKSHOP,
         STAKEHOLDERS,
         GAPS,
+        PERSONAS,
         CHANNELS,
         FIXES,
         ACTION_ITEMS,

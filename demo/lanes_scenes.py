@@ -1,8 +1,10 @@
-"""Demo scenes of the journey's other lanes (issue 17): channels.
+"""Demo scenes of the journey's other lanes (issue 17): channels and personas.
 
-In setup the facilitator says through which channel each touchpoint happens; the gap results
-then carry the results per channel, the omnichannel spread per stage and the heat map, which
-land in the demo's output folder.
+In setup the facilitator says through which channel each touchpoint happens. After the
+stakeholder round she adds two personas, one made from the "First-time buyers" customer
+stakeholder, and each participant picks the one they know best. The gap results then carry the
+results per persona (with the persona splits) and per channel (the omnichannel spread per stage
+and the heat map), which land in the demo's output folder.
 """
 
 from __future__ import annotations
@@ -60,6 +62,46 @@ def facilitator_sets_channels(script: DemoScript) -> None:
         )
 
 
+# Who rates for which persona (by first name); the first persona comes from the stakeholder.
+BUYERS, ADMINS = "First-time buyers", "Account admin"
+PERSONA_OF = {
+    "ana": ADMINS,
+    "ben": BUYERS,
+    "chloe": BUYERS,
+    "dev": BUYERS,
+    "emi": ADMINS,
+    "femi": ADMINS,
+}
+
+
+def facilitator_adds_personas(script: DemoScript) -> None:
+    script.section("Personas: whose journey the team maps")
+    ana = script.facilitator
+    script.command(ana, f"personas #{script.workshop_id}")
+    view = script.local.standin.top_view(ana.user_id)
+    select = next(b for b in view["blocks"] if b["block_id"] == "persona_stakeholder")
+    buyers = next(
+        o["value"] for o in select["element"]["options"] if o["text"]["text"].startswith(BUYERS)
+    )
+    script.submit(ana, {"persona_stakeholder": buyers}, "a persona from the customer stakeholder")
+    script.command(ana, f"personas #{script.workshop_id}")
+    script.submit(
+        ana,
+        {"persona_name": ADMINS, "persona_description": "Sets the product up for a team of 50"},
+        "a second persona",
+    )
+
+
+def team_picks_personas(script: DemoScript) -> None:
+    for person in script.people:
+        wanted = PERSONA_OF[person.name]
+        script.command(person, f"persona #{script.workshop_id}")
+        view = script.local.standin.top_view(person.user_id)
+        radio = view["blocks"][1]["element"]
+        choice = next(o["value"] for o in radio["options"] if o["text"]["text"].startswith(wanted))
+        script.submit(person, {"persona_choice": choice}, f"“{wanted}” as the persona they know")
+
+
 def _channel_message(script: DemoScript, round_number: int) -> dict | None:
     for message in reversed(script.local.standin.thread(CHANNEL_ID, script.board_ts)):
         if str(message.get("text", "")).startswith(f"Channels, round {round_number}"):
@@ -82,5 +124,25 @@ def save_channel_results(script: DemoScript, round_number: int) -> None:
     script.write(f"lanes/channels-round-{round_number}.md", unescape("\n\n".join(texts)) + "\n")
 
 
-def save_channels_after_round_one(script: DemoScript) -> None:
+def save_persona_results(script: DemoScript, round_number: int) -> None:
+    standin = script.local.standin
+    message = standin.wait_for(
+        lambda: next(
+            (
+                m
+                for m in reversed(standin.thread(CHANNEL_ID, script.board_ts))
+                if str(m.get("text", "")).startswith(f"Personas, round {round_number}")
+            ),
+            None,
+        ),
+        timeout=60,
+    )
+    blocks = message["blocks"]
+    texts = [b["text"]["text"] for b in blocks if b.get("type") in ("header", "section")]
+    texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
+    script.write(f"lanes/personas-round-{round_number}.md", unescape("\n\n".join(texts)) + "\n")
+
+
+def save_lanes_after_round_one(script: DemoScript) -> None:
+    save_persona_results(script, 1)
     save_channel_results(script, 1)

@@ -35,8 +35,12 @@ SCENES: dict[Phase, list[Scene]] = {
         only_the_facilitator_moves_phases,
         lanes_scenes.facilitator_sets_channels,
     ],
-    Phase.stakeholders: stakeholder_scenes.SCENES,
-    Phase.rating: [rating_round_one, lanes_scenes.save_channels_after_round_one, rating_round_two],
+    Phase.stakeholders: [
+        *stakeholder_scenes.SCENES,
+        lanes_scenes.facilitator_adds_personas,
+        lanes_scenes.team_picks_personas,
+    ],
+    Phase.rating: [rating_round_one, lanes_scenes.save_lanes_after_round_one, rating_round_two],
     Phase.fixes: [
         save_final_gap_results,
         voting_scenes.team_proposes_fixes,

@@ -20,6 +20,7 @@ from bot.gaps.blocks import (
     round_opened_text,
 )
 from bot.gaps.chart import chart_alt_text, render_gap_chart
+from bot.personas.posts import persona_picker, post_persona_results
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board
 from flows.gaps.form import rating_sheet
@@ -27,6 +28,7 @@ from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_progress
 from flows.gaps.results import GapResults, gap_results
 from flows.gaps.rounds import RoundOpened, open_rating_round
+from flows.personas import persona_results
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Phase, Workshop
@@ -49,10 +51,12 @@ def parse_id(value: object) -> int | None:
 def open_rating_form(
     client: WebClient, db: Database, team_id: str, user_id: str, workshop_id: int, trigger_id: str
 ) -> None:
-    """Open the rating form on the rater's first page with something left to rate."""
+    """Open the rating form on the rater's first page with something left to rate (first, in a
+    workshop with personas, the rater picks the persona they rate for, once)."""
     with db.session() as session:
         sheet = rating_sheet(session, team_id, workshop_id, user_id)
-    client.views_open(trigger_id=trigger_id, view=build_rating_modal(sheet))
+        picker = persona_picker(session, sheet.workshop_id, team_id, user_id)
+    client.views_open(trigger_id=trigger_id, view=picker or build_rating_modal(sheet))
 
 
 def send_nudges(
@@ -114,6 +118,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         workshop = get_workshop(session, team_id, workshop_id)
         results = gap_results(session, workshop)
         by_channel = read_channel_results(session, workshop)
+        by_persona = persona_results(session, workshop)
     if not results.has_ratings:
         post_in_thread(client, workshop, no_ratings_text(results))
         return results
@@ -124,6 +129,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         results_text(results),
         blocks=build_results_message(results, can_open_round=workshop.phase != Phase.closed),
     )
+    post_persona_results(client, workshop, by_persona)
     post_channel_results(client, workshop, by_channel)
     return results
 

@@ -105,6 +105,9 @@ RATE_GO_TO_FINISH = "finish"  # that select's option to finish and see one's pro
 # Journey lanes (issue 17): channels, personas, the emotion curve. The channel form's block ids
 # are flows.channels.channel_field(touchpoint id): "channel:12".
 CHANNELS_MODAL = "lanes_channels"  # callback id of every page of the channel form
+PERSONA_ADD_MODAL = "lanes_persona_add"  # facilitators add a persona
+PERSONA_CHOICE_MODAL = "lanes_persona_choice"  # a rater picks the persona they rate for
+# The persona forms' block ids are the field names in flows.personas (PERSONA_NAME, …).
 # Fixes, dot voting and action items ---------------------------------------------------------
 # Callback ids (modals)
 FIX_MODAL = "fix_modal"

@@ -1,0 +1,107 @@
+"""Submissions of the persona forms: saved before the ack (inline errors on a bad field); the
+choice made from the rating button goes on to the rating form."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.gaps.blocks import build_rating_modal
+from bot.gaps.posts import parse_id
+from bot.personas.blocks import (
+    persona_added_text,
+    persona_chosen_text,
+)
+from bot.slack import ids
+from bot.slack.blocks import read_metadata
+from bot.slack.replies import tell_user
+from bot.slack.view_state import input_value, selected_value, state_values
+from flows.errors import FlowError, InvalidInput
+from flows.gaps.form import rating_sheet
+from flows.personas import (
+    PERSONA_CHOICE,
+    PERSONA_DESCRIPTION,
+    PERSONA_NAME,
+    PERSONA_STAKEHOLDER,
+    add_persona,
+    choose_persona,
+    personas,
+)
+from storage.models import Workshop
+
+GONE = "This workshop no longer exists in this workspace."
+
+
+def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    meta = read_metadata(view.get("private_metadata"))
+    state = state_values(view)
+    workshop_id = parse_id(meta.get("workshop_id"))
+    stakeholder = selected_value(state, PERSONA_STAKEHOLDER)
+    try:
+        if workshop_id is None:
+            raise InvalidInput({PERSONA_NAME: GONE})
+        with context["db"].session() as session:
+            persona = add_persona(
+                session,
+                context.team_id,
+                workshop_id,
+                context.user_id,
+                input_value(state, PERSONA_NAME),
+                input_value(state, PERSONA_DESCRIPTION),
+                parse_id(stakeholder) if stakeholder else None,
+            )
+            name = persona.name
+            count = len(personas(session, persona_workshop(session, persona.workshop_id)))
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={PERSONA_NAME: str(error)})
+        return
+    ack()
+    user = {"user_id": context.user_id, "channel_id": meta.get("channel_id")}
+    tell_user(client, user, persona_added_text(name, count))
+
+
+def persona_workshop(session: Session, workshop_id: int) -> Workshop:
+    workshop = session.get(Workshop, workshop_id)
+    assert workshop is not None
+    return workshop
+
+
+def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    meta = read_metadata(view.get("private_metadata"))
+    state = state_values(view)
+    workshop_id = parse_id(meta.get("workshop_id"))
+    chosen = selected_value(state, PERSONA_CHOICE)
+    following = None
+    try:
+        if workshop_id is None:
+            raise InvalidInput({PERSONA_CHOICE: GONE})
+        with context["db"].session() as session:
+            result = choose_persona(
+                session, context.team_id, workshop_id, context.user_id, parse_id(chosen)
+            )
+            name = result.persona.name
+            if meta.get("then_rate") is True:
+                following = build_rating_modal(
+                    rating_sheet(session, context.team_id, workshop_id, context.user_id)
+                )
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={PERSONA_CHOICE: str(error)})
+        return
+    if following is not None:
+        ack(response_action="update", view=following)
+    else:
+        ack()
+    user = {"user_id": context.user_id, "channel_id": meta.get("channel_id")}
+    tell_user(client, user, persona_chosen_text(name, result.moved))
+
+
+def register(app: App) -> None:
+    app.view(ids.PERSONA_ADD_MODAL)(handle_add_submission)
+    app.view(ids.PERSONA_CHOICE_MODAL)(handle_choice_submission)
