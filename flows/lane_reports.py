@@ -20,6 +20,10 @@ PERSONA_GAPS_EXPORT_ORDER = 62
 CHANNEL_GAPS_EXPORT_ORDER = 64
 
 
+def _raters(count: int) -> str:
+    return f"{count} rater" if count == 1 else f"{count} raters"
+
+
 def split_words(results: PersonaResults) -> str:
     count = len(results.splits)
     if not count:
@@ -46,7 +50,7 @@ def personas_section(
             DigestField(
                 p.name,
                 text(
-                    f"gap {signed(p.stats.mean_gap)} ({p.raters} {'rater' if p.raters == 1 else 'raters'})"
+                    f"gap {signed(p.stats.mean_gap)} ({_raters(p.raters)})"
                     if p.stats.n
                     else "no ratings"
                 ),
