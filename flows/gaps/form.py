@@ -50,6 +50,7 @@ class RatingSheet:
     page: RatingPage
     items: tuple[TouchpointAnswer, ...]
     unrated: tuple[str, ...]  # names of the touchpoints the rater has not rated yet, in order
+    emotion_curve: bool = False  # ask how the customer feels at each touchpoint (−2…+2)
 
     @property
     def touchpoint_count(self) -> int:
@@ -98,6 +99,7 @@ def rating_sheet(
         page=page,
         items=tuple(TouchpointAnswer(tp, names[tp], answers.get(tp)) for tp in page.touchpoint_ids),
         unrated=tuple(tp.name for tp in journey if tp.id not in answers),
+        emotion_curve=workshop.emotion_curve,
     )
 
 
@@ -138,6 +140,7 @@ def _user_answers(
             GapRating.experience,
             GapRating.importance,
             GapRating.comment,
+            GapRating.emotion,
         ).where(
             GapRating.team_id == workshop.team_id,
             GapRating.workshop_id == workshop.id,

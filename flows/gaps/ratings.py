@@ -16,6 +16,7 @@ from flows.personas import rater_persona_id
 from flows.workshops import get_workshop, join_workshop
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
 from storage.models.gaps import (
+    EMOTION_SCALE,
     EXPECTATION_SCALE,
     EXPERIENCE_SCALE,
     IMPORTANCE_SCALE,
@@ -38,6 +39,7 @@ class RawAnswer:
     experience: str | None = None
     importance: str | None = None
     comment: str | None = None
+    emotion: str | None = None  # "-2"…"2", asked only when the workshop's emotion curve is on
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Answer:
     experience: int
     importance: int | None = None
     comment: str | None = None
+    emotion: int | None = None
 
     @property
     def gap(self) -> int:
@@ -87,6 +90,8 @@ def validate_answer(touchpoint_id: int, raw: RawAnswer, errors: dict[str, str]) 
     importance = _parse_score(
         raw.importance, IMPORTANCE_SCALE, "Importance", key["importance"], problems
     )
+    emotion_key = field_key("emotion", touchpoint_id)
+    emotion = _parse_score(raw.emotion, EMOTION_SCALE, "Feeling", emotion_key, problems)
     comment = None if _blank(raw.comment) else raw.comment.strip()  # type: ignore[union-attr]
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
         problems[key["comment"]] = f"Keep the comment to {MAX_COMMENT_LENGTH} characters."
@@ -99,10 +104,12 @@ def validate_answer(touchpoint_id: int, raw: RawAnswer, errors: dict[str, str]) 
         problems[key["expectation"]] = (
             "Rate expectation and experience to save an importance or a comment."
         )
+    elif not has_expectation and emotion is not None:
+        problems[key["expectation"]] = "Rate expectation and experience to save a feeling."
     errors.update(problems)
     if problems or expectation is None or experience is None:
         return None
-    return Answer(expectation, experience, importance, comment)
+    return Answer(expectation, experience, importance, comment, emotion)
 
 
 def validate_answers(raw_answers: Mapping[int, RawAnswer]) -> dict[int, Answer | None]:
@@ -220,6 +227,9 @@ def _upsert_ratings(
             "experience": answer.experience,
             "importance": answer.importance,
             "comment": answer.comment,
+            # Only asked while the emotion curve is on; otherwise a feeling sent is ignored and
+            # one given earlier is kept.
+            "emotion": answer.emotion if workshop.emotion_curve else None,
             "persona_id": persona_id,
             "created_at": now,
             "updated_at": now,
@@ -230,6 +240,8 @@ def _upsert_ratings(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(GapRating).values(rows)
     changed = ("expectation", "experience", "importance", "comment", "persona_id", "updated_at")
+    if workshop.emotion_curve:
+        changed += ("emotion",)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["touchpoint_id", "round", "user_id"],

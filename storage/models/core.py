@@ -57,6 +57,8 @@ class Workshop(SQLModel, table=True):
     vote_budget: int = 3
     max_votes_per_fix: int = 1
     live_tallies: bool = False
+    # The rating form asks "How does the customer feel here?" (−2…+2) when this is on.
+    emotion_curve: bool = False
     board_ts: str | None = Field(default=None, max_length=32)
     # A board post Slack never answered (timeout, 5xx, dropped connection): when it was sent.
     # Before the board is posted again, the channel's history is searched for it.

@@ -1,9 +1,10 @@
-"""journey lanes: the channel of each touchpoint, and personas
+"""journey lanes: the channel of each touchpoint, personas, and the emotion curve
 
 A touchpoint may carry the channel it happens through (web, app, email, …), stored as a string
 like the other enums, so adding a channel needs no migration. A workshop may define personas
 (one name per workshop, on a normalised key); a participant's row names the persona they rate
-for, and each gap rating the persona it was given for.
+for, and each gap rating the persona it was given for. A workshop may turn the emotion curve
+on; a gap rating then may carry how the customer feels there, −2…+2.
 
 Revision ID: 0014_journey_lanes
 Revises: 0011_vote_clicks
@@ -64,9 +65,23 @@ def upgrade() -> None:
                 ["id"],
                 ondelete="SET NULL",
             )
+    with op.batch_alter_table("workshop", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("emotion_curve", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("gap_rating", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("emotion", sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(
+            batch_op.f("ck_gap_rating_emotion_range"), "emotion IS NULL OR emotion BETWEEN -2 AND 2"
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("gap_rating", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_gap_rating_emotion_range"), type_="check")
+        batch_op.drop_column("emotion")
+    with op.batch_alter_table("workshop", schema=None) as batch_op:
+        batch_op.drop_column("emotion_curve")
     for table in ("gap_rating", "participant"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f"fk_{table}_persona_id_persona"), type_="foreignkey")
