@@ -43,6 +43,7 @@ def features() -> tuple[Feature, ...]:
     from bot.action_items.feature import FEATURE as ACTION_ITEMS
     from bot.channels.feature import FEATURE as CHANNELS
     from bot.digests.feature import FEATURE as DIGESTS
+    from bot.emotions.feature import FEATURE as EMOTIONS
     from bot.exports.feature import FEATURE as EXPORTS
     from bot.fixes.feature import FEATURE as FIXES
     from bot.gaps.feature import FEATURE as GAPS
@@ -57,6 +58,7 @@ def features() -> tuple[Feature, ...]:
         STAKEHOLDERS,
         GAPS,
         PERSONAS,
+        EMOTIONS,
         CHANNELS,
         FIXES,
         ACTION_ITEMS,

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from bot.slack import ids
 from bot.slack.blocks import unescape
+from demo import lanes_scenes
 from demo.local import CHANNEL_ID, Person
 from demo.script import DemoScript
 from storage.models import Touchpoint
@@ -103,6 +104,7 @@ def _fill_in_form(script: DemoScript, person: Person, answers: dict) -> None:
         page_ids = json.loads(view["private_metadata"])["t"]
         stage = view["blocks"][0]["text"]["text"]
         values = _form_values(page_ids, names, person, answers)
+        values.update(lanes_scenes.feelings(view, names, answers))  # with the emotion curve on
         script.submit(person, values, f"the “{stage}” page of the rating form")
     view = script.local.standin.top_view(person.user_id)
     if view is not None:

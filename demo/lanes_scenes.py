@@ -1,14 +1,16 @@
-"""Demo scenes of the journey's other lanes (issue 17): channels and personas.
+"""Demo scenes of the journey's other lanes (issue 17): channels, personas, the emotion curve.
 
 In setup the facilitator says through which channel each touchpoint happens. After the
 stakeholder round she adds two personas, one made from the "First-time buyers" customer
 stakeholder, and each participant picks the one they know best. The gap results then carry the
 results per persona (with the persona splits) and per channel (the omnichannel spread per stage
-and the heat map), which land in the demo's output folder.
+and the heat map); with the emotion curve on, the form asks how the customer feels, and the
+curve with its lowest points follows. All of it lands in the demo's output folder.
 """
 
 from __future__ import annotations
 
+from bot.emotions.blocks import OPTION_VALUES
 from bot.slack import ids
 from bot.slack.blocks import unescape
 from demo.local import CHANNEL_ID
@@ -146,3 +148,24 @@ def save_persona_results(script: DemoScript, round_number: int) -> None:
 def save_lanes_after_round_one(script: DemoScript) -> None:
     save_persona_results(script, 1)
     save_channel_results(script, 1)
+    standin = script.local.standin
+    uploads = [f for f in standin.files(CHANNEL_ID) if f["name"].startswith("emotion-curve")]
+    if uploads:
+        script.write("lanes/emotion-curve-round-1.png", standin.file_bytes(uploads[-1]["id"]))
+
+
+def facilitator_turns_the_emotion_curve_on(script: DemoScript) -> None:
+    script.section("The emotion curve: how the customer feels at each touchpoint")
+    script.command(script.facilitator, f"emotions on #{script.workshop_id}")
+
+
+def feelings(view: dict, names: dict[int, str], answers: dict) -> dict[str, str]:
+    """The rating form's feeling selects, when it shows them: each rater feels roughly as the
+    gap they give (experience − expectation, kept within −2…+2)."""
+    values = {}
+    for block in view["blocks"]:
+        block_id = str(block.get("block_id", ""))
+        if block_id.startswith("emotion:") and names.get(int(block_id[8:])) in answers:
+            expectation, experience, _ = answers[names[int(block_id[8:])]]
+            values[block_id] = OPTION_VALUES[max(-2, min(2, experience - expectation))]
+    return values

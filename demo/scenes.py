@@ -34,6 +34,7 @@ SCENES: dict[Phase, list[Scene]] = {
         team_joins,
         only_the_facilitator_moves_phases,
         lanes_scenes.facilitator_sets_channels,
+        lanes_scenes.facilitator_turns_the_emotion_curve_on,
     ],
     Phase.stakeholders: [
         *stakeholder_scenes.SCENES,

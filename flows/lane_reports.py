@@ -1,5 +1,6 @@
 """The journey lanes in digests and exports (issue 17): the figures per persona with the persona
-splits, and the channel figures. Each is left out of a workshop that does not use its lane."""
+splits, the channel figures and the emotion curve. Each is left out of a workshop that does not
+use its lane."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from flows.channels import channel_results
 from flows.digest import DigestField, DigestItem, DigestSection, register_digest_section, text
+from flows.emotions import emotion_curve
 from flows.exports import ExportTable, register_export_table
 from flows.gaps.aggregation import journey_touchpoints
 from flows.gaps.statistics import display, signed
@@ -18,6 +20,7 @@ from storage.models import Workshop
 PERSONAS_DIGEST_ORDER = 25
 PERSONA_GAPS_EXPORT_ORDER = 62
 CHANNEL_GAPS_EXPORT_ORDER = 64
+EMOTION_CURVE_EXPORT_ORDER = 66
 
 
 def _raters(count: int) -> str:
@@ -154,4 +157,22 @@ def channel_gaps_table(session: Session, workshop: Workshop) -> ExportTable | No
             "worst_served",
         ),
         rows=rows,
+    )
+
+
+@register_export_table(order=EMOTION_CURVE_EXPORT_ORDER)
+def emotion_curve_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """The mean feeling at each touchpoint (the curve), with the lowest points marked."""
+    curve = emotion_curve(session, workshop)
+    if curve is None:
+        return None
+    lowest = {p.touchpoint_id: rank for rank, p in enumerate(curve.lowest, start=1)}
+    return ExportTable(
+        name="emotion_curve",
+        title="Emotion curve",
+        columns=("round", "stage", "touchpoint", "n", "mean_feeling", "lowest_rank"),
+        rows=[
+            (curve.round, p.stage_name, p.name, p.n, p.mean, lowest.get(p.touchpoint_id))
+            for p in curve.points
+        ],
     )

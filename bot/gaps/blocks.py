@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.emotions.blocks import emotion_input
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -122,6 +123,8 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     ]
     for item in sheet.items:
         blocks += _touchpoint_inputs(item)
+        if sheet.emotion_curve:  # journey lanes: asked only while the facilitator has it on
+            blocks.append(emotion_input(item.touchpoint_id, item.answer and item.answer.emotion))
     blocks.append(_go_to_input(sheet))
     return View(
         type="modal",

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
+from bot.emotions.blocks import feeling_from_option
 from bot.gaps.blocks import build_rating_done, build_rating_modal
 from bot.gaps.posts import parse_id
 from bot.home.publish import refresh_homes
@@ -24,7 +25,10 @@ OUT_OF_DATE = "This form is out of date: close it and open it again from the boa
 
 def read_answers(state: dict, touchpoint_ids: list[int]) -> dict[int, RawAnswer]:
     return {
-        tp: RawAnswer(*(input_value(state, field_key(name, tp)) for name in RATING_FIELDS))
+        tp: RawAnswer(
+            *(input_value(state, field_key(name, tp)) for name in RATING_FIELDS),
+            emotion=feeling_from_option(selected_value(state, field_key("emotion", tp))),
+        )
         for tp in touchpoint_ids
     }
 

@@ -3,9 +3,14 @@
 import pytest
 
 from flows.digest import plain_text
-from flows.lane_reports import channel_gaps_table, persona_gaps_table, personas_section
+from flows.lane_reports import (
+    channel_gaps_table,
+    emotion_curve_table,
+    persona_gaps_table,
+    personas_section,
+)
 from flows.personas import persona_results
-from tests.flows import test_channels, test_personas
+from tests.flows import test_channels, test_emotions, test_personas
 from tests.flows.test_gaps import make_workshop, rate
 
 
@@ -54,3 +59,16 @@ def test_a_workshop_without_lanes_has_none_of_them(session):
     assert personas_section(session, workshop, None) is None
     assert persona_gaps_table(session, workshop) is None
     assert channel_gaps_table(session, workshop) is None
+    assert emotion_curve_table(session, workshop) is None
+
+
+def test_the_export_has_the_emotion_curve(session):
+    workshop = test_emotions.worked_example(session)
+    table = emotion_curve_table(session, workshop)
+    # round, stage, touchpoint, n, mean feeling, rank among the lowest points
+    assert table.rows == [
+        (1, "Find", "A", 2, -1.5, 1),
+        (1, "Find", "B", 1, 1.0, None),
+        (1, "Buy", "C", 2, 0.5, None),
+        (1, "Buy", "D", 1, -1.0, 2),
+    ]
