@@ -81,7 +81,8 @@ def test_only_facilitators_set_channels(local):
     assert local.standin.top_view(CHLOE) is None
 
 
-def test_a_workshop_without_channels_posts_the_gap_results_as_before(local):
+def test_a_workshop_without_lanes_posts_the_gap_results_as_before(local):
+    """No channels, personas or emotion curve: the thread holds the gap results alone."""
     workshop_id, board_ts = local.start_workshop(
         ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
     )
@@ -91,7 +92,9 @@ def test_a_workshop_without_channels_posts_the_gap_results_as_before(local):
     local.wait_until_idle()
     thread = local.standin.thread(CHANNEL_ID, board_ts)
     assert [m for m in thread if m["text"].startswith("Journey gaps, round 1")]
-    assert not [m for m in thread if "Channels" in m["text"]]
+    assert not [
+        m for m in thread if m["text"].startswith(("Channels", "Personas", "Emotion curve"))
+    ]
     assert [f["name"] for f in local.standin.files(CHANNEL_ID)] == [
         f"journey-gaps-{workshop_id}-round-1.png"
     ]
