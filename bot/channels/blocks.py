@@ -25,10 +25,10 @@ from bot.slack.blocks import (
     fit,
     join_lines,
     md,
-    metadata,
     mrkdwn_section,
     truncate,
 )
+from bot.slack.values import Offset, WorkshopMetadata
 from flows.channels import (
     CHANNELS,
     ChannelResults,
@@ -41,6 +41,12 @@ from storage.models import Channel
 
 CHANNELS_PAGE_SIZE = 40  # selects per page: with at most 10 stage headings, far below 100 blocks
 NAME_WIDTH = 18
+
+
+class ChannelsMetadata(WorkshopMetadata):
+    """A page of the channel form: the workshop, the channel it was opened from, the page."""
+
+    page: Offset | None = None
 
 
 def channel_pages(items: Sequence[TouchpointChannel]) -> int:
@@ -97,7 +103,9 @@ def build_channels_modal(
         title="Touchpoint channels",
         submit="Save" if last else "Save and next",
         close="Cancel",
-        private_metadata=metadata(workshop_id=workshop_id, page=page, channel_id=channel_id),
+        private_metadata=ChannelsMetadata(
+            workshop_id=workshop_id, channel_id=channel_id, page=page
+        ).encode(),
         blocks=blocks,
     )
 

@@ -8,14 +8,14 @@ from slack_sdk import WebClient
 
 from bot.channels.blocks import (
     CHANNELS_PAGE_SIZE,
+    ChannelsMetadata,
     build_channels_modal,
     channel_pages,
     channels_saved_text,
 )
-from bot.gaps.posts import parse_id
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, parse_id
 from bot.slack.view_state import selected_value, state_values
 from flows.channels import set_channels, touchpoint_channels
 from flows.errors import FlowError, InvalidInput
@@ -30,21 +30,23 @@ def read_choices(state: dict) -> dict[int, str | None]:
     chosen: dict[int, str | None] = {}
     for block_id in state:
         if isinstance(block_id, str) and block_id.startswith(PREFIX):
-            touchpoint_id = parse_id(block_id[len(PREFIX) :])
-            if touchpoint_id is not None:
-                chosen[touchpoint_id] = selected_value(state, block_id)
+            try:
+                touchpoint_id = parse_id(block_id[len(PREFIX) :])
+            except BadValue:
+                continue  # no select of ours: the flows see only the touchpoints we drew
+            chosen[touchpoint_id] = selected_value(state, block_id)
     return chosen
 
 
 def handle_channels_submission(
     ack: Ack, view: dict, client: WebClient, context: BoltContext
 ) -> None:
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id, page = parse_id(meta.get("workshop_id")), meta.get("page")
+    meta = ChannelsMetadata.read(view)
+    workshop_id, page = meta.workshop_id, meta.page
     state = state_values(view)
     chosen = read_choices(state)
     where = f"{PREFIX}{next(iter(chosen))}" if chosen else None
-    user = {"user_id": context.user_id, "channel_id": meta.get("channel_id")}
+    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
     if (
         workshop_id is None
         or not isinstance(page, int)
@@ -68,7 +70,7 @@ def handle_channels_submission(
         ack(response_action="errors", errors={where: str(error)})
         return
     if page + 1 < channel_pages(items):
-        channel_id = meta.get("channel_id") if isinstance(meta.get("channel_id"), str) else ""
+        channel_id = meta.channel_id or ""
         ack(
             response_action="update",
             view=build_channels_modal(workshop_id, title, channel_id, items, page + 1),

@@ -24,10 +24,10 @@ from bot.slack.blocks import (
     context,
     join_lines,
     md,
-    metadata,
     mrkdwn_section,
     truncate,
 )
+from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
 from flows.personas import (
     MAX_PERSONAS,
@@ -41,6 +41,12 @@ from flows.personas import (
 from storage.models.lanes import MAX_PERSONA_DESCRIPTION, MAX_PERSONA_NAME
 
 SPLITS_LISTED = 10
+
+
+class PersonaChoiceMetadata(WorkshopMetadata):
+    """The persona picker: the workshop, the channel, and whether the rating form follows."""
+
+    then_rate: bool | None = None
 
 
 def _persona_line(name: str, description: str) -> Mrkdwn:
@@ -117,7 +123,7 @@ def build_persona_add_modal(
         title="Add a persona",
         submit="Add",
         close="Cancel",
-        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=blocks,
     )
 
@@ -164,9 +170,9 @@ def build_persona_choice_modal(
         title="Whose journey?",
         submit="Next: rate" if then_rate else "Save",
         close="Cancel",
-        private_metadata=metadata(
+        private_metadata=PersonaChoiceMetadata(
             workshop_id=workshop_id, channel_id=channel_id, then_rate=then_rate
-        ),
+        ).encode(),
         blocks=blocks,
     )
 

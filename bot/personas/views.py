@@ -8,14 +8,14 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.gaps.blocks import build_rating_modal
-from bot.gaps.posts import parse_id
 from bot.personas.blocks import (
+    PersonaChoiceMetadata,
     persona_added_text,
     persona_chosen_text,
 )
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, WorkshopMetadata, parse_id
 from bot.slack.view_state import input_value, selected_value, state_values
 from flows.errors import FlowError, InvalidInput
 from flows.gaps.form import rating_sheet
@@ -33,10 +33,20 @@ from storage.models import Workshop
 GONE = "This workshop no longer exists in this workspace."
 
 
+def _id(raw: str | None) -> int | None:
+    """An id from a chosen option; 0 (found nowhere) for one no form of ours offered."""
+    if raw is None:
+        return None
+    try:
+        return parse_id(raw)
+    except BadValue:
+        return 0
+
+
 def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    meta = read_metadata(view.get("private_metadata"))
+    meta = WorkshopMetadata.read(view)
     state = state_values(view)
-    workshop_id = parse_id(meta.get("workshop_id"))
+    workshop_id = meta.workshop_id
     stakeholder = selected_value(state, PERSONA_STAKEHOLDER)
     try:
         if workshop_id is None:
@@ -49,7 +59,7 @@ def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: Bolt
                 context.user_id,
                 input_value(state, PERSONA_NAME),
                 input_value(state, PERSONA_DESCRIPTION),
-                parse_id(stakeholder) if stakeholder else None,
+                _id(stakeholder),
             )
             name = persona.name
             count = len(personas(session, persona_workshop(session, persona.workshop_id)))
@@ -60,7 +70,7 @@ def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: Bolt
         ack(response_action="errors", errors={PERSONA_NAME: str(error)})
         return
     ack()
-    user = {"user_id": context.user_id, "channel_id": meta.get("channel_id")}
+    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
     tell_user(client, user, persona_added_text(name, count))
 
 
@@ -71,9 +81,9 @@ def persona_workshop(session: Session, workshop_id: int) -> Workshop:
 
 
 def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    meta = read_metadata(view.get("private_metadata"))
+    meta = PersonaChoiceMetadata.read(view)
     state = state_values(view)
-    workshop_id = parse_id(meta.get("workshop_id"))
+    workshop_id = meta.workshop_id
     chosen = selected_value(state, PERSONA_CHOICE)
     following = None
     try:
@@ -81,10 +91,10 @@ def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: B
             raise InvalidInput({PERSONA_CHOICE: GONE})
         with context["db"].session() as session:
             result = choose_persona(
-                session, context.team_id, workshop_id, context.user_id, parse_id(chosen)
+                session, context.team_id, workshop_id, context.user_id, _id(chosen)
             )
             name = result.persona.name
-            if meta.get("then_rate") is True:
+            if meta.then_rate:
                 following = build_rating_modal(
                     rating_sheet(session, context.team_id, workshop_id, context.user_id)
                 )
@@ -98,7 +108,7 @@ def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: B
         ack(response_action="update", view=following)
     else:
         ack()
-    user = {"user_id": context.user_id, "channel_id": meta.get("channel_id")}
+    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
     tell_user(client, user, persona_chosen_text(name, result.moved))
 
 
