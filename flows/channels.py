@@ -75,9 +75,9 @@ def touchpoint_channels(session: Session, workshop: Workshop) -> list[Touchpoint
 
 def _channels_of(session: Session, workshop: Workshop) -> dict[int, Channel]:
     rows = session.execute(
-        select(Touchpoint.id, Touchpoint.channel).where(
-            Touchpoint.team_id == workshop.team_id,
-            Touchpoint.workshop_id == workshop.id,
+        select(col(Touchpoint.id), col(Touchpoint.channel)).where(
+            col(Touchpoint.team_id) == workshop.team_id,
+            col(Touchpoint.workshop_id) == workshop.id,
             col(Touchpoint.channel).is_not(None),
         )
     ).all()
@@ -204,6 +204,7 @@ def channel_results(
     number = round_number or current_round(session, workshop)
     sums = touchpoint_sums(session, workshop, number)
     journey = journey_touchpoints(session, workshop)
+    assert workshop.id is not None
     return summarise_channels(
         workshop.id,
         workshop.title,

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
 from flows.gaps.aggregation import current_round, journey_touchpoints
@@ -34,14 +35,17 @@ def set_emotion_curve(
     """Turn the rating form's feeling question on or off (facilitators); whether it changed."""
     workshop = get_workshop(session, team_id, workshop_id)
     require_facilitator(session, workshop, user_id, "turn the emotion curve on or off")
-    changed = session.execute(
-        update(Workshop)
-        .where(
-            col(Workshop.team_id) == team_id,
-            col(Workshop.id) == workshop_id,
-            col(Workshop.emotion_curve) != on,
-        )
-        .values(emotion_curve=on)
+    changed = cast(
+        CursorResult,
+        session.execute(
+            update(Workshop)
+            .where(
+                col(Workshop.team_id) == team_id,
+                col(Workshop.id) == workshop_id,
+                col(Workshop.emotion_curve) != on,
+            )
+            .values(emotion_curve=on)
+        ),
     ).rowcount
     session.refresh(workshop)
     return bool(changed)
@@ -98,11 +102,15 @@ def emotion_curve(
     lane is off: the results look exactly as they do without it)."""
     number = round_number or current_round(session, workshop)
     rows = session.execute(
-        select(GapRating.touchpoint_id, func.count(GapRating.emotion), func.sum(GapRating.emotion))
+        select(
+            col(GapRating.touchpoint_id),
+            func.count(col(GapRating.emotion)),
+            func.sum(col(GapRating.emotion)),
+        )
         .where(
-            GapRating.team_id == workshop.team_id,
-            GapRating.workshop_id == workshop.id,
-            GapRating.round == number,
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.round) == number,
             col(GapRating.emotion).is_not(None),
         )
         .group_by(col(GapRating.touchpoint_id))
@@ -114,7 +122,8 @@ def emotion_curve(
         (tp.id, tp.name, tp.stage_id, tp.stage_name)
         for tp in journey_touchpoints(session, workshop)
     ]
-    return summarise_curve(workshop.id, workshop.title, number, journey, sums)  # type: ignore[arg-type]
+    assert workshop.id is not None
+    return summarise_curve(workshop.id, workshop.title, number, journey, sums)
 
 
 def summarise_curve(

@@ -1,6 +1,6 @@
 """The journey lanes in digests and exports (issue 17): the figures per persona with the persona
 splits, the channel figures and the emotion curve. Each is left out of a workshop that does not
-use its lane."""
+use its lane. flows/reports.py registers them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from flows.channels import channel_results
-from flows.digest import DigestField, DigestItem, DigestSection, register_digest_section, text
+from flows.digest import DigestField, DigestItem, DigestSection, text
 from flows.emotions import emotion_curve
-from flows.exports import ExportTable, register_export_table
+from flows.exports import Cell, ExportTable
 from flows.gaps.aggregation import journey_touchpoints
 from flows.gaps.statistics import display, signed
 from flows.personas import SPLIT_AT, PersonaResults, persona_results
@@ -41,7 +41,6 @@ def split_words(results: PersonaResults) -> str:
     )
 
 
-@register_digest_section(order=PERSONAS_DIGEST_ORDER)
 def personas_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -81,7 +80,6 @@ def personas_section(
     )
 
 
-@register_export_table(order=PERSONA_GAPS_EXPORT_ORDER)
 def persona_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Each persona's figures at each touchpoint it was rated for, in the current round."""
     results = persona_results(session, workshop)
@@ -89,7 +87,7 @@ def persona_gaps_table(session: Session, workshop: Workshop) -> ExportTable | No
         return None
     split = {s.touchpoint_id for s in results.splits}
     names = {p.persona_id: p.name for p in results.personas}
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for tp in journey_touchpoints(session, workshop):
         for persona_id, stats in results.by_touchpoint.get(tp.id, {}).items():
             rows.append(
@@ -123,13 +121,12 @@ def persona_gaps_table(session: Session, workshop: Workshop) -> ExportTable | No
     )
 
 
-@register_export_table(order=CHANNEL_GAPS_EXPORT_ORDER)
 def channel_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Each channel's gap in each stage (the heat map's cells) and the stage's spread."""
     results = channel_results(session, workshop)
     if results is None:
         return None
-    rows = [
+    rows: list[tuple[Cell, ...]] = [
         (
             results.round,
             stage.stage_name,
@@ -160,7 +157,6 @@ def channel_gaps_table(session: Session, workshop: Workshop) -> ExportTable | No
     )
 
 
-@register_export_table(order=EMOTION_CURVE_EXPORT_ORDER)
 def emotion_curve_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """The mean feeling at each touchpoint (the curve), with the lowest points marked."""
     curve = emotion_curve(session, workshop)

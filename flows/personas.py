@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -62,7 +63,9 @@ def personas(session: Session, workshop: Workshop) -> list[Persona]:
     return list(
         session.scalars(
             select(Persona)
-            .where(Persona.team_id == workshop.team_id, Persona.workshop_id == workshop.id)
+            .where(
+                col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id
+            )
             .order_by(col(Persona.id))
         )
     )
@@ -74,9 +77,9 @@ def customer_stakeholders(session: Session, workshop: Workshop) -> list[Stakehol
         session.scalars(
             select(Stakeholder)
             .where(
-                Stakeholder.team_id == workshop.team_id,
-                Stakeholder.workshop_id == workshop.id,
-                Stakeholder.category == StakeholderCategory.customer,
+                col(Stakeholder.team_id) == workshop.team_id,
+                col(Stakeholder.workshop_id) == workshop.id,
+                col(Stakeholder.category) == StakeholderCategory.customer,
             )
             .order_by(col(Stakeholder.name_key))
         )
@@ -153,10 +156,10 @@ def add_persona(
 
 def chosen_persona(session: Session, workshop: Workshop, user_id: str) -> Persona | None:
     persona_id = session.execute(
-        select(Participant.persona_id).where(
-            Participant.team_id == workshop.team_id,
-            Participant.workshop_id == workshop.id,
-            Participant.user_id == user_id,
+        select(col(Participant.persona_id)).where(
+            col(Participant.team_id) == workshop.team_id,
+            col(Participant.workshop_id) == workshop.id,
+            col(Participant.user_id) == user_id,
         )
     ).scalar()
     return None if persona_id is None else session.get(Persona, persona_id)
@@ -189,15 +192,18 @@ def choose_persona(
         )
         .values(persona_id=persona.id)
     )
-    moved = session.execute(
-        update(GapRating)
-        .where(
-            col(GapRating.team_id) == team_id,
-            col(GapRating.workshop_id) == workshop_id,
-            col(GapRating.user_id) == user_id,
-            col(GapRating.round) == current_round(session, workshop),
-        )
-        .values(persona_id=persona.id)
+    moved = cast(
+        CursorResult,
+        session.execute(
+            update(GapRating)
+            .where(
+                col(GapRating.team_id) == team_id,
+                col(GapRating.workshop_id) == workshop_id,
+                col(GapRating.user_id) == user_id,
+                col(GapRating.round) == current_round(session, workshop),
+            )
+            .values(persona_id=persona.id)
+        ),
     ).rowcount
     return PersonaChosen(workshop, persona, moved)
 
@@ -205,10 +211,10 @@ def choose_persona(
 def rater_persona_id(session: Session, workshop: Workshop, user_id: str) -> int | None:
     """The persona a rater's ratings are saved for (flows.gaps.ratings.save_ratings)."""
     return session.execute(
-        select(Participant.persona_id).where(
-            Participant.team_id == workshop.team_id,
-            Participant.workshop_id == workshop.id,
-            Participant.user_id == user_id,
+        select(col(Participant.persona_id)).where(
+            col(Participant.team_id) == workshop.team_id,
+            col(Participant.workshop_id) == workshop.id,
+            col(Participant.user_id) == user_id,
         )
     ).scalar()
 
@@ -259,30 +265,31 @@ def persona_results(
         return None
     number = round_number or current_round(session, workshop)
     rows = session.execute(
-        select(GapRating.touchpoint_id, GapRating.persona_id, *_sums_columns())
+        select(col(GapRating.touchpoint_id), col(GapRating.persona_id), *_sums_columns())
         .where(
-            GapRating.team_id == workshop.team_id,
-            GapRating.workshop_id == workshop.id,
-            GapRating.round == number,
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.round) == number,
         )
         .group_by(col(GapRating.touchpoint_id), col(GapRating.persona_id))
     ).all()
     sums: dict[int, dict[int | None, RatingSums]] = {}
     for touchpoint_id, persona_id, *values in rows:
         sums.setdefault(touchpoint_id, {})[persona_id] = RatingSums(*(int(v or 0) for v in values))
-    raters = dict(
+    raters: dict[int, int] = dict(
         session.execute(
-            select(GapRating.persona_id, func.count(func.distinct(GapRating.user_id)))
+            select(col(GapRating.persona_id), func.count(func.distinct(col(GapRating.user_id))))
             .where(
-                GapRating.team_id == workshop.team_id,
-                GapRating.workshop_id == workshop.id,
-                GapRating.round == number,
+                col(GapRating.team_id) == workshop.team_id,
+                col(GapRating.workshop_id) == workshop.id,
+                col(GapRating.round) == number,
                 col(GapRating.persona_id).is_not(None),
             )
             .group_by(col(GapRating.persona_id))
         ).all()
     )
     journey = [(tp.id, tp.name, tp.stage_name) for tp in journey_touchpoints(session, workshop)]
+    assert workshop.id is not None
     return summarise_personas(
         workshop.id,
         workshop.title,

@@ -13,6 +13,7 @@ def channels_command(call: CommandCall) -> None:
         workshop = call.workshop(session)
         require_facilitator(session, workshop, call.user_id, "set the touchpoints' channels")
         items = touchpoint_channels(session, workshop)
+        assert workshop.id is not None  # a stored workshop
         view = build_channels_modal(workshop.id, workshop.title, call.channel_id, items)
     call.client.views_open(trigger_id=call.trigger_id, view=view)
 

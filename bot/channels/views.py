@@ -17,6 +17,7 @@ from bot.slack import ids
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue, parse_id
 from bot.slack.view_state import selected_value, state_values
+from bot.slack.who import team_id_of, user_id_of
 from flows.channels import set_channels, touchpoint_channels
 from flows.errors import FlowError, InvalidInput
 from flows.workshops import get_workshop
@@ -60,8 +61,9 @@ def handle_channels_submission(
 
     try:
         with db.session() as session:
-            changed = set_channels(session, context.team_id, workshop_id, context.user_id, chosen)
-            workshop = get_workshop(session, context.team_id, workshop_id)
+            team_id = team_id_of(context)
+            changed = set_channels(session, team_id, workshop_id, user_id_of(context), chosen)
+            workshop = get_workshop(session, team_id, workshop_id)
             title, items = workshop.title, touchpoint_channels(session, workshop)
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)

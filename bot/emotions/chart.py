@@ -51,15 +51,15 @@ def render_emotion_curve(curve: EmotionCurve) -> bytes:
         if stage.mean is not None:
             axes.hlines(stage.mean, first - 0.4, last + 0.4, colors="#6c757d", linestyles="dashed")
     axes.axhline(0, color="#adb5bd", linewidth=1)
-    rated = [(i, p) for i, p in enumerate(points) if p.mean is not None]
+    rated = [(i, p.mean) for i, p in enumerate(points) if p.mean is not None]
     if rated:
         axes.plot(
-            [i for i, _ in rated], [p.mean for _, p in rated], color=INK, marker="o", zorder=3
+            [i for i, _ in rated], [mean for _, mean in rated], color=INK, marker="o", zorder=3
         )
-        for i, p in rated:
+        for i, mean in rated:
             axes.annotate(
-                signed(p.mean),
-                (i, p.mean),  # type: ignore[arg-type]
+                signed(mean),
+                (i, mean),
                 textcoords="offset points",
                 xytext=(0, 7),
                 ha="center",
@@ -68,11 +68,11 @@ def render_emotion_curve(curve: EmotionCurve) -> bytes:
             )
     lowest = {p.touchpoint_id: rank for rank, p in enumerate(curve.lowest)}
     for i, p in enumerate(points):
-        if p.touchpoint_id in lowest:
+        if p.touchpoint_id in lowest and p.mean is not None:
             axes.scatter([i], [p.mean], marker="v", s=140, color=LOW, zorder=4)
             axes.annotate(
                 f"▼ {_short(p.name, 16)} {signed(p.mean)}",
-                (i, p.mean),  # type: ignore[arg-type]
+                (i, p.mean),
                 textcoords="offset points",
                 xytext=(0, -16 - 11 * (lowest[p.touchpoint_id] % 2)),
                 ha="center",

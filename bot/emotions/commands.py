@@ -18,6 +18,7 @@ def emotions_command(call: CommandCall) -> None:
     wanted = {"on": True, "off": False}.get(call.rest.lower())
     with call.db.session() as session:
         workshop = call.workshop(session)
+        assert workshop.id is not None  # a stored workshop
         if wanted is None:
             state = "on" if workshop.emotion_curve else "off"
             workshop_id = workshop.id

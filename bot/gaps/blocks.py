@@ -143,7 +143,9 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     for item in sheet.items:
         blocks += _touchpoint_inputs(item)
         if sheet.emotion_curve:  # journey lanes: asked only while the facilitator has it on
-            blocks.append(emotion_input(item.touchpoint_id, item.answer and item.answer.emotion))
+            blocks.append(
+                emotion_input(item.touchpoint_id, item.answer.emotion if item.answer else None)
+            )
     blocks.append(_go_to_input(sheet))
     return View(
         type="modal",

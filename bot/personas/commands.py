@@ -19,6 +19,7 @@ def personas_command(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop = call.workshop(session)
         require_facilitator(session, workshop, call.user_id, "define personas")
+        assert workshop.id is not None  # a stored workshop
         view = build_persona_add_modal(
             workshop.id,
             workshop.title,

@@ -17,6 +17,7 @@ from bot.slack import ids
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue, WorkshopMetadata, parse_id
 from bot.slack.view_state import input_value, selected_value, state_values
+from bot.slack.who import team_id_of, user_id_of
 from flows.errors import FlowError, InvalidInput
 from flows.gaps.form import rating_sheet
 from flows.personas import (
@@ -54,9 +55,9 @@ def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: Bolt
         with context["db"].session() as session:
             persona = add_persona(
                 session,
-                context.team_id,
+                team_id_of(context),
                 workshop_id,
-                context.user_id,
+                user_id_of(context),
                 input_value(state, PERSONA_NAME),
                 input_value(state, PERSONA_DESCRIPTION),
                 _id(stakeholder),
@@ -70,7 +71,7 @@ def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: Bolt
         ack(response_action="errors", errors={PERSONA_NAME: str(error)})
         return
     ack()
-    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
+    user = {"user_id": user_id_of(context), "channel_id": meta.channel_id}
     tell_user(client, user, persona_added_text(name, count))
 
 
@@ -91,12 +92,12 @@ def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: B
             raise InvalidInput({PERSONA_CHOICE: GONE})
         with context["db"].session() as session:
             result = choose_persona(
-                session, context.team_id, workshop_id, context.user_id, _id(chosen)
+                session, team_id_of(context), workshop_id, user_id_of(context), _id(chosen)
             )
             name = result.persona.name
             if meta.then_rate:
                 following = build_rating_modal(
-                    rating_sheet(session, context.team_id, workshop_id, context.user_id)
+                    rating_sheet(session, team_id_of(context), workshop_id, user_id_of(context))
                 )
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
@@ -108,7 +109,7 @@ def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: B
         ack(response_action="update", view=following)
     else:
         ack()
-    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
+    user = {"user_id": user_id_of(context), "channel_id": meta.channel_id}
     tell_user(client, user, persona_chosen_text(name, result.moved))
 
 
