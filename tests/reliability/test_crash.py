@@ -260,9 +260,9 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
             return [m for m in standin.messages(CHANNEL_ID) if m["text"].startswith("Digest")]
 
         standin.wait_for(digests, timeout=WAIT)
-        # The next refresh of each board (someone joins) shows the database's figures.
-        for board_ts in (rating_board, voting_board):
-            sim.click(BEN, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+        # The next refresh of each board (`/workshop board`) shows the database's figures.
+        for workshop_id in (rating_id, voting_id):
+            sim.slash_command(BEN, CHANNEL_ID, f"board #{workshop_id}")
 
         def every_vote_counted_once():
             with db.session() as session:

@@ -133,7 +133,6 @@ def test_the_rating_board_offers_rate_and_nudge():
     )
     actions = next(b for b in build_board(summary) if b.block_id == "participant_actions")
     assert [(e.action_id, e.text.text, e.value) for e in actions.elements] == [
-        (ids.JOIN_WORKSHOP, "Join", "7"),
         (ids.RATE_OPEN, "Rate touchpoints", "7"),
         (ids.RATE_NUDGE, "Nudge non-raters", "7"),
     ]
