@@ -11,9 +11,13 @@ from bot.slack.acks import save_then_ack
 from bot.slack.mrkdwn import Mrkdwn, md, mention
 from bot.slack.replies import tell_user
 from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
+from bot.workshop.blocks.calls import build_join_reply
 from bot.workshop.board import post_in_thread, refresh_board
+from bot.workshop.calls import post_your_turn
 from bot.workshop.phase_hooks import run_phase_end_hooks
+from flows.board import board_summary
 from flows.errors import FlowError, NotFound
+from flows.phase_calls import call_facts
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import (
     PhaseAction,
@@ -101,6 +105,7 @@ def handle_phase_button(
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, workshop_id)
     post_in_thread(client, workshop, announcement(context.user_id, change.action, change.to_phase))
+    post_your_turn(client, db, change)  # in the channel, once: the team has something to do
     run_phase_end_hooks(client, db, change, context.user_id)
     refresh_workshop_homes(client, db, context.team_id, workshop_id)
 
@@ -134,7 +139,12 @@ def handle_join(
         tell_user(client, body, "This workshop is closed.", respond)
     elif joined:
         refresh_board(client, db, context.team_id, workshop.id)
-        tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
+        with db.read_session() as session:
+            current = get_workshop(session, context.team_id, workshop.id)
+            summary = board_summary(session, current)
+            facts = call_facts(session, current, summary.phase)
+        text, blocks = build_join_reply(summary, facts)
+        tell_user(client, body, text, respond, blocks=blocks)
         refresh_homes(client, db, context.team_id, [context.user_id])
     else:
         tell_user(client, body, "You're already in this workshop.", respond)
