@@ -17,11 +17,13 @@ from bot.features import subcommands
 from bot.slack import ids
 from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
 from bot.slack.mrkdwn import md
-from bot.workshop.blocks.replies import build_help, build_workshop_list, build_workshop_status
+from bot.workshop.blocks.progress import build_personal_status, done_and_left
+from bot.workshop.blocks.replies import build_help, build_workshop_list
 from bot.workshop.blocks.setup import build_setup_modal
 from bot.workshop.board import refresh_board
 from flows.board import board_summary
 from flows.errors import FlowError
+from flows.personal_progress import personal_progress
 from flows.workshops import channel_workshops
 
 logger = logging.getLogger(__name__)
@@ -75,8 +77,13 @@ def list_command(call: CommandCall) -> None:
 
 def status_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        summary = board_summary(session, call.workshop(session))
-    call.reply(f"Workshop #{summary.workshop_id}", blocks=build_workshop_status(summary))
+        workshop = call.workshop(session)
+        summary = board_summary(session, workshop)
+        progress = personal_progress(session, workshop, call.user_id)
+    call.reply(
+        md("Workshop #{}: {}", summary.workshop_id, done_and_left(progress)),
+        blocks=build_personal_status(summary, progress),
+    )
 
 
 def board_command(call: CommandCall) -> None:
@@ -93,7 +100,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "new": Subcommand("new [title]", "Start a workshop in this channel.", new_workshop),
     "list": Subcommand("list", "The workshops in this channel and their phase.", list_command),
     "status": Subcommand(
-        "status [#N]", "Where a workshop stands: phase and progress.", status_command
+        "status [#N]", "Your progress: what you've done, what's left, what's next.", status_command
     ),
     "board": Subcommand(
         "board [#N]", "Post the board if it is missing, or redraw it.", board_command

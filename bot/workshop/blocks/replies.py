@@ -15,8 +15,7 @@ from bot.slack.blocks import (
     slack_date,
     truncate,
 )
-from bot.workshop.blocks.board import PHASE_NAMES, build_board
-from flows.board import BoardSummary
+from bot.workshop.blocks.board import PHASE_NAMES
 from storage.models import Phase, Role, Workshop
 
 ROLE_NAMES = {
@@ -66,8 +65,3 @@ def build_workshop_list(workshops: list[Workshop]) -> list[Block]:
         [HeaderBlock(text="Workshops in this channel"), *map(mrkdwn_section, lines)],
         more="… and {hidden} older workshops",
     )
-
-
-def build_workshop_status(summary: BoardSummary) -> list[Block]:
-    """The board itself, sent privately, without its buttons."""
-    return [block for block in build_board(summary) if block.type not in ("actions", "divider")]
