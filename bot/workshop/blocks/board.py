@@ -109,6 +109,24 @@ def _figures_section(summary: BoardSummary) -> SectionBlock:
     return mrkdwn_section("", fields=fields)
 
 
+# Buttons a feature offers on the board that only facilitators may use: they join the
+# facilitators' row, away from the participants' action.
+FACILITATOR_ONLY = frozenset({ids.RATE_NUDGE})
+
+
+def facilitator_extras(summary: BoardSummary) -> list[ButtonElement]:
+    """The features' facilitator-only buttons for this phase, plain."""
+    extras = [
+        b
+        for make_buttons in PARTICIPANT_BUTTONS.get(summary.phase, [])
+        for b in make_buttons(summary)
+        if b.action_id in FACILITATOR_ONLY
+    ]
+    for button in extras:
+        button.style = None
+    return extras
+
+
 def join_button(workshop_id: int) -> ButtonElement:
     return ButtonElement(text="Join", action_id=ids.JOIN_WORKSHOP, value=str(workshop_id))
 
@@ -122,7 +140,7 @@ def participant_buttons(summary: BoardSummary) -> list[ButtonElement]:
         return []
     buttons = [join_button(summary.workshop_id)] if summary.phase is Phase.setup else []
     for make_buttons in PARTICIPANT_BUTTONS.get(summary.phase, []):
-        buttons += make_buttons(summary)
+        buttons += [b for b in make_buttons(summary) if b.action_id not in FACILITATOR_ONLY]
     if summary.phase is Phase.voting:
         buttons.append(join_button(summary.workshop_id))
     return one_primary(buttons[:25])
@@ -211,6 +229,7 @@ def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
             )
         return buttons
     buttons = [button for button in [advance_button(summary, style=None)] if button is not None]
+    buttons += facilitator_extras(summary)
     forward = target(PhaseAction.advance)
     backward = target(PhaseAction.back)
     if backward is not None:
