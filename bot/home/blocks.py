@@ -52,7 +52,7 @@ NEXT_FOR_FACILITATORS = {
     Phase.stakeholders: "move on to gap rating when the grid is complete",
     Phase.rating: "move on to fixes when the ratings are in",
     Phase.fixes: "open the vote when the fixes are in",
-    Phase.voting: "close the workshop when the votes are in",
+    Phase.voting: "close voting and show the results when the votes are in",
     Phase.closed: "share the results: `/workshop export` uploads a report",
 }
 
