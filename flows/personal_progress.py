@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -28,7 +29,7 @@ from storage.models import (
 class NextStep(StrEnum):
     """The one next action, named by what it asks (the bot draws its button)."""
 
-    join = "join"
+    join_workshop = "join"
     wait = "wait"  # nothing to do until the facilitator moves on
     add_stakeholder = "add_stakeholder"
     rate_stakeholders = "rate_stakeholders"
@@ -67,7 +68,7 @@ class PersonalProgress:
         return max(0, self.vote_budget - self.votes_used)
 
 
-def _count(session: Session, statement) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, statement: Any) -> int:
     return int(session.exec(statement).one() or 0)
 
 
@@ -152,7 +153,7 @@ def next_step(p: PersonalProgress) -> NextStep:
     if p.phase is Phase.closed:
         return NextStep.read_results
     if p.phase is Phase.setup:
-        return NextStep.wait if p.role is not None else NextStep.join
+        return NextStep.wait if p.role is not None else NextStep.join_workshop
     if p.phase is Phase.stakeholders:
         if p.stakeholders_added == 0 or p.stakeholders == 0:
             return NextStep.add_stakeholder
@@ -165,6 +166,6 @@ def next_step(p: PersonalProgress) -> NextStep:
         return NextStep.propose_fix
     if p.phase is Phase.voting:
         if p.role is None:
-            return NextStep.join
+            return NextStep.join_workshop
         return NextStep.vote if p.votes_left else NextStep.wait
     return NextStep.wait

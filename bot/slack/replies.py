@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -45,7 +46,7 @@ def tell_user(
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     channel_id = (body.get("channel") or {}).get("id") or body.get("channel_id")
     text = escape(text)  # a plain str is people's text (bot/slack/mrkdwn.py)
-    extra = {"blocks": list(blocks)} if blocks else {}
+    extra: dict[str, Any] = {"blocks": list(blocks)} if blocks else {}
     try:
         if respond is not None and respond.response_url:
             respond(text=text, response_type="ephemeral", replace_original=False, **extra)

@@ -32,7 +32,7 @@ def test_rating_progress_counts_my_touchpoints_in_this_round(session):
 def test_next_steps_by_phase_and_role(session):
     workshop = make_workshop(session, stages=JOURNEY)
     outsider = personal_progress(session, workshop, "U9")
-    assert (outsider.role, outsider.next_step) == (None, NextStep.join)
+    assert (outsider.role, outsider.next_step) == (None, NextStep.join_workshop)
     assert personal_progress(session, workshop, "UF").next_step is NextStep.wait  # setup
     workshop.phase = Phase.stakeholders
     assert personal_progress(session, workshop, "UF").next_step is NextStep.add_stakeholder
@@ -42,6 +42,6 @@ def test_next_steps_by_phase_and_role(session):
     mine = personal_progress(session, workshop, "UF")
     assert (mine.vote_budget, mine.votes_used, mine.votes_left) == (3, 0, 3)
     assert mine.next_step is NextStep.vote
-    assert personal_progress(session, workshop, "U9").next_step is NextStep.join
+    assert personal_progress(session, workshop, "U9").next_step is NextStep.join_workshop
     workshop.phase = Phase.closed
     assert personal_progress(session, workshop, "UF").next_step is NextStep.read_results

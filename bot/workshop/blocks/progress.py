@@ -21,7 +21,7 @@ from flows.workshops import PHASE_ORDER
 from storage.models import Phase
 
 NEXT_ACTION_IDS = {
-    NextStep.join: ids.JOIN_WORKSHOP,
+    NextStep.join_workshop: ids.JOIN_WORKSHOP,
     NextStep.add_stakeholder: ids.ADD_STAKEHOLDER,
     NextStep.rate_stakeholders: ids.RATE_STAKEHOLDERS,
     NextStep.rate_touchpoints: ids.RATE_OPEN,
@@ -68,7 +68,7 @@ def done_and_left(p: PersonalProgress) -> str:
 
 
 NEXT_WORDS = {
-    NextStep.join: "join the workshop",
+    NextStep.join_workshop: "join the workshop",
     NextStep.add_stakeholder: "add a stakeholder you know",
     NextStep.rate_stakeholders: "rate the stakeholders on influence and interest",
     NextStep.rate_touchpoints: "rate the touchpoints left",
