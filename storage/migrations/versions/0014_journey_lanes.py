@@ -7,7 +7,7 @@ for, and each gap rating the persona it was given for. A workshop may turn the e
 on; a gap rating then may carry how the customer feels there, −2…+2.
 
 Revision ID: 0014_journey_lanes
-Revises: 0011_vote_clicks
+Revises: 0016_phase_calls (chained after main's newest when merging main)
 Create Date: 2026-12-06 06:10:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0014_journey_lanes"
-down_revision: str | None = "0011_vote_clicks"
+down_revision: str | None = "0016_phase_calls"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
