@@ -11,6 +11,14 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.customers import (
+    CUSTOMER_SCALE,
+    NO_SEGMENT,
+    WHOLE_STAGE,
+    CustomerFigure,
+    CustomerImport,
+    Measure,
+)
 from storage.models.digests import (
     SCHEDULER_JOBS_TABLE,
     Cadence,
@@ -43,6 +51,12 @@ from storage.models.stakeholders import (
 )
 
 __all__ = [
+    "CUSTOMER_SCALE",
+    "NO_SEGMENT",
+    "WHOLE_STAGE",
+    "CustomerFigure",
+    "CustomerImport",
+    "Measure",
     "SCHEDULER_JOBS_TABLE",
     "WHOLE_JOURNEY",
     "ActionItem",
