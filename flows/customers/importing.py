@@ -355,7 +355,7 @@ def _parse_raw(names, header, header_line, records, scale, today) -> _Parsed:  #
             )
             continue
         errors: list[str] = []
-        segment, row_answers = NO_SEGMENT, []
+        segment, row_answers, bad_answers = NO_SEGMENT, [], False
         for column, heading, raw in zip(columns, header, cells, strict=True):
             value = raw.strip()
             if column is None or not value:
@@ -371,13 +371,14 @@ def _parse_raw(names, header, header_line, records, scale, today) -> _Parsed:  #
             else:
                 number = _number(value)
                 if number is None or not low <= number <= high:
+                    bad_answers = True
                     errors.append(
                         f"{heading.strip()}: “{value[:20]}” is not an answer {low}–{high}"
                     )
                     continue
                 target, measure = column  # type: ignore[misc]
                 row_answers.append(((target, measure), to_workshop_scale(number, scale)))
-        if not errors and not row_answers:
+        if not row_answers and not bad_answers:
             errors.append("no answers")
         if errors:
             parsed.problems.append(RowProblem(line, "; ".join(errors)))

@@ -68,9 +68,7 @@ def test_the_change_of_a_gap_is_a_contrast_of_four_samples():
     # se² = 4 · 0.5 = 2; df = 2² / (4 · 0.5² / 3) = 4 / (1/3) = 12.
     # Means P₂ 5, E₂ 6, P₁ 3, E₁ 6: gap now −1, then −3, change +2; t = 2 / √2 = 1.414214.
     s = math.sqrt(2)
-    test = contrast(
-        (Sample(4, 5.0, s), Sample(4, 6.0, s)), (Sample(4, 6.0, s), Sample(4, 3.0, s))
-    )
+    test = contrast((Sample(4, 5.0, s), Sample(4, 6.0, s)), (Sample(4, 6.0, s), Sample(4, 3.0, s)))
     assert test.difference == pytest.approx(2.0)
     assert test.df == pytest.approx(12.0)
     assert test.t == pytest.approx(1.414214, abs=1e-6)
