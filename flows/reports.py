@@ -3,6 +3,7 @@ feature's `*_reports` module). Whatever builds a digest or an export imports it 
 digests and exports, and the command line."""
 
 from flows import (  # noqa: F401  (registration happens on import)
+    customer_reports,
     gap_reports,
     kpi_reports,
     stakeholder_reports,

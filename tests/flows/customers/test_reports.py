@@ -153,3 +153,41 @@ def test_another_workspace_sees_nothing(session):
     assert customer_report(session, "T2", other.id).imports == []
     with pytest.raises(Exception, match="no workshop"):
         customer_report(session, "T2", workshop.id)
+
+
+def test_the_digest_says_the_top_blind_spots_in_plain_words(session):
+    from flows.customer_reports import blind_spots_section
+    from flows.digest import plain_text
+
+    workshop = load(session)
+    assert blind_spots_section(session, make_workshop(session), None) is None  # no answers
+    section = blind_spots_section(session, workshop, None)
+    assert section.title == "Blind spots"
+    lines = [plain_text(item.text) for item in section.items]
+    assert lines[0] == (
+        "Reviews: the team overrates the experience. Customers get 3.1, the team thought 6.3; "
+        "difference +3.2 (95 % CI +2.1 to +4.3), Welch p < 0.001."
+    )
+    assert lines[1].startswith(
+        "Checkout: the team underestimates what customers expect. Customers expect 6.6, the "
+        "team thought 4.3; difference +2.2"
+    )
+    assert lines[2] == (
+        "Checkout: customers' gap −4.0 (2026-03-01) → −1.4 (2026-06-03), narrowed by 2.6 "
+        "(p < 0.001); the team's gap +1.0 this round"
+    )
+    assert "@" not in " ".join(lines)  # quiet: no mentions
+
+
+def test_the_export_gains_the_customer_figures(session):
+    from flows.customer_reports import customer_figures_table
+
+    workshop = load(session)
+    table = customer_figures_table(session, workshop)
+    rows = {(row[0], row[1]): dict(zip(table.columns, row, strict=True)) for row in table.rows}
+    checkout = rows["Buy", "Checkout"]
+    assert checkout["customer_n_expectation"] == 7
+    assert checkout["customer_gap"] == pytest.approx(-1.429)
+    assert checkout["knowledge_gap_p"] == pytest.approx(0.0064)
+    assert checkout["blind_spots"] == "the team underestimates what customers expect"
+    assert rows["Find", ""]["customer_n_experience"] == 10  # the stage, pooled
