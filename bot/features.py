@@ -41,6 +41,7 @@ def features() -> tuple[Feature, ...]:
     """The features, in the order the help lists their commands. Imported when first asked
     for: the features' modules import the plumbing that asks."""
     from bot.action_items.feature import FEATURE as ACTION_ITEMS
+    from bot.customers.feature import FEATURE as CUSTOMERS
     from bot.digests.feature import FEATURE as DIGESTS
     from bot.exports.feature import FEATURE as EXPORTS
     from bot.fixes.feature import FEATURE as FIXES
@@ -50,7 +51,18 @@ def features() -> tuple[Feature, ...]:
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
     from bot.workshop.feature import FEATURE as WORKSHOP
 
-    return (WORKSHOP, STAKEHOLDERS, GAPS, FIXES, ACTION_ITEMS, KPIS, DIGESTS, EXPORTS, HOME)
+    return (
+        WORKSHOP,
+        STAKEHOLDERS,
+        GAPS,
+        FIXES,
+        ACTION_ITEMS,
+        KPIS,
+        CUSTOMERS,
+        DIGESTS,
+        EXPORTS,
+        HOME,
+    )
 
 
 def register_listeners(app: App) -> None:

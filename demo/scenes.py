@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from bot.slack import ids
 from demo import stakeholder_scenes, voting_scenes
+from demo.customer_scenes import customers_voice
 from demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from demo.kpi_scenes import kpis_against_targets_and_benchmarks
 from demo.script import DemoScript
@@ -35,6 +36,7 @@ SCENES: dict[Phase, list[Scene]] = {
     Phase.rating: [rating_round_one, rating_round_two],
     Phase.fixes: [
         save_final_gap_results,
+        customers_voice,
         voting_scenes.team_proposes_fixes,
         voting_scenes.facilitator_merges_the_duplicate,
     ],

@@ -9,6 +9,7 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.customers.blocks import build_blind_spots_section
 from bot.gaps.blocks import (
     build_nudge_dm,
     build_rating_modal,
@@ -21,6 +22,7 @@ from bot.gaps.blocks import (
 from bot.gaps.chart import chart_alt_text, render_gap_chart
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board
+from flows.customers.reports import customer_report
 from flows.gaps.form import rating_sheet
 from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_progress
@@ -112,6 +114,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         results = gap_results(session, workshop)
+        blind_spots = build_blind_spots_section(customer_report(session, team_id, workshop_id))
     if not results.has_ratings:
         post_in_thread(client, workshop, no_ratings_text(results))
         return results
@@ -120,7 +123,9 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         client,
         workshop,
         results_text(results),
-        blocks=build_results_message(results, can_open_round=workshop.phase != Phase.closed),
+        blocks=build_results_message(
+            results, can_open_round=workshop.phase != Phase.closed, blind_spots=blind_spots
+        ),
     )
     return results
 

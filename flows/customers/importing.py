@@ -217,7 +217,8 @@ def import_customer_answers(
         count = len(parsed.problems)
         raise ImportRefused(
             f"Nothing was imported: {count} row{'s' * (count != 1)} "
-            f"{'have' if count != 1 else 'has'} problems.",
+            f"{'have' if count != 1 else 'has'} problems."
+            + (f" {parsed.unmatched}" if parsed.unmatched else ""),
             parsed.problems,
         )
     if not parsed.samples:
@@ -310,6 +311,7 @@ class _Parsed:
     samples: dict[Key, Sample] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     latest_date: date | None = None
+    unmatched: str = ""  # the names of aggregate rows that match nothing, with the journey's
 
 
 def _parse_raw(names, header, header_line, records, scale, today) -> _Parsed:  # type: ignore[no-untyped-def]
@@ -462,15 +464,12 @@ def _parse_aggregates(names, header, header_line, records, scale, today) -> _Par
             None if n < 2 or sd is None else sd_to_workshop_scale(sd, scale),
         )
     if unmatched:
-        parsed.problems.insert(
-            0,
-            RowProblem(
-                header_line,
-                "names that match nothing in the journey: "
-                + ", ".join(f"“{name[:60]}”" for name in dict.fromkeys(unmatched))
-                + ". The journey's names: "
-                + ", ".join(names.listed),
-            ),
+        parsed.unmatched = (
+            "Names that match nothing in the journey: "
+            + ", ".join(f"“{name[:60]}”" for name in dict.fromkeys(unmatched))
+            + ". The journey's names: "
+            + ", ".join(names.listed)
+            + "."
         )
     return parsed
 

@@ -183,10 +183,11 @@ def test_bad_aggregate_rows_are_reported(session):
             """,
         )
     problems = refused.value.problems
-    assert problems[0].line == 1 and "“Chekout”" in problems[0].message
-    assert [p.line for p in problems[1:]] == [3, 4, 5, 6]
-    assert "sd is needed" in problems[3].message
-    assert problems[4].message == "repeats Checkout expectation (line 2)"
+    assert "Names that match nothing in the journey: “Chekout”." in str(refused.value)
+    assert [p.line for p in problems] == [3, 4, 5, 6]
+    assert problems[0].message == "touchpoint “Chekout” matches no stage or touchpoint"
+    assert "sd is needed" in problems[2].message
+    assert problems[3].message == "repeats Checkout expectation (line 2)"
 
 
 def test_importing_the_same_answers_again_adds_nothing(session):
