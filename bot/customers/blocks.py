@@ -43,6 +43,7 @@ from flows.customers.text import (
     BLIND_SPOTS_IN_SUMMARY,
     BLIND_SPOTS_TITLE,
     HOW_TO_READ,
+    blind_spot_clause,
     blind_spot_words,
     change_words,
     no_blind_spot_text,
@@ -143,7 +144,7 @@ def import_confirmation(result: CustomerImportResult, report: CustomerReport) ->
 def blind_spot_line(spot: BlindSpot) -> Mrkdwn:
     """ "▲ *Checkout*: the team underestimates …" with the test behind it, in words first."""
     mark = MARKS[spot.customers > spot.team]
-    return md("{} *{}* {}", mark, spot.place.name, blind_spot_words(spot)[len(spot.place.name) :])
+    return md("{} *{}*: {}", mark, spot.place.name, blind_spot_clause(spot))
 
 
 def build_blind_spots_section(
@@ -173,8 +174,8 @@ def build_blind_spots_section(
 
 
 def _notes(report: CustomerReport) -> str:
-    notes = [*report.scale_notes, "▲ customers' figure above the team's, ▼ below", HOW_TO_READ]
-    return truncate("; ".join(notes), 2000)
+    notes = "; ".join([*report.scale_notes, "▲ customers' figure above the team's, ▼ below"])
+    return truncate(f"{notes[:1].upper()}{notes[1:]}. {HOW_TO_READ}", 2000)
 
 
 # The customers' report --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 with the team's mean (hollow circle) and the customers' (filled square), each with its 95 %
 interval, on the 1–7 scale. Colours are Okabe & Ito's colour-blind-safe blue and vermillion,
 and the shapes and the legend say the same thing, so nothing is told by colour alone; a blind
-spot is written out in words at the end of its row.
+spot is written out in words (after a ◆) at the end of its row.
 
 Built on matplotlib's object API (no pyplot), so concurrent listener threads never share state.
 """
@@ -66,7 +66,7 @@ def render_customer_chart(report: CustomerReport) -> bytes:
         _blind_spot_notes(axes, top, comparison)
     axes.set_yticks(range(len(labels)), labels, fontsize=8.5)
     axes.set_ylim(rows - 0.5, -0.5)
-    axes.set_xlim(0.8, 10.2)
+    axes.set_xlim(0.8, 12.6)
     axes.set_xticks(range(1, 8))
     axes.axvline(7.2, color="#d0d7e1", lw=0.8)
     axes.grid(axis="x", color="#e3e7ee", lw=0.6, zorder=0)
@@ -94,13 +94,13 @@ def render_customer_chart(report: CustomerReport) -> bytes:
             ),
             Line2D([], [], marker="s", ls="", color=CUSTOMERS, label="Customers (filled square)"),
         ],
-        loc="upper center",
-        bbox_to_anchor=(0.45, -0.9 / height * 2.2),
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
         ncol=2,
         fontsize=8.5,
         frameon=False,
     )
-    figure.subplots_adjust(left=0.22, right=0.99, top=1 - 0.6 / height, bottom=1.1 / height)
+    figure.subplots_adjust(left=0.2, right=0.99, top=1 - 0.95 / height, bottom=0.75 / height)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
@@ -128,7 +128,7 @@ def _blind_spot_notes(axes, top: int, comparison: Comparison) -> None:  # type: 
     notes = {0: "", 1: ""}
     for spot in comparison.blind_spots:
         row = 0 if spot.about_expectations else 1
-        notes[row] = f"▲ blind spot: {SHORT_KIND[spot.kind.value]}"
+        notes[row] = f"◆ blind spot: {SHORT_KIND[spot.kind.value]}"
     for row, (c, t) in enumerate(
         (
             (comparison.customer_expectation, comparison.team_expectation),

@@ -24,13 +24,18 @@ def number(value: float | None) -> str:
     return "–" if found is None else f"{found:.1f}"
 
 
-def blind_spot_words(spot: BlindSpot) -> str:
-    """ "Checkout: the team underestimates what customers expect (customers 6.6, team 4.3)"."""
+def blind_spot_clause(spot: BlindSpot) -> str:
+    """ "the team underestimates what customers expect. Customers expect 6.6, the team thought
+    4.3"."""
     verb = "expect" if spot.about_expectations else "get"
     return (
-        f"{spot.place.name}: {spot.kind.value}. Customers {verb} {number(spot.customers)}, "
+        f"{spot.kind.value}. Customers {verb} {number(spot.customers)}, "
         f"the team thought {number(spot.team)}"
     )
+
+
+def blind_spot_words(spot: BlindSpot) -> str:
+    return f"{spot.place.name}: {blind_spot_clause(spot)}"
 
 
 def test_words(test: Welch) -> str:
