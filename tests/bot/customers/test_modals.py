@@ -1,0 +1,84 @@
+"""`/workshop customers` end to end: the paste form submitted as signed view_submission requests
+into the real Bolt app, and `/workshop customers show`."""
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE
+from storage.models import CustomerFigure, CustomerImport, Phase
+from tests.helpers import said, settle
+
+ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
+GOOD = "Checkout expectation,Checkout experience\n5,2\n4,1\n5,2\n4,2\n5,1\n"
+
+
+def counts(local):
+    with local.db.session() as session:
+        return (
+            session.exec(select(func.count()).select_from(CustomerImport)).one(),
+            session.exec(select(func.count()).select_from(CustomerFigure)).one(),
+        )
+
+
+def open_form(local, user=ANA):
+    local.sim.slash_command(user, CHANNEL_ID, "customers")
+    return local.standin.wait_for(lambda: local.standin.top_view(user))
+
+
+def test_pasted_answers_are_saved_before_the_ack_and_the_comparison_is_posted(local):
+    _, board_ts = local.start_workshop(ANA, phase=Phase.rating)
+    view = open_form(local)
+    assert view["callback_id"] == ids.CUSTOMERS_IMPORT_MODAL
+    response = local.sim.submit_view(
+        ANA, {ids.CUSTOMERS_FIELD_ANSWERS: GOOD, ids.CUSTOMERS_FIELD_SCALE: "1-5"}
+    )
+    assert response.status == 200 and not response.json  # closed: saved, then acknowledged
+    assert counts(local) == (1, 2)
+    confirmation = said(local, ANA, "Imported 10 customer answers")
+    assert "(answers on 1–5 converted linearly to 1–7)" in confirmation["text"]
+    thread = local.standin.wait_for(
+        lambda: [
+            m for m in local.standin.thread(CHANNEL_ID, board_ts) if "Customers' voice" in m["text"]
+        ]
+    )
+    assert "No blind spots can be told yet" in thread[-1]["text"]  # nobody on the team rated
+    settle(local)
+    # The same answers again: nothing added, and said so.
+    open_form(local)
+    local.sim.submit_view(
+        ANA, {ids.CUSTOMERS_FIELD_ANSWERS: GOOD, ids.CUSTOMERS_FIELD_SCALE: "1-5"}
+    )
+    said(local, ANA, "already in workshop")
+    assert counts(local) == (1, 2)
+    settle(local)
+
+
+def test_bad_rows_come_back_on_the_form_by_line_and_nothing_is_saved(local):
+    local.start_workshop(ANA, phase=Phase.rating)
+    open_form(local)
+    response = local.sim.submit_view(
+        ANA,
+        {ids.CUSTOMERS_FIELD_ANSWERS: "Chekout expectation\n5\n", ids.CUSTOMERS_FIELD_SCALE: "1-7"},
+    )
+    error = response.json["errors"][ids.CUSTOMERS_FIELD_ANSWERS]
+    assert "“Chekout expectation”" in error and "Checkout" in error
+    response = local.sim.submit_view(
+        ANA, {ids.CUSTOMERS_FIELD_ANSWERS: "Checkout expectation\n5\n9\nx\n"}
+    )
+    error = response.json["errors"][ids.CUSTOMERS_FIELD_ANSWERS]
+    assert "line 3: Checkout expectation: “9” is not an answer 1–7" in error
+    assert "line 4: Checkout expectation: “x” is not an answer 1–7" in error
+    assert counts(local) == (0, 0)
+    settle(local)
+
+
+def test_only_facilitators_import_and_show_says_when_there_is_nothing(local):
+    local.start_workshop(ANA, phase=Phase.rating)
+    local.sim.slash_command(BEN, CHANNEL_ID, "customers")
+    said(local, BEN, "Only the facilitator can import customers' answers.")
+    local.sim.slash_command(BEN, CHANNEL_ID, "customers show")
+    said(local, BEN, "No customer answers in workshop")
+    local.sim.slash_command(BEN, CHANNEL_ID, "customers foo")
+    said(local, BEN, "I don't know `/workshop customers foo`")
+    settle(local)
