@@ -106,9 +106,13 @@ def customers_voice(script: DemoScript) -> None:
     with script.local.db.session() as session:  # a refusal here is a bug: let it surface
         workshop = workshop_for_import(session, script.workshop_id or 0)
         result = import_customer_answers(
-            session, workshop, path.read_text(), imported_by="csv-import", today=today,
+            session,
+            workshop,
+            path.read_text(),
+            imported_by="csv-import",
+            today=today,
             scale=SCALE,
-        )  # fmt: skip
+        )
     script.narrate(
         f"    cli: imported {result.answers} answers ({result.scale_note}), survey of "
         f"{result.survey_date.isoformat()}"
@@ -117,10 +121,12 @@ def customers_voice(script: DemoScript) -> None:
     script.command(ana, f"customers #{script.workshop_id}")
     script.submit(
         ana,
-        {ids.CUSTOMERS_FIELD_ANSWERS: earlier_csv(names, typo=True),
-         ids.CUSTOMERS_FIELD_DATE: earlier},
+        {
+            ids.CUSTOMERS_FIELD_ANSWERS: earlier_csv(names, typo=True),
+            ids.CUSTOMERS_FIELD_DATE: earlier,
+        },
         "the earlier survey's summary, with a typo",
-    )  # fmt: skip
+    )
     script.submit(
         ana,
         {ids.CUSTOMERS_FIELD_ANSWERS: earlier_csv(names), ids.CUSTOMERS_FIELD_DATE: earlier},

@@ -118,8 +118,16 @@ def _draw_pair(axes, y: int, team: Sample | None, customers: Sample | None) -> N
         if interval is not None:
             low, high = max(1.0, interval[0]), min(7.0, interval[1])
             axes.plot([low, high], [y + offset] * 2, color=colour, lw=1.4, zorder=2)
-        axes.scatter([sample.mean], [y + offset], marker=marker, s=46, facecolor=fill,
-                     edgecolor=colour, linewidths=1.8, zorder=3)  # fmt: skip
+        axes.scatter(
+            [sample.mean],
+            [y + offset],
+            marker=marker,
+            s=46,
+            facecolor=fill,
+            edgecolor=colour,
+            linewidths=1.8,
+            zorder=3,
+        )
     if team is None and customers is None:
         axes.text(4, y, "no answers", ha="center", va="center", color=MUTED, fontsize=8)
 
@@ -138,8 +146,9 @@ def _blind_spot_notes(axes, top: int, comparison: Comparison) -> None:  # type: 
         figures = f"C {number(c.mean if c else None)} · T {number(t.mean if t else None)}"
         axes.text(7.35, top + row, figures, va="center", fontsize=8, color=INK)
         if notes[row]:
-            axes.text(8.35, top + row, notes[row], va="center", fontsize=8, color=INK,
-                      fontweight="bold")  # fmt: skip
+            axes.text(
+                8.35, top + row, notes[row], va="center", fontsize=8, color=INK, fontweight="bold"
+            )
 
 
 def chart_alt_text(report: CustomerReport) -> str:

@@ -232,9 +232,17 @@ def customer_report(session: Session, team_id: str, workshop_id: int) -> Custome
     imports = _imports(session, workshop)
     if not imports:  # most workshops: one query, and nothing else to read
         return CustomerReport(
-            workshop.id, workshop.team_id, workshop.title, workshop.channel_id,
-            workshop.board_ts, number, [], [], [], [],
-        )  # fmt: skip
+            workshop.id,
+            workshop.team_id,
+            workshop.title,
+            workshop.channel_id,
+            workshop.board_ts,
+            number,
+            [],
+            [],
+            [],
+            [],
+        )
     figures = _figures(session, workshop)
     places = _places(session, workshop)
     team_now = _team_samples(session, workshop, number)

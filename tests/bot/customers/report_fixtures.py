@@ -35,22 +35,35 @@ def reviews(name="Reviews"):
 
 
 def website(name="Website"):
-    return Comparison(place(name, "Find", 3, 0), date(2026, 6, 3), None, Sample.of([4, 4, 5]),
-                      None, None)  # fmt: skip
+    return Comparison(
+        place(name, "Find", 3, 0), date(2026, 6, 3), None, Sample.of([4, 4, 5]), None, None
+    )
 
 
 def report(title="Onboarding", comparisons=None, changes=True, scale="1-5"):
     comparisons = comparisons if comparisons is not None else [website(), reviews(), checkout()]
     before_e, before_p = Sample.of([6, 7, 6, 7, 6]), Sample.of([2, 3, 2, 3, 2])
     now = checkout()
-    gap_changes = [
-        GapChange(
-            now.place, date(2026, 3, 1), date(2026, 6, 3), -4.0, now.customer_gap,
-            contrast((now.customer_experience, before_e), (now.customer_expectation, before_p)),
-            1.0, -0.5,
-        )
-    ] if changes else []  # fmt: skip
-    imports = [ImportSummary(1, date(2026, 3, 1), "1-7", 10, "form"),
-               ImportSummary(2, date(2026, 6, 3), scale, 29, "csv")]  # fmt: skip
-    return CustomerReport(1, "T1", title, "C1", None, 2, imports if comparisons else [],
-                          comparisons, [], gap_changes)  # fmt: skip
+    gap_changes = (
+        [
+            GapChange(
+                now.place,
+                date(2026, 3, 1),
+                date(2026, 6, 3),
+                -4.0,
+                now.customer_gap,
+                contrast((now.customer_experience, before_e), (now.customer_expectation, before_p)),
+                1.0,
+                -0.5,
+            )
+        ]
+        if changes
+        else []
+    )
+    imports = [
+        ImportSummary(1, date(2026, 3, 1), "1-7", 10, "form"),
+        ImportSummary(2, date(2026, 6, 3), scale, 29, "csv"),
+    ]
+    return CustomerReport(
+        1, "T1", title, "C1", None, 2, imports if comparisons else [], comparisons, [], gap_changes
+    )

@@ -1,12 +1,17 @@
 """`/workshop customers` end to end: the paste form submitted as signed view_submission requests
 into the real Bolt app, and `/workshop customers show`."""
 
+from datetime import date
+
 from sqlalchemy import func
 from sqlmodel import select
 
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
-from storage.models import CustomerFigure, CustomerImport, Phase
+from flows.customers.importing import import_customer_answers
+from flows.gaps.ratings import RawAnswer, save_ratings
+from flows.workshops import get_workshop
+from storage.models import CustomerFigure, CustomerImport, Phase, Touchpoint
 from tests.helpers import said, settle
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
@@ -81,4 +86,31 @@ def test_only_facilitators_import_and_show_says_when_there_is_nothing(local):
     said(local, BEN, "No customer answers in workshop")
     local.sim.slash_command(BEN, CHANNEL_ID, "customers foo")
     said(local, BEN, "I don't know `/workshop customers foo`")
+    settle(local)
+
+
+def test_the_gap_results_gain_a_blind_spots_section(local):
+    workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.rating)
+    with local.db.session() as session:
+        workshop = get_workshop(session, local.team_id, workshop_id)
+        checkout = session.exec(
+            select(Touchpoint.id).where(
+                Touchpoint.workshop_id == workshop_id, Touchpoint.name == "Checkout"
+            )
+        ).one()
+        for user, expectation in ((ANA, "4"), (BEN, "5"), (PEOPLE[2].user_id, "4")):
+            raw = {checkout: RawAnswer(expectation, "5")}
+            save_ratings(session, local.team_id, workshop_id, user, raw)
+        answers = "Checkout expectation\n6\n7\n7\n6\n7\n6\n7\n"  # the worked example: 6.6 vs 4.3
+        import_customer_answers(session, workshop, answers, imported_by=ANA, today=date.today())
+    local.sim.slash_command(ANA, CHANNEL_ID, "gaps")
+    results = local.standin.wait_for(
+        lambda: [
+            m for m in local.standin.thread(CHANNEL_ID, board_ts) if "Journey gaps" in m["text"]
+        ]
+    )[-1]
+    text = str(results["blocks"])
+    assert "*Blind spots*" in text
+    spot = "▲ *Checkout*: the team underestimates what customers expect. Customers expect 6.6"
+    assert spot + ", the team thought 4.3" in text
     settle(local)
