@@ -145,3 +145,9 @@ def customers_voice(script: DemoScript) -> None:
         script.narrate(f"      {blind_spot_line(spot)}")
     for change in report.changes:
         script.narrate(f"      {change_words(change)}")
+
+
+def fixes_by_the_customers_gap(script: DemoScript) -> None:
+    """The facilitator shows the team which fixes matter most to customers, beside the votes."""
+    script.section("The fixes ranked by the customers' gap")
+    script.command(script.facilitator, f"customers fixes #{script.workshop_id}")

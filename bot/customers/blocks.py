@@ -30,6 +30,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from flows.customers.figures import MIN_CUSTOMER_ANSWERS
+from flows.customers.fixes import FixByCustomerGap
 from flows.customers.importing import (
     DEFAULT_SCALE,
     EXAMPLE_AGGREGATE,
@@ -260,4 +261,59 @@ def report_text(report: CustomerReport) -> Mrkdwn:
     return escape(
         f"Customers' voice: {len(spots)} blind spot{'s' * (len(spots) != 1)}. "
         + " ".join(f"{blind_spot_words(s)}." for s in spots[:BLIND_SPOTS_IN_SUMMARY])
+    )
+
+
+# The fixes ranked by the customers' gap ---------------------------------------------------------
+
+FIXES_LISTED = 25
+
+
+def build_fixes_by_customer_gap(title: str, ranked: list[FixByCustomerGap]) -> list[Block]:
+    """`/workshop customers fixes`: the fixes, their touchpoint's customers' gap first."""
+    if not ranked:
+        return [mrkdwn_section(md("No fixes proposed in *{}* yet.", truncate(title, 150)))]
+    with_data = [r for r in ranked if r.customer_gap is not None]
+    lines = [md("*Fixes ranked by the customers' gap* · {}", truncate(title, 150))]
+    for rank, row in enumerate(with_data[:FIXES_LISTED], start=1):
+        lines.append(
+            md(
+                "{}. *{}* · {}: customers' gap {} (the team's {})",
+                rank,
+                truncate(row.fix.title, 120),
+                row.fix.touchpoint,
+                signed(row.customer_gap),
+                signed(row.team_gap),
+            )
+        )
+    rest = ranked[len(with_data) :]
+    if not with_data:
+        lines.append(
+            md("No fix is at a touchpoint with {} or more customer answers.", MIN_CUSTOMER_ANSWERS)
+        )
+    blocks: list[Block] = [mrkdwn_section(truncate(join_lines(lines), 3000))]
+    if rest:
+        names = ", ".join(f"{r.fix.title} ({r.fix.touchpoint})" for r in rest[:FIXES_LISTED])
+        blocks.append(
+            context(
+                f"Too few customer answers (under {MIN_CUSTOMER_ANSWERS}) to rank: {names}"
+                + (f" and {len(rest) - FIXES_LISTED} more" if len(rest) > FIXES_LISTED else "")
+            )
+        )
+    blocks.append(
+        context(
+            "Customers' gap = what customers get minus what they expect, from their latest "
+            "survey (negative: expectations not met). The vote ranking stays as it is."
+        )
+    )
+    return blocks
+
+
+def fixes_by_customer_gap_text(title: str, ranked: list[FixByCustomerGap]) -> str:
+    first = next((r for r in ranked if r.customer_gap is not None), None)
+    if first is None:
+        return f"Fixes of “{title}” by the customers' gap: none ranked yet."
+    return (
+        f"Fixes of “{title}” ranked by the customers' gap: first {first.fix.title} "
+        f"({first.fix.touchpoint}, {signed(first.customer_gap)})."
     )

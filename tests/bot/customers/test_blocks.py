@@ -8,8 +8,10 @@ from bot.customers.blocks import (
     blind_spot_line,
     build_blind_spots_section,
     build_customer_report,
+    build_fixes_by_customer_gap,
     build_import_modal,
     comparison_table,
+    fixes_by_customer_gap_text,
     import_confirmation,
     no_answers_text,
     report_text,
@@ -98,3 +100,30 @@ def test_the_import_confirmation():
     )
     again = replace(result, already_imported=True)
     assert "already in workshop #7" in import_confirmation(again, report())
+
+
+def test_fixes_ranked_by_the_customers_gap():
+    from flows.customers.fixes import FixByCustomerGap
+    from flows.fixes import FixSummary
+
+    def fix(title, touchpoint):
+        return FixSummary(1, 1, title, None, 1, touchpoint, "Buy", "U1", None, None, None)
+
+    ranked = [
+        FixByCustomerGap(fix("Answer reviews", "Reviews"), -2.257, 5, 1.0),
+        FixByCustomerGap(fix("Guest checkout", "Checkout"), -1.43, 7, 1.0),
+        FixByCustomerGap(fix("Faster site", "Website"), None, 0, None),
+    ]
+    blocks = build_fixes_by_customer_gap("Onboarding", ranked)
+    lines = blocks[0].text.text.split("\n")
+    assert lines[1:] == [
+        "1. *Answer reviews* · Reviews: customers' gap −2.3 (the team's +1.0)",
+        "2. *Guest checkout* · Checkout: customers' gap −1.4 (the team's +1.0)",
+    ]
+    assert "to rank: Faster site (Website)" in rendered(blocks)
+    assert fixes_by_customer_gap_text("Onboarding", ranked) == (
+        "Fixes of “Onboarding” ranked by the customers' gap: first Answer reviews (Reviews, −2.3)."
+    )
+    assert "No fixes proposed" in rendered(build_fixes_by_customer_gap("Onboarding", []))
+    only_unranked = build_fixes_by_customer_gap("Onboarding", ranked[2:])
+    assert "No fix is at a touchpoint with 5 or more customer answers." in rendered(only_unranked)

@@ -114,3 +114,14 @@ def test_the_gap_results_gain_a_blind_spots_section(local):
     spot = "▲ *Checkout*: the team underestimates what customers expect. Customers expect 6.6"
     assert spot + ", the team thought 4.3" in text
     settle(local)
+
+
+def test_facilitators_post_the_fixes_ranked_by_the_customers_gap(local):
+    _, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
+    local.sim.slash_command(BEN, CHANNEL_ID, "customers fixes")
+    said(local, BEN, "Only the facilitator can rank the fixes by the customers' gap.")
+    local.sim.slash_command(ANA, CHANNEL_ID, "customers fixes")
+    said(local, ANA, "Posted the fixes ranked by the customers' gap")
+    posted = local.standin.thread(CHANNEL_ID, board_ts)[-1]
+    assert "No fixes proposed" in str(posted["blocks"])
+    settle(local)

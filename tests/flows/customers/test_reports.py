@@ -191,3 +191,32 @@ def test_the_export_gains_the_customer_figures(session):
     assert checkout["knowledge_gap_p"] == pytest.approx(0.0064)
     assert checkout["blind_spots"] == "the team underestimates what customers expect"
     assert rows["Find", ""]["customer_n_experience"] == 10  # the stage, pooled
+
+
+def test_fixes_ranked_by_the_customers_gap(session):
+    from flows.customers.fixes import fixes_by_customer_gap
+    from flows.fixes import propose_fix, validate_fix
+
+    workshop = load(session)
+    workshop.phase = Phase.fixes
+    session.flush()
+    ids = dict(
+        session.exec(
+            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
+        ).all()
+    )
+    for title, touchpoint in (
+        ("Faster site", "Website"),
+        ("Answer reviews", "Reviews"),
+        ("Guest checkout", "Checkout"),
+    ):
+        propose_fix(session, TEAM, workshop.id, "U1", validate_fix(title, ids[touchpoint]))
+    ranked = fixes_by_customer_gap(session, workshop)
+    # Reviews: G_c = 22/7 − 27/5 = 3.142857 − 5.4 = −2.257143; Checkout: −10/7 = −1.428571.
+    # Website has 3 experience answers and no expectation: not ranked, last.
+    assert [r.fix.title for r in ranked] == ["Answer reviews", "Guest checkout", "Faster site"]
+    assert ranked[0].customer_gap == pytest.approx(-2.257143, abs=1e-6)
+    assert ranked[1].customer_gap == pytest.approx(-10 / 7)
+    # The team's gaps beside them: Reviews 19/3 − 16/3 = +1.0; Checkout 16/3 − 13/3 = +1.0.
+    assert ranked[0].team_gap == pytest.approx(1.0)
+    assert (ranked[2].customer_gap, ranked[2].customer_answers) == (None, 0)
