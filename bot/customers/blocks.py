@@ -25,10 +25,10 @@ from bot.slack.blocks import (
     fit,
     join_lines,
     md,
-    metadata,
     mrkdwn_section,
     truncate,
 )
+from bot.slack.values import WorkshopMetadata
 from flows.customers.figures import MIN_CUSTOMER_ANSWERS
 from flows.customers.fixes import FixByCustomerGap
 from flows.customers.importing import (
@@ -70,7 +70,7 @@ def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
         title=PlainTextObject(text="Customers' answers"),
         submit=PlainTextObject(text="Import"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=[
             context(
                 f"Workshop #{workshop_id} “{truncate(title, 100)}” · paste a small survey "

@@ -13,8 +13,9 @@ from slack_sdk import WebClient
 from bot.customers.blocks import import_confirmation
 from bot.customers.posts import post_customer_report
 from bot.slack import ids
-from bot.slack.blocks import read_metadata, truncate
+from bot.slack.blocks import truncate
 from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
 from flows.customers.importing import DEFAULT_SCALE, import_customer_answers
 from flows.customers.reports import customer_report
@@ -36,13 +37,13 @@ def refusal_text(refusal: ImportRefused, limit: int = MAX_FIELD_ERROR) -> str:
 
 def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id = meta.get("workshop_id")
+    meta = WorkshopMetadata.read(view)
+    workshop_id = meta.workshop_id
     db: Database = context["db"]
     field = ids.CUSTOMERS_FIELD_ANSWERS
     chosen_date = selected_date(state, ids.CUSTOMERS_FIELD_DATE)
     try:
-        if not isinstance(workshop_id, int) or isinstance(workshop_id, bool):
+        if not workshop_id:
             raise FlowError(GONE)
         survey_date = date.fromisoformat(chosen_date) if chosen_date else None
         with db.session() as session:
@@ -75,7 +76,7 @@ def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: B
         report = customer_report(session, context.team_id, result.workshop_id)
     tell_user(
         client,
-        {"user_id": context.user_id, "channel_id": meta.get("channel_id")},
+        {"user_id": context.user_id, "channel_id": meta.channel_id},
         import_confirmation(result, report),
     )
     if not result.already_imported:
