@@ -28,6 +28,7 @@ from bot.slack.blocks import (
     mrkdwn_section,
     truncate,
 )
+from bot.slack.files import FileInputElement
 from bot.slack.values import WorkshopMetadata
 from flows.customers.figures import MIN_CUSTOMER_ANSWERS
 from flows.customers.fixes import FixByCustomerGap
@@ -73,13 +74,23 @@ def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
         private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=[
             context(
-                f"Workshop #{workshop_id} “{truncate(title, 100)}” · paste a small survey "
-                "here; import a big one with `workshop-bot customers import FILE`. Importing "
-                "the same answers twice adds nothing."
+                f"Workshop #{workshop_id} “{truncate(title, 100)}” · a CSV file (up to 2 MB) or "
+                "pasted answers; bigger files with `workshop-bot customers import FILE`. "
+                "Importing the same answers twice adds nothing."
+            ),
+            InputBlock(
+                block_id=ids.CUSTOMERS_FIELD_FILE,
+                label="A CSV file",
+                optional=True,
+                hint="Or paste the answers below.",
+                element=FileInputElement(
+                    action_id=ids.INPUT, filetypes=["csv", "txt"], max_files=1
+                ),
             ),
             InputBlock(
                 block_id=ids.CUSTOMERS_FIELD_ANSWERS,
-                label="Answers (CSV with a header line)",
+                label="…or the answers, pasted",
+                optional=True,
                 hint=(
                     f"One row per customer: {EXAMPLE_RAW} … (columns named after your "
                     f"touchpoints or stages). Or aggregates: {EXAMPLE_AGGREGATE}."

@@ -1,6 +1,6 @@
-"""The import form's submission: check and save the answers inside the ack window (a bad row
-comes back as an inline error on the answers field and nothing is saved), then confirm
-privately and post the comparison in the board's thread after the ack."""
+"""The import form's submission: read the shared file (or the pasted answers), check and save
+them inside the ack window (a bad row comes back as an inline error on the field and nothing is
+saved), then confirm privately and post the comparison in the board's thread after the ack."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.customers.blocks import import_confirmation
 from bot.customers.posts import post_customer_report
 from bot.slack import ids
 from bot.slack.blocks import truncate
+from bot.slack.files import read_shared_text, shared_file_ids
 from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
@@ -42,22 +43,33 @@ def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: B
     db: Database = context["db"]
     field = ids.CUSTOMERS_FIELD_ANSWERS
     chosen_date = selected_date(state, ids.CUSTOMERS_FIELD_DATE)
+    file_ids = shared_file_ids(state, ids.CUSTOMERS_FIELD_FILE)
+    pasted = input_value(state, field) or ""
+    if not file_ids and not pasted.strip():
+        ack(response_action="errors", errors={field: "Choose a CSV file or paste the answers."})
+        return
+    if file_ids and pasted.strip():
+        ack(response_action="errors", errors={field: "Either a file or pasted answers, not both."})
+        return
+    if file_ids:
+        field = ids.CUSTOMERS_FIELD_FILE
     try:
         if not workshop_id:
             raise FlowError(GONE)
         survey_date = date.fromisoformat(chosen_date) if chosen_date else None
+        text = read_shared_text(client, file_ids[0])[1] if file_ids else pasted
         with db.session() as session:
             workshop = get_workshop(session, context.team_id, workshop_id)
             require_facilitator(session, workshop, context.user_id, "import customers' answers")
             result = import_customer_answers(
                 session,
                 workshop,
-                input_value(state, field) or "",
+                text,
                 imported_by=context.user_id,
                 today=date.today(),
                 scale=selected_value(state, ids.CUSTOMERS_FIELD_SCALE) or DEFAULT_SCALE,
                 survey_date=survey_date,
-                source="form",
+                source="slack file" if file_ids else "form",
             )
     except ImportRefused as refusal:
         errors = {field: refusal_text(refusal)}

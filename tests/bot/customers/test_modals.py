@@ -125,3 +125,40 @@ def test_facilitators_post_the_fixes_ranked_by_the_customers_gap(local):
     posted = local.standin.thread(CHANNEL_ID, board_ts)[-1]
     assert "No fixes proposed" in str(posted["blocks"])
     settle(local)
+
+
+def test_a_csv_file_shared_in_the_form_is_read_with_the_bot_token_and_imported(local):
+    local.start_workshop(ANA, phase=Phase.rating)
+    open_form(local)
+    shared = local.standin.add_user_file(ANA, "survey.csv", GOOD.encode())
+    response = local.sim.submit_view(
+        ANA, {ids.CUSTOMERS_FIELD_FILE: shared, ids.CUSTOMERS_FIELD_SCALE: "1-5"}
+    )
+    assert response.status == 200 and not response.json
+    assert counts(local) == (1, 2)
+    downloads = local.standin.calls_to("file_download")
+    assert [call.response["ok"] for call in downloads] == [True]
+    with local.db.session() as session:
+        assert session.exec(select(CustomerImport.source)).one() == "slack file"
+    said(local, ANA, "Imported 10 customer answers")
+    settle(local)
+
+
+def test_a_bad_shared_file_or_neither_file_nor_text_is_refused_on_the_form(local):
+    local.start_workshop(ANA, phase=Phase.rating)
+    open_form(local)
+    response = local.sim.submit_view(ANA, {})
+    assert response.json["errors"] == {
+        ids.CUSTOMERS_FIELD_ANSWERS: "Choose a CSV file or paste the answers."
+    }
+    shared = local.standin.add_user_file(ANA, "survey.csv", b"Checkout expectation\n8\n")
+    response = local.sim.submit_view(ANA, {ids.CUSTOMERS_FIELD_FILE: shared})
+    error = response.json["errors"][ids.CUSTOMERS_FIELD_FILE]
+    assert "line 2: Checkout expectation: “8” is not an answer 1–7" in error
+    latin = local.standin.add_user_file(
+        ANA, "old.csv", "Checkout expectation\n5\né".encode("latin-1")
+    )
+    response = local.sim.submit_view(ANA, {ids.CUSTOMERS_FIELD_FILE: latin})
+    assert "is not UTF-8 text" in response.json["errors"][ids.CUSTOMERS_FIELD_FILE]
+    assert counts(local) == (0, 0)
+    settle(local)
