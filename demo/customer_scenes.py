@@ -3,9 +3,10 @@
 The analytics team brings a survey of 320 customers (1–5 answers, two segments, over the last
 three weeks) through `workshop-bot customers import`; the facilitator pastes the summary of an
 earlier survey, from before the fixes, into `/workshop customers` (a typo first, refused with
-its line). The bot finds two blind spots: the team expects far less of product updates than
-customers do, and believes onboarding is fixed while customers still report a poor experience.
-Checkout's customer gap, by contrast, closed since the earlier survey, as the team's did.
+its line), then shares the corrected summary there as a CSV file. The bot finds two blind
+spots: the team expects far less of product updates than customers do, and believes onboarding
+is fixed while customers still report a poor experience. Checkout's customer gap, by contrast,
+closed since the earlier survey, as the team's did.
 """
 
 from __future__ import annotations
@@ -127,10 +128,17 @@ def customers_voice(script: DemoScript) -> None:
         },
         "the earlier survey's summary, with a typo",
     )
+    corrected = script.write("customers/earlier-survey.csv", earlier_csv(names))
+    shared = script.local.standin.add_user_file(ana.user_id, corrected.name, corrected.read_bytes())
     script.submit(
         ana,
-        {ids.CUSTOMERS_FIELD_ANSWERS: earlier_csv(names), ids.CUSTOMERS_FIELD_DATE: earlier},
-        "the earlier survey's summary, corrected",
+        {
+            ids.CUSTOMERS_FIELD_FILE: shared,
+            ids.CUSTOMERS_FIELD_ANSWERS: None,
+            ids.CUSTOMERS_FIELD_DATE: earlier,
+        },
+        f"the form again: the pasted text cleared, the corrected summary as a CSV file "
+        f"({corrected.name})",
     )
     standin = script.local.standin  # the import posted the comparison and its chart
     chart = standin.files(CHANNEL_ID)[-1]

@@ -49,7 +49,10 @@ def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: B
         ack(response_action="errors", errors={field: "Choose a CSV file or paste the answers."})
         return
     if file_ids and pasted.strip():
-        ack(response_action="errors", errors={field: "Either a file or pasted answers, not both."})
+        ack(
+            response_action="errors",
+            errors={field: "A file or pasted answers, not both: clear one of them."},
+        )
         return
     if file_ids:
         field = ids.CUSTOMERS_FIELD_FILE
