@@ -143,7 +143,6 @@ def customers_voice(script: DemoScript) -> None:
     standin = script.local.standin  # the import posted the comparison and its chart
     chart = standin.files(CHANNEL_ID)[-1]
     script.write("customers/team-vs-customers.png", standin.file_bytes(chart["id"]))
-    script.command(ana, f"gaps #{script.workshop_id}")  # the gap results gain "Blind spots"
     from flows.customers.reports import customer_report
 
     with script.local.db.session() as session:

@@ -48,7 +48,7 @@ def blind_spots_section(
         items=tuple(items),
         total=len(spots) + min(2, len(report.changes)),
         figures=figures,
-        note=text("; ".join(notes)) if notes else (),
+        note=text(_sentence("; ".join(notes))) if notes else (),
     )
 
 
@@ -125,3 +125,7 @@ def _row(c: Comparison, stage: bool) -> tuple[Cell, ...]:
 
 def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:] + ("" if words.endswith(".") else ".")
