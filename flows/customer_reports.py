@@ -15,15 +15,14 @@ from flows.customers.text import (
     change_words,
     no_blind_spot_text,
 )
-from flows.digest import DigestField, DigestItem, DigestSection, register_digest_section, text
-from flows.exports import Cell, ExportTable, register_export_table
+from flows.digest import DigestField, DigestItem, DigestSection, text
+from flows.exports import Cell, ExportTable
 from storage.models import Workshop
 
 BLIND_SPOTS_DIGEST_ORDER = 25  # after the gaps, before the KPIs
 CUSTOMER_FIGURES_EXPORT_ORDER = 65  # after the team's touchpoint gaps
 
 
-@register_digest_section(order=BLIND_SPOTS_DIGEST_ORDER)
 def blind_spots_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -76,7 +75,6 @@ CUSTOMER_COLUMNS = (
 )
 
 
-@register_export_table(order=CUSTOMER_FIGURES_EXPORT_ORDER)
 def customer_figures_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Per touchpoint (and stage, pooled) with customer answers: the customers' figures (1–7,
     converted from the survey's scale), the team's in its current round, the knowledge and
