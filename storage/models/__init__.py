@@ -2,6 +2,7 @@
 
 from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import timestamp_column, utcnow
+from storage.models.calls import PhaseCall
 from storage.models.core import (
     JourneyStage,
     Participant,
@@ -79,6 +80,7 @@ __all__ = [
     "Measure",
     "Participant",
     "Phase",
+    "PhaseCall",
     "PhaseChange",
     "RatingNudge",
     "RatingRound",
