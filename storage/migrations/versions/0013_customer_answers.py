@@ -5,7 +5,7 @@ nothing; its figures (n, mean, sd on 1-7) are unique per (import, stage, touchpo
 segment).
 
 Revision ID: 0013_customer_answers
-Revises: 0011_vote_clicks
+Revises: 0016_phase_calls
 Create Date: 2026-12-06 05:57:16.127059
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0013_customer_answers'
-down_revision: str | None = '0011_vote_clicks'
+down_revision: str | None = '0016_phase_calls'  # after main's head when merged (was 0011_vote_clicks)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
