@@ -42,6 +42,7 @@ def features() -> tuple[Feature, ...]:
     for: the features' modules import the plumbing that asks."""
     from bot.action_items.feature import FEATURE as ACTION_ITEMS
     from bot.channels.feature import FEATURE as CHANNELS
+    from bot.customers.feature import FEATURE as CUSTOMERS
     from bot.digests.feature import FEATURE as DIGESTS
     from bot.emotions.feature import FEATURE as EMOTIONS
     from bot.exports.feature import FEATURE as EXPORTS
@@ -63,6 +64,7 @@ def features() -> tuple[Feature, ...]:
         FIXES,
         ACTION_ITEMS,
         KPIS,
+        CUSTOMERS,
         DIGESTS,
         EXPORTS,
         HOME,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from bot.slack import ids
 from demo import lanes_scenes, stakeholder_scenes, voting_scenes
+from demo.customer_scenes import customers_voice, fixes_by_the_customers_gap
 from demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from demo.kpi_scenes import kpis_against_targets_and_benchmarks
 from demo.script import DemoScript
@@ -44,11 +45,16 @@ SCENES: dict[Phase, list[Scene]] = {
     Phase.rating: [rating_round_one, lanes_scenes.save_lanes_after_round_one, rating_round_two],
     Phase.fixes: [
         save_final_gap_results,
+        customers_voice,
         voting_scenes.team_proposes_fixes,
         voting_scenes.facilitator_merges_the_duplicate,
     ],
     # KPIs belong to no phase; the demo records them while the team votes.
-    Phase.voting: [voting_scenes.team_votes, kpis_against_targets_and_benchmarks],
+    Phase.voting: [
+        voting_scenes.team_votes,
+        fixes_by_the_customers_gap,
+        kpis_against_targets_and_benchmarks,
+    ],
     Phase.closed: [
         voting_scenes.facilitator_assigns_action_items,
         voting_scenes.owner_updates_status,

@@ -3,7 +3,7 @@ results message (a ranked monospace table with flags, stage figures, quadrants, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated
 
 from pydantic import Field
@@ -559,8 +559,11 @@ def legend_text(results: GapResults) -> str:
     return text
 
 
-def build_results_message(results: GapResults, can_open_round: bool = True) -> list[Block]:
-    """The results posted in the board's thread, next to the chart."""
+def build_results_message(
+    results: GapResults, can_open_round: bool = True, blind_spots: Sequence[Block] = ()
+) -> list[Block]:
+    """The results posted in the board's thread, next to the chart; `blind_spots` is the
+    customers' "Blind spots" section (bot/customers/blocks.py), when there are customer answers."""
     if not results.has_ratings:
         return [mrkdwn_section(no_ratings_text(results))]
     blocks: list[Block] = [
@@ -572,6 +575,7 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
     for text in (_quadrant_text(results), _comments_text(results)):
         if text:
             blocks.append(mrkdwn_section(text))
+    blocks.extend(blind_spots)
     blocks.append(context(legend_text(results)))
     if can_open_round:
         blocks.append(

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.channels.posts import post_channel_results, read_channel_results
+from bot.customers.blocks import build_blind_spots_section
 from bot.emotions.posts import post_emotion_curve
 from bot.gaps.blocks import (
     build_nudge_dm,
@@ -23,6 +24,7 @@ from bot.gaps.chart import chart_alt_text, render_gap_chart
 from bot.personas.posts import persona_picker, post_persona_results
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board
+from flows.customers.reports import customer_report
 from flows.emotions import emotion_curve
 from flows.gaps.form import rating_sheet
 from flows.gaps.nudges import plan_nudges
@@ -109,6 +111,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         by_channel = read_channel_results(session, workshop)
         by_persona = persona_results(session, workshop)
         curve = emotion_curve(session, workshop)
+        blind_spots = build_blind_spots_section(customer_report(session, team_id, workshop_id))
     if not results.has_ratings:
         post_in_thread(client, workshop, no_ratings_text(results))
         return results
@@ -117,7 +120,9 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         client,
         workshop,
         results_text(results),
-        blocks=build_results_message(results, can_open_round=workshop.phase != Phase.closed),
+        blocks=build_results_message(
+            results, can_open_round=workshop.phase != Phase.closed, blind_spots=blind_spots
+        ),
     )
     post_persona_results(client, workshop, by_persona)
     post_emotion_curve(client, workshop, curve)

@@ -160,3 +160,10 @@ ACTION_ITEMS_FIXES = "fixes"
 # In the facilitator's private notice; value "workshop id|what|token"
 # (bot.workshop.blocks.results_posts)
 RESULTS_POST_AGAIN = "results_post_again"
+
+# Customers' voice: /workshop customers (the import form) and /workshop customers show.
+CUSTOMERS_IMPORT_MODAL = "customers_import"
+CUSTOMERS_FIELD_ANSWERS = "customers_answers"
+CUSTOMERS_FIELD_SCALE = "customers_scale"
+CUSTOMERS_FIELD_DATE = "customers_date"
+CUSTOMERS_FIELD_FILE = "customers_file"

@@ -13,6 +13,14 @@ from storage.models.core import (
     Touchpoint,
     Workshop,
 )
+from storage.models.customers import (
+    CUSTOMER_SCALE,
+    NO_SEGMENT,
+    WHOLE_STAGE,
+    CustomerFigure,
+    CustomerImport,
+    Measure,
+)
 from storage.models.digests import (
     SCHEDULER_JOBS_TABLE,
     Cadence,
@@ -46,8 +54,11 @@ from storage.models.stakeholders import (
 )
 
 __all__ = [
+    "CUSTOMER_SCALE",
+    "NO_SEGMENT",
     "SCHEDULER_JOBS_TABLE",
     "WHOLE_JOURNEY",
+    "WHOLE_STAGE",
     "ActionItem",
     "ActionStatus",
     "Attitude",
@@ -55,6 +66,8 @@ __all__ = [
     "Cadence",
     "Channel",
     "CustomKpi",
+    "CustomerFigure",
+    "CustomerImport",
     "DeliveryStatus",
     "DigestDelivery",
     "DigestSchedule",
@@ -67,6 +80,7 @@ __all__ = [
     "Impact",
     "JourneyStage",
     "KpiValue",
+    "Measure",
     "Participant",
     "Persona",
     "Phase",

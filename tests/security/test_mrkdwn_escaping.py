@@ -241,6 +241,7 @@ def a_second_workshop(script: DemoScript) -> None:
     script.click(ana, ids.RESULTS_POST_AGAIN, "Post it again", channel=CHANNEL_ID)
     script.submit(ana, {}, "the rating form after the phase moved on (refused)")
     script.command(ana, "gaps")  # nobody has rated yet
+    script.command(ana, "customers show")  # no customer answers yet
     script.click(ana, ids.PHASE_ADVANCE, "Next", channel=CHANNEL_ID, ts=board_ts)
     with local.db.session() as session:
         touchpoint = session.exec(
