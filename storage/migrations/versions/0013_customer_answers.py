@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0013_customer_answers'
-down_revision: str | None = '0016_phase_calls'  # after main's head when merged (was 0011_vote_clicks)
+down_revision: str | None = "0014_journey_lanes"  # the heads of parallel branches were chained when merged
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
