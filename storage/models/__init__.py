@@ -33,6 +33,14 @@ from storage.models.fixes import (
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
+from storage.models.rounds import (
+    DeadlineState,
+    PhaseDeadline,
+    RatingReminder,
+    RoundSchedule,
+    RoundScheduleStatus,
+    ScheduledRound,
+)
 from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
     Attitude,
@@ -51,6 +59,7 @@ __all__ = [
     "Ballot",
     "Cadence",
     "CustomKpi",
+    "DeadlineState",
     "DeliveryStatus",
     "DigestDelivery",
     "DigestSchedule",
@@ -66,10 +75,15 @@ __all__ = [
     "Participant",
     "Phase",
     "PhaseChange",
+    "PhaseDeadline",
     "RatingNudge",
+    "RatingReminder",
     "RatingRound",
     "Role",
+    "RoundSchedule",
+    "RoundScheduleStatus",
     "ScheduleStatus",
+    "ScheduledRound",
     "Stakeholder",
     "StakeholderCategory",
     "StakeholderRating",
