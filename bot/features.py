@@ -47,10 +47,22 @@ def features() -> tuple[Feature, ...]:
     from bot.gaps.feature import FEATURE as GAPS
     from bot.home.feature import FEATURE as HOME
     from bot.kpis.feature import FEATURE as KPIS
+    from bot.rounds.feature import FEATURE as ROUNDS
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
     from bot.workshop.feature import FEATURE as WORKSHOP
 
-    return (WORKSHOP, STAKEHOLDERS, GAPS, FIXES, ACTION_ITEMS, KPIS, DIGESTS, EXPORTS, HOME)
+    return (
+        WORKSHOP,
+        STAKEHOLDERS,
+        GAPS,
+        ROUNDS,
+        FIXES,
+        ACTION_ITEMS,
+        KPIS,
+        DIGESTS,
+        EXPORTS,
+        HOME,
+    )
 
 
 def register_listeners(app: App) -> None:

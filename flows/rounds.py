@@ -70,7 +70,8 @@ OPENING_GRACE = timedelta(hours=12)
 LATE_DEADLINE_LEAD = timedelta(hours=1)
 
 
-def _as_utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC moment (SQLite gives timestamps back without their zone)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -85,7 +86,7 @@ def reminder_time(window_start: datetime, due_at: datetime, zone: str) -> dateti
     If no such morning fits, the middle of the window, when the window is at least
     MIN_REMINDER_WINDOW long; otherwise None (no reminder).
     """
-    start, due = _as_utc(window_start), _as_utc(due_at)
+    start, due = as_utc(window_start), as_utc(due_at)
     tz = ZoneInfo(zone)
     latest = due - REMINDER_LEAD
     day = latest.astimezone(tz).date()
@@ -127,7 +128,7 @@ def validate_deadline(
     day: str | None, time_of_day: str | None, timezone: str | None, now: datetime | None = None
 ) -> DeadlineSpec:
     """Check the deadline form; raise InvalidInput keyed by the modal's block ids."""
-    now = _as_utc(now or utcnow())
+    now = as_utc(now or utcnow())
     errors: dict[str, str] = {}
     try:
         parsed_day = date.fromisoformat((day or "").strip())
@@ -192,7 +193,7 @@ def _put_deadline(
     now: datetime | None,
 ) -> PhaseDeadline:
     """Insert or move the (workshop, phase, round) deadline; a concurrent insert becomes a move."""
-    now = _as_utc(now or utcnow())
+    now = as_utc(now or utcnow())
     values = {
         "due_at": spec.due_at,
         "timezone": spec.timezone,
@@ -283,7 +284,7 @@ def close_at_deadline(
     """Settle a due deadline, once: move the workshop on from its phase (as *Next* would) and
     return the change; None if another scheduler settled it, or the phase had already moved on
     (the deadline is then marked moot)."""
-    now = _as_utc(now or utcnow())
+    now = as_utc(now or utcnow())
     deadline = session.exec(
         select(PhaseDeadline).where(
             PhaseDeadline.team_id == team_id, PhaseDeadline.id == deadline_id
@@ -362,7 +363,7 @@ def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandida
     """Everyone who may still need a reminder: a participant of a workshop in its rating phase
     whose current round has a pending deadline after `now`, who has not rated that round and has
     not been reminded in it."""
-    now = _as_utc(now)
+    now = as_utc(now)
     deadlines = session.exec(
         select(PhaseDeadline, Workshop)
         .join(Workshop, col(Workshop.id) == col(PhaseDeadline.workshop_id))
@@ -387,8 +388,8 @@ def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandida
                     round=deadline.round,
                     user_id=user_id,
                     deadline_id=deadline.id,  # type: ignore[arg-type]
-                    window_start=_as_utc(deadline.set_at),
-                    due_at=_as_utc(deadline.due_at),
+                    window_start=as_utc(deadline.set_at),
+                    due_at=as_utc(deadline.due_at),
                     timezone=deadline.timezone,
                 )
             )
@@ -477,7 +478,7 @@ def validate_round_schedule(
     now: datetime | None = None,
 ) -> RoundScheduleSpec:
     """Check the recurring-round form; raise InvalidInput keyed by the modal's block ids."""
-    now = _as_utc(now or utcnow())
+    now = as_utc(now or utcnow())
     errors: dict[str, str] = {}
     if cadence not in ROUND_CADENCES:
         errors["round_cadence"] = "Choose when rounds open."
@@ -534,7 +535,7 @@ def round_rule(schedule: RoundSchedule | RoundScheduleSpec) -> DigestRule:
 def round_deadline(schedule: RoundSchedule | RoundScheduleSpec, opened_at: datetime) -> datetime:
     """A scheduled round's deadline: `open_days` after the local day it opened, at the closing
     time, in the schedule's zone."""
-    local_day = _as_utc(opened_at).astimezone(ZoneInfo(schedule.timezone)).date()
+    local_day = as_utc(opened_at).astimezone(ZoneInfo(schedule.timezone)).date()
     day = local_day + timedelta(days=schedule.open_days)
     return local_moment(day, schedule.close_hour, schedule.close_minute, schedule.timezone)
 
@@ -548,7 +549,7 @@ def save_round_schedule(
     now: datetime | None = None,
 ) -> RoundSchedule:
     """Create or replace the workshop's recurring rounds (facilitators only)."""
-    now = _as_utc(now or utcnow())
+    now = as_utc(now or utcnow())
     workshop = get_workshop(session, team_id, workshop_id)
     require_facilitator(session, workshop, user_id, "schedule rating rounds")
     values = {
@@ -599,20 +600,20 @@ def stop_round_schedule(session: Session, team_id: str, workshop_id: int, user_i
 
 
 def next_opening(schedule: RoundSchedule, now: datetime | None = None) -> datetime | None:
-    return round_rule(schedule).next_fire_after(_as_utc(now or utcnow()))
+    return round_rule(schedule).next_fire_after(as_utc(now or utcnow()))
 
 
 def due_round_openings(session: Session, now: datetime) -> list[tuple[str, int, datetime]]:
     """(team id, schedule id, fire time) of every active schedule whose latest opening is due,
     not older than OPENING_GRACE nor than the schedule, and not claimed yet."""
-    now = _as_utc(now)
+    now = as_utc(now)
     due = []
     schedules = session.exec(
         select(RoundSchedule).where(RoundSchedule.status == RoundScheduleStatus.active)
     ).all()
     for schedule in schedules:
         fire = round_rule(schedule).latest_fire_at_or_before(now)
-        if fire is None or fire < _as_utc(schedule.active_since) or now - fire > OPENING_GRACE:
+        if fire is None or fire < as_utc(schedule.active_since) or now - fire > OPENING_GRACE:
             continue
         fire = slot_time(fire)
         claimed = session.exec(
@@ -647,7 +648,7 @@ def open_scheduled_round(
     """Claim the (schedule, fire time) opening and open the next rating round with its deadline.
     None if another scheduler claimed it first. A current round nobody has rated yet is kept
     (and given the deadline) rather than followed by an empty one."""
-    now = _as_utc(now or utcnow())
+    now = as_utc(now or utcnow())
     schedule = session.exec(
         select(RoundSchedule).where(
             RoundSchedule.team_id == team_id, RoundSchedule.id == schedule_id

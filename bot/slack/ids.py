@@ -151,3 +151,16 @@ ACTION_ITEMS_FIXES = "fixes"
 # In the facilitator's private notice; value "workshop id|what|token"
 # (bot.workshop.blocks.results_posts)
 RESULTS_POST_AGAIN = "results_post_again"
+
+# Deadlines and scheduled rounds (bot/rounds) -------------------------------------------------
+DEADLINE_MODAL = "rounds_deadline"  # metadata: workshop id, channel
+DEADLINE_DATE = "deadline_date"  # block ids == field names in flows.rounds
+DEADLINE_TIME = "deadline_time"
+DEADLINE_TIMEZONE = "deadline_timezone"
+ROUNDS_MODAL = "rounds_schedule"  # metadata: workshop id, channel
+ROUND_CADENCE = "round_cadence"
+ROUND_TIME = "round_time"
+ROUND_TIMEZONE = "round_timezone"
+ROUND_OPEN_DAYS = "round_open_days"
+ROUND_CLOSE_TIME = "round_close_time"
+ROUND_CRON = "round_cron"
