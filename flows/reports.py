@@ -5,6 +5,7 @@ digests and exports, and the command line."""
 from flows import (  # noqa: F401  (registration happens on import)
     gap_reports,
     kpi_reports,
+    loop,
     stakeholder_reports,
     voting_reports,
 )

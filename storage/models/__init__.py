@@ -35,6 +35,7 @@ from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.rounds import (
     DeadlineState,
+    LoopNote,
     PhaseDeadline,
     RatingReminder,
     RoundSchedule,
@@ -72,6 +73,7 @@ __all__ = [
     "Impact",
     "JourneyStage",
     "KpiValue",
+    "LoopNote",
     "Participant",
     "Phase",
     "PhaseChange",

@@ -106,3 +106,19 @@ class RatingReminder(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     deadline_id: int = Field(foreign_key="phase_deadline.id", ondelete="CASCADE", index=True)
     claimed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class LoopNote(SQLModel, table=True):
+    """The claim of one "you said, we did" note: a done action item whose touchpoint's gap
+    narrowed in a later round is announced once, whatever posts it."""
+
+    __tablename__ = "loop_note"
+    __table_args__ = (UniqueConstraint("action_item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    action_item_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE")
+    before_round: int
+    after_round: int
+    claimed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

@@ -3,7 +3,8 @@
 `phase_deadline` (one per workshop, phase and round; closing is a compare-and-set on `state`),
 `round_schedule` (one recurring rule per workshop), `scheduled_round` (unique per schedule and
 fire time) and `rating_reminder` (unique per workshop, round and person) make every opening,
-reminder and closing happen once, even with two schedulers on one database.
+reminder and closing happen once, even with two schedulers on one database; `loop_note`
+(unique per action item) makes each "you said, we did" note post once.
 
 Revision ID: 0015_round_schedules
 Revises: 0011_vote_clicks
@@ -107,7 +108,43 @@ def upgrade() -> None:
 
 
 
+    op.create_table(
+        "loop_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("action_item_id", sa.Integer(), nullable=False),
+        sa.Column("before_round", sa.Integer(), nullable=False),
+        sa.Column("after_round", sa.Integer(), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["action_item_id"],
+            ["action_item.id"],
+            name=op.f("fk_loop_note_action_item_id_action_item"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"],
+            ["workshop.id"],
+            name=op.f("fk_loop_note_workshop_id_workshop"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_loop_note")),
+        sa.UniqueConstraint("action_item_id", name=op.f("uq_loop_note_action_item_id")),
+    )
+    with op.batch_alter_table("loop_note", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_loop_note_team_id"), ["team_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_loop_note_workshop_id"), ["workshop_id"], unique=False
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("loop_note", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_loop_note_workshop_id"))
+        batch_op.drop_index(batch_op.f("ix_loop_note_team_id"))
+
+    op.drop_table("loop_note")
     with op.batch_alter_table('scheduled_round', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scheduled_round_workshop_id'))
         batch_op.drop_index(batch_op.f('ix_scheduled_round_team_id'))
