@@ -10,9 +10,10 @@ the "you said, we did" notes.
 - **Loop-closure figure**: the share of the top gaps (in %, whole numbers, halves away from zero)
   that have a *done* action item (from a fix tied to that touchpoint) **and** whose gap in the
   latest round after round 1 that rated it narrowed from round 1.
-- **"You said, we did"**: a done action item whose touchpoint's gap narrowed between the round
-  that was current when the item was created and the current round gets one note in the
-  workshop's thread; the `loop_note` row (unique per action item) is claimed first.
+- **"You said, we did"**: a done action item whose touchpoint fell short (mean gap below zero)
+  in the round that was current when the item was created, and whose gap narrowed from that
+  round to the current one, gets one note in the workshop's thread; the `loop_note` row
+  (unique per action item) is claimed first.
 """
 
 from __future__ import annotations
@@ -212,7 +213,9 @@ def due_loop_notes(
         if trend is None or current <= before or len(trend.gaps) < current:
             continue
         before_gap, after_gap = trend.gaps[before - 1], trend.gaps[current - 1]
-        if before_gap is None or after_gap is None or not narrowed(before_gap, after_gap):
+        if before_gap is None or after_gap is None or before_gap >= 0:
+            continue  # nothing to say: not rated, or no shortfall then
+        if not narrowed(before_gap, after_gap):
             continue
         due.append(
             LoopNoteDue(

@@ -25,7 +25,21 @@ from slack_sdk.models.views import View
 
 from bot.digests.blocks.schedules import timezone_groups
 from bot.slack import ids
-from bot.slack.blocks import Mrkdwn, context, md, metadata, mrkdwn_section, slack_date, truncate
+from bot.slack.blocks import (
+    MAX_SECTION_TEXT,
+    Mrkdwn,
+    context,
+    escape,
+    fit,
+    join_lines,
+    md,
+    metadata,
+    mrkdwn_section,
+    slack_date,
+    truncate,
+)
+from flows.gaps.statistics import display, signed
+from flows.loop import TOP_GAPS, LoopClosure, LoopNoteDue, TouchpointTrend
 from flows.rounds import ROUND_CADENCES
 from storage.models.rounds import MAX_OPEN_DAYS
 
@@ -242,4 +256,109 @@ def scheduled_round_text(number: int, opened: bool, due_at: datetime, touchpoint
         head = md(":repeat: Round {} is still waiting for its first ratings.", number)
     return head + md(
         " Rate with *Rate touchpoints* on the board; rating closes {}.", slack_date(due_at)
+    )
+
+
+# Closing the loop ------------------------------------------------------------------------------
+
+TREND_ROWS = 10
+NAME_WIDTH = 20
+
+
+def loop_closure_line(closure: LoopClosure) -> Mrkdwn:
+    """The loop-closure figure in words, naming the gaps whose loop is closed."""
+    closed = [gap.trend.name for gap in closure.top if gap.closed]
+    text = md(
+        ":arrows_counterclockwise: *Loop closure {} %*: {} of the {} widest gaps of round 1 "
+        "{} a finished action item and narrowed since",
+        closure.share,
+        closure.closed,
+        len(closure.top),
+        "has" if closure.closed == 1 else "have",
+    )
+    if closed:
+        text += md(" ({})", ", ".join(closed))
+    return text + "."
+
+
+def trend_table(trends: list[TouchpointTrend], width: int, limit: int = TREND_ROWS) -> str:
+    """Touchpoints with their mean gap in every round, widest shortfall now first, as displayed
+    (escaped by the code section)."""
+
+    def latest_gap(trend: TouchpointTrend) -> float:
+        return trend.latest[1] if trend.latest else float("inf")
+
+    rated = sorted((t for t in trends if t.latest), key=latest_gap)
+    header = f"{'Touchpoint':<{NAME_WIDTH}}" + "".join(
+        f"{'R' + str(n):>6}" for n in range(1, width + 1)
+    )
+    lines = [header + "  since first"]
+    for trend in rated[:limit]:
+        cells = "".join(f"{signed(g, minus='-'):>6}" for g in trend.gaps[:width])
+        change = "" if trend.change is None else signed(trend.change, minus="-")
+        name = fit(trend.name.replace("`", "ˋ"), NAME_WIDTH)
+        lines.append(f"{name}{cells}  {change:>11}".rstrip())
+    hidden = len(rated) - min(limit, len(rated))
+    if hidden:
+        lines.append(f"… and {hidden} more (every touchpoint is in the export)")
+    return "\n".join(lines)
+
+
+def _code(table: str) -> Mrkdwn:
+    lines = [escape(line) for line in table.split("\n")]
+    kept: list[Mrkdwn] = []
+    for line in lines:  # whole lines only, within the section's limit
+        if len("\n".join([*kept, line])) > MAX_SECTION_TEXT - 20:
+            kept.append(Mrkdwn("…"))
+            break
+        kept.append(line)
+    return md("```{}```", join_lines(kept))
+
+
+def build_trends_message(
+    trends: list[TouchpointTrend], width: int, closure: LoopClosure | None
+) -> list[Block]:
+    """Every touchpoint's gap over all rounds, and the loop-closure figure."""
+    head = md("*Gap trends over all {} rounds*", width)
+    if closure is not None:
+        head += "\n" + loop_closure_line(closure)
+    return [
+        mrkdwn_section(head),
+        mrkdwn_section(_code(trend_table(trends, width))),
+        context(
+            md(
+                "Gap = experience − expectation (below 0: customers get less than they "
+                "expect). *Narrowed*: up by at least 0.1 as shown. *Top gaps*: round 1's {} "
+                "widest shortfalls. Sorted by the latest gap, widest shortfall first.",
+                TOP_GAPS,
+            )
+        ),
+    ]
+
+
+def trends_text(width: int, closure: LoopClosure | None) -> Mrkdwn:
+    text = md("Gap trends over all {} rounds", width)
+    if closure is not None:
+        text += md(
+            ": loop closure {} % ({} of {} top gaps).",
+            closure.share,
+            closure.closed,
+            len(closure.top),
+        )
+    return text
+
+
+def loop_note_text(note: LoopNoteDue) -> Mrkdwn:
+    """One "you said, we did" note (no mention: quiet by default)."""
+    return md(
+        ":speech_balloon: *You said, we did.* You said *{}* fell short ({} in round {}). "
+        "We did “{}” (action item done). In round {} its gap is {}: narrowed by {}.",
+        note.touchpoint,
+        signed(note.before_gap),
+        note.before_round,
+        note.fix_title,
+        note.after_round,
+        signed(note.after_gap),
+        # The difference of the figures shown, so the note's arithmetic checks out.
+        f"{display((display(note.after_gap) or 0) - (display(note.before_gap) or 0)):.1f}",
     )

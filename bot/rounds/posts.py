@@ -17,19 +17,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.home.publish import refresh_workshop_homes
 from bot.rounds.blocks import (
     build_reminder_dm,
+    build_trends_message,
     deadline_closed_text,
+    loop_note_text,
     reminder_text,
     scheduled_round_text,
+    trends_text,
 )
+from bot.rounds.chart import render_trend_chart, trend_chart_alt_text
 from bot.slack.people import user_timezone
 from bot.workshop.board import post_in_thread, refresh_board
 from bot.workshop.phase_hooks import run_phase_end_hooks
 from flows.gaps.progress import rating_progress
+from flows.loop import (
+    claim_loop_note,
+    due_loop_notes,
+    loop_closure,
+    rated_rounds,
+    touchpoint_trends,
+)
 from flows.rounds import (
     ReminderCandidate,
     claim_reminder,
@@ -233,3 +244,51 @@ def _remind(
             candidate.team_id,
             error.response.get("error"),
         )
+
+
+# Closing the loop (posted when rating ends, after the gap results) -----------------------------
+
+
+def post_loop(client: WebClient, db: Database, team_id: str, workshop_id: int) -> int:
+    """From the second rated round on: the gap trends over all rounds with the loop-closure
+    figure (and its chart) in the board's thread; then each "you said, we did" note that fell
+    due, once (claimed before it is posted). Returns how many notes were posted."""
+    with db.session() as session:
+        workshop = get_workshop(session, team_id, workshop_id)
+        trends = touchpoint_trends(session, workshop)
+        closure = loop_closure(session, workshop, trends)
+        notes = due_loop_notes(session, workshop, trends)
+    width = rated_rounds(trends)
+    if width < 2:
+        return 0
+    if closure is not None:
+        _upload_trend_chart(client, workshop, closure, width)
+    post_in_thread(
+        client,
+        workshop,
+        trends_text(width, closure),
+        blocks=build_trends_message(trends, width, closure),
+    )
+    posted = 0
+    for note in notes:
+        with db.session() as session:
+            claimed = claim_loop_note(session, workshop, note)
+        if claimed:
+            post_in_thread(client, workshop, loop_note_text(note))
+            posted += 1
+    return posted
+
+
+def _upload_trend_chart(client: WebClient, workshop, closure, width: int) -> None:  # type: ignore[no-untyped-def]
+    try:
+        client.files_upload_v2(
+            channel=workshop.channel_id,
+            thread_ts=workshop.board_ts,
+            content=render_trend_chart(closure),
+            filename=f"gap-trends-{workshop.id}-round-{width}.png",
+            title=f"Gap trends, rounds 1 to {width}",
+            alt_txt=trend_chart_alt_text(closure),
+        )
+    except SlackClientError as error:
+        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+        logger.warning("trend chart of workshop %s not uploaded: %s", workshop.id, detail)

@@ -63,6 +63,11 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "*Rating round 3* is open, as scheduled" in transcript
     assert transcript.count("closes soon: please rate.") == 2
     assert "*Gap rating* closed at its deadline; the workshop moved on to *Fixes*." in transcript
+    trends = (out / "gaps" / "trends.md").read_text()
+    assert "*Loop closure 20 %*: 1 of the 5 widest gaps of round 1 has" in trends
+    assert "(Onboarding)." in trends  # Dev's action item is done and it narrowed
+    assert "*You said, we did.* You said *Onboarding* fell short (−1.3 in round 2)" in trends
+    assert (out / "gaps" / "trends-chart.png").read_bytes()[:4] == b"\x89PNG"
     third = (out / "gaps" / "round-3-table.md").read_text()
     assert "Since round 2 the journey gap went from" in third and " R2 " in third
     # Gap rating: three rounds, charts and tables in the output folder, the loop closed

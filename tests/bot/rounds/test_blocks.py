@@ -7,14 +7,20 @@ from bot.rounds.blocks import (
     build_deadline_modal,
     build_reminder_dm,
     build_rounds_modal,
+    build_trends_message,
     deadline_closed_text,
     deadline_line,
     deadline_set_text,
+    loop_closure_line,
+    loop_note_text,
     reminder_text,
     rounds_scheduled_text,
     scheduled_round_text,
+    trend_table,
+    trends_text,
 )
 from bot.slack import ids
+from flows.loop import LoopClosure, LoopNoteDue, TopGap, TouchpointTrend
 from tests.factories import utc
 
 DUE = utc(2030, 1, 11, 17)  # epoch 1894381200
@@ -87,3 +93,64 @@ def test_scheduled_round_text():
     assert opened.endswith(f"rating closes {TOKEN}.")
     kept = scheduled_round_text(1, False, DUE, 19)
     assert "Round 1 is still waiting for its first ratings." in kept
+
+
+# Closing the loop -------------------------------------------------------------------------------
+
+
+def _trend(name, *gaps, touchpoint_id=1):
+    return TouchpointTrend(touchpoint_id, "Stage", name, gaps)
+
+
+def _closure():
+    top = (
+        TopGap(_trend("Support", -3.8, -3.8, -0.6), -3.8, 3, -0.6, done=True),
+        TopGap(_trend(HOSTILE, -2.0, -1.0, None), -2.0, 2, -1.0, done=False),
+    )
+    return LoopClosure(top)
+
+
+def test_loop_closure_line_names_the_closed_loops():
+    line = loop_closure_line(_closure())
+    # 1 of 2 top gaps: done and narrowed (−3.8 → −0.6) → 50 %.
+    assert line == (
+        ":arrows_counterclockwise: *Loop closure 50 %*: 1 of the 2 widest gaps of round 1 has "
+        "a finished action item and narrowed since (Support)."
+    )
+
+
+def test_trend_table_sorts_by_latest_gap_and_escapes_in_the_code_section():
+    trends = [
+        _trend("Support", -3.8, -3.8, -0.6),
+        _trend(HOSTILE, -2.0, -1.0, None),
+        _trend("Never rated", None, None, None),
+    ]
+    table = trend_table(trends, 3)
+    assert table.split("\n") == [
+        "Touchpoint              R1    R2    R3  since first",
+        "R&D <!channel>        -2.0  -1.0     –         +1.0",
+        "Support               -3.8  -3.8  -0.6         +3.2",
+    ]
+    blocks = [b.to_dict() for b in build_trends_message(trends, 3, _closure())]
+    assert blocks[0]["text"]["text"].startswith("*Gap trends over all 3 rounds*\n")
+    code = blocks[1]["text"]["text"]
+    assert code.startswith("```") and "R&amp;D &lt;!channel&gt;" in code
+    assert "widest shortfall first" in blocks[2]["elements"][0]["text"]
+    assert trends_text(3, _closure()) == (
+        "Gap trends over all 3 rounds: loop closure 50 % (1 of 2 top gaps)."
+    )
+    assert trends_text(2, None) == "Gap trends over all 2 rounds"
+
+
+def test_trend_table_says_how_many_are_left_out():
+    trends = [_trend(f"T{n}", -1.0 * n, 0.0, touchpoint_id=n) for n in range(1, 13)]
+    assert trend_table(trends, 2).endswith("… and 2 more (every touchpoint is in the export)")
+
+
+def test_loop_note_in_words():
+    note = LoopNoteDue(7, HOSTILE, "U1", "Support", 2, -3.8, 3, -0.6)
+    assert loop_note_text(note) == (
+        ":speech_balloon: *You said, we did.* You said *Support* fell short (−3.8 in round 2). "
+        "We did “R&amp;D &lt;!channel&gt;” (action item done). In round 3 its gap is −0.6: "
+        "narrowed by 3.2."
+    )
