@@ -6,16 +6,21 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.gaps.posts import open_next_round, open_rating_form, parse_id, send_nudges
+from bot.gaps.blocks import RoundValue
+from bot.gaps.posts import open_next_round, open_rating_form, send_nudges
 from bot.slack import ids
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, WorkshopValue
 from flows.errors import FlowError
 
 STALE_BUTTON = "That button is out of date; use the latest board."
 
 
 def _workshop_id(action: dict) -> int | None:
-    return parse_id(action.get("value"))
+    try:
+        return WorkshopValue.of(action).workshop_id
+    except BadValue:
+        return None
 
 
 def handle_rate(
@@ -54,27 +59,18 @@ def handle_nudge(
     tell_user(client, body, summary, respond)
 
 
-def parse_round_value(value: object) -> tuple[int, int]:
-    """Round buttons carry "12|1": the workshop and the round the results were drawn for."""
-    workshop_id, _, round_number = value.partition("|") if isinstance(value, str) else ("", "", "")
-    parsed = parse_id(workshop_id), parse_id(round_number)
-    if parsed[0] is None or parsed[1] is None:
-        raise ValueError(f"not a round button value: {value!r}")
-    return parsed[0], parsed[1]
-
-
 def handle_new_round(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     ack()
     try:
-        workshop_id, drawn_for = parse_round_value(action.get("value"))
-    except ValueError:
+        value = RoundValue.of(action)
+    except BadValue:
         tell_user(client, body, STALE_BUTTON, respond)
         return
     try:
         open_next_round(
-            client, context["db"], context.team_id, context.user_id, workshop_id, drawn_for
+            client, context["db"], context.team_id, context.user_id, value.workshop_id, value.round
         )
     except FlowError as error:
         tell_user(client, body, str(error), respond)

@@ -4,7 +4,9 @@ results message (a ranked monospace table with flags, stage figures, quadrants, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
 
+from pydantic import Field
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -32,13 +34,13 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     truncate,
     user_list,
 )
+from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
-from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.form import RATING_PAGE_SIZE, RatingPage, RatingSheet, TouchpointAnswer
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
 from flows.gaps.results import GapResults, TouchpointGap, round_change
@@ -76,6 +78,23 @@ QUADRANT_MEANING = {
     Quadrant.low_priority: "less important, below par",
     Quadrant.possible_overkill: "less important, doing well",
 }
+
+
+class RoundValue(ButtonValue):
+    """The results' *Open rating round N* button: "12|1", the workshop and the round the
+    results were drawn for."""
+
+    workshop_id: Id
+    round: Id
+
+
+class RatingFormMetadata(ViewMetadata):
+    """A page of the rating form (short keys: it may list many touchpoints): the workshop, the
+    page, and the touchpoints the page shows."""
+
+    w: Id | None = None
+    p: Offset | None = None
+    t: Annotated[list[Id], Field(max_length=RATING_PAGE_SIZE)] | None = None
 
 
 # The board --------------------------------------------------------------------------------------
@@ -129,7 +148,9 @@ def build_rating_modal(sheet: RatingSheet) -> View:
         title=PlainTextObject(text="Rate touchpoints"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)),
+        private_metadata=RatingFormMetadata(
+            w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
+        ).encode(),
         blocks=blocks,
     )
 
@@ -555,7 +576,9 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
                     ButtonElement(
                         text=f"Open rating round {results.round + 1}",
                         action_id=ids.RATE_NEW_ROUND,
-                        value=f"{results.workshop_id}|{results.round}",
+                        value=RoundValue(
+                            workshop_id=results.workshop_id, round=results.round
+                        ).encode(),
                         confirm=ConfirmObject(
                             title=f"Open round {results.round + 1}?",
                             text="Everyone rates the same touchpoints again (for example after "

@@ -8,15 +8,13 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.gaps.blocks import build_rating_done, build_rating_modal
-from bot.gaps.posts import parse_id
+from bot.gaps.blocks import RatingFormMetadata, build_rating_done, build_rating_modal
 from bot.home.publish import refresh_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.view_state import input_value, selected_value
 from bot.workshop.board import refresh_board
 from flows.errors import FlowError, InvalidInput
-from flows.gaps.form import RATING_PAGE_SIZE, rating_sheet
+from flows.gaps.form import rating_sheet
 from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
@@ -40,16 +38,10 @@ def first_input_block(view: dict) -> str:
 
 def form_target(view: dict) -> tuple[int, list[int]] | None:
     """The workshop and touchpoints a form page was drawn for (its private metadata)."""
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id, touchpoints = parse_id(meta.get("w")), meta.get("t")
-    if workshop_id is None or not isinstance(touchpoints, list):
+    meta = RatingFormMetadata.read(view)  # no page of ours holds more than RATING_PAGE_SIZE
+    if meta.w is None or meta.t is None:
         return None
-    if len(touchpoints) > RATING_PAGE_SIZE:  # no page of ours holds more
-        return None
-    touchpoint_ids = [parse_id(tp) for tp in touchpoints]
-    if any(tp is None for tp in touchpoint_ids):
-        return None
-    return workshop_id, touchpoint_ids  # type: ignore[return-value]
+    return meta.w, meta.t
 
 
 def go_to_choice(state: dict) -> str | None:

@@ -10,10 +10,10 @@ from slack_sdk.errors import SlackClientError
 
 from bot.home.publish import refresh_workshop_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.mrkdwn import Mrkdwn, md
 from bot.slack.replies import failure_reason
 from bot.slack.retries import outcome_unknown
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     checked_values,
     input_value,
@@ -46,7 +46,7 @@ def handle_setup_submission(
         ack(response_action="errors", errors=error.errors)
         return
     db: Database = context["db"]
-    channel_id = read_metadata(view.get("private_metadata")).get("channel_id", "")
+    channel_id = WorkshopMetadata.read(view).channel_id or ""
     # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
     with db.session() as session:
         first = claim_submission(session, context.team_id, view.get("id"))
