@@ -1,10 +1,10 @@
 """Demo scene: the workshop runs itself. Dev marks his onboarding action item done. After the
 workshop closed, Ana reopens it and schedules monthly rating rounds; the scheduler opens round 3
-on the first Monday of the next month with a deadline, Ana gives the team one more day, four people rate, the two who have not are reminded once in
-their own morning (Dev in Kolkata, Femi in New York), Femi rates from the reminder, and at the
-deadline the scheduler closes rating and posts round 3's results, the trends over all three
-rounds with the loop-closure figure, and a "you said, we did" note for onboarding. Ana then
-closes the workshop.
+on the first Monday of the next month with a deadline, Ana gives the team one more day, four
+people rate, the two who have not are reminded once in their own morning (Dev in Kolkata, Femi
+in New York), Femi rates from the reminder, and at the deadline the scheduler closes rating and
+posts round 3's results, the trends over all three rounds with the loop-closure figure, and a
+"you said, we did" note for onboarding. Ana then closes the workshop.
 
 The scheduler's job (bot/rounds/posts.run_rounds_tick) is driven at chosen moments: the demo does
 not wait a month. Writes gaps/round-3-chart.png, gaps/round-3-table.md, gaps/trends.md and

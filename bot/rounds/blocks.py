@@ -33,11 +33,11 @@ from bot.slack.blocks import (
     fit,
     join_lines,
     md,
-    metadata,
     mrkdwn_section,
     slack_date,
     truncate,
 )
+from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
 from flows.loop import TOP_GAPS, LoopClosure, LoopNoteDue, TouchpointTrend
 from flows.rounds import ROUND_CADENCES
@@ -70,7 +70,7 @@ def build_deadline_modal(
         title=PlainTextObject(text="Set a deadline"),
         submit=PlainTextObject(text="Set deadline"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=[
             context(
                 md(
@@ -114,7 +114,7 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
         title=PlainTextObject(text="Schedule rating rounds"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=[
             context(
                 md(

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 
 from bot.rounds.blocks import deadline_set_text, rounds_scheduled_text
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_time, selected_value
 from bot.workshop.board import refresh_board
 from flows.errors import FlowError, InvalidInput
@@ -32,20 +32,19 @@ ROUND_WHEN = {
 }
 
 
-def _workshop_id(meta: dict) -> int:
-    value = meta.get("workshop_id")
-    return value if isinstance(value, int) else 0
+def _workshop_id(meta: WorkshopMetadata) -> int:
+    return meta.workshop_id or 0  # forged metadata reads as no workshop: not found
 
 
-def _where(context: BoltContext, meta: dict) -> dict:
-    return {"user": {"id": context.user_id}, "channel": {"id": meta.get("channel_id")}}
+def _where(context: BoltContext, meta: WorkshopMetadata) -> dict:
+    return {"user": {"id": context.user_id}, "channel": {"id": meta.channel_id}}
 
 
 def handle_deadline_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
+    meta = WorkshopMetadata.read(view)
     try:
         spec = validate_deadline(
             selected_date(state, ids.DEADLINE_DATE),
@@ -84,7 +83,7 @@ def handle_rounds_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
+    meta = WorkshopMetadata.read(view)
     try:
         spec = validate_round_schedule(
             cadence=selected_value(state, ids.ROUND_CADENCE),
