@@ -61,6 +61,7 @@ def build_deadline_modal(
     timezone: str,
     day: date,
     time_of_day: str = "17:00",
+    rating: bool = True,
 ) -> View:
     """`/workshop deadline`: when the current phase closes by itself."""
     zones, selected = _zone_option(timezone)
@@ -75,9 +76,11 @@ def build_deadline_modal(
             context(
                 md(
                     "*{}* closes by itself at this moment: the workshop moves on and the "
-                    "results are posted. Whoever has not rated by then is reminded once, "
-                    "in their own morning. Workshop *#{} {}*.",
+                    "results are posted.{} Workshop *#{} {}*.",
                     phase_name,
+                    " Whoever has not rated by then is reminded once, in their own morning."
+                    if rating
+                    else "",
                     workshop_id,
                     truncate(title, 100),
                 )
@@ -178,14 +181,11 @@ def deadline_line(phase_name: str, due_at: datetime) -> Mrkdwn:
     return md(":alarm_clock: *{}* closes {}", phase_name, slack_date(due_at))
 
 
-def deadline_set_text(title: str, phase_name: str, due_at: datetime) -> Mrkdwn:
-    return md(
-        ":alarm_clock: *{}* of “{}” closes {}. Whoever has not rated by then is reminded "
-        "once; `/workshop deadline clear` removes it.",
-        phase_name,
-        title,
-        slack_date(due_at),
-    )
+def deadline_set_text(title: str, phase_name: str, due_at: datetime, rating: bool) -> Mrkdwn:
+    text = md(":alarm_clock: *{}* of “{}” closes {}.", phase_name, title, slack_date(due_at))
+    if rating:
+        text += " Whoever has not rated by then is reminded once."
+    return text + " `/workshop deadline clear` removes it."
 
 
 def rounds_scheduled_text(

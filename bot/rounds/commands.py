@@ -72,7 +72,14 @@ def deadline_command(call: CommandCall) -> None:
     call.client.views_open(
         trigger_id=call.trigger_id,
         view=build_deadline_modal(
-            workshop.id, workshop.title, call.channel_id, PHASE_NAMES[phase], zone, day, clock
+            workshop.id,
+            workshop.title,
+            call.channel_id,
+            PHASE_NAMES[phase],
+            zone,
+            day,
+            clock,
+            rating=phase is Phase.rating,
         ),
     )
 

@@ -76,7 +76,11 @@ def handle_deadline_submission(
     if repeated:
         return
     refresh_board(client, db, context.team_id, workshop_id)
-    tell_user(client, _where(context, meta), deadline_set_text(title, PHASE_NAMES[phase], due_at))
+    tell_user(
+        client,
+        _where(context, meta),
+        deadline_set_text(title, PHASE_NAMES[phase], due_at, phase is Phase.rating),
+    )
 
 
 def handle_rounds_submission(

@@ -303,3 +303,21 @@ def test_stopping_rounds(session):
     assert stop_round_schedule(session, TEAM, workshop.id, "UF") is False
     assert due_round_openings(session, utc(2027, 1, 4, 9)) == []
     assert session.exec(select(PhaseDeadline)).all() == []
+
+
+def test_a_closed_workshop_is_skipped_and_the_schedule_carries_on(session):
+    workshop = _rating_workshop(session)
+    _rate(session, workshop, "UA")
+    workshop.phase = Phase.closed
+    session.flush()
+    schedule = _quarterly(session, workshop)
+    opening = utc(2027, 1, 4, 8)
+    skipped = open_scheduled_round(session, TEAM, schedule.id, opening, now=opening)
+    assert (skipped.round, skipped.opened) == (None, False)
+    assert "closed" in skipped.skipped
+    assert workshop.phase == Phase.closed and current_deadline(session, workshop) is None
+    assert session.exec(select(ScheduledRound)).one().outcome.startswith("skipped: ")
+    # The next opening (5 April 2027, 07:00 UTC) is due in its turn.
+    assert due_round_openings(session, utc(2027, 4, 5, 7, 1)) == [
+        (TEAM, schedule.id, utc(2027, 4, 5, 7))
+    ]

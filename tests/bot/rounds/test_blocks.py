@@ -38,6 +38,9 @@ def test_deadline_modal():
     assert blocks[ids.DEADLINE_TIMEZONE]["element"]["initial_option"]["value"] == "Europe/Lisbon"
     intro = data["blocks"][0]["elements"][0]["text"]
     assert "R&amp;D &lt;!channel&gt;" in intro and "*Gap rating*" in intro
+    assert "reminded once" in intro
+    voting = build_deadline_modal(12, "T", "C1", "Voting", "UTC", date(2030, 1, 11), rating=False)
+    assert "reminded" not in voting.to_dict()["blocks"][0]["elements"][0]["text"]
 
 
 def test_rounds_modal():
@@ -56,8 +59,10 @@ def test_deadline_line_is_in_each_readers_time():
 
 
 def test_deadline_set_text():
-    text = deadline_set_text(HOSTILE, "Voting", DUE)
+    text = deadline_set_text(HOSTILE, "Voting", DUE, rating=False)
     assert TOKEN in text and "R&amp;D &lt;!channel&gt;" in text and "*Voting*" in text
+    assert "reminded" not in text
+    assert "reminded once" in deadline_set_text("T", "Gap rating", DUE, rating=True)
 
 
 def test_rounds_scheduled_text():
