@@ -24,14 +24,14 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from flows.exports import ExportTable, register_export_table
+from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.statistics import display, percentage
 from storage.models import ActionItem, ActionStatus, Fix, RatingRound, Workshop
 from storage.models.rounds import LoopNote
 
 TOP_GAPS = 5
-TRENDS_EXPORT_ORDER = 65  # after touchpoint_gaps (60)
+TRENDS_EXPORT_ORDER = 65  # after touchpoint_gaps (60); registered in flows/reports.py
 
 
 def narrowed(before: float, after: float) -> bool:
@@ -253,7 +253,6 @@ def claim_loop_note(session: Session, workshop: Workshop, note: LoopNoteDue) -> 
 # Export --------------------------------------------------------------------------------------
 
 
-@register_export_table(order=TRENDS_EXPORT_ORDER)
 def touchpoint_trends_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """One row per touchpoint: its mean gap in every round and the change since the first."""
     trends = touchpoint_trends(session, workshop)

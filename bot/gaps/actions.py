@@ -9,71 +9,68 @@ from slack_sdk import WebClient
 from bot.gaps.blocks import RoundValue
 from bot.gaps.posts import open_next_round, open_rating_form, send_nudges
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
-from bot.slack.values import BadValue, WorkshopValue
-from flows.errors import FlowError
+from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
+from storage.db import Database
 
 STALE_BUTTON = "That button is out of date; use the latest board."
 
 
-def _workshop_id(action: dict) -> int | None:
-    try:
-        return WorkshopValue.of(action).workshop_id
-    except BadValue:
-        return None
-
-
+@answers_refusals(STALE_BUTTON)
 def handle_rate(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    workshop_id = _workshop_id(action)
-    if workshop_id is None:
-        tell_user(client, body, STALE_BUTTON, respond)
-        return
-    try:
-        open_rating_form(
-            client,
-            context["db"],
-            context.team_id,
-            context.user_id,
-            workshop_id,
-            body.get("trigger_id", ""),
-        )
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
+    workshop_id = WorkshopValue.of(action).workshop_id
+    open_rating_form(
+        client,
+        db,
+        team_id_of(context),
+        user_id_of(context),
+        workshop_id,
+        body.get("trigger_id", ""),
+    )
 
 
+@answers_refusals(STALE_BUTTON)
 def handle_nudge(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    workshop_id = _workshop_id(action)
-    if workshop_id is None:
-        tell_user(client, body, STALE_BUTTON, respond)
-        return
-    try:
-        summary = send_nudges(client, context["db"], context.team_id, context.user_id, workshop_id)
-    except FlowError as error:
-        summary = str(error)
+    workshop_id = WorkshopValue.of(action).workshop_id
+    summary = send_nudges(client, db, team_id_of(context), user_id_of(context), workshop_id)
     tell_user(client, body, summary, respond)
 
 
+@answers_refusals(STALE_BUTTON)
 def handle_new_round(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    try:
-        value = RoundValue.of(action)
-    except BadValue:
-        tell_user(client, body, STALE_BUTTON, respond)
-        return
-    try:
-        open_next_round(
-            client, context["db"], context.team_id, context.user_id, value.workshop_id, value.round
-        )
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
+    value = RoundValue.of(action)
+    open_next_round(
+        client, db, team_id_of(context), user_id_of(context), value.workshop_id, value.round
+    )
 
 
 def register(app: App) -> None:

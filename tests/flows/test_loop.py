@@ -12,6 +12,7 @@ from flows.loop import (
     narrowed,
     touchpoint_trends,
 )
+from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import ActionItem, ActionStatus, Fix, GapRating, RatingRound, Touchpoint
 from tests.factories import OTHER_TEAM, TEAM, make_workshop, utc
@@ -185,6 +186,7 @@ def test_other_workspaces_items_never_count(session):
 
 
 def test_trends_export_table(session):
+    register_reports()  # the features' export tables, this one among them
     workshop, _ = _setup(session)
     table = next(t for t in export_tables(session, workshop) if t.name == "touchpoint_trends")
     assert table.columns == (
