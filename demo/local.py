@@ -124,14 +124,20 @@ class LocalSlack:
         title: str = "Onboarding journey",
         phase: Phase = Phase.setup,
         values: dict | None = None,
+        joiners: tuple[str, ...] | list[str] = (),
     ) -> tuple[int, str]:
-        """Create a workshop through Slack (command, setup form), move it to `phase` with the
-        board's buttons, and return its number and board ts once the bot has posted the board."""
+        """Create a workshop through Slack (command, setup form), let `joiners` press *Join*
+        (the setup board's button: later boards have none, any participation joins), move it
+        to `phase` with the board's buttons, and return its number and board ts once the bot
+        has posted the board."""
         sim, standin = self.sim, self.standin
         sim.slash_command(facilitator_id, CHANNEL_ID, f"new {title}")
         standin.wait_for(lambda: standin.top_view(facilitator_id))
         sim.submit_view(facilitator_id, values or {})
         workshop_id, board_ts = standin.wait_for(lambda: self._newest_board(title))
+        for person in joiners:  # one after the other: each Join edits the board
+            sim.click(person, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+            self.wait_until_idle()
         with self.db.session() as session:
             current = Phase(get_workshop(session, self.team_id, workshop_id).phase)
         for _ in range(PHASE_ORDER.index(phase) - PHASE_ORDER.index(current)):

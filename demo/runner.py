@@ -71,7 +71,7 @@ def play(script: DemoScript) -> None:
             scene(script)
         script.section(f"Leaving the {phase.value} phase")
         if phase is Phase.voting:
-            script.click_board(ana, ids.PHASE_CLOSE, "Close workshop")
+            script.click_board(ana, ids.PHASE_CLOSE, "Close voting & show results")
         else:
             script.click_board(ana, ids.PHASE_ADVANCE, "Next")
         phase = current_phase(script)

@@ -67,6 +67,7 @@ class PhaseChangeResult:
     from_phase: Phase
     to_phase: Phase
     action: PhaseAction
+    change_id: int | None = None  # the PhaseChange row recording it
 
 
 def validate_spec(
@@ -328,19 +329,18 @@ def change_phase(
         raise Conflict(
             "Someone else changed the phase at the same moment; have a look at the board."
         )
-    session.add(
-        PhaseChange(
-            team_id=team_id,
-            workshop_id=workshop_id,
-            from_phase=current,
-            to_phase=to_phase,
-            action=action.value,
-            user_id=user_id,
-        )
+    change = PhaseChange(
+        team_id=team_id,
+        workshop_id=workshop_id,
+        from_phase=current,
+        to_phase=to_phase,
+        action=action.value,
+        user_id=user_id,
     )
+    session.add(change)
     session.flush()
     session.refresh(workshop)
-    return PhaseChangeResult(workshop, current, to_phase, action)
+    return PhaseChangeResult(workshop, current, to_phase, action, change.id)
 
 
 def user_workshops(

@@ -2,6 +2,7 @@
 
 from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import timestamp_column, utcnow
+from storage.models.calls import PhaseCall
 from storage.models.core import (
     JourneyStage,
     Participant,
@@ -76,6 +77,7 @@ __all__ = [
     "LoopNote",
     "Participant",
     "Phase",
+    "PhaseCall",
     "PhaseChange",
     "PhaseDeadline",
     "RatingNudge",

@@ -534,7 +534,7 @@ def test_progress_and_board_figures(session):
     assert figures == {
         "Rating round": "1",
         "Rated": "1 of 4 participants",
-        "Completeness": "19 % (3 of 16 ratings)",
+        "Scores in": "3 of 16 (19 %: 4 people × 4 touchpoints)",
     }
     workshop.phase = Phase.fixes
     assert rating_figures(session, workshop) == []
@@ -546,7 +546,7 @@ def test_board_figures_name_the_round_being_compared(session):
     open_rating_round(session, TEAM, workshop.id, FACILITATOR)
     figures = {f.label: f.value for f in rating_figures(session, workshop)}
     assert figures["Rating round"] == "2 · compared with round 1"
-    assert figures["Completeness"] == "0 % (0 of 8 ratings)"
+    assert figures["Scores in"] == "0 of 8 (0 %: 2 people × 4 touchpoints)"
 
 
 def test_nudges_go_to_participants_who_have_not_rated_once_per_cooldown(session):

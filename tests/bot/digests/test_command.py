@@ -186,9 +186,8 @@ def test_a_forged_schedule_id_from_another_workspace_is_refused(local):
 
 
 def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(local):
-    workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.rating)
-    for person in PEOPLE[1:3]:
-        local.sim.click(person.user_id, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+    joiners = [person.user_id for person in PEOPLE[1:3]]
+    workshop_id, _ = local.start_workshop(ANA, phase=Phase.rating, joiners=joiners)
     local.standin.wait_for(lambda: len(local.standin.calls_to("chat.update")) >= 4)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest now")
     digest = local.standin.wait_for(

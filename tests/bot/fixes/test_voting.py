@@ -34,10 +34,8 @@ def start(local, phase=Phase.fixes, budget="2", per_fix="1", joiners=(CHLOE, DEV
         ANA,
         phase=Phase.fixes,
         values={ids.SETUP_VOTE_BUDGET: budget, ids.SETUP_MAX_VOTES_PER_FIX: per_fix},
+        joiners=joiners,  # while it is set up: Join is on the setup board only
     )
-    for person in joiners:  # one after the other: each Join edits the board
-        local.sim.click(person, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
-        said(local, person, "You've joined")
     local.standin.wait_for(
         lambda: board_field(local, board_ts, "Participants") == str(1 + len(joiners))
     )

@@ -170,7 +170,7 @@ def test_voting_open_post_and_the_board_buttons():
         block = next(b for b in build_board(summary) if b.block_id == "participant_actions")
         return [(e.action_id, e.text.text) for e in block.elements]
 
-    assert participant_buttons(Phase.fixes)[1] == (ids.FIX_PROPOSE, "Propose a fix")
-    assert participant_buttons(Phase.voting)[1] == (ids.VOTE_OPEN, "Vote")
+    assert participant_buttons(Phase.fixes)[0] == (ids.FIX_PROPOSE, "Propose a fix")
+    assert participant_buttons(Phase.voting)[0] == (ids.VOTE_OPEN, "Vote")
     rating_buttons = [action_id for action_id, _ in participant_buttons(Phase.rating)]
     assert ids.FIX_PROPOSE not in rating_buttons and ids.VOTE_OPEN not in rating_buttons

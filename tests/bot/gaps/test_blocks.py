@@ -127,16 +127,17 @@ def test_done_view_shows_progress_and_what_is_left():
 # Board, nudges, rounds -------------------------------------------------------------------------
 
 
-def test_the_rating_board_offers_rate_and_nudge():
+def test_the_rating_board_offers_rate_to_all_and_nudge_to_facilitators():
     summary = BoardSummary(
         7, "T1", "C1", "W", Phase.rating, ["UF"], 3, [StageSummary("A", ["x"])], []
     )
     actions = next(b for b in build_board(summary) if b.block_id == "participant_actions")
     assert [(e.action_id, e.text.text, e.value) for e in actions.elements] == [
-        (ids.JOIN_WORKSHOP, "Join", "7"),
         (ids.RATE_OPEN, "Rate touchpoints", "7"),
-        (ids.RATE_NUDGE, "Nudge non-raters", "7"),
     ]
+    # Nudging is the facilitators' (it DMs people): it sits in their row, plain.
+    controls = next(b for b in build_board(summary) if b.block_id == "facilitator_actions")
+    assert (ids.RATE_NUDGE, None) in [(e.action_id, e.style) for e in controls.elements]
     setup = BoardSummary(7, "T1", "C1", "W", Phase.fixes, ["UF"], 3, [], [])
     assert ids.RATE_OPEN not in rendered(build_board(setup))
 

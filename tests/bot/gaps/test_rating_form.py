@@ -110,7 +110,7 @@ def test_rating_page_by_page_saves_and_updates_the_board(local):
     figures = local.standin.wait_for(
         lambda: (f := board_figures(local, board_ts)).get("Rated") == "1 of 2 participants" and f
     )
-    assert figures["Completeness"] == "33 % (2 of 6 ratings)"
+    assert figures["Scores in"] == "2 of 6 (33 %: 2 people × 3 touchpoints)"
     assert figures["Rating round"] == "1"
 
     done = local.sim.submit_view(CHLOE, answers(tp, Checkout=(7, 2)))
@@ -119,7 +119,10 @@ def test_rating_page_by_page_saves_and_updates_the_board(local):
         done.json["view"], ensure_ascii=False
     )
     local.standin.wait_for(
-        lambda: board_figures(local, board_ts).get("Completeness") == "50 % (3 of 6 ratings)"
+        lambda: (
+            board_figures(local, board_ts).get("Scores in")
+            == "3 of 6 (50 %: 2 people × 3 touchpoints)"
+        )
     )
 
 

@@ -87,8 +87,11 @@ def test_list_and_status_describe_the_channels_workshops(local):
             len(local.standin.ephemerals(user=CHLOE)) == 2 and local.standin.ephemerals(user=CHLOE)
         )
     )
-    assert replies[1]["text"] == f"Workshop #{first}"
+    assert replies[1]["text"] == f"Workshop #{first}: You haven't joined this workshop yet."
     assert "First" in str(replies[1]["blocks"]) and "Second" not in str(replies[1]["blocks"])
+    # Her own status, not a copy of the board: no empty facilitator heading.
+    assert "acilitator" not in str(replies[1]["blocks"])
+    assert ids.JOIN_WORKSHOP in str(replies[1]["blocks"])  # her one next action
 
 
 def test_status_of_another_workspaces_workshop_is_not_found(local):
