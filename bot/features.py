@@ -51,6 +51,7 @@ def features() -> tuple[Feature, ...]:
     from bot.home.feature import FEATURE as HOME
     from bot.kpis.feature import FEATURE as KPIS
     from bot.personas.feature import FEATURE as PERSONAS
+    from bot.rounds.feature import FEATURE as ROUNDS
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
     from bot.workshop.feature import FEATURE as WORKSHOP
 
@@ -58,6 +59,7 @@ def features() -> tuple[Feature, ...]:
         WORKSHOP,
         STAKEHOLDERS,
         GAPS,
+        ROUNDS,
         PERSONAS,
         EMOTIONS,
         CHANNELS,

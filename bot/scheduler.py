@@ -41,6 +41,7 @@ from slack_sdk import WebClient
 
 from bot.charts.pool import ChartPool, activate, deactivate
 from bot.digests.posts import DeliveryReport, Outcome, deliver_scheduled_digest
+from bot.rounds.posts import TickReport, TimezoneCache, run_rounds_tick
 from flows.events import forget_old_events
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
 from storage.db import Database
@@ -58,6 +59,10 @@ HOUSEKEEPING_JOB_ID = "housekeeping:forget-old-receipts"
 # Daily, at a fixed quiet time (UTC): a fixed time rather than an interval, so that replacing
 # the job at every start keeps its next run instead of pushing it a day on.
 HOUSEKEEPING_AT = {"hour": 3, "minute": 17}
+# Scheduled rounds, reminders and deadlines (bot/rounds/posts.py): every scheduler checks each
+# minute; the claim rows make each step happen once.
+ROUNDS_JOB_ID = "rounds-tick"
+ROUNDS_EVERY_S = 60
 
 
 class DigestTrigger(BaseTrigger):
@@ -151,6 +156,7 @@ class DigestScheduler:
         self.sync_every_s = sync_every_s
         self.outcomes: deque[tuple[str, str]] = deque(maxlen=200)  # (job id, outcome), newest last
         self._sync_lock = threading.Lock()
+        self.timezones = TimezoneCache()
         self.scheduler = BackgroundScheduler(
             jobstores={
                 DIGEST_JOBSTORE: SQLAlchemyJobStore(
@@ -187,6 +193,14 @@ class DigestScheduler:
             replace_existing=True,
             jobstore="default",
         )
+        self.scheduler.add_job(
+            self.rounds_tick,
+            "interval",
+            seconds=ROUNDS_EVERY_S,
+            id=ROUNDS_JOB_ID,
+            replace_existing=True,
+            jobstore="default",
+        )
         logger.info("digest scheduler started")
         return self
 
@@ -203,6 +217,12 @@ class DigestScheduler:
         self.charts.stop()
         if self in _running:
             _running.remove(self)
+
+    def rounds_tick(self, now: datetime | None = None) -> TickReport:
+        """Open scheduled rounds, remind non-raters, close phases at their deadlines."""
+        report = run_rounds_tick(self.db, self.client_for, now, self.timezones)
+        self.outcomes.append((ROUNDS_JOB_ID, str(report)))
+        return report
 
     # keeping jobs in step with digest_schedule ------------------------------------------------
 

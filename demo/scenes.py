@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.slack import ids
-from demo import lanes_scenes, stakeholder_scenes, voting_scenes
+from demo import lanes_scenes, round_scenes, stakeholder_scenes, voting_scenes
 from demo.customer_scenes import customers_voice, fixes_by_the_customers_gap
 from demo.gaps import rating_round_one, rating_round_two, save_final_gap_results
 from demo.kpi_scenes import kpis_against_targets_and_benchmarks
@@ -59,5 +59,6 @@ SCENES: dict[Phase, list[Scene]] = {
         voting_scenes.facilitator_assigns_action_items,
         voting_scenes.owner_updates_status,
         voting_scenes.write_results,
+        round_scenes.the_workshop_runs_itself,  # reopens, rates round 3, closes again
     ],
 }

@@ -13,6 +13,7 @@ from flows import (
     gap_reports,
     kpi_reports,
     lane_reports,
+    loop,
     stakeholder_reports,
     voting_reports,
 )
@@ -33,6 +34,7 @@ EXPORT_TABLES: tuple[tuple[int, ExportTableProvider], ...] = (
     (lane_reports.CHANNEL_GAPS_EXPORT_ORDER, lane_reports.channel_gaps_table),
     (lane_reports.EMOTION_CURVE_EXPORT_ORDER, lane_reports.emotion_curve_table),
     (customer_reports.CUSTOMER_FIGURES_EXPORT_ORDER, customer_reports.customer_figures_table),
+    (loop.TRENDS_EXPORT_ORDER, loop.touchpoint_trends_table),
     (kpi_reports.KPI_VALUES_EXPORT_ORDER, kpi_reports.kpi_values_table),
     (stakeholder_reports.STAKEHOLDERS_EXPORT_ORDER, stakeholder_reports.stakeholders_table),
     (voting_reports.FIXES_EXPORT_ORDER, voting_reports.fixes_table),

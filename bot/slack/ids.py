@@ -167,3 +167,15 @@ CUSTOMERS_FIELD_ANSWERS = "customers_answers"
 CUSTOMERS_FIELD_SCALE = "customers_scale"
 CUSTOMERS_FIELD_DATE = "customers_date"
 CUSTOMERS_FIELD_FILE = "customers_file"
+# Deadlines and scheduled rounds (bot/rounds) -------------------------------------------------
+DEADLINE_MODAL = "rounds_deadline"  # metadata: workshop id, channel
+DEADLINE_DATE = "deadline_date"  # block ids == field names in flows.rounds
+DEADLINE_TIME = "deadline_time"
+DEADLINE_TIMEZONE = "deadline_timezone"
+ROUNDS_MODAL = "rounds_schedule"  # metadata: workshop id, channel
+ROUND_CADENCE = "round_cadence"
+ROUND_TIME = "round_time"
+ROUND_TIMEZONE = "round_timezone"
+ROUND_OPEN_DAYS = "round_open_days"
+ROUND_CLOSE_TIME = "round_close_time"
+ROUND_CRON = "round_cron"

@@ -44,6 +44,15 @@ from storage.models.fixes import (
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.lanes import Persona
+from storage.models.rounds import (
+    DeadlineState,
+    LoopNote,
+    PhaseDeadline,
+    RatingReminder,
+    RoundSchedule,
+    RoundScheduleStatus,
+    ScheduledRound,
+)
 from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
     Attitude,
@@ -68,6 +77,7 @@ __all__ = [
     "CustomKpi",
     "CustomerFigure",
     "CustomerImport",
+    "DeadlineState",
     "DeliveryStatus",
     "DigestDelivery",
     "DigestSchedule",
@@ -80,16 +90,22 @@ __all__ = [
     "Impact",
     "JourneyStage",
     "KpiValue",
+    "LoopNote",
     "Measure",
     "Participant",
     "Persona",
     "Phase",
     "PhaseCall",
     "PhaseChange",
+    "PhaseDeadline",
     "RatingNudge",
+    "RatingReminder",
     "RatingRound",
     "Role",
+    "RoundSchedule",
+    "RoundScheduleStatus",
     "ScheduleStatus",
+    "ScheduledRound",
     "Stakeholder",
     "StakeholderCategory",
     "StakeholderRating",

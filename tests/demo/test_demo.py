@@ -57,8 +57,21 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert (out / "kpis" / "kpi-chart.png").read_bytes().startswith(b"\x89PNG")
     assert "NPS (whole journey): +30" in (out / "kpis" / "kpi-table.md").read_text()
 
-    # Gap rating: two rounds, charts and tables in the output folder, the loop closed
-    for round_number in (1, 2):
+    # The workshop runs itself (demo/round_scenes.py): a scheduled round 3, one reminder each
+    # for the two who had not rated, the phase closed at its deadline with the results posted.
+    assert "the form shows under “round_cron”: Write a cron expression" in transcript
+    assert "*Rating round 3* is open, as scheduled" in transcript
+    assert transcript.count("closes soon: please rate.") == 2
+    assert "*Gap rating* closed at its deadline; the workshop moved on to *Fixes*." in transcript
+    trends = (out / "gaps" / "trends.md").read_text()
+    assert "*Loop closure 20 %*: 1 of the 5 widest gaps of round 1 has" in trends
+    assert "(Onboarding)." in trends  # Dev's action item is done and it narrowed
+    assert "*You said, we did.* You said *Onboarding* fell short (−1.3 in round 2)" in trends
+    assert (out / "gaps" / "trends-chart.png").read_bytes()[:4] == b"\x89PNG"
+    third = (out / "gaps" / "round-3-table.md").read_text()
+    assert "Since round 2 the journey gap went from" in third and " R2 " in third
+    # Gap rating: three rounds, charts and tables in the output folder, the loop closed
+    for round_number in (1, 2, 3):
         assert (out / "gaps" / f"round-{round_number}-chart.png").read_bytes()[:4] == b"\x89PNG"
     first = (out / "gaps" / "round-1-table.md").read_text()
     assert "Widest shortfalls: *Onboarding*" in first
@@ -110,7 +123,7 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
         "## Touchpoint gaps per round" in report and "## Stakeholders with grid positions" in report
     )
     gap_rows = (out / "exports" / f"workshop-{n}-touchpoint_gaps.csv").read_text().splitlines()
-    assert len(gap_rows) == 1 + 2 * 19  # two rounds of every touchpoint
+    assert len(gap_rows) == 1 + 3 * 19  # three rounds of every touchpoint
     ana_home = (out / "home" / "ana.json").read_text()
     assert "Digests you set up" in ana_home and "KPI snapshot" in ana_home
     ben_home = json.loads((out / "home" / "ben.json").read_text())

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.fixes.blocks.voting import propose_fix_button, vote_button
 from bot.gaps.blocks import rating_board_buttons
+from bot.rounds.blocks import deadline_line
 from bot.slack import ids
 from bot.slack.blocks import Mrkdwn, cap_blocks, context, md, mrkdwn_section, truncate, user_list
 from bot.slack.values import ButtonValue, Id
@@ -76,6 +77,8 @@ def build_board(summary: BoardSummary) -> list[Block]:
         mrkdwn_section(f"{phase_track(phase)}\n\n{PHASE_GUIDANCE[phase]}"),
         _figures_section(summary),
     ]
+    if summary.deadline is not None:  # bot/rounds: each reader sees it in their own time
+        blocks.append(context(deadline_line(PHASE_NAMES[phase], summary.deadline)))
     buttons = participant_buttons(summary)
     if buttons:
         blocks.append(ActionsBlock(block_id="participant_actions", elements=buttons))

@@ -5,7 +5,7 @@ nothing; its figures (n, mean, sd on 1-7) are unique per (import, stage, touchpo
 segment).
 
 Revision ID: 0013_customer_answers
-Revises: 0016_phase_calls
+Revises: 0014_journey_lanes
 Create Date: 2026-12-06 05:57:16.127059
 """
 
