@@ -7,7 +7,7 @@ reminder and closing happen once, even with two schedulers on one database; `loo
 (unique per action item) makes each "you said, we did" note post once.
 
 Revision ID: 0015_round_schedules
-Revises: 0016_phase_calls
+Revises: 0013_customer_answers
 Create Date: 2026-12-06 05:57:41.786479
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 
 revision: str = '0015_round_schedules'
-down_revision: str | None = '0016_phase_calls'
+down_revision: str | None = "0013_customer_answers"  # the heads of parallel branches were chained when merged
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
