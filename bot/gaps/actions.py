@@ -1,15 +1,19 @@
-"""Gap rating buttons: Rate touchpoints (board and nudge DM), Nudge non-raters (board), and
-Open rating round N (results message)."""
+"""Gap rating buttons: Rate touchpoints (board and nudge DM), Nudge non-raters (board), Open
+rating round N (results message), and the rating form's done view (Rate the rest, Add importance
+& comments, Change a page), which turn that view into the page asked for."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.gaps.blocks import DETAILS_PAGE_SIZE, build_details_modal, build_rating_modal
 from bot.gaps.posts import open_next_round, open_rating_form, parse_id, send_nudges
 from bot.slack import ids
+from bot.slack.blocks import read_metadata
 from bot.slack.replies import tell_user
 from flows.errors import FlowError
+from flows.gaps.form import details_sheet, rating_sheet
 
 STALE_BUTTON = "That button is out of date; use the latest board."
 
@@ -80,7 +84,49 @@ def handle_new_round(
         tell_user(client, body, str(error), respond)
 
 
+def _done_view_target(body: dict, action: dict) -> tuple[int, int, str] | None:
+    """The workshop (the done view's metadata), the page asked for, and the view to replace."""
+    view = body.get("view") or {}
+    workshop_id = parse_id(read_metadata(view.get("private_metadata")).get("w"))
+    raw = (action.get("selected_option") or {}).get("value") or action.get("value")
+    page = int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
+    if workshop_id is None or page is None or page >= 1000 or not view.get("id"):
+        return None
+    return workshop_id, page, view["id"]
+
+
+def handle_done_view_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Rate the rest / Change a page open that rating page; Add importance & comments opens the
+    details. Nothing is saved here: the pages save when submitted."""
+    ack()
+    target = _done_view_target(body, action)
+    if target is None:
+        tell_user(client, body, STALE_BUTTON, respond)
+        return
+    workshop_id, page, view_id = target
+    team_id, user_id = context.team_id, context.user_id
+    try:
+        with context["db"].read_session() as session:
+            if action.get("action_id") == ids.RATE_DETAILS_OPEN:
+                details = details_sheet(
+                    session, team_id, workshop_id, user_id, page, DETAILS_PAGE_SIZE
+                )
+                view = build_details_modal(details)
+            else:
+                view = build_rating_modal(
+                    rating_sheet(session, team_id, workshop_id, user_id, page)
+                )
+    except FlowError as error:
+        tell_user(client, body, str(error), respond)
+        return
+    client.views_update(view_id=view_id, view=view)
+
+
 def register(app: App) -> None:
+    for action_id in (ids.RATE_RESUME, ids.RATE_DETAILS_OPEN, ids.RATE_PAGE_PICK):
+        app.action(action_id)(handle_done_view_action)
     app.action(ids.RATE_OPEN)(handle_rate)
     app.action(ids.RATE_NUDGE)(handle_nudge)
     app.action(ids.RATE_NEW_ROUND)(handle_new_round)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.gaps.blocks import (
     build_nudge_dm,
+    build_rating_done,
     build_rating_modal,
     build_results_message,
     no_ratings_text,
@@ -48,10 +49,12 @@ def parse_id(value: object) -> int | None:
 def open_rating_form(
     client: WebClient, db: Database, team_id: str, user_id: str, workshop_id: int, trigger_id: str
 ) -> None:
-    """Open the rating form on the rater's first page with something left to rate."""
+    """Open the rating form on the rater's first page with something left to rate; once all is
+    rated, on their progress (from where any page can be changed and details added)."""
     with db.session() as session:
         sheet = rating_sheet(session, team_id, workshop_id, user_id)
-    client.views_open(trigger_id=trigger_id, view=build_rating_modal(sheet))
+    view = build_rating_modal(sheet) if sheet.first_unrated_page is not None else None
+    client.views_open(trigger_id=trigger_id, view=view or build_rating_done(sheet))
 
 
 def send_nudges(

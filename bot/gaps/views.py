@@ -1,5 +1,6 @@
-"""Submission of a rating form page: validate and save it all or nothing, then show the page the
-rater chose (or their progress), with inline errors when anything is wrong."""
+"""Submission of a rating form page (scores) or details page (importance, comments): validate
+and save it all or nothing, then show the page its submit button named (or the rater's
+progress), with inline errors when anything is wrong."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.gaps.blocks import build_rating_done, build_rating_modal
+from bot.gaps.blocks import (
+    DETAILS_PAGE_SIZE,
+    SKIP,
+    build_details_modal,
+    build_rating_done,
+    build_rating_modal,
+)
 from bot.gaps.posts import parse_id
 from bot.home.publish import refresh_homes
 from bot.slack import ids
@@ -16,15 +23,33 @@ from bot.slack.blocks import read_metadata
 from bot.slack.view_state import input_value, selected_value
 from bot.workshop.board import refresh_board
 from flows.errors import FlowError, InvalidInput
-from flows.gaps.form import RATING_PAGE_SIZE, rating_sheet
-from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
+from flows.gaps.form import RATING_PAGE_SIZE, details_sheet, rating_sheet
+from flows.gaps.ratings import RawAnswer, RawDetails, field_key, save_details, save_ratings
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
 
 
+def _score(state: dict, block_id: str) -> str | None:
+    """A score select's value (or a number typed into an older form); None when skipped."""
+    value = selected_value(state, block_id) or input_value(state, block_id)
+    return None if value == SKIP else value
+
+
 def read_answers(state: dict, touchpoint_ids: list[int]) -> dict[int, RawAnswer]:
     return {
-        tp: RawAnswer(*(input_value(state, field_key(name, tp)) for name in RATING_FIELDS))
+        tp: RawAnswer(
+            _score(state, field_key("expectation", tp)), _score(state, field_key("experience", tp))
+        )
+        for tp in touchpoint_ids
+    }
+
+
+def read_details(state: dict, touchpoint_ids: list[int]) -> dict[int, RawDetails]:
+    return {
+        tp: RawDetails(
+            selected_value(state, field_key("importance", tp)),
+            input_value(state, field_key("comment", tp)),
+        )
         for tp in touchpoint_ids
     }
 
@@ -35,39 +60,32 @@ def first_input_block(view: dict) -> str:
     for block in blocks if isinstance(blocks, list) else []:
         if isinstance(block, dict) and block.get("type") == "input":
             return str(block.get("block_id"))
-    return ids.RATE_GO_TO
+    return "form"
 
 
-def form_target(view: dict) -> tuple[int, list[int]] | None:
-    """The workshop and touchpoints a form page was drawn for (its private metadata)."""
+def form_target(view: dict, page_size: int = RATING_PAGE_SIZE) -> tuple[int, int, list[int]] | None:
+    """The workshop, page and touchpoints a form page was drawn for (its private metadata)."""
     meta = read_metadata(view.get("private_metadata"))
     workshop_id, touchpoints = parse_id(meta.get("w")), meta.get("t")
+    page = meta.get("p")
     if workshop_id is None or not isinstance(touchpoints, list):
         return None
-    if len(touchpoints) > RATING_PAGE_SIZE:  # no page of ours holds more
+    if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < 1000:
+        return None
+    if len(touchpoints) > page_size:  # no page of ours holds more
         return None
     touchpoint_ids = [parse_id(tp) for tp in touchpoints]
     if any(tp is None for tp in touchpoint_ids):
         return None
-    return workshop_id, touchpoint_ids  # type: ignore[return-value]
+    return workshop_id, page, touchpoint_ids  # type: ignore[return-value]
 
 
-def go_to_choice(state: dict) -> str | None:
-    """The page picked in "After saving, go to" (its block id varies; see ids.RATE_GO_TO)."""
-    block_id = next((key for key in state if key.startswith(f"{ids.RATE_GO_TO}:")), None)
-    return None if block_id is None else selected_value(state, block_id)
-
-
-def next_view(
-    session: Session, team_id: str, user_id: str, workshop_id: int, destination: str | None
-) -> View:
-    sheet = rating_sheet(session, team_id, workshop_id, user_id)
-    if destination is None or destination == ids.RATE_GO_TO_FINISH:
-        return build_rating_done(sheet)
-    page = int(destination) if destination.isascii() and destination.isdigit() else -1
-    if not 0 <= page < len(sheet.pages):
-        return build_rating_modal(sheet)  # the first page with something left to rate
-    return build_rating_modal(rating_sheet(session, team_id, workshop_id, user_id, page))
+def after_page(session: Session, team_id: str, user_id: str, workshop_id: int, page: int) -> View:
+    """What the submit button of rating page `page` promised: the next page, or the progress."""
+    sheet = rating_sheet(session, team_id, workshop_id, user_id, 0)
+    if page + 1 < len(sheet.pages):
+        return build_rating_modal(rating_sheet(session, team_id, workshop_id, user_id, page + 1))
+    return build_rating_done(sheet)
 
 
 def handle_rating_submission(
@@ -79,7 +97,7 @@ def handle_rating_submission(
     if target is None:
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
         return
-    workshop_id, touchpoint_ids = target
+    workshop_id, page, touchpoint_ids = target
     db = context["db"]
     try:
         with db.session() as session:
@@ -90,13 +108,7 @@ def handle_rating_submission(
                 context.user_id,
                 read_answers(state, touchpoint_ids),
             )
-            following = next_view(
-                session,
-                context.team_id,
-                context.user_id,
-                workshop_id,
-                go_to_choice(state),
-            )
+            following = after_page(session, context.team_id, context.user_id, workshop_id, page)
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
@@ -109,5 +121,38 @@ def handle_rating_submission(
         refresh_homes(client, db, context.team_id, [context.user_id])  # touchpoints left to rate
 
 
+def handle_details_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    state = (view.get("state") or {}).get("values")
+    state = state if isinstance(state, dict) else {}
+    target = form_target(view, DETAILS_PAGE_SIZE)
+    if target is None:
+        ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
+        return
+    workshop_id, page, touchpoint_ids = target
+    team_id, user_id = context.team_id, context.user_id
+    try:
+        with context["db"].session() as session:
+            save_details(
+                session, team_id, workshop_id, user_id, read_details(state, touchpoint_ids)
+            )
+            details = details_sheet(
+                session, team_id, workshop_id, user_id, page + 1, DETAILS_PAGE_SIZE
+            )
+            if details.index == page + 1:
+                following = build_details_modal(details)
+            else:  # that was the last details page
+                following = build_rating_done(rating_sheet(session, team_id, workshop_id, user_id))
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={first_input_block(view): str(error)})
+        return
+    ack(response_action="update", view=following)
+
+
 def register(app: App) -> None:
     app.view(ids.RATE_MODAL)(handle_rating_submission)
+    app.view(ids.RATE_DETAILS_MODAL)(handle_details_submission)

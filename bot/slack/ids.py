@@ -97,11 +97,11 @@ RATE_NUDGE = "gaps_nudge"  # board button: DM participants who have not rated (f
 RATE_NEW_ROUND = "gaps_new_round"  # results button: open the next round (value: "12|1")
 RATE_MODAL = "gaps_rating_form"  # callback id of every page of the rating form
 RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view
-# Block id prefix of the form's "After saving, go to" select. Each render gets its own block id
-# ("gaps_go_to:2:5": page, answers so far), because Slack keeps what was picked in a block with
-# the same id across views.update, and a stale pick would send the rater to the wrong page.
-RATE_GO_TO = "gaps_go_to"
-RATE_GO_TO_FINISH = "finish"  # that select's option to finish and see one's progress
+RATE_DETAILS_MODAL = "gaps_rating_details"  # callback id of the optional details pages
+RATE_DONE_ACTIONS = "gaps_done_actions"  # the done view's actions block:
+RATE_RESUME = "gaps_resume"  # "Rate the rest ▶" (value: the page to open)
+RATE_DETAILS_OPEN = "gaps_details_open"  # "Add importance & comments" (value: details page)
+RATE_PAGE_PICK = "gaps_page_pick"  # "Change a page" select (option values: pages)
 # Fixes, dot voting and action items ---------------------------------------------------------
 # Callback ids (modals)
 FIX_MODAL = "fix_modal"

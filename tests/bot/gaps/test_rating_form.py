@@ -151,7 +151,7 @@ def test_invalid_answers_come_back_inline_and_nothing_is_saved(local):
     assert response.json == {
         "response_action": "errors",
         "errors": {
-            f"expectation:{tp['Ads']}": "Add the expectation too (or clear the experience)."
+            f"expectation:{tp['Ads']}": "Choose the expectation too, or skip both."
         },
     }
     assert ratings(local) == []  # not even the valid Search answer
@@ -165,7 +165,7 @@ def test_invalid_answers_come_back_inline_and_nothing_is_saved(local):
     forged = local.sim.submit_view(CHLOE, raw_values=state)
     assert forged.json["errors"] == {
         f"expectation:{tp['Search']}": "Expectation must be from 1 to 7.",
-        f"expectation:{tp['Ads']}": "Add the expectation too (or clear the experience).",
+        f"expectation:{tp['Ads']}": "Choose the expectation too, or skip both.",
     }
     assert ratings(local) == []
 
