@@ -211,7 +211,7 @@ def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
 # The inputs a rated touchpoint has on a details page, each (item) -> InputBlock. Another
 # optional per-touchpoint input plugs in here (with its reader in bot/gaps/views.py and its field
 # in flows.gaps.ratings.RawDetails); DETAILS_PAGE_SIZE sizes the pages from them.
-def importance_input(item: TouchpointAnswer) -> InputBlock:
+def _importance_input(item: TouchpointAnswer) -> InputBlock:
     low, high = IMPORTANCE_SCALE
     options = [_scale_option(value, IMPORTANCE_WORDS) for value in range(low, high + 1)]
     answer = item.answer
@@ -228,7 +228,7 @@ def importance_input(item: TouchpointAnswer) -> InputBlock:
     )
 
 
-def comment_input(item: TouchpointAnswer) -> InputBlock:
+def _comment_input(item: TouchpointAnswer) -> InputBlock:
     answer = item.answer
     return InputBlock(
         block_id=field_key("comment", item.touchpoint_id),
@@ -243,7 +243,7 @@ def comment_input(item: TouchpointAnswer) -> InputBlock:
     )
 
 
-DETAIL_INPUTS = (importance_input, comment_input)
+DETAIL_INPUTS = (_importance_input, _comment_input)
 DETAILS_PAGE_SIZE = max(1, MAX_PAGE_INPUTS // len(DETAIL_INPUTS))  # touchpoints per details page
 
 

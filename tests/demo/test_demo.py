@@ -64,7 +64,7 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "Widest shortfalls: *Onboarding*" in first
     second = (out / "gaps" / "round-2-table.md").read_text()
     assert "Since round 1 the journey gap went from" in second and " R1 " in second
-    assert "Add the expectation too (or clear the experience)." in transcript  # inline error
+    assert "Choose the expectation too, or skip both." in transcript  # inline error
     assert "Nudged 1 participant who hasn't rated round 1." in transcript
     # The stakeholder round: a duplicate refused inline, the grid posted and saved.
     assert "“CFO” is already on this workshop's list of stakeholders." in transcript
