@@ -8,7 +8,8 @@ without its handler.
 COMMAND = "/workshop"
 
 # Callback ids (modals)
-SETUP_MODAL = "workshop_setup"
+SETUP_MODAL = "workshop_setup"  # step 1: title, journey template, voting
+SETUP_STAGES_MODAL = "workshop_setup_stages"  # step 2: the journey, stage by stage
 
 # Action ids (buttons and menus)
 JOIN_WORKSHOP = "workshop_join"
@@ -22,6 +23,10 @@ PHASE_ACTIONS = (PHASE_ADVANCE, PHASE_BACK, PHASE_SKIP, PHASE_CLOSE, PHASE_REOPE
 # Block ids and action ids of the setup modal's inputs (block id == field name in flows)
 SETUP_TITLE = "title"
 SETUP_JOURNEY = "journey"
+SETUP_TEMPLATE = "template"  # the journey template select (step 1)
+SETUP_ADD_STAGE = "setup_add_stage"  # step 2's "Add a stage" button
+# Step 2's stage rows use flows.journey_templates.stage_field as block ids ("stage_name:0",
+# "stage_touchpoints:0"), so the flows' field errors map onto them one to one.
 SETUP_VOTE_BUDGET = "vote_budget"
 SETUP_MAX_VOTES_PER_FIX = "max_votes_per_fix"
 SETUP_OPTIONS = "options"

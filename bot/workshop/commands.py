@@ -22,6 +22,7 @@ from bot.workshop.blocks.setup import build_setup_modal
 from bot.workshop.board import refresh_board
 from flows.board import board_summary
 from flows.errors import FlowError
+from flows.journey_templates import template_choices
 from flows.workshops import channel_workshops
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,10 @@ def is_dm(command: dict) -> bool:
 
 def new_workshop(call: CommandCall) -> None:
     title = " ".join(call.args)
+    with call.db.read_session() as session:
+        choices = template_choices(session, call.team_id)
     call.client.views_open(
-        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title)
+        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title, choices)
     )
 
 

@@ -32,6 +32,7 @@ from storage.models.fixes import (
     VoteClick,
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
+from storage.models.journeys import JourneyTemplate
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
@@ -62,6 +63,7 @@ __all__ = [
     "HomeView",
     "Impact",
     "JourneyStage",
+    "JourneyTemplate",
     "KpiValue",
     "Participant",
     "Phase",

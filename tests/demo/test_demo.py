@@ -38,7 +38,7 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "*▶ Closed*" in json.dumps(closed, ensure_ascii=False)
 
     transcript = (out / "transcript.md").read_text()
-    assert "Stage “Decision” (line 2) has no touchpoints" in transcript  # bad input shown
+    assert "List this stage's touchpoints, one per line." in transcript  # bad input shown
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
