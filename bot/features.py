@@ -48,9 +48,21 @@ def features() -> tuple[Feature, ...]:
     from bot.home.feature import FEATURE as HOME
     from bot.kpis.feature import FEATURE as KPIS
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
+    from bot.templates.feature import FEATURE as TEMPLATES
     from bot.workshop.feature import FEATURE as WORKSHOP
 
-    return (WORKSHOP, STAKEHOLDERS, GAPS, FIXES, ACTION_ITEMS, KPIS, DIGESTS, EXPORTS, HOME)
+    return (
+        WORKSHOP,
+        STAKEHOLDERS,
+        GAPS,
+        FIXES,
+        ACTION_ITEMS,
+        KPIS,
+        DIGESTS,
+        EXPORTS,
+        TEMPLATES,
+        HOME,
+    )
 
 
 def register_listeners(app: App) -> None:

@@ -35,9 +35,13 @@ from flows.journey_templates import (
 from flows.workshops import MAX_TITLE_LENGTH, MAX_VOTE_BUDGET, WorkshopSpec
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _template_option(template: Template) -> Option:
     stages, touchpoints = len(template.stages), template.touchpoint_count
-    detail = f" · {stages} stages, {touchpoints} touchpoints"
+    detail = f" · {_count(stages, 'stage')}, {_count(touchpoints, 'touchpoint')}"
     return Option(value=template.key, text=truncate(template.name, 75 - len(detail)) + detail)
 
 
