@@ -120,3 +120,16 @@ def test_a_workshops_journey_is_saved_by_its_facilitator(session):
         save_workshop_journey(session, TEAM, workshop.id, "UP", "Mine")
     with pytest.raises(NotFound):
         save_workshop_journey(session, OTHER_TEAM, workshop.id, "UF", "Theirs")
+
+
+def test_at_most_100_touchpoints_in_all():
+    # 7 stages × 15 touchpoints = 105 > 100 (a rating form's selects hold 100 options)
+    rows = [
+        StageRow(f"S{s}", "\n".join(f"T{s}-{t}" for t in range(MAX_TOUCHPOINTS_PER_STAGE)))
+        for s in range(7)
+    ]
+    with pytest.raises(InvalidInput) as raised:
+        validate_stages(rows)
+    assert raised.value.errors == {
+        "stage_touchpoints:0": "At most 100 touchpoints in all (105 given)."
+    }
