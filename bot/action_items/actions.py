@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.action_items.blocks import (
     STATUS_NAMES,
+    ActionItemsMetadata,
+    StatusValue,
     build_owner_dm,
     build_pick_modal,
     not_the_owner_text,
@@ -19,10 +23,10 @@ from bot.fixes.posts import action_list
 from bot.home.publish import refresh_homes
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
-from bot.slack.blocks import read_metadata
+from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
 from bot.slack.replies import open_modal, tell_user
-from bot.stakeholders.actions import MAX_OFFSET, parse_id
+from bot.slack.values import BadValue, WorkshopValue
 from bot.workshop.board import post_in_thread
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -35,7 +39,7 @@ from flows.errors import FlowError
 from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import ActionStatus, Workshop
+from storage.models import Workshop
 
 
 def handle_create(
@@ -47,7 +51,7 @@ def handle_create(
     def build() -> View:
         with db.session() as session:
             workshop = workshop_for_action_items(
-                session, context.team_id, int(action.get("value", "")), context.user_id
+                session, context.team_id, WorkshopValue.of(action).workshop_id, context.user_id
             )
             top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
             return build_pick_modal(workshop.id, top)
@@ -59,23 +63,17 @@ def suggest_fixes(ack: Ack, body: dict, context: BoltContext) -> None:
     """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
     typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
     db: Database = context["db"]
-    workshop_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("workshop_id")
+    workshop_id = ActionItemsMetadata.read(body.get("view")).workshop_id
     query = body.get("value") if isinstance(body.get("value"), str) else ""
     try:
         with db.read_session() as session:
             workshop = workshop_for_action_items(
-                session, context.team_id, parse_id(workshop_id), context.user_id
+                session, context.team_id, workshop_id or 0, context.user_id
             )
             found = ranked_matching(session, workshop, query)
-    except (ValueError, FlowError):
+    except FlowError:
         found = []
     ack(options=[pick_option(r) for r in found])
-
-
-def parse_status_value(value: str) -> tuple[int, ActionStatus]:
-    """ "7|in_progress": the item and the status to set (setting it twice changes nothing)."""
-    item_id, _, status = value.partition("|")
-    return int(item_id), ActionStatus(status)
 
 
 def handle_status(
@@ -84,15 +82,17 @@ def handle_status(
     """Acks once the status is saved (bot/slack/acks.py); the DM and the thread follow the ack."""
     db: Database = context["db"]
     try:
-        item_id, status = parse_status_value(action.get("value", ""))
-    except ValueError:
+        value = StatusValue.of(action)
+    except BadValue:
         ack()
         tell_user(client, body, "That button is out of date.", respond)
         return
 
     def save() -> tuple[StatusChange, Workshop]:
         with db.session() as session:
-            change = set_action_status(session, context.team_id, item_id, context.user_id, status)
+            change = set_action_status(
+                session, context.team_id, value.item_id, context.user_id, value.status
+            )
             return change, get_workshop(session, context.team_id, change.item.workshop_id)
 
     try:
@@ -128,33 +128,15 @@ def handle_status(
         )
 
 
-def handle_list_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-) -> None:
-    """Previous / Next under `/workshop actions`: the list is replaced by the page asked for."""
-    ack()
-    db: Database = context["db"]
-    value = action.get("value")
-    try:
-        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
-        workshop_id = parse_id(raw_workshop)
-        with db.read_session() as session:
-            workshop = get_workshop(session, context.team_id, workshop_id)
-            blocks = action_list(
-                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_OFFSET)
-            )
-    except ValueError:
-        tell_user(client, body, "That button is out of date; run `/workshop actions`.", respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    respond(
-        text=f"Action items of workshop #{workshop_id}",
-        blocks=blocks,
-        response_type="ephemeral",
-        replace_original=True,
-    )
+def _action_list_page(
+    session: Session, workshop: Workshop, user_id: str, page: int
+) -> tuple[str, list[Block]]:
+    return f"Action items of workshop #{workshop.id}", action_list(session, workshop, user_id, page)
+
+
+handle_list_page = page_listener(
+    _action_list_page, "That button is out of date; run `/workshop actions`."
+)
 
 
 def register(app: App) -> None:

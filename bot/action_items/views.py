@@ -6,11 +6,11 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.action_items.blocks import build_action_items_modal
+from bot.action_items.blocks import ActionItemsMetadata, build_action_items_modal
 from bot.fixes.posts import announce_action_items, send_owner_dms
 from bot.home.publish import refresh_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata, user_list
+from bot.slack.blocks import user_list
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
 from bot.slack.view_state import checked_values, selected_date, selected_user
@@ -34,8 +34,7 @@ def handle_pick_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     db: Database = context["db"]
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id = meta.get("workshop_id") if isinstance(meta.get("workshop_id"), int) else 0
+    workshop_id = ActionItemsMetadata.read(view).workshop_id or 0
     picked = checked_values(view["state"]["values"], ids.ACTION_ITEMS_FIXES)
     try:
         with db.session() as session:
@@ -62,9 +61,8 @@ def handle_items_submission(
 ) -> None:
     db: Database = context["db"]
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
-    fix_ids = [i for i in meta.get("fix_ids") or [] if isinstance(i, int)]
-    workshop_id = meta.get("workshop_id") if isinstance(meta.get("workshop_id"), int) else 0
+    meta = ActionItemsMetadata.read(view)
+    fix_ids, workshop_id = meta.fix_ids or [], meta.workshop_id or 0
     try:
         drafts = validate_action_items(
             fix_ids,

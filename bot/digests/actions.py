@@ -18,6 +18,7 @@ from bot.slack.acks import save_then_ack
 from bot.slack.blocks import context as context_block
 from bot.slack.mrkdwn import escape
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, parse_id
 from flows.errors import FlowError, NotAllowed
 from flows.schedules import (
     ScheduleAction,
@@ -54,8 +55,8 @@ def handle_schedule_button(
     if sending:
         ack()
     try:
-        schedule_id = int(action.get("value", ""))
-    except ValueError:
+        schedule_id = parse_id(action.get("value"))
+    except BadValue:
         if not sending:
             ack()
         tell_user(client, body, "That button is out of date.", respond)

@@ -9,9 +9,10 @@ from bot.digests.blocks.schedules import destinations_text
 from bot.home.publish import refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
-from bot.slack.blocks import read_metadata, slack_date
+from bot.slack.blocks import slack_date
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     input_value,
     selected_conversation,
@@ -28,17 +29,11 @@ from storage.db import Database
 from storage.models import utcnow
 
 
-def _workshop_id(meta: dict) -> int:
-    """The form's workshop; forged metadata (not a number) reads as no workshop."""
-    value = meta.get("workshop_id")
-    return value if isinstance(value, int) else 0
-
-
 def handle_schedule_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
+    meta = WorkshopMetadata.read(view)
     try:
         spec = validate_schedule(
             cadence=selected_value(state, ids.DIGEST_CADENCE),
@@ -65,7 +60,7 @@ def handle_schedule_submission(
     db: Database = context["db"]
     try:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, _workshop_id(meta))
+            workshop = get_workshop(session, context.team_id, meta.workshop_id or 0)
             repeated = not claim_submission(session, context.team_id, view.get("id"))
             if not repeated:
                 schedule = create_schedule(session, workshop, context.user_id, spec)
@@ -84,7 +79,7 @@ def handle_schedule_submission(
     next_fire = rule.next_fire_after(utcnow())
     tell_user(
         client,
-        {"user": {"id": context.user_id}, "channel": {"id": meta.get("channel_id")}},
+        {"user": {"id": context.user_id}, "channel": {"id": meta.channel_id}},
         md(
             ":calendar: Digest of “{}” scheduled: {} → {}.",
             title,

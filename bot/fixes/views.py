@@ -13,9 +13,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot.fixes.blocks.fixes import FixFormMetadata
 from bot.fixes.posts import refresh_fix_list
 from bot.slack import ids
-from bot.slack.blocks import mrkdwn_section, read_metadata, truncate
+from bot.slack.blocks import mrkdwn_section, truncate
 from bot.slack.mrkdwn import escape, md, mention
 from bot.slack.view_state import input_value, selected_value
 from bot.workshop.board import post_in_thread, refresh_board
@@ -28,17 +29,13 @@ from storage.models import Workshop
 logger = logging.getLogger(__name__)
 
 
-def _metadata_id(view: dict, key: str) -> int | None:
-    value = read_metadata(view.get("private_metadata")).get(key)
-    return value if isinstance(value, int) else None
-
-
 def handle_fix_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     state = view["state"]["values"]
     db: Database = context["db"]
-    workshop_id, fix_id = _metadata_id(view, "workshop_id"), _metadata_id(view, "fix_id")
+    meta = FixFormMetadata.read(view)
+    workshop_id, fix_id = meta.workshop_id, meta.fix_id
     try:
         draft = validate_fix(
             title=input_value(state, ids.FIX_TITLE),
@@ -84,7 +81,7 @@ def handle_remove_submission(
     try:
         with db.session() as session:
             removed = remove_fix(
-                session, context.team_id, _metadata_id(view, "fix_id") or 0, context.user_id
+                session, context.team_id, FixFormMetadata.read(view).fix_id or 0, context.user_id
             )
             workshop = get_workshop(session, context.team_id, removed.fix.workshop_id)
     except FlowError as error:
@@ -115,7 +112,7 @@ def handle_merge_submission(
             merged = merge_fixes(
                 session,
                 context.team_id,
-                _metadata_id(view, "fix_id") or 0,
+                FixFormMetadata.read(view).fix_id or 0,
                 target_id,
                 context.user_id,
             )
@@ -156,7 +153,7 @@ def _show_the_change(
         workshop.id,
         context.user_id,
         _response_url(view, client),
-        _metadata_id(view, "list_page") or 0,
+        FixFormMetadata.read(view).list_page or 0,
     )
 
 
@@ -164,8 +161,8 @@ def _response_url(view: dict, client: WebClient) -> str | None:
     """The list message's response URL, only if it points at Slack (or at the Web API host the
     bot is configured with, such as the local stand-in): workspace data is never sent
     elsewhere, whatever the metadata says."""
-    url = read_metadata(view.get("private_metadata")).get("response_url")
-    if not isinstance(url, str):
+    url = FixFormMetadata.read(view).response_url
+    if url is None:
         return None
     api = urlsplit(client.base_url)
     allowed = ("https://hooks.slack.com/", f"{api.scheme}://{api.netloc}/")

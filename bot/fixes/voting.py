@@ -13,13 +13,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.fixes.actions import MAX_PAGE
+from bot.fixes.blocks.voting import VoteMetadata, VoteValue
 from bot.fixes.posts import ranking_page, update_vote_view, vote_view
 from bot.slack import ids
 from bot.slack.after_ack import AfterAck
-from bot.slack.blocks import read_metadata
+from bot.slack.list_pages import page_listener
 from bot.slack.replies import open_modal, report_failure, tell_user
-from bot.stakeholders.actions import parse_id
+from bot.slack.values import BadValue, PageNumber, WorkshopValue
 from bot.workshop.board import refresh_board
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
@@ -38,12 +38,6 @@ NOT_COUNTED_YET = (
 )
 
 
-def parse_vote_value(value: str) -> tuple[int, int, int]:
-    """ "12|0|1": fix 12, from the count shown (0) to the count wanted (1)."""
-    fix_id, shown, wanted = (int(part) for part in value.split("|"))
-    return fix_id, shown, wanted
-
-
 def handle_open(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -52,7 +46,7 @@ def handle_open(
 
     def build() -> View:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, int(action.get("value", "")))
+            workshop = get_workshop(session, context.team_id, WorkshopValue.of(action).workshop_id)
             if workshop.phase not in (Phase.voting, Phase.closed):
                 raise Conflict(
                     "Voting opens when the facilitator moves the workshop on to the voting phase."
@@ -72,16 +66,18 @@ def handle_vote(
     after; then applies it, and the view and the board follow."""
     db: Database = context["db"]
     view = body.get("view") or {}
-    state = read_metadata(view.get("private_metadata"))
+    state = VoteMetadata.read(view)
+    workshop_id, page = state.workshop_id, state.page or 0
     try:
-        workshop_id, page = int(state["workshop_id"]), int(state.get("page", 0))
-        fix_id, shown, wanted = parse_vote_value(action.get("value", ""))
-    except (KeyError, TypeError, ValueError):
+        vote = VoteValue.of(action)
+    except BadValue:
+        vote = None
+    if workshop_id is None or vote is None:
         ack()
         logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
         return
     team_id, user_id = context.team_id, context.user_id
-    click = Click(team_id, workshop_id, user_id, fix_id, shown, wanted)  # type: ignore[arg-type]
+    click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)  # type: ignore[arg-type]
     try:
         with db.session() as session:
             click_id = record_click(session, click, delivery_key(body, action, user_id))
@@ -139,10 +135,12 @@ def handle_page(
 ) -> None:
     ack()
     view = body.get("view") or {}
+    workshop_id = VoteMetadata.read(view).workshop_id
     try:
-        workshop_id = int(read_metadata(view.get("private_metadata"))["workshop_id"])
-        page = int(action.get("value", ""))
-    except (KeyError, TypeError, ValueError):
+        page = PageNumber.of(action).page
+    except BadValue:
+        return
+    if workshop_id is None:
         return
     try:
         update_vote_view(
@@ -152,27 +150,9 @@ def handle_page(
         tell_user(client, body, str(error))
 
 
-def handle_ranking_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-) -> None:
-    """Previous / Next under `/workshop ranking`: the ranking is replaced by the page asked for."""
-    ack()
-    db: Database = context["db"]
-    value = action.get("value")
-    try:
-        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
-        with db.read_session() as session:
-            workshop = get_workshop(session, context.team_id, parse_id(raw_workshop))
-            text, blocks = ranking_page(
-                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_PAGE)
-            )
-    except ValueError:
-        tell_user(client, body, "That button is out of date; run `/workshop ranking`.", respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+handle_ranking_page = page_listener(
+    ranking_page, "That button is out of date; run `/workshop ranking`."
+)
 
 
 def register(app: App) -> None:

@@ -7,11 +7,17 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.gaps.blocks import DETAILS_PAGE_SIZE, build_details_modal, build_rating_modal
-from bot.gaps.posts import open_next_round, open_rating_form, parse_id, send_nudges
+from bot.gaps.blocks import (
+    DETAILS_PAGE_SIZE,
+    RatingDoneMetadata,
+    RoundValue,
+    build_details_modal,
+    build_rating_modal,
+)
+from bot.gaps.posts import open_next_round, open_rating_form, send_nudges
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, PageNumber, WorkshopValue
 from flows.errors import FlowError
 from flows.gaps.form import details_sheet, rating_sheet
 
@@ -19,7 +25,10 @@ STALE_BUTTON = "That button is out of date; use the latest board."
 
 
 def _workshop_id(action: dict) -> int | None:
-    return parse_id(action.get("value"))
+    try:
+        return WorkshopValue.of(action).workshop_id
+    except BadValue:
+        return None
 
 
 def handle_rate(
@@ -58,27 +67,18 @@ def handle_nudge(
     tell_user(client, body, summary, respond)
 
 
-def parse_round_value(value: object) -> tuple[int, int]:
-    """Round buttons carry "12|1": the workshop and the round the results were drawn for."""
-    workshop_id, _, round_number = value.partition("|") if isinstance(value, str) else ("", "", "")
-    parsed = parse_id(workshop_id), parse_id(round_number)
-    if parsed[0] is None or parsed[1] is None:
-        raise ValueError(f"not a round button value: {value!r}")
-    return parsed[0], parsed[1]
-
-
 def handle_new_round(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     ack()
     try:
-        workshop_id, drawn_for = parse_round_value(action.get("value"))
-    except ValueError:
+        value = RoundValue.of(action)
+    except BadValue:
         tell_user(client, body, STALE_BUTTON, respond)
         return
     try:
         open_next_round(
-            client, context["db"], context.team_id, context.user_id, workshop_id, drawn_for
+            client, context["db"], context.team_id, context.user_id, value.workshop_id, value.round
         )
     except FlowError as error:
         tell_user(client, body, str(error), respond)
@@ -87,10 +87,12 @@ def handle_new_round(
 def _done_view_target(body: dict, action: dict) -> tuple[int, int, str] | None:
     """The workshop (the done view's metadata), the page asked for, and the view to replace."""
     view = body.get("view") or {}
-    workshop_id = parse_id(read_metadata(view.get("private_metadata")).get("w"))
-    raw = (action.get("selected_option") or {}).get("value") or action.get("value")
-    page = int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
-    if workshop_id is None or page is None or page >= 1000 or not view.get("id"):
+    workshop_id = RatingDoneMetadata.read(view).w
+    try:
+        page = PageNumber.of(action).page
+    except BadValue:
+        return None
+    if workshop_id is None or not view.get("id"):
         return None
     return workshop_id, page, view["id"]
 

@@ -4,7 +4,9 @@ results message (a ranked monospace table with flags, stage figures, quadrants, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
 
+from pydantic import Field
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -31,13 +33,20 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     truncate,
     user_list,
 )
+from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
-from flows.gaps.form import MAX_PAGE_INPUTS, DetailsSheet, RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.form import (
+    MAX_PAGE_INPUTS,
+    RATING_PAGE_SIZE,
+    DetailsSheet,
+    RatingPage,
+    RatingSheet,
+    TouchpointAnswer,
+)
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
 from flows.gaps.results import GapResults, TouchpointGap, round_change
@@ -74,6 +83,29 @@ QUADRANT_MEANING = {
     Quadrant.low_priority: "less important, below par",
     Quadrant.possible_overkill: "less important, doing well",
 }
+
+
+class RoundValue(ButtonValue):
+    """The results' *Open rating round N* button: "12|1", the workshop and the round the
+    results were drawn for."""
+
+    workshop_id: Id
+    round: Id
+
+
+class RatingFormMetadata(ViewMetadata):
+    """A page of the rating form (short keys: it may list many touchpoints): the workshop, the
+    page, and the touchpoints the page shows."""
+
+    w: Id | None = None
+    p: Offset | None = None
+    t: Annotated[list[Id], Field(max_length=RATING_PAGE_SIZE)] | None = None
+
+
+class RatingDoneMetadata(ViewMetadata):
+    """The rating form's progress view: the workshop its buttons act on."""
+
+    w: Id | None = None
 
 
 # The board --------------------------------------------------------------------------------------
@@ -167,7 +199,9 @@ def build_rating_modal(sheet: RatingSheet) -> View:
         title=PlainTextObject(text="Rate touchpoints"),
         submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)),
+        private_metadata=RatingFormMetadata(
+            w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
+        ).encode(),
         blocks=blocks,
     )
 
@@ -247,6 +281,14 @@ DETAIL_INPUTS = (_importance_input, _comment_input)
 DETAILS_PAGE_SIZE = max(1, MAX_PAGE_INPUTS // len(DETAIL_INPUTS))  # touchpoints per details page
 
 
+class DetailsFormMetadata(ViewMetadata):
+    """A details page: the workshop, the details page, and the touchpoints it shows."""
+
+    w: Id | None = None
+    p: Offset | None = None
+    t: Annotated[list[Id], Field(max_length=DETAILS_PAGE_SIZE)] | None = None
+
+
 def build_details_modal(sheet: DetailsSheet) -> View:
     """One page of the optional details: importance and a comment for touchpoints rated."""
     blocks: list[Block] = [
@@ -274,9 +316,9 @@ def build_details_modal(sheet: DetailsSheet) -> View:
         title=PlainTextObject(text="Rate touchpoints"),
         submit=PlainTextObject(text=truncate(submit, MAX_SUBMIT)),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(
+        private_metadata=DetailsFormMetadata(
             w=sheet.workshop_id, p=sheet.index, t=[item.touchpoint_id for item in sheet.items]
-        ),
+        ).encode(),
         blocks=blocks,
     )
 
@@ -353,7 +395,7 @@ def build_rating_done(sheet: RatingSheet) -> View:
         callback_id=ids.RATE_DONE_MODAL,
         title=PlainTextObject(text="Rate touchpoints"),
         close=PlainTextObject(text="Done"),
-        private_metadata=metadata(w=sheet.workshop_id),
+        private_metadata=RatingDoneMetadata(w=sheet.workshop_id).encode(),
         blocks=blocks,
     )
 
@@ -660,7 +702,9 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
                     ButtonElement(
                         text=f"Open rating round {results.round + 1}",
                         action_id=ids.RATE_NEW_ROUND,
-                        value=f"{results.workshop_id}|{results.round}",
+                        value=RoundValue(
+                            workshop_id=results.workshop_id, round=results.round
+                        ).encode(),
                         confirm=ConfirmObject(
                             title=f"Open round {results.round + 1}?",
                             text="Everyone rates the same touchpoints again (for example after "

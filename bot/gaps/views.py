@@ -12,18 +12,18 @@ from sqlmodel import Session
 from bot.gaps.blocks import (
     DETAILS_PAGE_SIZE,
     SKIP,
+    DetailsFormMetadata,
+    RatingFormMetadata,
     build_details_modal,
     build_rating_done,
     build_rating_modal,
 )
-from bot.gaps.posts import parse_id
 from bot.home.publish import refresh_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.view_state import input_value, selected_value
 from bot.workshop.board import refresh_board
 from flows.errors import FlowError, InvalidInput
-from flows.gaps.form import RATING_PAGE_SIZE, details_sheet, rating_sheet
+from flows.gaps.form import details_sheet, rating_sheet
 from flows.gaps.ratings import RawAnswer, RawDetails, field_key, save_details, save_ratings
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
@@ -63,21 +63,15 @@ def first_input_block(view: dict) -> str:
     return "form"
 
 
-def form_target(view: dict, page_size: int = RATING_PAGE_SIZE) -> tuple[int, int, list[int]] | None:
-    """The workshop, page and touchpoints a form page was drawn for (its private metadata)."""
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id, touchpoints = parse_id(meta.get("w")), meta.get("t")
-    page = meta.get("p")
-    if workshop_id is None or not isinstance(touchpoints, list):
+def form_target(
+    view: dict, kind: type[RatingFormMetadata | DetailsFormMetadata] = RatingFormMetadata
+) -> tuple[int, int, list[int]] | None:
+    """The workshop, page and touchpoints a form page was drawn for (its private metadata; no
+    page of ours holds more touchpoints than its kind allows)."""
+    meta = kind.read(view)
+    if meta.w is None or meta.p is None or meta.t is None:
         return None
-    if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < 1000:
-        return None
-    if len(touchpoints) > page_size:  # no page of ours holds more
-        return None
-    touchpoint_ids = [parse_id(tp) for tp in touchpoints]
-    if any(tp is None for tp in touchpoint_ids):
-        return None
-    return workshop_id, page, touchpoint_ids  # type: ignore[return-value]
+    return meta.w, meta.p, meta.t
 
 
 def after_page(session: Session, team_id: str, user_id: str, workshop_id: int, page: int) -> View:
@@ -126,7 +120,7 @@ def handle_details_submission(
 ) -> None:
     state = (view.get("state") or {}).get("values")
     state = state if isinstance(state, dict) else {}
-    target = form_target(view, DETAILS_PAGE_SIZE)
+    target = form_target(view, DetailsFormMetadata)
     if target is None:
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
         return

@@ -7,13 +7,14 @@ from slack_sdk import WebClient
 
 from bot.home.publish import publish_home
 from bot.slack import ids
+from bot.slack.values import BadValue, PageNumber
 
 
 def handle_page(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
     ack()
     try:
-        page = max(0, int(action.get("value", "0")))
-    except ValueError:
+        page = PageNumber.of(action).page
+    except BadValue:
         page = 0
     publish_home(client, context["db"], context.team_id, context.user_id, page)
 

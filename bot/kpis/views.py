@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 
 from bot.kpis.blocks import define_confirmation, record_confirmation
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
 from bot.workshop.board import refresh_board
 from flows.errors import InvalidInput, NotFound
@@ -27,8 +27,7 @@ GONE = "This workshop no longer exists in this workspace."
 
 
 def _workshop_id(view: dict) -> int | None:
-    value = read_metadata(view.get("private_metadata")).get("workshop_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return WorkshopMetadata.read(view).workshop_id
 
 
 def _stage(state: dict) -> int | str | None:
@@ -105,7 +104,7 @@ def handle_define_submission(ack: Ack, view: dict, client: WebClient, context: B
 
 def _confirm(client: WebClient, view: dict, user_id: str, text: str) -> None:
     """Privately, in the channel the modal was opened from (as a DM without one)."""
-    channel_id = read_metadata(view.get("private_metadata")).get("channel_id")
+    channel_id = WorkshopMetadata.read(view).channel_id
     tell_user(client, {"user_id": user_id, "channel_id": channel_id}, text)
 
 

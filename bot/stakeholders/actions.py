@@ -8,9 +8,12 @@ from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.replies import open_modal, tell_user
+from bot.slack.values import WorkshopValue
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
+    ListOffset,
+    StakeholderMenu,
     build_rating_modal,
     build_remove_modal,
     build_stakeholder_list,
@@ -30,29 +33,6 @@ from storage.db import Database
 OUT_OF_DATE = "That button is out of date; use the latest board or list."
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
-MAX_OFFSET = 1_000_000
-
-
-def parse_id(raw: object, low: int = 1, high: int = MAX_ID) -> int:
-    """A database id (or offset) from a payload; ValueError unless it is a whole number in range,
-    so a forged "-1" or "99999999999999999999" never reaches a query."""
-    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
-        raise ValueError(raw)
-    value = int(raw)
-    if not low <= value <= high:
-        raise ValueError(raw)
-    return value
-
-
-def _value(action: dict) -> str:
-    """The clicked element's value (a button's, or an overflow's chosen option); anything that
-    is not a string, as only a forged payload would send, reads as empty."""
-    option = action.get("selected_option")
-    value = option.get("value") if isinstance(option, dict) else action.get("value")
-    return value if isinstance(value, str) else ""
-
-
 def handle_add(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -61,7 +41,7 @@ def handle_add(
 
     def build() -> View:
         with db.session() as session:
-            form = add_form(session, context.team_id, parse_id(_value(action)))
+            form = add_form(session, context.team_id, WorkshopValue.of(action).workshop_id)
         return build_stakeholder_modal(form)
 
     open_modal(client, body, respond, build, OUT_OF_DATE)
@@ -77,7 +57,7 @@ def handle_rate(
             page = rating_page(
                 session,
                 context.team_id,
-                parse_id(_value(action)),
+                WorkshopValue.of(action).workshop_id,
                 context.user_id,
                 size=RATING_PAGE_SIZE,
             )
@@ -93,14 +73,6 @@ def handle_rate(
     client.views_open(trigger_id=body["trigger_id"], view=build_rating_modal(page))
 
 
-def parse_menu_value(value: str) -> tuple[str, int, int]:
-    """Overflow option values look like "edit|12|40": what, the stakeholder, the list's offset."""
-    what, stakeholder_id, offset = value.split("|")
-    if what not in ("edit", "remove"):
-        raise ValueError(what)
-    return what, parse_id(stakeholder_id), parse_id(offset, 0, MAX_OFFSET)
-
-
 def handle_menu(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
@@ -108,9 +80,10 @@ def handle_menu(
     db: Database = context["db"]
 
     def build() -> View:
-        what, stakeholder_id, offset = parse_menu_value(_value(action))
+        menu = StakeholderMenu.of(action)
+        stakeholder_id, offset = menu.stakeholder_id, menu.offset
         with db.session() as session:
-            if what == "edit":
+            if menu.what == "edit":
                 return build_stakeholder_modal(
                     edit_form(session, context.team_id, stakeholder_id, context.user_id),
                     list_url=body.get("response_url"),
@@ -131,14 +104,14 @@ def handle_list_page(
     ack()
     db: Database = context["db"]
     try:
-        workshop_id, _, offset = _value(action).partition("|")
+        value = ListOffset.of(action)
         with db.session() as session:
             listing = list_stakeholders(
                 session,
                 context.team_id,
-                parse_id(workshop_id),
+                value.workshop_id,
                 context.user_id,
-                offset=parse_id(offset, 0, MAX_OFFSET),
+                offset=value.offset,
                 limit=LIST_PAGE_SIZE,
             )
     except ValueError:

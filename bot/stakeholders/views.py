@@ -17,12 +17,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.view_state import checked_values, input_value, selected_value, state_values
-from bot.stakeholders.actions import parse_id
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
+    RatingMetadata,
+    StakeholderFormMetadata,
     build_notice_modal,
     build_rating_modal,
     build_stakeholder_list,
@@ -52,13 +52,11 @@ RATINGS_SAVED = (
 GONE = NotFound("This workshop or stakeholder no longer exists in this workspace.")
 
 
-def _metadata_id(view: dict, key: str, default: int | None = None) -> int:
+def _known(value: int | None) -> int:
     """An id from the view's private_metadata; a missing or forged one reads as not found."""
-    value = read_metadata(view.get("private_metadata")).get(key, default)
-    try:
-        return parse_id(value, low=0 if default == 0 else 1)
-    except ValueError:
-        raise GONE from None
+    if value is None:
+        raise GONE
+    return value
 
 
 def handle_stakeholder_submission(
@@ -66,7 +64,8 @@ def handle_stakeholder_submission(
 ) -> None:
     db: Database = context["db"]
     state = state_values(view)
-    editing = "stakeholder_id" in read_metadata(view.get("private_metadata"))
+    meta = StakeholderFormMetadata.read(view)
+    editing = "stakeholder_id" in meta.model_fields_set
     try:
         spec = validate_stakeholder(
             input_value(state, ids.STAKEHOLDER_NAME),
@@ -80,7 +79,7 @@ def handle_stakeholder_submission(
                 stakeholder = update_stakeholder(
                     session,
                     context.team_id,
-                    _metadata_id(view, "stakeholder_id"),
+                    _known(meta.stakeholder_id),
                     context.user_id,
                     spec,
                 )
@@ -88,7 +87,7 @@ def handle_stakeholder_submission(
                 stakeholder = add_stakeholder(
                     session,
                     context.team_id,
-                    _metadata_id(view, "workshop_id"),
+                    _known(meta.workshop_id),
                     context.user_id,
                     spec,
                 )
@@ -133,8 +132,8 @@ def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: B
     db: Database = context["db"]
     state = state_values(view)
     try:
-        workshop_id = _metadata_id(view, "workshop_id")
-        last_id = _metadata_id(view, "last_id", default=0)
+        meta = RatingMetadata.read(view)
+        workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
         with db.session() as session:
             saved = save_ratings(
                 session, context.team_id, workshop_id, context.user_id, rating_answers(state)
@@ -179,7 +178,10 @@ def handle_remove_submission(ack: Ack, view: dict, client: WebClient, context: B
     try:
         with db.session() as session:
             removed = remove_stakeholder(
-                session, context.team_id, _metadata_id(view, "stakeholder_id"), context.user_id
+                session,
+                context.team_id,
+                _known(StakeholderFormMetadata.read(view).stakeholder_id),
+                context.user_id,
             )
     except FlowError as error:
         ack(
@@ -213,13 +215,9 @@ def _refresh_list(
     view: dict, db: Database, client: WebClient, context: BoltContext, workshop_id: int
 ) -> None:
     """Redraw the list the edit or removal was started from, through its response_url."""
-    reference = read_metadata(view.get("private_metadata"))
-    list_url = reference.get("list_url")
-    if not isinstance(list_url, str) or not is_response_url(list_url, client.base_url):
-        return
-    try:
-        offset = _metadata_id(view, "list_offset", default=0)
-    except NotFound:
+    reference = StakeholderFormMetadata.read(view)
+    list_url, offset = reference.list_url, reference.list_offset or 0
+    if list_url is None or not is_response_url(list_url, client.base_url):
         return
     with db.session() as session:
         listing = list_stakeholders(

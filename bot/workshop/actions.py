@@ -10,7 +10,8 @@ from bot.slack import ids
 from bot.slack.acks import save_then_ack
 from bot.slack.mrkdwn import Mrkdwn, md, mention
 from bot.slack.replies import tell_user
-from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
+from bot.slack.values import BadValue, WorkshopValue
+from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES, PhaseValue
 from bot.workshop.board import post_in_thread, refresh_board
 from bot.workshop.phase_hooks import run_phase_end_hooks
 from flows.errors import FlowError, NotFound
@@ -42,15 +43,6 @@ VERBS = {
 }
 
 
-def parse_phase_value(value: object) -> tuple[int, Phase]:
-    """Button values look like "12|rating": the workshop and the phase the button was drawn in.
-    Raises ValueError for anything else."""
-    if not isinstance(value, str):
-        raise ValueError("not a phase button value")
-    workshop_id, _, phase = value.partition("|")
-    return int(workshop_id), Phase(phase)
-
-
 def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
     if action is PhaseAction.close:
         return md(":checkered_flag: {} {}.", mention(user_id), VERBS[action])
@@ -70,11 +62,13 @@ def handle_phase_button(
     phase's results follow the ack."""
     db: Database = context["db"]
     try:
-        workshop_id, drawn_in = parse_phase_value(action.get("value", ""))
-    except ValueError:
+        value = PhaseValue.of(action)
+    except BadValue:
         ack()
         tell_user(client, body, "That button is out of date; use the latest board.", respond)
         return
+
+    workshop_id, drawn_in = value.workshop_id, value.phase
 
     def save() -> PhaseChangeResult:
         if drawn_in == Phase.voting:  # vote clicks answered while voting was open count
@@ -111,8 +105,8 @@ def handle_join(
     """Acks once the Join is saved, like a vote (bot/slack/acks.py)."""
     db: Database = context["db"]
     try:
-        workshop_id = int(str(action.get("value")))
-    except ValueError:
+        workshop_id = WorkshopValue.of(action).workshop_id
+    except BadValue:
         workshop_id = 0  # not found below, like any id of another workspace
 
     def save() -> tuple[Workshop, bool, bool]:

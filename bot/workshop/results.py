@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.slack import ids
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue
 from bot.workshop.blocks.results_posts import PostAgain
 from bot.workshop.phase_hooks import (
     ResultsPost,
@@ -41,8 +42,8 @@ def handle_post_again(
     ack()
     db: Database = context["db"]
     try:
-        value = PostAgain.parse(action.get("value"))
-    except ValueError:
+        value = PostAgain.of(action)
+    except BadValue:
         value = None
     results = find_results_post(value.key) if value else None
     if value is None or results is None:

@@ -12,10 +12,10 @@ from slack_sdk.errors import SlackClientError
 
 from bot.home.publish import refresh_workshop_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.mrkdwn import Mrkdwn, md
 from bot.slack.replies import failure_reason
 from bot.slack.retries import outcome_unknown
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     checked_values,
     input_value,
@@ -23,7 +23,7 @@ from bot.slack.view_state import (
     selected_value,
     state_values,
 )
-from bot.workshop.blocks.setup import build_stages_modal, draft_metadata
+from bot.workshop.blocks.setup import SetupDraft, build_stages_modal, draft_metadata
 from bot.workshop.board import post_board
 from flows.errors import InvalidInput, NotFound
 from flows.events import claim_submission
@@ -82,8 +82,8 @@ def handle_setup_submission(
     except NotFound as error:
         ack(response_action="errors", errors={ids.SETUP_TEMPLATE: str(error)})
         return
-    channel_id = read_metadata(view.get("private_metadata")).get("channel_id", "")
-    draft = draft_metadata(str(channel_id), spec, template.name)
+    channel_id = WorkshopMetadata.read(view).channel_id or ""
+    draft = draft_metadata(channel_id, spec, template.name)
     ack(
         response_action="update",
         view=build_stages_modal(draft, template.name, stage_rows(template.stages)),
@@ -93,24 +93,16 @@ def handle_setup_submission(
 def read_draft(view: dict) -> tuple[str, WorkshopSpec, str]:
     """Step 1's settings from step 2's metadata, checked again (a forged payload could carry
     anything): the channel, the workshop without its journey, and the template's name."""
-    meta = read_metadata(view.get("private_metadata"))
-    co_facilitators = meta.get("f")
+    meta = SetupDraft.read(view)
     spec = validate_spec(
-        title=meta.get("t") if isinstance(meta.get("t"), str) else None,
+        title=meta.t,
         journey_text=None,
-        vote_budget=meta.get("b") if isinstance(meta.get("b"), int) else None,
-        max_votes_per_fix=meta.get("m") if isinstance(meta.get("m"), int) else None,
-        live_tallies=meta.get("l") is True,
-        co_facilitators=[u for u in co_facilitators if isinstance(u, str)]
-        if isinstance(co_facilitators, list)
-        else [],
+        vote_budget=meta.b,
+        max_votes_per_fix=meta.m,
+        live_tallies=meta.l is True,
+        co_facilitators=meta.f or [],
     )
-    channel_id, name = meta.get("c"), meta.get("n")
-    return (
-        channel_id if isinstance(channel_id, str) else "",
-        spec,
-        name if isinstance(name, str) else "",
-    )
+    return meta.c or "", spec, meta.n or ""
 
 
 def handle_add_stage(
@@ -122,7 +114,7 @@ def handle_add_stage(
     rows = read_stage_rows(state_values(view))
     if not view.get("id") or len(rows) >= MAX_STAGES:
         return
-    name = read_metadata(view.get("private_metadata")).get("n")
+    name = SetupDraft.read(view).n
     client.views_update(
         view_id=view["id"],
         hash=view.get("hash"),

@@ -35,12 +35,12 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     slack_date,
     truncate,
 )
 from bot.slack.blocks import user_list as mentions
+from bot.slack.values import WorkshopMetadata
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
 from storage.models import Cadence, ScheduleStatus, utcnow
 
@@ -139,7 +139,7 @@ def build_schedule_modal(
         title=PlainTextObject(text="Schedule a digest"),
         submit=PlainTextObject(text="Save schedule"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=[
             context(
                 f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*, "

@@ -23,7 +23,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack import ids
-from bot.slack.blocks import context, md, metadata, truncate
+from bot.slack.blocks import context, md, truncate
+from bot.slack.values import ViewMetadata, WorkshopMetadata
 from flows.journey import MAX_NAME_LENGTH, MAX_STAGES, MAX_TOUCHPOINTS_PER_STAGE
 from flows.journey_templates import (
     DEFAULT_TEMPLATE,
@@ -70,7 +71,7 @@ def build_setup_modal(
         title=PlainTextObject(text="New journey workshop"),
         submit=PlainTextObject(text="Next: stages ▶"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(channel_id=channel_id),
+        private_metadata=WorkshopMetadata(channel_id=channel_id).encode(),
         blocks=[
             InputBlock(
                 block_id=ids.SETUP_TITLE,
@@ -136,9 +137,22 @@ def build_setup_modal(
     )
 
 
+class SetupDraft(ViewMetadata):
+    """What step 1 settled, carried in step 2's private metadata (checked again on submit):
+    channel, title, vote budget, most votes per fix, live tallies, co-facilitators, and the
+    name of the template the stages came from."""
+
+    c: str | None = None
+    t: str | None = None
+    b: int | None = None
+    m: int | None = None
+    l: bool | None = None  # noqa: E741
+    f: list[str] | None = None
+    n: str | None = None
+
+
 def draft_metadata(channel_id: str, spec: WorkshopSpec, template_name: str) -> str:
-    """What step 1 settled, carried in step 2's private metadata (checked again on submit)."""
-    return metadata(
+    return SetupDraft(
         c=channel_id,
         t=spec.title,
         b=spec.vote_budget,
@@ -146,7 +160,7 @@ def draft_metadata(channel_id: str, spec: WorkshopSpec, template_name: str) -> s
         l=spec.live_tallies,
         f=spec.co_facilitators[:50],
         n=template_name,
-    )
+    ).encode()
 
 
 def build_stages_modal(draft: str, template_name: str, rows: Sequence[StageRow]) -> View:

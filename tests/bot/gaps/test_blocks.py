@@ -19,7 +19,7 @@ from bot.gaps.blocks import (
     touchpoint_table,
 )
 from bot.slack import ids
-from bot.slack.blocks import display_width, fits_message, read_metadata, unescape
+from bot.slack.blocks import display_width, fits_message, unescape
 from bot.workshop.blocks.board import build_board
 from flows.board import BoardSummary, StageSummary
 from flows.gaps.form import (
@@ -107,7 +107,7 @@ def test_rating_form_asks_two_labelled_choices_per_touchpoint_prefilled():
     assert expectation.initial_option.value == "6"
     assert block(view, "experience:11").element.initial_option.value == "3"
     assert block(view, "expectation:12").element.initial_option is None
-    assert read_metadata(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
+    assert json.loads(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
 
 
 def test_the_last_page_saves_and_a_page_running_into_a_stage_names_it():
@@ -172,7 +172,7 @@ def test_details_page_puts_importance_and_comment_out_of_the_way():
     assert importance.initial_option.value == "4"
     assert block(view, "comment:11").element.initial_value == "Slow"
     assert block(view, "importance:12").element.initial_option is None
-    assert read_metadata(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
+    assert json.loads(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
     last = build_details_modal(DetailsSheet(7, "Onboarding", 1, 1, 2, items[:1]))
     assert last.to_dict()["submit"]["text"] == "Save"
     assert len(inputs(build_details_modal(DetailsSheet(7, "O", 1, 0, 1, items * 2)))) <= 8

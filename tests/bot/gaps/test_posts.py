@@ -2,39 +2,19 @@ import json
 
 import pytest
 
-from bot.gaps.actions import parse_round_value
-from bot.gaps.posts import parse_id
+from bot.gaps.blocks import RoundValue
 from bot.gaps.views import first_input_block, form_target, read_answers
 from bot.slack import ids
+from bot.slack.values import BadValue
 from flows.gaps.ratings import RawAnswer
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("12", 12),
-        (12, 12),
-        ("999999999", 999999999),
-        ("9999999999", None),  # past a 32-bit id: never sent by us, never sent to SQL
-        ("", None),
-        ("-1", None),
-        ("0012a", None),
-        ("²", None),  # a Unicode digit int() would refuse
-        ("١٢", None),  # Arabic-Indic digits int() would accept
-        (True, None),
-        (None, None),
-        ([1], None),
-    ],
-)
-def test_parse_id_accepts_only_what_our_surfaces_send(value, expected):
-    assert parse_id(value) == expected
-
-
 def test_round_button_values():
-    assert parse_round_value("12|3") == (12, 3)
-    for bad in ("12", "12|", "|3", "a|b", None, 7):
-        with pytest.raises(ValueError):
-            parse_round_value(bad)
+    assert RoundValue.decode("12|3") == RoundValue(workshop_id=12, round=3)
+    assert RoundValue(workshop_id=12, round=3).encode() == "12|3"
+    for bad in ("12", "12|", "|3", "a|b", "12|3|4", "12|-1", None, 7):
+        with pytest.raises(BadValue):
+            RoundValue.decode(bad)
 
 
 def test_form_target_reads_only_sound_metadata():
@@ -43,6 +23,7 @@ def test_form_target_reads_only_sound_metadata():
     assert form_target(view({"w": 7, "p": 2, "t": [1, 2, 3, 4, 5]})) is None  # pages hold 4
     assert form_target(view({"w": 7, "t": [1]})) is None  # no page
     assert form_target(view({"w": 7, "p": True, "t": [1]})) is None
+    assert form_target(view({"w": "7", "p": 0, "t": [1]})) is None  # a number written as text
     assert form_target(view({"w": "x", "p": 0, "t": [1]})) is None
     assert form_target(view({"w": 7, "p": 0, "t": "12"})) is None
     assert form_target(view({"w": 7, "p": 0, "t": [1, "junk"]})) is None

@@ -1,7 +1,6 @@
 import json
 
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.workshop.blocks.setup import (
     build_setup_modal,
     build_stages_modal,
@@ -38,7 +37,7 @@ def test_setup_modal_asks_for_the_workshop_and_a_journey_to_start_from():
     assert element(view, ids.SETUP_TITLE).initial_value == "Q3 onboarding"
     assert element(view, ids.SETUP_VOTE_BUDGET).initial_value == "3"
     assert element(view, ids.SETUP_MAX_VOTES_PER_FIX).initial_value == "1"
-    assert read_metadata(view.private_metadata) == {"channel_id": "C1"}
+    assert json.loads(view.private_metadata) == {"channel_id": "C1"}
     assert len(inputs(view)) <= 8
     groups = payload["blocks"][1]["element"]["option_groups"]
     assert [g["label"]["text"] for g in groups] == ["Ready-made", "Saved in this workspace"]
@@ -81,7 +80,7 @@ def test_stage_editor_has_one_row_per_stage_prefilled_from_the_template():
     payload = view.to_dict()
     assert view.callback_id == ids.SETUP_STAGES_MODAL
     assert payload["submit"]["text"] == "Create workshop"
-    assert read_metadata(view.private_metadata) == {
+    assert json.loads(view.private_metadata) == {
         "c": "C1",
         "t": "Q3",
         "b": 3,
