@@ -202,7 +202,9 @@ def phase_change(local):
 
 def new_workshop(local):
     local.sim.slash_command(ANA, CHANNEL_ID, "new Returns journey")
-    view = top_view(local, ANA, ids.SETUP_MODAL)
+    top_view(local, ANA, ids.SETUP_MODAL)
+    local.sim.submit_view(ANA, {})  # step 1 creates nothing; step 2 (the stages) creates it
+    view = top_view(local, ANA, ids.SETUP_STAGES_MODAL)
     return lambda sim: sim.submit_view(ANA, {}, view_id=view["id"])
 
 
