@@ -75,6 +75,7 @@ def play(script: DemoScript) -> None:
     for scene in SCENES.get(Phase.closed, []):
         scene(script)
     script.command(ana, f"status #{script.workshop_id}")
+    script.command(ana, f"template save Northwind onboarding #{script.workshop_id}")
     digest_home_and_exports(script)  # the final step, after the workshop closed
 
 

@@ -39,6 +39,7 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
 
     transcript = (out / "transcript.md").read_text()
     assert "List this stage's touchpoints, one per line." in transcript  # bad input shown
+    assert "as template *Northwind onboarding* (5 stages, 19 touchpoints)" in transcript
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
