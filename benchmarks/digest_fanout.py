@@ -45,6 +45,7 @@ from bot.charts.registry import render_chart
 from bot.config import Settings
 from bot.scheduler import WORKERS, DigestScheduler
 from flows.digest import build_digest
+from flows.reports import register_reports
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from flows.workshops import get_workshop, set_board_ts
 from standin import SlackStandIn
@@ -184,6 +185,7 @@ def seed(db: Database, standin: SlackStandIn, config: FanoutConfig) -> list[int]
 
 def _chart_ms(db: Database) -> float | None:
     """CPU time to draw one digest's chart (the phase timeline), median of a few."""
+    register_reports()  # the digest as the bot builds it, every feature's section included
     with db.session() as session:
         workshop = get_workshop(session, TEAM_ID, 1)
         digest = build_digest(session, workshop, None)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 
-import bot.app  # noqa: F401  (registers every feature's board figures and digest sections)
+import bot.app  # noqa: F401  (registers every feature's board figures)
 from benchmarks.databases import BenchDatabase, fresh_postgres, fresh_sqlite
 from benchmarks.report import BenchmarkResult, Figure
 from benchmarks.seed import WorkshopSize, seed_big_workshop
@@ -32,6 +32,7 @@ from bot.digests.blocks.digest import build_digest_blocks
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS
 from flows.digest import build_digest
 from flows.gaps.results import gap_results
+from flows.reports import register_reports
 from flows.workshops import get_workshop
 from storage.db import Database
 
@@ -144,6 +145,8 @@ def measure(database: BenchDatabase, config: SummaryConfig) -> BackendTimings:
                     return work(session, get_workshop(session, TEAM_ID, workshop_id))
 
             return run_once
+
+        register_reports()  # every feature's digest sections, as the bot's digests have them
 
         def digest_dicts(session, workshop) -> list[dict]:  # type: ignore[no-untyped-def]
             digest = build_digest(session, workshop, since=None)

@@ -22,10 +22,9 @@ from flows.digest import (
     DigestField,
     DigestItem,
     DigestSection,
-    register_digest_section,
     text,
 )
-from flows.exports import ExportTable, register_export_table
+from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round
 from flows.gaps.results import GapResults, RoundChange, TouchpointGap, gap_results, round_change
 from flows.gaps.statistics import display, signed
@@ -83,7 +82,6 @@ def change_words(touchpoint: TouchpointGap) -> str:
 # The digest --------------------------------------------------------------------------------------
 
 
-@register_digest_section(order=GAPS_DIGEST_ORDER)
 def widest_gaps_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -221,7 +219,6 @@ TOUCHPOINT_GAP_COLUMNS = (
 )
 
 
-@register_export_table(order=TOUCHPOINT_GAPS_EXPORT_ORDER)
 def touchpoint_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every touchpoint in every round (unrated ones with n = 0), unrounded."""
     rounds = [
@@ -335,5 +332,5 @@ def ratings_left(session: Session, team_id: str, user_id: str) -> list[RatingToD
     return to_do
 
 
-def _counts(session: Session, query) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def _counts(session: Session, query) -> dict[int, int]:
     return {key: value for key, value in session.exec(query).all()}

@@ -20,6 +20,7 @@ from bot.slack.view_state import (
     selected_users,
     selected_value,
 )
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.commands import bot_can_post_in
 from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
@@ -30,7 +31,7 @@ from storage.models import utcnow
 
 
 def handle_schedule_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
@@ -57,13 +58,12 @@ def handle_schedule_submission(
             },
         )
         return
-    db: Database = context["db"]
     try:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, meta.workshop_id or 0)
-            repeated = not claim_submission(session, context.team_id, view.get("id"))
+            workshop = get_workshop(session, team_id_of(context), meta.workshop_id or 0)
+            repeated = not claim_submission(session, team_id_of(context), view.get("id"))
             if not repeated:
-                schedule = create_schedule(session, workshop, context.user_id, spec)
+                schedule = create_schedule(session, workshop, user_id_of(context), spec)
                 rule, title = rule_of(schedule), workshop.title
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
@@ -79,7 +79,7 @@ def handle_schedule_submission(
     next_fire = rule.next_fire_after(utcnow())
     tell_user(
         client,
-        {"user": {"id": context.user_id}, "channel": {"id": meta.channel_id}},
+        {"user": {"id": user_id_of(context)}, "channel": {"id": meta.channel_id}},
         md(
             ":calendar: Digest of “{}” scheduled: {} → {}.",
             title,
@@ -89,7 +89,7 @@ def handle_schedule_submission(
         + (md(" The first one goes out {}.", slack_date(next_fire)) if next_fire else "")
         + " `/workshop digest list` to send one now, pause or delete it.",
     )
-    refresh_homes(client, db, context.team_id, [context.user_id])
+    refresh_homes(client, db, team_id_of(context), [user_id_of(context)])
 
 
 def register(app: App) -> None:

@@ -17,9 +17,11 @@ from bot.fixes.blocks.voting import VoteMetadata, VoteValue
 from bot.fixes.posts import ranking_page, update_vote_view, vote_view
 from bot.slack import ids
 from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
-from bot.slack.replies import open_modal, report_failure, tell_user
+from bot.slack.replies import report_failure
 from bot.slack.values import BadValue, PageNumber, WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
@@ -38,33 +40,46 @@ NOT_COUNTED_YET = (
 )
 
 
+@answers_refusals()
 def handle_open(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, WorkshopValue.of(action).workshop_id)
+            workshop = get_workshop(
+                session, team_id_of(context), WorkshopValue.of(action).workshop_id
+            )
             if workshop.phase not in (Phase.voting, Phase.closed):
                 raise Conflict(
                     "Voting opens when the facilitator moves the workshop on to the voting phase."
                 )
-            if not is_participant(session, workshop, context.user_id):
+            if not is_participant(session, workshop, user_id_of(context)):
                 raise NotAllowed(NOT_A_PARTICIPANT)
-            return vote_view(session, workshop, context.user_id)
+            return vote_view(session, workshop, user_id_of(context))
 
-    open_modal(client, body, respond, build)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
 def handle_vote(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
     ballot can delay, so an acknowledged vote is never lost, even if this process dies right
     after; then applies it, and the view and the board follow."""
-    db: Database = context["db"]
     view = body.get("view") or {}
     state = VoteMetadata.read(view)
     workshop_id, page = state.workshop_id, state.page or 0
@@ -74,10 +89,10 @@ def handle_vote(
         vote = None
     if workshop_id is None or vote is None:
         ack()
-        logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
+        logger.warning("malformed vote from %s: %r", user_id_of(context), action.get("value"))
         return
-    team_id, user_id = context.team_id, context.user_id
-    click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)  # type: ignore[arg-type]
+    team_id, user_id = team_id_of(context), user_id_of(context)
+    click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)
     try:
         with db.session() as session:
             click_id = record_click(session, click, delivery_key(body, action, user_id))
@@ -96,14 +111,11 @@ def handle_vote(
         notice = outcome.refusal if outcome else NOT_COUNTED_YET
         update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
 
-    after_ack: AfterAck = context["after_ack"]
     view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
     after_ack.run(view_key, redraw_view, report_failure(client, body))
     if outcome and outcome.changed:
-        after_ack.run(
-            ("board", team_id, workshop_id),
-            lambda: refresh_board(client, db, team_id, workshop_id),
-        )
+        # Coalesced by the board itself (bot/workshop/board.refresh_board).
+        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
 
 
 def delivery_key(body: dict, action: dict, user_id: str) -> str:
@@ -130,8 +142,9 @@ def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | Non
         return None
 
 
+@answers_refusals()
 def handle_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     ack()
     view = body.get("view") or {}
@@ -142,12 +155,7 @@ def handle_page(
         return
     if workshop_id is None:
         return
-    try:
-        update_vote_view(
-            client, context["db"], context.team_id, context.user_id, workshop_id, page, view
-        )
-    except FlowError as error:
-        tell_user(client, body, str(error))
+    update_vote_view(client, db, team_id_of(context), user_id_of(context), workshop_id, page, view)
 
 
 handle_ranking_page = page_listener(

@@ -20,11 +20,15 @@ from bot.gaps.blocks import (
 )
 from bot.home.publish import refresh_homes
 from bot.slack import ids
+from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
+from bot.slack.replies import report_failure
 from bot.slack.view_state import input_value, selected_value
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
-from flows.errors import FlowError, InvalidInput
 from flows.gaps.form import details_sheet, rating_sheet
 from flows.gaps.ratings import RawAnswer, RawDetails, field_key, save_details, save_ratings
+from storage.db import Database
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
 
@@ -82,68 +86,62 @@ def after_page(session: Session, team_id: str, user_id: str, workshop_id: int, p
     return build_rating_done(sheet)
 
 
-def handle_rating_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
-) -> None:
+def _state(view: dict) -> dict:
     state = (view.get("state") or {}).get("values")
-    state = state if isinstance(state, dict) else {}
+    return state if isinstance(state, dict) else {}
+
+
+@answers_refusals(field=first_input_block)
+def handle_rating_submission(
+    ack: Ack,
+    body: dict,
+    view: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
+) -> None:
     target = form_target(view)
     if target is None:
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
         return
     workshop_id, page, touchpoint_ids = target
-    db = context["db"]
-    try:
-        with db.session() as session:
-            saved = save_ratings(
-                session,
-                context.team_id,
-                workshop_id,
-                context.user_id,
-                read_answers(state, touchpoint_ids),
-            )
-            following = after_page(session, context.team_id, context.user_id, workshop_id, page)
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={first_input_block(view): str(error)})
-        return
+    team_id, user_id = team_id_of(context), user_id_of(context)
+    with db.session() as session:
+        saved = save_ratings(
+            session, team_id, workshop_id, user_id, read_answers(_state(view), touchpoint_ids)
+        )
+        following = after_page(session, team_id, user_id, workshop_id, page)
     ack(response_action="update", view=following)
     if saved.progress_changed:
-        refresh_board(client, db, context.team_id, workshop_id)
-        refresh_homes(client, db, context.team_id, [context.user_id])  # touchpoints left to rate
+
+        def follow() -> None:
+            refresh_board(client, db, team_id, workshop_id)
+            refresh_homes(client, db, team_id, [user_id])  # touchpoints left to rate
+
+        after_ack.run(None, follow, report_failure(client, body))
 
 
+@answers_refusals(field=first_input_block)
 def handle_details_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, context: BoltContext, db: Database
 ) -> None:
-    state = (view.get("state") or {}).get("values")
-    state = state if isinstance(state, dict) else {}
     target = form_target(view, DetailsFormMetadata)
     if target is None:
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
         return
     workshop_id, page, touchpoint_ids = target
-    team_id, user_id = context.team_id, context.user_id
-    try:
-        with context["db"].session() as session:
-            save_details(
-                session, team_id, workshop_id, user_id, read_details(state, touchpoint_ids)
-            )
-            details = details_sheet(
-                session, team_id, workshop_id, user_id, page + 1, DETAILS_PAGE_SIZE
-            )
-            if details.index == page + 1:
-                following = build_details_modal(details)
-            else:  # that was the last details page
-                following = build_rating_done(rating_sheet(session, team_id, workshop_id, user_id))
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={first_input_block(view): str(error)})
-        return
+    team_id, user_id = team_id_of(context), user_id_of(context)
+    with db.session() as session:
+        details = read_details(_state(view), touchpoint_ids)
+        save_details(session, team_id, workshop_id, user_id, details)
+        following_page = details_sheet(
+            session, team_id, workshop_id, user_id, page + 1, DETAILS_PAGE_SIZE
+        )
+        if following_page.index == page + 1:
+            following = build_details_modal(following_page)
+        else:  # that was the last details page
+            following = build_rating_done(rating_sheet(session, team_id, workshop_id, user_id))
     ack(response_action="update", view=following)
 
 

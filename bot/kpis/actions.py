@@ -11,20 +11,26 @@ from bot.kpis.blocks import build_record_modal
 from bot.slack import ids
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue, WorkshopValue
+from bot.slack.who import team_id_of
 from flows.errors import NotFound
 from flows.kpis import kpi_choices
 from storage.db import Database
 
 
 def handle_open_record(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
     try:
         workshop_id = WorkshopValue.of(action).workshop_id
         with db.session() as session:
-            choices = kpi_choices(session, context.team_id, workshop_id)
+            choices = kpi_choices(session, team_id_of(context), workshop_id)
     except (BadValue, NotFound):
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
         return

@@ -7,8 +7,10 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.slack import ids
-from bot.slack.replies import open_modal, tell_user
+from bot.slack.answers import answers_refusals
+from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -20,7 +22,6 @@ from bot.stakeholders.blocks import (
     build_stakeholder_modal,
 )
 from bot.stakeholders.commands import NOTHING_TO_RATE
-from flows.errors import FlowError
 from flows.stakeholders import (
     add_form,
     edit_form,
@@ -33,51 +34,62 @@ from storage.db import Database
 OUT_OF_DATE = "That button is out of date; use the latest board or list."
 
 
+@answers_refusals(OUT_OF_DATE)
 def handle_add(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         with db.session() as session:
-            form = add_form(session, context.team_id, WorkshopValue.of(action).workshop_id)
+            form = add_form(session, team_id_of(context), WorkshopValue.of(action).workshop_id)
         return build_stakeholder_modal(form)
 
-    open_modal(client, body, respond, build, OUT_OF_DATE)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
+@answers_refusals(OUT_OF_DATE)
 def handle_rate(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
-    try:
-        with db.session() as session:
-            page = rating_page(
-                session,
-                context.team_id,
-                WorkshopValue.of(action).workshop_id,
-                context.user_id,
-                size=RATING_PAGE_SIZE,
-            )
-    except ValueError:
-        tell_user(client, body, OUT_OF_DATE, respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
+    with db.session() as session:
+        page = rating_page(
+            session,
+            team_id_of(context),
+            WorkshopValue.of(action).workshop_id,
+            user_id_of(context),
+            size=RATING_PAGE_SIZE,
+        )
     if not page.items:
         tell_user(client, body, NOTHING_TO_RATE, respond)
         return
     client.views_open(trigger_id=body["trigger_id"], view=build_rating_modal(page))
 
 
+@answers_refusals(OUT_OF_DATE)
 def handle_menu(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         menu = StakeholderMenu.of(action)
@@ -85,41 +97,40 @@ def handle_menu(
         with db.session() as session:
             if menu.what == "edit":
                 return build_stakeholder_modal(
-                    edit_form(session, context.team_id, stakeholder_id, context.user_id),
+                    edit_form(session, team_id_of(context), stakeholder_id, user_id_of(context)),
                     list_url=body.get("response_url"),
                     list_offset=offset,
                 )
             return build_remove_modal(
-                removal_preview(session, context.team_id, stakeholder_id, context.user_id),
+                removal_preview(session, team_id_of(context), stakeholder_id, user_id_of(context)),
                 list_url=body.get("response_url"),
                 list_offset=offset,
             )
 
-    open_modal(client, body, respond, build, OUT_OF_DATE)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
+@answers_refusals(OUT_OF_DATE)
 def handle_list_page(
-    ack: Ack, action: dict, body: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    action: dict,
+    body: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
-    try:
-        value = ListOffset.of(action)
-        with db.session() as session:
-            listing = list_stakeholders(
-                session,
-                context.team_id,
-                value.workshop_id,
-                context.user_id,
-                offset=value.offset,
-                limit=LIST_PAGE_SIZE,
-            )
-    except ValueError:
-        tell_user(client, body, OUT_OF_DATE, respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
+    value = ListOffset.of(action)
+    with db.session() as session:
+        listing = list_stakeholders(
+            session,
+            team_id_of(context),
+            value.workshop_id,
+            user_id_of(context),
+            offset=value.offset,
+            limit=LIST_PAGE_SIZE,
+        )
     respond(
         text=f"Stakeholders of workshop #{listing.workshop_id}",
         blocks=build_stakeholder_list(listing),

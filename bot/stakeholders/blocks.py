@@ -555,7 +555,7 @@ def _grid_blocks(result: GridResult, limit: int) -> list[Block]:
     return cap_blocks(blocks, MAX_MESSAGE_BLOCKS - 1, text_budget=None)
 
 
-def _quadrant_section(result: GridResult, quadrant, limit: int) -> SectionBlock:  # type: ignore[no-untyped-def]
+def _quadrant_section(result: GridResult, quadrant, limit: int) -> SectionBlock:
     members = result.in_quadrant(quadrant)
     head = (
         f"*{QUADRANT_NAMES[quadrant]}* ({QUADRANT_AXES[quadrant]}) · {len(members)}\n"

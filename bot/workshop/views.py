@@ -23,6 +23,7 @@ from bot.slack.view_state import (
     selected_value,
     state_values,
 )
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.blocks.setup import SetupDraft, build_stages_modal, draft_metadata
 from bot.workshop.board import post_board
 from flows.errors import InvalidInput, NotFound
@@ -58,7 +59,7 @@ def read_stage_rows(state: dict) -> list[StageRow]:
 
 
 def handle_setup_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     """Step 1 (the workshop): check it, then show the chosen journey's stages to edit."""
     state = state_values(view)
@@ -75,9 +76,9 @@ def handle_setup_submission(
         ack(response_action="errors", errors=error.errors)
         return
     try:
-        with context["db"].read_session() as session:
+        with db.read_session() as session:
             template = get_template(
-                session, context.team_id, selected_value(state, ids.SETUP_TEMPLATE)
+                session, team_id_of(context), selected_value(state, ids.SETUP_TEMPLATE)
             )
     except NotFound as error:
         ack(response_action="errors", errors={ids.SETUP_TEMPLATE: str(error)})
@@ -127,7 +128,7 @@ def handle_add_stage(
 
 
 def handle_stages_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     """Step 2 (the journey): check every stage, create the workshop, post its board."""
     state = state_values(view)
@@ -147,31 +148,32 @@ def handle_stages_submission(
         )
         return
     spec = dataclasses.replace(settings, stages=stages)
-    db: Database = context["db"]
     # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
     with db.session() as session:
-        first = claim_submission(session, context.team_id, view.get("id"))
+        first = claim_submission(session, team_id_of(context), view.get("id"))
         if first:
-            workshop = create_workshop(session, context.team_id, channel_id, context.user_id, spec)
+            workshop = create_workshop(
+                session, team_id_of(context), channel_id, user_id_of(context), spec
+            )
     ack()  # closes the modal; the board is posted after Slack has its answer
     if not first:
         return  # the same submission again: its workshop exists and its board is posted
     try:
-        post_board(client, db, context.team_id, workshop.id)
+        post_board(client, db, team_id_of(context), workshop.id)
     except (SlackClientError, OSError) as error:  # a bug of ours goes to the error handler
         logger.warning(
             "board of workshop %s not posted in %s (team %s): %r",
             workshop.id,
             channel_id,
-            context.team_id,
+            team_id_of(context),
             error,
         )
         client.chat_postMessage(
-            channel=context.user_id,
+            channel=user_id_of(context),
             text=board_missing_text(workshop.id, workshop.title, channel_id, error),
         )
         return
-    refresh_workshop_homes(client, db, context.team_id, workshop.id)
+    refresh_workshop_homes(client, db, team_id_of(context), workshop.id)
 
 
 def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> Mrkdwn:

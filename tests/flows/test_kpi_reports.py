@@ -4,14 +4,21 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from flows.digest import plain_text
 from flows.exports import ExportFormat, build_export, export_files
 from flows.kpi_reports import kpi_snapshots, kpi_values_table, kpis_section
+from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import KpiValue, Phase, utcnow
 from tests.report_fixtures import make_workshop, record, record_kpis, set_phase
+
+
+@pytest.fixture(autouse=True)
+def reports():
+    register_reports()  # the features' digest sections and export tables
 
 
 def test_each_kpi_against_target_and_benchmark_with_its_trend(session):

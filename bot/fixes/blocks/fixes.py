@@ -173,7 +173,7 @@ def build_fix_modal(
     )
 
 
-def _radio_input(block_id: str, label: str, labels: Mapping, initial) -> InputBlock:  # type: ignore[no-untyped-def]
+def _radio_input(block_id: str, label: str, labels: Mapping, initial) -> InputBlock:
     options = [Option(value=key.value, text=text) for key, text in labels.items()]
     chosen = next((o for o in options if initial is not None and o.value == initial.value), None)
     return InputBlock(
