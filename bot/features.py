@@ -53,6 +53,7 @@ def features() -> tuple[Feature, ...]:
     from bot.personas.feature import FEATURE as PERSONAS
     from bot.rounds.feature import FEATURE as ROUNDS
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
+    from bot.templates.feature import FEATURE as TEMPLATES
     from bot.workshop.feature import FEATURE as WORKSHOP
 
     return (
@@ -69,6 +70,7 @@ def features() -> tuple[Feature, ...]:
         CUSTOMERS,
         DIGESTS,
         EXPORTS,
+        TEMPLATES,
         HOME,
     )
 

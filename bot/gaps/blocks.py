@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     HeaderBlock,
     InputBlock,
-    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -41,7 +40,14 @@ from bot.slack.blocks import (
 )
 from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
-from flows.gaps.form import RATING_PAGE_SIZE, RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.form import (
+    MAX_PAGE_INPUTS,
+    RATING_PAGE_SIZE,
+    DetailsSheet,
+    RatingPage,
+    RatingSheet,
+    TouchpointAnswer,
+)
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
 from flows.gaps.results import GapResults, TouchpointGap, round_change
@@ -59,7 +65,6 @@ from flows.gaps.statistics import (
 )
 from storage.models.gaps import (
     EXPECTATION_SCALE,
-    EXPERIENCE_SCALE,
     IMPORTANCE_SCALE,
     MAX_COMMENT_LENGTH,
 )
@@ -98,6 +103,12 @@ class RatingFormMetadata(ViewMetadata):
     t: Annotated[list[Id], Field(max_length=RATING_PAGE_SIZE)] | None = None
 
 
+class RatingDoneMetadata(ViewMetadata):
+    """The rating form's progress view: the workshop its buttons act on."""
+
+    w: Id | None = None
+
+
 # The board --------------------------------------------------------------------------------------
 
 
@@ -114,15 +125,48 @@ def rating_board_buttons(summary: BoardSummary) -> list[ButtonElement]:
 
 # The rating form --------------------------------------------------------------------------------
 
+SKIP = "skip"  # the score selects' option for "can't say": the touchpoint is left unrated
+SCORE_WORDS = {1: "very low", 4: "middling", 7: "very high"}
+IMPORTANCE_WORDS = {1: "hardly matters", 3: "matters", 5: "critical"}
+EXPECTATION_LABEL = "Customers expect"
+EXPERIENCE_LABEL = "Customers get today"
+MAX_SUBMIT = 24  # Slack's limit on a modal's submit label
+SCALE_NOTE = Mrkdwn(
+    "Choose for each touchpoint what *customers expect* there and what they *get today*: "
+    "1 = very low · 4 = middling · 7 = very high. Can't say? Choose *skip*."
+)
+
 
 def page_label(page: RatingPage) -> str:
-    part = f" ({page.part}/{page.parts})" if page.parts > 1 else ""
-    return f"{page.stage_name}{part}"
+    return page.title
+
+
+def submit_label(prefix: str, name: str) -> str:
+    """ "Next: Purchase ▶", the name cut so that the label fits Slack's 24 characters."""
+    room = MAX_SUBMIT - len(prefix) - len(" ▶")
+    return f"{prefix}{truncate(name, room)} ▶"
+
+
+def _scale_option(value: int, words: dict[int, str]) -> Option:
+    word = words.get(value)
+    return Option(value=str(value), text=f"{value} · {word}" if word else str(value))
+
+
+def score_options() -> list[Option]:
+    low, high = EXPECTATION_SCALE
+    return [
+        *(_scale_option(value, SCORE_WORDS) for value in range(low, high + 1)),
+        Option(value=SKIP, text="skip · can't say"),
+    ]
+
+
+def _initial(options: list[Option], value: object) -> Option | None:
+    return next((option for option in options if option.value == str(value)), None)
 
 
 def build_rating_modal(sheet: RatingSheet) -> View:
-    """One page of the rating form: a stage (or part of a long one), pre-filled with the
-    rater's answers in this round, and where to go after saving."""
+    """One page of the rating form: a few touchpoints with two 1–7 choices each, pre-filled with
+    the rater's answers in this round; the submit button says where it goes next."""
     page = sheet.page
     round_note = f"round {sheet.round}"
     if sheet.round > 1:
@@ -130,28 +174,35 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(page_label(page), 150)),
         context(
-            f"*{truncate(sheet.title, 100)}* · {round_note} · page {page.index + 1} of "
-            f"{len(sheet.pages)} · you have rated *{sheet.rated_count} of "
-            f"{sheet.touchpoint_count}* touchpoints"
+            md(
+                "*{}* · {} · page {} of {} · you have rated *{} of {}* touchpoints",
+                truncate(sheet.title, 100),
+                round_note,
+                page.index + 1,
+                len(sheet.pages),
+                sheet.rated_count,
+                sheet.touchpoint_count,
+            )
         ),
-        context(
-            "*Expectation*: what customers expect at this touchpoint. *Experience*: what they "
-            "actually get today. Both 1–7 (7 = very high). *Importance* 1–5 is optional. "
-            "Leave a touchpoint blank to skip it; clear it to withdraw your rating."
-        ),
+        context(SCALE_NOTE),
     ]
+    stage = page.stage_names[0] if page.stage_names else ""
     for item in sheet.items:
-        blocks += _touchpoint_inputs(item)
+        if item.stage_name and item.stage_name != stage:  # a page running into the next stage
+            stage = item.stage_name
+            blocks.append(HeaderBlock(text=truncate(stage, 150)))
+        blocks += touchpoint_inputs(item)
         if sheet.emotion_curve:  # journey lanes: asked only while the facilitator has it on
             blocks.append(
                 emotion_input(item.touchpoint_id, item.answer.emotion if item.answer else None)
             )
-    blocks.append(_go_to_input(sheet))
+    following = sheet.next_page
+    submit = "Save ratings" if following is None else submit_label("Next: ", following.title)
     return View(
         type="modal",
         callback_id=ids.RATE_MODAL,
         title=PlainTextObject(text="Rate touchpoints"),
-        submit=PlainTextObject(text="Save"),
+        submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Cancel"),
         private_metadata=RatingFormMetadata(
             w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
@@ -160,7 +211,8 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     )
 
 
-def _touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
+def touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
+    """A touchpoint's name and status, then its two choices (required: "skip" says can't say)."""
     answer = item.answer
     if answer is None:
         status = ":white_circle: _not rated yet_"
@@ -170,53 +222,109 @@ def _touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
     return [
         mrkdwn_section(f"*{item.name}*   {status}"),
         _score_input(
-            field_key("expectation", tp),
-            "Expectation: what customers expect",
-            EXPECTATION_SCALE,
-            answer.expectation if answer else None,
+            field_key("expectation", tp), EXPECTATION_LABEL, answer.expectation if answer else None
         ),
         _score_input(
-            field_key("experience", tp),
-            "Experience: what they get today",
-            EXPERIENCE_SCALE,
-            answer.experience if answer else None,
-        ),
-        _score_input(
-            field_key("importance", tp),
-            "Importance to customers (optional)",
-            IMPORTANCE_SCALE,
-            answer.importance if answer else None,
-        ),
-        InputBlock(
-            block_id=field_key("comment", tp),
-            label="Comment (optional)",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_COMMENT_LENGTH,
-                initial_value=(answer.comment if answer else None) or None,
-                placeholder="What's behind your rating?",
-            ),
+            field_key("experience", tp), EXPERIENCE_LABEL, answer.experience if answer else None
         ),
     ]
 
 
-def _score_input(
-    block_id: str, label: str, scale: tuple[int, int], initial: int | None
-) -> InputBlock:
-    low, high = scale
+def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
+    options = score_options()
     return InputBlock(
         block_id=block_id,
-        label=f"{label} ({low}–{high})",
-        optional=True,
-        element=NumberInputElement(
+        label=label,
+        element=StaticSelectElement(
             action_id=ids.INPUT,
-            is_decimal_allowed=False,
-            min_value=str(low),
-            max_value=str(high),
-            initial_value=None if initial is None else str(initial),
-            placeholder=f"{low}–{high}",
+            placeholder="1–7",
+            options=options,
+            initial_option=_initial(options, initial),
         ),
+    )
+
+
+# Details: importance and comment, on pages of their own ----------------------------------------
+
+
+# The inputs a rated touchpoint has on a details page, each (item) -> InputBlock. Another
+# optional per-touchpoint input plugs in here (with its reader in bot/gaps/views.py and its field
+# in flows.gaps.ratings.RawDetails); DETAILS_PAGE_SIZE sizes the pages from them.
+def _importance_input(item: TouchpointAnswer) -> InputBlock:
+    low, high = IMPORTANCE_SCALE
+    options = [_scale_option(value, IMPORTANCE_WORDS) for value in range(low, high + 1)]
+    answer = item.answer
+    return InputBlock(
+        block_id=field_key("importance", item.touchpoint_id),
+        label="Importance to customers",
+        optional=True,
+        element=StaticSelectElement(
+            action_id=ids.INPUT,
+            placeholder=f"{low}–{high}",
+            options=options,
+            initial_option=_initial(options, answer.importance if answer else None),
+        ),
+    )
+
+
+def _comment_input(item: TouchpointAnswer) -> InputBlock:
+    answer = item.answer
+    return InputBlock(
+        block_id=field_key("comment", item.touchpoint_id),
+        label="Comment",
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=ids.INPUT,
+            max_length=MAX_COMMENT_LENGTH,
+            initial_value=(answer.comment if answer else None) or None,
+            placeholder="What's behind your rating?",
+        ),
+    )
+
+
+DETAIL_INPUTS = (_importance_input, _comment_input)
+DETAILS_PAGE_SIZE = max(1, MAX_PAGE_INPUTS // len(DETAIL_INPUTS))  # touchpoints per details page
+
+
+class DetailsFormMetadata(ViewMetadata):
+    """A details page: the workshop, the details page, and the touchpoints it shows."""
+
+    w: Id | None = None
+    p: Offset | None = None
+    t: Annotated[list[Id], Field(max_length=DETAILS_PAGE_SIZE)] | None = None
+
+
+def build_details_modal(sheet: DetailsSheet) -> View:
+    """One page of the optional details: importance and a comment for touchpoints rated."""
+    blocks: list[Block] = [
+        HeaderBlock(text="Importance and comments"),
+        context(
+            md(
+                "*{}* · round {} · details page {} of {} · all optional. Importance: "
+                "1 = hardly matters · 3 = matters · 5 = critical.",
+                truncate(sheet.title, 100),
+                sheet.round,
+                sheet.index + 1,
+                sheet.count,
+            )
+        ),
+    ]
+    for item in sheet.items:
+        answer = item.answer
+        said = "" if answer is None else f"   expect {answer.expectation}, get {answer.experience}"
+        blocks.append(mrkdwn_section(f"*{item.name}*{said}"))
+        blocks += [build(item) for build in DETAIL_INPUTS]
+    submit = "Save" if sheet.is_last else f"Next: page {sheet.index + 2} of {sheet.count} ▶"
+    return View(
+        type="modal",
+        callback_id=ids.RATE_DETAILS_MODAL,
+        title=PlainTextObject(text="Rate touchpoints"),
+        submit=PlainTextObject(text=truncate(submit, MAX_SUBMIT)),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=DetailsFormMetadata(
+            w=sheet.workshop_id, p=sheet.index, t=[item.touchpoint_id for item in sheet.items]
+        ).encode(),
+        blocks=blocks,
     )
 
 
@@ -226,26 +334,9 @@ def _page_option(page: RatingPage) -> Option:
     return Option(value=str(page.index), text=truncate(text, 75))
 
 
-def go_to_block_id(sheet: RatingSheet) -> str:
-    return f"{ids.RATE_GO_TO}:{sheet.page.index}:{sheet.rated_count}"
-
-
-def _go_to_input(sheet: RatingSheet) -> InputBlock:
-    finish = Option(value=ids.RATE_GO_TO_FINISH, text="Finish: show my progress")
-    pages = [_page_option(page) for page in sheet.pages][:99]  # a select holds 100 options
-    suggested = sheet.suggested_next
-    initial = pages[suggested] if suggested is not None and suggested < len(pages) else finish
-    options = [*pages, finish]
-    return InputBlock(
-        block_id=go_to_block_id(sheet),
-        label="After saving, go to",
-        hint="✓ stages you have rated completely; ○ stages with touchpoints left to rate.",
-        element=StaticSelectElement(action_id=ids.INPUT, options=options, initial_option=initial),
-    )
-
-
 def build_rating_done(sheet: RatingSheet) -> View:
-    """Where the form ends: the rater's progress over the whole journey."""
+    """Where the form ends: the rater's progress over the whole journey, with one primary way on
+    (the pages left, or else the optional details) and a menu to change any page."""
     done, total = sheet.rated_count, sheet.touchpoint_count
     lines = [
         f"{'✓' if page.complete else '○'} {page_label(page)}: {page.rated} of "
@@ -255,19 +346,53 @@ def build_rating_done(sheet: RatingSheet) -> View:
     blocks: list[Block] = [
         HeaderBlock(text="Thanks, your ratings are saved" if done else "Nothing rated yet"),
         mrkdwn_section(
-            f"You have rated *{done} of {total}* touchpoints of "
-            f"*{truncate(sheet.title, 100)}* in round {sheet.round}."
+            md(
+                "You have rated *{} of {}* touchpoints of *{}* in round {}.",
+                done,
+                total,
+                truncate(sheet.title, 100),
+                sheet.round,
+            )
         ),
         mrkdwn_section("\n".join(lines)),
     ]
     if sheet.unrated:
         names = ", ".join(sheet.unrated[:30])
         more = f" and {len(sheet.unrated) - 30} more" if len(sheet.unrated) > 30 else ""
-        blocks.append(mrkdwn_section(f"*Not rated yet:* {names}{more}"))
+        blocks.append(mrkdwn_section(md("*Not rated yet:* {}{}", names, more)))
+    buttons: list[ButtonElement | StaticSelectElement] = []
+    resume = sheet.first_unrated_page
+    if resume is not None:
+        buttons.append(
+            ButtonElement(
+                text="Rate the rest ▶",
+                action_id=ids.RATE_RESUME,
+                value=str(resume),
+                style="primary",
+            )
+        )
+    if done:
+        buttons.append(
+            ButtonElement(
+                text="Add importance & comments",
+                action_id=ids.RATE_DETAILS_OPEN,
+                value="0",
+                style="primary" if resume is None else None,
+            )
+        )
+    buttons.append(
+        StaticSelectElement(
+            action_id=ids.RATE_PAGE_PICK,
+            placeholder="Change a page",
+            options=[_page_option(page) for page in sheet.pages][:100],
+        )
+    )
+    blocks.append(ActionsBlock(block_id=ids.RATE_DONE_ACTIONS, elements=buttons))
     blocks.append(
         context(
-            "You can change any answer until the facilitator closes the rating: press "
-            "*Rate touchpoints* on the board or type `/workshop rate`."
+            "Importance and comments are optional. You can change any answer until the "
+            "facilitator closes the rating: press *Rate touchpoints* on the board or type "
+            "`/workshop rate`."
         )
     )
     return View(
@@ -275,6 +400,7 @@ def build_rating_done(sheet: RatingSheet) -> View:
         callback_id=ids.RATE_DONE_MODAL,
         title=PlainTextObject(text="Rate touchpoints"),
         close=PlainTextObject(text="Done"),
+        private_metadata=RatingDoneMetadata(w=sheet.workshop_id).encode(),
         blocks=blocks,
     )
 

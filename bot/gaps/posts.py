@@ -13,6 +13,7 @@ from bot.customers.blocks import build_blind_spots_section
 from bot.emotions.posts import post_emotion_curve
 from bot.gaps.blocks import (
     build_nudge_dm,
+    build_rating_done,
     build_rating_modal,
     build_results_message,
     no_ratings_text,
@@ -42,12 +43,14 @@ logger = logging.getLogger(__name__)
 def open_rating_form(
     client: WebClient, db: Database, team_id: str, user_id: str, workshop_id: int, trigger_id: str
 ) -> None:
-    """Open the rating form on the rater's first page with something left to rate (first, in a
-    workshop with personas, the rater picks the persona they rate for, once)."""
+    """Open the rating form on the rater's first page with something left to rate; once all is
+    rated, on their progress (from where any page can be changed and details added). In a
+    workshop with personas, the rater first picks the persona they rate for, once."""
     with db.session() as session:
         sheet = rating_sheet(session, team_id, workshop_id, user_id)
         picker = persona_picker(session, sheet.workshop_id, team_id, user_id)
-    client.views_open(trigger_id=trigger_id, view=picker or build_rating_modal(sheet))
+    view = build_rating_modal(sheet) if sheet.first_unrated_page is not None else None
+    client.views_open(trigger_id=trigger_id, view=picker or view or build_rating_done(sheet))
 
 
 def send_nudges(

@@ -8,7 +8,8 @@ without its handler.
 COMMAND = "/workshop"
 
 # Callback ids (modals)
-SETUP_MODAL = "workshop_setup"
+SETUP_MODAL = "workshop_setup"  # step 1: title, journey template, voting
+SETUP_STAGES_MODAL = "workshop_setup_stages"  # step 2: the journey, stage by stage
 
 # Action ids (buttons and menus)
 JOIN_WORKSHOP = "workshop_join"
@@ -22,6 +23,10 @@ PHASE_ACTIONS = (PHASE_ADVANCE, PHASE_BACK, PHASE_SKIP, PHASE_CLOSE, PHASE_REOPE
 # Block ids and action ids of the setup modal's inputs (block id == field name in flows)
 SETUP_TITLE = "title"
 SETUP_JOURNEY = "journey"
+SETUP_TEMPLATE = "template"  # the journey template select (step 1)
+SETUP_ADD_STAGE = "setup_add_stage"  # step 2's "Add a stage" button
+# Step 2's stage rows use flows.journey_templates.stage_field as block ids ("stage_name:0",
+# "stage_touchpoints:0"), so the flows' field errors map onto them one to one.
 SETUP_VOTE_BUDGET = "vote_budget"
 SETUP_MAX_VOTES_PER_FIX = "max_votes_per_fix"
 SETUP_OPTIONS = "options"
@@ -111,6 +116,11 @@ CHANNELS_MODAL = "lanes_channels"  # callback id of every page of the channel fo
 PERSONA_ADD_MODAL = "lanes_persona_add"  # facilitators add a persona
 PERSONA_CHOICE_MODAL = "lanes_persona_choice"  # a rater picks the persona they rate for
 # The persona forms' block ids are the field names in flows.personas (PERSONA_NAME, …).
+RATE_DETAILS_MODAL = "gaps_rating_details"  # callback id of the optional details pages
+RATE_DONE_ACTIONS = "gaps_done_actions"  # the done view's actions block:
+RATE_RESUME = "gaps_resume"  # "Rate the rest ▶" (value: the page to open)
+RATE_DETAILS_OPEN = "gaps_details_open"  # "Add importance & comments" (value: details page)
+RATE_PAGE_PICK = "gaps_page_pick"  # "Change a page" select (option values: pages)
 # Fixes, dot voting and action items ---------------------------------------------------------
 # Callback ids (modals)
 FIX_MODAL = "fix_modal"

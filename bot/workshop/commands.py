@@ -23,6 +23,7 @@ from bot.workshop.blocks.replies import build_help, build_now, build_workshop_li
 from bot.workshop.blocks.setup import build_setup_modal
 from bot.workshop.board import refresh_board
 from flows.board import board_summary
+from flows.journey_templates import template_choices
 from flows.personal_progress import personal_progress
 from flows.workshops import channel_workshops
 from storage.db import Database
@@ -62,8 +63,10 @@ def is_dm(command: dict) -> bool:
 
 def new_workshop(call: CommandCall) -> None:
     title = " ".join(call.args)
+    with call.db.read_session() as session:
+        choices = template_choices(session, call.team_id)
     call.client.views_open(
-        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title)
+        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title, choices)
     )
 
 

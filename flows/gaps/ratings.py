@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -97,9 +97,9 @@ def validate_answer(touchpoint_id: int, raw: RawAnswer, errors: dict[str, str]) 
         problems[key["comment"]] = f"Keep the comment to {MAX_COMMENT_LENGTH} characters."
     has_expectation, has_experience = not _blank(raw.expectation), not _blank(raw.experience)
     if has_experience and not has_expectation:
-        problems[key["expectation"]] = "Add the expectation too (or clear the experience)."
+        problems[key["expectation"]] = "Choose the expectation too, or skip both."
     elif has_expectation and not has_experience:
-        problems[key["experience"]] = "Add the experience too (or clear the expectation)."
+        problems[key["experience"]] = "Choose the experience too, or skip both."
     elif not has_expectation and (importance is not None or comment is not None):
         problems[key["expectation"]] = (
             "Rate expectation and experience to save an importance or a comment."
@@ -239,12 +239,95 @@ def _upsert_ratings(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(GapRating).values(rows)
-    changed = ("expectation", "experience", "importance", "comment", "persona_id", "updated_at")
-    if workshop.emotion_curve:
-        changed += ("emotion",)
+    changed = {
+        name: statement.excluded[name] for name in ("expectation", "experience", "persona_id")
+    }
+    # A page without details (the rating form's score pages) keeps the earlier ones.
+    for name in ("importance", "comment"):
+        changed[name] = func.coalesce(statement.excluded[name], getattr(GapRating, name))
+    if workshop.emotion_curve:  # the score pages ask for the feeling while the curve is on
+        changed["emotion"] = statement.excluded["emotion"]
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["touchpoint_id", "round", "user_id"],
-            set_={name: statement.excluded[name] for name in changed},
+            set_={**changed, "updated_at": statement.excluded["updated_at"]},
         )
     )
+
+
+@dataclass(frozen=True)
+class RawDetails:
+    """What a details page sent for one rated touchpoint (None or blank when left empty)."""
+
+    importance: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedDetails:
+    workshop: Workshop
+    round: int
+    saved: int  # touchpoints whose importance and comment were written
+
+
+def save_details(
+    session: Session,
+    team_id: str,
+    workshop_id: int,
+    user_id: str,
+    raw_details: Mapping[int, RawDetails],
+) -> SavedDetails:
+    """Set the importance and comment of the rater's answers in the current round (blank clears
+    them). All or nothing: an invalid field, or a touchpoint without a rating of this rater in
+    this round (withdrawn since the page was drawn), raises InvalidInput keyed by field_key."""
+    workshop = get_workshop(session, team_id, workshop_id)
+    if workshop.phase != Phase.rating:
+        raise Conflict(
+            "Rating is closed: the workshop has moved on from the Gap rating phase, "
+            "so these details were not saved."
+        )
+    _check_touchpoints(session, workshop, raw_details.keys())
+    number = current_round(session, workshop)
+    rated = set(
+        session.execute(
+            select(GapRating.touchpoint_id).where(
+                GapRating.team_id == team_id,
+                GapRating.workshop_id == workshop_id,
+                GapRating.round == number,
+                GapRating.user_id == user_id,
+                col(GapRating.touchpoint_id).in_(list(raw_details)),
+            )
+        ).scalars()
+    )
+    errors: dict[str, str] = {}
+    values: dict[int, tuple[int | None, str | None]] = {}
+    for touchpoint_id, raw in raw_details.items():
+        importance_key = field_key("importance", touchpoint_id)
+        if touchpoint_id not in rated:
+            errors[importance_key] = "Rate this touchpoint first (its rating was withdrawn)."
+            continue
+        importance = _parse_score(
+            raw.importance, IMPORTANCE_SCALE, "Importance", importance_key, errors
+        )
+        comment = None if _blank(raw.comment) else raw.comment.strip()  # type: ignore[union-attr]
+        if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+            errors[field_key("comment", touchpoint_id)] = (
+                f"Keep the comment to {MAX_COMMENT_LENGTH} characters."
+            )
+        values[touchpoint_id] = (importance, comment)
+    if errors:
+        raise InvalidInput(errors)
+    now = utcnow()
+    for touchpoint_id, (importance, comment) in values.items():
+        session.execute(
+            update(GapRating)
+            .where(
+                col(GapRating.team_id) == team_id,
+                col(GapRating.workshop_id) == workshop_id,
+                col(GapRating.round) == number,
+                col(GapRating.user_id) == user_id,
+                col(GapRating.touchpoint_id) == touchpoint_id,
+            )
+            .values(importance=importance, comment=comment, updated_at=now)
+        )
+    return SavedDetails(workshop, number, len(values))

@@ -42,6 +42,7 @@ from storage.models.fixes import (
     VoteClick,
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
+from storage.models.journeys import JourneyTemplate
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
 from storage.models.lanes import Persona
 from storage.models.rounds import (
@@ -89,6 +90,7 @@ __all__ = [
     "HomeView",
     "Impact",
     "JourneyStage",
+    "JourneyTemplate",
     "KpiValue",
     "LoopNote",
     "Measure",

@@ -38,7 +38,8 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "*▶ Closed*" in json.dumps(closed, ensure_ascii=False)
 
     transcript = (out / "transcript.md").read_text()
-    assert "Stage “Decision” (line 2) has no touchpoints" in transcript  # bad input shown
+    assert "List this stage's touchpoints, one per line." in transcript  # bad input shown
+    assert "as template *Northwind onboarding* (5 stages, 19 touchpoints)" in transcript
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
     # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
@@ -77,7 +78,7 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "Widest shortfalls: *Onboarding*" in first
     second = (out / "gaps" / "round-2-table.md").read_text()
     assert "Since round 1 the journey gap went from" in second and " R1 " in second
-    assert "Add the expectation too (or clear the experience)." in transcript  # inline error
+    assert "Choose the expectation too, or skip both." in transcript  # inline error
     assert "Nudged 1 participant who hasn't rated round 1." in transcript
     # The stakeholder round: a duplicate refused inline, the grid posted and saved.
     assert "“CFO” is already on this workshop's list of stakeholders." in transcript

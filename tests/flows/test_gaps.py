@@ -8,11 +8,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from flows.gaps.aggregation import current_round, touchpoint_gaps
-from flows.gaps.form import rating_sheet
+from flows.gaps.aggregation import current_round, journey_touchpoints, touchpoint_gaps
+from flows.gaps.form import details_sheet, page_breaks, rating_sheet
 from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_figures, rating_progress
-from flows.gaps.ratings import Answer, RawAnswer, save_ratings, validate_answers
+from flows.gaps.ratings import (
+    Answer,
+    RawAnswer,
+    RawDetails,
+    save_details,
+    save_ratings,
+    validate_answers,
+)
 from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.gaps.statistics import (
@@ -28,7 +35,7 @@ from flows.gaps.statistics import (
     pooled,
     quadrant_for,
 )
-from flows.journey import StageSpec
+from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.workshops import (
     WorkshopSpec,
     create_workshop,
@@ -333,8 +340,8 @@ def test_invalid_answers_are_reported_per_field():
         )
     assert raised.value.errors == {
         "expectation:1": "Expectation must be from 1 to 7.",
-        "expectation:2": "Add the expectation too (or clear the experience).",
-        "experience:3": "Add the experience too (or clear the expectation).",
+        "expectation:2": "Choose the expectation too, or skip both.",
+        "experience:3": "Choose the experience too, or skip both.",
         "importance:4": "Importance must be from 1 to 5.",
         "expectation:5": "Expectation must be a whole number from 1 to 7.",
         "expectation:6": "Rate expectation and experience to save an importance or a comment.",
@@ -365,8 +372,54 @@ def test_a_changed_answer_replaces_the_earlier_one(session):
     rows = session.exec(select(GapRating).where(GapRating.user_id == "U1")).all()
     assert len(rows) == 2
     a = next(r for r in rows if r.touchpoint_id == touchpoint_ids(session, workshop)["A"])
-    assert (a.expectation, a.experience, a.importance, a.comment) == (6, 5, None, None)
+    # New scores without details (a score page of the form) keep the details given before.
+    assert (a.expectation, a.experience, a.importance, a.comment) == (6, 5, 5, "bad")
     assert touchpoint_gaps(session, workshop)[a.touchpoint_id] == -1.0
+
+
+def test_details_set_and_clear_importance_and_comment_of_rated_touchpoints(session):
+    workshop = make_workshop(session)
+    tp = touchpoint_ids(session, workshop)
+    rate(session, workshop, "U1", {"A": (6, 2, 5, "bad"), "B": (3, 3)})
+    saved = save_details(
+        session,
+        TEAM,
+        workshop.id,
+        "U1",
+        {tp["A"]: RawDetails(None, "  "), tp["B"]: RawDetails("2", " fine ")},
+    )
+    assert (saved.round, saved.saved) == (1, 2)
+    rows = {
+        r.touchpoint_id: (r.expectation, r.experience, r.importance, r.comment)
+        for r in session.exec(select(GapRating).where(GapRating.user_id == "U1"))
+    }
+    assert rows == {tp["A"]: (6, 2, None, None), tp["B"]: (3, 3, 2, "fine")}
+
+
+def test_details_are_refused_inline_for_bad_values_and_unrated_touchpoints(session):
+    workshop = make_workshop(session)
+    tp = touchpoint_ids(session, workshop)
+    rate(session, workshop, "U1", {"A": (6, 2)})
+    with pytest.raises(InvalidInput) as raised:
+        save_details(
+            session,
+            TEAM,
+            workshop.id,
+            "U1",
+            {
+                tp["A"]: RawDetails("6", "x" * 301),
+                tp["B"]: RawDetails("3"),  # U1 has not rated B
+            },
+        )
+    assert raised.value.errors == {
+        f"importance:{tp['A']}": "Importance must be from 1 to 5.",
+        f"comment:{tp['A']}": "Keep the comment to 300 characters.",
+        f"importance:{tp['B']}": "Rate this touchpoint first (its rating was withdrawn).",
+    }
+    row = session.exec(select(GapRating).where(GapRating.user_id == "U1")).one()
+    assert (row.importance, row.comment) == (None, None)  # nothing saved
+    with pytest.raises(NotFound):  # another workspace's workshop
+        save_details(session, OTHER_TEAM, workshop.id, "U1", {tp["A"]: RawDetails("3")})
 
 
 def test_leaving_a_rated_touchpoint_blank_withdraws_the_rating(session):
@@ -579,35 +632,82 @@ def test_only_facilitators_nudge_and_only_while_rating(session):
 
 
 def test_rating_sheet_prefills_and_shows_progress(session):
-    workshop = make_workshop(session)
+    workshop = make_workshop(session)  # Find: A, B; Buy: C, D (4 touchpoints: one page)
     rate(session, workshop, "U1", {"A": (6, 3, 5, "Slow"), "B": (4, 4)})
     sheet = rating_sheet(session, TEAM, workshop.id, "U1")
-    # Find is complete, so the form opens on Buy, the first page with something to rate
-    assert [(p.stage_name, p.rated, p.complete) for p in sheet.pages] == [
-        ("Find", 2, True),
-        ("Buy", 0, False),
+    assert [(p.stage_names, p.rated, p.complete) for p in sheet.pages] == [
+        (("Find", "Buy"), 2, False)
     ]
-    assert sheet.page.stage_name == "Buy"
+    assert sheet.page.title == "Find · Buy"
     assert (sheet.rated_count, sheet.touchpoint_count, sheet.unrated) == (2, 4, ("C", "D"))
-    assert sheet.suggested_next is None  # nothing left to rate on any other page
-    first = rating_sheet(session, TEAM, workshop.id, "U1", page_index=0)
+    assert sheet.next_page is None and sheet.first_unrated_page == 0
+    assert [(i.name, i.stage_name, i.answer) for i in sheet.items] == [
+        ("A", "Find", Answer(6, 3, 5, "Slow")),
+        ("B", "Find", Answer(4, 4, None, None)),
+        ("C", "Buy", None),
+        ("D", "Buy", None),
+    ]
+    assert rating_sheet(session, TEAM, workshop.id, "U2").rated_count == 0  # someone else: fresh
+
+
+def test_the_default_journey_takes_five_pages_that_follow_its_stages(session):
+    # Stages of 4, 4, 3, 3 and 5 touchpoints, 19 in all: at least ⌈19 / 4⌉ = 5 pages. Breaking
+    # only between stages (after 4, 8, 11, 14) would leave 5 for the last page, so one break
+    # falls inside a stage: Purchase's page takes Onboarding along.
+    workshop = make_workshop(session, stages=DEFAULT_JOURNEY)
+    names = {tp.id: tp.name for tp in journey_touchpoints(session, workshop)}
+    rate(session, workshop, "U1", {"Search results": (5, 5), "Checkout": (6, 2)})
+    sheet = rating_sheet(session, TEAM, workshop.id, "U1")
+    assert [(p.title, [names[t] for t in p.touchpoint_ids], p.rated) for p in sheet.pages] == [
+        ("Awareness", ["Search results", "Social media", "Word of mouth", "Advertising"], 1),
+        ("Consideration", ["Website", "Reviews", "Pricing page", "Sales conversation"], 0),
+        ("Decision", ["Free trial", "Demo", "Proposal and quote"], 0),
+        (
+            "Purchase · Post-purchase / Loyalty",
+            ["Checkout", "Contract and billing", "Confirmation email", "Onboarding"],
+            1,
+        ),
+        (
+            "Post-purchase / Loyalty",
+            ["Support", "Product updates", "Renewal", "Loyalty programme"],
+            0,
+        ),
+    ]
+    assert sheet.page.index == 0 and sheet.next_page.title == "Consideration"
+    assert rating_sheet(session, TEAM, workshop.id, "U1", 4).next_page is None
+
+
+@pytest.mark.parametrize(
+    ("stages", "breaks"),
+    [
+        ([], []),
+        ([1], [0]),
+        ([1, 1, 1, 1], [0]),
+        ([1, 1, 1, 1, 1], [0, 4]),  # one stage of 5: 4 + 1 (as few pages as possible)
+        ([1, 1, 2, 2, 2], [0, 2]),  # 2 + 3 keeps both stages whole (4 + 1 would split one)
+        ([1, 1, 1, 2, 2, 2], [0, 3]),
+        ([1, 2, 3, 4, 5, 6], [0, 4]),  # six stages of one: pages of 4 and 2
+        ([1] * 15 + [2], [0, 4, 8, 12]),  # 15 + 1: four pages, however they are cut
+        ([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5, 5], [0, 4, 8, 11, 15]),
+    ],
+)
+def test_page_breaks_use_fewest_pages_then_fewest_breaks_inside_a_stage(stages, breaks):
+    assert page_breaks(stages, size=4) == breaks
+
+
+def test_details_sheet_pages_what_was_rated(session):
+    workshop = make_workshop(session)
+    with pytest.raises(Conflict):  # nothing rated: no details to give
+        details_sheet(session, TEAM, workshop.id, "U1")
+    rate(session, workshop, "U1", {"A": (6, 3, 5, "Slow"), "B": (4, 4), "D": (2, 2)})
+    first = details_sheet(session, TEAM, workshop.id, "U1", 0, page_size=2)
+    assert (first.index, first.count, first.is_last) == (0, 2, False)
     assert [(i.name, i.answer) for i in first.items] == [
         ("A", Answer(6, 3, 5, "Slow")),
         ("B", Answer(4, 4, None, None)),
     ]
-    assert first.suggested_next == 1
-    assert rating_sheet(session, TEAM, workshop.id, "U2").page.index == 0  # someone else: fresh
-
-
-def test_long_stages_are_split_into_pages(session):
-    names = tuple(f"T{i}" for i in range(15))
-    workshop = make_workshop(session, stages=[StageSpec("Long", names), StageSpec("Short", ("X",))])
-    sheet = rating_sheet(session, TEAM, workshop.id, "U1")
-    assert [(p.stage_name, p.part, p.parts, len(p.touchpoint_ids)) for p in sheet.pages] == [
-        ("Long", 1, 2, 8),
-        ("Long", 2, 2, 7),
-        ("Short", 1, 1, 1),
-    ]
+    last = details_sheet(session, TEAM, workshop.id, "U1", 9, page_size=2)  # past the end
+    assert (last.index, last.is_last, [i.name for i in last.items]) == (1, True, ["D"])
 
 
 def test_rating_sheet_refusals(session):

@@ -80,6 +80,11 @@ def start_workshop(sim, standin, db, title: str, phase: Phase) -> tuple[int, str
     sim.slash_command(ANA, CHANNEL_ID, f"new {title}")
     standin.wait_for(lambda: standin.top_view(ANA), timeout=WAIT)
     sim.submit_view(ANA, {ids.SETUP_VOTE_BUDGET: str(BUDGET)})
+    standin.wait_for(
+        lambda: (standin.top_view(ANA) or {}).get("callback_id") == ids.SETUP_STAGES_MODAL,
+        timeout=WAIT,
+    )
+    sim.submit_view(ANA, {})  # the journey's stages as the template has them
 
     def posted():
         with db.session() as session:

@@ -6,6 +6,7 @@ from sqlmodel import select
 from bot.gaps.blocks import (
     NAME_WIDTH,
     TABLE_ROWS,
+    build_details_modal,
     build_nudge_dm,
     build_rating_done,
     build_rating_modal,
@@ -14,13 +15,20 @@ from bot.gaps.blocks import (
     results_text,
     round_opened_text,
     stage_table,
+    submit_label,
     touchpoint_table,
 )
 from bot.slack import ids
 from bot.slack.blocks import display_width, fits_message, unescape
 from bot.workshop.blocks.board import build_board
 from flows.board import BoardSummary, StageSummary
-from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.form import (
+    RATING_PAGE_SIZE,
+    DetailsSheet,
+    RatingPage,
+    RatingSheet,
+    TouchpointAnswer,
+)
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import Answer, RawAnswer, save_ratings
 from flows.gaps.results import gap_results
@@ -38,12 +46,12 @@ LONG = "L" * 60  # the longest name a journey allows
 
 def sheet(items=None, pages=None, page_index=0, round_number=1, title="Onboarding") -> RatingSheet:
     items = items or (
-        TouchpointAnswer(11, "Website", Answer(6, 3, 4, "Slow")),
-        TouchpointAnswer(12, "Reviews", None),
+        TouchpointAnswer(11, "Website", Answer(6, 3, 4, "Slow"), "Consideration"),
+        TouchpointAnswer(12, "Reviews", None, "Consideration"),
     )
     pages = pages or (
-        RatingPage(0, "Consideration", 1, 1, (11, 12), 1),
-        RatingPage(1, "Decision", 1, 1, (13,), 0),
+        RatingPage(0, ("Consideration",), (11, 12), 1),
+        RatingPage(1, ("Decision", "Purchase"), (13, 14), 0),
     )
     return RatingSheet(
         workshop_id=7,
@@ -52,7 +60,7 @@ def sheet(items=None, pages=None, page_index=0, round_number=1, title="Onboardin
         pages=pages,
         page=pages[page_index],
         items=items,
-        unrated=("Reviews", "Demo"),
+        unrated=("Reviews", "Demo", "Checkout"),
     )
 
 
@@ -60,68 +68,137 @@ def block(view, block_id):
     return next(b for b in view.blocks if getattr(b, "block_id", None) == block_id)
 
 
-def test_rating_form_prefills_answers_and_marks_what_is_not_rated():
+def inputs(view) -> list:
+    return [b for b in view.blocks if b.type == "input"]
+
+
+def test_rating_form_asks_two_labelled_choices_per_touchpoint_prefilled():
     view = build_rating_modal(sheet())
     payload = view.to_dict()
     text = json.dumps(payload, ensure_ascii=False)
     assert view.callback_id == ids.RATE_MODAL
-    assert payload["title"]["text"] == "Rate touchpoints" and payload["submit"]["text"] == "Save"
+    assert payload["title"]["text"] == "Rate touchpoints"
+    assert payload["submit"]["text"] == "Next: Decision · Purc… ▶"  # where it goes, in 24
     assert payload["blocks"][0]["text"]["text"] == "Consideration"
-    assert "you have rated *1 of 3* touchpoints" in text and "page 1 of 2" in text
+    assert "you have rated *1 of 4* touchpoints" in text and "page 1 of 2" in text
     assert "*Website*   :white_check_mark: rated · your gap −3" in text
     assert "*Reviews*   :white_circle: _not rated yet_" in text
-    assert block(view, "expectation:11").element.initial_value == "6"
-    assert block(view, "experience:11").element.initial_value == "3"
-    assert block(view, "importance:11").element.initial_value == "4"
-    assert block(view, "comment:11").element.initial_value == "Slow"
-    assert block(view, "expectation:12").element.initial_value is None
-    expectation = block(view, "expectation:12")
-    assert expectation.optional is True
-    assert (expectation.element.min_value, expectation.element.max_value) == ("1", "7")
-    assert block(view, "importance:12").element.max_value == "5"
+    # the anchors once per page, not in every label; no "(optional)" of ours anywhere
+    assert text.count("1 = very low · 4 = middling · 7 = very high") == 1
+    assert "(optional)" not in text
+    assert [(b.block_id, b.label.text, bool(b.optional)) for b in inputs(view)] == [
+        ("expectation:11", "Customers expect", False),
+        ("experience:11", "Customers get today", False),
+        ("expectation:12", "Customers expect", False),
+        ("experience:12", "Customers get today", False),
+    ]
+    expectation = block(view, "expectation:11").element
+    assert expectation.type == "static_select"
+    assert [(o.value, o.to_dict()["text"]["text"]) for o in expectation.options] == [
+        ("1", "1 · very low"),
+        ("2", "2"),
+        ("3", "3"),
+        ("4", "4 · middling"),
+        ("5", "5"),
+        ("6", "6"),
+        ("7", "7 · very high"),
+        ("skip", "skip · can't say"),
+    ]
+    assert expectation.initial_option.value == "6"
+    assert block(view, "experience:11").element.initial_option.value == "3"
+    assert block(view, "expectation:12").element.initial_option is None
     assert json.loads(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
 
 
-def test_the_go_to_select_lists_progress_and_suggests_the_next_page():
-    view = build_rating_modal(sheet())
-    go_to = block(view, f"{ids.RATE_GO_TO}:0:1").element  # page 0, 1 answer so far
-    assert [(o.value, o.to_dict()["text"]["text"]) for o in go_to.options] == [
-        ("0", "○ Consideration · 1 of 2"),
-        ("1", "○ Decision · 0 of 1"),
-        (ids.RATE_GO_TO_FINISH, "Finish: show my progress"),
-    ]
-    assert go_to.initial_option.value == "1"
-    done_pages = (
-        RatingPage(0, "Consideration", 1, 1, (11, 12), 2),
-        RatingPage(1, "Decision", 1, 1, (13,), 1),
+def test_the_last_page_saves_and_a_page_running_into_a_stage_names_it():
+    items = (
+        TouchpointAnswer(13, "Demo", None, "Decision"),
+        TouchpointAnswer(14, "Checkout", None, "Purchase"),
     )
-    finished = build_rating_modal(sheet(pages=done_pages))
-    go_to = block(finished, f"{ids.RATE_GO_TO}:0:3").element
-    assert go_to.initial_option.value == ids.RATE_GO_TO_FINISH
+    view = build_rating_modal(sheet(items=items, page_index=1))
+    payload = view.to_dict()
+    assert payload["submit"]["text"] == "Save ratings"
+    headers = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "header"]
+    assert headers == ["Decision · Purchase", "Purchase"]
+
+
+def test_submit_labels_fit_slack():
+    assert submit_label("Next: ", "Purchase") == "Next: Purchase ▶"
+    assert len(submit_label("Next: ", "Post-purchase / Loyalty")) == 24
 
 
 def test_a_full_page_of_long_names_stays_within_modal_limits():
     items = tuple(
-        TouchpointAnswer(i, f"{LONG[:-2]}{i:02d}", Answer(7, 1, 5, "x" * 300)) for i in range(8)
+        TouchpointAnswer(i, f"{LONG[:-2]}{i:02d}", Answer(7, 1, 5, "x" * 300), f"S{i % 2}")
+        for i in range(RATING_PAGE_SIZE)
     )
     pages = tuple(
-        RatingPage(p, f"{LONG[:-2]}{p:02d}", 1 + p % 2, 2, tuple(range(8)), 8) for p in range(20)
+        RatingPage(p, (f"{LONG[:-2]}{p:02d}", LONG), tuple(range(4)), 4) for p in range(25)
     )
     view = build_rating_modal(sheet(items=items, pages=pages, title="T" * 150, round_number=3))
     payload = view.to_dict()  # slack_sdk checks the element limits here
+    assert len(inputs(view)) <= 8
     assert len(payload["blocks"]) <= 100
     assert len(json.dumps(payload)) < 250_000
     assert len(view.private_metadata) < 3000
-    assert all(len(o["text"]["text"]) <= 75 for o in payload["blocks"][-1]["element"]["options"])
     assert "rate afresh" in json.dumps(payload)
 
 
-def test_done_view_shows_progress_and_what_is_left():
+def test_details_page_puts_importance_and_comment_out_of_the_way():
+    items = (
+        TouchpointAnswer(11, "Website", Answer(6, 3, 4, "Slow"), "Consideration"),
+        TouchpointAnswer(12, "Reviews", Answer(5, 5), "Consideration"),
+    )
+    view = build_details_modal(DetailsSheet(7, "Onboarding", 1, 0, 2, items))
+    payload = view.to_dict()
+    text = json.dumps(payload, ensure_ascii=False)
+    assert view.callback_id == ids.RATE_DETAILS_MODAL
+    assert payload["submit"]["text"] == "Next: page 2 of 2 ▶"
+    assert "*Website*   expect 6, get 3" in text and "(optional)" not in text
+    assert [(b.block_id, b.label.text, b.optional) for b in inputs(view)] == [
+        ("importance:11", "Importance to customers", True),
+        ("comment:11", "Comment", True),
+        ("importance:12", "Importance to customers", True),
+        ("comment:12", "Comment", True),
+    ]
+    importance = block(view, "importance:11").element
+    assert [o.to_dict()["text"]["text"] for o in importance.options] == [
+        "1 · hardly matters",
+        "2",
+        "3 · matters",
+        "4",
+        "5 · critical",
+    ]
+    assert importance.initial_option.value == "4"
+    assert block(view, "comment:11").element.initial_value == "Slow"
+    assert block(view, "importance:12").element.initial_option is None
+    assert json.loads(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
+    last = build_details_modal(DetailsSheet(7, "Onboarding", 1, 1, 2, items[:1]))
+    assert last.to_dict()["submit"]["text"] == "Save"
+    assert len(inputs(build_details_modal(DetailsSheet(7, "O", 1, 0, 1, items * 2)))) <= 8
+
+
+def test_done_view_shows_progress_and_one_primary_way_on():
     view = build_rating_done(sheet())
     text = rendered(view.blocks)
     assert view.callback_id == ids.RATE_DONE_MODAL and view.submit is None
-    assert "You have rated *1 of 3* touchpoints of *Onboarding* in round 1." in text
-    assert "○ Consideration: 1 of 2" in text and "*Not rated yet:* Reviews, Demo" in text
+    assert "You have rated *1 of 4* touchpoints of *Onboarding* in round 1." in text
+    assert "○ Consideration: 1 of 2" in text and "*Not rated yet:* Reviews, Demo, Checkout" in text
+    actions = block(view, ids.RATE_DONE_ACTIONS).elements
+    assert [(e.action_id, getattr(e, "style", None)) for e in actions] == [
+        (ids.RATE_RESUME, "primary"),
+        (ids.RATE_DETAILS_OPEN, None),
+        (ids.RATE_PAGE_PICK, None),
+    ]
+    assert actions[0].value == "0"
+    assert [o.value for o in actions[2].options] == ["0", "1"]
+    complete = (RatingPage(0, ("Consideration",), (11, 12), 2),)
+    finished = build_rating_done(sheet(pages=complete))
+    actions = block(finished, ids.RATE_DONE_ACTIONS).elements
+    assert [(e.action_id, getattr(e, "style", None)) for e in actions] == [
+        (ids.RATE_DETAILS_OPEN, "primary"),
+        (ids.RATE_PAGE_PICK, None),
+    ]
 
 
 # Board, nudges, rounds -------------------------------------------------------------------------
