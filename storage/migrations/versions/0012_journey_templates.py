@@ -1,7 +1,7 @@
 """journey templates: a workspace's own journeys, saved under a name unique per workspace
 
 Revision ID: 0012_journey_templates
-Revises: 0011_vote_clicks
+Revises: 0015_round_schedules
 Create Date: 2026-12-06 06:40:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012_journey_templates"
-down_revision: str | None = "0011_vote_clicks"
+down_revision: str | None = "0015_round_schedules"  # the heads of parallel branches were chained when merged
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
