@@ -35,11 +35,11 @@ def test_the_form_asks_how_customers_feel_only_while_the_curve_is_on(local):
     answer = local.sim.submit_view(
         CHLOE,
         {
-            f"expectation:{search}": 6,
-            f"experience:{search}": 3,
+            f"expectation:{search}": "6",
+            f"experience:{search}": "3",
             f"emotion:{search}": "very_negative",
-            f"expectation:{ads}": 4,
-            f"experience:{ads}": 5,
+            f"expectation:{ads}": "4",
+            f"experience:{ads}": "5",
             f"emotion:{ads}": "positive",
         },
     )
