@@ -45,7 +45,6 @@ from flows.gaps.results import GapResults, TouchpointGap, round_change
 from flows.gaps.rounds import RoundOpened
 from flows.gaps.statistics import (
     CONTESTED_SD,
-    EXPERIENCE_MIDPOINT,
     FEW_RATINGS_BELOW,
     IMPORTANCE_MIDPOINT,
     Flag,
@@ -71,10 +70,10 @@ QUADRANT_ICONS = {
     Quadrant.possible_overkill: ":balloon:",
 }
 QUADRANT_MEANING = {
-    Quadrant.concentrate_here: "important, and below par",
-    Quadrant.keep_up: "important, and doing well",
-    Quadrant.low_priority: "less important, below par",
-    Quadrant.possible_overkill: "less important, doing well",
+    Quadrant.concentrate_here: "important, and short of expectations",
+    Quadrant.keep_up: "important, and meeting expectations",
+    Quadrant.low_priority: "less important, short of expectations",
+    Quadrant.possible_overkill: "less important, meeting or beating expectations",
 }
 
 
@@ -521,9 +520,9 @@ def legend_text(results: GapResults) -> str:
         "mean expectation → mean experience. 95 % CI: Student t with n − 1 degrees of freedom "
         f"(none when n = 1). Flags: *few ratings* n < {FEW_RATINGS_BELOW}, *contested* "
         f"standard deviation ≥ {CONTESTED_SD} points. Imp = mean importance (1–5); quadrants "
-        f"split at importance {IMPORTANCE_MIDPOINT} and experience {EXPERIENCE_MIDPOINT} "
-        "(at the midpoint counts as high). Wtd gap = the stage's gap with each touchpoint "
-        "weighted by its mean importance."
+        f"split at importance {IMPORTANCE_MIDPOINT} (at it counts as high) and at gap 0 "
+        "(below 0: short of expectations), so a quadrant never contradicts the gap. Wtd gap = "
+        "the stage's gap with each touchpoint weighted by its mean importance."
     )
     if results.previous_round is not None:
         text += (
