@@ -20,6 +20,7 @@ reads "a teammate".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -58,13 +59,29 @@ MAX_FIELD_TEXT = 2000
 # The top message fits one phone screen: at most this much block text and this many blocks.
 TOP_MESSAGE_TEXT = 1500
 TOP_MESSAGE_BLOCKS = 15
-MAX_SUMMARIES = TOP_MESSAGE_BLOCKS - 4  # header, headline, button, footer
 HEADER_LIMIT = 80
-HEADLINE_LIMIT = 400
-SUMMARY_TITLE_LIMIT = 120
 FOOTER_LIMIT = 400
-# (characters per summary line, lines per summary), tried in turn until the message fits.
-FITTING_STEPS = ((200, 3), (140, 3), (100, 3), (100, 2), (80, 1), (60, 1))
+
+
+@dataclass(frozen=True)
+class Fitting:
+    """How much of each part the top message shows; tried in turn until it fits."""
+
+    line: int  # characters per summary line
+    lines: int  # lines per summary
+    title: int  # characters per summary title
+    summaries: int
+    headline: int
+
+
+FITTING_STEPS = (
+    Fitting(200, 3, 120, 5, 400),
+    Fitting(140, 3, 100, 5, 300),
+    Fitting(100, 2, 100, 5, 300),
+    Fitting(80, 1, 80, 5, 250),
+    Fitting(60, 1, 60, 4, 200),
+)
+assert FITTING_STEPS[0].summaries + 4 <= TOP_MESSAGE_BLOCKS  # header, headline, button, footer
 
 
 UNKNOWN_NAME = "a teammate"
@@ -96,8 +113,8 @@ def build_digest_blocks(
     names: Mapping[str, str] | None = None,
 ) -> list[Block]:
     """The top message: within TOP_MESSAGE_BLOCKS blocks and TOP_MESSAGE_TEXT characters."""
-    for line_limit, lines in FITTING_STEPS:
-        blocks = _top_message(digest, board_url, charts_attached, names, line_limit, lines)
+    for fitting in FITTING_STEPS:
+        blocks = _top_message(digest, board_url, charts_attached, names, fitting)
         if block_text_length(blocks) <= TOP_MESSAGE_TEXT:
             return blocks
     return blocks
@@ -108,18 +125,17 @@ def _top_message(
     board_url: str | None,
     charts_attached: bool,
     names: Mapping[str, str] | None,
-    line_limit: int,
-    lines_each: int,
+    fitting: Fitting,
 ) -> list[Block]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Digest: {digest.title}", HEADER_LIMIT)),
-        mrkdwn_section(truncate(digest.headline, HEADLINE_LIMIT)),
+        mrkdwn_section(truncate(digest.headline, fitting.headline)),
     ]
-    summaries = [s for s in digest.summaries if s.title or s.lines][:MAX_SUMMARIES]
+    summaries = [s for s in digest.summaries if s.title or s.lines][: fitting.summaries]
     for summary in summaries:
-        text = md("*{}*", truncate(summary.title, SUMMARY_TITLE_LIMIT))
-        for line in summary.lines[:lines_each]:
-            text += md("\n• {}", truncate(slack_text(line, names), line_limit))
+        text = md("*{}*", truncate(summary.title, fitting.title))
+        for line in summary.lines[: fitting.lines]:
+            text += md("\n• {}", truncate(slack_text(line, names), fitting.line))
         blocks.append(mrkdwn_section(text))
     if board_url:
         blocks.append(

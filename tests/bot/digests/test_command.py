@@ -197,9 +197,18 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
     )[0]
     text = str(digest["blocks"])
     assert "Digest: Onboarding journey" in text
-    assert "first digest" in text
-    assert "Gap rating (step 3 of 6)" in text
-    assert f"<@{BEN}> joined" in text and f"<@{CHLOE}> joined" in text
+    assert "everything since it started" in text
+    assert "So far: the workshop is in the Gap rating phase and 3 people take part." in text
+    def replies_in_thread():
+        return [m for m in local.standin.thread(CHANNEL_ID, digest["ts"]) if m.get("blocks")]
+
+    replies = local.standin.wait_for(lambda: len(replies_in_thread()) >= 2, timeout=SLOW)
+    replies = replies_in_thread()
+    assert [r["text"].split(" · ")[0] for r in replies] == ["Phase and progress", "Participation"]
+    thread = str([r["blocks"] for r in replies])
+    assert "Gap rating (step 3 of 6)" in thread
+    # Quiet: people are named, never mentioned.
+    assert "ben joined" in thread and "chloe joined" in thread and "<@" not in thread + text
     link = digest["blocks"][-2]["elements"][0]
     assert link["url"] == local.standin.calls_to("chat.getPermalink")[-1].response["permalink"]
     chart = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=SLOW)[-1]
