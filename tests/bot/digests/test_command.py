@@ -199,6 +199,7 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
     assert "Digest: Onboarding journey" in text
     assert "everything since it started" in text
     assert "So far: the workshop is in the Gap rating phase and 3 people take part." in text
+
     def replies_in_thread():
         return [m for m in local.standin.thread(CHANNEL_ID, digest["ts"]) if m.get("blocks")]
 
