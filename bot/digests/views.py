@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.digests.blocks.schedules import destinations_text
+from bot.digests.blocks.schedules import build_schedule_modal, destinations_text
 from bot.home.publish import refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
@@ -22,10 +25,18 @@ from bot.slack.view_state import (
 from bot.workshop.commands import bot_can_post_in
 from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
-from flows.schedules import create_schedule, rule_of, validate_schedule
+from flows.schedules import (
+    DEFAULT_TIMEZONE,
+    create_schedule,
+    is_valid_timezone,
+    rule_of,
+    validate_schedule,
+)
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import utcnow
+
+logger = logging.getLogger(__name__)
 
 
 def _workshop_id(meta: dict) -> int:
@@ -97,5 +108,35 @@ def handle_schedule_submission(
     refresh_homes(client, db, context.team_id, [context.user_id])
 
 
+def handle_cadence_change(ack: Ack, body: dict, client: WebClient) -> None:
+    """Another frequency was chosen in the form: redraw it with that frequency's fields only.
+    Nothing is saved, so the ack comes first; the hash makes Slack refuse the update if the
+    form changed meanwhile (a later choice's update wins)."""
+    ack()
+    view = body.get("view") or {}
+    meta = read_metadata(view.get("private_metadata"))
+    state = (view.get("state") or {}).get("values") or {}
+    title = meta.get("title")
+    channel_id = meta.get("channel_id")
+    zone = selected_value(state, ids.DIGEST_TIMEZONE)
+    if not isinstance(title, str) or not isinstance(channel_id, str) or not view.get("id"):
+        return  # not our form's metadata: nothing to redraw
+    try:
+        client.views_update(
+            view_id=view["id"],
+            hash=view.get("hash"),
+            view=build_schedule_modal(
+                _workshop_id(meta),
+                title,
+                channel_id,
+                zone if zone and is_valid_timezone(zone) else DEFAULT_TIMEZONE,
+                selected_value(state, ids.DIGEST_CADENCE),
+            ),
+        )
+    except SlackApiError as error:
+        logger.info("digest form not redrawn: %s", error.response.get("error"))
+
+
 def register(app: App) -> None:
     app.view(ids.DIGEST_MODAL)(handle_schedule_submission)
+    app.action({"block_id": ids.DIGEST_CADENCE, "action_id": ids.INPUT})(handle_cadence_change)
