@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from flows.board import board_figures, journey_stages
+from flows.board import journey_stages
 from flows.formatting import plural, utc_moment
 from flows.reads import known, shared_reads
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
@@ -393,10 +393,11 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
     stages = journey_stages(session, workshop)
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
     touchpoints = sum(len(stage.touchpoints) for stage in stages)
+    # The board's other figures (fixes, votes, KPIs, …) are each in their feature's own
+    # section: shown here too, the digest would say them twice.
     figures = [
         DigestField("Phase", text(f"{PHASE_NAMES[phase]} ({step})")),
         DigestField("Journey", text(f"{len(stages)} stages · {touchpoints} touchpoints")),
-        *(DigestField(f.label, text(f.value)) for f in board_figures(session, workshop)),
     ]
     history = phase_changes(session, workshop)  # the timeline and the changes since, one read
     changes = [c for c in reversed(history) if since is None or _aware(c.at) > _aware(since)]

@@ -115,6 +115,8 @@ def kpi_digest_summary(table: KpiTable, memo: object | None) -> DigestSummary:
     on, of = len(table.on_target), len(table.with_target)
     if of:
         title = f"KPIs: {on} of {of} on target"
+        if len(table.rows) > of:
+            title += f" ({len(table.rows)} tracked)"
     else:
         title = f"KPIs: {len(table.rows)} tracked, none with a target"
     worst = worst_miss(table)
