@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.gaps.blocks import build_how_to_read_modal
 from bot.gaps.posts import open_next_round, open_rating_form, parse_id, send_nudges
 from bot.slack import ids
 from bot.slack.replies import tell_user
@@ -80,7 +81,19 @@ def handle_new_round(
         tell_user(client, body, str(error), respond)
 
 
+def handle_how_to_read(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+    """The statistics note behind the results' "How to read this": a modal, opened at once
+    (trigger ids expire in 3 s; nothing to read or save)."""
+    ack()
+    try:
+        _, results_round = parse_round_value(action.get("value"))
+    except ValueError:
+        results_round = 1
+    client.views_open(trigger_id=body["trigger_id"], view=build_how_to_read_modal(results_round))
+
+
 def register(app: App) -> None:
+    app.action(ids.GAPS_HOW_TO_READ)(handle_how_to_read)
     app.action(ids.RATE_OPEN)(handle_rate)
     app.action(ids.RATE_NUDGE)(handle_nudge)
     app.action(ids.RATE_NEW_ROUND)(handle_new_round)
