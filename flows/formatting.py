@@ -51,9 +51,9 @@ def signed(value: float | None, digits: int = 1, minus: str = MINUS, none: str =
 
 def calendar_day(day: date) -> str:
     """A date that is not a moment (a due date, a period's end): "Mon 7 Dec 2026" for every
-    reader. Slack's <!date^…> token shows a moment in each reader's own time zone, so any
-    moment chosen for a whole day shows as the day before or after somewhere on Earth; a date
-    is the same date everywhere."""
+    reader. A moment shown in each reader's own time zone would fall on the day before or
+    after somewhere on Earth, whatever moment was chosen for a whole day; a date is the same
+    date everywhere."""
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 

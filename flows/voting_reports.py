@@ -113,7 +113,9 @@ def fixes_section(
         chart=DigestChart(
             "fix_votes",
             data=VoteTally(workshop.title, ranked),
-            alt_text="Votes per fix, most first",
+            alt_text="Bar chart of votes per fix, most first: "
+            + "; ".join(f"{r.fix.title}: {r.votes}" for r in ranked[:5])
+            + (f"; and {len(ranked) - 5} more" if len(ranked) > 5 else ""),
             title="Votes per fix",
         )
         if visible and any(r.votes for r in ranked)
