@@ -251,6 +251,7 @@ def test_results_message_summary_quadrants_comments_and_round_button(session):
     assert ":trophy: *Keep up the good work* (important, and meeting expectations): Search" in text
     assert "*Checkout*: “Card refused”" in text
     assert "```" not in text  # the table is in the next reply, not on the phone's first screen
+    assert "<@" not in text  # results mention nobody
     how, button = blocks[-2].elements
     assert (how.action_id, how.text.text) == (ids.GAPS_HOW_TO_READ, "How to read this")
     assert (button.action_id, button.value, button.text.text) == (
