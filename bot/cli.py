@@ -177,9 +177,11 @@ def export_command(
     ] = None,
 ) -> None:
     """Export a workshop's data as files. The workspace is the workshop's own team id."""
-    import flows.reports  # noqa: F401  (registers the features' tables)
     from flows.errors import NotFound
     from flows.exports import ExportFormat, build_export, export_files, workshop_team
+    from flows.reports import register_reports
+
+    register_reports()
 
     try:
         chosen = [ExportFormat(value.lower()) for value in formats]

@@ -41,7 +41,7 @@ class WorkspaceInstallationStore(SQLAlchemyInstallationStore):
     """slack_sdk's SQLAlchemy store; saving an installation (an install or reinstall) also
     resumes the schedules the workspace's departure suspended."""
 
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self, *args, db: Database, on_resumed: Callable[[], None] | None = None, **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)

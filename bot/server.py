@@ -25,11 +25,11 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def wsgi_application(app: App):  # type: ignore[no-untyped-def]
+def wsgi_application(app: App):
     """Slack's endpoint at POST /slack/events, and GET /healthz for load balancers."""
     slack = GuardedSlackHandler(app, path=EVENTS_PATH)
 
-    def application(environ, start_response):  # type: ignore[no-untyped-def]
+    def application(environ, start_response):
         if environ.get("PATH_INFO") == HEALTH_PATH:
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
@@ -53,7 +53,7 @@ class _QuietHandler(WSGIRequestHandler):
 class HttpServer:
     """A threaded WSGI server: one thread per request, so slow work never blocks an ack."""
 
-    def __init__(self, wsgi_app, host: str = "127.0.0.1", port: int = 0) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, wsgi_app, host: str = "127.0.0.1", port: int = 0) -> None:
         self._server = make_server(
             host, port, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )

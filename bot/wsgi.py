@@ -12,7 +12,7 @@ from storage import migrate
 from storage.db import Database
 
 
-def _build():  # type: ignore[no-untyped-def]
+def _build():
     settings = load_settings()
     secrets = [
         s.get_secret_value() for s in (settings.slack_bot_token, settings.slack_signing_secret) if s

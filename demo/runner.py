@@ -14,6 +14,7 @@ from rich.console import Console
 from bot.slack import ids
 from demo.after_close import digest_home_and_exports
 from demo.local import CHANNEL_ID, LocalSlack
+from demo.preview.record import write_preview
 from demo.scenes import SCENES
 from demo.script import DemoScript
 from flows.journey import DEFAULT_JOURNEY, format_journey
@@ -34,6 +35,7 @@ def run_demo(out: Path, console: Console, quiet: bool = False) -> DemoScript:
         script = DemoScript(local=local, out=out, console=console, quiet=quiet)
         play(script)
         script.write("transcript.md", "# Demo workshop transcript\n" + "\n".join(script.lines))
+        write_preview(script)
     console.print(f"\nDemo finished: workshop #{script.workshop_id} ran through every phase.")
     console.print(f"Results are in {out.resolve()}:")
     for path in sorted(p for p in out.rglob("*") if p.is_file() and p.suffix != ".db"):

@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from demo.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
+from demo.preview.timeline import Step
 from standin import SimResponse, blockkit
 from standin.server import RESPONSE_URL_CALL
 
@@ -26,6 +27,7 @@ class DemoScript:
     workshop_id: int | None = None
     board_ts: str | None = None
     lines: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)  # for the HTML preview
     _seen_calls: int = 0
     _board_snapshots: int = 0
     _actor: Person | None = None
@@ -44,25 +46,30 @@ class DemoScript:
 
     # narration -------------------------------------------------------------------------------
 
-    def narrate(self, text: str, style: str = "") -> None:
+    def narrate(self, text: str, style: str = "", *, step: bool = True) -> None:
         self.lines.append(text)
+        if step:
+            self.steps.append(Step(len(self.local.standin.calls), text))
         if not self.quiet:
             self.console.print(text, style=style, highlight=False, markup=False)
 
     def section(self, title: str) -> None:
         self.lines.append(f"\n## {title}")
+        self.steps.append(Step(len(self.local.standin.calls), title, section=True))
         if not self.quiet:
             self.console.rule(title)
 
     def _person_says(self, person: Person, what: str) -> None:
         self._actor = person
         self.narrate(f"  {person.real_name} ({person.team}): {what}")
+        self.steps[-1].actor = person.real_name
 
     # acting in Slack -------------------------------------------------------------------------
 
     def command(self, person: Person, text: str) -> SimResponse:
         self._person_says(person, f"/workshop {text}")
         response = self.local.sim.slash_command(person.user_id, CHANNEL_ID, text)
+        self._keep_answer(response)
         self.settle()
         return response
 
@@ -89,11 +96,22 @@ class DemoScript:
     def submit(self, person: Person, values: dict, what: str) -> SimResponse:
         self._person_says(person, f"submits {what}")
         response = self.local.sim.submit_view(person.user_id, values)
+        self._keep_answer(response, person.user_id)
         if response.json and response.json.get("response_action") == "errors":
             for block_id, message in response.json["errors"].items():
                 self.narrate(f"    ↳ the form shows under “{block_id}”: {message}")
         self.settle()
         return response
+
+    def _keep_answer(self, response: SimResponse, user_id: str | None = None) -> None:
+        """Keep the bot's direct answer for the preview when it drew something (with the form
+        as submitted, when the answer lists errors)."""
+        if not isinstance(response.json, dict) or not self.steps:
+            return
+        answer = dict(response.json)
+        if answer.get("response_action") == "errors" and user_id:
+            answer["submitted_view"] = self.local.standin.top_view(user_id)
+        self.steps[-1].answer = answer
 
     # watching the bot ------------------------------------------------------------------------
 
@@ -106,7 +124,7 @@ class DemoScript:
         for call in calls:
             line = describe_call(call.method, call.params, call.response, actor)
             if line:
-                self.narrate(f"    bot: {with_names(line)}")
+                self.narrate(f"    bot: {with_names(line)}", step=False)
 
     def save_board(self, label: str) -> None:
         """Write the board as it stands (Block Kit JSON, pasteable into Block Kit Builder)."""

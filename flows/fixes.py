@@ -116,7 +116,7 @@ def _parse_id(raw: str | int | None) -> int | None:
     return value if value is not None and value > 0 else None
 
 
-def _parse_enum(enum, raw, name, message, errors):  # type: ignore[no-untyped-def]
+def _parse_enum(enum, raw, name, message, errors):
     if raw in (None, ""):
         return None
     try:
@@ -221,7 +221,7 @@ def merge_candidates(
     return [fix for fix in found if fix.id != source.id][:MAX_SUGGESTIONS]
 
 
-def _summary(row: Sequence) -> FixSummary:  # type: ignore[type-arg]
+def _summary(row: Sequence) -> FixSummary:
     """One row of list_fixes' query: FixSummary's fields in order, effort and impact as text."""
     *head, effort, impact, created_at = row
     return FixSummary(

@@ -25,10 +25,9 @@ from flows.digest import (
     DigestSection,
     DigestSummary,
     previous_memo,
-    register_digest_section,
     text,
 )
-from flows.exports import ExportTable, register_export_table
+from flows.exports import ExportTable
 from flows.formatting import number, plural, rounded, signed
 from flows.gaps.aggregation import current_round
 from flows.gaps.results import GapResults, TouchpointGap, gap_results
@@ -94,7 +93,6 @@ def shortfall_words(touchpoint: TouchpointGap, previous_round: int | None = None
 # The digest --------------------------------------------------------------------------------------
 
 
-@register_digest_section(order=GAPS_DIGEST_ORDER)
 def widest_gaps_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -294,7 +292,6 @@ TOUCHPOINT_GAP_COLUMNS = (
 )
 
 
-@register_export_table(order=TOUCHPOINT_GAPS_EXPORT_ORDER)
 def touchpoint_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every touchpoint in every round (unrated ones with n = 0), unrounded."""
     rounds = [
@@ -408,5 +405,5 @@ def ratings_left(session: Session, team_id: str, user_id: str) -> list[RatingToD
     return to_do
 
 
-def _counts(session: Session, query) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def _counts(session: Session, query) -> dict[int, int]:
     return {key: value for key, value in session.exec(query).all()}

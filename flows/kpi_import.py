@@ -192,7 +192,7 @@ def _refuse_unsavable(text: str, recorded_by: str) -> None:
         )
 
 
-def _records(text: str):  # type: ignore[no-untyped-def]
+def _records(text: str):
     """(first line number, cells) of each non-blank CSV record; a quoted cell may span lines."""
     sample = text.lstrip("\ufeff")
     first_line = sample.split("\n", 1)[0]

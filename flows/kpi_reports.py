@@ -16,10 +16,9 @@ from flows.digest import (
     DigestSection,
     DigestSummary,
     previous_memo,
-    register_digest_section,
     text,
 )
-from flows.exports import ExportTable, register_export_table
+from flows.exports import ExportTable
 from flows.kpi_formulas import Direction
 from flows.kpi_text import (
     benchmark_text,
@@ -51,7 +50,6 @@ def kpi_line(row: KpiRow) -> str:
     )
 
 
-@register_digest_section(order=KPIS_DIGEST_ORDER)
 def kpis_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -160,7 +158,6 @@ def _recorded_since(session: Session, workshop: Workshop, since: datetime) -> in
     ).one()
 
 
-@register_export_table(order=KPI_VALUES_EXPORT_ORDER)
 def kpi_values_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every recorded value, by KPI, stage and period. `recorded_by` is a Slack user id, or the
     label of the CSV import that brought the value in (e.g. "csv-import")."""

@@ -64,7 +64,7 @@ def known(session: Session, function: Callable[..., R], *args: object, result: R
         shared[_call_key(getattr(function, "__wrapped__", function), args, {})] = result
 
 
-def _call_key(function: Callable[..., object], args: tuple, kwargs: dict) -> Hashable:  # type: ignore[type-arg]
+def _call_key(function: Callable[..., object], args: tuple, kwargs: dict) -> Hashable:
     name = f"{function.__module__}.{function.__qualname__}"
     return (name, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
 
@@ -72,4 +72,4 @@ def _call_key(function: Callable[..., object], args: tuple, kwargs: dict) -> Has
 def _key(value: object) -> Hashable:
     if isinstance(value, SQLModel):  # a row: its table and primary key, not the object
         return (type(value).__name__, getattr(value, "id", None))
-    return value  # type: ignore[return-value]
+    return value

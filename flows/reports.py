@@ -1,10 +1,34 @@
-"""Importing this module registers every feature's digest sections and export tables (each
-feature's `*_reports` module). Whatever builds a digest or an export imports it first: the bot's
-digests and exports, and the command line."""
+"""Every feature's digest sections and export tables, registered explicitly.
 
-from flows import (  # noqa: F401  (registration happens on import)
-    gap_reports,
-    kpi_reports,
-    stakeholder_reports,
-    voting_reports,
+`register_reports()` puts each feature's providers (its `*_reports` module) into the digest's and
+the export's registries (flows/digest.py, flows/exports.py). Whatever builds a digest or an
+export calls it first: the bot's digests and exports, and the command line. Registering again
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from flows import gap_reports, kpi_reports, stakeholder_reports, voting_reports
+from flows.digest import DigestSectionProvider, register_digest_section
+from flows.exports import ExportTableProvider, register_export_table
+
+DIGEST_SECTIONS: tuple[tuple[int, DigestSectionProvider], ...] = (
+    (gap_reports.GAPS_DIGEST_ORDER, gap_reports.widest_gaps_section),
+    (kpi_reports.KPIS_DIGEST_ORDER, kpi_reports.kpis_section),
+    (stakeholder_reports.STAKEHOLDERS_DIGEST_ORDER, stakeholder_reports.stakeholders_section),
+    (voting_reports.FIXES_DIGEST_ORDER, voting_reports.fixes_section),
 )
+EXPORT_TABLES: tuple[tuple[int, ExportTableProvider], ...] = (
+    (gap_reports.TOUCHPOINT_GAPS_EXPORT_ORDER, gap_reports.touchpoint_gaps_table),
+    (kpi_reports.KPI_VALUES_EXPORT_ORDER, kpi_reports.kpi_values_table),
+    (stakeholder_reports.STAKEHOLDERS_EXPORT_ORDER, stakeholder_reports.stakeholders_table),
+    (voting_reports.FIXES_EXPORT_ORDER, voting_reports.fixes_table),
+    (voting_reports.ACTION_ITEMS_EXPORT_ORDER, voting_reports.action_items_table),
+)
+
+
+def register_reports() -> None:
+    for order, section in DIGEST_SECTIONS:
+        register_digest_section(order)(section)
+    for order, table in EXPORT_TABLES:
+        register_export_table(order)(table)

@@ -23,10 +23,9 @@ from flows.digest import (
     DigestSection,
     Mention,
     previous_memo,
-    register_digest_section,
     text,
 )
-from flows.exports import ExportTable, register_export_table
+from flows.exports import ExportTable
 from flows.stakeholders import (
     QUADRANT_NAMES,
     QUADRANT_ORDER,
@@ -118,7 +117,6 @@ def _created_since(session: Session, workshop: Workshop, since: datetime | None)
 # The digest --------------------------------------------------------------------------------------
 
 
-@register_digest_section(order=STAKEHOLDERS_DIGEST_ORDER)
 def stakeholders_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -210,7 +208,6 @@ def _added_item(stakeholder: GridStakeholder) -> DigestItem:
 # The export --------------------------------------------------------------------------------------
 
 
-@register_export_table(order=STAKEHOLDERS_EXPORT_ORDER)
 def stakeholders_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every stakeholder with its grid position: means and (population) spreads of the raters'
     influence and interest ratings, unrounded; empty until someone rates it."""

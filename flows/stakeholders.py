@@ -674,7 +674,7 @@ def save_ratings(
     return SavedRatings(workshop_id, len(rows), new_rater=bool(rows) and not rated_before)
 
 
-def _upsert_ratings(session: Session, rows: list[dict]):  # type: ignore[no-untyped-def]
+def _upsert_ratings(session: Session, rows: list[dict]):
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     statement = insert(StakeholderRating).values(rows)

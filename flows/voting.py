@@ -222,7 +222,7 @@ def change_vote(
     target = _lock_vote_target(session, team_id, workshop_id, voter_id, fix_id)
     if target is None:
         _refuse_vote(session, team_id, workshop_id, voter_id, fix_id)
-    phase, fix_status, fix_title, ballot_id, vote_budget, max_per_fix = target  # type: ignore[misc]
+    phase, fix_status, fix_title, ballot_id, vote_budget, max_per_fix = target
     _require_votable(phase, fix_status, fix_title)
     ballot = (
         _BallotLimits(ballot_id, vote_budget, max_per_fix)
@@ -308,7 +308,7 @@ def _lock_vote_target(
         .where(Workshop.id == workshop_id, Workshop.team_id == team_id)
         .suffix_with(_VOTE_LOCKS, dialect="postgresql")
     ).first()
-    return tuple(row) if row is not None else None  # type: ignore[return-value]
+    return tuple(row) if row is not None else None
 
 
 def _refuse_vote(

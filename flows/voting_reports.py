@@ -27,10 +27,9 @@ from flows.digest import (
     DigestSummary,
     Mention,
     previous_memo,
-    register_digest_section,
     text,
 )
-from flows.exports import ExportTable, register_export_table
+from flows.exports import ExportTable
 from flows.fixes import FixSummary, fix_count, list_fixes
 from flows.formatting import calendar_day, plural, rank_text
 from flows.gaps.aggregation import touchpoint_gaps
@@ -77,7 +76,6 @@ def fix_standing(session: Session, workshop: Workshop, with_gaps: bool = False) 
 # The digest --------------------------------------------------------------------------------------
 
 
-@register_digest_section(order=FIXES_DIGEST_ORDER)
 def fixes_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
@@ -241,7 +239,6 @@ def _ranked_fix_item(ranked: RankedFix, shared: bool = False) -> DigestItem:
 # The exports -------------------------------------------------------------------------------------
 
 
-@register_export_table(order=FIXES_EXPORT_ORDER)
 def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
     """Every active fix; rank and votes only once tallies are visible (empty before)."""
     standing = fix_standing(session, workshop, with_gaps=True)
@@ -285,7 +282,6 @@ def fixes_table(session: Session, workshop: Workshop) -> ExportTable | None:
     )
 
 
-@register_export_table(order=ACTION_ITEMS_EXPORT_ORDER)
 def action_items_table(session: Session, workshop: Workshop) -> ExportTable | None:
     items = action_items(session, workshop)
     if not items:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.action_items.blocks import (
     STATUS_NAMES,
+    ActionItemsMetadata,
+    StatusValue,
     build_owner_dm,
     build_pick_modal,
     not_the_owner_text,
@@ -19,10 +23,12 @@ from bot.fixes.posts import action_list
 from bot.home.publish import refresh_homes
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
-from bot.slack.blocks import read_metadata
+from bot.slack.answers import answers_refusals
+from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
-from bot.slack.replies import open_modal, tell_user
-from bot.stakeholders.actions import MAX_OFFSET, parse_id
+from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import post_in_thread
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -31,77 +37,76 @@ from flows.actions import (
     set_action_status,
     workshop_for_action_items,
 )
-from flows.errors import FlowError
 from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import ActionStatus, Workshop
+from storage.models import Workshop
 
 
+@answers_refusals()
 def handle_create(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         with db.session() as session:
             workshop = workshop_for_action_items(
-                session, context.team_id, int(action.get("value", "")), context.user_id
+                session,
+                team_id_of(context),
+                WorkshopValue.of(action).workshop_id,
+                user_id_of(context),
             )
             top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
             return build_pick_modal(workshop.id, top)
 
-    open_modal(client, body, respond, build)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
-def suggest_fixes(ack: Ack, body: dict, context: BoltContext) -> None:
+@answers_refusals()
+def suggest_fixes(ack: Ack, body: dict, context: BoltContext, db: Database) -> None:
     """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
     typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
-    db: Database = context["db"]
-    workshop_id = read_metadata((body.get("view") or {}).get("private_metadata")).get("workshop_id")
+    workshop_id = ActionItemsMetadata.read(body.get("view")).workshop_id
     query = body.get("value") if isinstance(body.get("value"), str) else ""
-    try:
-        with db.read_session() as session:
-            workshop = workshop_for_action_items(
-                session, context.team_id, parse_id(workshop_id), context.user_id
-            )
-            found = ranked_matching(session, workshop, query)
-    except (ValueError, FlowError):
-        found = []
+    with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
+        workshop = workshop_for_action_items(
+            session, team_id_of(context), workshop_id or 0, user_id_of(context)
+        )
+        found = ranked_matching(session, workshop, query)
     ack(options=[pick_option(r) for r in found])
 
 
-def parse_status_value(value: str) -> tuple[int, ActionStatus]:
-    """ "7|in_progress": the item and the status to set (setting it twice changes nothing)."""
-    item_id, _, status = value.partition("|")
-    return int(item_id), ActionStatus(status)
-
-
+@answers_refusals()
 def handle_status(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Acks once the status is saved (bot/slack/acks.py); the DM and the thread follow the ack."""
-    db: Database = context["db"]
-    try:
-        item_id, status = parse_status_value(action.get("value", ""))
-    except ValueError:
-        ack()
-        tell_user(client, body, "That button is out of date.", respond)
-        return
+    value = StatusValue.of(action)
 
     def save() -> tuple[StatusChange, Workshop]:
         with db.session() as session:
-            change = set_action_status(session, context.team_id, item_id, context.user_id, status)
-            return change, get_workshop(session, context.team_id, change.item.workshop_id)
+            change = set_action_status(
+                session, team_id_of(context), value.item_id, user_id_of(context), value.status
+            )
+            return change, get_workshop(session, team_id_of(context), change.item.workshop_id)
 
     try:
         change, workshop = save_then_ack(ack, context, save)
     except NotTheOwner as error:
         tell_user(client, body, not_the_owner_text(error.owner_id), respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
         return
     item = change.item
     container = body.get("container") or {}
@@ -114,47 +119,29 @@ def handle_status(
             blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
         )
     # The owner's Home lists their open items (and the buttons may have been pressed there).
-    refresh_homes(client, db, context.team_id, {context.user_id, item.owner_id})
+    refresh_homes(client, db, team_id_of(context), {user_id_of(context), item.owner_id})
     if change.changed:
         post_in_thread(
             client,
             workshop,
             md(
                 "{} set the action item *{}* to *{}*.",
-                mention(context.user_id),
+                mention(user_id_of(context)),
                 item.title,
                 STATUS_NAMES[item.status],
             ),
         )
 
 
-def handle_list_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-) -> None:
-    """Previous / Next under `/workshop actions`: the list is replaced by the page asked for."""
-    ack()
-    db: Database = context["db"]
-    value = action.get("value")
-    try:
-        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
-        workshop_id = parse_id(raw_workshop)
-        with db.read_session() as session:
-            workshop = get_workshop(session, context.team_id, workshop_id)
-            blocks = action_list(
-                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_OFFSET)
-            )
-    except ValueError:
-        tell_user(client, body, "That button is out of date; run `/workshop actions`.", respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    respond(
-        text=f"Action items of workshop #{workshop_id}",
-        blocks=blocks,
-        response_type="ephemeral",
-        replace_original=True,
-    )
+def _action_list_page(
+    session: Session, workshop: Workshop, user_id: str, page: int
+) -> tuple[str, list[Block]]:
+    return f"Action items of workshop #{workshop.id}", action_list(session, workshop, user_id, page)
+
+
+handle_list_page = page_listener(
+    _action_list_page, "That button is out of date; run `/workshop actions`."
+)
 
 
 def register(app: App) -> None:

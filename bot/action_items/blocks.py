@@ -30,12 +30,12 @@ from bot.slack.blocks import (
     escape,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     pack_blocks,
     page_buttons,
     truncate,
 )
+from bot.slack.values import ButtonValue, Id, ViewMetadata
 from flows.actions import (
     MAX_ITEMS_PER_FORM,
     STATUS_NAMES,
@@ -58,6 +58,21 @@ STATUS_ACTION_IDS = {
     ActionStatus.done: ids.ACTION_ITEM_STATUS_DONE,
 }
 OVERDUE_RULE = "Overdue: the due date is before today (UTC) and the item is not done."
+
+
+class StatusValue(ButtonValue):
+    """An owner's status buttons: "7|in_progress", the item and the status to set (setting it
+    twice changes nothing)."""
+
+    item_id: Id
+    status: ActionStatus
+
+
+class ActionItemsMetadata(ViewMetadata):
+    """The pick form (the workshop) and the items form (the workshop and the fixes picked)."""
+
+    workshop_id: Id | None = None
+    fix_ids: list[Id] | None = None
 
 
 def status_label(status: ActionStatus) -> str:
@@ -87,7 +102,7 @@ def build_pick_modal(workshop_id: int, top: Sequence[RankedFix]) -> View:
         title="Action items",
         submit="Next",
         close="Cancel",
-        private_metadata=metadata(workshop_id=workshop_id),
+        private_metadata=ActionItemsMetadata(workshop_id=workshop_id).encode(),
         blocks=[
             mrkdwn_section(
                 f"Which fixes become action items? {preselected}; add or remove any. "
@@ -155,7 +170,9 @@ def build_action_items_modal(
         title="Action items",
         submit="Create",
         close="Cancel",
-        private_metadata=metadata(workshop_id=workshop_id, fix_ids=[f.id for f in fixes]),
+        private_metadata=ActionItemsMetadata(
+            workshop_id=workshop_id, fix_ids=[f.id for f in fixes]
+        ).encode(),
         blocks=blocks,
     )
 
@@ -213,7 +230,7 @@ def status_buttons(item: ActionItemSummary) -> list[ButtonElement]:
         ButtonElement(
             text=f"✓ {STATUS_NAMES[status]}" if status == item.status else STATUS_NAMES[status],
             action_id=STATUS_ACTION_IDS[status],
-            value=f"{item.id}|{status.value}",
+            value=StatusValue(item_id=item.id, status=status).encode(),
             style="primary" if status == item.status else None,
         )
         for status in ActionStatus

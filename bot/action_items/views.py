@@ -6,14 +6,16 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.action_items.blocks import build_action_items_modal
+from bot.action_items.blocks import ActionItemsMetadata, build_action_items_modal
 from bot.fixes.posts import announce_action_items, send_owner_dms
 from bot.home.publish import refresh_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata, user_list
+from bot.slack.answers import answers_refusals
+from bot.slack.blocks import user_list
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
 from bot.slack.view_state import checked_values, selected_date, selected_user
+from bot.slack.who import team_id_of, user_id_of
 from flows.actions import (
     action_items,
     choose_fixes,
@@ -24,31 +26,28 @@ from flows.actions import (
     today_utc,
     validate_action_items,
 )
-from flows.errors import FlowError, InvalidInput
 from flows.voting import vote_totals
 from flows.workshops import get_workshop
 from storage.db import Database
 
 
+def _first_owner_field(view: dict) -> str:
+    """Where a refusal of the items form shows: under the first owner picker."""
+    fix_ids = ActionItemsMetadata.read(view).fix_ids
+    return owner_field(fix_ids[0]) if fix_ids else ids.ACTION_ITEMS_FIXES
+
+
+@answers_refusals(field=ids.ACTION_ITEMS_FIXES)
 def handle_pick_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
-    db: Database = context["db"]
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id = meta.get("workshop_id") if isinstance(meta.get("workshop_id"), int) else 0
+    workshop_id = ActionItemsMetadata.read(view).workshop_id or 0
     picked = checked_values(view["state"]["values"], ids.ACTION_ITEMS_FIXES)
-    try:
-        with db.session() as session:
-            fixes = choose_fixes(session, context.team_id, workshop_id, context.user_id, picked)
-            workshop = get_workshop(session, context.team_id, workshop_id)
-            existing = {item.fix_id: item for item in action_items(session, workshop)}
-            votes = vote_totals(session, workshop)
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.ACTION_ITEMS_FIXES: str(error)})
-        return
+    with db.session() as session:
+        fixes = choose_fixes(session, team_id_of(context), workshop_id, user_id_of(context), picked)
+        workshop = get_workshop(session, team_id_of(context), workshop_id)
+        existing = {item.fix_id: item for item in action_items(session, workshop)}
+        votes = vote_totals(session, workshop)
     ack(
         response_action="update",
         view=build_action_items_modal(
@@ -57,42 +56,33 @@ def handle_pick_submission(
     )
 
 
+@answers_refusals(field=_first_owner_field)
 def handle_items_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
-    db: Database = context["db"]
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
-    fix_ids = [i for i in meta.get("fix_ids") or [] if isinstance(i, int)]
-    workshop_id = meta.get("workshop_id") if isinstance(meta.get("workshop_id"), int) else 0
-    try:
-        drafts = validate_action_items(
-            fix_ids,
-            {fix_id: selected_user(state, owner_field(fix_id)) for fix_id in fix_ids},
-            {fix_id: selected_date(state, due_field(fix_id)) for fix_id in fix_ids},
-            today_utc(),
+    meta = ActionItemsMetadata.read(view)
+    fix_ids, workshop_id = meta.fix_ids or [], meta.workshop_id or 0
+    drafts = validate_action_items(
+        fix_ids,
+        {fix_id: selected_user(state, owner_field(fix_id)) for fix_id in fix_ids},
+        {fix_id: selected_date(state, due_field(fix_id)) for fix_id in fix_ids},
+        today_utc(),
+    )
+    with db.session() as session:
+        saved = save_action_items(
+            session, team_id_of(context), workshop_id, user_id_of(context), drafts
         )
-        with db.session() as session:
-            saved = save_action_items(
-                session, context.team_id, workshop_id, context.user_id, drafts
-            )
-            workshop = get_workshop(session, context.team_id, workshop_id)
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        first = owner_field(fix_ids[0]) if fix_ids else ids.ACTION_ITEMS_FIXES
-        ack(response_action="errors", errors={first: str(error)})
-        return
+        workshop = get_workshop(session, team_id_of(context), workshop_id)
     ack()
     unreachable = send_owner_dms(client, db, workshop, saved)
     announce_action_items(client, workshop, saved)
     owners = [s.item.owner_id for s in saved] + [s.previous_owner_id for s in saved]
-    refresh_homes(client, db, context.team_id, [owner for owner in owners if owner])
+    refresh_homes(client, db, team_id_of(context), [owner for owner in owners if owner])
     if unreachable:
         tell_user(
             client,
-            {"user_id": context.user_id, "channel_id": workshop.channel_id},
+            {"user_id": user_id_of(context), "channel_id": workshop.channel_id},
             md(
                 "The action items are saved, but I could not DM {}. "
                 "They can follow them with `/workshop actions`.",

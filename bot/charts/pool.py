@@ -192,7 +192,7 @@ class ChartPool:
             )
         self._arm_idle_timer(self.idle_stop_s)
 
-    def _warmed_up(self, executor: ProcessPoolExecutor, future: Future) -> None:  # type: ignore[type-arg]
+    def _warmed_up(self, executor: ProcessPoolExecutor, future: Future) -> None:
         if future.cancelled():
             return
         error = future.exception()

@@ -15,10 +15,12 @@ from bot.home.publish import publish_home, refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
+from bot.slack.answers import answers_refusals
 from bot.slack.blocks import context as context_block
 from bot.slack.mrkdwn import escape
-from bot.slack.replies import tell_user
-from flows.errors import FlowError, NotAllowed
+from bot.slack.values import parse_id
+from bot.slack.who import team_id_of, user_id_of
+from flows.errors import NotAllowed
 from flows.schedules import (
     ScheduleAction,
     can_manage,
@@ -43,23 +45,23 @@ DONE = {
 NOT_YOURS = "Only the person who set up this digest, or the workshop's facilitators, can {}."
 
 
+@answers_refusals()
 def handle_schedule_button(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Pause, Resume and Delete ack once saved (bot/slack/acks.py); Send now posts the digest, which
     takes longer, so it acks first."""
-    db: Database = context["db"]
-    team_id, user_id = context.team_id, context.user_id
+    team_id, user_id = team_id_of(context), user_id_of(context)
     sending = action["action_id"] == ids.SCHEDULE_SEND_NOW
     if sending:
         ack()
-    try:
-        schedule_id = int(action.get("value", ""))
-    except ValueError:
-        if not sending:
-            ack()
-        tell_user(client, body, "That button is out of date.", respond)
-        return
+    schedule_id = parse_id(action.get("value"))
 
     def save() -> DigestSchedule:
         with db.session() as session:
@@ -67,15 +69,11 @@ def handle_schedule_button(
                 session, team_id, schedule_id, user_id, ACTION_BY_ID[action["action_id"]]
             )
 
-    try:
-        if sending:
-            workshop_id, message = send_now(client, db, team_id, schedule_id, user_id)
-        else:
-            schedule = save_then_ack(ack, context, save)
-            workshop_id, message = schedule.workshop_id, DONE[ACTION_BY_ID[action["action_id"]]]
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
+    if sending:
+        workshop_id, message = send_now(client, db, team_id, schedule_id, user_id)
+    else:
+        schedule = save_then_ack(ack, context, save)
+        workshop_id, message = schedule.workshop_id, DONE[ACTION_BY_ID[action["action_id"]]]
     if not sending:
         schedules_changed(context)
         others = [schedule.created_by] if schedule.created_by != user_id else []

@@ -22,7 +22,6 @@ from enum import StrEnum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-import flows.reports  # noqa: F401  (registers the features' digest sections)
 from bot.charts.pool import draw_chart
 from bot.digests.blocks.digest import (
     build_digest_blocks,
@@ -35,6 +34,7 @@ from bot.slack.people import user_names
 from bot.slack.permalinks import message_permalink
 from flows.digest import Digest, build_digest, mentioned_user_ids, section_memos
 from flows.errors import NotFound
+from flows.reports import register_reports
 from flows.schedules import (
     RUNNING_STATUSES,
     claim_delivery,
@@ -160,6 +160,7 @@ def post_digest(
 ) -> DeliveryReport:
     """Build the digest and post it to each destination; record the delivery's result."""
     generated_at = utcnow()
+    register_reports()
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         since = previous_digest_time(session, team_id, workshop_id, schedule_id, delivery_id)

@@ -8,13 +8,18 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digests.blocks.schedules import build_schedule_modal, destinations_text
+from bot.digests.blocks.schedules import (
+    ScheduleFormMetadata,
+    build_schedule_modal,
+    destinations_text,
+)
 from bot.home.publish import refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
-from bot.slack.blocks import read_metadata, slack_date
+from bot.slack.blocks import slack_date
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     input_value,
     selected_conversation,
@@ -22,6 +27,7 @@ from bot.slack.view_state import (
     selected_users,
     selected_value,
 )
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.commands import bot_can_post_in
 from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
@@ -39,17 +45,11 @@ from storage.models import utcnow
 logger = logging.getLogger(__name__)
 
 
-def _workshop_id(meta: dict) -> int:
-    """The form's workshop; forged metadata (not a number) reads as no workshop."""
-    value = meta.get("workshop_id")
-    return value if isinstance(value, int) else 0
-
-
 def handle_schedule_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
-    meta = read_metadata(view.get("private_metadata"))
+    meta = WorkshopMetadata.read(view)
     try:
         spec = validate_schedule(
             cadence=selected_value(state, ids.DIGEST_CADENCE),
@@ -73,13 +73,12 @@ def handle_schedule_submission(
             },
         )
         return
-    db: Database = context["db"]
     try:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, _workshop_id(meta))
-            repeated = not claim_submission(session, context.team_id, view.get("id"))
+            workshop = get_workshop(session, team_id_of(context), meta.workshop_id or 0)
+            repeated = not claim_submission(session, team_id_of(context), view.get("id"))
             if not repeated:
-                schedule = create_schedule(session, workshop, context.user_id, spec)
+                schedule = create_schedule(session, workshop, user_id_of(context), spec)
                 rule, title = rule_of(schedule), workshop.title
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
@@ -95,7 +94,7 @@ def handle_schedule_submission(
     next_fire = rule.next_fire_after(utcnow())
     tell_user(
         client,
-        {"user": {"id": context.user_id}, "channel": {"id": meta.get("channel_id")}},
+        {"user": {"id": user_id_of(context)}, "channel": {"id": meta.channel_id}},
         md(
             ":calendar: Digest of “{}” scheduled: {} → {}.",
             title,
@@ -105,7 +104,7 @@ def handle_schedule_submission(
         + (md(" The first one goes out {}.", slack_date(next_fire)) if next_fire else "")
         + " `/workshop digest list` to send one now, pause or delete it.",
     )
-    refresh_homes(client, db, context.team_id, [context.user_id])
+    refresh_homes(client, db, team_id_of(context), [user_id_of(context)])
 
 
 def handle_cadence_change(ack: Ack, body: dict, client: WebClient) -> None:
@@ -114,19 +113,18 @@ def handle_cadence_change(ack: Ack, body: dict, client: WebClient) -> None:
     form changed meanwhile (a later choice's update wins)."""
     ack()
     view = body.get("view") or {}
-    meta = read_metadata(view.get("private_metadata"))
+    meta = ScheduleFormMetadata.read(view)
     state = (view.get("state") or {}).get("values") or {}
-    title = meta.get("title")
-    channel_id = meta.get("channel_id")
+    title, channel_id = meta.title, meta.channel_id
     zone = selected_value(state, ids.DIGEST_TIMEZONE)
-    if not isinstance(title, str) or not isinstance(channel_id, str) or not view.get("id"):
+    if title is None or channel_id is None or not meta.workshop_id or not view.get("id"):
         return  # not our form's metadata: nothing to redraw
     try:
         client.views_update(
             view_id=view["id"],
             hash=view.get("hash"),
             view=build_schedule_modal(
-                _workshop_id(meta),
+                meta.workshop_id,
                 title,
                 channel_id,
                 zone if zone and is_valid_timezone(zone) else DEFAULT_TIMEZONE,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-import flows.reports  # noqa: F401  (registers the features' tables and digest sections)
 from bot.slack.blocks import md, mention
 from bot.slack.people import user_names
 from flows.digest import mentioned_user_ids
 from flows.exports import ExportFormat, build_export, export_files
+from flows.reports import register_reports
 from flows.workshops import get_workshop
 from storage.db import Database
 
@@ -19,6 +19,7 @@ def upload_export(
     client: WebClient, db: Database, team_id: str, workshop_id: int, user_id: str
 ) -> tuple[str, list[str]]:
     """Upload the export in the board's thread; returns the channel and the file names."""
+    register_reports()
     with db.session() as session:
         export = build_export(session, team_id, workshop_id)
         workshop = get_workshop(session, team_id, workshop_id)

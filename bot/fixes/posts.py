@@ -233,7 +233,7 @@ def announce_voting(client: WebClient, db: Database, change: PhaseChangeResult) 
         workshop.id,
         count,
         workshop.vote_budget,
-        workshop.max_votes_per_fix,  # type: ignore[arg-type]
+        workshop.max_votes_per_fix,
     )
     post_in_thread(client, workshop, text, blocks=blocks)
 

@@ -13,13 +13,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot.fixes.blocks.fixes import FixFormMetadata
 from bot.fixes.posts import refresh_fix_list
 from bot.slack import ids
-from bot.slack.blocks import mrkdwn_section, read_metadata, truncate
+from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
+from bot.slack.blocks import mrkdwn_section, truncate
 from bot.slack.mrkdwn import escape, md, mention
+from bot.slack.replies import report_failure
 from bot.slack.view_state import input_value, selected_value
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import post_in_thread, refresh_board
-from flows.errors import FlowError, InvalidInput
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
 from flows.workshops import get_workshop
 from storage.db import Database
@@ -28,104 +32,103 @@ from storage.models import Workshop
 logger = logging.getLogger(__name__)
 
 
-def _metadata_id(view: dict, key: str) -> int | None:
-    value = read_metadata(view.get("private_metadata")).get(key)
-    return value if isinstance(value, int) else None
-
-
+@answers_refusals(field=ids.FIX_TITLE)
 def handle_fix_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    view: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     state = view["state"]["values"]
-    db: Database = context["db"]
-    workshop_id, fix_id = _metadata_id(view, "workshop_id"), _metadata_id(view, "fix_id")
-    try:
-        draft = validate_fix(
-            title=input_value(state, ids.FIX_TITLE),
-            touchpoint=selected_value(state, ids.FIX_TOUCHPOINT),
-            description=input_value(state, ids.FIX_DESCRIPTION),
-            effort=selected_value(state, ids.FIX_EFFORT),
-            impact=selected_value(state, ids.FIX_IMPACT),
-        )
-        with db.session() as session:
-            if fix_id is not None:
-                fix = edit_fix(session, context.team_id, fix_id, context.user_id, draft)
-            else:
-                fix = propose_fix(
-                    session,
-                    context.team_id,
-                    workshop_id or 0,
-                    context.user_id,
-                    draft,
-                    request_key=view.get("id"),
-                )
-            workshop = get_workshop(session, context.team_id, fix.workshop_id)
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.FIX_TITLE: str(error)})
-        return
+    meta = FixFormMetadata.read(view)
+    workshop_id, fix_id = meta.workshop_id, meta.fix_id
+    draft = validate_fix(
+        title=input_value(state, ids.FIX_TITLE),
+        touchpoint=selected_value(state, ids.FIX_TOUCHPOINT),
+        description=input_value(state, ids.FIX_DESCRIPTION),
+        effort=selected_value(state, ids.FIX_EFFORT),
+        impact=selected_value(state, ids.FIX_IMPACT),
+    )
+    with db.session() as session:
+        if fix_id is not None:
+            fix = edit_fix(session, team_id_of(context), fix_id, user_id_of(context), draft)
+        else:
+            fix = propose_fix(
+                session,
+                team_id_of(context),
+                workshop_id or 0,
+                user_id_of(context),
+                draft,
+                request_key=view.get("id"),
+            )
+        workshop = get_workshop(session, team_id_of(context), fix.workshop_id)
     ack()
     done = "updated" if fix_id is not None else "added to the list"
     _tell_in_channel(
         client,
         workshop.channel_id,
-        context.user_id,
+        user_id_of(context),
         f":bulb: *{fix.title}* is {done}. `/workshop fixes` shows every fix.",
     )
-    _show_the_change(client, db, context, workshop, view)
+    _show_the_change(after_ack, client, db, context, workshop, view, body)
 
 
+@answers_refusals(notice=lambda text: _notice_modal("Not removed", text))
 def handle_remove_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    view: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
-    db: Database = context["db"]
-    try:
-        with db.session() as session:
-            removed = remove_fix(
-                session, context.team_id, _metadata_id(view, "fix_id") or 0, context.user_id
-            )
-            workshop = get_workshop(session, context.team_id, removed.fix.workshop_id)
-    except FlowError as error:
-        ack(response_action="update", view=_notice_modal("Not removed", str(error)))
-        return
+    with db.session() as session:
+        removed = remove_fix(
+            session,
+            team_id_of(context),
+            FixFormMetadata.read(view).fix_id or 0,
+            user_id_of(context),
+        )
+        workshop = get_workshop(session, team_id_of(context), removed.fix.workshop_id)
     ack()
     _tell_in_channel(
         client,
         workshop.channel_id,
-        context.user_id,
+        user_id_of(context),
         f"*{removed.fix.title}* was removed. Any votes it had went back to their voters.",
     )
-    _show_the_change(client, db, context, workshop, view)
+    _show_the_change(after_ack, client, db, context, workshop, view, body)
 
 
+@answers_refusals(field=ids.FIX_MERGE_TARGET)
 def handle_merge_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    view: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
-    db: Database = context["db"]
     target = selected_value(view["state"]["values"], ids.FIX_MERGE_TARGET)
     try:
         target_id = int(target or "")
     except ValueError:
         ack(response_action="errors", errors={ids.FIX_MERGE_TARGET: "Pick the fix to keep."})
         return
-    try:
-        with db.session() as session:
-            merged = merge_fixes(
-                session,
-                context.team_id,
-                _metadata_id(view, "fix_id") or 0,
-                target_id,
-                context.user_id,
-            )
-            workshop = get_workshop(session, context.team_id, merged.target.workshop_id)
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.FIX_MERGE_TARGET: str(error)})
-        return
+    with db.session() as session:
+        merged = merge_fixes(
+            session,
+            team_id_of(context),
+            FixFormMetadata.read(view).fix_id or 0,
+            target_id,
+            user_id_of(context),
+        )
+        workshop = get_workshop(session, team_id_of(context), merged.target.workshop_id)
     ack()
     # Counts are not given: while tallies are hidden they would reveal how the fix was voted.
     post_in_thread(
@@ -134,38 +137,42 @@ def handle_merge_submission(
         md(
             ":twisted_rightwards_arrows: {} merged *{}* into *{}*. Votes moved with it; a vote "
             "that would have put anyone over {} on one fix went back to its voter to spend again.",
-            mention(context.user_id),
+            mention(user_id_of(context)),
             merged.source.title,
             merged.target.title,
             workshop.max_votes_per_fix,
         ),
     )
-    _show_the_change(client, db, context, workshop, view)
+    _show_the_change(after_ack, client, db, context, workshop, view, body)
 
 
 def _show_the_change(
-    client: WebClient, db: Database, context: BoltContext, workshop: Workshop, view: dict
+    after_ack: AfterAck,
+    client: WebClient,
+    db: Database,
+    context: BoltContext,
+    workshop: Workshop,
+    view: dict,
+    body: dict,
 ) -> None:
-    """After a fix is saved, removed or merged: the board, and the private list the form was
-    opened from, on the page it was showing."""
-    refresh_board(client, db, context.team_id, workshop.id)
-    refresh_fix_list(
-        client,
-        db,
-        context.team_id,
-        workshop.id,
-        context.user_id,
-        _response_url(view, client),
-        _metadata_id(view, "list_page") or 0,
-    )
+    """After a fix is saved, removed or merged (after the ack): the board, and the private list
+    the form was opened from, on the page it was showing."""
+    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), workshop.id
+    response_url, page = _response_url(view, client), FixFormMetadata.read(view).list_page or 0
+
+    def show() -> None:
+        refresh_board(client, db, team_id, workshop_id)
+        refresh_fix_list(client, db, team_id, workshop_id, user_id, response_url, page)
+
+    after_ack.run(None, show, report_failure(client, body))
 
 
 def _response_url(view: dict, client: WebClient) -> str | None:
     """The list message's response URL, only if it points at Slack (or at the Web API host the
     bot is configured with, such as the local stand-in): workspace data is never sent
     elsewhere, whatever the metadata says."""
-    url = read_metadata(view.get("private_metadata")).get("response_url")
-    if not isinstance(url, str):
+    url = FixFormMetadata.read(view).response_url
+    if url is None:
         return None
     api = urlsplit(client.base_url)
     allowed = ("https://hooks.slack.com/", f"{api.scheme}://{api.netloc}/")

@@ -13,13 +13,15 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.fixes.actions import MAX_PAGE
+from bot.fixes.blocks.voting import VoteMetadata, VoteValue
 from bot.fixes.posts import ranking_page, update_vote_view, vote_view
 from bot.slack import ids
 from bot.slack.after_ack import AfterAck
-from bot.slack.blocks import read_metadata
-from bot.slack.replies import open_modal, report_failure, tell_user
-from bot.stakeholders.actions import parse_id
+from bot.slack.answers import answers_refusals
+from bot.slack.list_pages import page_listener
+from bot.slack.replies import report_failure
+from bot.slack.values import BadValue, PageNumber, WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
@@ -38,50 +40,59 @@ NOT_COUNTED_YET = (
 )
 
 
-def parse_vote_value(value: str) -> tuple[int, int, int]:
-    """ "12|0|1": fix 12, from the count shown (0) to the count wanted (1)."""
-    fix_id, shown, wanted = (int(part) for part in value.split("|"))
-    return fix_id, shown, wanted
-
-
+@answers_refusals()
 def handle_open(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
 
     def build() -> View:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, int(action.get("value", "")))
+            workshop = get_workshop(
+                session, team_id_of(context), WorkshopValue.of(action).workshop_id
+            )
             if workshop.phase not in (Phase.voting, Phase.closed):
                 raise Conflict(
                     "Voting opens when the facilitator moves the workshop on to the voting phase."
                 )
-            if not is_participant(session, workshop, context.user_id):
+            if not is_participant(session, workshop, user_id_of(context)):
                 raise NotAllowed(NOT_A_PARTICIPANT)
-            return vote_view(session, workshop, context.user_id)
+            return vote_view(session, workshop, user_id_of(context))
 
-    open_modal(client, body, respond, build)
+    client.views_open(trigger_id=body["trigger_id"], view=build())
 
 
 def handle_vote(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
     ballot can delay, so an acknowledged vote is never lost, even if this process dies right
     after; then applies it, and the view and the board follow."""
-    db: Database = context["db"]
     view = body.get("view") or {}
-    state = read_metadata(view.get("private_metadata"))
+    state = VoteMetadata.read(view)
+    workshop_id, page = state.workshop_id, state.page or 0
     try:
-        workshop_id, page = int(state["workshop_id"]), int(state.get("page", 0))
-        fix_id, shown, wanted = parse_vote_value(action.get("value", ""))
-    except (KeyError, TypeError, ValueError):
+        vote = VoteValue.of(action)
+    except BadValue:
+        vote = None
+    if workshop_id is None or vote is None:
         ack()
-        logger.warning("malformed vote from %s: %r", context.user_id, action.get("value"))
+        logger.warning("malformed vote from %s: %r", user_id_of(context), action.get("value"))
         return
-    team_id, user_id = context.team_id, context.user_id
-    click = Click(team_id, workshop_id, user_id, fix_id, shown, wanted)  # type: ignore[arg-type]
+    team_id, user_id = team_id_of(context), user_id_of(context)
+    click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)
     try:
         with db.session() as session:
             click_id = record_click(session, click, delivery_key(body, action, user_id))
@@ -100,14 +111,11 @@ def handle_vote(
         notice = outcome.refusal if outcome else NOT_COUNTED_YET
         update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
 
-    after_ack: AfterAck = context["after_ack"]
     view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
     after_ack.run(view_key, redraw_view, report_failure(client, body))
     if outcome and outcome.changed:
-        after_ack.run(
-            ("board", team_id, workshop_id),
-            lambda: refresh_board(client, db, team_id, workshop_id),
-        )
+        # Coalesced by the board itself (bot/workshop/board.refresh_board).
+        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
 
 
 def delivery_key(body: dict, action: dict, user_id: str) -> str:
@@ -134,45 +142,25 @@ def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | Non
         return None
 
 
+@answers_refusals()
 def handle_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     ack()
     view = body.get("view") or {}
+    workshop_id = VoteMetadata.read(view).workshop_id
     try:
-        workshop_id = int(read_metadata(view.get("private_metadata"))["workshop_id"])
-        page = int(action.get("value", ""))
-    except (KeyError, TypeError, ValueError):
+        page = PageNumber.of(action).page
+    except BadValue:
         return
-    try:
-        update_vote_view(
-            client, context["db"], context.team_id, context.user_id, workshop_id, page, view
-        )
-    except FlowError as error:
-        tell_user(client, body, str(error))
+    if workshop_id is None:
+        return
+    update_vote_view(client, db, team_id_of(context), user_id_of(context), workshop_id, page, view)
 
 
-def handle_ranking_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
-) -> None:
-    """Previous / Next under `/workshop ranking`: the ranking is replaced by the page asked for."""
-    ack()
-    db: Database = context["db"]
-    value = action.get("value")
-    try:
-        raw_workshop, _, raw_page = (value if isinstance(value, str) else "").partition("|")
-        with db.read_session() as session:
-            workshop = get_workshop(session, context.team_id, parse_id(raw_workshop))
-            text, blocks = ranking_page(
-                session, workshop, context.user_id, parse_id(raw_page, 0, MAX_PAGE)
-            )
-    except ValueError:
-        tell_user(client, body, "That button is out of date; run `/workshop ranking`.", respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+handle_ranking_page = page_listener(
+    ranking_page, "That button is out of date; run `/workshop ranking`."
+)
 
 
 def register(app: App) -> None:

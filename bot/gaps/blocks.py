@@ -4,7 +4,9 @@ results message (a ranked monospace table with flags, stage figures, quadrants, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
 
+from pydantic import Field
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -32,14 +34,14 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     truncate,
     user_list,
 )
+from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
 from flows.gap_reports import closing_verdict, shortfall_words
-from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
+from flows.gaps.form import RATING_PAGE_SIZE, RatingPage, RatingSheet, TouchpointAnswer
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
 from flows.gaps.results import GapResults, TouchpointGap
@@ -78,6 +80,23 @@ QUADRANT_MEANING = {
     Quadrant.low_priority: "less important, short of expectations",
     Quadrant.possible_overkill: "less important, meeting or beating expectations",
 }
+
+
+class RoundValue(ButtonValue):
+    """The results' *Open rating round N* button: "12|1", the workshop and the round the
+    results were drawn for."""
+
+    workshop_id: Id
+    round: Id
+
+
+class RatingFormMetadata(ViewMetadata):
+    """A page of the rating form (short keys: it may list many touchpoints): the workshop, the
+    page, and the touchpoints the page shows."""
+
+    w: Id | None = None
+    p: Offset | None = None
+    t: Annotated[list[Id], Field(max_length=RATING_PAGE_SIZE)] | None = None
 
 
 # The board --------------------------------------------------------------------------------------
@@ -131,7 +150,9 @@ def build_rating_modal(sheet: RatingSheet) -> View:
         title=PlainTextObject(text="Rate touchpoints"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)),
+        private_metadata=RatingFormMetadata(
+            w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
+        ).encode(),
         blocks=blocks,
     )
 
@@ -563,7 +584,7 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
         ButtonElement(
             text="How to read this",
             action_id=ids.GAPS_HOW_TO_READ,
-            value=f"{results.workshop_id}|{results.round}",
+            value=RoundValue(workshop_id=results.workshop_id, round=results.round).encode(),
         )
     ]
     if can_open_round:
@@ -571,7 +592,7 @@ def build_results_message(results: GapResults, can_open_round: bool = True) -> l
             ButtonElement(
                 text=f"Open rating round {results.round + 1}",
                 action_id=ids.RATE_NEW_ROUND,
-                value=f"{results.workshop_id}|{results.round}",
+                value=RoundValue(workshop_id=results.workshop_id, round=results.round).encode(),
                 confirm=ConfirmObject(
                     title=f"Open round {results.round + 1}?",
                     text="Everyone rates the same touchpoints again (for example after "

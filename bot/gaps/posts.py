@@ -4,7 +4,6 @@ results (chart and table) in the board's thread. Buttons and commands share thes
 from __future__ import annotations
 
 import logging
-import re
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -32,18 +31,6 @@ from storage.db import Database
 from storage.models import Phase, Workshop
 
 logger = logging.getLogger(__name__)
-
-_DATABASE_ID = re.compile(r"[0-9]{1,9}")  # ids are 32-bit integers in every table
-
-
-def parse_id(value: object) -> int | None:
-    """A workshop, touchpoint or round number from a button value or view metadata; None for
-    anything a Slack surface of ours could not have sent (so forged junk never reaches SQL)."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**9:
-        return value
-    if isinstance(value, str) and _DATABASE_ID.fullmatch(value):
-        return int(value)
-    return None
 
 
 def open_rating_form(

@@ -8,16 +8,18 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.gaps.blocks import build_rating_done, build_rating_modal
-from bot.gaps.posts import parse_id
+from bot.gaps.blocks import RatingFormMetadata, build_rating_done, build_rating_modal
 from bot.home.publish import refresh_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
+from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
+from bot.slack.replies import report_failure
 from bot.slack.view_state import input_value, selected_value
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
-from flows.errors import FlowError, InvalidInput
-from flows.gaps.form import RATING_PAGE_SIZE, rating_sheet
+from flows.gaps.form import rating_sheet
 from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
+from storage.db import Database
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
 
@@ -40,16 +42,10 @@ def first_input_block(view: dict) -> str:
 
 def form_target(view: dict) -> tuple[int, list[int]] | None:
     """The workshop and touchpoints a form page was drawn for (its private metadata)."""
-    meta = read_metadata(view.get("private_metadata"))
-    workshop_id, touchpoints = parse_id(meta.get("w")), meta.get("t")
-    if workshop_id is None or not isinstance(touchpoints, list):
+    meta = RatingFormMetadata.read(view)  # no page of ours holds more than RATING_PAGE_SIZE
+    if meta.w is None or meta.t is None:
         return None
-    if len(touchpoints) > RATING_PAGE_SIZE:  # no page of ours holds more
-        return None
-    touchpoint_ids = [parse_id(tp) for tp in touchpoints]
-    if any(tp is None for tp in touchpoint_ids):
-        return None
-    return workshop_id, touchpoint_ids  # type: ignore[return-value]
+    return meta.w, meta.t
 
 
 def go_to_choice(state: dict) -> str | None:
@@ -70,8 +66,15 @@ def next_view(
     return build_rating_modal(rating_sheet(session, team_id, workshop_id, user_id, page))
 
 
+@answers_refusals(field=first_input_block)
 def handle_rating_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict,
+    view: dict,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     state = (view.get("state") or {}).get("values")
     state = state if isinstance(state, dict) else {}
@@ -80,33 +83,31 @@ def handle_rating_submission(
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
         return
     workshop_id, touchpoint_ids = target
-    db = context["db"]
-    try:
-        with db.session() as session:
-            saved = save_ratings(
-                session,
-                context.team_id,
-                workshop_id,
-                context.user_id,
-                read_answers(state, touchpoint_ids),
-            )
-            following = next_view(
-                session,
-                context.team_id,
-                context.user_id,
-                workshop_id,
-                go_to_choice(state),
-            )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={first_input_block(view): str(error)})
-        return
+
+    with db.session() as session:
+        saved = save_ratings(
+            session,
+            team_id_of(context),
+            workshop_id,
+            user_id_of(context),
+            read_answers(state, touchpoint_ids),
+        )
+        following = next_view(
+            session,
+            team_id_of(context),
+            user_id_of(context),
+            workshop_id,
+            go_to_choice(state),
+        )
     ack(response_action="update", view=following)
     if saved.progress_changed:
-        refresh_board(client, db, context.team_id, workshop_id)
-        refresh_homes(client, db, context.team_id, [context.user_id])  # touchpoints left to rate
+        team_id, user_id = team_id_of(context), user_id_of(context)
+
+        def follow() -> None:
+            refresh_board(client, db, team_id, workshop_id)
+            refresh_homes(client, db, team_id, [user_id])  # touchpoints left to rate
+
+        after_ack.run(None, follow, report_failure(client, body))
 
 
 def register(app: App) -> None:

@@ -7,15 +7,20 @@ from slack_sdk import WebClient
 
 from bot.home.publish import publish_home
 from bot.slack import ids
+from bot.slack.values import BadValue, PageNumber
+from bot.slack.who import team_id_of, user_id_of
+from storage.db import Database
 
 
-def handle_page(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
+def handle_page(
+    ack: Ack, action: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     ack()
     try:
-        page = max(0, int(action.get("value", "0")))
-    except ValueError:
+        page = PageNumber.of(action).page
+    except BadValue:
         page = 0
-    publish_home(client, context["db"], context.team_id, context.user_id, page)
+    publish_home(client, db, team_id_of(context), user_id_of(context), page)
 
 
 def acknowledge_link(ack: Ack) -> None:

@@ -10,23 +10,28 @@ from slack_sdk import WebClient
 from bot.kpis.blocks import build_record_modal
 from bot.slack import ids
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, WorkshopValue
+from bot.slack.who import team_id_of
 from flows.errors import NotFound
 from flows.kpis import kpi_choices
 from storage.db import Database
 
 
 def handle_open_record(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     ack()
-    db: Database = context["db"]
-    value = action.get("value", "")
     try:
-        if not value.isdecimal():
-            raise NotFound("That button is out of date.")
+        workshop_id = WorkshopValue.of(action).workshop_id
         with db.session() as session:
-            choices = kpi_choices(session, context.team_id, int(value))
-    except NotFound:
+            choices = kpi_choices(session, team_id_of(context), workshop_id)
+    except (BadValue, NotFound):
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
         return
     channel_id = (body.get("channel") or {}).get("id") or choices.workshop.channel_id

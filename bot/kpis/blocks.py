@@ -30,11 +30,11 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     slack_date,
     truncate,
 )
+from bot.slack.values import WorkshopMetadata
 from flows.kpi_catalogue import MAX_KPI_NAME_LENGTH, MAX_UNIT_LENGTH, KpiDefinition
 from flows.kpi_formulas import Direction
 from flows.kpi_text import (
@@ -191,7 +191,7 @@ def build_record_modal(
         title=PlainTextObject(text="Record a KPI value"),
         submit=PlainTextObject(text="Record"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=workshop.id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop.id, channel_id=channel_id).encode(),
         blocks=blocks,
     )
 
@@ -231,7 +231,7 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
         title=PlainTextObject(text="Define a KPI"),
         submit=PlainTextObject(text="Define"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=workshop_id, channel_id=channel_id),
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
         blocks=[
             context(
                 f"A KPI of its own for workshop #{workshop_id} “{truncate(title, 100)}”, "

@@ -12,9 +12,11 @@ from slack_sdk import WebClient
 
 from bot.kpis.blocks import define_confirmation, record_confirmation
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
+from bot.slack.after_ack import AfterAck
 from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.errors import InvalidInput, NotFound
 from flows.kpi_catalogue import define_custom_kpi, validate_custom_kpi
@@ -27,8 +29,7 @@ GONE = "This workshop no longer exists in this workspace."
 
 
 def _workshop_id(view: dict) -> int | None:
-    value = read_metadata(view.get("private_metadata")).get("workshop_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return WorkshopMetadata.read(view).workshop_id
 
 
 def _stage(state: dict) -> int | str | None:
@@ -37,15 +38,16 @@ def _stage(state: dict) -> int | str | None:
     return int(value) if value and value.isdecimal() else value
 
 
-def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+def handle_record_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
+) -> None:
     state = view["state"]["values"]
     workshop_id = _workshop_id(view)
-    db: Database = context["db"]
     try:
         if workshop_id is None:
             raise NotFound(GONE)
         with db.session() as session:
-            choices = kpi_choices(session, context.team_id, workshop_id)
+            choices = kpi_choices(session, team_id_of(context), workshop_id)
             entry = validate_entry(
                 choices,
                 kpi=selected_value(state, ids.KPI_FIELD_KPI),
@@ -57,7 +59,7 @@ def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: B
                 benchmark=input_value(state, ids.KPI_FIELD_BENCHMARK),
                 benchmark_source=input_value(state, ids.KPI_FIELD_BENCHMARK_SOURCE),
             )
-            result = record_kpi_value(session, choices.workshop, context.user_id, entry)
+            result = record_kpi_value(session, choices.workshop, user_id_of(context), entry)
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
@@ -66,20 +68,22 @@ def handle_record_submission(ack: Ack, view: dict, client: WebClient, context: B
         return
     ack()
     if result.workshop.board_ts:  # the board counts KPIs on target
-        refresh_board(client, db, context.team_id, result.workshop.id)
-    _confirm(client, view, context.user_id, record_confirmation(result))
+        team_id, workshop_id = team_id_of(context), result.workshop.id
+        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
+    _confirm(client, view, user_id_of(context), record_confirmation(result))
 
 
-def handle_define_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+def handle_define_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     state = view["state"]["values"]
     workshop_id = _workshop_id(view)
-    db: Database = context["db"]
     direction = selected_value(state, ids.KPI_DEFINE_DIRECTION)
     try:
         if workshop_id is None:
             raise NotFound(GONE)
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, workshop_id)
+            workshop = get_workshop(session, team_id_of(context), workshop_id)
             spec = validate_custom_kpi(
                 name=input_value(state, ids.KPI_DEFINE_NAME),
                 unit=input_value(state, ids.KPI_DEFINE_UNIT),
@@ -90,9 +94,9 @@ def handle_define_submission(ack: Ack, view: dict, client: WebClient, context: B
                 minimum=input_value(state, ids.KPI_DEFINE_MIN),
                 maximum=input_value(state, ids.KPI_DEFINE_MAX),
             )
-            kpi = define_custom_kpi(session, workshop, context.user_id, spec)
+            kpi = define_custom_kpi(session, workshop, user_id_of(context), spec)
             if workshop.phase != Phase.closed:
-                join_workshop(session, workshop, context.user_id)
+                join_workshop(session, workshop, user_id_of(context))
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
@@ -100,12 +104,12 @@ def handle_define_submission(ack: Ack, view: dict, client: WebClient, context: B
         ack(response_action="errors", errors={ids.KPI_DEFINE_NAME: GONE})
         return
     ack()
-    _confirm(client, view, context.user_id, define_confirmation(kpi))
+    _confirm(client, view, user_id_of(context), define_confirmation(kpi))
 
 
 def _confirm(client: WebClient, view: dict, user_id: str, text: str) -> None:
     """Privately, in the channel the modal was opened from (as a DM without one)."""
-    channel_id = read_metadata(view.get("private_metadata")).get("channel_id")
+    channel_id = WorkshopMetadata.read(view).channel_id
     tell_user(client, {"user_id": user_id, "channel_id": channel_id}, text)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.mrkdwn import Mrkdwn, escape, join_lines, md, mention, truncate_mrkdwn, unescape
+from bot.slack.values import PageNumber, PageValue
 from flows.formatting import calendar_day, utc_moment
 
 __all__ = [
@@ -203,34 +203,22 @@ def pack_blocks(
 
 
 def page_buttons(
-    page: int, pages: int, previous_id: str, next_id: str, scope: object = None
+    page: int, pages: int, previous_id: str, next_id: str, workshop_id: int | None = None
 ) -> list[ButtonElement]:
     """◀ Previous / Next ▶ for page `page` (0-based) of `pages`, only those that lead somewhere.
-    Each button's value is the page it opens, after "`scope`|" when given (a workshop id)."""
-    prefix = "" if scope is None else f"{scope}|"
+    Each button's value is the page it opens (`PageNumber`), or with `workshop_id` the workshop
+    and the page (`PageValue`)."""
+
+    def value(to: int) -> str:
+        if workshop_id is None:
+            return PageNumber(page=to).encode()
+        return PageValue(workshop_id=workshop_id, page=to).encode()
+
     buttons = []
     if page > 0:
         buttons.append(
-            ButtonElement(text="◀ Previous", action_id=previous_id, value=f"{prefix}{page - 1}")
+            ButtonElement(text="◀ Previous", action_id=previous_id, value=value(page - 1))
         )
     if page < pages - 1:
-        buttons.append(ButtonElement(text="Next ▶", action_id=next_id, value=f"{prefix}{page + 1}"))
+        buttons.append(ButtonElement(text="Next ▶", action_id=next_id, value=value(page + 1)))
     return buttons
-
-
-def metadata(**values: object) -> str:
-    """Serialise a view's private_metadata (Slack allows 3,000 characters)."""
-    text = json.dumps(values, separators=(",", ":"))
-    if len(text) > 3000:
-        raise ValueError("private_metadata would exceed Slack's 3,000 characters")
-    return text
-
-
-def read_metadata(text: str | None) -> dict:
-    if not isinstance(text, str):
-        return {}  # absent, or not a string in a forged payload
-    try:
-        value = json.loads(text or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -22,6 +22,7 @@ from slack_bolt.request.payload_utils import (
 )
 
 from bot.slack.acks import RECEIVED_AT
+from bot.slack.values import MAX_ID, SEPARATOR
 from bot.slack.view_state import state_values
 from flows.events import claim_event
 from flows.savable import UNSAVABLE_CHARACTER, UNSAVABLE_FIELD, is_savable
@@ -95,8 +96,7 @@ CONTEXT_IDS = ("team_id", "user_id", "channel_id", "enterprise_id", "response_ur
 # typing: checked where it is read, not here.
 ECHOED = ("message", "view", "state")
 # Every id column is a 32-bit integer (storage/models), and no button, menu or metadata of ours
-# carries a negative number: a number outside this range was never sent by Slack.
-MAX_ID = 2**31 - 1
+# carries a negative number: a number outside 0..MAX_ID was never sent by Slack.
 UNSAVABLE_COMMAND = f"Your command contains {UNSAVABLE_CHARACTER}. Remove it and try again."
 # Bolt builds every listener's arguments with these, and they index into the payload.
 BOLT_EXTRACTORS = (
@@ -231,7 +231,7 @@ def _numbers_out_of_range(body: dict) -> str | None:
         # Menus only: typed text is the person's own, and flows validate it.
         chosen = [_chosen_values(_without_typed_text(element)) for element in block.values()]
         values += [v for element_values in chosen for v in element_values or []]
-    numbers = [part for value in values for part in value.split("|")]
+    numbers = [part for value in values for part in value.split(SEPARATOR)]
     metadata = (body.get("view") or {}).get("private_metadata")
     numbers += _json_leaves(_parse_json(metadata)) if metadata else []
     if any(_out_of_range(number) for number in numbers):

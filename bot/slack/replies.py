@@ -8,7 +8,6 @@ from collections.abc import Callable
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
 
 from bot.slack.mrkdwn import escape
 from flows.errors import FlowError
@@ -74,27 +73,6 @@ def failure_message(error: Exception, saved: bool = False) -> str:
     if reason is not None:
         return SLACK_FAILED.format(reason=reason)
     return SHOWING_FAILED if saved else SOMETHING_WENT_WRONG
-
-
-def open_modal(
-    client: WebClient,
-    body: dict,
-    respond: Respond | None,
-    build: Callable[[], View],
-    stale: str = "That button is out of date.",
-) -> None:
-    """Open the modal `build` returns, or tell the user privately why not: a refusal (a
-    FlowError) in its own words, a button whose value no longer parses (a ValueError) as
-    `stale`."""
-    try:
-        view = build()
-    except ValueError:
-        tell_user(client, body, stale, respond)
-        return
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def report_failure(client: WebClient, body: dict) -> Callable[[Exception], None]:

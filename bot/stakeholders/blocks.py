@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -38,9 +39,17 @@ from bot.slack.blocks import (
     fits_message,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     truncate,
+)
+from bot.slack.values import (
+    OPTION_VALUE_LIMIT,
+    ButtonValue,
+    Count,
+    Id,
+    Offset,
+    ViewMetadata,
+    WorkshopValue,
 )
 from flows.board import BoardSummary
 from flows.stakeholders import (
@@ -69,6 +78,39 @@ from storage.models.stakeholders import RATING_MAX, RATING_MIN
 RATING_PAGE_SIZE = 15  # 3 blocks each + 2: 47 of a modal's 100 blocks, about 30 kB of 250
 LIST_PAGE_SIZE = 40  # one section each + 4: within a message's 50 blocks
 MAX_LINES_PER_QUADRANT = 15
+
+
+class StakeholderMenu(ButtonValue):
+    """The list's overflow options: "edit|12|40", what, the stakeholder, the list's offset."""
+
+    limit = OPTION_VALUE_LIMIT
+    what: Literal["edit", "remove"]
+    stakeholder_id: Id
+    offset: Offset
+
+
+class ListOffset(ButtonValue):
+    """The list's Previous / Next: "12|40", the workshop and the offset to show from."""
+
+    workshop_id: Id
+    offset: Offset
+
+
+class StakeholderFormMetadata(ViewMetadata):
+    """The add / edit and removal forms: what they change, and the list they came from."""
+
+    workshop_id: Id | None = None
+    stakeholder_id: Id | None = None
+    list_url: str | None = None
+    list_offset: Offset | None = None
+
+
+class RatingMetadata(ViewMetadata):
+    """A page of the rating form: the workshop and the last stakeholder shown so far."""
+
+    workshop_id: Id | None = None
+    last_id: Count | None = None
+
 
 CATEGORY_LABELS = {category: category.value.capitalize() for category in StakeholderCategory}
 ATTITUDE_LABELS = {
@@ -189,9 +231,9 @@ def build_stakeholder_modal(
             "You and the facilitators can change or remove it later: `/workshop stakeholder list`."
         )
     )
-    values: dict[str, int | str] = {"workshop_id": form.workshop_id}
+    values: dict[str, object] = {"workshop_id": form.workshop_id}
     if editing:
-        values["stakeholder_id"] = form.stakeholder_id  # type: ignore[assignment]
+        values["stakeholder_id"] = form.stakeholder_id
     values |= _list_reference(list_url, list_offset)
     return View(
         type="modal",
@@ -199,7 +241,7 @@ def build_stakeholder_modal(
         title=PlainTextObject(text="Edit stakeholder" if editing else "Add a stakeholder"),
         submit=PlainTextObject(text="Save changes" if editing else "Add"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(**values),
+        private_metadata=StakeholderFormMetadata.model_validate(values).encode(),
         blocks=blocks,
     )
 
@@ -269,7 +311,9 @@ def build_rating_modal(page: RatingPage) -> View:
         title=PlainTextObject(text="Rate stakeholders"),
         submit=PlainTextObject(text="Save & next page" if page.has_more else "Save ratings"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(workshop_id=page.workshop_id, last_id=page.last_id),
+        private_metadata=RatingMetadata(
+            workshop_id=page.workshop_id, last_id=page.last_id
+        ).encode(),
         blocks=blocks,
     )
 
@@ -302,7 +346,7 @@ def _rating_input(stakeholder_id: int, axis: str, label: str, current: int | Non
 # Removing, notices ---------------------------------------------------------------------------
 
 
-def _list_reference(list_url: str | None, list_offset: int) -> dict[str, int | str]:
+def _list_reference(list_url: str | None, list_offset: int) -> dict[str, object]:
     return {"list_url": list_url, "list_offset": list_offset} if list_url else {}
 
 
@@ -316,9 +360,9 @@ def build_remove_modal(
         title=PlainTextObject(text="Remove stakeholder"),
         submit=PlainTextObject(text="Remove"),
         close=PlainTextObject(text="Keep"),
-        private_metadata=metadata(
-            stakeholder_id=preview.stakeholder_id, **_list_reference(list_url, list_offset)
-        ),
+        private_metadata=StakeholderFormMetadata.model_validate(
+            {"stakeholder_id": preview.stakeholder_id, **_list_reference(list_url, list_offset)}
+        ).encode(),
         blocks=[
             mrkdwn_section(
                 f"Remove *{preview.name}* from the workshop{went}? This cannot be undone."
@@ -390,8 +434,8 @@ def _list_blocks(listing: StakeholderList) -> list[Block]:
             accessory = OverflowMenuElement(
                 action_id=ids.STAKEHOLDER_MENU,
                 options=[
-                    Option(value=f"edit|{entry.stakeholder_id}|{listing.offset}", text="Edit"),
-                    Option(value=f"remove|{entry.stakeholder_id}|{listing.offset}", text="Remove"),
+                    Option(value=_menu("edit", entry.stakeholder_id, listing), text="Edit"),
+                    Option(value=_menu("remove", entry.stakeholder_id, listing), text="Remove"),
                 ],
             )
         blocks.append(
@@ -412,6 +456,10 @@ def _list_blocks(listing: StakeholderList) -> list[Block]:
     return cap_blocks(blocks, text_budget=None)  # the caller keeps it within the text budget
 
 
+def _menu(what: str, stakeholder_id: int, listing: StakeholderList) -> str:
+    return StakeholderMenu(what=what, stakeholder_id=stakeholder_id, offset=listing.offset).encode()
+
+
 def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
     buttons = []
     if listing.is_open:
@@ -419,7 +467,7 @@ def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
             ButtonElement(
                 text="Add stakeholder",
                 action_id=ids.ADD_STAKEHOLDER,
-                value=str(listing.workshop_id),
+                value=WorkshopValue(workshop_id=listing.workshop_id).encode(),
             )
         )
     if listing.offset > 0:
@@ -427,7 +475,10 @@ def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
             ButtonElement(
                 text="◀ Previous",
                 action_id=ids.STAKEHOLDER_LIST_PREVIOUS,
-                value=f"{listing.workshop_id}|{max(listing.offset - LIST_PAGE_SIZE, 0)}",
+                value=ListOffset(
+                    workshop_id=listing.workshop_id,
+                    offset=max(listing.offset - LIST_PAGE_SIZE, 0),
+                ).encode(),
             )
         )
     if listing.has_more:
@@ -436,7 +487,7 @@ def _list_actions(listing: StakeholderList) -> ActionsBlock | None:
             ButtonElement(
                 text=f"Next ▶ ({listing.total - shown_to} more)",
                 action_id=ids.STAKEHOLDER_LIST_NEXT,
-                value=f"{listing.workshop_id}|{shown_to}",
+                value=ListOffset(workshop_id=listing.workshop_id, offset=shown_to).encode(),
             )
         )
     return ActionsBlock(elements=buttons) if buttons else None
@@ -504,7 +555,7 @@ def _grid_blocks(result: GridResult, limit: int) -> list[Block]:
     return cap_blocks(blocks, MAX_MESSAGE_BLOCKS - 1, text_budget=None)
 
 
-def _quadrant_section(result: GridResult, quadrant, limit: int) -> SectionBlock:  # type: ignore[no-untyped-def]
+def _quadrant_section(result: GridResult, quadrant, limit: int) -> SectionBlock:
     members = result.in_quadrant(quadrant)
     head = (
         f"*{QUADRANT_NAMES[quadrant]}* ({QUADRANT_AXES[quadrant]}) · {len(members)}\n"

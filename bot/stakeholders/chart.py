@@ -130,7 +130,7 @@ def build_grid_figure(result: GridResult) -> GridFigure | None:
 # Drawing -------------------------------------------------------------------------------------
 
 
-def _draw_quadrants(axes) -> list[Text]:  # type: ignore[no-untyped-def]
+def _draw_quadrants(axes) -> list[Text]:
     low, high = AXIS_LIMITS
     mid = SCALE_MIDPOINT
     axes.set_xlim(low, high)
@@ -190,7 +190,7 @@ def _draw_header(figure: Figure, result: GridResult) -> None:
     figure.text(0.075, 0.918, subtitle, fontsize=10, color="#52606d")
 
 
-def _draw_points(axes, stakeholders, area: float, alpha: float) -> None:  # type: ignore[no-untyped-def]
+def _draw_points(axes, stakeholders, area: float, alpha: float) -> None:
     for attitude, colour in ATTITUDE_COLOURS.items():
         group = [s for s in stakeholders if s.attitude is attitude]
         if group:
@@ -249,7 +249,7 @@ def _draw_legend(figure: Figure, result: GridResult, unlabelled: int) -> None:
 # Label placement -----------------------------------------------------------------------------
 
 
-def _place_labels(  # type: ignore[no-untyped-def]
+def _place_labels(
     figure: Figure,
     axes,
     labelled: tuple[GridStakeholder, ...],
@@ -319,7 +319,7 @@ def _free_spot(
     size: np.ndarray,
     taken: np.ndarray,
     point_boxes: np.ndarray,
-    area,  # type: ignore[no-untyped-def]
+    area,
     marker_radius: float,
 ) -> np.ndarray:
     """The centre for a label of `size` near `point`: the first candidate on the widening rings
@@ -374,7 +374,7 @@ def _hits(centre: np.ndarray, half: np.ndarray, boxes: np.ndarray) -> bool:
     )
 
 
-def _box(extent, margin: float) -> list[float]:  # type: ignore[no-untyped-def]
+def _box(extent, margin: float) -> list[float]:
     return [extent.x0 - margin, extent.y0 - margin, extent.x1 + margin, extent.y1 + margin]
 
 

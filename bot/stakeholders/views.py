@@ -17,12 +17,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
+from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
+from bot.slack.replies import report_failure
 from bot.slack.view_state import checked_values, input_value, selected_value, state_values
-from bot.stakeholders.actions import parse_id
+from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
+    RatingMetadata,
+    StakeholderFormMetadata,
     build_notice_modal,
     build_rating_modal,
     build_stakeholder_list,
@@ -30,7 +34,7 @@ from bot.stakeholders.blocks import (
 )
 from bot.stakeholders.posts import after_change
 from bot.workshop.board import refresh_board
-from flows.errors import FlowError, InvalidInput, NotFound
+from flows.errors import NotFound
 from flows.stakeholders import (
     add_stakeholder,
     list_stakeholders,
@@ -52,52 +56,44 @@ RATINGS_SAVED = (
 GONE = NotFound("This workshop or stakeholder no longer exists in this workspace.")
 
 
-def _metadata_id(view: dict, key: str, default: int | None = None) -> int:
+def _known(value: int | None) -> int:
     """An id from the view's private_metadata; a missing or forged one reads as not found."""
-    value = read_metadata(view.get("private_metadata")).get(key, default)
-    try:
-        return parse_id(value, low=0 if default == 0 else 1)
-    except ValueError:
-        raise GONE from None
+    if value is None:
+        raise GONE
+    return value
 
 
+@answers_refusals(field=ids.STAKEHOLDER_NAME)
 def handle_stakeholder_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
 ) -> None:
-    db: Database = context["db"]
     state = state_values(view)
-    editing = "stakeholder_id" in read_metadata(view.get("private_metadata"))
-    try:
-        spec = validate_stakeholder(
-            input_value(state, ids.STAKEHOLDER_NAME),
-            selected_value(state, ids.STAKEHOLDER_CATEGORY),
-            selected_value(state, ids.STAKEHOLDER_ATTITUDE),
-            input_value(state, ids.STAKEHOLDER_NOTE),
-            checked_values(state, ids.STAKEHOLDER_TOUCHPOINTS),
-        )
-        with db.session() as session:
-            if editing:
-                stakeholder = update_stakeholder(
-                    session,
-                    context.team_id,
-                    _metadata_id(view, "stakeholder_id"),
-                    context.user_id,
-                    spec,
-                )
-            else:
-                stakeholder = add_stakeholder(
-                    session,
-                    context.team_id,
-                    _metadata_id(view, "workshop_id"),
-                    context.user_id,
-                    spec,
-                )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.STAKEHOLDER_NAME: str(error)})
-        return
+    meta = StakeholderFormMetadata.read(view)
+    editing = "stakeholder_id" in meta.model_fields_set
+    spec = validate_stakeholder(
+        input_value(state, ids.STAKEHOLDER_NAME),
+        selected_value(state, ids.STAKEHOLDER_CATEGORY),
+        selected_value(state, ids.STAKEHOLDER_ATTITUDE),
+        input_value(state, ids.STAKEHOLDER_NOTE),
+        checked_values(state, ids.STAKEHOLDER_TOUCHPOINTS),
+    )
+    with db.session() as session:
+        if editing:
+            stakeholder = update_stakeholder(
+                session,
+                team_id_of(context),
+                _known(meta.stakeholder_id),
+                user_id_of(context),
+                spec,
+            )
+        else:
+            stakeholder = add_stakeholder(
+                session,
+                team_id_of(context),
+                _known(meta.workshop_id),
+                user_id_of(context),
+                spec,
+            )
     ack()
     name = stakeholder.name
     text = (
@@ -105,16 +101,17 @@ def handle_stakeholder_submission(
         if editing
         else f"Added *{name}* to the stakeholders. Everyone can now rate them."
     )
-    after_change(
-        client,
-        db,
-        context.team_id,
+    team_id, user_id, workshop_id = (
+        team_id_of(context),
+        user_id_of(context),
         stakeholder.workshop_id,
-        context.user_id,
-        text,
-        refresh=not editing,
     )
-    _refresh_list(view, db, client, context, stakeholder.workshop_id)
+
+    def follow() -> None:
+        after_change(client, db, team_id, workshop_id, user_id, text, refresh=not editing)
+        _refresh_list(view, db, client, context, workshop_id)
+
+    after_ack.run(None, follow, report_failure(client, {"user": {"id": user_id}}))
 
 
 def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
@@ -129,74 +126,64 @@ def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
     return {stakeholder_id: (pair[0], pair[1]) for stakeholder_id, pair in answers.items()}
 
 
-def handle_rating_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    db: Database = context["db"]
+@answers_refusals(
+    notice=lambda text: build_notice_modal("Ratings not saved", f"Nothing was saved: {text}")
+)
+def handle_rating_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
+) -> None:
     state = state_values(view)
-    try:
-        workshop_id = _metadata_id(view, "workshop_id")
-        last_id = _metadata_id(view, "last_id", default=0)
-        with db.session() as session:
-            saved = save_ratings(
-                session, context.team_id, workshop_id, context.user_id, rating_answers(state)
-            )
-            following = rating_page(
-                session,
-                context.team_id,
-                workshop_id,
-                context.user_id,
-                after_id=last_id,
-                size=RATING_PAGE_SIZE,
-            )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(
-            response_action="update",
-            view=build_notice_modal("Ratings not saved", f"Nothing was saved: {error}"),
+    meta = RatingMetadata.read(view)
+    workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
+    with db.session() as session:
+        saved = save_ratings(
+            session, team_id_of(context), workshop_id, user_id_of(context), rating_answers(state)
         )
-        return
+        following = rating_page(
+            session,
+            team_id_of(context),
+            workshop_id,
+            user_id_of(context),
+            after_id=last_id,
+            size=RATING_PAGE_SIZE,
+        )
     if following.items:
         ack(response_action="update", view=build_rating_modal(following))
     else:
         ack()
+    team_id, user_id = team_id_of(context), user_id_of(context)
     if not following.items:
-        after_change(
-            client,
-            db,
-            context.team_id,
-            workshop_id,
-            context.user_id,
-            RATINGS_SAVED,
-            saved.new_rater,
+        after_ack.run(
+            None,
+            lambda: after_change(
+                client, db, team_id, workshop_id, user_id, RATINGS_SAVED, saved.new_rater
+            ),
+            report_failure(client, {"user": {"id": user_id}}),
         )
     elif saved.new_rater:
-        refresh_board(client, db, context.team_id, workshop_id)
+        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
 
 
-def handle_remove_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    db: Database = context["db"]
-    try:
-        with db.session() as session:
-            removed = remove_stakeholder(
-                session, context.team_id, _metadata_id(view, "stakeholder_id"), context.user_id
-            )
-    except FlowError as error:
-        ack(
-            response_action="update",
-            view=build_notice_modal("Nothing was removed", str(error)),
+@answers_refusals(notice=lambda text: build_notice_modal("Nothing was removed", text))
+def handle_remove_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
+) -> None:
+    with db.session() as session:
+        removed = remove_stakeholder(
+            session,
+            team_id_of(context),
+            _known(StakeholderFormMetadata.read(view).stakeholder_id),
+            user_id_of(context),
         )
-        return
     ack()
-    after_change(
-        client,
-        db,
-        context.team_id,
-        removed.workshop_id,
-        context.user_id,
-        f"Removed *{removed.name}*{ratings_gone(removed.ratings_removed)}.",
-    )
-    _refresh_list(view, db, client, context, removed.workshop_id)
+    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), removed.workshop_id
+    text = f"Removed *{removed.name}*{ratings_gone(removed.ratings_removed)}."
+
+    def follow() -> None:
+        after_change(client, db, team_id, workshop_id, user_id, text)
+        _refresh_list(view, db, client, context, workshop_id)
+
+    after_ack.run(None, follow, report_failure(client, {"user": {"id": user_id}}))
 
 
 def is_response_url(url: str, api_url: str) -> bool:
@@ -213,20 +200,16 @@ def _refresh_list(
     view: dict, db: Database, client: WebClient, context: BoltContext, workshop_id: int
 ) -> None:
     """Redraw the list the edit or removal was started from, through its response_url."""
-    reference = read_metadata(view.get("private_metadata"))
-    list_url = reference.get("list_url")
-    if not isinstance(list_url, str) or not is_response_url(list_url, client.base_url):
-        return
-    try:
-        offset = _metadata_id(view, "list_offset", default=0)
-    except NotFound:
+    reference = StakeholderFormMetadata.read(view)
+    list_url, offset = reference.list_url, reference.list_offset or 0
+    if list_url is None or not is_response_url(list_url, client.base_url):
         return
     with db.session() as session:
         listing = list_stakeholders(
             session,
-            context.team_id,
+            team_id_of(context),
             workshop_id,
-            context.user_id,
+            user_id_of(context),
             offset=offset,
             limit=LIST_PAGE_SIZE,
         )

@@ -8,12 +8,16 @@ from slack_sdk import WebClient
 from bot.home.publish import refresh_homes, refresh_workshop_homes
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
+from bot.slack.after_ack import AfterAck
+from bot.slack.answers import answers_refusals
 from bot.slack.mrkdwn import Mrkdwn, md, mention
-from bot.slack.replies import tell_user
-from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES
+from bot.slack.replies import report_failure, tell_user
+from bot.slack.values import BadValue, WorkshopValue
+from bot.slack.who import team_id_of, user_id_of
+from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES, PhaseValue
 from bot.workshop.board import post_in_thread, refresh_board
 from bot.workshop.phase_hooks import run_phase_end_hooks
-from flows.errors import FlowError, NotFound
+from flows.errors import NotFound
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import (
     PhaseAction,
@@ -42,15 +46,6 @@ VERBS = {
 }
 
 
-def parse_phase_value(value: object) -> tuple[int, Phase]:
-    """Button values look like "12|rating": the workshop and the phase the button was drawn in.
-    Raises ValueError for anything else."""
-    if not isinstance(value, str):
-        raise ValueError("not a phase button value")
-    workshop_id, _, phase = value.partition("|")
-    return int(workshop_id), Phase(phase)
-
-
 def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
     if action is PhaseAction.close:
         return md(":checkered_flag: {} {}.", mention(user_id), VERBS[action])
@@ -63,79 +58,93 @@ def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
     )
 
 
+@answers_refusals("That button is out of date; use the latest board.")
 def handle_phase_button(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     """Acks once the phase change is saved (bot/slack/acks.py); the board, the announcement and the
     phase's results follow the ack."""
-    db: Database = context["db"]
-    try:
-        workshop_id, drawn_in = parse_phase_value(action.get("value", ""))
-    except ValueError:
-        ack()
-        tell_user(client, body, "That button is out of date; use the latest board.", respond)
-        return
+    value = PhaseValue.of(action)
+
+    workshop_id, drawn_in = value.workshop_id, value.phase
 
     def save() -> PhaseChangeResult:
         if drawn_in == Phase.voting:  # vote clicks answered while voting was open count
             with db.session() as session:
-                apply_workshop_clicks(session, context.team_id, workshop_id)
+                apply_workshop_clicks(session, team_id_of(context), workshop_id)
         with db.session() as session:
             return change_phase(
                 session,
-                context.team_id,
+                team_id_of(context),
                 workshop_id,
-                context.user_id,
+                user_id_of(context),
                 ACTION_BY_ID[action["action_id"]],
                 expected_phase=drawn_in,
             )
 
-    try:
-        change = save_then_ack(ack, context, save)
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
-    refresh_board(client, db, context.team_id, workshop_id)
-    workshop = change.workshop
-    if workshop.board_ts is None:  # the refresh may just have posted or found the board
-        with db.session() as session:
-            workshop = get_workshop(session, context.team_id, workshop_id)
-    post_in_thread(client, workshop, announcement(context.user_id, change.action, change.to_phase))
-    run_phase_end_hooks(client, db, change, context.user_id)
-    refresh_workshop_homes(client, db, context.team_id, workshop_id)
+    change = save_then_ack(ack, context, save)
+    team_id, user_id = team_id_of(context), user_id_of(context)
+
+    def follow() -> None:
+        refresh_board(client, db, team_id, workshop_id)
+        workshop = change.workshop
+        if workshop.board_ts is None:  # the refresh may just have posted or found the board
+            with db.session() as session:
+                workshop = get_workshop(session, team_id, workshop_id)
+        post_in_thread(client, workshop, announcement(user_id, change.action, change.to_phase))
+        run_phase_end_hooks(client, db, change, user_id)
+        refresh_workshop_homes(client, db, team_id, workshop_id)
+
+    after_ack.run(None, follow, report_failure(client, body))
 
 
+@answers_refusals()
 def handle_join(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
+    after_ack: AfterAck,
 ) -> None:
     """Acks once the Join is saved, like a vote (bot/slack/acks.py)."""
-    db: Database = context["db"]
     try:
-        workshop_id = int(str(action.get("value")))
-    except ValueError:
+        workshop_id = WorkshopValue.of(action).workshop_id
+    except BadValue:
         workshop_id = 0  # not found below, like any id of another workspace
 
     def save() -> tuple[Workshop, bool, bool]:
         with db.session() as session:
-            workshop = get_workshop(session, context.team_id, workshop_id)
+            workshop = get_workshop(session, team_id_of(context), workshop_id)
             if workshop.phase == Phase.closed:
                 return workshop, True, False
-            return workshop, False, join_workshop(session, workshop, context.user_id)
+            return workshop, False, join_workshop(session, workshop, user_id_of(context))
 
     try:
         workshop, closed, joined = save_then_ack(ack, context, save)
     except NotFound:
         tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
         return
-    except FlowError as error:  # not saved (Busy)
-        tell_user(client, body, str(error), respond)
-        return
     if closed:
         tell_user(client, body, "This workshop is closed.", respond)
     elif joined:
-        refresh_board(client, db, context.team_id, workshop.id)
         tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
-        refresh_homes(client, db, context.team_id, [context.user_id])
+        team_id, user_id = team_id_of(context), user_id_of(context)
+
+        def follow() -> None:
+            refresh_board(client, db, team_id, workshop.id)
+            refresh_homes(client, db, team_id, [user_id])
+
+        after_ack.run(None, follow, report_failure(client, body))
     else:
         tell_user(client, body, "You're already in this workshop.", respond)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.after_ack import Coalescer
 from bot.slack.mrkdwn import escape
 from bot.slack.retries import outcome_unknown
 from bot.workshop.blocks.board import board_text, build_board
@@ -170,8 +170,12 @@ def _is_board_of(message: dict, team_id: str, workshop_id: int) -> bool:
 
 
 BOARD_EDIT_INTERVAL_S = 1.0
-_refresh_lock = threading.Lock()
-_refresh_again: dict[tuple[str, int], bool] = {}
+# Refreshes of one board, coalesced (bot/slack/after_ack.Coalescer), on this module's clock.
+_BOARDS = Coalescer(
+    spacing=lambda: BOARD_EDIT_INTERVAL_S,
+    monotonic=lambda: time.monotonic(),
+    sleep=lambda seconds: time.sleep(seconds),
+)
 
 
 def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
@@ -179,39 +183,29 @@ def refresh_board(client: WebClient, db: Database, team_id: str, workshop_id: in
 
     Two renders racing could leave the older one on the board, and a burst of clicks would spend
     Slack's chat.update budget. So while one refresh of a board runs in this process, further
-    calls only ask it to run once more; that run reads the database afresh. Another replica may
-    still have edited the board with a newer state just before this edit landed, so after each
-    edit the board's state is read again, and drawn again if it changed meanwhile: whichever
-    edit comes last, it shows the latest state. Edits of one board are at least
-    BOARD_EDIT_INTERVAL_S apart: under a burst of votes the board catches up once a second
-    rather than being redrawn for every click.
+    calls only ask it to run once more (they return at once); that run reads the database
+    afresh. Another replica may still have edited the board with a newer state just before this
+    edit landed, so after each edit the board's state is read again, and drawn again if it
+    changed meanwhile: whichever edit comes last, it shows the latest state. Edits of one board
+    are at least BOARD_EDIT_INTERVAL_S apart: under a burst of votes the board catches up once a
+    second rather than being redrawn for every click. A failure is raised to the caller whose
+    call drew it.
     """
     key = (team_id, workshop_id)
-    with _refresh_lock:
-        if key in _refresh_again:
-            _refresh_again[key] = True
+    if _BOARDS.offer(key, lambda: _draw_until_fresh(client, db, team_id, workshop_id)):
+        _BOARDS.drain(key, raise_errors=True)
+
+
+def _draw_until_fresh(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
+    key = (team_id, workshop_id)
+    while True:
+        edited_at = time.monotonic()
+        drawn = _render_board(client, db, team_id, workshop_id)
+        if drawn is None or _BOARDS.waiting(key):
+            return  # another replica draws it, or the refresh asked for meanwhile does
+        if _current_summary(db, team_id, workshop_id) == drawn:
             return
-        _refresh_again[key] = False
-    try:
-        while True:
-            edited_at = time.monotonic()
-            drawn = _render_board(client, db, team_id, workshop_id)
-            asked_again = _refresh_again[key]  # a hint; decided under the lock below
-            fresh = drawn is None or (
-                not asked_again and _current_summary(db, team_id, workshop_id) == drawn
-            )
-            # Deciding to stop and letting go of the board happen under one lock, so a request
-            # made meanwhile is either seen here or starts a refresh of its own: never lost.
-            with _refresh_lock:
-                if fresh and not _refresh_again[key]:
-                    del _refresh_again[key]
-                    return
-                _refresh_again[key] = False
-            time.sleep(max(0.0, edited_at + BOARD_EDIT_INTERVAL_S - time.monotonic()))
-    except BaseException:
-        with _refresh_lock:
-            _refresh_again.pop(key, None)
-        raise
+        time.sleep(max(0.0, edited_at + BOARD_EDIT_INTERVAL_S - time.monotonic()))
 
 
 def _current_summary(db: Database, team_id: str, workshop_id: int) -> BoardSummary:

@@ -15,14 +15,15 @@ from slack_sdk.errors import SlackApiError
 
 from bot.features import subcommands
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
 from bot.slack.mrkdwn import md
 from bot.workshop.blocks.replies import build_help, build_workshop_list, build_workshop_status
 from bot.workshop.blocks.setup import build_setup_modal
 from bot.workshop.board import refresh_board
 from flows.board import board_summary
-from flows.errors import FlowError
 from flows.workshops import channel_workshops
+from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +103,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 HELP = Subcommand("help", "This list.", help_command, needs_channel=False)  # listed last
 
 
+@answers_refusals()
 def handle_workshop_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, db: Database
 ) -> None:
     ack()
     name, args, number = parse_command_text(command.get("text", ""))
@@ -125,7 +127,7 @@ def handle_workshop_command(
         number=number,
         client=client,
         respond=respond,
-        db=context["db"],
+        db=db,
     )
     if subcommand.needs_channel and is_dm(command):
         call.reply(NOT_A_CHANNEL)
@@ -133,10 +135,7 @@ def handle_workshop_command(
     if subcommand.needs_channel and not bot_can_post_in(client, call.channel_id):
         call.reply(NOT_IN_CHANNEL)
         return
-    try:
-        subcommand.handler(call)
-    except FlowError as error:
-        call.reply(str(error))
+    subcommand.handler(call)
 
 
 def register(app: App) -> None:

@@ -96,7 +96,7 @@ def post_failed_notice(
 ) -> tuple[str, list[Block]]:
     """A fresh notice (its button's token names it alone) saying `results` are missing."""
     return build_post_failed(
-        PostAgain(workshop_id, results.key, secrets.token_hex(8)),
+        PostAgain(workshop_id=workshop_id, key=results.key, token=secrets.token_hex(8)),
         results.what,
         failure_reason(error) or "something went wrong on our side",
         may_be_posted=outcome_unknown(error),

@@ -9,8 +9,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
+from bot.slack.values import BadValue
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.blocks.results_posts import PostAgain
 from bot.workshop.phase_hooks import (
     ResultsPost,
@@ -18,7 +21,6 @@ from bot.workshop.phase_hooks import (
     post_failed_notice,
     tell_post_failed,
 )
-from flows.errors import FlowError
 from flows.events import claim_event
 from flows.workshops import get_workshop, require_facilitator
 from storage.db import Database
@@ -33,30 +35,32 @@ ALREADY_POSTED = (
 )
 
 
+@answers_refusals()
 def handle_post_again(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    db: Database,
 ) -> None:
     """Acks first, then posts (a post is not saved state: if the bot dies meanwhile, the button
     is pressed again). Facilitators only; one notice posts once, however often it is clicked."""
     ack()
-    db: Database = context["db"]
     try:
-        value = PostAgain.parse(action.get("value"))
-    except ValueError:
+        value = PostAgain.of(action)
+    except BadValue:
         value = None
     results = find_results_post(value.key) if value else None
     if value is None or results is None:
         tell_user(client, body, STALE_BUTTON, respond)
         return
-    try:
-        with db.session() as session:
-            workshop = get_workshop(session, context.team_id, value.workshop_id)
-            require_facilitator(session, workshop, context.user_id, "post the results again")
-            first = claim_event(session, context.team_id, f"post-again:{value.token}")
-            channel_id = workshop.channel_id
-    except FlowError as error:
-        tell_user(client, body, str(error), respond)
-        return
+    with db.session() as session:
+        workshop = get_workshop(session, team_id_of(context), value.workshop_id)
+        require_facilitator(session, workshop, user_id_of(context), "post the results again")
+        first = claim_event(session, team_id_of(context), f"post-again:{value.token}")
+        channel_id = workshop.channel_id
     if not first:
         tell_user(client, body, ALREADY_POSTED, respond)
         return
@@ -73,19 +77,19 @@ def _post_again(
     results: ResultsPost,
 ) -> None:
     try:
-        results.post(client, db, context.team_id, workshop_id)
+        results.post(client, db, team_id_of(context), workshop_id)
     except Exception as error:
         logger.exception(
             "%s of workshop %s (team %s) not posted again",
             results.what,
             workshop_id,
-            context.team_id,
+            team_id_of(context),
         )
         if respond.response_url:  # the notice itself now says it failed again
             text, blocks = post_failed_notice(workshop_id, results, error)
             respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
         else:
-            tell_post_failed(client, channel_id, context.user_id, workshop_id, results, error)
+            tell_post_failed(client, channel_id, user_id_of(context), workshop_id, results, error)
         return
     done = md(
         ":white_check_mark: Posted {} of workshop #{} again in the board's thread.",
@@ -95,7 +99,7 @@ def _post_again(
     if respond.response_url:
         respond(text=done, replace_original=True, response_type="ephemeral")
     else:
-        client.chat_postEphemeral(channel=channel_id, user=context.user_id, text=done)
+        client.chat_postEphemeral(channel=channel_id, user=user_id_of(context), text=done)
 
 
 def register(app: App) -> None:

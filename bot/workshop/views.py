@@ -10,16 +10,17 @@ from slack_sdk.errors import SlackClientError
 
 from bot.home.publish import refresh_workshop_homes
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.slack.mrkdwn import Mrkdwn, md
 from bot.slack.replies import failure_reason
 from bot.slack.retries import outcome_unknown
+from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     checked_values,
     input_value,
     selected_users,
     state_values,
 )
+from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import post_board
 from flows.errors import InvalidInput
 from flows.events import claim_submission
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 def handle_setup_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = state_values(view)
     try:
@@ -45,32 +46,33 @@ def handle_setup_submission(
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
-    db: Database = context["db"]
-    channel_id = read_metadata(view.get("private_metadata")).get("channel_id", "")
+    channel_id = WorkshopMetadata.read(view).channel_id or ""
     # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
     with db.session() as session:
-        first = claim_submission(session, context.team_id, view.get("id"))
+        first = claim_submission(session, team_id_of(context), view.get("id"))
         if first:
-            workshop = create_workshop(session, context.team_id, channel_id, context.user_id, spec)
+            workshop = create_workshop(
+                session, team_id_of(context), channel_id, user_id_of(context), spec
+            )
     ack()  # closes the modal; the board is posted after Slack has its answer
     if not first:
         return  # the same submission again: its workshop exists and its board is posted
     try:
-        post_board(client, db, context.team_id, workshop.id)
+        post_board(client, db, team_id_of(context), workshop.id)
     except (SlackClientError, OSError) as error:  # a bug of ours goes to the error handler
         logger.warning(
             "board of workshop %s not posted in %s (team %s): %r",
             workshop.id,
             channel_id,
-            context.team_id,
+            team_id_of(context),
             error,
         )
         client.chat_postMessage(
-            channel=context.user_id,
+            channel=user_id_of(context),
             text=board_missing_text(workshop.id, workshop.title, channel_id, error),
         )
         return
-    refresh_workshop_homes(client, db, context.team_id, workshop.id)
+    refresh_workshop_homes(client, db, team_id_of(context), workshop.id)
 
 
 def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> Mrkdwn:

@@ -36,7 +36,7 @@ def current_round(session: Session, workshop: Workshop) -> int:
     return session.execute(_LATEST_ROUND, scope(workshop)).scalar() or 1
 
 
-def _sums_columns() -> tuple:  # type: ignore[type-arg]
+def _sums_columns() -> tuple:
     """count, Σ expectation, Σ experience, Σ gap, Σ gap², importance answers, Σ importance."""
     gap = col(GapRating.experience) - col(GapRating.expectation)
     return (
@@ -63,7 +63,7 @@ _ROUNDS_SUMS = (
 )
 
 
-def _to_sums(values: Iterable) -> RatingSums:  # type: ignore[type-arg]
+def _to_sums(values: Iterable) -> RatingSums:
     return RatingSums(*(int(value or 0) for value in values))
 
 
@@ -107,11 +107,11 @@ def count_ratings(session: Session, workshop: Workshop, number: int) -> int:
 
 
 @cache
-def _participants_and_raters_statement(rounds: int) -> Select:  # type: ignore[type-arg]
+def _participants_and_raters_statement(rounds: int) -> Select:
     """The participants, and for each of `rounds` rounds (bound as round_0, round_1, …) how many
     of them rated anything in it."""
 
-    def rated(number: BindParameter) -> Exists:  # type: ignore[type-arg]
+    def rated(number: BindParameter) -> Exists:
         return (
             select(GapRating.id)
             .where(

@@ -21,6 +21,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def timestamp_column(**kwargs) -> Column:  # type: ignore[no-untyped-def]
+def timestamp_column(**kwargs) -> Column:
     """A timezone-aware timestamp column (SQLModel's default drops the time zone)."""
     return Column(DateTime(timezone=True), **kwargs)

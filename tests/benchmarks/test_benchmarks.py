@@ -17,7 +17,7 @@ from benchmarks import floor_app
 from benchmarks.__main__ import BENCHMARKS, main, run_benchmarks
 from benchmarks.report import RESULTS_JSON, RESULTS_MD
 from benchmarks.stats import median, percentile, ratio
-from benchmarks.vote_latency import without_view_hash
+from benchmarks.vote_latency import TINY, without_view_hash
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,11 @@ def test_vote_latency_against_the_bare_bolt_app(tiny):
         assert p99.value >= median_ms.value and p99.floor >= median_ms.floor
         assert p99.met in (True, False)  # judged, whatever the verdict on this machine
         assert votes.figure(f"throughput, {load}").value > 0
+    # The pauses cap the paced load whatever the machine's speed: each of the TINY run's 3 people
+    # waits at least 0.05 s after every answer, so at most 3 / 0.05 = 60 clicks a second. (Paced
+    # against unpaced throughput depends on the machine's load, so it is not compared.)
     paced = votes.details["bot_paced"]["throughput_per_s"]
-    assert paced < votes.details["bot"]["throughput_per_s"]  # the pauses slow the clicks
+    assert 0 < paced <= TINY.users / TINY.think_s[0]
     for server in ("bot", "floor", "raw_http", "bot_paced", "floor_paced"):
         details = votes.details[server]
         assert set(details["statuses"]) == {200} and details["failures"] == 0

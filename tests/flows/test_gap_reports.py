@@ -18,6 +18,7 @@ from flows.gap_reports import (
 from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
+from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import Phase
 from tests.report_fixtures import (
@@ -29,6 +30,11 @@ from tests.report_fixtures import (
     rate_two_rounds,
     set_phase,
 )
+
+
+@pytest.fixture(autouse=True)
+def reports():
+    register_reports()  # the features' digest sections and export tables
 
 
 def figures(section: DigestSection) -> dict[str, str]:

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from flows.digest import plain_text
@@ -16,9 +17,15 @@ from flows.kpi_reports import (
     worst_miss,
 )
 from flows.kpis import kpi_table
+from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import KpiValue, Phase, utcnow
 from tests.report_fixtures import make_workshop, record, record_kpis, set_phase
+
+
+@pytest.fixture(autouse=True)
+def reports():
+    register_reports()  # the features' digest sections and export tables
 
 
 def test_each_kpi_against_target_and_benchmark_with_its_trend(session):

@@ -4,10 +4,12 @@ snapshot) and the stakeholder export, from the fixture in tests/report_fixtures.
 import csv
 import io
 
+import pytest
 from sqlmodel import select
 
 from flows.digest import build_digest, plain_text, previous_memo, section_memos
 from flows.exports import ExportFormat, build_export, export_files
+from flows.reports import register_reports
 from flows.schedules import claim_delivery, finish_delivery
 from flows.stakeholder_reports import (
     grid_changes,
@@ -24,6 +26,12 @@ from tests.report_fixtures import (
     make_workshop,
     rate_stakeholders,
 )
+
+
+@pytest.fixture(autouse=True)
+def reports():
+    register_reports()  # the features' digest sections and export tables
+
 
 BEFORE, FIRST_DIGEST, LATER = utc(2026, 1, 1), utc(2026, 1, 2), utc(2026, 1, 3)
 

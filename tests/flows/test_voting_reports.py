@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from flows.actions import action_items, open_action_items_of, today_utc
@@ -13,6 +14,7 @@ from flows.digest import SECTION_ITEM_LIMIT, plain_text
 from flows.exports import ExportFormat, build_export, export_files
 from flows.fixes import FixDraft, list_fixes, propose_fix
 from flows.formatting import calendar_day
+from flows.reports import register_reports
 from flows.voting_reports import action_items_table, fixes_section, fixes_table
 from storage.models import ActionItem, ActionStatus, Phase
 from tests.report_fixtures import (
@@ -24,6 +26,11 @@ from tests.report_fixtures import (
     set_phase,
     touchpoint_ids,
 )
+
+
+@pytest.fixture(autouse=True)
+def reports():
+    register_reports()  # the features' digest sections and export tables
 
 
 def lines(section):

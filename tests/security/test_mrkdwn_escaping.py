@@ -19,6 +19,7 @@ import inspect
 import io
 import json
 import pkgutil
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -407,3 +408,10 @@ def test_no_people_text_reaches_slack_as_markup_and_every_builder_ran(hostile_de
     )
     stale = sorted(set(NOT_BUILDERS) - set(builders))
     assert not stale, f"NOT_BUILDERS names functions no builder module has: {stale}"
+
+    # the demo's HTML preview draws people's text as typed, never as markup or a ping (the
+    # demo's own narration lines, which quote the bot's mrkdwn, are left out of the count)
+    preview = (script.out / "preview.html").read_text(encoding="utf-8")
+    drawn = re.sub(r'<p class="action">.*?</p>', "", preview)
+    assert "&lt;!here&gt; &amp; &lt;b&gt;" in drawn
+    assert "<!here>" not in preview and "&amp;lt;" not in drawn

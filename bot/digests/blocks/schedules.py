@@ -35,12 +35,12 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     slack_date,
     truncate,
 )
 from bot.slack.blocks import user_list as mentions
+from bot.slack.values import WorkshopMetadata
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
 from storage.models import Cadence, ScheduleStatus, utcnow
 
@@ -127,6 +127,13 @@ def _option(groups: list[OptionGroup], value: str) -> Option | None:
     return None
 
 
+class ScheduleFormMetadata(WorkshopMetadata):
+    """The schedule form's metadata: the workshop's title too, to redraw the form when another
+    frequency is chosen."""
+
+    title: str | None = None
+
+
 DEFAULT_CADENCE = Cadence.weekly  # quiet by default: once a week, Monday 09:00
 DEFAULT_WEEKDAY = 0  # Monday
 DEFAULT_TIME = "09:00"
@@ -199,9 +206,9 @@ def build_schedule_modal(
         title=PlainTextObject(text="Schedule a digest"),
         submit=PlainTextObject(text="Save schedule"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(
+        private_metadata=ScheduleFormMetadata(
             workshop_id=workshop_id, channel_id=channel_id, title=truncate(workshop_title, 100)
-        ),
+        ).encode(),
         blocks=[
             context(
                 f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*: what "

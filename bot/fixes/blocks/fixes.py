@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -27,13 +28,13 @@ from bot.slack.blocks import (
     join_lines,
     md,
     mention,
-    metadata,
     mrkdwn_section,
     page_buttons,
     truncate,
     truncate_mrkdwn,
 )
 from bot.slack.mrkdwn import Mrkdwn
+from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
 from flows.formatting import signed
 from flows.journey import StageChoices
@@ -124,11 +125,13 @@ def build_fix_modal(
         title=PlainTextObject(text="Edit fix" if fix else "Propose a fix"),
         submit=PlainTextObject(text="Save" if fix else "Propose"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(
-            workshop_id=workshop_id,
-            fix_id=fix.id if fix else None,
-            **_list_reference(response_url, list_page),
-        ),
+        private_metadata=FixFormMetadata.model_validate(
+            {
+                "workshop_id": workshop_id,
+                "fix_id": fix.id if fix else None,
+                **_list_reference(response_url, list_page),
+            }
+        ).encode(),
         blocks=[
             context(guidance),
             InputBlock(
@@ -171,7 +174,7 @@ def build_fix_modal(
     )
 
 
-def _radio_input(block_id: str, label: str, labels: Mapping, initial) -> InputBlock:  # type: ignore[no-untyped-def]
+def _radio_input(block_id: str, label: str, labels: Mapping, initial) -> InputBlock:
     options = [Option(value=key.value, text=text) for key, text in labels.items()]
     chosen = next((o for o in options if initial is not None and o.value == initial.value), None)
     return InputBlock(
@@ -195,17 +198,38 @@ def list_page_count(total: int) -> int:
     return max(1, -(-total // FIXES_PER_LIST_PAGE))
 
 
+class FixMenu(ButtonValue):
+    """A fix's overflow options in `/workshop fixes`: "edit|12|3", what to do, to which fix, from
+    which list page (a list drawn before it had pages sent "edit|12")."""
+
+    limit = OPTION_VALUE_LIMIT
+    what: Literal["edit", "remove", "merge"]
+    fix_id: Id
+    page: Offset = 0
+
+
+class FixFormMetadata(ViewMetadata):
+    """The fix, remove and merge forms: the workshop, the fix, and the list page they came
+    from."""
+
+    workshop_id: Id | None = None
+    fix_id: Id | None = None
+    response_url: str | None = None
+    list_page: Offset | None = None
+
+
 def fix_menu(fix_id: int, page: int, can_edit: bool, can_merge: bool) -> OverflowMenuElement | None:
     """Option values look like "edit|12|3": what to do, to which fix, from which list page (the
     page the list shows again once the change is saved)."""
     options = []
     if can_edit:
         options += [
-            Option(value=f"edit|{fix_id}|{page}", text="Edit"),
-            Option(value=f"remove|{fix_id}|{page}", text="Remove"),
+            Option(value=FixMenu(what="edit", fix_id=fix_id, page=page).encode(), text="Edit"),
+            Option(value=FixMenu(what="remove", fix_id=fix_id, page=page).encode(), text="Remove"),
         ]
     if can_merge:
-        options.append(Option(value=f"merge|{fix_id}|{page}", text="Merge into another fix…"))
+        merge = FixMenu(what="merge", fix_id=fix_id, page=page).encode()
+        options.append(Option(value=merge, text="Merge into another fix…"))
     return OverflowMenuElement(action_id=ids.FIX_MENU, options=options) if options else None
 
 
@@ -293,7 +317,9 @@ def build_remove_modal(
         title=PlainTextObject(text="Remove fix"),
         submit=PlainTextObject(text="Remove"),
         close=PlainTextObject(text="Keep it"),
-        private_metadata=metadata(fix_id=fix.id, **_list_reference(response_url, list_page)),
+        private_metadata=FixFormMetadata.model_validate(
+            {"fix_id": fix.id, **_list_reference(response_url, list_page)}
+        ).encode(),
         blocks=[
             mrkdwn_section(md("Remove *{}* ({})?", fix.title, fix_where(fix))),
             context("Any votes it has go back to their voters, who can spend them again."),
@@ -322,7 +348,9 @@ def build_merge_modal(
         title=PlainTextObject(text="Merge fixes"),
         submit=PlainTextObject(text="Merge"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(fix_id=source.id, **_list_reference(response_url, list_page)),
+        private_metadata=FixFormMetadata.model_validate(
+            {"fix_id": source.id, **_list_reference(response_url, list_page)}
+        ).encode(),
         blocks=[
             mrkdwn_section(
                 md("Merge *{}* ({}) into another fix.", source.title, fix_where(source))

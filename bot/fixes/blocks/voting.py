@@ -25,7 +25,6 @@ from bot.slack.blocks import (
     context,
     join_lines,
     md,
-    metadata,
     mrkdwn_section,
     pack_blocks,
     page_buttons,
@@ -33,11 +32,28 @@ from bot.slack.blocks import (
     truncate_mrkdwn,
 )
 from bot.slack.mrkdwn import Mrkdwn
+from bot.slack.values import MAX_ID, ButtonValue, Count, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
 from flows.voting import TIE_RULE, BallotEntry, BallotView, RankedFix
 
 FIXES_PER_PAGE = 20  # two blocks each, well within a modal's 100
 SPENT_DOT, FREE_DOT = "●", "○"
+
+
+class VoteValue(ButtonValue):
+    """＋ / － on a fix: "12|0|1", the fix, the count shown and the count wanted (a
+    compare-and-set, flows/vote_clicks.py)."""
+
+    fix_id: Id
+    shown: Count
+    wanted: Count
+
+
+class VoteMetadata(ViewMetadata):
+    """The voting view: whose workshop, and the page it shows."""
+
+    workshop_id: Id | None = None
+    page: Offset | None = None
 
 
 def votes_phrase(count: int) -> str:
@@ -99,7 +115,7 @@ def build_vote_modal(ballot: BallotView, page: int = 0, notice: str | None = Non
         callback_id=ids.VOTE_MODAL,
         title="Vote on fixes",
         close="Done",
-        private_metadata=metadata(workshop_id=ballot.workshop_id, page=page),
+        private_metadata=VoteMetadata(workshop_id=ballot.workshop_id, page=page).encode(),
         blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS, text_budget=None),
     )
 
@@ -150,7 +166,7 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
             ButtonElement(
                 text="＋ Vote" if entry.mine == 0 else "＋ One more",
                 action_id=ids.VOTE_ADD,
-                value=f"{fix.id}|{entry.mine}|{entry.mine + 1}",
+                value=VoteValue(fix_id=fix.id, shown=entry.mine, wanted=entry.mine + 1).encode(),
                 style="primary" if entry.mine == 0 else None,
             )
         )
@@ -159,7 +175,7 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
             ButtonElement(
                 text="－ Take back",
                 action_id=ids.VOTE_REMOVE,
-                value=f"{fix.id}|{entry.mine}|{entry.mine - 1}",
+                value=VoteValue(fix_id=fix.id, shown=entry.mine, wanted=entry.mine - 1).encode(),
             )
         )
     if buttons:
@@ -167,7 +183,7 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     return blocks
 
 
-def _pager(page: int, pages: int, workshop: str | None = None) -> list[Block]:
+def _pager(page: int, pages: int, workshop: int | None = None) -> list[Block]:
     """The voting view's Previous / Next (values: the page), or with `workshop` the ranking's
     (values: "workshop id|page")."""
     previous, following = (
@@ -257,7 +273,7 @@ def build_results(
     top, rest = ranked[:RESULTS_ON_FIRST_PAGE], ranked[RESULTS_ON_FIRST_PAGE:]
     pages = [[*head, *_rank_sections(top), *tail]]
     if rest:
-        reserve = [context(RESULTS_PAGE_NOTE), _pager(0, 2, "")[-1]]
+        reserve = [context(RESULTS_PAGE_NOTE), _pager(0, 2, MAX_ID)[-1]]
         pages += pack_blocks(_rank_sections(rest), reserve=reserve)
     for number, page in enumerate(pages[1:], start=2):
         page.insert(0, context(_page_note(page, number, len(pages))))
@@ -302,4 +318,4 @@ def results_page_text(page: int, pages: int) -> str:
 
 def ranking_pager(workshop_id: int, page: int, pages: int) -> list[Block]:
     """Previous / Next under `/workshop ranking`, when its pages are shown one at a time."""
-    return _pager(page, pages, str(workshop_id))[-1:] if pages > 1 else []
+    return _pager(page, pages, workshop_id)[-1:] if pages > 1 else []

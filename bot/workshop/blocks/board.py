@@ -18,6 +18,7 @@ from bot.fixes.blocks.voting import propose_fix_button, vote_button
 from bot.gaps.blocks import rating_board_buttons
 from bot.slack import ids
 from bot.slack.blocks import Mrkdwn, cap_blocks, context, md, mrkdwn_section, truncate, user_list
+from bot.slack.values import ButtonValue, Id
 from bot.stakeholders.blocks import stakeholder_buttons
 from flows.board import BoardSummary
 from flows.errors import Conflict
@@ -117,9 +118,16 @@ def _participant_buttons(summary: BoardSummary) -> list[ButtonElement]:
     return buttons[:25]
 
 
+class PhaseValue(ButtonValue):
+    """The facilitator's phase buttons: "12|rating", the workshop and the phase the button was
+    drawn in, so a stale click changes nothing."""
+
+    workshop_id: Id
+    phase: Phase
+
+
 def _phase_value(summary: BoardSummary) -> str:
-    # The phase the button was drawn in travels with it, so a stale click changes nothing.
-    return f"{summary.workshop_id}|{summary.phase.value}"
+    return PhaseValue(workshop_id=summary.workshop_id, phase=summary.phase).encode()
 
 
 def advance_button(summary: BoardSummary) -> ButtonElement | None:

@@ -3,44 +3,24 @@ thread, with its *Post it again* button."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from typing import Annotated
 
+from pydantic import Field
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.slack import ids
 from bot.slack.blocks import mrkdwn_section
 from bot.slack.mrkdwn import Mrkdwn, md
-
-_KEY = re.compile(r"[a-z_]{1,20}")
-_TOKEN = re.compile(r"[0-9a-f]{16}")
-_ID = re.compile(r"[0-9]{1,9}")
+from bot.slack.values import ButtonValue, Id, Word
 
 
-@dataclass(frozen=True)
-class PostAgain:
+class PostAgain(ButtonValue):
     """The button's value: which workshop, which results, and a token naming this one notice
     (so a double click posts once)."""
 
-    workshop_id: int
-    key: str
-    token: str
-
-    def encode(self) -> str:
-        return f"{self.workshop_id}|{self.key}|{self.token}"
-
-    @classmethod
-    def parse(cls, value: object) -> PostAgain:
-        """Raises ValueError for anything our button could not have sent."""
-        parts = value.split("|") if isinstance(value, str) else []
-        if (
-            len(parts) != 3
-            or not _ID.fullmatch(parts[0])
-            or not _KEY.fullmatch(parts[1])
-            or not _TOKEN.fullmatch(parts[2])
-        ):
-            raise ValueError(f"not a post-again value: {value!r}")
-        return cls(int(parts[0]), parts[1], parts[2])
+    workshop_id: Id
+    key: Word
+    token: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
 
 
 def build_post_failed(

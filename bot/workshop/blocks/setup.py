@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack import ids
-from bot.slack.blocks import metadata
+from bot.slack.values import WorkshopMetadata
 from flows.journey import DEFAULT_JOURNEY, format_journey
 from flows.workshops import MAX_TITLE_LENGTH, MAX_VOTE_BUDGET
 
@@ -26,7 +26,7 @@ def build_setup_modal(channel_id: str, title: str = "") -> View:
         title=PlainTextObject(text="New journey workshop"),
         submit=PlainTextObject(text="Create workshop"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata(channel_id=channel_id),
+        private_metadata=WorkshopMetadata(channel_id=channel_id).encode(),
         blocks=[
             InputBlock(
                 block_id=ids.SETUP_TITLE,

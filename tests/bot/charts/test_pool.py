@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import flows.reports  # noqa: F401  (registers the digest sections, whose charts are drawn)
 from bot.charts import pool as chart_pool
 from bot.charts import registry
 from bot.charts.pool import ChartPool, draw_chart
 from flows.digest import DigestChart, PhaseSpan, build_digest
 from flows.fixes import FixDraft, propose_fix
+from flows.reports import register_reports
 from flows.voting import change_vote
 from storage.models import Phase
 from tests.report_fixtures import full_workshop, set_phase, touchpoint_ids
@@ -34,6 +34,11 @@ SPANS = [
     PhaseSpan(Phase.stakeholders, NOW - timedelta(days=1), NOW),
 ]
 TIMELINE = DigestChart("phase_timeline", SPANS, "alt")
+
+
+@pytest.fixture(autouse=True)
+def reports():
+    register_reports()  # the digest sections, whose charts are drawn
 
 
 def wait_until(predicate, what):

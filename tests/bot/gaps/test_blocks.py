@@ -19,7 +19,7 @@ from bot.gaps.blocks import (
     touchpoint_table,
 )
 from bot.slack import ids
-from bot.slack.blocks import display_width, fits_message, read_metadata, unescape
+from bot.slack.blocks import display_width, fits_message, unescape
 from bot.workshop.blocks.board import build_board
 from flows.board import BoardSummary, StageSummary
 from flows.gaps.form import RatingPage, RatingSheet, TouchpointAnswer
@@ -81,7 +81,7 @@ def test_rating_form_prefills_answers_and_marks_what_is_not_rated():
     assert expectation.optional is True
     assert (expectation.element.min_value, expectation.element.max_value) == ("1", "7")
     assert block(view, "importance:12").element.max_value == "5"
-    assert read_metadata(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
+    assert json.loads(view.private_metadata) == {"w": 7, "p": 0, "t": [11, 12]}
 
 
 def test_the_go_to_select_lists_progress_and_suggests_the_next_page():

@@ -2,38 +2,18 @@ import json
 
 import pytest
 
-from bot.gaps.actions import parse_round_value
-from bot.gaps.posts import parse_id
+from bot.gaps.blocks import RoundValue
 from bot.gaps.views import first_input_block, form_target, go_to_choice
 from bot.slack import ids
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("12", 12),
-        (12, 12),
-        ("999999999", 999999999),
-        ("9999999999", None),  # past a 32-bit id: never sent by us, never sent to SQL
-        ("", None),
-        ("-1", None),
-        ("0012a", None),
-        ("²", None),  # a Unicode digit int() would refuse
-        ("١٢", None),  # Arabic-Indic digits int() would accept
-        (True, None),
-        (None, None),
-        ([1], None),
-    ],
-)
-def test_parse_id_accepts_only_what_our_surfaces_send(value, expected):
-    assert parse_id(value) == expected
+from bot.slack.values import BadValue
 
 
 def test_round_button_values():
-    assert parse_round_value("12|3") == (12, 3)
-    for bad in ("12", "12|", "|3", "a|b", None, 7):
-        with pytest.raises(ValueError):
-            parse_round_value(bad)
+    assert RoundValue.decode("12|3") == RoundValue(workshop_id=12, round=3)
+    assert RoundValue(workshop_id=12, round=3).encode() == "12|3"
+    for bad in ("12", "12|", "|3", "a|b", "12|3|4", "12|-1", None, 7):
+        with pytest.raises(BadValue):
+            RoundValue.decode(bad)
 
 
 def test_form_target_reads_only_sound_metadata():

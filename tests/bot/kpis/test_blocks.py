@@ -14,7 +14,6 @@ from bot.kpis.blocks import (
     record_confirmation,
 )
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from flows import kpis as kpi_flows
 from flows.kpi_catalogue import BUILT_IN_BY_KEY, BUILT_IN_KPIS, custom_definition
 from flows.kpis import (
@@ -89,7 +88,7 @@ def test_record_modal_lists_kpis_and_stages_and_defaults_to_last_month_end():
     assert [o.value for o in element(view, ids.KPI_FIELD_STAGE).options] == ["3"]
     assert element(view, ids.KPI_FIELD_PERIOD_END).initial_date == "2025-02-28"
     assert element(view, ids.KPI_FIELD_RAW).multiline
-    assert read_metadata(view.private_metadata) == {"workshop_id": 7, "channel_id": "C1"}
+    assert json.loads(view.private_metadata) == {"workshop_id": 7, "channel_id": "C1"}
     payload = view.to_dict()  # runs slack_sdk's limit checks
     assert len(payload["title"]["text"]) <= 24 and len(payload["blocks"]) <= 100
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.slack.after_ack import AfterAck
+from bot.slack.after_ack import AfterAck, Coalescer
 from demo.local import TrackingExecutor
 from flows.errors import Conflict
 
@@ -119,3 +119,62 @@ def test_a_failing_report_does_not_wedge_the_key(pool):
     after_ack.run("k", lambda: ran.append(1))
     wait_idle(executor)
     assert ran == [1]
+
+
+def test_work_without_a_key_is_never_folded_into_other_work(pool):
+    after_ack, executor = pool
+    release = threading.Event()
+    ran: list[int] = []
+    after_ack.run(None, lambda: (release.wait(5), ran.append(0)))
+    for number in (1, 2, 3):
+        after_ack.run(None, lambda number=number: ran.append(number))
+    release.set()
+    wait_idle(executor)
+    assert sorted(ran) == [0, 1, 2, 3]
+
+
+class StepClock:
+    """A clock that moves only when slept on, so waits are exact however loaded the machine."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_coalescer_drained_on_the_callers_thread_spaces_runs_of_one_key():
+    clock = StepClock()
+    coalescer = Coalescer(spacing=lambda: 1.0, monotonic=clock.monotonic, sleep=clock.sleep)
+    started: list[float] = []
+
+    def work(name: str) -> None:
+        started.append(clock.now)
+        clock.now += 0.25  # each run takes a quarter of a second
+        if name == "first":  # two more arrive meanwhile: only the newest runs, once
+            assert not coalescer.offer("board", lambda: work("second"))
+            assert not coalescer.offer("board", lambda: work("third"))
+            assert coalescer.waiting("board")
+
+    assert coalescer.offer("board", lambda: work("first"))
+    coalescer.drain("board")
+    assert started == [0.0, 1.0]  # the next run starts a second after the last one started
+    assert not coalescer.waiting("board")
+    assert coalescer.offer("board", lambda: None)  # nothing runs: the next caller drains
+
+
+def test_a_drain_that_raises_lets_go_of_its_key():
+    coalescer = Coalescer()
+
+    def fail() -> None:
+        coalescer.offer("k", lambda: None)  # arrives meanwhile: dropped with the failure
+        raise RuntimeError("Slack is down")
+
+    assert coalescer.offer("k", fail)
+    with pytest.raises(RuntimeError):
+        coalescer.drain("k", raise_errors=True)
+    assert not coalescer.waiting("k")
+    assert coalescer.offer("k", lambda: None)

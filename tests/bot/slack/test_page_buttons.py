@@ -9,8 +9,8 @@ def test_the_first_of_several_pages_leads_only_forward():
     assert labels_and_values(page_buttons(0, 3, "prev", "next")) == [("Next ▶", "next", "1")]
 
 
-def test_a_middle_page_leads_both_ways_with_the_scope_before_the_page():
-    assert labels_and_values(page_buttons(1, 3, "prev", "next", scope=42)) == [
+def test_a_middle_page_leads_both_ways_with_the_workshop_before_the_page():
+    assert labels_and_values(page_buttons(1, 3, "prev", "next", workshop_id=42)) == [
         ("◀ Previous", "prev", "42|0"),
         ("Next ▶", "next", "42|2"),
     ]

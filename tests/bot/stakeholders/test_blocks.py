@@ -3,7 +3,7 @@ import json
 import pytest
 
 from bot.slack import ids
-from bot.slack.blocks import escape, fits_message, read_metadata
+from bot.slack.blocks import escape, fits_message
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -82,7 +82,7 @@ def test_add_modal_asks_for_everything_with_touchpoints_by_stage():
         "Add a stakeholder",
         "Add",
     )
-    assert read_metadata(view.private_metadata) == {"workshop_id": 7}
+    assert json.loads(view.private_metadata) == {"workshop_id": 7}
     name = block(view, ids.STAKEHOLDER_NAME)
     assert name["element"]["max_length"] == 80 and "initial_value" not in name["element"]
     categories = block(view, ids.STAKEHOLDER_CATEGORY)["element"]["options"]
@@ -107,7 +107,7 @@ def test_edit_modal_is_prefilled():
     view = build_stakeholder_modal(StakeholderForm(7, STAGES, stakeholder_id=42, spec=spec))
     data = view.to_dict()
     assert (data["title"]["text"], data["submit"]["text"]) == ("Edit stakeholder", "Save changes")
-    assert read_metadata(view.private_metadata) == {"workshop_id": 7, "stakeholder_id": 42}
+    assert json.loads(view.private_metadata) == {"workshop_id": 7, "stakeholder_id": 42}
     assert block(view, ids.STAKEHOLDER_NAME)["element"]["initial_value"] == "CFO"
     category = block(view, ids.STAKEHOLDER_CATEGORY)["element"]["initial_option"]
     assert category["value"] == "executive"
@@ -142,7 +142,7 @@ def test_rating_modal_shows_earlier_answers_and_the_next_page_button():
     view = build_rating_modal(RatingPage(7, "Onboarding", items, page=1, pages=2, total=17))
     data = view.to_dict()
     assert (data["callback_id"], data["submit"]["text"]) == (ids.RATING_MODAL, "Save & next page")
-    assert read_metadata(view.private_metadata) == {"workshop_id": 7, "last_id": 6}
+    assert json.loads(view.private_metadata) == {"workshop_id": 7, "last_id": 6}
     assert "Page 1 of 2 · 17 stakeholders" in rendered(view.blocks)
     influence = block(view, "influence:5")
     assert influence["optional"] is True
@@ -177,7 +177,7 @@ def test_remove_modal_says_what_goes():
     view = build_remove_modal(RemovalPreview(42, "CFO", 5))
     data = view.to_dict()
     assert (data["callback_id"], data["submit"]["text"]) == (ids.REMOVE_STAKEHOLDER_MODAL, "Remove")
-    assert read_metadata(view.private_metadata) == {"stakeholder_id": 42}
+    assert json.loads(view.private_metadata) == {"stakeholder_id": 42}
     assert (
         "Remove *CFO* from the workshop and the 5 ratings given to them too? "
         "This cannot be undone." in rendered(view.blocks)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from sqlmodel import select
 
 from bot.slack import ids
-from bot.slack.blocks import metadata
+from bot.stakeholders.blocks import RatingMetadata, StakeholderFormMetadata
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import DEFAULT_JOURNEY
 from flows.stakeholders import StakeholderSpec, add_stakeholder, save_ratings
@@ -161,7 +161,12 @@ def test_forged_removal_submission_from_someone_else_is_refused(local):
     workshop_id, _ = local.start_workshop(ANA, phase=Phase.stakeholders)
     cfo = add(local, workshop_id, CHLOE, "CFO")
     response = submit_forged_view(
-        local, DEV, ids.REMOVE_STAKEHOLDER_MODAL, metadata(stakeholder_id=cfo), blocks=[], values={}
+        local,
+        DEV,
+        ids.REMOVE_STAKEHOLDER_MODAL,
+        StakeholderFormMetadata(stakeholder_id=cfo).encode(),
+        blocks=[],
+        values={},
     )
     assert response.json["response_action"] == "update"
     assert "Only the person who added" in json.dumps(response.json["view"])
@@ -232,7 +237,12 @@ def test_another_workspaces_ids_are_refused_everywhere(local):
         ids.STAKEHOLDER_ATTITUDE: option_state("neutral"),
     }
     response = submit_forged_view(
-        local, ANA, ids.STAKEHOLDER_MODAL, metadata(workshop_id=their_workshop), [], add_state
+        local,
+        ANA,
+        ids.STAKEHOLDER_MODAL,
+        StakeholderFormMetadata(workshop_id=their_workshop).encode(),
+        [],
+        add_state,
     )
     assert response.json == {
         "response_action": "errors",
@@ -245,7 +255,7 @@ def test_another_workspaces_ids_are_refused_everywhere(local):
         local,
         ANA,
         ids.STAKEHOLDER_MODAL,
-        metadata(workshop_id=workshop_id, stakeholder_id=theirs),
+        StakeholderFormMetadata(workshop_id=workshop_id, stakeholder_id=theirs).encode(),
         [],
         add_state,
     )
@@ -254,14 +264,19 @@ def test_another_workspaces_ids_are_refused_everywhere(local):
     }
     # A removal of their stakeholder, and ratings for it.
     response = submit_forged_view(
-        local, ANA, ids.REMOVE_STAKEHOLDER_MODAL, metadata(stakeholder_id=theirs), [], {}
+        local,
+        ANA,
+        ids.REMOVE_STAKEHOLDER_MODAL,
+        StakeholderFormMetadata(stakeholder_id=theirs).encode(),
+        [],
+        {},
     )
     assert "not on the list any more" in json.dumps(response.json["view"])
     response = submit_forged_view(
         local,
         ANA,
         ids.RATING_MODAL,
-        metadata(workshop_id=workshop_id, last_id=ours),
+        RatingMetadata(workshop_id=workshop_id, last_id=ours).encode(),
         [],
         {
             f"influence:{theirs}": option_state("5"),
@@ -286,7 +301,7 @@ def test_rating_values_outside_the_scale_are_refused_inline(local):
         local,
         BEN,
         ids.RATING_MODAL,
-        metadata(workshop_id=workshop_id, last_id=0),
+        RatingMetadata(workshop_id=workshop_id, last_id=0).encode(),
         [],
         {f"influence:{cfo}": option_state("9"), f"interest:{cfo}": option_state("3")},
     )

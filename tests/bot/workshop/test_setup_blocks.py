@@ -1,7 +1,6 @@
 import json
 
 from bot.slack import ids
-from bot.slack.blocks import read_metadata
 from bot.workshop.blocks.setup import build_setup_modal
 from flows.journey import DEFAULT_JOURNEY, format_journey, parse_journey
 
@@ -19,7 +18,7 @@ def test_setup_modal_is_prefilled_with_the_default_journey():
     assert parse_journey(journey) == list(DEFAULT_JOURNEY)
     assert element(view, ids.SETUP_VOTE_BUDGET).initial_value == "3"
     assert element(view, ids.SETUP_MAX_VOTES_PER_FIX).initial_value == "1"
-    assert read_metadata(view.private_metadata) == {"channel_id": "C1"}
+    assert json.loads(view.private_metadata) == {"channel_id": "C1"}
 
 
 def test_setup_modal_without_a_title_leaves_it_empty():

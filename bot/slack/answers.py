@@ -1,0 +1,111 @@
+"""One place that turns a refusal into what the user sees.
+
+Listeners raise: a `FlowError` (a refusal the flows worded for the user) or a `BadValue` (a button
+value or menu option that no longer parses, bot/slack/values.py). `answers_refusals` answers as
+fits the request:
+
+- a form (view_submission): an `InvalidInput`'s errors inline under their fields; any other
+  refusal inline under `field` (a block id, or a function of the view that names one), or, with
+  `notice`, the form replaced by a notice (`notice(text)` builds it);
+- a menu's search (block_suggestion): no options;
+- anything else (a click, a slash command): acknowledged if the listener had not yet, then told
+  privately, through the response URL, as an ephemeral or as a DM (bot/slack/replies.tell_user);
+  a `BadValue` as `stale`.
+
+Anything else that goes wrong is the app's error handler's (bot/app.py): logged with the request's
+team, user and kind, and the user is told something went wrong.
+
+Listeners declare what they need by name, as Bolt injects it: `ack`, `body`, `client`, ... and the
+context's keys, such as `db` (bot/slack/middleware.provide). The wrapper asks Bolt for everything
+(its `args`) and hands the listener what it names.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+
+from slack_bolt.kwargs_injection.args import Args
+from slack_sdk.models.views import View
+
+from bot.slack.replies import tell_user
+from bot.slack.values import BadValue
+from flows.errors import FlowError, InvalidInput
+
+logger = logging.getLogger(__name__)
+
+OUT_OF_DATE = "That button is out of date."
+Listener = Callable[..., None]
+Field = str | Callable[[dict], str]
+
+
+def answers_refusals(
+    stale: str = OUT_OF_DATE,
+    *,
+    field: Field | None = None,
+    notice: Callable[[str], View] | None = None,
+) -> Callable[[Listener], Listener]:
+    """Decorate a listener so that its refusals reach the user (see the module's docstring)."""
+
+    def decorate(listener: Listener) -> Listener:
+        names = list(inspect.signature(listener).parameters)
+
+        def answering(args: Args) -> None:
+            try:
+                listener(**{name: _argument(args, name) for name in names})
+            except (FlowError, BadValue) as error:
+                text = stale if isinstance(error, BadValue) else str(error)
+                if isinstance(error, BadValue):
+                    logger.info("out-of-date value in %s: %s", listener.__name__, error)
+                _answer(args, error, text, field, notice)
+
+        # Not functools.wraps: Bolt would read the listener's arguments through __wrapped__.
+        answering.__name__ = listener.__name__
+        answering.__qualname__ = listener.__qualname__
+        answering.__doc__ = listener.__doc__
+        answering.__module__ = listener.__module__
+        return answering
+
+    return decorate
+
+
+def _argument(args: Args, name: str) -> object:
+    if name == "args":
+        return args
+    if hasattr(args, name):
+        return getattr(args, name)
+    return args.context.get(name)  # the context's keys: db, after_ack, digest_scheduler
+
+
+def _answer(
+    args: Args,
+    error: Exception,
+    text: str,
+    field: Field | None,
+    notice: Callable[[str], View] | None,
+) -> None:
+    body, ack = args.body, args.ack
+    acked = getattr(ack, "response", None) is not None
+    kind = body.get("type")
+    if kind == "view_submission" and not acked:
+        if isinstance(error, InvalidInput):
+            ack(response_action="errors", errors=error.errors)
+        elif notice is not None:
+            ack(response_action="update", view=notice(text))
+        else:
+            ack(response_action="errors", errors={_field_of(field, args.view): text})
+        return
+    if kind == "block_suggestion":
+        if not acked:
+            ack(options=[])
+        return
+    if not acked:
+        ack()
+    tell_user(args.client, body, text, args.respond)
+
+
+def _field_of(field: Field | None, view: dict | None) -> str:
+    if field is None:
+        raise ValueError("a form's listener must name the field its refusals show under")
+    return field if isinstance(field, str) else field(view or {})
