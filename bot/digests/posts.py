@@ -170,7 +170,7 @@ def post_digest(
         for section in digest.sections
         if section.chart is not None and (png := draw_chart(section.chart)) is not None
     ]
-    names = user_names(client, mentioned_user_ids(digest))
+    names = user_names(client, mentioned_user_ids(digest), full=True)
     blocks = build_digest_blocks(digest, board_permalink(client, workshop), bool(charts), names)
     replies = [
         (text, [b.to_dict() for b in reply]) for text, reply in build_thread_replies(digest, names)

@@ -77,7 +77,7 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
         "round 1 (over the 4 touchpoints rated in both), 1 action item overdue" in top
     )
     assert "C: customers expect 5.5, get 2.5 (gap −3.0), narrowed since round 1" in top
-    assert "Clearer pricing · chloe · due " in top and "open, overdue" in top
+    assert "Clearer pricing · Chloé Martin · due " in top and "open, overdue" in top
     assert "KPIs: " in top and "on target" in top
     # Every section is its own reply in the thread, people named as text.
     replies = local.standin.wait_for(
@@ -98,8 +98,8 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
     assert "C: customers expect 5.5, get 2.5 (gap −3.0), narrowed since round 1 · Buy" in text
     assert "NPS (whole journey): +28 (period ending 30 Apr 2025), ↑ better" in text
     assert "Churn (whole journey): 4% (period ending 30 Apr 2025), ↓ better" in text
-    assert "CFO (Executive, blocker) added by ana: Keep satisfied" in text
-    assert "Action item: Clearer pricing (Find › A)  (owner: chloe" in text
+    assert "CFO (Executive, blocker) added by Ana Lima: Keep satisfied" in text
+    assert "Action item: Clearer pricing (Find › A)  (owner: Chloé Martin" in text
     assert "status: Open, overdue" in text
     assert "3rd place: Better search (Find › B)  (votes: 1)" in text
 
@@ -139,7 +139,7 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
     )
     text = str([r["blocks"] for r in replies])
     assert "CFO (Executive, blocker) moved from Keep satisfied to Manage closely" in text
-    assert "Payment provider (Supplier, neutral) added by ana: not rated yet" in text
+    assert "Payment provider (Supplier, neutral) added by Ana Lima: not rated yet" in text
     assert "1 stakeholder moved quadrant since the previous digest." in text
 
 
