@@ -61,9 +61,11 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     for round_number in (1, 2):
         assert (out / "gaps" / f"round-{round_number}-chart.png").read_bytes()[:4] == b"\x89PNG"
     first = (out / "gaps" / "round-1-table.md").read_text()
-    assert "Widest shortfalls: *Onboarding*" in first
+    assert "*Widest shortfalls*" in first and "• *Onboarding* (" in first
+    assert "Touchpoints, widest shortfall first" in first  # the full table's reply
     second = (out / "gaps" / "round-2-table.md").read_text()
-    assert "Since round 1 the journey gap went from" in second and " R1 " in second
+    assert "since round 1. Compared over the 19 touchpoints rated in both" in second
+    assert " R1 " in second
     assert "Add the expectation too (or clear the experience)." in transcript  # inline error
     assert "Nudged 1 participant who hasn't rated round 1." in transcript
     # The stakeholder round: a duplicate refused inline, the grid posted and saved.

@@ -254,7 +254,11 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
     thread = str([r["blocks"] for r in replies])
     assert "Gap rating (step 3 of 6)" in thread
     # Quiet: people are named, never mentioned.
-    assert "Ben Okafor joined" in thread and "Chloé Martin joined" in thread and "<@" not in thread + text
+    assert (
+        "Ben Okafor joined" in thread
+        and "Chloé Martin joined" in thread
+        and "<@" not in thread + text
+    )
     link = digest["blocks"][-2]["elements"][0]
     assert link["url"] == local.standin.calls_to("chat.getPermalink")[-1].response["permalink"]
     chart = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=SLOW)[-1]
