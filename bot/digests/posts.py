@@ -205,7 +205,7 @@ def post_digest(
                 break  # the other destinations would fail alike
             continue
         report.posted.append((response["channel"], response["ts"]))
-        _post_replies(client, response["channel"], response["ts"], replies, report)
+        _post_replies(client, response["channel"], response["ts"], replies, report, destination)
         _attach_charts(client, response["channel"], response["ts"], charts)
     if report.posted:
         report.outcome = Outcome.sent
@@ -223,6 +223,7 @@ def _post_replies(
     ts: str,
     replies: list[tuple[str, list[dict]]],
     report: DeliveryReport,
+    paced_as: str | None = None,
 ) -> None:
     """Each section as its own reply in the top message's thread. They go out within the
     delivery that claimed the slot, so a retried or doubled run never posts them again; a
@@ -230,7 +231,8 @@ def _post_replies(
     the top message already says the outcome."""
     for text, blocks in replies:
         try:
-            with channel_pacer.turn(channel):
+            # Paced as the top message was (a DM's user id, not its D… channel id).
+            with channel_pacer.turn(paced_as or channel):
                 response = client.chat_postMessage(
                     channel=channel,
                     thread_ts=ts,
