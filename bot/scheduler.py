@@ -54,7 +54,12 @@ SYNC_EVERY_S = 60
 DIGEST_JOBSTORE = "digests"
 JOB_PREFIX = "digest-schedule:"
 SYNC_JOB_ID = "digest-schedules-sync"
-WORKERS = 4
+# Threads that run digest jobs. A digest is a top message and a reply per section in its
+# thread, posts to one channel go a second apart (bot/slack/pacing.py), so a job spends most of
+# its time waiting for its channel's turn: enough threads that every channel with digests due
+# has one waiting keeps each channel at Slack's 1 post a second (benchmarks/digest_fanout.py).
+# Waiting threads hold no database connection (the sessions close before posting).
+WORKERS = 64
 HOUSEKEEPING_JOB_ID = "housekeeping:forget-old-receipts"
 # Daily, at a fixed quiet time (UTC): a fixed time rather than an interval, so that replacing
 # the job at every start keeps its next run instead of pushing it a day on.

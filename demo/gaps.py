@@ -159,6 +159,13 @@ def _results_message(script: DemoScript, round_number: int) -> dict | None:
     return None
 
 
+def _table_message(script: DemoScript, round_number: int) -> dict | None:
+    """The full table, posted as the reply after the results."""
+    wanted = f"Full table of the journey gaps, round {round_number}"
+    thread = script.local.standin.thread(CHANNEL_ID, script.board_ts)
+    return next((m for m in reversed(thread) if m["text"] == wanted), None)
+
+
 def _save_results(script: DemoScript, round_number: int) -> None:
     """Wait for the chart and table of `round_number` (drawing takes longer than the script's
     quiet period) and write them to the output folder."""
@@ -168,9 +175,11 @@ def _save_results(script: DemoScript, round_number: int) -> None:
     uploads = [f for f in standin.files(CHANNEL_ID) if f"round-{round_number}." in f["name"]]
     if uploads:
         script.write(f"gaps/round-{round_number}-chart.png", standin.file_bytes(uploads[-1]["id"]))
-    blocks = message["blocks"]
-    texts = [b["text"]["text"] for b in blocks if b.get("type") in ("header", "section")]
-    texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
+    table = standin.wait_for(lambda: _table_message(script, round_number), timeout=60)
+    texts = []
+    for blocks in (message["blocks"], table["blocks"]):  # the results, then the full table
+        texts += [b["text"]["text"] for b in blocks if b.get("type") in ("header", "section")]
+        texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
     # As Slack shows it: &, < and > in names are sent escaped.
     script.write(f"gaps/round-{round_number}-table.md", unescape("\n\n".join(texts)) + "\n")
 

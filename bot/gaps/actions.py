@@ -12,6 +12,7 @@ from bot.gaps.blocks import (
     RatingDoneMetadata,
     RoundValue,
     build_details_modal,
+    build_how_to_read_modal,
     build_rating_modal,
 )
 from bot.gaps.posts import open_next_round, open_rating_form, send_nudges
@@ -111,7 +112,19 @@ def handle_done_view_action(
     client.views_update(view_id=view["id"], view=following)
 
 
+def handle_how_to_read(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+    """The statistics note behind the results' "How to read this": a modal, opened at once
+    (trigger ids expire in 3 s; nothing to read or save)."""
+    ack()
+    try:
+        results_round = RoundValue.of(action).round
+    except ValueError:  # BadValue: not a value our button sent
+        results_round = 1
+    client.views_open(trigger_id=body["trigger_id"], view=build_how_to_read_modal(results_round))
+
+
 def register(app: App) -> None:
+    app.action(ids.GAPS_HOW_TO_READ)(handle_how_to_read)
     for action_id in (ids.RATE_RESUME, ids.RATE_DETAILS_OPEN, ids.RATE_PAGE_PICK):
         app.action(action_id)(handle_done_view_action)
     app.action(ids.RATE_OPEN)(handle_rate)

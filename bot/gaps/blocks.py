@@ -40,6 +40,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
+from flows.gap_reports import closing_verdict, shortfall_words
 from flows.gaps.form import (
     MAX_PAGE_INPUTS,
     RATING_PAGE_SIZE,
@@ -50,11 +51,10 @@ from flows.gaps.form import (
 )
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
-from flows.gaps.results import GapResults, TouchpointGap, round_change
-from flows.gaps.rounds import RoundOpened
+from flows.gaps.results import GapResults, TouchpointGap
+from flows.gaps.rounds import RoundOpened, compare_rounds
 from flows.gaps.statistics import (
     CONTESTED_SD,
-    EXPERIENCE_MIDPOINT,
     FEW_RATINGS_BELOW,
     IMPORTANCE_MIDPOINT,
     Flag,
@@ -69,7 +69,9 @@ from storage.models.gaps import (
     MAX_COMMENT_LENGTH,
 )
 
-TABLE_ROWS = 20  # touchpoints listed in the results table; the chart shows every one
+TABLE_ROWS = 20  # touchpoints listed in a results table by default
+TABLE_ROWS_IN_THREAD = 120  # the full table's reply: as many as fit one message
+SHORTFALL_LINES = 5  # the results message names the widest shortfalls in words
 NAME_WIDTH = 18
 SHORTFALLS_IN_SUMMARY = 3
 QUADRANT_ICONS = {
@@ -79,10 +81,10 @@ QUADRANT_ICONS = {
     Quadrant.possible_overkill: ":balloon:",
 }
 QUADRANT_MEANING = {
-    Quadrant.concentrate_here: "important, and below par",
-    Quadrant.keep_up: "important, and doing well",
-    Quadrant.low_priority: "less important, below par",
-    Quadrant.possible_overkill: "less important, doing well",
+    Quadrant.concentrate_here: "important, and short of expectations",
+    Quadrant.keep_up: "important, and meeting expectations",
+    Quadrant.low_priority: "less important, short of expectations",
+    Quadrant.possible_overkill: "less important, meeting or beating expectations",
 }
 
 
@@ -517,7 +519,7 @@ def touchpoint_table(results: GapResults, limit: int = TABLE_ROWS) -> str:
     text = "\n".join(lines)
     hidden = len(results.ranked) - min(limit, len(results.ranked))
     if hidden:
-        text += f"\n… and {hidden} more (every touchpoint is in the chart)"
+        text += f"\n… and {hidden} more (every touchpoint is in the chart and the CSV export)"
     return text
 
 
@@ -544,7 +546,10 @@ def stage_table(results: GapResults) -> str:
         header += f"{'R' + str(previous):>5}      Δ  "
     header += "Wtd gap  Flags"
     lines = [header]
-    for stage in results.stages:
+    for stage in sorted(  # widest shortfall first, the figure the table shows; unrated last
+        results.stages,
+        key=lambda s: (s.stats.exact_mean_gap is None, s.stats.exact_mean_gap or 0, s.position),
+    ):
         stats = stage.stats
         row = f"{_cell(stage.name)} {stats.n:>3}  {_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
         if previous:
@@ -575,52 +580,57 @@ def _code_section(title: str, table: str) -> Block:
     return mrkdwn_section(md("{}\n```{}```", title, join_lines(kept)))
 
 
-def _summary_text(results: GapResults) -> str:
-    journey = results.journey
+def _summary_text(results: GapResults) -> Mrkdwn:
+    """Who rated, the journey's gap and how it moved since the previous round, in words."""
     lines = [
-        f"*{truncate(results.title, 150)}* · {results.raters} of {results.participants} "
-        f"participants rated · {results.rated_count} of {len(results.touchpoints)} touchpoints "
-        "have ratings.",
+        md(
+            "*{}* · {} of {} participants rated · {} of {} touchpoints have ratings.",
+            truncate(results.title, 150),
+            results.raters,
+            results.participants,
+            results.rated_count,
+            len(results.touchpoints),
+        ),
+        md(
+            "Journey mean gap *{}*: {} of {} rated touchpoints fall short of expectations.",
+            signed(results.journey.mean_gap),
+            len(results.shortfalls),
+            results.rated_count,
+        ),
     ]
-    overall = f"Journey mean gap *{signed(journey.mean_gap)}*"
-    if journey.ci is not None:
-        low, high = journey.ci
-        overall += f" (95 % CI {signed(low)} to {signed(high)})"
-    if results.weighted_gap is not None:
-        overall += f" · importance-weighted *{signed(results.weighted_gap)}*"
-    lines.append(overall + ".")
     change_line = _round_change_line(results)
     if change_line:
         lines.append(change_line)
-    shortfalls = results.shortfalls[:SHORTFALLS_IN_SUMMARY]
-    if shortfalls:
-        named = ", ".join(f"*{t.name}* {signed(t.stats.mean_gap)}" for t in shortfalls)
-        lines.append(f":small_red_triangle_down: Widest shortfalls: {named}.")
-    else:
-        lines.append(":white_check_mark: Every rated touchpoint meets or exceeds expectations.")
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
-def _round_change_line(results: GapResults) -> str | None:
-    if results.previous_round is None or results.journey_previous is None:
+def _round_change_line(results: GapResults) -> Mrkdwn | None:
+    """Like for like: only the touchpoints rated in both rounds (flows.gaps.rounds)."""
+    comparison = compare_rounds(results)
+    if comparison is None:
         return None
-    before, now = results.journey_previous.mean_gap, results.journey.mean_gap
-    if before is None:
-        return f":repeat: Round {results.previous_round} had no ratings to compare with."
-    change = display(now - before)  # type: ignore[operator]
-    if change is None or change == 0:
-        verdict = "unchanged"
-    elif change > 0:
-        verdict = f"*narrowed by {change:.1f}*"
-    else:
-        verdict = f"*widened by {-change:.1f}*"
-    moved = round_change(results)
-    assert moved is not None
-    return (
-        f":repeat: Since round {results.previous_round} the journey gap went from "
-        f"{signed(before)} to {signed(now)}: {verdict}. Of {moved.compared} touchpoints rated in "
-        f"both rounds, {moved.narrowed} narrowed and {moved.widened} widened."
-    )
+    return md(":repeat: {}", closing_verdict(results, comparison))
+
+
+def _shortfall_lines(results: GapResults, limit: int = SHORTFALL_LINES) -> Mrkdwn:
+    """The widest shortfalls as lines a phone shows whole, widest gap first (the figure shown)."""
+    shortfalls = results.shortfalls
+    if not shortfalls:
+        return Mrkdwn(
+            ":white_check_mark: Every rated touchpoint meets or exceeds expectations "
+            "(no gap below 0.0)."
+        )
+    lines = [Mrkdwn(f"*Widest shortfalls* ({len(shortfalls)} in all, widest gap first)")]
+    for touchpoint in shortfalls[:limit]:
+        words = shortfall_words(touchpoint, results.previous_round)
+        name, _, rest = words.partition(": ")
+        line = md("• *{}* ({}): {}", name, touchpoint.stage_name, rest)
+        if touchpoint.flags:
+            line += md(" · _{}_", _flags(touchpoint.flags))
+        lines.append(line)
+    if len(shortfalls) > limit:
+        lines.append(md("_… and {} more in the full table below_", len(shortfalls) - limit))
+    return join_lines(lines)
 
 
 def _quadrant_text(results: GapResults) -> Mrkdwn | None:
@@ -673,14 +683,16 @@ def legend_text(results: GapResults) -> str:
         "mean expectation → mean experience. 95 % CI: Student t with n − 1 degrees of freedom "
         f"(none when n = 1). Flags: *few ratings* n < {FEW_RATINGS_BELOW}, *contested* "
         f"standard deviation ≥ {CONTESTED_SD} points. Imp = mean importance (1–5); quadrants "
-        f"split at importance {IMPORTANCE_MIDPOINT} and experience {EXPERIENCE_MIDPOINT} "
-        "(at the midpoint counts as high). Wtd gap = the stage's gap with each touchpoint "
-        "weighted by its mean importance."
+        f"split at importance {IMPORTANCE_MIDPOINT} (at it counts as high) and at gap 0 "
+        "(below 0: short of expectations), so a quadrant never contradicts the gap. Wtd gap = "
+        "the stage's gap with each touchpoint weighted by its mean importance. Every figure is "
+        "rounded to one decimal, halves away from zero."
     )
     if results.previous_round is not None:
         text += (
             f" R{results.previous_round} = round {results.previous_round}'s gap; "
-            "Δ = change since then (+ means the gap narrowed)."
+            "Δ = change since then (+ means the gap narrowed). Changes between rounds compare "
+            "only the touchpoints rated in both."
         )
     return text
 
@@ -688,44 +700,122 @@ def legend_text(results: GapResults) -> str:
 def build_results_message(
     results: GapResults, can_open_round: bool = True, blind_spots: Sequence[Block] = ()
 ) -> list[Block]:
-    """The results posted in the board's thread, next to the chart; `blind_spots` is the
+    """The results posted in the board's thread, phone first: the outcome in words and the
+    widest shortfalls as readable lines; the full table goes in the next reply
+    (build_results_table), the statistics behind "How to read this". `blind_spots` is the
     customers' "Blind spots" section (bot/customers/blocks.py), when there are customer answers."""
     if not results.has_ratings:
         return [mrkdwn_section(no_ratings_text(results))]
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Journey gaps · round {results.round}", 150)),
         mrkdwn_section(_summary_text(results)),
-        _code_section("*Touchpoints, widest shortfall first*", touchpoint_table(results)),
-        _code_section("*Stages* (pooled over all their ratings)", stage_table(results)),
+        mrkdwn_section(_shortfall_lines(results)),
     ]
     for text in (_quadrant_text(results), _comments_text(results)):
         if text:
             blocks.append(mrkdwn_section(text))
     blocks.extend(blind_spots)
-    blocks.append(context(legend_text(results)))
+    buttons = [
+        ButtonElement(
+            text="How to read this",
+            action_id=ids.GAPS_HOW_TO_READ,
+            value=RoundValue(workshop_id=results.workshop_id, round=results.round).encode(),
+        )
+    ]
     if can_open_round:
-        blocks.append(
-            ActionsBlock(
-                block_id="gap_round_actions",
-                elements=[
-                    ButtonElement(
-                        text=f"Open rating round {results.round + 1}",
-                        action_id=ids.RATE_NEW_ROUND,
-                        value=RoundValue(
-                            workshop_id=results.workshop_id, round=results.round
-                        ).encode(),
-                        confirm=ConfirmObject(
-                            title=f"Open round {results.round + 1}?",
-                            text="Everyone rates the same touchpoints again (for example after "
-                            "fixes shipped), and the results compare the two rounds.",
-                            confirm="Open it",
-                            deny="Not yet",
-                        ),
-                    )
-                ],
+        buttons.append(
+            ButtonElement(
+                text=f"Open rating round {results.round + 1}",
+                action_id=ids.RATE_NEW_ROUND,
+                value=RoundValue(workshop_id=results.workshop_id, round=results.round).encode(),
+                confirm=ConfirmObject(
+                    title=f"Open round {results.round + 1}?",
+                    text="Everyone rates the same touchpoints again (for example after "
+                    "fixes shipped), and the results compare the two rounds.",
+                    confirm="Open it",
+                    deny="Not yet",
+                ),
             )
         )
+    blocks.append(ActionsBlock(block_id="gap_round_actions", elements=buttons))
+    blocks.append(
+        context(
+            "Every touchpoint and stage: the full table in the next reply, the chart above, "
+            "and the CSV with `/workshop export`."
+        )
+    )
     return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def build_results_table(results: GapResults) -> list[Block]:
+    """The full tables, for the reply under the results: every rated touchpoint (widest gap
+    first) and every stage (widest gap first), in code blocks of at most 3,000 characters, as
+    many rows as one message holds; the CSV export has every row."""
+    blocks: list[Block] = []
+    for title, table in (
+        ("*Touchpoints, widest shortfall first*", touchpoint_table(results, TABLE_ROWS_IN_THREAD)),
+        ("*Stages, widest shortfall first* (pooled over all their ratings)", stage_table(results)),
+    ):
+        blocks += _code_sections(title, table)
+    blocks.append(context(legend_text(results)))
+    return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def _code_sections(title: str, table: str) -> list[Block]:
+    """A table over as many code sections as it needs (each within 3,000 characters)."""
+    lines = table.split("\n")
+    header, rows = lines[0], lines[1:]
+    sections, chunk = [], []
+    for row in rows:
+        candidate = "\n".join([header, *chunk, row])
+        if chunk and len(escape(candidate)) > MAX_SECTION_TEXT - len(title) - 20:
+            sections.append("\n".join([header, *chunk]))
+            chunk = []
+        chunk.append(row)
+    sections.append("\n".join([header, *chunk]))
+    return [
+        _code_section(title if index == 0 else f"{title} (continued)", part)
+        for index, part in enumerate(sections)
+    ]
+
+
+def build_how_to_read_modal(results_round: int) -> View:
+    """The statistics note, behind the results' "How to read this" button."""
+    previous = results_round - 1 if results_round > 1 else None
+    paragraphs = [
+        "*Gap* = what customers experience − what they expect, each rated 1–7 by the team. "
+        "Below 0.0 means expectations are not met: a *shortfall*. Lists are sorted by the gap "
+        "they show, widest shortfall first.",
+        "*Want→Got* = the mean expectation → the mean experience. *n* = how many rated it.",
+        "*95 % CI* = the range the true mean gap lies in with 95 % confidence (Student t, "
+        "n − 1 degrees of freedom); none with a single rating. A wide range means few or "
+        "disagreeing ratings.",
+        f"*Flags*: _few ratings_ when n < {FEW_RATINGS_BELOW}; _contested_ when the ratings' "
+        f"standard deviation is ≥ {CONTESTED_SD} points.",
+        f"*Importance × gap*: important means a mean importance ≥ {IMPORTANCE_MIDPOINT} of 5. "
+        "Concentrate here = important and short of expectations; Keep up the good work = "
+        "important and meeting them; Low priority = less important, short; Possible overkill = "
+        "less important, meeting or beating them. Judged on the gap, a quadrant never "
+        "contradicts it (importance–performance analysis, Martilla & James 1977, with "
+        "performance measured against expectations as the review by Ormanović et al. 2017 "
+        "discusses).",
+        "*Importance-weighted gap* = each touchpoint's mean gap weighted by its mean "
+        "importance (the weights sum to 1). *Wtd gap* of a stage: the same within the stage.",
+        "Every figure is rounded to one decimal, halves away from zero.",
+    ]
+    if previous is not None:
+        paragraphs.append(
+            f"*Round {previous} against round {results_round}*: only the touchpoints rated in "
+            "both rounds are compared, so a change is never an artefact of who rated what; "
+            f"the results name those not rated again. R{previous} = round {previous}'s gap; "
+            "Δ = the change (+ means the gap narrowed)."
+        )
+    return View(
+        type="modal",
+        title=PlainTextObject(text="How to read the gaps"),
+        close=PlainTextObject(text="Close"),
+        blocks=[mrkdwn_section(Mrkdwn(p)) for p in paragraphs],
+    )
 
 
 def no_ratings_text(results: GapResults) -> Mrkdwn:

@@ -16,6 +16,7 @@ from bot.gaps.blocks import (
     build_rating_done,
     build_rating_modal,
     build_results_message,
+    build_results_table,
     no_ratings_text,
     nudge_summary,
     results_text,
@@ -103,9 +104,10 @@ def open_next_round(
 
 
 def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> GapResults:
-    """Post the journey gap chart and the ranked table in the board's thread.
+    """Post the journey gap chart, the results in words and then the full table in the board's
+    thread.
 
-    The table always goes out, so a failed upload (a missing files:write scope, a Slack outage)
+    The results always go out, so a failed upload (a missing files:write scope, a Slack outage)
     still leaves the team with the results in text.
     """
     with db.session() as session:
@@ -126,6 +128,12 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         blocks=build_results_message(
             results, can_open_round=workshop.phase != Phase.closed, blind_spots=blind_spots
         ),
+    )
+    post_in_thread(
+        client,
+        workshop,
+        md("Full table of the journey gaps, round {}", results.round),
+        blocks=build_results_table(results),
     )
     post_persona_results(client, workshop, by_persona)
     post_emotion_curve(client, workshop, curve)

@@ -102,6 +102,7 @@ DIGEST_RECIPIENTS = "recipients"
 # field errors map onto the form's blocks one to one.
 RATE_OPEN = "gaps_rate_open"  # board / nudge DM button: open the rating form (value: workshop)
 RATE_NUDGE = "gaps_nudge"  # board button: DM participants who have not rated (facilitators)
+GAPS_HOW_TO_READ = "gaps_how_to_read"  # results button: the statistics note (value: "12|1")
 RATE_NEW_ROUND = "gaps_new_round"  # results button: open the next round (value: "12|1")
 RATE_MODAL = "gaps_rating_form"  # callback id of every page of the rating form
 RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view

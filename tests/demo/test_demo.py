@@ -42,9 +42,9 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "as template *Northwind onboarding* (5 stages, 19 touchpoints)" in transcript
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
-    # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
+    # fixes, a merged duplicate, no ＋ once the budget is spent, the ranked result and action items
     assert "merged *Let people buy without creating an account* into" in transcript
-    assert "the voting view explains: You've used all 3 of your votes" in transcript
+    assert "the view says all your votes are spent: take one back from another fix" in transcript
     assert (
         "| 1 | Guest checkout without an account |" in (out / "fixes/ranked-fixes.md").read_text()
     )
@@ -75,9 +75,11 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     for round_number in (1, 2, 3):
         assert (out / "gaps" / f"round-{round_number}-chart.png").read_bytes()[:4] == b"\x89PNG"
     first = (out / "gaps" / "round-1-table.md").read_text()
-    assert "Widest shortfalls: *Onboarding*" in first
+    assert "*Widest shortfalls*" in first and "• *Onboarding* (" in first
+    assert "Touchpoints, widest shortfall first" in first  # the full table's reply
     second = (out / "gaps" / "round-2-table.md").read_text()
-    assert "Since round 1 the journey gap went from" in second and " R1 " in second
+    assert "since round 1. Compared over the 19 touchpoints rated in both" in second
+    assert " R1 " in second
     assert "Choose the expectation too, or skip both." in transcript  # inline error
     assert "Nudged 1 participant who hasn't rated round 1." in transcript
     # The stakeholder round: a duplicate refused inline, the grid posted and saved.
@@ -103,15 +105,23 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     digest = json.loads((out / "digest" / "digest.json").read_text())
     assert digest["blocks"][0]["text"]["text"] == "Digest: Northwind onboarding journey"
     text = (out / "digest" / "digest.txt").read_text()
-    assert "Phase: Closed (step 6 of 6)" in text and "@Ben joined" in text
+    # The top message: the outcome in words, one phone screen; names as text, no mentions.
+    top = text.split("--- in the thread ---")[0]
+    assert "So far: the workshop is in the Closed phase, gaps narrowed from" in top
+    assert "Support: customers expect 6.8, get 3.0 (gap −3.8), narrowed since round 1" in top
+    assert "*Action items: 0 of 3 done*" in top and "· Chloé Martin · due " in top
+    assert "*KPIs: 5 of 8 on target (9 tracked)*" in top and "Worst miss: " in top
+    assert len(digest["blocks"]) <= 15 and len(digest["thread"]) == 6
+    assert "<@" not in json.dumps(digest)
+    assert "Phase: Closed (step 6 of 6)" in text and "Ben Okafor joined" in text
     # The features' sections, in order, each with its chart in the digest's thread.
     titles = ["Widest gaps", "KPIs", "Voted fixes and action items", "Stakeholders"]
     positions = [text.index(f"*{title}*\n") for title in ["Phase and progress", *titles]]
     assert positions == sorted(positions) and text.index("*Participation*") > positions[-1]
-    assert "Gaps are closing: the importance-weighted journey gap narrowed" in text
+    assert "Gaps are closing: the mean gap narrowed" in text
     assert "NPS (whole journey): +30 (period ending" in text and "↓ better" in text
     assert "Voting has closed: fixes ranked by votes." in text and "• Action item: " in text
-    assert "Manage closely: 2" in text and "added by @" in text
+    assert "Manage closely: 2" in text and "added by Ana Lima" in text
     for chart in ("phase_timeline", "journey_gaps", "kpi_trends", "fix_votes", "stakeholder_grid"):
         assert (out / "digest" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
     n = script.workshop_id

@@ -114,12 +114,12 @@ def test_touchpoint_figures_by_hand(session):
     # −7/3 ± 4.302653 · 1.1547005 / √3
     assert a.ci == pytest.approx((-5.201768, 0.535102), abs=1e-6)
     assert (a.n_importance, a.mean_importance) == (2, pytest.approx(4.5))  # 5 and 4; one blank
-    assert tp["A"].quadrant is Quadrant.concentrate_here  # importance 4.5 ≥ 3, experience 3.67 < 4
+    assert tp["A"].quadrant is Quadrant.concentrate_here  # importance 4.5 ≥ 3, gap −2.3 < 0
     assert tp["A"].flags == ()
 
     b = tp["B"].stats  # all equal: no spread at all
     assert (b.n, b.mean_gap, b.sd_gap, b.ci) == (3, 0.0, 0.0, (0.0, 0.0))
-    assert tp["B"].quadrant is Quadrant.possible_overkill  # importance 2 < 3, experience 4 ≥ 4
+    assert tp["B"].quadrant is Quadrant.possible_overkill  # importance 2 < 3, gap 0 ≥ 0
 
     c = tp["C"].stats  # a single rating: no standard deviation, no interval
     assert (c.n, c.mean_gap, c.sd_gap, c.ci) == (1, -3.0, None, None)
@@ -132,7 +132,7 @@ def test_touchpoint_figures_by_hand(session):
     assert d.sd_gap == pytest.approx(5.6568542)
     assert d.ci == pytest.approx((1 - 50.824819, 1 + 50.824819), abs=1e-5)  # 12.706205 · √32/√2
     assert tp["D"].flags == (Flag.few_ratings, Flag.contested)
-    assert tp["D"].quadrant is Quadrant.keep_up  # importance 3 ≥ 3 (high), experience 5
+    assert tp["D"].quadrant is Quadrant.keep_up  # importance 3 ≥ 3 (high), gap +1 ≥ 0
 
 
 def test_importance_weights_by_hand(session):
@@ -163,7 +163,7 @@ def test_stage_figures_are_pooled_over_every_rating_of_the_stage(session):
     assert find.stats.mean_experience == pytest.approx(23 / 6)
     assert find.stats.ci == pytest.approx((-2.711393, 0.378060), abs=1e-5)  # t(0.975, 5) 2.570582
     assert (find.stats.n_importance, find.stats.mean_importance) == (5, pytest.approx(3.0))
-    assert find.quadrant is Quadrant.concentrate_here  # importance 3 is high; experience 3.83 low
+    assert find.quadrant is Quadrant.concentrate_here  # importance 3 is high; gap −7/6 < 0
     assert find.flags == ()
     assert find.weight == pytest.approx(6.5 / 9.5)
     # importance-weighted within the stage: (4.5 · −7/3 + 2 · 0) / (4.5 + 2) = −10.5/6.5
@@ -172,7 +172,10 @@ def test_stage_figures_are_pooled_over_every_rating_of_the_stage(session):
     assert buy.stats.mean_gap == pytest.approx(-1 / 3)
     assert buy.stats.sd_gap == pytest.approx((128 / 6) ** 0.5)
     assert buy.flags == (Flag.contested,)
-    assert buy.quadrant is Quadrant.keep_up  # importance 3, experience (2 + 7 + 3)/3 = 4
+    # Importance 3 (high) and gap −1/3: short of expectations, so "Concentrate here", although
+    # the experience alone, (2 + 7 + 3)/3 = 4, sits at its scale's midpoint (the experience-only
+    # quadrant said "Keep up the good work" for a shortfall).
+    assert buy.quadrant is Quadrant.concentrate_here
     assert (buy.weight, buy.weighted_gap) == (pytest.approx(3 / 9.5), pytest.approx(1.0))  # D only
     assert buy.touchpoint_ids == tuple(touchpoint_ids(session, workshop)[n] for n in "CD")
 
@@ -288,12 +291,33 @@ def test_flags_at_their_thresholds():
     assert flags_for(stats(0, None)) == ()
 
 
-def test_quadrants_split_at_the_midpoints_inclusive():
-    assert quadrant_for(3.0, 4.0) is Quadrant.keep_up  # both exactly at the midpoint: high
-    assert quadrant_for(3.0, 3.99) is Quadrant.concentrate_here
-    assert quadrant_for(2.99, 4.0) is Quadrant.possible_overkill
-    assert quadrant_for(2.99, 3.99) is Quadrant.low_priority
-    assert quadrant_for(None, 5.0) is None
+def test_quadrants_are_importance_against_the_gap_inclusive():
+    # (mean importance, mean gap): important at ≥ 3; meeting expectations at a gap ≥ 0.
+    assert quadrant_for(3.0, 0.0) is Quadrant.keep_up  # both exactly at the split: high
+    assert quadrant_for(3.0, -0.01) is Quadrant.concentrate_here
+    assert quadrant_for(2.99, 0.0) is Quadrant.possible_overkill
+    assert quadrant_for(2.99, -0.01) is Quadrant.low_priority
+    assert quadrant_for(None, -2.0) is None
+
+
+def test_a_quadrant_never_contradicts_the_gap(session):
+    """The issue's round 2: Pricing page −1.5 and Onboarding −1.3, both rated important, with a
+    good experience (5.5 of 7, above the experience scale's midpoint 4), which the
+    experience-only quadrant called "Keep up the good work". Against the gap they are shortfalls
+    and the quadrant says so; with every rating equal, no touchpoint asks for work."""
+    pricing = quadrant_for(4.0, 5.5 - 7.0)  # expects 7.0, gets 5.5: gap −1.5
+    onboarding = quadrant_for(4.5, 5.0 - 6.3)  # expects 6.3, gets 5.0: gap −1.3
+    assert pricing is onboarding is Quadrant.concentrate_here
+    uniform = quadrant_for(4.0, 4.0 - 4.0)  # everyone answered 4, 4 and importance 4
+    assert uniform is Quadrant.keep_up
+    for importance in (1.0, 2.5, 3.0, 5.0):
+        for gap in (-6.0, -0.5, -0.01):
+            assert quadrant_for(importance, gap) in (
+                Quadrant.concentrate_here,
+                Quadrant.low_priority,
+            )
+        for gap in (0.0, 0.5, 6.0):
+            assert quadrant_for(importance, gap) in (Quadrant.keep_up, Quadrant.possible_overkill)
 
 
 def test_importance_weights_sum_to_one_and_skip_unanswered():

@@ -36,6 +36,7 @@ from bot.slack.blocks import (
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
+from flows.formatting import signed
 from flows.journey import StageChoices
 from storage.models import Effort, Impact
 
@@ -53,7 +54,7 @@ def format_gap(gap: float | None) -> str:
     """ "gap −1.8" with a true minus sign, or "not rated"."""
     if gap is None:
         return "not rated"
-    return f"gap {gap:+.1f}".replace("-", "−")
+    return f"gap {signed(gap)}"
 
 
 def fix_where(fix: FixSummary) -> str:

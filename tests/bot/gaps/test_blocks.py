@@ -7,10 +7,12 @@ from bot.gaps.blocks import (
     NAME_WIDTH,
     TABLE_ROWS,
     build_details_modal,
+    build_how_to_read_modal,
     build_nudge_dm,
     build_rating_done,
     build_rating_modal,
     build_results_message,
+    build_results_table,
     nudge_summary,
     results_text,
     round_opened_text,
@@ -298,11 +300,12 @@ def test_ranked_table_by_hand(session):
         ]
     )
     # Find pools Search and Ads: gaps 0 +1 −1 −2 −1: mean −0.6; weighted (3·0 + 2·−1.5)/5 = −0.6
+    # Sorted by the gap the table shows, widest first: Buy (−3.0) before Find (−0.6).
     assert stage_table(results) == "\n".join(
         [
             "Stage                n    Gap  95% CI        Wtd gap  Flags",
-            "Find                 5   -0.6  -2.0 to +0.8     -0.6",
             "Buy                  3   -3.0  -7.3 to +1.3     -3.0  contested",
+            "Find                 5   -0.6  -2.0 to +0.8     -0.6",
         ]
     )
 
@@ -313,19 +316,33 @@ def test_results_message_summary_quadrants_comments_and_round_button(session):
     text = rendered(blocks)
     assert blocks[0].to_dict()["text"]["text"] == "Journey gaps · round 1"
     assert "3 of 4 participants rated · 3 of 3 touchpoints have ratings" in text
-    assert "Journey mean gap *−1.5*" in text  # gaps 0 +1 −1 −2 −1 −4 −4 −1: −12/8
-    assert "Widest shortfalls: *Checkout* −3.0, *Ads* −1.5." in text
-    assert ":dart: *Concentrate here* (important, and below par): Checkout" in text
-    assert ":balloon: *Possible overkill*" not in text
+    # gaps 0 +1 −1 −2 −1 −4 −4 −1: −12/8
+    assert "Journey mean gap *−1.5*: 2 of 3 rated touchpoints fall short of expectations." in text
+    # Phone first: the widest shortfalls as lines in words, widest gap first.
+    assert "*Widest shortfalls* (2 in all, widest gap first)" in text
+    # Checkout: expect (7+6+7)/3 = 6.7, get (3+2+6)/3 = 3.7
+    assert "• *Checkout* (Buy): customers expect 6.7, get 3.7 (gap −3.0) · _contested_" in text
+    assert "• *Ads* (Find): customers expect 4.0, get 2.5 (gap −1.5) · _few ratings_" in text
+    assert text.index("*Checkout* (Buy)") < text.index("*Ads* (Find)")
+    assert ":dart: *Concentrate here* (important, and short of expectations): Checkout" in text
+    # Search (gap 0.0, importance 3) meets expectations: never "Concentrate here".
+    assert ":trophy: *Keep up the good work* (important, and meeting expectations): Search" in text
     assert "*Checkout*: “Card refused”" in text
-    assert "*few ratings* n &lt; 3, *contested* standard deviation ≥ 1.5" in text  # escaped
-    button = blocks[-1].elements[0]
+    assert "```" not in text  # the table is in the next reply, not on the phone's first screen
+    assert "<@" not in text  # results mention nobody
+    how, button = blocks[-2].elements
+    assert (how.action_id, how.text.text) == (ids.GAPS_HOW_TO_READ, "How to read this")
     assert (button.action_id, button.value, button.text.text) == (
         ids.RATE_NEW_ROUND,
         f"{results.workshop_id}|1",
         "Open rating round 2",
     )
     assert button.confirm is not None
+    table = rendered(build_results_table(results))
+    assert "*few ratings* n &lt; 3, *contested* standard deviation ≥ 1.5" in table  # escaped
+    assert "Checkout" in table and "Wtd gap" in table
+    note = rendered([build_how_to_read_modal(1)])
+    assert "never contradicts" in note and "Student t" in note
     closed = build_results_message(results, can_open_round=False)
     assert ids.RATE_NEW_ROUND not in rendered(closed)
     assert results_text(results) == (
@@ -350,10 +367,17 @@ def test_a_second_round_shows_the_previous_gap_and_the_change(session):
         in table
     )
     text = rendered(build_results_message(results))
-    # journey: round 1 −12/8 = −1.5; round 2 (−1 + 0 − 3)/3 = −1.33: narrowed by 0.17
-    assert "Since round 1 the journey gap went from −1.5 to −1.3: *narrowed by 0.2*." in text
-    assert "Of 2 touchpoints rated in both rounds, 1 narrowed and 1 widened." in text
-    assert "R1 = round 1's gap; Δ = change since then (+ means the gap narrowed)." in text
+    # Like for like over Ads and Checkout (Search was not rated again): round 1 their ratings'
+    # gaps −2 −1 −4 −4 −1 = −12/5 = −2.4; round 2 −1 0 −3 = −4/3 = −1.33 → −1.3.
+    assert (
+        "Gaps are closing: the mean gap narrowed from −2.4 to −1.3 since round 1. Compared over "
+        "the 2 touchpoints rated in both rounds 1 and 2; not rated again in round 2: Search. "
+        "Of those, 1 narrowed (0 closed: short of expectations then, meeting them now) and 1 "
+        "widened." in text
+    )
+    assert "Ads* (Find): customers expect 4.0, get 1.0 (gap −3.0), widened since round 1" in text
+    table = rendered(build_results_table(results))
+    assert "R1 = round 1's gap; Δ = change since then (+ means the gap narrowed)." in table
     assert "Open rating round 3" in text
 
 
@@ -378,16 +402,20 @@ def test_a_hundred_touchpoints_stay_within_message_limits(session):
         for u in range(3)
     }
     results = results_for(session, answers, stages=stages, second_round=answers)
-    blocks = build_results_message(results)
-    payload = [b.to_dict() for b in blocks]
-    assert len(payload) <= 50
-    assert fits_message(blocks) and payload[-1]["type"] == "actions"  # nothing cut off
-    for item in payload:
-        if item["type"] == "section":
-            assert len(item["text"]["text"]) <= 3000
+    for blocks in (build_results_message(results), build_results_table(results)):
+        payload = [b.to_dict() for b in blocks]
+        assert len(payload) <= 50
+        assert fits_message(blocks) and payload[-1]["type"] == "context"  # nothing cut off
+        for item in payload:
+            if item["type"] == "section":
+                assert len(item["text"]["text"]) <= 3000
+    assert build_results_message(results)[-2].type == "actions"
     table = touchpoint_table(results)
     assert len(table.splitlines()) == TABLE_ROWS + 2
-    assert table.endswith("… and 80 more (every touchpoint is in the chart)")
+    assert table.endswith("… and 80 more (every touchpoint is in the chart and the CSV export)")
+    # The full table's reply holds all 100 rated touchpoints, over several code sections.
+    full = rendered(build_results_table(results))
+    assert full.count("(continued)") >= 2 and "… and" not in full.split("Stages")[0]
 
 
 # Slack's escaping in the code-block tables --------------------------------------------------
@@ -413,7 +441,7 @@ def test_names_with_slack_control_characters_keep_the_columns_as_slack_shows_the
     names = ("Q&A > FAQ", "<!channel> promo", "Returns & refunds <EU> portal", "A`B```C")
     answers = {f"U{u}": {name: (6, 3 + u) for name in names} for u in range(3)}
     results = results_for(session, answers, stages=[StageSpec("R&D <labs>", names)])
-    sent_touchpoints, sent_stages = code_blocks(build_results_message(results))
+    sent_touchpoints, sent_stages = code_blocks(build_results_table(results))
     for sent in (sent_touchpoints, sent_stages):
         # Escaped as Slack requires: no bare control character reaches Slack, so "<!channel>"
         # pings nobody and nothing opens a link or breaks the block.
@@ -445,7 +473,7 @@ def test_a_long_name_is_cut_by_displayed_width_and_before_escaping(session):
     names = ("AAAAAAAAAAAAAAA<b>x", "チェックアウト体験の改善", "Checkout")
     answers = {"U1": {name: (6, 3) for name in names}, "U2": {name: (5, 3) for name in names}}
     results = results_for(session, answers, stages=[StageSpec("Buy", names)])
-    (sent, _) = code_blocks(build_results_message(results))
+    (sent, _) = code_blocks(build_results_table(results))
     assert "AAAAAAAAAAAAAAA&lt;b…" in sent  # cut on what is shown, then escaped
     assert "チェックアウト体…" in sent  # wide characters take two columns each
     # On screen (wide characters two columns), every row's values start in the same column.
@@ -462,11 +490,11 @@ def test_a_table_of_names_full_of_ampersands_stays_within_the_section_limit(sess
         for u in range(2)
     }
     results = results_for(session, answers, stages=stages)
-    blocks = build_results_message(results)
+    blocks = build_results_table(results)
     for item in (b.to_dict() for b in blocks):
         if item["type"] == "section":
             assert len(item["text"]["text"]) <= 3000
-    sent, _ = code_blocks(blocks)
+    sent, *rest = code_blocks(blocks)
     assert not BARE_CONTROL.search(sent)
-    assert sent.endswith("\n…")  # rows that did not fit are left out whole
-    assert len(sent) > 2500  # escaping counted: each "&" is five characters sent
+    assert len(rest) >= 2  # the rows that did not fit go on in a second code section
+    assert len(sent) > 2000  # escaping counted: each "&" is five characters sent
