@@ -324,6 +324,10 @@ def _start_workshop(sim: SimulatedSlack, standin: SlackStandIn, db: Database) ->
         lambda: (standin.top_view(FACILITATOR) or {}).get("callback_id") == ids.SETUP_MODAL,
     )
     _ok(sim.submit_view(FACILITATOR, {ids.SETUP_VOTE_BUDGET: "3"}))
+    standin.wait_for(
+        lambda: (standin.top_view(FACILITATOR) or {}).get("callback_id") == ids.SETUP_STAGES_MODAL
+    )
+    _ok(sim.submit_view(FACILITATOR, {}))  # the template's stages as they are
 
     def board() -> tuple[int, str] | None:
         with db.session() as session:

@@ -1,4 +1,5 @@
-"""`workshop-bot`: serve | scheduler | migrate | export | kpi import | demo | standin."""
+"""`workshop-bot`: serve | scheduler | migrate | export | kpi import | customers import | demo |
+standin."""
 
 from __future__ import annotations
 
@@ -295,6 +296,101 @@ def kpi_import(
         f"{result.new} new, {result.replaced} replaced. KPIs: {', '.join(result.kpis)}.",
         highlight=False,
     )
+
+
+customers_cli = typer.Typer(
+    help="Customers' own survey answers beside the team's ratings.", no_args_is_help=True
+)
+cli.add_typer(customers_cli, name="customers")
+
+
+@customers_cli.command("import")
+def customers_import(
+    file: Annotated[
+        Path, typer.Argument(help="CSV file of raw answers or aggregates.", dir_okay=False)
+    ],
+    workshop: Annotated[int, typer.Option("--workshop", "-w", help="The workshop's number.")],
+    scale: Annotated[
+        str, typer.Option(help="The survey's scale: 1-7 (the workshop's), 1-5, 1-10 or 0-10.")
+    ] = "1-7",
+    survey_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="When the survey ran (YYYY-MM-DD); default: the file's latest date."
+        ),
+    ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(help="The workspace (team id) the workshop must belong to, as a check."),
+    ] = None,
+    imported_by: Annotated[
+        str, typer.Option("--by", help="Who the answers are imported as (32 characters).")
+    ] = "csv-import",
+) -> None:
+    """Import customers' answers: every row, or nothing if any row is bad.
+
+    Raw answers: one row per customer, a column per touchpoint and measure ("Checkout
+    expectation", "Checkout experience"); optional date, segment. Aggregates: touchpoint,
+    measure, n, mean, sd. Importing the same file again adds nothing.
+    """
+    from datetime import date
+
+    from flows.customers.importing import SCALES, import_customer_answers
+    from flows.customers.reports import customer_report
+    from flows.errors import FlowError
+    from flows.kpi_import import ImportRefused, workshop_for_import
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"use one of {', '.join(SCALES)}", param_hint="--scale")
+    try:
+        dated = date.fromisoformat(survey_date) if survey_date else None
+    except ValueError:
+        raise typer.BadParameter("a date like 2026-05-31", param_hint="--date") from None
+    settings = load_settings()
+    configure_logging("WARNING")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        _refuse(f"There is no file {file}.")
+    except UnicodeDecodeError:
+        _refuse(f"{file} is not UTF-8 text: save it as “CSV UTF-8” and try again.")
+    db = _prepare_database(settings, auto_migrate=False)
+    try:
+        with db.session() as session:
+            target = workshop_for_import(session, workshop, team)
+            result = import_customer_answers(
+                session,
+                target,
+                text,
+                imported_by=imported_by[:32],
+                today=date.today(),
+                scale=scale,
+                survey_date=dated,
+                source="csv",
+            )
+            spots = customer_report(session, target.team_id, pk(target)).blind_spots
+    except ImportRefused as refusal:
+        _refuse(str(refusal), [str(problem) for problem in refusal.problems])
+    except FlowError as error:
+        _refuse(str(error))
+    finally:
+        db.dispose()
+    if result.already_imported:
+        console.print(
+            f"Already imported: these answers are in workshop #{result.workshop_id} "
+            f"“{result.title}” (survey of {result.survey_date.isoformat()}). Nothing was added.",
+            highlight=False,
+        )
+        return
+    note = f" ({result.scale_note})" if result.scale_note else ""
+    console.print(
+        f"Imported {result.answers} customer answer{'s' * (result.answers != 1)}{note} into "
+        f"workshop #{result.workshop_id} “{result.title}” (workspace {result.team_id}), survey "
+        f"of {result.survey_date.isoformat()}: {', '.join(result.places)}.",
+        highlight=False,
+    )
+    for spot in spots[:3]:
+        console.print(f"  Blind spot: {spot.place.name}: {spot.kind.value}.", highlight=False)
 
 
 def _refuse(message: str, details: list[str] | None = None) -> NoReturn:

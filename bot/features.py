@@ -41,16 +41,38 @@ def features() -> tuple[Feature, ...]:
     """The features, in the order the help lists their commands. Imported when first asked
     for: the features' modules import the plumbing that asks."""
     from bot.action_items.feature import FEATURE as ACTION_ITEMS
+    from bot.channels.feature import FEATURE as CHANNELS
+    from bot.customers.feature import FEATURE as CUSTOMERS
     from bot.digests.feature import FEATURE as DIGESTS
+    from bot.emotions.feature import FEATURE as EMOTIONS
     from bot.exports.feature import FEATURE as EXPORTS
     from bot.fixes.feature import FEATURE as FIXES
     from bot.gaps.feature import FEATURE as GAPS
     from bot.home.feature import FEATURE as HOME
     from bot.kpis.feature import FEATURE as KPIS
+    from bot.personas.feature import FEATURE as PERSONAS
+    from bot.rounds.feature import FEATURE as ROUNDS
     from bot.stakeholders.feature import FEATURE as STAKEHOLDERS
+    from bot.templates.feature import FEATURE as TEMPLATES
     from bot.workshop.feature import FEATURE as WORKSHOP
 
-    return (WORKSHOP, STAKEHOLDERS, GAPS, FIXES, ACTION_ITEMS, KPIS, DIGESTS, EXPORTS, HOME)
+    return (
+        WORKSHOP,
+        STAKEHOLDERS,
+        GAPS,
+        ROUNDS,
+        PERSONAS,
+        EMOTIONS,
+        CHANNELS,
+        FIXES,
+        ACTION_ITEMS,
+        KPIS,
+        CUSTOMERS,
+        DIGESTS,
+        EXPORTS,
+        TEMPLATES,
+        HOME,
+    )
 
 
 def register_listeners(app: App) -> None:

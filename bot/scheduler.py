@@ -41,6 +41,7 @@ from slack_sdk import WebClient
 
 from bot.charts.pool import ChartPool, activate, deactivate
 from bot.digests.posts import DeliveryReport, Outcome, deliver_scheduled_digest
+from bot.rounds.posts import TickReport, TimezoneCache, run_rounds_tick
 from flows.events import forget_old_events
 from flows.schedules import DigestRule, RunnableSchedule, runnable_schedules
 from storage.db import Database
@@ -53,11 +54,20 @@ SYNC_EVERY_S = 60
 DIGEST_JOBSTORE = "digests"
 JOB_PREFIX = "digest-schedule:"
 SYNC_JOB_ID = "digest-schedules-sync"
-WORKERS = 4
+# Threads that run digest jobs. A digest is a top message and a reply per section in its
+# thread, posts to one channel go a second apart (bot/slack/pacing.py), so a job spends most of
+# its time waiting for its channel's turn: enough threads that every channel with digests due
+# has one waiting keeps each channel at Slack's 1 post a second (benchmarks/digest_fanout.py).
+# Waiting threads hold no database connection (the sessions close before posting).
+WORKERS = 64
 HOUSEKEEPING_JOB_ID = "housekeeping:forget-old-receipts"
 # Daily, at a fixed quiet time (UTC): a fixed time rather than an interval, so that replacing
 # the job at every start keeps its next run instead of pushing it a day on.
 HOUSEKEEPING_AT = {"hour": 3, "minute": 17}
+# Scheduled rounds, reminders and deadlines (bot/rounds/posts.py): every scheduler checks each
+# minute; the claim rows make each step happen once.
+ROUNDS_JOB_ID = "rounds-tick"
+ROUNDS_EVERY_S = 60
 
 
 class DigestTrigger(BaseTrigger):
@@ -151,6 +161,7 @@ class DigestScheduler:
         self.sync_every_s = sync_every_s
         self.outcomes: deque[tuple[str, str]] = deque(maxlen=200)  # (job id, outcome), newest last
         self._sync_lock = threading.Lock()
+        self.timezones = TimezoneCache()
         self.scheduler = BackgroundScheduler(
             jobstores={
                 DIGEST_JOBSTORE: SQLAlchemyJobStore(
@@ -187,6 +198,14 @@ class DigestScheduler:
             replace_existing=True,
             jobstore="default",
         )
+        self.scheduler.add_job(
+            self.rounds_tick,
+            "interval",
+            seconds=ROUNDS_EVERY_S,
+            id=ROUNDS_JOB_ID,
+            replace_existing=True,
+            jobstore="default",
+        )
         logger.info("digest scheduler started")
         return self
 
@@ -203,6 +222,12 @@ class DigestScheduler:
         self.charts.stop()
         if self in _running:
             _running.remove(self)
+
+    def rounds_tick(self, now: datetime | None = None) -> TickReport:
+        """Open scheduled rounds, remind non-raters, close phases at their deadlines."""
+        report = run_rounds_tick(self.db, self.client_for, now, self.timezones)
+        self.outcomes.append((ROUNDS_JOB_ID, str(report)))
+        return report
 
     # keeping jobs in step with digest_schedule ------------------------------------------------
 

@@ -24,21 +24,24 @@ def digest_home_and_exports(script: DemoScript) -> None:
     local = script.local
     script.section("After the workshop: a digest for managers, the Home tab, the exports")
     script.command(ana, f"digest #{script.workshop_id}")
-    script.submit(
+    script.click(
         ana,
-        {ids.DIGEST_CADENCE: "cron", ids.DIGEST_CRON: "every monday at 9"},
-        "the digest form with a cron expression Slack users often try",
+        ids.INPUT,
+        "Custom: a cron expression",
+        block_id=ids.DIGEST_CADENCE,
+        selected="cron",
     )
     script.submit(
         ana,
-        {
-            ids.DIGEST_CADENCE: "weekly",
-            ids.DIGEST_WEEKDAY: "0",
-            ids.DIGEST_CRON: "",
-            ids.DIGEST_RECIPIENTS: [omar.user_id],
-        },
-        f"a weekly digest, Mondays 09:00 in her own time zone, to #{CHANNEL_ID} and to "
-        f"{omar.real_name} (finance, not in the channel) by DM",
+        {ids.DIGEST_CRON: "every monday at 9"},
+        "the digest form with a cron expression Slack users often try",
+    )
+    script.click(ana, ids.INPUT, "Once a week", block_id=ids.DIGEST_CADENCE, selected="weekly")
+    script.submit(
+        ana,
+        {ids.DIGEST_RECIPIENTS: [omar.user_id]},
+        f"the form's default, a weekly digest on Mondays at 09:00 in her own time zone, to "
+        f"#{CHANNEL_ID} and to {omar.real_name} (finance, not in the channel) by DM",
     )
     script.command(ana, f"digest list #{script.workshop_id}")
     listing = next(
@@ -90,11 +93,26 @@ def save_digest(script: DemoScript, manager: str) -> None:
     """The digest as the manager received it: blocks, a readable text, and its charts."""
     standin = script.local.standin
     message = digest_message(script, manager)
+    thread = [
+        reply
+        for reply in standin.thread(standin.dm_channel_id(manager), message["ts"])
+        if reply.get("blocks")
+    ]
     script.write(
         "digest/digest.json",
-        json.dumps({"blocks": message["blocks"]}, indent=2, ensure_ascii=False),
+        json.dumps(
+            {"blocks": message["blocks"], "thread": [{"blocks": r["blocks"]} for r in thread]},
+            indent=2,
+            ensure_ascii=False,
+        ),
     )
-    script.write("digest/digest.txt", blocks_as_text(message["blocks"]))
+    script.write(
+        "digest/digest.txt",
+        "\n\n".join(
+            [blocks_as_text(message["blocks"])]
+            + [f"--- in the thread ---\n{blocks_as_text(r['blocks'])}" for r in thread]
+        ),
+    )
     dm = standin.dm_channel_id(manager)
     for chart in standin.files(dm):
         script.write(f"digest/{chart['name']}", standin.file_bytes(chart["id"]))

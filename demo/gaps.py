@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from bot.slack import ids
 from bot.slack.blocks import unescape
+from demo import lanes_scenes
 from demo.local import CHANNEL_ID, Person
 from demo.script import DemoScript
 from storage.models import Touchpoint
@@ -78,34 +79,54 @@ def _touchpoint_names(script: DemoScript) -> dict[int, str]:
     return dict(rows)
 
 
-def _form_values(page_ids: list[int], names: dict[int, str], person: Person, answers: dict):
+def _form_values(page_ids: list[int], names: dict[int, str], answers: dict) -> dict:
+    """The two choices of each touchpoint on a rating page ("skip" for those not answered)."""
+    values = {}
+    for touchpoint_id in page_ids:
+        expectation, experience, _ = answers.get(names[touchpoint_id], ("skip", "skip", None))
+        values[f"expectation:{touchpoint_id}"] = str(expectation)
+        values[f"experience:{touchpoint_id}"] = str(experience)
+    return values
+
+
+def _details_values(page_ids: list[int], names: dict[int, str], person: Person, answers: dict):
     values = {}
     for touchpoint_id in page_ids:
         name = names[touchpoint_id]
-        if name not in answers:
-            continue
-        expectation, experience, importance = answers[name]
-        values[f"expectation:{touchpoint_id}"] = expectation
-        values[f"experience:{touchpoint_id}"] = experience
-        values[f"importance:{touchpoint_id}"] = importance
+        values[f"importance:{touchpoint_id}"] = str(answers[name][2])
         if (person.name, name) in COMMENTS:
             values[f"comment:{touchpoint_id}"] = COMMENTS[(person.name, name)]
     return values
 
 
+def _top(script: DemoScript, person: Person) -> dict | None:
+    return script.local.standin.top_view(person.user_id)
+
+
 def _fill_in_form(script: DemoScript, person: Person, answers: dict) -> None:
-    """Submit the open rating form page by page, as the bot suggests, until it says done."""
+    """Submit the open rating form page by page, as its submit buttons lead, until it says done;
+    then add importance (and a comment here and there) on the optional details pages."""
     names = _touchpoint_names(script)
     for _ in range(MAX_PAGES):
-        view = script.local.standin.top_view(person.user_id)
+        view = _top(script, person)
         if view is None or view["callback_id"] != ids.RATE_MODAL:
             break
         page_ids = json.loads(view["private_metadata"])["t"]
         stage = view["blocks"][0]["text"]["text"]
-        values = _form_values(page_ids, names, person, answers)
+        values = _form_values(page_ids, names, answers)
+        values.update(lanes_scenes.feelings(view, names, answers))  # with the emotion curve on
         script.submit(person, values, f"the “{stage}” page of the rating form")
-    view = script.local.standin.top_view(person.user_id)
-    if view is not None:
+    view = _top(script, person)
+    if view is not None and view["callback_id"] == ids.RATE_DONE_MODAL:
+        script.click(person, ids.RATE_DETAILS_OPEN, "Add importance & comments")
+    for _ in range(MAX_PAGES):
+        view = _top(script, person)
+        if view is None or view["callback_id"] != ids.RATE_DETAILS_MODAL:
+            break
+        page_ids = json.loads(view["private_metadata"])["t"]
+        values = _details_values(page_ids, names, person, answers)
+        script.submit(person, values, "a page of importance and comments")
+    if _top(script, person) is not None:
         script.local.sim.close_view(person.user_id)
 
 
@@ -115,15 +136,15 @@ def rate_journey(script: DemoScript, person: Person, answers: dict) -> None:
 
 
 def _first_page_with_a_mistake(script: DemoScript, person: Person, answers: dict) -> None:
-    """Dev gives an experience without its expectation: the form says so inline, saves
+    """Dev gives an experience but skips its expectation: the form says so inline, saves
     nothing, and Dev fixes it."""
     script.click_board(person, ids.RATE_OPEN, "Rate touchpoints")
     names = _touchpoint_names(script)
-    view = script.local.standin.top_view(person.user_id)
+    view = _top(script, person)
     page_ids = json.loads(view["private_metadata"])["t"]
-    values = _form_values(page_ids, names, person, answers)
-    values[f"expectation:{page_ids[0]}"] = None
-    script.submit(person, values, "the first page, forgetting one expectation")
+    values = _form_values(page_ids, names, answers)
+    values[f"expectation:{page_ids[0]}"] = "skip"
+    script.submit(person, values, "the first page, skipping one expectation")
     _fill_in_form(script, person, answers)
 
 
@@ -138,6 +159,13 @@ def _results_message(script: DemoScript, round_number: int) -> dict | None:
     return None
 
 
+def _table_message(script: DemoScript, round_number: int) -> dict | None:
+    """The full table, posted as the reply after the results."""
+    wanted = f"Full table of the journey gaps, round {round_number}"
+    thread = script.local.standin.thread(CHANNEL_ID, script.board_ts)
+    return next((m for m in reversed(thread) if m["text"] == wanted), None)
+
+
 def _save_results(script: DemoScript, round_number: int) -> None:
     """Wait for the chart and table of `round_number` (drawing takes longer than the script's
     quiet period) and write them to the output folder."""
@@ -147,38 +175,42 @@ def _save_results(script: DemoScript, round_number: int) -> None:
     uploads = [f for f in standin.files(CHANNEL_ID) if f"round-{round_number}." in f["name"]]
     if uploads:
         script.write(f"gaps/round-{round_number}-chart.png", standin.file_bytes(uploads[-1]["id"]))
-    blocks = message["blocks"]
-    texts = [b["text"]["text"] for b in blocks if b.get("type") in ("header", "section")]
-    texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
+    table = standin.wait_for(lambda: _table_message(script, round_number), timeout=60)
+    texts = []
+    for blocks in (message["blocks"], table["blocks"]):  # the results, then the full table
+        texts += [b["text"]["text"] for b in blocks if b.get("type") in ("header", "section")]
+        texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
     # As Slack shows it: &, < and > in names are sent escaped.
     script.write(f"gaps/round-{round_number}-table.md", unescape("\n\n".join(texts)) + "\n")
 
 
 def change_answer(script: DemoScript, person: Person, name: str, answer: tuple) -> None:
-    """Come back to the form, jump to the page of `name` and change that one answer."""
+    """Come back to the form (all rated: it opens on the progress view), pick the page of `name`
+    in "Change a page" and change that one answer."""
     script.click_board(person, ids.RATE_OPEN, "Rate touchpoints")
     names = _touchpoint_names(script)
     touchpoint_id = next(key for key, value in names.items() if value == name)
-    view = script.local.standin.top_view(person.user_id)
-    go_to = next(b for b in view["blocks"] if b["block_id"].startswith(ids.RATE_GO_TO))
+    done = _top(script, person)
+    picker = next(
+        e
+        for b in done["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.RATE_PAGE_PICK
+    )
     target = next(
         option
-        for option in go_to["element"]["options"]
-        if option["value"] != ids.RATE_GO_TO_FINISH
-        and _page_holds(script, person, int(option["value"]), touchpoint_id)
+        for option in picker["options"]
+        if _page_holds(script, person, int(option["value"]), touchpoint_id)
     )
     stage = target["text"]["text"].split(" · ")[0][2:]
-    script.submit(person, {go_to["block_id"]: target["value"]}, f"the form, going to “{stage}”")
-    view = script.local.standin.top_view(person.user_id)
-    finish = next(b["block_id"] for b in view["blocks"] if b["block_id"].startswith(ids.RATE_GO_TO))
-    expectation, experience, importance = answer
+    script.click(person, ids.RATE_PAGE_PICK, f"Change a page: {stage}", selected=target["value"])
+    expectation, experience, _ = answer
     script.submit(
         person,
         {
-            f"expectation:{touchpoint_id}": expectation,
-            f"experience:{touchpoint_id}": experience,
-            f"importance:{touchpoint_id}": importance,
-            finish: ids.RATE_GO_TO_FINISH,
+            f"expectation:{touchpoint_id}": str(expectation),
+            f"experience:{touchpoint_id}": str(experience),
         },
         f"“{stage}” with {name} changed to expectation {expectation}, experience {experience}",
     )

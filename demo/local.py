@@ -19,8 +19,11 @@ from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.slack import ids
 from bot.slack.after_ack import AFTER_ACK_THREADS, AfterAck
+from flows.journey import StageSpec, parse_journey
+from flows.journey_templates import stage_field
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop
 from standin import SimulatedSlack, SlackStandIn
+from standin.simulator import SimResponse
 from storage.db import Database
 from storage.models import Phase
 
@@ -124,14 +127,24 @@ class LocalSlack:
         title: str = "Onboarding journey",
         phase: Phase = Phase.setup,
         values: dict | None = None,
+        joiners: tuple[str, ...] | list[str] = (),
     ) -> tuple[int, str]:
-        """Create a workshop through Slack (command, setup form), move it to `phase` with the
-        board's buttons, and return its number and board ts once the bot has posted the board."""
+        """Create a workshop through Slack (command, setup form), let `joiners` press *Join*
+        (the setup board's button: later boards have none, any participation joins), move it
+        to `phase` with the board's buttons, and return its number and board ts once the bot
+        has posted the board."""
         sim, standin = self.sim, self.standin
         sim.slash_command(facilitator_id, CHANNEL_ID, f"new {title}")
         standin.wait_for(lambda: standin.top_view(facilitator_id))
-        sim.submit_view(facilitator_id, values or {})
+        values = dict(values or {})
+        journey = values.pop(ids.SETUP_JOURNEY, None)
+        sim.submit_view(facilitator_id, values)  # step 1, then the stages as the template has them
+        stages = None if journey is None else parse_journey(journey)
+        self.submit_stages(facilitator_id, stages)
         workshop_id, board_ts = standin.wait_for(lambda: self._newest_board(title))
+        for person in joiners:  # one after the other: each Join edits the board
+            sim.click(person, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+            self.wait_until_idle()
         with self.db.session() as session:
             current = Phase(get_workshop(session, self.team_id, workshop_id).phase)
         for _ in range(PHASE_ORDER.index(phase) - PHASE_ORDER.index(current)):
@@ -139,6 +152,36 @@ class LocalSlack:
             self.wait_until_idle()
         self.wait_until_idle()
         return workshop_id, board_ts
+
+    def submit_stages(self, user_id: str, stages: list[StageSpec] | None = None) -> SimResponse:
+        """Submit the setup form's stage editor (step 2): as the template filled it, or with
+        `stages` (adding rows with "Add a stage" as needed, emptying the rows left over)."""
+        return self.sim.submit_view(user_id, self.stage_values(user_id, stages))
+
+    def stage_values(self, user_id: str, stages: list[StageSpec] | None) -> dict:
+        view = self.standin.top_view(user_id)
+        if stages is None:
+            return {}
+        while len(stages) > self._stage_rows(view):
+            self.sim.click(user_id, ids.SETUP_ADD_STAGE)
+            self.standin.wait_for(
+                lambda v=view: (
+                    self._stage_rows(self.standin.top_view(user_id)) > self._stage_rows(v)
+                )
+            )
+            view = self.standin.top_view(user_id)
+        values = {}
+        for index in range(self._stage_rows(view)):
+            stage = stages[index] if index < len(stages) else None
+            values[stage_field("name", index)] = stage.name if stage else None
+            values[stage_field("touchpoints", index)] = (
+                "\n".join(stage.touchpoints) if stage else None
+            )
+        return values
+
+    @staticmethod
+    def _stage_rows(view: dict) -> int:
+        return sum(1 for b in view["blocks"] if b.get("block_id", "").startswith("stage_name:"))
 
     def _newest_board(self, title: str) -> tuple[int, str] | None:
         with self.db.session() as session:

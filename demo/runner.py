@@ -17,7 +17,7 @@ from demo.local import CHANNEL_ID, LocalSlack
 from demo.preview.record import write_preview
 from demo.scenes import SCENES
 from demo.script import DemoScript
-from flows.journey import DEFAULT_JOURNEY, format_journey
+from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.workshops import channel_workshops
 from storage import migrate
 from storage.models import Phase
@@ -49,17 +49,15 @@ def play(script: DemoScript) -> None:
     script.command(ana, f"new {WORKSHOP_TITLE}")
     script.submit(
         ana,
-        {ids.SETUP_JOURNEY: "Awareness: Search results, Social media\nDecision"},
-        "the setup form with a stage that has no touchpoints",
+        {ids.SETUP_CO_FACILITATORS: [script.participants[0].user_id]},
+        "the setup form with the general customer journey and Ben as co-facilitator",
     )
+    local, user = script.local, ana.user_id
+    mistake = [*DEFAULT_JOURNEY[:-1], StageSpec(DEFAULT_JOURNEY[-1].name, ())]
     script.submit(
-        ana,
-        {
-            ids.SETUP_JOURNEY: format_journey(DEFAULT_JOURNEY),
-            ids.SETUP_CO_FACILITATORS: [script.participants[0].user_id],
-        },
-        "the setup form with the default journey and Ben as co-facilitator",
+        ana, local.stage_values(user, mistake), "the stages, with the last one's touchpoints gone"
     )
+    script.submit(ana, local.stage_values(user, list(DEFAULT_JOURNEY)), "the stages, fixed")
     with script.local.db.session() as session:
         workshop = channel_workshops(session, script.local.team_id, CHANNEL_ID)[0]
     script.workshop_id, script.board_ts = workshop.id, workshop.board_ts
@@ -71,7 +69,7 @@ def play(script: DemoScript) -> None:
             scene(script)
         script.section(f"Leaving the {phase.value} phase")
         if phase is Phase.voting:
-            script.click_board(ana, ids.PHASE_CLOSE, "Close workshop")
+            script.click_board(ana, ids.PHASE_CLOSE, "Close voting & show results")
         else:
             script.click_board(ana, ids.PHASE_ADVANCE, "Next")
         phase = current_phase(script)
@@ -79,6 +77,7 @@ def play(script: DemoScript) -> None:
     for scene in SCENES.get(Phase.closed, []):
         scene(script)
     script.command(ana, f"status #{script.workshop_id}")
+    script.command(ana, f"template save Northwind onboarding #{script.workshop_id}")
     digest_home_and_exports(script)  # the final step, after the workshop closed
 
 

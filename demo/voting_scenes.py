@@ -142,6 +142,15 @@ def vote(script: DemoScript, name: str, title: str, action_id: str = ids.VOTE_AD
     return notice
 
 
+def spent_budget_shows_why(script: DemoScript, name: str, title: str) -> None:
+    """With every vote spent, the fix offers no ＋ (it could only be refused) and says why."""
+    someone = person(script, name)
+    view = script.local.standin.top_view(someone.user_id)
+    block = next(b for b in view["blocks"] if b.get("block_id") == f"fix-{fix_id(script, title)}")
+    reason = block["text"]["text"].rsplit("(", 1)[-1].rstrip(")")
+    script.narrate(f"  {someone.real_name} looks for ＋ on “{title}”: the view says {reason}")
+
+
 def team_votes(script: DemoScript) -> None:
     for name, picks in BALLOTS.items():
         someone = person(script, name)
@@ -151,8 +160,8 @@ def team_votes(script: DemoScript) -> None:
         if name == "dev":  # a change of mind: from the pricing page to onboarding
             vote(script, name, PROPOSALS[1][1], ids.VOTE_REMOVE)
             vote(script, name, PROPOSALS[2][1])
-        if name == "emi":  # a fourth vote is refused, and nothing changes
-            vote(script, name, PROPOSALS[3][1])
+        if name == "emi":  # her budget is spent: no ＋ on a fourth fix, and the view says why
+            spent_budget_shows_why(script, name, PROPOSALS[3][1])
 
 
 # after the vote ------------------------------------------------------------------------------

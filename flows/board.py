@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
@@ -39,6 +40,7 @@ class BoardSummary:
     participant_count: int
     stages: list[StageSummary]
     figures: list[Figure]
+    deadline: datetime | None = None  # when the current phase closes by itself (flows.rounds)
 
     @property
     def touchpoint_count(self) -> int:
@@ -89,7 +91,16 @@ def board_summary(session: Session, workshop: Workshop) -> BoardSummary:
         participant_count=participant_count(session, workshop),
         stages=journey_stages(session, workshop),
         figures=board_figures(session, workshop),
+        deadline=_deadline(session, workshop),
     )
+
+
+def _deadline(session: Session, workshop: Workshop) -> datetime | None:
+    # Imported here: flows.rounds reads gap rounds, whose package registers board figures.
+    from flows.rounds import as_utc, current_deadline
+
+    deadline = current_deadline(session, workshop)
+    return as_utc(deadline.due_at) if deadline is not None else None
 
 
 def board_figures(session: Session, workshop: Workshop) -> list[Figure]:

@@ -37,7 +37,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from flows.board import board_figures, journey_stages
+from flows.board import journey_stages
+from flows.formatting import plural, utc_moment
 from flows.reads import known, shared_reads
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
@@ -53,7 +54,9 @@ from storage.models import (
 
 logger = logging.getLogger(__name__)
 
-SECTION_ITEM_LIMIT = 50  # a provider never needs to hand over more than this many items
+SECTION_ITEM_LIMIT = 50
+PROGRESS_SUMMARY_ORDER = 5  # the headline starts with the phase
+PARTICIPATION_SUMMARY_ORDER = 50  # a provider never needs to hand over more than this many items
 
 
 # Slack-free rich text ------------------------------------------------------------------------
@@ -95,9 +98,7 @@ def plain_text(spans: Sequence[Span], names: Mapping[str, str] | None = None) ->
 
 
 def utc_label(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return utc_moment(moment)
 
 
 # Sections ------------------------------------------------------------------------------------
@@ -127,6 +128,24 @@ class DigestChart:
 
 
 @dataclass(frozen=True)
+class DigestSummary:
+    """What a section puts in the digest's top message, which a manager reads in thirty seconds
+    on a phone: a clause of the headline sentence ("the journey gap narrowed from −1.6 to
+    −0.4") and at most SUMMARY_LINES short lines under a short title, in words ("Support:
+    customers expect 6.8, get 3.0 (gap −3.8), widened since round 1"). The top message shows
+    the summaries in `order` (shortfalls 10, action items 20, KPIs 30); everything else the
+    section has goes in its own reply in the message's thread."""
+
+    order: int
+    title: str = ""
+    lines: tuple[Text, ...] = ()
+    headline: str = ""  # plain text; lower case start, no full stop
+
+
+SUMMARY_LINES = 3
+
+
+@dataclass(frozen=True)
 class DigestSection:
     key: str  # stable and unique, e.g. "gaps"
     title: str
@@ -136,6 +155,7 @@ class DigestSection:
     note: Text = ()  # one line under the title
     chart: DigestChart | None = None
     memo: object = None  # JSON-able: what the next digest compares with (see previous_memo)
+    summary: DigestSummary | None = None  # its part of the top message (None: thread only)
 
     @property
     def item_count(self) -> int:
@@ -154,6 +174,34 @@ class Digest:
     since: datetime | None  # the previous digest (None: this is the first)
     until: datetime
     sections: tuple[DigestSection, ...]
+
+    @property
+    def summaries(self) -> tuple[DigestSummary, ...]:
+        """The sections' parts of the top message, in their order."""
+        found = [s.summary for s in self.sections if s.summary is not None]
+        return tuple(sorted(found, key=lambda summary: summary.order))
+
+    @property
+    def headline(self) -> str:
+        """One sentence on what changed since the previous digest (or, in the first, where the
+        workshop stands), from the sections' headline clauses in the summaries' order."""
+        clauses = [s.headline for s in self.summaries if s.headline]
+        lead = "So far" if self.since is None else "Since the previous digest"
+        if not clauses:
+            return f"{lead}: nothing new to report." if self.since else f"{lead}: no results yet."
+        return f"{lead}: {join_clauses(clauses)}."
+
+    @property
+    def thread_sections(self) -> tuple[DigestSection, ...]:
+        """Every section, each its own reply in the top message's thread, in section order."""
+        return self.sections
+
+
+def join_clauses(clauses: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
 
 
 DigestSectionProvider = Callable[[Session, Workshop, datetime | None], DigestSection | None]
@@ -268,6 +316,10 @@ def previous_memo(
 def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> str:
     """A readable Markdown rendering (files, the demo, the export report), every item included."""
     lines = [f"# Digest: {digest.title}", "", f"_{plain_text(period_text(digest), names)}_"]
+    lines += ["", digest.headline]
+    for summary in digest.summaries:
+        lines += ["", f"**{summary.title}**"] if summary.title else [""]
+        lines += [f"- {plain_text(line, names)}" for line in summary.lines]
     for section in digest.sections:
         lines += ["", f"## {section.title}"]
         if section.note:
@@ -286,9 +338,7 @@ def digest_as_text(digest: Digest, names: Mapping[str, str] | None = None) -> st
 def period_text(digest: Digest) -> Text:
     where = f"Workshop #{digest.workshop_id} · {PHASE_NAMES[digest.phase]} phase · "
     if digest.since is None:
-        return text(
-            where, "first digest, covering everything since it started ", When(digest.started_at)
-        )
+        return text(where, "everything since it started ", When(digest.started_at))
     return text(where, "what changed since the previous digest, ", When(digest.since))
 
 
@@ -344,10 +394,11 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
     stages = journey_stages(session, workshop)
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
     touchpoints = sum(len(stage.touchpoints) for stage in stages)
+    # The board's other figures (fixes, votes, KPIs, …) are each in their feature's own
+    # section: shown here too, the digest would say them twice.
     figures = [
         DigestField("Phase", text(f"{PHASE_NAMES[phase]} ({step})")),
         DigestField("Journey", text(f"{len(stages)} stages · {touchpoints} touchpoints")),
-        *(DigestField(f.label, text(f.value)) for f in board_figures(session, workshop)),
     ]
     history = phase_changes(session, workshop)  # the timeline and the changes since, one read
     changes = [c for c in reversed(history) if since is None or _aware(c.at) > _aware(since)]
@@ -362,12 +413,17 @@ def progress_section(session: Session, workshop: Workshop, since: datetime | Non
         for change in changes[:SECTION_ITEM_LIMIT]
     )
     spans = phase_timeline(session, workshop, utcnow(), history)
+    if since is None:
+        headline = f"the workshop is in the {PHASE_NAMES[phase]} phase"
+    else:
+        headline = f"the workshop moved to {PHASE_NAMES[phase]}" if changes else ""
     return DigestSection(
         key="progress",
         title="Phase and progress",
         figures=tuple(figures),
         items=items,
         total=len(changes),
+        summary=DigestSummary(order=PROGRESS_SUMMARY_ORDER, headline=headline),
         chart=DigestChart(
             "phase_timeline",
             data=spans,
@@ -409,6 +465,11 @@ def participation_section(
         )
     ).all()
     new_label = "Joined" if since is None else "New since the previous digest"
+    if since is None:
+        verb = "takes" if everyone == 1 else "take"
+        headline = f"{plural(everyone, 'person', 'people')} {verb} part" if everyone else ""
+    else:
+        headline = f"{plural(joined_count, 'person', 'people')} joined" if joined_count else ""
     return DigestSection(
         key="participation",
         title="Participation",
@@ -421,6 +482,7 @@ def participation_section(
             for user_id, joined_at in joined
         ),
         total=joined_count,
+        summary=DigestSummary(order=PARTICIPATION_SUMMARY_ORDER, headline=headline),
     )
 
 

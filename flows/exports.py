@@ -24,8 +24,9 @@ import csv
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from typing import Any
@@ -218,6 +219,54 @@ def _markdown_cell(value: Cell) -> str:
     return cell_text(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+# A Slack user id: U… or W… (Enterprise Grid), upper-case letters and digits.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+def user_id_columns(table: ExportTable) -> list[int]:
+    """The columns holding Slack user ids: every non-empty cell looks like one."""
+    found = []
+    for index in range(len(table.columns)):
+        cells = [row[index] for row in table.rows if row[index] not in (None, "")]
+        if cells and all(isinstance(c, str) and _USER_ID.fullmatch(c) for c in cells):
+            found.append(index)
+    return found
+
+
+def table_user_ids(tables: Sequence[ExportTable]) -> list[str]:
+    """Every user id in the tables, in order of appearance, once."""
+    ids: dict[str, None] = {}
+    for table in tables:
+        for index in user_id_columns(table):
+            ids.update((str(row[index]), None) for row in table.rows if row[index])
+    return list(ids)
+
+
+def with_names(table: ExportTable, names: Mapping[str, str]) -> ExportTable:
+    """The table with a name column after each user id column ("author_id" → "author_name"):
+    a file that leaves Slack should say who, not only U0CHLOE. A name Slack did not give stays
+    empty."""
+    columns = user_id_columns(table)
+    if not columns:
+        return table
+
+    def named(column: str) -> str:
+        return f"{column.removesuffix('_id')}_name"
+
+    header: list[str] = []
+    for index, column in enumerate(table.columns):
+        header += [column, named(column)] if index in columns else [column]
+    rows = []
+    for row in table.rows:
+        cells: list[Cell] = []
+        for index, value in enumerate(row):
+            cells += (
+                [value, names.get(str(value), "") if value else ""] if index in columns else [value]
+            )
+        rows.append(tuple(cells))
+    return replace(table, columns=tuple(header), rows=rows)
+
+
 def csv_name(workshop_id: int, table: ExportTable) -> str:
     return f"workshop-{workshop_id}-{table.name}.csv"
 
@@ -229,6 +278,8 @@ def export_files(
 ) -> list[tuple[str, bytes]]:
     """(file name, bytes) for each requested format: one report, one CSV per table, one JSON."""
     files: list[tuple[str, bytes]] = []
+    if names is not None:  # names beside the ids in the CSVs and the report's tables
+        export = replace(export, tables=[with_names(t, names) for t in export.tables])
     for fmt in formats:
         if fmt is ExportFormat.md:
             report = markdown_report(export, names).encode("utf-8")

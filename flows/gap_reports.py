@@ -2,10 +2,10 @@
 every touchpoint's figures of every round for exports, and how many touchpoints each participant
 has left to rate (the Home tab).
 
-The digest ranks the shortfalls (mean gap < 0) by importance-weighted gap, weight × mean gap
-(flows.gaps.results), widest first: a touchpoint that matters more weighs more. Shortfalls that
-nobody gave an importance have no weight; they follow, by mean gap. "Closed" means short of
-expectations in the previous round and meeting them now.
+The digest lists the shortfalls (mean gap < 0) widest mean gap first, the figure it shows; ties
+in journey order. Changes between rounds are like for like (flows.gaps.rounds.compare_rounds):
+only touchpoints rated in both rounds. "Closed" means short of expectations in the previous round
+and meeting them now.
 """
 
 from __future__ import annotations
@@ -18,16 +18,20 @@ from sqlmodel import Session, col, select
 
 from flows.digest import (
     SECTION_ITEM_LIMIT,
+    SUMMARY_LINES,
     DigestChart,
     DigestField,
     DigestItem,
     DigestSection,
+    DigestSummary,
+    previous_memo,
     text,
 )
 from flows.exports import ExportTable
+from flows.formatting import number, plural, rounded, signed
 from flows.gaps.aggregation import current_round
-from flows.gaps.results import GapResults, RoundChange, TouchpointGap, gap_results, round_change
-from flows.gaps.statistics import display, signed
+from flows.gaps.results import GapResults, TouchpointGap, gap_results
+from flows.gaps.rounds import RoundComparison, compare_rounds, not_rated_again_text
 from storage.models import (
     GapRating,
     Participant,
@@ -39,23 +43,14 @@ from storage.models import (
 )
 
 GAPS_DIGEST_ORDER = 20
+GAPS_SUMMARY_ORDER = 10  # the top message: shortfalls first
 TOUCHPOINT_GAPS_EXPORT_ORDER = 60
 
 
 def widest_gaps(results: GapResults) -> tuple[TouchpointGap, ...]:
-    """The shortfalls, widest importance-weighted gap first; those without a weight last."""
-    return tuple(
-        sorted(
-            results.shortfalls,
-            key=lambda t: (
-                t.weighted_gap is None,
-                t.weighted_gap or 0.0,
-                t.stats.exact_mean_gap,
-                t.stage_position,
-                t.position,
-            ),
-        )
-    )
+    """The shortfalls, widest mean gap first (the figure every list of them shows); ties in
+    journey order (results.ranked)."""
+    return results.shortfalls
 
 
 def closed_since_previous(touchpoint: TouchpointGap) -> bool:
@@ -72,12 +67,28 @@ def change_words(touchpoint: TouchpointGap) -> str:
     """ "+0.7, narrowed", "−0.4, widened", "+1.5, closed", "0.0, unchanged", "not rated then"."""
     if touchpoint.change is None:
         return "not rated then"
-    shown = display(touchpoint.change) or 0
+    shown = rounded(touchpoint.change) or 0
     if closed_since_previous(touchpoint):
         verdict = "closed"
     else:
         verdict = "narrowed" if shown > 0 else "widened" if shown < 0 else "unchanged"
     return f"{signed(touchpoint.change)}, {verdict}"
+
+
+def shortfall_words(touchpoint: TouchpointGap, previous_round: int | None = None) -> str:
+    """ "Support: customers expect 6.8, get 3.0 (gap −3.8), widened since round 1"."""
+    stats = touchpoint.stats
+    words = (
+        f"{touchpoint.name}: customers expect {number(stats.mean_expectation)}, get "
+        f"{number(stats.mean_experience)} (gap {signed(stats.mean_gap)})"
+    )
+    if previous_round is not None:
+        if touchpoint.change is None:
+            words += f", not rated in round {previous_round}"
+        else:
+            verdict = change_words(touchpoint).split(", ")[1]
+            words += f", {verdict} since round {previous_round}"
+    return words
 
 
 # The digest --------------------------------------------------------------------------------------
@@ -86,8 +97,10 @@ def change_words(touchpoint: TouchpointGap) -> str:
 def widest_gaps_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection | None:
-    """The widest importance-weighted gaps of the latest round with ratings, each with its
-    change since the round before, and whether the gaps are closing overall."""
+    """The widest gaps of the latest round with ratings (widest first, as shown), each with its
+    change since the round before, and whether the gaps are closing like for like. Its summary
+    names the top three shortfalls in words; its headline says what moved since the previous
+    digest (remembered in the memo)."""
     results = gap_results(session, workshop)
     waiting = None
     if not results.has_ratings and results.previous_round is not None:
@@ -96,9 +109,11 @@ def widest_gaps_section(
     if not results.has_ratings:
         return None
     ranked = widest_gaps(results)
-    note = closing_verdict(results, round_change(results))
+    comparison = compare_rounds(results)
+    note = closing_verdict(results, comparison)
     if waiting is not None:
         note += f" Round {waiting} is open; nobody has rated it yet."
+    memo = {"round": results.round, "journey_gap": results.journey.mean_gap}
     return DigestSection(
         key="gaps",
         title="Widest gaps",
@@ -115,28 +130,98 @@ def widest_gaps_section(
             ),
             title=f"Journey gaps, round {results.round}",
         ),
+        memo=memo,
+        summary=DigestSummary(
+            order=GAPS_SUMMARY_ORDER,
+            title=_summary_title(results, ranked),
+            lines=tuple(
+                text(shortfall_words(t, results.previous_round)) for t in ranked[:SUMMARY_LINES]
+            ),
+            headline=gaps_headline(
+                results, comparison, previous_memo(session, workshop, since, "gaps")
+            ),
+        ),
     )
 
 
-def closing_verdict(results: GapResults, moved: RoundChange | None) -> str:
-    """Whether the gaps closed since the previous round, in one or two sentences."""
-    if moved is None:
+def _summary_title(results: GapResults, ranked: tuple[TouchpointGap, ...]) -> str:
+    if not ranked:
+        return f"Round {results.round}: every rated touchpoint meets expectations"
+    return (
+        f"Widest shortfalls, round {results.round} "
+        f"({len(ranked)} of {results.rated_count} rated touchpoints fall short)"
+    )
+
+
+def gaps_headline(
+    results: GapResults, comparison: RoundComparison | None, memo: object | None
+) -> str:
+    """The gaps' clause of the digest's headline: what moved since the previous digest.
+
+    - A round that the previous digest had not seen (or the first digest) with a round before
+      it: the like-for-like change between the rounds.
+    - The same round as the previous digest: the journey mean gap then and now, when its shown
+      value moved (ratings came in since); nothing when it did not.
+    - Round 1 in a first digest: how many touchpoints fall short.
+    """
+    seen = memo if isinstance(memo, dict) else {}
+    same_round = seen.get("round") == results.round
+    if same_round:
+        before, now = seen.get("journey_gap"), results.journey.mean_gap
+        if not isinstance(before, int | float) or now is None:
+            return ""
+        change = (rounded(now) or 0) - (
+            rounded(before) or 0
+        )  # as shown, so never "from −1.3 to −1.3"
+        if change == 0:
+            return ""
+        verb = "narrowed" if change > 0 else "widened"
+        return f"the journey gap {verb} from {signed(before)} to {signed(now)} as ratings came in"
+    if comparison is not None and comparison.change is not None:
+        change = shown_change(comparison.before, comparison.now)
+        over = f"over the {plural(len(comparison.compared), 'touchpoint')} rated in both"
+        if change == 0:
+            return (
+                f"round {results.round}'s gap is unchanged from round {comparison.previous_round} "
+                f"at {signed(comparison.now)} ({over})"
+            )
+        verb = "narrowed" if change > 0 else "widened"
+        return (
+            f"gaps {verb} from {signed(comparison.before)} to {signed(comparison.now)} since "
+            f"round {comparison.previous_round} ({over})"
+        )
+    shortfalls = len(results.shortfalls)
+    if not shortfalls:
+        return f"every rated touchpoint meets expectations in round {results.round}"
+    return (
+        f"{shortfalls} of {plural(results.rated_count, 'rated touchpoint')} fall short in "
+        f"round {results.round}"
+    )
+
+
+def shown_change(before: float | None, now: float | None) -> float:
+    """A change as the reader sees it: between the two figures as shown (one decimal), so a
+    sentence never says "narrowed from −1.3 to −1.3" nor "unchanged" between −1.3 and −1.2."""
+    return round((rounded(now) or 0) - (rounded(before) or 0), 1)
+
+
+def closing_verdict(results: GapResults, comparison: RoundComparison | None) -> str:
+    """Whether the gaps closed since the previous round, like for like, in two sentences."""
+    if comparison is None:
         if not results.shortfalls:
             return f"Round {results.round}: every rated touchpoint meets expectations."
         return (
             f"Round {results.round} is the first rating: a later round will show whether "
             "these gaps close."
         )
-    measure, before, now = "importance-weighted journey gap", None, None
-    if results.weighted_gap is not None and results.previous_weighted_gap is not None:
-        before, now = results.previous_weighted_gap, results.weighted_gap
-    elif results.journey_previous is not None:  # nobody gave an importance: the plain mean gap
-        measure = "journey gap"
-        before, now = results.journey_previous.mean_gap, results.journey.mean_gap
-    previous = moved.previous_round
-    if before is None or now is None:
-        return f"Round {previous} had no ratings, so there is nothing to compare with."
-    change = display(now - before) or 0
+    previous = comparison.previous_round
+    if not comparison.compared:
+        return (
+            f"No touchpoint was rated in both round {previous} and round {results.round}, so "
+            "there is nothing to compare."
+        )
+    measure, before, now = "mean gap", comparison.before, comparison.now
+    change = shown_change(before, now)
     if change > 0:
         head = f"Gaps are closing: the {measure} narrowed from {signed(before)} to {signed(now)}"
     elif change < 0:
@@ -144,9 +229,9 @@ def closing_verdict(results: GapResults, moved: RoundChange | None) -> str:
     else:
         head = f"No overall change: the {measure} stayed at {signed(now)}"
     return (
-        f"{head} since round {previous}. Of {moved.compared} touchpoints rated in both rounds, "
-        f"{moved.narrowed} narrowed ({moved.closed} closed: short of expectations then, meeting "
-        f"them now) and {moved.widened} widened."
+        f"{head} since round {previous}. {not_rated_again_text(comparison)} Of those, "
+        f"{comparison.narrowed} narrowed ({comparison.closed} closed: short of expectations "
+        f"then, meeting them now) and {comparison.widened} widened."
     )
 
 
@@ -159,10 +244,9 @@ def _figures(results: GapResults) -> tuple[DigestField, ...]:
         if results.weighted_gap is not None
         else "no importance answers yet"
     )
-    if results.previous_round is not None and results.previous_weighted_gap is not None:
-        weighted += f" (round {results.previous_round}: {signed(results.previous_weighted_gap)})"
     return (
         DigestField("Round", text(round_text)),
+        DigestField("Journey mean gap", text(signed(results.journey.mean_gap))),
         DigestField("Importance-weighted gap", text(weighted)),
         DigestField(
             "Short of expectations",
@@ -174,24 +258,13 @@ def _figures(results: GapResults) -> tuple[DigestField, ...]:
 
 def _item(touchpoint: TouchpointGap, previous_round: int | None) -> DigestItem:
     stats = touchpoint.stats
-    fields = [
-        DigestField(
-            "weighted",
-            text(
-                signed(touchpoint.weighted_gap, 2)
-                if touchpoint.weighted_gap is not None
-                else "no importance answers"
-            ),
-        )
-    ]
+    fields = []
     if stats.mean_importance is not None:
-        fields.append(DigestField("importance", text(f"{display(stats.mean_importance):.1f}")))
-    if previous_round is not None:
-        fields.append(DigestField(f"since round {previous_round}", text(change_words(touchpoint))))
+        fields.append(DigestField("importance", text(f"{number(stats.mean_importance)} of 5")))
     if touchpoint.flags:
         fields.append(DigestField("flags", text(", ".join(touchpoint.flags))))
     return DigestItem(
-        text(f"{touchpoint.name} ({touchpoint.stage_name}): gap {signed(stats.mean_gap)}"),
+        text(f"{shortfall_words(touchpoint, previous_round)} · {touchpoint.stage_name}"),
         fields=tuple(fields),
     )
 

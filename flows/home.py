@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.board import BoardSummary, board_summary
+from flows.personal_progress import PersonalProgress, personal_progress
 from storage.models import HomeView, Participant, Phase, Role, Workshop, utcnow
 
 HOME_PAGE_SIZE = 6
@@ -20,6 +21,7 @@ class WorkshopCard:
     summary: BoardSummary
     role: Role
     board_ts: str | None
+    progress: PersonalProgress | None = None  # the reader's own, in this workshop
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,12 @@ def workshop_page(
         .limit(page_size)
     ).all()
     cards = [
-        WorkshopCard(board_summary(session, workshop), Role(role), workshop.board_ts)
+        WorkshopCard(
+            board_summary(session, workshop),
+            Role(role),
+            workshop.board_ts,
+            personal_progress(session, workshop, user_id),
+        )
         for workshop, role in rows
     ]
     return WorkshopPage(cards, page, pages, total)

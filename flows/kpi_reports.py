@@ -14,6 +14,9 @@ from flows.digest import (
     DigestField,
     DigestItem,
     DigestSection,
+    DigestSummary,
+    Text,
+    previous_memo,
     text,
 )
 from flows.exports import ExportTable
@@ -31,6 +34,7 @@ from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
 from storage.models import KpiValue, Participant, Phase, Workshop, id_col, pk
 
 KPIS_DIGEST_ORDER = 30
+KPIS_SUMMARY_ORDER = 30  # the top message: after the action items
 KPI_VALUES_EXPORT_ORDER = 90
 SNAPSHOT_WORKSHOPS = 2  # the Home tab shows the KPIs of the user's two most recent workshops
 
@@ -75,6 +79,8 @@ def kpis_section(
         figures=tuple(figures),
         items=tuple(DigestItem(text(kpi_line(row))) for row in table.rows[:SECTION_ITEM_LIMIT]),
         total=len(table.rows),
+        summary=kpi_digest_summary(table, previous_memo(session, workshop, since, "kpis")),
+        memo={"on_target": len(table.on_target), "with_target": len(table.with_target)},
         chart=DigestChart(
             "kpi_trends",
             data=table,
@@ -85,6 +91,50 @@ def kpis_section(
             title="KPI trends",
         ),
     )
+
+
+def worst_miss(table: KpiTable) -> KpiRow | None:
+    """The KPI furthest short of its target, relative to the target (|margin| / |target|, so a
+    miss by 5 pts of an NPS target of +10 (50 %) is worse than 10 min of a 60 min response time
+    (17 %)); a target of 0 counts the miss as it is. Ties: the table's order."""
+    missed = [row for row in table.with_target if row.attainment and not row.attainment.met]
+    if not missed:
+        return None
+
+    def shortfall(row: KpiRow) -> float:
+        margin = abs(row.attainment.margin)  # type: ignore[union-attr]
+        return margin / abs(row.target) if row.target else margin
+
+    return max(missed, key=shortfall)  # max keeps the first of equals
+
+
+def kpi_digest_summary(table: KpiTable, memo: object | None) -> DigestSummary:
+    """ "KPIs: 5 of 8 on target" and the worst miss in words; the headline says when the count
+    on target moved since the previous digest."""
+    on, of = len(table.on_target), len(table.with_target)
+    if of:
+        title = f"KPIs: {on} of {of} on target"
+        if len(table.rows) > of:
+            title += f" ({len(table.rows)} tracked)"
+    else:
+        title = f"KPIs: {len(table.rows)} tracked, none with a target"
+    worst = worst_miss(table)
+    lines: tuple[Text, ...] = ()
+    if worst is not None:
+        lines = (
+            text(
+                f"Worst miss: {worst.kpi.short_name} ({scope_text(worst)}) "
+                f"{worst.kpi.format(worst.latest.value)}, {target_text(worst)}"
+            ),
+        )
+    seen = memo if isinstance(memo, dict) else {}
+    headline = ""
+    if of and seen.get("with_target") == of and isinstance(seen.get("on_target"), int):
+        if on != seen["on_target"]:
+            headline = f"KPIs on target went from {seen['on_target']} to {on} of {of}"
+    elif of and memo is None:
+        headline = f"{on} of {of} KPIs on target"
+    return DigestSummary(order=KPIS_SUMMARY_ORDER, title=title, lines=lines, headline=headline)
 
 
 def _directions(rows: list[KpiRow]) -> str:

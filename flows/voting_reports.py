@@ -10,29 +10,35 @@ ranked fixes that are not action items follow.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from flows.actions import STATUS_NAMES, ActionItemSummary, action_items
 from flows.digest import (
     SECTION_ITEM_LIMIT,
+    SUMMARY_LINES,
     DigestChart,
     DigestField,
     DigestItem,
     DigestSection,
+    DigestSummary,
     Mention,
+    previous_memo,
     text,
 )
 from flows.exports import ExportTable
 from flows.fixes import FixSummary, fix_count, list_fixes
+from flows.formatting import calendar_day, plural, rank_text
 from flows.gaps.aggregation import touchpoint_gaps
 from flows.voting import RankedFix, ranked_fixes, tallies_visible, votes_cast
 from flows.workshops import participant_count
-from storage.models import ActionStatus, Phase, Workshop
+from storage.models import ActionStatus, Phase, Workshop, utcnow
 
 FIXES_DIGEST_ORDER = 40
+ACTION_ITEMS_SUMMARY_ORDER = 20  # the top message: after the shortfalls
 FIXES_EXPORT_ORDER = 70
 ACTION_ITEMS_EXPORT_ORDER = 80
 
@@ -84,7 +90,8 @@ def fixes_section(
     if visible:  # the ranks take every fix and its votes
         ranked = fix_standing(session, workshop).ranked
         pending = [r for r in ranked if r.fix.id not in assigned]
-        listed += [_ranked_fix_item(r) for r in pending[:room]]
+        shared = {rank for rank, count in Counter(r.rank for r in ranked).items() if count > 1}
+        listed += [_ranked_fix_item(r, r.rank in shared) for r in pending[:room]]
         fixes, pending_count = len(ranked), len(pending)
     else:  # journey order: only the fixes shown are read, however many the workshop has
         first = list_fixes(session, workshop, limit=room + len(assigned)) if room else []
@@ -93,6 +100,7 @@ def fixes_section(
         pending_count = fix_count(session, workshop, tuple(sorted(assigned))) if items else fixes
     if not fixes and not items:
         return None
+    done = sum(1 for item in items if item.status is ActionStatus.done)
     return DigestSection(
         key="fixes",
         title="Voted fixes and action items",
@@ -103,12 +111,63 @@ def fixes_section(
         chart=DigestChart(
             "fix_votes",
             data=VoteTally(workshop.title, ranked),
-            alt_text="Votes per fix, most first",
+            alt_text="Bar chart of votes per fix, most first: "
+            + "; ".join(f"{r.fix.title}: {r.votes}" for r in ranked[:5])
+            + (f"; and {len(ranked) - 5} more" if len(ranked) > 5 else ""),
             title="Votes per fix",
         )
         if visible and any(r.votes for r in ranked)
         else None,
+        memo={"done": done, "action_items": len(items)},
+        summary=_summary(items, previous_memo(session, workshop, since, "fixes"))
+        if items
+        else None,
     )
+
+
+DUE_SOON_DAYS = 7  # "due this week": unfinished, due within the next seven days
+
+
+def _summary(items: list[ActionItemSummary], memo: object | None) -> DigestSummary:
+    """The action items that need someone now: overdue first, then the unfinished by due date,
+    with owner (a name, not a mention: digests notify nobody) and status."""
+    open_items = [i for i in _by_urgency(items) if i.status is not ActionStatus.done]
+    today = utcnow().date()
+    overdue = sum(1 for i in open_items if i.overdue)
+    soon = sum(
+        1 for i in open_items if not i.overdue and i.due_date <= today + timedelta(DUE_SOON_DAYS)
+    )
+    done = len(items) - len(open_items)
+    parts = [f"{done} of {len(items)} done"]
+    if overdue:
+        parts.append(f"{overdue} overdue")
+    if soon:
+        parts.append(f"{soon} due within {DUE_SOON_DAYS} days")
+    lines = tuple(
+        text(
+            f"{item.title} · ",
+            Mention(item.owner_id),
+            f" · due {calendar_day(item.due_date)} · {_status(item).lower()}",
+        )
+        for item in open_items[:SUMMARY_LINES]
+    )
+    seen = memo if isinstance(memo, dict) else {}
+    clauses = []
+    before = seen.get("done")
+    if isinstance(before, int) and done > before:
+        clauses.append(f"{plural(done - before, 'action item')} done")
+    if overdue:
+        clauses.append(f"{plural(overdue, 'action item')} overdue")
+    return DigestSummary(
+        order=ACTION_ITEMS_SUMMARY_ORDER,
+        title=f"Action items: {', '.join(parts)}",
+        lines=lines,
+        headline=" and ".join(clauses),
+    )
+
+
+def _status(item: ActionItemSummary) -> str:
+    return STATUS_NAMES[item.status] + (", overdue" if item.overdue else "")
 
 
 def _note(workshop: Workshop, visible: bool) -> str:
@@ -155,13 +214,12 @@ def _by_urgency(items: list[ActionItemSummary]) -> list[ActionItemSummary]:
 
 
 def _action_item(item: ActionItemSummary) -> DigestItem:
-    status = STATUS_NAMES[item.status] + (", overdue" if item.overdue else "")
     return DigestItem(
         text(f"Action item: {item.title} ({item.stage} › {item.touchpoint})"),
         fields=(
             DigestField("owner", text(Mention(item.owner_id))),
-            DigestField("due", text(item.due_date.isoformat())),
-            DigestField("status", text(status)),
+            DigestField("due", text(calendar_day(item.due_date))),
+            DigestField("status", text(_status(item))),
         ),
     )
 
@@ -170,10 +228,10 @@ def _fix_item(fix: FixSummary) -> DigestItem:
     return DigestItem(text(f"Fix: {fix.title} ({fix.stage} › {fix.touchpoint})"))
 
 
-def _ranked_fix_item(ranked: RankedFix) -> DigestItem:
+def _ranked_fix_item(ranked: RankedFix, shared: bool = False) -> DigestItem:
     fix = ranked.fix
     return DigestItem(
-        text(f"Fix #{ranked.rank}: {fix.title} ({fix.stage} › {fix.touchpoint})"),
+        text(f"{rank_text(ranked.rank, shared)}: {fix.title} ({fix.stage} › {fix.touchpoint})"),
         fields=(DigestField("votes", text(str(ranked.votes))),),
     )
 

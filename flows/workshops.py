@@ -68,6 +68,7 @@ class PhaseChangeResult:
     from_phase: Phase
     to_phase: Phase
     action: PhaseAction
+    change_id: int | None = None  # the PhaseChange row recording it
 
 
 def validate_spec(
@@ -78,7 +79,9 @@ def validate_spec(
     live_tallies: bool = False,
     co_facilitators: list[str] | None = None,
 ) -> WorkshopSpec:
-    """Check the setup form; raise InvalidInput with one message per bad field."""
+    """Check the setup form; raise InvalidInput with one message per bad field. The journey is
+    either typed (`journey_text`, "Stage: touchpoint, touchpoint" lines) or, when None, edited
+    stage by stage afterwards (flows.journey_templates.validate_stages)."""
     errors: dict[str, str] = {}
     clean_title = (title or "").strip()
     if not clean_title:
@@ -86,10 +89,11 @@ def validate_spec(
     elif len(clean_title) > MAX_TITLE_LENGTH:
         errors["title"] = f"Keep the title to {MAX_TITLE_LENGTH} characters."
     stages: list[StageSpec] = []
-    try:
-        stages = parse_journey(journey_text or "")
-    except JourneyParseError as error:
-        errors["journey"] = str(error)
+    if journey_text is not None:  # None: the journey comes from the stage editor
+        try:
+            stages = parse_journey(journey_text)
+        except JourneyParseError as error:
+            errors["journey"] = str(error)
     budget = _parse_int(vote_budget, 3, 1, MAX_VOTE_BUDGET, "vote_budget", "Vote budget", errors)
     per_fix = _parse_int(
         max_votes_per_fix, 1, 1, MAX_VOTE_BUDGET, "max_votes_per_fix", "Votes per fix", errors
@@ -329,19 +333,18 @@ def change_phase(
         raise Conflict(
             "Someone else changed the phase at the same moment; have a look at the board."
         )
-    session.add(
-        PhaseChange(
-            team_id=team_id,
-            workshop_id=workshop_id,
-            from_phase=current,
-            to_phase=to_phase,
-            action=action.value,
-            user_id=user_id,
-        )
+    change = PhaseChange(
+        team_id=team_id,
+        workshop_id=workshop_id,
+        from_phase=current,
+        to_phase=to_phase,
+        action=action.value,
+        user_id=user_id,
     )
+    session.add(change)
     session.flush()
     session.refresh(workshop)
-    return PhaseChangeResult(workshop, current, to_phase, action)
+    return PhaseChangeResult(workshop, current, to_phase, action, change.id)
 
 
 def user_workshops(

@@ -58,6 +58,7 @@ T = TypeVar("T")
 
 #: ``Call.method`` recorded for raw byte uploads to an ``upload_url``.
 UPLOAD_CALL = "upload"
+FILE_DOWNLOAD_CALL = "file_download"  # GET of a url_private: what the bot downloaded
 #: ``Call.method`` recorded for POSTs to a ``response_url``.
 RESPONSE_URL_CALL = "response_url"
 
@@ -882,6 +883,10 @@ class SlackStandIn:
             status, headers, payload = self._serve_upload(url.path[len("/upload/") :], body)
         elif url.path.startswith("/response/"):
             status, headers, payload = self._serve_response_url(url.path, body)
+        elif url.path.startswith("/files-pri/"):
+            status, headers, payload = self._serve_file_download(
+                url.path, handler.headers.get("Authorization")
+            )
         else:
             status, headers, payload = 404, {"Content-Type": "text/plain"}, b"Not Found"
         try:
@@ -1014,6 +1019,60 @@ class SlackStandIn:
             self._file_data[file_id] = body
             self._record(UPLOAD_CALL, params, {"ok": True}, 200)
         return 200, {"Content-Type": "text/plain; charset=utf-8"}, f"OK - {len(body)}".encode()
+
+    def _serve_file_download(
+        self, path: str, authorization: str | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """``url_private`` / ``url_private_download`` of a file a user shared: the bytes, for a
+        request with the bot token in ``Authorization: Bearer``; Slack answers anything else
+        with its sign-in page (HTML, status 200), so the stand-in does too."""
+        parts = path.split("/")  # ["", "files-pri", "<team>-<file id>", ("download",) name]
+        file_id = parts[2].rsplit("-", 1)[-1] if len(parts) > 3 else ""
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        params = {"file": file_id, "path": path}
+        with self._lock:
+            known = file_id in self._file_data and file_id in self._completed
+            allowed = token == self.bot_token or token in self._installed_tokens
+            if not (known and allowed):
+                self._record(FILE_DOWNLOAD_CALL, params, {"ok": False, "error": "sign_in"}, 200)
+                return 200, {"Content-Type": "text/html"}, b"<html>Sign in to Slack</html>"
+            self._record(FILE_DOWNLOAD_CALL, params, {"ok": True}, 200)
+            return 200, {"Content-Type": "application/octet-stream"}, self._file_data[file_id]
+
+    def add_user_file(self, user_id: str, filename: str, content: bytes) -> dict[str, Any]:
+        """A file a user uploaded in Slack (through a modal's file input, say): its record as
+        ``files.info`` returns it, with ``url_private`` pointing at the stand-in."""
+        with self._lock:
+            file_id = self._new_id("F")
+            now = int(time.time())
+            base = f"{self.base_url}/files-pri/{self.team_id}-{file_id}"
+            record = {
+                "id": file_id,
+                "created": now,
+                "timestamp": now,
+                "name": filename,
+                "title": filename,
+                "mimetype": "text/csv" if filename.lower().endswith(".csv") else "text/plain",
+                "filetype": filename.rsplit(".", 1)[-1].lower() if "." in filename else "text",
+                "user": user_id,
+                "user_team": self.team_id,
+                "size": len(content),
+                "mode": "hosted",
+                "is_external": False,
+                "is_public": False,
+                "url_private": f"{base}/{filename}",
+                "url_private_download": f"{base}/download/{filename}",
+                "permalink": f"https://{self.team_domain}.slack.com/files/{user_id}/{file_id}/{filename}",
+                "channels": [],
+                "groups": [],
+                "ims": [],
+                "shares": {},
+                "comments_count": 0,
+            }
+            self._files[file_id] = record
+            self._file_data[file_id] = content
+            self._completed.add(file_id)
+            return copy.deepcopy(record)
 
     def _serve_response_url(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         text_headers = {"Content-Type": "text/plain; charset=utf-8"}

@@ -224,14 +224,22 @@ def build_owner_dm(
     ]
 
 
+NEXT_STATUS = {
+    ActionStatus.open: ActionStatus.in_progress,
+    ActionStatus.in_progress: ActionStatus.done,
+}
+
+
 def status_buttons(item: ActionItemSummary) -> list[ButtonElement]:
-    """A button per status, the current one marked (the owner's DM and the Home tab)."""
+    """A button per status (the owner's DM and the Home tab): the current one marked with a
+    tick but plain (pressing it changes nothing), the next status change the primary one."""
+    following = NEXT_STATUS.get(ActionStatus(item.status))
     return [
         ButtonElement(
             text=f"✓ {STATUS_NAMES[status]}" if status == item.status else STATUS_NAMES[status],
             action_id=STATUS_ACTION_IDS[status],
             value=StatusValue(item_id=item.id, status=status).encode(),
-            style="primary" if status == item.status else None,
+            style="primary" if status == following else None,
         )
         for status in ActionStatus
     ]

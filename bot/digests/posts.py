@@ -1,5 +1,6 @@
-"""Posting digests: build one from the database, send it to its channel and DMs, attach the
-charts in its thread, and cope with Slack failures.
+"""Posting digests: build one from the database, send its outcome-first top message to its
+channel and DMs, each section as a reply in that message's thread with the charts, and cope with
+Slack failures. People are named as text (looked up with users.info), never @-mentioned.
 
 Every post first claims its (schedule, fire time) slot (flows.schedules.claim_delivery), so a
 retry, a double click or a second scheduler never posts the same digest twice. A 429 is retried
@@ -14,6 +15,7 @@ at every slot; a reinstall of the app resumes it (bot/departures.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,11 +24,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.charts.pool import draw_chart
-from bot.digests.blocks.digest import build_digest_blocks, digest_notification
+from bot.digests.blocks.digest import (
+    build_digest_blocks,
+    build_thread_replies,
+    digest_notification,
+)
 from bot.slack.mrkdwn import md
 from bot.slack.pacing import ChannelPacer
+from bot.slack.people import user_names
 from bot.slack.permalinks import message_permalink
-from flows.digest import Digest, build_digest, section_memos
+from flows.digest import Digest, build_digest, mentioned_user_ids, section_memos
 from flows.errors import NotFound
 from flows.reports import register_reports
 from flows.schedules import (
@@ -77,7 +84,9 @@ class DeliveryReport:
     posted: list[tuple[str, str]] = field(default_factory=list)  # (channel, ts)
     errors: dict[str, str] = field(default_factory=dict)  # destination → Slack error
     digest: Digest | None = None
-    blocks: list[dict] = field(default_factory=list)
+    blocks: list[dict] = field(default_factory=list)  # the top message
+    replies: list[list[dict]] = field(default_factory=list)  # the thread replies' blocks
+    replies_posted: list[tuple[str, str]] = field(default_factory=list)  # (channel, ts)
 
 
 def deliver_scheduled_digest(
@@ -162,9 +171,17 @@ def post_digest(
         for section in digest.sections
         if section.chart is not None and (png := draw_chart(section.chart)) is not None
     ]
-    blocks = build_digest_blocks(digest, board_permalink(client, workshop), bool(charts))
+    names = user_names(client, mentioned_user_ids(digest), full=True)
+    blocks = build_digest_blocks(digest, board_permalink(client, workshop), bool(charts), names)
+    replies = [
+        (text, [b.to_dict() for b in reply]) for text, reply in build_thread_replies(digest, names)
+    ]
     report = DeliveryReport(
-        Outcome.failed, delivery_id, digest=digest, blocks=[b.to_dict() for b in blocks]
+        Outcome.failed,
+        delivery_id,
+        digest=digest,
+        blocks=[b.to_dict() for b in blocks],
+        replies=[reply for _, reply in replies],
     )
     for destination in [d for d in [channel_id, *recipients] if d]:
         try:
@@ -189,6 +206,7 @@ def post_digest(
                 break  # the other destinations would fail alike
             continue
         report.posted.append((response["channel"], response["ts"]))
+        _post_replies(client, response["channel"], response["ts"], replies, report, destination)
         _attach_charts(client, response["channel"], response["ts"], charts)
     if report.posted:
         report.outcome = Outcome.sent
@@ -198,6 +216,40 @@ def post_digest(
             session, team_id, delivery_id, generated_at, failure or None, section_memos(digest)
         )
     return report
+
+
+def _post_replies(
+    client: WebClient,
+    channel: str,
+    ts: str,
+    replies: Sequence[tuple[str, list[dict]]],
+    report: DeliveryReport,
+    paced_as: str | None = None,
+) -> None:
+    """Each section as its own reply in the top message's thread. They go out within the
+    delivery that claimed the slot, so a retried or doubled run never posts them again; a
+    reply Slack refuses (after the client's 429 retries) is logged and the others carry on:
+    the top message already says the outcome."""
+    for text, blocks in replies:
+        try:
+            # Paced as the top message was (a DM's user id, not its D… channel id).
+            with channel_pacer.turn(paced_as or channel):
+                response = client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=ts,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+        except SlackApiError as error:
+            logger.warning(
+                "digest reply not posted in %s: %s", channel, error.response.get("error")
+            )
+            if error.response.get("error") in TOKEN_GONE | set(CHANNEL_GONE):
+                return
+            continue
+        report.replies_posted.append((response["channel"], response["ts"]))
 
 
 def _suspend(db: Database, team_id: str, schedule_id: int, error: str) -> None:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.digests.blocks.schedules import destinations_text
+from bot.digests.blocks.schedules import (
+    ScheduleFormMetadata,
+    build_schedule_modal,
+    destinations_text,
+)
 from bot.home.publish import refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
@@ -24,10 +31,18 @@ from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.commands import bot_can_post_in
 from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
-from flows.schedules import create_schedule, rule_of, validate_schedule
+from flows.schedules import (
+    DEFAULT_TIMEZONE,
+    create_schedule,
+    is_valid_timezone,
+    rule_of,
+    validate_schedule,
+)
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import utcnow
+
+logger = logging.getLogger(__name__)
 
 
 def handle_schedule_submission(
@@ -92,5 +107,34 @@ def handle_schedule_submission(
     refresh_homes(client, db, team_id_of(context), [user_id_of(context)])
 
 
+def handle_cadence_change(ack: Ack, body: dict, client: WebClient) -> None:
+    """Another frequency was chosen in the form: redraw it with that frequency's fields only.
+    Nothing is saved, so the ack comes first; the hash makes Slack refuse the update if the
+    form changed meanwhile (a later choice's update wins)."""
+    ack()
+    view = body.get("view") or {}
+    meta = ScheduleFormMetadata.read(view)
+    state = (view.get("state") or {}).get("values") or {}
+    title, channel_id = meta.title, meta.channel_id
+    zone = selected_value(state, ids.DIGEST_TIMEZONE)
+    if title is None or channel_id is None or not meta.workshop_id or not view.get("id"):
+        return  # not our form's metadata: nothing to redraw
+    try:
+        client.views_update(
+            view_id=view["id"],
+            hash=view.get("hash"),
+            view=build_schedule_modal(
+                meta.workshop_id,
+                title,
+                channel_id,
+                zone if zone and is_valid_timezone(zone) else DEFAULT_TIMEZONE,
+                selected_value(state, ids.DIGEST_CADENCE),
+            ),
+        )
+    except SlackApiError as error:
+        logger.info("digest form not redrawn: %s", error.response.get("error"))
+
+
 def register(app: App) -> None:
     app.view(ids.DIGEST_MODAL)(handle_schedule_submission)
+    app.action({"block_id": ids.DIGEST_CADENCE, "action_id": ids.INPUT})(handle_cadence_change)

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from bot.slack.blocks import md, mention
 from bot.slack.people import user_names
 from flows.digest import mentioned_user_ids
-from flows.exports import ExportFormat, build_export, export_files
+from flows.exports import ExportFormat, build_export, export_files, table_user_ids
 from flows.reports import register_reports
 from flows.workshops import get_workshop
 from storage.db import Database
@@ -23,7 +23,8 @@ def upload_export(
     with db.session() as session:
         export = build_export(session, team_id, workshop_id)
         workshop = get_workshop(session, team_id, workshop_id)
-    names = user_names(client, mentioned_user_ids(export.digest))
+    # Names for the report's mentions and beside every user id in the CSVs.
+    names = user_names(client, [*mentioned_user_ids(export.digest), *table_user_ids(export.tables)])
     files = export_files(export, SLACK_FORMATS, names)
     client.files_upload_v2(
         channel=workshop.channel_id,

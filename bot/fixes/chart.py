@@ -9,14 +9,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.charts import palette
 from bot.slack.blocks import truncate
 from flows.voting import RankedFix
 from flows.voting_reports import VoteTally
 
 MAX_BARS = 25
 LABEL_LENGTH = 48
-TOP_COLOUR = "#1d3557"  # the fixes ranked within the top three
-OTHER_COLOUR = "#a8b4c4"
+TOP_COLOUR = palette.BLUE  # the fixes ranked within the top three: also labelled "top 3"
+OTHER_COLOUR = "#c7d3e0"
 TOP_RANK = 3
 
 
@@ -38,9 +39,10 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     axes.set_yticks(list(positions), labels=labels, fontsize=9)
     axes.invert_yaxis()  # rank 1 at the top
     top = max(max(votes), 1)
-    axes.set_xlim(0, top * 1.15 + 0.5)
-    for position, count in zip(positions, votes, strict=True):
-        axes.text(count + top * 0.02, position, str(count), va="center", fontsize=9)
+    axes.set_xlim(0, top * 1.3 + 0.5)
+    for position, fix in zip(positions, shown, strict=True):
+        label = f"{fix.votes} · top {TOP_RANK}" if fix.rank <= TOP_RANK else str(fix.votes)
+        axes.text(fix.votes + top * 0.02, position, label, va="center", fontsize=9)
     locator = axes.xaxis.get_major_locator()
     assert isinstance(locator, MaxNLocator)  # a linear axis's default, AutoLocator, is one
     locator.set_params(integer=True)
@@ -54,6 +56,13 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def votes_alt_text(ranked: Sequence[RankedFix], limit: int = 5) -> str:
+    """What the votes chart shows, for screen readers (Slack's alt text for the upload)."""
+    top = "; ".join(f"{r.fix.title}: {r.votes}" for r in ranked[:limit])
+    more = f"; and {len(ranked) - limit} more" if len(ranked) > limit else ""
+    return truncate(f"Bar chart of votes per fix, most first. {top}{more}.", 1000)
 
 
 def tally_chart(tally: VoteTally) -> bytes | None:

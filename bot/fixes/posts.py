@@ -34,7 +34,7 @@ from bot.fixes.blocks.voting import (
     results_text,
     voting_open_post,
 )
-from bot.fixes.chart import votes_chart
+from bot.fixes.chart import votes_alt_text, votes_chart
 from bot.slack.mrkdwn import md, mention
 from bot.workshop.board import post_in_thread
 from flows.actions import SavedActionItem, action_items, record_dm
@@ -269,7 +269,8 @@ def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int
             content=chart,
             filename=f"workshop-{workshop_id}-votes.png",
             title="Votes per fix",
-            initial_comment="Votes per fix, most first (the three top ranks in dark blue).",
+            alt_txt=votes_alt_text(ranked),
+            initial_comment="Votes per fix, most first (the three top ranks marked “top 3”).",
         )
     except SlackApiError as error:
         logger.warning(

@@ -3,7 +3,7 @@ results message (a ranked monospace table with flags, stage figures, quadrants, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated
 
 from pydantic import Field
@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     HeaderBlock,
     InputBlock,
-    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -22,6 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.emotions.blocks import emotion_input
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -40,14 +40,21 @@ from bot.slack.blocks import (
 )
 from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
-from flows.gaps.form import RATING_PAGE_SIZE, RatingPage, RatingSheet, TouchpointAnswer
+from flows.gap_reports import closing_verdict, shortfall_words
+from flows.gaps.form import (
+    MAX_PAGE_INPUTS,
+    RATING_PAGE_SIZE,
+    DetailsSheet,
+    RatingPage,
+    RatingSheet,
+    TouchpointAnswer,
+)
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
-from flows.gaps.results import GapResults, TouchpointGap, round_change
-from flows.gaps.rounds import RoundOpened
+from flows.gaps.results import GapResults, TouchpointGap
+from flows.gaps.rounds import RoundOpened, compare_rounds
 from flows.gaps.statistics import (
     CONTESTED_SD,
-    EXPERIENCE_MIDPOINT,
     FEW_RATINGS_BELOW,
     IMPORTANCE_MIDPOINT,
     Flag,
@@ -58,12 +65,13 @@ from flows.gaps.statistics import (
 )
 from storage.models.gaps import (
     EXPECTATION_SCALE,
-    EXPERIENCE_SCALE,
     IMPORTANCE_SCALE,
     MAX_COMMENT_LENGTH,
 )
 
-TABLE_ROWS = 20  # touchpoints listed in the results table; the chart shows every one
+TABLE_ROWS = 20  # touchpoints listed in a results table by default
+TABLE_ROWS_IN_THREAD = 120  # the full table's reply: as many as fit one message
+SHORTFALL_LINES = 5  # the results message names the widest shortfalls in words
 NAME_WIDTH = 18
 SHORTFALLS_IN_SUMMARY = 3
 QUADRANT_ICONS = {
@@ -73,10 +81,10 @@ QUADRANT_ICONS = {
     Quadrant.possible_overkill: ":balloon:",
 }
 QUADRANT_MEANING = {
-    Quadrant.concentrate_here: "important, and below par",
-    Quadrant.keep_up: "important, and doing well",
-    Quadrant.low_priority: "less important, below par",
-    Quadrant.possible_overkill: "less important, doing well",
+    Quadrant.concentrate_here: "important, and short of expectations",
+    Quadrant.keep_up: "important, and meeting expectations",
+    Quadrant.low_priority: "less important, short of expectations",
+    Quadrant.possible_overkill: "less important, meeting or beating expectations",
 }
 
 
@@ -97,6 +105,12 @@ class RatingFormMetadata(ViewMetadata):
     t: Annotated[list[Id], Field(max_length=RATING_PAGE_SIZE)] | None = None
 
 
+class RatingDoneMetadata(ViewMetadata):
+    """The rating form's progress view: the workshop its buttons act on."""
+
+    w: Id | None = None
+
+
 # The board --------------------------------------------------------------------------------------
 
 
@@ -113,15 +127,48 @@ def rating_board_buttons(summary: BoardSummary) -> list[ButtonElement]:
 
 # The rating form --------------------------------------------------------------------------------
 
+SKIP = "skip"  # the score selects' option for "can't say": the touchpoint is left unrated
+SCORE_WORDS = {1: "very low", 4: "middling", 7: "very high"}
+IMPORTANCE_WORDS = {1: "hardly matters", 3: "matters", 5: "critical"}
+EXPECTATION_LABEL = "Customers expect"
+EXPERIENCE_LABEL = "Customers get today"
+MAX_SUBMIT = 24  # Slack's limit on a modal's submit label
+SCALE_NOTE = Mrkdwn(
+    "Choose for each touchpoint what *customers expect* there and what they *get today*: "
+    "1 = very low · 4 = middling · 7 = very high. Can't say? Choose *skip*."
+)
+
 
 def page_label(page: RatingPage) -> str:
-    part = f" ({page.part}/{page.parts})" if page.parts > 1 else ""
-    return f"{page.stage_name}{part}"
+    return page.title
+
+
+def submit_label(prefix: str, name: str) -> str:
+    """ "Next: Purchase ▶", the name cut so that the label fits Slack's 24 characters."""
+    room = MAX_SUBMIT - len(prefix) - len(" ▶")
+    return f"{prefix}{truncate(name, room)} ▶"
+
+
+def _scale_option(value: int, words: dict[int, str]) -> Option:
+    word = words.get(value)
+    return Option(value=str(value), text=f"{value} · {word}" if word else str(value))
+
+
+def score_options() -> list[Option]:
+    low, high = EXPECTATION_SCALE
+    return [
+        *(_scale_option(value, SCORE_WORDS) for value in range(low, high + 1)),
+        Option(value=SKIP, text="skip · can't say"),
+    ]
+
+
+def _initial(options: list[Option], value: object) -> Option | None:
+    return next((option for option in options if option.value == str(value)), None)
 
 
 def build_rating_modal(sheet: RatingSheet) -> View:
-    """One page of the rating form: a stage (or part of a long one), pre-filled with the
-    rater's answers in this round, and where to go after saving."""
+    """One page of the rating form: a few touchpoints with two 1–7 choices each, pre-filled with
+    the rater's answers in this round; the submit button says where it goes next."""
     page = sheet.page
     round_note = f"round {sheet.round}"
     if sheet.round > 1:
@@ -129,24 +176,35 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(page_label(page), 150)),
         context(
-            f"*{truncate(sheet.title, 100)}* · {round_note} · page {page.index + 1} of "
-            f"{len(sheet.pages)} · you have rated *{sheet.rated_count} of "
-            f"{sheet.touchpoint_count}* touchpoints"
+            md(
+                "*{}* · {} · page {} of {} · you have rated *{} of {}* touchpoints",
+                truncate(sheet.title, 100),
+                round_note,
+                page.index + 1,
+                len(sheet.pages),
+                sheet.rated_count,
+                sheet.touchpoint_count,
+            )
         ),
-        context(
-            "*Expectation*: what customers expect at this touchpoint. *Experience*: what they "
-            "actually get today. Both 1–7 (7 = very high). *Importance* 1–5 is optional. "
-            "Leave a touchpoint blank to skip it; clear it to withdraw your rating."
-        ),
+        context(SCALE_NOTE),
     ]
+    stage = page.stage_names[0] if page.stage_names else ""
     for item in sheet.items:
-        blocks += _touchpoint_inputs(item)
-    blocks.append(_go_to_input(sheet))
+        if item.stage_name and item.stage_name != stage:  # a page running into the next stage
+            stage = item.stage_name
+            blocks.append(HeaderBlock(text=truncate(stage, 150)))
+        blocks += touchpoint_inputs(item)
+        if sheet.emotion_curve:  # journey lanes: asked only while the facilitator has it on
+            blocks.append(
+                emotion_input(item.touchpoint_id, item.answer.emotion if item.answer else None)
+            )
+    following = sheet.next_page
+    submit = "Save ratings" if following is None else submit_label("Next: ", following.title)
     return View(
         type="modal",
         callback_id=ids.RATE_MODAL,
         title=PlainTextObject(text="Rate touchpoints"),
-        submit=PlainTextObject(text="Save"),
+        submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Cancel"),
         private_metadata=RatingFormMetadata(
             w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
@@ -155,7 +213,8 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     )
 
 
-def _touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
+def touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
+    """A touchpoint's name and status, then its two choices (required: "skip" says can't say)."""
     answer = item.answer
     if answer is None:
         status = ":white_circle: _not rated yet_"
@@ -165,53 +224,109 @@ def _touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
     return [
         mrkdwn_section(f"*{item.name}*   {status}"),
         _score_input(
-            field_key("expectation", tp),
-            "Expectation: what customers expect",
-            EXPECTATION_SCALE,
-            answer.expectation if answer else None,
+            field_key("expectation", tp), EXPECTATION_LABEL, answer.expectation if answer else None
         ),
         _score_input(
-            field_key("experience", tp),
-            "Experience: what they get today",
-            EXPERIENCE_SCALE,
-            answer.experience if answer else None,
-        ),
-        _score_input(
-            field_key("importance", tp),
-            "Importance to customers (optional)",
-            IMPORTANCE_SCALE,
-            answer.importance if answer else None,
-        ),
-        InputBlock(
-            block_id=field_key("comment", tp),
-            label="Comment (optional)",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_COMMENT_LENGTH,
-                initial_value=(answer.comment if answer else None) or None,
-                placeholder="What's behind your rating?",
-            ),
+            field_key("experience", tp), EXPERIENCE_LABEL, answer.experience if answer else None
         ),
     ]
 
 
-def _score_input(
-    block_id: str, label: str, scale: tuple[int, int], initial: int | None
-) -> InputBlock:
-    low, high = scale
+def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
+    options = score_options()
     return InputBlock(
         block_id=block_id,
-        label=f"{label} ({low}–{high})",
-        optional=True,
-        element=NumberInputElement(
+        label=label,
+        element=StaticSelectElement(
             action_id=ids.INPUT,
-            is_decimal_allowed=False,
-            min_value=str(low),
-            max_value=str(high),
-            initial_value=None if initial is None else str(initial),
-            placeholder=f"{low}–{high}",
+            placeholder="1–7",
+            options=options,
+            initial_option=_initial(options, initial),
         ),
+    )
+
+
+# Details: importance and comment, on pages of their own ----------------------------------------
+
+
+# The inputs a rated touchpoint has on a details page, each (item) -> InputBlock. Another
+# optional per-touchpoint input plugs in here (with its reader in bot/gaps/views.py and its field
+# in flows.gaps.ratings.RawDetails); DETAILS_PAGE_SIZE sizes the pages from them.
+def _importance_input(item: TouchpointAnswer) -> InputBlock:
+    low, high = IMPORTANCE_SCALE
+    options = [_scale_option(value, IMPORTANCE_WORDS) for value in range(low, high + 1)]
+    answer = item.answer
+    return InputBlock(
+        block_id=field_key("importance", item.touchpoint_id),
+        label="Importance to customers",
+        optional=True,
+        element=StaticSelectElement(
+            action_id=ids.INPUT,
+            placeholder=f"{low}–{high}",
+            options=options,
+            initial_option=_initial(options, answer.importance if answer else None),
+        ),
+    )
+
+
+def _comment_input(item: TouchpointAnswer) -> InputBlock:
+    answer = item.answer
+    return InputBlock(
+        block_id=field_key("comment", item.touchpoint_id),
+        label="Comment",
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=ids.INPUT,
+            max_length=MAX_COMMENT_LENGTH,
+            initial_value=(answer.comment if answer else None) or None,
+            placeholder="What's behind your rating?",
+        ),
+    )
+
+
+DETAIL_INPUTS = (_importance_input, _comment_input)
+DETAILS_PAGE_SIZE = max(1, MAX_PAGE_INPUTS // len(DETAIL_INPUTS))  # touchpoints per details page
+
+
+class DetailsFormMetadata(ViewMetadata):
+    """A details page: the workshop, the details page, and the touchpoints it shows."""
+
+    w: Id | None = None
+    p: Offset | None = None
+    t: Annotated[list[Id], Field(max_length=DETAILS_PAGE_SIZE)] | None = None
+
+
+def build_details_modal(sheet: DetailsSheet) -> View:
+    """One page of the optional details: importance and a comment for touchpoints rated."""
+    blocks: list[Block] = [
+        HeaderBlock(text="Importance and comments"),
+        context(
+            md(
+                "*{}* · round {} · details page {} of {} · all optional. Importance: "
+                "1 = hardly matters · 3 = matters · 5 = critical.",
+                truncate(sheet.title, 100),
+                sheet.round,
+                sheet.index + 1,
+                sheet.count,
+            )
+        ),
+    ]
+    for item in sheet.items:
+        answer = item.answer
+        said = "" if answer is None else f"   expect {answer.expectation}, get {answer.experience}"
+        blocks.append(mrkdwn_section(f"*{item.name}*{said}"))
+        blocks += [build(item) for build in DETAIL_INPUTS]
+    submit = "Save" if sheet.is_last else f"Next: page {sheet.index + 2} of {sheet.count} ▶"
+    return View(
+        type="modal",
+        callback_id=ids.RATE_DETAILS_MODAL,
+        title=PlainTextObject(text="Rate touchpoints"),
+        submit=PlainTextObject(text=truncate(submit, MAX_SUBMIT)),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=DetailsFormMetadata(
+            w=sheet.workshop_id, p=sheet.index, t=[item.touchpoint_id for item in sheet.items]
+        ).encode(),
+        blocks=blocks,
     )
 
 
@@ -221,26 +336,9 @@ def _page_option(page: RatingPage) -> Option:
     return Option(value=str(page.index), text=truncate(text, 75))
 
 
-def go_to_block_id(sheet: RatingSheet) -> str:
-    return f"{ids.RATE_GO_TO}:{sheet.page.index}:{sheet.rated_count}"
-
-
-def _go_to_input(sheet: RatingSheet) -> InputBlock:
-    finish = Option(value=ids.RATE_GO_TO_FINISH, text="Finish: show my progress")
-    pages = [_page_option(page) for page in sheet.pages][:99]  # a select holds 100 options
-    suggested = sheet.suggested_next
-    initial = pages[suggested] if suggested is not None and suggested < len(pages) else finish
-    options = [*pages, finish]
-    return InputBlock(
-        block_id=go_to_block_id(sheet),
-        label="After saving, go to",
-        hint="✓ stages you have rated completely; ○ stages with touchpoints left to rate.",
-        element=StaticSelectElement(action_id=ids.INPUT, options=options, initial_option=initial),
-    )
-
-
 def build_rating_done(sheet: RatingSheet) -> View:
-    """Where the form ends: the rater's progress over the whole journey."""
+    """Where the form ends: the rater's progress over the whole journey, with one primary way on
+    (the pages left, or else the optional details) and a menu to change any page."""
     done, total = sheet.rated_count, sheet.touchpoint_count
     lines = [
         f"{'✓' if page.complete else '○'} {page_label(page)}: {page.rated} of "
@@ -250,19 +348,53 @@ def build_rating_done(sheet: RatingSheet) -> View:
     blocks: list[Block] = [
         HeaderBlock(text="Thanks, your ratings are saved" if done else "Nothing rated yet"),
         mrkdwn_section(
-            f"You have rated *{done} of {total}* touchpoints of "
-            f"*{truncate(sheet.title, 100)}* in round {sheet.round}."
+            md(
+                "You have rated *{} of {}* touchpoints of *{}* in round {}.",
+                done,
+                total,
+                truncate(sheet.title, 100),
+                sheet.round,
+            )
         ),
         mrkdwn_section("\n".join(lines)),
     ]
     if sheet.unrated:
         names = ", ".join(sheet.unrated[:30])
         more = f" and {len(sheet.unrated) - 30} more" if len(sheet.unrated) > 30 else ""
-        blocks.append(mrkdwn_section(f"*Not rated yet:* {names}{more}"))
+        blocks.append(mrkdwn_section(md("*Not rated yet:* {}{}", names, more)))
+    buttons: list[ButtonElement | StaticSelectElement] = []
+    resume = sheet.first_unrated_page
+    if resume is not None:
+        buttons.append(
+            ButtonElement(
+                text="Rate the rest ▶",
+                action_id=ids.RATE_RESUME,
+                value=str(resume),
+                style="primary",
+            )
+        )
+    if done:
+        buttons.append(
+            ButtonElement(
+                text="Add importance & comments",
+                action_id=ids.RATE_DETAILS_OPEN,
+                value="0",
+                style="primary" if resume is None else None,
+            )
+        )
+    buttons.append(
+        StaticSelectElement(
+            action_id=ids.RATE_PAGE_PICK,
+            placeholder="Change a page",
+            options=[_page_option(page) for page in sheet.pages][:100],
+        )
+    )
+    blocks.append(ActionsBlock(block_id=ids.RATE_DONE_ACTIONS, elements=buttons))
     blocks.append(
         context(
-            "You can change any answer until the facilitator closes the rating: press "
-            "*Rate touchpoints* on the board or type `/workshop rate`."
+            "Importance and comments are optional. You can change any answer until the "
+            "facilitator closes the rating: press *Rate touchpoints* on the board or type "
+            "`/workshop rate`."
         )
     )
     return View(
@@ -270,6 +402,7 @@ def build_rating_done(sheet: RatingSheet) -> View:
         callback_id=ids.RATE_DONE_MODAL,
         title=PlainTextObject(text="Rate touchpoints"),
         close=PlainTextObject(text="Done"),
+        private_metadata=RatingDoneMetadata(w=sheet.workshop_id).encode(),
         blocks=blocks,
     )
 
@@ -386,7 +519,7 @@ def touchpoint_table(results: GapResults, limit: int = TABLE_ROWS) -> str:
     text = "\n".join(lines)
     hidden = len(results.ranked) - min(limit, len(results.ranked))
     if hidden:
-        text += f"\n… and {hidden} more (every touchpoint is in the chart)"
+        text += f"\n… and {hidden} more (every touchpoint is in the chart and the CSV export)"
     return text
 
 
@@ -413,7 +546,10 @@ def stage_table(results: GapResults) -> str:
         header += f"{'R' + str(previous):>5}      Δ  "
     header += "Wtd gap  Flags"
     lines = [header]
-    for stage in results.stages:
+    for stage in sorted(  # widest shortfall first, the figure the table shows; unrated last
+        results.stages,
+        key=lambda s: (s.stats.exact_mean_gap is None, s.stats.exact_mean_gap or 0, s.position),
+    ):
         stats = stage.stats
         row = f"{_cell(stage.name)} {stats.n:>3}  {_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
         if previous:
@@ -444,52 +580,57 @@ def _code_section(title: str, table: str) -> Block:
     return mrkdwn_section(md("{}\n```{}```", title, join_lines(kept)))
 
 
-def _summary_text(results: GapResults) -> str:
-    journey = results.journey
+def _summary_text(results: GapResults) -> Mrkdwn:
+    """Who rated, the journey's gap and how it moved since the previous round, in words."""
     lines = [
-        f"*{truncate(results.title, 150)}* · {results.raters} of {results.participants} "
-        f"participants rated · {results.rated_count} of {len(results.touchpoints)} touchpoints "
-        "have ratings.",
+        md(
+            "*{}* · {} of {} participants rated · {} of {} touchpoints have ratings.",
+            truncate(results.title, 150),
+            results.raters,
+            results.participants,
+            results.rated_count,
+            len(results.touchpoints),
+        ),
+        md(
+            "Journey mean gap *{}*: {} of {} rated touchpoints fall short of expectations.",
+            signed(results.journey.mean_gap),
+            len(results.shortfalls),
+            results.rated_count,
+        ),
     ]
-    overall = f"Journey mean gap *{signed(journey.mean_gap)}*"
-    if journey.ci is not None:
-        low, high = journey.ci
-        overall += f" (95 % CI {signed(low)} to {signed(high)})"
-    if results.weighted_gap is not None:
-        overall += f" · importance-weighted *{signed(results.weighted_gap)}*"
-    lines.append(overall + ".")
     change_line = _round_change_line(results)
     if change_line:
         lines.append(change_line)
-    shortfalls = results.shortfalls[:SHORTFALLS_IN_SUMMARY]
-    if shortfalls:
-        named = ", ".join(f"*{t.name}* {signed(t.stats.mean_gap)}" for t in shortfalls)
-        lines.append(f":small_red_triangle_down: Widest shortfalls: {named}.")
-    else:
-        lines.append(":white_check_mark: Every rated touchpoint meets or exceeds expectations.")
-    return "\n".join(lines)
+    return join_lines(lines)
 
 
-def _round_change_line(results: GapResults) -> str | None:
-    if results.previous_round is None or results.journey_previous is None:
+def _round_change_line(results: GapResults) -> Mrkdwn | None:
+    """Like for like: only the touchpoints rated in both rounds (flows.gaps.rounds)."""
+    comparison = compare_rounds(results)
+    if comparison is None:
         return None
-    before, now = results.journey_previous.mean_gap, results.journey.mean_gap
-    if before is None:
-        return f":repeat: Round {results.previous_round} had no ratings to compare with."
-    change = display(now - before)  # type: ignore[operator]
-    if change is None or change == 0:
-        verdict = "unchanged"
-    elif change > 0:
-        verdict = f"*narrowed by {change:.1f}*"
-    else:
-        verdict = f"*widened by {-change:.1f}*"
-    moved = round_change(results)
-    assert moved is not None
-    return (
-        f":repeat: Since round {results.previous_round} the journey gap went from "
-        f"{signed(before)} to {signed(now)}: {verdict}. Of {moved.compared} touchpoints rated in "
-        f"both rounds, {moved.narrowed} narrowed and {moved.widened} widened."
-    )
+    return md(":repeat: {}", closing_verdict(results, comparison))
+
+
+def _shortfall_lines(results: GapResults, limit: int = SHORTFALL_LINES) -> Mrkdwn:
+    """The widest shortfalls as lines a phone shows whole, widest gap first (the figure shown)."""
+    shortfalls = results.shortfalls
+    if not shortfalls:
+        return Mrkdwn(
+            ":white_check_mark: Every rated touchpoint meets or exceeds expectations "
+            "(no gap below 0.0)."
+        )
+    lines = [Mrkdwn(f"*Widest shortfalls* ({len(shortfalls)} in all, widest gap first)")]
+    for touchpoint in shortfalls[:limit]:
+        words = shortfall_words(touchpoint, results.previous_round)
+        name, _, rest = words.partition(": ")
+        line = md("• *{}* ({}): {}", name, touchpoint.stage_name, rest)
+        if touchpoint.flags:
+            line += md(" · _{}_", _flags(touchpoint.flags))
+        lines.append(line)
+    if len(shortfalls) > limit:
+        lines.append(md("_… and {} more in the full table below_", len(shortfalls) - limit))
+    return join_lines(lines)
 
 
 def _quadrant_text(results: GapResults) -> Mrkdwn | None:
@@ -542,55 +683,140 @@ def legend_text(results: GapResults) -> str:
         "mean expectation → mean experience. 95 % CI: Student t with n − 1 degrees of freedom "
         f"(none when n = 1). Flags: *few ratings* n < {FEW_RATINGS_BELOW}, *contested* "
         f"standard deviation ≥ {CONTESTED_SD} points. Imp = mean importance (1–5); quadrants "
-        f"split at importance {IMPORTANCE_MIDPOINT} and experience {EXPERIENCE_MIDPOINT} "
-        "(at the midpoint counts as high). Wtd gap = the stage's gap with each touchpoint "
-        "weighted by its mean importance."
+        f"split at importance {IMPORTANCE_MIDPOINT} (at it counts as high) and at gap 0 "
+        "(below 0: short of expectations), so a quadrant never contradicts the gap. Wtd gap = "
+        "the stage's gap with each touchpoint weighted by its mean importance. Every figure is "
+        "rounded to one decimal, halves away from zero."
     )
     if results.previous_round is not None:
         text += (
             f" R{results.previous_round} = round {results.previous_round}'s gap; "
-            "Δ = change since then (+ means the gap narrowed)."
+            "Δ = change since then (+ means the gap narrowed). Changes between rounds compare "
+            "only the touchpoints rated in both."
         )
     return text
 
 
-def build_results_message(results: GapResults, can_open_round: bool = True) -> list[Block]:
-    """The results posted in the board's thread, next to the chart."""
+def build_results_message(
+    results: GapResults, can_open_round: bool = True, blind_spots: Sequence[Block] = ()
+) -> list[Block]:
+    """The results posted in the board's thread, phone first: the outcome in words and the
+    widest shortfalls as readable lines; the full table goes in the next reply
+    (build_results_table), the statistics behind "How to read this". `blind_spots` is the
+    customers' "Blind spots" section (bot/customers/blocks.py), when there are customer answers."""
     if not results.has_ratings:
         return [mrkdwn_section(no_ratings_text(results))]
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Journey gaps · round {results.round}", 150)),
         mrkdwn_section(_summary_text(results)),
-        _code_section("*Touchpoints, widest shortfall first*", touchpoint_table(results)),
-        _code_section("*Stages* (pooled over all their ratings)", stage_table(results)),
+        mrkdwn_section(_shortfall_lines(results)),
     ]
     for text in (_quadrant_text(results), _comments_text(results)):
         if text:
             blocks.append(mrkdwn_section(text))
-    blocks.append(context(legend_text(results)))
+    blocks.extend(blind_spots)
+    buttons = [
+        ButtonElement(
+            text="How to read this",
+            action_id=ids.GAPS_HOW_TO_READ,
+            value=RoundValue(workshop_id=results.workshop_id, round=results.round).encode(),
+        )
+    ]
     if can_open_round:
-        blocks.append(
-            ActionsBlock(
-                block_id="gap_round_actions",
-                elements=[
-                    ButtonElement(
-                        text=f"Open rating round {results.round + 1}",
-                        action_id=ids.RATE_NEW_ROUND,
-                        value=RoundValue(
-                            workshop_id=results.workshop_id, round=results.round
-                        ).encode(),
-                        confirm=ConfirmObject(
-                            title=f"Open round {results.round + 1}?",
-                            text="Everyone rates the same touchpoints again (for example after "
-                            "fixes shipped), and the results compare the two rounds.",
-                            confirm="Open it",
-                            deny="Not yet",
-                        ),
-                    )
-                ],
+        buttons.append(
+            ButtonElement(
+                text=f"Open rating round {results.round + 1}",
+                action_id=ids.RATE_NEW_ROUND,
+                value=RoundValue(workshop_id=results.workshop_id, round=results.round).encode(),
+                confirm=ConfirmObject(
+                    title=f"Open round {results.round + 1}?",
+                    text="Everyone rates the same touchpoints again (for example after "
+                    "fixes shipped), and the results compare the two rounds.",
+                    confirm="Open it",
+                    deny="Not yet",
+                ),
             )
         )
+    blocks.append(ActionsBlock(block_id="gap_round_actions", elements=buttons))
+    blocks.append(
+        context(
+            "Every touchpoint and stage: the full table in the next reply, the chart above, "
+            "and the CSV with `/workshop export`."
+        )
+    )
     return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def build_results_table(results: GapResults) -> list[Block]:
+    """The full tables, for the reply under the results: every rated touchpoint (widest gap
+    first) and every stage (widest gap first), in code blocks of at most 3,000 characters, as
+    many rows as one message holds; the CSV export has every row."""
+    blocks: list[Block] = []
+    for title, table in (
+        ("*Touchpoints, widest shortfall first*", touchpoint_table(results, TABLE_ROWS_IN_THREAD)),
+        ("*Stages, widest shortfall first* (pooled over all their ratings)", stage_table(results)),
+    ):
+        blocks += _code_sections(title, table)
+    blocks.append(context(legend_text(results)))
+    return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def _code_sections(title: str, table: str) -> list[Block]:
+    """A table over as many code sections as it needs (each within 3,000 characters)."""
+    lines = table.split("\n")
+    header, rows = lines[0], lines[1:]
+    sections: list[str] = []
+    chunk: list[str] = []
+    for row in rows:
+        candidate = "\n".join([header, *chunk, row])
+        if chunk and len(escape(candidate)) > MAX_SECTION_TEXT - len(title) - 20:
+            sections.append("\n".join([header, *chunk]))
+            chunk = []
+        chunk.append(row)
+    sections.append("\n".join([header, *chunk]))
+    return [
+        _code_section(title if index == 0 else f"{title} (continued)", part)
+        for index, part in enumerate(sections)
+    ]
+
+
+def build_how_to_read_modal(results_round: int) -> View:
+    """The statistics note, behind the results' "How to read this" button."""
+    previous = results_round - 1 if results_round > 1 else None
+    paragraphs = [
+        "*Gap* = what customers experience − what they expect, each rated 1–7 by the team. "
+        "Below 0.0 means expectations are not met: a *shortfall*. Lists are sorted by the gap "
+        "they show, widest shortfall first.",
+        "*Want→Got* = the mean expectation → the mean experience. *n* = how many rated it.",
+        "*95 % CI* = the range the true mean gap lies in with 95 % confidence (Student t, "
+        "n − 1 degrees of freedom); none with a single rating. A wide range means few or "
+        "disagreeing ratings.",
+        f"*Flags*: _few ratings_ when n < {FEW_RATINGS_BELOW}; _contested_ when the ratings' "
+        f"standard deviation is ≥ {CONTESTED_SD} points.",
+        f"*Importance × gap*: important means a mean importance ≥ {IMPORTANCE_MIDPOINT} of 5. "
+        "Concentrate here = important and short of expectations; Keep up the good work = "
+        "important and meeting them; Low priority = less important, short; Possible overkill = "
+        "less important, meeting or beating them. Judged on the gap, a quadrant never "
+        "contradicts it (importance–performance analysis, Martilla & James 1977, with "
+        "performance measured against expectations as the review by Ormanović et al. 2017 "
+        "discusses).",
+        "*Importance-weighted gap* = each touchpoint's mean gap weighted by its mean "
+        "importance (the weights sum to 1). *Wtd gap* of a stage: the same within the stage.",
+        "Every figure is rounded to one decimal, halves away from zero.",
+    ]
+    if previous is not None:
+        paragraphs.append(
+            f"*Round {previous} against round {results_round}*: only the touchpoints rated in "
+            "both rounds are compared, so a change is never an artefact of who rated what; "
+            f"the results name those not rated again. R{previous} = round {previous}'s gap; "
+            "Δ = the change (+ means the gap narrowed)."
+        )
+    return View(
+        type="modal",
+        title=PlainTextObject(text="How to read the gaps"),
+        close=PlainTextObject(text="Close"),
+        blocks=[mrkdwn_section(Mrkdwn(p)) for p in paragraphs],
+    )
 
 
 def no_ratings_text(results: GapResults) -> Mrkdwn:

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from bot.charts import palette
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
 
@@ -30,9 +31,11 @@ WIDTH_IN = 13.0
 DPI = 110
 MAX_LABEL = 34
 
-SHORTFALL = "#e76f51"
-WORST = "#b5179e"
-MET = "#2a9d8f"
+# Colour-blind-safe (bot/charts/palette.py); a gap's side of zero and its sign in the notes say
+# the same as its colour.
+SHORTFALL = palette.VERMILLION
+WORST = palette.REDDISH_PURPLE
+MET = palette.BLUE
 NEUTRAL = "#8d99ae"
 INK = "#1d3557"
 MUTED = "#6c757d"

@@ -8,23 +8,32 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.channels.posts import post_channel_results, read_channel_results
+from bot.customers.blocks import build_blind_spots_section
+from bot.emotions.posts import post_emotion_curve
 from bot.gaps.blocks import (
     build_nudge_dm,
+    build_rating_done,
     build_rating_modal,
     build_results_message,
+    build_results_table,
     no_ratings_text,
     nudge_summary,
     results_text,
     round_opened_text,
 )
 from bot.gaps.chart import chart_alt_text, render_gap_chart
+from bot.personas.posts import persona_picker, post_persona_results
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board
+from flows.customers.reports import customer_report
+from flows.emotions import emotion_curve
 from flows.gaps.form import rating_sheet
 from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_progress
 from flows.gaps.results import GapResults, gap_results
 from flows.gaps.rounds import RoundOpened, open_rating_round
+from flows.personas import persona_results
 from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import Phase, Workshop, pk
@@ -35,10 +44,14 @@ logger = logging.getLogger(__name__)
 def open_rating_form(
     client: WebClient, db: Database, team_id: str, user_id: str, workshop_id: int, trigger_id: str
 ) -> None:
-    """Open the rating form on the rater's first page with something left to rate."""
+    """Open the rating form on the rater's first page with something left to rate; once all is
+    rated, on their progress (from where any page can be changed and details added). In a
+    workshop with personas, the rater first picks the persona they rate for, once."""
     with db.session() as session:
         sheet = rating_sheet(session, team_id, workshop_id, user_id)
-    client.views_open(trigger_id=trigger_id, view=build_rating_modal(sheet))
+        picker = persona_picker(session, sheet.workshop_id, team_id, user_id)
+    view = build_rating_modal(sheet) if sheet.first_unrated_page is not None else None
+    client.views_open(trigger_id=trigger_id, view=picker or view or build_rating_done(sheet))
 
 
 def send_nudges(
@@ -91,14 +104,19 @@ def open_next_round(
 
 
 def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> GapResults:
-    """Post the journey gap chart and the ranked table in the board's thread.
+    """Post the journey gap chart, the results in words and then the full table in the board's
+    thread.
 
-    The table always goes out, so a failed upload (a missing files:write scope, a Slack outage)
+    The results always go out, so a failed upload (a missing files:write scope, a Slack outage)
     still leaves the team with the results in text.
     """
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         results = gap_results(session, workshop)
+        by_channel = read_channel_results(session, workshop)
+        by_persona = persona_results(session, workshop)
+        curve = emotion_curve(session, workshop)
+        blind_spots = build_blind_spots_section(customer_report(session, team_id, workshop_id))
     if not results.has_ratings:
         post_in_thread(client, workshop, no_ratings_text(results))
         return results
@@ -107,8 +125,19 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         client,
         workshop,
         results_text(results),
-        blocks=build_results_message(results, can_open_round=workshop.phase != Phase.closed),
+        blocks=build_results_message(
+            results, can_open_round=workshop.phase != Phase.closed, blind_spots=blind_spots
+        ),
     )
+    post_in_thread(
+        client,
+        workshop,
+        md("Full table of the journey gaps, round {}", results.round),
+        blocks=build_results_table(results),
+    )
+    post_persona_results(client, workshop, by_persona)
+    post_emotion_curve(client, workshop, curve)
+    post_channel_results(client, workshop, by_channel)
     return results
 
 

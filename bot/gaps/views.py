@@ -1,5 +1,6 @@
-"""Submission of a rating form page: validate and save it all or nothing, then show the page the
-rater chose (or their progress), with inline errors when anything is wrong."""
+"""Submission of a rating form page (scores) or details page (importance, comments): validate
+and save it all or nothing, then show the page its submit button named (or the rater's
+progress), with inline errors when anything is wrong."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.gaps.blocks import RatingFormMetadata, build_rating_done, build_rating_modal
+from bot.emotions.blocks import feeling_from_option
+from bot.gaps.blocks import (
+    DETAILS_PAGE_SIZE,
+    SKIP,
+    DetailsFormMetadata,
+    RatingFormMetadata,
+    build_details_modal,
+    build_rating_done,
+    build_rating_modal,
+)
 from bot.home.publish import refresh_homes
 from bot.slack import ids
 from bot.slack.after_ack import AfterAck
@@ -17,16 +27,36 @@ from bot.slack.replies import report_failure
 from bot.slack.view_state import input_value, selected_value
 from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
-from flows.gaps.form import rating_sheet
-from flows.gaps.ratings import RATING_FIELDS, RawAnswer, field_key, save_ratings
+from flows.gaps.form import details_sheet, rating_sheet
+from flows.gaps.ratings import RawAnswer, RawDetails, field_key, save_details, save_ratings
 from storage.db import Database
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
 
 
+def _score(state: dict, block_id: str) -> str | None:
+    """A score select's value (or a number typed into an older form); None when skipped."""
+    value = selected_value(state, block_id) or input_value(state, block_id)
+    return None if value == SKIP else value
+
+
 def read_answers(state: dict, touchpoint_ids: list[int]) -> dict[int, RawAnswer]:
     return {
-        tp: RawAnswer(*(input_value(state, field_key(name, tp)) for name in RATING_FIELDS))
+        tp: RawAnswer(
+            _score(state, field_key("expectation", tp)),
+            _score(state, field_key("experience", tp)),
+            emotion=feeling_from_option(selected_value(state, field_key("emotion", tp))),
+        )
+        for tp in touchpoint_ids
+    }
+
+
+def read_details(state: dict, touchpoint_ids: list[int]) -> dict[int, RawDetails]:
+    return {
+        tp: RawDetails(
+            selected_value(state, field_key("importance", tp)),
+            input_value(state, field_key("comment", tp)),
+        )
         for tp in touchpoint_ids
     }
 
@@ -37,33 +67,31 @@ def first_input_block(view: dict) -> str:
     for block in blocks if isinstance(blocks, list) else []:
         if isinstance(block, dict) and block.get("type") == "input":
             return str(block.get("block_id"))
-    return ids.RATE_GO_TO
+    return "form"
 
 
-def form_target(view: dict) -> tuple[int, list[int]] | None:
-    """The workshop and touchpoints a form page was drawn for (its private metadata)."""
-    meta = RatingFormMetadata.read(view)  # no page of ours holds more than RATING_PAGE_SIZE
-    if meta.w is None or meta.t is None:
+def form_target(
+    view: dict, kind: type[RatingFormMetadata | DetailsFormMetadata] = RatingFormMetadata
+) -> tuple[int, int, list[int]] | None:
+    """The workshop, page and touchpoints a form page was drawn for (its private metadata; no
+    page of ours holds more touchpoints than its kind allows)."""
+    meta = kind.read(view)
+    if meta.w is None or meta.p is None or meta.t is None:
         return None
-    return meta.w, meta.t
+    return meta.w, meta.p, meta.t
 
 
-def go_to_choice(state: dict) -> str | None:
-    """The page picked in "After saving, go to" (its block id varies; see ids.RATE_GO_TO)."""
-    block_id = next((key for key in state if key.startswith(f"{ids.RATE_GO_TO}:")), None)
-    return None if block_id is None else selected_value(state, block_id)
+def after_page(session: Session, team_id: str, user_id: str, workshop_id: int, page: int) -> View:
+    """What the submit button of rating page `page` promised: the next page, or the progress."""
+    sheet = rating_sheet(session, team_id, workshop_id, user_id, 0)
+    if page + 1 < len(sheet.pages):
+        return build_rating_modal(rating_sheet(session, team_id, workshop_id, user_id, page + 1))
+    return build_rating_done(sheet)
 
 
-def next_view(
-    session: Session, team_id: str, user_id: str, workshop_id: int, destination: str | None
-) -> View:
-    sheet = rating_sheet(session, team_id, workshop_id, user_id)
-    if destination is None or destination == ids.RATE_GO_TO_FINISH:
-        return build_rating_done(sheet)
-    page = int(destination) if destination.isascii() and destination.isdigit() else -1
-    if not 0 <= page < len(sheet.pages):
-        return build_rating_modal(sheet)  # the first page with something left to rate
-    return build_rating_modal(rating_sheet(session, team_id, workshop_id, user_id, page))
+def _state(view: dict) -> dict:
+    state = (view.get("state") or {}).get("values")
+    return state if isinstance(state, dict) else {}
 
 
 @answers_refusals(field=first_input_block)
@@ -76,32 +104,19 @@ def handle_rating_submission(
     db: Database,
     after_ack: AfterAck,
 ) -> None:
-    state = (view.get("state") or {}).get("values")
-    state = state if isinstance(state, dict) else {}
     target = form_target(view)
     if target is None:
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
         return
-    workshop_id, touchpoint_ids = target
-
+    workshop_id, page, touchpoint_ids = target
+    team_id, user_id = team_id_of(context), user_id_of(context)
     with db.session() as session:
         saved = save_ratings(
-            session,
-            team_id_of(context),
-            workshop_id,
-            user_id_of(context),
-            read_answers(state, touchpoint_ids),
+            session, team_id, workshop_id, user_id, read_answers(_state(view), touchpoint_ids)
         )
-        following = next_view(
-            session,
-            team_id_of(context),
-            user_id_of(context),
-            workshop_id,
-            go_to_choice(state),
-        )
+        following = after_page(session, team_id, user_id, workshop_id, page)
     ack(response_action="update", view=following)
     if saved.progress_changed:
-        team_id, user_id = team_id_of(context), user_id_of(context)
 
         def follow() -> None:
             refresh_board(client, db, team_id, workshop_id)
@@ -110,5 +125,29 @@ def handle_rating_submission(
         after_ack.run(None, follow, report_failure(client, body))
 
 
+@answers_refusals(field=first_input_block)
+def handle_details_submission(
+    ack: Ack, body: dict, view: dict, context: BoltContext, db: Database
+) -> None:
+    target = form_target(view, DetailsFormMetadata)
+    if target is None:
+        ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
+        return
+    workshop_id, page, touchpoint_ids = target
+    team_id, user_id = team_id_of(context), user_id_of(context)
+    with db.session() as session:
+        details = read_details(_state(view), touchpoint_ids)
+        save_details(session, team_id, workshop_id, user_id, details)
+        following_page = details_sheet(
+            session, team_id, workshop_id, user_id, page + 1, DETAILS_PAGE_SIZE
+        )
+        if following_page.index == page + 1:
+            following = build_details_modal(following_page)
+        else:  # that was the last details page
+            following = build_rating_done(rating_sheet(session, team_id, workshop_id, user_id))
+    ack(response_action="update", view=following)
+
+
 def register(app: App) -> None:
     app.view(ids.RATE_MODAL)(handle_rating_submission)
+    app.view(ids.RATE_DETAILS_MODAL)(handle_details_submission)

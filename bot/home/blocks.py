@@ -13,14 +13,24 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConversationFilter,
+    ConversationSelectElement,
     DividerBlock,
     HeaderBlock,
+    InputBlock,
+    PlainTextObject,
 )
 from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.blocks import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, page_buttons, truncate
-from bot.workshop.blocks.board import PARTICIPANT_BUTTONS, PHASE_NAMES, advance_button
+from bot.workshop.blocks.board import (
+    PARTICIPANT_BUTTONS,
+    PHASE_NAMES,
+    advance_button,
+    one_primary,
+)
+from bot.workshop.blocks.progress import done_and_left, next_button, next_words
 from bot.workshop.blocks.replies import ROLE_NAMES
 from flows.home import WorkshopCard, WorkshopPage
 from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
@@ -42,7 +52,7 @@ NEXT_FOR_FACILITATORS = {
     Phase.stakeholders: "move on to gap rating when the grid is complete",
     Phase.rating: "move on to fixes when the ratings are in",
     Phase.fixes: "open the vote when the fixes are in",
-    Phase.voting: "close the workshop when the votes are in",
+    Phase.voting: "close voting and show the results when the votes are in",
     Phase.closed: "share the results: `/workshop export` uploads a report",
 }
 
@@ -81,12 +91,7 @@ def build_home_view(
 ) -> View:
     blocks: list[Block] = [HeaderBlock(text="Your journey workshops")]
     if page.total == 0:
-        blocks.append(
-            mrkdwn_section(
-                "You're not in any workshop yet. In a channel, type `/workshop new` to start "
-                "one, or press *Join* on a workshop board."
-            )
-        )
+        blocks += newcomer_blocks()
     else:
         blocks.append(context(_page_note(page)))
         for card in page.cards:
@@ -108,6 +113,62 @@ def build_home_view(
     return View(type="home", blocks=[*blocks, *footer])
 
 
+HOW_IT_WORKS = (
+    "*How a workshop works*\n"
+    "*1. Start one* in your team's channel (the button below, or `/workshop new` there) and "
+    "set out the customer journey: its stages and touchpoints.\n"
+    "*2. Everyone takes part*, on a phone too: name the stakeholders, rate what customers "
+    "expect and what they get at each touchpoint, propose fixes. A short *Your turn* message "
+    "in the channel says when.\n"
+    "*3. Vote on the fixes*: the winners become action items with an owner and a due date, "
+    "and digests show whether the gaps close."
+)
+
+
+def newcomer_blocks() -> list[Block]:
+    """A newcomer's Home: how a workshop works in three steps, and a button to start one."""
+    return [
+        mrkdwn_section(HOW_IT_WORKS),
+        ActionsBlock(
+            block_id="home_start",
+            elements=[
+                ButtonElement(
+                    text="Start a workshop",
+                    action_id=ids.HOME_START_WORKSHOP,
+                    value="start",
+                    style="primary",
+                )
+            ],
+        ),
+        context("Invited to one? Press *Join* on its board in the channel."),
+    ]
+
+
+def build_start_channel_modal() -> View:
+    """Which channel the workshop runs in; the setup form follows."""
+    return View(
+        type="modal",
+        callback_id=ids.START_CHANNEL_MODAL,
+        title=PlainTextObject(text="Start a workshop"),
+        submit=PlainTextObject(text="Next: set it up"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            InputBlock(
+                block_id=ids.START_CHANNEL,
+                label="Which channel?",
+                hint="The board goes there, where the whole team sees it. Invite me first.",
+                element=ConversationSelectElement(
+                    action_id=ids.INPUT,
+                    placeholder="Your team's channel",
+                    filter=ConversationFilter(
+                        include=["public", "private"], exclude_bot_users=True
+                    ),
+                ),
+            )
+        ],
+    )
+
+
 def _page_note(page: WorkshopPage) -> str:
     count = f"{page.total} workshop{'s' * (page.total != 1)}"
     return count if page.pages == 1 else f"{count} · page {page.page + 1} of {page.pages}"
@@ -122,9 +183,14 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
         f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints",
         *(f"{f.label}: {f.value}" for f in summary.figures),
     ]
-    next_step = (NEXT_FOR_FACILITATORS if facilitates else NEXT_FOR_PARTICIPANTS)[phase]
+    if card.progress is not None:  # the reader's own progress and next action
+        you = md("\n{}", done_and_left(card.progress))
+        next_step = md(next_words(card.progress))
+    else:
+        you = md("")
+        next_step = md((NEXT_FOR_FACILITATORS if facilitates else NEXT_FOR_PARTICIPANTS)[phase])
     text = md(
-        "*#{} {}*\n<#{}> · *{}* ({}) · {}\n{}\nNext: {}",
+        "*#{} {}*\n<#{}> · *{}* ({}) · {}\n{}{}\nNext: {}",
         summary.workshop_id,
         truncate(summary.title, 120),
         summary.channel_id,
@@ -132,6 +198,7 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
         step,
         ROLE_NAMES[card.role],
         " · ".join(figures),
+        you,
         next_step,
     )
     blocks: list[Block] = [mrkdwn_section(text)]
@@ -144,8 +211,10 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
 
 
 def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElement]:
-    """Open the board, then the same buttons the board offers for this phase: the features'
-    participant buttons, and for facilitators the move to the next phase."""
+    """Open the board, then the reader's one next action (the primary button), and for
+    facilitators the move to the next phase, plain unless it is their next action. Without
+    the reader's progress: the phase's participant buttons, the first primary (for
+    facilitators the move to the next phase is)."""
     summary = card.summary
     buttons: list[ButtonElement] = []
     if board_url:
@@ -157,11 +226,27 @@ def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElemen
                 value=str(summary.workshop_id),
             )
         )
+    facilitates = card.role in FACILITATOR_ROLES
+    if card.progress is not None:
+        own = next_button(summary, card.progress)
+        if own is not None:
+            buttons.append(own)
+        if facilitates and (own is None or own.action_id not in ids.PHASE_ACTIONS):
+            advance = advance_button(summary, style=None if own is not None else "primary")
+            if advance is not None:
+                buttons.append(advance)
+        return buttons[:CARD_BUTTONS]
+    phase_buttons: list[ButtonElement] = []
     if summary.phase is not Phase.closed:
         for make_buttons in PARTICIPANT_BUTTONS.get(summary.phase, []):
-            buttons += make_buttons(summary)
-    if card.role in FACILITATOR_ROLES and (advance := advance_button(summary)) is not None:
-        buttons.append(advance)
+            phase_buttons += make_buttons(summary)
+    advance = advance_button(summary) if facilitates else None
+    if advance is not None:
+        for button in phase_buttons:
+            button.style = None
+        buttons += [*phase_buttons, advance]
+    else:
+        buttons += one_primary(phase_buttons)
     return buttons[:CARD_BUTTONS]
 
 

@@ -2,13 +2,13 @@
 (see bot/features.py)."""
 
 from bot.features import Feature
-from bot.home import actions, events
+from bot.home import actions, events, start
 from bot.home.publish import schedules_section
 from bot.home.sections import kpi_snapshot_section, open_action_items_section, ratings_left_section
 
 FEATURE = Feature(
     name="home",
-    listeners=(actions.register, events.register),
+    listeners=(actions.register, events.register, start.register),
     home_sections=(
         (10, ratings_left_section),
         (20, open_action_items_section),

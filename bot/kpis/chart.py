@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot.charts import palette
 from flows.kpis import KpiRow, KpiTable
 
 MAX_PANELS = 12
@@ -24,10 +25,13 @@ COLUMNS = 3
 PANEL_WIDTH_IN, PANEL_HEIGHT_IN = 4.2, 2.9
 DPI = 110
 
-VALUE_COLOUR = "#1d3557"
-TARGET_COLOUR = "#2a9d8f"
-BENCHMARK_COLOUR = "#e76f51"
-MET_COLOUR, MISSED_COLOUR = "#2a9d8f", "#d62828"
+# Colour-blind-safe (bot/charts/palette.py), and shapes that carry the meaning too: the latest
+# value is a ● when its target is met and a ✖ when missed; benchmarks are hollow ◇.
+VALUE_COLOUR = palette.INK
+TARGET_COLOUR = palette.BLUISH_GREEN
+BENCHMARK_COLOUR = palette.REDDISH_PURPLE
+MET_COLOUR, MISSED_COLOUR = palette.BLUE, palette.VERMILLION
+MET_MARKER, MISSED_MARKER = "o", "X"
 GRID_COLOUR = "#e5e5e5"
 
 
@@ -69,9 +73,19 @@ def _legend_handles() -> list[Line2D]:
     return [
         Line2D([], [], color=VALUE_COLOUR, marker="o", lw=2, label="value"),
         Line2D([], [], color=TARGET_COLOUR, ls="--", lw=1.5, label="target"),
-        Line2D([], [], color=BENCHMARK_COLOUR, marker="D", ls="", label="benchmark"),
-        Line2D([], [], color=MET_COLOUR, marker="o", ls="", ms=9, label="latest: target met"),
-        Line2D([], [], color=MISSED_COLOUR, marker="o", ls="", ms=9, label="latest: missed"),
+        Line2D([], [], color=BENCHMARK_COLOUR, mfc="white", marker="D", ls="", label="benchmark ◇"),
+        Line2D(
+            [], [], color=MET_COLOUR, marker=MET_MARKER, ls="", ms=9, label="latest: target met ●"
+        ),
+        Line2D(
+            [],
+            [],
+            color=MISSED_COLOUR,
+            marker=MISSED_MARKER,
+            ls="",
+            ms=10,
+            label="latest: missed ✖",
+        ),
     ]
 
 
@@ -86,12 +100,24 @@ def _panel(ax: Axes, row: KpiRow) -> None:
     if any(not math.isnan(t) for t in targets):
         ax.plot(positions, targets, color=TARGET_COLOUR, ls="--", lw=1.5, zorder=2)
     if any(not math.isnan(b) for b in benchmarks):
-        ax.plot(positions, benchmarks, color=BENCHMARK_COLOUR, marker="D", ls="", ms=5, zorder=2)
+        ax.plot(
+            positions,
+            benchmarks,
+            color=BENCHMARK_COLOUR,
+            mfc="white",
+            mew=1.5,
+            marker="D",
+            ls="",
+            ms=6,
+            zorder=2,
+        )
 
-    latest_colour = VALUE_COLOUR
+    latest_colour, latest_marker = VALUE_COLOUR, MET_MARKER
     if row.attainment is not None:
-        latest_colour = MET_COLOUR if row.attainment.met else MISSED_COLOUR
-    ax.plot(positions[-1], values[-1], marker="o", ms=10, color=latest_colour, zorder=4)
+        met = row.attainment.met
+        latest_colour = MET_COLOUR if met else MISSED_COLOUR
+        latest_marker = MET_MARKER if met else MISSED_MARKER
+    ax.plot(positions[-1], values[-1], marker=latest_marker, ms=11, color=latest_colour, zorder=4)
     ax.annotate(
         kpi.format(values[-1]),
         (positions[-1], values[-1]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import overload
 
 from slack_sdk.models.blocks import (
@@ -19,8 +19,17 @@ from slack_sdk.models.blocks import (
 
 from bot.slack.mrkdwn import Mrkdwn, escape, join_lines, md, mention, truncate_mrkdwn, unescape
 from bot.slack.values import PageNumber, PageValue
+from flows.formatting import calendar_day, utc_moment
 
-__all__ = ["Mrkdwn", "escape", "join_lines", "md", "mention", "unescape"]
+__all__ = [
+    "Mrkdwn",
+    "calendar_day",
+    "escape",
+    "join_lines",
+    "md",
+    "mention",
+    "unescape",
+]
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -36,20 +45,8 @@ def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -
     """A date Slack renders in each reader's own time zone, with a UTC fallback."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    fallback = utc_moment(moment)
     return Mrkdwn(f"<!date^{int(moment.timestamp())}^{token}|{fallback}>")
-
-
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def calendar_day(day: date) -> str:
-    """A date that is not a moment (a due date), as plain text: "Mon 7 Dec 2026" for every
-    reader. Slack's <!date^…> token shows a moment in each reader's own time zone, so any
-    moment chosen for a whole day shows as the day before or after somewhere on Earth (noon UTC
-    is already the next day from UTC+12 on); a date is the same date everywhere."""
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def display_width(text: str) -> int:

@@ -8,7 +8,8 @@ without its handler.
 COMMAND = "/workshop"
 
 # Callback ids (modals)
-SETUP_MODAL = "workshop_setup"
+SETUP_MODAL = "workshop_setup"  # step 1: title, journey template, voting
+SETUP_STAGES_MODAL = "workshop_setup_stages"  # step 2: the journey, stage by stage
 
 # Action ids (buttons and menus)
 JOIN_WORKSHOP = "workshop_join"
@@ -22,6 +23,10 @@ PHASE_ACTIONS = (PHASE_ADVANCE, PHASE_BACK, PHASE_SKIP, PHASE_CLOSE, PHASE_REOPE
 # Block ids and action ids of the setup modal's inputs (block id == field name in flows)
 SETUP_TITLE = "title"
 SETUP_JOURNEY = "journey"
+SETUP_TEMPLATE = "template"  # the journey template select (step 1)
+SETUP_ADD_STAGE = "setup_add_stage"  # step 2's "Add a stage" button
+# Step 2's stage rows use flows.journey_templates.stage_field as block ids ("stage_name:0",
+# "stage_touchpoints:0"), so the flows' field errors map onto them one to one.
 SETUP_VOTE_BUDGET = "vote_budget"
 SETUP_MAX_VOTES_PER_FIX = "max_votes_per_fix"
 SETUP_OPTIONS = "options"
@@ -72,6 +77,9 @@ KPI_OPEN_RECORD = "kpi_open_record"  # its "Record a value" button
 DIGEST_MODAL = "digest_schedule"
 DIGEST_OPEN_BOARD = "digest_open_board"  # URL buttons: the clicks are only acknowledged
 HOME_OPEN_BOARD = "home_open_board"
+HOME_START_WORKSHOP = "home_start_workshop"  # a newcomer's Home: pick a channel, then set up
+START_CHANNEL_MODAL = "workshop_start_channel"  # the channel picker it opens
+START_CHANNEL = "channel"  # its one input (block id)
 SCHEDULE_PAUSE = "digest_schedule_pause"
 SCHEDULE_RESUME = "digest_schedule_resume"
 SCHEDULE_DELETE = "digest_schedule_delete"
@@ -94,6 +102,7 @@ DIGEST_RECIPIENTS = "recipients"
 # field errors map onto the form's blocks one to one.
 RATE_OPEN = "gaps_rate_open"  # board / nudge DM button: open the rating form (value: workshop)
 RATE_NUDGE = "gaps_nudge"  # board button: DM participants who have not rated (facilitators)
+GAPS_HOW_TO_READ = "gaps_how_to_read"  # results button: the statistics note (value: "12|1")
 RATE_NEW_ROUND = "gaps_new_round"  # results button: open the next round (value: "12|1")
 RATE_MODAL = "gaps_rating_form"  # callback id of every page of the rating form
 RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view
@@ -102,6 +111,17 @@ RATE_DONE_MODAL = "gaps_rating_done"  # callback id of the closing progress view
 # the same id across views.update, and a stale pick would send the rater to the wrong page.
 RATE_GO_TO = "gaps_go_to"
 RATE_GO_TO_FINISH = "finish"  # that select's option to finish and see one's progress
+# Journey lanes (issue 17): channels, personas, the emotion curve. The channel form's block ids
+# are flows.channels.channel_field(touchpoint id): "channel:12".
+CHANNELS_MODAL = "lanes_channels"  # callback id of every page of the channel form
+PERSONA_ADD_MODAL = "lanes_persona_add"  # facilitators add a persona
+PERSONA_CHOICE_MODAL = "lanes_persona_choice"  # a rater picks the persona they rate for
+# The persona forms' block ids are the field names in flows.personas (PERSONA_NAME, …).
+RATE_DETAILS_MODAL = "gaps_rating_details"  # callback id of the optional details pages
+RATE_DONE_ACTIONS = "gaps_done_actions"  # the done view's actions block:
+RATE_RESUME = "gaps_resume"  # "Rate the rest ▶" (value: the page to open)
+RATE_DETAILS_OPEN = "gaps_details_open"  # "Add importance & comments" (value: details page)
+RATE_PAGE_PICK = "gaps_page_pick"  # "Change a page" select (option values: pages)
 # Fixes, dot voting and action items ---------------------------------------------------------
 # Callback ids (modals)
 FIX_MODAL = "fix_modal"
@@ -151,3 +171,22 @@ ACTION_ITEMS_FIXES = "fixes"
 # In the facilitator's private notice; value "workshop id|what|token"
 # (bot.workshop.blocks.results_posts)
 RESULTS_POST_AGAIN = "results_post_again"
+
+# Customers' voice: /workshop customers (the import form) and /workshop customers show.
+CUSTOMERS_IMPORT_MODAL = "customers_import"
+CUSTOMERS_FIELD_ANSWERS = "customers_answers"
+CUSTOMERS_FIELD_SCALE = "customers_scale"
+CUSTOMERS_FIELD_DATE = "customers_date"
+CUSTOMERS_FIELD_FILE = "customers_file"
+# Deadlines and scheduled rounds (bot/rounds) -------------------------------------------------
+DEADLINE_MODAL = "rounds_deadline"  # metadata: workshop id, channel
+DEADLINE_DATE = "deadline_date"  # block ids == field names in flows.rounds
+DEADLINE_TIME = "deadline_time"
+DEADLINE_TIMEZONE = "deadline_timezone"
+ROUNDS_MODAL = "rounds_schedule"  # metadata: workshop id, channel
+ROUND_CADENCE = "round_cadence"
+ROUND_TIME = "round_time"
+ROUND_TIMEZONE = "round_timezone"
+ROUND_OPEN_DAYS = "round_open_days"
+ROUND_CLOSE_TIME = "round_close_time"
+ROUND_CRON = "round_cron"

@@ -29,6 +29,7 @@ BOT_SCOPES = (
     "groups:history",
     "users:read",
     "files:write",
+    "files:read",  # the file input of /workshop customers (bot/slack/files.py)
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
 from bot.slack.mrkdwn import escape
 from flows.errors import FlowError
@@ -37,19 +39,21 @@ def tell_user(
     body: dict,
     text: str,
     respond: Respond | None = None,
+    blocks: Sequence[Block] | None = None,
 ) -> None:
-    """Send `text` to the acting user only: through the response URL when the request has one,
-    else as an ephemeral message in its channel, else as a DM."""
+    """Send `text` (and `blocks`, if given) to the acting user only: through the response URL
+    when the request has one, else as an ephemeral message in its channel, else as a DM."""
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     channel_id = (body.get("channel") or {}).get("id") or body.get("channel_id")
     text = escape(text)  # a plain str is people's text (bot/slack/mrkdwn.py)
+    extra: dict[str, Any] = {"blocks": list(blocks)} if blocks else {}
     try:
         if respond is not None and respond.response_url:
-            respond(text=text, response_type="ephemeral", replace_original=False)
+            respond(text=text, response_type="ephemeral", replace_original=False, **extra)
         elif channel_id and user_id:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, **extra)
         elif user_id:
-            client.chat_postMessage(channel=user_id, text=text)
+            client.chat_postMessage(channel=user_id, text=text, **extra)
     except SlackApiError as error:
         # Nothing more we can do for this user; leave a trace for the operator.
         logger.warning("could not tell user %s: %s", user_id, error.response.get("error"))

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
+from bot.charts import palette
 from flows.stakeholders import (
     QUADRANT_NAMES,
     SCALE_MIDPOINT,
@@ -38,10 +39,18 @@ MAX_LABELS = 40
 MAX_LABEL_CHARS = 28
 AXIS_LIMITS = (RATING_MIN - 0.5, RATING_MAX + 0.5)
 
+# Colour-blind-safe colours (bot/charts/palette.py) and a shape each, so the attitude reads
+# without colour: ▲ supporter, ● neutral, ▼ blocker.
+ATTITUDE_MARKERS = {
+    Attitude.supporter: "^",
+    Attitude.neutral: "o",
+    Attitude.blocker: "v",
+}
+ATTITUDE_SYMBOLS = {Attitude.supporter: "▲", Attitude.neutral: "●", Attitude.blocker: "▼"}
 ATTITUDE_COLOURS = {
-    Attitude.supporter: "#2a9d8f",
-    Attitude.neutral: "#7b8794",
-    Attitude.blocker: "#d62828",
+    Attitude.supporter: palette.BLUE,
+    Attitude.neutral: palette.GREY,
+    Attitude.blocker: palette.VERMILLION,
 }
 ATTITUDE_LABELS = {
     Attitude.supporter: "Supporter",
@@ -189,6 +198,7 @@ def _draw_points(axes, stakeholders, area: float, alpha: float) -> None:
                 [s.interest.mean for s in group],
                 [s.influence.mean for s in group],
                 s=area,
+                marker=ATTITUDE_MARKERS[attitude],
                 color=colour,
                 alpha=alpha,
                 edgecolors="white",
@@ -202,12 +212,12 @@ def _draw_legend(figure: Figure, result: GridResult, unlabelled: int) -> None:
         Line2D(
             [],
             [],
-            marker="o",
+            marker=ATTITUDE_MARKERS[attitude],
             linestyle="",
-            markersize=8,
+            markersize=9,
             markerfacecolor=colour,
             markeredgecolor="white",
-            label=ATTITUDE_LABELS[attitude],
+            label=f"{ATTITUDE_SYMBOLS[attitude]} {ATTITUDE_LABELS[attitude]}",
         )
         for attitude, colour in ATTITUDE_COLOURS.items()
     ]

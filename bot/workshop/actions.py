@@ -15,9 +15,13 @@ from bot.slack.replies import report_failure, tell_user
 from bot.slack.values import BadValue, WorkshopValue
 from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES, PhaseValue
+from bot.workshop.blocks.calls import build_join_reply
 from bot.workshop.board import post_in_thread, refresh_board
+from bot.workshop.calls import post_your_turn
 from bot.workshop.phase_hooks import run_phase_end_hooks
+from flows.board import board_summary
 from flows.errors import NotFound
+from flows.phase_calls import call_facts
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import (
     PhaseAction,
@@ -99,6 +103,7 @@ def handle_phase_button(
             with db.session() as session:
                 workshop = get_workshop(session, team_id, workshop_id)
         post_in_thread(client, workshop, announcement(user_id, change.action, change.to_phase))
+        post_your_turn(client, db, change)  # in the channel, once: the team has something to do
         run_phase_end_hooks(client, db, change, user_id)
         refresh_workshop_homes(client, db, team_id, workshop_id)
 
@@ -137,8 +142,13 @@ def handle_join(
     if closed:
         tell_user(client, body, "This workshop is closed.", respond)
     elif joined:
-        tell_user(client, body, f"You've joined “{workshop.title}”. Welcome!", respond)
         team_id, user_id = team_id_of(context), user_id_of(context)
+        with db.read_session() as session:  # what to do next, with its button
+            current = get_workshop(session, team_id, pk(workshop))
+            summary = board_summary(session, current)
+            facts = call_facts(session, current, summary.phase)
+        text, blocks = build_join_reply(summary, facts)
+        tell_user(client, body, text, respond, blocks=blocks)
 
         def follow() -> None:
             refresh_board(client, db, team_id, pk(workshop))

@@ -18,13 +18,16 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
 from bot.slack.mrkdwn import md
-from bot.workshop.blocks.replies import build_help, build_workshop_list, build_workshop_status
+from bot.workshop.blocks.progress import build_personal_status, done_and_left
+from bot.workshop.blocks.replies import build_help, build_now, build_workshop_list
 from bot.workshop.blocks.setup import build_setup_modal
 from bot.workshop.board import refresh_board
 from flows.board import board_summary
+from flows.journey_templates import template_choices
+from flows.personal_progress import personal_progress
 from flows.workshops import channel_workshops
 from storage.db import Database
-from storage.models import pk
+from storage.models import Phase, pk
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +63,30 @@ def is_dm(command: dict) -> bool:
 
 def new_workshop(call: CommandCall) -> None:
     title = " ".join(call.args)
+    with call.db.read_session() as session:
+        choices = template_choices(session, call.team_id)
     call.client.views_open(
-        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title)
+        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title, choices)
     )
 
 
 def help_command(call: CommandCall) -> None:
     call.reply("How to run a workshop", blocks=build_help(subcommands()))
+
+
+def now_command(call: CommandCall) -> None:
+    """`/workshop` alone: what you can do now in this channel."""
+    with call.db.session() as session:
+        workshops = channel_workshops(session, call.team_id, call.channel_id)
+        open_ones = [w for w in workshops if w.phase != Phase.closed]
+        if open_ones:
+            workshop = open_ones[0]
+            summary = board_summary(session, workshop)
+            progress = personal_progress(session, workshop, call.user_id)
+            text = md("Workshop #{}: {}", summary.workshop_id, done_and_left(progress))
+        else:
+            summary, progress, text = None, None, md("No open workshop in this channel yet.")
+    call.reply(text, blocks=build_now(subcommands(), summary, progress))
 
 
 def list_command(call: CommandCall) -> None:
@@ -77,8 +97,13 @@ def list_command(call: CommandCall) -> None:
 
 def status_command(call: CommandCall) -> None:
     with call.db.session() as session:
-        summary = board_summary(session, call.workshop(session))
-    call.reply(f"Workshop #{summary.workshop_id}", blocks=build_workshop_status(summary))
+        workshop = call.workshop(session)
+        summary = board_summary(session, workshop)
+        progress = personal_progress(session, workshop, call.user_id)
+    call.reply(
+        md("Workshop #{}: {}", summary.workshop_id, done_and_left(progress)),
+        blocks=build_personal_status(summary, progress),
+    )
 
 
 def board_command(call: CommandCall) -> None:
@@ -95,13 +120,14 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "new": Subcommand("new [title]", "Start a workshop in this channel.", new_workshop),
     "list": Subcommand("list", "The workshops in this channel and their phase.", list_command),
     "status": Subcommand(
-        "status [#N]", "Where a workshop stands: phase and progress.", status_command
+        "status [#N]", "Your progress: what you've done, what's left, what's next.", status_command
     ),
     "board": Subcommand(
         "board [#N]", "Post the board if it is missing, or redraw it.", board_command
     ),
 }
 HELP = Subcommand("help", "This list.", help_command, needs_channel=False)  # listed last
+NOW = Subcommand("", "What you can do now in this channel.", now_command)  # `/workshop` alone
 
 
 @answers_refusals()
@@ -112,6 +138,8 @@ def handle_workshop_command(
     name, args, number = parse_command_text(command.get("text", ""))
     table = subcommands()
     subcommand = table.get(name)
+    if not (command.get("text") or "").strip() and not is_dm(command):
+        subcommand = NOW  # in a channel, `/workshop` alone: what you can do here now
     if subcommand is None:
         respond(
             text=md("I don't know `/workshop {}`. Here is what I can do:", name),

@@ -1,7 +1,9 @@
-"""Submission of the setup modal: validate, create the workshop, post its board."""
+"""The setup form's two steps: the workshop (then its journey's stages to edit), and the journey
+stage by stage (then the workshop is created and its board posted)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from slack_bolt import Ack, App, BoltContext
@@ -18,27 +20,54 @@ from bot.slack.view_state import (
     checked_values,
     input_value,
     selected_users,
+    selected_value,
     state_values,
 )
 from bot.slack.who import team_id_of, user_id_of
+from bot.workshop.blocks.setup import SetupDraft, build_stages_modal, draft_metadata
 from bot.workshop.board import post_board
-from flows.errors import InvalidInput
+from flows.errors import InvalidInput, NotFound
 from flows.events import claim_submission
-from flows.workshops import create_workshop, validate_spec
+from flows.journey import MAX_STAGES
+from flows.journey_templates import (
+    StageRow,
+    get_template,
+    stage_field,
+    stage_rows,
+    validate_stages,
+)
+from flows.workshops import WorkshopSpec, create_workshop, validate_spec
 from storage.db import Database
 from storage.models import pk
 
 logger = logging.getLogger(__name__)
 
 
+def read_stage_rows(state: dict) -> list[StageRow]:
+    """The stage editor's rows as typed, in order (as many as the form has)."""
+    indexes = sorted(
+        int(key.partition(":")[2])
+        for key in state
+        if key.startswith(stage_field("name", 0)[:-1]) and key.partition(":")[2].isdigit()
+    )
+    return [
+        StageRow(
+            input_value(state, stage_field("name", i)),
+            input_value(state, stage_field("touchpoints", i)),
+        )
+        for i in indexes[:MAX_STAGES]
+    ]
+
+
 def handle_setup_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
+    """Step 1 (the workshop): check it, then show the chosen journey's stages to edit."""
     state = state_values(view)
     try:
         spec = validate_spec(
             title=input_value(state, ids.SETUP_TITLE),
-            journey_text=input_value(state, ids.SETUP_JOURNEY),
+            journey_text=None,
             vote_budget=input_value(state, ids.SETUP_VOTE_BUDGET),
             max_votes_per_fix=input_value(state, ids.SETUP_MAX_VOTES_PER_FIX),
             live_tallies=ids.OPTION_LIVE_TALLIES in checked_values(state, ids.SETUP_OPTIONS),
@@ -47,7 +76,79 @@ def handle_setup_submission(
     except InvalidInput as error:
         ack(response_action="errors", errors=error.errors)
         return
+    try:
+        with db.read_session() as session:
+            template = get_template(
+                session, team_id_of(context), selected_value(state, ids.SETUP_TEMPLATE)
+            )
+    except NotFound as error:
+        ack(response_action="errors", errors={ids.SETUP_TEMPLATE: str(error)})
+        return
     channel_id = WorkshopMetadata.read(view).channel_id or ""
+    draft = draft_metadata(channel_id, spec, template.name)
+    ack(
+        response_action="update",
+        view=build_stages_modal(draft, template.name, stage_rows(template.stages)),
+    )
+
+
+def read_draft(view: dict) -> tuple[str, WorkshopSpec, str]:
+    """Step 1's settings from step 2's metadata, checked again (a forged payload could carry
+    anything): the channel, the workshop without its journey, and the template's name."""
+    meta = SetupDraft.read(view)
+    spec = validate_spec(
+        title=meta.t,
+        journey_text=None,
+        vote_budget=meta.b,
+        max_votes_per_fix=meta.m,
+        live_tallies=meta.l is True,
+        co_facilitators=meta.f or [],
+    )
+    return meta.c or "", spec, meta.n or ""
+
+
+def handle_add_stage(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Step 2's "Add a stage": the same rows as typed so far, and an empty one."""
+    ack()
+    view = body.get("view") or {}
+    rows = read_stage_rows(state_values(view))
+    if not view.get("id") or len(rows) >= MAX_STAGES:
+        return
+    name = SetupDraft.read(view).n
+    client.views_update(
+        view_id=view["id"],
+        hash=view.get("hash"),
+        view=build_stages_modal(
+            view.get("private_metadata") or "{}",
+            name if isinstance(name, str) else "",
+            [*rows, StageRow(None, None)],
+        ),
+    )
+
+
+def handle_stages_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
+    """Step 2 (the journey): check every stage, create the workshop, post its board."""
+    state = state_values(view)
+    try:
+        stages = validate_stages(read_stage_rows(state))
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    try:
+        channel_id, settings, _ = read_draft(view)
+    except InvalidInput:
+        ack(
+            response_action="errors",
+            errors={
+                stage_field("name", 0): "This form is out of date: start again with /workshop new."
+            },
+        )
+        return
+    spec = dataclasses.replace(settings, stages=stages)
     # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
     with db.session() as session:
         first = claim_submission(session, team_id_of(context), view.get("id"))
@@ -104,3 +205,5 @@ def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exc
 
 def register(app: App) -> None:
     app.view(ids.SETUP_MODAL)(handle_setup_submission)
+    app.view(ids.SETUP_STAGES_MODAL)(handle_stages_submission)
+    app.action(ids.SETUP_ADD_STAGE)(handle_add_stage)

@@ -9,6 +9,7 @@ HTTP answer where it carried a message or a view), names, and the uploaded files
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -29,9 +30,16 @@ SURFACES = {
 
 
 class CallLike(Protocol):
-    method: str
-    params: dict[str, Any]
-    response: dict[str, Any]
+    """What the preview reads of a recorded call (the stand-in's `Call`)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def params(self) -> dict[str, Any]: ...
+
+    @property
+    def response(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -58,7 +66,7 @@ class UploadedFile:
 
 @dataclass(frozen=True)
 class Recording:
-    calls: list[CallLike]
+    calls: Sequence[CallLike]
     steps: list[Step]
     directory: Directory
     dm_users: dict[str, str] = field(default_factory=dict)  # DM channel id → user id

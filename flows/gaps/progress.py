@@ -63,8 +63,9 @@ def rating_figures(session: Session, workshop: Workshop) -> list[Figure]:
         Figure("Rating round", round_text),
         Figure("Rated", f"{progress.raters} of {progress.participants} participants"),
         Figure(
-            "Completeness",
-            f"{completeness if completeness is not None else 0} % "
-            f"({progress.ratings_given} of {progress.possible} ratings)",
+            "Scores in",
+            f"{progress.ratings_given} of {progress.possible} "
+            f"({completeness if completeness is not None else 0} %: "
+            f"{progress.participants} people × {progress.touchpoints} touchpoints)",
         ),
     ]

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import current_round
+from flows.personas import rater_persona_id
 from flows.workshops import get_workshop, join_workshop
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
 from storage.models.gaps import (
+    EMOTION_SCALE,
     EXPECTATION_SCALE,
     EXPERIENCE_SCALE,
     IMPORTANCE_SCALE,
@@ -37,6 +40,7 @@ class RawAnswer:
     experience: str | None = None
     importance: str | None = None
     comment: str | None = None
+    emotion: str | None = None  # "-2"…"2", asked only when the workshop's emotion curve is on
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Answer:
     experience: int
     importance: int | None = None
     comment: str | None = None
+    emotion: int | None = None
 
     @property
     def gap(self) -> int:
@@ -86,22 +91,26 @@ def validate_answer(touchpoint_id: int, raw: RawAnswer, errors: dict[str, str]) 
     importance = _parse_score(
         raw.importance, IMPORTANCE_SCALE, "Importance", key["importance"], problems
     )
+    emotion_key = field_key("emotion", touchpoint_id)
+    emotion = _parse_score(raw.emotion, EMOTION_SCALE, "Feeling", emotion_key, problems)
     comment = None if _blank(raw.comment) else raw.comment.strip()  # type: ignore[union-attr]
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
         problems[key["comment"]] = f"Keep the comment to {MAX_COMMENT_LENGTH} characters."
     has_expectation, has_experience = not _blank(raw.expectation), not _blank(raw.experience)
     if has_experience and not has_expectation:
-        problems[key["expectation"]] = "Add the expectation too (or clear the experience)."
+        problems[key["expectation"]] = "Choose the expectation too, or skip both."
     elif has_expectation and not has_experience:
-        problems[key["experience"]] = "Add the experience too (or clear the expectation)."
+        problems[key["experience"]] = "Choose the experience too, or skip both."
     elif not has_expectation and (importance is not None or comment is not None):
         problems[key["expectation"]] = (
             "Rate expectation and experience to save an importance or a comment."
         )
+    elif not has_expectation and emotion is not None:
+        problems[key["expectation"]] = "Rate expectation and experience to save a feeling."
     errors.update(problems)
     if problems or expectation is None or experience is None:
         return None
-    return Answer(expectation, experience, importance, comment)
+    return Answer(expectation, experience, importance, comment, emotion)
 
 
 def validate_answers(raw_answers: Mapping[int, RawAnswer]) -> dict[int, Answer | None]:
@@ -156,7 +165,8 @@ def save_ratings(
     rated = {tp: answer for tp, answer in answers.items() if answer is not None}
     blank = [tp for tp, answer in answers.items() if answer is None]
     if rated:
-        _upsert_ratings(session, workshop, number, user_id, rated)
+        persona_id = rater_persona_id(session, workshop, user_id)
+        _upsert_ratings(session, workshop, number, user_id, rated, persona_id)
     cleared = 0
     if blank:
         cleared = session.exec(
@@ -199,7 +209,12 @@ def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Ite
 
 
 def _upsert_ratings(
-    session: Session, workshop: Workshop, number: int, user_id: str, answers: Mapping[int, Answer]
+    session: Session,
+    workshop: Workshop,
+    number: int,
+    user_id: str,
+    answers: Mapping[int, Answer],
+    persona_id: int | None = None,
 ) -> None:
     now = utcnow()
     rows = [
@@ -213,6 +228,10 @@ def _upsert_ratings(
             "experience": answer.experience,
             "importance": answer.importance,
             "comment": answer.comment,
+            # Only asked while the emotion curve is on; otherwise a feeling sent is ignored and
+            # one given earlier is kept.
+            "emotion": answer.emotion if workshop.emotion_curve else None,
+            "persona_id": persona_id,
             "created_at": now,
             "updated_at": now,
         }
@@ -221,10 +240,95 @@ def _upsert_ratings(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(GapRating).values(rows)
-    changed = ("expectation", "experience", "importance", "comment", "updated_at")
+    changed: dict[str, ColumnElement[Any]] = {
+        name: statement.excluded[name] for name in ("expectation", "experience", "persona_id")
+    }
+    # A page without details (the rating form's score pages) keeps the earlier ones.
+    for name in ("importance", "comment"):
+        changed[name] = func.coalesce(statement.excluded[name], getattr(GapRating, name))
+    if workshop.emotion_curve:  # the score pages ask for the feeling while the curve is on
+        changed["emotion"] = statement.excluded["emotion"]
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["touchpoint_id", "round", "user_id"],
-            set_={name: statement.excluded[name] for name in changed},
+            set_={**changed, "updated_at": statement.excluded["updated_at"]},
         )
     )
+
+
+@dataclass(frozen=True)
+class RawDetails:
+    """What a details page sent for one rated touchpoint (None or blank when left empty)."""
+
+    importance: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedDetails:
+    workshop: Workshop
+    round: int
+    saved: int  # touchpoints whose importance and comment were written
+
+
+def save_details(
+    session: Session,
+    team_id: str,
+    workshop_id: int,
+    user_id: str,
+    raw_details: Mapping[int, RawDetails],
+) -> SavedDetails:
+    """Set the importance and comment of the rater's answers in the current round (blank clears
+    them). All or nothing: an invalid field, or a touchpoint without a rating of this rater in
+    this round (withdrawn since the page was drawn), raises InvalidInput keyed by field_key."""
+    workshop = get_workshop(session, team_id, workshop_id)
+    if workshop.phase != Phase.rating:
+        raise Conflict(
+            "Rating is closed: the workshop has moved on from the Gap rating phase, "
+            "so these details were not saved."
+        )
+    _check_touchpoints(session, workshop, raw_details.keys())
+    number = current_round(session, workshop)
+    rated = set(
+        session.execute(
+            select(col(GapRating.touchpoint_id)).where(
+                col(GapRating.team_id) == team_id,
+                col(GapRating.workshop_id) == workshop_id,
+                col(GapRating.round) == number,
+                col(GapRating.user_id) == user_id,
+                col(GapRating.touchpoint_id).in_(list(raw_details)),
+            )
+        ).scalars()
+    )
+    errors: dict[str, str] = {}
+    values: dict[int, tuple[int | None, str | None]] = {}
+    for touchpoint_id, raw in raw_details.items():
+        importance_key = field_key("importance", touchpoint_id)
+        if touchpoint_id not in rated:
+            errors[importance_key] = "Rate this touchpoint first (its rating was withdrawn)."
+            continue
+        importance = _parse_score(
+            raw.importance, IMPORTANCE_SCALE, "Importance", importance_key, errors
+        )
+        comment = None if _blank(raw.comment) else raw.comment.strip()  # type: ignore[union-attr]
+        if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+            errors[field_key("comment", touchpoint_id)] = (
+                f"Keep the comment to {MAX_COMMENT_LENGTH} characters."
+            )
+        values[touchpoint_id] = (importance, comment)
+    if errors:
+        raise InvalidInput(errors)
+    now = utcnow()
+    for touchpoint_id, (importance, comment) in values.items():
+        session.execute(
+            update(GapRating)
+            .where(
+                col(GapRating.team_id) == team_id,
+                col(GapRating.workshop_id) == workshop_id,
+                col(GapRating.round) == number,
+                col(GapRating.user_id) == user_id,
+                col(GapRating.touchpoint_id) == touchpoint_id,
+            )
+            .values(importance=importance, comment=comment, updated_at=now)
+        )
+    return SavedDetails(workshop, number, len(values))

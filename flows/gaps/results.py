@@ -224,7 +224,7 @@ def _touchpoint_gap(
         previous=previous,
         weight=weight,
         weighted_gap=None if weight is None else weight * stats.mean_gap,  # type: ignore[operator]
-        quadrant=quadrant_for(stats.mean_importance, stats.mean_experience),
+        quadrant=quadrant_for(stats.mean_importance, stats.mean_gap),
         flags=flags_for(stats),
     )
 
@@ -268,7 +268,7 @@ def _stage_gaps(
                 else None,
                 weight=_stage_weight(weighted),
                 weighted_gap=_stage_weighted_gap(weighted),
-                quadrant=quadrant_for(stats.mean_importance, stats.mean_experience),
+                quadrant=quadrant_for(stats.mean_importance, stats.mean_gap),
                 flags=flags_for(stats),
             )
         )

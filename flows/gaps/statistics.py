@@ -16,8 +16,12 @@ tests/flows/test_gaps.py.
   answer gets no weight and no weighted gap, rather than a guessed importance. A touchpoint's
   **importance-weighted gap** is weight × mean gap, so these sum to the journey's
   importance-weighted gap.
-- **Quadrant** (importance × experience), split at the scale midpoints: importance 3 on 1–5,
-  experience 4 on 1–7; "high" means ≥ the midpoint. No importance answers → no quadrant.
+- **Quadrant** (importance × gap, the gap-based variant of importance–performance analysis:
+  performance is the SERVQUAL gap, judged against expectations, as the review by Ormanović et
+  al. 2017 discusses), split at importance 3 on 1–5 ("high" means ≥ 3) and at gap 0 (below par
+  means < 0, expectations not met). A quadrant therefore never contradicts the gap: every
+  "Concentrate here" or "Low priority" touchpoint is a shortfall, every other one is not. No
+  importance answers → no quadrant.
 - **Per stage**: the same figures pooled over all ratings of the stage's touchpoints (so a stage's
   mean gap is the mean of every rating's gap in it, not the mean of touchpoint means). A stage's
   weight is the sum of its touchpoints' weights (its share of the journey's importance); its
@@ -38,13 +42,14 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from fractions import Fraction
 
+from flows.formatting import rounded, signed  # noqa: F401  (signed: re-exported)
 from flows.stats import mean_from_sums, round_half_away, sample_sd_from_sums, t_confidence_interval
 
 CONFIDENCE = 0.95
 FEW_RATINGS_BELOW = 3  # n < 3 → "few ratings"
 CONTESTED_SD = 1.5  # sample sd of the gap ≥ 1.5 scale points → "contested"
 IMPORTANCE_MIDPOINT = 3  # on 1–5; high importance means ≥ 3
-EXPERIENCE_MIDPOINT = 4  # on 1–7; high performance means ≥ 4
+GAP_MET = 0  # a mean gap ≥ 0 meets expectations: performance "at or above par"
 
 
 class Quadrant(StrEnum):
@@ -130,11 +135,16 @@ def flags_for(stats: GapStats) -> tuple[Flag, ...]:
     return tuple(flags)
 
 
-def quadrant_for(mean_importance: float | None, mean_experience: float | None) -> Quadrant | None:
-    if mean_importance is None or mean_experience is None:
+def quadrant_for(mean_importance: float | None, mean_gap: float | None) -> Quadrant | None:
+    """Importance × gap: performance is judged against what customers expect (the SERVQUAL gap),
+    not on the experience scale alone, so a quadrant can never contradict the gap. Important
+    means a mean importance ≥ 3 (the midpoint of 1–5); below par means a mean gap < 0
+    (expectations not met). Uniform ratings (every gap 0) therefore never land in a quadrant
+    that asks for work."""
+    if mean_importance is None or mean_gap is None:
         return None
     important = mean_importance >= IMPORTANCE_MIDPOINT
-    performing = mean_experience >= EXPERIENCE_MIDPOINT
+    performing = mean_gap >= GAP_MET
     if important:
         return Quadrant.keep_up if performing else Quadrant.concentrate_here
     return Quadrant.possible_overkill if performing else Quadrant.low_priority
@@ -163,16 +173,5 @@ def pooled(groups: Iterable[RatingSums]) -> RatingSums:
 
 
 def display(value: float | None, digits: int = 1) -> float | None:
-    """A figure as the results show it: rounded half away from zero."""
-    return None if value is None else round_half_away(value, digits)
-
-
-def signed(value: float | None, digits: int = 1, minus: str = "−", none: str = "–") -> str:
-    """A gap or change as text: "−2.3", "+0.7", "0.0" (rounded half away from zero)."""
-    if value is None:
-        return none
-    rounded = round_half_away(value, digits)
-    text = f"{abs(rounded):.{digits}f}"
-    if rounded < 0:
-        return minus + text
-    return ("+" + text) if rounded > 0 else text
+    """A figure as the results show it: rounded half away from zero (flows.formatting)."""
+    return rounded(value, digits)

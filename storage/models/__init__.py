@@ -2,7 +2,9 @@
 
 from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import id_col, pk, timestamp_column, utcnow
+from storage.models.calls import PhaseCall
 from storage.models.core import (
+    Channel,
     JourneyStage,
     Participant,
     Phase,
@@ -10,6 +12,14 @@ from storage.models.core import (
     Role,
     Touchpoint,
     Workshop,
+)
+from storage.models.customers import (
+    CUSTOMER_SCALE,
+    NO_SEGMENT,
+    WHOLE_STAGE,
+    CustomerFigure,
+    CustomerImport,
+    Measure,
 )
 from storage.models.digests import (
     SCHEDULER_JOBS_TABLE,
@@ -32,7 +42,18 @@ from storage.models.fixes import (
     VoteClick,
 )
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
+from storage.models.journeys import JourneyTemplate
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
+from storage.models.lanes import Persona
+from storage.models.rounds import (
+    DeadlineState,
+    LoopNote,
+    PhaseDeadline,
+    RatingReminder,
+    RoundSchedule,
+    RoundScheduleStatus,
+    ScheduledRound,
+)
 from storage.models.slack_events import EventReceipt
 from storage.models.stakeholders import (
     Attitude,
@@ -43,14 +64,21 @@ from storage.models.stakeholders import (
 )
 
 __all__ = [
+    "CUSTOMER_SCALE",
+    "NO_SEGMENT",
     "SCHEDULER_JOBS_TABLE",
     "WHOLE_JOURNEY",
+    "WHOLE_STAGE",
     "ActionItem",
     "ActionStatus",
     "Attitude",
     "Ballot",
     "Cadence",
+    "Channel",
     "CustomKpi",
+    "CustomerFigure",
+    "CustomerImport",
+    "DeadlineState",
     "DeliveryStatus",
     "DigestDelivery",
     "DigestSchedule",
@@ -62,14 +90,24 @@ __all__ = [
     "HomeView",
     "Impact",
     "JourneyStage",
+    "JourneyTemplate",
     "KpiValue",
+    "LoopNote",
+    "Measure",
     "Participant",
+    "Persona",
     "Phase",
+    "PhaseCall",
     "PhaseChange",
+    "PhaseDeadline",
     "RatingNudge",
+    "RatingReminder",
     "RatingRound",
     "Role",
+    "RoundSchedule",
+    "RoundScheduleStatus",
     "ScheduleStatus",
+    "ScheduledRound",
     "Stakeholder",
     "StakeholderCategory",
     "StakeholderRating",

@@ -25,6 +25,20 @@ class Phase(StrEnum):
     closed = "closed"
 
 
+class Channel(StrEnum):
+    """Through which channel a touchpoint happens (journey lanes, issue 17)."""
+
+    web = "web"
+    app = "app"
+    email = "email"
+    phone = "phone"
+    store = "store"
+    chat = "chat"
+    social = "social"
+    partner = "partner"
+    other = "other"
+
+
 class Role(StrEnum):
     facilitator = "facilitator"
     co_facilitator = "co_facilitator"
@@ -43,6 +57,8 @@ class Workshop(SQLModel, table=True):
     vote_budget: int = 3
     max_votes_per_fix: int = 1
     live_tallies: bool = False
+    # The rating form asks "How does the customer feel here?" (−2…+2) when this is on.
+    emotion_curve: bool = False
     board_ts: str | None = Field(default=None, max_length=32)
     # A board post Slack never answered (timeout, 5xx, dropped connection): when it was sent.
     # Before the board is posted again, the channel's history is searched for it.
@@ -77,6 +93,8 @@ class Touchpoint(SQLModel, table=True):
     stage_id: int = Field(foreign_key="journey_stage.id", ondelete="CASCADE", index=True)
     position: int
     name: str = Field(max_length=60)
+    # The channel it happens through; None until the facilitator sets one (`/workshop channels`).
+    channel: Channel | None = Field(default=None, sa_type=String(20))
 
 
 class Participant(SQLModel, table=True):
@@ -87,6 +105,8 @@ class Participant(SQLModel, table=True):
     workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     user_id: str = Field(max_length=32)
     role: Role = Field(default=Role.participant, sa_type=String(20))
+    # The persona this participant rates for, when the workshop has personas (changeable).
+    persona_id: int | None = Field(default=None, foreign_key="persona.id", ondelete="SET NULL")
     joined_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 
 

@@ -21,6 +21,7 @@ from storage.models.base import timestamp_column, utcnow
 EXPECTATION_SCALE = (1, 7)
 EXPERIENCE_SCALE = (1, 7)
 IMPORTANCE_SCALE = (1, 5)
+EMOTION_SCALE = (-2, 2)  # how the customer feels at the touchpoint (Smaply's emotion curve)
 MAX_COMMENT_LENGTH = 300
 
 
@@ -49,6 +50,10 @@ class GapRating(SQLModel, table=True):
             name="importance_range",
         ),
         CheckConstraint("round >= 1", name="round_positive"),
+        CheckConstraint(
+            f"emotion IS NULL OR emotion BETWEEN {EMOTION_SCALE[0]} AND {EMOTION_SCALE[1]}",
+            name="emotion_range",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +67,9 @@ class GapRating(SQLModel, table=True):
     experience: int
     importance: int | None = None
     comment: str | None = Field(default=None, max_length=MAX_COMMENT_LENGTH)
+    emotion: int | None = None  # −2…+2, only when the workshop's emotion curve is on
+    # The persona the rater rated for (journey lanes); None when the workshop has none.
+    persona_id: int | None = Field(default=None, foreign_key="persona.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 

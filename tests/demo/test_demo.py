@@ -38,12 +38,13 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "*▶ Closed*" in json.dumps(closed, ensure_ascii=False)
 
     transcript = (out / "transcript.md").read_text()
-    assert "Stage “Decision” (line 2) has no touchpoints" in transcript  # bad input shown
+    assert "List this stage's touchpoints, one per line." in transcript  # bad input shown
+    assert "as template *Northwind onboarding* (5 stages, 19 touchpoints)" in transcript
     assert "tells Chloé privately: Only the facilitator can" in transcript
     assert "closed the workshop" in transcript
-    # fixes, a merged duplicate, a refused fourth vote, the ranked result and action items
+    # fixes, a merged duplicate, no ＋ once the budget is spent, the ranked result and action items
     assert "merged *Let people buy without creating an account* into" in transcript
-    assert "the voting view explains: You've used all 3 of your votes" in transcript
+    assert "the view says all your votes are spent: take one back from another fix" in transcript
     assert (
         "| 1 | Guest checkout without an account |" in (out / "fixes/ranked-fixes.md").read_text()
     )
@@ -57,14 +58,29 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert (out / "kpis" / "kpi-chart.png").read_bytes().startswith(b"\x89PNG")
     assert "NPS (whole journey): +30" in (out / "kpis" / "kpi-table.md").read_text()
 
-    # Gap rating: two rounds, charts and tables in the output folder, the loop closed
-    for round_number in (1, 2):
+    # The workshop runs itself (demo/round_scenes.py): a scheduled round 3, one reminder each
+    # for the two who had not rated, the phase closed at its deadline with the results posted.
+    assert "the form shows under “round_cron”: Write a cron expression" in transcript
+    assert "*Rating round 3* is open, as scheduled" in transcript
+    assert transcript.count("closes soon: please rate.") == 2
+    assert "*Gap rating* closed at its deadline; the workshop moved on to *Fixes*." in transcript
+    trends = (out / "gaps" / "trends.md").read_text()
+    assert "*Loop closure 20 %*: 1 of the 5 widest gaps of round 1 has" in trends
+    assert "(Onboarding)." in trends  # Dev's action item is done and it narrowed
+    assert "*You said, we did.* You said *Onboarding* fell short (−1.3 in round 2)" in trends
+    assert (out / "gaps" / "trends-chart.png").read_bytes()[:4] == b"\x89PNG"
+    third = (out / "gaps" / "round-3-table.md").read_text()
+    assert "Since round 2 the journey gap went from" in third and " R2 " in third
+    # Gap rating: three rounds, charts and tables in the output folder, the loop closed
+    for round_number in (1, 2, 3):
         assert (out / "gaps" / f"round-{round_number}-chart.png").read_bytes()[:4] == b"\x89PNG"
     first = (out / "gaps" / "round-1-table.md").read_text()
-    assert "Widest shortfalls: *Onboarding*" in first
+    assert "*Widest shortfalls*" in first and "• *Onboarding* (" in first
+    assert "Touchpoints, widest shortfall first" in first  # the full table's reply
     second = (out / "gaps" / "round-2-table.md").read_text()
-    assert "Since round 1 the journey gap went from" in second and " R1 " in second
-    assert "Add the expectation too (or clear the experience)." in transcript  # inline error
+    assert "since round 1. Compared over the 19 touchpoints rated in both" in second
+    assert " R1 " in second
+    assert "Choose the expectation too, or skip both." in transcript  # inline error
     assert "Nudged 1 participant who hasn't rated round 1." in transcript
     # The stakeholder round: a duplicate refused inline, the grid posted and saved.
     assert "“CFO” is already on this workshop's list of stakeholders." in transcript
@@ -89,15 +105,23 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     digest = json.loads((out / "digest" / "digest.json").read_text())
     assert digest["blocks"][0]["text"]["text"] == "Digest: Northwind onboarding journey"
     text = (out / "digest" / "digest.txt").read_text()
-    assert "Phase: Closed (step 6 of 6)" in text and "@Ben joined" in text
+    # The top message: the outcome in words, one phone screen; names as text, no mentions.
+    top = text.split("--- in the thread ---")[0]
+    assert "So far: the workshop is in the Closed phase, gaps narrowed from" in top
+    assert "Support: customers expect 6.8, get 3.0 (gap −3.8), narrowed since round 1" in top
+    assert "*Action items: 0 of 3 done*" in top and "· Chloé Martin · due " in top
+    assert "*KPIs: 5 of 8 on target (9 tracked)*" in top and "Worst miss: " in top
+    assert len(digest["blocks"]) <= 15 and len(digest["thread"]) == 6
+    assert "<@" not in json.dumps(digest)
+    assert "Phase: Closed (step 6 of 6)" in text and "Ben Okafor joined" in text
     # The features' sections, in order, each with its chart in the digest's thread.
     titles = ["Widest gaps", "KPIs", "Voted fixes and action items", "Stakeholders"]
     positions = [text.index(f"*{title}*\n") for title in ["Phase and progress", *titles]]
     assert positions == sorted(positions) and text.index("*Participation*") > positions[-1]
-    assert "Gaps are closing: the importance-weighted journey gap narrowed" in text
+    assert "Gaps are closing: the mean gap narrowed" in text
     assert "NPS (whole journey): +30 (period ending" in text and "↓ better" in text
     assert "Voting has closed: fixes ranked by votes." in text and "• Action item: " in text
-    assert "Manage closely: 2" in text and "added by @" in text
+    assert "Manage closely: 2" in text and "added by Ana Lima" in text
     for chart in ("phase_timeline", "journey_gaps", "kpi_trends", "fix_votes", "stakeholder_grid"):
         assert (out / "digest" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
     n = script.workshop_id
@@ -110,7 +134,7 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
         "## Touchpoint gaps per round" in report and "## Stakeholders with grid positions" in report
     )
     gap_rows = (out / "exports" / f"workshop-{n}-touchpoint_gaps.csv").read_text().splitlines()
-    assert len(gap_rows) == 1 + 2 * 19  # two rounds of every touchpoint
+    assert len(gap_rows) == 1 + 3 * 19  # three rounds of every touchpoint
     ana_home = (out / "home" / "ana.json").read_text()
     assert "Digests you set up" in ana_home and "KPI snapshot" in ana_home
     ben_home = json.loads((out / "home" / "ben.json").read_text())

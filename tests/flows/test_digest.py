@@ -78,7 +78,8 @@ def test_first_digest_covers_everything(session, workshop):
     participation = section(digest, "participation")
     assert plain_text(participation.figures[1].value) == "5"
     assert participation.total == 5
-    assert "first digest" in digest_as_text(digest)
+    assert "everything since it started" in digest_as_text(digest)
+    assert "So far: the workshop is in the Gap rating phase" in digest_as_text(digest)
 
 
 def test_digests_only_read_their_own_workspace(session, workshop):

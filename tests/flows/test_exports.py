@@ -220,3 +220,33 @@ def test_feature_tables_join_in_order_and_round_trip(session, workshop, fixes_ta
         "due": None,
     }
     assert "## Fixes with votes" in files[f"workshop-{workshop.id}-report.md"].decode()
+
+
+def test_names_go_beside_every_user_id_column_and_nowhere_else():
+    from flows.exports import ExportTable, table_user_ids, with_names
+
+    table = ExportTable(
+        name="t",
+        title="T",
+        columns=("fix_id", "author_id", "channel_id", "note", "owner_id"),
+        rows=[
+            (1, "U0CHLOE", "C0WORK", "U0 is not a person", None),
+            (2, "W0DEV", "C0WORK", "", "U0CHLOE"),
+        ],
+    )
+    assert table_user_ids([table]) == ["U0CHLOE", "W0DEV"]
+    named = with_names(table, {"U0CHLOE": "Chloé"})
+    assert named.columns == (
+        "fix_id",
+        "author_id",
+        "author_name",
+        "channel_id",
+        "note",
+        "owner_id",
+        "owner_name",
+    )
+    # W0DEV has no name from Slack: the cell stays empty; an empty id gets an empty name
+    assert named.rows == [
+        (1, "U0CHLOE", "Chloé", "C0WORK", "U0 is not a person", None, ""),
+        (2, "W0DEV", "", "C0WORK", "", "U0CHLOE", "Chloé"),
+    ]

@@ -9,6 +9,7 @@ from flows.digest import DigestSection, plain_text
 from flows.exports import ExportFormat, build_export, export_files
 from flows.gap_reports import (
     TOUCHPOINT_GAP_COLUMNS,
+    gaps_headline,
     ratings_left,
     touchpoint_gaps_table,
     widest_gaps,
@@ -48,13 +49,15 @@ def items(section: DigestSection) -> list[str]:
     return lines
 
 
-def test_round_1_ranks_shortfalls_by_importance_weighted_gap(session):
+def test_round_1_lists_shortfalls_by_the_gap_it_shows(session):
     workshop = make_workshop(session)
     rate_round(session, workshop, ROUND_1)
     results = gap_results(session, workshop)
-    # By mean gap alone C (−3.5) would come first; weighted, A (4/8 × −2.5) outranks it.
-    assert [t.name for t in widest_gaps(results)] == ["A", "C", "B"]
-    assert [t.weighted_gap for t in widest_gaps(results)] == [-1.25, -0.4375, -0.125]
+    # Mean gaps (experience − expectation): A (3−6, 4−6) = −2.5, B (0, −1) = −0.5,
+    # C (2−5, 2−6) = −3.5, D (+2, +1) = +1.5. Listed by the gap shown, widest first: C, A, B
+    # (weighted, A would lead: 4/8 × −2.5 = −1.25 against C's 1/8 × −3.5; the list shows the
+    # mean gap, so it is sorted by it).
+    assert [t.name for t in widest_gaps(results)] == ["C", "A", "B"]
 
     section = widest_gaps_section(session, workshop, since=None)
     assert plain_text(section.note) == (
@@ -62,37 +65,59 @@ def test_round_1_ranks_shortfalls_by_importance_weighted_gap(session):
     )
     assert figures(section) == {
         "Round": "1",
+        "Journey mean gap": "−1.3",  # (−3−2+0−1−3−4+2+1)/8 = −1.25, half away from zero
         "Importance-weighted gap": "−1.6",  # −1.625
         "Short of expectations": "3 of 4 rated touchpoints",
         "Rated by": "2 of 3 participants",  # UF, U1, U2
     }
     assert items(section) == [
-        "A (Find): gap −2.5 (weighted: −1.25; importance: 4.0; flags: few ratings)",
-        "C (Buy): gap −3.5 (weighted: −0.44; importance: 1.0; flags: few ratings)",
-        "B (Find): gap −0.5 (weighted: −0.13; importance: 2.0; flags: few ratings)",
+        # C: expect (5+6)/2 = 5.5, get (2+2)/2 = 2.0
+        "C: customers expect 5.5, get 2.0 (gap −3.5) · Buy (importance: 1.0 of 5; flags: few "
+        "ratings)",
+        "A: customers expect 6.0, get 3.5 (gap −2.5) · Find (importance: 4.0 of 5; flags: few "
+        "ratings)",
+        "B: customers expect 4.5, get 4.0 (gap −0.5) · Find (importance: 2.0 of 5; flags: few "
+        "ratings)",
     ]
     assert section.total == 3
     assert section.chart.key == "journey_gaps" and section.chart.data.round == 1
+    # The top message: the three widest in words, and the first digest's headline clause.
+    assert (
+        section.summary.title == "Widest shortfalls, round 1 (3 of 4 rated touchpoints fall short)"
+    )
+    assert [plain_text(line) for line in section.summary.lines] == [
+        "C: customers expect 5.5, get 2.0 (gap −3.5)",
+        "A: customers expect 6.0, get 3.5 (gap −2.5)",
+        "B: customers expect 4.5, get 4.0 (gap −0.5)",
+    ]
+    assert section.summary.headline == "3 of 4 rated touchpoints fall short in round 1"
+    assert section.memo == {"round": 1, "journey_gap": -1.25}
 
 
-def test_round_2_says_the_gaps_are_closing_and_how_each_changed(session):
+def test_round_2_says_the_gaps_are_closing_like_for_like(session):
     workshop = make_workshop(session)
     rate_two_rounds(session, workshop)
     section = widest_gaps_section(session, workshop, since=None)
+    # Every touchpoint is rated in both rounds. Round 1 pooled: −10/8 = −1.25; round 2:
+    # (−1+0+1+0−2−4+1+1)/8 = −0.5. A −2.5 → −0.5 narrowed, B −0.5 → +0.5 narrowed and closed,
+    # C −3.5 → −3.0 narrowed, D +1.5 → +1.0 widened.
     assert plain_text(section.note) == (
-        "Gaps are closing: the importance-weighted journey gap narrowed from −1.6 to −0.4 since "
-        "round 1. Of 4 touchpoints rated in both rounds, 3 narrowed (1 closed: short of "
-        "expectations then, meeting them now) and 1 widened."
+        "Gaps are closing: the mean gap narrowed from −1.3 to −0.5 since round 1. Compared over "
+        "the 4 touchpoints rated in both rounds 1 and 2. Of those, 3 narrowed (1 closed: short "
+        "of expectations then, meeting them now) and 1 widened."
     )
     assert figures(section)["Round"] == "2, compared with round 1"
-    assert figures(section)["Importance-weighted gap"] == "−0.4 (round 1: −1.6)"
+    assert figures(section)["Importance-weighted gap"] == "−0.4"
     assert figures(section)["Short of expectations"] == "2 of 4 rated touchpoints"
     assert items(section) == [
-        "C (Buy): gap −3.0 (weighted: −0.38; importance: 1.0; since round 1: +0.5, narrowed; "
-        "flags: few ratings)",
-        "A (Find): gap −0.5 (weighted: −0.25; importance: 4.0; since round 1: +2.0, narrowed; "
-        "flags: few ratings)",
+        "C: customers expect 5.5, get 2.5 (gap −3.0), narrowed since round 1 · Buy "
+        "(importance: 1.0 of 5; flags: few ratings)",
+        "A: customers expect 6.0, get 5.5 (gap −0.5), narrowed since round 1 · Find "
+        "(importance: 4.0 of 5; flags: few ratings)",
     ]
+    assert section.summary.headline == (
+        "gaps narrowed from −1.3 to −0.5 since round 1 (over the 4 touchpoints rated in both)"
+    )
     # B closed its gap, so it is no longer among the shortfalls; the chart has every touchpoint.
     assert section.chart.data.round == 2 and len(section.chart.data.touchpoints) == 4
 
@@ -104,13 +129,49 @@ def test_widening_gaps_are_called_widening(session):
     rate_round(session, workshop, ROUND_1)
     section = widest_gaps_section(session, workshop, since=None)
     assert plain_text(section.note) == (
-        "Gaps are widening: the importance-weighted journey gap widened from −0.4 to −1.6 since "
-        "round 1. Of 4 touchpoints rated in both rounds, 1 narrowed (0 closed: short of "
-        "expectations then, meeting them now) and 3 widened."
+        "Gaps are widening: the mean gap widened from −0.5 to −1.3 since round 1. Compared over "
+        "the 4 touchpoints rated in both rounds 1 and 2. Of those, 1 narrowed (0 closed: short "
+        "of expectations then, meeting them now) and 3 widened."
     )
-    assert "B (Find): gap −0.5 (weighted: −0.13; importance: 2.0; since round 1: −1.0, widened" in (
+    assert "B: customers expect 4.5, get 4.0 (gap −0.5), widened since round 1" in (
         " ".join(items(section))
     )
+
+
+def test_a_touchpoint_not_rated_again_is_left_out_of_the_comparison_and_named(session):
+    workshop = make_workshop(session)
+    rate_round(session, workshop, ROUND_1)
+    open_rating_round(session, workshop.team_id, workshop.id, workshop.facilitator_id)
+    # Round 2 skips C, the widest shortfall of round 1 (−3.5).
+    rate_round(
+        session, workshop, {u: {k: v for k, v in a.items() if k != "C"} for u, a in ROUND_2.items()}
+    )
+    section = widest_gaps_section(session, workshop, since=None)
+    # Like for like over A, B, D: round 1 (−3−2+0−1+2+1)/6 = −0.5; round 2 (−1+0+1+0+1+1)/6
+    # = +2/6 = +0.33 → "+0.3". Had C counted in round 1 only, the journey gap would have moved
+    # from −1.25 to +0.33, a change made by who rated what.
+    assert plain_text(section.note) == (
+        "Gaps are closing: the mean gap narrowed from −0.5 to +0.3 since round 1. Compared over "
+        "the 3 touchpoints rated in both rounds 1 and 2; not rated again in round 2: C. Of "
+        "those, 2 narrowed (1 closed: short of expectations then, meeting them now) and 1 "
+        "widened."
+    )
+
+
+def test_the_headline_says_what_moved_since_the_previous_digest(session):
+    workshop = make_workshop(session)
+    rate_round(session, workshop, ROUND_1)
+    results = gap_results(session, workshop)
+    # The previous digest saw round 1 at −2.0; now −1.25 shows as −1.3: narrowed.
+    assert gaps_headline(results, None, {"round": 1, "journey_gap": -2.0}) == (
+        "the journey gap narrowed from −2.0 to −1.3 as ratings came in"
+    )
+    # Compared as shown: −1.24 shows −1.2 and −1.25 shows −1.3, so it widened, by 0.01.
+    assert gaps_headline(results, None, {"round": 1, "journey_gap": -1.24}) == (
+        "the journey gap widened from −1.2 to −1.3 as ratings came in"
+    )
+    # Unchanged as shown (−1.26 and −1.25 both show −1.3): nothing to say.
+    assert gaps_headline(results, None, {"round": 1, "journey_gap": -1.26}) == ""
 
 
 def test_a_round_nobody_has_rated_yet_shows_the_one_before(session):
@@ -139,15 +200,14 @@ def test_without_importance_answers_the_plain_journey_gap_is_compared(session):
         {u: {k: (e, x, "") for k, (e, x, _) in a.items()} for u, a in ROUND_2.items()},
     )
     section = widest_gaps_section(session, workshop, since=None)
-    # Journey mean gap: round 1 (−3−0−3+2−2−1−4+1)/8 = −1.25, round 2 (−1+1−2+1+0+0−4+1)/8 = −0.5
+    # Mean gap over the 4 touchpoints rated in both: round 1 −10/8 = −1.25, round 2 −4/8 = −0.5
     assert plain_text(section.note).startswith(
-        "Gaps are closing: the journey gap narrowed from −1.3 to −0.5 since round 1."
+        "Gaps are closing: the mean gap narrowed from −1.3 to −0.5 since round 1."
     )
     assert figures(section)["Importance-weighted gap"] == "no importance answers yet"
-    # Without weights the shortfalls follow their mean gap.
     assert [plain_text(i.text) for i in section.items] == [
-        "C (Buy): gap −3.0",
-        "A (Find): gap −0.5",
+        "C: customers expect 5.5, get 2.5 (gap −3.0), narrowed since round 1 · Buy",
+        "A: customers expect 6.0, get 5.5 (gap −0.5), narrowed since round 1 · Find",
     ]
 
 

@@ -8,11 +8,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from flows.gaps.aggregation import current_round, touchpoint_gaps
-from flows.gaps.form import rating_sheet
+from flows.gaps.aggregation import current_round, journey_touchpoints, touchpoint_gaps
+from flows.gaps.form import details_sheet, page_breaks, rating_sheet
 from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_figures, rating_progress
-from flows.gaps.ratings import Answer, RawAnswer, save_ratings, validate_answers
+from flows.gaps.ratings import (
+    Answer,
+    RawAnswer,
+    RawDetails,
+    save_details,
+    save_ratings,
+    validate_answers,
+)
 from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.gaps.statistics import (
@@ -28,7 +35,7 @@ from flows.gaps.statistics import (
     pooled,
     quadrant_for,
 )
-from flows.journey import StageSpec
+from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.workshops import (
     WorkshopSpec,
     create_workshop,
@@ -107,12 +114,12 @@ def test_touchpoint_figures_by_hand(session):
     # −7/3 ± 4.302653 · 1.1547005 / √3
     assert a.ci == pytest.approx((-5.201768, 0.535102), abs=1e-6)
     assert (a.n_importance, a.mean_importance) == (2, pytest.approx(4.5))  # 5 and 4; one blank
-    assert tp["A"].quadrant is Quadrant.concentrate_here  # importance 4.5 ≥ 3, experience 3.67 < 4
+    assert tp["A"].quadrant is Quadrant.concentrate_here  # importance 4.5 ≥ 3, gap −2.3 < 0
     assert tp["A"].flags == ()
 
     b = tp["B"].stats  # all equal: no spread at all
     assert (b.n, b.mean_gap, b.sd_gap, b.ci) == (3, 0.0, 0.0, (0.0, 0.0))
-    assert tp["B"].quadrant is Quadrant.possible_overkill  # importance 2 < 3, experience 4 ≥ 4
+    assert tp["B"].quadrant is Quadrant.possible_overkill  # importance 2 < 3, gap 0 ≥ 0
 
     c = tp["C"].stats  # a single rating: no standard deviation, no interval
     assert (c.n, c.mean_gap, c.sd_gap, c.ci) == (1, -3.0, None, None)
@@ -125,7 +132,7 @@ def test_touchpoint_figures_by_hand(session):
     assert d.sd_gap == pytest.approx(5.6568542)
     assert d.ci == pytest.approx((1 - 50.824819, 1 + 50.824819), abs=1e-5)  # 12.706205 · √32/√2
     assert tp["D"].flags == (Flag.few_ratings, Flag.contested)
-    assert tp["D"].quadrant is Quadrant.keep_up  # importance 3 ≥ 3 (high), experience 5
+    assert tp["D"].quadrant is Quadrant.keep_up  # importance 3 ≥ 3 (high), gap +1 ≥ 0
 
 
 def test_importance_weights_by_hand(session):
@@ -156,7 +163,7 @@ def test_stage_figures_are_pooled_over_every_rating_of_the_stage(session):
     assert find.stats.mean_experience == pytest.approx(23 / 6)
     assert find.stats.ci == pytest.approx((-2.711393, 0.378060), abs=1e-5)  # t(0.975, 5) 2.570582
     assert (find.stats.n_importance, find.stats.mean_importance) == (5, pytest.approx(3.0))
-    assert find.quadrant is Quadrant.concentrate_here  # importance 3 is high; experience 3.83 low
+    assert find.quadrant is Quadrant.concentrate_here  # importance 3 is high; gap −7/6 < 0
     assert find.flags == ()
     assert find.weight == pytest.approx(6.5 / 9.5)
     # importance-weighted within the stage: (4.5 · −7/3 + 2 · 0) / (4.5 + 2) = −10.5/6.5
@@ -165,7 +172,10 @@ def test_stage_figures_are_pooled_over_every_rating_of_the_stage(session):
     assert buy.stats.mean_gap == pytest.approx(-1 / 3)
     assert buy.stats.sd_gap == pytest.approx((128 / 6) ** 0.5)
     assert buy.flags == (Flag.contested,)
-    assert buy.quadrant is Quadrant.keep_up  # importance 3, experience (2 + 7 + 3)/3 = 4
+    # Importance 3 (high) and gap −1/3: short of expectations, so "Concentrate here", although
+    # the experience alone, (2 + 7 + 3)/3 = 4, sits at its scale's midpoint (the experience-only
+    # quadrant said "Keep up the good work" for a shortfall).
+    assert buy.quadrant is Quadrant.concentrate_here
     assert (buy.weight, buy.weighted_gap) == (pytest.approx(3 / 9.5), pytest.approx(1.0))  # D only
     assert buy.touchpoint_ids == tuple(touchpoint_ids(session, workshop)[n] for n in "CD")
 
@@ -281,12 +291,33 @@ def test_flags_at_their_thresholds():
     assert flags_for(stats(0, None)) == ()
 
 
-def test_quadrants_split_at_the_midpoints_inclusive():
-    assert quadrant_for(3.0, 4.0) is Quadrant.keep_up  # both exactly at the midpoint: high
-    assert quadrant_for(3.0, 3.99) is Quadrant.concentrate_here
-    assert quadrant_for(2.99, 4.0) is Quadrant.possible_overkill
-    assert quadrant_for(2.99, 3.99) is Quadrant.low_priority
-    assert quadrant_for(None, 5.0) is None
+def test_quadrants_are_importance_against_the_gap_inclusive():
+    # (mean importance, mean gap): important at ≥ 3; meeting expectations at a gap ≥ 0.
+    assert quadrant_for(3.0, 0.0) is Quadrant.keep_up  # both exactly at the split: high
+    assert quadrant_for(3.0, -0.01) is Quadrant.concentrate_here
+    assert quadrant_for(2.99, 0.0) is Quadrant.possible_overkill
+    assert quadrant_for(2.99, -0.01) is Quadrant.low_priority
+    assert quadrant_for(None, -2.0) is None
+
+
+def test_a_quadrant_never_contradicts_the_gap(session):
+    """The issue's round 2: Pricing page −1.5 and Onboarding −1.3, both rated important, with a
+    good experience (5.5 of 7, above the experience scale's midpoint 4), which the
+    experience-only quadrant called "Keep up the good work". Against the gap they are shortfalls
+    and the quadrant says so; with every rating equal, no touchpoint asks for work."""
+    pricing = quadrant_for(4.0, 5.5 - 7.0)  # expects 7.0, gets 5.5: gap −1.5
+    onboarding = quadrant_for(4.5, 5.0 - 6.3)  # expects 6.3, gets 5.0: gap −1.3
+    assert pricing is onboarding is Quadrant.concentrate_here
+    uniform = quadrant_for(4.0, 4.0 - 4.0)  # everyone answered 4, 4 and importance 4
+    assert uniform is Quadrant.keep_up
+    for importance in (1.0, 2.5, 3.0, 5.0):
+        for gap in (-6.0, -0.5, -0.01):
+            assert quadrant_for(importance, gap) in (
+                Quadrant.concentrate_here,
+                Quadrant.low_priority,
+            )
+        for gap in (0.0, 0.5, 6.0):
+            assert quadrant_for(importance, gap) in (Quadrant.keep_up, Quadrant.possible_overkill)
 
 
 def test_importance_weights_sum_to_one_and_skip_unanswered():
@@ -333,8 +364,8 @@ def test_invalid_answers_are_reported_per_field():
         )
     assert raised.value.errors == {
         "expectation:1": "Expectation must be from 1 to 7.",
-        "expectation:2": "Add the expectation too (or clear the experience).",
-        "experience:3": "Add the experience too (or clear the expectation).",
+        "expectation:2": "Choose the expectation too, or skip both.",
+        "experience:3": "Choose the experience too, or skip both.",
         "importance:4": "Importance must be from 1 to 5.",
         "expectation:5": "Expectation must be a whole number from 1 to 7.",
         "expectation:6": "Rate expectation and experience to save an importance or a comment.",
@@ -365,8 +396,54 @@ def test_a_changed_answer_replaces_the_earlier_one(session):
     rows = session.exec(select(GapRating).where(GapRating.user_id == "U1")).all()
     assert len(rows) == 2
     a = next(r for r in rows if r.touchpoint_id == touchpoint_ids(session, workshop)["A"])
-    assert (a.expectation, a.experience, a.importance, a.comment) == (6, 5, None, None)
+    # New scores without details (a score page of the form) keep the details given before.
+    assert (a.expectation, a.experience, a.importance, a.comment) == (6, 5, 5, "bad")
     assert touchpoint_gaps(session, workshop)[a.touchpoint_id] == -1.0
+
+
+def test_details_set_and_clear_importance_and_comment_of_rated_touchpoints(session):
+    workshop = make_workshop(session)
+    tp = touchpoint_ids(session, workshop)
+    rate(session, workshop, "U1", {"A": (6, 2, 5, "bad"), "B": (3, 3)})
+    saved = save_details(
+        session,
+        TEAM,
+        workshop.id,
+        "U1",
+        {tp["A"]: RawDetails(None, "  "), tp["B"]: RawDetails("2", " fine ")},
+    )
+    assert (saved.round, saved.saved) == (1, 2)
+    rows = {
+        r.touchpoint_id: (r.expectation, r.experience, r.importance, r.comment)
+        for r in session.exec(select(GapRating).where(GapRating.user_id == "U1"))
+    }
+    assert rows == {tp["A"]: (6, 2, None, None), tp["B"]: (3, 3, 2, "fine")}
+
+
+def test_details_are_refused_inline_for_bad_values_and_unrated_touchpoints(session):
+    workshop = make_workshop(session)
+    tp = touchpoint_ids(session, workshop)
+    rate(session, workshop, "U1", {"A": (6, 2)})
+    with pytest.raises(InvalidInput) as raised:
+        save_details(
+            session,
+            TEAM,
+            workshop.id,
+            "U1",
+            {
+                tp["A"]: RawDetails("6", "x" * 301),
+                tp["B"]: RawDetails("3"),  # U1 has not rated B
+            },
+        )
+    assert raised.value.errors == {
+        f"importance:{tp['A']}": "Importance must be from 1 to 5.",
+        f"comment:{tp['A']}": "Keep the comment to 300 characters.",
+        f"importance:{tp['B']}": "Rate this touchpoint first (its rating was withdrawn).",
+    }
+    row = session.exec(select(GapRating).where(GapRating.user_id == "U1")).one()
+    assert (row.importance, row.comment) == (None, None)  # nothing saved
+    with pytest.raises(NotFound):  # another workspace's workshop
+        save_details(session, OTHER_TEAM, workshop.id, "U1", {tp["A"]: RawDetails("3")})
 
 
 def test_leaving_a_rated_touchpoint_blank_withdraws_the_rating(session):
@@ -534,7 +611,7 @@ def test_progress_and_board_figures(session):
     assert figures == {
         "Rating round": "1",
         "Rated": "1 of 4 participants",
-        "Completeness": "19 % (3 of 16 ratings)",
+        "Scores in": "3 of 16 (19 %: 4 people × 4 touchpoints)",
     }
     workshop.phase = Phase.fixes
     assert rating_figures(session, workshop) == []
@@ -546,7 +623,7 @@ def test_board_figures_name_the_round_being_compared(session):
     open_rating_round(session, TEAM, workshop.id, FACILITATOR)
     figures = {f.label: f.value for f in rating_figures(session, workshop)}
     assert figures["Rating round"] == "2 · compared with round 1"
-    assert figures["Completeness"] == "0 % (0 of 8 ratings)"
+    assert figures["Scores in"] == "0 of 8 (0 %: 2 people × 4 touchpoints)"
 
 
 def test_nudges_go_to_participants_who_have_not_rated_once_per_cooldown(session):
@@ -579,35 +656,82 @@ def test_only_facilitators_nudge_and_only_while_rating(session):
 
 
 def test_rating_sheet_prefills_and_shows_progress(session):
-    workshop = make_workshop(session)
+    workshop = make_workshop(session)  # Find: A, B; Buy: C, D (4 touchpoints: one page)
     rate(session, workshop, "U1", {"A": (6, 3, 5, "Slow"), "B": (4, 4)})
     sheet = rating_sheet(session, TEAM, workshop.id, "U1")
-    # Find is complete, so the form opens on Buy, the first page with something to rate
-    assert [(p.stage_name, p.rated, p.complete) for p in sheet.pages] == [
-        ("Find", 2, True),
-        ("Buy", 0, False),
+    assert [(p.stage_names, p.rated, p.complete) for p in sheet.pages] == [
+        (("Find", "Buy"), 2, False)
     ]
-    assert sheet.page.stage_name == "Buy"
+    assert sheet.page.title == "Find · Buy"
     assert (sheet.rated_count, sheet.touchpoint_count, sheet.unrated) == (2, 4, ("C", "D"))
-    assert sheet.suggested_next is None  # nothing left to rate on any other page
-    first = rating_sheet(session, TEAM, workshop.id, "U1", page_index=0)
+    assert sheet.next_page is None and sheet.first_unrated_page == 0
+    assert [(i.name, i.stage_name, i.answer) for i in sheet.items] == [
+        ("A", "Find", Answer(6, 3, 5, "Slow")),
+        ("B", "Find", Answer(4, 4, None, None)),
+        ("C", "Buy", None),
+        ("D", "Buy", None),
+    ]
+    assert rating_sheet(session, TEAM, workshop.id, "U2").rated_count == 0  # someone else: fresh
+
+
+def test_the_default_journey_takes_five_pages_that_follow_its_stages(session):
+    # Stages of 4, 4, 3, 3 and 5 touchpoints, 19 in all: at least ⌈19 / 4⌉ = 5 pages. Breaking
+    # only between stages (after 4, 8, 11, 14) would leave 5 for the last page, so one break
+    # falls inside a stage: Purchase's page takes Onboarding along.
+    workshop = make_workshop(session, stages=DEFAULT_JOURNEY)
+    names = {tp.id: tp.name for tp in journey_touchpoints(session, workshop)}
+    rate(session, workshop, "U1", {"Search results": (5, 5), "Checkout": (6, 2)})
+    sheet = rating_sheet(session, TEAM, workshop.id, "U1")
+    assert [(p.title, [names[t] for t in p.touchpoint_ids], p.rated) for p in sheet.pages] == [
+        ("Awareness", ["Search results", "Social media", "Word of mouth", "Advertising"], 1),
+        ("Consideration", ["Website", "Reviews", "Pricing page", "Sales conversation"], 0),
+        ("Decision", ["Free trial", "Demo", "Proposal and quote"], 0),
+        (
+            "Purchase · Post-purchase / Loyalty",
+            ["Checkout", "Contract and billing", "Confirmation email", "Onboarding"],
+            1,
+        ),
+        (
+            "Post-purchase / Loyalty",
+            ["Support", "Product updates", "Renewal", "Loyalty programme"],
+            0,
+        ),
+    ]
+    assert sheet.page.index == 0 and sheet.next_page.title == "Consideration"
+    assert rating_sheet(session, TEAM, workshop.id, "U1", 4).next_page is None
+
+
+@pytest.mark.parametrize(
+    ("stages", "breaks"),
+    [
+        ([], []),
+        ([1], [0]),
+        ([1, 1, 1, 1], [0]),
+        ([1, 1, 1, 1, 1], [0, 4]),  # one stage of 5: 4 + 1 (as few pages as possible)
+        ([1, 1, 2, 2, 2], [0, 2]),  # 2 + 3 keeps both stages whole (4 + 1 would split one)
+        ([1, 1, 1, 2, 2, 2], [0, 3]),
+        ([1, 2, 3, 4, 5, 6], [0, 4]),  # six stages of one: pages of 4 and 2
+        ([1] * 15 + [2], [0, 4, 8, 12]),  # 15 + 1: four pages, however they are cut
+        ([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5, 5], [0, 4, 8, 11, 15]),
+    ],
+)
+def test_page_breaks_use_fewest_pages_then_fewest_breaks_inside_a_stage(stages, breaks):
+    assert page_breaks(stages, size=4) == breaks
+
+
+def test_details_sheet_pages_what_was_rated(session):
+    workshop = make_workshop(session)
+    with pytest.raises(Conflict):  # nothing rated: no details to give
+        details_sheet(session, TEAM, workshop.id, "U1")
+    rate(session, workshop, "U1", {"A": (6, 3, 5, "Slow"), "B": (4, 4), "D": (2, 2)})
+    first = details_sheet(session, TEAM, workshop.id, "U1", 0, page_size=2)
+    assert (first.index, first.count, first.is_last) == (0, 2, False)
     assert [(i.name, i.answer) for i in first.items] == [
         ("A", Answer(6, 3, 5, "Slow")),
         ("B", Answer(4, 4, None, None)),
     ]
-    assert first.suggested_next == 1
-    assert rating_sheet(session, TEAM, workshop.id, "U2").page.index == 0  # someone else: fresh
-
-
-def test_long_stages_are_split_into_pages(session):
-    names = tuple(f"T{i}" for i in range(15))
-    workshop = make_workshop(session, stages=[StageSpec("Long", names), StageSpec("Short", ("X",))])
-    sheet = rating_sheet(session, TEAM, workshop.id, "U1")
-    assert [(p.stage_name, p.part, p.parts, len(p.touchpoint_ids)) for p in sheet.pages] == [
-        ("Long", 1, 2, 8),
-        ("Long", 2, 2, 7),
-        ("Short", 1, 1, 1),
-    ]
+    last = details_sheet(session, TEAM, workshop.id, "U1", 9, page_size=2)  # past the end
+    assert (last.index, last.is_last, [i.name for i in last.items]) == (1, True, ["D"])
 
 
 def test_rating_sheet_refusals(session):

@@ -256,7 +256,10 @@ def test_a_changed_answer_replaces_the_earlier_one(db, submissions):
         workshop, ids = new_workshop(session)
         for user, name, values in submissions:
             save_one(session, workshop, ids, user, name, values)
-            latest[(user, name)] = values  # what should count: only the last answer
+            # What should count: the last scores; an answer without importance (a score page of
+            # the form) keeps the importance given before.
+            kept = latest.get((user, name), (None, None, None))[2]
+            latest[(user, name)] = (*values[:2], kept if values[2] is None else values[2])
         results = gap_results(session, workshop)
         gaps = touchpoint_gaps(session, workshop)
     assert_results_match(results, latest)

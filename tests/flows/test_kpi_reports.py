@@ -9,7 +9,14 @@ from sqlmodel import select
 
 from flows.digest import plain_text
 from flows.exports import ExportFormat, build_export, export_files
-from flows.kpi_reports import kpi_snapshots, kpi_values_table, kpis_section
+from flows.kpi_reports import (
+    kpi_digest_summary,
+    kpi_snapshots,
+    kpi_values_table,
+    kpis_section,
+    worst_miss,
+)
+from flows.kpis import kpi_table
 from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import KpiValue, Phase, utcnow
@@ -42,6 +49,30 @@ def test_each_kpi_against_target_and_benchmark_with_its_trend(session):
         "index 125",
     ]
     assert section.chart.key == "kpi_trends" and len(section.chart.data.rows) == 3
+    # The top message: on target out of those with a target, and the worst miss in words.
+    assert section.summary.title == "KPIs: 1 of 2 on target (3 tracked)"
+    assert [plain_text(line) for line in section.summary.lines] == [
+        "Worst miss: NPS (whole journey) +28, target +30: missed by 2 pts"
+    ]
+    assert section.summary.headline == "1 of 2 KPIs on target"
+
+
+def test_the_worst_miss_is_the_furthest_short_of_its_target_relative_to_it(session):
+    workshop = make_workshop(session)
+    record_kpis(session, workshop)  # NPS +28 against +30: 2 / 30 = 6.7 % short
+    # Churn 6 % against a target of 4.5 % (lower is better): 1.5 / 4.5 = 33.3 % short, the
+    # worst, although NPS misses by more points (2 against 1.5).
+    record(session, workshop, kpi="churn", value="6", period_end="2025-05-31", target="4.5")
+    table = kpi_table(session, workshop.team_id, workshop.id)
+    assert worst_miss(table).kpi.key == "churn"
+    summary = kpi_digest_summary(table, {"on_target": 1, "with_target": 2})
+    assert summary.title == "KPIs: 0 of 2 on target (3 tracked)"
+    assert summary.headline == "KPIs on target went from 1 to 0 of 2"
+    assert plain_text(summary.lines[0]) == (
+        "Worst miss: Churn (whole journey) 6%, target 4.5%: missed by 1.5 pp"
+    )
+    # Unchanged since the previous digest: the headline says nothing.
+    assert kpi_digest_summary(table, {"on_target": 0, "with_target": 2}).headline == ""
 
 
 def test_worse_and_unchanged_trends_say_so(session):

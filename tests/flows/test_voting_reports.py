@@ -13,6 +13,7 @@ from flows.actions import action_items, open_action_items_of, today_utc
 from flows.digest import SECTION_ITEM_LIMIT, plain_text
 from flows.exports import ExportFormat, build_export, export_files
 from flows.fixes import FixDraft, list_fixes, propose_fix
+from flows.formatting import calendar_day
 from flows.reports import register_reports
 from flows.voting_reports import action_items_table, fixes_section, fixes_table
 from storage.models import ActionItem, ActionStatus, Phase
@@ -75,12 +76,22 @@ def test_after_voting_closed_action_items_lead_and_the_rest_are_ranked(session):
     }
     assert lines(section) == [
         f"Action item: Clearer pricing (Find › A) (owner: @U2; due: "
-        f"{(today - timedelta(days=5)).isoformat()}; status: Open, overdue)",
+        f"{calendar_day(today - timedelta(days=5))}; status: Open, overdue)",
         f"Action item: Faster checkout (Buy › C) (owner: @U1; due: "
-        f"{(today + timedelta(days=30)).isoformat()}; status: In progress)",
-        "Fix #3: Better search (Find › B) (votes: 1)",
-        "Fix #4: Loyalty perks (Buy › D) (votes: 0)",
+        f"{calendar_day(today + timedelta(days=30))}; status: In progress)",
+        # Ranks as places, never "#3", which reads as the fix's number.
+        "3rd place: Better search (Find › B) (votes: 1)",
+        "4th place: Loyalty perks (Buy › D) (votes: 0)",
     ]
+    # The top message: action items due or overdue (overdue first) with owner and status.
+    summary = section.summary
+    assert summary.title == "Action items: 0 of 2 done, 1 overdue"
+    assert [plain_text(line) for line in summary.lines] == [
+        f"Clearer pricing · @U2 · due {calendar_day(today - timedelta(days=5))} · open, overdue",
+        f"Faster checkout · @U1 · due {calendar_day(today + timedelta(days=30))} · in progress",
+    ]
+    assert summary.headline == "1 action item overdue"
+    assert section.memo == {"done": 0, "action_items": 2}
     assert section.chart.key == "fix_votes"
     assert [(r.fix.title, r.votes) for r in section.chart.data.ranked] == [
         ("Faster checkout", 3),
@@ -145,7 +156,7 @@ def test_live_tallies_rank_the_fixes_while_voting(session):
     workshop, _ = voted_workshop(session, live_tallies=True)
     section = fixes_section(session, workshop, since=None)
     assert plain_text(section.note).startswith("Voting is open, with live tallies")
-    assert lines(section)[0] == "Fix #1: Faster checkout (Buy › C) (votes: 3)"
+    assert lines(section)[0] == "1st place: Faster checkout (Buy › C) (votes: 3)"
 
 
 def test_before_voting_fixes_are_listed_and_without_fixes_the_section_is_left_out(session):

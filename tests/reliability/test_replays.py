@@ -109,9 +109,11 @@ def gap_rating(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.rating)
     local.sim.click(CHLOE, ids.RATE_OPEN, channel=CHANNEL_ID, ts=board_ts)
     view = top_view(local, CHLOE, ids.RATE_MODAL)
+    # The page's first touchpoint rated, the others skipped (every choice is required)
+    answers = {b["block_id"]: "skip" for b in view["blocks"] if b["type"] == "input"}
     block = next(b["block_id"] for b in view["blocks"] if b["block_id"].startswith("expectation:"))
     touchpoint = block.partition(":")[2]
-    answers = {f"expectation:{touchpoint}": "6", f"experience:{touchpoint}": "3"}
+    answers |= {f"expectation:{touchpoint}": "6", f"experience:{touchpoint}": "3"}
     return lambda sim: sim.submit_view(CHLOE, answers, view_id=view["id"])
 
 
@@ -200,7 +202,9 @@ def phase_change(local):
 
 def new_workshop(local):
     local.sim.slash_command(ANA, CHANNEL_ID, "new Returns journey")
-    view = top_view(local, ANA, ids.SETUP_MODAL)
+    top_view(local, ANA, ids.SETUP_MODAL)
+    local.sim.submit_view(ANA, {})  # step 1 creates nothing; step 2 (the stages) creates it
+    view = top_view(local, ANA, ids.SETUP_STAGES_MODAL)
     return lambda sim: sim.submit_view(ANA, {}, view_id=view["id"])
 
 

@@ -63,6 +63,8 @@ NOT_BUILDERS = {
     "bot.fixes.blocks.voting.ranking_pager": "a workshop id and page numbers only (over 10 fixes)",
     "bot.fixes.blocks.voting.results_page_text": "page numbers only (results over 10 fixes)",
     "bot.action_items.blocks.not_the_owner_text": "a mention of an owner's user id, no one's text",
+    "bot.home.blocks.newcomer_blocks": "the bot's own words for someone in no workshop",
+    "bot.home.blocks.build_start_channel_modal": "the bot's own words and a channel picker",
 }
 
 
@@ -173,6 +175,7 @@ def more_hostile_steps(script: DemoScript) -> None:
     script.command(ana, "<!everyone> & <unknown>")
     script.command(ana, "list")
     a_second_workshop(script)
+    script.command(ana, "")  # `/workshop` alone: the second workshop's title, her next action
 
 
 def hand_the_action_items_over(script: DemoScript) -> None:
@@ -238,6 +241,7 @@ def a_second_workshop(script: DemoScript) -> None:
     script.click(ana, ids.RESULTS_POST_AGAIN, "Post it again", channel=CHANNEL_ID)
     script.submit(ana, {}, "the rating form after the phase moved on (refused)")
     script.command(ana, "gaps")  # nobody has rated yet
+    script.command(ana, "customers show")  # no customer answers yet
     script.click(ana, ids.PHASE_ADVANCE, "Next", channel=CHANNEL_ID, ts=board_ts)
     with local.db.session() as session:
         touchpoint = session.exec(

@@ -47,8 +47,8 @@ from storage.models import Cadence, ScheduleStatus, utcnow
 CADENCE_LABELS = {
     Cadence.daily: "Every day",
     Cadence.weekdays: "Every weekday (Monday to Friday)",
-    Cadence.weekly: "Weekly, on the day below",
-    Cadence.monthly: "Monthly, on the day below",
+    Cadence.weekly: "Once a week",
+    Cadence.monthly: "Once a month",
     Cadence.cron: "Custom: a cron expression",
 }
 STATUS_LABELS = {
@@ -127,38 +127,106 @@ def _option(groups: list[OptionGroup], value: str) -> Option | None:
     return None
 
 
+class ScheduleFormMetadata(WorkshopMetadata):
+    """The schedule form's metadata: the workshop's title too, to redraw the form when another
+    frequency is chosen."""
+
+    title: str | None = None
+
+
+DEFAULT_CADENCE = Cadence.weekly  # quiet by default: once a week, Monday 09:00
+DEFAULT_WEEKDAY = 0  # Monday
+DEFAULT_TIME = "09:00"
+# The fields each frequency needs besides the time zone and the destinations.
+CADENCE_FIELDS = {
+    Cadence.daily: (ids.DIGEST_TIME,),
+    Cadence.weekdays: (ids.DIGEST_TIME,),
+    Cadence.weekly: (ids.DIGEST_WEEKDAY, ids.DIGEST_TIME),
+    Cadence.monthly: (ids.DIGEST_DAY_OF_MONTH, ids.DIGEST_TIME),
+    Cadence.cron: (ids.DIGEST_CRON,),
+}
+
+
 def build_schedule_modal(
-    workshop_id: int, workshop_title: str, channel_id: str, timezone: str
+    workshop_id: int,
+    workshop_title: str,
+    channel_id: str,
+    timezone: str,
+    cadence: Cadence | str | None = DEFAULT_CADENCE,
 ) -> View:
+    """The schedule form, showing only the fields of the chosen frequency. Choosing another
+    frequency sends a block_actions request (`dispatch_action` on its select), answered with
+    views.update to this form for that frequency; the inputs keep their block and action ids,
+    so Slack keeps what was already typed in them."""
+    try:
+        chosen = Cadence(cadence or DEFAULT_CADENCE)
+    except ValueError:
+        chosen = DEFAULT_CADENCE
     cadences = [Option(value=c.value, text=label) for c, label in CADENCE_LABELS.items()]
     zones = timezone_groups(timezone)
     weekdays = [Option(value=str(n), text=name) for n, name in enumerate(WEEKDAY_NAMES)]
+    fields = {
+        ids.DIGEST_TIME: InputBlock(
+            block_id=ids.DIGEST_TIME,
+            label="Time of day",
+            element=TimePickerElement(action_id=ids.INPUT, initial_time=DEFAULT_TIME),
+        ),
+        ids.DIGEST_WEEKDAY: InputBlock(
+            block_id=ids.DIGEST_WEEKDAY,
+            label="Day of the week",
+            element=StaticSelectElement(
+                action_id=ids.INPUT,
+                options=weekdays,
+                initial_option=weekdays[DEFAULT_WEEKDAY],
+                placeholder="Choose a day",
+            ),
+        ),
+        ids.DIGEST_DAY_OF_MONTH: InputBlock(
+            block_id=ids.DIGEST_DAY_OF_MONTH,
+            label="Day of the month",
+            hint="1–31. In months without that day (29–31), it goes out on the month's "
+            "last day instead.",
+            element=NumberInputElement(
+                action_id=ids.INPUT, is_decimal_allowed=False, min_value="1", max_value="31"
+            ),
+        ),
+        ids.DIGEST_CRON: InputBlock(
+            block_id=ids.DIGEST_CRON,
+            label="Cron expression",
+            hint="minute hour day month weekday, in the time zone below (0 or 7 = Sunday), "
+            "e.g. 0 9 * * 1-5 for 09:00 Monday to Friday. At most once an hour.",
+            element=PlainTextInputElement(
+                action_id=ids.INPUT, max_length=100, placeholder="0 9 * * 1-5"
+            ),
+        ),
+    }
     return View(
         type="modal",
         callback_id=ids.DIGEST_MODAL,
         title=PlainTextObject(text="Schedule a digest"),
         submit=PlainTextObject(text="Save schedule"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
+        private_metadata=ScheduleFormMetadata(
+            workshop_id=workshop_id, channel_id=channel_id, title=truncate(workshop_title, 100)
+        ).encode(),
         blocks=[
             context(
-                f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*, "
-                "sent on "
-                "schedule to a channel and/or to managers by DM."
+                f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*: what "
+                "changed, the widest shortfalls, the action items and the KPIs, with the "
+                "details in its thread. Sent to a channel and/or to managers by DM; it "
+                "mentions nobody."
             ),
             InputBlock(
                 block_id=ids.DIGEST_CADENCE,
                 label="How often",
+                dispatch_action=True,
                 element=StaticSelectElement(
-                    action_id=ids.INPUT, options=cadences, initial_option=cadences[1]
+                    action_id=ids.INPUT,
+                    options=cadences,
+                    initial_option=cadences[list(CADENCE_LABELS).index(chosen)],
                 ),
             ),
-            InputBlock(
-                block_id=ids.DIGEST_TIME,
-                label="Time of day",
-                hint="A cron expression carries its own time; this one is then ignored.",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time="09:00"),
-            ),
+            *(fields[block_id] for block_id in CADENCE_FIELDS[chosen]),
             InputBlock(
                 block_id=ids.DIGEST_TIMEZONE,
                 label="Time zone",
@@ -167,34 +235,6 @@ def build_schedule_modal(
                     action_id=ids.INPUT,
                     option_groups=zones,
                     initial_option=_option(zones, timezone),
-                ),
-            ),
-            InputBlock(
-                block_id=ids.DIGEST_WEEKDAY,
-                label="Day of the week (weekly)",
-                optional=True,
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, options=weekdays, placeholder="Choose a day"
-                ),
-            ),
-            InputBlock(
-                block_id=ids.DIGEST_DAY_OF_MONTH,
-                label="Day of the month (monthly)",
-                optional=True,
-                hint="1–31. In months without that day (29–31), it goes out on the month's "
-                "last day instead.",
-                element=NumberInputElement(
-                    action_id=ids.INPUT, is_decimal_allowed=False, min_value="1", max_value="31"
-                ),
-            ),
-            InputBlock(
-                block_id=ids.DIGEST_CRON,
-                label="Cron expression (custom)",
-                optional=True,
-                hint="minute hour day month weekday, in the time zone above (0 or 7 = Sunday), "
-                "e.g. 0 9 * * 1-5 for 09:00 Monday to Friday. At most once an hour.",
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT, max_length=100, placeholder="0 9 * * 1-5"
                 ),
             ),
             InputBlock(

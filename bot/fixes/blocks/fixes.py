@@ -36,6 +36,7 @@ from bot.slack.blocks import (
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
+from flows.formatting import signed
 from flows.journey import StageChoices
 from storage.models import Effort, Impact
 
@@ -53,7 +54,7 @@ def format_gap(gap: float | None) -> str:
     """ "gap −1.8" with a true minus sign, or "not rated"."""
     if gap is None:
         return "not rated"
-    return f"gap {gap:+.1f}".replace("-", "−")
+    return f"gap {signed(gap)}"
 
 
 def fix_where(fix: FixSummary) -> str:
@@ -82,19 +83,7 @@ def touchpoint_option(touchpoint_id: int, name: str, gap: float | None, rated: b
     return Option(value=str(touchpoint_id), text=truncate(text, MAX_OPTION_TEXT))
 
 
-def build_fix_modal(
-    workshop_id: int,
-    workshop_title: str,
-    stages: Sequence[StageChoices],
-    gaps: Mapping[int, float],
-    fix: FixSummary | None = None,
-    title: str = "",
-    response_url: str | None = None,
-    list_page: int = 0,
-) -> View:
-    """Propose a fix (or edit `fix`). Touchpoints are grouped by stage; each shows its current
-    gap once the team has rated."""
-    rated = bool(gaps)
+def _stage_groups(stages: Sequence[StageChoices]) -> list[OptionGroup]:
     groups, room = [], MAX_SELECT_OPTIONS  # a select holds 100 options in all its groups
     for stage in stages:
         touchpoints = stage.touchpoints[:room]
@@ -105,11 +94,55 @@ def build_fix_modal(
             OptionGroup(
                 label=truncate(stage.name, MAX_OPTION_TEXT),
                 options=[
-                    touchpoint_option(t.touchpoint_id, t.name, gaps.get(t.touchpoint_id), rated)
-                    for t in touchpoints
+                    touchpoint_option(t.touchpoint_id, t.name, None, False) for t in touchpoints
                 ],
             )
         )
+    return groups
+
+
+def widest_gap_groups(
+    stages: Sequence[StageChoices], gaps: Mapping[int, float]
+) -> list[OptionGroup]:
+    """Rated touchpoints by gap, most negative (widest) first, ties in journey order; then the
+    unrated ones in journey order. At most 100 options in all."""
+    journey = [(stage.name, t) for stage in stages for t in stage.touchpoints]
+    rated = sorted(
+        (item for item in journey if item[1].touchpoint_id in gaps),
+        key=lambda item: gaps[item[1].touchpoint_id],
+    )  # a stable sort keeps journey order among equal gaps
+    unrated = [item for item in journey if item[1].touchpoint_id not in gaps]
+    groups, room = [], MAX_SELECT_OPTIONS
+    for label, items in (("Widest gap first", rated), ("Not rated yet", unrated)):
+        items = items[:room]
+        if not items:
+            continue
+        room -= len(items)
+        options = [
+            touchpoint_option(
+                t.touchpoint_id, f"{t.name} ({stage})", gaps.get(t.touchpoint_id), True
+            )
+            for stage, t in items
+        ]
+        groups.append(OptionGroup(label=label, options=options))
+    return groups
+
+
+def build_fix_modal(
+    workshop_id: int,
+    workshop_title: str,
+    stages: Sequence[StageChoices],
+    gaps: Mapping[int, float],
+    fix: FixSummary | None = None,
+    title: str = "",
+    response_url: str | None = None,
+    list_page: int = 0,
+) -> View:
+    """Propose a fix (or edit `fix`). Before the team has rated, touchpoints are grouped by
+    stage; once it has, the widest gaps come first (each with its gap and stage), then the
+    touchpoints nobody rated."""
+    rated = bool(gaps)
+    groups = widest_gap_groups(stages, gaps) if rated else _stage_groups(stages)
     initial_touchpoint = None
     if fix is not None:
         initial_touchpoint = next(

@@ -149,8 +149,11 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     if fix.description:
         lines.append(excerpt(fix.description, 200))
     mine = f"Your votes: {SPENT_DOT * entry.mine}" if entry.mine else "Your votes: none"
-    if entry.mine >= ballot.max_per_fix:
+    at_most = entry.mine >= ballot.max_per_fix
+    if at_most:
         mine += " (the most one fix can take)"
+    elif ballot.open and ballot.remaining <= 0:
+        mine += " (all your votes are spent: take one back from another fix to vote here)"
     if entry.tally is not None:
         mine += f" · Total so far: *{votes_phrase(entry.tally)}*"
     lines.append(mine)
@@ -158,13 +161,13 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     if not ballot.open:
         return blocks
     buttons = []
-    if entry.mine < ballot.max_per_fix:
+    if not at_most and ballot.remaining > 0:  # ＋ only while it can succeed
         buttons.append(
             ButtonElement(
                 text="＋ Vote" if entry.mine == 0 else "＋ One more",
                 action_id=ids.VOTE_ADD,
                 value=VoteValue(fix_id=fix.id, shown=entry.mine, wanted=entry.mine + 1).encode(),
-                style="primary" if entry.mine == 0 and ballot.remaining else None,
+                style="primary" if entry.mine == 0 else None,
             )
         )
     if entry.mine > 0:

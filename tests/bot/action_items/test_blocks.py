@@ -136,9 +136,16 @@ def test_owner_dm_marks_the_current_status_and_overdue():
     actions = next(b for b in blocks if b.type == "actions")
     assert [(e.action_id, e.text.text, e.value, e.style) for e in actions.elements] == [
         (ids.ACTION_ITEM_STATUS_OPEN, "Open", "1|open", None),
-        (ids.ACTION_ITEM_STATUS_IN_PROGRESS, "✓ In progress", "1|in_progress", "primary"),
-        (ids.ACTION_ITEM_STATUS_DONE, "Done", "1|done", None),
+        # The current status is ticked, not green: the green button is the next change.
+        (ids.ACTION_ITEM_STATUS_IN_PROGRESS, "✓ In progress", "1|in_progress", None),
+        (ids.ACTION_ITEM_STATUS_DONE, "Done", "1|done", "primary"),
     ]
+    opened = build_owner_dm(item(status=ActionStatus.open), "W", "C1", "UF")
+    actions = next(b for b in opened if b.type == "actions")
+    assert [e.text.text for e in actions.elements if e.style == "primary"] == ["In progress"]
+    done = build_owner_dm(item(status=ActionStatus.done), "W", "C1", "UF")
+    actions = next(b for b in done if b.type == "actions")
+    assert [e.style for e in actions.elements] == [None, None, None]
 
 
 def test_action_list_counts_and_marks_overdue_items():

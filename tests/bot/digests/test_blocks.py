@@ -2,13 +2,21 @@
 
 import pytest
 
-from bot.digests.blocks.digest import build_digest_blocks, item_lines, slack_text
-from bot.slack.blocks import escape, fits_message
+from bot.digests.blocks.digest import (
+    TOP_MESSAGE_BLOCKS,
+    TOP_MESSAGE_TEXT,
+    build_digest_blocks,
+    build_thread_replies,
+    item_lines,
+    slack_text,
+)
+from bot.slack.blocks import block_text_length, escape, fits_message
 from flows.digest import (
     Digest,
     DigestField,
     DigestItem,
     DigestSection,
+    DigestSummary,
     Mention,
     When,
     build_digest,
@@ -64,30 +72,65 @@ def check_limits(blocks):
             assert len(data["text"]["text"]) <= 150
 
 
-def test_header_period_and_link():
-    blocks = build_digest_blocks(digest_with([]), board_url="https://slack.test/archives/C1/p12")
-    data = [b.to_dict() for b in blocks]
-    assert data[0]["text"]["text"] == "Digest: Onboarding <journey> & more"  # plain text: as is
-    period = data[1]["elements"][0]["text"]
-    assert period.startswith("Workshop #12 · Gap rating phase · what changed since")
-    assert "<!date^1793664000^{date_short_pretty} at {time}|2026-11-03 00:00 UTC>" in period
-    button = data[2]["elements"][0]
-    assert (button["url"], button["text"]["text"]) == (
-        "https://slack.test/archives/C1/p12",
-        "Open the workshop board",
+def summary_section(key="gaps", order=10, lines=3, long=False):
+    words = " and a very long touchpoint name that goes on" * (20 if long else 0)
+    return DigestSection(
+        key=key,
+        title=f"Section {key}",
+        items=(DigestItem(text("an item")),),
+        summary=DigestSummary(
+            order=order,
+            title=f"Summary {key}{words}",
+            lines=tuple(text(f"Line {n} of {key}{words} · ", Mention("U1")) for n in range(lines)),
+            headline=f"{key} moved{words}",
+        ),
     )
 
 
-def test_first_digest_says_so_and_without_a_board_there_is_no_button():
+def top_text(blocks):
+    return block_text_length(blocks)
+
+
+def test_the_top_message_is_the_outcome_with_one_button():
+    blocks = build_digest_blocks(
+        digest_with([summary_section("gaps", 10), summary_section("kpis", 30)]),
+        board_url="https://slack.test/archives/C1/p12",
+        names={"U1": "Femi <Adeyemi>"},
+    )
+    data = [b.to_dict() for b in blocks]
+    assert data[0]["text"]["text"] == "Digest: Onboarding <journey> & more"  # plain text: as is
+    assert data[1]["text"]["text"] == "Since the previous digest: gaps moved and kpis moved."
+    assert data[2]["text"]["text"] == (
+        "*Summary gaps*\n• Line 0 of gaps · Femi &lt;Adeyemi&gt;\n• Line 1 of gaps · Femi "
+        "&lt;Adeyemi&gt;\n• Line 2 of gaps · Femi &lt;Adeyemi&gt;"
+    )
+    assert data[3]["text"]["text"].startswith("*Summary kpis*")
+    button = data[4]["elements"][0]
+    assert (button["url"], button["text"]["text"], button["style"]) == (
+        "https://slack.test/archives/C1/p12",
+        "Open the workshop board",
+        "primary",
+    )
+    footer = data[5]["elements"][0]["text"]
+    assert footer.startswith("Workshop #12 · Gap rating phase · what changed since")
+    assert "<!date^1793664000^{date_short_pretty} at {time}|2026-11-03 00:00 UTC>" in footer
+    assert "In the thread: Section gaps, Section kpis." in footer
+    assert "<@" not in rendered(blocks)  # nobody is notified
+
+
+def test_the_first_digest_and_without_a_board_there_is_no_button():
     blocks = build_digest_blocks(digest_with([], since=None))
-    assert "first digest, covering everything since it started" in rendered(blocks)
+    assert "everything since it started" in rendered(blocks)
+    assert "So far: no results yet." in rendered(blocks)
     assert "actions" not in [b.type for b in blocks]
 
 
-def test_mrkdwn_is_escaped_and_mentions_and_dates_are_slacks():
-    spans = text("<b> & ", Mention("U1"), " on ", When(utc(2026, 11, 1, 14)))
-    assert slack_text(spans) == (
-        "&lt;b&gt; &amp; <@U1> on "
+def test_mrkdwn_is_escaped_names_are_text_and_dates_are_slacks():
+    spans = text(
+        "<b> & ", Mention("U1"), " and ", Mention("U2"), " on ", When(utc(2026, 11, 1, 14))
+    )
+    assert slack_text(spans, {"U1": "Ana <!channel>"}) == (
+        "&lt;b&gt; &amp; Ana &lt;!channel&gt; and a teammate on "
         "<!date^1793541600^{date_short_pretty} at {time}|2026-11-01 14:00 UTC>"
     )
     assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
@@ -107,32 +150,29 @@ def test_long_items_stop_before_3000_characters():
     assert lines.endswith(f"_… and {40 - shown} more_")
 
 
-def test_a_section_shows_at_most_ten_figures():
-    blocks = build_digest_blocks(digest_with([many_items(3)]))
-    head = blocks[3].to_dict()
-    assert len(head["fields"]) == 10
-
-
-def test_many_big_sections_stay_within_one_message_and_name_what_was_left_out():
-    sections = [many_items(500, key=f"s{n}") for n in range(30)]
-    blocks = build_digest_blocks(digest_with(sections), board_url="https://x.test/p")
-    check_limits(blocks)
-    assert len(blocks) == 50
-    texts = rendered(blocks)
-    assert "Left out to fit one message: Section s15" in texts
-    assert texts.count("… and 492 more") == 15
-    assert blocks[-1].type == "context"  # the footer survives
-
-
-def test_long_sections_stay_within_the_message_text_budget():
-    """Eight sections of long items are ~2,900 characters each: three fit in 10,000 with the
-    header and footer, and the rest are named."""
+def test_each_section_is_its_own_thread_reply_within_limits():
     sections = [many_items(500, key=f"s{n}", long=True) for n in range(8)]
-    blocks = build_digest_blocks(digest_with(sections), board_url="https://x.test/p")
+    replies = build_thread_replies(digest_with(sections), names={"U1": "Ana"})
+    assert [str(text).split(" · ")[0] for text, _ in replies] == [f"Section s{n}" for n in range(8)]
+    for _, blocks in replies:
+        check_limits(blocks)
+        head = blocks[0].to_dict()
+        assert len(head["fields"]) == 10  # 14 figures, the first ten shown
+        assert "… and 49" in rendered(blocks)
+        assert "<@" not in rendered(blocks) and "Ana" in rendered(blocks)
+
+
+def test_a_huge_digest_keeps_the_top_message_to_one_phone_screen():
+    """Thirty sections with summaries of three ~1,000-character lines: the top message still
+    has at most 15 blocks and 1,500 characters of block text, lines cut to fit."""
+    sections = [summary_section(f"s{n}", n, lines=3, long=True) for n in range(30)]
+    blocks = build_digest_blocks(
+        digest_with(sections), board_url="https://x.test/p", charts_attached=True
+    )
     check_limits(blocks)
-    texts = rendered(blocks)
-    assert "Left out to fit one message: Section s3, Section s4" in texts
-    assert blocks[-1].type == "context"
+    assert len(blocks) <= TOP_MESSAGE_BLOCKS == 15
+    assert top_text(blocks) <= TOP_MESSAGE_TEXT == 1500
+    assert blocks[-1].type == "context" and blocks[-2].type == "actions"
 
 
 @pytest.fixture
@@ -152,8 +192,14 @@ def test_a_300_touchpoint_workshop_with_500_fixes_stays_within_limits(session, f
     digest = build_digest(session, workshop, since=utc(2026, 11, 2, 12))
     blocks = build_digest_blocks(digest, board_url="https://x.test/p", charts_attached=True)
     check_limits(blocks)
-    texts = rendered(blocks)
-    assert "10 stages · 300 touchpoints" in texts
-    assert "… and 492 more" in texts  # the fixes
-    assert "… and 112 more" in texts  # the 120 new participants, 8 shown
-    assert "Charts are in this message's thread" in texts
+    assert len(blocks) <= TOP_MESSAGE_BLOCKS and top_text(blocks) <= TOP_MESSAGE_TEXT
+    assert "Since the previous digest: 120 people joined." in rendered(blocks)
+    assert "with charts" in rendered(blocks)
+    replies = dict(
+        (str(text).split(" · ")[0], blocks) for text, blocks in build_thread_replies(digest)
+    )
+    for reply in replies.values():
+        check_limits(reply)
+    assert "10 stages · 300 touchpoints" in rendered(replies["Phase and progress"])
+    assert "… and 492 more" in rendered(replies["Section fixes"])
+    assert "… and 112 more" in rendered(replies["Participation"])  # 120 new, 8 shown

@@ -36,8 +36,26 @@ def block(view, block_id):
     return next(b for b in view["blocks"] if b.get("block_id") == block_id)
 
 
-def create(local, values=None):
+def choose_cadence(local, cadence, user=ANA):
+    """Pick a frequency in the open form: the bot redraws it with that frequency's fields."""
+    local.sim.click(user, ids.INPUT, block_id=ids.DIGEST_CADENCE, selected=cadence)
+    return local.standin.wait_for(
+        lambda: (
+            (view := local.standin.top_view(user))
+            and block(view, ids.DIGEST_CADENCE)["element"]["initial_option"]["value"] == cadence
+            and view
+        )
+    )
+
+
+def block_ids(view):
+    return [b.get("block_id") for b in view["blocks"] if b["type"] == "input"]
+
+
+def create(local, values=None, cadence=None):
     open_form(local)
+    if cadence:
+        choose_cadence(local, cadence)
     response = local.sim.submit_view(ANA, {ids.DIGEST_RECIPIENTS: [OMAR], **(values or {})})
     assert (response.json or {}).get("response_action") is None, response.json
     return local.standin.wait_for(lambda: schedules(local))[-1]
@@ -52,6 +70,33 @@ def test_the_form_starts_in_the_creators_time_zone_and_channel(local):
     assert all(len(group["options"]) <= 100 for group in zone["option_groups"])
     assert block(view, ids.DIGEST_CHANNEL)["element"]["initial_conversation"] == CHANNEL_ID
     assert block(view, ids.DIGEST_TIME)["element"]["initial_time"] == "09:00"
+    # Quiet by default: weekly, Monday 09:00; only the weekly fields are shown.
+    assert block(view, ids.DIGEST_CADENCE)["element"]["initial_option"]["value"] == "weekly"
+    assert block(view, ids.DIGEST_WEEKDAY)["element"]["initial_option"]["value"] == "0"
+    assert block_ids(view) == [
+        ids.DIGEST_CADENCE,
+        ids.DIGEST_WEEKDAY,
+        ids.DIGEST_TIME,
+        ids.DIGEST_TIMEZONE,
+        ids.DIGEST_CHANNEL,
+        ids.DIGEST_RECIPIENTS,
+    ]
+
+
+def test_the_form_shows_only_the_fields_of_the_chosen_frequency(local):
+    local.start_workshop(ANA)
+    open_form(local)
+    view = choose_cadence(local, "cron")
+    assert ids.DIGEST_CRON in block_ids(view) and ids.DIGEST_TIME not in block_ids(view)
+    assert ids.DIGEST_WEEKDAY not in block_ids(view)
+    assert block(view, ids.DIGEST_TIMEZONE)["element"]["initial_option"]["value"] == (
+        "Europe/Lisbon"
+    )
+    view = choose_cadence(local, "monthly")
+    assert block_ids(view)[:3] == [ids.DIGEST_CADENCE, ids.DIGEST_DAY_OF_MONTH, ids.DIGEST_TIME]
+    view = choose_cadence(local, "daily")
+    assert block_ids(view)[:2] == [ids.DIGEST_CADENCE, ids.DIGEST_TIME]
+    assert len(view["blocks"]) <= 8  # short on a phone
 
 
 def test_only_facilitators_open_the_form(local):
@@ -64,7 +109,7 @@ def test_only_facilitators_open_the_form(local):
 
 def test_saving_a_schedule_confirms_it_in_the_users_own_terms(local):
     workshop_id, _ = local.start_workshop(ANA)
-    schedule = create(local, {ids.DIGEST_CADENCE: "weekly", ids.DIGEST_WEEKDAY: "0"})
+    schedule = create(local)  # the defaults: weekly, Monday 09:00, in Ana's time zone
     assert (schedule.workshop_id, schedule.created_by, schedule.cadence, schedule.weekday) == (
         workshop_id,
         ANA,
@@ -84,19 +129,19 @@ def test_saving_a_schedule_confirms_it_in_the_users_own_terms(local):
 def test_bad_fields_come_back_inline_and_nothing_is_saved(local):
     local.start_workshop(ANA)
     open_form(local)
+    choose_cadence(local, "cron")
     response = local.sim.submit_view(
-        ANA, {ids.DIGEST_CADENCE: "cron", ids.DIGEST_CRON: "every monday", ids.DIGEST_CHANNEL: None}
+        ANA, {ids.DIGEST_CRON: "every monday", ids.DIGEST_CHANNEL: None}
     )
     assert response.json["response_action"] == "errors"
     errors = response.json["errors"]
     assert set(errors) == {ids.DIGEST_CRON, ids.DIGEST_CHANNEL}
     assert "not a valid cron expression" in errors[ids.DIGEST_CRON]
     assert "Choose a channel, or people" in errors[ids.DIGEST_CHANNEL]
-    # The form keeps what was typed; now only the missing weekday is wrong.
-    response = local.sim.submit_view(
-        ANA, {ids.DIGEST_CADENCE: "weekly", ids.DIGEST_CHANNEL: CHANNEL_ID}
-    )
-    assert set(response.json["errors"]) == {ids.DIGEST_WEEKDAY}
+    # The form keeps what was typed; now only the destination is missing.
+    choose_cadence(local, "monthly")
+    response = local.sim.submit_view(ANA, {ids.DIGEST_DAY_OF_MONTH: "15"})
+    assert set(response.json["errors"]) == {ids.DIGEST_CHANNEL}
     assert schedules(local) == []
 
 
@@ -130,7 +175,7 @@ def test_list_pause_resume_and_delete(local):
     schedule = create(local)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest list")
     listing = local.standin.wait_for(lambda: listings(local, ANA))[-1]
-    assert "Every weekday (Mon–Fri) at 09:00 (Europe/Lisbon)" in str(listing["blocks"])
+    assert "Every Monday at 09:00 (Europe/Lisbon)" in str(listing["blocks"])
 
     def press(action_id, expected_status):
         local.sim.click(ANA, action_id, channel=CHANNEL_ID, value=str(schedule.id))
@@ -186,9 +231,8 @@ def test_a_forged_schedule_id_from_another_workspace_is_refused(local):
 
 
 def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(local):
-    workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.rating)
-    for person in PEOPLE[1:3]:
-        local.sim.click(person.user_id, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
+    joiners = [person.user_id for person in PEOPLE[1:3]]
+    workshop_id, _ = local.start_workshop(ANA, phase=Phase.rating, joiners=joiners)
     local.standin.wait_for(lambda: len(local.standin.calls_to("chat.update")) >= 4)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest now")
     digest = local.standin.wait_for(
@@ -197,9 +241,23 @@ def test_digest_now_posts_in_the_channel_with_a_link_to_the_board_and_a_chart(lo
     )[0]
     text = str(digest["blocks"])
     assert "Digest: Onboarding journey" in text
-    assert "first digest" in text
-    assert "Gap rating (step 3 of 6)" in text
-    assert f"<@{BEN}> joined" in text and f"<@{CHLOE}> joined" in text
+    assert "everything since it started" in text
+    assert "So far: the workshop is in the Gap rating phase and 3 people take part." in text
+
+    def replies_in_thread():
+        return [m for m in local.standin.thread(CHANNEL_ID, digest["ts"]) if m.get("blocks")]
+
+    replies = local.standin.wait_for(lambda: len(replies_in_thread()) >= 2, timeout=SLOW)
+    replies = replies_in_thread()
+    assert [r["text"].split(" · ")[0] for r in replies] == ["Phase and progress", "Participation"]
+    thread = str([r["blocks"] for r in replies])
+    assert "Gap rating (step 3 of 6)" in thread
+    # Quiet: people are named, never mentioned.
+    assert (
+        "Ben Okafor joined" in thread
+        and "Chloé Martin joined" in thread
+        and "<@" not in thread + text
+    )
     link = digest["blocks"][-2]["elements"][0]
     assert link["url"] == local.standin.calls_to("chat.getPermalink")[-1].response["permalink"]
     chart = local.standin.wait_for(lambda: local.standin.files(CHANNEL_ID), timeout=SLOW)[-1]

@@ -7,7 +7,8 @@ import pytest
 
 import bot.digests.posts  # noqa: F401  (what sends digests registers the charts and sections)
 from bot.charts.registry import render_chart
-from bot.digests.blocks.digest import build_digest_blocks
+from bot.digests.blocks.digest import build_digest_blocks, build_thread_replies
+from bot.slack.blocks import block_text_length, fits_message
 from flows.digest import build_digest, section_memos
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import change_vote
@@ -42,8 +43,12 @@ def test_sections_come_in_order_between_progress_and_participation(session):
         "participation",
     ]
     blocks = build_digest_blocks(digest, board_url="https://x.test/p", charts_attached=True)
-    assert validate_blocks([b.to_dict() for b in blocks], max_blocks=50) == []
-    text = rendered(blocks)
+    assert validate_blocks([b.to_dict() for b in blocks], max_blocks=15) == []
+    assert "Widest shortfalls, round 2" in rendered(blocks) and "KPIs: " in rendered(blocks)
+    replies = build_thread_replies(digest)
+    for _, reply in replies:
+        assert validate_blocks([b.to_dict() for b in reply], max_blocks=50) == []
+    text = rendered([b for _, reply in replies for b in reply])
     for title in ("*Widest gaps*", "*KPIs*", "*Stakeholders*", "*Participation*"):
         assert title in text
     assert "Gaps are closing" in text and "↓ better" in text and "Keep satisfied" in text
@@ -125,9 +130,13 @@ def test_a_300_touchpoint_200_stakeholder_20_kpi_digest_stays_within_limits(sess
         by_key = {s.key: s for s in digest.sections}
         assert by_key["gaps"].total > 100 and by_key["kpis"].total == 20
         blocks = build_digest_blocks(digest, board_url="https://x.test/p", charts_attached=True)
-        assert validate_blocks([b.to_dict() for b in blocks], max_blocks=50) == []
-        text = rendered(blocks)
-        assert "Left out to fit" not in text  # every section fits, each cut to its top items
+        assert validate_blocks([b.to_dict() for b in blocks], max_blocks=15) == []
+        assert block_text_length(blocks) <= 1500  # the top message: one phone screen
+        replies = [reply for _, reply in build_thread_replies(digest)]
+        for reply in replies:
+            assert validate_blocks([b.to_dict() for b in reply], max_blocks=50) == []
+            assert fits_message(reply)
+        text = rendered([b for reply in replies for b in reply])
         assert f"… and {by_key['gaps'].total - 8} more" in text
         assert "… and 12 more" in text  # 20 KPIs, 8 shown
         assert f"… and {by_key['stakeholders'].total - 8} more" in text

@@ -7,6 +7,7 @@ import io
 from sqlmodel import select
 
 from bot.slack import ids
+from bot.slack.blocks import block_text_length
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop
 from storage.models import DeliveryStatus, DigestDelivery, Phase
@@ -51,6 +52,11 @@ def digests(local):
     return [m for m in local.standin.messages(CHANNEL_ID) if m["text"].startswith("Digest")]
 
 
+def thread_messages(local, digest):
+    """The digest's replies in its thread (the charts' file shares left out)."""
+    return [m for m in local.standin.thread(CHANNEL_ID, digest["ts"]) if m.get("blocks")]
+
+
 def sent(local):
     with local.db.session() as session:
         query = select(DigestDelivery).where(DigestDelivery.status == DeliveryStatus.sent)
@@ -62,13 +68,23 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
     fill_workshop(local, workshop_id)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest now")
     [digest] = local.standin.wait_for(lambda: digests(local), timeout=SLOW)
-    text = str(digest["blocks"])
-    titles = [
-        b["text"]["text"].split("*")[1]
-        for b in digest["blocks"]
-        if b["type"] == "section" and b["text"]["text"].startswith("*")
-    ]
-    assert titles == [
+    top = str(digest["blocks"])
+    # The top message: the outcome, in words, within one phone screen, naming nobody with @.
+    assert len(digest["blocks"]) <= 15 and block_text_length(digest["blocks"]) <= 1500
+    assert "<@" not in top and "<@" not in digest["text"]
+    assert (
+        "So far: the workshop is in the Closed phase, gaps narrowed from −1.3 to −0.5 since "
+        "round 1 (over the 4 touchpoints rated in both), 1 action item overdue" in top
+    )
+    assert "C: customers expect 5.5, get 2.5 (gap −3.0), narrowed since round 1" in top
+    assert "Clearer pricing · Chloé Martin · due " in top and "open, overdue" in top
+    assert "KPIs: " in top and "on target" in top
+    # Every section is its own reply in the thread, people named as text.
+    replies = local.standin.wait_for(
+        lambda: len(thread_messages(local, digest)) >= 6 and thread_messages(local, digest),
+        timeout=SLOW,
+    )
+    assert [r["text"].split(" · ")[0] for r in replies] == [
         "Phase and progress",
         "Widest gaps",
         "KPIs",
@@ -76,17 +92,16 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
         "Stakeholders",
         "Participation",
     ]
-    assert (
-        "Gaps are closing: the importance-weighted journey gap narrowed from −1.6 to −0.4" in text
-    )
-    assert "C (Buy): gap −3.0" in text and "since round 1: +0.5, narrowed" in text
+    text = str([r["blocks"] for r in replies])
+    assert "<@" not in text
+    assert "Gaps are closing: the mean gap narrowed from −1.3 to −0.5 since round 1" in text
+    assert "C: customers expect 5.5, get 2.5 (gap −3.0), narrowed since round 1 · Buy" in text
     assert "NPS (whole journey): +28 (period ending 30 Apr 2025), ↑ better" in text
     assert "Churn (whole journey): 4% (period ending 30 Apr 2025), ↓ better" in text
-    assert f"CFO (Executive, blocker) added by <@{ANA}>: Keep satisfied" in text
-    assert f"Action item: Clearer pricing (Find › A)  (owner: <@{CHLOE}>" in text
-    assert (
-        "status: Open, overdue" in text and "Fix #3: Better search (Find › B)  (votes: 1)" in text
-    )
+    assert "CFO (Executive, blocker) added by Ana Lima: Keep satisfied" in text
+    assert "Action item: Clearer pricing (Find › A)  (owner: Chloé Martin" in text
+    assert "status: Open, overdue" in text
+    assert "3rd place: Better search (Find › B)  (votes: 1)" in text
 
     charts = local.standin.wait_for(
         lambda: len(local.standin.files(CHANNEL_ID)) >= 4 and local.standin.files(CHANNEL_ID),
@@ -114,10 +129,17 @@ def test_the_digest_shows_gaps_kpis_and_stakeholders_with_their_charts(local):
         set_phase(session, workshop, Phase.closed)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest now")
     second = local.standin.wait_for(lambda: digests(local)[1:], timeout=SLOW)[0]
-    text = str(second["blocks"])
-    assert "what changed since the previous digest" in text
+    assert "what changed since the previous digest" in str(second["blocks"])
+    assert second["blocks"][1]["text"]["text"] == (
+        "Since the previous digest: 1 action item overdue."  # nothing else moved
+    )
+    replies = local.standin.wait_for(
+        lambda: len(thread_messages(local, second)) >= 6 and thread_messages(local, second),
+        timeout=SLOW,
+    )
+    text = str([r["blocks"] for r in replies])
     assert "CFO (Executive, blocker) moved from Keep satisfied to Manage closely" in text
-    assert f"Payment provider (Supplier, neutral) added by <@{ANA}>: not rated yet" in text
+    assert "Payment provider (Supplier, neutral) added by Ana Lima: not rated yet" in text
     assert "1 stakeholder moved quadrant since the previous digest." in text
 
 

@@ -3,6 +3,8 @@
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.digests.blocks.schedules import build_schedule_list, build_schedule_modal, timezone_groups
 from bot.slack import ids
 from flows.schedules import ScheduleView
@@ -17,17 +19,45 @@ def test_the_form_fits_slacks_limits_and_preselects_the_zone():
     zone = next(b for b in data["blocks"] if b.get("block_id") == ids.DIGEST_TIMEZONE)
     assert zone["element"]["initial_option"]["value"] == "America/Argentina/Buenos_Aires"
     block_ids = [b.get("block_id") for b in data["blocks"] if b["type"] == "input"]
+    # Weekly by default (Monday 09:00): only the weekly fields.
     assert block_ids == [
         ids.DIGEST_CADENCE,
+        ids.DIGEST_WEEKDAY,
         ids.DIGEST_TIME,
         ids.DIGEST_TIMEZONE,
-        ids.DIGEST_WEEKDAY,
-        ids.DIGEST_DAY_OF_MONTH,
-        ids.DIGEST_CRON,
         ids.DIGEST_CHANNEL,
         ids.DIGEST_RECIPIENTS,
     ]
-    assert json.loads(data["private_metadata"]) == {"workshop_id": 12, "channel_id": "C1"}
+    cadence = data["blocks"][1]
+    assert cadence["dispatch_action"] is True  # choosing another frequency redraws the form
+    assert json.loads(data["private_metadata"]) == {
+        "workshop_id": 12,
+        "channel_id": "C1",
+        "title": ("Onboarding " * 30)[:99] + "…",
+    }
+
+
+@pytest.mark.parametrize(
+    ("cadence", "fields"),
+    [
+        ("daily", [ids.DIGEST_TIME]),
+        ("weekdays", [ids.DIGEST_TIME]),
+        ("weekly", [ids.DIGEST_WEEKDAY, ids.DIGEST_TIME]),
+        ("monthly", [ids.DIGEST_DAY_OF_MONTH, ids.DIGEST_TIME]),
+        ("cron", [ids.DIGEST_CRON]),
+        ("forged", [ids.DIGEST_WEEKDAY, ids.DIGEST_TIME]),  # unknown: the default, weekly
+    ],
+)
+def test_each_frequency_shows_only_its_own_fields(cadence, fields):
+    data = build_schedule_modal(12, "Onboarding", "C1", "UTC", cadence).to_dict()
+    block_ids = [b.get("block_id") for b in data["blocks"] if b["type"] == "input"]
+    assert block_ids == [
+        ids.DIGEST_CADENCE,
+        *fields,
+        ids.DIGEST_TIMEZONE,
+        ids.DIGEST_CHANNEL,
+        ids.DIGEST_RECIPIENTS,
+    ]
 
 
 def test_time_zones_are_grouped_at_most_100_to_a_group_with_their_offset():

@@ -32,11 +32,14 @@ def test_export_uploads_the_report_and_csvs_in_the_boards_thread(local):
     participants = list(
         csv.reader(io.StringIO(by_name[f"workshop-{workshop_id}-participants.csv"].decode()))
     )
-    assert [row[:2] for row in participants] == [
-        ["user_id", "role"],
-        [ANA, "facilitator"],
-        [BEN, "participant"],
+    # The name Slack gives beside each id (users.info), so the file says who.
+    assert [row[:3] for row in participants] == [
+        ["user_id", "user_name", "role"],
+        [ANA, "ana", "facilitator"],
+        [BEN, "ben", "participant"],
     ]
+    history = by_name[f"workshop-{workshop_id}-workshop.csv"].decode()
+    assert "facilitator_id,facilitator_name" in history and f"{ANA},ana" in history
     comment = local.standin.wait_for(lambda: local.standin.thread(CHANNEL_ID, board_ts))
     assert any(f"Export of workshop #{workshop_id}" in m.get("text", "") for m in comment)
     done = local.standin.wait_for(

@@ -53,23 +53,17 @@ def test_gaps_use_a_true_minus_and_unrated_touchpoints_say_so():
     assert facts == "_Purchase › Checkout_ · gap −2.0 · effort S · high impact"
 
 
-def test_fix_form_groups_touchpoints_by_stage_with_their_gaps():
-    view = build_fix_modal(7, "Onboarding", STAGES, {1: -1.5, 3: -0.26}).to_dict()
+def test_fix_form_lists_the_widest_gaps_first_then_the_unrated_touchpoints():
+    view = build_fix_modal(7, "Onboarding", STAGES, {1: -1.5, 3: -2.26}).to_dict()
     select = next(b for b in view["blocks"] if b.get("block_id") == ids.FIX_TOUCHPOINT)
     groups = select["element"]["option_groups"]
-    assert [g["label"]["text"] for g in groups] == ["Awareness", "Purchase"]
-    assert [o["text"]["text"] for o in groups[0]["options"]] == [
-        "Ads · gap −1.5",
-        "Search · not rated",
+    assert [g["label"]["text"] for g in groups] == ["Widest gap first", "Not rated yet"]
+    # −2.26 is wider than −1.5: Checkout first, though it comes later in the journey
+    assert [(o["text"]["text"], o["value"]) for o in groups[0]["options"]] == [
+        ("Checkout (Purchase) · gap −2.3", "3"),
+        ("Ads (Awareness) · gap −1.5", "1"),
     ]
-    assert (
-        groups[1]["options"][0]
-        == {
-            "text": {"type": "plain_text", "text": "Checkout · gap −0.2", "emoji": True},
-            "value": "3",
-        }
-        or groups[1]["options"][0]["text"]["text"] == "Checkout · gap −0.3"
-    )
+    assert [o["text"]["text"] for o in groups[1]["options"]] == ["Search (Awareness) · not rated"]
     assert view["title"]["text"] == "Propose a fix" and view["submit"]["text"] == "Propose"
     assert json.loads(view["private_metadata"]) == {
         "workshop_id": 7,

@@ -55,9 +55,9 @@ def dump(value):
 
 
 def test_the_view_shows_own_votes_what_is_left_and_compare_and_set_buttons():
-    view = build_vote_modal(ballot([entry(1), entry(2, mine=1), entry(3, mine=2)]))
+    view = build_vote_modal(ballot([entry(1), entry(2, mine=1), entry(3, mine=2)], budget=4))
     text = dump(view)
-    assert "●●●  You have *0 of 3* votes left · at most 2 votes per fix" in text
+    assert "●●●○  You have *1 of 4* votes left · at most 2 votes per fix" in text
     assert buttons(view, 1) == [(ids.VOTE_ADD, "＋ Vote", "1|0|1")]
     assert buttons(view, 2) == [
         (ids.VOTE_ADD, "＋ One more", "2|1|2"),
@@ -68,6 +68,18 @@ def test_the_view_shows_own_votes_what_is_left_and_compare_and_set_buttons():
     assert "Totals stay hidden until voting closes" in text and "Total so far" not in text
     assert view.callback_id == ids.VOTE_MODAL and view.submit is None
     assert json.loads(view.private_metadata) == {"workshop_id": 7, "page": 0}
+
+
+def test_once_the_budget_is_spent_plus_is_hidden_with_the_reason():
+    view = build_vote_modal(ballot([entry(1), entry(2, mine=1), entry(3, mine=2)]))
+    text = dump(view)
+    assert "●●●  You have *0 of 3* votes left" in text
+    # As at the per-fix maximum, ＋ is not offered when it could only be refused.
+    assert buttons(view, 1) == []
+    assert buttons(view, 2) == [(ids.VOTE_REMOVE, "－ Take back", "2|1|0")]
+    assert buttons(view, 3) == [(ids.VOTE_REMOVE, "－ Take back", "3|2|1")]
+    reason = "(all your votes are spent: take one back from another fix to vote here)"
+    assert text.count(reason) == 2  # fixes 1 and 2; fix 3 is at the most one fix can take
 
 
 def test_the_view_never_names_anyone():
@@ -170,7 +182,7 @@ def test_voting_open_post_and_the_board_buttons():
         block = next(b for b in build_board(summary) if b.block_id == "participant_actions")
         return [(e.action_id, e.text.text) for e in block.elements]
 
-    assert participant_buttons(Phase.fixes)[1] == (ids.FIX_PROPOSE, "Propose a fix")
-    assert participant_buttons(Phase.voting)[1] == (ids.VOTE_OPEN, "Vote")
+    assert participant_buttons(Phase.fixes)[0] == (ids.FIX_PROPOSE, "Propose a fix")
+    assert participant_buttons(Phase.voting)[0] == (ids.VOTE_OPEN, "Vote")
     rating_buttons = [action_id for action_id, _ in participant_buttons(Phase.rating)]
     assert ids.FIX_PROPOSE not in rating_buttons and ids.VOTE_OPEN not in rating_buttons

@@ -13,13 +13,11 @@ ANA, BEN, CHLOE, DEV, EMI = (person.user_id for person in PEOPLE[:5])
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
 
 
-def start(local, phase=Phase.rating):
-    return local.start_workshop(ANA, phase=phase, values={ids.SETUP_JOURNEY: JOURNEY})
-
-
-def join(local, user, board_ts):
-    local.sim.click(user, ids.JOIN_WORKSHOP, channel=CHANNEL_ID, ts=board_ts)
-    local.standin.wait_for(lambda: local.standin.ephemerals(user=user))
+def start(local, joiners=()):
+    """A workshop in the rating phase that `joiners` joined while it was being set up."""
+    return local.start_workshop(
+        ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}, joiners=joiners
+    )
 
 
 def rate_one(local, workshop_id, user):
@@ -40,9 +38,7 @@ def last_reply(local, user, count_before):
 
 
 def test_the_facilitator_nudges_those_who_have_not_rated_once(local):
-    workshop_id, board_ts = start(local)
-    for user in (BEN, CHLOE, DEV):
-        join(local, user, board_ts)
+    workshop_id, board_ts = start(local, joiners=(BEN, CHLOE, DEV))
     rate_one(local, workshop_id, CHLOE)
 
     before = len(local.standin.ephemerals(user=ANA))
@@ -68,8 +64,7 @@ def test_the_facilitator_nudges_those_who_have_not_rated_once(local):
 
 
 def test_a_double_click_sends_one_dm_each(local):
-    _, board_ts = start(local)
-    join(local, EMI, board_ts)
+    _, board_ts = start(local, joiners=(EMI,))
     before = len(local.standin.ephemerals(user=ANA))
     local.sim.click(ANA, ids.RATE_NUDGE, channel=CHANNEL_ID, ts=board_ts)
     local.sim.click(ANA, ids.RATE_NUDGE, channel=CHANNEL_ID, ts=board_ts)
@@ -78,8 +73,7 @@ def test_a_double_click_sends_one_dm_each(local):
 
 
 def test_only_facilitators_may_nudge(local):
-    _, board_ts = start(local)
-    join(local, DEV, board_ts)
+    _, board_ts = start(local, joiners=(DEV,))
     before = len(local.standin.ephemerals(user=CHLOE))
     local.sim.click(CHLOE, ids.RATE_NUDGE, channel=CHANNEL_ID, ts=board_ts)
     assert last_reply(local, CHLOE, before) == "Only the facilitator can nudge participants."
@@ -98,9 +92,12 @@ def test_nobody_to_nudge(local):
 
 def test_a_title_with_mrkdwn_control_characters_reaches_the_dm_escaped(local):
     _, board_ts = local.start_workshop(
-        ANA, title="Q&A <!channel>", phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
+        ANA,
+        title="Q&A <!channel>",
+        phase=Phase.rating,
+        values={ids.SETUP_JOURNEY: JOURNEY},
+        joiners=(BEN,),
     )
-    join(local, BEN, board_ts)
     local.sim.click(ANA, ids.RATE_NUDGE, channel=CHANNEL_ID, ts=board_ts)
     (dm,) = local.standin.wait_for(lambda: local.standin.dms(BEN))
     assert "“Q&amp;A &lt;!channel&gt;”" in dm["text"]

@@ -111,3 +111,28 @@ def test_first_and_last_pages_offer_only_one_way():
         if b.get("block_id") == "home_pager"
     ]
     assert pager_ids == [[ids.HOME_PAGE_NEXT], [ids.HOME_PAGE_PREV]]
+
+
+def test_a_card_shows_your_own_progress_and_one_primary_button():
+    from dataclasses import replace
+
+    from bot.slack.ids import PHASE_CLOSE, RATE_OPEN
+    from flows.personal_progress import NextStep, PersonalProgress, next_step
+
+    def progress(phase, role, **values):
+        base = PersonalProgress(7, phase, role, 0, 0, 0, 1, 19, 4, 0, 3, 0, NextStep.wait)
+        base = replace(base, **values)
+        return replace(base, next_step=next_step(base))
+
+    rating = replace(card(3), progress=progress(Phase.rating, Role.participant))
+    view = build_home_view(page_of([rating]), {3: "https://x.test"}, [])
+    assert "You have rated 4 of 19 touchpoints. 15 left, about 3 minutes." in text_of(view)
+    buttons = card_buttons(rating, "https://x.test")
+    assert [(b.action_id, b.style) for b in buttons[1:]] == [(RATE_OPEN, "primary")]
+
+    voted = card(4, Phase.voting, Role.facilitator)
+    voted = replace(voted, progress=progress(Phase.voting, Role.facilitator, votes_used=3))
+    buttons = card_buttons(voted, None)
+    assert [(b.action_id, b.text.text, b.style) for b in buttons] == [
+        (PHASE_CLOSE, "Close voting & show results", "primary")
+    ]

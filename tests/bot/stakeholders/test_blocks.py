@@ -56,7 +56,6 @@ def board(phase):
 def test_the_board_offers_add_and_rate_during_the_stakeholders_phase_only():
     actions = next(b for b in build_board(board(Phase.stakeholders)) if b.type == "actions")
     assert [(e.action_id, e.text.text, e.value) for e in actions.elements] == [
-        (ids.JOIN_WORKSHOP, "Join", "7"),
         (ids.ADD_STAKEHOLDER, "Add stakeholder", "7"),
         (ids.RATE_STAKEHOLDERS, "Rate stakeholders", "7"),
     ]

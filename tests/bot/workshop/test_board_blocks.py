@@ -31,9 +31,20 @@ def test_board_shows_title_facilitators_phase_and_progress():
     rendered = json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
     assert blocks[0].to_dict()["text"]["text"] == "Onboarding journey"
     assert "Workshop #7 · facilitated by <@UF> and <@UC>" in rendered
-    assert "*▶ Gap rating*" in rendered and "~Stakeholders~" in rendered
+    # Done phases are ticked, not struck through (~Setup~ reads as cancelled).
+    assert "*▶ Gap rating*" in rendered and "✓ Stakeholders" in rendered and "~" not in rendered
     assert "*Participants*\\n4" in rendered
     assert "2 stages · 3 touchpoints" in rendered
+
+
+def primaries(blocks):
+    return [
+        e.text.text
+        for b in blocks
+        if b.type == "actions"
+        for e in b.elements
+        if getattr(e, "style", None) == "primary"
+    ]
 
 
 def test_setup_board_offers_join_and_start():
@@ -41,14 +52,51 @@ def test_setup_board_offers_join_and_start():
     assert buttons(blocks, "participant_actions") == [(ids.JOIN_WORKSHOP, "Join", "7")]
     assert buttons(blocks, "facilitator_actions") == [
         (ids.PHASE_ADVANCE, "Start workshop: Stakeholders ▶", "7|setup"),
-        (ids.PHASE_SKIP, "Skip Stakeholders", "7|setup"),
+        (ids.PHASE_SKIP, "Jump to Gap rating (no Stakeholders)", "7|setup"),
         (ids.PHASE_CLOSE, "Close workshop", "7|setup"),
     ]
 
 
-def test_voting_board_has_no_skip_and_no_next_into_closed():
-    controls = buttons(build_board(summary(Phase.voting)), "facilitator_actions")
-    assert [c[0] for c in controls] == [ids.PHASE_BACK, ids.PHASE_CLOSE]
+def test_every_board_has_at_most_one_primary_button_the_participants_action():
+    expected = {
+        Phase.setup: ["Join"],
+        Phase.stakeholders: ["Add stakeholder"],
+        Phase.rating: ["Rate touchpoints"],
+        Phase.fixes: ["Propose a fix"],
+        Phase.voting: ["Vote"],
+        Phase.closed: [],
+    }
+    for phase, primary in expected.items():
+        blocks = build_board(summary(phase))
+        assert primaries(blocks) == primary, phase
+        # The facilitator's controls sit apart, below a divider, none of them primary.
+        controls = next(b for b in blocks if getattr(b, "block_id", None) == "facilitator_actions")
+        assert blocks[blocks.index(controls) - 2].type == "divider"
+
+
+def test_join_leads_the_setup_board_and_follows_vote_but_is_gone_where_taking_part_joins():
+    for phase in Phase:
+        rendered = json.dumps([b.to_dict() for b in build_board(summary(phase))])
+        assert (ids.JOIN_WORKSHOP in rendered) == (phase in (Phase.setup, Phase.voting)), phase
+    voting = buttons(build_board(summary(Phase.voting)), "participant_actions")
+    assert [b[1] for b in voting] == ["Vote", "Join"]  # only participants have votes
+
+
+def test_skip_says_where_it_goes_and_what_it_leaves_out():
+    controls = buttons(build_board(summary(Phase.stakeholders)), "facilitator_actions")
+    assert (ids.PHASE_SKIP, "Jump to Fixes (no Gap rating)", "7|stakeholders") in controls
+
+
+def test_voting_ends_with_close_voting_and_show_results_not_a_red_close():
+    blocks = build_board(summary(Phase.voting))
+    controls = next(b for b in blocks if getattr(b, "block_id", None) == "facilitator_actions")
+    assert [(e.action_id, e.text.text) for e in controls.elements] == [
+        (ids.PHASE_CLOSE, "Close voting & show results"),
+        (ids.PHASE_BACK, "◀ Back to Fixes"),
+    ]
+    close = controls.elements[0]
+    assert close.style is None and close.confirm is not None
+    assert "danger" not in json.dumps([b.to_dict() for b in blocks])
 
 
 def test_closed_board_only_offers_reopen():

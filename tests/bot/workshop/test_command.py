@@ -4,9 +4,12 @@ from sqlmodel import select
 
 from bot.slack import ids
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE
+from flows.journey import DEFAULT_JOURNEY, touchpoint_choices
+from flows.journey_templates import BUILT_IN_TEMPLATES
 from storage.models import JourneyStage, Participant, Touchpoint, Workshop
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
+SUPPORT = next(t for t in BUILT_IN_TEMPLATES if t.key == "builtin:support")
 
 
 def workshops(local):
@@ -23,10 +26,24 @@ def test_new_opens_the_setup_modal_prefilled_with_the_title(local):
     assert title_block["element"]["initial_value"] == "Onboarding journey"
 
 
+def stage_names(view) -> list[str]:
+    return [
+        b["element"].get("initial_value")
+        for b in view["blocks"]
+        if b.get("block_id", "").startswith("stage_name:")
+    ]
+
+
 def test_submitting_the_setup_posts_the_board_and_stores_the_journey(local):
     local.sim.slash_command(ANA, CHANNEL_ID, "new Onboarding journey")
     local.standin.wait_for(lambda: local.standin.top_view(ANA))
     response = local.sim.submit_view(ANA, {ids.SETUP_CO_FACILITATORS: [BEN]})
+    assert response.json["response_action"] == "update"  # step 2: the stages
+    stages = local.standin.top_view(ANA)
+    assert stages["callback_id"] == ids.SETUP_STAGES_MODAL
+    assert stage_names(stages) == [s.name for s in DEFAULT_JOURNEY]
+    assert workshops(local) == []  # nothing created before the journey is settled
+    response = local.sim.submit_view(ANA, {})
     assert response.status == 200 and not (response.json or {}).get("response_action")
     board = local.standin.wait_for(lambda: local.standin.messages(CHANNEL_ID))[0]
     assert board["blocks"][0]["text"]["text"] == "Onboarding journey"
@@ -43,19 +60,64 @@ def test_submitting_the_setup_posts_the_board_and_stores_the_journey(local):
     assert roles == {ANA: "facilitator", BEN: "co_facilitator"}
 
 
+def test_a_template_is_edited_stage_by_stage_and_a_stage_added(local):
+    local.sim.slash_command(ANA, CHANNEL_ID, "new Support review")
+    local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    local.sim.submit_view(ANA, {ids.SETUP_TEMPLATE: "builtin:support"})
+    view = local.standin.top_view(ANA)
+    assert stage_names(view) == [s.name for s in SUPPORT.stages]
+    assert len([b for b in view["blocks"] if b["type"] == "input"]) == 2 * len(SUPPORT.stages)
+    local.sim.click(ANA, ids.SETUP_ADD_STAGE)
+    view = local.standin.wait_for(
+        lambda: len(stage_names(v := local.standin.top_view(ANA))) == 6 and v
+    )
+    assert stage_names(view)[-1] is None
+    local.sim.submit_view(
+        ANA,
+        {
+            "stage_name:0": "Spot a problem",  # renamed
+            "stage_touchpoints:1": "Help centre\n\n  Chatbot  ",  # one dropped, blanks ignored
+            "stage_name:4": None,  # Follow-up emptied: dropped
+            "stage_touchpoints:4": None,
+            "stage_name:5": "Win-back",
+            "stage_touchpoints:5": "Survey call",
+        },
+    )
+    local.standin.wait_for(lambda: [w for w in workshops(local) if w.board_ts])
+    with local.db.session() as session:
+        (workshop,) = workshops(local)
+        journey = [
+            (stage.name, [tp.name for tp in stage.touchpoints])
+            for stage in touchpoint_choices(session, workshop)
+        ]
+    assert journey == [
+        ("Spot a problem", ["Error message", "Status page"]),
+        ("Look for help", ["Help centre", "Chatbot"]),
+        ("Contact us", ["Contact form", "Phone line", "Live chat"]),
+        ("Resolution", ["First response", "Escalation", "Fix or workaround"]),
+        ("Win-back", ["Survey call"]),
+    ]
+
+
 def test_an_empty_title_and_a_stage_without_touchpoints_come_back_as_field_errors(local):
     local.sim.slash_command(ANA, CHANNEL_ID, "new")
     local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    response = local.sim.submit_view(ANA, {ids.SETUP_TITLE: "   "})
+    assert response.json == {
+        "response_action": "errors",
+        "errors": {ids.SETUP_TITLE: "Give the workshop a title."},
+    }
+    local.sim.submit_view(ANA, {ids.SETUP_TITLE: "Onboarding"})
     response = local.sim.submit_view(
-        ANA, {ids.SETUP_TITLE: "   ", ids.SETUP_JOURNEY: "Awareness: Ads\nDecision"}
+        ANA, {"stage_touchpoints:1": None, "stage_name:2": "Awareness"}
     )
+    assert response.problems == []  # the errors name the form's input blocks
     assert response.json["response_action"] == "errors"
     assert response.json["errors"] == {
-        ids.SETUP_TITLE: "Give the workshop a title.",
-        ids.SETUP_JOURNEY: "Stage “Decision” (line 2) has no touchpoints: list them after a "
-        "colon, separated by commas.",
+        "stage_touchpoints:1": "List this stage's touchpoints, one per line.",
+        "stage_name:2": "Stage 1 has this name already.",
     }
-    assert local.standin.top_view(ANA) is not None  # the form stays open with what was typed
+    assert local.standin.top_view(ANA)["callback_id"] == ids.SETUP_STAGES_MODAL  # kept open
     assert workshops(local) == []
 
 
@@ -87,8 +149,11 @@ def test_list_and_status_describe_the_channels_workshops(local):
             len(local.standin.ephemerals(user=CHLOE)) == 2 and local.standin.ephemerals(user=CHLOE)
         )
     )
-    assert replies[1]["text"] == f"Workshop #{first}"
+    assert replies[1]["text"] == f"Workshop #{first}: You haven't joined this workshop yet."
     assert "First" in str(replies[1]["blocks"]) and "Second" not in str(replies[1]["blocks"])
+    # Her own status, not a copy of the board: no empty facilitator heading.
+    assert "acilitator" not in str(replies[1]["blocks"])
+    assert ids.JOIN_WORKSHOP in str(replies[1]["blocks"])  # her one next action
 
 
 def test_status_of_another_workspaces_workshop_is_not_found(local):

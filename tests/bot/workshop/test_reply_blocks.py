@@ -62,3 +62,32 @@ def test_cap_blocks_keeps_the_limit_and_says_what_was_left_out():
     capped = cap_blocks(blocks)
     assert len(capped) == 50
     assert capped[-1].elements[0].text == "… and 11 more"
+
+
+def test_help_groups_the_commands_by_role_each_listed_once():
+    rendered = text_of(build_help(subcommands()))
+    sections = [b.text.text for b in build_help(subcommands()) if b.type == "section"]
+    heads = [s.split(" · ")[0] for s in sections[1:-1]]
+    assert heads == ["*Taking part*", "*Facilitating*", "*Managers: following up*"]
+    assert sections[-1].startswith("*More*")
+    for subcommand in subcommands().values():
+        assert rendered.count(f"`/workshop {subcommand.usage}`") == 1, subcommand.usage
+    assert "`/workshop rate [#N]`" in sections[1] and "`/workshop digest" in sections[3]
+
+
+def test_workshop_alone_shows_your_next_action_and_the_phases_few_commands(local):
+    from bot.slack import ids
+    from demo.local import CHANNEL_ID, PEOPLE
+    from tests.helpers import said
+
+    ana, chloe = PEOPLE[0].user_id, PEOPLE[2].user_id
+    local.sim.slash_command(chloe, CHANNEL_ID, "")
+    nothing = said(local, chloe, "No open workshop")
+    assert "/workshop new [title]" in str(nothing["blocks"])
+
+    local.start_workshop(ana, phase=Phase.rating, joiners=(chloe,))
+    local.sim.slash_command(chloe, CHANNEL_ID, "")
+    reply = said(local, chloe, "You have rated 0 of 19 touchpoints")
+    blocks = str(reply["blocks"])
+    assert ids.RATE_OPEN in blocks and "*Also useful now*" in blocks
+    assert "/workshop gaps [#N]" in blocks and "/workshop digest" not in blocks

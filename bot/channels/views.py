@@ -1,0 +1,86 @@
+"""Submission of a page of the channel form: saved before the ack (all or nothing, inline errors
+on a bad field), then the next page, or a private confirmation after the last."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.channels.blocks import (
+    CHANNELS_PAGE_SIZE,
+    ChannelsMetadata,
+    build_channels_modal,
+    channel_pages,
+    channels_saved_text,
+)
+from bot.slack import ids
+from bot.slack.replies import tell_user
+from bot.slack.values import BadValue, parse_id
+from bot.slack.view_state import selected_value, state_values
+from bot.slack.who import team_id_of, user_id_of
+from flows.channels import set_channels, touchpoint_channels
+from flows.errors import FlowError, InvalidInput
+from flows.workshops import get_workshop
+
+OUT_OF_DATE = "This form is out of date: close it and run `/workshop channels` again."
+PREFIX = "channel:"
+
+
+def read_choices(state: dict) -> dict[int, str | None]:
+    """Touchpoint id → the chosen channel's value (None: no channel), from the page's selects."""
+    chosen: dict[int, str | None] = {}
+    for block_id in state:
+        if isinstance(block_id, str) and block_id.startswith(PREFIX):
+            try:
+                touchpoint_id = parse_id(block_id[len(PREFIX) :])
+            except BadValue:
+                continue  # no select of ours: the flows see only the touchpoints we drew
+            chosen[touchpoint_id] = selected_value(state, block_id)
+    return chosen
+
+
+def handle_channels_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    meta = ChannelsMetadata.read(view)
+    workshop_id, page = meta.workshop_id, meta.page
+    state = state_values(view)
+    chosen = read_choices(state)
+    where = f"{PREFIX}{next(iter(chosen))}" if chosen else None
+    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
+    if (
+        workshop_id is None
+        or not isinstance(page, int)
+        or where is None
+        or len(chosen) > CHANNELS_PAGE_SIZE
+    ):
+        ack()  # a page of ours always has a select; this one could not come from our form
+        tell_user(client, user, OUT_OF_DATE)
+        return
+    db = context["db"]
+
+    try:
+        with db.session() as session:
+            team_id = team_id_of(context)
+            changed = set_channels(session, team_id, workshop_id, user_id_of(context), chosen)
+            workshop = get_workshop(session, team_id, workshop_id)
+            title, items = workshop.title, touchpoint_channels(session, workshop)
+    except InvalidInput as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={where: str(error)})
+        return
+    if page + 1 < channel_pages(items):
+        channel_id = meta.channel_id or ""
+        ack(
+            response_action="update",
+            view=build_channels_modal(workshop_id, title, channel_id, items, page + 1),
+        )
+    else:
+        ack()
+    tell_user(client, user, channels_saved_text(title, changed))
+
+
+def register(app: App) -> None:
+    app.view(ids.CHANNELS_MODAL)(handle_channels_submission)

@@ -1,0 +1,103 @@
+"""The import form's submission: read the shared file (or the pasted answers), check and save
+them inside the ack window (a bad row comes back as an inline error on the field and nothing is
+saved), then confirm privately and post the comparison in the board's thread after the ack."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.customers.blocks import import_confirmation
+from bot.customers.posts import post_customer_report
+from bot.slack import ids
+from bot.slack.blocks import truncate
+from bot.slack.files import read_shared_text, shared_file_ids
+from bot.slack.replies import tell_user
+from bot.slack.values import WorkshopMetadata
+from bot.slack.view_state import input_value, selected_date, selected_value
+from bot.slack.who import team_id_of, user_id_of
+from flows.customers.importing import DEFAULT_SCALE, import_customer_answers
+from flows.customers.reports import customer_report
+from flows.errors import FlowError
+from flows.kpi_import import ImportRefused
+from flows.workshops import get_workshop, require_facilitator
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+GONE = "This workshop no longer exists in this workspace."
+MAX_FIELD_ERROR = 1500
+
+
+def refusal_text(refusal: ImportRefused, limit: int = MAX_FIELD_ERROR) -> str:
+    """The refusal and every bad row, as one inline field error."""
+    lines = [str(refusal), *(str(problem) for problem in refusal.problems)]
+    return truncate("\n".join(lines), limit)
+
+
+def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+    state = view["state"]["values"]
+    meta = WorkshopMetadata.read(view)
+    workshop_id = meta.workshop_id
+    db: Database = context["db"]
+    field = ids.CUSTOMERS_FIELD_ANSWERS
+    chosen_date = selected_date(state, ids.CUSTOMERS_FIELD_DATE)
+    file_ids = shared_file_ids(state, ids.CUSTOMERS_FIELD_FILE)
+    pasted = input_value(state, field) or ""
+    if not file_ids and not pasted.strip():
+        ack(response_action="errors", errors={field: "Choose a CSV file or paste the answers."})
+        return
+    if file_ids and pasted.strip():
+        ack(
+            response_action="errors",
+            errors={field: "A file or pasted answers, not both: clear one of them."},
+        )
+        return
+    if file_ids:
+        field = ids.CUSTOMERS_FIELD_FILE
+    try:
+        if not workshop_id:
+            raise FlowError(GONE)
+        survey_date = date.fromisoformat(chosen_date) if chosen_date else None
+        text = read_shared_text(client, file_ids[0])[1] if file_ids else pasted
+        with db.session() as session:
+            workshop = get_workshop(session, team_id_of(context), workshop_id)
+            require_facilitator(session, workshop, user_id_of(context), "import customers' answers")
+            result = import_customer_answers(
+                session,
+                workshop,
+                text,
+                imported_by=user_id_of(context),
+                today=date.today(),
+                scale=selected_value(state, ids.CUSTOMERS_FIELD_SCALE) or DEFAULT_SCALE,
+                survey_date=survey_date,
+                source="slack file" if file_ids else "form",
+            )
+    except ImportRefused as refusal:
+        errors = {field: refusal_text(refusal)}
+        if "survey date" in str(refusal):
+            errors = {ids.CUSTOMERS_FIELD_DATE: str(refusal)}
+        ack(response_action="errors", errors=errors)
+        return
+    except ValueError:
+        ack(response_action="errors", errors={ids.CUSTOMERS_FIELD_DATE: "That is not a date."})
+        return
+    except FlowError as error:
+        ack(response_action="errors", errors={field: str(error)})
+        return
+    ack()
+    with db.read_session() as session:
+        report = customer_report(session, team_id_of(context), result.workshop_id)
+    tell_user(
+        client,
+        {"user_id": user_id_of(context), "channel_id": meta.channel_id},
+        import_confirmation(result, report),
+    )
+    if not result.already_imported:
+        post_customer_report(client, db, team_id_of(context), result.workshop_id)
+
+
+def register(app: App) -> None:
+    app.view(ids.CUSTOMERS_IMPORT_MODAL)(handle_import_submission)

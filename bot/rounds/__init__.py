@@ -1,0 +1,1 @@
+"""Workshops that run themselves: phase deadlines, scheduled rating rounds, reminders."""

@@ -1,0 +1,150 @@
+"""The emotion curve: how the customer feels at each touchpoint, −2…+2 (Smaply's convention),
+asked in the rating form only while the facilitator has it on (journey lanes, issue 17).
+
+Definitions (ours; each is checked with a worked example in tests/flows/test_emotions.py):
+
+- A rating may carry a feeling from −2 (very negative) to +2 (very positive); it is optional.
+- A touchpoint's **mean feeling** is the mean of the feelings given there in the round, with its
+  own n (raters who left it blank are not counted); a stage's pools the feelings of all its
+  touchpoints (the mean of every feeling given in the stage).
+- The curve's **lowest points**, the moments that matter, are the touchpoints with the lowest
+  mean feeling below 0, at most MOMENTS of them (ties in journey order). A curve that never dips
+  below 0 has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlmodel import Session, col
+
+from flows.gaps.aggregation import current_round, journey_touchpoints
+from flows.workshops import get_workshop, require_facilitator
+from storage.models import GapRating, Workshop
+
+MOMENTS = 3
+FEELINGS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
+
+
+def set_emotion_curve(
+    session: Session, team_id: str, workshop_id: int, user_id: str, on: bool
+) -> bool:
+    """Turn the rating form's feeling question on or off (facilitators); whether it changed."""
+    workshop = get_workshop(session, team_id, workshop_id)
+    require_facilitator(session, workshop, user_id, "turn the emotion curve on or off")
+    changed = cast(
+        CursorResult,
+        session.execute(
+            update(Workshop)
+            .where(
+                col(Workshop.team_id) == team_id,
+                col(Workshop.id) == workshop_id,
+                col(Workshop.emotion_curve) != on,
+            )
+            .values(emotion_curve=on)
+        ),
+    ).rowcount
+    session.refresh(workshop)
+    return bool(changed)
+
+
+@dataclass(frozen=True)
+class EmotionPoint:
+    touchpoint_id: int
+    name: str
+    stage_id: int
+    stage_name: str
+    n: int
+    total: int  # Σ feelings
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    @property
+    def exact(self) -> Fraction | None:
+        return Fraction(self.total, self.n) if self.n else None
+
+
+@dataclass(frozen=True)
+class StageFeeling:
+    stage_id: int
+    name: str
+    n: int
+    total: int
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class EmotionCurve:
+    workshop_id: int
+    title: str
+    round: int
+    points: tuple[EmotionPoint, ...]  # every touchpoint, journey order
+    stages: tuple[StageFeeling, ...]  # journey order
+    lowest: tuple[EmotionPoint, ...]  # the moments that matter, lowest first
+
+    @property
+    def has_feelings(self) -> bool:
+        return any(p.n for p in self.points)
+
+
+def emotion_curve(
+    session: Session, workshop: Workshop, round_number: int | None = None
+) -> EmotionCurve | None:
+    """The round's curve; None when the curve is off and nobody gave a feeling this round (the
+    lane is off: the results look exactly as they do without it)."""
+    number = round_number or current_round(session, workshop)
+    rows = session.execute(
+        select(
+            col(GapRating.touchpoint_id),
+            func.count(col(GapRating.emotion)),
+            func.sum(col(GapRating.emotion)),
+        )
+        .where(
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.round) == number,
+            col(GapRating.emotion).is_not(None),
+        )
+        .group_by(col(GapRating.touchpoint_id))
+    ).all()
+    if not rows and not workshop.emotion_curve:
+        return None
+    sums = {tp: (int(n), int(total or 0)) for tp, n, total in rows}
+    journey = [
+        (tp.id, tp.name, tp.stage_id, tp.stage_name)
+        for tp in journey_touchpoints(session, workshop)
+    ]
+    assert workshop.id is not None
+    return summarise_curve(workshop.id, workshop.title, number, journey, sums)
+
+
+def summarise_curve(
+    workshop_id: int,
+    title: str,
+    number: int,
+    journey: list[tuple[int, str, int, str]],  # (touchpoint id, name, stage id, stage name)
+    sums: dict[int, tuple[int, int]],  # touchpoint id → (n, Σ feelings)
+) -> EmotionCurve:
+    """The curve from each touchpoint's count and sum of feelings (pure)."""
+    points = tuple(
+        EmotionPoint(tp, name, sid, sname, *sums.get(tp, (0, 0)))
+        for tp, name, sid, sname in journey
+    )
+    stages: dict[int, StageFeeling] = {}
+    for point in points:
+        before = stages.get(point.stage_id, StageFeeling(point.stage_id, point.stage_name, 0, 0))
+        stages[point.stage_id] = StageFeeling(
+            before.stage_id, before.name, before.n + point.n, before.total + point.total
+        )
+    negative = [p for p in points if p.n and p.exact < 0]  # type: ignore[operator]
+    order = {p.touchpoint_id: index for index, p in enumerate(points)}
+    lowest = sorted(negative, key=lambda p: (p.exact, order[p.touchpoint_id]))[:MOMENTS]
+    return EmotionCurve(workshop_id, title, number, points, tuple(stages.values()), tuple(lowest))

@@ -1,0 +1,291 @@
+"""Journey templates: a few ready-made journeys practitioners will recognise, the workspace's own
+saved ones, the stage-by-stage editing of a journey (one stage per row: a name and its
+touchpoints, one per line), and saving a workshop's journey under a name.
+
+Sources for the ready-made journeys: the stages of common journey maps in practice (e.g. the
+SaaS lifecycle of sign-up, activation, adoption and expansion; the e-commerce path from
+discovery to returns; a support case from noticing a problem to follow-up; the B2B buying
+process from awareness to account management). Every one is editable before a workshop starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from flows.errors import InvalidInput, NotFound
+from flows.journey import (
+    DEFAULT_JOURNEY,
+    MAX_NAME_LENGTH,
+    MAX_STAGES,
+    MAX_TOUCHPOINTS,
+    MAX_TOUCHPOINTS_PER_STAGE,
+    StageSpec,
+    touchpoint_choices,
+)
+from flows.workshops import get_workshop, require_facilitator
+from storage.models import JourneyTemplate, utcnow
+from storage.models.journeys import MAX_TEMPLATE_NAME
+
+MAX_SAVED_TEMPLATES = 50  # offered in one select beside the ready-made ones (100 options at most)
+BUILT_IN_PREFIX = "builtin:"
+SAVED_PREFIX = "saved:"
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str  # "builtin:saas" or "saved:12": what the setup form's select sends
+    name: str
+    stages: tuple[StageSpec, ...]
+
+    @property
+    def touchpoint_count(self) -> int:
+        return sum(len(stage.touchpoints) for stage in self.stages)
+
+
+def _built_in(key: str, name: str, *stages: tuple[str, tuple[str, ...]]) -> Template:
+    return Template(BUILT_IN_PREFIX + key, name, tuple(StageSpec(n, t) for n, t in stages))
+
+
+BUILT_IN_TEMPLATES: tuple[Template, ...] = (
+    Template(BUILT_IN_PREFIX + "default", "Customer journey (general)", DEFAULT_JOURNEY),
+    _built_in(
+        "saas",
+        "SaaS onboarding",
+        ("Sign-up", ("Pricing page", "Sign-up form", "Verification email")),
+        ("First login", ("Welcome tour", "Setup checklist", "Empty state")),
+        ("Activation", ("Data import", "Inviting teammates", "First key task done")),
+        ("Adoption", ("In-app guidance", "Help centre", "Customer success check-in")),
+        ("Expansion", ("Usage limits", "Upgrade prompt", "Billing and invoices")),
+    ),
+    _built_in(
+        "ecommerce",
+        "E-commerce purchase",
+        ("Discover", ("Search engine", "Social ads", "Marketplace listing")),
+        ("Browse", ("Category page", "Product page", "Ratings and reviews")),
+        ("Buy", ("Basket", "Checkout", "Payment")),
+        ("Delivery", ("Order confirmation", "Shipping updates", "Delivery")),
+        ("After purchase", ("Returns and refunds", "Customer service", "Review request")),
+    ),
+    _built_in(
+        "support",
+        "Support case",
+        ("Notice a problem", ("Error message", "Status page")),
+        ("Look for help", ("Help centre", "Chatbot", "Community forum")),
+        ("Contact us", ("Contact form", "Phone line", "Live chat")),
+        ("Resolution", ("First response", "Escalation", "Fix or workaround")),
+        ("Follow-up", ("Resolution email", "Satisfaction survey", "Reopening a case")),
+    ),
+    _built_in(
+        "b2b",
+        "B2B sales",
+        ("Awareness", ("Industry events", "Webinars and content", "Outbound outreach")),
+        ("Evaluation", ("Discovery call", "Product demo", "Case studies")),
+        ("Proposal", ("Proposal", "Pricing negotiation", "Security review")),
+        ("Contract", ("Legal review", "Procurement", "Contract signature")),
+        ("Onboarding", ("Kick-off meeting", "Implementation", "Training")),
+        ("Account management", ("Business reviews", "Renewal", "Expansion")),
+    ),
+)
+DEFAULT_TEMPLATE = BUILT_IN_TEMPLATES[0]
+
+
+@dataclass(frozen=True)
+class TemplateChoices:
+    built_in: tuple[Template, ...]
+    saved: tuple[Template, ...]  # the workspace's own, by name
+
+
+def template_choices(session: Session, team_id: str) -> TemplateChoices:
+    rows = session.exec(
+        select(JourneyTemplate)
+        .where(JourneyTemplate.team_id == team_id)
+        .order_by(col(JourneyTemplate.name_key))
+        .limit(MAX_SAVED_TEMPLATES)
+    ).all()
+    return TemplateChoices(BUILT_IN_TEMPLATES, tuple(_saved(row) for row in rows))
+
+
+def _saved(row: JourneyTemplate) -> Template:
+    stages = tuple(
+        StageSpec(str(stage["name"]), tuple(str(tp) for tp in stage["touchpoints"]))
+        for stage in row.stages
+    )
+    return Template(f"{SAVED_PREFIX}{row.id}", row.name, stages)
+
+
+def get_template(session: Session, team_id: str, key: str | None) -> Template:
+    """A ready-made template or one of this workspace's by its key; NotFound otherwise."""
+    key = key or ""
+    for template in BUILT_IN_TEMPLATES:
+        if template.key == key:
+            return template
+    number = key.removeprefix(SAVED_PREFIX)
+    if key.startswith(SAVED_PREFIX) and number.isascii() and number.isdigit():
+        row = session.exec(
+            select(JourneyTemplate).where(
+                JourneyTemplate.team_id == team_id, JourneyTemplate.id == int(number)
+            )
+        ).first()
+        if row is not None:
+            return _saved(row)
+    raise NotFound("That journey template no longer exists; pick another.")
+
+
+# Editing stage by stage --------------------------------------------------------------------------
+
+
+def stage_field(field: str, index: int) -> str:
+    """The key of one stage row's field ("stage_name:0", "stage_touchpoints:0"): the setup form's
+    block ids, so that errors land on the right input."""
+    return f"stage_{field}:{index}"
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One row of the stage editor as typed: a name and touchpoints, one per line."""
+
+    name: str | None
+    touchpoints: str | None
+
+
+def stage_rows(stages: Sequence[StageSpec]) -> list[StageRow]:
+    return [StageRow(stage.name, "\n".join(stage.touchpoints)) for stage in stages]
+
+
+def validate_stages(rows: Sequence[StageRow]) -> list[StageSpec]:
+    """The journey from the stage rows, in order; rows left entirely empty are dropped. Raises
+    InvalidInput with one message per bad field (keys from `stage_field`)."""
+    errors: dict[str, str] = {}
+    stages: list[StageSpec] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        name = (row.name or "").strip()
+        touchpoints = [line.strip() for line in (row.touchpoints or "").splitlines()]
+        touchpoints = [tp for tp in touchpoints if tp]
+        if not name and not touchpoints:
+            continue
+        name_key, list_key = stage_field("name", index), stage_field("touchpoints", index)
+        if not name:
+            errors[name_key] = "Name this stage (or empty its touchpoints to drop it)."
+        elif len(name) > MAX_NAME_LENGTH:
+            errors[name_key] = f"Keep the stage name to {MAX_NAME_LENGTH} characters."
+        elif name.casefold() in seen:
+            errors[name_key] = f"Stage {seen[name.casefold()] + 1} has this name already."
+        else:
+            seen[name.casefold()] = index
+        problem = _touchpoints_problem(touchpoints)
+        if problem:
+            errors[list_key] = problem
+        stages.append(StageSpec(name, tuple(touchpoints)))
+    if not stages and rows:
+        errors[stage_field("name", 0)] = "Add at least one stage with its touchpoints."
+    if len(stages) > MAX_STAGES:
+        errors[stage_field("name", 0)] = f"At most {MAX_STAGES} stages ({len(stages)} given)."
+    total = sum(len(stage.touchpoints) for stage in stages)
+    if total > MAX_TOUCHPOINTS and not errors:
+        errors[stage_field("touchpoints", 0)] = (
+            f"At most {MAX_TOUCHPOINTS} touchpoints in all ({total} given)."
+        )
+    if errors:
+        raise InvalidInput(errors)
+    return stages
+
+
+def _touchpoints_problem(touchpoints: list[str]) -> str | None:
+    if not touchpoints:
+        return "List this stage's touchpoints, one per line."
+    if len(touchpoints) > MAX_TOUCHPOINTS_PER_STAGE:
+        return (
+            f"At most {MAX_TOUCHPOINTS_PER_STAGE} touchpoints per stage ({len(touchpoints)} given)."
+        )
+    long = next((tp for tp in touchpoints if len(tp) > MAX_NAME_LENGTH), None)
+    if long is not None:
+        return f"“{long[:30]}…” is too long: names have at most {MAX_NAME_LENGTH} characters."
+    seen: set[str] = set()
+    for tp in touchpoints:
+        if tp.casefold() in seen:
+            return f"“{tp}” is listed twice."
+        seen.add(tp.casefold())
+    return None
+
+
+# Saving ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedTemplate:
+    template: Template
+    replaced: bool  # a template of that name existed and now holds this journey
+
+
+def clean_template_name(name: str | None) -> str:
+    clean = " ".join((name or "").split())
+    if not clean:
+        raise InvalidInput({"name": "Give the template a name."})
+    if len(clean) > MAX_TEMPLATE_NAME:
+        raise InvalidInput({"name": f"Keep the name to {MAX_TEMPLATE_NAME} characters."})
+    if any(clean.casefold() == t.name.casefold() for t in BUILT_IN_TEMPLATES):
+        raise InvalidInput({"name": "A ready-made template has that name; pick another."})
+    return clean
+
+
+def save_template(
+    session: Session, team_id: str, user_id: str, name: str | None, stages: Sequence[StageSpec]
+) -> SavedTemplate:
+    """Save `stages` as this workspace's template `name` (one upsert on the workspace and the
+    name ignoring case: saving again under the same name replaces the journey)."""
+    clean = clean_template_name(name)
+    if not stages:
+        raise InvalidInput({"name": "There is no journey to save."})
+    key = clean.casefold()
+    existed = (
+        session.exec(
+            select(JourneyTemplate.id).where(
+                JourneyTemplate.team_id == team_id, JourneyTemplate.name_key == key
+            )
+        ).first()
+        is not None
+    )
+    now = utcnow()
+    row = {
+        "team_id": team_id,
+        "name": clean,
+        "name_key": key,
+        "stages": [{"name": s.name, "touchpoints": list(s.touchpoints)} for s in stages],
+        "created_by": user_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(JourneyTemplate).values(row)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["team_id", "name_key"],
+            set_={name: statement.excluded[name] for name in ("name", "stages", "updated_at")},
+        )
+    )
+    saved = session.exec(
+        select(JourneyTemplate).where(
+            JourneyTemplate.team_id == team_id, JourneyTemplate.name_key == key
+        )
+    ).one()
+    return SavedTemplate(_saved(saved), replaced=existed)
+
+
+def save_workshop_journey(
+    session: Session, team_id: str, workshop_id: int, user_id: str, name: str | None
+) -> SavedTemplate:
+    """Save a workshop's journey (its stages and touchpoints as they are) as a template; its
+    facilitators may."""
+    workshop = get_workshop(session, team_id, workshop_id)
+    require_facilitator(session, workshop, user_id, "save this workshop's journey as a template")
+    stages = [
+        StageSpec(stage.name, tuple(tp.name for tp in stage.touchpoints))
+        for stage in touchpoint_choices(session, workshop)
+    ]
+    return save_template(session, team_id, user_id, name, stages)

@@ -1,0 +1,174 @@
+"""The journey lanes in digests and exports (issue 17): the figures per persona with the persona
+splits, the channel figures and the emotion curve. Each is left out of a workshop that does not
+use its lane. flows/reports.py registers them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from flows.channels import channel_results
+from flows.digest import DigestField, DigestItem, DigestSection, text
+from flows.emotions import emotion_curve
+from flows.exports import Cell, ExportTable
+from flows.gaps.aggregation import journey_touchpoints
+from flows.gaps.statistics import display, signed
+from flows.personas import SPLIT_AT, PersonaResults, persona_results
+from storage.models import Workshop
+
+PERSONAS_DIGEST_ORDER = 25
+PERSONA_GAPS_EXPORT_ORDER = 62
+CHANNEL_GAPS_EXPORT_ORDER = 64
+EMOTION_CURVE_EXPORT_ORDER = 66
+
+
+def _raters(count: int) -> str:
+    return f"{count} rater" if count == 1 else f"{count} raters"
+
+
+def split_words(results: PersonaResults) -> str:
+    count = len(results.splits)
+    if not count:
+        return (
+            f"No persona split in round {results.round}: at every touchpoint the personas' "
+            f"gaps are within {float(SPLIT_AT):.1f} point of each other."
+        )
+    touchpoints = "touchpoint" if count == 1 else "touchpoints"
+    return (
+        f"Personas split at {count} {touchpoints} in round {results.round} (their gaps "
+        f"{float(SPLIT_AT):.1f} point or more apart): one journey does not fit them all."
+    )
+
+
+def personas_section(
+    session: Session, workshop: Workshop, since: datetime | None
+) -> DigestSection | None:
+    results = persona_results(session, workshop)
+    if results is None or not results.has_ratings:
+        return None
+    figures = (
+        *(
+            DigestField(
+                p.name,
+                text(
+                    f"gap {signed(p.stats.mean_gap)} ({_raters(p.raters)})"
+                    if p.stats.n
+                    else "no ratings"
+                ),
+            )
+            for p in results.personas
+        ),
+        DigestField("Everyone", text(f"gap {signed(results.overall.mean_gap)}")),
+    )
+    items = tuple(
+        DigestItem(
+            text(
+                f"{s.touchpoint} ({s.stage}): {s.low[0]} {signed(s.low[1])}, "
+                f"{s.high[0]} {signed(s.high[1])}, {display(s.difference):.1f} apart"
+            )
+        )
+        for s in results.splits
+    )
+    return DigestSection(
+        key="personas",
+        title="Personas",
+        note=text(split_words(results)),
+        figures=figures,
+        items=items,
+        total=len(items),
+    )
+
+
+def persona_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """Each persona's figures at each touchpoint it was rated for, in the current round."""
+    results = persona_results(session, workshop)
+    if results is None:
+        return None
+    split = {s.touchpoint_id for s in results.splits}
+    names = {p.persona_id: p.name for p in results.personas}
+    rows: list[tuple[Cell, ...]] = []
+    for tp in journey_touchpoints(session, workshop):
+        for persona_id, stats in results.by_touchpoint.get(tp.id, {}).items():
+            rows.append(
+                (
+                    results.round,
+                    names[persona_id],
+                    tp.stage_name,
+                    tp.name,
+                    stats.n,
+                    stats.mean_expectation,
+                    stats.mean_experience,
+                    stats.mean_gap,
+                    tp.id in split,
+                )
+            )
+    return ExportTable(
+        name="persona_gaps",
+        title="Gaps per persona",
+        columns=(
+            "round",
+            "persona",
+            "stage",
+            "touchpoint",
+            "n",
+            "mean_expectation",
+            "mean_experience",
+            "mean_gap",
+            "persona_split",
+        ),
+        rows=rows,
+    )
+
+
+def channel_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """Each channel's gap in each stage (the heat map's cells) and the stage's spread."""
+    results = channel_results(session, workshop)
+    if results is None:
+        return None
+    rows: list[tuple[Cell, ...]] = [
+        (
+            results.round,
+            stage.stage_name,
+            cell.label,
+            cell.touchpoints,
+            cell.stats.n,
+            cell.stats.mean_gap,
+            stage.spread,
+            cell.channel == stage.worst,
+        )
+        for stage in results.stages
+        for cell in stage.channels
+    ]
+    return ExportTable(
+        name="channel_gaps",
+        title="Gaps per channel and stage",
+        columns=(
+            "round",
+            "stage",
+            "channel",
+            "touchpoints",
+            "n",
+            "mean_gap",
+            "stage_spread",
+            "worst_served",
+        ),
+        rows=rows,
+    )
+
+
+def emotion_curve_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """The mean feeling at each touchpoint (the curve), with the lowest points marked."""
+    curve = emotion_curve(session, workshop)
+    if curve is None:
+        return None
+    lowest = {p.touchpoint_id: rank for rank, p in enumerate(curve.lowest, start=1)}
+    return ExportTable(
+        name="emotion_curve",
+        title="Emotion curve",
+        columns=("round", "stage", "touchpoint", "n", "mean_feeling", "lowest_rank"),
+        rows=[
+            (curve.round, p.stage_name, p.name, p.n, p.mean, lowest.get(p.touchpoint_id))
+            for p in curve.points
+        ],
+    )

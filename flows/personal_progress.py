@@ -1,0 +1,171 @@
+"""One participant's own progress in a workshop: what they have done, what is left, and the one
+thing to do next (for `/workshop status` and the Home tab)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from flows.gaps.aggregation import current_round
+from flows.voting import own_votes
+from flows.workshops import FACILITATOR_ROLES, participant_role
+from storage.models import (
+    Fix,
+    FixStatus,
+    GapRating,
+    Phase,
+    Role,
+    Stakeholder,
+    StakeholderRating,
+    Touchpoint,
+    Workshop,
+)
+
+
+class NextStep(StrEnum):
+    """The one next action, named by what it asks (the bot draws its button)."""
+
+    join_workshop = "join"
+    wait = "wait"  # nothing to do until the facilitator moves on
+    add_stakeholder = "add_stakeholder"
+    rate_stakeholders = "rate_stakeholders"
+    rate_touchpoints = "rate_touchpoints"
+    propose_fix = "propose_fix"
+    vote = "vote"
+    read_results = "read_results"
+
+
+@dataclass(frozen=True)
+class PersonalProgress:
+    workshop_id: int
+    phase: Phase
+    role: Role | None  # None: not in the workshop yet
+    stakeholders: int  # in the workshop
+    stakeholders_added: int  # by this person
+    stakeholders_rated: int  # by this person, of `stakeholders`
+    rating_round: int
+    touchpoints: int
+    touchpoints_rated: int  # by this person in the current round
+    fixes_proposed: int  # active ones by this person
+    vote_budget: int
+    votes_used: int
+    next_step: NextStep
+
+    @property
+    def facilitates(self) -> bool:
+        return self.role in FACILITATOR_ROLES
+
+    @property
+    def touchpoints_left(self) -> int:
+        return max(0, self.touchpoints - self.touchpoints_rated)
+
+    @property
+    def votes_left(self) -> int:
+        return max(0, self.vote_budget - self.votes_used)
+
+
+def _count(session: Session, statement: Any) -> int:
+    return int(session.exec(statement).one() or 0)
+
+
+def personal_progress(session: Session, workshop: Workshop, user_id: str) -> PersonalProgress:
+    team_id, workshop_id = workshop.team_id, workshop.id
+    assert workshop_id is not None
+    role = participant_role(session, team_id, workshop_id, user_id)
+    stakeholders = _count(
+        session,
+        select(func.count())
+        .select_from(Stakeholder)
+        .where(Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id),
+    )
+    stakeholders_added = _count(
+        session,
+        select(func.count())
+        .select_from(Stakeholder)
+        .where(
+            Stakeholder.team_id == team_id,
+            Stakeholder.workshop_id == workshop_id,
+            Stakeholder.author_id == user_id,
+        ),
+    )
+    stakeholders_rated = _count(
+        session,
+        select(func.count())
+        .select_from(StakeholderRating)
+        .where(
+            StakeholderRating.team_id == team_id,
+            StakeholderRating.workshop_id == workshop_id,
+            StakeholderRating.rater_id == user_id,
+        ),
+    )
+    touchpoints = _count(
+        session,
+        select(func.count())
+        .select_from(Touchpoint)
+        .where(Touchpoint.team_id == team_id, Touchpoint.workshop_id == workshop_id),
+    )
+    rating_round = current_round(session, workshop)
+    touchpoints_rated = _count(
+        session,
+        select(func.count(func.distinct(GapRating.touchpoint_id))).where(
+            GapRating.team_id == team_id,
+            GapRating.workshop_id == workshop_id,
+            GapRating.round == rating_round,
+            GapRating.user_id == user_id,
+        ),
+    )
+    fixes_proposed = _count(
+        session,
+        select(func.count())
+        .select_from(Fix)
+        .where(
+            Fix.team_id == team_id,
+            Fix.workshop_id == workshop_id,
+            Fix.author_id == user_id,
+            col(Fix.status) == FixStatus.active,
+        ),
+    )
+    votes_used = sum(own_votes(session, workshop, user_id).values())
+    progress = PersonalProgress(
+        workshop_id=workshop_id,
+        phase=Phase(workshop.phase),
+        role=role,
+        stakeholders=stakeholders,
+        stakeholders_added=stakeholders_added,
+        stakeholders_rated=stakeholders_rated,
+        rating_round=rating_round,
+        touchpoints=touchpoints,
+        touchpoints_rated=touchpoints_rated,
+        fixes_proposed=fixes_proposed,
+        vote_budget=workshop.vote_budget,
+        votes_used=votes_used,
+        next_step=NextStep.wait,
+    )
+    return replace(progress, next_step=next_step(progress))
+
+
+def next_step(p: PersonalProgress) -> NextStep:
+    """What this person does now: the phase's task while it is unfinished, else wait."""
+    if p.phase is Phase.closed:
+        return NextStep.read_results
+    if p.phase is Phase.setup:
+        return NextStep.wait if p.role is not None else NextStep.join_workshop
+    if p.phase is Phase.stakeholders:
+        if p.stakeholders_added == 0 or p.stakeholders == 0:
+            return NextStep.add_stakeholder
+        if p.stakeholders_rated < p.stakeholders:
+            return NextStep.rate_stakeholders
+        return NextStep.wait
+    if p.phase is Phase.rating:
+        return NextStep.rate_touchpoints if p.touchpoints_left else NextStep.wait
+    if p.phase is Phase.fixes:  # one more fix is always welcome
+        return NextStep.propose_fix
+    if p.phase is Phase.voting:
+        if p.role is None:
+            return NextStep.join_workshop
+        return NextStep.vote if p.votes_left else NextStep.wait
+    return NextStep.wait

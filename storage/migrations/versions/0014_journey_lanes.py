@@ -1,0 +1,93 @@
+"""journey lanes: the channel of each touchpoint, personas, and the emotion curve
+
+A touchpoint may carry the channel it happens through (web, app, email, …), stored as a string
+like the other enums, so adding a channel needs no migration. A workshop may define personas
+(one name per workshop, on a normalised key); a participant's row names the persona they rate
+for, and each gap rating the persona it was given for. A workshop may turn the emotion curve
+on; a gap rating then may carry how the customer feels there, −2…+2.
+
+Revision ID: 0014_journey_lanes
+Revises: 0016_phase_calls (chained after main's newest when merging main)
+Create Date: 2026-12-06 06:10:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0014_journey_lanes"
+down_revision: str | None = "0016_phase_calls"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("touchpoint", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("channel", sa.String(length=20), nullable=True))
+
+    op.create_table(
+        "persona",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
+        sa.Column("stakeholder_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"],
+            ["workshop.id"],
+            name=op.f("fk_persona_workshop_id_workshop"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["stakeholder_id"],
+            ["stakeholder.id"],
+            name=op.f("fk_persona_stakeholder_id_stakeholder"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_persona")),
+        sa.UniqueConstraint("workshop_id", "name_key", name=op.f("uq_persona_workshop_id_name_key")),
+    )
+    with op.batch_alter_table("persona", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_persona_team_id"), ["team_id"], unique=False)
+    for table in ("participant", "gap_rating"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("persona_id", sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(
+                batch_op.f(f"fk_{table}_persona_id_persona"),
+                "persona",
+                ["persona_id"],
+                ["id"],
+                ondelete="SET NULL",
+            )
+    with op.batch_alter_table("workshop", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("emotion_curve", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("gap_rating", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("emotion", sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(
+            batch_op.f("ck_gap_rating_emotion_range"), "emotion IS NULL OR emotion BETWEEN -2 AND 2"
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("gap_rating", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_gap_rating_emotion_range"), type_="check")
+        batch_op.drop_column("emotion")
+    with op.batch_alter_table("workshop", schema=None) as batch_op:
+        batch_op.drop_column("emotion_curve")
+    for table in ("gap_rating", "participant"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f(f"fk_{table}_persona_id_persona"), type_="foreignkey")
+            batch_op.drop_column("persona_id")
+    with op.batch_alter_table("persona", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_persona_team_id"))
+    op.drop_table("persona")
+    with op.batch_alter_table("touchpoint", schema=None) as batch_op:
+        batch_op.drop_column("channel")

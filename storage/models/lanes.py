@@ -1,0 +1,37 @@
+"""Personas: whose journey the team maps (journey lanes, issue 17).
+
+A workshop may define a few personas; a participant rates for the persona they know best (their
+choice is on their participant row), and each rating carries the persona it was given for, so
+a later change of mind never rewrites an earlier round. One name per workshop, compared on a
+normalised key (" Busy parent " and "busy parent" collide), held by the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.base import timestamp_column, utcnow
+
+MAX_PERSONA_NAME = 40
+MAX_PERSONA_DESCRIPTION = 150
+
+
+class Persona(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workshop_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    # Lookups by workshop use the unique (workshop_id, name_key) index.
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    name: str = Field(max_length=MAX_PERSONA_NAME)
+    name_key: str = Field(max_length=120)  # trimmed, NFKC-normalised, case-folded
+    description: str = Field(default="", max_length=MAX_PERSONA_DESCRIPTION)
+    # The customer stakeholder it was created from, if any (kept when that stakeholder goes).
+    stakeholder_id: int | None = Field(
+        default=None, foreign_key="stakeholder.id", ondelete="SET NULL"
+    )
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

@@ -1,0 +1,95 @@
+"""Personas end to end: a facilitator adds them, a rater picks one on the way to the rating form,
+and the gap results carry the results per persona."""
+
+from sqlmodel import select
+
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE
+from storage.models import GapRating, Participant, Persona, Phase
+from tests.helpers import said
+
+ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
+JOURNEY = "Find: Search, Ads\nBuy: Checkout"
+
+
+def add(local, user, name, description=""):
+    local.sim.slash_command(user, CHANNEL_ID, "personas")
+    local.standin.wait_for(lambda: local.standin.top_view(user))
+    return local.sim.submit_view(
+        user, {"persona_name": name, "persona_description": description or None}
+    )
+
+
+def test_personas_are_added_picked_on_the_way_to_rating_and_reported(local):
+    _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
+    assert add(local, ANA, "Busy parent", "Orders at night").problems == []
+    said(local, ANA, "Added the persona *Busy parent* (1 of at most 5)")
+    add(local, ANA, "Small business")
+    refused = add(local, ANA, " busy PARENT ")
+    assert refused.json["errors"] == {
+        "persona_name": "There is already a persona called “busy PARENT”."
+    }
+    local.sim.close_view(ANA)
+
+    local.sim.click(CHLOE, ids.RATE_OPEN, channel=CHANNEL_ID, ts=board_ts)
+    picker = local.standin.wait_for(lambda: local.standin.top_view(CHLOE))
+    assert picker["callback_id"] == ids.PERSONA_CHOICE_MODAL
+    with local.db.session() as session:
+        business = session.exec(select(Persona).where(Persona.name == "Small business")).one()
+    answer = local.sim.submit_view(CHLOE, {"persona_choice": str(business.id)})
+    assert answer.problems == []
+    form = local.standin.top_view(CHLOE)
+    assert form["callback_id"] == ids.RATE_MODAL  # straight on to rating
+    search = next(
+        b["block_id"].split(":")[1]
+        for b in form["blocks"]
+        if b["block_id"].startswith("expectation:")
+    )
+    skipped = {  # the form asks for every touchpoint on the page: the others are skipped
+        b["block_id"]: "skip"
+        for b in form["blocks"]
+        if b["block_id"].split(":")[0] in ("expectation", "experience")
+    }
+    local.sim.submit_view(
+        CHLOE, {**skipped, f"expectation:{search}": "6", f"experience:{search}": "3"}
+    )
+    with local.db.session() as session:
+        (rating,) = session.exec(select(GapRating)).all()
+        assert rating.persona_id == business.id
+        chloe = session.exec(select(Participant).where(Participant.user_id == CHLOE)).one()
+        assert chloe.persona_id == business.id
+    local.sim.close_view(CHLOE)
+
+    # Picked once: the rating button now opens the rating form itself
+    local.sim.click(CHLOE, ids.RATE_OPEN, channel=CHANNEL_ID, ts=board_ts)
+    assert local.standin.wait_for(lambda: local.standin.top_view(CHLOE))["callback_id"] == (
+        ids.RATE_MODAL
+    )
+    local.sim.close_view(CHLOE)
+
+    local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
+    posted = local.standin.wait_for(
+        lambda: [
+            m
+            for m in local.standin.thread(CHANNEL_ID, board_ts)
+            if m["text"].startswith("Personas, round 1")
+        ]
+    )
+    assert "*Small business*: journey gap *−3.0* (1 rater, 1 rating)" in str(posted[-1]["blocks"])
+
+
+def test_only_facilitators_add_personas_and_persona_explains_itself(local):
+    local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
+    local.sim.slash_command(CHLOE, CHANNEL_ID, "personas")
+    said(local, CHLOE, "Only the facilitator can define personas.")
+    local.sim.slash_command(CHLOE, CHANNEL_ID, "persona")
+    said(local, CHLOE, "has no personas, so everyone rates for the customer in general")
+    assert local.standin.top_view(CHLOE) is None
+
+
+def test_a_workshop_without_personas_opens_the_rating_form_at_once(local):
+    _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
+    local.sim.click(CHLOE, ids.RATE_OPEN, channel=CHANNEL_ID, ts=board_ts)
+    assert local.standin.wait_for(lambda: local.standin.top_view(CHLOE))["callback_id"] == (
+        ids.RATE_MODAL
+    )

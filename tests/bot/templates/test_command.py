@@ -1,0 +1,51 @@
+"""`/workshop template save NAME`: a workshop's journey offered again by the setup form."""
+
+from bot.slack import ids
+from demo.local import CHANNEL_ID, PEOPLE
+from tests.helpers import said
+
+ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
+JOURNEY = "Find: Search, Ads\nBuy: Checkout"
+
+
+def saved_options(view) -> list[tuple[str, str]]:
+    select = next(b for b in view["blocks"] if b["block_id"] == ids.SETUP_TEMPLATE)["element"]
+    groups = {g["label"]["text"]: g["options"] for g in select["option_groups"]}
+    return [(o["value"], o["text"]["text"]) for o in groups.get("Saved in this workspace", [])]
+
+
+def test_a_saved_journey_is_offered_and_fills_the_stage_editor(local):
+    workshop_id, _ = local.start_workshop(ANA, values={ids.SETUP_JOURNEY: JOURNEY})
+    local.sim.slash_command(BEN, CHANNEL_ID, "template save Mine")
+    assert "Only the facilitator can save this workshop's journey" in str(
+        said(local, BEN, "Only the facilitator")
+    )
+    local.sim.slash_command(ANA, CHANNEL_ID, "template save  Find & buy ")
+    reply = said(local, ANA, "Saved the journey")
+    assert reply["text"] == (
+        f"Saved the journey of workshop #{workshop_id} as template *Find &amp; buy* "
+        "(2 stages, 3 touchpoints). It is offered under “Journey to start from” when anyone "
+        "here starts a workshop with `/workshop new`."
+    )
+    local.sim.slash_command(ANA, CHANNEL_ID, "template save find & BUY")
+    assert "now holds the journey" in said(local, ANA, "now holds")["text"]
+    local.sim.slash_command(ANA, CHANNEL_ID, "template")
+    assert "`/workshop template save NAME`" in said(local, ANA, "as a template with")["text"]
+
+    local.sim.slash_command(BEN, CHANNEL_ID, "new Second")
+    view = local.standin.wait_for(lambda: local.standin.top_view(BEN))
+    ((key, text),) = saved_options(view)
+    assert text == "find & BUY · 2 stages, 3 touchpoints"
+    local.sim.submit_view(BEN, {ids.SETUP_TEMPLATE: key})
+    stages = local.standin.top_view(BEN)
+    rows = {
+        b["block_id"]: b["element"].get("initial_value")
+        for b in stages["blocks"]
+        if b["type"] == "input"
+    }
+    assert rows == {
+        "stage_name:0": "Find",
+        "stage_touchpoints:0": "Search\nAds",
+        "stage_name:1": "Buy",
+        "stage_touchpoints:1": "Checkout",
+    }

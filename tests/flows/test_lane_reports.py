@@ -1,0 +1,74 @@
+"""The journey lanes in digests and exports: present when the lane is used, absent otherwise."""
+
+import pytest
+
+from flows.digest import plain_text
+from flows.lane_reports import (
+    channel_gaps_table,
+    emotion_curve_table,
+    persona_gaps_table,
+    personas_section,
+)
+from flows.personas import persona_results
+from tests.flows import test_channels, test_emotions, test_personas
+from tests.flows.test_gaps import make_workshop, rate
+
+
+def test_the_digest_section_names_each_persona_and_the_splits(session):
+    workshop = test_personas.worked_example(session)
+    section = personas_section(session, workshop, None)
+    figures = {f.label: plain_text(f.value) for f in section.figures}
+    # parent (−3 + 0 − 2 − 1) / 4 = −1.5; business (0 − 1 − 2) / 3 = −1.0; all −15 / 8 = −1.875
+    assert figures == {
+        "Busy parent": "gap −1.5 (2 raters)",
+        "Small business": "gap −1.0 (1 rater)",
+        "Everyone": "gap −1.9",
+    }
+    assert [plain_text(i.text) for i in section.items] == [
+        "A (Find): Busy parent −2.0, Small business 0.0, 2.0 apart",
+        "B (Find): Small business −1.0, Busy parent 0.0, 1.0 apart",
+    ]
+    assert plain_text(section.note).startswith("Personas split at 2 touchpoints in round 1")
+
+
+def test_the_export_has_each_persona_at_each_touchpoint(session):
+    workshop = test_personas.worked_example(session)
+    table = persona_gaps_table(session, workshop)
+    rows = {(r[1], r[3]): r for r in table.rows}
+    assert len(rows) == 6  # two personas × three touchpoints
+    # Busy parent at A: (6 + 5) / 2 = 5.5 expected, (3 + 4) / 2 = 3.5 experienced, gap −2.0
+    assert rows[("Busy parent", "A")] == (1, "Busy parent", "Find", "A", 2, 5.5, 3.5, -2.0, True)
+    assert rows[("Small business", "C")][-1] is False  # both −2.0 at C: no split
+    assert persona_results(session, workshop).round == 1
+
+
+def test_the_export_has_each_channel_in_each_stage(session):
+    workshop = test_channels.worked_example(session)
+    table = channel_gaps_table(session, workshop)
+    assert [r[1:] for r in table.rows] == [
+        # stage, channel, touchpoints, n, mean gap, stage spread, worst served
+        ("Find", "Web", 2, 3, pytest.approx(-2.0), pytest.approx(3.0), True),
+        ("Find", "App", 1, 1, 1.0, pytest.approx(3.0), False),
+        ("Buy", "Store", 1, 2, -1.5, None, True),
+    ]
+
+
+def test_a_workshop_without_lanes_has_none_of_them(session):
+    workshop = make_workshop(session)
+    rate(session, workshop, "U1", {"A": (6, 3)})
+    assert personas_section(session, workshop, None) is None
+    assert persona_gaps_table(session, workshop) is None
+    assert channel_gaps_table(session, workshop) is None
+    assert emotion_curve_table(session, workshop) is None
+
+
+def test_the_export_has_the_emotion_curve(session):
+    workshop = test_emotions.worked_example(session)
+    table = emotion_curve_table(session, workshop)
+    # round, stage, touchpoint, n, mean feeling, rank among the lowest points
+    assert table.rows == [
+        (1, "Find", "A", 2, -1.5, 1),
+        (1, "Find", "B", 1, 1.0, None),
+        (1, "Buy", "C", 2, 0.5, None),
+        (1, "Buy", "D", 1, -1.0, 2),
+    ]
