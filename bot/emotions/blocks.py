@@ -57,7 +57,7 @@ def emotion_input(touchpoint_id: int, initial: int | None) -> InputBlock:
     workshop's emotion curve is on."""
     return InputBlock(
         block_id=field_key("emotion", touchpoint_id),
-        label="How does the customer feel here? (optional)",
+        label="How does the customer feel here?",
         optional=True,
         element=StaticSelectElement(
             action_id=ids.INPUT,

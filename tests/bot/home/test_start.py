@@ -24,6 +24,7 @@ def test_a_newcomer_reads_three_steps_and_starts_a_workshop_from_home(local):
     setup = local.standin.top_view(DEV)
     assert setup["callback_id"] == ids.SETUP_MODAL and setup["id"] == picker["id"]
     local.sim.submit_view(DEV, {ids.SETUP_TITLE: "From Home"})
+    local.submit_stages(DEV)  # step 2: the stages as the chosen journey has them
     local.wait_until_idle()
     with local.db.session() as session:
         (workshop,) = channel_workshops(session, local.team_id, CHANNEL_ID)
