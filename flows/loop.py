@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.statistics import display, percentage
-from storage.models import ActionItem, ActionStatus, Fix, RatingRound, Workshop
+from storage.models import ActionItem, ActionStatus, Fix, RatingRound, Workshop, pk
 from storage.models.rounds import LoopNote
 
 TOP_GAPS = 5
@@ -220,7 +220,7 @@ def due_loop_notes(
             continue
         due.append(
             LoopNoteDue(
-                item.id,  # type: ignore[arg-type]
+                pk(item),
                 fix.title,
                 item.owner_id,
                 trend.name,
@@ -240,7 +240,7 @@ def claim_loop_note(session: Session, workshop: Workshop, note: LoopNoteDue) -> 
             session.add(
                 LoopNote(
                     team_id=workshop.team_id,
-                    workshop_id=workshop.id,  # type: ignore[arg-type]
+                    workshop_id=pk(workshop),
                     action_item_id=note.action_item_id,
                     before_round=note.before_round,
                     after_round=note.after_round,

@@ -214,7 +214,7 @@ def _put_deadline(
             with session.begin_nested():
                 row = PhaseDeadline(
                     team_id=workshop.team_id,
-                    workshop_id=workshop.id,  # type: ignore[arg-type]
+                    workshop_id=pk(workshop),
                     phase=phase.value,
                     round=number,
                     **values,  # type: ignore[arg-type]
@@ -332,7 +332,7 @@ def close_at_deadline(
     session.add(
         PhaseChange(
             team_id=team_id,
-            workshop_id=workshop.id,  # type: ignore[arg-type]
+            workshop_id=pk(workshop),
             from_phase=phase,
             to_phase=to_phase,
             action="deadline",
@@ -385,10 +385,10 @@ def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandida
             candidates.append(
                 ReminderCandidate(
                     team_id=workshop.team_id,
-                    workshop_id=workshop.id,  # type: ignore[arg-type]
+                    workshop_id=pk(workshop),
                     round=deadline.round,
                     user_id=user_id,
-                    deadline_id=deadline.id,  # type: ignore[arg-type]
+                    deadline_id=pk(deadline),
                     window_start=as_utc(deadline.set_at),
                     due_at=as_utc(deadline.due_at),
                     timezone=deadline.timezone,

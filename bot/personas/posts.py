@@ -15,7 +15,7 @@ from bot.personas.blocks import (
 from bot.workshop.board import post_in_thread
 from flows.personas import PersonaResults, personas, rater_persona_id
 from flows.workshops import get_workshop
-from storage.models import Workshop
+from storage.models import Workshop, pk
 
 
 def choice_modal(
@@ -26,7 +26,7 @@ def choice_modal(
     if not defined:
         return None
     return build_persona_choice_modal(
-        workshop.id,  # type: ignore[arg-type]
+        pk(workshop),
         workshop.title,
         channel_id,
         [(p.id, p.name, p.description) for p in defined],  # type: ignore[misc]

@@ -55,7 +55,7 @@ from flows.schedules import is_valid_timezone
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import PHASE_NAMES, get_workshop
 from storage.db import Database
-from storage.models import Phase, PhaseDeadline, utcnow
+from storage.models import Phase, PhaseDeadline, pk, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -150,19 +150,19 @@ def _open_round(
     if opening is None:
         return
     workshop = opening.workshop
-    report.opened.append((workshop.id, opening.round))  # type: ignore[arg-type]
+    report.opened.append((pk(workshop), opening.round))
     if opening.round is None or opening.due_at is None:
         logger.info("scheduled round of workshop %s skipped: %s", workshop.id, opening.skipped)
         return
-    refresh_board(client, db, team_id, workshop.id)  # type: ignore[arg-type]
+    refresh_board(client, db, team_id, pk(workshop))
     with db.session() as session:
-        workshop = get_workshop(session, team_id, workshop.id)  # type: ignore[arg-type]
+        workshop = get_workshop(session, team_id, pk(workshop))
     post_in_thread(
         client,
         workshop,
         scheduled_round_text(opening.round, opening.opened, opening.due_at, touchpoints),
     )
-    refresh_workshop_homes(client, db, team_id, workshop.id)  # type: ignore[arg-type]
+    refresh_workshop_homes(client, db, team_id, pk(workshop))
 
 
 def _close_phase(

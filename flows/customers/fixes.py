@@ -16,7 +16,7 @@ from flows.customers.figures import MIN_CUSTOMER_ANSWERS
 from flows.customers.reports import customer_report
 from flows.fixes import FixSummary, list_fixes
 from flows.gaps.aggregation import touchpoint_gaps
-from storage.models import Workshop
+from storage.models import Workshop, pk
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class FixByCustomerGap:
 
 
 def fixes_by_customer_gap(session: Session, workshop: Workshop) -> list[FixByCustomerGap]:
-    report = customer_report(session, workshop.team_id, workshop.id)  # type: ignore[arg-type]
+    report = customer_report(session, workshop.team_id, pk(workshop))
     customers = {c.place.touchpoint_id: c for c in report.touchpoints if c.place.touchpoint_id}
     team = touchpoint_gaps(session, workshop)
     rows = []
