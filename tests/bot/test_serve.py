@@ -57,6 +57,8 @@ def test_serve_http_opens_the_setup_modal_and_posts_the_board(standin, tmp_path)
         assert sim.slash_command(ANA, CHANNEL_ID, "new Onboarding").status == 200
         view = standin.wait_for(lambda: standin.top_view(ANA), timeout=10)
         assert view["callback_id"] == ids.SETUP_MODAL
+        sim.submit_view(ANA)  # step 1, then the stage editor as the default journey fills it
+        standin.wait_for(lambda: standin.top_view(ANA)["callback_id"] == ids.SETUP_STAGES_MODAL)
         sim.submit_view(ANA)
         board = standin.wait_for(lambda: standin.messages(CHANNEL_ID), timeout=10)[0]
         assert board["blocks"][0]["text"]["text"] == "Onboarding"

@@ -41,6 +41,7 @@ def set_up_workshop(local, user=ANA, title="Onboarding journey"):
     local.sim.slash_command(user, CHANNEL_ID, f"new {title}")
     local.standin.wait_for(lambda: local.standin.top_view(user))
     local.sim.submit_view(user, {})
+    local.submit_stages(user)  # step 2: the stages as the default journey has them
 
 
 def dm_text(local, user, fragment):

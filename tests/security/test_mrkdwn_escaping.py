@@ -65,6 +65,7 @@ NOT_BUILDERS = {
     "bot.action_items.blocks.not_the_owner_text": "a mention of an owner's user id, no one's text",
     "bot.home.blocks.newcomer_blocks": "the bot's own words for someone in no workshop",
     "bot.home.blocks.build_start_channel_modal": "the bot's own words and a channel picker",
+    "bot.gaps.blocks.build_how_to_read_modal": "a round number and the bot's own statistics note",
 }
 
 
