@@ -150,6 +150,9 @@ def malformed_reason(body: object, context: Mapping | None = None) -> str | None
     ids = context or {}
     if any(ids.get(key) is not None and not isinstance(ids[key], str) for key in CONTEXT_IDS):
         return "an id is not text"
+    interactive = body.get("type") in ("block_actions", "view_submission", "view_closed")
+    if context is not None and (interactive or "command" in body) and not ids.get("team_id"):
+        return "no team id"  # every row is scoped by it: Slack always says which workspace
     return None
 
 

@@ -168,6 +168,25 @@ def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, w
     assert snapshot(local, workshop_id) == before
 
 
+@pytest.mark.parametrize("kind", ["view_submission", "block_actions"])
+def test_a_click_or_form_from_no_workspace_gets_a_400(local, workshop, kind):
+    # Found by the fuzzer: an empty team id reached a listener (every row is scoped by it).
+    payload = {
+        "type": kind,
+        "team": {"id": ""},
+        "user": {"id": BEN, "team_id": ""},
+        "actions": [{"action_id": ids.JOIN_WORKSHOP, "value": str(workshop[0])}],
+        "view": {
+            "id": "V0",
+            "type": "modal",
+            "callback_id": ids.KPI_RECORD_MODAL,
+            "state": {"values": {}},
+        },
+    }
+    response = post_payload(local, payload)
+    assert response.status == 400 and response.text == "malformed payload: no team id"
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("view", None), ("user", "U0BEN"), ("actions", [{"value": "x"}]), ("state", [])],
