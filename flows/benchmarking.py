@@ -70,6 +70,7 @@ SUGGEST_AT = 0.8  # similarity ratio of two normalised names at or above which a
 MAX_SUGGESTIONS = 5
 MAX_COMPARED = 6  # workshops side by side: a table and a chart still legible on a phone
 GAP_SCALE_WIDTH = 6  # the widest gap on 1–7 scales (1 − 7 = −6)
+FEWER_THAN_TWO = "Name two workshops or more to compare: `/workshop compare #12 #15`."
 _NOT_WORD = re.compile(r"[^\w]+|_+")
 
 
@@ -212,11 +213,7 @@ def check_numbers(numbers: Sequence[int]) -> list[int]:
             )
         seen.add(number)
     if len(numbers) < 2:
-        raise InvalidInput(
-            {
-                "workshops": "Name two workshops or more to compare, e.g. `/workshop compare #12 #15`."
-            }
-        )
+        raise InvalidInput({"workshops": FEWER_THAN_TWO})
     if len(numbers) > MAX_COMPARED:
         raise InvalidInput({"workshops": f"Compare at most {MAX_COMPARED} workshops at once."})
     return list(numbers)
@@ -233,14 +230,15 @@ def latest_rated_round(session: Session, workshop: Workshop) -> int | None:
 def rated_workshops(session: Session, team_id: str, limit: int = MAX_COMPARED) -> list[int]:
     """The workspace's most recent workshops with any rating (for `/workshop compare all`)."""
     rated = select(GapRating.workshop_id).where(GapRating.team_id == team_id).distinct()
-    return list(
-        session.exec(
-            select(Workshop.id)
+    return [
+        pk(workshop)
+        for workshop in session.exec(
+            select(Workshop)
             .where(Workshop.team_id == team_id, col(Workshop.id).in_(rated))
             .order_by(col(Workshop.id).desc())
             .limit(limit)
         )
-    )
+    ]
 
 
 @dataclass(frozen=True)
