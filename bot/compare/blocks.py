@@ -94,10 +94,9 @@ def comparison_text(comparison: Comparison) -> Mrkdwn:
     matched = sum(1 for row in comparison.touchpoints if row.compared)
     lines = [
         md(
-            ":straight_ruler: *{} workshops compared* on {} rated in two or more "
-            "(each workshop's latest rated round):",
+            ":straight_ruler: *{} workshops compared* on {}, each in its latest rated round:",
             len(comparison.workshops),
-            plural(matched, "matched touchpoint"),
+            plural(matched, "shared touchpoint"),
         ),
         *(_workshop_line(comparison, p) for p in _ranked(comparison)),
     ]
@@ -192,7 +191,11 @@ def build_comparison_detail(comparison: Comparison) -> list[Block]:
     )
     blocks: list[Block] = [
         mrkdwn_section(
-            md("*Gaps side by side* (mean of experience − expectation; n = raters)\n") + legend
+            md(
+                "*Gaps side by side* (mean of experience − expectation; n = ratings, one per "
+                "rater at each touchpoint)\n"
+            )
+            + legend
         )
     ]
     if comparison.stages:

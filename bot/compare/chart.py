@@ -75,7 +75,7 @@ def render_comparison_chart(comparison: Comparison) -> bytes | None:
         )
         for x, y in zip(xs, ys, strict=True):
             axes.annotate(
-                signed(x, minus="-"),
+                signed(x),
                 (x, y),
                 xytext=(7, 0),
                 textcoords="offset points",

@@ -136,9 +136,10 @@ def test_only_a_facilitator_confirms_a_match_and_it_is_kept(local):
     local.sim.slash_command(CHLOE, CHANNEL_ID, f"compare #{web} #{stores}")
     local.wait_until_idle()
     texts = [m.get("text", "") for m in local.standin.messages(CHANNEL_ID)]
-    assert [t.split(" (")[0] for t in texts if "compared" in t] == [
-        ":straight_ruler: *2 workshops compared* on 2 matched touchpoints rated in two or more",
-        ":straight_ruler: *2 workshops compared* on 3 matched touchpoints rated in two or more",
+    firsts = [t.split(", each in")[0] for t in texts if "compared" in t]
+    assert firsts == [
+        ":straight_ruler: *2 workshops compared* on 2 shared touchpoints",
+        ":straight_ruler: *2 workshops compared* on 3 shared touchpoints",
     ]
 
 
