@@ -23,8 +23,8 @@ from sqlmodel import select
 
 from bot.compare.blocks import MatchValue
 from bot.slack import ids
+from demo import gaps
 from demo.after_close import blocks_as_text
-from demo.gaps import ROUND_ONE
 from demo.local import CHANNEL_ID, PEOPLE, STORES_CHANNEL_ID, STORES_CHANNEL_NAME
 from demo.script import DemoScript
 from flows.actions import ActionItemDraft, save_action_items, set_action_status
@@ -58,6 +58,15 @@ def _base(name: str, keys: Iterable[str]) -> str | None:
     """The demo's own name a typed name starts with (the longest), if any."""
     found = [key for key in keys if name.startswith(key)]
     return max(found, key=len) if found else None
+
+
+def _stores_view(name: str) -> tuple[int, int]:
+    """(expectation, experience) of the stores team at the web team's touchpoint `name`."""
+    own = _base(name, STORES_VIEW)
+    if own is not None:
+        return STORES_VIEW[own]
+    base = _base(name, gaps.ROUND_ONE)
+    return gaps.ROUND_ONE[base][:2] if base is not None else (5, 5)
 
 
 def stores_name(name: str) -> str:
@@ -97,15 +106,14 @@ def seed_the_stores_workshop(script: DemoScript) -> int:
         for index, person in enumerate((femi, emi, dev)):
             answers = {}
             for position, touchpoint in enumerate(touchpoints):
-                base = _base(originals[touchpoint.id], ROUND_ONE) or "Demo"
-                expectation, experience = STORES_VIEW.get(base, ROUND_ONE[base][:2])
+                expectation, experience = _stores_view(originals[touchpoint.id])
                 wobble = NOISE[(index + position) % len(NOISE)]
                 answers[touchpoint.id] = RawAnswer(
                     str(expectation), str(min(7, max(1, experience + wobble)))
                 )
             save_ratings(session, team, number, person.user_id, answers)
         change_phase(session, team, number, femi.user_id, PhaseAction.advance)  # fixes
-        support = next(t for t in touchpoints if _base(originals[t.id], ROUND_ONE) == "Support")
+        support = next(t for t in touchpoints if originals[t.id].startswith("Support"))
         fix = propose_fix(session, team, number, emi.user_id, FixDraft(SUPPORT_FIX, support.id))
         for _ in range(2):  # voting, then closed
             change_phase(session, team, number, femi.user_id, PhaseAction.advance)
