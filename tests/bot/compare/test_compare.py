@@ -182,3 +182,19 @@ def test_compare_is_in_the_help(local):
     local.sim.slash_command(BEN, CHANNEL_ID, "help")
     help_text = str(_ephemeral(local, BEN, "How to run a workshop")["blocks"])
     assert "/workshop compare #N #M" in help_text
+
+
+def test_compare_all_takes_the_workspaces_rated_workshops(local):
+    web, stores = _two(local)
+    with local.db.session() as session:  # not rated: left out of `all`
+        make_workshop(session, team=local.team_id, channel=CHANNEL_ID, stages=WEB)
+    local.sim.slash_command(BEN, CHANNEL_ID, "compare all")
+    local.wait_until_idle()
+    [top] = local.standin.wait_for(
+        lambda: [
+            m
+            for m in local.standin.messages(CHANNEL_ID)
+            if "2 workshops compared" in m.get("text", "")
+        ]
+    )
+    assert f"*#{web}*" in top["text"] and f"*#{stores}*" in top["text"]
