@@ -339,3 +339,23 @@ def test_another_workspace_looks_exactly_like_an_unknown_number(session, three):
     assert str(theirs.value) == str(unknown.value).replace("999999", str(foreign.id))
     assert foreign.id not in rated_workshops(session, TEAM)
     assert rated_workshops(session, OTHER_TEAM) == [foreign.id]
+
+
+def test_answers_from_two_replicas_make_one_row_the_later_verdict_wins(db):
+    """Each answer is its own transaction (as two replicas, or a double click, would send):
+    the unique pair and the upsert keep one row."""
+    with db.session() as session:
+        web = _workshop(session, "Web shop", WEB, "UF")
+        stores = _workshop(session, "Stores", STORES, "UG")
+        pair = (_ids(session, web)["Sign-up form"], _ids(session, stores)["Signup form"])
+    for verdict, who in (
+        (MatchVerdict.confirmed, "UF"),
+        (MatchVerdict.confirmed, "UF"),
+        (MatchVerdict.rejected, "UG"),
+    ):
+        with db.session() as session:
+            decide_match(session, TEAM, pair, verdict, who)
+    with db.session() as session:
+        [row] = session.exec(select(TouchpointMatch)).all()
+        assert (row.touchpoint_a_id, row.touchpoint_b_id) == tuple(sorted(pair))
+        assert (row.verdict, row.decided_by, row.team_id) == ("rejected", "UG", TEAM)
