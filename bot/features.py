@@ -42,6 +42,7 @@ def features() -> tuple[Feature, ...]:
     for: the features' modules import the plumbing that asks."""
     from bot.action_items.feature import FEATURE as ACTION_ITEMS
     from bot.channels.feature import FEATURE as CHANNELS
+    from bot.compare.feature import FEATURE as COMPARE
     from bot.customers.feature import FEATURE as CUSTOMERS
     from bot.digests.feature import FEATURE as DIGESTS
     from bot.emotions.feature import FEATURE as EMOTIONS
@@ -69,6 +70,7 @@ def features() -> tuple[Feature, ...]:
         KPIS,
         CUSTOMERS,
         DIGESTS,
+        COMPARE,
         EXPORTS,
         TEMPLATES,
         HOME,

@@ -30,6 +30,10 @@ from storage.models import Phase
 TEAM_ID = "T0LOCAL"
 CHANNEL_ID = "C0JOURNEY"
 CHANNEL_NAME = "journey-workshop"
+# The second team's channel (demo/compare_scenes.py adds it when its workshop starts)
+STORES_CHANNEL_ID = "C0STORES"
+STORES_CHANNEL_NAME = "stores-journey"
+CHANNEL_NAMES = {CHANNEL_ID: CHANNEL_NAME, STORES_CHANNEL_ID: STORES_CHANNEL_NAME}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from bot.slack import ids
 from demo.after_close import digest_home_and_exports
+from demo.compare_scenes import two_teams_compare
 from demo.local import CHANNEL_ID, LocalSlack
 from demo.preview.record import write_preview
 from demo.scenes import SCENES
@@ -78,7 +79,8 @@ def play(script: DemoScript) -> None:
         scene(script)
     script.command(ana, f"status #{script.workshop_id}")
     script.command(ana, f"template save Northwind onboarding #{script.workshop_id}")
-    digest_home_and_exports(script)  # the final step, after the workshop closed
+    digest_home_and_exports(script)  # after the workshop closed
+    two_teams_compare(script)  # the last step: a second team's workshop, compared
 
 
 def current_phase(script: DemoScript) -> Phase:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from demo.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE, LocalSlack, Person
+from demo.local import CHANNEL_ID, CHANNEL_NAMES, OUTSIDER, PEOPLE, LocalSlack, Person
 from demo.preview.timeline import Step
 from standin import SimResponse, blockkit
 from standin.server import RESPONSE_URL_CALL
@@ -122,7 +122,7 @@ class DemoScript:
         self._seen_calls += len(calls)
         actor = self._actor.real_name.split()[0] if self._actor else "the user"
         for call in calls:
-            line = describe_call(call.method, call.params, call.response, actor)
+            line = describe_call(call.method, call.params, call.response, actor, self.board_ts)
             if line:
                 self.narrate(f"    bot: {with_names(line)}", step=False)
 
@@ -162,7 +162,9 @@ def with_names(text: str) -> str:
     return text
 
 
-def describe_call(method: str, params: dict, response: dict, actor: str) -> str | None:
+def describe_call(
+    method: str, params: dict, response: dict, actor: str, board_ts: str | None = None
+) -> str | None:
     """One line of transcript for a Web API call the bot made, or None for bookkeeping calls."""
     ok = response.get("ok", False)
     if not ok:
@@ -171,9 +173,13 @@ def describe_call(method: str, params: dict, response: dict, actor: str) -> str 
     if method == RESPONSE_URL_CALL:
         private = params.get("response_type", "ephemeral") == "ephemeral"
         return f"tells {actor} privately: {text}" if private else f"replies: {text}"
-    where = f"#{CHANNEL_NAME}" if params.get("channel") == CHANNEL_ID else "a DM"
+    channel = CHANNEL_NAMES.get(str(params.get("channel")))
+    where = f"#{channel}" if channel else "a DM"
     if method == "chat.postMessage":
-        thread = " (in the board's thread)" if params.get("thread_ts") else ""
+        thread = ""
+        if params.get("thread_ts"):
+            board = params.get("channel") == CHANNEL_ID and params["thread_ts"] == board_ts
+            thread = " (in the board's thread)" if board else " (in a thread)"
         return f"posts in {where}{thread}: {text}"
     if method == "chat.update" and params.get("channel") != CHANNEL_ID:
         return f"updates its message in {where}: {text}"
@@ -194,7 +200,8 @@ def describe_call(method: str, params: dict, response: dict, actor: str) -> str 
         if isinstance(files, str):
             files = json.loads(files)
         names = ", ".join(f.get("title") or "a file" for f in files)
-        target = f"#{CHANNEL_NAME}" if params.get("channel_id") == CHANNEL_ID else "a DM"
+        named = CHANNEL_NAMES.get(str(params.get("channel_id")))
+        target = f"#{named}" if named else "a DM"
         thread = " (in a thread)" if params.get("thread_ts") else ""
         return f"uploads {names} to {target}{thread}"
     return None

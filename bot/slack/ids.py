@@ -190,3 +190,6 @@ ROUND_TIMEZONE = "round_timezone"
 ROUND_OPEN_DAYS = "round_open_days"
 ROUND_CLOSE_TIME = "round_close_time"
 ROUND_CRON = "round_cron"
+# Comparing workshops (bot/compare): a suggested touchpoint match, confirmed or rejected ---------
+COMPARE_CONFIRM = "compare_match_confirm"
+COMPARE_REJECT = "compare_match_reject"

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from demo.local import CHANNEL_ID, CHANNEL_NAME, OUTSIDER, PEOPLE
+from demo.local import CHANNEL_NAME, CHANNEL_NAMES, OUTSIDER, PEOPLE
 from demo.preview.mrkdwn import Directory
 from demo.preview.page import render
 from demo.preview.timeline import Recording, UploadedFile
@@ -26,7 +26,7 @@ def recording(script: DemoScript, out: Path) -> Recording:
     people = (*PEOPLE, OUTSIDER)
     directory = Directory(
         users={p.user_id: p.real_name for p in people} | {standin.bot_user_id: standin.bot_name},
-        channels={CHANNEL_ID: CHANNEL_NAME},
+        channels=dict(CHANNEL_NAMES),
     )
     dm_users = {standin.dm_channel_id(p.user_id): p.user_id for p in people}
     files: dict[str, UploadedFile] = {}

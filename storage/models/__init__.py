@@ -2,6 +2,7 @@
 
 from storage.models import slack_oauth  # noqa: F401  (slack_sdk's OAuth tables)
 from storage.models.base import id_col, pk, timestamp_column, utcnow
+from storage.models.benchmarking import MatchVerdict, TouchpointMatch
 from storage.models.calls import PhaseCall
 from storage.models.core import (
     Channel,
@@ -93,6 +94,7 @@ __all__ = [
     "JourneyTemplate",
     "KpiValue",
     "LoopNote",
+    "MatchVerdict",
     "Measure",
     "Participant",
     "Persona",
@@ -113,6 +115,7 @@ __all__ = [
     "StakeholderRating",
     "StakeholderTouchpoint",
     "Touchpoint",
+    "TouchpointMatch",
     "Vote",
     "VoteClick",
     "Workshop",

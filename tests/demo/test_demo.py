@@ -147,6 +147,27 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     )
     gap_rows = (out / "exports" / f"workshop-{n}-touchpoint_gaps.csv").read_text().splitlines()
     assert len(gap_rows) == 1 + 3 * 19  # three rounds of every touchpoint
+    # Another team's workshop on the same journey, compared (demo/compare_scenes.py)
+    web, stores = n, n + 1
+    assert "seeded through the flows" in transcript
+    assert "tells Ana privately: Name two workshops or more to compare" in transcript
+    assert f"Matched: *#{web}* “Onboarding” is *#{stores}* “On-boarding”" in transcript
+    assert f"Kept apart: *#{web}* “Product updates” and *#{stores}* “Product update emails”" in (
+        transcript
+    )
+    compared = (out / "compare" / "comparison.md").read_text()
+    top = compared.split("--- in the thread ---")[0]
+    assert "*2 workshops compared* on 17 shared touchpoints" in top  # 16 before the confirming
+    assert f"*#{web}* Northwind onboarding journey (round 3, 5 raters): *index 103, ahead" in top
+    assert f"*#{stores}* Northwind stores journey (round 1, 3 raters): *index 97, behind" in top
+    assert f"Lead to follow: *Onboarding* in #{web}: “Onboarding call in the first week”" in top
+    assert "<@" not in compared
+    assert f"#{stores} “SEARCH RESULTS”" in compared and f"#{stores} “awareness”" in compared
+    assert f"*Support*: #{stores} does best at −1.0 (against #{web} −3.6)" in compared
+    assert f"*#{stores}*: Recommendations, Product update emails" in compared
+    assert (out / "compare" / "comparison-chart.png").read_bytes()[:4] == b"\x89PNG"
+    csv_rows = (out / "compare" / "comparison.csv").read_text().splitlines()
+    assert len(csv_rows) == 1 + 5 + 17  # header, stages, touchpoints
     ana_home = (out / "home" / "ana.json").read_text()
     assert "Digests you set up" in ana_home and "KPI snapshot" in ana_home
     ben_home = json.loads((out / "home" / "ben.json").read_text())

@@ -22,6 +22,8 @@ def test_demo_writes_a_preview_of_every_surface(tmp_path):
     folded_revisions = re.findall(r'<details class="surface surface-revision"', html)
     assert len(open_revisions) >= 5 and folded_revisions
     assert "<b>Only visible to you</b> · shown to" in html
+    # the second team's workshop compared with the first, in the channel and its thread
+    assert "2 workshops compared</b>" in html and "Same touchpoint" in html
     assert 'class="modal-title"' in html and 'class="home-tabs"' in html
     assert 'class="btn btn-primary"' in html
     # names instead of ids, emoji instead of shortcodes

@@ -30,6 +30,7 @@ from tests.security.refusals import (
 
 NO_WORKSHOP = "There is no workshop #"  # "… #12 in this workspace."
 GONE = "no longer exists in this workspace"
+NO_TOUCHPOINTS = "Those touchpoints are no longer there"
 NO_FIX = "That fix does not exist in this workspace."
 NO_ITEM = "That action item does not exist in this workspace."
 NO_SCHEDULE = "That digest schedule no longer exists."
@@ -372,9 +373,53 @@ FORGERIES = [
         )
         for text in COMMANDS
     ],
+    Forgery(
+        "/workshop compare #A #B",
+        lambda s: command(s, ANA, f"compare #{s.a['rating']} #{s.b['rating']}"),
+        NO_WORKSHOP,
+    ),
+    Forgery(
+        "/workshop compare #B #B",
+        lambda s: command(s, ANA, f"compare #{s.b['rating']} #{s.b['fixes']}"),
+        NO_WORKSHOP,
+    ),
+    Forgery(
+        "match A's touchpoint with B's",
+        lambda s: click(
+            s,
+            ANA,
+            ids.COMPARE_CONFIRM,
+            f"{s.a['rating_touchpoint']}|{s.b['rating_touchpoint']}",
+        ),
+        NO_TOUCHPOINTS,
+    ),
+    Forgery(
+        "keep B's touchpoints apart",
+        lambda s: click(
+            s,
+            ANA,
+            ids.COMPARE_REJECT,
+            f"{s.b['rating_touchpoint']}|{s.b['fixes_touchpoint']}",
+        ),
+        NO_TOUCHPOINTS,
+    ),
 ]
 
 
 @pytest.mark.parametrize("forgery", FORGERIES, ids=[f.name for f in FORGERIES])
 def test_a_request_naming_another_workspaces_things_is_refused(scene, forgery):
     assert_refused(scene, ANA, forgery)
+
+
+def test_comparing_with_another_workspaces_workshop_reads_as_an_unknown_number(scene):
+    """Nothing tells a workshop of another workspace from a number never used: the answer is
+    the same words, and nothing is posted."""
+    local = scene.local
+    answers = []
+    for number in (scene.b["rating"], 999_999):
+        before = len(local.standin.ephemerals(user=ANA))
+        command(scene, ANA, f"compare #{scene.a['rating']} #{number}")
+        local.wait_until_idle()
+        [told] = local.standin.wait_for(lambda n=before: local.standin.ephemerals(user=ANA)[n:])
+        answers.append(told["text"].replace(str(number), "N"))
+    assert answers[0] == answers[1] == "There is no workshop #N in this workspace."

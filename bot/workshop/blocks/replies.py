@@ -51,7 +51,7 @@ ROLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Managers: following up",
         "Digests and KPIs show whether the gaps close.",
-        ("digest", "kpis", "kpi", "actions"),
+        ("digest", "kpis", "kpi", "actions", "compare"),
     ),
 )
 # What `/workshop` alone suggests in each phase, beside your next action.

@@ -1,0 +1,1 @@
+"""Benchmarking across workshops: `/workshop compare`, its chart and the match buttons."""
