@@ -7,6 +7,7 @@ in a closing note instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
@@ -58,9 +59,19 @@ NEXT_FOR_FACILITATORS = {
 
 
 @dataclass(frozen=True)
+class BoardLink:
+    """Where a workshop's board is: publish_home looks its link up (chat.getPermalink, cached)."""
+
+    workshop_id: int
+    channel_id: str
+    ts: str
+
+
+@dataclass(frozen=True)
 class HomeItem:
     text: str  # mrkdwn
     buttons: tuple[ButtonElement, ...] = ()  # at most 5 shown
+    board: BoardLink | None = None  # an "Open board" link button first, when Slack gives a link
 
 
 @dataclass(frozen=True)
@@ -73,12 +84,15 @@ class HomeSection:
     total: int | None = None  # how many exist in all; "… and N more"
     footer: str | None = None  # e.g. where to see all of them
 
-    def blocks(self) -> list[Block]:
+    def blocks(self, board_urls: Mapping[int, str] | None = None) -> list[Block]:
         blocks: list[Block] = [DividerBlock(), mrkdwn_section(f"*{self.title}*")]
         for item in self.items[:SECTION_ITEMS]:
             blocks.append(mrkdwn_section(item.text))
-            if item.buttons:
-                blocks.append(ActionsBlock(elements=list(item.buttons[:CARD_BUTTONS])))
+            buttons = list(item.buttons)
+            if item.board and (url := (board_urls or {}).get(item.board.workshop_id)):
+                buttons.insert(0, open_board_button(item.board.workshop_id, url))
+            if buttons:
+                blocks.append(ActionsBlock(elements=buttons[:CARD_BUTTONS]))
         hidden = max(self.total or 0, len(self.items)) - min(len(self.items), SECTION_ITEMS)
         notes = [f"… and {hidden} more." if hidden > 0 else "", self.footer or ""]
         if any(notes):
@@ -102,7 +116,7 @@ def build_home_view(
     room = MAX_VIEW_BLOCKS - len(blocks) - len(footer) - 1  # 1: a note of sections left out
     left_out = []
     for section in sections:
-        section_blocks = section.blocks()
+        section_blocks = section.blocks(board_urls)
         if len(section_blocks) <= room:
             blocks += section_blocks
             room -= len(section_blocks)
@@ -210,22 +224,37 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
     return blocks
 
 
+def open_board_button(workshop_id: int, board_url: str) -> ButtonElement:
+    return ButtonElement(
+        text="Open board", action_id=ids.HOME_OPEN_BOARD, url=board_url, value=str(workshop_id)
+    )
+
+
+def follow_button(workshop_id: int, following: bool) -> ButtonElement:
+    """Follow a workshop (its trend on the reader's Home), or stop: a plain button."""
+    return ButtonElement(
+        text="Unfollow" if following else "Follow",
+        action_id=ids.UNFOLLOW_WORKSHOP if following else ids.FOLLOW_WORKSHOP,
+        value=str(workshop_id),
+    )
+
+
 def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElement]:
     """Open the board, then the reader's one next action (the primary button), and for
     facilitators the move to the next phase, plain unless it is their next action. Without
     the reader's progress: the phase's participant buttons, the first primary (for
-    facilitators the move to the next phase is)."""
+    facilitators the move to the next phase is). Last, Follow (or Unfollow), if there is room."""
+    buttons = _card_buttons(card, board_url)
+    if len(buttons) < CARD_BUTTONS:
+        buttons.append(follow_button(card.summary.workshop_id, card.following))
+    return buttons
+
+
+def _card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElement]:
     summary = card.summary
     buttons: list[ButtonElement] = []
     if board_url:
-        buttons.append(
-            ButtonElement(
-                text="Open board",
-                action_id=ids.HOME_OPEN_BOARD,
-                url=board_url,
-                value=str(summary.workshop_id),
-            )
-        )
+        buttons.append(open_board_button(summary.workshop_id, board_url))
     facilitates = card.role in FACILITATOR_ROLES
     if card.progress is not None:
         own = next_button(summary, card.progress)
