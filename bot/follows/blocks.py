@@ -147,20 +147,19 @@ def followed_section(page: FollowedPage) -> HomeSection | None:
 # Answers --------------------------------------------------------------------------------------
 
 
-def followed_reply(workshop_id: int, title: str, changed: bool) -> Mrkdwn:
-    if not changed:
+def follow_reply(workshop_id: int, title: str, following: bool, changed: bool) -> Mrkdwn:
+    """The answer to `/workshop follow` (`following`) or `unfollow`, said to the asker only."""
+    if following and changed:
+        return md(
+            "You follow workshop #{} “{}”: its journey gap over the rounds, loop closure and "
+            "action items are on my Home tab, refreshed when its results post. "
+            "`/workshop unfollow #{}` stops it.",
+            workshop_id,
+            title,
+            workshop_id,
+        )
+    if following:
         return md("You already follow workshop #{} “{}”.", workshop_id, title)
-    return md(
-        "You follow workshop #{} “{}”: its journey gap over the rounds, loop closure and action "
-        "items are on my Home tab, refreshed when its results post. `/workshop unfollow #{}` "
-        "stops it.",
-        workshop_id,
-        title,
-        workshop_id,
-    )
-
-
-def unfollowed_reply(workshop_id: int, title: str, changed: bool) -> Mrkdwn:
-    if not changed:
-        return md("You don't follow workshop #{} “{}”.", workshop_id, title)
-    return md("You no longer follow workshop #{} “{}”.", workshop_id, title)
+    if changed:
+        return md("You no longer follow workshop #{} “{}”.", workshop_id, title)
+    return md("You don't follow workshop #{} “{}”.", workshop_id, title)

@@ -3,7 +3,7 @@ bot (there the number is needed), for anyone in the workspace."""
 
 from __future__ import annotations
 
-from bot.follows.blocks import followed_reply, unfollowed_reply
+from bot.follows.blocks import follow_reply
 from bot.home.publish import refresh_homes
 from bot.slack.command_call import CommandCall, Subcommand
 from flows.errors import NotFound
@@ -26,30 +26,26 @@ def _workshop_id(call: CommandCall, verb: str) -> int:
             raise NotFound(NEEDS_NUMBER.format(verb)) from None
 
 
-def follow_command(call: CommandCall) -> None:
+def _change_follow(call: CommandCall, following: bool) -> None:
+    verb = "follow" if following else "unfollow"
     if call.args:
-        call.reply(f"I don't know `/workshop follow {call.rest}`. {NEEDS_NUMBER.format('follow')}")
+        call.reply(f"I don't know `/workshop {verb} {call.rest}`. {NEEDS_NUMBER.format(verb)}")
         return
-    workshop_id = _workshop_id(call, "follow")
+    workshop_id = _workshop_id(call, verb)
+    change_follow = follow_workshop if following else unfollow_workshop
     with call.db.session() as session:
-        change = follow_workshop(session, call.team_id, workshop_id, call.user_id)
+        change = change_follow(session, call.team_id, workshop_id, call.user_id)
         title = change.workshop.title
-    call.reply(followed_reply(workshop_id, title, change.changed))
+    call.reply(follow_reply(workshop_id, title, following, change.changed))
     refresh_homes(call.client, call.db, call.team_id, [call.user_id])
+
+
+def follow_command(call: CommandCall) -> None:
+    _change_follow(call, following=True)
 
 
 def unfollow_command(call: CommandCall) -> None:
-    if call.args:
-        call.reply(
-            f"I don't know `/workshop unfollow {call.rest}`. {NEEDS_NUMBER.format('unfollow')}"
-        )
-        return
-    workshop_id = _workshop_id(call, "unfollow")
-    with call.db.session() as session:
-        change = unfollow_workshop(session, call.team_id, workshop_id, call.user_id)
-        title = change.workshop.title
-    call.reply(unfollowed_reply(workshop_id, title, change.changed))
-    refresh_homes(call.client, call.db, call.team_id, [call.user_id])
+    _change_follow(call, following=False)
 
 
 SUBCOMMANDS = {
