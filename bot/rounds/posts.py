@@ -271,7 +271,7 @@ def post_loop(client: WebClient, db: Database, team_id: str, workshop_id: int) -
         trends_text(width, closure),
         blocks=build_trends_message(trends, width, closure),
     )
-    return _post_notes(client, db, workshop, notes)
+    return post_loop_notes(client, db, workshop, notes)
 
 
 def post_due_loop_notes(client: WebClient, db: Database, team_id: str, workshop_id: int) -> int:
@@ -281,12 +281,14 @@ def post_due_loop_notes(client: WebClient, db: Database, team_id: str, workshop_
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         notes = due_loop_notes(session, workshop, through_round=shown_round(session, workshop))
-    return _post_notes(client, db, workshop, notes)
+    return post_loop_notes(client, db, workshop, notes)
 
 
-def _post_notes(
+def post_loop_notes(
     client: WebClient, db: Database, workshop: Workshop, notes: list[LoopNoteDue]
 ) -> int:
+    """Post each note whose claim this call takes: two paths that found the same note due at
+    the same moment (a results post and a Done click, two replicas) post it once."""
     posted = 0
     for note in notes:
         with db.session() as session:
