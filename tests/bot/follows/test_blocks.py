@@ -87,9 +87,7 @@ def test_a_long_series_shows_its_first_and_latest_rounds():
     trend = JourneyTrend((1, 2, 3, 4, 5), (-1.6, -1.5, -1.2, -1.0, -0.9), 3, 3)
     assert gap_series(trend) == "−1.6 → … → −0.9"
     steady = JourneyTrend((1, 2), (-1.0, -1.04), 3, 3)
-    assert "−1.0 → −1.0* over 2 rounds: *holding steady*." in followed_text(
-        followed(trend=steady)
-    )
+    assert "−1.0 → −1.0* over 2 rounds: *holding steady*." in followed_text(followed(trend=steady))
 
 
 def test_peoples_text_is_escaped():
