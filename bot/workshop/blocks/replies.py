@@ -50,8 +50,8 @@ ROLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Managers: following up",
-        "Digests and KPIs show whether the gaps close.",
-        ("digest", "kpis", "kpi", "actions"),
+        "Digests, KPIs and the workshops you follow (on my Home tab) show whether the gaps close.",
+        ("follow", "unfollow", "digest", "kpis", "kpi", "actions"),
     ),
 )
 # What `/workshop` alone suggests in each phase, beside your next action.
