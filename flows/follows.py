@@ -13,7 +13,8 @@ What a followed workshop shows (`FollowedWorkshop`):
 - **Loop closure**: the loop-closure figure (flows/loop.py) over the same shown rounds.
 - **Action items**: how many are not done, and how many of those are overdue (flows/actions.py).
 - **What is next**: the pending deadline of the current phase, and the next scheduled rating
-  round if a round schedule is active.
+  round if a round schedule is active and the workshop can open one (it is rating, collecting
+  fixes or voting: a closed workshop opens no scheduled round).
 
 Follows are one row per (team, workshop, user) in the database: following twice, a double click
 or two replicas store one row; a workshop of another workspace cannot be followed (it is not
@@ -32,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from flows.actions import today_utc
 from flows.gaps.aggregation import current_round, rounds_touchpoint_sums
+from flows.gaps.rounds import PHASES_AFTER_RATING
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
 from flows.workshops import get_workshop
@@ -153,9 +155,7 @@ def journey_trend(session: Session, workshop: Workshop, through_round: int) -> J
     compared = set.intersection(*(rated_in[n] for n in rounds))
     gaps = tuple(
         float(
-            Fraction(
-                sum(sums[n][tp].gap for tp in compared), sum(sums[n][tp].n for tp in compared)
-            )
+            Fraction(sum(sums[n][tp].gap for tp in compared), sum(sums[n][tp].n for tp in compared))
         )
         for n in rounds
         if compared
@@ -217,7 +217,12 @@ def followed_workshop(
     deadline = current_deadline(session, workshop)
     schedule = workshop_round_schedule(session, workshop)
     upcoming = None
-    if schedule is not None and schedule.status == RoundScheduleStatus.active:
+    # A closed workshop (or one not yet rating) opens no scheduled round (flows/rounds.py).
+    if (
+        schedule is not None
+        and schedule.status == RoundScheduleStatus.active
+        and Phase(workshop.phase) in PHASES_AFTER_RATING
+    ):
         upcoming = next_opening(schedule, now)
     return FollowedWorkshop(
         workshop_id=pk(workshop),

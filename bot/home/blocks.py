@@ -104,8 +104,10 @@ def build_home_view(
     page: WorkshopPage, board_urls: dict[int, str], sections: list[HomeSection]
 ) -> View:
     blocks: list[Block] = [HeaderBlock(text="Your journey workshops")]
-    if page.total == 0:
+    if page.total == 0 and not sections:
         blocks += newcomer_blocks()
+    elif page.total == 0:  # in no workshop, but following some (a manager): no sales pitch
+        blocks.append(context(IN_NO_WORKSHOP))
     else:
         blocks.append(context(_page_note(page)))
         for card in page.cards:
@@ -136,6 +138,11 @@ HOW_IT_WORKS = (
     "in the channel says when.\n"
     "*3. Vote on the fixes*: the winners become action items with an owner and a due date, "
     "and digests show whether the gaps close."
+)
+
+
+IN_NO_WORKSHOP = (
+    "You take part in no workshop yet: `/workshop new` in your team's channel starts one."
 )
 
 

@@ -189,6 +189,10 @@ def test_a_round_under_way_counts_only_the_rounds_shown(session):
     assert (followed.closure.closed, followed.closure.share) == (1, 20)
     assert followed.deadline == utc(2027, 4, 12, 17)
     assert followed.next_round == utc(2027, 5, 1, 9)
+    set_phase(session, workshop, Phase.closed)  # a closed workshop opens no scheduled round
+    assert followed_workshop(session, workshop, utc(2027, 4, 10)).next_round is None
+    set_phase(session, workshop, Phase.fixes)
+    assert followed_workshop(session, workshop, utc(2027, 4, 10)).next_round == utc(2027, 5, 1, 9)
     schedule = session.exec(select(RoundSchedule)).one()
     schedule.status = RoundScheduleStatus.paused
     session.flush()

@@ -134,3 +134,12 @@ def test_replies():
     assert follow_reply(12, "Onboarding", False, False) == (
         "You don't follow workshop #12 “Onboarding”."
     )
+
+
+def test_a_manager_in_no_workshop_sees_what_they_follow_without_the_newcomers_pitch():
+    section = followed_section(FollowedPage([followed()], 1))
+    blocks = build_home_view(WorkshopPage([], 0, 1, 0), {}, [section]).to_dict()["blocks"]
+    assert "How a workshop works" not in str(blocks) and ids.HOME_START_WORKSHOP not in str(blocks)
+    assert "You take part in no workshop yet" in str(blocks)
+    alone = build_home_view(WorkshopPage([], 0, 1, 0), {}, []).to_dict()["blocks"]
+    assert "How a workshop works" in str(alone)
