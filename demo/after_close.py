@@ -72,12 +72,12 @@ def digest_home_and_exports(script: DemoScript) -> None:
     ben = script.participants[0]
     for person, shows in (
         (ana, "her workshops, a KPI snapshot and her digests"),
-        (ben, "his open action items with status buttons"),
         (
             omar,
             "the workshop he follows: its journey gap over the three rounds, loop closure and "
             "action items",
         ),
+        (ben, "his open action items with status buttons"),  # last: the README's screenshot
     ):
         script.narrate(f"  {person.real_name} opens the bot's Home tab: {shows}")
         local.sim.app_home_opened(person.user_id)
