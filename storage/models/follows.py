@@ -26,4 +26,6 @@ class WorkshopFollow(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     user_id: str = Field(max_length=32)
-    followed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    followed_at: datetime = Field(
+        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
+    )
