@@ -10,10 +10,8 @@ One item per workshop, phone-first, quiet (no mentions), in words then figures:
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ButtonElement
-
+from bot.follows.buttons import follow_button
 from bot.home.blocks import BoardLink, HomeItem, HomeSection
-from bot.slack import ids
 from bot.slack.blocks import Mrkdwn, join_lines, md, slack_date, truncate
 from flows.follows import FOLLOWED_SHOWN, FollowedPage, FollowedWorkshop, JourneyTrend
 from flows.formatting import plural, signed
@@ -119,17 +117,13 @@ def followed_text(followed: FollowedWorkshop) -> Mrkdwn:
     return join_lines(lines)
 
 
-def unfollow_button(workshop_id: int) -> ButtonElement:
-    return ButtonElement(text="Unfollow", action_id=ids.UNFOLLOW_WORKSHOP, value=str(workshop_id))
-
-
 def followed_item(followed: FollowedWorkshop) -> HomeItem:
     board = (
         BoardLink(followed.workshop_id, followed.channel_id, followed.board_ts)
         if followed.board_ts
         else None
     )
-    return HomeItem(followed_text(followed), (unfollow_button(followed.workshop_id),), board)
+    return HomeItem(followed_text(followed), (follow_button(followed.workshop_id, True),), board)
 
 
 def followed_section(page: FollowedPage) -> HomeSection | None:

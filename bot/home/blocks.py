@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.follows.buttons import follow_button
 from bot.slack import ids
 from bot.slack.blocks import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, page_buttons, truncate
 from bot.workshop.blocks.board import (
@@ -234,15 +235,6 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
 def open_board_button(workshop_id: int, board_url: str) -> ButtonElement:
     return ButtonElement(
         text="Open board", action_id=ids.HOME_OPEN_BOARD, url=board_url, value=str(workshop_id)
-    )
-
-
-def follow_button(workshop_id: int, following: bool) -> ButtonElement:
-    """Follow a workshop (its trend on the reader's Home), or stop: a plain button."""
-    return ButtonElement(
-        text="Unfollow" if following else "Follow",
-        action_id=ids.UNFOLLOW_WORKSHOP if following else ids.FOLLOW_WORKSHOP,
-        value=str(workshop_id),
     )
 
 

@@ -13,7 +13,8 @@ from flows.workshops import get_workshop
 from storage.models import Phase, WorkshopFollow
 from tests.report_fixtures import rate_round
 
-ANA, BEN, OMAR = PEOPLE[0].user_id, PEOPLE[1].user_id, OUTSIDER.user_id
+ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
+OMAR = OUTSIDER.user_id
 JOURNEY = "Find: A, B"
 
 
@@ -105,3 +106,23 @@ def test_a_member_follows_from_the_home_card_once_however_often_clicked(local):
     local.sim.click(BEN, ids.UNFOLLOW_WORKSHOP, home=True, value=str(workshop_id))
     local.standin.wait_for(lambda: "Workshops you follow" not in home_text(local, BEN))
     assert follows(local) == 0
+
+
+def test_a_digest_reader_follows_from_the_digest_and_is_told_privately(local):
+    """Chloé reads the channel's digest, takes part in no workshop, and follows it from there."""
+    workshop_id, _ = local.start_workshop(ANA, values={ids.SETUP_JOURNEY: JOURNEY}, joiners=[BEN])
+    local.sim.slash_command(BEN, CHANNEL_ID, f"digest now #{workshop_id}")
+    local.standin.wait_for(
+        lambda: [
+            m
+            for m in local.standin.messages(CHANNEL_ID)
+            if f"'{ids.FOLLOW_WORKSHOP}'" in str(m.get("blocks"))
+        ],
+        timeout=30,
+    )
+    local.sim.click(CHLOE, ids.FOLLOW_WORKSHOP, channel=CHANNEL_ID)
+    assert "on my Home tab" in told(local, CHLOE, "You follow workshop")
+    local.sim.click(CHLOE, ids.FOLLOW_WORKSHOP, channel=CHANNEL_ID)
+    told(local, CHLOE, "You already follow workshop")
+    local.wait_until_idle()
+    assert follows(local) == 1
