@@ -48,6 +48,7 @@ def features() -> tuple[Feature, ...]:
     from bot.emotions.feature import FEATURE as EMOTIONS
     from bot.exports.feature import FEATURE as EXPORTS
     from bot.fixes.feature import FEATURE as FIXES
+    from bot.follows.feature import FEATURE as FOLLOWS
     from bot.gaps.feature import FEATURE as GAPS
     from bot.home.feature import FEATURE as HOME
     from bot.kpis.feature import FEATURE as KPIS
@@ -73,6 +74,7 @@ def features() -> tuple[Feature, ...]:
         COMPARE,
         EXPORTS,
         TEMPLATES,
+        FOLLOWS,
         HOME,
     )
 

@@ -1,9 +1,11 @@
 """The demo's final step, after the workshop closes: a digest for a manager who never opened the
-workshop, the Home tab, and the exports.
+workshop, following it, the Home tab, and the exports.
 
-Writes to the output folder: digest/digest.json (the digest as posted, Block Kit), digest/digest.txt
-(a readable rendering), digest/*.png (its charts), home/ana.json and home/ben.json, and exports/
-(the files the bot uploaded to the board's thread).
+A manager outside the channel (Omar) follows the workshop from a DM with the bot; his Home tab
+shows its trend. Writes to the output folder: digest/digest.json (the digest as posted, Block
+Kit), digest/digest.txt (a readable rendering), digest/*.png (its charts), home/ana.json,
+home/ben.json and home/omar.json, and exports/ (the files the bot uploaded to the board's
+thread).
 """
 
 from __future__ import annotations
@@ -61,10 +63,21 @@ def digest_home_and_exports(script: DemoScript) -> None:
     script.settle()
     save_digest(script, omar.user_id)
 
+    script.narrate(
+        f"  {omar.real_name} wants to see, round after round, whether the gaps close, without "
+        "joining the channel: he follows the workshop."
+    )
+    script.command(omar, f"follow #{script.workshop_id}", in_dm=True)
+
     ben = script.participants[0]
     for person, shows in (
         (ana, "her workshops, a KPI snapshot and her digests"),
-        (ben, "his open action items with status buttons"),
+        (
+            omar,
+            "the workshop he follows: its journey gap over the three rounds, loop closure and "
+            "action items",
+        ),
+        (ben, "his open action items with status buttons"),  # last: the README's screenshot
     ):
         script.narrate(f"  {person.real_name} opens the bot's Home tab: {shows}")
         local.sim.app_home_opened(person.user_id)

@@ -66,9 +66,13 @@ class DemoScript:
 
     # acting in Slack -------------------------------------------------------------------------
 
-    def command(self, person: Person, text: str) -> SimResponse:
-        self._person_says(person, f"/workshop {text}")
-        response = self.local.sim.slash_command(person.user_id, CHANNEL_ID, text)
+    def command(self, person: Person, text: str, *, in_dm: bool = False) -> SimResponse:
+        """`/workshop text` in the team's channel, or in the person's DM with the bot."""
+        self._person_says(
+            person, f"/workshop {text}" + (" (in a DM with the bot)" if in_dm else "")
+        )
+        channel = person.user_id if in_dm else CHANNEL_ID  # a user id means the bot DM
+        response = self.local.sim.slash_command(person.user_id, channel, text)
         self._keep_answer(response)
         self.settle()
         return response

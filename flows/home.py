@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.board import BoardSummary, board_summary
+from flows.follows import followed_among
 from flows.personal_progress import PersonalProgress, personal_progress
-from storage.models import HomeView, Participant, Phase, Role, Workshop, utcnow
+from storage.models import HomeView, Participant, Phase, Role, Workshop, pk, utcnow
 
 HOME_PAGE_SIZE = 6
 
@@ -22,6 +23,7 @@ class WorkshopCard:
     role: Role
     board_ts: str | None
     progress: PersonalProgress | None = None  # the reader's own, in this workshop
+    following: bool = False  # the reader follows it (flows/follows.py)
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,14 @@ def workshop_page(
         .offset(page * page_size)
         .limit(page_size)
     ).all()
+    followed = followed_among(session, team_id, user_id, [pk(w) for w, _ in rows])
     cards = [
         WorkshopCard(
             board_summary(session, workshop),
             Role(role),
             workshop.board_ts,
             personal_progress(session, workshop, user_id),
+            following=pk(workshop) in followed,
         )
         for workshop, role in rows
     ]

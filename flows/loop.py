@@ -12,8 +12,11 @@ the "you said, we did" notes.
   latest round after round 1 that rated it narrowed from round 1.
 - **"You said, we did"**: a done action item whose touchpoint fell short (mean gap below zero)
   in the round that was current when the item was created, and whose gap narrowed from that
-  round to the current one, gets one note in the workshop's thread; the `loop_note` row
-  (unique per action item) is claimed first.
+  round to a later one whose results have been shown, gets one note in the workshop's thread;
+  the `loop_note` row (unique per action item) is claimed first. Two paths post notes, whichever
+  comes first: the results of a rating round (bot/rounds/posts.post_loop, comparing with the
+  round just closed) and an action item marked done (bot/action_items, comparing with the latest
+  round whose results were shown, `shown_round`).
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from sqlmodel import Session, col, select
 from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.statistics import display, percentage
-from storage.models import ActionItem, ActionStatus, Fix, RatingRound, Workshop, pk
+from storage.models import ActionItem, ActionStatus, Fix, Phase, RatingRound, Workshop, pk
 from storage.models.rounds import LoopNote
 
 TOP_GAPS = 5
+RESULTS_SHOWN_PHASES = (Phase.fixes, Phase.voting, Phase.closed)
 TRENDS_EXPORT_ORDER = 65  # after touchpoint_gaps (60); registered in flows/reports.py
 
 
@@ -80,6 +84,13 @@ def touchpoint_trends(session: Session, workshop: Workshop) -> list[TouchpointTr
             TouchpointTrend(touchpoint.id, touchpoint.stage_name, touchpoint.name, tuple(gaps))
         )
     return trends
+
+
+def shown_round(session: Session, workshop: Workshop) -> int:
+    """The latest round whose results have been shown: the current round once its rating has
+    ended (the workshop is past the rating phase), else the one before it (0: none yet)."""
+    current = current_round(session, workshop)
+    return current if Phase(workshop.phase) in RESULTS_SHOWN_PHASES else current - 1
 
 
 def rated_rounds(trends: list[TouchpointTrend]) -> int:
@@ -185,13 +196,17 @@ def _round_at(session: Session, workshop: Workshop, item: ActionItem) -> int:
 
 
 def due_loop_notes(
-    session: Session, workshop: Workshop, trends: list[TouchpointTrend] | None = None
+    session: Session,
+    workshop: Workshop,
+    trends: list[TouchpointTrend] | None = None,
+    through_round: int | None = None,
 ) -> list[LoopNoteDue]:
     """Done action items without a note whose touchpoint's gap narrowed between the round
-    current when the item was created and the current round (both rated it)."""
+    current when the item was created and `through_round` (default: the current round; both
+    rated it)."""
     trends = trends if trends is not None else touchpoint_trends(session, workshop)
     by_id = {t.touchpoint_id: t for t in trends}
-    current = current_round(session, workshop)
+    current = through_round if through_round is not None else current_round(session, workshop)
     noted = select(LoopNote.action_item_id).where(
         LoopNote.team_id == workshop.team_id, LoopNote.workshop_id == workshop.id
     )

@@ -21,6 +21,7 @@ from bot.action_items.blocks import (
 )
 from bot.fixes.posts import action_list
 from bot.home.publish import refresh_homes
+from bot.rounds.posts import post_due_loop_notes
 from bot.slack import ids
 from bot.slack.acks import save_then_ack
 from bot.slack.answers import answers_refusals
@@ -37,10 +38,11 @@ from flows.actions import (
     set_action_status,
     workshop_for_action_items,
 )
+from flows.follows import follower_ids
 from flows.voting import ranked_matching
 from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import Workshop, pk
+from storage.models import ActionStatus, Workshop, pk
 
 
 @answers_refusals()
@@ -119,8 +121,6 @@ def handle_status(
             text=owner_dm_text(item, workshop.title),
             blocks=build_owner_dm(item, workshop.title, workshop.channel_id, item.assigned_by),
         )
-    # The owner's Home lists their open items (and the buttons may have been pressed there).
-    refresh_homes(client, db, team_id_of(context), {user_id_of(context), item.owner_id})
     if change.changed:
         post_in_thread(
             client,
@@ -132,6 +132,15 @@ def handle_status(
                 STATUS_NAMES[item.status],
             ),
         )
+    if item.status is ActionStatus.done:
+        # A round already shown may bear it out: "you said, we did", once (claimed), also after
+        # a repeated click whose first attempt was cut short.
+        post_due_loop_notes(client, db, team_id_of(context), item.workshop_id)
+    # The owner's Home lists their open items (and the buttons may have been pressed there);
+    # followers see the workshop's open and overdue counts.
+    with db.read_session() as session:
+        followers = follower_ids(session, team_id_of(context), item.workshop_id)
+    refresh_homes(client, db, team_id_of(context), {user_id_of(context), item.owner_id, *followers})
 
 
 def _action_list_page(

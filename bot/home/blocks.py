@@ -7,6 +7,7 @@ in a closing note instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
@@ -22,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.follows.buttons import follow_button
 from bot.slack import ids
 from bot.slack.blocks import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, page_buttons, truncate
 from bot.workshop.blocks.board import (
@@ -58,9 +60,19 @@ NEXT_FOR_FACILITATORS = {
 
 
 @dataclass(frozen=True)
+class BoardLink:
+    """Where a workshop's board is: publish_home looks its link up (chat.getPermalink, cached)."""
+
+    workshop_id: int
+    channel_id: str
+    ts: str
+
+
+@dataclass(frozen=True)
 class HomeItem:
     text: str  # mrkdwn
     buttons: tuple[ButtonElement, ...] = ()  # at most 5 shown
+    board: BoardLink | None = None  # an "Open board" link button first, when Slack gives a link
 
 
 @dataclass(frozen=True)
@@ -73,12 +85,15 @@ class HomeSection:
     total: int | None = None  # how many exist in all; "… and N more"
     footer: str | None = None  # e.g. where to see all of them
 
-    def blocks(self) -> list[Block]:
+    def blocks(self, board_urls: Mapping[int, str] | None = None) -> list[Block]:
         blocks: list[Block] = [DividerBlock(), mrkdwn_section(f"*{self.title}*")]
         for item in self.items[:SECTION_ITEMS]:
             blocks.append(mrkdwn_section(item.text))
-            if item.buttons:
-                blocks.append(ActionsBlock(elements=list(item.buttons[:CARD_BUTTONS])))
+            buttons = list(item.buttons)
+            if item.board and (url := (board_urls or {}).get(item.board.workshop_id)):
+                buttons.insert(0, open_board_button(item.board.workshop_id, url))
+            if buttons:
+                blocks.append(ActionsBlock(elements=buttons[:CARD_BUTTONS]))
         hidden = max(self.total or 0, len(self.items)) - min(len(self.items), SECTION_ITEMS)
         notes = [f"… and {hidden} more." if hidden > 0 else "", self.footer or ""]
         if any(notes):
@@ -90,8 +105,10 @@ def build_home_view(
     page: WorkshopPage, board_urls: dict[int, str], sections: list[HomeSection]
 ) -> View:
     blocks: list[Block] = [HeaderBlock(text="Your journey workshops")]
-    if page.total == 0:
+    if page.total == 0 and not sections:
         blocks += newcomer_blocks()
+    elif page.total == 0:  # in no workshop, but following some (a manager): no sales pitch
+        blocks.append(context(IN_NO_WORKSHOP))
     else:
         blocks.append(context(_page_note(page)))
         for card in page.cards:
@@ -102,7 +119,7 @@ def build_home_view(
     room = MAX_VIEW_BLOCKS - len(blocks) - len(footer) - 1  # 1: a note of sections left out
     left_out = []
     for section in sections:
-        section_blocks = section.blocks()
+        section_blocks = section.blocks(board_urls)
         if len(section_blocks) <= room:
             blocks += section_blocks
             room -= len(section_blocks)
@@ -122,6 +139,11 @@ HOW_IT_WORKS = (
     "in the channel says when.\n"
     "*3. Vote on the fixes*: the winners become action items with an owner and a due date, "
     "and digests show whether the gaps close."
+)
+
+
+IN_NO_WORKSHOP = (
+    "You take part in no workshop yet: `/workshop new` in your team's channel starts one."
 )
 
 
@@ -210,22 +232,28 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
     return blocks
 
 
+def open_board_button(workshop_id: int, board_url: str) -> ButtonElement:
+    return ButtonElement(
+        text="Open board", action_id=ids.HOME_OPEN_BOARD, url=board_url, value=str(workshop_id)
+    )
+
+
 def card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElement]:
     """Open the board, then the reader's one next action (the primary button), and for
     facilitators the move to the next phase, plain unless it is their next action. Without
     the reader's progress: the phase's participant buttons, the first primary (for
-    facilitators the move to the next phase is)."""
+    facilitators the move to the next phase is). Last, Follow (or Unfollow), if there is room."""
+    buttons = _card_buttons(card, board_url)
+    if len(buttons) < CARD_BUTTONS:
+        buttons.append(follow_button(card.summary.workshop_id, card.following))
+    return buttons
+
+
+def _card_buttons(card: WorkshopCard, board_url: str | None) -> list[ButtonElement]:
     summary = card.summary
     buttons: list[ButtonElement] = []
     if board_url:
-        buttons.append(
-            ButtonElement(
-                text="Open board",
-                action_id=ids.HOME_OPEN_BOARD,
-                url=board_url,
-                value=str(summary.workshop_id),
-            )
-        )
+        buttons.append(open_board_button(summary.workshop_id, board_url))
     facilitates = card.role in FACILITATOR_ROLES
     if card.progress is not None:
         own = next_button(summary, card.progress)

@@ -5,14 +5,20 @@ Below the user's workshops come the sections the features add: each feature name
 `provider(session, team_id, user_id)` returns a HomeSection (it may use the feature's own action
 ids for its buttons), or None to leave it out for that user.
 
+A section's item may name a workshop's board (`HomeItem.board`): its "Open board" link button is
+looked up here, with the client (chat.getPermalink, cached in the process).
+
 After a change that concerns someone's Home, call `refresh_homes(client, db, team_id, user_ids)`:
-it republishes only for those who have opened Home (views.publish is Tier 4, 100+/min).
+it republishes only for those who have opened Home (views.publish is Tier 4, 100+/min), and
+coalesces: while one person's Home is being published, further refreshes of it fold into one
+more run that reads the database afresh (bot/slack/after_ack.Coalescer).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,8 +27,10 @@ from sqlmodel import Session
 from bot.digests.blocks.schedules import pause_or_resume_button, schedule_text
 from bot.features import HomeSectionProvider
 from bot.features import home_sections as feature_home_sections
-from bot.home.blocks import HomeItem, HomeSection, build_home_view
+from bot.home.blocks import BoardLink, HomeItem, HomeSection, build_home_view
+from bot.slack.after_ack import Coalescer
 from bot.slack.permalinks import message_permalink
+from flows.follows import follower_ids
 from flows.home import (
     home_page_of,
     home_viewers,
@@ -86,28 +94,47 @@ def publish_home(
         workshops = workshop_page(session, team_id, user_id, wanted)
         remember_home_page(session, team_id, user_id, workshops.page)
         sections = home_sections(session, team_id, user_id)
-    board_urls = {
-        card.summary.workshop_id: url
+    boards = [
+        BoardLink(card.summary.workshop_id, card.summary.channel_id, card.board_ts)
         for card in workshops.cards
         if card.board_ts
-        and (url := message_permalink(client, card.summary.channel_id, card.board_ts))
+    ]
+    boards += [item.board for section in sections for item in section.items if item.board]
+    board_urls = {
+        board.workshop_id: url
+        for board in boards
+        if (url := message_permalink(client, board.channel_id, board.ts))
     }
     client.views_publish(user_id=user_id, view=build_home_view(workshops, board_urls, sections))
 
 
+# Refreshes of one person's Home, coalesced, drained on the caller's thread.
+_HOMES = Coalescer()
+
+
 def refresh_homes(client: WebClient, db: Database, team_id: str, user_ids: Iterable[str]) -> None:
-    """Republish Home for those of `user_ids` who have opened it; one failure stops no one else."""
+    """Republish Home for those of `user_ids` who have opened it; one failure stops no one else.
+    A Home being published right now by another thread is published once more when that ends
+    (at once, reading the database afresh) instead of twice side by side."""
     with db.session() as session:
         viewers = home_viewers(session, team_id, sorted(set(user_ids)))
     for user_id in viewers:
-        try:
-            publish_home(client, db, team_id, user_id)
-        except SlackApiError as error:
-            logger.warning("home of %s not refreshed: %s", user_id, error.response.get("error"))
+        key = (team_id, user_id)
+        if _HOMES.offer(key, partial(_publish_logged, client, db, team_id, user_id)):
+            _HOMES.drain(key)
+
+
+def _publish_logged(client: WebClient, db: Database, team_id: str, user_id: str) -> None:
+    try:
+        publish_home(client, db, team_id, user_id)
+    except SlackApiError as error:
+        logger.warning("home of %s not refreshed: %s", user_id, error.response.get("error"))
 
 
 def refresh_workshop_homes(client: WebClient, db: Database, team_id: str, workshop_id: int) -> None:
-    """After a change every member sees on their Home (a phase change)."""
+    """After a change every member and follower sees on their Home (a phase change, a round's
+    results)."""
     with db.session() as session:
         members = workshop_member_ids(session, team_id, workshop_id)
-    refresh_homes(client, db, team_id, members)
+        followers = follower_ids(session, team_id, workshop_id)
+    refresh_homes(client, db, team_id, [*members, *followers])

@@ -35,10 +35,12 @@ from bot.workshop.board import post_in_thread, refresh_board
 from bot.workshop.phase_hooks import run_phase_end_hooks
 from flows.gaps.progress import rating_progress
 from flows.loop import (
+    LoopNoteDue,
     claim_loop_note,
     due_loop_notes,
     loop_closure,
     rated_rounds,
+    shown_round,
     touchpoint_trends,
 )
 from flows.rounds import (
@@ -55,7 +57,7 @@ from flows.schedules import is_valid_timezone
 from flows.vote_clicks import apply_workshop_clicks
 from flows.workshops import PHASE_NAMES, get_workshop
 from storage.db import Database
-from storage.models import Phase, PhaseDeadline, pk, utcnow
+from storage.models import Phase, PhaseDeadline, Workshop, pk, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +271,24 @@ def post_loop(client: WebClient, db: Database, team_id: str, workshop_id: int) -
         trends_text(width, closure),
         blocks=build_trends_message(trends, width, closure),
     )
+    return post_loop_notes(client, db, workshop, notes)
+
+
+def post_due_loop_notes(client: WebClient, db: Database, team_id: str, workshop_id: int) -> int:
+    """When an action item is marked done: each "you said, we did" note that a round whose
+    results were already shown bears out (flows.loop.shown_round), once: the same claim as
+    post_loop's, so whichever path comes first posts it. Returns how many were posted."""
+    with db.session() as session:
+        workshop = get_workshop(session, team_id, workshop_id)
+        notes = due_loop_notes(session, workshop, through_round=shown_round(session, workshop))
+    return post_loop_notes(client, db, workshop, notes)
+
+
+def post_loop_notes(
+    client: WebClient, db: Database, workshop: Workshop, notes: list[LoopNoteDue]
+) -> int:
+    """Post each note whose claim this call takes: two paths that found the same note due at
+    the same moment (a results post and a Done click, two replicas) post it once."""
     posted = 0
     for note in notes:
         with db.session() as session:

@@ -87,6 +87,9 @@ SCHEDULE_SEND_NOW = "digest_schedule_send_now"
 SCHEDULE_ACTIONS = (SCHEDULE_PAUSE, SCHEDULE_RESUME, SCHEDULE_DELETE, SCHEDULE_SEND_NOW)
 HOME_PAGE_PREV = "home_page_prev"  # the value is the page to show
 HOME_PAGE_NEXT = "home_page_next"
+# Following workshops (issue 18): the value is the workshop's number
+FOLLOW_WORKSHOP = "follow_workshop"
+UNFOLLOW_WORKSHOP = "unfollow_workshop"
 # Block ids of the schedule modal's inputs (block id == field name in flows.schedules)
 DIGEST_CADENCE = "cadence"
 DIGEST_TIME = "time"

@@ -42,6 +42,7 @@ from storage.models.fixes import (
     Vote,
     VoteClick,
 )
+from storage.models.follows import WorkshopFollow
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.journeys import JourneyTemplate
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
@@ -119,6 +120,7 @@ __all__ = [
     "Vote",
     "VoteClick",
     "Workshop",
+    "WorkshopFollow",
     "id_col",
     "pk",
     "timestamp_column",

@@ -50,5 +50,5 @@ def test_the_list_holds_every_subcommand_chart_and_home_section_once():
         "kpi_trends",
     }
     orders = [order for order, _ in home_sections()]
-    assert len(orders) == len(set(orders)) == 4
+    assert len(orders) == len(set(orders)) == 5
     assert len({f.name for f in features()}) == len(features())

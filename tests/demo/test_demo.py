@@ -173,3 +173,13 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     ben_home = json.loads((out / "home" / "ben.json").read_text())
     assert "Your open action items" in json.dumps(ben_home, ensure_ascii=False)
     assert ids.ACTION_ITEM_STATUS_DONE in json.dumps(ben_home)
+    # A manager outside the channel follows the workshop from a DM; his Home shows its trend:
+    # the journey gap like for like over the three rounds (the digest's "stayed at −0.3 since
+    # round 2"), and the loop closure of the trends message (Dev's onboarding item: 1 of 5).
+    assert "Omar Haddad (Finance (not in the channel)): /workshop follow #" in transcript
+    assert "tells Omar privately: You follow workshop #" in transcript
+    omar_home = (out / "home" / "omar.json").read_text()
+    assert "Workshops you follow" in omar_home
+    assert "Journey gap *−0.6 → −0.3 → −0.3* over 3 rounds: *narrowing*." in omar_home
+    assert "Loop closure 20 % (1 of 5 top gaps)" in omar_home
+    assert "How a workshop works" not in omar_home and "<@" not in omar_home

@@ -199,3 +199,18 @@ def test_trends_export_table(session):
     )
     assert table.rows[0] == ("Service", "T1", -4.0, -2.0, -1.0, 3.0)
     assert table.rows[3] == ("Service", "T4", -1.0, None, None, None)
+
+
+def test_notes_through_a_chosen_round(session):
+    """The action-item path compares with the latest round whose results were shown."""
+    workshop, ids = _setup(session)
+    _items(session, workshop, ids)
+    early = _item(session, workshop, ids["T1"], ActionStatus.done, utc(2026, 12, 20), "Early T1")
+    # Through round 2: the early T1 item (round 1: −4.0) is borne out by round 2 (−2.0), +2.0.
+    # T1's later item came in round 2 itself; T5 was not rated in round 2.
+    due = due_loop_notes(session, workshop, through_round=2)
+    assert [(n.action_item_id, n.before_gap, n.after_round, n.after_gap) for n in due] == [
+        (early.id, -4.0, 2, -2.0)
+    ]
+    assert due_loop_notes(session, workshop, through_round=1) == []
+    assert due_loop_notes(session, workshop, through_round=0) == []

@@ -116,6 +116,8 @@ BUTTONS = [
     ("delete B's digest", ids.SCHEDULE_DELETE, lambda b: str(b["schedule"]), NO_SCHEDULE),
     ("send B's digest now", ids.SCHEDULE_SEND_NOW, lambda b: str(b["schedule"]), NO_SCHEDULE),
     ("record a KPI in B", ids.KPI_OPEN_RECORD, lambda b: str(b["fixes"]), GONE),
+    ("follow B's workshop", ids.FOLLOW_WORKSHOP, lambda b: str(b["fixes"]), NO_WORKSHOP),
+    ("unfollow B's workshop", ids.UNFOLLOW_WORKSHOP, lambda b: str(b["fixes"]), NO_WORKSHOP),
 ]
 MENUS = [
     ("edit B's stakeholder", ids.STAKEHOLDER_MENU, lambda b: f"edit|{b['stakeholder']}|0", NO_ONE),
@@ -323,6 +325,8 @@ COMMANDS = [
     "digest list",
     "digest now",
     "export",
+    "follow",
+    "unfollow",
 ]
 
 FORGERIES = [

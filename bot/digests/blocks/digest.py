@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
 )
 
+from bot.follows.buttons import follow_button
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_SECTION_TEXT,
@@ -147,7 +148,9 @@ def _top_message(
                         action_id=ids.DIGEST_OPEN_BOARD,
                         url=board_url,
                         style="primary",
-                    )
+                    ),
+                    # Plain: its trend on the reader's Home tab, refreshed as rounds close.
+                    follow_button(digest.workshop_id, text="Follow this workshop"),
                 ],
             )
         )

@@ -50,8 +50,9 @@ ROLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Managers: following up",
-        "Digests and KPIs show whether the gaps close.",
-        ("digest", "kpis", "kpi", "actions", "compare"),
+        "Digests, KPIs, the workshops you follow (on my Home tab) and comparisons show whether "
+        "the gaps close.",
+        ("follow", "unfollow", "digest", "kpis", "kpi", "actions", "compare"),
     ),
 )
 # What `/workshop` alone suggests in each phase, beside your next action.

@@ -10,6 +10,7 @@ from bot.digests.blocks.digest import (
     item_lines,
     slack_text,
 )
+from bot.slack import ids
 from bot.slack.blocks import block_text_length, escape, fits_message
 from flows.digest import (
     Digest,
@@ -111,6 +112,13 @@ def test_the_top_message_is_the_outcome_with_one_button():
         "Open the workshop board",
         "primary",
     )
+    follow = data[4]["elements"][1]  # plain: one primary button per message
+    assert (follow["action_id"], follow["value"], follow.get("style")) == (
+        ids.FOLLOW_WORKSHOP,
+        "12",
+        None,
+    )
+    assert follow["text"]["text"] == "Follow this workshop"
     footer = data[5]["elements"][0]["text"]
     assert footer.startswith("Workshop #12 · Gap rating phase · what changed since")
     assert "<!date^1793664000^{date_short_pretty} at {time}|2026-11-03 00:00 UTC>" in footer

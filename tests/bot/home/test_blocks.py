@@ -1,6 +1,7 @@
 """The Home tab builder: empty, a few workshops, many pages, and sections that overflow."""
 
 import json
+from dataclasses import replace
 
 from slack_sdk.models.blocks import ButtonElement
 
@@ -60,7 +61,15 @@ def test_a_few_workshops_show_phase_role_progress_and_next_step(monkeypatch):
     first = actions[0]["elements"]
     assert first[0]["url"] == "https://slack.test/archives/C1/p1"
     assert (first[1]["action_id"], first[1]["value"]) == (ids.PHASE_ADVANCE, "3|rating")
-    assert len(actions) == 1  # a closed workshop with no board link has no buttons
+    # Each card ends with Follow (plain); a closed workshop with no board link has only that.
+    assert (first[-1]["action_id"], first[-1]["value"], first[-1].get("style")) == (
+        ids.FOLLOW_WORKSHOP,
+        "3",
+        None,
+    )
+    assert [(e["action_id"], e["value"]) for e in actions[1]["elements"]] == [
+        (ids.FOLLOW_WORKSHOP, "2")
+    ]
 
 
 def test_participants_get_the_phases_own_buttons_and_no_phase_controls(monkeypatch):
@@ -69,7 +78,12 @@ def test_participants_get_the_phases_own_buttons_and_no_phase_controls(monkeypat
 
     monkeypatch.setitem(PARTICIPANT_BUTTONS, Phase.rating, [rate])
     labels = [b.text.text for b in card_buttons(card(5), "https://x.test")]
-    assert labels == ["Open board", "Rate touchpoints"]
+    assert labels == ["Open board", "Rate touchpoints", "Follow"]
+    following = card_buttons(replace(card(5), following=True), None)
+    assert [(b.action_id, b.text.text) for b in following] == [
+        ("rate_open", "Rate touchpoints"),
+        (ids.UNFOLLOW_WORKSHOP, "Unfollow"),
+    ]
 
 
 def test_more_workshops_than_a_page_get_a_pager_and_stay_within_100_blocks():
@@ -128,11 +142,15 @@ def test_a_card_shows_your_own_progress_and_one_primary_button():
     view = build_home_view(page_of([rating]), {3: "https://x.test"}, [])
     assert "You have rated 4 of 19 touchpoints. 15 left, about 3 minutes." in text_of(view)
     buttons = card_buttons(rating, "https://x.test")
-    assert [(b.action_id, b.style) for b in buttons[1:]] == [(RATE_OPEN, "primary")]
+    assert [(b.action_id, b.style) for b in buttons[1:]] == [
+        (RATE_OPEN, "primary"),
+        (ids.FOLLOW_WORKSHOP, None),
+    ]
 
     voted = card(4, Phase.voting, Role.facilitator)
     voted = replace(voted, progress=progress(Phase.voting, Role.facilitator, votes_used=3))
     buttons = card_buttons(voted, None)
     assert [(b.action_id, b.text.text, b.style) for b in buttons] == [
-        (PHASE_CLOSE, "Close voting & show results", "primary")
+        (PHASE_CLOSE, "Close voting & show results", "primary"),
+        (ids.FOLLOW_WORKSHOP, "Follow", None),
     ]
