@@ -50,7 +50,6 @@ def handle_create(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()

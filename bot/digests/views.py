@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 
 def handle_schedule_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)

@@ -42,7 +42,7 @@ def _where(context: BoltContext, meta: WorkshopMetadata) -> dict:
 
 
 def handle_deadline_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
@@ -84,9 +84,7 @@ def handle_deadline_submission(
     )
 
 
-def handle_rounds_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
-) -> None:
+def handle_rounds_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
     try:
