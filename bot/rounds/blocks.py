@@ -19,11 +19,9 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     PlainTextObject,
     StaticSelectElement,
-    TimePickerElement,
 )
 from slack_sdk.models.views import View
 
-from bot.digests.blocks.schedules import timezone_groups
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_SECTION_TEXT,
@@ -37,20 +35,12 @@ from bot.slack.blocks import (
     slack_date,
     truncate,
 )
+from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
 from flows.loop import TOP_GAPS, LoopClosure, LoopNoteDue, TouchpointTrend
 from flows.rounds import ROUND_CADENCES
 from storage.models.rounds import MAX_OPEN_DAYS
-
-
-def _zone_option(zone: str) -> tuple[list, Option | None]:
-    groups = timezone_groups(zone)
-    for group in groups:
-        for option in group.options or []:
-            if option.value == zone:
-                return groups, option
-    return groups, None
 
 
 def build_deadline_modal(
@@ -64,7 +54,6 @@ def build_deadline_modal(
     rating: bool = True,
 ) -> View:
     """`/workshop deadline`: when the current phase closes by itself."""
-    zones, selected = _zone_option(timezone)
     return View(
         type="modal",
         callback_id=ids.DEADLINE_MODAL,
@@ -90,18 +79,11 @@ def build_deadline_modal(
                 label="Day",
                 element=DatePickerElement(action_id=ids.INPUT, initial_date=day.isoformat()),
             ),
-            InputBlock(
-                block_id=ids.DEADLINE_TIME,
-                label="Time",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time=time_of_day),
-            ),
-            InputBlock(
-                block_id=ids.DEADLINE_TIMEZONE,
-                label="Time zone",
+            time_input(ids.DEADLINE_TIME, "Time", time_of_day),
+            timezone_input(
+                ids.DEADLINE_TIMEZONE,
+                timezone,
                 hint="Everyone sees the deadline in their own time on the board.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, option_groups=zones, initial_option=selected
-                ),
             ),
         ],
     )
@@ -109,7 +91,6 @@ def build_deadline_modal(
 
 def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: str) -> View:
     """`/workshop rounds`: open a rating round on a schedule, each with its deadline."""
-    zones, selected = _zone_option(timezone)
     cadences = [Option(value=key, text=label) for key, label in ROUND_CADENCES.items()]
     return View(
         type="modal",
@@ -135,18 +116,8 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
                     action_id=ids.INPUT, options=cadences, initial_option=cadences[0]
                 ),
             ),
-            InputBlock(
-                block_id=ids.ROUND_TIME,
-                label="Opening time",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time="09:00"),
-            ),
-            InputBlock(
-                block_id=ids.ROUND_TIMEZONE,
-                label="Time zone",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, option_groups=zones, initial_option=selected
-                ),
-            ),
+            time_input(ids.ROUND_TIME, "Opening time", "09:00"),
+            timezone_input(ids.ROUND_TIMEZONE, timezone),
             InputBlock(
                 block_id=ids.ROUND_OPEN_DAYS,
                 label="Rating stays open (days)",
@@ -158,11 +129,11 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
                     max_value=str(MAX_OPEN_DAYS),
                 ),
             ),
-            InputBlock(
-                block_id=ids.ROUND_CLOSE_TIME,
-                label="Rating closes at",
+            time_input(
+                ids.ROUND_CLOSE_TIME,
+                "Rating closes at",
+                "17:00",
                 hint="On the last day, in the time zone above.",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time="17:00"),
             ),
             InputBlock(
                 block_id=ids.ROUND_CRON,
