@@ -9,9 +9,7 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -29,6 +27,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.files import FileInputElement
+from bot.slack.inputs import select_input, text_input
 from bot.slack.values import WorkshopMetadata
 from flows.customers.figures import MIN_CUSTOMER_ANSWERS
 from flows.customers.fixes import FixByCustomerGap
@@ -87,30 +86,22 @@ def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
                     action_id=ids.INPUT, filetypes=["csv", "txt"], max_files=1
                 ),
             ),
-            InputBlock(
-                block_id=ids.CUSTOMERS_FIELD_ANSWERS,
-                label="…or the answers, pasted",
+            text_input(
+                ids.CUSTOMERS_FIELD_ANSWERS,
+                "…or the answers, pasted",
                 optional=True,
-                hint=(
-                    f"One row per customer: {EXAMPLE_RAW} … (columns named after your "
-                    f"touchpoints or stages). Or aggregates: {EXAMPLE_AGGREGATE}."
-                ),
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    multiline=True,
-                    max_length=MAX_PASTE,
-                    placeholder="Checkout expectation,Checkout experience\n7,3\n6,4",
-                ),
+                hint=f"One row per customer: {EXAMPLE_RAW} … (columns named after your "
+                f"touchpoints or stages). Or aggregates: {EXAMPLE_AGGREGATE}.",
+                multiline=True,
+                max_length=MAX_PASTE,
+                placeholder="Checkout expectation,Checkout experience\n7,3\n6,4",
             ),
-            InputBlock(
-                block_id=ids.CUSTOMERS_FIELD_SCALE,
-                label="The survey's scale",
+            select_input(
+                ids.CUSTOMERS_FIELD_SCALE,
+                "The survey's scale",
                 hint="Other scales are converted linearly to the workshop's 1–7.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    options=[_scale_option(scale) for scale in SCALES],
-                    initial_option=_scale_option(DEFAULT_SCALE),
-                ),
+                options=[_scale_option(scale) for scale in SCALES],
+                initial_option=_scale_option(DEFAULT_SCALE),
             ),
             InputBlock(
                 block_id=ids.CUSTOMERS_FIELD_DATE,

@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     StaticSelectElement,
 )
@@ -38,6 +37,7 @@ from bot.slack.blocks import (
     truncate,
     user_list,
 )
+from bot.slack.inputs import select_input, text_input
 from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
 from flows.gap_reports import closing_verdict, shortfall_words
@@ -234,15 +234,12 @@ def touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
 
 def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
     options = score_options()
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder="1–7",
-            options=options,
-            initial_option=_initial(options, initial),
-        ),
+    return select_input(
+        block_id,
+        label,
+        placeholder="1–7",
+        options=options,
+        initial_option=_initial(options, initial),
     )
 
 
@@ -256,31 +253,25 @@ def _importance_input(item: TouchpointAnswer) -> InputBlock:
     low, high = IMPORTANCE_SCALE
     options = [_scale_option(value, IMPORTANCE_WORDS) for value in range(low, high + 1)]
     answer = item.answer
-    return InputBlock(
-        block_id=field_key("importance", item.touchpoint_id),
-        label="Importance to customers",
+    return select_input(
+        field_key("importance", item.touchpoint_id),
+        "Importance to customers",
         optional=True,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder=f"{low}–{high}",
-            options=options,
-            initial_option=_initial(options, answer.importance if answer else None),
-        ),
+        placeholder=f"{low}–{high}",
+        options=options,
+        initial_option=_initial(options, answer.importance if answer else None),
     )
 
 
 def _comment_input(item: TouchpointAnswer) -> InputBlock:
     answer = item.answer
-    return InputBlock(
-        block_id=field_key("comment", item.touchpoint_id),
-        label="Comment",
+    return text_input(
+        field_key("comment", item.touchpoint_id),
+        "Comment",
         optional=True,
-        element=PlainTextInputElement(
-            action_id=ids.INPUT,
-            max_length=MAX_COMMENT_LENGTH,
-            initial_value=(answer.comment if answer else None) or None,
-            placeholder="What's behind your rating?",
-        ),
+        max_length=MAX_COMMENT_LENGTH,
+        initial_value=(answer.comment if answer else None) or None,
+        placeholder="What's behind your rating?",
     )
 
 

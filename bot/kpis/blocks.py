@@ -35,6 +35,7 @@ from bot.slack.blocks import (
     slack_date,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input
 from bot.slack.values import WorkshopMetadata
 from flows.kpi_catalogue import MAX_KPI_NAME_LENGTH, MAX_UNIT_LENGTH, KpiDefinition
 from flows.kpi_formulas import Direction
@@ -144,19 +145,16 @@ def build_record_modal(
     ]
     if choices.stages:
         blocks.append(
-            InputBlock(
-                block_id=ids.KPI_FIELD_STAGE,
-                label="Journey stage",
+            select_input(
+                ids.KPI_FIELD_STAGE,
+                "Journey stage",
                 optional=True,
                 hint="Leave empty for the whole journey.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="Whole journey",
-                    options=[
-                        Option(value=str(stage.id), text=truncate(stage.name, MAX_OPTION_TEXT))
-                        for stage in choices.stages[:100]
-                    ],
-                ),
+                placeholder="Whole journey",
+                options=[
+                    Option(value=str(stage.id), text=truncate(stage.name, MAX_OPTION_TEXT))
+                    for stage in choices.stages[:100]
+                ],
             )
         )
     blocks += [
@@ -239,14 +237,11 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
                 "beside NPS, CSAT, CES, retention, churn, CLV, referral rate and first response "
                 "time."
             ),
-            InputBlock(
-                block_id=ids.KPI_DEFINE_NAME,
-                label="Name",
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    placeholder="e.g. Onboarding completion",
-                    max_length=MAX_KPI_NAME_LENGTH,
-                ),
+            text_input(
+                ids.KPI_DEFINE_NAME,
+                "Name",
+                placeholder="e.g. Onboarding completion",
+                max_length=MAX_KPI_NAME_LENGTH,
             ),
             _optional_text(
                 ids.KPI_DEFINE_UNIT,

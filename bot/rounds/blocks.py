@@ -14,11 +14,8 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     DatePickerElement,
     InputBlock,
-    NumberInputElement,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -35,6 +32,7 @@ from bot.slack.blocks import (
     slack_date,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input, whole_number_input
 from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
@@ -109,25 +107,17 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
                     truncate(title, 100),
                 )
             ),
-            InputBlock(
-                block_id=ids.ROUND_CADENCE,
-                label="Rounds open",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, options=cadences, initial_option=cadences[0]
-                ),
+            select_input(
+                ids.ROUND_CADENCE, "Rounds open", options=cadences, initial_option=cadences[0]
             ),
             time_input(ids.ROUND_TIME, "Opening time", "09:00"),
             timezone_input(ids.ROUND_TIMEZONE, timezone),
-            InputBlock(
-                block_id=ids.ROUND_OPEN_DAYS,
-                label="Rating stays open (days)",
-                element=NumberInputElement(
-                    action_id=ids.INPUT,
-                    is_decimal_allowed=False,
-                    initial_value="4",
-                    min_value="1",
-                    max_value=str(MAX_OPEN_DAYS),
-                ),
+            whole_number_input(
+                ids.ROUND_OPEN_DAYS,
+                "Rating stays open (days)",
+                initial_value="4",
+                min_value="1",
+                max_value=str(MAX_OPEN_DAYS),
             ),
             time_input(
                 ids.ROUND_CLOSE_TIME,
@@ -135,13 +125,13 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
                 "17:00",
                 hint="On the last day, in the time zone above.",
             ),
-            InputBlock(
-                block_id=ids.ROUND_CRON,
-                label="Cron expression (custom)",
+            text_input(
+                ids.ROUND_CRON,
+                "Cron expression (custom)",
                 optional=True,
                 hint="minute hour day month weekday, in the time zone above; e.g. "
                 "0 9 1-7 1,4,7,10 mon is 09:00 on the first Monday of each quarter.",
-                element=PlainTextInputElement(action_id=ids.INPUT, max_length=100),
+                max_length=100,
             ),
         ],
     )

@@ -12,12 +12,12 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     OptionGroup,
-    StaticSelectElement,
     TimePickerElement,
 )
 
 from bot.slack import ids
 from bot.slack.blocks import truncate
+from bot.slack.inputs import select_input
 from storage.models import utcnow
 
 TIMEZONE_REGIONS = (
@@ -106,11 +106,10 @@ def timezone_input(
 ) -> InputBlock:
     """A "Time zone" select of every zone, `zone` chosen (read back with selected_value)."""
     groups = timezone_groups(zone, now)
-    return InputBlock(
-        block_id=block_id,
-        label="Time zone",
+    return select_input(
+        block_id,
+        "Time zone",
         hint=hint,
-        element=StaticSelectElement(
-            action_id=ids.INPUT, option_groups=groups, initial_option=chosen_option(groups, zone)
-        ),
+        option_groups=groups,
+        initial_option=chosen_option(groups, zone),
     )

@@ -18,12 +18,10 @@ from slack_sdk.models.blocks import (
     Option,
     OptionGroup,
     OverflowMenuElement,
-    PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     StaticMultiSelectElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -42,6 +40,7 @@ from bot.slack.blocks import (
     mrkdwn_section,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input
 from bot.slack.values import (
     OPTION_VALUE_LIMIT,
     ButtonValue,
@@ -182,25 +181,19 @@ def build_stakeholder_modal(
     ]
     attitude = spec.attitude if spec else Attitude.neutral
     blocks: list[Block] = [
-        InputBlock(
-            block_id=ids.STAKEHOLDER_NAME,
-            label="Name",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_NAME_LENGTH,
-                initial_value=spec.name if spec else None,
-                placeholder="e.g. First-time buyers, CFO, Payment provider",
-            ),
+        text_input(
+            ids.STAKEHOLDER_NAME,
+            "Name",
+            max_length=MAX_NAME_LENGTH,
+            initial_value=spec.name if spec else None,
+            placeholder="e.g. First-time buyers, CFO, Payment provider",
         ),
-        InputBlock(
-            block_id=ids.STAKEHOLDER_CATEGORY,
-            label="Category",
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                placeholder="Choose a category",
-                options=category_options,
-                initial_option=_find(category_options, spec.category) if spec else None,
-            ),
+        select_input(
+            ids.STAKEHOLDER_CATEGORY,
+            "Category",
+            placeholder="Choose a category",
+            options=category_options,
+            initial_option=_find(category_options, spec.category) if spec else None,
         ),
         InputBlock(
             block_id=ids.STAKEHOLDER_ATTITUDE,
@@ -211,16 +204,13 @@ def build_stakeholder_modal(
                 initial_option=_find(attitude_options, attitude),
             ),
         ),
-        InputBlock(
-            block_id=ids.STAKEHOLDER_NOTE,
-            label="Role or note",
+        text_input(
+            ids.STAKEHOLDER_NOTE,
+            "Role or note",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_NOTE_LENGTH,
-                initial_value=(spec.note or None) if spec else None,
-                placeholder="e.g. Signs off the budget for checkout changes",
-            ),
+            max_length=MAX_NOTE_LENGTH,
+            initial_value=(spec.note or None) if spec else None,
+            placeholder="e.g. Signs off the budget for checkout changes",
         ),
     ]
     touchpoints = _touchpoint_select(form)
@@ -330,16 +320,13 @@ def _rating_blocks(item: RatingItem) -> list[Block]:
 
 
 def _rating_input(stakeholder_id: int, axis: str, label: str, current: int | None) -> InputBlock:
-    return InputBlock(
-        block_id=rating_field(axis, stakeholder_id),
-        label=label,
+    return select_input(
+        rating_field(axis, stakeholder_id),
+        label,
         optional=True,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder=f"{RATING_MIN}–{RATING_MAX}",
-            options=RATING_OPTIONS,
-            initial_option=RATING_OPTIONS[current - RATING_MIN] if current else None,
-        ),
+        placeholder=f"{RATING_MIN}–{RATING_MAX}",
+        options=RATING_OPTIONS,
+        initial_option=RATING_OPTIONS[current - RATING_MIN] if current else None,
     )
 
 

@@ -11,11 +11,8 @@ from slack_sdk.models.blocks import (
     ConversationSelectElement,
     HeaderBlock,
     InputBlock,
-    NumberInputElement,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
-    StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
@@ -33,6 +30,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.blocks import user_list as mentions
+from bot.slack.inputs import select_input, text_input, whole_number_input
 from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
@@ -92,33 +90,28 @@ def build_schedule_modal(
     weekdays = [Option(value=str(n), text=name) for n, name in enumerate(WEEKDAY_NAMES)]
     fields = {
         ids.DIGEST_TIME: time_input(ids.DIGEST_TIME, "Time of day", DEFAULT_TIME),
-        ids.DIGEST_WEEKDAY: InputBlock(
-            block_id=ids.DIGEST_WEEKDAY,
-            label="Day of the week",
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=weekdays,
-                initial_option=weekdays[DEFAULT_WEEKDAY],
-                placeholder="Choose a day",
-            ),
+        ids.DIGEST_WEEKDAY: select_input(
+            ids.DIGEST_WEEKDAY,
+            "Day of the week",
+            options=weekdays,
+            initial_option=weekdays[DEFAULT_WEEKDAY],
+            placeholder="Choose a day",
         ),
-        ids.DIGEST_DAY_OF_MONTH: InputBlock(
-            block_id=ids.DIGEST_DAY_OF_MONTH,
-            label="Day of the month",
+        ids.DIGEST_DAY_OF_MONTH: whole_number_input(
+            ids.DIGEST_DAY_OF_MONTH,
+            "Day of the month",
             hint="1–31. In months without that day (29–31), it goes out on the month's "
             "last day instead.",
-            element=NumberInputElement(
-                action_id=ids.INPUT, is_decimal_allowed=False, min_value="1", max_value="31"
-            ),
+            min_value="1",
+            max_value="31",
         ),
-        ids.DIGEST_CRON: InputBlock(
-            block_id=ids.DIGEST_CRON,
-            label="Cron expression",
+        ids.DIGEST_CRON: text_input(
+            ids.DIGEST_CRON,
+            "Cron expression",
             hint="minute hour day month weekday, in the time zone below (0 or 7 = Sunday), "
             "e.g. 0 9 * * 1-5 for 09:00 Monday to Friday. At most once an hour.",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT, max_length=100, placeholder="0 9 * * 1-5"
-            ),
+            max_length=100,
+            placeholder="0 9 * * 1-5",
         ),
     }
     return View(
@@ -137,15 +130,12 @@ def build_schedule_modal(
                 "details in its thread. Sent to a channel and/or to managers by DM; it "
                 "mentions nobody."
             ),
-            InputBlock(
-                block_id=ids.DIGEST_CADENCE,
-                label="How often",
+            select_input(
+                ids.DIGEST_CADENCE,
+                "How often",
                 dispatch_action=True,
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    options=cadences,
-                    initial_option=cadences[list(CADENCE_LABELS).index(chosen)],
-                ),
+                options=cadences,
+                initial_option=cadences[list(CADENCE_LABELS).index(chosen)],
             ),
             *(fields[block_id] for block_id in CADENCE_FIELDS[chosen]),
             timezone_input(

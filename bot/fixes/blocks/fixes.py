@@ -15,10 +15,8 @@ from slack_sdk.models.blocks import (
     Option,
     OptionGroup,
     OverflowMenuElement,
-    PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -33,6 +31,7 @@ from bot.slack.blocks import (
     truncate,
     truncate_mrkdwn,
 )
+from bot.slack.inputs import select_input, text_input
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
@@ -166,37 +165,28 @@ def build_fix_modal(
         ).encode(),
         blocks=[
             context(guidance),
-            InputBlock(
-                block_id=ids.FIX_TITLE,
-                label="Fix",
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    initial_value=(fix.title if fix else title[:MAX_FIX_TITLE]) or None,
-                    max_length=MAX_FIX_TITLE,
-                    placeholder="e.g. Let customers check out without an account",
-                ),
+            text_input(
+                ids.FIX_TITLE,
+                "Fix",
+                initial_value=(fix.title if fix else title[:MAX_FIX_TITLE]) or None,
+                max_length=MAX_FIX_TITLE,
+                placeholder="e.g. Let customers check out without an account",
             ),
-            InputBlock(
-                block_id=ids.FIX_TOUCHPOINT,
-                label="Touchpoint it improves",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="Choose a touchpoint",
-                    option_groups=groups,
-                    initial_option=initial_touchpoint,
-                ),
+            select_input(
+                ids.FIX_TOUCHPOINT,
+                "Touchpoint it improves",
+                placeholder="Choose a touchpoint",
+                option_groups=groups,
+                initial_option=initial_touchpoint,
             ),
-            InputBlock(
-                block_id=ids.FIX_DESCRIPTION,
-                label="Details",
+            text_input(
+                ids.FIX_DESCRIPTION,
+                "Details",
                 optional=True,
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    multiline=True,
-                    initial_value=(fix.description if fix else None) or None,
-                    max_length=MAX_FIX_DESCRIPTION,
-                    placeholder="What would change for the customer, and how?",
-                ),
+                multiline=True,
+                initial_value=(fix.description if fix else None) or None,
+                max_length=MAX_FIX_DESCRIPTION,
+                placeholder="What would change for the customer, and how?",
             ),
             _radio_input(ids.FIX_EFFORT, "Effort", EFFORT_LABELS, fix.effort if fix else None),
             _radio_input(
