@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextObject,
 )
 from slack_sdk.models.views import View
 
@@ -28,6 +27,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.files import FileInputElement
 from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import WorkshopMetadata
 from flows.customers.figures import MIN_CUSTOMER_ANSWERS
 from flows.customers.fixes import FixByCustomerGap
@@ -64,14 +64,9 @@ MARKS = {True: "▲", False: "▼"}  # ▲ the team's figure is below the custom
 
 def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
     """`/workshop customers`: paste customers' answers (a CSV with a header), choose the scale."""
-    return View(
-        type="modal",
-        callback_id=ids.CUSTOMERS_IMPORT_MODAL,
-        title=PlainTextObject(text="Customers' answers"),
-        submit=PlainTextObject(text="Import"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Customers' answers",
+        [
             context(
                 f"Workshop #{workshop_id} “{truncate(title, 100)}” · a CSV file (up to 2 MB) or "
                 "pasted answers; bigger files with `workshop-bot customers import FILE`. "
@@ -111,6 +106,10 @@ def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
                 element=DatePickerElement(action_id=ids.INPUT),
             ),
         ],
+        callback_id=ids.CUSTOMERS_IMPORT_MODAL,
+        submit="Import",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 

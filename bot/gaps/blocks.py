@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextObject,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -38,6 +37,7 @@ from bot.slack.blocks import (
     user_list,
 )
 from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
 from flows.gap_reports import closing_verdict, shortfall_words
@@ -200,16 +200,15 @@ def build_rating_modal(sheet: RatingSheet) -> View:
             )
     following = sheet.next_page
     submit = "Save ratings" if following is None else submit_label("Next: ", following.title)
-    return View(
-        type="modal",
+    return modal(
+        "Rate touchpoints",
+        blocks,
         callback_id=ids.RATE_MODAL,
-        title=PlainTextObject(text="Rate touchpoints"),
-        submit=PlainTextObject(text=submit),
-        close=PlainTextObject(text="Cancel"),
+        submit=submit,
+        close="Cancel",
         private_metadata=RatingFormMetadata(
             w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
         ).encode(),
-        blocks=blocks,
     )
 
 
@@ -308,16 +307,15 @@ def build_details_modal(sheet: DetailsSheet) -> View:
         blocks.append(mrkdwn_section(f"*{item.name}*{said}"))
         blocks += [build(item) for build in DETAIL_INPUTS]
     submit = "Save" if sheet.is_last else f"Next: page {sheet.index + 2} of {sheet.count} ▶"
-    return View(
-        type="modal",
+    return modal(
+        "Rate touchpoints",
+        blocks,
         callback_id=ids.RATE_DETAILS_MODAL,
-        title=PlainTextObject(text="Rate touchpoints"),
-        submit=PlainTextObject(text=truncate(submit, MAX_SUBMIT)),
-        close=PlainTextObject(text="Cancel"),
+        submit=truncate(submit, MAX_SUBMIT),
+        close="Cancel",
         private_metadata=DetailsFormMetadata(
             w=sheet.workshop_id, p=sheet.index, t=[item.touchpoint_id for item in sheet.items]
         ).encode(),
-        blocks=blocks,
     )
 
 
@@ -388,13 +386,12 @@ def build_rating_done(sheet: RatingSheet) -> View:
             "`/workshop rate`."
         )
     )
-    return View(
-        type="modal",
+    return modal(
+        "Rate touchpoints",
+        blocks,
         callback_id=ids.RATE_DONE_MODAL,
-        title=PlainTextObject(text="Rate touchpoints"),
-        close=PlainTextObject(text="Done"),
+        close="Done",
         private_metadata=RatingDoneMetadata(w=sheet.workshop_id).encode(),
-        blocks=blocks,
     )
 
 
@@ -802,11 +799,8 @@ def build_how_to_read_modal(results_round: int) -> View:
             f"the results name those not rated again. R{previous} = round {previous}'s gap; "
             "Δ = the change (+ means the gap narrowed)."
         )
-    return View(
-        type="modal",
-        title=PlainTextObject(text="How to read the gaps"),
-        close=PlainTextObject(text="Close"),
-        blocks=[mrkdwn_section(Mrkdwn(p)) for p in paragraphs],
+    return modal(
+        "How to read the gaps", [mrkdwn_section(Mrkdwn(p)) for p in paragraphs], close="Close"
     )
 
 

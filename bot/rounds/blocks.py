@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     Option,
-    PlainTextObject,
 )
 from slack_sdk.models.views import View
 
@@ -33,6 +32,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.inputs import select_input, text_input, whole_number_input
+from bot.slack.modals import modal
 from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
@@ -52,14 +52,9 @@ def build_deadline_modal(
     rating: bool = True,
 ) -> View:
     """`/workshop deadline`: when the current phase closes by itself."""
-    return View(
-        type="modal",
-        callback_id=ids.DEADLINE_MODAL,
-        title=PlainTextObject(text="Set a deadline"),
-        submit=PlainTextObject(text="Set deadline"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Set a deadline",
+        [
             context(
                 md(
                     "*{}* closes by itself at this moment: the workshop moves on and the "
@@ -84,20 +79,19 @@ def build_deadline_modal(
                 hint="Everyone sees the deadline in their own time on the board.",
             ),
         ],
+        callback_id=ids.DEADLINE_MODAL,
+        submit="Set deadline",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 
 def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: str) -> View:
     """`/workshop rounds`: open a rating round on a schedule, each with its deadline."""
     cadences = [Option(value=key, text=label) for key, label in ROUND_CADENCES.items()]
-    return View(
-        type="modal",
-        callback_id=ids.ROUNDS_MODAL,
-        title=PlainTextObject(text="Schedule rating rounds"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Schedule rating rounds",
+        [
             context(
                 md(
                     "Rate the same touchpoints again on a schedule, so *#{} {}* shows whether "
@@ -134,6 +128,10 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
                 max_length=100,
             ),
         ],
+        callback_id=ids.ROUNDS_MODAL,
+        submit="Save",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 

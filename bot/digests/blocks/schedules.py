@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextObject,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
@@ -31,6 +30,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.blocks import user_list as mentions
 from bot.slack.inputs import select_input, text_input, whole_number_input
+from bot.slack.modals import modal
 from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
@@ -114,16 +114,9 @@ def build_schedule_modal(
             placeholder="0 9 * * 1-5",
         ),
     }
-    return View(
-        type="modal",
-        callback_id=ids.DIGEST_MODAL,
-        title=PlainTextObject(text="Schedule a digest"),
-        submit=PlainTextObject(text="Save schedule"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=ScheduleFormMetadata(
-            workshop_id=workshop_id, channel_id=channel_id, title=truncate(workshop_title, 100)
-        ).encode(),
-        blocks=[
+    return modal(
+        "Schedule a digest",
+        [
             context(
                 f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*: what "
                 "changed, the widest shortfalls, the action items and the KPIs, with the "
@@ -166,6 +159,12 @@ def build_schedule_modal(
                 ),
             ),
         ],
+        callback_id=ids.DIGEST_MODAL,
+        submit="Save schedule",
+        close="Cancel",
+        private_metadata=ScheduleFormMetadata(
+            workshop_id=workshop_id, channel_id=channel_id, title=truncate(workshop_title, 100)
+        ).encode(),
     )
 
 

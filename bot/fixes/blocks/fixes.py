@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     Option,
     OptionGroup,
     OverflowMenuElement,
-    PlainTextObject,
     RadioButtonsElement,
 )
 from slack_sdk.models.views import View
@@ -32,6 +31,7 @@ from bot.slack.blocks import (
     truncate_mrkdwn,
 )
 from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
@@ -150,20 +150,9 @@ def build_fix_modal(
     guidance = f"For workshop #{workshop_id} “{truncate(workshop_title, 100)}”."
     if rated:
         guidance += f" {GAP_EXPLAINED}"
-    return View(
-        type="modal",
-        callback_id=ids.FIX_MODAL,
-        title=PlainTextObject(text="Edit fix" if fix else "Propose a fix"),
-        submit=PlainTextObject(text="Save" if fix else "Propose"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=FixFormMetadata.model_validate(
-            {
-                "workshop_id": workshop_id,
-                "fix_id": fix.id if fix else None,
-                **_list_reference(response_url, list_page),
-            }
-        ).encode(),
-        blocks=[
+    return modal(
+        "Edit fix" if fix else "Propose a fix",
+        [
             context(guidance),
             text_input(
                 ids.FIX_TITLE,
@@ -193,6 +182,16 @@ def build_fix_modal(
                 ids.FIX_IMPACT, "Expected impact", IMPACT_LABELS, fix.impact if fix else None
             ),
         ],
+        callback_id=ids.FIX_MODAL,
+        submit="Save" if fix else "Propose",
+        close="Cancel",
+        private_metadata=FixFormMetadata.model_validate(
+            {
+                "workshop_id": workshop_id,
+                "fix_id": fix.id if fix else None,
+                **_list_reference(response_url, list_page),
+            }
+        ).encode(),
     )
 
 
@@ -333,19 +332,18 @@ def _list_reference(response_url: str | None, list_page: int) -> dict[str, objec
 def build_remove_modal(
     fix: FixSummary, response_url: str | None = None, list_page: int = 0
 ) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.FIX_REMOVE_MODAL,
-        title=PlainTextObject(text="Remove fix"),
-        submit=PlainTextObject(text="Remove"),
-        close=PlainTextObject(text="Keep it"),
-        private_metadata=FixFormMetadata.model_validate(
-            {"fix_id": fix.id, **_list_reference(response_url, list_page)}
-        ).encode(),
-        blocks=[
+    return modal(
+        "Remove fix",
+        [
             mrkdwn_section(md("Remove *{}* ({})?", fix.title, fix_where(fix))),
             context("Any votes it has go back to their voters, who can spend them again."),
         ],
+        callback_id=ids.FIX_REMOVE_MODAL,
+        submit="Remove",
+        close="Keep it",
+        private_metadata=FixFormMetadata.model_validate(
+            {"fix_id": fix.id, **_list_reference(response_url, list_page)}
+        ).encode(),
     )
 
 
@@ -364,16 +362,9 @@ def build_merge_modal(
     """Pick the fix that `source` duplicates, from a search over every fix of the workshop
     (`merge_candidates` answers it: the same touchpoint's fixes first)."""
     per_fix = f"{max_votes_per_fix} vote{'s' * (max_votes_per_fix != 1)}"
-    return View(
-        type="modal",
-        callback_id=ids.FIX_MERGE_MODAL,
-        title=PlainTextObject(text="Merge fixes"),
-        submit=PlainTextObject(text="Merge"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=FixFormMetadata.model_validate(
-            {"fix_id": source.id, **_list_reference(response_url, list_page)}
-        ).encode(),
-        blocks=[
+    return modal(
+        "Merge fixes",
+        [
             mrkdwn_section(
                 md("Merge *{}* ({}) into another fix.", source.title, fix_where(source))
             ),
@@ -395,4 +386,10 @@ def build_merge_modal(
                 "goes back to its voter to spend again."
             ),
         ],
+        callback_id=ids.FIX_MERGE_MODAL,
+        submit="Merge",
+        close="Cancel",
+        private_metadata=FixFormMetadata.model_validate(
+            {"fix_id": source.id, **_list_reference(response_url, list_page)}
+        ).encode(),
     )

@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     OptionGroup,
-    PlainTextObject,
     StaticSelectElement,
     UserMultiSelectElement,
 )
@@ -23,6 +22,7 @@ from slack_sdk.models.views import View
 from bot.slack import ids
 from bot.slack.blocks import context, md, truncate
 from bot.slack.inputs import text_input, whole_number_input
+from bot.slack.modals import modal
 from bot.slack.values import ViewMetadata, WorkshopMetadata
 from flows.journey import MAX_NAME_LENGTH, MAX_STAGES, MAX_TOUCHPOINTS_PER_STAGE
 from flows.journey_templates import (
@@ -64,14 +64,9 @@ def build_setup_modal(
 ) -> View:
     """Step 1: the workshop. Its submit button leads to the journey's stages."""
     choices = choices or TemplateChoices((DEFAULT_TEMPLATE,), ())
-    return View(
-        type="modal",
-        callback_id=ids.SETUP_MODAL,
-        title=PlainTextObject(text="New journey workshop"),
-        submit=PlainTextObject(text="Next: stages ▶"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "New journey workshop",
+        [
             text_input(
                 ids.SETUP_TITLE,
                 "Title",
@@ -122,6 +117,10 @@ def build_setup_modal(
                 element=UserMultiSelectElement(action_id=ids.INPUT, placeholder="Choose people"),
             ),
         ],
+        callback_id=ids.SETUP_MODAL,
+        submit="Next: stages ▶",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(channel_id=channel_id).encode(),
     )
 
 
@@ -173,14 +172,13 @@ def build_stages_modal(draft: str, template_name: str, rows: Sequence[StageRow])
                 ],
             )
         )
-    return View(
-        type="modal",
+    return modal(
+        "Journey stages",
+        blocks,
         callback_id=ids.SETUP_STAGES_MODAL,
-        title=PlainTextObject(text="Journey stages"),
-        submit=PlainTextObject(text="Create workshop"),
-        close=PlainTextObject(text="Cancel"),
+        submit="Create workshop",
+        close="Cancel",
         private_metadata=draft,
-        blocks=blocks,
     )
 
 
