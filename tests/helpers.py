@@ -90,3 +90,27 @@ def local_web_client(local):
         database_url=local.db.url,
     )
     return create_web_client(settings)
+
+
+def board_figures(standin, board_ts) -> dict[str, str]:
+    """The board's figures in the demo channel, by label ("Rated", "Votes cast", ...)."""
+    from demo.local import CHANNEL_ID
+
+    figures = {}
+    for block in standin.message(CHANNEL_ID, board_ts)["blocks"]:
+        for field in block.get("fields", []):
+            label, _, value = field["text"].partition("\n")
+            figures[label.strip("*")] = value
+    return figures
+
+
+def board_field(local, board_ts, label):
+    """The board's first field labelled `label` in the demo channel, or None."""
+    from demo.local import CHANNEL_ID
+
+    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
+        for field in block.get("fields", []):
+            name, _, value = field["text"].partition("\n")
+            if name == f"*{label}*":
+                return value
+    return None

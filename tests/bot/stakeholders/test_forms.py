@@ -20,6 +20,7 @@ from storage.models import (
     Touchpoint,
 )
 from tests.factories import add_cfo
+from tests.helpers import board_field as board_figure
 from tests.helpers import png_size
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
@@ -51,15 +52,6 @@ def ratings(local):
     with local.db.session() as session:
         rows = session.exec(select(StakeholderRating)).all()
     return sorted((r.rater_id, r.stakeholder_id, r.influence, r.interest) for r in rows)
-
-
-def board_figure(local, board_ts, label):
-    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
-        for field in block.get("fields", []):
-            name, _, value = field["text"].partition("\n")
-            if name == f"*{label}*":
-                return value
-    return None
 
 
 def test_add_refuse_duplicate_rate_close_and_the_grid_lands_in_the_thread(local):
