@@ -8,8 +8,9 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,6 +21,13 @@ from bot.logs import configure_logging
 from storage import migrate
 from storage.db import Database
 from storage.models import pk
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from storage.models import Workshop
 
 cli = typer.Typer(
     help="Customer-journey stakeholder and gap workshops in Slack.",
@@ -268,28 +276,16 @@ def kpi_import(
 
     The workshop's number finds its workspace; --team double-checks it.
     """
-    from flows.errors import FlowError
-    from flows.kpi_import import ImportRefused, import_kpi_csv, workshop_for_import
+    from flows.kpi_import import import_kpi_csv
 
-    settings = load_settings()
-    configure_logging("WARNING")
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        _refuse(f"There is no file {file}.")
-    except UnicodeDecodeError:
-        _refuse(f"{file} is not UTF-8 text: save it as “CSV UTF-8” and try again.")
-    db = _prepare_database(settings, auto_migrate=False)
-    try:
-        with db.session() as session:
-            target = workshop_for_import(session, workshop, team)
-            result = import_kpi_csv(session, target.team_id, pk(target), text, recorded_by[:32])
-    except ImportRefused as refusal:
-        _refuse(str(refusal), [str(problem) for problem in refusal.problems])
-    except FlowError as error:
-        _refuse(str(error))
-    finally:
-        db.dispose()
+    result = _import_csv(
+        file,
+        workshop,
+        team,
+        lambda session, target, text: import_kpi_csv(
+            session, target.team_id, pk(target), text, recorded_by[:32]
+        ),
+    )
     console.print(
         f"Imported {result.imported} KPI value{'s' * (result.imported != 1)} into workshop "
         f"#{result.workshop_id} “{result.title}” (workspace {result.team_id}): "
@@ -337,8 +333,6 @@ def customers_import(
 
     from flows.customers.importing import SCALES, import_customer_answers
     from flows.customers.reports import customer_report
-    from flows.errors import FlowError
-    from flows.kpi_import import ImportRefused, workshop_for_import
 
     if scale not in SCALES:
         raise typer.BadParameter(f"use one of {', '.join(SCALES)}", param_hint="--scale")
@@ -346,35 +340,21 @@ def customers_import(
         dated = date.fromisoformat(survey_date) if survey_date else None
     except ValueError:
         raise typer.BadParameter("a date like 2026-05-31", param_hint="--date") from None
-    settings = load_settings()
-    configure_logging("WARNING")
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        _refuse(f"There is no file {file}.")
-    except UnicodeDecodeError:
-        _refuse(f"{file} is not UTF-8 text: save it as “CSV UTF-8” and try again.")
-    db = _prepare_database(settings, auto_migrate=False)
-    try:
-        with db.session() as session:
-            target = workshop_for_import(session, workshop, team)
-            result = import_customer_answers(
-                session,
-                target,
-                text,
-                imported_by=imported_by[:32],
-                today=date.today(),
-                scale=scale,
-                survey_date=dated,
-                source="csv",
-            )
-            spots = customer_report(session, target.team_id, pk(target)).blind_spots
-    except ImportRefused as refusal:
-        _refuse(str(refusal), [str(problem) for problem in refusal.problems])
-    except FlowError as error:
-        _refuse(str(error))
-    finally:
-        db.dispose()
+
+    def run(session: Session, target: Workshop, text: str) -> tuple:
+        result = import_customer_answers(
+            session,
+            target,
+            text,
+            imported_by=imported_by[:32],
+            today=date.today(),
+            scale=scale,
+            survey_date=dated,
+            source="csv",
+        )
+        return result, customer_report(session, target.team_id, pk(target)).blind_spots
+
+    result, spots = _import_csv(file, workshop, team, run)
     if result.already_imported:
         console.print(
             f"Already imported: these answers are in workshop #{result.workshop_id} "
@@ -391,6 +371,36 @@ def customers_import(
     )
     for spot in spots[:3]:
         console.print(f"  Blind spot: {spot.place.name}: {spot.kind.value}.", highlight=False)
+
+
+def _import_csv(
+    file: Path, workshop: int, team: str | None, run: Callable[[Session, Workshop, str], T]
+) -> T:
+    """The `import` commands' common part: read `file` as UTF-8 text (a BOM is fine), find the
+    workshop numbered `workshop` (checked against `team` when given) and `run` the import on
+    them in one transaction. A missing or unreadable file, or a refused import with every bad
+    row, ends the command (exit 1)."""
+    from flows.errors import FlowError
+    from flows.kpi_import import ImportRefused, workshop_for_import
+
+    settings = load_settings()
+    configure_logging("WARNING")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        _refuse(f"There is no file {file}.")
+    except UnicodeDecodeError:
+        _refuse(f"{file} is not UTF-8 text: save it as “CSV UTF-8” and try again.")
+    db = _prepare_database(settings, auto_migrate=False)
+    try:
+        with db.session() as session:
+            return run(session, workshop_for_import(session, workshop, team), text)
+    except ImportRefused as refusal:
+        _refuse(str(refusal), [str(problem) for problem in refusal.problems])
+    except FlowError as error:
+        _refuse(str(error))
+    finally:
+        db.dispose()
 
 
 def _refuse(message: str, details: list[str] | None = None) -> NoReturn:

@@ -18,13 +18,12 @@ transaction, each row an upsert, so importing the same file twice changes nothin
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from flows.errors import FlowError, InvalidInput, NotFound
+from flows.csv_import import ImportRefused, RowProblem, csv_records, refuse_unsavable_lines
+from flows.errors import InvalidInput, NotFound
 from flows.kpis import (
     FIELD_BENCHMARK,
     FIELD_BENCHMARK_SOURCE,
@@ -39,7 +38,7 @@ from flows.kpis import (
     record_kpi_value,
     validate_entry,
 )
-from flows.savable import UNSAVABLE, UNSAVABLE_CHARACTER, is_savable
+from flows.savable import UNSAVABLE_CHARACTER, is_savable
 from storage.models import Workshop, pk
 
 COLUMN_ANSWERS = "answers"
@@ -55,23 +54,6 @@ EXPECTED_COLUMNS_TEXT = (
 MAX_ROWS = 10_000
 # A field's name in a row's error message, where the CSV column is called differently.
 COLUMN_OF_FIELD = {FIELD_RAW: COLUMN_ANSWERS}
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-class ImportRefused(FlowError):
-    """Nothing was imported; `problems` lists every bad row (empty for a file-level problem)."""
-
-    def __init__(self, message: str, problems: list[RowProblem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass(frozen=True)
@@ -111,7 +93,7 @@ def import_kpi_csv(
     """Check every row of the CSV `text`, then record them all; ImportRefused if any is bad."""
     _refuse_unsavable(text, recorded_by)
     choices = kpi_choices(session, team_id, workshop_id)
-    lines = _records(text)
+    lines = csv_records(text)
     header_line, header = next(lines, (0, []))
     if not any(cell.strip() for cell in header):
         raise ImportRefused(
@@ -183,29 +165,7 @@ def import_kpi_csv(
 def _refuse_unsavable(text: str, recorded_by: str) -> None:
     if not is_savable(recorded_by):
         raise ImportRefused(f"The name the values are recorded as contains {UNSAVABLE_CHARACTER}.")
-    found = UNSAVABLE.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        raise ImportRefused(
-            f"Nothing was imported: line {line} contains {UNSAVABLE_CHARACTER}. "
-            "Remove it and try again."
-        )
-
-
-def _records(text: str):
-    """(first line number, cells) of each non-blank CSV record; a quoted cell may span lines."""
-    sample = text.lstrip("\ufeff")
-    first_line = sample.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    start = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportRefused(f"Line {reader.line_num} is not valid CSV: {error}.") from None
+    refuse_unsavable_lines(text)
 
 
 def _normalise(name: str) -> str:

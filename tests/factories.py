@@ -6,12 +6,24 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from flows.gaps.statistics import RatingSums
 from flows.journey import DEFAULT_JOURNEY, StageSpec
+from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import WorkshopSpec, create_workshop
-from storage.models import Participant, Phase, PhaseChange, Role, Workshop
+from storage.models import (
+    Attitude,
+    Participant,
+    Phase,
+    PhaseChange,
+    Role,
+    Stakeholder,
+    StakeholderCategory,
+    Workshop,
+)
 
 TEAM = "T1"
 OTHER_TEAM = "T2"
+CFO = StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker)
 
 
 def utc(*parts: int) -> datetime:
@@ -90,3 +102,19 @@ def move(
     workshop.phase = to_phase
     session.add(workshop)
     session.flush()
+
+
+def add_cfo(session: Session, team_id: str, workshop_id: int, user_id: str) -> Stakeholder:
+    """The stakeholder most tests need one of: the CFO, an executive and a blocker."""
+    return add_stakeholder(session, team_id, workshop_id, user_id, CFO)
+
+
+def sums(*gaps: int) -> RatingSums:
+    """The rating sums of ratings with these gaps, each expecting 6 (so experiencing 6 + gap)."""
+    return RatingSums(
+        n=len(gaps),
+        expectation=6 * len(gaps),
+        experience=sum(6 + g for g in gaps),
+        gap=sum(gaps),
+        gap_squares=sum(g * g for g in gaps),
+    )

@@ -49,3 +49,68 @@ def png_size(data: bytes) -> tuple[int, int]:
     length, kind = struct.unpack(">I4s", data[8:16])
     assert (length, kind) == (13, b"IHDR")
     return struct.unpack(">II", data[16:24])
+
+
+def cli_workshop(db, team="T0CLI") -> int:
+    """A workshop with the default journey, for the command-line tests; its number."""
+    from flows.journey import DEFAULT_JOURNEY
+    from flows.workshops import WorkshopSpec, create_workshop
+
+    with db.session() as session:
+        spec = WorkshopSpec(title="Onboarding", stages=list(DEFAULT_JOURNEY))
+        return create_workshop(session, team, "C1", "U1", spec).id
+
+
+def run_cli(db, *args):
+    """`workshop-bot ARGS...` against the database `db`, as typer's test runner returns it."""
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    return CliRunner().invoke(cli, [*map(str, args)], env={"DATABASE_URL": db.url})
+
+
+def count_rows(db, table) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    with db.session() as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+def local_web_client(local):
+    """The bot's own Web API client (retries and pacing included), pointed at the stand-in."""
+    from bot.app import create_web_client
+    from bot.config import Settings
+
+    settings = Settings(
+        slack_bot_token=local.standin.bot_token,
+        slack_signing_secret=local.signing_secret,
+        slack_api_url=local.standin.api_url,
+        database_url=local.db.url,
+    )
+    return create_web_client(settings)
+
+
+def board_figures(standin, board_ts) -> dict[str, str]:
+    """The board's figures in the demo channel, by label ("Rated", "Votes cast", ...)."""
+    from demo.local import CHANNEL_ID
+
+    figures = {}
+    for block in standin.message(CHANNEL_ID, board_ts)["blocks"]:
+        for field in block.get("fields", []):
+            label, _, value = field["text"].partition("\n")
+            figures[label.strip("*")] = value
+    return figures
+
+
+def board_field(local, board_ts, label):
+    """The board's first field labelled `label` in the demo channel, or None."""
+    from demo.local import CHANNEL_ID
+
+    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
+        for field in block.get("fields", []):
+            name, _, value = field["text"].partition("\n")
+            if name == f"*{label}*":
+                return value
+    return None

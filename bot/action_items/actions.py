@@ -52,7 +52,6 @@ def handle_create(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()

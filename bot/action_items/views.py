@@ -39,9 +39,7 @@ def _first_owner_field(view: dict) -> str:
 
 
 @answers_refusals(field=ids.ACTION_ITEMS_FIXES)
-def handle_pick_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
+def handle_pick_submission(ack: Ack, view: dict, context: BoltContext, db: Database) -> None:
     workshop_id = ActionItemsMetadata.read(view).workshop_id or 0
     picked = checked_values(view["state"]["values"], ids.ACTION_ITEMS_FIXES)
     with db.session() as session:
@@ -59,7 +57,7 @@ def handle_pick_submission(
 
 @answers_refusals(field=_first_owner_field)
 def handle_items_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = ActionItemsMetadata.read(view)

@@ -8,14 +8,13 @@ each stage is boxed and marked with "▼". Built on matplotlib's object API (no 
 
 from __future__ import annotations
 
-import io
-
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from bot.charts.drawing import png_bytes, short, title_and_note
 from flows.channels import ChannelResults, channel_label
 from flows.gaps.statistics import display, signed
 
@@ -28,7 +27,7 @@ GAP_LIMIT = 6.0  # gaps run from −6 to +6 on the 1–7 scales
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(text, limit)
 
 
 def render_channel_heatmap(results: ChannelResults) -> bytes:
@@ -92,25 +91,14 @@ def render_channel_heatmap(results: ChannelResults) -> bytes:
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
-    figure.suptitle(
+    title_and_note(
+        figure,
         _short(f"Mean gap by channel and stage · {results.title}", 70)
         + f" · round {results.round}",
-        x=0.02,
-        ha="left",
-        fontsize=11,
-        color=INK,
-    )
-    figure.text(
-        0.02,
-        0.02,
         "Gap = experience − expectation (1–7). ▼ boxed = worst served in its stage; spread = "
         "highest − lowest channel gap in the stage; hatched = no rated touchpoint there.",
-        fontsize=7.5,
-        color="#495057",
     )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def heatmap_alt_text(results: ChannelResults) -> str:

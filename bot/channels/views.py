@@ -14,13 +14,14 @@ from bot.channels.blocks import (
     channels_saved_text,
 )
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue, parse_id
 from bot.slack.view_state import selected_value, state_values
 from bot.slack.who import team_id_of, user_id_of
 from flows.channels import set_channels, touchpoint_channels
-from flows.errors import FlowError, InvalidInput
 from flows.workshops import get_workshop
+from storage.db import Database
 
 OUT_OF_DATE = "This form is out of date: close it and run `/workshop channels` again."
 PREFIX = "channel:"
@@ -39,38 +40,34 @@ def read_choices(state: dict) -> dict[int, str | None]:
     return chosen
 
 
+def _first_field(view: dict) -> str:
+    """Where a refusal shows: under the page's first channel select."""
+    return f"{PREFIX}{next(iter(read_choices(state_values(view))))}"
+
+
+@answers_refusals(field=_first_field)
 def handle_channels_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     meta = ChannelsMetadata.read(view)
     workshop_id, page = meta.workshop_id, meta.page
     state = state_values(view)
     chosen = read_choices(state)
-    where = f"{PREFIX}{next(iter(chosen))}" if chosen else None
     user = {"user_id": context.user_id, "channel_id": meta.channel_id}
     if (
         workshop_id is None
         or not isinstance(page, int)
-        or where is None
+        or not chosen
         or len(chosen) > CHANNELS_PAGE_SIZE
     ):
         ack()  # a page of ours always has a select; this one could not come from our form
         tell_user(client, user, OUT_OF_DATE)
         return
-    db = context["db"]
-
-    try:
-        with db.session() as session:
-            team_id = team_id_of(context)
-            changed = set_channels(session, team_id, workshop_id, user_id_of(context), chosen)
-            workshop = get_workshop(session, team_id, workshop_id)
-            title, items = workshop.title, touchpoint_channels(session, workshop)
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={where: str(error)})
-        return
+    with db.session() as session:
+        team_id = team_id_of(context)
+        changed = set_channels(session, team_id, workshop_id, user_id_of(context), chosen)
+        workshop = get_workshop(session, team_id, workshop_id)
+        title, items = workshop.title, touchpoint_channels(session, workshop)
     if page + 1 < channel_pages(items):
         channel_id = meta.channel_id or ""
         ack(

@@ -9,9 +9,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -29,6 +26,8 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.files import FileInputElement
+from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import WorkshopMetadata
 from flows.customers.figures import MIN_CUSTOMER_ANSWERS
 from flows.customers.fixes import FixByCustomerGap
@@ -65,14 +64,9 @@ MARKS = {True: "▲", False: "▼"}  # ▲ the team's figure is below the custom
 
 def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
     """`/workshop customers`: paste customers' answers (a CSV with a header), choose the scale."""
-    return View(
-        type="modal",
-        callback_id=ids.CUSTOMERS_IMPORT_MODAL,
-        title=PlainTextObject(text="Customers' answers"),
-        submit=PlainTextObject(text="Import"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Customers' answers",
+        [
             context(
                 f"Workshop #{workshop_id} “{truncate(title, 100)}” · a CSV file (up to 2 MB) or "
                 "pasted answers; bigger files with `workshop-bot customers import FILE`. "
@@ -87,30 +81,22 @@ def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
                     action_id=ids.INPUT, filetypes=["csv", "txt"], max_files=1
                 ),
             ),
-            InputBlock(
-                block_id=ids.CUSTOMERS_FIELD_ANSWERS,
-                label="…or the answers, pasted",
+            text_input(
+                ids.CUSTOMERS_FIELD_ANSWERS,
+                "…or the answers, pasted",
                 optional=True,
-                hint=(
-                    f"One row per customer: {EXAMPLE_RAW} … (columns named after your "
-                    f"touchpoints or stages). Or aggregates: {EXAMPLE_AGGREGATE}."
-                ),
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    multiline=True,
-                    max_length=MAX_PASTE,
-                    placeholder="Checkout expectation,Checkout experience\n7,3\n6,4",
-                ),
+                hint=f"One row per customer: {EXAMPLE_RAW} … (columns named after your "
+                f"touchpoints or stages). Or aggregates: {EXAMPLE_AGGREGATE}.",
+                multiline=True,
+                max_length=MAX_PASTE,
+                placeholder="Checkout expectation,Checkout experience\n7,3\n6,4",
             ),
-            InputBlock(
-                block_id=ids.CUSTOMERS_FIELD_SCALE,
-                label="The survey's scale",
+            select_input(
+                ids.CUSTOMERS_FIELD_SCALE,
+                "The survey's scale",
                 hint="Other scales are converted linearly to the workshop's 1–7.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    options=[_scale_option(scale) for scale in SCALES],
-                    initial_option=_scale_option(DEFAULT_SCALE),
-                ),
+                options=[_scale_option(scale) for scale in SCALES],
+                initial_option=_scale_option(DEFAULT_SCALE),
             ),
             InputBlock(
                 block_id=ids.CUSTOMERS_FIELD_DATE,
@@ -120,6 +106,10 @@ def build_import_modal(workshop_id: int, title: str, channel_id: str) -> View:
                 element=DatePickerElement(action_id=ids.INPUT),
             ),
         ],
+        callback_id=ids.CUSTOMERS_IMPORT_MODAL,
+        submit="Import",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 

@@ -9,12 +9,11 @@ Built on matplotlib's object API (no pyplot), so concurrent listener threads nev
 
 from __future__ import annotations
 
-import io
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bot.charts.drawing import png_bytes, short
 from flows.customers.figures import Sample
 from flows.customers.reports import Comparison, CustomerReport
 from flows.customers.text import number
@@ -45,7 +44,7 @@ def _interval(sample: Sample | None) -> tuple[float, float] | None:
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(text, limit)
 
 
 def render_customer_chart(report: CustomerReport) -> bytes:
@@ -101,9 +100,7 @@ def render_customer_chart(report: CustomerReport) -> bytes:
         frameon=False,
     )
     figure.subplots_adjust(left=0.2, right=0.99, top=1 - 0.95 / height, bottom=0.75 / height)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def _draw_pair(axes, y: int, team: Sample | None, customers: Sample | None) -> None:

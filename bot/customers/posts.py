@@ -3,21 +3,14 @@ board's thread. The table is the text fallback: it goes out even when the chart 
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.customers.blocks import build_customer_report, no_answers_text, report_text
 from bot.customers.chart import chart_alt_text, render_customer_chart
-from bot.slack.blocks import truncate
-from bot.workshop.board import post_in_thread
+from bot.workshop.board import post_in_thread, upload_in_thread
 from flows.customers.reports import customer_report
 from flows.workshops import get_workshop
 from storage.db import Database
-
-logger = logging.getLogger(__name__)
-MAX_ALT_TEXT = 1000  # files.getUploadURLExternal refuses longer alt text
 
 
 def post_customer_report(client: WebClient, db: Database, team_id: str, workshop_id: int) -> str:
@@ -28,23 +21,18 @@ def post_customer_report(client: WebClient, db: Database, team_id: str, workshop
     if not report.has_answers:
         return no_answers_text(workshop_id)
     post_in_thread(client, workshop, report_text(report), blocks=build_customer_report(report))
-    try:
-        client.files_upload_v2(
-            channel=workshop.channel_id,
-            thread_ts=workshop.board_ts,
-            content=render_customer_chart(report),
-            filename=f"team-vs-customers-{workshop_id}.png",
-            title=f"Team against customers · {report.title}",
-            alt_txt=truncate(chart_alt_text(report), MAX_ALT_TEXT),
-        )
-    except SlackClientError as error:
-        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        logger.warning(
-            "customer chart of workshop %s (team %s) not uploaded: %s", workshop_id, team_id, detail
-        )
+    failure = upload_in_thread(
+        client,
+        workshop,
+        render_customer_chart(report),
+        f"team-vs-customers-{workshop_id}.png",
+        f"Team against customers · {report.title}",
+        chart_alt_text(report),
+    )
+    if failure is not None:
         return (
             "I posted the customers' figures in the board's thread, but the chart could not be "
-            f"uploaded ({detail}). The table has every figure."
+            f"uploaded ({failure}). The table has every figure."
         )
     return (
         "Posted the customers' figures and the team-against-customers chart in the board's thread."

@@ -16,6 +16,7 @@ from bot.digests.blocks.schedules import (
 from bot.home.publish import refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.blocks import slack_date
 from bot.slack.mrkdwn import md
 from bot.slack.replies import tell_user
@@ -29,7 +30,6 @@ from bot.slack.view_state import (
 )
 from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.commands import bot_can_post_in
-from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
 from flows.schedules import (
     DEFAULT_TIMEZONE,
@@ -45,25 +45,22 @@ from storage.models import utcnow
 logger = logging.getLogger(__name__)
 
 
+@answers_refusals(field=ids.DIGEST_CADENCE)
 def handle_schedule_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
-    try:
-        spec = validate_schedule(
-            cadence=selected_value(state, ids.DIGEST_CADENCE),
-            time_of_day=selected_time(state, ids.DIGEST_TIME),
-            timezone=selected_value(state, ids.DIGEST_TIMEZONE),
-            weekday=selected_value(state, ids.DIGEST_WEEKDAY),
-            day_of_month=input_value(state, ids.DIGEST_DAY_OF_MONTH),
-            cron=input_value(state, ids.DIGEST_CRON),
-            channel_id=selected_conversation(state, ids.DIGEST_CHANNEL),
-            dm_user_ids=selected_users(state, ids.DIGEST_RECIPIENTS),
-        )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
+    spec = validate_schedule(
+        cadence=selected_value(state, ids.DIGEST_CADENCE),
+        time_of_day=selected_time(state, ids.DIGEST_TIME),
+        timezone=selected_value(state, ids.DIGEST_TIMEZONE),
+        weekday=selected_value(state, ids.DIGEST_WEEKDAY),
+        day_of_month=input_value(state, ids.DIGEST_DAY_OF_MONTH),
+        cron=input_value(state, ids.DIGEST_CRON),
+        channel_id=selected_conversation(state, ids.DIGEST_CHANNEL),
+        dm_user_ids=selected_users(state, ids.DIGEST_RECIPIENTS),
+    )
     if spec.channel_id and not bot_can_post_in(client, spec.channel_id):
         ack(
             response_action="errors",
@@ -80,12 +77,10 @@ def handle_schedule_submission(
             if not repeated:
                 schedule = create_schedule(session, workshop, user_id_of(context), spec)
                 rule, title = rule_of(schedule), workshop.title
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except (FlowError, ValueError) as error:
-        message = str(error) if isinstance(error, FlowError) else "That workshop no longer exists."
-        ack(response_action="errors", errors={ids.DIGEST_CADENCE: message})
+    except ValueError:
+        ack(
+            response_action="errors", errors={ids.DIGEST_CADENCE: "That workshop no longer exists."}
+        )
         return
     ack()
     if repeated:  # the same submission again: its schedule exists and its creator was told

@@ -4,9 +4,8 @@ flows/emotions.py)."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, HeaderBlock, InputBlock, Option, StaticSelectElement
+from slack_sdk.models.blocks import Block, HeaderBlock, InputBlock, Option
 
-from bot.slack import ids
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     Mrkdwn,
@@ -17,6 +16,7 @@ from bot.slack.blocks import (
     mrkdwn_section,
     truncate,
 )
+from bot.slack.inputs import select_input
 from flows.emotions import FEELINGS, MOMENTS, EmotionCurve
 from flows.gaps.ratings import field_key
 from flows.gaps.statistics import signed
@@ -55,16 +55,13 @@ def _option(value: int) -> Option:
 def emotion_input(touchpoint_id: int, initial: int | None) -> InputBlock:
     """ "How does the customer feel here?", −2…+2, optional: in the rating form while the
     workshop's emotion curve is on."""
-    return InputBlock(
-        block_id=field_key("emotion", touchpoint_id),
-        label="How does the customer feel here?",
+    return select_input(
+        field_key("emotion", touchpoint_id),
+        "How does the customer feel here?",
         optional=True,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder="−2 very negative … +2 very positive",
-            options=[_option(value) for value in (2, 1, 0, -1, -2)],
-            initial_option=None if initial is None else _option(initial),
-        ),
+        placeholder="−2 very negative … +2 very positive",
+        options=[_option(value) for value in (2, 1, 0, -1, -2)],
+        initial_option=None if initial is None else _option(initial),
     )
 
 

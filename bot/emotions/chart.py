@@ -6,11 +6,10 @@ values are written next to the points. Built on matplotlib's object API (no pypl
 
 from __future__ import annotations
 
-import io
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.charts.drawing import png_bytes, short, title_and_note
 from flows.emotions import FEELINGS, EmotionCurve
 from flows.gaps.statistics import signed
 
@@ -22,7 +21,7 @@ MAX_LABEL = 22
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(text, limit)
 
 
 def render_emotion_curve(curve: EmotionCurve) -> bytes:
@@ -91,24 +90,13 @@ def render_emotion_curve(curve: EmotionCurve) -> bytes:
     axes.set_xticklabels([_short(p.name) for p in points], rotation=45, ha="right", fontsize=8)
     for spine in ("top", "right"):
         axes.spines[spine].set_visible(False)
-    figure.suptitle(
+    title_and_note(
+        figure,
         _short(f"How the customer feels · {curve.title}", 70) + f" · round {curve.round}",
-        x=0.02,
-        ha="left",
-        fontsize=11,
-        color=INK,
-    )
-    figure.text(
-        0.02,
-        0.02,
         "Mean feeling per touchpoint (−2…+2); dashed: the stage's mean; ▼ named: the lowest "
         "points below 0 (the moments that matter); no point: no feeling given.",
-        fontsize=7.5,
-        color="#495057",
     )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def curve_alt_text(curve: EmotionCurve) -> str:

@@ -3,40 +3,26 @@ moments that matter. Nothing is posted while the curve is off and nobody gave a 
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.emotions.blocks import build_emotion_results, emotion_results_text
 from bot.emotions.chart import curve_alt_text, render_emotion_curve
-from bot.workshop.board import post_in_thread
+from bot.workshop.board import post_in_thread, upload_in_thread
 from flows.emotions import EmotionCurve
 from storage.models import Workshop
-
-logger = logging.getLogger(__name__)
 
 
 def post_emotion_curve(client: WebClient, workshop: Workshop, curve: EmotionCurve | None) -> None:
     if curve is None or not curve.has_feelings:
         return
-    try:
-        client.files_upload_v2(
-            channel=workshop.channel_id,
-            thread_ts=workshop.board_ts,
-            content=render_emotion_curve(curve),
-            filename=f"emotion-curve-{workshop.id}-r{curve.round}.png",
-            title=f"Emotion curve, round {curve.round}",
-            alt_txt=curve_alt_text(curve),
-        )
-    except SlackClientError as error:
-        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        logger.warning(
-            "emotion curve of workshop %s (team %s) not uploaded: %s",
-            workshop.id,
-            workshop.team_id,
-            detail,
-        )
+    upload_in_thread(
+        client,
+        workshop,
+        render_emotion_curve(curve),
+        f"emotion-curve-{workshop.id}-r{curve.round}.png",
+        f"Emotion curve, round {curve.round}",
+        curve_alt_text(curve),
+    )
     post_in_thread(
         client, workshop, emotion_results_text(curve), blocks=build_emotion_results(curve)
     )

@@ -3,7 +3,7 @@ merge menu in `/workshop fixes`."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
@@ -45,7 +45,6 @@ def handle_propose(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()
@@ -68,7 +67,6 @@ def handle_fix_menu(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     """Menu values look like "edit|12|3": what to do, to which fix, from which list page."""

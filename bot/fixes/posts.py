@@ -36,7 +36,7 @@ from bot.fixes.blocks.voting import (
 )
 from bot.fixes.chart import votes_alt_text, votes_chart
 from bot.slack.mrkdwn import md, mention
-from bot.workshop.board import post_in_thread
+from bot.workshop.board import post_in_thread, upload_in_thread
 from flows.actions import SavedActionItem, action_items, record_dm
 from flows.errors import Conflict
 from flows.fixes import (
@@ -262,23 +262,15 @@ def post_results(client: WebClient, db: Database, team_id: str, workshop_id: int
         return
     if chart is None:
         return
-    try:
-        client.files_upload_v2(
-            channel=workshop.channel_id,
-            thread_ts=workshop.board_ts,
-            content=chart,
-            filename=f"workshop-{workshop_id}-votes.png",
-            title="Votes per fix",
-            alt_txt=votes_alt_text(ranked),
-            initial_comment="Votes per fix, most first (the three top ranks marked “top 3”).",
-        )
-    except SlackApiError as error:
-        logger.warning(
-            "vote chart of workshop %s not uploaded (team %s): %s",
-            workshop_id,
-            team_id,
-            error.response.get("error"),
-        )
+    upload_in_thread(
+        client,
+        workshop,
+        chart,
+        f"workshop-{workshop_id}-votes.png",
+        "Votes per fix",
+        votes_alt_text(ranked),
+        initial_comment="Votes per fix, most first (the three top ranks marked “top 3”).",
+    )
 
 
 # action items --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
@@ -47,7 +47,6 @@ def handle_open(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()

@@ -34,7 +34,6 @@ def handle_rate(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()
@@ -68,11 +67,9 @@ def handle_nudge(
 @answers_refusals(STALE_BUTTON)
 def handle_new_round(
     ack: Ack,
-    body: dict,
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()
@@ -89,7 +86,6 @@ def handle_done_view_action(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     """Rate the rest / Change a page open that rating page; Add importance & comments opens the

@@ -15,8 +15,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -38,6 +36,8 @@ from bot.slack.blocks import (
     truncate,
     user_list,
 )
+from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import ButtonValue, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
 from flows.gap_reports import closing_verdict, shortfall_words
@@ -200,16 +200,15 @@ def build_rating_modal(sheet: RatingSheet) -> View:
             )
     following = sheet.next_page
     submit = "Save ratings" if following is None else submit_label("Next: ", following.title)
-    return View(
-        type="modal",
+    return modal(
+        "Rate touchpoints",
+        blocks,
         callback_id=ids.RATE_MODAL,
-        title=PlainTextObject(text="Rate touchpoints"),
-        submit=PlainTextObject(text=submit),
-        close=PlainTextObject(text="Cancel"),
+        submit=submit,
+        close="Cancel",
         private_metadata=RatingFormMetadata(
             w=sheet.workshop_id, p=page.index, t=list(page.touchpoint_ids)
         ).encode(),
-        blocks=blocks,
     )
 
 
@@ -234,15 +233,12 @@ def touchpoint_inputs(item: TouchpointAnswer) -> list[Block]:
 
 def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
     options = score_options()
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder="1–7",
-            options=options,
-            initial_option=_initial(options, initial),
-        ),
+    return select_input(
+        block_id,
+        label,
+        placeholder="1–7",
+        options=options,
+        initial_option=_initial(options, initial),
     )
 
 
@@ -256,31 +252,25 @@ def _importance_input(item: TouchpointAnswer) -> InputBlock:
     low, high = IMPORTANCE_SCALE
     options = [_scale_option(value, IMPORTANCE_WORDS) for value in range(low, high + 1)]
     answer = item.answer
-    return InputBlock(
-        block_id=field_key("importance", item.touchpoint_id),
-        label="Importance to customers",
+    return select_input(
+        field_key("importance", item.touchpoint_id),
+        "Importance to customers",
         optional=True,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder=f"{low}–{high}",
-            options=options,
-            initial_option=_initial(options, answer.importance if answer else None),
-        ),
+        placeholder=f"{low}–{high}",
+        options=options,
+        initial_option=_initial(options, answer.importance if answer else None),
     )
 
 
 def _comment_input(item: TouchpointAnswer) -> InputBlock:
     answer = item.answer
-    return InputBlock(
-        block_id=field_key("comment", item.touchpoint_id),
-        label="Comment",
+    return text_input(
+        field_key("comment", item.touchpoint_id),
+        "Comment",
         optional=True,
-        element=PlainTextInputElement(
-            action_id=ids.INPUT,
-            max_length=MAX_COMMENT_LENGTH,
-            initial_value=(answer.comment if answer else None) or None,
-            placeholder="What's behind your rating?",
-        ),
+        max_length=MAX_COMMENT_LENGTH,
+        initial_value=(answer.comment if answer else None) or None,
+        placeholder="What's behind your rating?",
     )
 
 
@@ -317,16 +307,15 @@ def build_details_modal(sheet: DetailsSheet) -> View:
         blocks.append(mrkdwn_section(f"*{item.name}*{said}"))
         blocks += [build(item) for build in DETAIL_INPUTS]
     submit = "Save" if sheet.is_last else f"Next: page {sheet.index + 2} of {sheet.count} ▶"
-    return View(
-        type="modal",
+    return modal(
+        "Rate touchpoints",
+        blocks,
         callback_id=ids.RATE_DETAILS_MODAL,
-        title=PlainTextObject(text="Rate touchpoints"),
-        submit=PlainTextObject(text=truncate(submit, MAX_SUBMIT)),
-        close=PlainTextObject(text="Cancel"),
+        submit=truncate(submit, MAX_SUBMIT),
+        close="Cancel",
         private_metadata=DetailsFormMetadata(
             w=sheet.workshop_id, p=sheet.index, t=[item.touchpoint_id for item in sheet.items]
         ).encode(),
-        blocks=blocks,
     )
 
 
@@ -397,13 +386,12 @@ def build_rating_done(sheet: RatingSheet) -> View:
             "`/workshop rate`."
         )
     )
-    return View(
-        type="modal",
+    return modal(
+        "Rate touchpoints",
+        blocks,
         callback_id=ids.RATE_DONE_MODAL,
-        title=PlainTextObject(text="Rate touchpoints"),
-        close=PlainTextObject(text="Done"),
+        close="Done",
         private_metadata=RatingDoneMetadata(w=sheet.workshop_id).encode(),
-        blocks=blocks,
     )
 
 
@@ -811,11 +799,8 @@ def build_how_to_read_modal(results_round: int) -> View:
             f"the results name those not rated again. R{previous} = round {previous}'s gap; "
             "Δ = the change (+ means the gap narrowed)."
         )
-    return View(
-        type="modal",
-        title=PlainTextObject(text="How to read the gaps"),
-        close=PlainTextObject(text="Close"),
-        blocks=[mrkdwn_section(Mrkdwn(p)) for p in paragraphs],
+    return modal(
+        "How to read the gaps", [mrkdwn_section(Mrkdwn(p)) for p in paragraphs], close="Close"
     )
 
 

@@ -10,7 +10,6 @@ Built on matplotlib's object API (no pyplot), so concurrent listener threads nev
 
 from __future__ import annotations
 
-import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bot.charts import palette
+from bot.charts.drawing import png_bytes, short
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
 
@@ -51,7 +51,7 @@ class _Row:
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(text, limit)
 
 
 def _layout(results: GapResults) -> list[_Row]:
@@ -107,9 +107,7 @@ def render_gap_chart(results: GapResults) -> bytes:
     top = 1 - 1.05 / height
     bottom = 0.85 / height
     figure.subplots_adjust(left=0.17, right=0.99, top=top, bottom=bottom)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def _draw_bands(rows: list[_Row], axes_pair: tuple[Axes, ...]) -> None:

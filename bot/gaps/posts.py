@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 from bot.channels.posts import post_channel_results, read_channel_results
 from bot.customers.blocks import build_blind_spots_section
@@ -25,7 +25,7 @@ from bot.gaps.blocks import (
 from bot.gaps.chart import chart_alt_text, render_gap_chart
 from bot.personas.posts import persona_picker, post_persona_results
 from bot.slack.blocks import md
-from bot.workshop.board import post_in_thread, refresh_board
+from bot.workshop.board import post_in_thread, refresh_board, upload_in_thread
 from flows.customers.reports import customer_report
 from flows.emotions import emotion_curve
 from flows.gaps.form import rating_sheet
@@ -142,22 +142,13 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
 
 
 def _upload_chart(client: WebClient, workshop: Workshop, results: GapResults) -> None:
-    try:
-        client.files_upload_v2(
-            channel=workshop.channel_id,
-            thread_ts=workshop.board_ts,
-            content=render_gap_chart(results),
-            filename=f"journey-gaps-{workshop.id}-round-{results.round}.png",
-            title=f"Journey gaps, round {results.round}",
-            alt_txt=chart_alt_text(results),
-            initial_comment=f":bar_chart: Journey gap chart, round {results.round}"
-            + (f" against round {results.previous_round}" if results.previous_round else ""),
-        )
-    except SlackClientError as error:
-        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        logger.warning(
-            "gap chart of workshop %s (team %s) not uploaded: %s",
-            workshop.id,
-            workshop.team_id,
-            detail,
-        )
+    upload_in_thread(
+        client,
+        workshop,
+        render_gap_chart(results),
+        f"journey-gaps-{workshop.id}-round-{results.round}.png",
+        f"Journey gaps, round {results.round}",
+        chart_alt_text(results),
+        initial_comment=f":bar_chart: Journey gap chart, round {results.round}"
+        + (f" against round {results.previous_round}" if results.previous_round else ""),
+    )

@@ -126,9 +126,7 @@ def handle_rating_submission(
 
 
 @answers_refusals(field=first_input_block)
-def handle_details_submission(
-    ack: Ack, body: dict, view: dict, context: BoltContext, db: Database
-) -> None:
+def handle_details_submission(ack: Ack, view: dict, context: BoltContext, db: Database) -> None:
     target = form_target(view, DetailsFormMetadata)
     if target is None:
         ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})

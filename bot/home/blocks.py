@@ -19,13 +19,13 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    PlainTextObject,
 )
 from slack_sdk.models.views import View
 
 from bot.follows.buttons import follow_button
 from bot.slack import ids
 from bot.slack.blocks import MAX_VIEW_BLOCKS, context, md, mrkdwn_section, page_buttons, truncate
+from bot.slack.modals import modal
 from bot.workshop.blocks.board import (
     PARTICIPANT_BUTTONS,
     PHASE_NAMES,
@@ -168,13 +168,9 @@ def newcomer_blocks() -> list[Block]:
 
 def build_start_channel_modal() -> View:
     """Which channel the workshop runs in; the setup form follows."""
-    return View(
-        type="modal",
-        callback_id=ids.START_CHANNEL_MODAL,
-        title=PlainTextObject(text="Start a workshop"),
-        submit=PlainTextObject(text="Next: set it up"),
-        close=PlainTextObject(text="Cancel"),
-        blocks=[
+    return modal(
+        "Start a workshop",
+        [
             InputBlock(
                 block_id=ids.START_CHANNEL,
                 label="Which channel?",
@@ -188,6 +184,9 @@ def build_start_channel_modal() -> View:
                 ),
             )
         ],
+        callback_id=ids.START_CHANNEL_MODAL,
+        submit="Next: set it up",
+        close="Cancel",
     )
 
 

@@ -3,7 +3,7 @@ form `/workshop new` opens, in place."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.home.blocks import build_start_channel_modal
@@ -28,7 +28,7 @@ def picked_channel(view: dict) -> str | None:
     return value.get("selected_conversation") or None
 
 
-def handle_channel_picked(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+def handle_channel_picked(ack: Ack, view: dict, client: WebClient) -> None:
     """Checks the bot can post there (inline error if not), then shows the setup form."""
     channel_id = picked_channel(view)
     if not channel_id or channel_id.startswith("D"):

@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
     Option,
     OptionGroup,
     PlainTextInputElement,
-    PlainTextObject,
     RadioButtonsElement,
     StaticSelectElement,
 )
@@ -35,6 +34,8 @@ from bot.slack.blocks import (
     slack_date,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import WorkshopMetadata
 from flows.kpi_catalogue import MAX_KPI_NAME_LENGTH, MAX_UNIT_LENGTH, KpiDefinition
 from flows.kpi_formulas import Direction
@@ -144,19 +145,16 @@ def build_record_modal(
     ]
     if choices.stages:
         blocks.append(
-            InputBlock(
-                block_id=ids.KPI_FIELD_STAGE,
-                label="Journey stage",
+            select_input(
+                ids.KPI_FIELD_STAGE,
+                "Journey stage",
                 optional=True,
                 hint="Leave empty for the whole journey.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="Whole journey",
-                    options=[
-                        Option(value=str(stage.id), text=truncate(stage.name, MAX_OPTION_TEXT))
-                        for stage in choices.stages[:100]
-                    ],
-                ),
+                placeholder="Whole journey",
+                options=[
+                    Option(value=str(stage.id), text=truncate(stage.name, MAX_OPTION_TEXT))
+                    for stage in choices.stages[:100]
+                ],
             )
         )
     blocks += [
@@ -186,14 +184,13 @@ def build_record_modal(
             max_length=MAX_SOURCE_LENGTH,
         ),
     ]
-    return View(
-        type="modal",
+    return modal(
+        "Record a KPI value",
+        blocks,
         callback_id=ids.KPI_RECORD_MODAL,
-        title=PlainTextObject(text="Record a KPI value"),
-        submit=PlainTextObject(text="Record"),
-        close=PlainTextObject(text="Cancel"),
+        submit="Record",
+        close="Cancel",
         private_metadata=WorkshopMetadata(workshop_id=workshop.id, channel_id=channel_id).encode(),
-        blocks=blocks,
     )
 
 
@@ -226,27 +223,19 @@ def record_confirmation(result: RecordResult) -> Mrkdwn:
 def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
     higher = Option(value=ids.KPI_HIGHER_IS_BETTER, text="Higher is better")
     lower = Option(value=ids.KPI_LOWER_IS_BETTER, text="Lower is better")
-    return View(
-        type="modal",
-        callback_id=ids.KPI_DEFINE_MODAL,
-        title=PlainTextObject(text="Define a KPI"),
-        submit=PlainTextObject(text="Define"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Define a KPI",
+        [
             context(
                 f"A KPI of its own for workshop #{workshop_id} “{truncate(title, 100)}”, "
                 "beside NPS, CSAT, CES, retention, churn, CLV, referral rate and first response "
                 "time."
             ),
-            InputBlock(
-                block_id=ids.KPI_DEFINE_NAME,
-                label="Name",
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    placeholder="e.g. Onboarding completion",
-                    max_length=MAX_KPI_NAME_LENGTH,
-                ),
+            text_input(
+                ids.KPI_DEFINE_NAME,
+                "Name",
+                placeholder="e.g. Onboarding completion",
+                max_length=MAX_KPI_NAME_LENGTH,
             ),
             _optional_text(
                 ids.KPI_DEFINE_UNIT,
@@ -265,6 +254,10 @@ def build_define_modal(workshop_id: int, title: str, channel_id: str) -> View:
             _optional_text(ids.KPI_DEFINE_MIN, "Lowest possible value", "e.g. 0"),
             _optional_text(ids.KPI_DEFINE_MAX, "Highest possible value", "e.g. 100"),
         ],
+        callback_id=ids.KPI_DEFINE_MODAL,
+        submit="Define",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 

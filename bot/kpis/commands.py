@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.kpis.blocks import (
     build_define_modal,
@@ -19,14 +17,13 @@ from bot.kpis.blocks import (
 from bot.kpis.chart import render_kpi_chart
 from bot.slack.blocks import truncate
 from bot.slack.command_call import CommandCall, Subcommand
+from bot.workshop.board import upload_in_thread
 from flows.kpis import kpi_choices, kpi_table
+from flows.workshops import get_workshop
 from storage.db import Database
 from storage.models import pk
 
-logger = logging.getLogger(__name__)
-
 MAX_FALLBACK_TEXT = 3000
-MAX_ALT_TEXT = 1000  # files.getUploadURLExternal refuses longer alt text
 
 
 def record_command(call: CommandCall) -> None:
@@ -70,6 +67,7 @@ def post_kpi_report(client: WebClient, db: Database, team_id: str, workshop_id: 
     chart cannot be uploaded."""
     with db.session() as session:
         table = kpi_table(session, team_id, workshop_id)
+        workshop = get_workshop(session, team_id, workshop_id)
     if not table.rows:
         return (
             f"No KPI values recorded yet for workshop #{workshop_id}. Record one with "
@@ -81,25 +79,18 @@ def post_kpi_report(client: WebClient, db: Database, team_id: str, workshop_id: 
         text=truncate(kpi_table_text(table), MAX_FALLBACK_TEXT),
         blocks=build_kpi_table(table),
     )
-    try:
-        client.files_upload_v2(
-            channel=table.channel_id,
-            thread_ts=table.board_ts,
-            content=render_kpi_chart(table),
-            filename=f"kpis-workshop-{workshop_id}.png",
-            title=f"KPI trends · {table.title}",
-            alt_txt=truncate(chart_alt_text(table), MAX_ALT_TEXT),
-        )
-    except SlackApiError as error:
-        logger.warning(
-            "KPI chart of workshop %s not uploaded (team %s): %s",
-            workshop_id,
-            team_id,
-            error.response.get("error"),
-        )
+    failure = upload_in_thread(
+        client,
+        workshop,
+        render_kpi_chart(table),
+        f"kpis-workshop-{workshop_id}.png",
+        f"KPI trends · {table.title}",
+        chart_alt_text(table),
+    )
+    if failure is not None:
         return (
             "I posted the KPI table in the board's thread, but the chart could not be uploaded "
-            f"({error.response.get('error')}). The table has every figure."
+            f"({failure}). The table has every figure."
         )
     return "Posted the KPI table and trend chart in the board's thread."
 

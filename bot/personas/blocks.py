@@ -10,9 +10,7 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
     RadioButtonsElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -27,6 +25,7 @@ from bot.slack.blocks import (
     mrkdwn_section,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input
 from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
 from flows.personas import (
@@ -79,42 +78,32 @@ def build_persona_add_modal(
         )
     blocks: list[Block] = [
         mrkdwn_section(intro),
-        InputBlock(
-            block_id=PERSONA_NAME,
-            label="Name",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_PERSONA_NAME,
-                placeholder="e.g. Busy parent",
-            ),
+        text_input(
+            PERSONA_NAME,
+            "Name",
             optional=bool(customers),
             hint="Leave it empty to use the customer stakeholder's name." if customers else None,
+            max_length=MAX_PERSONA_NAME,
+            placeholder="e.g. Busy parent",
         ),
-        InputBlock(
-            block_id=PERSONA_DESCRIPTION,
-            label="One line about them",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_PERSONA_DESCRIPTION,
-                placeholder="e.g. Orders at night from a phone",
-            ),
+        text_input(
+            PERSONA_DESCRIPTION,
+            "One line about them",
             optional=True,
+            max_length=MAX_PERSONA_DESCRIPTION,
+            placeholder="e.g. Orders at night from a phone",
         ),
     ]
     if customers:
         blocks.append(
-            InputBlock(
-                block_id=PERSONA_STAKEHOLDER,
-                label="From a customer stakeholder",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="None",
-                    options=[
-                        Option(value=str(sid), text=truncate(name, 75))
-                        for sid, name in customers[:100]
-                    ],
-                ),
+            select_input(
+                PERSONA_STAKEHOLDER,
+                "From a customer stakeholder",
                 optional=True,
+                placeholder="None",
+                options=[
+                    Option(value=str(sid), text=truncate(name, 75)) for sid, name in customers[:100]
+                ],
             )
         )
     return View(

@@ -14,11 +14,12 @@ from bot.personas.blocks import (
     persona_chosen_text,
 )
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
 from bot.slack.values import BadValue, WorkshopMetadata, parse_id
 from bot.slack.view_state import input_value, selected_value, state_values
 from bot.slack.who import team_id_of, user_id_of
-from flows.errors import FlowError, InvalidInput
+from flows.errors import InvalidInput
 from flows.gaps.form import rating_sheet
 from flows.personas import (
     PERSONA_CHOICE,
@@ -29,6 +30,7 @@ from flows.personas import (
     choose_persona,
     personas,
 )
+from storage.db import Database
 from storage.models import Workshop
 
 GONE = "This workshop no longer exists in this workspace."
@@ -44,32 +46,28 @@ def _id(raw: str | None) -> int | None:
         return 0
 
 
-def handle_add_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+@answers_refusals(field=PERSONA_NAME)
+def handle_add_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     meta = WorkshopMetadata.read(view)
     state = state_values(view)
     workshop_id = meta.workshop_id
     stakeholder = selected_value(state, PERSONA_STAKEHOLDER)
-    try:
-        if workshop_id is None:
-            raise InvalidInput({PERSONA_NAME: GONE})
-        with context["db"].session() as session:
-            persona = add_persona(
-                session,
-                team_id_of(context),
-                workshop_id,
-                user_id_of(context),
-                input_value(state, PERSONA_NAME),
-                input_value(state, PERSONA_DESCRIPTION),
-                _id(stakeholder),
-            )
-            name = persona.name
-            count = len(personas(session, persona_workshop(session, persona.workshop_id)))
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={PERSONA_NAME: str(error)})
-        return
+    if workshop_id is None:
+        raise InvalidInput({PERSONA_NAME: GONE})
+    with db.session() as session:
+        persona = add_persona(
+            session,
+            team_id_of(context),
+            workshop_id,
+            user_id_of(context),
+            input_value(state, PERSONA_NAME),
+            input_value(state, PERSONA_DESCRIPTION),
+            _id(stakeholder),
+        )
+        name = persona.name
+        count = len(personas(session, persona_workshop(session, persona.workshop_id)))
     ack()
     user = {"user_id": user_id_of(context), "channel_id": meta.channel_id}
     tell_user(client, user, persona_added_text(name, count))
@@ -81,30 +79,26 @@ def persona_workshop(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
-def handle_choice_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+@answers_refusals(field=PERSONA_CHOICE)
+def handle_choice_submission(
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
+) -> None:
     meta = PersonaChoiceMetadata.read(view)
     state = state_values(view)
     workshop_id = meta.workshop_id
     chosen = selected_value(state, PERSONA_CHOICE)
     following = None
-    try:
-        if workshop_id is None:
-            raise InvalidInput({PERSONA_CHOICE: GONE})
-        with context["db"].session() as session:
-            result = choose_persona(
-                session, team_id_of(context), workshop_id, user_id_of(context), _id(chosen)
+    if workshop_id is None:
+        raise InvalidInput({PERSONA_CHOICE: GONE})
+    with db.session() as session:
+        result = choose_persona(
+            session, team_id_of(context), workshop_id, user_id_of(context), _id(chosen)
+        )
+        name = result.persona.name
+        if meta.then_rate:
+            following = build_rating_modal(
+                rating_sheet(session, team_id_of(context), workshop_id, user_id_of(context))
             )
-            name = result.persona.name
-            if meta.then_rate:
-                following = build_rating_modal(
-                    rating_sheet(session, team_id_of(context), workshop_id, user_id_of(context))
-                )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    except FlowError as error:
-        ack(response_action="errors", errors={PERSONA_CHOICE: str(error)})
-        return
     if following is not None:
         ack(response_action="update", view=following)
     else:

@@ -14,16 +14,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     DatePickerElement,
     InputBlock,
-    NumberInputElement,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    StaticSelectElement,
-    TimePickerElement,
 )
 from slack_sdk.models.views import View
 
-from bot.digests.blocks.schedules import timezone_groups
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_SECTION_TEXT,
@@ -37,20 +31,14 @@ from bot.slack.blocks import (
     slack_date,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input, whole_number_input
+from bot.slack.modals import modal
+from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
 from flows.loop import TOP_GAPS, LoopClosure, LoopNoteDue, TouchpointTrend
 from flows.rounds import ROUND_CADENCES
 from storage.models.rounds import MAX_OPEN_DAYS
-
-
-def _zone_option(zone: str) -> tuple[list, Option | None]:
-    groups = timezone_groups(zone)
-    for group in groups:
-        for option in group.options or []:
-            if option.value == zone:
-                return groups, option
-    return groups, None
 
 
 def build_deadline_modal(
@@ -64,15 +52,9 @@ def build_deadline_modal(
     rating: bool = True,
 ) -> View:
     """`/workshop deadline`: when the current phase closes by itself."""
-    zones, selected = _zone_option(timezone)
-    return View(
-        type="modal",
-        callback_id=ids.DEADLINE_MODAL,
-        title=PlainTextObject(text="Set a deadline"),
-        submit=PlainTextObject(text="Set deadline"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Set a deadline",
+        [
             context(
                 md(
                     "*{}* closes by itself at this moment: the workshop moves on and the "
@@ -90,35 +72,26 @@ def build_deadline_modal(
                 label="Day",
                 element=DatePickerElement(action_id=ids.INPUT, initial_date=day.isoformat()),
             ),
-            InputBlock(
-                block_id=ids.DEADLINE_TIME,
-                label="Time",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time=time_of_day),
-            ),
-            InputBlock(
-                block_id=ids.DEADLINE_TIMEZONE,
-                label="Time zone",
+            time_input(ids.DEADLINE_TIME, "Time", time_of_day),
+            timezone_input(
+                ids.DEADLINE_TIMEZONE,
+                timezone,
                 hint="Everyone sees the deadline in their own time on the board.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, option_groups=zones, initial_option=selected
-                ),
             ),
         ],
+        callback_id=ids.DEADLINE_MODAL,
+        submit="Set deadline",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 
 def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: str) -> View:
     """`/workshop rounds`: open a rating round on a schedule, each with its deadline."""
-    zones, selected = _zone_option(timezone)
     cadences = [Option(value=key, text=label) for key, label in ROUND_CADENCES.items()]
-    return View(
-        type="modal",
-        callback_id=ids.ROUNDS_MODAL,
-        title=PlainTextObject(text="Schedule rating rounds"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
-        blocks=[
+    return modal(
+        "Schedule rating rounds",
+        [
             context(
                 md(
                     "Rate the same touchpoints again on a schedule, so *#{} {}* shows whether "
@@ -128,51 +101,37 @@ def build_rounds_modal(workshop_id: int, title: str, channel_id: str, timezone: 
                     truncate(title, 100),
                 )
             ),
-            InputBlock(
-                block_id=ids.ROUND_CADENCE,
-                label="Rounds open",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, options=cadences, initial_option=cadences[0]
-                ),
+            select_input(
+                ids.ROUND_CADENCE, "Rounds open", options=cadences, initial_option=cadences[0]
             ),
-            InputBlock(
-                block_id=ids.ROUND_TIME,
-                label="Opening time",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time="09:00"),
+            time_input(ids.ROUND_TIME, "Opening time", "09:00"),
+            timezone_input(ids.ROUND_TIMEZONE, timezone),
+            whole_number_input(
+                ids.ROUND_OPEN_DAYS,
+                "Rating stays open (days)",
+                initial_value="4",
+                min_value="1",
+                max_value=str(MAX_OPEN_DAYS),
             ),
-            InputBlock(
-                block_id=ids.ROUND_TIMEZONE,
-                label="Time zone",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT, option_groups=zones, initial_option=selected
-                ),
-            ),
-            InputBlock(
-                block_id=ids.ROUND_OPEN_DAYS,
-                label="Rating stays open (days)",
-                element=NumberInputElement(
-                    action_id=ids.INPUT,
-                    is_decimal_allowed=False,
-                    initial_value="4",
-                    min_value="1",
-                    max_value=str(MAX_OPEN_DAYS),
-                ),
-            ),
-            InputBlock(
-                block_id=ids.ROUND_CLOSE_TIME,
-                label="Rating closes at",
+            time_input(
+                ids.ROUND_CLOSE_TIME,
+                "Rating closes at",
+                "17:00",
                 hint="On the last day, in the time zone above.",
-                element=TimePickerElement(action_id=ids.INPUT, initial_time="17:00"),
             ),
-            InputBlock(
-                block_id=ids.ROUND_CRON,
-                label="Cron expression (custom)",
+            text_input(
+                ids.ROUND_CRON,
+                "Cron expression (custom)",
                 optional=True,
                 hint="minute hour day month weekday, in the time zone above; e.g. "
                 "0 9 1-7 1,4,7,10 mon is 09:00 on the first Monday of each quarter.",
-                element=PlainTextInputElement(action_id=ids.INPUT, max_length=100),
+                max_length=100,
             ),
         ],
+        callback_id=ids.ROUNDS_MODAL,
+        submit="Save",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
     )
 
 

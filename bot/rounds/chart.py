@@ -5,11 +5,10 @@ get what they expect) is a labelled line. matplotlib's object API (no pyplot), l
 
 from __future__ import annotations
 
-import io
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.charts.drawing import png_bytes, short
 from flows.gaps.statistics import signed
 from flows.loop import LoopClosure
 
@@ -19,7 +18,7 @@ MAX_LABEL = 28
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return short(text, MAX_LABEL)
 
 
 def render_trend_chart(closure: LoopClosure) -> bytes:
@@ -63,9 +62,7 @@ def render_trend_chart(closure: LoopClosure) -> bytes:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def trend_chart_alt_text(closure: LoopClosure) -> str:

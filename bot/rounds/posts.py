@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 from bot.home.publish import refresh_workshop_homes
 from bot.rounds.blocks import (
@@ -31,7 +31,7 @@ from bot.rounds.blocks import (
 )
 from bot.rounds.chart import render_trend_chart, trend_chart_alt_text
 from bot.slack.people import user_timezone
-from bot.workshop.board import post_in_thread, refresh_board
+from bot.workshop.board import post_in_thread, refresh_board, upload_in_thread
 from bot.workshop.phase_hooks import run_phase_end_hooks
 from flows.gaps.progress import rating_progress
 from flows.loop import (
@@ -300,15 +300,11 @@ def post_loop_notes(
 
 
 def _upload_trend_chart(client: WebClient, workshop, closure, width: int) -> None:
-    try:
-        client.files_upload_v2(
-            channel=workshop.channel_id,
-            thread_ts=workshop.board_ts,
-            content=render_trend_chart(closure),
-            filename=f"gap-trends-{workshop.id}-round-{width}.png",
-            title=f"Gap trends, rounds 1 to {width}",
-            alt_txt=trend_chart_alt_text(closure),
-        )
-    except SlackClientError as error:
-        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
-        logger.warning("trend chart of workshop %s not uploaded: %s", workshop.id, detail)
+    upload_in_thread(
+        client,
+        workshop,
+        render_trend_chart(closure),
+        f"gap-trends-{workshop.id}-round-{width}.png",
+        f"Gap trends, rounds 1 to {width}",
+        trend_chart_alt_text(closure),
+    )

@@ -8,12 +8,12 @@ from slack_sdk import WebClient
 
 from bot.rounds.blocks import deadline_set_text, rounds_scheduled_text
 from bot.slack import ids
+from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_time, selected_value
 from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
-from flows.errors import FlowError, InvalidInput
 from flows.events import claim_submission
 from flows.rounds import (
     as_utc,
@@ -41,38 +41,26 @@ def _where(context: BoltContext, meta: WorkshopMetadata) -> dict:
     return {"user": {"id": user_id_of(context)}, "channel": {"id": meta.channel_id}}
 
 
+@answers_refusals(field=ids.DEADLINE_DATE)
 def handle_deadline_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
-    try:
-        spec = validate_deadline(
-            selected_date(state, ids.DEADLINE_DATE),
-            selected_time(state, ids.DEADLINE_TIME),
-            selected_value(state, ids.DEADLINE_TIMEZONE),
-        )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    db: Database = context["db"]
+    spec = validate_deadline(
+        selected_date(state, ids.DEADLINE_DATE),
+        selected_time(state, ids.DEADLINE_TIME),
+        selected_value(state, ids.DEADLINE_TIMEZONE),
+    )
     workshop_id = _workshop_id(meta)
-    try:
-        with db.session() as session:
-            workshop = get_workshop(session, team_id_of(context), workshop_id)
-            repeated = not claim_submission(session, team_id_of(context), view.get("id"))
-            if not repeated:
-                deadline = set_deadline(
-                    session, team_id_of(context), pk(workshop), user_id_of(context), spec
-                )
-                title, phase, due_at = (
-                    workshop.title,
-                    Phase(deadline.phase),
-                    as_utc(deadline.due_at),
-                )
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.DEADLINE_DATE: str(error)})
-        return
+    with db.session() as session:
+        workshop = get_workshop(session, team_id_of(context), workshop_id)
+        repeated = not claim_submission(session, team_id_of(context), view.get("id"))
+        if not repeated:
+            deadline = set_deadline(
+                session, team_id_of(context), pk(workshop), user_id_of(context), spec
+            )
+            title, phase, due_at = workshop.title, Phase(deadline.phase), as_utc(deadline.due_at)
     ack()
     if repeated:
         return
@@ -84,36 +72,28 @@ def handle_deadline_submission(
     )
 
 
+@answers_refusals(field=ids.ROUND_CADENCE)
 def handle_rounds_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     state = view["state"]["values"]
     meta = WorkshopMetadata.read(view)
-    try:
-        spec = validate_round_schedule(
-            cadence=selected_value(state, ids.ROUND_CADENCE),
-            open_time=selected_time(state, ids.ROUND_TIME),
-            timezone=selected_value(state, ids.ROUND_TIMEZONE),
-            open_days=input_value(state, ids.ROUND_OPEN_DAYS),
-            close_time=selected_time(state, ids.ROUND_CLOSE_TIME),
-            cron=input_value(state, ids.ROUND_CRON),
-        )
-    except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
-        return
-    db: Database = context["db"]
-    try:
-        with db.session() as session:
-            workshop = get_workshop(session, team_id_of(context), _workshop_id(meta))
-            repeated = not claim_submission(session, team_id_of(context), view.get("id"))
-            if not repeated:
-                schedule = save_round_schedule(
-                    session, team_id_of(context), pk(workshop), user_id_of(context), spec
-                )
-                title, upcoming = workshop.title, next_opening(schedule)
-    except FlowError as error:
-        ack(response_action="errors", errors={ids.ROUND_CADENCE: str(error)})
-        return
+    spec = validate_round_schedule(
+        cadence=selected_value(state, ids.ROUND_CADENCE),
+        open_time=selected_time(state, ids.ROUND_TIME),
+        timezone=selected_value(state, ids.ROUND_TIMEZONE),
+        open_days=input_value(state, ids.ROUND_OPEN_DAYS),
+        close_time=selected_time(state, ids.ROUND_CLOSE_TIME),
+        cron=input_value(state, ids.ROUND_CRON),
+    )
+    with db.session() as session:
+        workshop = get_workshop(session, team_id_of(context), _workshop_id(meta))
+        repeated = not claim_submission(session, team_id_of(context), view.get("id"))
+        if not repeated:
+            schedule = save_round_schedule(
+                session, team_id_of(context), pk(workshop), user_id_of(context), spec
+            )
+            title, upcoming = workshop.title, next_opening(schedule)
     ack()
     if repeated:
         return

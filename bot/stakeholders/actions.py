@@ -41,7 +41,6 @@ def handle_add(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()
@@ -86,7 +85,6 @@ def handle_menu(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
 ) -> None:
     ack()
@@ -114,8 +112,6 @@ def handle_menu(
 def handle_list_page(
     ack: Ack,
     action: dict,
-    body: dict,
-    client: WebClient,
     context: BoltContext,
     respond: Respond,
     db: Database,

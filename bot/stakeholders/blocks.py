@@ -18,12 +18,9 @@ from slack_sdk.models.blocks import (
     Option,
     OptionGroup,
     OverflowMenuElement,
-    PlainTextInputElement,
-    PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     StaticMultiSelectElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -42,6 +39,8 @@ from bot.slack.blocks import (
     mrkdwn_section,
     truncate,
 )
+from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import (
     OPTION_VALUE_LIMIT,
     ButtonValue,
@@ -182,25 +181,19 @@ def build_stakeholder_modal(
     ]
     attitude = spec.attitude if spec else Attitude.neutral
     blocks: list[Block] = [
-        InputBlock(
-            block_id=ids.STAKEHOLDER_NAME,
-            label="Name",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_NAME_LENGTH,
-                initial_value=spec.name if spec else None,
-                placeholder="e.g. First-time buyers, CFO, Payment provider",
-            ),
+        text_input(
+            ids.STAKEHOLDER_NAME,
+            "Name",
+            max_length=MAX_NAME_LENGTH,
+            initial_value=spec.name if spec else None,
+            placeholder="e.g. First-time buyers, CFO, Payment provider",
         ),
-        InputBlock(
-            block_id=ids.STAKEHOLDER_CATEGORY,
-            label="Category",
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                placeholder="Choose a category",
-                options=category_options,
-                initial_option=_find(category_options, spec.category) if spec else None,
-            ),
+        select_input(
+            ids.STAKEHOLDER_CATEGORY,
+            "Category",
+            placeholder="Choose a category",
+            options=category_options,
+            initial_option=_find(category_options, spec.category) if spec else None,
         ),
         InputBlock(
             block_id=ids.STAKEHOLDER_ATTITUDE,
@@ -211,16 +204,13 @@ def build_stakeholder_modal(
                 initial_option=_find(attitude_options, attitude),
             ),
         ),
-        InputBlock(
-            block_id=ids.STAKEHOLDER_NOTE,
-            label="Role or note",
+        text_input(
+            ids.STAKEHOLDER_NOTE,
+            "Role or note",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                max_length=MAX_NOTE_LENGTH,
-                initial_value=(spec.note or None) if spec else None,
-                placeholder="e.g. Signs off the budget for checkout changes",
-            ),
+            max_length=MAX_NOTE_LENGTH,
+            initial_value=(spec.note or None) if spec else None,
+            placeholder="e.g. Signs off the budget for checkout changes",
         ),
     ]
     touchpoints = _touchpoint_select(form)
@@ -235,14 +225,13 @@ def build_stakeholder_modal(
     if editing:
         values["stakeholder_id"] = form.stakeholder_id
     values |= _list_reference(list_url, list_offset)
-    return View(
-        type="modal",
+    return modal(
+        "Edit stakeholder" if editing else "Add a stakeholder",
+        blocks,
         callback_id=ids.STAKEHOLDER_MODAL,
-        title=PlainTextObject(text="Edit stakeholder" if editing else "Add a stakeholder"),
-        submit=PlainTextObject(text="Save changes" if editing else "Add"),
-        close=PlainTextObject(text="Cancel"),
+        submit="Save changes" if editing else "Add",
+        close="Cancel",
         private_metadata=StakeholderFormMetadata.model_validate(values).encode(),
-        blocks=blocks,
     )
 
 
@@ -305,16 +294,15 @@ def build_rating_modal(page: RatingPage) -> View:
     ]
     for item in page.items:
         blocks += _rating_blocks(item)
-    return View(
-        type="modal",
+    return modal(
+        "Rate stakeholders",
+        blocks,
         callback_id=ids.RATING_MODAL,
-        title=PlainTextObject(text="Rate stakeholders"),
-        submit=PlainTextObject(text="Save & next page" if page.has_more else "Save ratings"),
-        close=PlainTextObject(text="Cancel"),
+        submit="Save & next page" if page.has_more else "Save ratings",
+        close="Cancel",
         private_metadata=RatingMetadata(
             workshop_id=page.workshop_id, last_id=page.last_id
         ).encode(),
-        blocks=blocks,
     )
 
 
@@ -330,16 +318,13 @@ def _rating_blocks(item: RatingItem) -> list[Block]:
 
 
 def _rating_input(stakeholder_id: int, axis: str, label: str, current: int | None) -> InputBlock:
-    return InputBlock(
-        block_id=rating_field(axis, stakeholder_id),
-        label=label,
+    return select_input(
+        rating_field(axis, stakeholder_id),
+        label,
         optional=True,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            placeholder=f"{RATING_MIN}–{RATING_MAX}",
-            options=RATING_OPTIONS,
-            initial_option=RATING_OPTIONS[current - RATING_MIN] if current else None,
-        ),
+        placeholder=f"{RATING_MIN}–{RATING_MAX}",
+        options=RATING_OPTIONS,
+        initial_option=RATING_OPTIONS[current - RATING_MIN] if current else None,
     )
 
 
@@ -354,20 +339,19 @@ def build_remove_modal(
     preview: RemovalPreview, list_url: str | None = None, list_offset: int = 0
 ) -> View:
     went = f"{ratings_gone(preview.ratings)} too" if preview.ratings else ""
-    return View(
-        type="modal",
-        callback_id=ids.REMOVE_STAKEHOLDER_MODAL,
-        title=PlainTextObject(text="Remove stakeholder"),
-        submit=PlainTextObject(text="Remove"),
-        close=PlainTextObject(text="Keep"),
-        private_metadata=StakeholderFormMetadata.model_validate(
-            {"stakeholder_id": preview.stakeholder_id, **_list_reference(list_url, list_offset)}
-        ).encode(),
-        blocks=[
+    return modal(
+        "Remove stakeholder",
+        [
             mrkdwn_section(
                 f"Remove *{preview.name}* from the workshop{went}? This cannot be undone."
             )
         ],
+        callback_id=ids.REMOVE_STAKEHOLDER_MODAL,
+        submit="Remove",
+        close="Keep",
+        private_metadata=StakeholderFormMetadata.model_validate(
+            {"stakeholder_id": preview.stakeholder_id, **_list_reference(list_url, list_offset)}
+        ).encode(),
     )
 
 
@@ -382,12 +366,7 @@ def ratings_gone(count: int) -> str:
 
 def build_notice_modal(title: str, text: str) -> View:
     """A modal that only says something (a refusal after a submission), with a Close button."""
-    return View(
-        type="modal",
-        title=PlainTextObject(text=truncate(title, 24)),
-        close=PlainTextObject(text="Close"),
-        blocks=[mrkdwn_section(text)],
-    )
+    return modal(truncate(title, 24), [mrkdwn_section(text)], close="Close")
 
 
 # The list (ephemeral, with Edit / Remove per stakeholder) ----------------------------------

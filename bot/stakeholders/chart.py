@@ -10,7 +10,6 @@ are labelled; any more are drawn as unlabelled points (the text version lists ev
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
 from bot.charts import palette
+from bot.charts.drawing import png_bytes
 from flows.stakeholders import (
     QUADRANT_NAMES,
     SCALE_MIDPOINT,
@@ -97,9 +97,7 @@ def render_stakeholder_grid(result: GridResult) -> bytes | None:
     drawn = build_grid_figure(result)
     if drawn is None:
         return None
-    buffer = io.BytesIO()
-    drawn.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(drawn.figure, dpi=DPI)
 
 
 def grid_alt_text(result: GridResult) -> str:

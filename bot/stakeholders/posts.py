@@ -4,22 +4,18 @@ follow-up after a change (refresh the board, tell the user privately)."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import md
 from bot.slack.replies import tell_user
 from bot.stakeholders.blocks import build_grid_message, grid_message_text
 from bot.stakeholders.chart import grid_alt_text, render_stakeholder_grid
-from bot.workshop.board import post_in_thread, refresh_board
+from bot.workshop.board import post_in_thread, refresh_board, upload_in_thread
 from flows.stakeholders import stakeholder_grid
 from flows.workshops import get_workshop
 from storage.db import Database
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,25 +37,17 @@ def post_stakeholder_grid(
     png = render_stakeholder_grid(result)
     note = None
     if png is not None:
-        try:
-            client.files_upload_v2(
-                channel=workshop.channel_id,
-                thread_ts=workshop.board_ts,
-                content=png,
-                filename=f"stakeholder-grid-workshop-{workshop.id}.png",
-                title=f"Stakeholder grid: {result.title}",
-                alt_txt=grid_alt_text(result),
-                initial_comment=md("Stakeholder grid for “{}”", result.title),
-            )
-        except SlackApiError as error:
-            code = error.response.get("error")
-            logger.warning(
-                "stakeholder grid chart of workshop %s not uploaded (team %s): %s",
-                workshop.id,
-                team_id,
-                code,
-            )
-            note = f":warning: I couldn't upload the chart ({code}); the list above has it all."
+        failure = upload_in_thread(
+            client,
+            workshop,
+            png,
+            f"stakeholder-grid-workshop-{workshop.id}.png",
+            f"Stakeholder grid: {result.title}",
+            grid_alt_text(result),
+            initial_comment=md("Stakeholder grid for “{}”", result.title),
+        )
+        if failure is not None:
+            note = f":warning: I couldn't upload the chart ({failure}); the list above has it all."
     posted = post_in_thread(
         client, workshop, grid_message_text(result), blocks=build_grid_message(result, note)
     )

@@ -69,7 +69,6 @@ def handle_phase_button(
     action: dict,
     client: WebClient,
     context: BoltContext,
-    respond: Respond,
     db: Database,
     after_ack: AfterAck,
 ) -> None:

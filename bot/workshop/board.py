@@ -7,10 +7,11 @@ import time
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 
 from bot.slack.after_ack import Coalescer
+from bot.slack.blocks import truncate
 from bot.slack.mrkdwn import escape
 from bot.slack.retries import outcome_unknown
 from bot.workshop.blocks.board import board_text, build_board
@@ -37,6 +38,7 @@ BOARD_EVENT_TYPE = "workshop_board"
 HISTORY_MARGIN_S = 300
 HISTORY_PAGES = 10
 HISTORY_PAGE_SIZE = 200
+MAX_ALT_TEXT = 1000  # files.getUploadURLExternal refuses longer alt text
 
 
 class BoardSearchInconclusive(Exception):
@@ -248,3 +250,41 @@ def post_in_thread(client: WebClient, workshop: Workshop, text: str, **kwargs) -
             error.response.get("error"),
         )
         raise
+
+
+def upload_in_thread(
+    client: WebClient,
+    workshop: Workshop,
+    png: bytes,
+    filename: str,
+    title: str,
+    alt_text: str,
+    initial_comment: str | None = None,
+) -> str | None:
+    """Upload a chart into the board's thread (or the channel, if the board was never posted).
+
+    A chart is extra to a text that says it all, so a failed upload is logged with the
+    workshop, the team and the file, and does not raise: returns None when the chart is
+    uploaded, otherwise what went wrong (Slack's error code, or the client error).
+    """
+    try:
+        client.files_upload_v2(
+            channel=workshop.channel_id,
+            thread_ts=workshop.board_ts,
+            content=png,
+            filename=filename,
+            title=title,
+            alt_txt=truncate(alt_text, MAX_ALT_TEXT),
+            initial_comment=initial_comment,
+        )
+    except SlackClientError as error:
+        detail = error.response.get("error") if isinstance(error, SlackApiError) else str(error)
+        logger.warning(
+            "chart %s of workshop %s (team %s) not uploaded: %s",
+            filename,
+            workshop.id,
+            workshop.team_id,
+            detail,
+        )
+        return str(detail)
+    return None

@@ -59,9 +59,7 @@ def read_stage_rows(state: dict) -> list[StageRow]:
     ]
 
 
-def handle_setup_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
+def handle_setup_submission(ack: Ack, view: dict, context: BoltContext, db: Database) -> None:
     """Step 1 (the workshop): check it, then show the chosen journey's stages to edit."""
     state = state_values(view)
     try:
@@ -107,9 +105,7 @@ def read_draft(view: dict) -> tuple[str, WorkshopSpec, str]:
     return meta.c or "", spec, meta.n or ""
 
 
-def handle_add_stage(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
-) -> None:
+def handle_add_stage(ack: Ack, body: dict, client: WebClient) -> None:
     """Step 2's "Add a stage": the same rows as typed so far, and an empty one."""
     ack()
     view = body.get("view") or {}
@@ -129,7 +125,7 @@ def handle_add_stage(
 
 
 def handle_stages_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, db: Database
+    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
 ) -> None:
     """Step 2 (the journey): check every stage, create the workshop, post its board."""
     state = state_values(view)

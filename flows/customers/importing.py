@@ -23,23 +23,20 @@ and date, unique per workshop: importing the same answers again adds nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from flows.csv_import import ImportRefused, RowProblem, csv_records, refuse_unsavable_lines
 from flows.customers.figures import Sample
 from flows.errors import FlowError
 from flows.gaps.aggregation import journey_touchpoints
-from flows.kpi_import import ImportRefused, RowProblem
-from flows.savable import UNSAVABLE, UNSAVABLE_CHARACTER, is_savable
+from flows.savable import UNSAVABLE_CHARACTER, is_savable
 from storage.models import (
     NO_SEGMENT,
     WHOLE_STAGE,
@@ -207,7 +204,7 @@ def import_customer_answers(
         raise ImportRefused(f"The survey date {survey_date.isoformat()} is in the future.")
     _refuse_unsavable(text, imported_by)
     names = journey_names(session, workshop)
-    records = _records(text)
+    records = csv_records(text, tabs=True)
     header_line, header = next(records, (0, []))
     if not any(cell.strip() for cell in header):
         raise ImportRefused(
@@ -515,28 +512,4 @@ def _parse_date(text: str, today: date, errors: list[str]) -> date | None:
 def _refuse_unsavable(text: str, imported_by: str) -> None:
     if not is_savable(imported_by):
         raise ImportRefused(f"The importer's name contains {UNSAVABLE_CHARACTER}.")
-    found = UNSAVABLE.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        raise ImportRefused(
-            f"Nothing was imported: line {line} contains {UNSAVABLE_CHARACTER}. "
-            "Remove it and try again."
-        )
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) of each non-blank CSV record; ";" when the header uses it."""
-    sample = text.lstrip("\ufeff")
-    first_line = sample.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    if "\t" in first_line and "," not in first_line and ";" not in first_line:
-        delimiter = "\t"  # pasted from a spreadsheet
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    start = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportRefused(f"Line {reader.line_num} is not valid CSV: {error}.") from None
+    refuse_unsavable_lines(text)

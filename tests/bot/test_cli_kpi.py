@@ -1,31 +1,16 @@
 """`workshop-bot kpi import FILE --workshop N [--team T]` from the command line."""
 
-from sqlalchemy import func
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from bot.cli import cli
-from flows.journey import DEFAULT_JOURNEY
-from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import KpiValue
+from tests.helpers import cli_workshop as make_workshop
+from tests.helpers import count_rows, run_cli
 
 GOOD = "kpi,period_end,value,answers,target\nNPS,2025-05-31,28,,30\nnps,2025-06-30,,9 10 7,30\n"
 
 
-def make_workshop(db, team="T0CLI"):
-    with db.session() as session:
-        spec = WorkshopSpec(title="Onboarding", stages=list(DEFAULT_JOURNEY))
-        return create_workshop(session, team, "C1", "U1", spec).id
-
-
 def run(db, *args):
-    runner = CliRunner()
-    return runner.invoke(cli, ["kpi", "import", *map(str, args)], env={"DATABASE_URL": db.url})
-
-
-def count(db):
-    with db.session() as session:
-        return session.exec(select(func.count()).select_from(KpiValue)).one()
+    return run_cli(db, "kpi", "import", *args)
 
 
 def test_a_good_file_is_imported_into_the_workshops_own_workspace(db, tmp_path):
@@ -41,7 +26,7 @@ def test_a_good_file_is_imported_into_the_workshops_own_workspace(db, tmp_path):
     assert set(teams) == {("T0CLI", "csv-import")}
     again = run(db, path, "-w", workshop_id, "--team", "T0CLI", "--by", "ops")
     assert again.exit_code == 0 and "0 new, 2 replaced" in " ".join(again.output.split())
-    assert count(db) == 2
+    assert count_rows(db, KpiValue) == 2
 
 
 def test_a_file_with_bad_rows_is_refused_with_every_line_and_a_non_zero_exit(db, tmp_path):
@@ -54,7 +39,7 @@ def test_a_file_with_bad_rows_is_refused_with_every_line_and_a_non_zero_exit(db,
     assert "Refused: Nothing was imported: 2 rows have problems." in output
     assert "line 4: value: CSAT is from 0 to 100%: 104 is not" in output
     assert "line 5: kpi: “foo” is not a KPI of this workshop." in output
-    assert count(db) == 0
+    assert count_rows(db, KpiValue) == 0
 
 
 def test_empty_file_unexpected_header_and_unreadable_file_are_refused(db, tmp_path):
@@ -70,7 +55,7 @@ def test_empty_file_unexpected_header_and_unreadable_file_are_refused(db, tmp_pa
         assert result.exit_code == 1 and message in " ".join(result.output.split()), name
     missing = run(db, tmp_path / "nope.csv", "--workshop", workshop_id)
     assert missing.exit_code == 1 and "There is no file" in missing.output
-    assert count(db) == 0
+    assert count_rows(db, KpiValue) == 0
 
 
 def test_a_workshop_of_another_workspace_or_none_is_refused(db, tmp_path):
@@ -81,4 +66,4 @@ def test_a_workshop_of_another_workspace_or_none_is_refused(db, tmp_path):
     assert wrong_team.exit_code == 1
     assert f"There is no workshop #{workshop_id} in workspace T0ELSE" in wrong_team.output
     assert run(db, path, "--workshop", 999_999).exit_code == 1
-    assert count(db) == 0
+    assert count_rows(db, KpiValue) == 0

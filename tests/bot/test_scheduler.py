@@ -14,8 +14,6 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot.app import create_web_client
-from bot.config import Settings
 from bot.digests import posts as digests
 from bot.digests.posts import SLOT_TOLERANCE, deliver_scheduled_digest
 from bot.scheduler import (
@@ -39,6 +37,7 @@ from storage.models import (
     ScheduleStatus,
 )
 from tests.factories import make_workshop
+from tests.helpers import local_web_client
 
 ANA = PEOPLE[0].user_id
 OMAR = OUTSIDER.user_id
@@ -47,13 +46,7 @@ WAIT = 30  # an upper bound for a busy machine, never an expected duration
 
 @pytest.fixture
 def client(local):
-    settings = Settings(
-        slack_bot_token=local.standin.bot_token,
-        slack_signing_secret=local.signing_secret,
-        slack_api_url=local.standin.api_url,
-        database_url=local.db.url,
-    )
-    return create_web_client(settings)
+    return local_web_client(local)
 
 
 @pytest.fixture

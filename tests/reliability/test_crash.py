@@ -46,6 +46,7 @@ from storage.models import (
     VoteClick,
     Workshop,
 )
+from tests.helpers import board_figures
 from tests.processes import bot_environment, bot_processes
 from tests.recording import RecordingSlack
 
@@ -64,15 +65,6 @@ def standin():
         standin.add_user(user, user.lower())
     with standin:
         yield standin
-
-
-def board_figures(standin, board_ts) -> dict[str, str]:
-    figures = {}
-    for block in standin.message(CHANNEL_ID, board_ts)["blocks"]:
-        for field in block.get("fields", []):
-            label, _, value = field["text"].partition("\n")
-            figures[label.strip("*")] = value
-    return figures
 
 
 def start_workshop(sim, standin, db, title: str, phase: Phase) -> tuple[int, str]:

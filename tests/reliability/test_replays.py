@@ -20,12 +20,10 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, OUTSIDER, PEOPLE, LocalSlack
 from flows.actions import ActionItemDraft, default_due_date, save_action_items, today_utc
 from flows.fixes import FixDraft, propose_fix
-from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import get_workshop, join_workshop
 from standin import SimulatedSlack
 from storage.models import (
     ActionItem,
-    Attitude,
     CustomKpi,
     DigestSchedule,
     Fix,
@@ -35,12 +33,12 @@ from storage.models import (
     Phase,
     PhaseChange,
     Stakeholder,
-    StakeholderCategory,
     StakeholderRating,
     Touchpoint,
     Vote,
     Workshop,
 )
+from tests.factories import add_cfo
 from tests.recording import RecordingSlack, fire_at_once
 from tests.snapshots import changed_tables, database_rows
 
@@ -120,8 +118,7 @@ def gap_rating(local):
 def stakeholder_rating(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     with local.db.session() as session:
-        spec = StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker)
-        stakeholder_id = add_stakeholder(session, local.team_id, workshop_id, ANA, spec).id
+        stakeholder_id = add_cfo(session, local.team_id, workshop_id, ANA).id
     local.sim.click(CHLOE, ids.RATE_STAKEHOLDERS, channel=CHANNEL_ID, ts=board_ts)
     view = top_view(local, CHLOE, ids.RATING_MODAL)
     answers = {f"influence:{stakeholder_id}": "4", f"interest:{stakeholder_id}": "2"}

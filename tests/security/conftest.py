@@ -26,19 +26,16 @@ from flows.fixes import FixDraft, propose_fix
 from flows.kpi_catalogue import define_custom_kpi, validate_custom_kpi
 from flows.kpis import kpi_choices, record_kpi_value, validate_entry
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
-from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import PHASE_ORDER, PhaseAction, change_phase, join_workshop
 from storage.db import Database
 from storage.models import (
-    Attitude,
     Cadence,
     JourneyStage,
     Phase,
-    StakeholderCategory,
     Touchpoint,
     Workshop,
 )
-from tests.factories import make_workshop
+from tests.factories import add_cfo, make_workshop
 from tests.snapshots import empty_tables
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
@@ -103,8 +100,7 @@ def populate(db: Database, team: str, channel: str, into: Workspace) -> None:
                 ).id
             _advance(session, team, workshop, phase)
 
-        spec = StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker)
-        ids["stakeholder"] = add_stakeholder(session, team, ids["stakeholders"], DEV, spec).id
+        ids["stakeholder"] = add_cfo(session, team, ids["stakeholders"], DEV).id
 
         drafts = [ActionItemDraft(ids["closed_fix"], DEV, date(2030, 1, 31))]
         (saved,) = save_action_items(session, team, ids["closed"], ANA, drafts)

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import cache
-from importlib.resources import files
-from zoneinfo import ZoneInfo
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -16,13 +11,7 @@ from slack_sdk.models.blocks import (
     ConversationSelectElement,
     HeaderBlock,
     InputBlock,
-    NumberInputElement,
     Option,
-    OptionGroup,
-    PlainTextInputElement,
-    PlainTextObject,
-    StaticSelectElement,
-    TimePickerElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
@@ -40,9 +29,12 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.blocks import user_list as mentions
+from bot.slack.inputs import select_input, text_input, whole_number_input
+from bot.slack.modals import modal
+from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
 from flows.schedules import MAX_DM_RECIPIENTS, WEEKDAY_NAMES, ScheduleView
-from storage.models import Cadence, ScheduleStatus, utcnow
+from storage.models import Cadence, ScheduleStatus
 
 CADENCE_LABELS = {
     Cadence.daily: "Every day",
@@ -57,74 +49,6 @@ STATUS_LABELS = {
     ScheduleStatus.failing: ":warning: Failing",
     ScheduleStatus.suspended: ":double_vertical_bar: Stopped",
 }
-TIMEZONE_REGIONS = (
-    "Africa",
-    "America",
-    "Antarctica",
-    "Arctic",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-)
-MAX_GROUP_OPTIONS = 100
-
-
-@cache
-def _zone_names() -> tuple[str, ...]:
-    """One time zone per country region (tzdata's zone.tab), as Slack's own pickers offer."""
-    table = files("tzdata").joinpath("zoneinfo/zone.tab").read_text()
-    zones = {line.split("\t")[2] for line in table.splitlines() if line and line[0] != "#"}
-    return tuple(sorted(zones))
-
-
-def _zone_label(name: str, now: datetime) -> str:
-    offset = now.astimezone(ZoneInfo(name)).strftime("%z")
-    return truncate(f"{name.replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})", 75)
-
-
-def timezone_groups(selected: str, now: datetime | None = None) -> list[OptionGroup]:
-    """Every zone grouped by region, at most 100 options per group (Block Kit's limit)."""
-    now = now or utcnow()
-    names = set(_zone_names()) | {"UTC", selected}
-    groups: list[OptionGroup] = [
-        OptionGroup(label="UTC", options=[Option(value="UTC", text=_zone_label("UTC", now))])
-    ]
-    for region in TIMEZONE_REGIONS:
-        zones = sorted(n for n in names if n.split("/")[0] == region)
-        chunks = [zones[i : i + MAX_GROUP_OPTIONS] for i in range(0, len(zones), MAX_GROUP_OPTIONS)]
-        for chunk in chunks:
-            label = (
-                region if len(chunks) == 1 else f"{region} ({_city(chunk[0])}–{_city(chunk[-1])})"
-            )
-            groups.append(
-                OptionGroup(
-                    label=truncate(label, 75),
-                    options=[Option(value=name, text=_zone_label(name, now)) for name in chunk],
-                )
-            )
-    others = sorted(n for n in names if n != "UTC" and n.split("/")[0] not in TIMEZONE_REGIONS)
-    if others:  # e.g. a legacy zone name Slack reported for the user
-        groups.append(
-            OptionGroup(
-                label="Other", options=[Option(value=n, text=_zone_label(n, now)) for n in others]
-            )
-        )
-    return groups
-
-
-def _city(name: str) -> str:
-    return name.split("/")[-1].replace("_", " ")
-
-
-def _option(groups: list[OptionGroup], value: str) -> Option | None:
-    for group in groups:
-        for option in group.options or []:
-            if option.value == value:
-                return option
-    return None
 
 
 class ScheduleFormMetadata(WorkshopMetadata):
@@ -163,79 +87,54 @@ def build_schedule_modal(
     except ValueError:
         chosen = DEFAULT_CADENCE
     cadences = [Option(value=c.value, text=label) for c, label in CADENCE_LABELS.items()]
-    zones = timezone_groups(timezone)
     weekdays = [Option(value=str(n), text=name) for n, name in enumerate(WEEKDAY_NAMES)]
     fields = {
-        ids.DIGEST_TIME: InputBlock(
-            block_id=ids.DIGEST_TIME,
-            label="Time of day",
-            element=TimePickerElement(action_id=ids.INPUT, initial_time=DEFAULT_TIME),
+        ids.DIGEST_TIME: time_input(ids.DIGEST_TIME, "Time of day", DEFAULT_TIME),
+        ids.DIGEST_WEEKDAY: select_input(
+            ids.DIGEST_WEEKDAY,
+            "Day of the week",
+            options=weekdays,
+            initial_option=weekdays[DEFAULT_WEEKDAY],
+            placeholder="Choose a day",
         ),
-        ids.DIGEST_WEEKDAY: InputBlock(
-            block_id=ids.DIGEST_WEEKDAY,
-            label="Day of the week",
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=weekdays,
-                initial_option=weekdays[DEFAULT_WEEKDAY],
-                placeholder="Choose a day",
-            ),
-        ),
-        ids.DIGEST_DAY_OF_MONTH: InputBlock(
-            block_id=ids.DIGEST_DAY_OF_MONTH,
-            label="Day of the month",
+        ids.DIGEST_DAY_OF_MONTH: whole_number_input(
+            ids.DIGEST_DAY_OF_MONTH,
+            "Day of the month",
             hint="1–31. In months without that day (29–31), it goes out on the month's "
             "last day instead.",
-            element=NumberInputElement(
-                action_id=ids.INPUT, is_decimal_allowed=False, min_value="1", max_value="31"
-            ),
+            min_value="1",
+            max_value="31",
         ),
-        ids.DIGEST_CRON: InputBlock(
-            block_id=ids.DIGEST_CRON,
-            label="Cron expression",
+        ids.DIGEST_CRON: text_input(
+            ids.DIGEST_CRON,
+            "Cron expression",
             hint="minute hour day month weekday, in the time zone below (0 or 7 = Sunday), "
             "e.g. 0 9 * * 1-5 for 09:00 Monday to Friday. At most once an hour.",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT, max_length=100, placeholder="0 9 * * 1-5"
-            ),
+            max_length=100,
+            placeholder="0 9 * * 1-5",
         ),
     }
-    return View(
-        type="modal",
-        callback_id=ids.DIGEST_MODAL,
-        title=PlainTextObject(text="Schedule a digest"),
-        submit=PlainTextObject(text="Save schedule"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=ScheduleFormMetadata(
-            workshop_id=workshop_id, channel_id=channel_id, title=truncate(workshop_title, 100)
-        ).encode(),
-        blocks=[
+    return modal(
+        "Schedule a digest",
+        [
             context(
                 f"A short summary of *#{workshop_id} {truncate(workshop_title, 100)}*: what "
                 "changed, the widest shortfalls, the action items and the KPIs, with the "
                 "details in its thread. Sent to a channel and/or to managers by DM; it "
                 "mentions nobody."
             ),
-            InputBlock(
-                block_id=ids.DIGEST_CADENCE,
-                label="How often",
+            select_input(
+                ids.DIGEST_CADENCE,
+                "How often",
                 dispatch_action=True,
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    options=cadences,
-                    initial_option=cadences[list(CADENCE_LABELS).index(chosen)],
-                ),
+                options=cadences,
+                initial_option=cadences[list(CADENCE_LABELS).index(chosen)],
             ),
             *(fields[block_id] for block_id in CADENCE_FIELDS[chosen]),
-            InputBlock(
-                block_id=ids.DIGEST_TIMEZONE,
-                label="Time zone",
+            timezone_input(
+                ids.DIGEST_TIMEZONE,
+                timezone,
                 hint="The digest follows this zone's clock, summer time included.",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    option_groups=zones,
-                    initial_option=_option(zones, timezone),
-                ),
             ),
             InputBlock(
                 block_id=ids.DIGEST_CHANNEL,
@@ -260,6 +159,12 @@ def build_schedule_modal(
                 ),
             ),
         ],
+        callback_id=ids.DIGEST_MODAL,
+        submit="Save schedule",
+        close="Cancel",
+        private_metadata=ScheduleFormMetadata(
+            workshop_id=workshop_id, channel_id=channel_id, title=truncate(workshop_title, 100)
+        ).encode(),
     )
 
 

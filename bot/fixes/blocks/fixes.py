@@ -15,10 +15,7 @@ from slack_sdk.models.blocks import (
     Option,
     OptionGroup,
     OverflowMenuElement,
-    PlainTextInputElement,
-    PlainTextObject,
     RadioButtonsElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -33,6 +30,8 @@ from bot.slack.blocks import (
     truncate,
     truncate_mrkdwn,
 )
+from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
@@ -151,12 +150,41 @@ def build_fix_modal(
     guidance = f"For workshop #{workshop_id} “{truncate(workshop_title, 100)}”."
     if rated:
         guidance += f" {GAP_EXPLAINED}"
-    return View(
-        type="modal",
+    return modal(
+        "Edit fix" if fix else "Propose a fix",
+        [
+            context(guidance),
+            text_input(
+                ids.FIX_TITLE,
+                "Fix",
+                initial_value=(fix.title if fix else title[:MAX_FIX_TITLE]) or None,
+                max_length=MAX_FIX_TITLE,
+                placeholder="e.g. Let customers check out without an account",
+            ),
+            select_input(
+                ids.FIX_TOUCHPOINT,
+                "Touchpoint it improves",
+                placeholder="Choose a touchpoint",
+                option_groups=groups,
+                initial_option=initial_touchpoint,
+            ),
+            text_input(
+                ids.FIX_DESCRIPTION,
+                "Details",
+                optional=True,
+                multiline=True,
+                initial_value=(fix.description if fix else None) or None,
+                max_length=MAX_FIX_DESCRIPTION,
+                placeholder="What would change for the customer, and how?",
+            ),
+            _radio_input(ids.FIX_EFFORT, "Effort", EFFORT_LABELS, fix.effort if fix else None),
+            _radio_input(
+                ids.FIX_IMPACT, "Expected impact", IMPACT_LABELS, fix.impact if fix else None
+            ),
+        ],
         callback_id=ids.FIX_MODAL,
-        title=PlainTextObject(text="Edit fix" if fix else "Propose a fix"),
-        submit=PlainTextObject(text="Save" if fix else "Propose"),
-        close=PlainTextObject(text="Cancel"),
+        submit="Save" if fix else "Propose",
+        close="Cancel",
         private_metadata=FixFormMetadata.model_validate(
             {
                 "workshop_id": workshop_id,
@@ -164,45 +192,6 @@ def build_fix_modal(
                 **_list_reference(response_url, list_page),
             }
         ).encode(),
-        blocks=[
-            context(guidance),
-            InputBlock(
-                block_id=ids.FIX_TITLE,
-                label="Fix",
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    initial_value=(fix.title if fix else title[:MAX_FIX_TITLE]) or None,
-                    max_length=MAX_FIX_TITLE,
-                    placeholder="e.g. Let customers check out without an account",
-                ),
-            ),
-            InputBlock(
-                block_id=ids.FIX_TOUCHPOINT,
-                label="Touchpoint it improves",
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    placeholder="Choose a touchpoint",
-                    option_groups=groups,
-                    initial_option=initial_touchpoint,
-                ),
-            ),
-            InputBlock(
-                block_id=ids.FIX_DESCRIPTION,
-                label="Details",
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    multiline=True,
-                    initial_value=(fix.description if fix else None) or None,
-                    max_length=MAX_FIX_DESCRIPTION,
-                    placeholder="What would change for the customer, and how?",
-                ),
-            ),
-            _radio_input(ids.FIX_EFFORT, "Effort", EFFORT_LABELS, fix.effort if fix else None),
-            _radio_input(
-                ids.FIX_IMPACT, "Expected impact", IMPACT_LABELS, fix.impact if fix else None
-            ),
-        ],
     )
 
 
@@ -343,19 +332,18 @@ def _list_reference(response_url: str | None, list_page: int) -> dict[str, objec
 def build_remove_modal(
     fix: FixSummary, response_url: str | None = None, list_page: int = 0
 ) -> View:
-    return View(
-        type="modal",
-        callback_id=ids.FIX_REMOVE_MODAL,
-        title=PlainTextObject(text="Remove fix"),
-        submit=PlainTextObject(text="Remove"),
-        close=PlainTextObject(text="Keep it"),
-        private_metadata=FixFormMetadata.model_validate(
-            {"fix_id": fix.id, **_list_reference(response_url, list_page)}
-        ).encode(),
-        blocks=[
+    return modal(
+        "Remove fix",
+        [
             mrkdwn_section(md("Remove *{}* ({})?", fix.title, fix_where(fix))),
             context("Any votes it has go back to their voters, who can spend them again."),
         ],
+        callback_id=ids.FIX_REMOVE_MODAL,
+        submit="Remove",
+        close="Keep it",
+        private_metadata=FixFormMetadata.model_validate(
+            {"fix_id": fix.id, **_list_reference(response_url, list_page)}
+        ).encode(),
     )
 
 
@@ -374,16 +362,9 @@ def build_merge_modal(
     """Pick the fix that `source` duplicates, from a search over every fix of the workshop
     (`merge_candidates` answers it: the same touchpoint's fixes first)."""
     per_fix = f"{max_votes_per_fix} vote{'s' * (max_votes_per_fix != 1)}"
-    return View(
-        type="modal",
-        callback_id=ids.FIX_MERGE_MODAL,
-        title=PlainTextObject(text="Merge fixes"),
-        submit=PlainTextObject(text="Merge"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=FixFormMetadata.model_validate(
-            {"fix_id": source.id, **_list_reference(response_url, list_page)}
-        ).encode(),
-        blocks=[
+    return modal(
+        "Merge fixes",
+        [
             mrkdwn_section(
                 md("Merge *{}* ({}) into another fix.", source.title, fix_where(source))
             ),
@@ -405,4 +386,10 @@ def build_merge_modal(
                 "goes back to its voter to spend again."
             ),
         ],
+        callback_id=ids.FIX_MERGE_MODAL,
+        submit="Merge",
+        close="Cancel",
+        private_metadata=FixFormMetadata.model_validate(
+            {"fix_id": source.id, **_list_reference(response_url, list_page)}
+        ).encode(),
     )

@@ -12,11 +12,8 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     InputBlock,
-    NumberInputElement,
     Option,
     OptionGroup,
-    PlainTextInputElement,
-    PlainTextObject,
     StaticSelectElement,
     UserMultiSelectElement,
 )
@@ -24,6 +21,8 @@ from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.blocks import context, md, truncate
+from bot.slack.inputs import text_input, whole_number_input
+from bot.slack.modals import modal
 from bot.slack.values import ViewMetadata, WorkshopMetadata
 from flows.journey import MAX_NAME_LENGTH, MAX_STAGES, MAX_TOUCHPOINTS_PER_STAGE
 from flows.journey_templates import (
@@ -65,23 +64,15 @@ def build_setup_modal(
 ) -> View:
     """Step 1: the workshop. Its submit button leads to the journey's stages."""
     choices = choices or TemplateChoices((DEFAULT_TEMPLATE,), ())
-    return View(
-        type="modal",
-        callback_id=ids.SETUP_MODAL,
-        title=PlainTextObject(text="New journey workshop"),
-        submit=PlainTextObject(text="Next: stages ▶"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=WorkshopMetadata(channel_id=channel_id).encode(),
-        blocks=[
-            InputBlock(
-                block_id=ids.SETUP_TITLE,
-                label="Title",
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    initial_value=title[:MAX_TITLE_LENGTH] or None,
-                    max_length=MAX_TITLE_LENGTH,
-                    placeholder="e.g. Onboarding journey, Q3",
-                ),
+    return modal(
+        "New journey workshop",
+        [
+            text_input(
+                ids.SETUP_TITLE,
+                "Title",
+                initial_value=title[:MAX_TITLE_LENGTH] or None,
+                max_length=MAX_TITLE_LENGTH,
+                placeholder="e.g. Onboarding journey, Q3",
             ),
             InputBlock(
                 block_id=ids.SETUP_TEMPLATE,
@@ -89,28 +80,20 @@ def build_setup_modal(
                 hint="You can edit its stages and touchpoints on the next page.",
                 element=template_select(choices),
             ),
-            InputBlock(
-                block_id=ids.SETUP_VOTE_BUDGET,
-                label="Votes per participant",
+            whole_number_input(
+                ids.SETUP_VOTE_BUDGET,
+                "Votes per participant",
                 hint="How many dots each participant spends on fixes.",
-                element=NumberInputElement(
-                    action_id=ids.INPUT,
-                    is_decimal_allowed=False,
-                    initial_value="3",
-                    min_value="1",
-                    max_value=str(MAX_VOTE_BUDGET),
-                ),
+                initial_value="3",
+                min_value="1",
+                max_value=str(MAX_VOTE_BUDGET),
             ),
-            InputBlock(
-                block_id=ids.SETUP_MAX_VOTES_PER_FIX,
-                label="Most votes one person may give one fix",
-                element=NumberInputElement(
-                    action_id=ids.INPUT,
-                    is_decimal_allowed=False,
-                    initial_value="1",
-                    min_value="1",
-                    max_value=str(MAX_VOTE_BUDGET),
-                ),
+            whole_number_input(
+                ids.SETUP_MAX_VOTES_PER_FIX,
+                "Most votes one person may give one fix",
+                initial_value="1",
+                min_value="1",
+                max_value=str(MAX_VOTE_BUDGET),
             ),
             InputBlock(
                 block_id=ids.SETUP_OPTIONS,
@@ -134,6 +117,10 @@ def build_setup_modal(
                 element=UserMultiSelectElement(action_id=ids.INPUT, placeholder="Choose people"),
             ),
         ],
+        callback_id=ids.SETUP_MODAL,
+        submit="Next: stages ▶",
+        close="Cancel",
+        private_metadata=WorkshopMetadata(channel_id=channel_id).encode(),
     )
 
 
@@ -185,42 +172,35 @@ def build_stages_modal(draft: str, template_name: str, rows: Sequence[StageRow])
                 ],
             )
         )
-    return View(
-        type="modal",
+    return modal(
+        "Journey stages",
+        blocks,
         callback_id=ids.SETUP_STAGES_MODAL,
-        title=PlainTextObject(text="Journey stages"),
-        submit=PlainTextObject(text="Create workshop"),
-        close=PlainTextObject(text="Cancel"),
+        submit="Create workshop",
+        close="Cancel",
         private_metadata=draft,
-        blocks=blocks,
     )
 
 
 def stage_row(index: int, row: StageRow) -> list[Block]:
     """One stage: its name and its touchpoints (optional both, so that a row can be emptied)."""
     return [
-        InputBlock(
-            block_id=stage_field("name", index),
-            label=f"Stage {index + 1}",
+        text_input(
+            stage_field("name", index),
+            f"Stage {index + 1}",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                initial_value=(row.name or "")[:MAX_NAME_LENGTH] or None,
-                max_length=MAX_NAME_LENGTH,
-                placeholder="e.g. Awareness",
-            ),
+            initial_value=(row.name or "")[:MAX_NAME_LENGTH] or None,
+            max_length=MAX_NAME_LENGTH,
+            placeholder="e.g. Awareness",
         ),
-        InputBlock(
-            block_id=stage_field("touchpoints", index),
-            label=f"Stage {index + 1} touchpoints",
+        text_input(
+            stage_field("touchpoints", index),
+            f"Stage {index + 1} touchpoints",
             optional=True,
             hint=f"One per line, at most {MAX_TOUCHPOINTS_PER_STAGE}.",
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                multiline=True,
-                initial_value=(row.touchpoints or "")[:3000] or None,
-                max_length=3000,
-                placeholder="e.g. Search results",
-            ),
+            multiline=True,
+            initial_value=(row.touchpoints or "")[:3000] or None,
+            max_length=3000,
+            placeholder="e.g. Search results",
         ),
     ]

@@ -11,8 +11,8 @@ from bot.channels.blocks import (
     stage_spread_table,
 )
 from flows.channels import TouchpointChannel, summarise_channels
-from flows.gaps.statistics import RatingSums
 from storage.models import Channel
+from tests.factories import sums
 from tests.helpers import rendered
 
 
@@ -22,17 +22,6 @@ def items(count, stages=1):
         TouchpointChannel(n, f"Touchpoint {n}", f"Stage {n // per}", Channel.web if n % 2 else None)
         for n in range(count)
     ]
-
-
-def sums(*gaps):
-    """Rating sums of ratings with these gaps (expectation 6 each)."""
-    return RatingSums(
-        n=len(gaps),
-        expectation=6 * len(gaps),
-        experience=sum(6 + g for g in gaps),
-        gap=sum(gaps),
-        gap_squares=sum(g * g for g in gaps),
-    )
 
 
 def example():

@@ -1,33 +1,14 @@
 """`workshop-bot customers import FILE --workshop N [--scale S] [--date D]`."""
 
-from sqlalchemy import func
-from sqlmodel import select
-from typer.testing import CliRunner
-
-from bot.cli import cli
-from flows.journey import DEFAULT_JOURNEY
-from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import CustomerFigure, CustomerImport
+from tests.helpers import cli_workshop as make_workshop
+from tests.helpers import count_rows, run_cli
 
 GOOD = "Checkout expectation,Checkout experience\n5,2\n4,1\n5,2\n"
 
 
-def make_workshop(db, team="T0CLI"):
-    with db.session() as session:
-        spec = WorkshopSpec(title="Onboarding", stages=list(DEFAULT_JOURNEY))
-        return create_workshop(session, team, "C1", "U1", spec).id
-
-
 def run(db, *args):
-    runner = CliRunner()
-    return runner.invoke(
-        cli, ["customers", "import", *map(str, args)], env={"DATABASE_URL": db.url}
-    )
-
-
-def count(db, table):
-    with db.session() as session:
-        return session.exec(select(func.count()).select_from(table)).one()
+    return run_cli(db, "customers", "import", *args)
 
 
 def test_a_good_file_is_imported_once_and_says_it_was_converted(db, tmp_path):
@@ -43,7 +24,7 @@ def test_a_good_file_is_imported_once_and_says_it_was_converted(db, tmp_path):
     ) in output
     again = run(db, path, "-w", workshop_id, "--scale", "1-5", "--date", "2026-01-31")
     assert again.exit_code == 0 and "Already imported" in again.output
-    assert (count(db, CustomerImport), count(db, CustomerFigure)) == (1, 2)
+    assert (count_rows(db, CustomerImport), count_rows(db, CustomerFigure)) == (1, 2)
 
 
 def test_a_bad_file_is_refused_with_every_line_and_nothing_saved(db, tmp_path):
@@ -56,7 +37,7 @@ def test_a_bad_file_is_refused_with_every_line_and_nothing_saved(db, tmp_path):
     assert "Refused: Nothing was imported: 2 rows have problems." in output
     assert "line 5: Checkout expectation: “9” is not an answer 1–7" in output
     assert "line 6: Checkout expectation: “x” is not an answer 1–7" in output
-    assert count(db, CustomerImport) == 0
+    assert count_rows(db, CustomerImport) == 0
 
 
 def test_unknown_scale_and_unmatched_columns_are_refused(db, tmp_path):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.digests.blocks.schedules import build_schedule_list, build_schedule_modal, timezone_groups
+from bot.digests.blocks.schedules import build_schedule_list, build_schedule_modal
 from bot.slack import ids
 from flows.schedules import ScheduleView
 from storage.models import ScheduleStatus
@@ -58,23 +58,6 @@ def test_each_frequency_shows_only_its_own_fields(cadence, fields):
         ids.DIGEST_CHANNEL,
         ids.DIGEST_RECIPIENTS,
     ]
-
-
-def test_time_zones_are_grouped_at_most_100_to_a_group_with_their_offset():
-    groups = timezone_groups("Europe/Berlin", now=datetime(2026, 7, 1, tzinfo=UTC))
-    data = [group.to_dict() for group in groups]
-    assert all(len(group["options"]) <= 100 for group in data)
-    labels = {o["value"]: o["text"]["text"] for g in data for o in g["options"]}
-    assert labels["Europe/Berlin"] == "Europe/Berlin (UTC+02:00)"
-    assert labels["Asia/Kolkata"] == "Asia/Kolkata (UTC+05:30)"
-    assert labels["UTC"] == "UTC (UTC+00:00)"
-    assert [g["label"]["text"] for g in data if g["label"]["text"].startswith("America")] == [
-        "America (Adak–Montserrat)",
-        "America (Nassau–Yakutat)",
-    ]
-    # A legacy name Slack might report for someone is offered too.
-    legacy = [g.to_dict() for g in timezone_groups("US/Eastern")]
-    assert "US/Eastern" in {o["value"] for g in legacy for o in g["options"]}
 
 
 def schedule(number, status=ScheduleStatus.active, error=None):

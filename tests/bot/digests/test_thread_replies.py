@@ -6,27 +6,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import create_web_client
-from bot.config import Settings
 from bot.digests.posts import Outcome, deliver_scheduled_digest, send_schedule_digest
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.schedules import DigestRule, ScheduleSpec, create_schedule
 from flows.workshops import join_workshop
 from storage.models import Cadence
 from tests.factories import make_workshop
+from tests.helpers import local_web_client
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 
 
 @pytest.fixture
 def client(local):
-    settings = Settings(
-        slack_bot_token=local.standin.bot_token,
-        slack_signing_secret=local.signing_secret,
-        slack_api_url=local.standin.api_url,
-        database_url=local.db.url,
-    )
-    return create_web_client(settings)
+    return local_web_client(local)
 
 
 def add_schedule(local):

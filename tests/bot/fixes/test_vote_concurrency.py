@@ -2,7 +2,6 @@
 among them, spread over two replicas of the bot (two WSGI servers, two database engines) on
 one database, as with several processes behind a load balancer."""
 
-import time
 from collections import Counter
 
 import pytest
@@ -19,6 +18,7 @@ from flows.workshops import get_workshop, join_workshop
 from standin import SimulatedSlack
 from storage.db import Database
 from storage.models import Ballot, Phase, Touchpoint, Vote
+from tests.helpers import settle as wait_until_quiet
 from tests.recording import RecordingSlack, fire_at_once
 
 ANA = PEOPLE[0].user_id
@@ -43,14 +43,8 @@ def second_replica(local):
     db.dispose()
 
 
-def settle(local, quiet=0.4, limit=20.0):
-    deadline, last = time.monotonic() + limit, -1
-    while time.monotonic() < deadline:
-        count = len(local.standin.calls)
-        if count == last:
-            return
-        last = count
-        time.sleep(quiet)
+def settle(local):
+    wait_until_quiet(local, quiet=0.4, limit=20.0)
 
 
 def test_concurrent_duplicated_votes_on_two_replicas_are_counted_exactly(local, second_replica):

@@ -19,7 +19,7 @@ from flows.vote_clicks import Click, click_key, record_click
 from flows.voting import own_votes, vote_totals
 from flows.workshops import get_workshop
 from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint, VoteClick
-from tests.helpers import dm_with, said, settle
+from tests.helpers import board_field, dm_with, said, settle
 from tests.recording import RecordingSlack
 
 ANA, BEN, CHLOE, DEV, EMI, FEMI = (p.user_id for p in PEOPLE)
@@ -55,15 +55,6 @@ def advance(local, board_ts, to_name, action_id=ids.PHASE_ADVANCE):
     local.standin.wait_for(
         lambda: f"*▶ {to_name}*" in str(local.standin.message(CHANNEL_ID, board_ts)["blocks"])
     )
-
-
-def board_field(local, board_ts, label):
-    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
-        for field in block.get("fields", []):
-            name, _, value = field["text"].partition("\n")
-            if name == f"*{label}*":
-                return value
-    return None
 
 
 def touchpoint_id(local, workshop_id, name):

@@ -14,6 +14,7 @@ from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop
 from standin import blockkit
 from storage.models import GapRating, Phase, Touchpoint
+from tests.helpers import board_figures
 
 ANA, BEN, CHLOE, DEV = (person.user_id for person in PEOPLE[:4])
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -67,15 +68,6 @@ def header(view) -> str:
     return view["blocks"][0]["text"]["text"]
 
 
-def board_figures(local, board_ts) -> dict[str, str]:
-    figures = {}
-    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
-        for field in block.get("fields", []):
-            label, _, value = field["text"].partition("\n")
-            figures[label.strip("*")] = value
-    return figures
-
-
 def rate_all(local, user, board_ts, tp, find: dict, buy: dict):
     """Rate the whole journey through the form (one page: Find · Buy), adding importance on the
     details page where given, then close it."""
@@ -122,7 +114,10 @@ def test_rating_saves_the_page_and_updates_the_board(local):
     ]
     # Chloé joined by rating: 2 participants × 3 touchpoints = 6 possible, 2 given
     figures = local.standin.wait_for(
-        lambda: (f := board_figures(local, board_ts)).get("Rated") == "1 of 2 participants" and f
+        lambda: (
+            (f := board_figures(local.standin, board_ts)).get("Rated") == "1 of 2 participants"
+            and f
+        )
     )
     assert figures["Scores in"] == "2 of 6 (33 %: 2 people × 3 touchpoints)"
     assert figures["Rating round"] == "1"
@@ -158,7 +153,7 @@ def test_rating_saves_the_page_and_updates_the_board(local):
     assert ratings(local)[0].comment == "Results are irrelevant"  # details kept
     local.standin.wait_for(
         lambda: (
-            board_figures(local, board_ts).get("Scores in")
+            board_figures(local.standin, board_ts).get("Scores in")
             == "3 of 6 (50 %: 2 people × 3 touchpoints)"
         )
     )
@@ -334,7 +329,10 @@ def test_closing_rating_posts_the_chart_and_table_and_a_second_round_shows_the_c
     assert "Only the facilitator can open a new rating round." in refusal["text"]
     local.sim.click(ANA, ids.RATE_NEW_ROUND, channel=CHANNEL_ID)
     local.standin.wait_for(
-        lambda: board_figures(local, board_ts).get("Rating round") == "2 · compared with round 1"
+        lambda: (
+            board_figures(local.standin, board_ts).get("Rating round")
+            == "2 · compared with round 1"
+        )
     )
     local.standin.wait_for(
         lambda: any(

@@ -8,19 +8,9 @@ from bot.personas.blocks import (
     persona_chosen_text,
     persona_results_text,
 )
-from flows.gaps.statistics import RatingSums
 from flows.personas import summarise_personas
+from tests.factories import sums
 from tests.helpers import rendered
-
-
-def sums(*gaps):
-    return RatingSums(
-        n=len(gaps),
-        expectation=6 * len(gaps),
-        experience=sum(6 + g for g in gaps),
-        gap=sum(gaps),
-        gap_squares=sum(g * g for g in gaps),
-    )
 
 
 def example():

@@ -8,8 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.app import create_web_client
-from bot.config import Settings
 from bot.rounds.posts import TimezoneCache, run_rounds_tick
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.rounds import (
@@ -29,6 +27,7 @@ from storage.models import (
     Touchpoint,
 )
 from tests.factories import utc
+from tests.helpers import local_web_client
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
 # Set on Monday 2030-01-07 09:00 UTC, due Friday 2030-01-11 17:00 UTC.
@@ -37,13 +36,7 @@ SET, DUE = utc(2030, 1, 7, 9), utc(2030, 1, 11, 17)
 
 @pytest.fixture
 def client(local):
-    settings = Settings(
-        slack_bot_token=local.standin.bot_token,
-        slack_signing_secret=local.signing_secret,
-        slack_api_url=local.standin.api_url,
-        database_url=local.db.url,
-    )
-    return create_web_client(settings)
+    return local_web_client(local)
 
 
 def _rate(session, workshop, user_id, number):

@@ -6,8 +6,9 @@ import pytest
 
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
-from flows.stakeholders import StakeholderSpec, add_stakeholder, save_ratings
-from storage.models import Attitude, Phase, StakeholderCategory
+from flows.stakeholders import save_ratings
+from storage.models import Phase
+from tests.factories import add_cfo
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
 
@@ -54,13 +55,7 @@ def test_stakeholder_without_what_to_do_lists_the_choices(local):
 def test_grid_on_demand_goes_in_the_thread_and_the_user_is_told_where(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     with local.db.session() as session:
-        cfo = add_stakeholder(
-            session,
-            local.team_id,
-            workshop_id,
-            ANA,
-            StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker),
-        )
+        cfo = add_cfo(session, local.team_id, workshop_id, ANA)
         save_ratings(session, local.team_id, workshop_id, BEN, {cfo.id: (5, 5)})
     reply = reply_to(local, CHLOE, f"grid #{workshop_id}")
     assert (
@@ -104,13 +99,7 @@ def test_grid_without_stakeholders_posts_no_chart(local):
 def test_a_failed_chart_upload_still_posts_the_list_and_says_so(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     with local.db.session() as session:
-        cfo = add_stakeholder(
-            session,
-            local.team_id,
-            workshop_id,
-            ANA,
-            StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker),
-        )
+        cfo = add_cfo(session, local.team_id, workshop_id, ANA)
         save_ratings(session, local.team_id, workshop_id, BEN, {cfo.id: (2, 2)})
     local.standin.inject_fault("files.getUploadURLExternal", status=200, error="missing_scope")
     reply_to(local, CHLOE, "grid")

@@ -19,6 +19,8 @@ from storage.models import (
     StakeholderTouchpoint,
     Touchpoint,
 )
+from tests.factories import add_cfo
+from tests.helpers import board_field as board_figure
 from tests.helpers import png_size
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
@@ -50,15 +52,6 @@ def ratings(local):
     with local.db.session() as session:
         rows = session.exec(select(StakeholderRating)).all()
     return sorted((r.rater_id, r.stakeholder_id, r.influence, r.interest) for r in rows)
-
-
-def board_figure(local, board_ts, label):
-    for block in local.standin.message(CHANNEL_ID, board_ts)["blocks"]:
-        for field in block.get("fields", []):
-            name, _, value = field["text"].partition("\n")
-            if name == f"*{label}*":
-                return value
-    return None
 
 
 def test_add_refuse_duplicate_rate_close_and_the_grid_lands_in_the_thread(local):
@@ -195,13 +188,7 @@ def test_add_refuse_duplicate_rate_close_and_the_grid_lands_in_the_thread(local)
 def test_a_half_done_rating_is_refused_inline_and_nothing_is_saved(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     with local.db.session() as session:
-        cfo = add_stakeholder(
-            session,
-            local.team_id,
-            workshop_id,
-            ANA,
-            StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker),
-        )
+        cfo = add_cfo(session, local.team_id, workshop_id, ANA)
     open_form(local, BEN, ids.RATE_STAKEHOLDERS, board_ts, ids.RATING_MODAL)
     response = local.sim.submit_view(BEN, {f"influence:{cfo.id}": "3"})
     assert response.json == {
@@ -254,13 +241,7 @@ def test_many_stakeholders_are_rated_page_by_page(local):
 def test_ratings_sent_after_the_phase_moved_on_are_not_saved(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     with local.db.session() as session:
-        cfo = add_stakeholder(
-            session,
-            local.team_id,
-            workshop_id,
-            ANA,
-            StakeholderSpec("CFO", StakeholderCategory.executive, Attitude.blocker),
-        )
+        cfo = add_cfo(session, local.team_id, workshop_id, ANA)
     open_form(local, BEN, ids.RATE_STAKEHOLDERS, board_ts, ids.RATING_MODAL)
     with local.db.session() as session:
         change_phase(session, local.team_id, workshop_id, ANA, PhaseAction.advance)

@@ -1,0 +1,29 @@
+"""What every chart does the same way: shorten a label, title it with a footnote, and hand back
+the PNG bytes (without the "Software" stamp, so the same chart is the same bytes)."""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.figure import Figure
+
+from bot.charts.palette import INK
+
+NOTE_COLOUR = "#495057"
+
+
+def short(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the last an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def title_and_note(figure: Figure, title: str, note: str) -> None:
+    """The chart's title at its top left and what it shows, in small print, at its bottom left."""
+    figure.suptitle(title, x=0.02, ha="left", fontsize=11, color=INK)
+    figure.text(0.02, 0.02, note, fontsize=7.5, color=NOTE_COLOUR)
+
+
+def png_bytes(figure: Figure, dpi: float | None = None) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,32 @@
+"""The chart helpers every chart shares."""
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.charts.drawing import png_bytes, short, title_and_note
+from tests.helpers import PNG_SIGNATURE, png_size
+
+
+def test_a_label_is_cut_to_its_limit_with_an_ellipsis():
+    assert short("Checkout", 8) == "Checkout"  # 8 characters: kept
+    assert short("Checkouts", 8) == "Checkou…"  # 9: 7 kept and the ellipsis makes 8
+
+
+def test_the_title_and_the_note_sit_at_the_left():
+    figure = Figure(figsize=(4, 3))
+    title_and_note(figure, "Emotion curve", "Mean feeling per touchpoint")
+    title = figure.get_suptitle()
+    [note] = figure.texts[-1:]
+    assert title == "Emotion curve" and note.get_text() == "Mean feeling per touchpoint"
+    assert note.get_position() == (0.02, 0.02) and note.get_fontsize() == 7.5
+
+
+def test_the_png_is_the_same_bytes_each_time_and_has_the_figures_size():
+    figure = Figure(figsize=(4, 3), dpi=50)
+    FigureCanvasAgg(figure)
+    figure.add_subplot().plot([1, 2, 3])
+    first, second = png_bytes(figure), png_bytes(figure)
+    assert first.startswith(PNG_SIGNATURE) and first == second
+    assert b"Software" not in first
+    assert png_size(first) == (200, 150)  # 4 × 50 by 3 × 50 pixels
+    assert png_size(png_bytes(figure, dpi=100)) == (400, 300)
