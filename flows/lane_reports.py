@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from flows.channels import channel_results
 from flows.digest import DigestField, DigestItem, DigestSection, text
-from flows.emotions import emotion_curve
+from flows.emotions import emotion_curve, emotion_lines
 from flows.exports import Cell, ExportTable
 from flows.gaps.aggregation import journey_touchpoints
 from flows.gaps.statistics import display, signed
@@ -21,6 +21,7 @@ PERSONAS_DIGEST_ORDER = 25
 PERSONA_GAPS_EXPORT_ORDER = 62
 CHANNEL_GAPS_EXPORT_ORDER = 64
 EMOTION_CURVE_EXPORT_ORDER = 66
+EMOTION_LINES_EXPORT_ORDER = 67
 
 
 def _raters(count: int) -> str:
@@ -171,4 +172,31 @@ def emotion_curve_table(session: Session, workshop: Workshop) -> ExportTable | N
             (curve.round, p.stage_name, p.name, p.n, p.mean, lowest.get(p.touchpoint_id))
             for p in curve.points
         ],
+    )
+
+
+def emotion_lines_table(session: Session, workshop: Workshop) -> ExportTable | None:
+    """The curve per round (all raters) and per persona (its latest round): one row per line
+    and touchpoint with feelings, then the line's pooled mean (touchpoint left blank)."""
+    lines = emotion_lines(session, workshop)
+    if lines is None or not (lines.by_persona or len(lines.rounds) > 1):
+        return None  # one round, no personas: the emotion_curve table says it all
+    drawn = [("round", f"Round {c.round}", c) for c in lines.rounds] + [
+        ("persona", p.name, p.curve) for p in lines.personas
+    ]
+    rows: list[tuple[Cell, ...]] = []
+    for kind, label, curve in drawn:
+        rows += [
+            (kind, label, curve.round, p.stage_name, p.name, p.n, p.mean)
+            for p in curve.points
+            if p.n
+        ]
+        rows.append(
+            (kind, label, curve.round, None, None, sum(p.n for p in curve.points), curve.mean)
+        )
+    return ExportTable(
+        name="emotion_curve_lines",
+        title="Emotion curve per round and per persona",
+        columns=("line", "label", "round", "stage", "touchpoint", "n", "mean_feeling"),
+        rows=rows,
     )

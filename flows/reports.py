@@ -33,6 +33,7 @@ EXPORT_TABLES: tuple[tuple[int, ExportTableProvider], ...] = (
     (lane_reports.PERSONA_GAPS_EXPORT_ORDER, lane_reports.persona_gaps_table),
     (lane_reports.CHANNEL_GAPS_EXPORT_ORDER, lane_reports.channel_gaps_table),
     (lane_reports.EMOTION_CURVE_EXPORT_ORDER, lane_reports.emotion_curve_table),
+    (lane_reports.EMOTION_LINES_EXPORT_ORDER, lane_reports.emotion_lines_table),
     (customer_reports.CUSTOMER_FIGURES_EXPORT_ORDER, customer_reports.customer_figures_table),
     (loop.TRENDS_EXPORT_ORDER, loop.touchpoint_trends_table),
     (kpi_reports.KPI_VALUES_EXPORT_ORDER, kpi_reports.kpi_values_table),
