@@ -62,7 +62,7 @@ def chart_lines(lines: EmotionLines) -> list[Line]:
                 p.curve,
                 COLOURS[i % len(COLOURS)],
                 MARKERS[i % len(MARKERS)],
-                STYLES[i % len(STYLES)],  # type: ignore[arg-type]
+                STYLES[i % len(STYLES)],
                 2.0,
             )
             for i, p in enumerate(lines.personas)
@@ -78,7 +78,7 @@ def chart_lines(lines: EmotionLines) -> list[Line]:
                 curve,
                 LATEST if latest else EARLIER[(back - 1) % len(EARLIER)],
                 MARKERS[back % len(MARKERS)],
-                STYLES[back % len(STYLES)],  # type: ignore[arg-type]
+                STYLES[back % len(STYLES)],
                 3.0 if latest else 1.5,
                 emphasised=latest,
             )
@@ -203,9 +203,7 @@ def lines_alt_text(lines: EmotionLines) -> str:
         values = ", ".join(f"{p.name} {signed(p.mean)}" for p in line.curve.points if p.n)
         lowest = _lowest(line, lines.by_persona)
         low = (
-            "; lowest " + ", ".join(f"{p.name} {signed(p.mean)}" for p in lowest)
-            if lowest
-            else ""
+            "; lowest " + ", ".join(f"{p.name} {signed(p.mean)}" for p in lowest) if lowest else ""
         )
         parts.append(f"{line.label}: {values or 'no feeling given'}{low}.")
     text = " ".join(parts)

@@ -15,8 +15,8 @@ from flows.errors import InvalidInput, NotAllowed
 from flows.gaps.form import rating_sheet
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.gaps.rounds import open_rating_round
-from flows.personas import add_persona, choose_persona
 from flows.journey import StageSpec
+from flows.personas import add_persona, choose_persona
 from storage.models import GapRating
 from tests.flows.test_gaps import FACILITATOR, TEAM, make_workshop, touchpoint_ids
 
