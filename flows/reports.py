@@ -23,6 +23,8 @@ from flows.exports import ExportTableProvider, register_export_table
 DIGEST_SECTIONS: tuple[tuple[int, DigestSectionProvider], ...] = (
     (gap_reports.GAPS_DIGEST_ORDER, gap_reports.widest_gaps_section),
     (lane_reports.PERSONAS_DIGEST_ORDER, lane_reports.personas_section),
+    (lane_reports.CHANNELS_DIGEST_ORDER, lane_reports.channels_section),
+    (lane_reports.EMOTIONS_DIGEST_ORDER, lane_reports.emotions_section),
     (customer_reports.BLIND_SPOTS_DIGEST_ORDER, customer_reports.blind_spots_section),
     (kpi_reports.KPIS_DIGEST_ORDER, kpi_reports.kpis_section),
     (stakeholder_reports.STAKEHOLDERS_DIGEST_ORDER, stakeholder_reports.stakeholders_section),
