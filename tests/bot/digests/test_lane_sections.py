@@ -29,4 +29,5 @@ def test_channels_and_emotions_are_thread_replies_only(session):
     top = build_digest_blocks(digest, board_url="https://x.test/p", charts_attached=False)
     assert len(top) <= TOP_MESSAGE_BLOCKS
     assert block_text_length(top) <= TOP_MESSAGE_TEXT
-    assert "Channels" not in rendered(top) and "Emotion curve" not in rendered(top)
+    assert "In the thread: Channels, Emotion curve." in rendered(top)  # named, not shown
+    assert "worst served" not in rendered(top).lower() and "feels" not in rendered(top)
