@@ -21,6 +21,7 @@ from typing import cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
+from flows.formatting import signed
 from flows.gaps.aggregation import current_round, journey_touchpoints
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import GapRating, Persona, Workshop
@@ -174,6 +175,14 @@ class CurveChange:
         if self.before is None or self.now is None:
             return None
         return self.now - self.before
+
+    def words(self) -> str | None:
+        """ "+0.4 since round 1" or "unchanged since round 1" (as shown, to one decimal)."""
+        if self.change is None:
+            return None
+        shown = signed(self.change)
+        how = "unchanged" if shown == "0.0" else shown
+        return f"{how} since round {self.previous_round}"
 
 
 @dataclass(frozen=True)

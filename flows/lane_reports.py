@@ -149,11 +149,10 @@ def emotions_section(
     }
     note = f"Round {curve.round}: the customer feels {signed(curve.mean)} on average (−2…+2)"
     change = lines.change
-    if change is not None and change.change is not None:
+    if change is not None and change.words() is not None:
         touchpoints = "touchpoint" if change.compared == 1 else "touchpoints"
         note += (
-            f", {signed(change.change)} since round {change.previous_round} (over the "
-            f"{change.compared} {touchpoints} with feelings in both)"
+            f", {change.words()} (over the {change.compared} {touchpoints} with feelings in both)"
         )
     if lines.by_persona:
         figures = tuple(

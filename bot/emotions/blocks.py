@@ -122,13 +122,10 @@ EMOTION_LEGEND = (
 def change_words(lines: EmotionLines) -> str | None:
     """ "+0.4 since round 1 (over the 3 touchpoints with feelings in both)", or None."""
     change = lines.change
-    if change is None or change.change is None:
+    if change is None or change.words() is None:
         return None
     touchpoints = "touchpoint" if change.compared == 1 else "touchpoints"
-    return (
-        f"{signed(change.change)} since round {change.previous_round} (over the "
-        f"{change.compared} {touchpoints} with feelings in both)"
-    )
+    return f"{change.words()} (over the {change.compared} {touchpoints} with feelings in both)"
 
 
 def _lines(lines: EmotionLines) -> Mrkdwn | None:

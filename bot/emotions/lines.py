@@ -144,12 +144,14 @@ def render_emotion_lines(lines: EmotionLines) -> bytes:
         for rank, low in enumerate(_lowest(line, lines.by_persona)):
             x = next(i for i, p in enumerate(points) if p.touchpoint_id == low.touchpoint_id)
             axes.scatter([x], [low.mean], marker="v", s=120, color=palette.INK, zorder=6)
+            who = f"\n{_short(line.label, 18)}" if lines.by_persona else ""
             axes.annotate(
-                f"▼ {_short(low.name, 14)} {signed(low.mean)}",
+                f"▼ {_short(low.name, 14)} {signed(low.mean)}{who}",
                 (x, low.mean),
                 textcoords="offset points",
                 xytext=(0, -16 - 11 * ((rank + order) % 2)),
                 ha="center",
+                va="top",
                 fontsize=7.5,
                 fontweight="bold",
                 color=palette.INK,

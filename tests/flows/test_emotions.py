@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import select
 
 from flows.emotions import (
+    curve_change,
     emotion_curve,
     emotion_lines,
     set_emotion_curve,
@@ -175,3 +176,12 @@ def test_lines_of_a_workshop_with_rounds_and_personas(session):
 def test_no_lines_while_the_lane_is_off(session):
     workshop = make_workshop(session, stages=JOURNEY)
     assert emotion_lines(session, workshop) is None
+
+
+def test_a_change_that_shows_as_zero_reads_unchanged():
+    journey = [(1, "A", 1, "S")]
+    before = summarise_curve(7, "T", 1, journey, {1: (3, -2)})  # −2/3
+    now = summarise_curve(7, "T", 2, journey, {1: (2, -1)})  # −1/2: +1/6 → +0.2
+    assert curve_change(now, before).words() == "+0.2 since round 1"
+    same = summarise_curve(7, "T", 2, journey, {1: (3, -2)})
+    assert curve_change(same, before).words() == "unchanged since round 1"
