@@ -55,7 +55,8 @@ def personas_section(
             DigestField(
                 p.name,
                 text(
-                    f"gap {signed(p.stats.mean_gap)} ({_raters(p.raters)})"
+                    f"gap {signed(p.stats.mean_gap)} ({_raters(p.raters)}"
+                    + (f", its round {p.round})" if p.round not in (0, results.round) else ")")
                     if p.stats.n
                     else "no ratings"
                 ),
@@ -195,18 +196,20 @@ def emotions_section(
 
 
 def persona_gaps_table(session: Session, workshop: Workshop) -> ExportTable | None:
-    """Each persona's figures at each touchpoint it was rated for, in the current round."""
+    """Each persona's figures at each touchpoint it was rated for, in the latest round rated for
+    it (the current round unless the facilitator runs a round per persona)."""
     results = persona_results(session, workshop)
     if results is None:
         return None
     split = {s.touchpoint_id for s in results.splits}
     names = {p.persona_id: p.name for p in results.personas}
+    rounds = {p.persona_id: p.round or results.round for p in results.personas}
     rows: list[tuple[Cell, ...]] = []
     for tp in journey_touchpoints(session, workshop):
         for persona_id, stats in results.by_touchpoint.get(tp.id, {}).items():
             rows.append(
                 (
-                    results.round,
+                    rounds[persona_id],  # the latest round rated for the persona
                     names[persona_id],
                     tp.stage_name,
                     tp.name,

@@ -1,6 +1,7 @@
 """The journey lanes in digests and exports: present when the lane is used, absent otherwise."""
 
 import pytest
+from sqlmodel import select
 
 from flows.digest import plain_text
 from flows.gaps.rounds import open_rating_round
@@ -14,6 +15,7 @@ from flows.lane_reports import (
     personas_section,
 )
 from flows.personas import persona_results
+from storage.models import Workshop
 from tests.flows import test_channels, test_emotions, test_personas
 from tests.flows.test_gaps import make_workshop, rate
 
@@ -142,3 +144,35 @@ def test_the_emotion_section_and_export_follow_the_rounds(session):
         ("round", "Round 2", 2, "Buy", "D", 1, 0.0),
         ("round", "Round 2", 2, None, None, 2, -0.5),
     ]
+
+
+def test_the_persona_export_gives_each_persona_its_own_round(session):
+    """tests/flows/test_personas.py's round per persona: the parent's figures come from round 1,
+    the business's from round 2."""
+    test_personas.test_a_round_per_persona_by_hand(session)
+    (workshop,) = session.exec(select(Workshop)).all()
+    rows = {(r[1], r[3]): r for r in persona_gaps_table(session, workshop).rows}
+    # parent at A in round 1: (6 + 5) / 2 = 5.5 expected, (3 + 4) / 2 = 3.5, gap −2.0
+    assert rows[("Busy parent", "A")] == (1, "Busy parent", "Find", "A", 2, 5.5, 3.5, -2.0, True)
+    # business at A in round 2: 5.0 expected, (5 + 4) / 2 = 4.5, gap −0.5
+    assert rows[("Small business", "A")][:8] == (
+        2,
+        "Small business",
+        "Find",
+        "A",
+        2,
+        5.0,
+        4.5,
+        -0.5,
+    )
+
+
+def test_the_persona_digest_says_which_round_a_persona_was_rated_in(session):
+    test_personas.test_a_round_per_persona_by_hand(session)
+    (workshop,) = session.exec(select(Workshop)).all()
+    figures = {
+        f.label: plain_text(f.value) for f in personas_section(session, workshop, None).figures
+    }
+    # parent (−3 + 0 − 1) / 3 = −1.3 in round 1; business (0 − 2 − 1) / 3 = −1.0, round 2 (now)
+    assert figures["Busy parent"] == "gap −1.3 (2 raters, its round 1)"
+    assert figures["Small business"] == "gap −1.0 (2 raters)"
