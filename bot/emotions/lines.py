@@ -144,12 +144,15 @@ def render_emotion_lines(lines: EmotionLines) -> bytes:
         for rank, low in enumerate(_lowest(line, lines.by_persona)):
             x = next(i for i, p in enumerate(points) if p.touchpoint_id == low.touchpoint_id)
             axes.scatter([x], [low.mean], marker="v", s=120, color=palette.INK, zorder=6)
-            who = f"\n{_short(line.label, 18)}" if lines.by_persona else ""
+            # Per persona, one row of names per persona (whose point it is, said in words);
+            # per round, the current round's up to three moments on two alternating rows.
+            who = f" · {_short(line.label, 18)}" if lines.by_persona else ""
+            row = order if lines.by_persona else rank % 2
             axes.annotate(
                 f"▼ {_short(low.name, 14)} {signed(low.mean)}{who}",
                 (x, low.mean),
                 textcoords="offset points",
-                xytext=(0, -16 - 11 * ((rank + order) % 2)),
+                xytext=(0, -12 - 11 * row),
                 ha="center",
                 va="top",
                 fontsize=7.5,
