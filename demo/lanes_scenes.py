@@ -5,7 +5,9 @@ stakeholder round she adds two personas, one made from the "First-time buyers" c
 stakeholder, and each participant picks the one they know best. The gap results then carry the
 results per persona (with the persona splits) and per channel (the omnichannel spread per stage
 and the heat map); with the emotion curve on, the form asks how the customer feels, and the
-curve with its lowest points follows. All of it lands in the demo's output folder.
+curve follows, one line per persona with each persona's lowest point named. The manager's digest
+then carries the Personas, Channels and Emotion curve sections in its thread. All of it lands in
+the demo's output folder.
 """
 
 from __future__ import annotations

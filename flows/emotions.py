@@ -21,9 +21,10 @@ from typing import cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
+from flows.formatting import signed
 from flows.gaps.aggregation import current_round, journey_touchpoints
 from flows.workshops import get_workshop, require_facilitator
-from storage.models import GapRating, Workshop
+from storage.models import GapRating, Persona, Workshop
 
 MOMENTS = 3
 FEELINGS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive"}
@@ -94,6 +95,12 @@ class EmotionCurve:
     def has_feelings(self) -> bool:
         return any(p.n for p in self.points)
 
+    @property
+    def mean(self) -> float | None:
+        """Every feeling of the round pooled: Σ feelings / n."""
+        n = sum(p.n for p in self.points)
+        return sum(p.total for p in self.points) / n if n else None
+
 
 def emotion_curve(
     session: Session, workshop: Workshop, round_number: int | None = None
@@ -148,3 +155,147 @@ def summarise_curve(
     order = {p.touchpoint_id: index for index, p in enumerate(points)}
     lowest = sorted(negative, key=lambda p: (p.exact, order[p.touchpoint_id]))[:MOMENTS]
     return EmotionCurve(workshop_id, title, number, points, tuple(stages.values()), tuple(lowest))
+
+
+# The curve per round and per persona --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurveChange:
+    """How the feeling moved since the previous round, like for like (module docstring)."""
+
+    round: int
+    previous_round: int
+    compared: int  # touchpoints with feelings in both rounds
+    before: float | None
+    now: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.now is None:
+            return None
+        return self.now - self.before
+
+    def words(self) -> str | None:
+        """ "+0.4 since round 1" or "unchanged since round 1" (as shown, to one decimal)."""
+        if self.change is None:
+            return None
+        shown = signed(self.change)
+        how = "unchanged" if shown == "0.0" else shown
+        return f"{how} since round {self.previous_round}"
+
+
+@dataclass(frozen=True)
+class PersonaCurve:
+    persona_id: int
+    name: str
+    curve: EmotionCurve  # in the latest round rated for this persona
+
+
+@dataclass(frozen=True)
+class EmotionLines:
+    """The curve as lines: every round's (all raters) and, with personas, every persona's."""
+
+    current: EmotionCurve  # the current round, all raters
+    rounds: tuple[EmotionCurve, ...]  # every round with feelings, oldest first
+    personas: tuple[PersonaCurve, ...]  # personas with feelings, in the order defined
+    change: CurveChange | None  # since the round before the current one, when both have feelings
+
+    @property
+    def by_persona(self) -> bool:
+        return bool(self.personas)
+
+
+def curve_change(now: EmotionCurve, before: EmotionCurve) -> CurveChange:
+    """The like-for-like change from `before` to `now` (pure)."""
+    earlier = {p.touchpoint_id: p for p in before.points if p.n}
+    both = [(p, earlier[p.touchpoint_id]) for p in now.points if p.n and p.touchpoint_id in earlier]
+    n_now, n_before = sum(p.n for p, _ in both), sum(b.n for _, b in both)
+    return CurveChange(
+        now.round,
+        before.round,
+        len(both),
+        sum(b.total for _, b in both) / n_before if n_before else None,
+        sum(p.total for p, _ in both) / n_now if n_now else None,
+    )
+
+
+def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
+    """The curve per round and per persona; None when the lane is off (as `emotion_curve`)."""
+    number = current_round(session, workshop)
+    rows = session.execute(
+        select(
+            col(GapRating.round),
+            col(GapRating.persona_id),
+            col(GapRating.touchpoint_id),
+            func.count(col(GapRating.emotion)),
+            func.sum(col(GapRating.emotion)),
+        )
+        .where(
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.emotion).is_not(None),
+        )
+        .group_by(col(GapRating.round), col(GapRating.persona_id), col(GapRating.touchpoint_id))
+    ).all()
+    if not rows and not workshop.emotion_curve:
+        return None
+    defined = session.execute(
+        select(col(Persona.id), col(Persona.name))
+        .where(col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id)
+        .order_by(col(Persona.id))
+    ).all()
+    journey = [
+        (tp.id, tp.name, tp.stage_id, tp.stage_name)
+        for tp in journey_touchpoints(session, workshop)
+    ]
+    assert workshop.id is not None
+    return summarise_lines(
+        workshop.id,
+        workshop.title,
+        number,
+        journey,
+        [(int(r), p, tp, int(n), int(t or 0)) for r, p, tp, n, t in rows],
+        [(int(i), str(name)) for i, name in defined],
+    )
+
+
+def summarise_lines(
+    workshop_id: int,
+    title: str,
+    number: int,
+    journey: list[tuple[int, str, int, str]],
+    rows: list[tuple[int, int | None, int, int, int]],  # (round, persona, touchpoint, n, Σ)
+    defined: list[tuple[int, str]],  # the personas (id, name), in the order defined
+) -> EmotionLines:
+    """The lines from the count and sum of feelings per (round, persona, touchpoint) (pure)."""
+    by_round: dict[int, dict[int, tuple[int, int]]] = {}
+    by_persona: dict[int, dict[int, dict[int, tuple[int, int]]]] = {}  # persona → round → tp
+    for round_number, persona_id, touchpoint_id, n, total in rows:
+        cell = by_round.setdefault(round_number, {})
+        before = cell.get(touchpoint_id, (0, 0))
+        cell[touchpoint_id] = (before[0] + n, before[1] + total)
+        if persona_id is not None:
+            by_persona.setdefault(persona_id, {}).setdefault(round_number, {})[touchpoint_id] = (
+                n,
+                total,
+            )
+
+    def curve(round_number: int, sums: dict[int, tuple[int, int]]) -> EmotionCurve:
+        return summarise_curve(workshop_id, title, round_number, journey, sums)
+
+    current = curve(number, by_round.get(number, {}))
+    rounds = tuple(curve(r, by_round[r]) for r in sorted(by_round) if r <= number)
+    personas = []
+    for persona_id, name in defined:
+        rated = by_persona.get(persona_id)
+        if rated:
+            latest = max(rated)
+            personas.append(PersonaCurve(persona_id, name, curve(latest, rated[latest])))
+    previous = by_round.get(number - 1)
+    change = (
+        curve_change(current, curve(number - 1, previous))
+        if previous and current.has_feelings
+        else None
+    )
+    return EmotionLines(current, rounds, tuple(personas), change)

@@ -6,16 +6,25 @@ Sources for the ready-made journeys: the stages of common journey maps in practi
 SaaS lifecycle of sign-up, activation, adoption and expansion; the e-commerce path from
 discovery to returns; a support case from noticing a problem to follow-up; the B2B buying
 process from awareness to account management). Every one is editable before a workshop starts.
+
+Channels (journey lanes, issue 17): a template may carry each touchpoint's channel (the ready-made
+ones carry the usual one where a journey makes it clear; the general journey carries none, its
+touchpoints differ too much between companies). Starting a workshop from a template gives each
+touchpoint whose stage and name were kept in the stage editor the template's channel; saving a
+workshop's journey saves its channels. The stage editor does not edit channels:
+`/workshop channels` does, after setup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from flows.channels import touchpoint_channels
 from flows.errors import InvalidInput, NotFound
 from flows.journey import (
     DEFAULT_JOURNEY,
@@ -27,7 +36,7 @@ from flows.journey import (
     touchpoint_choices,
 )
 from flows.workshops import get_workshop, require_facilitator
-from storage.models import JourneyTemplate, utcnow
+from storage.models import Channel, JourneyTemplate, Touchpoint, Workshop, utcnow
 from storage.models.journeys import MAX_TEMPLATE_NAME
 
 MAX_SAVED_TEMPLATES = 50  # offered in one select beside the ready-made ones (100 options at most)
@@ -35,19 +44,42 @@ BUILT_IN_PREFIX = "builtin:"
 SAVED_PREFIX = "saved:"
 
 
+ChannelKey = tuple[str, str]  # (stage name, touchpoint name), both casefolded
+
+
+def channel_key(stage: str, touchpoint: str) -> ChannelKey:
+    return (stage.casefold(), touchpoint.casefold())
+
+
 @dataclass(frozen=True)
 class Template:
     key: str  # "builtin:saas" or "saved:12": what the setup form's select sends
     name: str
     stages: tuple[StageSpec, ...]
+    channels: tuple[tuple[ChannelKey, Channel], ...] = ()  # the touchpoints that have one
 
     @property
     def touchpoint_count(self) -> int:
         return sum(len(stage.touchpoints) for stage in self.stages)
 
+    def channel_of(self, stage: str, touchpoint: str) -> Channel | None:
+        return dict(self.channels).get(channel_key(stage, touchpoint))
 
-def _built_in(key: str, name: str, *stages: tuple[str, tuple[str, ...]]) -> Template:
-    return Template(BUILT_IN_PREFIX + key, name, tuple(StageSpec(n, t) for n, t in stages))
+
+def _built_in(
+    key: str, name: str, *stages: tuple[str, tuple[str, ...]], channels: str = ""
+) -> Template:
+    """`channels`: one channel per touchpoint in journey order, separated by spaces."""
+    specs = tuple(StageSpec(n, t) for n, t in stages)
+    names = [(stage.name, tp) for stage in specs for tp in stage.touchpoints]
+    given = channels.split()
+    assert not given or len(given) == len(names), f"{key}: one channel per touchpoint"
+    return Template(
+        BUILT_IN_PREFIX + key,
+        name,
+        specs,
+        tuple((channel_key(*n), Channel(c)) for n, c in zip(names, given, strict=False)),
+    )
 
 
 BUILT_IN_TEMPLATES: tuple[Template, ...] = (
@@ -60,6 +92,7 @@ BUILT_IN_TEMPLATES: tuple[Template, ...] = (
         ("Activation", ("Data import", "Inviting teammates", "First key task done")),
         ("Adoption", ("In-app guidance", "Help centre", "Customer success check-in")),
         ("Expansion", ("Usage limits", "Upgrade prompt", "Billing and invoices")),
+        channels="web web email app app app app email app app web phone app app email",
     ),
     _built_in(
         "ecommerce",
@@ -69,6 +102,7 @@ BUILT_IN_TEMPLATES: tuple[Template, ...] = (
         ("Buy", ("Basket", "Checkout", "Payment")),
         ("Delivery", ("Order confirmation", "Shipping updates", "Delivery")),
         ("After purchase", ("Returns and refunds", "Customer service", "Review request")),
+        channels="web social partner web web web web web web email email partner web chat email",
     ),
     _built_in(
         "support",
@@ -78,6 +112,7 @@ BUILT_IN_TEMPLATES: tuple[Template, ...] = (
         ("Contact us", ("Contact form", "Phone line", "Live chat")),
         ("Resolution", ("First response", "Escalation", "Fix or workaround")),
         ("Follow-up", ("Resolution email", "Satisfaction survey", "Reopening a case")),
+        channels="app web web chat social web phone chat email phone other email email web",
     ),
     _built_in(
         "b2b",
@@ -88,6 +123,10 @@ BUILT_IN_TEMPLATES: tuple[Template, ...] = (
         ("Contract", ("Legal review", "Procurement", "Contract signature")),
         ("Onboarding", ("Kick-off meeting", "Implementation", "Training")),
         ("Account management", ("Business reviews", "Renewal", "Expansion")),
+        channels=(
+            "other web email phone phone web email phone email email other web phone phone "
+            "phone phone email phone"
+        ),
     ),
 )
 DEFAULT_TEMPLATE = BUILT_IN_TEMPLATES[0]
@@ -110,11 +149,18 @@ def template_choices(session: Session, team_id: str) -> TemplateChoices:
 
 
 def _saved(row: JourneyTemplate) -> Template:
+    """A saved template; its stages' optional "channels" list runs beside "touchpoints" (None
+    where a touchpoint has none; templates saved before channels have no such list)."""
     stages = tuple(
         StageSpec(str(stage["name"]), tuple(str(tp) for tp in stage["touchpoints"]))
         for stage in row.stages
     )
-    return Template(f"{SAVED_PREFIX}{row.id}", row.name, stages)
+    channels = []
+    for stage in row.stages:
+        for tp, value in zip(stage["touchpoints"], stage.get("channels") or (), strict=False):
+            if value in Channel.__members__:
+                channels.append((channel_key(str(stage["name"]), str(tp)), Channel(value)))
+    return Template(f"{SAVED_PREFIX}{row.id}", row.name, stages, tuple(channels))
 
 
 def get_template(session: Session, team_id: str, key: str | None) -> Template:
@@ -234,10 +280,16 @@ def clean_template_name(name: str | None) -> str:
 
 
 def save_template(
-    session: Session, team_id: str, user_id: str, name: str | None, stages: Sequence[StageSpec]
+    session: Session,
+    team_id: str,
+    user_id: str,
+    name: str | None,
+    stages: Sequence[StageSpec],
+    channels: Mapping[ChannelKey, Channel] | None = None,
 ) -> SavedTemplate:
-    """Save `stages` as this workspace's template `name` (one upsert on the workspace and the
-    name ignoring case: saving again under the same name replaces the journey)."""
+    """Save `stages` (and the touchpoints' `channels`) as this workspace's template `name`: one
+    upsert on the workspace and the name ignoring case, so saving again under the same name
+    replaces the journey."""
     clean = clean_template_name(name)
     if not stages:
         raise InvalidInput({"name": "There is no journey to save."})
@@ -255,7 +307,7 @@ def save_template(
         "team_id": team_id,
         "name": clean,
         "name_key": key,
-        "stages": [{"name": s.name, "touchpoints": list(s.touchpoints)} for s in stages],
+        "stages": [_stage_json(stage, channels or {}) for stage in stages],
         "created_by": user_id,
         "created_at": now,
         "updated_at": now,
@@ -277,6 +329,14 @@ def save_template(
     return SavedTemplate(_saved(saved), replaced=existed)
 
 
+def _stage_json(stage: StageSpec, channels: Mapping[ChannelKey, Channel]) -> dict:
+    found = [channels.get(channel_key(stage.name, tp)) for tp in stage.touchpoints]
+    row: dict = {"name": stage.name, "touchpoints": list(stage.touchpoints)}
+    if any(found):
+        row["channels"] = [None if c is None else c.value for c in found]
+    return row
+
+
 def save_workshop_journey(
     session: Session, team_id: str, workshop_id: int, user_id: str, name: str | None
 ) -> SavedTemplate:
@@ -288,4 +348,31 @@ def save_workshop_journey(
         StageSpec(stage.name, tuple(tp.name for tp in stage.touchpoints))
         for stage in touchpoint_choices(session, workshop)
     ]
-    return save_template(session, team_id, user_id, name, stages)
+    channels = {
+        channel_key(tp.stage_name, tp.name): tp.channel
+        for tp in touchpoint_channels(session, workshop)
+        if tp.channel is not None
+    }
+    return save_template(session, team_id, user_id, name, stages, channels)
+
+
+def apply_template_channels(session: Session, workshop: Workshop, template: Template) -> int:
+    """Give the new workshop's touchpoints the template's channels, matched by stage and
+    touchpoint name (ignoring case): a touchpoint renamed or moved in the stage editor has none.
+    Returns how many touchpoints got a channel."""
+    given = 0
+    for tp in touchpoint_channels(session, workshop):
+        channel = template.channel_of(tp.stage_name, tp.name)
+        if channel is None or tp.channel == channel:
+            continue
+        session.execute(
+            update(Touchpoint)
+            .where(
+                col(Touchpoint.team_id) == workshop.team_id,
+                col(Touchpoint.workshop_id) == workshop.id,
+                col(Touchpoint.id) == tp.touchpoint_id,
+            )
+            .values(channel=channel.value)
+        )
+        given += 1
+    return given

@@ -9,8 +9,14 @@ Definitions (ours; each is checked with a worked example in tests/flows/test_per
   rating stores the persona it was given for; choosing another persona moves one's ratings of the
   current round to it (one rating per touchpoint and round, so a round is rated for one
   persona), and leaves earlier rounds as they were.
-- A **persona's gap** at a touchpoint (or over a stage, or the journey) pools the round's ratings
-  given for that persona, exactly as the overall figures pool everyone's.
+- Or the facilitator runs a **round per persona**: in a persona's round every rating is given for
+  that persona, whoever rates, and nobody is asked which persona they know. A round nobody has
+  rated yet (round 1 before rating, or a round just opened) becomes the persona's round; after
+  ratings, the next round is opened for it.
+- A **persona's gap** at a touchpoint (or over a stage, or the journey) pools the ratings given
+  for that persona in the latest round rated for it (the current round where each participant
+  rates for the persona they know; that persona's own round where the facilitator runs a round
+  per persona), exactly as the overall figures pool everyone's.
 - A touchpoint is a **persona split** when two personas' mean gaps there differ by at least
   SPLIT_AT = 1.0 scale point (ours: a whole point on the 1–7 scales): the personas at the two
   ends are named, lowest first. Splits are listed widest first.
@@ -27,9 +33,10 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from flows.errors import Conflict, InvalidInput
+from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import (
     _sums_columns,
+    count_ratings,
     current_round,
     journey_touchpoints,
 )
@@ -41,6 +48,7 @@ from storage.models import (
     Participant,
     Persona,
     Phase,
+    RoundPersona,
     Stakeholder,
     StakeholderCategory,
     Workshop,
@@ -192,6 +200,9 @@ def choose_persona(
         )
         .values(persona_id=persona.id)
     )
+    number = current_round(session, workshop)
+    if round_persona(session, workshop, number) is not None:
+        return PersonaChosen(workshop, persona, 0)  # this round is rated for its own persona
     moved = cast(
         CursorResult,
         session.execute(
@@ -200,7 +211,7 @@ def choose_persona(
                 col(GapRating.team_id) == team_id,
                 col(GapRating.workshop_id) == workshop_id,
                 col(GapRating.user_id) == user_id,
-                col(GapRating.round) == current_round(session, workshop),
+                col(GapRating.round) == number,
             )
             .values(persona_id=persona.id)
         ),
@@ -209,7 +220,12 @@ def choose_persona(
 
 
 def rater_persona_id(session: Session, workshop: Workshop, user_id: str) -> int | None:
-    """The persona a rater's ratings are saved for (flows.gaps.ratings.save_ratings)."""
+    """The persona a rater's ratings of the current round are saved for
+    (flows.gaps.ratings.save_ratings): the round's persona in a persona round, otherwise the
+    one they chose."""
+    for_round = round_persona(session, workshop, current_round(session, workshop))
+    if for_round is not None:
+        return for_round.id
     return session.execute(
         select(col(Participant.persona_id)).where(
             col(Participant.team_id) == workshop.team_id,
@@ -228,6 +244,7 @@ class PersonaGap:
     name: str
     stats: GapStats  # pooled over the journey
     raters: int
+    round: int = 0  # the latest round rated for this persona (the figures' round)
 
 
 @dataclass(frozen=True)
@@ -265,29 +282,48 @@ def persona_results(
         return None
     number = round_number or current_round(session, workshop)
     rows = session.execute(
-        select(col(GapRating.touchpoint_id), col(GapRating.persona_id), *_sums_columns())
+        select(
+            col(GapRating.round),
+            col(GapRating.touchpoint_id),
+            col(GapRating.persona_id),
+            *_sums_columns(),
+        )
         .where(
             col(GapRating.team_id) == workshop.team_id,
             col(GapRating.workshop_id) == workshop.id,
-            col(GapRating.round) == number,
+            col(GapRating.round) <= number,
         )
-        .group_by(col(GapRating.touchpoint_id), col(GapRating.persona_id))
+        .group_by(col(GapRating.round), col(GapRating.touchpoint_id), col(GapRating.persona_id))
     ).all()
-    sums: dict[int, dict[int | None, RatingSums]] = {}
-    for touchpoint_id, persona_id, *values in rows:
-        sums.setdefault(touchpoint_id, {})[persona_id] = RatingSums(*(int(v or 0) for v in values))
-    raters: dict[int, int] = dict(
-        session.execute(
-            select(col(GapRating.persona_id), func.count(func.distinct(col(GapRating.user_id))))
-            .where(
-                col(GapRating.team_id) == workshop.team_id,
-                col(GapRating.workshop_id) == workshop.id,
-                col(GapRating.round) == number,
-                col(GapRating.persona_id).is_not(None),
-            )
-            .group_by(col(GapRating.persona_id))
-        ).all()
-    )
+    latest: dict[int, int] = {}  # persona → the latest round rated for it
+    for round_of, _, persona_id, *_ in rows:
+        if persona_id is not None:
+            latest[persona_id] = max(latest.get(persona_id, 0), round_of)
+    sums: dict[int, dict[int | None, RatingSums]] = {}  # the overall figures: this round only
+    persona_sums: dict[int, dict[int | None, RatingSums]] = {}
+    for round_of, touchpoint_id, persona_id, *values in rows:
+        figures = RatingSums(*(int(v or 0) for v in values))
+        if round_of == number:
+            sums.setdefault(touchpoint_id, {})[persona_id] = figures
+        if persona_id is not None and round_of == latest[persona_id]:
+            persona_sums.setdefault(touchpoint_id, {})[persona_id] = figures
+    raters: dict[int, int] = {}
+    for persona_id, round_of, count in session.execute(
+        select(
+            col(GapRating.persona_id),
+            col(GapRating.round),
+            func.count(func.distinct(col(GapRating.user_id))),
+        )
+        .where(
+            col(GapRating.team_id) == workshop.team_id,
+            col(GapRating.workshop_id) == workshop.id,
+            col(GapRating.round) <= number,
+            col(GapRating.persona_id).is_not(None),
+        )
+        .group_by(col(GapRating.persona_id), col(GapRating.round))
+    ).all():
+        if round_of == latest.get(persona_id):
+            raters[persona_id] = count
     journey = [(tp.id, tp.name, tp.stage_name) for tp in journey_touchpoints(session, workshop)]
     assert workshop.id is not None
     return summarise_personas(
@@ -298,6 +334,8 @@ def persona_results(
         journey,
         sums,
         raters,
+        persona_sums,
+        latest,
     )
 
 
@@ -309,16 +347,22 @@ def summarise_personas(
     journey: list[tuple[int, str, str]],  # (touchpoint id, name, stage name), journey order
     sums: Mapping[int, Mapping[int | None, RatingSums]],
     raters: Mapping[int, int],
+    persona_sums: Mapping[int, Mapping[int | None, RatingSums]] | None = None,
+    rounds: Mapping[int, int] | None = None,
 ) -> PersonaResults:
-    """The persona figures from the rating sums per (touchpoint, persona) (pure)."""
+    """The persona figures from the rating sums per (touchpoint, persona) (pure): `sums` are the
+    round's (the overall figures), `persona_sums` each persona's latest round rated for it
+    (`rounds`: persona → that round); without them, the round's own."""
     names = dict(defined)
     overall = GapStats.from_sums(pooled(s for by in sums.values() for s in by.values()))
+    sums = sums if persona_sums is None else persona_sums
     gaps = tuple(
         PersonaGap(
             persona_id,
             name,
             GapStats.from_sums(pooled(by[persona_id] for by in sums.values() if persona_id in by)),
             raters.get(persona_id, 0),
+            (rounds or {}).get(persona_id, number),
         )
         for persona_id, name in defined
     )
@@ -352,8 +396,124 @@ def summarise_personas(
 
 
 def require_persona_choice(session: Session, workshop: Workshop, user_id: str) -> bool:
-    """Whether this rater must pick a persona before rating: the workshop has personas and they
-    have not chosen one."""
+    """Whether this rater must pick a persona before rating: the workshop has personas, the
+    round is not a persona's round and they have not chosen one."""
     if not personas(session, workshop):
         return False
     return rater_persona_id(session, workshop, user_id) is None
+
+
+# A round per persona ------------------------------------------------------------------------
+
+
+def round_persona(session: Session, workshop: Workshop, number: int) -> Persona | None:
+    """The persona round `number` is rated for, when the facilitator gave it one."""
+    return session.execute(
+        select(Persona)
+        .join(RoundPersona, col(RoundPersona.persona_id) == col(Persona.id))
+        .where(
+            col(RoundPersona.team_id) == workshop.team_id,
+            col(RoundPersona.workshop_id) == workshop.id,
+            col(RoundPersona.round) == number,
+        )
+    ).scalar()
+
+
+def persona_named(session: Session, workshop: Workshop, name: str | None) -> Persona:
+    """One of the workshop's personas by name (ignoring case and spaces); NotFound names them."""
+    key = name_key(name or "")
+    defined = personas(session, workshop)
+    found = next((p for p in defined if p.name_key == key), None)
+    if found is not None:
+        return found
+    if not defined:
+        raise NotFound("This workshop has no personas yet: add them with `/workshop personas`.")
+    names = ", ".join(f"“{p.name}”" for p in defined)
+    raise NotFound(f"This workshop has no persona called “{clean_name(name)}”; it has {names}.")
+
+
+@dataclass(frozen=True)
+class PersonaRound:
+    workshop: Workshop
+    number: int
+    persona: Persona
+    opened: bool  # a new round was opened for the persona (else the unrated current round)
+    changed: bool  # False: the round was already this persona's (a double click, a retry)
+    moved_from: Phase | None = None  # the phase the workshop was taken back from
+
+
+def rate_round_for_persona(
+    session: Session,
+    team_id: str,
+    workshop_id: int,
+    user_id: str,
+    persona_name: str | None,
+    expected_round: int | None = None,
+) -> PersonaRound:
+    """Run a rating round for one persona (facilitators): the current round when nobody has
+    rated it yet, otherwise the next one, opened for it. Idempotent: the round and its persona
+    are unique rows, so a double click or two replicas give one round one persona; asked again
+    for the same persona, the unrated round it already has is kept."""
+    from flows.gaps.rounds import open_rating_round  # flows.gaps imports this module
+
+    workshop = get_workshop(session, team_id, workshop_id)
+    require_facilitator(session, workshop, user_id, "run a rating round for a persona")
+    if workshop.phase == Phase.closed:
+        raise Conflict("The workshop is closed; reopen it before running another round.")
+    persona = persona_named(session, workshop, persona_name)
+    number = current_round(session, workshop)
+    if expected_round is not None and expected_round != number:
+        raise Conflict(f"Round {number} is already open; I did not open another.")
+    if count_ratings(session, workshop, number) == 0:
+        return _give_round(session, workshop, number, persona, user_id)
+    opened = open_rating_round(session, team_id, workshop_id, user_id, expected_round=number)
+    session.add(
+        RoundPersona(
+            team_id=team_id,
+            workshop_id=workshop_id,
+            round=opened.number,
+            persona_id=persona.id,  # type: ignore[arg-type]
+            set_by=user_id,
+        )
+    )
+    session.flush()
+    return PersonaRound(opened.workshop, opened.number, persona, True, True, opened.moved_from)
+
+
+def _give_round(
+    session: Session, workshop: Workshop, number: int, persona: Persona, user_id: str
+) -> PersonaRound:
+    """The unrated current round becomes `persona`'s (or changes persona while unrated)."""
+    current = round_persona(session, workshop, number)
+    if current is not None and current.id == persona.id:
+        return PersonaRound(workshop, number, persona, False, False)
+    if current is not None:
+        session.execute(
+            update(RoundPersona)
+            .where(
+                col(RoundPersona.team_id) == workshop.team_id,
+                col(RoundPersona.workshop_id) == workshop.id,
+                col(RoundPersona.round) == number,
+            )
+            .values(persona_id=persona.id, set_by=user_id)
+        )
+        return PersonaRound(workshop, number, persona, False, True)
+    try:
+        with session.begin_nested():
+            session.add(
+                RoundPersona(
+                    team_id=workshop.team_id,
+                    workshop_id=workshop.id,  # type: ignore[arg-type]
+                    round=number,
+                    persona_id=persona.id,  # type: ignore[arg-type]
+                    set_by=user_id,
+                )
+            )
+    except IntegrityError:  # given at the same moment by another request
+        winner = round_persona(session, workshop, number)
+        if winner is not None and winner.id == persona.id:
+            return PersonaRound(workshop, number, persona, False, False)
+        raise Conflict(
+            f"Round {number} was just given to another persona; have a look at the board."
+        ) from None
+    return PersonaRound(workshop, number, persona, False, True)

@@ -23,6 +23,8 @@ from flows.exports import ExportTableProvider, register_export_table
 DIGEST_SECTIONS: tuple[tuple[int, DigestSectionProvider], ...] = (
     (gap_reports.GAPS_DIGEST_ORDER, gap_reports.widest_gaps_section),
     (lane_reports.PERSONAS_DIGEST_ORDER, lane_reports.personas_section),
+    (lane_reports.CHANNELS_DIGEST_ORDER, lane_reports.channels_section),
+    (lane_reports.EMOTIONS_DIGEST_ORDER, lane_reports.emotions_section),
     (customer_reports.BLIND_SPOTS_DIGEST_ORDER, customer_reports.blind_spots_section),
     (kpi_reports.KPIS_DIGEST_ORDER, kpi_reports.kpis_section),
     (stakeholder_reports.STAKEHOLDERS_DIGEST_ORDER, stakeholder_reports.stakeholders_section),
@@ -33,6 +35,7 @@ EXPORT_TABLES: tuple[tuple[int, ExportTableProvider], ...] = (
     (lane_reports.PERSONA_GAPS_EXPORT_ORDER, lane_reports.persona_gaps_table),
     (lane_reports.CHANNEL_GAPS_EXPORT_ORDER, lane_reports.channel_gaps_table),
     (lane_reports.EMOTION_CURVE_EXPORT_ORDER, lane_reports.emotion_curve_table),
+    (lane_reports.EMOTION_LINES_EXPORT_ORDER, lane_reports.emotion_lines_table),
     (customer_reports.CUSTOMER_FIGURES_EXPORT_ORDER, customer_reports.customer_figures_table),
     (loop.TRENDS_EXPORT_ORDER, loop.touchpoint_trends_table),
     (kpi_reports.KPI_VALUES_EXPORT_ORDER, kpi_reports.kpi_values_table),

@@ -17,7 +17,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.inputs import select_input
-from flows.emotions import FEELINGS, MOMENTS, EmotionCurve
+from flows.emotions import FEELINGS, MOMENTS, EmotionCurve, EmotionLines
 from flows.gaps.ratings import field_key
 from flows.gaps.statistics import signed
 
@@ -116,16 +116,51 @@ EMOTION_LEGEND = (
 )
 
 
-def build_emotion_results(curve: EmotionCurve) -> list[Block]:
-    """The curve's results, posted in the board's thread after the gap results."""
+def change_words(lines: EmotionLines) -> str | None:
+    """ "+0.4 since round 1 (over the 3 touchpoints with feelings in both)", or None."""
+    change = lines.change
+    if change is None or change.words() is None:
+        return None
+    touchpoints = "touchpoint" if change.compared == 1 else "touchpoints"
+    return f"{change.words()} (over the {change.compared} {touchpoints} with feelings in both)"
+
+
+def _lines(lines: EmotionLines) -> Mrkdwn | None:
+    """The mean feeling per persona (its latest round) or per round, and the change."""
+    if lines.by_persona:
+        parts = [
+            md(
+                "{} {}{}",
+                p.name,
+                _feeling(p.curve.mean),
+                "" if p.curve.round == lines.current.round else f" (round {p.curve.round})",
+            )
+            for p in lines.personas
+        ]
+        shown = md("*Per persona*: {}", Mrkdwn(" · ").join(parts))
+    elif len(lines.rounds) > 1:
+        parts = [md("round {} {}", c.round, _feeling(c.mean)) for c in lines.rounds]
+        shown = md("*Per round*: {}", Mrkdwn(" · ").join(parts))
+    else:
+        return None
+    change = change_words(lines)
+    return shown if change is None else md("{}\n*Change*: {}", shown, change)
+
+
+def build_emotion_results(curve: EmotionCurve, lines: EmotionLines | None = None) -> list[Block]:
+    """The curve's results, posted in the board's thread after the gap results; with `lines`,
+    the mean feeling per persona or per round too."""
     if not curve.has_feelings:
         return [mrkdwn_section(emotion_results_text(curve))]
     blocks: list[Block] = [
         HeaderBlock(text=f"Emotion curve · round {curve.round}"),
         mrkdwn_section(_moments(curve)),
         mrkdwn_section(_stages(curve)),
-        context(EMOTION_LEGEND),
     ]
+    by_line = _lines(lines) if lines is not None else None
+    if by_line is not None:
+        blocks.append(mrkdwn_section(by_line))
+    blocks += [context(EMOTION_LEGEND)]
     return cap_blocks(blocks, MAX_MESSAGE_BLOCKS)
 
 

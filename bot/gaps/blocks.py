@@ -173,6 +173,8 @@ def build_rating_modal(sheet: RatingSheet) -> View:
     round_note = f"round {sheet.round}"
     if sheet.round > 1:
         round_note += " (rate afresh: what is it like now?)"
+    if sheet.persona:  # a round per persona: whose journey is being rated
+        round_note = md("{} · rating the journey of *{}*", round_note, truncate(sheet.persona, 60))
     blocks: list[Block] = [
         HeaderBlock(text=truncate(page_label(page), 150)),
         context(

@@ -27,7 +27,7 @@ from bot.personas.posts import persona_picker, post_persona_results
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board, upload_in_thread
 from flows.customers.reports import customer_report
-from flows.emotions import emotion_curve
+from flows.emotions import emotion_curve, emotion_lines
 from flows.gaps.form import rating_sheet
 from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_progress
@@ -116,6 +116,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         by_channel = read_channel_results(session, workshop)
         by_persona = persona_results(session, workshop)
         curve = emotion_curve(session, workshop)
+        lines = emotion_lines(session, workshop) if curve is not None else None
         blind_spots = build_blind_spots_section(customer_report(session, team_id, workshop_id))
     if not results.has_ratings:
         post_in_thread(client, workshop, no_ratings_text(results))
@@ -136,7 +137,7 @@ def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id:
         blocks=build_results_table(results),
     )
     post_persona_results(client, workshop, by_persona)
-    post_emotion_curve(client, workshop, curve)
+    post_emotion_curve(client, workshop, curve, lines)
     post_channel_results(client, workshop, by_channel)
     return results
 

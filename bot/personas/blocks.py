@@ -22,6 +22,7 @@ from bot.slack.blocks import (
     context,
     join_lines,
     md,
+    mention,
     mrkdwn_section,
     truncate,
 )
@@ -192,15 +193,17 @@ def _persona_lines(results: PersonaResults) -> Mrkdwn:
     for persona in results.personas:
         if persona.stats.n:
             raters = "rater" if persona.raters == 1 else "raters"
+            earlier = persona.round and persona.round != results.round
             lines.append(
                 md(
-                    "*{}*: journey gap *{}* ({} {}, {} {})",
+                    "*{}*: journey gap *{}* ({} {}, {} {}{})",
                     persona.name,
                     signed(persona.stats.mean_gap),
                     persona.raters,
                     raters,
                     persona.stats.n,
                     "rating" if persona.stats.n == 1 else "ratings",
+                    f", in its round {persona.round}" if earlier else "",
                 )
             )
         else:
@@ -241,10 +244,24 @@ def _splits_text(results: PersonaResults) -> Mrkdwn:
 
 
 PERSONA_LEGEND = (
-    "A persona's gap pools the round's ratings given for that persona (experience − expectation "
-    "on 1–7); Everyone includes raters who chose no persona. A persona split is ours: two "
-    "personas' mean gaps at a touchpoint at least 1.0 point apart."
+    "A persona's gap pools the ratings given for that persona in the latest round rated for it "
+    "(experience − expectation on 1–7); Everyone is this round's ratings, with raters who chose "
+    "no persona. A persona split is ours: two personas' mean gaps at a touchpoint at least 1.0 "
+    "point apart."
 )
+
+
+def persona_round_text(number: int, persona: str, user_id: str, opened: bool) -> Mrkdwn:
+    """The board thread's announcement of a round rated for one persona."""
+    what = "opened *rating round {}* for" if opened else "gave *rating round {}* to"
+    return md(
+        ":busts_in_silhouette: {} " + what + " the persona *{}*: everyone rates the journey as "
+        "*{}* lives it, with *Rate touchpoints* on the board (or `/workshop rate`).",
+        mention(user_id),
+        number,
+        persona,
+        persona,
+    )
 
 
 def build_persona_results(results: PersonaResults) -> list[Block]:

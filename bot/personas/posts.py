@@ -11,10 +11,19 @@ from bot.personas.blocks import (
     build_persona_choice_modal,
     build_persona_results,
     persona_results_text,
+    persona_round_text,
 )
-from bot.workshop.board import post_in_thread
-from flows.personas import PersonaResults, personas, rater_persona_id
+from bot.workshop.board import post_in_thread, refresh_board
+from flows.personas import (
+    PersonaResults,
+    PersonaRound,
+    chosen_persona,
+    personas,
+    rate_round_for_persona,
+    rater_persona_id,
+)
 from flows.workshops import get_workshop
+from storage.db import Database
 from storage.models import Workshop, pk
 
 
@@ -30,7 +39,7 @@ def choice_modal(
         workshop.title,
         channel_id,
         [(p.id, p.name, p.description) for p in defined],  # type: ignore[misc]
-        rater_persona_id(session, workshop, user_id),
+        chosen.id if (chosen := chosen_persona(session, workshop, user_id)) else None,
         then_rate=then_rate,
     )
 
@@ -52,3 +61,28 @@ def post_persona_results(
     post_in_thread(
         client, workshop, persona_results_text(results), blocks=build_persona_results(results)
     )
+
+
+def open_persona_round(
+    client: WebClient,
+    db: Database,
+    team_id: str,
+    user_id: str,
+    workshop_id: int,
+    persona_name: str,
+    expected_round: int | None = None,
+) -> PersonaRound:
+    """Run a round for one persona (saved before the caller answers), then say so on the board
+    and in its thread; a round that already was this persona's is announced once only."""
+    with db.session() as session:
+        given = rate_round_for_persona(
+            session, team_id, workshop_id, user_id, persona_name, expected_round
+        )
+    if given.changed:
+        refresh_board(client, db, team_id, workshop_id)
+        post_in_thread(
+            client,
+            given.workshop,
+            persona_round_text(given.number, given.persona.name, user_id, given.opened),
+        )
+    return given

@@ -31,6 +31,7 @@ from flows.events import claim_submission
 from flows.journey import MAX_STAGES
 from flows.journey_templates import (
     StageRow,
+    apply_template_channels,
     get_template,
     stage_field,
     stage_rows,
@@ -83,10 +84,14 @@ def handle_setup_submission(ack: Ack, view: dict, context: BoltContext, db: Data
         ack(response_action="errors", errors={ids.SETUP_TEMPLATE: str(error)})
         return
     channel_id = WorkshopMetadata.read(view).channel_id or ""
-    draft = draft_metadata(channel_id, spec, template.name)
+    draft = draft_metadata(
+        channel_id, spec, template.name, template.key if template.channels else ""
+    )
     ack(
         response_action="update",
-        view=build_stages_modal(draft, template.name, stage_rows(template.stages)),
+        view=build_stages_modal(
+            draft, template.name, stage_rows(template.stages), bool(template.channels)
+        ),
     )
 
 
@@ -120,6 +125,7 @@ def handle_add_stage(ack: Ack, body: dict, client: WebClient) -> None:
             view.get("private_metadata") or "{}",
             name if isinstance(name, str) else "",
             [*rows, StageRow(None, None)],
+            has_channels=bool(SetupDraft.read(view).k),
         ),
     )
 
@@ -152,6 +158,14 @@ def handle_stages_submission(
             workshop = create_workshop(
                 session, team_id_of(context), channel_id, user_id_of(context), spec
             )
+            template_key = SetupDraft.read(view).k
+            if template_key:  # the template's channels, for the touchpoints kept as they were
+                try:
+                    template = get_template(session, team_id_of(context), template_key)
+                except NotFound:  # deleted since step 1: the workshop starts without channels
+                    pass
+                else:
+                    apply_template_channels(session, workshop, template)
     ack()  # closes the modal; the board is posted after Slack has its answer
     if not first:
         return  # the same submission again: its workshop exists and its board is posted

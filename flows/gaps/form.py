@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from flows.errors import Conflict, NotFound
 from flows.gaps.aggregation import JourneyTouchpoint, current_round, journey_touchpoints
 from flows.gaps.ratings import Answer
+from flows.personas import round_persona
 from flows.workshops import get_workshop
 from storage.models import GapRating, Phase, Workshop, pk
 
@@ -63,6 +64,7 @@ class RatingSheet:
     items: tuple[TouchpointAnswer, ...]
     unrated: tuple[str, ...]  # names of the touchpoints the rater has not rated yet, in order
     emotion_curve: bool = False  # ask how the customer feels at each touchpoint (−2…+2)
+    persona: str | None = None  # whose journey: the persona this round is rated for, if any
 
     @property
     def touchpoint_count(self) -> int:
@@ -99,6 +101,7 @@ def rating_sheet(
         raise NotFound("That page of the rating form no longer exists; open it again.")
     page = pages[page_index]
     by_id = {tp.id: tp for tp in journey}
+    for_persona = round_persona(session, workshop, number)
     return RatingSheet(
         workshop_id=pk(workshop),
         title=workshop.title,
@@ -111,6 +114,7 @@ def rating_sheet(
         ),
         unrated=tuple(tp.name for tp in journey if tp.id not in answers),
         emotion_curve=workshop.emotion_curve,
+        persona=for_persona.name if for_persona is not None else None,
     )
 
 

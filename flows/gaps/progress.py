@@ -59,6 +59,12 @@ def rating_figures(session: Session, workshop: Workshop) -> list[Figure]:
     if progress.round > 1:
         round_text += f" · compared with round {progress.round - 1}"
     completeness = progress.completeness
+    # Imported here: flows.personas reads gap aggregates, and this module loads with flows.gaps.
+    from flows.personas import round_persona
+
+    persona = round_persona(session, workshop, progress.round)
+    if persona is not None:  # a round per persona: the board says whose journey is rated
+        round_text += f" · for the persona {persona.name}"
     return [
         Figure("Rating round", round_text),
         Figure("Rated", f"{progress.raters} of {progress.participants} participants"),

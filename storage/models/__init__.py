@@ -46,7 +46,7 @@ from storage.models.follows import WorkshopFollow
 from storage.models.gaps import GapRating, RatingNudge, RatingRound
 from storage.models.journeys import JourneyTemplate
 from storage.models.kpis import WHOLE_JOURNEY, CustomKpi, KpiValue
-from storage.models.lanes import Persona
+from storage.models.lanes import Persona, RoundPersona
 from storage.models.rounds import (
     DeadlineState,
     LoopNote,
@@ -107,6 +107,7 @@ __all__ = [
     "RatingReminder",
     "RatingRound",
     "Role",
+    "RoundPersona",
     "RoundSchedule",
     "RoundScheduleStatus",
     "ScheduleStatus",

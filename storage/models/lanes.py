@@ -4,13 +4,17 @@ A workshop may define a few personas; a participant rates for the persona they k
 choice is on their participant row), and each rating carries the persona it was given for, so
 a later change of mind never rewrites an earlier round. One name per workshop, compared on a
 normalised key (" Busy parent " and "busy parent" collide), held by the database.
+
+Or the facilitator runs a round per persona: a `round_persona` row says that every rating of
+that round is given for that persona. One per (workshop, round), held by the database, so a
+double click or two replicas never give a round two personas.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import timestamp_column, utcnow
@@ -34,4 +38,22 @@ class Persona(SQLModel, table=True):
         default=None, foreign_key="stakeholder.id", ondelete="SET NULL"
     )
     created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class RoundPersona(SQLModel, table=True):
+    """The persona a whole rating round is rated for (the facilitator's round per persona)."""
+
+    __tablename__ = "round_persona"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "round"),
+        CheckConstraint("round >= 1", name="round_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    round: int
+    persona_id: int = Field(foreign_key="persona.id", ondelete="CASCADE")
+    set_by: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

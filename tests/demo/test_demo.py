@@ -122,11 +122,12 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "Support: customers expect 6.6, get 3.0 (gap −3.6), narrowed since round 2" in top
     assert "*Action items: 1 of 3 done*" in top and "· Chloé Martin · due " in top
     assert "*KPIs: 5 of 8 on target (9 tracked)*" in top and "Worst miss: " in top
-    assert len(digest["blocks"]) <= 15 and len(digest["thread"]) == 8
+    assert len(digest["blocks"]) <= 15 and len(digest["thread"]) == 10
     assert "<@" not in json.dumps(digest)
     assert "Phase: Closed (step 6 of 6)" in text and "Ben Okafor joined" in text
     # The features' sections, in order, each with its chart in the digest's thread.
-    titles = ["Widest gaps", "Blind spots", "Personas", "KPIs", "Voted fixes and action items"]
+    titles = ["Widest gaps", "Blind spots", "Personas", "Channels", "Emotion curve", "KPIs"]
+    titles.append("Voted fixes and action items")
     titles.append("Stakeholders")
     positions = [text.index(f"*{title}*\n") for title in ["Phase and progress", *titles]]
     assert positions == sorted(positions) and text.index("*Participation*") > positions[-1]
@@ -134,6 +135,14 @@ def test_demo_runs_every_phase_and_writes_its_results(tmp_path, debug_log):
     assert "NPS (whole journey): +30 (period ending" in text and "↓ better" in text
     assert "Voting has closed: fixes ranked by votes." in text and "• Action item: " in text
     assert "Manage closely: 2" in text and "added by Ana Lima" in text
+    # The journey lanes' sections (demo/lanes_scenes.py): channels and the emotion curve
+    assert "Worst served over the journey: Chat (gap −3.6) in round 3" in text
+    assert "• Post-purchase / Loyalty: spread 4.5 across 4 channels; worst served: Chat" in text
+    assert "feels −0.2 on average (−2…+2), unchanged since round 2 (over the 19" in text
+    assert "• Support (Post-purchase / Loyalty): feels −2.0, was −2.0 in round 2" in text
+    assert "First-time buyers: feels −0.2" in text  # the curve per persona
+    curve = (out / "lanes" / "emotion-curve-round-1.png").read_bytes()
+    assert curve.startswith(b"\x89PNG")
     for chart in ("phase_timeline", "journey_gaps", "kpi_trends", "fix_votes", "stakeholder_grid"):
         assert (out / "digest" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
     n = script.workshop_id

@@ -104,3 +104,29 @@ def test_nudges_claimed_at_once_reach_each_person_once(db):
 
     claimed = [user for outcome in run_together(nudge) for user in outcome]
     assert sorted(claimed) == ["U1", "U2", "U3"]
+
+
+def test_a_persona_round_asked_for_at_once_opens_one_round_for_it(db):
+    """Eight `/workshop round persona Parent` at once, after round 1 was rated: one round 2,
+    one persona row; the others are told it is already open or already the parent's."""
+    from flows.personas import add_persona, rate_round_for_persona
+    from storage.models import RoundPersona
+
+    workshop_id, (a, _) = setup_workshop(db)
+    with db.session() as session:
+        add_persona(session, TEAM, workshop_id, "UF", "Parent")
+        save_ratings(session, TEAM, workshop_id, "U1", {a: RawAnswer("5", "3")})
+
+    def ask(_):
+        with db.session() as session:
+            given = rate_round_for_persona(session, TEAM, workshop_id, "UF", "Parent", 1)
+            return (given.number, given.changed)
+
+    outcomes = run_together(ask)
+    assert [o for o in outcomes if not isinstance(o, Conflict)].count((2, True)) == 1
+    assert {o for o in outcomes if not isinstance(o, Conflict)} <= {(2, True), (2, False)}
+    with db.session() as session:
+        assert [
+            (r.round, r.persona_id is not None) for r in session.exec(select(RoundPersona))
+        ] == [(2, True)]
+        assert len(session.exec(select(RatingRound)).all()) == 1

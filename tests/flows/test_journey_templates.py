@@ -2,6 +2,7 @@
 
 import pytest
 
+from flows.channels import set_channels, touchpoint_channels
 from flows.errors import InvalidInput, NotAllowed, NotFound
 from flows.journey import (
     DEFAULT_JOURNEY,
@@ -14,6 +15,7 @@ from flows.journey_templates import (
     BUILT_IN_TEMPLATES,
     DEFAULT_TEMPLATE,
     StageRow,
+    apply_template_channels,
     get_template,
     save_template,
     save_workshop_journey,
@@ -22,6 +24,7 @@ from flows.journey_templates import (
     validate_stages,
 )
 from flows.workshops import WorkshopSpec, create_workshop
+from storage.models import Channel, JourneyTemplate
 
 TEAM, OTHER_TEAM = "T1", "T2"
 FIND_BUY = [StageSpec("Find", ("Search", "Ads")), StageSpec("Buy", ("Checkout",))]
@@ -133,3 +136,54 @@ def test_at_most_100_touchpoints_in_all():
     assert raised.value.errors == {
         "stage_touchpoints:0": "At most 100 touchpoints in all (105 given)."
     }
+
+
+# Channels in templates (journey lanes) ----------------------------------------------------------
+
+
+def test_ready_made_templates_carry_a_channel_per_touchpoint_or_none():
+    by_key = {t.key: t for t in BUILT_IN_TEMPLATES}
+    assert by_key["builtin:default"].channels == ()  # the general journey varies too much
+    for key in ("builtin:saas", "builtin:ecommerce", "builtin:support", "builtin:b2b"):
+        assert len(by_key[key].channels) == by_key[key].touchpoint_count
+    support = by_key["builtin:support"]
+    assert support.channel_of("Contact us", "Phone line") is Channel.phone
+    assert support.channel_of("contact US", "live CHAT") is Channel.chat  # ignoring case
+    assert support.channel_of("Follow-up", "Phone line") is None  # another stage
+
+
+def test_a_workshops_channels_are_saved_with_its_journey_and_given_to_the_next(session):
+    first = create_workshop(session, TEAM, "C1", "UF", WorkshopSpec("W", FIND_BUY))
+    ids = {tp.name: tp.touchpoint_id for tp in touchpoint_channels(session, first)}
+    set_channels(session, TEAM, first.id, "UF", {ids["Search"]: "web", ids["Checkout"]: "store"})
+    saved = save_workshop_journey(session, TEAM, first.id, "UF", "Find and buy").template
+    assert saved.stages == tuple(FIND_BUY)
+    assert dict(saved.channels) == {
+        ("find", "search"): Channel.web,
+        ("buy", "checkout"): Channel.store,
+    }
+    again = get_template(session, TEAM, saved.key)  # read back from the JSON
+    assert again.channels == saved.channels
+    # A new workshop from it, with "Checkout" renamed in the stage editor: it loses its channel
+    edited = [FIND_BUY[0], StageSpec("Buy", ("Basket",))]
+    second = create_workshop(session, TEAM, "C1", "UF", WorkshopSpec("W2", edited))
+    assert apply_template_channels(session, second, again) == 1
+    assert [(tp.name, tp.channel) for tp in touchpoint_channels(session, second)] == [
+        ("Search", Channel.web),
+        ("Ads", None),
+        ("Basket", None),
+    ]
+
+
+def test_a_template_saved_before_channels_reads_without_them(session):
+    saved = save_template(session, TEAM, "UA", "Old", FIND_BUY).template
+    assert saved.channels == ()
+    row = session.get(JourneyTemplate, int(saved.key.removeprefix("saved:")))
+    assert row.stages == [
+        {"name": "Find", "touchpoints": ["Search", "Ads"]},  # no "channels" list at all
+        {"name": "Buy", "touchpoints": ["Checkout"]},
+    ]
+    row.stages = [{"name": "Find", "touchpoints": ["Search"], "channels": ["fax"]}]
+    session.add(row)
+    session.flush()
+    assert get_template(session, TEAM, saved.key).channels == ()  # not a channel: ignored

@@ -4,7 +4,7 @@ splits, each checked against a worked example computed by hand (see the comments
 import pytest
 from sqlmodel import select
 
-from flows.errors import Conflict, InvalidInput, NotAllowed
+from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
@@ -17,6 +17,7 @@ from flows.personas import (
     choose_persona,
     chosen_persona,
     persona_results,
+    rate_round_for_persona,
     require_persona_choice,
 )
 from flows.stakeholders import StakeholderSpec, add_stakeholder
@@ -168,3 +169,82 @@ def test_choosing_a_persona_is_checked(session):
     workshop.phase = Phase.closed
     with pytest.raises(Conflict):
         choose_persona(session, TEAM, workshop.id, "U1", mine.id)
+
+
+# A round per persona --------------------------------------------------------------------------
+
+
+def test_a_round_per_persona_by_hand(session):
+    """Round 1 is the parent's (given before anyone rated): U1 A −3 (6→3), B 0 (5→5); U2 A −1
+    (5→4). Round 2 is opened for the business: U1 A 0 (5→5), C −2 (6→4); U3 A −1 (5→4)."""
+    workshop = make_workshop(session, stages=JOURNEY)
+    parent, business = two_personas(session, workshop)
+    given = rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, " busy PARENT ")
+    assert (given.number, given.persona.id, given.opened, given.changed) == (
+        1,
+        parent.id,
+        False,
+        True,
+    )
+    again = rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Busy parent")
+    assert (again.number, again.changed) == (1, False)  # a double click: nothing new
+    assert not require_persona_choice(session, workshop, "U1")  # nobody is asked in its round
+    rate(session, workshop, "U1", {"A": (6, 3), "B": (5, 5)})
+    rate(session, workshop, "U2", {"A": (5, 4)})
+    opened = rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Small business")
+    assert (opened.number, opened.opened, opened.changed) == (2, True, True)
+    twice = rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Small business")
+    assert (twice.number, twice.changed) == (2, False)  # one round opened between them
+    rate(session, workshop, "U1", {"A": (5, 5), "C": (6, 4)})
+    rate(session, workshop, "U3", {"A": (5, 4)})
+    assert choose_persona(session, TEAM, workshop.id, "U1", parent.id).moved == 0
+    by_round = {
+        (r.round, r.user_id, r.touchpoint_id): r.persona_id for r in session.exec(select(GapRating))
+    }
+    assert {p for (n, _, _), p in by_round.items() if n == 1} == {parent.id}
+    assert {p for (n, _, _), p in by_round.items() if n == 2} == {business.id}
+
+    results = persona_results(session, workshop)
+    first, second = results.personas
+    # parent, from its round 1: (−3 + 0 − 1) / 3 = −4/3, two raters
+    assert (first.round, first.stats.n, first.raters) == (1, 3, 2)
+    assert first.stats.mean_gap == pytest.approx(-4 / 3)
+    # business, from round 2: (0 − 2 − 1) / 3 = −1.0, two raters
+    assert (second.round, second.stats.n, second.stats.mean_gap, second.raters) == (2, 3, -1.0, 2)
+    # overall is round 2's: the same three ratings, −1.0
+    assert results.round == 2 and results.overall.mean_gap == pytest.approx(-1.0)
+    # A: parent (−3 − 1) / 2 = −2.0 against business (0 − 1) / 2 = −0.5 → 1.5 apart: a split
+    (split,) = results.splits
+    assert (split.touchpoint, split.low, split.high, split.difference) == (
+        "A",
+        ("Busy parent", -2.0),
+        ("Small business", -0.5),
+        1.5,
+    )
+
+
+def test_a_persona_round_is_checked(session):
+    workshop = make_workshop(session, stages=JOURNEY)
+    with pytest.raises(NotFound) as none:
+        rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Anyone")
+    assert "no personas yet" in str(none.value)
+    two_personas(session, workshop)
+    with pytest.raises(NotFound) as unknown:
+        rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Student")
+    assert str(unknown.value) == (
+        "This workshop has no persona called “Student”; it has “Busy parent”, “Small business”."
+    )
+    with pytest.raises(NotAllowed):
+        rate_round_for_persona(session, TEAM, workshop.id, "U9", "Busy parent")
+    with pytest.raises(NotFound):
+        rate_round_for_persona(session, OTHER_TEAM, workshop.id, FACILITATOR, "Busy parent")
+    # an unrated round changes persona; the other persona's round is then this one
+    rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Busy parent")
+    changed = rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Small business")
+    assert (changed.number, changed.persona.name, changed.changed) == (1, "Small business", True)
+    rate(session, workshop, "U1", {"A": (6, 3)})
+    with pytest.raises(Conflict):  # the command saw round 1; round 2 exists meanwhile
+        open_rating_round(session, TEAM, workshop.id, FACILITATOR)
+        rate_round_for_persona(
+            session, TEAM, workshop.id, FACILITATOR, "Busy parent", expected_round=1
+        )

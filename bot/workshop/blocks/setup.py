@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack import ids
-from bot.slack.blocks import context, md, truncate
+from bot.slack.blocks import Mrkdwn, context, md, truncate
 from bot.slack.inputs import text_input, whole_number_input
 from bot.slack.modals import modal
 from bot.slack.values import ViewMetadata, WorkshopMetadata
@@ -136,9 +136,12 @@ class SetupDraft(ViewMetadata):
     l: bool | None = None  # noqa: E741
     f: list[str] | None = None
     n: str | None = None
+    k: str | None = None  # the template's key when it has channels: given on creation
 
 
-def draft_metadata(channel_id: str, spec: WorkshopSpec, template_name: str) -> str:
+def draft_metadata(
+    channel_id: str, spec: WorkshopSpec, template_name: str, template_key: str = ""
+) -> str:
     return SetupDraft(
         c=channel_id,
         t=spec.title,
@@ -147,17 +150,28 @@ def draft_metadata(channel_id: str, spec: WorkshopSpec, template_name: str) -> s
         l=spec.live_tallies,
         f=spec.co_facilitators[:50],
         n=template_name,
+        k=template_key or None,
     ).encode()
 
 
-def build_stages_modal(draft: str, template_name: str, rows: Sequence[StageRow]) -> View:
-    """Step 2: the journey, one row per stage (a name, then its touchpoints one per line)."""
+def build_stages_modal(
+    draft: str, template_name: str, rows: Sequence[StageRow], has_channels: bool = False
+) -> View:
+    """Step 2: the journey, one row per stage (a name, then its touchpoints one per line). A
+    template with channels says they are kept for the touchpoints left as they are."""
+    channels = (
+        " The template's channels stay with the touchpoints you keep as they are; change them "
+        "with `/workshop channels` after setup."
+        if has_channels
+        else ""
+    )
     blocks: list[Block] = [
         context(
             md(
                 "Starting from *{}*. Rename, reword, add or remove touchpoints: one per line. "
-                "Empty a stage's name and touchpoints to drop it.",
+                "Empty a stage's name and touchpoints to drop it.{}",
                 truncate(template_name, 100),
+                Mrkdwn(channels),
             )
         )
     ]

@@ -145,3 +145,33 @@ def test_the_palette_is_okabe_ito():
         "#D55E00",
         "#009E73",
     )
+
+
+def _emotion_lines(personas):
+    from flows.emotions import summarise_lines
+
+    journey = [(1, "A", 1, "Find"), (2, "B", 1, "Find"), (3, "C", 2, "Buy"), (4, "D", 2, "Buy")]
+    rows = [  # (round, persona, touchpoint, n, Σ): every persona's line has points
+        (r, p, tp, 1, (tp + p + r) % 5 - 2)
+        for r in (1, 2, 3)
+        for p in range(1, 6)
+        for tp in range(1, 5)
+    ]
+    return summarise_lines(7, "T", 3, journey, rows, personas)
+
+
+def test_the_emotion_lines_are_told_apart_by_colour_marker_and_style():
+    """Up to five persona lines, and the latest round against the rounds before it."""
+    from bot.emotions.lines import COLOURS, chart_lines, render_emotion_lines
+
+    by_persona = _emotion_lines([(p, f"Persona {p}") for p in range(1, 6)])
+    drawn = chart_lines(by_persona)
+    assert len(drawn) == len(COLOURS) == 5
+    assert len({line.marker for line in drawn}) == len({str(line.style) for line in drawn}) == 5
+    png = render_emotion_lines(by_persona)
+    assert_distinguishable(seen_in_png(png, {line.label: line.colour for line in drawn}))
+    by_round = _emotion_lines([])
+    drawn = chart_lines(by_round)
+    assert [line.emphasised for line in drawn] == [False, False, True]
+    png = render_emotion_lines(by_round)
+    assert_distinguishable(seen_in_png(png, {line.label: line.colour for line in drawn}))

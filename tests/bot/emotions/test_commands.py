@@ -69,3 +69,48 @@ def test_emotions_explains_itself(local):
     )
     local.sim.slash_command(CHLOE, CHANNEL_ID, "emotions")
     said(local, CHLOE, f"Workshop #{workshop_id} has the emotion curve off.")
+
+
+def rate_find(local, user, board_ts, search, ads):
+    """Rate the Find page: (expectation, experience, feeling option) for Search and Ads."""
+    form = open_form(local, user, board_ts)
+    ids_ = [
+        b["block_id"].split(":")[1] for b in form["blocks"] if b["block_id"].startswith("emotion:")
+    ]
+    values = {}
+    for touchpoint, (expectation, experience, feeling) in zip(ids_, (search, ads), strict=True):
+        values[f"expectation:{touchpoint}"] = str(expectation)
+        values[f"experience:{touchpoint}"] = str(experience)
+        values[f"emotion:{touchpoint}"] = feeling
+    assert local.sim.submit_view(user, values).problems == []
+    local.sim.close_view(user)
+
+
+def test_from_round_two_the_curve_has_a_line_per_round_and_the_change(local):
+    """Round 1: Search −2, Ads +1 (mean −0.5). Round 2: Search −1, Ads +1 (mean 0.0); like for
+    like over both touchpoints the change is 0.0 − (−0.5) = +0.5."""
+    _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
+    local.sim.slash_command(ANA, CHANNEL_ID, "emotions on")
+    said(local, ANA, "The emotion curve is on")
+    rate_find(local, CHLOE, board_ts, (6, 3, "very_negative"), (4, 5, "positive"))
+    local.sim.slash_command(ANA, CHANNEL_ID, "round new")
+    said(local, ANA, "Round 2 is open")
+    rate_find(local, CHLOE, board_ts, (6, 4, "negative"), (4, 5, "positive"))
+    local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
+    posted = local.standin.wait_for(
+        lambda: [
+            m
+            for m in local.standin.thread(CHANNEL_ID, board_ts)
+            if m["text"].startswith("Emotion curve, round 2")
+        ]
+    )
+    shown = str(posted[-1]["blocks"])
+    assert "*Per round*: round 1 −0.5 · round 2 0.0" in shown
+    assert "*Change*: +0.5 since round 1 (over the 2 touchpoints with feelings in both)" in shown
+    curve = local.standin.wait_for(
+        lambda: [f for f in local.standin.files(CHANNEL_ID) if f["name"].endswith("-r2.png")]
+    )
+    assert curve[-1]["alt_txt"] == (
+        "Emotion curve per round, mean feeling on −2 to +2 per touchpoint. "
+        "Round 1: Search −2.0, Ads +1.0. Round 2 (now): Search −1.0, Ads +1.0; lowest Search −1.0."
+    )

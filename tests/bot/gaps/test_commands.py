@@ -36,7 +36,8 @@ def test_round_explains_itself_and_refuses_non_facilitators(local):
     )
     assert reply_to(local, CHLOE, "round") == (
         f"Workshop #{workshop_id} is rating in round 1. Facilitators open the next round on the "
-        "same touchpoints with `/workshop round new`."
+        "same touchpoints with `/workshop round new`, or one for a persona with "
+        "`/workshop round persona NAME`."
     )
     assert (
         reply_to(local, CHLOE, "round new") == "Only the facilitator can open a new rating round."
@@ -116,5 +117,5 @@ def test_help_lists_the_gap_commands(local):
             )
         )[-1]
     )
-    for usage in ("rate [#N]", "gaps [#N]", "nudge [#N]", "round new [#N]"):
+    for usage in ("rate [#N]", "gaps [#N]", "nudge [#N]", "round new | persona NAME [#N]"):
         assert f"/workshop {usage}" in text

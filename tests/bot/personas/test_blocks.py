@@ -7,6 +7,7 @@ from bot.personas.blocks import (
     persona_added_text,
     persona_chosen_text,
     persona_results_text,
+    persona_round_text,
 )
 from flows.personas import summarise_personas
 from tests.factories import sums
@@ -79,3 +80,11 @@ def test_confirmations():
     assert persona_chosen_text("P", 3) == (
         "You rate for *P* from now on. Your 3 ratings of this round count for them too."
     )
+
+
+def test_the_persona_round_announcement_escapes_the_name_and_says_what_happened():
+    opened = persona_round_text(3, "<!channel> & co", "U1", opened=True)
+    assert opened.startswith(":busts_in_silhouette: <@U1> opened *rating round 3* for the persona")
+    assert "*&lt;!channel&gt; &amp; co*" in opened and "<!channel>" not in opened
+    given = persona_round_text(1, "Busy parent", "U1", opened=False)
+    assert "gave *rating round 1* to the persona *Busy parent*" in given

@@ -93,3 +93,55 @@ def test_a_workshop_without_personas_opens_the_rating_form_at_once(local):
     assert local.standin.wait_for(lambda: local.standin.top_view(CHLOE))["callback_id"] == (
         ids.RATE_MODAL
     )
+
+
+def test_a_round_per_persona_from_the_command_line(local):
+    """Ana runs round 1 for the busy parent: nobody is asked for a persona, the board and the
+    form say whose journey it is, and a second command changes nothing."""
+    _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
+    add(local, ANA, "Busy parent")
+    add(local, ANA, "Small business")
+    local.sim.slash_command(CHLOE, CHANNEL_ID, 'round persona "Busy parent"')
+    said(local, CHLOE, "Only the facilitator")
+    local.sim.slash_command(ANA, CHANNEL_ID, "round persona Student")
+    said(local, ANA, "no persona called “Student”; it has “Busy parent”, “Small business”")
+    local.sim.slash_command(ANA, CHANNEL_ID, "round persona “busy parent”")
+    said(local, ANA, "Round 1 is now rated for Busy parent; I announced it")
+    local.sim.slash_command(ANA, CHANNEL_ID, "round persona Busy parent")
+    said(local, ANA, "Round 1 is already rated for Busy parent.")
+    announced = [
+        m
+        for m in local.standin.thread(CHANNEL_ID, board_ts)
+        if "for the persona" in m["text"] or "to the persona" in m["text"]
+    ]
+    assert (
+        len(announced) == 1
+        and "gave *rating round 1* to the persona *Busy parent*" in (announced[0]["text"])
+    )
+    board = local.standin.wait_for(
+        lambda: next(
+            (
+                m
+                for m in local.standin.messages(CHANNEL_ID)
+                if m["ts"] == board_ts and "for the persona Busy parent" in str(m["blocks"])
+            ),
+            None,
+        )
+    )
+    assert board is not None
+
+    local.sim.click(CHLOE, ids.RATE_OPEN, channel=CHANNEL_ID, ts=board_ts)
+    form = local.standin.wait_for(lambda: local.standin.top_view(CHLOE))
+    assert form["callback_id"] == ids.RATE_MODAL  # no persona picker in a persona's round
+    assert "rating the journey of *Busy parent*" in str(form["blocks"][1])
+    fields = {
+        b["block_id"]: "4"
+        for b in form["blocks"]
+        if b["block_id"].split(":")[0] in ("expectation", "experience")
+    }
+    assert local.sim.submit_view(CHLOE, fields).problems == []
+    with local.db.session() as session:
+        parent = session.exec(select(Persona).where(Persona.name == "Busy parent")).one()
+        assert {r.persona_id for r in session.exec(select(GapRating))} == {parent.id}
+        chloe = session.exec(select(Participant).where(Participant.user_id == CHLOE)).one()
+        assert chloe.persona_id is None  # she was never asked

@@ -1,7 +1,13 @@
 """`/workshop template save NAME`: a workshop's journey offered again by the setup form."""
 
+from sqlmodel import select
+
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
+from flows.channels import touchpoint_channels
+from flows.journey import StageSpec
+from flows.journey_templates import get_template
+from storage.models import Channel, Workshop
 from tests.helpers import said
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
@@ -49,3 +55,25 @@ def test_a_saved_journey_is_offered_and_fills_the_stage_editor(local):
         "stage_name:1": "Buy",
         "stage_touchpoints:1": "Checkout",
     }
+
+
+def test_a_workshop_from_a_template_with_channels_starts_with_them(local):
+    """The support template: the stage editor says the channels stay with the touchpoints
+    kept as they are; "Live chat" renamed to "Web chat" starts without one."""
+    local.sim.slash_command(ANA, CHANNEL_ID, "new Support review")
+    local.standin.wait_for(lambda: local.standin.top_view(ANA))
+    local.sim.submit_view(ANA, {ids.SETUP_TEMPLATE: "builtin:support"})
+    editor = local.standin.top_view(ANA)
+    assert "The template's channels stay with the touchpoints you keep as they are" in str(
+        editor["blocks"][0]
+    )
+    stages = list(get_template(None, "T", "builtin:support").stages)
+    stages[2] = StageSpec("Contact us", ("Contact form", "Phone line", "Web chat"))
+    local.submit_stages(ANA, stages)
+    local.standin.wait_for(lambda: local._newest_board("Support review"))
+    with local.db.session() as session:
+        workshop = session.exec(select(Workshop).where(Workshop.title == "Support review")).one()
+        channels = {tp.name: tp.channel for tp in touchpoint_channels(session, workshop)}
+    assert channels["Phone line"] is Channel.phone and channels["Status page"] is Channel.web
+    assert channels["Web chat"] is None
+    assert sum(1 for c in channels.values() if c is not None) == 13  # 14 touchpoints, 1 renamed

@@ -88,7 +88,9 @@ def test_stage_editor_has_one_row_per_stage_prefilled_from_the_template():
         "l": True,
         "f": ["UB"],
         "n": "Customer journey (general)",
+        "k": None,  # the general journey carries no channels
     }
+    assert "channels" not in str(payload["blocks"][0])
     assert [(b.block_id, b.label.text) for b in inputs(view)][:2] == [
         ("stage_name:0", "Stage 1"),
         ("stage_touchpoints:0", "Stage 1 touchpoints"),
