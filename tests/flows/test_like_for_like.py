@@ -13,8 +13,9 @@ import pytest
 
 from flows.emotions import summarise_lines
 from flows.follows import journey_trend
-from flows.gap_reports import closing_verdict, gaps_headline
+from flows.gap_reports import closing_verdict, gaps_headline, widest_gaps_section
 from flows.gaps.like_for_like import ComparedRound, previous_like
+from flows.gaps.progress import rating_figures
 from flows.gaps.results import gap_results, round_change
 from flows.gaps.rounds import compare_rounds, open_rating_round
 from flows.loop import touchpoint_trends
@@ -136,3 +137,29 @@ def test_the_emotion_change_is_like_for_like():
         7, "T", 4, journey, rows, [(10, "Busy parent")], ComparedRound(4, "Busy parent", None)
     )
     assert alone.change is None and alone.compared_round is None
+
+
+def test_the_board_and_the_digest_name_the_round_compared_with(session):
+    workshop = five_rounds(session)  # round 5, the business's first, is being rated
+    (round_figure, *_) = rating_figures(session, workshop)
+    assert round_figure.value == (
+        "5 · for the persona Small business · its first round, compared with none"
+    )
+    section = widest_gaps_section(session, workshop, None)
+    assert section is not None and section.summary is not None
+    assert "".join(section.note) == (
+        "Round 5 is the first round for Small business. "
+        "No earlier round for Small business, so nothing is compared."
+    )
+    assert section.summary.headline == (
+        "round 5 is the first round for Small business: nothing to compare it with"
+    )
+    (round_field, *_) = section.figures
+    assert "".join(round_field.value) == (
+        "5 (for Small business), no earlier round for Small business"
+    )
+    rate_round_for_persona(session, TEAM, workshop.id, FACILITATOR, "Busy parent")
+    (round_figure, *_) = rating_figures(session, workshop)
+    assert round_figure.value == (
+        "6 · compared with round 4, the last round for Busy parent · for the persona Busy parent"
+    )
