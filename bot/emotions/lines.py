@@ -256,7 +256,7 @@ def _list_lows(
         y = top - index * row
         figure.lines.append(
             Line2D(
-                [0.03],
+                [0.33 / figure.get_figwidth()],
                 [y - row * 0.3],
                 transform=figure.transFigure,
                 marker=line.marker,
@@ -267,7 +267,7 @@ def _list_lows(
         )
         who = f" · {_short(line.label, 28)}" if lines.by_persona else ""
         figure.text(
-            0.045,
+            0.45 / figure.get_figwidth(),
             y,
             f"{_short(low.name, 30)} {signed(low.mean)}{who}",
             fontsize=7.5,
