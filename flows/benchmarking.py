@@ -15,7 +15,9 @@ Definitions (README, *Comparing workshops*; worked examples in tests/flows/test_
   confirmed (a `touchpoint_match` row); a rejected pair is never suggested again.
 - **Figures**: each workshop's **latest rated round** (the highest round with any rating); a
   touchpoint's mean gap (experience − expectation) and n raters in it; a stage's gap is pooled
-  over all the ratings of its touchpoints in that round (as the workshop's own results).
+  over all the ratings of its touchpoints in that round (as the workshop's own results), and
+  its n is its raters too: the distinct people who rated any of its touchpoints in that round
+  (not the pooled ratings count, which would read as people).
 - **Median gap** of a matched touchpoint: the median of the mean gaps of the compared workshops
   that rated it (at least two).
 - **Workspace benchmark index** of a workshop: D = the mean, over the matched touchpoints it and
@@ -113,7 +115,9 @@ class Cell:
 
     name: str  # the stage or touchpoint as this workshop calls it
     touchpoint_id: int | None  # None on a stage row
-    n: int  # ratings (one per rater) in its latest rated round
+    # raters in its latest rated round: of the touchpoint (one rating each), or of the stage
+    # (distinct people who rated any of its touchpoints)
+    n: int
     mean_gap: float | None
 
 
@@ -246,20 +250,40 @@ class _Loaded:
     workshop: ComparedWorkshop
     journey: list[JourneyTouchpoint]
     sums: dict[int, RatingSums]  # touchpoint id → sums in the latest rated round
+    stage_raters: dict[int, int]  # stage id → distinct raters of its touchpoints in that round
 
 
 def _load(session: Session, workshop: Workshop) -> _Loaded:
     number = latest_rated_round(session, workshop)
     sums: dict[int, RatingSums] = {}
     raters = 0
+    stage_raters: dict[int, int] = {}
     if number is not None:
         sums = rounds_touchpoint_sums(session, workshop, (number,))[number]
         raters = participants_and_raters(session, workshop, (number,))[1][number]
+        stage_raters = _stage_raters(session, workshop, number)
     return _Loaded(
         ComparedWorkshop(pk(workshop), workshop.title, number, raters),
         journey_touchpoints(session, workshop),
         sums,
+        stage_raters,
     )
+
+
+def _stage_raters(session: Session, workshop: Workshop, number: int) -> dict[int, int]:
+    """Stage id → the distinct people who rated any of its touchpoints in round `number`."""
+    rows = session.exec(
+        select(Touchpoint.stage_id, func.count(func.distinct(GapRating.user_id)))
+        .join(Touchpoint, col(Touchpoint.id) == col(GapRating.touchpoint_id))
+        .where(
+            GapRating.team_id == workshop.team_id,
+            GapRating.workshop_id == workshop.id,
+            GapRating.round == number,
+            Touchpoint.team_id == workshop.team_id,
+        )
+        .group_by(col(Touchpoint.stage_id))
+    ).all()
+    return {stage_id: count for stage_id, count in rows}
 
 
 def _decisions(
@@ -353,7 +377,7 @@ def _match(
 def _stage_rows(loaded: list[_Loaded]) -> list[Row]:
     """Stages whose normalised names match in at least two workshops, pooled over all their
     touchpoints' ratings, in the order they first appear (the first workshop's journey)."""
-    stages: dict[str, dict[int, tuple[str, RatingSums]]] = {}
+    stages: dict[str, dict[int, tuple[str, RatingSums, int]]] = {}
     for place, item in enumerate(loaded):
         by_stage: dict[int, list[JourneyTouchpoint]] = {}
         for touchpoint in item.journey:
@@ -361,13 +385,16 @@ def _stage_rows(loaded: list[_Loaded]) -> list[Row]:
         for touchpoints in by_stage.values():
             key = normalise(touchpoints[0].stage_name)
             sums = pooled(item.sums.get(t.id, RatingSums()) for t in touchpoints)
-            stages.setdefault(key, {}).setdefault(place, (touchpoints[0].stage_name, sums))
+            raters = item.stage_raters.get(touchpoints[0].stage_id, 0)
+            stages.setdefault(key, {}).setdefault(place, (touchpoints[0].stage_name, sums, raters))
     rows = []
     for by_place in stages.values():
         if len(by_place) < 2:
             continue
         cells = tuple(
-            _cell(by_place[p][0], None, by_place[p][1]) if p in by_place else None
+            _cell(by_place[p][0], None, by_place[p][1], raters=by_place[p][2])
+            if p in by_place
+            else None
             for p in range(len(loaded))
         )
         name = next(c.name for c in cells if c)
@@ -375,9 +402,12 @@ def _stage_rows(loaded: list[_Loaded]) -> list[Row]:
     return rows
 
 
-def _cell(name: str, touchpoint_id: int | None, sums: RatingSums | None) -> Cell:
+def _cell(
+    name: str, touchpoint_id: int | None, sums: RatingSums | None, raters: int | None = None
+) -> Cell:
+    """A touchpoint's n is its ratings, one per rater; a stage passes its distinct `raters`."""
     stats = GapStats.from_sums(sums or RatingSums())
-    return Cell(name, touchpoint_id, stats.n, stats.mean_gap)
+    return Cell(name, touchpoint_id, stats.n if raters is None else raters, stats.mean_gap)
 
 
 def benchmark_index(rows: Sequence[Row], place: int) -> float | None:
@@ -540,12 +570,12 @@ def decide_match(
 
 
 def comparison_table(comparison: Comparison) -> ExportTable:
-    """One row per matched stage and touchpoint: each workshop's name for it, n and mean gap,
-    and the median; unrounded."""
+    """One row per matched stage and touchpoint: each workshop's name for it, its raters and
+    mean gap, and the median; unrounded."""
     columns: list[str] = ["level", "stage", "name"]
     for workshop in comparison.workshops:
         prefix = f"w{workshop.id}"
-        columns += [f"{prefix}_name", f"{prefix}_round", f"{prefix}_n", f"{prefix}_mean_gap"]
+        columns += [f"{prefix}_name", f"{prefix}_round", f"{prefix}_raters", f"{prefix}_mean_gap"]
     columns += ["median_gap"]
     rows = []
     for level, group in (("stage", comparison.stages), ("touchpoint", comparison.touchpoints)):

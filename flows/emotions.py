@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 
 from flows.formatting import signed
 from flows.gaps.aggregation import current_round, journey_touchpoints
+from flows.gaps.like_for_like import ComparedRound, compared_round
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import GapRating, Persona, Workshop
 
@@ -169,6 +170,8 @@ class CurveChange:
     compared: int  # touchpoints with feelings in both rounds
     before: float | None
     now: float | None
+    # "round 1, the last round for Busy parent" (flows.gaps.like_for_like); "": "round N"
+    previous_words: str = ""
 
     @property
     def change(self) -> float | None:
@@ -182,7 +185,7 @@ class CurveChange:
             return None
         shown = signed(self.change)
         how = "unchanged" if shown == "0.0" else shown
-        return f"{how} since round {self.previous_round}"
+        return f"{how} since {self.previous_words or f'round {self.previous_round}'}"
 
 
 @dataclass(frozen=True)
@@ -199,14 +202,17 @@ class EmotionLines:
     current: EmotionCurve  # the current round, all raters
     rounds: tuple[EmotionCurve, ...]  # every round with feelings, oldest first
     personas: tuple[PersonaCurve, ...]  # personas with feelings, in the order defined
-    change: CurveChange | None  # since the round before the current one, when both have feelings
+    # since the round the current one is compared with (like for like by persona,
+    # flows.gaps.like_for_like), when both have feelings
+    change: CurveChange | None
+    compared_round: int | None = None  # that round; None: nothing to compare with
 
     @property
     def by_persona(self) -> bool:
         return bool(self.personas)
 
 
-def curve_change(now: EmotionCurve, before: EmotionCurve) -> CurveChange:
+def curve_change(now: EmotionCurve, before: EmotionCurve, previous_words: str = "") -> CurveChange:
     """The like-for-like change from `before` to `now` (pure)."""
     earlier = {p.touchpoint_id: p for p in before.points if p.n}
     both = [(p, earlier[p.touchpoint_id]) for p in now.points if p.n and p.touchpoint_id in earlier]
@@ -217,6 +223,7 @@ def curve_change(now: EmotionCurve, before: EmotionCurve) -> CurveChange:
         len(both),
         sum(b.total for _, b in both) / n_before if n_before else None,
         sum(p.total for p, _ in both) / n_now if n_now else None,
+        previous_words,
     )
 
 
@@ -257,6 +264,7 @@ def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
         journey,
         [(int(r), p, tp, int(n), int(t or 0)) for r, p, tp, n, t in rows],
         [(int(i), str(name)) for i, name in defined],
+        compared_round(session, workshop, number),
     )
 
 
@@ -267,8 +275,11 @@ def summarise_lines(
     journey: list[tuple[int, str, int, str]],
     rows: list[tuple[int, int | None, int, int, int]],  # (round, persona, touchpoint, n, Σ)
     defined: list[tuple[int, str]],  # the personas (id, name), in the order defined
+    compared: ComparedRound | None = None,  # default: round `number` − 1, all rated by everyone
 ) -> EmotionLines:
-    """The lines from the count and sum of feelings per (round, persona, touchpoint) (pure)."""
+    """The lines from the count and sum of feelings per (round, persona, touchpoint) (pure).
+    The change is measured since `compared.previous`: the latest earlier round of the same
+    persona, or of everyone's."""
     by_round: dict[int, dict[int, tuple[int, int]]] = {}
     by_persona: dict[int, dict[int, dict[int, tuple[int, int]]]] = {}  # persona → round → tp
     for round_number, persona_id, touchpoint_id, n, total in rows:
@@ -292,10 +303,12 @@ def summarise_lines(
         if rated:
             latest = max(rated)
             personas.append(PersonaCurve(persona_id, name, curve(latest, rated[latest])))
-    previous = by_round.get(number - 1)
+    compared = compared or ComparedRound(number, None, number - 1 if number > 1 else None)
+    earlier = compared.previous
+    previous = by_round.get(earlier) if earlier is not None else None
     change = (
-        curve_change(current, curve(number - 1, previous))
-        if previous and current.has_feelings
+        curve_change(current, curve(earlier, previous), compared.previous_words())
+        if earlier is not None and previous and current.has_feelings
         else None
     )
-    return EmotionLines(current, rounds, tuple(personas), change)
+    return EmotionLines(current, rounds, tuple(personas), change, earlier)

@@ -7,9 +7,12 @@ What a followed workshop shows (`FollowedWorkshop`):
   ratings) in every round whose results have been shown (`flows.loop.shown_round`; rounds nobody
   rated are skipped), like for like: over the touchpoints rated in *every* one of those rounds
   only, as the results compare two rounds over the touchpoints rated in both
-  (flows/gaps/rounds.compare_rounds). The gap is **narrowing** when the latest round's gap is
-  higher than the first's by at least 0.1 as displayed (`flows.loop.narrowed`), **widening** when
-  it is lower by at least 0.1, else **holding steady**.
+  (flows/gaps/rounds.compare_rounds), and over round 1's line of rounds only: everyone's rounds,
+  or round 1's persona's when the facilitator gave round 1 to a persona (flows.gaps.like_for_like;
+  rounds given to another persona are left out, as in flows/loop.py). The gap is **narrowing**
+  when the latest round's gap is higher than the first's by at least 0.1 as displayed
+  (`flows.loop.narrowed`), **widening** when it is lower by at least 0.1, else **holding
+  steady**.
 - **Loop closure**: the loop-closure figure (flows/loop.py) over the same shown rounds.
 - **Action items**: how many are not done, and how many of those are overdue (flows/actions.py).
 - **What is next**: the pending deadline of the current phase, and the next scheduled rating
@@ -33,6 +36,7 @@ from sqlmodel import Session, col, select
 
 from flows.actions import today_utc
 from flows.gaps.aggregation import current_round, rounds_touchpoint_sums
+from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.rounds import PHASES_AFTER_RATING
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
@@ -144,7 +148,9 @@ def journey_trend(session: Session, workshop: Workshop, through_round: int) -> J
     such round has a rating."""
     if through_round < 1:
         return None
-    sums = rounds_touchpoint_sums(session, workshop, range(1, through_round + 1))
+    # Round 1's line only: like for like by persona (flows.gaps.like_for_like)
+    line = same_line(round_personas(session, workshop), range(1, through_round + 1), 1)
+    sums = rounds_touchpoint_sums(session, workshop, line)
     rated_in = {
         number: {tp for tp, s in by_touchpoint.items() if s.n}
         for number, by_touchpoint in sums.items()

@@ -103,9 +103,9 @@ def widest_gaps_section(
     digest (remembered in the memo)."""
     results = gap_results(session, workshop)
     waiting = None
-    if not results.has_ratings and results.previous_round is not None:
+    if not results.has_ratings and results.round > 1:
         waiting = results.round  # a new round was opened and nobody has rated it yet
-        results = gap_results(session, workshop, results.previous_round)
+        results = gap_results(session, workshop, results.round - 1)
     if not results.has_ratings:
         return None
     ranked = widest_gaps(results)
@@ -182,14 +182,16 @@ def gaps_headline(
         over = f"over the {plural(len(comparison.compared), 'touchpoint')} rated in both"
         if change == 0:
             return (
-                f"round {results.round}'s gap is unchanged from round {comparison.previous_round} "
+                f"round {results.round}'s gap is unchanged {comparison.since} "
                 f"at {signed(comparison.now)} ({over})"
             )
         verb = "narrowed" if change > 0 else "widened"
         return (
-            f"gaps {verb} from {signed(comparison.before)} to {signed(comparison.now)} since "
-            f"round {comparison.previous_round} ({over})"
+            f"gaps {verb} from {signed(comparison.before)} to {signed(comparison.now)} "
+            f"{comparison.since} ({over})"
         )
+    if results.nothing_compared:
+        return f"round {results.round} is {_persona_round(results)}: nothing to compare it with"
     shortfalls = len(results.shortfalls)
     if not shortfalls:
         return f"every rated touchpoint meets expectations in round {results.round}"
@@ -208,6 +210,8 @@ def shown_change(before: float | None, now: float | None) -> float:
 def closing_verdict(results: GapResults, comparison: RoundComparison | None) -> str:
     """Whether the gaps closed since the previous round, like for like, in two sentences."""
     if comparison is None:
+        if results.nothing_compared:
+            return f"Round {results.round} is {_persona_round(results)}. {results.nothing_compared}"
         if not results.shortfalls:
             return f"Round {results.round}: every rated touchpoint meets expectations."
         return (
@@ -229,16 +233,33 @@ def closing_verdict(results: GapResults, comparison: RoundComparison | None) -> 
     else:
         head = f"No overall change: the {measure} stayed at {signed(now)}"
     return (
-        f"{head} since round {previous}. {not_rated_again_text(comparison)} Of those, "
+        f"{head} {comparison.since}. {not_rated_again_text(comparison)} Of those, "
         f"{comparison.narrowed} narrowed ({comparison.closed} closed: short of expectations "
         f"then, meeting them now) and {comparison.widened} widened."
     )
 
 
+def _persona_round(results: GapResults) -> str:
+    """ "the first round for Busy parent" / "the first round rated by everyone"."""
+    return f"the first round {_for(results)}"
+
+
+def _first_round(results: GapResults) -> str:
+    return f"no earlier round {_for(results)}"
+
+
+def _for(results: GapResults) -> str:
+    return f"for {results.persona}" if results.persona is not None else "rated by everyone"
+
+
 def _figures(results: GapResults) -> tuple[DigestField, ...]:
     round_text = str(results.round)
+    if results.persona is not None:
+        round_text += f" (for {results.persona})"
     if results.previous_round is not None:
-        round_text += f", compared with round {results.previous_round}"
+        round_text += f", compared with {results.previous_words}"
+    elif results.nothing_compared:
+        round_text += f", {_first_round(results)}"
     weighted = (
         signed(results.weighted_gap)
         if results.weighted_gap is not None

@@ -144,7 +144,7 @@ def emotions_section(
     previous = {
         p.touchpoint_id: p
         for c in lines.rounds
-        if c.round == curve.round - 1
+        if c.round == lines.compared_round  # like for like by persona (flows.gaps.like_for_like)
         for p in c.points
         if p.n
     }
@@ -174,7 +174,7 @@ def emotions_section(
     items = []
     for point in curve.lowest:
         was = previous.get(point.touchpoint_id)
-        then = f", was {signed(was.mean)} in round {curve.round - 1}" if was else ""
+        then = f", was {signed(was.mean)} in round {lines.compared_round}" if was else ""
         items.append(
             DigestItem(text(f"{point.name} ({point.stage_name}): feels {signed(point.mean)}{then}"))
         )

@@ -17,6 +17,11 @@ the "you said, we did" notes.
   comes first: the results of a rating round (bot/rounds/posts.post_loop, comparing with the
   round just closed) and an action item marked done (bot/action_items, comparing with the latest
   round whose results were shown, `shown_round`).
+- **Like for like by persona**: every figure here follows round 1's line of rounds
+  (flows.gaps.like_for_like): the rounds rated by everyone, or round 1's persona's rounds when
+  the facilitator gave round 1 to a persona. A round given to another persona counts as not
+  rated here; its own results compare it with that persona's earlier round. For "you said, we
+  did", the round an item was created in stands for the latest round of that line up to it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
+from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.statistics import display, percentage
 from storage.models import ActionItem, ActionStatus, Fix, Phase, RatingRound, Workshop, pk
 from storage.models.rounds import LoopNote
@@ -71,9 +77,12 @@ class TouchpointTrend:
 
 
 def touchpoint_trends(session: Session, workshop: Workshop) -> list[TouchpointTrend]:
-    """Every touchpoint in journey order with its mean gap in every round so far (one query)."""
+    """Every touchpoint in journey order with its mean gap in every round so far (one query),
+    like for like by persona: the rounds of round 1's line only (everyone's rounds, or round 1's
+    persona's); a round of another line counts as not rated (None)."""
     rounds = range(1, current_round(session, workshop) + 1)
-    sums = rounds_touchpoint_sums(session, workshop, rounds)
+    line = same_line(round_personas(session, workshop), rounds, 1)
+    sums = rounds_touchpoint_sums(session, workshop, line)
     trends = []
     for touchpoint in journey_touchpoints(session, workshop):
         gaps = []
@@ -223,9 +232,11 @@ def due_loop_notes(
         .order_by(col(ActionItem.id))
     ).all()
     due = []
+    line = set(same_line(round_personas(session, workshop), range(1, current + 1), 1))
     for item, fix in rows:
         trend = by_id.get(fix.touchpoint_id)
-        before = _round_at(session, workshop, item)
+        created_in = _round_at(session, workshop, item)
+        before = max((n for n in line if n <= created_in), default=1)
         if trend is None or current <= before or len(trend.gaps) < current:
             continue
         before_gap, after_gap = trend.gaps[before - 1], trend.gaps[current - 1]

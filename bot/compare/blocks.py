@@ -192,8 +192,8 @@ def build_comparison_detail(comparison: Comparison) -> list[Block]:
     blocks: list[Block] = [
         mrkdwn_section(
             md(
-                "*Gaps side by side* (mean of experience − expectation; n = ratings, one per "
-                "rater at each touchpoint)\n"
+                "*Gaps side by side* (mean of experience − expectation; n = raters of the "
+                "touchpoint or stage in that round)\n"
             )
             + legend
         )

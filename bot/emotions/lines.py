@@ -1,7 +1,9 @@
 """The emotion curve as several lines: one per persona when the workshop has personas, otherwise
 one per round (the latest emphasised). Each line has its own colour from the colour-blind-safe
 palette *and* its own marker and line style, and is named at its end and in the legend, so the
-lines are told apart without colour; each line's lowest point below 0 is marked ▼ and named.
+lines are told apart without colour; each line's lowest point below 0 is marked ▼ on the line
+and named in a list above the plot (one row each, with the line's marker), so names never run
+into each other or the axis labels.
 The alt text says the same in words. Built on matplotlib's object API (no pyplot).
 """
 
@@ -11,10 +13,11 @@ from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from bot.charts import palette
 from bot.charts.drawing import png_bytes
-from flows.emotions import FEELINGS, EmotionCurve, EmotionLines
+from flows.emotions import FEELINGS, EmotionCurve, EmotionLines, EmotionPoint
 from flows.formatting import signed
 
 DPI = 110
@@ -34,6 +37,15 @@ STYLES = ("-", "--", "-.", ":", (0, (6, 2, 1, 2)))
 LATEST = palette.BLUE  # the current round's line, drawn thicker
 EARLIER = (palette.ORANGE, palette.SKY_BLUE, palette.REDDISH_PURPLE, palette.BLACK)
 MAX_ROUND_LINES = 5  # the latest and the four before it
+# The layout, in inches: the plot keeps its size and the figure grows one row per named low.
+BELOW_AXES = 1.9  # the touchpoint names (at 45°), the legend and the note
+AXES_HEIGHT = 3.0
+ABOVE_AXES = 0.7  # the stage names and the title
+TITLE_ROOM = 0.42  # from the top of the figure to the list of lowest points
+LIST_ROW = 0.16
+END_GAP = 0.27  # scale points between names at the lines' ends (7.5 pt type on a 3 in plot)
+END_FLOOR = -2.35  # the lowest a name at a line's end goes: inside the plot (its floor: −2.5)
+LOW_HEADING, LOW_LABEL = "lowest-points-heading", "lowest-point"  # artist ids (tests)
 
 
 @dataclass(frozen=True)
@@ -93,13 +105,47 @@ def _lowest(line: Line, by_persona: bool) -> tuple:
     return line.curve.lowest if line.emphasised else ()
 
 
+def _spread_ends(drawn: list[Line]) -> dict[int, float]:
+    """Where each line's name goes at its end (line index → y): lines ending at the same
+    touchpoint get their names END_GAP apart, highest first, so they never overprint."""
+    ends: dict[int, list[tuple[float, int]]] = {}
+    for index, line in enumerate(drawn):
+        rated = [(i, p.mean) for i, p in enumerate(line.curve.points) if p.mean is not None]
+        if rated:
+            ends.setdefault(rated[-1][0], []).append((rated[-1][1], index))
+    placed: dict[int, float] = {}
+    for group in ends.values():
+        below = None
+        stacked = {}
+        for y, index in sorted(group, key=lambda end: (-end[0], end[1])):
+            y = y if below is None else min(y, below - END_GAP)
+            stacked[index] = below = y
+        lift = max(0.0, END_FLOOR - min(stacked.values()))  # keep clear of the axis labels
+        placed.update({index: y + lift for index, y in stacked.items()})
+    return placed
+
+
+def _named_lows(lines: EmotionLines, drawn: list[Line]) -> list[tuple[Line, EmotionPoint]]:
+    return [(line, low) for line in drawn for low in _lowest(line, lines.by_persona)]
+
+
 def render_emotion_lines(lines: EmotionLines) -> bytes:
+    return png_bytes(draw_emotion_lines(lines))
+
+
+def draw_emotion_lines(lines: EmotionLines) -> Figure:
+    """The chart. The lowest points are marked ▼ on their lines and named in a list of their
+    own between the title and the plot, one row each: names never pile up on each other or on
+    the axis labels, however many lines share a low point (the figure grows a row per name)."""
     points = lines.current.points
     drawn = chart_lines(lines)
+    named = _named_lows(lines, drawn)
     width = max(8.0, 0.55 * len(points) + 3.5)
-    figure = Figure(figsize=(width, 5.6), dpi=DPI)
+    list_height = (len(named) + 1) * LIST_ROW if named else 0.0
+    height = BELOW_AXES + AXES_HEIGHT + ABOVE_AXES + list_height
+    figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.16, 0.34, 0.78, 0.54))
+    axes = figure.add_axes((0.16, BELOW_AXES / height, 0.78, AXES_HEIGHT / height))
     for band, stage in enumerate(lines.current.stages):
         members = [i for i, p in enumerate(points) if p.stage_id == stage.stage_id]
         if members:
@@ -114,6 +160,7 @@ def render_emotion_lines(lines: EmotionLines) -> bytes:
                 color=palette.INK,
             )
     axes.axhline(0, color="#adb5bd", linewidth=1)
+    end_labels = _spread_ends(drawn)
     for order, line in enumerate(drawn):
         rated = [(i, p.mean) for i, p in enumerate(line.curve.points) if p.mean is not None]
         if not rated:
@@ -133,34 +180,22 @@ def render_emotion_lines(lines: EmotionLines) -> bytes:
         axes.annotate(
             line.label,
             (last_x, last_y),
-            textcoords="offset points",
-            xytext=(8, 4 - 9 * (order % 3)),
+            textcoords="data",
+            xytext=(last_x + 0.12, end_labels[order]),
+            va="center",
             ha="left",
             fontsize=7.5,
             fontweight="bold" if line.emphasised else "normal",
             color=palette.INK,
             annotation_clip=False,
         )
-        for rank, low in enumerate(_lowest(line, lines.by_persona)):
+        for low in _lowest(line, lines.by_persona):
             x = next(i for i, p in enumerate(points) if p.touchpoint_id == low.touchpoint_id)
             axes.scatter([x], [low.mean], marker="v", s=120, color=palette.INK, zorder=6)
-            # Per persona, one row of names per persona (whose point it is, said in words);
-            # per round, the current round's up to three moments on two alternating rows.
-            who = f" · {_short(line.label, 18)}" if lines.by_persona else ""
-            row = order if lines.by_persona else rank % 2
-            axes.annotate(
-                f"▼ {_short(low.name, 14)} {signed(low.mean)}{who}",
-                (x, low.mean),
-                textcoords="offset points",
-                xytext=(0, -12 - 11 * row),
-                ha="center",
-                va="top",
-                fontsize=7.5,
-                fontweight="bold",
-                color=palette.INK,
-            )
+    if named:
+        _list_lows(figure, lines, named, height)
     axes.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
-    axes.set_ylim(-2.9, 2.4)  # room under −2 for the lowest points' names
+    axes.set_ylim(-2.5, 2.4)
     axes.set_yticks([2, 1, 0, -1, -2])
     axes.set_yticklabels(
         [f"{v:+d} {FEELINGS[v]}" if v else f"0 {FEELINGS[0]}" for v in (2, 1, 0, -1, -2)],
@@ -196,7 +231,50 @@ def render_emotion_lines(lines: EmotionLines) -> bytes:
         fontsize=7.5,
         color=palette.MUTED,
     )
-    return png_bytes(figure)
+    return figure
+
+
+def _list_lows(
+    figure: Figure, lines: EmotionLines, named: list[tuple[Line, EmotionPoint]], height: float
+) -> None:
+    """The lowest points' names, one row each under a heading, below the title: per persona
+    whose point it is and in its line's colour and marker; per round the current round's
+    moments that matter, lowest first."""
+    top = 1 - TITLE_ROOM / height
+    row = LIST_ROW / height
+    figure.text(
+        0.02,
+        top,
+        "▼ Lowest points" + (" per persona" if lines.by_persona else " (the moments that matter)"),
+        fontsize=8,
+        fontweight="bold",
+        color=palette.INK,
+        va="top",
+        gid=LOW_HEADING,
+    )
+    for index, (line, low) in enumerate(named, start=1):
+        y = top - index * row
+        figure.lines.append(
+            Line2D(
+                [0.33 / figure.get_figwidth()],
+                [y - row * 0.3],
+                transform=figure.transFigure,
+                marker=line.marker,
+                color=line.colour,
+                markersize=5,
+                linestyle="none",
+            )
+        )
+        who = f" · {_short(line.label, 28)}" if lines.by_persona else ""
+        figure.text(
+            0.45 / figure.get_figwidth(),
+            y,
+            f"{_short(low.name, 30)} {signed(low.mean)}{who}",
+            fontsize=7.5,
+            color=palette.INK,
+            va="top",
+            gid=LOW_LABEL,
+        )
 
 
 def lines_alt_text(lines: EmotionLines) -> str:

@@ -451,14 +451,22 @@ def nudge_summary(plan: NudgePlan, sent: int, failed: list[str]) -> Mrkdwn:
 
 
 def round_opened_text(opened: RoundOpened, user_id: str, touchpoints: int) -> Mrkdwn:
+    if opened.compared_with is None:  # every earlier round was a persona's
+        return_to = "no earlier round was rated by everyone, so they will show this round alone."
+    else:
+        return_to = (
+            "the results will show, touchpoint by touchpoint, whether each gap closed since "
+            f"round {opened.compared_with}"
+            + ("" if opened.compared_with == opened.number - 1 else ", the last rated by everyone")
+            + "."
+        )
     text = md(
         ":repeat: {} opened *rating round {}* on the same {} touchpoints. Rate again with "
-        "*Rate touchpoints* on the board (or `/workshop rate`): the results will show, "
-        "touchpoint by touchpoint, whether each gap closed since round {}.",
+        "*Rate touchpoints* on the board (or `/workshop rate`): {}",
         mention(user_id),
         opened.number,
         touchpoints,
-        opened.number - 1,
+        return_to,
     )
     if opened.moved_from is not None:
         text += " The workshop is back in the Gap rating phase for this round."
@@ -597,8 +605,8 @@ def _summary_text(results: GapResults) -> Mrkdwn:
 def _round_change_line(results: GapResults) -> Mrkdwn | None:
     """Like for like: only the touchpoints rated in both rounds (flows.gaps.rounds)."""
     comparison = compare_rounds(results)
-    if comparison is None:
-        return None
+    if comparison is None and not results.nothing_compared:
+        return None  # round 1: nothing earlier at all
     return md(":repeat: {}", closing_verdict(results, comparison))
 
 
@@ -796,10 +804,13 @@ def build_how_to_read_modal(results_round: int) -> View:
     ]
     if previous is not None:
         paragraphs.append(
-            f"*Round {previous} against round {results_round}*: only the touchpoints rated in "
-            "both rounds are compared, so a change is never an artefact of who rated what; "
-            f"the results name those not rated again. R{previous} = round {previous}'s gap; "
-            "Δ = the change (+ means the gap narrowed)."
+            f"*Round {results_round} against an earlier round*, like for like: a round given "
+            "to one persona is compared with the latest earlier round of the same persona, a "
+            "round rated by everyone with the latest earlier round rated by everyone (the "
+            "results name it), and only the touchpoints rated in both rounds are compared, so a "
+            "change is never an artefact of whose journey or who rated what; the results name "
+            "those not rated again. R2 = round 2's gap; Δ = the change (+ means the gap "
+            "narrowed)."
         )
     return modal(
         "How to read the gaps", [mrkdwn_section(Mrkdwn(p)) for p in paragraphs], close="Close"

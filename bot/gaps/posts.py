@@ -151,5 +151,5 @@ def _upload_chart(client: WebClient, workshop: Workshop, results: GapResults) ->
         f"Journey gaps, round {results.round}",
         chart_alt_text(results),
         initial_comment=f":bar_chart: Journey gap chart, round {results.round}"
-        + (f" against round {results.previous_round}" if results.previous_round else ""),
+        + (f" against {results.previous_words}" if results.previous_words else ""),
     )

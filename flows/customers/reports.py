@@ -32,6 +32,7 @@ from flows.customers.figures import (
 )
 from flows.customers.importing import DEFAULT_SCALE, scale_label
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
+from flows.gaps.like_for_like import previous_like, round_personas
 from flows.workshops import get_workshop
 from storage.models import (
     CustomerFigure,
@@ -170,7 +171,9 @@ class GapChange:
     before: float  # G_c then
     after: float  # G_c now
     test: Welch | None  # of after − before
-    team_before: float | None  # the team's gap in the previous round (None in round 1)
+    # the team's gap in the round the current one is compared with: the latest earlier round of
+    # the same persona, or of everyone's (flows.gaps.like_for_like); None when there is none
+    team_before: float | None
     team_after: float | None  # the team's gap in the current round
 
     @property
@@ -332,7 +335,9 @@ def _stage_comparisons(
 
 
 def _changes(session, workshop, number, places, latest, earlier, dates) -> list[GapChange]:
-    rounds = [number - 1, number] if number > 1 else [number]
+    # like for like by persona: the latest earlier round of the current round's line
+    previous = previous_like(round_personas(session, workshop), number)
+    rounds = [previous, number] if previous is not None else [number]
     team = rounds_touchpoint_sums(session, workshop, rounds)
     changes = []
     for key, (before_id, before) in earlier.items():
@@ -345,7 +350,7 @@ def _changes(session, workshop, number, places, latest, earlier, dates) -> list[
             continue
         assert e1 and p1 and e2 and p2
         team_after = team[number].get(key[1])
-        team_before = team[number - 1].get(key[1]) if number > 1 else None
+        team_before = team[previous].get(key[1]) if previous is not None else None
         changes.append(
             GapChange(
                 places[key],

@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from flows.board import Figure, register_figures
 from flows.gaps.aggregation import count_ratings, current_round, participants_and_raters
+from flows.gaps.like_for_like import compared_round
 from flows.gaps.statistics import percentage
 from storage.models import Phase, Touchpoint, Workshop
 
@@ -56,8 +57,9 @@ def rating_figures(session: Session, workshop: Workshop) -> list[Figure]:
         return []
     progress = rating_progress(session, workshop)
     round_text = str(progress.round)
-    if progress.round > 1:
-        round_text += f" · compared with round {progress.round - 1}"
+    compared = compared_round(session, workshop, progress.round)
+    if compared.previous is not None:
+        round_text += f" · compared with {compared.previous_words()}"
     completeness = progress.completeness
     # Imported here: flows.personas reads gap aggregates, and this module loads with flows.gaps.
     from flows.personas import round_persona
@@ -65,6 +67,8 @@ def rating_figures(session: Session, workshop: Workshop) -> list[Figure]:
     persona = round_persona(session, workshop, progress.round)
     if persona is not None:  # a round per persona: the board says whose journey is rated
         round_text += f" · for the persona {persona.name}"
+        if compared.previous is None:
+            round_text += " · its first round, compared with none"
     return [
         Figure("Rating round", round_text),
         Figure("Rated", f"{progress.raters} of {progress.participants} participants"),

@@ -1,5 +1,6 @@
 """Gap results: every figure of one round, per touchpoint, per stage and for the journey, compared
-with the round before (definitions in flows.gaps.statistics)."""
+with the latest earlier round of the same persona or of everyone's (flows.gaps.like_for_like;
+definitions in flows.gaps.statistics)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from flows.gaps.aggregation import (
     rounds_touchpoint_sums,
     scope,
 )
+from flows.gaps.like_for_like import ComparedRound, compared_round
 from flows.gaps.statistics import (
     EMPTY_STATS,
     Flag,
@@ -102,6 +104,31 @@ class GapResults:
     previous_weighted_gap: float | None
     ranked: tuple[TouchpointGap, ...]  # rated touchpoints, widest shortfall first
     comments: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    # The round's persona and the earlier round it is compared with (like for like by persona,
+    # flows.gaps.like_for_like); None only for results built by hand.
+    compared_with: ComparedRound | None = None
+
+    @property
+    def previous_words(self) -> str:
+        """ "round 1, the last round for Busy parent", "round 2", or "" (nothing compared)."""
+        if self.compared_with is not None:
+            return self.compared_with.previous_words()
+        return f"round {self.previous_round}" if self.previous_round else ""
+
+    @property
+    def since(self) -> str:
+        """ "since round 1, the last round for Busy parent", "since round 2", or ""."""
+        return f"since {self.previous_words}" if self.previous_words else ""
+
+    @property
+    def persona(self) -> str | None:
+        """The persona the round was given to (a round per persona); None: everyone's."""
+        return self.compared_with.persona if self.compared_with else None
+
+    @property
+    def nothing_compared(self) -> str:
+        """ "No earlier round for Busy parent, so nothing is compared." or "" """
+        return self.compared_with.nothing_to_compare() if self.compared_with else ""
 
     @property
     def shortfalls(self) -> tuple[TouchpointGap, ...]:
@@ -155,9 +182,11 @@ def round_change(results: GapResults) -> RoundChange | None:
 def gap_results(
     session: Session, workshop: Workshop, round_number: int | None = None
 ) -> GapResults:
-    """Every figure of one round (the current one by default), compared with the round before."""
+    """Every figure of one round (the current one by default), compared with the latest earlier
+    round of the same persona, or of everyone's (flows.gaps.like_for_like)."""
     number = round_number or current_round(session, workshop)
-    previous = number - 1 if number > 1 else None
+    compared_with = compared_round(session, workshop, number)
+    previous = compared_with.previous
     rounds = (number, previous) if previous else (number,)
     journey = journey_touchpoints(session, workshop)
     sums = rounds_touchpoint_sums(session, workshop, rounds)
@@ -202,6 +231,7 @@ def gap_results(
         previous_weighted_gap=_weighted_total(previous_weights, tp_previous) if previous else None,
         ranked=ranked,
         comments=_latest_comments(session, workshop, number, worst),
+        compared_with=compared_with,
     )
 
 

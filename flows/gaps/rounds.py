@@ -1,5 +1,6 @@
 """Rating rounds: every workshop rates in round 1; the facilitator may open round 2, 3, … on the
-same touchpoints. Results compare the current round with the one before it."""
+same touchpoints. Results compare the current round with the latest earlier round of the same
+persona, or of everyone's (flows.gaps.like_for_like)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col
 from flows.errors import Conflict
 from flows.formatting import plural, rounded
 from flows.gaps.aggregation import count_ratings, current_round
+from flows.gaps.like_for_like import previous_like, round_personas
 from flows.gaps.results import GapResults, TouchpointGap
 from flows.gaps.statistics import GapStats
 from flows.workshops import get_workshop, require_facilitator
@@ -27,6 +29,7 @@ class RoundOpened:
     workshop: Workshop
     number: int
     moved_from: Phase | None  # the phase the workshop was taken back from, if it was moved
+    compared_with: int | None = None  # the latest earlier round rated by everyone
 
 
 def open_rating_round(
@@ -76,7 +79,8 @@ def open_rating_round(
         moved_from = phase
     session.flush()
     session.refresh(workshop)
-    return RoundOpened(workshop, number + 1, moved_from)
+    previous = previous_like(round_personas(session, workshop), number + 1)
+    return RoundOpened(workshop, number + 1, moved_from, previous)
 
 
 def _already_open(number: int, *, unrated: bool = False) -> str:
@@ -139,6 +143,13 @@ class RoundComparison:
     narrowed: int
     widened: int
     closed: int
+    # "round 1, the last round for Busy parent": the compared round in words (like for like by
+    # persona, flows.gaps.like_for_like)
+    previous_words: str = ""
+
+    @property
+    def since(self) -> str:
+        return f"since {self.previous_words or f'round {self.previous_round}'}"
 
     @property
     def change(self) -> float | None:
@@ -155,7 +166,8 @@ class RoundComparison:
 
 
 def compare_rounds(results: GapResults) -> RoundComparison | None:
-    """The like-for-like comparison of `results`' round with the one before; None in round 1."""
+    """The like-for-like comparison of `results`' round with the round it is compared with (the
+    latest earlier round of the same persona, or of everyone's); None when there is none."""
     if results.previous_round is None:
         return None
     both, gone, new = [], [], []
@@ -194,6 +206,7 @@ def compare_rounds(results: GapResults) -> RoundComparison | None:
             and (t.previous.exact_mean_gap or 0) < 0
             and (t.stats.exact_mean_gap or 0) >= 0
         ),
+        previous_words=results.previous_words,
     )
 
 

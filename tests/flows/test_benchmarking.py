@@ -167,6 +167,12 @@ def test_the_worked_example_before_any_confirmation(session, three):
         ("Awareness", [-2.0, -1.5, -2.0]),
         ("Purchase", [-1.25, -2.75, -1.0]),
     ]
+    # A stage's n is its raters, not its pooled ratings: the Web shop's Awareness pools 4
+    # ratings (2 touchpoints × UA and UB) from 2 people; the Partners' from 1 person
+    assert [[c.n if c else None for c in s.cells] for s in comparison.stages] == [
+        [2, 2, 1],
+        [2, 2, 1],
+    ]
     assert comparison.unmatched == (
         ("Sign-up form",),
         ("Flyers", "Signup form", "Check-out"),
@@ -307,6 +313,9 @@ def test_the_export_table_has_every_row_unrounded(session, three):
     table = comparison_table(comparison)
     assert table.columns[:3] == ("level", "stage", "name")
     assert f"w{web.id}_mean_gap" in table.columns and table.columns[-1] == "median_gap"
+    assert f"w{web.id}_raters" in table.columns and f"w{web.id}_n" not in table.columns
+    raters = table.columns.index(f"w{web.id}_raters")
+    assert table.rows[0][raters] == 2  # Awareness: UA and UB, over 4 ratings
     # 2 stages + 1 touchpoint (Search results) matched between the two
     assert [row[0] for row in table.rows] == ["stage", "stage", "touchpoint"]
     assert table.rows[-1][-1] == -2.0  # median of −3.0 and −1.0

@@ -101,6 +101,7 @@ def test_compare_posts_the_outcome_here_and_the_detail_in_its_thread(local):
     detail = str(thread[0]["blocks"])
     assert "*Search results*" in detail and "median −2.0" in detail
     assert f"#{stores} −1.0 (n 2) ▲ best" in detail
+    assert "n = raters of the touchpoint or stage in that round" in detail
     names = local.standin.wait_for(
         lambda: (
             [f["name"] for f in local.standin.files(CHANNEL_ID)]

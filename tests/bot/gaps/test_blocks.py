@@ -244,10 +244,16 @@ def test_nudge_summaries():
 
 
 def test_round_announcement():
-    opened = RoundOpened(workshop=None, number=2, moved_from=Phase.voting)
+    opened = RoundOpened(workshop=None, number=2, moved_from=Phase.voting, compared_with=1)
     text = round_opened_text(opened, "UF", 19)
     assert text.startswith(":repeat: <@UF> opened *rating round 2* on the same 19 touchpoints.")
-    assert "whether each gap closed since round 1" in text and "back in the Gap rating" in text
+    assert "whether each gap closed since round 1." in text and "back in the Gap rating" in text
+    # like for like by persona: rounds 2 and 3 were personas' rounds
+    after_personas = round_opened_text(RoundOpened(None, 4, None, compared_with=1), "UF", 19)
+    assert "closed since round 1, the last rated by everyone." in after_personas
+    # every earlier round was a persona's: nothing to compare with
+    alone = round_opened_text(RoundOpened(None, 2, None, compared_with=None), "UF", 19)
+    assert "no earlier round was rated by everyone, so they will show this round alone." in alone
 
 
 # Results ---------------------------------------------------------------------------------------
