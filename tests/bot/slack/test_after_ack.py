@@ -178,7 +178,7 @@ def test_work_offered_while_the_drain_waits_out_the_spacing_is_served_by_one_run
         clock.sleep(seconds)
         while offers_during_sleep:  # a redraw asked for while the drain waits
             name = offers_during_sleep.pop()
-            assert not coalescer.offer("board", lambda: work(name))
+            assert not coalescer.offer("board", lambda name=name: work(name))
 
     coalescer = Coalescer(spacing=lambda: 1.0, monotonic=clock.monotonic, sleep=sleep)
 
