@@ -43,6 +43,7 @@ from benchmarks.stats import median
 from bot.app import WEB_API_TIMEOUT_S, create_web_client
 from bot.charts.registry import render_chart
 from bot.config import Settings
+from bot.digests.posts import CHART_THREADS
 from bot.scheduler import WORKERS, DigestScheduler
 from flows.digest import build_digest
 from flows.reports import register_reports
@@ -263,11 +264,18 @@ def deliver(
     store_jobs_s = time.perf_counter() - started
     standin.set_rate_limit("chat.postMessage", RATE_PER_CHANNEL_S, burst=1)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    charts_before = _threads_cpu_s(CHART_THREADS)  # they outlive a scheduler: count the change
     try:
         started_at = time.time()
         scheduler.scheduler.resume()
         _wait_for_deliveries(db, config.workshops)
-        cpu = _threads_cpu_s("ThreadPoolExecutor-")  # APScheduler's pool, so named
+        jobs = _threads_cpu_s("ThreadPoolExecutor-")  # APScheduler's pool, so named
+        charts = _threads_cpu_s(CHART_THREADS)  # the threads that wait for charts
+        cpu = (
+            None
+            if jobs is None or charts is None or charts_before is None
+            else jobs + charts - charts_before
+        )
     finally:
         scheduler.shutdown()  # stops the chart worker processes too, so their CPU is counted
         standin.set_rate_limit("chat.postMessage", None)

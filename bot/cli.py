@@ -333,6 +333,7 @@ def customers_import(
 
     from flows.customers.importing import SCALES, import_customer_answers
     from flows.customers.reports import customer_report
+    from flows.formatting import calendar_day
 
     if scale not in SCALES:
         raise typer.BadParameter(f"use one of {', '.join(SCALES)}", param_hint="--scale")
@@ -358,7 +359,7 @@ def customers_import(
     if result.already_imported:
         console.print(
             f"Already imported: these answers are in workshop #{result.workshop_id} "
-            f"“{result.title}” (survey of {result.survey_date.isoformat()}). Nothing was added.",
+            f"“{result.title}” (survey of {calendar_day(result.survey_date)}). Nothing was added.",
             highlight=False,
         )
         return
@@ -366,7 +367,7 @@ def customers_import(
     console.print(
         f"Imported {result.answers} customer answer{'s' * (result.answers != 1)}{note} into "
         f"workshop #{result.workshop_id} “{result.title}” (workspace {result.team_id}), survey "
-        f"of {result.survey_date.isoformat()}: {', '.join(result.places)}.",
+        f"of {calendar_day(result.survey_date)}: {', '.join(result.places)}.",
         highlight=False,
     )
     for spot in spots[:3]:

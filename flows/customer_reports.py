@@ -17,6 +17,7 @@ from flows.customers.text import (
 )
 from flows.digest import DigestField, DigestItem, DigestSection, text
 from flows.exports import Cell, ExportTable
+from flows.formatting import calendar_day
 from storage.models import Workshop, pk
 
 BLIND_SPOTS_DIGEST_ORDER = 25  # after the gaps, before the KPIs
@@ -36,7 +37,7 @@ def blind_spots_section(
     latest = report.imports[-1]
     figures = (
         DigestField("Customer answers", text(f"{report.answers:,}")),
-        DigestField("Latest survey", text(latest.survey_date.isoformat())),
+        DigestField("Latest survey", text(calendar_day(latest.survey_date))),
         DigestField("Blind spots", text(str(len(spots)))),
     )
     notes = [] if spots else [no_blind_spot_text(report.touchpoints)]

@@ -7,7 +7,8 @@
   "−" (U+2212) unless a monospace table asks for "-".
 - **Calendar dates** (a due date, a period's end) read "Sun 20 Dec 2026" for every reader. A
   moment (when something happened) is shown by Slack in each reader's own time zone; files and
-  terminals write it in UTC ("2026-12-20 09:00 UTC").
+  terminals write it in UTC in the same style ("Sun 20 Dec 2026 09:00 UTC"). Machine-readable
+  files (CSV and JSON cells) keep ISO 8601, which spreadsheets sort and parse.
 - **Ranks** are written as ordinals with "place", "1st place", "=3rd place" when shared, so a
   rank can never be taken for a fix's number ("#3").
 
@@ -58,10 +59,12 @@ def calendar_day(day: date) -> str:
 
 
 def utc_moment(moment: datetime) -> str:
-    """A moment for files and terminals: "2026-12-20 09:00 UTC"."""
+    """A moment for files and terminals, and the fallback of Slack's date token: the one date
+    style with the UTC time, "Sun 20 Dec 2026 09:00 UTC"."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    moment = moment.astimezone(UTC)
+    return f"{calendar_day(moment.date())} {moment:%H:%M} UTC"
 
 
 def ordinal(n: int) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from flows.board import Figure, register_figures
 from flows.errors import InvalidInput
+from flows.formatting import calendar_day
 from flows.kpi_catalogue import (
     ANSWER_SCALES,
     KpiDefinition,
@@ -280,8 +281,8 @@ def _period_end(raw: date | str | None, today: date, errors: dict[str, str]) -> 
     latest = today + timedelta(days=LATEST_PERIOD_END_DAYS_AHEAD)
     if not EARLIEST_PERIOD_END <= when <= latest:
         errors[FIELD_PERIOD_END] = (
-            f"The period must end between {EARLIEST_PERIOD_END.isoformat()} and "
-            f"{latest.isoformat()}."
+            f"The period must end between {calendar_day(EARLIEST_PERIOD_END)} and "
+            f"{calendar_day(latest)}."
         )
         return None
     return when

@@ -6,8 +6,9 @@ building and posting other digests, answering Slack. While a digest scheduler ru
 `ChartPool` draws them in worker processes instead, one per core but one (`spawn`ed, never a
 fork of this threaded process; about 120 MB each). They start at the first chart, drawn in the
 calling thread meanwhile, as are the charts until a worker has imported the renderers (a second
-or two), and they stop after IDLE_STOP_S without a chart: they cost memory only around the times
-digests go out.
+or two), one at a time (the other callers wait, then hand theirs to the workers once ready), and
+they stop after IDLE_STOP_S without a chart: they cost memory only around the times digests go
+out.
 
 A chart comes back from a worker exactly as it would be drawn here: the worker runs the same
 renderer (bot/charts/registry.py) on a pickled copy of the data. Whatever cannot go to a worker
@@ -96,6 +97,7 @@ class ChartPool:
         self.processes = default_processes() if processes is None else processes
         self.idle_stop_s = idle_stop_s
         self._lock = threading.Lock()
+        self._here = threading.Lock()  # held while a chart is drawn in a calling thread
         self._executor: ProcessPoolExecutor | None = None
         self._ready = False  # a worker has started and imported the renderers
         self._busy = 0  # charts being drawn by the workers
@@ -114,7 +116,14 @@ class ChartPool:
             return registry.render_chart(chart)
         executor = self._enter()
         if executor is None:  # starting, stopped, or could not start
-            return registry.render_chart(chart)
+            # One chart at a time is drawn here: drawing holds the interpreter lock, so many
+            # threads drawing at once (a minute's digests, while the workers start) only take
+            # turns on one core and hold up everything else; the others wait without the lock
+            # and, once the workers are ready, hand their charts to them.
+            with self._here:
+                executor = self._enter()
+                if executor is None:
+                    return registry.render_chart(chart)
         try:
             return self._render_in(executor, chart, renderer)
         finally:

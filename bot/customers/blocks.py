@@ -16,6 +16,7 @@ from bot.slack import ids
 from bot.slack.blocks import (
     MAX_MESSAGE_BLOCKS,
     Mrkdwn,
+    calendar_day,
     cap_blocks,
     context,
     escape,
@@ -123,7 +124,7 @@ def import_confirmation(result: CustomerImportResult, report: CustomerReport) ->
         return md(
             "These answers are already in workshop #{} (survey of {}): nothing was added.",
             result.workshop_id,
-            result.survey_date.isoformat(),
+            calendar_day(result.survey_date),
         )
     note = f" ({result.scale_note})" if result.scale_note else ""
     spots = len(report.blind_spots)
@@ -134,7 +135,7 @@ def import_confirmation(result: CustomerImportResult, report: CustomerReport) ->
         "s" * (result.answers != 1),
         note,
         result.workshop_id,
-        result.survey_date.isoformat(),
+        calendar_day(result.survey_date),
         ", ".join(result.places),
         f"{spots} blind spot{'s' * (spots != 1)} found." if spots else "No blind spots found.",
     )
@@ -162,7 +163,7 @@ def build_blind_spots_section(
         "*{}* · what {:,} customer answers (latest survey {}) say against the team's round {}",
         BLIND_SPOTS_TITLE,
         report.answers,
-        latest.survey_date.isoformat(),
+        calendar_day(latest.survey_date),
         report.round,
     )
     if not spots:

@@ -15,7 +15,9 @@ at every slot; a reinstall of the app resumes it (bot/departures.py).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,7 +25,8 @@ from enum import StrEnum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.charts.pool import draw_chart
+from bot.charts.pool import MAX_PROCESSES, draw_chart
+from bot.charts.registry import renderer_for
 from bot.digests.blocks.digest import (
     build_digest_blocks,
     build_thread_replies,
@@ -33,7 +36,7 @@ from bot.slack.mrkdwn import md
 from bot.slack.pacing import ChannelPacer
 from bot.slack.people import user_names
 from bot.slack.permalinks import message_permalink
-from flows.digest import Digest, build_digest, mentioned_user_ids, section_memos
+from flows.digest import Digest, DigestChart, build_digest, mentioned_user_ids, section_memos
 from flows.errors import NotFound
 from flows.reports import register_reports
 from flows.schedules import (
@@ -66,8 +69,20 @@ TOKEN_GONE = {"token_revoked", "account_inactive", "invalid_auth"}
 # A run claims the latest slot at or before "now + SLOT_TOLERANCE", so a run that starts a
 # moment early by another machine's clock still claims its own slot. Slots are >= 1 min apart.
 SLOT_TOLERANCE = timedelta(seconds=30)
+CHART_THREADS = "digest-chart"
 # Digest posts to one channel go a second apart (Slack's per-channel limit; bot/slack/pacing.py).
 channel_pacer = ChannelPacer()
+# Digests built (read from the database and rendered as Block Kit) at once in this process.
+# Building is CPU under the interpreter lock: a minute's many digests built all at once would
+# share one core and all be ready late, and their posts (short, but each needing the lock a few
+# times) would queue behind them. Built a few at a time, they are ready one after another, the
+# first channels get their first post at once, and posting threads find the lock free. The
+# Slack calls (names, permalink, posts) and the chart (drawn in a worker process) are not held.
+PREPARE_AT_ONCE = 2
+preparing = threading.BoundedSemaphore(PREPARE_AT_ONCE)
+# Threads that wait for digest charts (drawn by the chart workers, bot/charts/pool.py), so the
+# digest's messages go out meanwhile: one more than the most workers there can be.
+chart_drawing = ThreadPoolExecutor(MAX_PROCESSES + 1, thread_name_prefix=CHART_THREADS)
 
 
 class Outcome(StrEnum):
@@ -162,27 +177,34 @@ def post_digest(
     """Build the digest and post it to each destination; record the delivery's result."""
     generated_at = utcnow()
     register_reports()
-    with db.session() as session:
+    with preparing, db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         since = previous_digest_time(session, team_id, workshop_id, schedule_id, delivery_id)
         digest = build_digest(session, workshop, since, generated_at)
-    charts = [
-        (section.chart, png)
-        for section in digest.sections
-        if section.chart is not None and (png := draw_chart(section.chart)) is not None
-    ]
-    names = user_names(client, mentioned_user_ids(digest), full=True)
-    blocks = build_digest_blocks(digest, board_permalink(client, workshop), bool(charts), names)
-    replies = [
-        (text, [b.to_dict() for b in reply]) for text, reply in build_thread_replies(digest, names)
-    ]
-    report = DeliveryReport(
-        Outcome.failed,
-        delivery_id,
-        digest=digest,
-        blocks=[b.to_dict() for b in blocks],
-        replies=[reply for _, reply in replies],
+    # The charts are drawn while the messages go out: they are only needed for the upload into
+    # the thread, after the replies, and a minute's many digests queue for the chart workers.
+    charts = _DrawnLater(
+        [
+            (section.chart, chart_drawing.submit(draw_chart, section.chart))
+            for section in digest.sections
+            if section.chart is not None and renderer_for(section.chart.key) is not None
+        ]
     )
+    names = user_names(client, mentioned_user_ids(digest), full=True)
+    permalink = board_permalink(client, workshop)
+    with preparing:
+        blocks = build_digest_blocks(digest, permalink, charts.due, names)
+        replies = [
+            (text, [b.to_dict() for b in reply])
+            for text, reply in build_thread_replies(digest, names)
+        ]
+        report = DeliveryReport(
+            Outcome.failed,
+            delivery_id,
+            digest=digest,
+            blocks=[b.to_dict() for b in blocks],
+            replies=[reply for _, reply in replies],
+        )
     for destination in [d for d in [channel_id, *recipients] if d]:
         try:
             with channel_pacer.turn(destination):
@@ -207,7 +229,7 @@ def post_digest(
             continue
         report.posted.append((response["channel"], response["ts"]))
         _post_replies(client, response["channel"], response["ts"], replies, report, destination)
-        _attach_charts(client, response["channel"], response["ts"], charts)
+        _attach_charts(client, response["channel"], response["ts"], charts.drawn())
     if report.posted:
         report.outcome = Outcome.sent
     with db.session() as session:
@@ -216,6 +238,27 @@ def post_digest(
             session, team_id, delivery_id, generated_at, failure or None, section_memos(digest)
         )
     return report
+
+
+class _DrawnLater:
+    """A digest's charts being drawn (futures of PNGs), waited for when first needed."""
+
+    def __init__(self, pending: list[tuple[DigestChart, Future[bytes | None]]]) -> None:
+        self._pending = pending
+        self._drawn: list[tuple[DigestChart, bytes]] | None = None
+
+    @property
+    def due(self) -> bool:
+        """Whether the digest has charts to attach (the top message says "with charts"; one
+        whose renderer then fails is logged and left out, as when drawn before posting)."""
+        return bool(self._pending)
+
+    def drawn(self) -> list[tuple[DigestChart, bytes]]:
+        if self._drawn is None:
+            self._drawn = [
+                (chart, png) for chart, future in self._pending if (png := future.result())
+            ]
+        return self._drawn
 
 
 def _post_replies(

@@ -75,9 +75,13 @@ class Coalescer:
                 if key not in self._waiting:
                     self._running.discard(key)
                     return
-                work, on_error = self._waiting.pop(key)
             if started is not None:
                 self._sleep(max(0.0, started + self._spacing() - self._monotonic()))
+            # Taken after the spacing, not before: work offered while this drain slept replaces
+            # it, and the one run that follows serves both (taken before, the newer work would
+            # wait out a second spacing only to redraw the same state).
+            with self._lock:
+                work, on_error = self._waiting.pop(key)  # only the drainer takes work out
             started = self._monotonic()
             if not raise_errors:
                 _run_reporting_errors(key, work, on_error)

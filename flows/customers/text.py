@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flows.customers.figures import Welch, format_p
 from flows.customers.reports import BlindSpot, Comparison, GapChange
+from flows.formatting import calendar_day
 from flows.gaps.statistics import display, signed
 
 BLIND_SPOTS_TITLE = "Blind spots"
@@ -91,6 +92,6 @@ def change_words(change: GapChange) -> str:
         )
     return (
         f"{change.place.name}: customers' gap {signed(change.before)} "
-        f"({change.before_date.isoformat()}) → {signed(change.after)} "
-        f"({change.after_date.isoformat()}), {verdict}{significance}{team}"
+        f"({calendar_day(change.before_date)}) → {signed(change.after)} "
+        f"({calendar_day(change.after_date)}), {verdict}{significance}{team}"
     )

@@ -158,8 +158,11 @@ def test_the_report_tells_the_story_and_escapes_table_cells(session, workshop):
         f"workshop-{workshop.id}-report.md"
     ].decode()
     assert report.startswith("# Workshop report: Onboarding | Q3\n")
+    # The header's start date in the one date style, not ISO (the workshop was created on
+    # Monday 2 November 2026 at 09:00 UTC).
+    assert "everything since it started Mon 2 Nov 2026 09:00 UTC" in report.split("\n## ")[0]
     assert "## Phase and progress" in report
-    assert "- @UC skipped ahead to Gap rating · 2026-11-03 15:00 UTC" in report
+    assert "- @UC skipped ahead to Gap rating · Tue 3 Nov 2026 15:00 UTC" in report
     assert "| workshop_id | title | phase |" in report
     assert "Onboarding \\| Q3" in report  # a pipe in a cell does not break the table
 

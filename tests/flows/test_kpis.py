@@ -125,7 +125,7 @@ def test_a_stage_by_id_or_by_name(session):
         ),
         (
             {"kpi": "nps", "value": "30", "period_end": "2027-01-01"},
-            {"period_end": "The period must end between 2000-01-01 and 2026-07-16."},
+            {"period_end": "The period must end between Sat 1 Jan 2000 and Thu 16 Jul 2026."},
         ),
         (
             {"kpi": "churn", "value": "4", "target": "-1"},

@@ -29,7 +29,7 @@ def test_the_blind_spots_section_says_it_in_words_widest_first_with_shapes():
     section = blocks[0].text.text
     lines = section.split("\n")
     assert lines[0].startswith(
-        "*Blind spots* · what 39 customer answers (latest survey 2026-06-03)"
+        "*Blind spots* · what 39 customer answers (latest survey Wed 3 Jun 2026)"
     )
     assert lines[1] == (
         "▼ *Reviews*: the team overrates the experience. Customers get 3.1, the team thought 6.3"
@@ -65,7 +65,10 @@ def test_the_report_message_has_the_table_the_changes_and_fits_a_message():
     assert blocks[0].text.text == "Customers' voice · Onboarding"
     assert "Checkout" in comparison_table(report()) and "6.6/4.3" in comparison_table(report())
     assert "Too few answers (under 5), never flagged: Website" in text
-    assert "Checkout: customers' gap −4.0 (2026-03-01) → −1.4 (2026-06-03), narrowed by 2.6" in text
+    assert (
+        "Checkout: customers' gap −4.0 (Sun 1 Mar 2026) → −1.4 (Wed 3 Jun 2026), narrowed by 2.6"
+        in text
+    )
     assert len(blocks) <= 50 and block_text_length(blocks) < 10_000
     assert "No customer answers" in rendered(build_customer_report(report(comparisons=[])))
 
@@ -96,7 +99,7 @@ def test_the_import_confirmation():
     text = import_confirmation(result, report())
     assert text.startswith(
         ":white_check_mark: Imported 40 customer answers (answers on 0–10 converted linearly "
-        "to 1–7) into workshop #7, survey of 2026-06-03: Checkout. 2 blind spots found."
+        "to 1–7) into workshop #7, survey of Wed 3 Jun 2026: Checkout. 2 blind spots found."
     )
     again = replace(result, already_imported=True)
     assert "already in workshop #7" in import_confirmation(again, report())

@@ -20,7 +20,7 @@ def test_a_good_file_is_imported_once_and_says_it_was_converted(db, tmp_path):
     output = " ".join(result.output.split())
     assert (
         f"Imported 6 customer answers (answers on 1–5 converted linearly to 1–7) into workshop "
-        f"#{workshop_id} “Onboarding” (workspace T0CLI), survey of 2026-01-31: Checkout."
+        f"#{workshop_id} “Onboarding” (workspace T0CLI), survey of Sat 31 Jan 2026: Checkout."
     ) in output
     again = run(db, path, "-w", workshop_id, "--scale", "1-5", "--date", "2026-01-31")
     assert again.exit_code == 0 and "Already imported" in again.output

@@ -121,7 +121,7 @@ def test_the_top_message_is_the_outcome_with_one_button():
     assert follow["text"]["text"] == "Follow this workshop"
     footer = data[5]["elements"][0]["text"]
     assert footer.startswith("Workshop #12 · Gap rating phase · what changed since")
-    assert "<!date^1793664000^{date_short_pretty} at {time}|2026-11-03 00:00 UTC>" in footer
+    assert "<!date^1793664000^{date_short_pretty} at {time}|Tue 3 Nov 2026 00:00 UTC>" in footer
     assert "In the thread: Section gaps, Section kpis." in footer
     assert "<@" not in rendered(blocks)  # nobody is notified
 
@@ -139,7 +139,7 @@ def test_mrkdwn_is_escaped_names_are_text_and_dates_are_slacks():
     )
     assert slack_text(spans, {"U1": "Ana <!channel>"}) == (
         "&lt;b&gt; &amp; Ana &lt;!channel&gt; and a teammate on "
-        "<!date^1793541600^{date_short_pretty} at {time}|2026-11-01 14:00 UTC>"
+        "<!date^1793541600^{date_short_pretty} at {time}|Sun 1 Nov 2026 14:00 UTC>"
     )
     assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
 

@@ -24,7 +24,7 @@ from flows.loop import LoopClosure, LoopNoteDue, TopGap, TouchpointTrend
 from tests.factories import utc
 
 DUE = utc(2030, 1, 11, 17)  # epoch 1894381200
-TOKEN = "<!date^1894381200^{date_short_pretty} at {time}|2030-01-11 17:00 UTC>"
+TOKEN = "<!date^1894381200^{date_short_pretty} at {time}|Fri 11 Jan 2030 17:00 UTC>"
 HOSTILE = "R&D <!channel>"
 
 

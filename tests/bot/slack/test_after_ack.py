@@ -166,6 +166,36 @@ def test_a_coalescer_drained_on_the_callers_thread_spaces_runs_of_one_key():
     assert coalescer.offer("board", lambda: None)  # nothing runs: the next caller drains
 
 
+def test_work_offered_while_the_drain_waits_out_the_spacing_is_served_by_one_run():
+    # The benchmark's board after a burst of votes: the last votes' redraws are offered while
+    # the drain waits for the spacing; one redraw after the wait reads every vote, and a second
+    # one a second later would only draw the same state again.
+    clock = StepClock()
+    offers_during_sleep: list[str] = ["late"]
+    ran: list[tuple[str, float]] = []
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        while offers_during_sleep:  # a redraw asked for while the drain waits
+            name = offers_during_sleep.pop()
+            assert not coalescer.offer("board", lambda name=name: work(name))
+
+    coalescer = Coalescer(spacing=lambda: 1.0, monotonic=clock.monotonic, sleep=sleep)
+
+    def work(name: str) -> None:
+        ran.append((name, clock.now))
+        clock.now += 0.25
+        if name == "first":
+            assert not coalescer.offer("board", lambda: work("second"))
+
+    assert coalescer.offer("board", lambda: work("first"))
+    coalescer.drain("board")
+    # first at 0.0; "second" waited for the spacing, "late" came during the wait and replaced
+    # it: one run at 1.0 (0.0 + 1 s spacing), none at 2.0.
+    assert ran == [("first", 0.0), ("late", 1.0)]
+    assert not coalescer.waiting("board")
+
+
 def test_a_drain_that_raises_lets_go_of_its_key():
     coalescer = Coalescer()
 

@@ -37,7 +37,7 @@ def test_workshop_list_shows_number_title_phase_and_local_date():
     rendered = text_of(build_workshop_list([workshop(3), workshop(2, Phase.closed)]))
     assert "*#3* Journey 3 · Gap rating" in rendered
     assert "*#2* Journey 2 · Closed" in rendered
-    assert "<!date^1793611800^{date_short_pretty}|2026-11-02 09:30 UTC>" in rendered
+    assert "<!date^1793611800^{date_short_pretty}|Mon 2 Nov 2026 09:30 UTC>" in rendered
 
 
 def test_workshop_list_stays_within_a_message():
@@ -53,7 +53,7 @@ def test_empty_list_tells_how_to_start():
 def test_slack_date_falls_back_to_utc():
     moment = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert slack_date(moment) == (
-        "<!date^1774747800^{date_short_pretty} at {time}|2026-03-29 01:30 UTC>"
+        "<!date^1774747800^{date_short_pretty} at {time}|Sun 29 Mar 2026 01:30 UTC>"
     )
 
 

@@ -173,7 +173,7 @@ def test_the_digest_says_the_top_blind_spots_in_plain_words(session):
         "team thought 4.3; difference +2.2"
     )
     assert lines[2] == (
-        "Checkout: customers' gap −4.0 (2026-03-01) → −1.4 (2026-06-03), narrowed by 2.6 "
+        "Checkout: customers' gap −4.0 (Sun 1 Mar 2026) → −1.4 (Wed 3 Jun 2026), narrowed by 2.6 "
         "(p < 0.001); the team's gap +1.0 this round"
     )
     assert "@" not in " ".join(lines)  # quiet: no mentions
