@@ -39,6 +39,20 @@ console = Console()
 error_console = Console(stderr=True)
 logger = logging.getLogger("workshop_bot")
 
+# Options more than one command takes, declared once.
+AutoMigrate = Annotated[
+    bool,
+    typer.Option(
+        "--migrate/--no-migrate",
+        help="Upgrade an out-of-date schema at start-up (default), or stop and say so.",
+    ),
+]
+WorkshopNumber = Annotated[int, typer.Option("--workshop", "-w", help="The workshop's number.")]
+TeamCheck = Annotated[
+    str | None,
+    typer.Option(help="The workspace (team id) the workshop must belong to, as a check."),
+]
+
 
 def _prepare_database(settings: Settings, auto_migrate: bool) -> Database:
     db = Database(settings.database_url)
@@ -72,13 +86,7 @@ def serve(
     http: Annotated[bool, typer.Option("--http", help="HTTP mode instead of Socket Mode.")] = False,
     port: Annotated[int, typer.Option(help="HTTP port (with --http).")] = 3000,
     host: Annotated[str, typer.Option(help="HTTP interface (with --http).")] = "0.0.0.0",
-    auto_migrate: Annotated[
-        bool,
-        typer.Option(
-            "--migrate/--no-migrate",
-            help="Upgrade an out-of-date schema at start-up (default), or stop and say so.",
-        ),
-    ] = True,
+    auto_migrate: AutoMigrate = True,
     with_scheduler: Annotated[
         bool,
         typer.Option(
@@ -130,13 +138,7 @@ def serve(
 
 @cli.command("scheduler")
 def scheduler_command(
-    auto_migrate: Annotated[
-        bool,
-        typer.Option(
-            "--migrate/--no-migrate",
-            help="Upgrade an out-of-date schema at start-up (default), or stop and say so.",
-        ),
-    ] = True,
+    auto_migrate: AutoMigrate = True,
 ) -> None:
     """Run only the digest scheduler (exactly one per database), beside `serve --no-scheduler`."""
     from bot.scheduler import DigestScheduler
@@ -260,11 +262,8 @@ def kpi_import(
     file: Annotated[
         Path, typer.Argument(help="CSV file of values or raw answers.", dir_okay=False)
     ],
-    workshop: Annotated[int, typer.Option("--workshop", "-w", help="The workshop's number.")],
-    team: Annotated[
-        str | None,
-        typer.Option(help="The workspace (team id) the workshop must belong to, as a check."),
-    ] = None,
+    workshop: WorkshopNumber,
+    team: TeamCheck = None,
     recorded_by: Annotated[
         str, typer.Option("--by", help="Who the values are recorded as (32 characters).")
     ] = "csv-import",
@@ -305,7 +304,7 @@ def customers_import(
     file: Annotated[
         Path, typer.Argument(help="CSV file of raw answers or aggregates.", dir_okay=False)
     ],
-    workshop: Annotated[int, typer.Option("--workshop", "-w", help="The workshop's number.")],
+    workshop: WorkshopNumber,
     scale: Annotated[
         str, typer.Option(help="The survey's scale: 1-7 (the workshop's), 1-5, 1-10 or 0-10.")
     ] = "1-7",
@@ -315,10 +314,7 @@ def customers_import(
             "--date", help="When the survey ran (YYYY-MM-DD); default: the file's latest date."
         ),
     ] = None,
-    team: Annotated[
-        str | None,
-        typer.Option(help="The workspace (team id) the workshop must belong to, as a check."),
-    ] = None,
+    team: TeamCheck = None,
     imported_by: Annotated[
         str, typer.Option("--by", help="Who the answers are imported as (32 characters).")
     ] = "csv-import",

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from flows.digest import Digest, build_digest, digest_as_text
 from flows.errors import NotFound
+from flows.journey import in_journey_order
 from flows.workshops import get_workshop
 from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, pk, utcnow
 
@@ -330,16 +331,7 @@ def workshop_table(session: Session, workshop: Workshop) -> ExportTable:
 
 @register_export_table(order=20)
 def journey_table(session: Session, workshop: Workshop) -> ExportTable:
-    rows = session.exec(
-        select(JourneyStage, Touchpoint)
-        .join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
-        .where(
-            JourneyStage.team_id == workshop.team_id,
-            JourneyStage.workshop_id == workshop.id,
-            Touchpoint.team_id == workshop.team_id,
-        )
-        .order_by(col(JourneyStage.position), col(Touchpoint.position))
-    ).all()
+    rows = session.exec(in_journey_order(select(JourneyStage, Touchpoint), workshop)).all()
     return ExportTable(
         name="journey",
         title="Journey stages and touchpoints",

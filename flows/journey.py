@@ -4,10 +4,14 @@ modal uses ("Stage: touchpoint, touchpoint, ..."), and a workshop's touchpoints 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from storage.models import JourneyStage, Touchpoint, Workshop, id_col
+
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # a select statement, kept its own type
 
 MAX_STAGES = 10
 MAX_TOUCHPOINTS_PER_STAGE = 15
@@ -106,17 +110,26 @@ class StageChoices:
     touchpoints: tuple[TouchpointChoice, ...]
 
 
+def in_journey_order(statement: S, workshop: Workshop) -> S:
+    """`statement`, a select over journey stages, joined to their touchpoints and kept to the
+    workshop's (in its workspace), in journey order: stage by stage, touchpoint by touchpoint."""
+    return (
+        statement.join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
+        .where(
+            col(JourneyStage.team_id) == workshop.team_id,
+            col(JourneyStage.workshop_id) == workshop.id,
+            col(Touchpoint.team_id) == workshop.team_id,
+        )
+        .order_by(col(JourneyStage.position), col(Touchpoint.position))
+    )
+
+
 def touchpoint_choices(session: Session, workshop: Workshop) -> tuple[StageChoices, ...]:
     """The journey's touchpoints grouped by stage, in journey order, for the forms' selects."""
     rows = session.exec(
-        select(JourneyStage.name, id_col(Touchpoint.id), Touchpoint.name)
-        .join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
-        .where(
-            JourneyStage.team_id == workshop.team_id,
-            JourneyStage.workshop_id == workshop.id,
-            Touchpoint.team_id == workshop.team_id,
+        in_journey_order(
+            select(JourneyStage.name, id_col(Touchpoint.id), Touchpoint.name), workshop
         )
-        .order_by(col(JourneyStage.position), col(Touchpoint.position))
     ).all()
     stages: dict[str, list[TouchpointChoice]] = {}
     for stage_name, touchpoint_id, touchpoint_name in rows:

@@ -6,18 +6,22 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from flows.fixes import FixDraft, propose_fix
 from flows.gaps.statistics import RatingSums
 from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import (
     Attitude,
+    Fix,
+    GapRating,
     Participant,
     Phase,
     PhaseChange,
     Role,
     Stakeholder,
     StakeholderCategory,
+    Touchpoint,
     Workshop,
 )
 
@@ -117,4 +121,50 @@ def sums(*gaps: int) -> RatingSums:
         experience=sum(6 + g for g in gaps),
         gap=sum(gaps),
         gap_squares=sum(g * g for g in gaps),
+    )
+
+
+def first_touchpoint_id(session: Session, workshop_id: int) -> int:
+    """The id of a touchpoint of the workshop (the first the database gives)."""
+    touchpoint_id = session.exec(
+        select(Touchpoint.id).where(Touchpoint.workshop_id == workshop_id)
+    ).first()
+    assert touchpoint_id is not None
+    return touchpoint_id
+
+
+def propose_fixes(
+    session: Session, team_id: str, workshop_id: int, author: str, count: int
+) -> list[Fix]:
+    """Fixes "Fix 0", "Fix 1", ... by `author` on a touchpoint of the workshop (in its fixes
+    phase), proposed as the form does."""
+    touchpoint_id = first_touchpoint_id(session, workshop_id)
+    return [
+        propose_fix(session, team_id, workshop_id, author, FixDraft(f"Fix {n}", touchpoint_id))
+        for n in range(count)
+    ]
+
+
+def add_gap_rating(
+    session: Session,
+    workshop: Workshop,
+    touchpoint_id: int,
+    user_id: str,
+    round_number: int,
+    expectation: int,
+    experience: int,
+    importance: int | None = None,
+) -> None:
+    """One person's rating of one touchpoint in a round, added as it is stored."""
+    session.add(
+        GapRating(
+            team_id=workshop.team_id,
+            workshop_id=workshop.id,
+            touchpoint_id=touchpoint_id,
+            round=round_number,
+            user_id=user_id,
+            expectation=expectation,
+            experience=experience,
+            importance=importance,
+        )
     )

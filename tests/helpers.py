@@ -8,6 +8,24 @@ import time
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+def close_voting(local, facilitator, board_ts):
+    """Move the workshop on to voting, then close it, from its board in the demo channel,
+    waiting each time until the board shows the new phase."""
+    from bot.slack import ids
+    from demo.local import CHANNEL_ID
+
+    for action_id, phase in ((ids.PHASE_ADVANCE, "Voting"), (ids.PHASE_CLOSE, "Closed")):
+        local.sim.click(facilitator, action_id, channel=CHANNEL_ID, ts=board_ts)
+        local.standin.wait_for(
+            lambda phase=phase: (
+                f"*▶ {phase}*"
+                in json.dumps(
+                    local.standin.message(CHANNEL_ID, board_ts)["blocks"], ensure_ascii=False
+                )
+            )
+        )
+
+
 def said(local, user, fragment):
     """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
     return local.standin.wait_for(

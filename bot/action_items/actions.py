@@ -27,6 +27,7 @@ from bot.slack.acks import save_then_ack
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
+from bot.slack.openers import ButtonClick, modal_opener
 from bot.slack.replies import tell_user
 from bot.slack.values import WorkshopValue
 from bot.slack.who import team_id_of, user_id_of
@@ -45,29 +46,14 @@ from storage.db import Database
 from storage.models import ActionStatus, Workshop, pk
 
 
-@answers_refusals()
-def handle_create(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-) -> None:
-    ack()
+def _pick_form(session: Session, click: ButtonClick) -> View:
+    workshop_id = WorkshopValue.of(click.action).workshop_id
+    workshop = workshop_for_action_items(session, click.team_id, workshop_id, click.user_id)
+    top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
+    return build_pick_modal(pk(workshop), top)
 
-    def build() -> View:
-        with db.session() as session:
-            workshop = workshop_for_action_items(
-                session,
-                team_id_of(context),
-                WorkshopValue.of(action).workshop_id,
-                user_id_of(context),
-            )
-            top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
-            return build_pick_modal(pk(workshop), top)
 
-    client.views_open(trigger_id=body["trigger_id"], view=build())
+handle_create = modal_opener(_pick_form)
 
 
 @answers_refusals()

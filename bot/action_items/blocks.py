@@ -35,6 +35,7 @@ from bot.slack.blocks import (
     page_buttons,
     truncate,
 )
+from bot.slack.modals import modal
 from bot.slack.values import ButtonValue, Id, ViewMetadata
 from flows.actions import (
     MAX_ITEMS_PER_FORM,
@@ -96,10 +97,9 @@ def build_pick_modal(workshop_id: int, top: Sequence[RankedFix]) -> View:
         if len(options) != 1
         else "The top fix by votes is picked"
     )
-    return View(
-        type="modal",
+    return modal(
+        "Action items",
         callback_id=ids.ACTION_ITEMS_PICK_MODAL,
-        title="Action items",
         submit="Next",
         close="Cancel",
         private_metadata=ActionItemsMetadata(workshop_id=workshop_id).encode(),
@@ -164,10 +164,9 @@ def build_action_items_modal(
             ),
         ]
     blocks.append(context("Each owner gets a DM with buttons to update the status."))
-    return View(
-        type="modal",
+    return modal(
+        "Action items",
         callback_id=ids.ACTION_ITEMS_MODAL,
-        title="Action items",
         submit="Create",
         close="Cancel",
         private_metadata=ActionItemsMetadata(

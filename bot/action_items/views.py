@@ -13,7 +13,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import user_list
 from bot.slack.mrkdwn import md
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
 from bot.slack.view_state import checked_values, selected_date, selected_user
 from bot.slack.who import team_id_of, user_id_of
 from flows.actions import (
@@ -79,9 +79,10 @@ def handle_items_submission(
     owners = [s.item.owner_id for s in saved] + [s.previous_owner_id for s in saved]
     refresh_homes(client, db, team_id_of(context), [owner for owner in owners if owner])
     if unreachable:
-        tell_user(
+        tell_privately(
             client,
-            {"user_id": user_id_of(context), "channel_id": workshop.channel_id},
+            user_id_of(context),
+            workshop.channel_id,
             md(
                 "The action items are saved, but I could not DM {}. "
                 "They can follow them with `/workshop actions`.",

@@ -28,6 +28,7 @@ from bot.slack.blocks import (
     mrkdwn_section,
     truncate,
 )
+from bot.slack.modals import modal
 from bot.slack.values import Offset, WorkshopMetadata
 from flows.channels import (
     CHANNELS,
@@ -97,10 +98,9 @@ def build_channels_modal(
             )
         )
     last = page == pages - 1
-    return View(
-        type="modal",
+    return modal(
+        "Touchpoint channels",
         callback_id=ids.CHANNELS_MODAL,
-        title="Touchpoint channels",
         submit="Save" if last else "Save and next",
         close="Cancel",
         private_metadata=ChannelsMetadata(

@@ -15,7 +15,7 @@ from bot.customers.posts import post_customer_report
 from bot.slack import ids
 from bot.slack.blocks import truncate
 from bot.slack.files import read_shared_text, shared_file_ids
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
 from bot.slack.who import team_id_of, user_id_of
@@ -90,9 +90,10 @@ def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: B
     ack()
     with db.read_session() as session:
         report = customer_report(session, team_id_of(context), result.workshop_id)
-    tell_user(
+    tell_privately(
         client,
-        {"user_id": user_id_of(context), "channel_id": meta.channel_id},
+        user_id_of(context),
+        meta.channel_id,
         import_confirmation(result, report),
     )
     if not result.already_imported:

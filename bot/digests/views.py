@@ -7,6 +7,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.digests.blocks.schedules import (
     ScheduleFormMetadata,
@@ -19,7 +20,8 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import slack_date
 from bot.slack.mrkdwn import md
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
+from bot.slack.submissions import save_workshop_form_once
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     input_value,
@@ -30,17 +32,16 @@ from bot.slack.view_state import (
 )
 from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.commands import bot_can_post_in
-from flows.events import claim_submission
 from flows.schedules import (
     DEFAULT_TIMEZONE,
+    DigestRule,
     create_schedule,
     is_valid_timezone,
     rule_of,
     validate_schedule,
 )
-from flows.workshops import get_workshop
 from storage.db import Database
-from storage.models import utcnow
+from storage.models import Workshop, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -70,26 +71,28 @@ def handle_schedule_submission(
             },
         )
         return
+
+    def save(session: Session, workshop: Workshop) -> tuple[DigestRule, str]:
+        schedule = create_schedule(session, workshop, user_id_of(context), spec)
+        return rule_of(schedule), workshop.title
+
     try:
-        with db.session() as session:
-            workshop = get_workshop(session, team_id_of(context), meta.workshop_id or 0)
-            repeated = not claim_submission(session, team_id_of(context), view.get("id"))
-            if not repeated:
-                schedule = create_schedule(session, workshop, user_id_of(context), spec)
-                rule, title = rule_of(schedule), workshop.title
+        saved = save_workshop_form_once(db, team_id_of(context), view, save)
     except ValueError:
         ack(
             response_action="errors", errors={ids.DIGEST_CADENCE: "That workshop no longer exists."}
         )
         return
     ack()
-    if repeated:  # the same submission again: its schedule exists and its creator was told
+    if saved is None:  # the same submission again: its schedule exists and its creator was told
         return
+    rule, title = saved
     schedules_changed(context)
     next_fire = rule.next_fire_after(utcnow())
-    tell_user(
+    tell_privately(
         client,
-        {"user": {"id": user_id_of(context)}, "channel": {"id": meta.channel_id}},
+        user_id_of(context),
+        meta.channel_id,
         md(
             ":calendar: Digest of “{}” scheduled: {} → {}.",
             title,

@@ -4,7 +4,6 @@ merge menu in `/workshop fixes`."""
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import Session
@@ -20,6 +19,7 @@ from bot.fixes.posts import fix_form, fix_list, fix_summary
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
+from bot.slack.openers import ButtonClick, modal_opener
 from bot.slack.values import WorkshopValue
 from bot.slack.who import team_id_of, user_id_of
 from flows.errors import NotAllowed
@@ -38,60 +38,33 @@ from storage.models import Workshop
 STALE_BUTTON = "That button is out of date; run `/workshop fixes` for the current list."
 
 
-@answers_refusals(STALE_BUTTON)
-def handle_propose(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-) -> None:
-    ack()
-
-    def build() -> View:
-        with db.session() as session:
-            workshop = get_workshop(
-                session, team_id_of(context), WorkshopValue.of(action).workshop_id
-            )
-            require_proposing_open(workshop)
-            return fix_form(session, workshop)
-
-    client.views_open(trigger_id=body["trigger_id"], view=build())
+def _proposal_form(session: Session, click: ButtonClick) -> View:
+    workshop = get_workshop(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+    require_proposing_open(workshop)
+    return fix_form(session, workshop)
 
 
-@answers_refusals(STALE_BUTTON)
-def handle_fix_menu(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-) -> None:
+def _fix_menu_form(session: Session, click: ButtonClick) -> View:
     """Menu values look like "edit|12|3": what to do, to which fix, from which list page."""
-    ack()
-    response_url = body.get("response_url")
-    menu = FixMenu.of(action)
-    what, page = menu.what, menu.page
-    with db.session() as session:
-        fix = get_fix(session, team_id_of(context), menu.fix_id)
-        workshop = get_workshop(session, team_id_of(context), fix.workshop_id)
-        require_editable(workshop)
-        require_active(session, fix)
-        summary = fix_summary(session, fix)
-        if what == "merge":
-            require_facilitator(session, workshop, user_id_of(context), "merge fixes")
-            view = build_merge_modal(summary, workshop.max_votes_per_fix, response_url, page)
-        else:
-            if not can_manage(session, fix, user_id_of(context)):
-                raise NotAllowed(f"Only the fix's author or a facilitator can {what} it.")
-            view = (
-                fix_form(session, workshop, fix=summary, response_url=response_url, list_page=page)
-                if what == "edit"
-                else build_remove_modal(summary, response_url, page)
-            )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    menu = FixMenu.of(click.action)
+    what, page, response_url = menu.what, menu.page, click.response_url
+    fix = get_fix(session, click.team_id, menu.fix_id)
+    workshop = get_workshop(session, click.team_id, fix.workshop_id)
+    require_editable(workshop)
+    require_active(session, fix)
+    summary = fix_summary(session, fix)
+    if what == "merge":
+        require_facilitator(session, workshop, click.user_id, "merge fixes")
+        return build_merge_modal(summary, workshop.max_votes_per_fix, response_url, page)
+    if not can_manage(session, fix, click.user_id):
+        raise NotAllowed(f"Only the fix's author or a facilitator can {what} it.")
+    if what == "edit":
+        return fix_form(session, workshop, fix=summary, response_url=response_url, list_page=page)
+    return build_remove_modal(summary, response_url, page)
+
+
+handle_propose = modal_opener(_proposal_form, STALE_BUTTON)
+handle_fix_menu = modal_opener(_fix_menu_form, STALE_BUTTON)
 
 
 def _fix_list_page(

@@ -19,6 +19,7 @@ from bot.slack import ids
 from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import mrkdwn_section, truncate
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import escape, md, mention
 from bot.slack.replies import report_failure
 from bot.slack.view_state import input_value, selected_value
@@ -180,9 +181,7 @@ def _response_url(view: dict, client: WebClient) -> str | None:
 
 
 def _notice_modal(title: str, text: str) -> View:
-    return View(
-        type="modal", title=title, close="OK", blocks=[mrkdwn_section(truncate(text, 3000))]
-    )
+    return modal(title, [mrkdwn_section(truncate(text, 3000))], close="OK")
 
 
 def _tell_in_channel(client: WebClient, channel_id: str, user_id: str, text: str) -> None:

@@ -12,6 +12,7 @@ import uuid
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.fixes.blocks.voting import VoteMetadata, VoteValue
 from bot.fixes.posts import ranking_page, update_vote_view, vote_view
@@ -19,6 +20,7 @@ from bot.slack import ids
 from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
+from bot.slack.openers import ButtonClick, modal_opener
 from bot.slack.replies import report_failure
 from bot.slack.values import BadValue, PageNumber, WorkshopValue
 from bot.slack.who import team_id_of, user_id_of
@@ -40,31 +42,18 @@ NOT_COUNTED_YET = (
 )
 
 
-@answers_refusals()
-def handle_open(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-) -> None:
-    ack()
+def _voting_view(session: Session, click: ButtonClick) -> View:
+    workshop = get_workshop(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+    if workshop.phase not in (Phase.voting, Phase.closed):
+        raise Conflict(
+            "Voting opens when the facilitator moves the workshop on to the voting phase."
+        )
+    if not is_participant(session, workshop, click.user_id):
+        raise NotAllowed(NOT_A_PARTICIPANT)
+    return vote_view(session, workshop, click.user_id)
 
-    def build() -> View:
-        with db.session() as session:
-            workshop = get_workshop(
-                session, team_id_of(context), WorkshopValue.of(action).workshop_id
-            )
-            if workshop.phase not in (Phase.voting, Phase.closed):
-                raise Conflict(
-                    "Voting opens when the facilitator moves the workshop on to the voting phase."
-                )
-            if not is_participant(session, workshop, user_id_of(context)):
-                raise NotAllowed(NOT_A_PARTICIPANT)
-            return vote_view(session, workshop, user_id_of(context))
 
-    client.views_open(trigger_id=body["trigger_id"], view=build())
+handle_open = modal_opener(_voting_view)
 
 
 def handle_vote(

@@ -4,40 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
+from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.kpis.blocks import build_record_modal
 from bot.slack import ids
-from bot.slack.replies import tell_user
-from bot.slack.values import BadValue, WorkshopValue
-from bot.slack.who import team_id_of
+from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.values import WorkshopValue
 from flows.errors import NotFound
 from flows.kpis import kpi_choices
-from storage.db import Database
+
+NO_WORKSHOP = "That workshop no longer exists in this workspace."
 
 
-def handle_open_record(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
-    ack()
+def _record_form(session: Session, click: ButtonClick) -> View:
     try:
-        workshop_id = WorkshopValue.of(action).workshop_id
-        with db.session() as session:
-            choices = kpi_choices(session, team_id_of(context), workshop_id)
-    except (BadValue, NotFound):
-        tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
-        return
-    channel_id = (body.get("channel") or {}).get("id") or choices.workshop.channel_id
-    client.views_open(
-        trigger_id=body["trigger_id"], view=build_record_modal(choices, channel_id, date.today())
-    )
+        choices = kpi_choices(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+    except NotFound as gone:
+        raise NotFound(NO_WORKSHOP) from gone
+    channel_id = (click.body.get("channel") or {}).get("id") or choices.workshop.channel_id
+    return build_record_modal(choices, channel_id, date.today())
+
+
+handle_open_record = modal_opener(_record_form, NO_WORKSHOP)
 
 
 def register(app: App) -> None:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.kpis.blocks import define_confirmation, record_confirmation
 from bot.slack import ids
 from bot.slack.after_ack import AfterAck
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
 from bot.slack.who import team_id_of, user_id_of
@@ -110,7 +110,7 @@ def handle_define_submission(
 def _confirm(client: WebClient, view: dict, user_id: str, text: str) -> None:
     """Privately, in the channel the modal was opened from (as a DM without one)."""
     channel_id = WorkshopMetadata.read(view).channel_id
-    tell_user(client, {"user_id": user_id, "channel_id": channel_id}, text)
+    tell_privately(client, user_id, channel_id, text)
 
 
 def register(app: App) -> None:

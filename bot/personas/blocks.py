@@ -27,6 +27,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.inputs import select_input, text_input
+from bot.slack.modals import modal
 from bot.slack.values import WorkshopMetadata
 from flows.gaps.statistics import display, signed
 from flows.personas import (
@@ -107,10 +108,9 @@ def build_persona_add_modal(
                 ],
             )
         )
-    return View(
-        type="modal",
+    return modal(
+        "Add a persona",
         callback_id=ids.PERSONA_ADD_MODAL,
-        title="Add a persona",
         submit="Add",
         close="Cancel",
         private_metadata=WorkshopMetadata(workshop_id=workshop_id, channel_id=channel_id).encode(),
@@ -154,10 +154,9 @@ def build_persona_choice_modal(
             ),
         ),
     ]
-    return View(
-        type="modal",
+    return modal(
+        "Whose journey?",
         callback_id=ids.PERSONA_CHOICE_MODAL,
-        title="Whose journey?",
         submit="Next: rate" if then_rate else "Save",
         close="Cancel",
         private_metadata=PersonaChoiceMetadata(

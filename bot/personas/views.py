@@ -15,7 +15,7 @@ from bot.personas.blocks import (
 )
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
 from bot.slack.values import BadValue, WorkshopMetadata, parse_id
 from bot.slack.view_state import input_value, selected_value, state_values
 from bot.slack.who import team_id_of, user_id_of
@@ -69,8 +69,7 @@ def handle_add_submission(
         name = persona.name
         count = len(personas(session, persona_workshop(session, persona.workshop_id)))
     ack()
-    user = {"user_id": user_id_of(context), "channel_id": meta.channel_id}
-    tell_user(client, user, persona_added_text(name, count))
+    tell_privately(client, user_id_of(context), meta.channel_id, persona_added_text(name, count))
 
 
 def persona_workshop(session: Session, workshop_id: int) -> Workshop:
@@ -103,8 +102,8 @@ def handle_choice_submission(
         ack(response_action="update", view=following)
     else:
         ack()
-    user = {"user_id": user_id_of(context), "channel_id": meta.channel_id}
-    tell_user(client, user, persona_chosen_text(name, result.moved))
+    text = persona_chosen_text(name, result.moved)
+    tell_privately(client, user_id_of(context), meta.channel_id, text)
 
 
 def register(app: App) -> None:

@@ -3,18 +3,21 @@ then redraw the board and confirm privately."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.rounds.blocks import deadline_set_text, rounds_scheduled_text
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
+from bot.slack.submissions import save_workshop_form_once
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_time, selected_value
 from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
-from flows.events import claim_submission
 from flows.rounds import (
     as_utc,
     next_opening,
@@ -23,22 +26,14 @@ from flows.rounds import (
     validate_deadline,
     validate_round_schedule,
 )
-from flows.workshops import PHASE_NAMES, get_workshop
+from flows.workshops import PHASE_NAMES
 from storage.db import Database
-from storage.models import Phase, pk
+from storage.models import Phase, Workshop, pk
 
 ROUND_WHEN = {
     "quarterly": "on the first Monday of each quarter",
     "monthly": "on the first Monday of each month",
 }
-
-
-def _workshop_id(meta: WorkshopMetadata) -> int:
-    return meta.workshop_id or 0  # forged metadata reads as no workshop: not found
-
-
-def _where(context: BoltContext, meta: WorkshopMetadata) -> dict:
-    return {"user": {"id": user_id_of(context)}, "channel": {"id": meta.channel_id}}
 
 
 @answers_refusals(field=ids.DEADLINE_DATE)
@@ -52,22 +47,23 @@ def handle_deadline_submission(
         selected_time(state, ids.DEADLINE_TIME),
         selected_value(state, ids.DEADLINE_TIMEZONE),
     )
-    workshop_id = _workshop_id(meta)
-    with db.session() as session:
-        workshop = get_workshop(session, team_id_of(context), workshop_id)
-        repeated = not claim_submission(session, team_id_of(context), view.get("id"))
-        if not repeated:
-            deadline = set_deadline(
-                session, team_id_of(context), pk(workshop), user_id_of(context), spec
-            )
-            title, phase, due_at = workshop.title, Phase(deadline.phase), as_utc(deadline.due_at)
+
+    def save(session: Session, workshop: Workshop) -> tuple[str, Phase, datetime]:
+        deadline = set_deadline(
+            session, team_id_of(context), pk(workshop), user_id_of(context), spec
+        )
+        return workshop.title, Phase(deadline.phase), as_utc(deadline.due_at)
+
+    saved = save_workshop_form_once(db, team_id_of(context), view, save)
     ack()
-    if repeated:
+    if saved is None:  # the same submission again: it is saved and its sender was told
         return
-    refresh_board(client, db, team_id_of(context), workshop_id)
-    tell_user(
+    title, phase, due_at = saved
+    refresh_board(client, db, team_id_of(context), meta.workshop_id or 0)
+    tell_privately(
         client,
-        _where(context, meta),
+        user_id_of(context),
+        meta.channel_id,
         deadline_set_text(title, PHASE_NAMES[phase], due_at, phase is Phase.rating),
     )
 
@@ -86,23 +82,25 @@ def handle_rounds_submission(
         close_time=selected_time(state, ids.ROUND_CLOSE_TIME),
         cron=input_value(state, ids.ROUND_CRON),
     )
-    with db.session() as session:
-        workshop = get_workshop(session, team_id_of(context), _workshop_id(meta))
-        repeated = not claim_submission(session, team_id_of(context), view.get("id"))
-        if not repeated:
-            schedule = save_round_schedule(
-                session, team_id_of(context), pk(workshop), user_id_of(context), spec
-            )
-            title, upcoming = workshop.title, next_opening(schedule)
+
+    def save(session: Session, workshop: Workshop) -> tuple[str, datetime | None]:
+        schedule = save_round_schedule(
+            session, team_id_of(context), pk(workshop), user_id_of(context), spec
+        )
+        return workshop.title, next_opening(schedule)
+
+    saved = save_workshop_form_once(db, team_id_of(context), view, save)
     ack()
-    if repeated:
+    if saved is None:
         return
+    title, upcoming = saved
     cadence = selected_value(state, ids.ROUND_CADENCE) or ""
     when = f"{ROUND_WHEN.get(cadence, f'on `{spec.cron}`')} ({spec.timezone})"
     close_at = f"{spec.close_hour:02d}:{spec.close_minute:02d}"
-    tell_user(
+    tell_privately(
         client,
-        _where(context, meta),
+        user_id_of(context),
+        meta.channel_id,
         rounds_scheduled_text(title, when, spec.open_days, close_at, upcoming),
     )
 

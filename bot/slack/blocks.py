@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     Block,
     BlockElement,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -227,3 +228,17 @@ def page_buttons(
     if page < pages - 1:
         buttons.append(ButtonElement(text="Next ▶", action_id=next_id, value=value(page + 1)))
     return buttons
+
+
+def danger_button(
+    text: str, action_id: str, value: str, *, title: str, question: str, confirm: str, deny: str
+) -> ButtonElement:
+    """A destructive button (red), which Slack confirms first: a dialog titled `title` asks
+    `question`, with `confirm` and `deny` as its answers."""
+    return ButtonElement(
+        text=text,
+        action_id=action_id,
+        value=value,
+        style="danger",
+        confirm=ConfirmObject(title=title, text=question, confirm=confirm, deny=deny),
+    )

@@ -34,6 +34,12 @@ SLACK_FAILED = (
 )
 
 
+def tell_privately(client: WebClient, user_id: str, channel_id: str | None, text: str) -> None:
+    """Send `text` to `user_id` only, from a request without a response URL (a form's
+    submission): as an ephemeral message in `channel_id`, else as a DM."""
+    tell_user(client, {"user": {"id": user_id}, "channel": {"id": channel_id}}, text)
+
+
 def tell_user(
     client: WebClient,
     body: dict,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import tell_user
+from bot.slack.openers import ButtonClick, modal_opener
 from bot.slack.values import WorkshopValue
 from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
@@ -22,6 +22,7 @@ from bot.stakeholders.blocks import (
     build_stakeholder_modal,
 )
 from bot.stakeholders.commands import NOTHING_TO_RATE
+from flows.errors import FlowError
 from flows.stakeholders import (
     add_form,
     edit_form,
@@ -34,78 +35,39 @@ from storage.db import Database
 OUT_OF_DATE = "That button is out of date; use the latest board or list."
 
 
-@answers_refusals(OUT_OF_DATE)
-def handle_add(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-) -> None:
-    ack()
-
-    def build() -> View:
-        with db.session() as session:
-            form = add_form(session, team_id_of(context), WorkshopValue.of(action).workshop_id)
-        return build_stakeholder_modal(form)
-
-    client.views_open(trigger_id=body["trigger_id"], view=build())
+def _add_form(session: Session, click: ButtonClick) -> View:
+    form = add_form(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+    return build_stakeholder_modal(form)
 
 
-@answers_refusals(OUT_OF_DATE)
-def handle_rate(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
-    ack()
-    with db.session() as session:
-        page = rating_page(
-            session,
-            team_id_of(context),
-            WorkshopValue.of(action).workshop_id,
-            user_id_of(context),
-            size=RATING_PAGE_SIZE,
-        )
+def _rating_form(session: Session, click: ButtonClick) -> View:
+    workshop_id = WorkshopValue.of(click.action).workshop_id
+    page = rating_page(session, click.team_id, workshop_id, click.user_id, size=RATING_PAGE_SIZE)
     if not page.items:
-        tell_user(client, body, NOTHING_TO_RATE, respond)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=build_rating_modal(page))
+        raise FlowError(NOTHING_TO_RATE)
+    return build_rating_modal(page)
 
 
-@answers_refusals(OUT_OF_DATE)
-def handle_menu(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-) -> None:
-    ack()
+def _menu_form(session: Session, click: ButtonClick) -> View:
+    """Edit or Remove from a stakeholder's menu in the list (the list is redrawn after)."""
+    menu = StakeholderMenu.of(click.action)
+    team_id, stakeholder_id, user_id = click.team_id, menu.stakeholder_id, click.user_id
+    if menu.what == "edit":
+        return build_stakeholder_modal(
+            edit_form(session, team_id, stakeholder_id, user_id),
+            list_url=click.response_url,
+            list_offset=menu.offset,
+        )
+    return build_remove_modal(
+        removal_preview(session, team_id, stakeholder_id, user_id),
+        list_url=click.response_url,
+        list_offset=menu.offset,
+    )
 
-    def build() -> View:
-        menu = StakeholderMenu.of(action)
-        stakeholder_id, offset = menu.stakeholder_id, menu.offset
-        with db.session() as session:
-            if menu.what == "edit":
-                return build_stakeholder_modal(
-                    edit_form(session, team_id_of(context), stakeholder_id, user_id_of(context)),
-                    list_url=body.get("response_url"),
-                    list_offset=offset,
-                )
-            return build_remove_modal(
-                removal_preview(session, team_id_of(context), stakeholder_id, user_id_of(context)),
-                list_url=body.get("response_url"),
-                list_offset=offset,
-            )
 
-    client.views_open(trigger_id=body["trigger_id"], view=build())
+handle_add = modal_opener(_add_form, OUT_OF_DATE)
+handle_rate = modal_opener(_rating_form, OUT_OF_DATE)
+handle_menu = modal_opener(_menu_form, OUT_OF_DATE)
 
 
 @answers_refusals(OUT_OF_DATE)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.slack.blocks import md
-from bot.slack.replies import tell_user
+from bot.slack.replies import tell_privately
 from bot.stakeholders.blocks import build_grid_message, grid_message_text
 from bot.stakeholders.chart import grid_alt_text, render_stakeholder_grid
 from bot.workshop.board import post_in_thread, refresh_board, upload_in_thread
@@ -74,4 +74,4 @@ def after_change(
         refresh_board(client, db, team_id, workshop_id)
     with db.session() as session:
         channel_id = get_workshop(session, team_id, workshop_id).channel_id
-    tell_user(client, {"user": {"id": user_id}, "channel": {"id": channel_id}}, text)
+    tell_privately(client, user_id, channel_id, text)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -349,14 +350,7 @@ def _parse_raw(names, header, header_line, records, scale, today) -> _Parsed:
             f"Line {header_line} has no answer columns: name them “<touchpoint> expectation” and "
             "“<touchpoint> experience”."
         )
-    for line, cells in records:
-        if line - header_line > MAX_ROWS:
-            raise ImportRefused(f"The text has more than {MAX_ROWS:,} rows: split it up.")
-        if len(cells) != len(columns):
-            parsed.problems.append(
-                RowProblem(line, f"{len(cells)} cells, but the header has {len(columns)} columns")
-            )
-            continue
+    for line, cells in _whole_rows(records, header_line, len(columns), parsed):
         errors: list[str] = []
         segment, row_answers, bad_answers = NO_SEGMENT, [], False
         for column, heading, raw in zip(columns, header, cells, strict=True):
@@ -387,8 +381,8 @@ def _parse_raw(names, header, header_line, records, scale, today) -> _Parsed:
         if errors:
             parsed.problems.append(RowProblem(line, "; ".join(errors)))
             continue
-        for (target, measure), value in row_answers:
-            answers.setdefault((target, measure, segment), []).append(value)
+        for (target, measure), answer in row_answers:
+            answers.setdefault((target, measure, segment), []).append(answer)
     parsed.samples = {key: Sample.of(values) for key, values in answers.items()}
     return parsed
 
@@ -413,14 +407,7 @@ def _parse_aggregates(names, header, header_line, records, scale, today) -> _Par
     parsed = _Parsed()
     seen: dict[Key, int] = {}
     unmatched: list[str] = []
-    for line, cells in records:
-        if line - header_line > MAX_ROWS:
-            raise ImportRefused(f"The text has more than {MAX_ROWS:,} rows: split it up.")
-        if len(cells) != len(columns):
-            parsed.problems.append(
-                RowProblem(line, f"{len(cells)} cells, but the header has {len(columns)} columns")
-            )
-            continue
+    for line, cells in _whole_rows(records, header_line, len(columns), parsed):
         row = dict(zip(columns, (cell.strip() for cell in cells), strict=True))
         errors: list[str] = []
         found = names.find(row["touchpoint"]) if row["touchpoint"] else "is empty"
@@ -474,6 +461,22 @@ def _parse_aggregates(names, header, header_line, records, scale, today) -> _Par
             + "."
         )
     return parsed
+
+
+def _whole_rows(
+    records: Iterable[tuple[int, list[str]]], header_line: int, width: int, parsed: _Parsed
+) -> Iterator[tuple[int, list[str]]]:
+    """The records with one cell per header column; each other one is a problem of `parsed`.
+    ImportRefused at the first record past MAX_ROWS rows after the header."""
+    for line, cells in records:
+        if line - header_line > MAX_ROWS:
+            raise ImportRefused(f"The text has more than {MAX_ROWS:,} rows: split it up.")
+        if len(cells) != width:
+            parsed.problems.append(
+                RowProblem(line, f"{len(cells)} cells, but the header has {width} columns")
+            )
+            continue
+        yield line, cells
 
 
 def _refuse_columns(unmatched: list[str], names: JourneyNames, line: int) -> None:

@@ -18,6 +18,7 @@ from flows.actions import ActionItemDraft, save_action_items
 from flows.fixes import FixDraft, propose_fix
 from standin import blockkit
 from storage.models import Fix, FixStatus, Phase, Touchpoint
+from tests.helpers import close_voting
 
 ANA, BEN, CHLOE = (p.user_id for p in PEOPLE[:3])
 FIXES = 500
@@ -124,17 +125,7 @@ def test_every_fix_is_reachable_for_edit_remove_and_merge_from_the_list_pages(lo
 
     # merging a fix from page 1 into one only a search can find among 499
     source, target = ids_by_n[0], ids_by_n[377]
-    local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
-    first = on_page(local, ANA, 1)
-    local.sim.click(
-        ANA,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        ts=first["ts"],
-        selected=f"merge|{source}|0",
-        block_id=f"fix-{source}",
-    )
-    top_form(local, ANA, ids.FIX_MERGE_MODAL)
+    open_merge_form(local, source)
     opened = local.sim.suggest(ANA, ids.FIX_MERGE_SEARCH, "")
     assert opened.problems == [] and len(blockkit.suggested_options(opened.json)) == 100
     found = local.sim.suggest(ANA, ids.FIX_MERGE_SEARCH, "fix 377")
@@ -144,6 +135,21 @@ def test_every_fix_is_reachable_for_edit_remove_and_merge_from_the_list_pages(lo
     with local.db.session() as session:
         merged = session.get(Fix, source)
         assert (merged.status, merged.merged_into_id) == (FixStatus.merged, target)
+
+
+def open_merge_form(local, fix_id):
+    """Ana's merge form for `fix_id`, from its menu on page 1 of a fresh `/workshop fixes`."""
+    local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
+    first = on_page(local, ANA, 1)
+    local.sim.click(
+        ANA,
+        ids.FIX_MENU,
+        channel=CHANNEL_ID,
+        ts=first["ts"],
+        selected=f"merge|{fix_id}|0",
+        block_id=f"fix-{fix_id}",
+    )
+    return top_form(local, ANA, ids.FIX_MERGE_MODAL)
 
 
 def suggestion_from(local, user, view, action_id, query, block_id=ids.FIX_MERGE_TARGET):
@@ -166,17 +172,7 @@ def suggestion_from(local, user, view, action_id, query, block_id=ids.FIX_MERGE_
 
 def test_the_merge_search_answers_facilitators_of_this_workspace_only(local, many_fixes):
     _, _, ids_by_n = many_fixes
-    local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
-    first = on_page(local, ANA, 1)
-    local.sim.click(
-        ANA,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        ts=first["ts"],
-        selected=f"merge|{ids_by_n[0]}|0",
-        block_id=f"fix-{ids_by_n[0]}",
-    )
-    form = top_form(local, ANA, ids.FIX_MERGE_MODAL)
+    form = open_merge_form(local, ids_by_n[0])
     answer = suggestion_from(local, ANA, form, ids.FIX_MERGE_SEARCH, "fix 01")
     assert len(blockkit.suggested_options(answer.json)) == 10  # the control: Ana is answered
     # Chloé, not a facilitator, sends the same search: nothing is offered
@@ -198,22 +194,9 @@ def test_the_merge_search_answers_facilitators_of_this_workspace_only(local, man
         assert answer.status == 400
 
 
-def close_voting(local, board_ts):
-    for action_id, phase in ((ids.PHASE_ADVANCE, "Voting"), (ids.PHASE_CLOSE, "Closed")):
-        local.sim.click(ANA, action_id, channel=CHANNEL_ID, ts=board_ts)
-        local.standin.wait_for(
-            lambda phase=phase: (
-                f"*▶ {phase}*"
-                in json.dumps(
-                    local.standin.message(CHANNEL_ID, board_ts)["blocks"], ensure_ascii=False
-                )
-            )
-        )
-
-
 def test_every_fix_can_become_an_action_item_through_the_search(local, many_fixes):
     _, board_ts, ids_by_n = many_fixes
-    close_voting(local, board_ts)
+    close_voting(local, ANA, board_ts)
     local.wait_until_idle()
     local.sim.slash_command(ANA, CHANNEL_ID, "actions")
     newest(local, ANA, "Action items")
@@ -244,7 +227,7 @@ def test_every_fix_can_become_an_action_item_through_the_search(local, many_fixe
 
 def test_500_ranked_fixes_are_all_posted_within_the_budget_and_paged_on_demand(local, many_fixes):
     _, board_ts, _ = many_fixes
-    close_voting(local, board_ts)
+    close_voting(local, ANA, board_ts)
     local.wait_until_idle()
     thread = local.standin.thread(CHANNEL_ID, board_ts)
     posts = [m for m in thread if "Ranked fixes" in json.dumps(m.get("blocks", []))]
@@ -270,7 +253,7 @@ def test_500_ranked_fixes_are_all_posted_within_the_budget_and_paged_on_demand(l
 
 def test_the_action_list_pages_through_every_item(local, many_fixes):
     workshop_id, board_ts, ids_by_n = many_fixes
-    close_voting(local, board_ts)
+    close_voting(local, ANA, board_ts)
     local.wait_until_idle()
     due = date.today() + timedelta(days=14)
     with local.db.session() as session:

@@ -15,10 +15,10 @@ from flows.actions import (
     validate_action_items,
 )
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from flows.fixes import FixDraft, propose_fix
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
-from storage.models import ActionItem, ActionStatus, Phase, Touchpoint
+from storage.models import ActionItem, ActionStatus, Phase
+from tests.factories import propose_fixes
 
 TEAM = "T1"
 TODAY = date(2026, 5, 10)
@@ -28,13 +28,7 @@ def make_closed_workshop(session, fixes=3, team=TEAM):
     spec = WorkshopSpec("Onboarding", [StageSpec("Buy", ("Checkout", "Billing"))])
     workshop = create_workshop(session, team, "C1", "UF", spec)
     workshop.phase = Phase.fixes
-    touchpoint = session.exec(
-        select(Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-    ).first()
-    made = [
-        propose_fix(session, team, workshop.id, "UA", FixDraft(f"Fix {n}", touchpoint))
-        for n in range(fixes)
-    ]
+    made = propose_fixes(session, team, workshop.id, "UA", fixes)
     workshop.phase = Phase.closed
     session.add(workshop)
     session.flush()

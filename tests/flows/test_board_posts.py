@@ -45,24 +45,23 @@ def test_only_one_claim_at_a_time_and_none_once_posted(db: Database) -> None:
         assert (workshop.board_ts, workshop.board_claimed_at) == ("1.000100", None)
 
 
-def test_an_unanswered_post_is_handed_to_the_next_claim(db: Database) -> None:
+@pytest.mark.parametrize(
+    ("nothing_posted", "after_s", "unanswered_since"),
+    [
+        pytest.param(False, 30, NOW, id="an unanswered post is handed to the next claim"),
+        pytest.param(True, 1, None, id="a refused post leaves nothing to look for"),
+    ],
+)
+def test_a_released_claim_hands_on_what_may_have_been_posted(
+    db: Database, nothing_posted: bool, after_s: int, unanswered_since: object
+) -> None:
     workshop_id = new_workshop(db)
     claim(db, workshop_id)
     with db.session() as session:
         board_post_sending(session, TEAM, workshop_id, NOW)
-        release_board_claim(session, TEAM, workshop_id, nothing_posted=False)
-    later = claim(db, workshop_id, NOW + timedelta(seconds=30))
-    assert later is not None and later.unanswered_since == NOW
-
-
-def test_a_refused_post_leaves_nothing_to_look_for(db: Database) -> None:
-    workshop_id = new_workshop(db)
-    claim(db, workshop_id)
-    with db.session() as session:
-        board_post_sending(session, TEAM, workshop_id, NOW)
-        release_board_claim(session, TEAM, workshop_id, nothing_posted=True)
-    again = claim(db, workshop_id, NOW + timedelta(seconds=1))
-    assert again is not None and again.unanswered_since is None
+        release_board_claim(session, TEAM, workshop_id, nothing_posted=nothing_posted)
+    next_claim = claim(db, workshop_id, NOW + timedelta(seconds=after_s))
+    assert next_claim is not None and next_claim.unanswered_since == unanswered_since
 
 
 def test_a_dead_replicas_claim_is_taken_over_once_stale(db: Database) -> None:

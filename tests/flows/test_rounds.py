@@ -29,14 +29,19 @@ from flows.rounds import (
 from flows.workshops import join_workshop
 from storage.models import (
     DeadlineState,
-    GapRating,
     Phase,
     PhaseChange,
     PhaseDeadline,
     ScheduledRound,
-    Touchpoint,
 )
-from tests.factories import OTHER_TEAM, TEAM, make_workshop, utc
+from tests.factories import (
+    OTHER_TEAM,
+    TEAM,
+    add_gap_rating,
+    first_touchpoint_id,
+    make_workshop,
+    utc,
+)
 
 # Reminder times ---------------------------------------------------------------------------------
 # A deadline on Friday 2026-12-11 at 17:00 Lisbon time (UTC+0 in December) = 17:00 UTC, set on
@@ -112,19 +117,8 @@ def _rating_workshop(session, team=TEAM):
 
 
 def _rate(session, workshop, user_id, number=1):
-    touchpoint = session.exec(
-        select(Touchpoint).where(Touchpoint.workshop_id == workshop.id)
-    ).first()
-    session.add(
-        GapRating(
-            team_id=workshop.team_id,
-            workshop_id=workshop.id,
-            touchpoint_id=touchpoint.id,
-            round=number,
-            user_id=user_id,
-            expectation=6,
-            experience=3,
-        )
+    add_gap_rating(
+        session, workshop, first_touchpoint_id(session, workshop.id), user_id, number, 6, 3
     )
     session.flush()
 

@@ -70,6 +70,13 @@ def votes_of(db, workshop_id, voter="UV") -> dict[int, int]:
         return own_votes(session, get_workshop(session, TEAM, workshop_id), voter)
 
 
+def wait_for_votes(db, workshop_id, timeout=10.0) -> None:
+    """Until the voter has votes, or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while not votes_of(db, workshop_id) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_a_click_is_journaled_once_per_delivery_and_applied_once(db, voting):
     workshop_id, (a, *_) = voting
     key = click_key("trigger-1", "1700000000.000100", "UV")
@@ -149,9 +156,7 @@ def test_the_sweeper_thread_sweeps_at_start(db, voting):
     journal(db, workshop_id, a, 0, 1)
     sweeper = VoteSweeper(db, every_s=60).start()
     try:
-        deadline = time.monotonic() + 10
-        while not votes_of(db, workshop_id) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_votes(db, workshop_id)
     finally:
         sweeper.stop()
     assert votes_of(db, workshop_id) == {a: 1}
@@ -163,9 +168,7 @@ def test_the_sweeper_thread_sweeps_again_and_again(db, voting):
     try:
         time.sleep(0.3)  # past the start-up sweep
         journal(db, workshop_id, a, 0, 1)
-        deadline = time.monotonic() + 10
-        while not votes_of(db, workshop_id) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_votes(db, workshop_id)
     finally:
         sweeper.stop()
     assert votes_of(db, workshop_id) == {a: 1}

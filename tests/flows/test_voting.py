@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from flows.board import board_summary
 from flows.errors import Conflict, FlowError, NotAllowed, NotFound
-from flows.fixes import FixDraft, FixSummary, propose_fix, remove_fix
+from flows.fixes import FixSummary, remove_fix
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.journey import StageSpec
 from flows.voting import (
@@ -25,7 +25,8 @@ from flows.voting import (
 )
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop, join_workshop
 from storage.db import Database
-from storage.models import Ballot, Phase, Touchpoint, Vote
+from storage.models import Ballot, Phase, Vote
+from tests.factories import propose_fixes
 
 TEAM = "T1"
 JOURNEY = [StageSpec("Find", ("Ads", "Search")), StageSpec("Buy", ("Checkout",))]
@@ -93,13 +94,7 @@ def make_workshop(session, budget=3, per_fix=1, live=False, team=TEAM, fixes=3):
     workshop.phase = Phase.fixes
     session.add(workshop)
     session.flush()
-    touchpoint = session.exec(
-        select(Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-    ).first()
-    made = [
-        propose_fix(session, team, workshop.id, "UA", FixDraft(f"Fix {n}", touchpoint))
-        for n in range(fixes)
-    ]
+    made = propose_fixes(session, team, workshop.id, "UA", fixes)
     workshop.phase = Phase.voting
     session.add(workshop)
     for voter in ("UV", "UW"):

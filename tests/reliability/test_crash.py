@@ -46,6 +46,7 @@ from storage.models import (
     VoteClick,
     Workshop,
 )
+from tests.factories import propose_fixes
 from tests.helpers import board_figures
 from tests.processes import bot_environment, bot_processes
 from tests.recording import RecordingSlack
@@ -183,13 +184,7 @@ def test_acknowledged_work_survives_kill_9_and_the_restarted_bot_carries_on(stan
         voting_id, voting_board = start_workshop(sim, standin, db, "Checkout", Phase.fixes)
         with db.session() as session:
             voting = get_workshop(session, "T0LOCAL", voting_id)
-            touchpoint = session.exec(
-                select(Touchpoint.id).where(Touchpoint.workshop_id == voting_id)
-            ).first()
-            fixes = [
-                propose_fix(session, "T0LOCAL", voting_id, ANA, FixDraft(f"Fix {n}", touchpoint)).id
-                for n in range(4)
-            ]
+            fixes = [f.id for f in propose_fixes(session, "T0LOCAL", voting_id, ANA, 4)]
             for voter in VOTERS:
                 join_workshop(session, voting, voter)
         sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=voting_board)

@@ -6,7 +6,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     ConversationFilter,
     ConversationSelectElement,
     HeaderBlock,
@@ -21,6 +20,7 @@ from bot.slack.blocks import (
     Mrkdwn,
     cap_blocks,
     context,
+    danger_button,
     join_lines,
     md,
     mention,
@@ -223,17 +223,14 @@ def schedule_buttons(schedule: ScheduleView) -> list[ButtonElement]:
     return [
         ButtonElement(text="Send now", action_id=ids.SCHEDULE_SEND_NOW, value=value),
         pause_or_resume_button(schedule),
-        ButtonElement(
-            text="Delete",
-            action_id=ids.SCHEDULE_DELETE,
-            value=value,
-            style="danger",
-            confirm=ConfirmObject(
-                title="Delete this digest?",
-                text="Nobody will receive it any more. You can set up a new one later.",
-                confirm="Delete it",
-                deny="Keep it",
-            ),
+        danger_button(
+            "Delete",
+            ids.SCHEDULE_DELETE,
+            value,
+            title="Delete this digest?",
+            question="Nobody will receive it any more. You can set up a new one later.",
+            confirm="Delete it",
+            deny="Keep it",
         ),
     ]
 

@@ -31,6 +31,7 @@ from bot.slack.blocks import (
     truncate,
     truncate_mrkdwn,
 )
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import MAX_ID, ButtonValue, Count, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
@@ -110,10 +111,9 @@ def build_vote_modal(ballot: BallotView, page: int = 0, notice: str | None = Non
         blocks += _entry_blocks(ballot, entry)
     if pages > 1:
         blocks += _pager(page, pages)
-    return View(
-        type="modal",
+    return modal(
+        "Vote on fixes",
         callback_id=ids.VOTE_MODAL,
-        title="Vote on fixes",
         close="Done",
         private_metadata=VoteMetadata(workshop_id=ballot.workshop_id, page=page).encode(),
         blocks=cap_blocks(blocks, MAX_VIEW_BLOCKS, text_budget=None),

@@ -18,7 +18,16 @@ from bot.fixes.blocks.voting import propose_fix_button, vote_button
 from bot.gaps.blocks import rating_board_buttons
 from bot.rounds.blocks import deadline_line
 from bot.slack import ids
-from bot.slack.blocks import Mrkdwn, cap_blocks, context, md, mrkdwn_section, truncate, user_list
+from bot.slack.blocks import (
+    Mrkdwn,
+    cap_blocks,
+    context,
+    danger_button,
+    md,
+    mrkdwn_section,
+    truncate,
+    user_list,
+)
 from bot.slack.values import ButtonValue, Id
 from bot.stakeholders.blocks import stakeholder_buttons
 from flows.board import BoardSummary
@@ -260,17 +269,14 @@ def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
                 )
             )
     buttons.append(
-        ButtonElement(
-            text="Close workshop",
-            action_id=ids.PHASE_CLOSE,
-            value=value,
-            style="danger",
-            confirm=ConfirmObject(
-                title="Close the workshop?",
-                text="Participants can no longer add or change anything. You can reopen it later.",
-                confirm="Close it",
-                deny="Keep it open",
-            ),
+        danger_button(
+            "Close workshop",
+            ids.PHASE_CLOSE,
+            value,
+            title="Close the workshop?",
+            question="Participants can no longer add or change anything. You can reopen it later.",
+            confirm="Close it",
+            deny="Keep it open",
         )
     )
     return buttons

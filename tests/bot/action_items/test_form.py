@@ -10,9 +10,9 @@ from sqlmodel import select
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
-from flows.fixes import FixDraft, propose_fix
-from storage.models import ActionItem, Phase, Touchpoint
-from tests.helpers import dm_with, said, settle
+from storage.models import ActionItem, Phase
+from tests.factories import propose_fixes
+from tests.helpers import close_voting, dm_with, said, settle
 
 ANA, BEN, CHLOE, DEV, EMI = (p.user_id for p in PEOPLE[:5])
 
@@ -26,25 +26,8 @@ def _settle_after(local):
 def closed_workshop_with_fixes(local, count=4):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
     with local.db.session() as session:
-        touchpoint = session.exec(
-            select(Touchpoint.id).where(Touchpoint.workshop_id == workshop_id)
-        ).first()
-        fixes = [
-            propose_fix(
-                session, local.team_id, workshop_id, CHLOE, FixDraft(f"Fix {n}", touchpoint)
-            ).id
-            for n in range(count)
-        ]
-    for action_id, phase in ((ids.PHASE_ADVANCE, "Voting"), (ids.PHASE_CLOSE, "Closed")):
-        local.sim.click(ANA, action_id, channel=CHANNEL_ID, ts=board_ts)
-        local.standin.wait_for(
-            lambda phase=phase: (
-                f"*▶ {phase}*"
-                in json.dumps(
-                    local.standin.message(CHANNEL_ID, board_ts)["blocks"], ensure_ascii=False
-                )
-            )
-        )
+        fixes = [f.id for f in propose_fixes(session, local.team_id, workshop_id, CHLOE, count)]
+    close_voting(local, ANA, board_ts)
     return workshop_id, board_ts, fixes
 
 

@@ -12,12 +12,12 @@ from bot.config import Settings
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
-from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes, vote_totals, votes_cast
 from flows.workshops import get_workshop, join_workshop
 from standin import SimulatedSlack
 from storage.db import Database
-from storage.models import Ballot, Phase, Touchpoint, Vote
+from storage.models import Ballot, Phase, Vote
+from tests.factories import propose_fixes
 from tests.helpers import settle as wait_until_quiet
 from tests.recording import RecordingSlack, fire_at_once
 
@@ -53,15 +53,7 @@ def test_concurrent_duplicated_votes_on_two_replicas_are_counted_exactly(local, 
     )
     with local.db.session() as session:
         workshop = get_workshop(session, local.team_id, workshop_id)
-        touchpoint = session.exec(
-            select(Touchpoint.id).where(Touchpoint.workshop_id == workshop_id)
-        ).first()
-        fixes = [
-            propose_fix(
-                session, local.team_id, workshop_id, ANA, FixDraft(f"Fix {n}", touchpoint)
-            ).id
-            for n in range(5)
-        ]
+        fixes = [f.id for f in propose_fixes(session, local.team_id, workshop_id, ANA, 5)]
         for voter in VOTERS:
             local.standin.add_user(voter, voter.lower())
             join_workshop(session, workshop, voter)

@@ -10,28 +10,18 @@ from storage.models import (
     ActionItem,
     ActionStatus,
     Fix,
-    GapRating,
     RatingRound,
     Touchpoint,
     utcnow,
 )
+from tests.factories import add_gap_rating
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 
 
 def _rate(session, workshop, touchpoint_id, number, experience):
     for user in (ANA, BEN):
-        session.add(
-            GapRating(
-                team_id=workshop.team_id,
-                workshop_id=workshop.id,
-                touchpoint_id=touchpoint_id,
-                round=number,
-                user_id=user,
-                expectation=7,
-                experience=experience,
-            )
-        )
+        add_gap_rating(session, workshop, touchpoint_id, user, number, 7, experience)
 
 
 def test_trends_and_a_note_once(local):

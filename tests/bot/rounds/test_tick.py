@@ -20,13 +20,12 @@ from flows.rounds import (
 from flows.workshops import get_workshop, join_workshop
 from storage.models import (
     DeadlineState,
-    GapRating,
     Phase,
     PhaseDeadline,
     RatingReminder,
     Touchpoint,
 )
-from tests.factories import utc
+from tests.factories import add_gap_rating, utc
 from tests.helpers import local_web_client
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
@@ -41,18 +40,7 @@ def client(local):
 
 def _rate(session, workshop, user_id, number):
     for touchpoint in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id)):
-        session.add(
-            GapRating(
-                team_id=workshop.team_id,
-                workshop_id=workshop.id,
-                touchpoint_id=touchpoint.id,
-                round=number,
-                user_id=user_id,
-                expectation=6,
-                experience=3,
-                importance=4,
-            )
-        )
+        add_gap_rating(session, workshop, touchpoint.id, user_id, number, 6, 3, importance=4)
 
 
 def _workshop(local, phase=Phase.rating):
