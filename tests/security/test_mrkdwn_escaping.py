@@ -243,6 +243,10 @@ def a_second_workshop(script: DemoScript) -> None:
     script.submit(ana, {}, "the rating form after the phase moved on (refused)")
     script.command(ana, "gaps")  # nobody has rated yet
     script.command(ana, "customers show")  # no customer answers yet
+    # A persona with a hostile name, and the unrated round given to it (its announcement).
+    script.command(ana, "personas")
+    script.submit(ana, {"persona_name": hostile("Parent"), "persona_description": ""}, "a persona")
+    script.command(ana, f"round persona {hostile('Parent')}")
     script.click(ana, ids.PHASE_ADVANCE, "Next", channel=CHANNEL_ID, ts=board_ts)
     with local.db.session() as session:
         touchpoint = session.exec(

@@ -63,8 +63,8 @@ def test_what_is_next_in_each_readers_own_time():
     text = followed_text(followed(phase=Phase.rating, deadline=DUE, next_round=OPENS))
     assert text.endswith(
         "Next: *Gap rating* closes <!date^1807549200^{date_short_pretty} at {time}|"
-        "2027-04-12 17:00 UTC> · the next rating round opens <!date^1809162000^"
-        "{date_short_pretty} at {time}|2027-05-01 09:00 UTC>"
+        "Mon 12 Apr 2027 17:00 UTC> · the next rating round opens <!date^1809162000^"
+        "{date_short_pretty} at {time}|Sat 1 May 2027 09:00 UTC>"
     )
 
 
