@@ -62,6 +62,9 @@ SHOTS = (
     Shot("results-thread-desktop.png", DESKTOP, "Leaving the rating", ".surface-file", 0, 1100),
     Shot("home-desktop.png", DESKTOP, "Home tab", ".surface-home", -1),
     Shot("overview-phone.png", PHONE, "", "body", 0, 1000),
+    Shot("digest-phone.png", PHONE, "After the workshop", ".surface-channel", -1),
+    Shot("followed-home-phone.png", PHONE, "After the workshop", ".surface-home", 1),
+    Shot("compare-phone.png", PHONE, "Another team", ".surface-channel", -1),
 )
 
 
