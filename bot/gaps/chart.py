@@ -201,23 +201,22 @@ def _draw_feelings(axes: Axes, rows: list[_Row], curve: EmotionCurve) -> None:
     at = {row.touchpoint.touchpoint_id: row.y for row in rows if row.touchpoint is not None}
     stage_at = {row.stage.stage_id: row.y for row in rows if row.stage is not None}
     lowest = {point.touchpoint_id for point in curve.lowest}
-    felt = [(p, at[p.touchpoint_id]) for p in curve.points if p.n and p.touchpoint_id in at]
+    felt = [  # (mean feeling, row, lowest?) of every touchpoint with feelings, top to bottom
+        (p.mean, at[p.touchpoint_id], p.touchpoint_id in lowest)
+        for p in curve.points
+        if p.mean is not None and p.touchpoint_id in at
+    ]
     axes.axvline(0, color=INK, lw=0.9, zorder=2)
-    axes.plot([p.mean for p, _ in felt], [y for _, y in felt], color=FEELING_INK, lw=1.4, zorder=3)
-    for point, y in felt:
-        if point.touchpoint_id in lowest:
+    axes.plot([m for m, _, _ in felt], [y for _, y, _ in felt], color=FEELING_INK, lw=1.4, zorder=3)
+    for mean, y, is_lowest in felt:
+        if not is_lowest:
+            axes.scatter([mean], [y], marker=POINT_MARKER, s=22, color=FEELING_INK, zorder=4)
             continue
-        axes.scatter([point.mean], [y], marker=POINT_MARKER, s=22, color=FEELING_INK, zorder=4)
-    for point, y in felt:
-        if point.touchpoint_id not in lowest:
-            continue
-        axes.scatter(
-            [point.mean], [y], marker=LOWEST_MARKER, s=95, color=LOWEST, edgecolor=INK, zorder=5
-        )
+        axes.scatter([mean], [y], marker=LOWEST_MARKER, s=95, color=LOWEST, edgecolor=INK, zorder=5)
         axes.text(
-            (point.mean or 0) + 0.28,
+            mean + 0.28,
             y,
-            f"{signed(point.mean)} lowest",
+            f"{signed(mean)} lowest",
             va="center",
             fontsize=8,
             fontweight="bold",
