@@ -172,7 +172,12 @@ def _save_results(script: DemoScript, round_number: int) -> None:
     standin = script.local.standin
     message = standin.wait_for(lambda: _results_message(script, round_number), timeout=60)
     script.settle()
-    uploads = [f for f in standin.files(CHANNEL_ID) if f"round-{round_number}." in f["name"]]
+    name = f"-round-{round_number}.png"  # the journey gap chart, not the gap trends chart
+    uploads = [
+        f
+        for f in standin.files(CHANNEL_ID)
+        if f["name"].startswith("journey-gaps-") and f["name"].endswith(name)
+    ]
     if uploads:
         script.write(f"gaps/round-{round_number}-chart.png", standin.file_bytes(uploads[-1]["id"]))
     table = standin.wait_for(lambda: _table_message(script, round_number), timeout=60)

@@ -14,7 +14,7 @@ Definitions (ours; each is checked with a worked example in tests/flows/test_emo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import cast
 
@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from flows.formatting import signed
 from flows.gaps.aggregation import current_round, journey_touchpoints
 from flows.gaps.like_for_like import ComparedRound, compared_round
+from flows.gaps.results import GapResults
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import GapRating, Persona, Workshop
 
@@ -132,6 +133,15 @@ def emotion_curve(
     ]
     assert workshop.id is not None
     return summarise_curve(workshop.id, workshop.title, number, journey, sums)
+
+
+def with_curve(session: Session, workshop: Workshop, results: GapResults) -> GapResults:
+    """The results carrying their round's curve, for the journey chart's feeling panel; the
+    results unchanged while the lane is off or nobody gave a feeling that round."""
+    curve = emotion_curve(session, workshop, results.round)
+    if curve is None or not curve.has_feelings:
+        return results
+    return replace(results, curve=curve)
 
 
 def summarise_curve(

@@ -27,6 +27,7 @@ from flows.digest import (
     previous_memo,
     text,
 )
+from flows.emotions import with_curve
 from flows.exports import ExportTable
 from flows.formatting import number, plural, rounded, signed
 from flows.gaps.aggregation import current_round
@@ -123,7 +124,7 @@ def widest_gaps_section(
         total=len(ranked),
         chart=DigestChart(
             "journey_gaps",
-            data=results,
+            data=with_curve(session, workshop, results),  # the feeling panel, when in use
             alt_text=(
                 f"Journey gap chart, round {results.round}: expectation against experience at "
                 f"{results.rated_count} rated touchpoints, in journey order"

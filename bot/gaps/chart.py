@@ -5,12 +5,19 @@ is the gap, red where expectations are not met. Right panel: the mean gap as a b
 confidence interval, and the previous round's gap as a diamond, so the change is visible. The
 widest shortfalls are drawn darker and their names are bold.
 
+While the emotion curve is in use (the results carry a curve with feelings), a narrow panel
+"Feeling (−2…+2)" sits between the gap and the figures, on the same rows: the mean feeling per
+touchpoint joined top to bottom (the emotion lane beside the steps), each stage's mean as a
+square on its stage row, a zero line, and the lowest points (the moments that matter) as ▼ with
+their figure in bold and "lowest" beside them. Without it the chart is drawn exactly as before.
+
 Built on matplotlib's object API (no pyplot), so concurrent listener threads never share state.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +29,7 @@ from matplotlib.patches import Patch
 
 from bot.charts import palette
 from bot.charts.drawing import png_bytes, short
+from flows.emotions import EmotionCurve
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
 
@@ -40,6 +48,18 @@ NEUTRAL = "#8d99ae"
 INK = "#1d3557"
 MUTED = "#6c757d"
 BANDS = ("#f1f4f8", "#ffffff")
+
+# The feeling panel: an ordinary point is a small filled circle, a lowest point a larger ▼ in
+# orange with "lowest" written beside it (shape and label say it without the colour).
+FEELING_INK = INK
+LOWEST = palette.ORANGE
+LOWEST_MARKER = "v"
+POINT_MARKER = "o"
+STAGE_MARKER = "s"
+FEELING_RATIO = 0.5  # the panel's width, against the scale panel's 1.2
+FEELING_WIDTH_IN = 1.9  # the figure grows by about the panel, so the other panels keep theirs
+LABELS_IN = 0.17 * WIDTH_IN  # the row labels' room on the left
+LEGEND_ROWS_IN = 0.22  # the legend's second row
 
 
 @dataclass(frozen=True)
@@ -76,22 +96,34 @@ def _colour(touchpoint: TouchpointGap, worst: set[int]) -> str:
     return SHORTFALL if gap < 0 else MET
 
 
+def _drawn_curve(results: GapResults) -> EmotionCurve | None:
+    """The curve the feeling panel draws: only one with feelings (the lane is off until used)."""
+    curve = results.curve
+    return curve if curve is not None and curve.has_feelings else None
+
+
 def render_gap_chart(results: GapResults) -> bytes:
-    """The journey gap chart as PNG bytes."""
+    """The journey gap chart as PNG bytes; with the feeling panel when the results carry a
+    curve with feelings (flows.emotions.with_curve)."""
     rows = _layout(results)
     worst = {t.touchpoint_id for t in results.shortfalls[:WORST_HIGHLIGHTED]}
-    height = 2.2 + ROW_HEIGHT_IN * max(len(rows), 3)
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    curve = _drawn_curve(results)
+    legend_in = LEGEND_ROWS_IN if curve is not None else 0.0  # its legend takes two rows
+    height = 2.2 + legend_in + ROW_HEIGHT_IN * max(len(rows), 3)
+    width = WIDTH_IN + (FEELING_WIDTH_IN if curve is not None else 0.0)
+    figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    grid = figure.add_gridspec(1, 3, width_ratios=(1.2, 1.0, 0.62), wspace=0.03)
+    ratios = (1.2, 1.0, FEELING_RATIO, 0.62) if curve is not None else (1.2, 1.0, 0.62)
+    grid = figure.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.03)
     scale_axes = figure.add_subplot(grid[0, 0])
     gap_axes = figure.add_subplot(grid[0, 1], sharey=scale_axes)
-    note_axes = figure.add_subplot(grid[0, 2], sharey=scale_axes)
+    feeling_axes = figure.add_subplot(grid[0, 2], sharey=scale_axes) if curve is not None else None
+    note_axes = figure.add_subplot(grid[0, len(ratios) - 1], sharey=scale_axes)
     note_axes.axis("off")
     note_axes.set_xlim(0, 1)
     _note_titles(note_axes, results.previous_round)
 
-    _draw_bands(rows, (scale_axes, gap_axes))
+    _draw_bands(rows, (scale_axes, gap_axes) + ((feeling_axes,) if feeling_axes else ()))
     for row in rows:
         if row.touchpoint is not None:
             _draw_scale_row(scale_axes, row, worst)
@@ -102,11 +134,14 @@ def render_gap_chart(results: GapResults) -> bytes:
 
     _style_scale_axes(scale_axes, rows, worst)
     _style_gap_axes(gap_axes, results)
+    if feeling_axes is not None and curve is not None:
+        _draw_feelings(feeling_axes, rows, curve)
     _titles(figure, results)
-    _legend(figure, results)
+    _legend(figure, results, curve is not None)
     top = 1 - 1.05 / height
-    bottom = 0.85 / height
-    figure.subplots_adjust(left=0.17, right=0.99, top=top, bottom=bottom)
+    bottom = (0.85 + legend_in) / height
+    left = LABELS_IN / width if curve is not None else 0.17
+    figure.subplots_adjust(left=left, right=0.99, top=top, bottom=bottom)
     return png_bytes(figure)
 
 
@@ -159,6 +194,60 @@ def _draw_gap_row(axes: Axes, row: _Row, worst: set[int]) -> None:
             arrowprops={"arrowstyle": "->", "color": INK, "lw": 0.9},
             zorder=6,
         )
+
+
+def _draw_feelings(axes: Axes, rows: list[_Row], curve: EmotionCurve) -> None:
+    """The feeling panel: the curve top to bottom, stage means, the zero line, lowest points."""
+    at = {row.touchpoint.touchpoint_id: row.y for row in rows if row.touchpoint is not None}
+    stage_at = {row.stage.stage_id: row.y for row in rows if row.stage is not None}
+    lowest = {point.touchpoint_id for point in curve.lowest}
+    felt = [  # (mean feeling, row, lowest?) of every touchpoint with feelings, top to bottom
+        (p.mean, at[p.touchpoint_id], p.touchpoint_id in lowest)
+        for p in curve.points
+        if p.mean is not None and p.touchpoint_id in at
+    ]
+    axes.axvline(0, color=INK, lw=0.9, zorder=2)
+    axes.plot([m for m, _, _ in felt], [y for _, y, _ in felt], color=FEELING_INK, lw=1.4, zorder=3)
+    for mean, y, is_lowest in felt:
+        if not is_lowest:
+            axes.scatter([mean], [y], marker=POINT_MARKER, s=22, color=FEELING_INK, zorder=4)
+            continue
+        axes.scatter([mean], [y], marker=LOWEST_MARKER, s=95, color=LOWEST, edgecolor=INK, zorder=5)
+        axes.text(
+            mean + 0.28,
+            y,
+            f"{signed(mean)} lowest",
+            va="center",
+            fontsize=8,
+            fontweight="bold",
+            color=INK,
+            zorder=6,
+            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
+    for stage in curve.stages:
+        if stage.mean is None or stage.stage_id not in stage_at:
+            continue
+        y = stage_at[stage.stage_id]
+        axes.scatter([stage.mean], [y], marker=STAGE_MARKER, s=30, color=MUTED, zorder=4)
+        axes.text(
+            stage.mean + 0.25,
+            y,
+            signed(stage.mean),
+            va="center",
+            fontsize=7.5,
+            color=MUTED,
+            zorder=6,
+            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
+    axes.set_xlim(-2.6, 2.6)
+    axes.set_xticks(range(-2, 3))
+    axes.set_xticklabels([signed(value) for value in range(-2, 3)], fontsize=8)
+    axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
+    axes.tick_params(axis="y", left=False, labelleft=False)
+    axes.set_xlabel("← negative   positive →", fontsize=9)
+    axes.set_title("Feeling (−2…+2)", fontsize=10, color=INK, loc="left")
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
 
 
 NOTE_GAP_X, NOTE_CHANGE_X, NOTE_N_X = 0.02, 0.21, 0.52
@@ -297,7 +386,7 @@ def _titles(figure: Figure, results: GapResults) -> None:
     figure.text(0.01, 1 - 0.62 / height, subtitle, fontsize=10, color=MUTED, va="top")
 
 
-def _legend(figure: Figure, results: GapResults) -> None:
+def _legend(figure: Figure, results: GapResults, feelings: bool = False) -> None:
     handles = [
         Line2D([], [], marker="o", ls="", mfc="white", mec=INK, label="expectation"),
         Line2D([], [], marker="o", ls="", color=NEUTRAL, mec=INK, label="experience"),
@@ -318,10 +407,24 @@ def _legend(figure: Figure, results: GapResults) -> None:
                 label=f"round {results.previous_round} gap",
             )
         )
+    if feelings:
+        handles += [
+            Line2D([], [], marker=POINT_MARKER, color=FEELING_INK, label="mean feeling"),
+            Line2D([], [], marker=STAGE_MARKER, ls="", color=MUTED, label="stage feeling"),
+            Line2D(
+                [],
+                [],
+                marker=LOWEST_MARKER,
+                ls="",
+                color=LOWEST,
+                mec=INK,
+                label="lowest: the moments that matter",
+            ),
+        ]
     figure.legend(
         handles=handles,
         loc="lower center",
-        ncol=len(handles),
+        ncol=math.ceil(len(handles) / 2) if feelings else len(handles),
         fontsize=8.5,
         frameon=False,
         bbox_to_anchor=(0.5, 0.0),
@@ -339,4 +442,14 @@ def chart_alt_text(results: GapResults) -> str:
     )
     if worst:
         text += f" Widest shortfalls: {worst}."
+    curve = _drawn_curve(results)
+    if curve is not None:
+        text += " " + _curve_sentence(curve)
     return text[:1000]
+
+
+def _curve_sentence(curve: EmotionCurve) -> str:
+    lowest = ", ".join(f"{p.name} {signed(p.mean)}" for p in curve.lowest)
+    if lowest:
+        return f"Feeling (−2 to +2) per touchpoint beside the gaps; lowest points: {lowest}."
+    return "Feeling (−2 to +2) per touchpoint beside the gaps; none is negative on average."

@@ -27,7 +27,7 @@ from bot.personas.posts import persona_picker, post_persona_results
 from bot.slack.blocks import md
 from bot.workshop.board import post_in_thread, refresh_board, upload_in_thread
 from flows.customers.reports import customer_report
-from flows.emotions import emotion_curve, emotion_lines
+from flows.emotions import emotion_lines, with_curve
 from flows.gaps.form import rating_sheet
 from flows.gaps.nudges import plan_nudges
 from flows.gaps.progress import rating_progress
@@ -104,18 +104,18 @@ def open_next_round(
 
 
 def post_gap_results(client: WebClient, db: Database, team_id: str, workshop_id: int) -> GapResults:
-    """Post the journey gap chart, the results in words and then the full table in the board's
-    thread.
+    """Post the journey gap chart (with its feeling panel while the emotion curve is in use), the
+    results in words and then the full table in the board's thread.
 
     The results always go out, so a failed upload (a missing files:write scope, a Slack outage)
     still leaves the team with the results in text.
     """
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
-        results = gap_results(session, workshop)
+        results = with_curve(session, workshop, gap_results(session, workshop))
         by_channel = read_channel_results(session, workshop)
         by_persona = persona_results(session, workshop)
-        curve = emotion_curve(session, workshop)
+        curve = results.curve  # None while the lane is off or without feelings this round
         lines = emotion_lines(session, workshop) if curve is not None else None
         blind_spots = build_blind_spots_section(customer_report(session, team_id, workshop_id))
     if not results.has_ratings:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
@@ -35,6 +36,9 @@ from flows.gaps.statistics import (
     quadrant_for,
 )
 from storage.models import GapRating, Workshop, pk
+
+if TYPE_CHECKING:
+    from flows.emotions import EmotionCurve
 
 COMMENTS_PER_SHORTFALL = 3
 SHORTFALLS_WITH_COMMENTS = 3
@@ -107,6 +111,10 @@ class GapResults:
     # The round's persona and the earlier round it is compared with (like for like by persona,
     # flows.gaps.like_for_like); None only for results built by hand.
     compared_with: ComparedRound | None = None
+    # The round's emotion curve, drawn as the journey chart's feeling panel; gap_results leaves
+    # it None (its one scan stays one), flows.emotions.with_curve attaches it while the lane is
+    # in use.
+    curve: EmotionCurve | None = None
 
     @property
     def previous_words(self) -> str:

@@ -1,6 +1,8 @@
 """The emotion curve: turning it on, saving feelings, the curve and its lowest points, each
 checked against a worked example computed by hand (see the comments)."""
 
+from dataclasses import replace
+
 import pytest
 from sqlmodel import select
 
@@ -11,10 +13,13 @@ from flows.emotions import (
     set_emotion_curve,
     summarise_curve,
     summarise_lines,
+    with_curve,
 )
 from flows.errors import InvalidInput, NotAllowed
+from flows.gap_reports import widest_gaps_section
 from flows.gaps.form import rating_sheet
 from flows.gaps.ratings import RawAnswer, save_ratings
+from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
 from flows.personas import add_persona, choose_persona
@@ -185,3 +190,21 @@ def test_a_change_that_shows_as_zero_reads_unchanged():
     assert curve_change(now, before).words() == "+0.2 since round 1"
     same = summarise_curve(7, "T", 2, journey, {1: (3, -2)})
     assert curve_change(same, before).words() == "unchanged since round 1"
+
+
+def test_the_results_carry_their_rounds_curve_for_the_journey_chart(session):
+    """with_curve: the worked example's curve rides on the round's gap results (and on the
+    digest's journey chart); a round without feelings leaves the results as they were."""
+    workshop = worked_example(session)
+    plain = gap_results(session, workshop)
+    results = with_curve(session, workshop, plain)
+    assert plain.curve is None and results.curve == emotion_curve(session, workshop, 1)
+    assert results.curve is not None and [p.name for p in results.curve.lowest] == ["A", "D"]
+    assert replace(results, curve=None) == plain  # nothing else changes
+    section = widest_gaps_section(session, workshop, since=None)
+    assert section is not None and section.chart is not None
+    assert section.chart.data.curve == results.curve
+    open_rating_round(session, TEAM, workshop.id, FACILITATOR, expected_round=1)
+    feel(session, workshop, "U1", {"A": (6, 4, None)})  # round 2: nobody gives a feeling
+    second = gap_results(session, workshop)
+    assert second.round == 2 and with_curve(session, workshop, second) is second

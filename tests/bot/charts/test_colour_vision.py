@@ -11,7 +11,16 @@ import numpy as np
 import pytest
 
 from bot.charts import palette
-from bot.gaps.chart import MET, SHORTFALL, render_gap_chart
+from bot.gaps.chart import (
+    FEELING_INK,
+    LOWEST,
+    LOWEST_MARKER,
+    MET,
+    POINT_MARKER,
+    SHORTFALL,
+    STAGE_MARKER,
+    render_gap_chart,
+)
 from bot.kpis.chart import (
     BENCHMARK_COLOUR,
     MET_COLOUR,
@@ -137,6 +146,28 @@ def test_the_kpi_chart_tells_met_missed_and_benchmark_apart(session, workshop):
 def test_the_gap_chart_tells_shortfalls_from_met_expectations(session, workshop):
     png = render_gap_chart(gap_results(session, workshop))
     assert_distinguishable(seen_in_png(png, {"shortfall": SHORTFALL, "met": MET}))
+
+
+def test_the_gap_chart_feeling_panel_tells_the_lowest_points_apart(session, workshop):
+    """The panel drawn with a curve whose every touchpoint but one dips: the lowest points'
+    orange ▼ against the curve's ink and the stage means' grey."""
+    from dataclasses import replace
+
+    from flows.emotions import summarise_curve
+
+    results = gap_results(session, workshop)
+    stage_names = {stage.stage_id: stage.name for stage in results.stages}
+    journey = [
+        (t.touchpoint_id, t.name, t.stage_id, stage_names[t.stage_id]) for t in results.touchpoints
+    ]
+    sums = {tp: (2, -index) for index, (tp, *_) in enumerate(journey)}
+    curve = summarise_curve(workshop.id, workshop.title, results.round, journey, sums)
+    assert curve.lowest
+    png = render_gap_chart(replace(results, curve=curve))
+    assert_distinguishable(
+        seen_in_png(png, {"lowest": LOWEST, "curve": FEELING_INK, "stage": palette.MUTED})
+    )
+    assert len({LOWEST_MARKER, POINT_MARKER, STAGE_MARKER}) == 3  # a shape for each
 
 
 def test_the_palette_is_okabe_ito():

@@ -1,14 +1,28 @@
 import io
+from dataclasses import replace
 
 from sqlmodel import select
 
-from bot.gaps.chart import chart_alt_text, render_gap_chart
+from bot.gaps.chart import (
+    DPI,
+    FEELING_WIDTH_IN,
+    LEGEND_ROWS_IN,
+    LOWEST,
+    WIDTH_IN,
+    chart_alt_text,
+    render_gap_chart,
+)
+from flows.emotions import emotion_curve, set_emotion_curve, with_curve
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import Phase, Touchpoint
+from tests.flows.test_emotions import JOURNEY as EMOTION_JOURNEY
+from tests.flows.test_emotions import feel
+from tests.flows.test_emotions import worked_example as emotion_worked_example
+from tests.flows.test_gaps import FACILITATOR, TEAM, make_workshop
 from tests.helpers import png_size
 
 
@@ -89,3 +103,77 @@ def test_alt_text_names_the_worst_gaps(session):
     text = chart_alt_text(results)
     assert text.startswith("Journey gap chart, round 1: expectation and experience for 18 rated")
     assert "Widest shortfalls: Onboarding −3.5, Support −2.5, Checkout −1.5." in text
+
+
+# The feeling panel (issue 17) -------------------------------------------------------------------
+
+
+def _orange_rows(png):
+    """The pixel rows drawn in the lowest points' orange, grouped where they touch: one group
+    per ▼ (and one for the legend's)."""
+    from matplotlib.image import imread
+
+    pixels = imread(io.BytesIO(png))[..., :3]
+    target = [int(LOWEST[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    mask = (abs(pixels - target) <= 3 / 255).all(axis=-1)
+    rows = sorted(set(mask.nonzero()[0].tolist()))
+    groups = [[rows[0]]] if rows else []
+    for row in rows[1:]:
+        if row - groups[-1][-1] > 2:
+            groups.append([])
+        groups[-1].append(row)
+    return groups
+
+
+def test_without_feelings_the_chart_is_byte_for_byte_the_same(session):
+    """The lane is off until used: turned on, but nobody gave a feeling this round."""
+    workshop = make_workshop(session, stages=EMOTION_JOURNEY)
+    assert set_emotion_curve(session, TEAM, workshop.id, FACILITATOR, True)
+    feel(session, workshop, "U1", {"A": (6, 3, None), "C": (5, 4, None)})
+    results = gap_results(session, workshop)
+    assert with_curve(session, workshop, results) is results  # nothing attached
+    empty = replace(results, curve=emotion_curve(session, workshop))  # a curve, no feelings
+    assert empty.curve is not None and not empty.curve.has_feelings
+    assert render_gap_chart(empty) == render_gap_chart(results)
+    assert chart_alt_text(empty) == chart_alt_text(results)
+    assert _orange_rows(render_gap_chart(results)) == []
+
+
+def test_the_feeling_panel_beside_the_gaps(session):
+    """tests/flows/test_emotions.py's worked example: mean feelings A −1.5, B +1.0, C +0.5,
+    D −1.0; the lowest points (below 0, lowest first) A then D."""
+    workshop = emotion_worked_example(session)
+    plain = gap_results(session, workshop)
+    results = with_curve(session, workshop, plain)
+    assert results.curve is not None and [p.name for p in results.curve.lowest] == ["A", "D"]
+    with_panel, without = render_gap_chart(results), render_gap_chart(plain)
+    (width, height), (plain_width, plain_height) = png_size(with_panel), png_size(without)
+    assert width == round((WIDTH_IN + FEELING_WIDTH_IN) * DPI) and plain_width == WIDTH_IN * DPI
+    assert height == plain_height + round(LEGEND_ROWS_IN * DPI)  # the legend's second row
+    # a ▼ on A's row and one on D's row, then the legend's: three, top to bottom
+    groups = _orange_rows(with_panel)
+    assert len(groups) == 3
+    a_row, d_row, legend = (sum(g) / len(g) for g in groups)
+    assert a_row < d_row < legend
+    assert not _orange_rows(without)
+
+
+def test_the_alt_text_names_the_lowest_points(session):
+    workshop = emotion_worked_example(session)
+    results = with_curve(session, workshop, gap_results(session, workshop))
+    text = chart_alt_text(results)
+    assert text.startswith(chart_alt_text(replace(results, curve=None)))
+    # A: (−2 − 1) / 2 = −1.5; D: −1 / 1 = −1.0
+    assert text.endswith(
+        "Feeling (−2 to +2) per touchpoint beside the gaps; lowest points: A −1.5, D −1.0."
+    )
+
+
+def test_the_alt_text_of_a_curve_that_never_dips(session):
+    workshop = make_workshop(session, stages=EMOTION_JOURNEY)
+    assert set_emotion_curve(session, TEAM, workshop.id, FACILITATOR, True)
+    feel(session, workshop, "U1", {"A": (6, 3, 0), "B": (5, 5, 1)})
+    results = with_curve(session, workshop, gap_results(session, workshop))
+    assert results.curve is not None and results.curve.lowest == ()
+    assert chart_alt_text(results).endswith("none is negative on average.")
+    assert not [g for g in _orange_rows(render_gap_chart(results))[:-1]]  # only the legend's
