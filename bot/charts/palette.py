@@ -13,5 +13,9 @@ VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
 GREY = "#999999"
 
+# One colour per line of a chart with up to five series, in this order: these five stay ΔE ≥ 24
+# apart for a deuteranope (tests/bot/charts/test_colour_vision.py).
+LINES = (BLUE, VERMILLION, BLUISH_GREEN, BLACK, SKY_BLUE)
+
 INK = "#1d3557"  # text and outlines
 MUTED = "#6c757d"  # secondary text

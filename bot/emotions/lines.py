@@ -23,15 +23,8 @@ from flows.formatting import signed
 DPI = 110
 BANDS = ("#f1f4f8", "#ffffff")
 MAX_LABEL = 22
-# One look per line, in this order: colour, marker and dash pattern all differ. These five
-# Okabe–Ito colours stay ΔE ≥ 24 apart for a deuteranope (tests/bot/charts/test_colour_vision.py).
-COLOURS = (
-    palette.BLUE,
-    palette.VERMILLION,
-    palette.BLUISH_GREEN,
-    palette.BLACK,
-    palette.SKY_BLUE,
-)
+# One look per line, in this order: colour (palette.LINES), marker and dash pattern all differ.
+COLOURS = palette.LINES
 MARKERS = ("o", "s", "^", "D", "P")
 STYLES = ("-", "--", "-.", ":", (0, (6, 2, 1, 2)))
 LATEST = palette.BLUE  # the current round's line, drawn thicker

@@ -8,11 +8,12 @@ from __future__ import annotations
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.charts import palette
 from bot.charts.drawing import png_bytes, short
 from flows.gaps.statistics import signed
 from flows.loop import LoopClosure
 
-COLOURS = ("#b5179e", "#e76f51", "#1d3557", "#2a9d8f", "#8d6e00")
+COLOURS = palette.LINES
 MARKERS = ("o", "s", "^", "D", "v")
 MAX_LABEL = 28
 
@@ -27,13 +28,13 @@ def render_trend_chart(closure: LoopClosure) -> bytes:
     figure = Figure(figsize=(9.0, 5.0), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
-    axes.axhline(0, color="#6c757d", lw=1, ls="--")
+    axes.axhline(0, color=palette.MUTED, lw=1, ls="--")
     axes.annotate(
         "expectations met",
         (1, 0),
         xytext=(4, 4),
         textcoords="offset points",
-        color="#6c757d",
+        color=palette.MUTED,
         fontsize=9,
     )
     for index, gap in enumerate(closure.top):

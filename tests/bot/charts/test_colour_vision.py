@@ -206,3 +206,24 @@ def test_the_emotion_lines_are_told_apart_by_colour_marker_and_style():
     assert [line.emphasised for line in drawn] == [False, False, True]
     png = render_emotion_lines(by_round)
     assert_distinguishable(seen_in_png(png, {line.label: line.colour for line in drawn}))
+
+
+def test_the_trend_chart_tells_its_five_lines_apart():
+    """The top gaps' trend over rounds (bot/rounds/chart.py): five lines, each its own colour
+    and marker, still apart for a deuteranope."""
+    from bot.rounds.chart import COLOURS, MARKERS, render_trend_chart
+    from flows.loop import LoopClosure, TopGap, TouchpointTrend
+
+    top = tuple(
+        TopGap(
+            TouchpointTrend(n, "Stage", f"Touchpoint {n}", (-3.0 + n * 0.4, -2.0 + n * 0.3, -1.0)),
+            baseline_gap=-3.0 + n * 0.4,
+            latest_round=3,
+            latest_gap=-1.0,
+            done=n % 2 == 0,
+        )
+        for n in range(5)
+    )
+    assert len(set(COLOURS)) == len(set(MARKERS)) == 5
+    png = render_trend_chart(LoopClosure(top))
+    assert_distinguishable(seen_in_png(png, {f"line {i}": COLOURS[i] for i in range(5)}))
