@@ -127,12 +127,17 @@ def emotion_curve(
     if not rows and not workshop.emotion_curve:
         return None
     sums = {tp: (int(n), int(total or 0)) for tp, n, total in rows}
-    journey = [
+    journey = _journey(session, workshop)
+    assert workshop.id is not None
+    return summarise_curve(workshop.id, workshop.title, number, journey, sums)
+
+
+def _journey(session: Session, workshop: Workshop) -> list[tuple[int, str, int, str]]:
+    """(touchpoint id, name, stage id, stage name) in journey order, as the curves take them."""
+    return [
         (tp.id, tp.name, tp.stage_id, tp.stage_name)
         for tp in journey_touchpoints(session, workshop)
     ]
-    assert workshop.id is not None
-    return summarise_curve(workshop.id, workshop.title, number, journey, sums)
 
 
 def with_curve(session: Session, workshop: Workshop, results: GapResults) -> GapResults:
@@ -262,10 +267,7 @@ def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
         .where(col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id)
         .order_by(col(Persona.id))
     ).all()
-    journey = [
-        (tp.id, tp.name, tp.stage_id, tp.stage_name)
-        for tp in journey_touchpoints(session, workshop)
-    ]
+    journey = _journey(session, workshop)
     assert workshop.id is not None
     return summarise_lines(
         workshop.id,

@@ -38,6 +38,7 @@ from flows.actions import today_utc
 from flows.gaps.aggregation import current_round, rounds_touchpoint_sums
 from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.rounds import PHASES_AFTER_RATING
+from flows.gaps.statistics import pooled
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
 from flows.workshops import get_workshop
@@ -159,13 +160,8 @@ def journey_trend(session: Session, workshop: Workshop, through_round: int) -> J
     if not rounds:
         return None
     compared = set.intersection(*(rated_in[n] for n in rounds))
-    gaps = tuple(
-        float(
-            Fraction(sum(sums[n][tp].gap for tp in compared), sum(sums[n][tp].n for tp in compared))
-        )
-        for n in rounds
-        if compared
-    )
+    journey = [pooled(sums[n][tp] for tp in compared) for n in rounds] if compared else []
+    gaps = tuple(float(Fraction(total.gap, total.n)) for total in journey)
     return JourneyTrend(rounds, gaps, len(compared), len(set.union(*rated_in.values())))
 
 
