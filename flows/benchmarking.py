@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from flows.errors import InvalidInput, NotAllowed, NotFound
@@ -53,6 +52,7 @@ from flows.gaps.aggregation import (
 )
 from flows.gaps.statistics import GapStats, RatingSums, display, pooled
 from flows.workshops import FACILITATOR_ROLES, get_workshop
+from storage.db import insert_into
 from storage.models import (
     ActionItem,
     ActionStatus,
@@ -552,9 +552,7 @@ def decide_match(
         "decided_by": user_id,
         "decided_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(TouchpointMatch).values(row)
+    statement = insert_into(session, TouchpointMatch).values(row)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["team_id", "touchpoint_a_id", "touchpoint_b_id"],

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from flows.channels import touchpoint_channels
@@ -36,6 +35,7 @@ from flows.journey import (
     touchpoint_choices,
 )
 from flows.workshops import get_workshop, require_facilitator
+from storage.db import insert_into
 from storage.models import Channel, JourneyTemplate, Touchpoint, Workshop, utcnow
 from storage.models.journeys import MAX_TEMPLATE_NAME
 
@@ -312,9 +312,7 @@ def save_template(
         "created_at": now,
         "updated_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(JourneyTemplate).values(row)
+    statement = insert_into(session, JourneyTemplate).values(row)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["team_id", "name_key"],

@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -41,6 +40,7 @@ from flows.workshops import (
     require_facilitator,
     target_phase,
 )
+from storage.db import insert_into
 from storage.models import (
     Cadence,
     DeadlineState,
@@ -424,10 +424,8 @@ def _unreminded_non_raters(session: Session, workshop: Workshop, number: int) ->
 
 def claim_reminder(session: Session, candidate: ReminderCandidate) -> bool:
     """Take the (workshop, round, person) reminder; False if it was taken already."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(RatingReminder)
+        insert_into(session, RatingReminder)
         .values(
             team_id=candidate.team_id,
             workshop_id=candidate.workshop_id,

@@ -22,7 +22,6 @@ from enum import StrEnum
 
 from sqlalchemy import and_, delete, func
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -30,6 +29,7 @@ from flows.board import Figure, register_figures
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.journey import StageChoices, touchpoint_choices
 from flows.workshops import get_workshop, is_facilitator, join_workshop, participant_count
+from storage.db import Upsert, insert_into
 from storage.models import (
     Attitude,
     JourneyStage,
@@ -678,15 +678,8 @@ def save_ratings(
     return SavedRatings(workshop_id, len(rows), new_rater=bool(rows) and not rated_before)
 
 
-def _upsert_ratings(session: Session, rows: list[dict]) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(StakeholderRating).values(rows)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(StakeholderRating).values(rows)
-    else:
-        raise KeyError(dialect)
+def _upsert_ratings(session: Session, rows: list[dict]) -> Upsert:
+    statement = insert_into(session, StakeholderRating).values(rows)
     return statement.on_conflict_do_update(
         index_elements=["stakeholder_id", "rater_id"],
         set_={

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -41,6 +43,20 @@ def is_lock_timeout(error: BaseException) -> bool:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+Upsert = postgresql.Insert | sqlite.Insert
+
+
+def insert_into(session: Session, table: Any) -> Upsert:
+    """An INSERT that can take ON CONFLICT (DO NOTHING / DO UPDATE), for the session's database:
+    PostgreSQL and SQLite both have it, each through its own dialect's construct."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise KeyError(dialect)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

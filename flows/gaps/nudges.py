@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from flows.errors import Conflict
 from flows.gaps.aggregation import current_round
 from flows.workshops import get_workshop, require_facilitator
+from storage.db import insert_into
 from storage.models import GapRating, Participant, Phase, RatingNudge, Workshop, utcnow
 
 NUDGE_COOLDOWN = timedelta(minutes=30)  # nobody is nudged twice within this, per round
@@ -78,9 +78,7 @@ def _claim_nudges(
     user_ids: list[str],
     now: datetime,
 ) -> list[str]:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(RatingNudge).values(
+    statement = insert_into(session, RatingNudge).values(
         [
             {
                 "team_id": workshop.team_id,

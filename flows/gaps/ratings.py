@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import current_round
 from flows.personas import rater_persona_id
 from flows.workshops import get_workshop, join_workshop
+from storage.db import insert_into
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
 from storage.models.gaps import (
     EMOTION_SCALE,
@@ -237,9 +237,7 @@ def _upsert_ratings(
         }
         for touchpoint_id, answer in answers.items()
     ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(GapRating).values(rows)
+    statement = insert_into(session, GapRating).values(rows)
     changed: dict[str, ColumnElement[Any]] = {
         name: statement.excluded[name] for name in ("expectation", "experience", "persona_id")
     }

@@ -8,8 +8,8 @@ from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
 from storage import migrate
-from storage.db import Database
-from storage.models import SCHEDULER_JOBS_TABLE, EventReceipt
+from storage.db import Database, insert_into
+from storage.models import SCHEDULER_JOBS_TABLE, EventReceipt, utcnow
 
 
 def test_migrations_reach_head(db: Database):
@@ -108,3 +108,16 @@ def test_sqlite_writers_queue_in_process_and_reads_take_no_write_lock(tmp_path):
     thread.join(5)
     assert order == ["first done", "second"]
     database.dispose()
+
+
+def test_insert_into_takes_on_conflict_on_either_database(db: Database):
+    """One INSERT … ON CONFLICT for the session's database: a second insert of the same key is
+    skipped, not an error."""
+    with db.session() as session:
+        for _ in range(2):
+            statement = insert_into(session, EventReceipt).values(
+                event_id="Ev1", team_id="T1", received_at=utcnow()
+            )
+            session.execute(statement.on_conflict_do_nothing(index_elements=["event_id"]))
+        receipts = session.exec(text("SELECT count(*) FROM event_receipt WHERE event_id = 'Ev1'"))
+        assert receipts.one()[0] == 1
