@@ -13,8 +13,17 @@ Create Date: 2026-12-06 03:30:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
-from alembic import op
+
+from storage.migrations.parts import (
+    NamedIndex,
+    create_table,
+    drop_table,
+    integer,
+    moment,
+    slack_id,
+    text,
+    workshop_id,
+)
 
 revision: str = "0011_vote_clicks"
 down_revision: str | None = "0010_board_posts"
@@ -22,36 +31,29 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+VOTE_CLICK_INDEXED = (NamedIndex("ix_vote_click_voter", ("workshop_id", "voter_id")), "applied_at")
+
+
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "vote_click",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("click_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("workshop_id", sa.Integer(), nullable=False),
-        sa.Column("voter_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("fix_id", sa.Integer(), nullable=False),
-        sa.Column("shown", sa.Integer(), nullable=False),
-        sa.Column("wanted", sa.Integer(), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
+        text("click_key", 64),
+        workshop_id(),
+        slack_id("voter_id"),
+        integer("fix_id"),
+        integer("shown"),
+        integer("wanted"),
+        moment("received_at"),
+        moment("applied_at", nullable=True),
         sa.Column("changed", sa.Boolean(), nullable=False),
-        sa.CheckConstraint(
-            "shown >= 0 AND wanted >= 0 AND (wanted - shown = 1 OR shown - wanted = 1)",
-            name=op.f("ck_vote_click_one_step"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_vote_click")),
-        sa.UniqueConstraint("team_id", "click_key", name=op.f("uq_vote_click_team_id_click_key")),
+        in_workshop=False,
+        checks={
+            "one_step": "shown >= 0 AND wanted >= 0 AND (wanted - shown = 1 OR shown - wanted = 1)"
+        },
+        unique=[("team_id", "click_key")],
+        indexed=VOTE_CLICK_INDEXED,
     )
-    with op.batch_alter_table("vote_click", schema=None) as batch_op:
-        batch_op.create_index("ix_vote_click_voter", ["workshop_id", "voter_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_vote_click_applied_at"), ["applied_at"], unique=False
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("vote_click", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_vote_click_applied_at"))
-        batch_op.drop_index("ix_vote_click_voter")
-    op.drop_table("vote_click")
+    drop_table("vote_click", indexed=VOTE_CLICK_INDEXED)

@@ -14,8 +14,9 @@ Create Date: 2026-12-06 06:10:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+
+from storage.migrations.parts import Ref, create_table, drop_table, integer, moment, slack_id, text
 
 revision: str = "0014_journey_lanes"
 down_revision: str | None = "0016_phase_calls"
@@ -27,34 +28,18 @@ def upgrade() -> None:
     with op.batch_alter_table("touchpoint", schema=None) as batch_op:
         batch_op.add_column(sa.Column("channel", sa.String(length=20), nullable=True))
 
-    op.create_table(
+    create_table(
         "persona",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("workshop_id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
-        sa.Column("stakeholder_id", sa.Integer(), nullable=True),
-        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workshop_id"],
-            ["workshop.id"],
-            name=op.f("fk_persona_workshop_id_workshop"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["stakeholder_id"],
-            ["stakeholder.id"],
-            name=op.f("fk_persona_stakeholder_id_stakeholder"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_persona")),
-        sa.UniqueConstraint("workshop_id", "name_key", name=op.f("uq_persona_workshop_id_name_key")),
+        text("name", 40),
+        text("name_key", 120),
+        text("description", 150),
+        integer("stakeholder_id", nullable=True),
+        slack_id("created_by"),
+        moment("created_at"),
+        references={"stakeholder_id": Ref("stakeholder", ondelete="SET NULL")},
+        unique=[("workshop_id", "name_key")],
+        indexed=("team_id",),
     )
-    with op.batch_alter_table("persona", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_persona_team_id"), ["team_id"], unique=False)
     for table in ("participant", "gap_rating"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("persona_id", sa.Integer(), nullable=True))
@@ -84,10 +69,10 @@ def downgrade() -> None:
         batch_op.drop_column("emotion_curve")
     for table in ("gap_rating", "participant"):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(f"fk_{table}_persona_id_persona"), type_="foreignkey")
+            batch_op.drop_constraint(
+                batch_op.f(f"fk_{table}_persona_id_persona"), type_="foreignkey"
+            )
             batch_op.drop_column("persona_id")
-    with op.batch_alter_table("persona", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_persona_team_id"))
-    op.drop_table("persona")
+    drop_table("persona", indexed=("team_id",))
     with op.batch_alter_table("touchpoint", schema=None) as batch_op:
         batch_op.drop_column("channel")
