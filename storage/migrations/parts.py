@@ -136,3 +136,16 @@ def _index(table: str, index: str | NamedIndex) -> tuple[str, Sequence[str]]:
     if isinstance(index, NamedIndex):
         return index.name, index.columns
     return op.f(f"ix_{table}_{index}"), [index]
+
+
+def add_columns(table: str, *columns: sa.Column) -> None:
+    """Add `columns` to `table` (in a batch, which SQLite needs for some changes)."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.add_column(column)
+
+
+def drop_columns(table: str, *names: str) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for name in names:
+            batch_op.drop_column(name)

@@ -11,8 +11,7 @@ Create Date: 2026-12-06 03:40:00.000000
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.parts import add_columns, drop_columns, moment
 
 revision: str = "0010_board_posts"
 down_revision: str | None = "0009_gap_rating_raters"
@@ -21,14 +20,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("workshop", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("board_post_sent_at", sa.DateTime(timezone=True), nullable=True)
-        )
-        batch_op.add_column(sa.Column("board_claimed_at", sa.DateTime(timezone=True), nullable=True))
+    add_columns(
+        "workshop",
+        moment("board_post_sent_at", nullable=True),
+        moment("board_claimed_at", nullable=True),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workshop", schema=None) as batch_op:
-        batch_op.drop_column("board_claimed_at")
-        batch_op.drop_column("board_post_sent_at")
+    drop_columns("workshop", "board_claimed_at", "board_post_sent_at")

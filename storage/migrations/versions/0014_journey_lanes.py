@@ -16,7 +16,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from storage.migrations.parts import Ref, create_table, drop_table, integer, moment, slack_id, text
+from storage.migrations.parts import (
+    Ref,
+    add_columns,
+    create_table,
+    drop_columns,
+    drop_table,
+    integer,
+    moment,
+    slack_id,
+    text,
+)
 
 revision: str = "0014_journey_lanes"
 down_revision: str | None = "0016_phase_calls"
@@ -25,9 +35,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("touchpoint", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("channel", sa.String(length=20), nullable=True))
-
+    add_columns("touchpoint", sa.Column("channel", sa.String(length=20), nullable=True))
     create_table(
         "persona",
         text("name", 40),
@@ -50,10 +58,10 @@ def upgrade() -> None:
                 ["id"],
                 ondelete="SET NULL",
             )
-    with op.batch_alter_table("workshop", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("emotion_curve", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    add_columns(
+        "workshop",
+        sa.Column("emotion_curve", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     with op.batch_alter_table("gap_rating", schema=None) as batch_op:
         batch_op.add_column(sa.Column("emotion", sa.Integer(), nullable=True))
         batch_op.create_check_constraint(
@@ -65,8 +73,7 @@ def downgrade() -> None:
     with op.batch_alter_table("gap_rating", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_gap_rating_emotion_range"), type_="check")
         batch_op.drop_column("emotion")
-    with op.batch_alter_table("workshop", schema=None) as batch_op:
-        batch_op.drop_column("emotion_curve")
+    drop_columns("workshop", "emotion_curve")
     for table in ("gap_rating", "participant"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(
@@ -74,5 +81,4 @@ def downgrade() -> None:
             )
             batch_op.drop_column("persona_id")
     drop_table("persona", indexed=("team_id",))
-    with op.batch_alter_table("touchpoint", schema=None) as batch_op:
-        batch_op.drop_column("channel")
+    drop_columns("touchpoint", "channel")
