@@ -6,7 +6,8 @@ The test upgrades an empty database one revision at a time and, after each, read
 foreign keys with their ON DELETE, indexes) and compares what the revision changed with the record
 committed for this database (migration_history.sqlite.json / migration_history.postgresql.json
 beside this file). Then it walks back down one revision at a time and checks that each downgrade
-returns the schema the revision started from.
+returns the schema the revision started from. Run it on both databases: SQLite does not tell
+some types apart (a timestamp with or without a time zone is DATETIME either way).
 
 A NEW migration is recorded by running this test once with MIGRATION_HISTORY_RECORD=1, on SQLite
 and on PostgreSQL (TEST_DATABASE_URL set); recording only appends revisions that have no record
