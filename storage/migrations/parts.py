@@ -5,8 +5,9 @@ dropping a table together with its indexes. A migration then reads as what it ad
 
 Safe to share across released migrations: tests/storage/test_migration_history.py records what
 every revision does to the schema, on SQLite and on PostgreSQL, so an edit here that would change
-what an old migration did fails CI. (This module is beside versions/, so Alembic does not take it
-for a revision.)
+what an old migration did fails CI. So a new migration that needs something else gets a new
+option or part here; what an existing part makes stays as it is. (This module is beside
+versions/, so Alembic does not take it for a revision.)
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def create_table(
     `references`, a check ck_<name>_<key> for each of `checks`, a unique constraint for each
     column list in `unique`; then its `indexed` columns' indexes, in that order.
 
-    The constraints are laid out as Alembic's autogenerate wrote them: checks, foreign keys by
-    name, primary key, unique constraints."""
+    CREATE TABLE lists the primary key, the checks in `checks`' order, the foreign keys by name,
+    then the unique constraints, as Alembic's autogenerate laid them out."""
     columns = [part for part in parts if isinstance(part, sa.Column)]
     given_foreign_keys = [p for p in parts if isinstance(p, sa.ForeignKeyConstraint)]
     given_uniques = [p for p in parts if isinstance(p, sa.UniqueConstraint)]
