@@ -1,11 +1,4 @@
-"""workshops, journey stages, touchpoints, participants
-
-Revision ID: 0001_foundation
-Revises:
-Create Date: 2026-11-22 22:10:36.650621
-"""
-
-from collections.abc import Sequence
+"""workshops, journey stages, touchpoints, participants"""
 
 import sqlalchemy as sa
 
@@ -13,8 +6,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = "0001_foundation"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 WORKSHOP_INDEXED = ("channel_id", "team_id")
 TOUCHPOINT_INDEXED = ("stage_id", "team_id", "workshop_id")

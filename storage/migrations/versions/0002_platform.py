@@ -1,11 +1,4 @@
-"""platform: slack_sdk installation and OAuth state stores, Events API receipts
-
-Revision ID: 0002_platform
-Revises: 0001_foundation
-Create Date: 2026-11-22 22:45:41.694976
-"""
-
-from collections.abc import Sequence
+"""platform: slack_sdk installation and OAuth state stores, Events API receipts"""
 
 import sqlalchemy as sa
 from alembic import op
@@ -14,8 +7,6 @@ from storage.migrations.parts import moment, slack_id, text
 
 revision: str = '0002_platform'
 down_revision: str | None = '0001_foundation'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

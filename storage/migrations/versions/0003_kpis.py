@@ -1,11 +1,4 @@
-"""custom KPIs and KPI values
-
-Revision ID: 0003_kpis
-Revises: 0002_platform (written on 0001_foundation; chained after main's head when main was merged)
-Create Date: 2026-11-22 22:24:22.827610
-"""
-
-from collections.abc import Sequence
+"""custom KPIs and KPI values"""
 
 import sqlalchemy as sa
 
@@ -13,8 +6,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = "0003_kpis"
 down_revision: str | None = "0002_platform"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 KPI_VALUE_INDEXED = ("custom_kpi_id", "stage_id", "team_id", "workshop_id")

@@ -1,11 +1,4 @@
-"""digest schedules, deliveries, home views, scheduler jobs
-
-Revision ID: 0004_digests
-Revises: 0002_platform
-Create Date: 2026-11-22 22:26:17.363649
-"""
-
-from collections.abc import Sequence
+"""digest schedules, deliveries, home views, scheduler jobs"""
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,8 +8,6 @@ from storage.migrations.parts import Ref, create_table, drop_table, integer, mom
 revision: str = "0004_digests"
 # Chained after 0007_platform, which reached main first (one head for `upgrade head`).
 down_revision: str | None = "0003_kpis"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 SCHEDULE_INDEXED = ("created_by", "team_id", "workshop_id")

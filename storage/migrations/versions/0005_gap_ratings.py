@@ -1,11 +1,4 @@
-"""gap ratings, rating rounds, rating nudges
-
-Revision ID: 0005_gap_ratings
-Revises: 0003_kpis
-Create Date: 2026-11-22 22:25:51.807393
-"""
-
-from collections.abc import Sequence
+"""gap ratings, rating rounds, rating nudges"""
 
 from storage.migrations.parts import (
     NamedIndex,
@@ -19,8 +12,6 @@ from storage.migrations.parts import (
 
 revision: str = "0005_gap_ratings"
 down_revision: str | None = "0004_digests"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 GAP_RATING_INDEXED = (

@@ -1,11 +1,4 @@
-"""stakeholders, their touchpoints and ratings
-
-Revision ID: 0006_stakeholders
-Revises: 0003_kpis
-Create Date: 2026-11-22 22:24:20.992279
-"""
-
-from collections.abc import Sequence
+"""stakeholders, their touchpoints and ratings"""
 
 import sqlalchemy as sa
 
@@ -13,8 +6,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = "0006_stakeholders"
 down_revision: str | None = "0005_gap_ratings"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 TOUCHPOINTS_INDEXED = ("team_id", "touchpoint_id")

@@ -1,11 +1,4 @@
-"""fixes, ballots, votes, action items
-
-Revision ID: 0007_fixes_votes
-Revises: 0002_platform
-Create Date: 2026-11-22 22:25:59.118869
-"""
-
-from collections.abc import Sequence
+"""fixes, ballots, votes, action items"""
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,8 +16,6 @@ from storage.migrations.parts import (
 
 revision: str = "0007_fixes_votes"
 down_revision: str | None = "0006_stakeholders"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 FIX_INDEXED = ("team_id", "touchpoint_id", "workshop_id")

@@ -5,21 +5,13 @@ ratings, and now also one rater's ratings in a round and whether someone rated i
 is how the raters of a round are counted (over the participants, one index probe each). The
 foreign key (workshop_id, user_id) → participant makes "every rater is a participant", which
 rating already ensured by joining the rater, hold whatever code writes.
-
-Revision ID: 0009_gap_rating_raters
-Revises: 0008_digest_memos
-Create Date: 2026-11-23 01:40:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_gap_rating_raters"
 down_revision: str | None = "0008_digest_memos"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

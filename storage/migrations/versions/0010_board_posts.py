@@ -3,20 +3,12 @@
 A board post whose outcome is unknown (Slack timed out or answered 5xx) is recorded with the
 time it was sent, so the board is looked for in the channel's history before it is posted again;
 a claim time keeps two replicas from posting the same board at once.
-
-Revision ID: 0010_board_posts
-Revises: 0009_gap_rating_raters
-Create Date: 2026-12-06 03:40:00.000000
 """
-
-from collections.abc import Sequence
 
 from storage.migrations.parts import add_columns, drop_columns, moment
 
 revision: str = "0010_board_posts"
 down_revision: str | None = "0009_gap_rating_raters"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,13 +4,7 @@ A click is written to `vote_click` in a transaction of its own, which no lock he
 voter's ballot or participant row can delay (the table has no foreign keys for that reason), then
 acknowledged, then applied to the ballot; `applied_at` marks it applied (a refused click is
 deleted).
-
-Revision ID: 0010_vote_clicks
-Revises: 0009_gap_rating_raters
-Create Date: 2026-12-06 03:30:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -27,8 +21,6 @@ from storage.migrations.parts import (
 
 revision: str = "0011_vote_clicks"
 down_revision: str | None = "0010_board_posts"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 VOTE_CLICK_INDEXED = (NamedIndex("ix_vote_click_voter", ("workshop_id", "voter_id")), "applied_at")

@@ -1,11 +1,4 @@
-"""journey templates: a workspace's own journeys, saved under a name unique per workspace
-
-Revision ID: 0012_journey_templates
-Revises: 0015_round_schedules
-Create Date: 2026-12-06 06:40:00.000000
-"""
-
-from collections.abc import Sequence
+"""journey templates: a workspace's own journeys, saved under a name unique per workspace"""
 
 import sqlalchemy as sa
 
@@ -13,8 +6,6 @@ from storage.migrations.parts import create_table, drop_table, moment, slack_id,
 
 revision: str = "0012_journey_templates"
 down_revision: str | None = "0015_round_schedules"  # the heads of parallel branches were chained when merged
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

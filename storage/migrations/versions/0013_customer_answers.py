@@ -3,13 +3,7 @@
 An import is unique per (workshop, content hash), so importing the same answers twice adds
 nothing; its figures (n, mean, sd on 1-7) are unique per (import, stage, touchpoint, measure,
 segment).
-
-Revision ID: 0013_customer_answers
-Revises: 0014_journey_lanes
-Create Date: 2026-12-06 05:57:16.127059
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -17,8 +11,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = '0013_customer_answers'
 down_revision: str | None = "0014_journey_lanes"  # the heads of parallel branches were chained when merged
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 FIGURE_INDEXED = ("import_id", "stage_id", "team_id", "touchpoint_id", "workshop_id")

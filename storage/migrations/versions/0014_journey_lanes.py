@@ -5,13 +5,7 @@ like the other enums, so adding a channel needs no migration. A workshop may def
 (one name per workshop, on a normalised key); a participant's row names the persona they rate
 for, and each gap rating the persona it was given for. A workshop may turn the emotion curve
 on; a gap rating then may carry how the customer feels there, −2…+2.
-
-Revision ID: 0014_journey_lanes
-Revises: 0016_phase_calls (chained after main's newest when merging main)
-Create Date: 2026-12-06 06:10:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,8 +24,6 @@ from storage.migrations.parts import (
 
 revision: str = "0014_journey_lanes"
 down_revision: str | None = "0016_phase_calls"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -5,13 +5,7 @@
 fire time) and `rating_reminder` (unique per workshop, round and person) make every opening,
 reminder and closing happen once, even with two schedulers on one database; `loop_note`
 (unique per action item) makes each "you said, we did" note post once.
-
-Revision ID: 0015_round_schedules
-Revises: 0013_customer_answers
-Create Date: 2026-12-06 05:57:41.786479
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -19,8 +13,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = '0015_round_schedules'
 down_revision: str | None = "0013_customer_answers"  # the heads of parallel branches were chained when merged
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 DEADLINE_INDEXED = ("due_at", "state", "team_id", "workshop_id")

@@ -2,13 +2,7 @@
 
 A row is inserted (claimed) before the message is sent; the unique (team_id, phase_change_id)
 pair keeps a retried request or a second replica from posting the same call twice.
-
-Revision ID: 0016_phase_calls
-Revises: 0011_vote_clicks
-Create Date: 2026-12-06 06:10:00.000000
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -16,8 +10,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = "0016_phase_calls"
 down_revision: str | None = "0011_vote_clicks"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

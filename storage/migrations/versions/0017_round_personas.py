@@ -1,19 +1,11 @@
 """round personas: the persona a whole rating round is rated for (the facilitator's round per
 persona), one per workshop and round
-
-Revision ID: 0017_round_personas
-Revises: 0012_journey_templates
-Create Date: 2026-12-06 09:20:00.000000
 """
-
-from collections.abc import Sequence
 
 from storage.migrations.parts import create_table, drop_table, integer, moment, slack_id
 
 revision: str = "0017_round_personas"
 down_revision: str | None = "0019_workshop_follows"  # chained after the parallel 0018 and 0019 when merged
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

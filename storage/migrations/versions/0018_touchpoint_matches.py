@@ -1,11 +1,4 @@
-"""touchpoint matches: confirmed or rejected name matches between workshops (benchmarking)
-
-Revision ID: 0018_touchpoint_matches
-Revises: 0012_journey_templates
-Create Date: 2026-12-07 09:20:00.000000
-"""
-
-from collections.abc import Sequence
+"""touchpoint matches: confirmed or rejected name matches between workshops (benchmarking)"""
 
 import sqlalchemy as sa
 
@@ -13,8 +6,6 @@ from storage.migrations.parts import create_table, drop_table, integer, moment, 
 
 revision: str = "0018_touchpoint_matches"
 down_revision: str | None = "0012_journey_templates"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 MATCH_INDEXED = ("team_id", "touchpoint_a_id", "touchpoint_b_id")

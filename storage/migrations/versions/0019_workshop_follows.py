@@ -1,19 +1,11 @@
 """workshop follows: who follows which workshop (its trend on their Home tab), one row per
 (team, workshop, user)
-
-Revision ID: 0019_workshop_follows
-Revises: 0012_journey_templates
-Create Date: 2026-12-06 09:30:00.000000
 """
-
-from collections.abc import Sequence
 
 from storage.migrations.parts import NamedIndex, create_table, drop_table, moment, slack_id
 
 revision: str = "0019_workshop_follows"
 down_revision: str | None = "0018_touchpoint_matches"  # chained after the parallel 0018 when merged
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 FOLLOW_INDEXED = (
