@@ -62,12 +62,7 @@ def fresh_postgres(url: str, name: str) -> BenchDatabase:
     server_url = postgres_url(url)
     schema = f"bench_{name}"
     _drop_schema(server_url, schema)
-    engine = create_engine(server_url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    finally:
-        engine.dispose()
+    _execute(server_url, f'CREATE SCHEMA "{schema}"')
     separator = "&" if "?" in server_url else "?"
     scoped = f"{server_url}{separator}options={quote(f'-csearch_path={schema}')}"
     database = BenchDatabase(scoped, "postgresql", server_url, schema)
@@ -76,10 +71,15 @@ def fresh_postgres(url: str, name: str) -> BenchDatabase:
 
 
 def _drop_schema(server_url: str, schema: str) -> None:
+    _execute(server_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _execute(server_url: str, statement: str) -> None:
+    """One statement in a transaction of its own, on an engine of its own."""
     engine = create_engine(server_url)
     try:
         with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(statement))
     finally:
         engine.dispose()
 

@@ -186,21 +186,17 @@ def two_teams_compare(script: DemoScript) -> None:
         for e in script.local.standin.ephemerals(user=ana.user_id)
         if "Posted the comparison here" in e["text"]
     ][-1]
-    script.click(
-        ana,
-        ids.COMPARE_CONFIRM,
-        "Same touchpoint” under “Onboarding” and “On-boarding",
-        channel=CHANNEL_ID,
-        ts=told["ts"],
-        value=_pair(script, stores, "Onboarding"),
+    # The two suggested matches, answered on the posted comparison: one confirmed, one rejected.
+    answers = (
+        (ids.COMPARE_CONFIRM, "Same touchpoint” under “Onboarding” and “On-boarding", "Onboarding"),
+        (
+            ids.COMPARE_REJECT,
+            "Different” under “Product updates” and “Product update emails",
+            "Product updates",
+        ),
     )
-    script.click(
-        ana,
-        ids.COMPARE_REJECT,
-        "Different” under “Product updates” and “Product update emails",
-        channel=CHANNEL_ID,
-        ts=told["ts"],
-        value=_pair(script, stores, "Product updates"),
-    )
+    for action_id, label, touchpoint in answers:
+        value = _pair(script, stores, touchpoint)
+        script.click(ana, action_id, label, channel=CHANNEL_ID, ts=told["ts"], value=value)
     script.command(ana, f"compare {numbers}")
     save_comparison(script)

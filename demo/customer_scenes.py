@@ -23,7 +23,6 @@ from demo.local import CHANNEL_ID
 from demo.script import DemoScript
 from flows.customers.importing import import_customer_answers
 from flows.customers.text import blind_spot_line, change_words
-from flows.kpi_import import workshop_for_import
 from storage.models import Touchpoint
 
 RESPONDENTS = 320
@@ -100,12 +99,8 @@ def customers_voice(script: DemoScript) -> None:
     ana, today = script.facilitator, date.today()
     names = _names(script)
     path = script.write("customers/customer-survey.csv", survey_csv(names, today))
-    script.narrate(
-        f"  {ana.real_name} ({ana.team}): runs `workshop-bot customers import {path.name} "
-        f"--workshop {script.workshop_id} --scale {SCALE}` with {RESPONDENTS} customers' answers"
-    )
-    with script.local.db.session() as session:  # a refusal here is a bug: let it surface
-        workshop = workshop_for_import(session, script.workshop_id or 0)
+    args = f"customers import {path.name} --workshop {script.workshop_id} --scale {SCALE}"
+    with script.cli_import(args, f"with {RESPONDENTS} customers' answers") as (session, workshop):
         result = import_customer_answers(
             session,
             workshop,

@@ -15,7 +15,7 @@ from bot.kpis.blocks import period_date
 from bot.slack import ids
 from demo.local import CHANNEL_ID
 from demo.script import DemoScript
-from flows.kpi_import import import_kpi_csv, workshop_for_import
+from flows.kpi_import import import_kpi_csv
 
 HEADER = "kpi,period_end,value,answers,target,benchmark,benchmark_source,stage"
 NPS_BENCHMARK = ("30", "35", "Retently 2024, B2B SaaS")
@@ -77,13 +77,9 @@ def nps_answers() -> str:
 def import_history(script: DemoScript) -> list[date]:
     periods = month_ends(4, date.today())
     path = script.write("kpis/kpi-history.csv", history_csv(periods))
-    ana = script.facilitator
-    script.narrate(
-        f"  {ana.real_name} ({ana.team}): runs `workshop-bot kpi import {path.name} "
-        f"--workshop {script.workshop_id}` with three months of history from the analytics team"
-    )
-    with script.local.db.session() as session:  # a refusal here is a bug: let it surface
-        workshop = workshop_for_import(session, script.workshop_id or 0)
+    args = f"kpi import {path.name} --workshop {script.workshop_id}"
+    what = "with three months of history from the analytics team"
+    with script.cli_import(args, what) as (session, workshop):
         result = import_kpi_csv(
             session, workshop.team_id, workshop.id, path.read_text(), "csv-import"
         )

@@ -7,8 +7,11 @@ settle, and narrates every Web API call the bot made in the meantime.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -16,6 +19,11 @@ from demo.local import CHANNEL_ID, CHANNEL_NAMES, OUTSIDER, PEOPLE, LocalSlack, 
 from demo.preview.timeline import Step
 from standin import SimResponse, blockkit
 from standin.server import RESPONSE_URL_CALL
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from storage.models import Workshop
 
 
 @dataclass
@@ -63,6 +71,20 @@ class DemoScript:
         self._actor = person
         self.narrate(f"  {person.real_name} ({person.team}): {what}")
         self.steps[-1].actor = person.real_name
+
+    @contextmanager
+    def cli_import(self, args: str, what: str) -> Iterator[tuple[Session, Workshop]]:
+        """The facilitator runs `workshop-bot <args>` (narrated: the command line is no Slack
+        step): the session and the demo's workshop to import into. A refusal here is a bug in
+        the demo, so it is let surface."""
+        # Imported here: importing flows.kpis registers its board figure, and the board lists
+        # the figures in the order they registered, which the demo's imports must not change.
+        from flows.kpi_import import workshop_for_import
+
+        ana = self.facilitator
+        self.narrate(f"  {ana.real_name} ({ana.team}): runs `workshop-bot {args}` {what}")
+        with self.local.db.session() as session:
+            yield session, workshop_for_import(session, self.workshop_id or 0)
 
     # acting in Slack -------------------------------------------------------------------------
 

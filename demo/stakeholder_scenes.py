@@ -103,20 +103,28 @@ def a_rating_is_changed(script: DemoScript) -> None:
     script.submit(chloe, {f"interest:{cfo}": "3"}, "the form again, the CFO's interest now 3")
 
 
-def a_stakeholder_is_edited_from_the_list(script: DemoScript) -> None:
-    dev = script.people[3]
-    script.command(dev, "stakeholder list")
-    listing = script.local.standin.ephemerals(user=dev.user_id)[-1]
-    competitor = _stakeholder_ids(script)["Competitor X"]
+def choose_from_the_list(
+    script: DemoScript, person: Person, choice: str, stakeholder_id: int, label: str
+) -> None:
+    """`/workshop stakeholder list`, then `choice` ("edit", "remove") in one stakeholder's menu
+    of the list the person is shown."""
+    script.command(person, "stakeholder list")
+    listing = script.local.standin.ephemerals(user=person.user_id)[-1]
     script.click(
-        dev,
+        person,
         ids.STAKEHOLDER_MENU,
-        "Edit” in the menu of “Competitor X",
+        label,
         channel=CHANNEL_ID,
         ts=listing["ts"],
-        block_id=list_row_block_id(competitor),
-        selected=f"edit|{competitor}|0",
+        block_id=list_row_block_id(stakeholder_id),
+        selected=f"{choice}|{stakeholder_id}|0",
     )
+
+
+def a_stakeholder_is_edited_from_the_list(script: DemoScript) -> None:
+    dev = script.people[3]
+    competitor = _stakeholder_ids(script)["Competitor X"]
+    choose_from_the_list(script, dev, "edit", competitor, "Edit” in the menu of “Competitor X")
     script.submit(
         dev,
         {ids.STAKEHOLDER_NOTE: "Undercuts us on delivery fees"},

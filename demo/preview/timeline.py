@@ -105,6 +105,18 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _message_entry(kind: str, where: str, message: dict, **details: Any) -> Entry:
+    """An entry showing a message's text and blocks, as a Web API call or a response_url sent
+    them (blocks may come JSON-encoded)."""
+    return Entry(
+        kind,
+        where=where,
+        text=str(message.get("text") or ""),
+        blocks=_json(message.get("blocks")) or [],
+        **details,
+    )
+
+
 def clock(ts: str | None) -> str:
     """A message ts as the time of day (UTC), e.g. "07:31"."""
     try:
@@ -156,8 +168,6 @@ class _Builder:
 
     def reply(self, payload: dict[str, Any], channel_label: str) -> None:
         """A message sent through a response_url (or as a command's immediate answer)."""
-        blocks = _json(payload.get("blocks")) or []
-        text = str(payload.get("text") or "")
         if payload.get("delete_original"):
             self.add(Entry("ephemeral", where=channel_label, note=self._shown("deletes it")))
             return
@@ -165,7 +175,7 @@ class _Builder:
         kind = "channel" if in_channel else "ephemeral"
         replaces = "replaces the message" if payload.get("replace_original") else ""
         note = replaces if in_channel else self._shown(replaces)
-        self.add(Entry(kind, where=channel_label, text=text, blocks=blocks, note=note))
+        self.add(_message_entry(kind, channel_label, payload, note=note))
 
     def _shown(self, what: str) -> str:
         """An ephemeral's note: who saw it (the person who just acted), and what it did."""
@@ -185,43 +195,19 @@ class _Builder:
     def _chat_postMessage(self, params: dict, response: dict) -> None:
         label, dm_user = self.where(str(params.get("channel", "")))
         kind = "dm" if dm_user else "thread" if params.get("thread_ts") else "channel"
-        self.add(
-            Entry(
-                kind,
-                where=label,
-                text=str(params.get("text") or ""),
-                blocks=_json(params.get("blocks")) or [],
-                ts=response.get("ts"),
-            )
-        )
+        self.add(_message_entry(kind, label, params, ts=response.get("ts")))
 
     def _chat_update(self, params: dict, response: dict) -> None:
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
         key = (channel, ts)
         self.revisions[key] = self.revisions.get(key, 0) + 1
         label, _ = self.where(channel)
-        self.add(
-            Entry(
-                "revision",
-                where=label,
-                text=str(params.get("text") or ""),
-                blocks=_json(params.get("blocks")) or [],
-                ts=ts,
-                revision=self.revisions[key],
-            )
-        )
+        self.add(_message_entry("revision", label, params, ts=ts, revision=self.revisions[key]))
 
     def _chat_postEphemeral(self, params: dict, response: dict) -> None:
         label, _ = self.where(str(params.get("channel", "")))
-        self.add(
-            Entry(
-                "ephemeral",
-                where=label,
-                text=str(params.get("text") or ""),
-                blocks=_json(params.get("blocks")) or [],
-                note="shown to " + self.recording.directory.user(str(params.get("user", ""))),
-            )
-        )
+        shown_to = self.recording.directory.user(str(params.get("user", "")))
+        self.add(_message_entry("ephemeral", label, params, note="shown to " + shown_to))
 
     def _response_url(self, params: dict, response: dict) -> None:
         self.reply(params, channel_label="")

@@ -4,11 +4,11 @@ Alembic migrations reproducible on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Column, DateTime
 from sqlalchemy.orm import Mapped
-from sqlmodel import SQLModel, col
+from sqlmodel import Field, SQLModel, col
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -26,6 +26,31 @@ def utcnow() -> datetime:
 def timestamp_column(**kwargs) -> Column:
     """A timezone-aware timestamp column (SQLModel's default drops the time zone)."""
     return Column(DateTime(timezone=True), **kwargs)
+
+
+def now_field() -> Any:
+    """A required timestamp that defaults to the moment the row is made."""
+    return Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+def workshop_fk(*, index: bool = True) -> Any:
+    """The workshop a row belongs to; the row is deleted with it. `index=False` where another
+    index that starts with workshop_id (a unique constraint's, say) serves lookups by workshop."""
+    return Field(foreign_key="workshop.id", ondelete="CASCADE", index=index)
+
+
+class TeamRow(SQLModel):
+    """The columns most tables start with: the row's id, and the workspace it belongs to (every
+    query filters by it, so a workspace can never reach another workspace's rows)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+
+
+class WorkshopRow(TeamRow):
+    """A row of one workshop, deleted with it."""
+
+    workshop_id: int = workshop_fk()
 
 
 class HasId(Protocol):

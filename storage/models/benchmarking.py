@@ -13,9 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, now_field
 
 
 class MatchVerdict(StrEnum):
@@ -23,7 +23,7 @@ class MatchVerdict(StrEnum):
     rejected = "rejected"  # different touchpoints: never suggested again
 
 
-class TouchpointMatch(SQLModel, table=True):
+class TouchpointMatch(TeamRow, table=True):
     __tablename__ = "touchpoint_match"
     __table_args__ = (
         UniqueConstraint("team_id", "touchpoint_a_id", "touchpoint_b_id"),
@@ -31,10 +31,8 @@ class TouchpointMatch(SQLModel, table=True):
         CheckConstraint("verdict IN ('confirmed', 'rejected')", name="verdict_known"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     touchpoint_a_id: int = Field(foreign_key="touchpoint.id", ondelete="CASCADE", index=True)
     touchpoint_b_id: int = Field(foreign_key="touchpoint.id", ondelete="CASCADE", index=True)
     verdict: MatchVerdict = Field(sa_type=String(10))
     decided_by: str = Field(max_length=32)
-    decided_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    decided_at: datetime = now_field()

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import now_field, workshop_fk
 from storage.models.core import Phase
 
 
@@ -21,8 +21,8 @@ class PhaseCall(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)  # indexed by the unique constraint
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    workshop_id: int = workshop_fk()
     phase_change_id: int = Field(foreign_key="phase_change.id", ondelete="CASCADE")
     phase: Phase = Field(sa_type=String(20))
-    claimed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    claimed_at: datetime = now_field()
     ts: str | None = Field(default=None, max_length=32)  # the posted message, once Slack said so

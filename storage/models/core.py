@@ -10,9 +10,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, WorkshopRow, now_field, timestamp_column
 
 
 # Enums are stored as strings, not database enum types, so adding a value needs no migration.
@@ -45,9 +45,7 @@ class Role(StrEnum):
     participant = "participant"
 
 
-class Workshop(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
+class Workshop(TeamRow, table=True):
     channel_id: str = Field(max_length=32, index=True)
     title: str = Field(max_length=150)
     phase: Phase = Field(default=Phase.setup, sa_type=String(20))
@@ -69,27 +67,21 @@ class Workshop(SQLModel, table=True):
     board_claimed_at: datetime | None = Field(
         default=None, sa_column=timestamp_column(nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
-class JourneyStage(SQLModel, table=True):
+class JourneyStage(WorkshopRow, table=True):
     __tablename__ = "journey_stage"
     __table_args__ = (UniqueConstraint("workshop_id", "position"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     position: int
     name: str = Field(max_length=60)
 
 
-class Touchpoint(SQLModel, table=True):
+class Touchpoint(WorkshopRow, table=True):
     __table_args__ = (UniqueConstraint("stage_id", "position"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     stage_id: int = Field(foreign_key="journey_stage.id", ondelete="CASCADE", index=True)
     position: int
     name: str = Field(max_length=60)
@@ -97,27 +89,21 @@ class Touchpoint(SQLModel, table=True):
     channel: Channel | None = Field(default=None, sa_type=String(20))
 
 
-class Participant(SQLModel, table=True):
+class Participant(WorkshopRow, table=True):
     __table_args__ = (UniqueConstraint("workshop_id", "user_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     user_id: str = Field(max_length=32)
     role: Role = Field(default=Role.participant, sa_type=String(20))
     # The persona this participant rates for, when the workshop has personas (changeable).
     persona_id: int | None = Field(default=None, foreign_key="persona.id", ondelete="SET NULL")
-    joined_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    joined_at: datetime = now_field()
 
 
-class PhaseChange(SQLModel, table=True):
+class PhaseChange(WorkshopRow, table=True):
     __tablename__ = "phase_change"
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     from_phase: Phase = Field(sa_type=String(20))
     to_phase: Phase = Field(sa_type=String(20))
     action: str = Field(max_length=20)
     user_id: str = Field(max_length=32)
-    at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    at: datetime = now_field()

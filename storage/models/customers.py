@@ -14,9 +14,9 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column, Date, Float, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import WorkshopRow, now_field
 
 # A figure about a whole stage rather than one of its touchpoints. Touchpoint ids start at 1,
 # and a NULL in a unique key would never conflict, so "no touchpoint" needs a real value.
@@ -30,28 +30,23 @@ class Measure(StrEnum):
     experience = "experience"
 
 
-class CustomerImport(SQLModel, table=True):
+class CustomerImport(WorkshopRow, table=True):
     __tablename__ = "customer_import"
     __table_args__ = (
         UniqueConstraint("workshop_id", "content_hash"),
         CheckConstraint("answer_count > 0", name="answer_count_positive"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     content_hash: str = Field(max_length=64)
     survey_date: date = Field(sa_column=Column(Date, nullable=False))
     source: str = Field(max_length=20)  # "csv", "slack file", "form"
     scale: str = Field(max_length=8)  # the survey's own scale, e.g. "1-5"; figures are on 1–7
     answer_count: int
     imported_by: str = Field(max_length=32)
-    imported_at: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
+    imported_at: datetime = now_field()
 
 
-class CustomerFigure(SQLModel, table=True):
+class CustomerFigure(WorkshopRow, table=True):
     __tablename__ = "customer_figure"
     __table_args__ = (
         UniqueConstraint(
@@ -74,9 +69,6 @@ class CustomerFigure(SQLModel, table=True):
         CheckConstraint("sd IS NULL OR sd >= 0", name="sd_not_negative"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     import_id: int = Field(foreign_key="customer_import.id", ondelete="CASCADE", index=True)
     stage_id: int = Field(foreign_key="journey_stage.id", ondelete="CASCADE", index=True)
     touchpoint_id: int | None = Field(

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Float, LargeBinary, String, Table, Unicode, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import WorkshopRow, now_field, timestamp_column
 
 
 class Cadence(StrEnum):
@@ -40,12 +40,9 @@ class DeliveryStatus(StrEnum):
     failed = "failed"
 
 
-class DigestSchedule(SQLModel, table=True):
+class DigestSchedule(WorkshopRow, table=True):
     __tablename__ = "digest_schedule"
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     created_by: str = Field(max_length=32, index=True)
     cadence: Cadence = Field(sa_type=String(20))
     hour: int = 9
@@ -61,22 +58,17 @@ class DigestSchedule(SQLModel, table=True):
     # The creator has been told about the current failure (told once until fixed or resumed).
     failure_notified: bool = False
     # Slots before this moment are never sent (set on creation and on resume).
-    active_since: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    active_since: datetime = now_field()
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
-class DigestDelivery(SQLModel, table=True):
+class DigestDelivery(WorkshopRow, table=True):
     __tablename__ = "digest_delivery"
     # The claim: one row per (schedule, fire time). NULL schedule ids (digests asked for with
     # `/workshop digest now`) never collide, as NULLs are distinct in unique constraints.
     __table_args__ = (UniqueConstraint("schedule_id", "fire_time"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     schedule_id: int | None = Field(
         default=None, foreign_key="digest_schedule.id", ondelete="SET NULL", index=True
     )
@@ -84,9 +76,7 @@ class DigestDelivery(SQLModel, table=True):
     requested_by: str | None = Field(default=None, max_length=32)  # None: the scheduler
     status: DeliveryStatus = Field(default=DeliveryStatus.claimed, sa_type=String(20))
     # The moment the digest's content was read: the next digest covers what happened after it.
-    generated_at: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
+    generated_at: datetime = now_field()
     error: str | None = Field(default=None, max_length=100)
     # What the sections asked the next digest to compare against (DigestSection.memo), by section
     # key, e.g. each stakeholder's quadrant; written when the digest is sent.
@@ -103,7 +93,7 @@ class HomeView(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     user_id: str = Field(max_length=32)
     page: int = 0
-    opened_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    opened_at: datetime = now_field()
 
 
 # APScheduler's own job table, declared here (exactly as SQLAlchemyJobStore declares it) so that

@@ -20,7 +20,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, WorkshopRow, now_field, timestamp_column
 
 
 class Effort(StrEnum):
@@ -47,7 +47,7 @@ class ActionStatus(StrEnum):
     done = "done"
 
 
-class Fix(SQLModel, table=True):
+class Fix(WorkshopRow, table=True):
     __table_args__ = (
         # (id, workshop_id) is unique so that votes can reference both together.
         UniqueConstraint("id", "workshop_id"),
@@ -55,9 +55,6 @@ class Fix(SQLModel, table=True):
         UniqueConstraint("team_id", "request_key"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     touchpoint_id: int = Field(foreign_key="touchpoint.id", ondelete="CASCADE", index=True)
     author_id: str = Field(max_length=32)
     title: str = Field(max_length=120)
@@ -67,11 +64,11 @@ class Fix(SQLModel, table=True):
     status: FixStatus = Field(default=FixStatus.active, sa_type=String(10))
     merged_into_id: int | None = Field(default=None, foreign_key="fix.id", ondelete="SET NULL")
     request_key: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
-class Ballot(SQLModel, table=True):
+class Ballot(WorkshopRow, table=True):
     """One voter's votes in one workshop, and the limits they vote under."""
 
     __table_args__ = (
@@ -83,16 +80,13 @@ class Ballot(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     voter_id: str = Field(max_length=32)
     vote_budget: int
     max_votes_per_fix: int
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
 
 
-class Vote(SQLModel, table=True):
+class Vote(TeamRow, table=True):
     """One dot: a ballot's vote for a fix."""
 
     __table_args__ = (
@@ -110,8 +104,6 @@ class Vote(SQLModel, table=True):
         CheckConstraint("fix_slot >= 0 AND fix_slot < max_votes_per_fix", name="fix_slot"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     workshop_id: int = Field(index=True)
     ballot_id: int  # indexed by its unique constraints
     fix_id: int = Field(index=True)
@@ -119,18 +111,15 @@ class Vote(SQLModel, table=True):
     max_votes_per_fix: int
     budget_slot: int
     fix_slot: int
-    cast_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    cast_at: datetime = now_field()
 
 
-class ActionItem(SQLModel, table=True):
+class ActionItem(WorkshopRow, table=True):
     """A winning fix turned into work: an owner, a due date and a status."""
 
     __tablename__ = "action_item"
     __table_args__ = (UniqueConstraint("fix_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     fix_id: int = Field(foreign_key="fix.id", ondelete="CASCADE")
     owner_id: str = Field(max_length=32, index=True)
     due_date: date
@@ -139,8 +128,8 @@ class ActionItem(SQLModel, table=True):
     # The owner's DM with the status buttons, edited in place when the status changes.
     dm_channel_id: str | None = Field(default=None, max_length=32)
     dm_ts: str | None = Field(default=None, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
 class VoteClick(SQLModel, table=True):
@@ -174,9 +163,7 @@ class VoteClick(SQLModel, table=True):
     fix_id: int
     shown: int  # the voter's votes on the fix the button was drawn with
     wanted: int
-    received_at: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
+    received_at: datetime = now_field()
     applied_at: datetime | None = Field(
         default=None, sa_column=timestamp_column(nullable=True, index=True)
     )

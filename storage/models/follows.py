@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import now_field, workshop_fk
 
 
 class WorkshopFollow(SQLModel, table=True):
@@ -24,8 +24,6 @@ class WorkshopFollow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    workshop_id: int = workshop_fk()
     user_id: str = Field(max_length=32)
-    followed_at: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
+    followed_at: datetime = now_field()

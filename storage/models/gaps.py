@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, WorkshopRow, now_field, workshop_fk
 
 EXPECTATION_SCALE = (1, 7)
 EXPERIENCE_SCALE = (1, 7)
@@ -25,7 +25,7 @@ EMOTION_SCALE = (-2, 2)  # how the customer feels at the touchpoint (Smaply's em
 MAX_COMMENT_LENGTH = 300
 
 
-class GapRating(SQLModel, table=True):
+class GapRating(TeamRow, table=True):
     __tablename__ = "gap_rating"
     __table_args__ = (
         UniqueConstraint("touchpoint_id", "round", "user_id"),
@@ -56,9 +56,7 @@ class GapRating(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     # The unique (touchpoint_id, round, user_id) constraint indexes touchpoint_id already.
     touchpoint_id: int = Field(foreign_key="touchpoint.id", ondelete="CASCADE")
     round: int
@@ -70,11 +68,11 @@ class GapRating(SQLModel, table=True):
     emotion: int | None = None  # −2…+2, only when the workshop's emotion curve is on
     # The persona the rater rated for (journey lanes); None when the workshop has none.
     persona_id: int | None = Field(default=None, foreign_key="persona.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
-class RatingRound(SQLModel, table=True):
+class RatingRound(WorkshopRow, table=True):
     """A rating round the facilitator opened after the first. Round 1 starts with the workshop
     and has no row; the current round is the highest number here, or 1."""
 
@@ -84,15 +82,12 @@ class RatingRound(SQLModel, table=True):
         CheckConstraint("number >= 2", name="number_after_first"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     number: int
     opened_by: str = Field(max_length=32)
-    opened_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    opened_at: datetime = now_field()
 
 
-class RatingNudge(SQLModel, table=True):
+class RatingNudge(TeamRow, table=True):
     """When a participant was last nudged to rate in a round. Claiming the row (insert, or
     update once the cool-down has passed) is what lets a DM go out, so a double click or two
     replicas never DM anyone twice."""
@@ -100,10 +95,8 @@ class RatingNudge(SQLModel, table=True):
     __tablename__ = "rating_nudge"
     __table_args__ = (UniqueConstraint("workshop_id", "round", "user_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     round: int
     user_id: str = Field(max_length=32)
     nudged_by: str = Field(max_length=32)
-    nudged_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    nudged_at: datetime = now_field()

@@ -7,23 +7,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, now_field
 
 MAX_TEMPLATE_NAME = 60
 
 
-class JourneyTemplate(SQLModel, table=True):
+class JourneyTemplate(TeamRow, table=True):
     __tablename__ = "journey_template"
     __table_args__ = (UniqueConstraint("team_id", "name_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     name: str = Field(max_length=MAX_TEMPLATE_NAME)
     name_key: str = Field(max_length=MAX_TEMPLATE_NAME)  # the name casefolded
     # [{"name": "Awareness", "touchpoints": ["Search results", ...]}, ...] in journey order
     stages: list = Field(sa_column=Column(JSON, nullable=False))
     created_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()

@@ -11,16 +11,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, Date, Float, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import WorkshopRow, now_field
 
 # The stage key of a value for the whole journey rather than one stage. Stage ids start at 1,
 # and a NULL in a unique key would never conflict, so "no stage" needs a real value to be unique.
 WHOLE_JOURNEY = 0
 
 
-class CustomKpi(SQLModel, table=True):
+class CustomKpi(WorkshopRow, table=True):
     """A KPI a workshop defines for itself beside the built-in catalogue."""
 
     __tablename__ = "custom_kpi"
@@ -31,9 +31,6 @@ class CustomKpi(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=40)
     # The name case-folded, so "Repeat rate" and "repeat RATE" are one KPI.
     name_key: str = Field(max_length=80)
@@ -42,10 +39,10 @@ class CustomKpi(SQLModel, table=True):
     min_value: float | None = None
     max_value: float | None = None
     created_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
 
 
-class KpiValue(SQLModel, table=True):
+class KpiValue(WorkshopRow, table=True):
     """One KPI's value for one period (of the whole journey, or of one stage)."""
 
     __tablename__ = "kpi_value"
@@ -56,9 +53,6 @@ class KpiValue(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     # A built-in key ("nps", "csat", ...) or "custom:<custom_kpi.id>".
     kpi_key: str = Field(max_length=40)
     custom_kpi_id: int | None = Field(
@@ -76,6 +70,4 @@ class KpiValue(SQLModel, table=True):
     # How many survey answers the value was computed from (None when typed in directly).
     answer_count: int | None = None
     recorded_by: str = Field(max_length=32)
-    recorded_at: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
+    recorded_at: datetime = now_field()

@@ -15,21 +15,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, now_field, workshop_fk
 
 MAX_PERSONA_NAME = 40
 MAX_PERSONA_DESCRIPTION = 150
 
 
-class Persona(SQLModel, table=True):
+class Persona(TeamRow, table=True):
     __table_args__ = (UniqueConstraint("workshop_id", "name_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     # Lookups by workshop use the unique (workshop_id, name_key) index.
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     name: str = Field(max_length=MAX_PERSONA_NAME)
     name_key: str = Field(max_length=120)  # trimmed, NFKC-normalised, case-folded
     description: str = Field(default="", max_length=MAX_PERSONA_DESCRIPTION)
@@ -38,10 +36,10 @@ class Persona(SQLModel, table=True):
         default=None, foreign_key="stakeholder.id", ondelete="SET NULL"
     )
     created_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
 
 
-class RoundPersona(SQLModel, table=True):
+class RoundPersona(TeamRow, table=True):
     """The persona a whole rating round is rated for (the facilitator's round per persona)."""
 
     __tablename__ = "round_persona"
@@ -50,10 +48,8 @@ class RoundPersona(SQLModel, table=True):
         CheckConstraint("round >= 1", name="round_positive"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     round: int
     persona_id: int = Field(foreign_key="persona.id", ondelete="CASCADE")
     set_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()

@@ -16,9 +16,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, WorkshopRow, now_field, timestamp_column, workshop_fk
 
 MAX_OPEN_DAYS = 28
 
@@ -29,23 +29,20 @@ class DeadlineState(StrEnum):
     moot = "moot"  # the phase had moved on (or its round was replaced) before the deadline
 
 
-class PhaseDeadline(SQLModel, table=True):
+class PhaseDeadline(WorkshopRow, table=True):
     __tablename__ = "phase_deadline"
     __table_args__ = (
         UniqueConstraint("workshop_id", "phase", "round"),
         CheckConstraint("round >= 0", name="round_not_negative"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     phase: str = Field(sa_type=String(20))
     round: int = 0  # the rating round for the rating phase; 0 for the other phases
     due_at: datetime = Field(sa_column=timestamp_column(nullable=False, index=True))
     timezone: str = Field(max_length=64)  # the zone the facilitator set it in
     set_by: str = Field(max_length=32)
     # Reminders go out between this moment and the deadline.
-    set_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    set_at: datetime = now_field()
     state: DeadlineState = Field(default=DeadlineState.pending, sa_type=String(20), index=True)
     settled_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
 
@@ -55,7 +52,7 @@ class RoundScheduleStatus(StrEnum):
     paused = "paused"
 
 
-class RoundSchedule(SQLModel, table=True):
+class RoundSchedule(TeamRow, table=True):
     __tablename__ = "round_schedule"
     __table_args__ = (
         UniqueConstraint("workshop_id"),
@@ -64,9 +61,7 @@ class RoundSchedule(SQLModel, table=True):
         CheckConstraint("close_minute BETWEEN 0 AND 59", name="close_minute_range"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     created_by: str = Field(max_length=32)
     cron: str = Field(max_length=100)  # when rounds open, in `timezone`
     timezone: str = Field(max_length=64)
@@ -75,50 +70,40 @@ class RoundSchedule(SQLModel, table=True):
     close_minute: int = 0
     status: RoundScheduleStatus = Field(default=RoundScheduleStatus.active, sa_type=String(20))
     # Openings before this moment are never made (set on creation and on every change).
-    active_since: datetime = Field(
-        default_factory=utcnow, sa_column=timestamp_column(nullable=False)
-    )
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    active_since: datetime = now_field()
+    created_at: datetime = now_field()
 
 
-class ScheduledRound(SQLModel, table=True):
+class ScheduledRound(WorkshopRow, table=True):
     __tablename__ = "scheduled_round"
     __table_args__ = (UniqueConstraint("schedule_id", "fire_time"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     schedule_id: int = Field(foreign_key="round_schedule.id", ondelete="CASCADE")
     fire_time: datetime = Field(sa_column=timestamp_column(nullable=False))
     round: int | None = None  # the round it opened; None when it opened none
     outcome: str = Field(max_length=100)
-    claimed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    claimed_at: datetime = now_field()
 
 
-class RatingReminder(SQLModel, table=True):
+class RatingReminder(TeamRow, table=True):
     __tablename__ = "rating_reminder"
     __table_args__ = (UniqueConstraint("workshop_id", "round", "user_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     round: int
     user_id: str = Field(max_length=32)
     deadline_id: int = Field(foreign_key="phase_deadline.id", ondelete="CASCADE", index=True)
-    claimed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    claimed_at: datetime = now_field()
 
 
-class LoopNote(SQLModel, table=True):
+class LoopNote(WorkshopRow, table=True):
     """The claim of one "you said, we did" note: a done action item whose touchpoint's gap
     narrowed in a later round is announced once, whatever posts it."""
 
     __tablename__ = "loop_note"
     __table_args__ = (UniqueConstraint("action_item_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
     action_item_id: int = Field(foreign_key="action_item.id", ondelete="CASCADE")
     before_round: int
     after_round: int
-    claimed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    claimed_at: datetime = now_field()

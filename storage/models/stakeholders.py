@@ -12,9 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models.base import timestamp_column, utcnow
+from storage.models.base import TeamRow, now_field, workshop_fk
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -38,13 +38,11 @@ class Attitude(StrEnum):
     blocker = "blocker"
 
 
-class Stakeholder(SQLModel, table=True):
+class Stakeholder(TeamRow, table=True):
     __table_args__ = (UniqueConstraint("workshop_id", "name_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     # Lookups by workshop use the unique (workshop_id, name_key) index.
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    workshop_id: int = workshop_fk(index=False)
     name: str = Field(max_length=80)
     # The name trimmed, NFKC-normalised and case-folded; case folding can lengthen a name
     # ("ß" → "ss"), hence the wider column.
@@ -53,23 +51,21 @@ class Stakeholder(SQLModel, table=True):
     attitude: Attitude = Field(sa_type=String(20))
     note: str = Field(default="", max_length=200)
     author_id: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
 
 
-class StakeholderTouchpoint(SQLModel, table=True):
+class StakeholderTouchpoint(TeamRow, table=True):
     """A touchpoint that a stakeholder owns or shapes."""
 
     __tablename__ = "stakeholder_touchpoint"
     __table_args__ = (UniqueConstraint("stakeholder_id", "touchpoint_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     stakeholder_id: int = Field(foreign_key="stakeholder.id", ondelete="CASCADE")
     touchpoint_id: int = Field(foreign_key="touchpoint.id", ondelete="CASCADE", index=True)
 
 
-class StakeholderRating(SQLModel, table=True):
+class StakeholderRating(TeamRow, table=True):
     """One participant's current rating of one stakeholder, on 1–5 scales."""
 
     __tablename__ = "stakeholder_rating"
@@ -79,12 +75,10 @@ class StakeholderRating(SQLModel, table=True):
         CheckConstraint(f"interest BETWEEN {RATING_MIN} AND {RATING_MAX}", name="interest_range"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
     # Denormalised from the stakeholder so the board can count a workshop's raters in one query.
-    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    workshop_id: int = workshop_fk()
     stakeholder_id: int = Field(foreign_key="stakeholder.id", ondelete="CASCADE")
     rater_id: str = Field(max_length=32)
     influence: int
     interest: int
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    updated_at: datetime = now_field()

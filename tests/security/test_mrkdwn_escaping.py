@@ -31,7 +31,6 @@ from sqlmodel import select
 
 import bot
 from bot.slack import ids
-from bot.stakeholders.blocks import list_row_block_id
 from demo import gaps as demo_gaps
 from demo import kpi_scenes, runner, stakeholder_scenes, voting_scenes
 from demo.local import CHANNEL_ID
@@ -220,17 +219,7 @@ def a_second_workshop(script: DemoScript) -> None:
         ).one()
     script.click(ana, ids.RATE_STAKEHOLDERS, "Rate stakeholders", channel=CHANNEL_ID, ts=board_ts)
     script.submit(ana, {f"influence:{stakeholder_id}": "3"}, "a rating")
-    script.command(ana, "stakeholder list")
-    listing = local.standin.ephemerals(user=ana.user_id)[-1]
-    script.click(
-        ana,
-        ids.STAKEHOLDER_MENU,
-        "Remove",
-        channel=CHANNEL_ID,
-        ts=listing["ts"],
-        block_id=list_row_block_id(stakeholder_id),
-        selected=f"remove|{stakeholder_id}|0",
-    )
+    stakeholder_scenes.choose_from_the_list(script, ana, "remove", stakeholder_id, "Remove")
     script.submit(ana, {}, "the remove form")
     script.click(ana, ids.ADD_STAKEHOLDER, "Add stakeholder", channel=CHANNEL_ID, ts=board_ts)
     script.submit(ana, stakeholder | {ids.STAKEHOLDER_NAME: hostile("Again")}, "another")
