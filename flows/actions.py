@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.fixes import FixSummary, list_fixes
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, is_facilitator, require_facilitator
 from storage.models import ActionItem, ActionStatus, Phase, Workshop, pk, utcnow
 
@@ -267,7 +268,7 @@ def action_items(
     today = today or today_utc()
     items = session.exec(
         select(ActionItem)
-        .where(ActionItem.team_id == workshop.team_id, ActionItem.workshop_id == workshop.id)
+        .where(*of_workshop(ActionItem, workshop))
         .order_by(col(ActionItem.due_date), col(ActionItem.id))
     ).all()
     fixes = {

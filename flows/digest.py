@@ -40,6 +40,7 @@ from sqlmodel import Session, col, select
 from flows.board import journey_stages
 from flows.formatting import plural, utc_moment
 from flows.reads import known, shared_reads
+from flows.scope import of_workshop
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
     DeliveryStatus,
@@ -302,8 +303,7 @@ def previous_memo(
     memos = session.exec(
         select(DigestDelivery.section_memos)
         .where(
-            DigestDelivery.team_id == workshop.team_id,
-            DigestDelivery.workshop_id == workshop.id,
+            *of_workshop(DigestDelivery, workshop),
             DigestDelivery.status == DeliveryStatus.sent,
             col(DigestDelivery.generated_at) <= since,
         )
@@ -381,7 +381,7 @@ def phase_changes(session: Session, workshop: Workshop) -> list[PhaseChange]:
     return list(
         session.exec(
             select(PhaseChange)
-            .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
+            .where(*of_workshop(PhaseChange, workshop))
             .order_by(col(PhaseChange.at), col(PhaseChange.id))
         )
     )
@@ -451,7 +451,7 @@ def participation_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection:
     """Who takes part, and who joined since the previous digest."""
-    scope = (Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
+    scope = of_workshop(Participant, workshop)
     everyone = participant_count(session, workshop)
     joined_query = select(Participant.user_id, Participant.joined_at).where(*scope)
     if since is None:

@@ -25,6 +25,7 @@ from flows.formatting import signed
 from flows.gaps.aggregation import current_round, journey_touchpoints
 from flows.gaps.like_for_like import ComparedRound, compared_round
 from flows.gaps.results import GapResults
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import GapRating, Persona, Workshop
 
@@ -117,8 +118,7 @@ def emotion_curve(
             func.sum(col(GapRating.emotion)),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) == number,
             col(GapRating.emotion).is_not(None),
         )
@@ -254,8 +254,7 @@ def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
             func.sum(col(GapRating.emotion)),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.emotion).is_not(None),
         )
         .group_by(col(GapRating.round), col(GapRating.persona_id), col(GapRating.touchpoint_id))
@@ -264,7 +263,7 @@ def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
         return None
     defined = session.execute(
         select(col(Persona.id), col(Persona.name))
-        .where(col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id)
+        .where(*of_workshop(Persona, workshop))
         .order_by(col(Persona.id))
     ).all()
     journey = _journey(session, workshop)

@@ -36,6 +36,7 @@ from sqlmodel import Session, col, select
 from flows.digest import Digest, build_digest, digest_as_text
 from flows.errors import NotFound
 from flows.journey import in_journey_order
+from flows.scope import of_workshop
 from flows.workshops import get_workshop
 from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, pk, utcnow
 
@@ -353,7 +354,7 @@ def journey_table(session: Session, workshop: Workshop) -> ExportTable:
 def participants_table(session: Session, workshop: Workshop) -> ExportTable:
     participants = session.exec(
         select(Participant)
-        .where(Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
+        .where(*of_workshop(Participant, workshop))
         .order_by(col(Participant.joined_at), col(Participant.id))
     ).all()
     return ExportTable(
@@ -368,7 +369,7 @@ def participants_table(session: Session, workshop: Workshop) -> ExportTable:
 def phase_history_table(session: Session, workshop: Workshop) -> ExportTable:
     changes = session.exec(
         select(PhaseChange)
-        .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
+        .where(*of_workshop(PhaseChange, workshop))
         .order_by(col(PhaseChange.at), col(PhaseChange.id))
     ).all()
     return ExportTable(

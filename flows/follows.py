@@ -41,6 +41,7 @@ from flows.gaps.rounds import PHASES_AFTER_RATING
 from flows.gaps.statistics import pooled
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import get_workshop
 from storage.models import (
     ActionItem,
@@ -82,8 +83,7 @@ def unfollow_workshop(
     workshop = get_workshop(session, team_id, workshop_id)
     gone = session.exec(
         delete(WorkshopFollow).where(
-            col(WorkshopFollow.team_id) == team_id,
-            col(WorkshopFollow.workshop_id) == workshop_id,
+            *in_workshop(WorkshopFollow, team_id, workshop_id),
             col(WorkshopFollow.user_id) == user_id,
         )
     ).rowcount
@@ -111,7 +111,7 @@ def follower_ids(session: Session, team_id: str, workshop_id: int) -> list[str]:
     return list(
         session.exec(
             select(WorkshopFollow.user_id)
-            .where(WorkshopFollow.team_id == team_id, WorkshopFollow.workshop_id == workshop_id)
+            .where(*in_workshop(WorkshopFollow, team_id, workshop_id))
             .order_by(col(WorkshopFollow.user_id))
         )
     )
@@ -183,8 +183,7 @@ def action_item_counts(
             func.count(),
             func.coalesce(func.sum(case((col(ActionItem.due_date) < today, 1), else_=0)), 0),
         ).where(
-            ActionItem.team_id == workshop.team_id,
-            ActionItem.workshop_id == workshop.id,
+            *of_workshop(ActionItem, workshop),
             ActionItem.status != ActionStatus.done,
         )
     ).one()

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from flows.board import BoardSummary, board_summary
 from flows.follows import followed_among
 from flows.personal_progress import PersonalProgress, personal_progress
+from flows.scope import in_workshop
 from storage.models import HomeView, Participant, Phase, Role, Workshop, pk, utcnow
 
 HOME_PAGE_SIZE = 6
@@ -112,8 +113,6 @@ def home_viewers(session: Session, team_id: str, user_ids: list[str]) -> list[st
 def workshop_member_ids(session: Session, team_id: str, workshop_id: int) -> list[str]:
     return list(
         session.exec(
-            select(Participant.user_id).where(
-                Participant.team_id == team_id, Participant.workshop_id == workshop_id
-            )
+            select(Participant.user_id).where(*in_workshop(Participant, team_id, workshop_id))
         )
     )

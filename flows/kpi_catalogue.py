@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from flows.errors import InvalidInput
 from flows.kpi_formulas import CES_SCALE, CSAT_SCALE, NPS_SCALE, parse_number
+from flows.scope import of_workshop
 from storage.models import CustomKpi, Workshop, pk
 
 CUSTOM_PREFIX = "custom:"
@@ -248,9 +249,7 @@ def custom_definition(row: CustomKpi) -> KpiDefinition:
 def workshop_kpis(session: Session, workshop: Workshop) -> list[KpiDefinition]:
     """The built-in KPIs in catalogue order, then the workshop's custom KPIs by name."""
     rows = session.exec(
-        select(CustomKpi)
-        .where(CustomKpi.team_id == workshop.team_id, CustomKpi.workshop_id == workshop.id)
-        .order_by(col(CustomKpi.name_key))
+        select(CustomKpi).where(*of_workshop(CustomKpi, workshop)).order_by(col(CustomKpi.name_key))
     ).all()
     return [*BUILT_IN_KPIS, *map(custom_definition, rows)]
 
@@ -318,9 +317,7 @@ def define_custom_kpi(
     """Add a custom KPI to the workshop. Its name is unique per workshop (in the database, so a
     double submit or two people defining the same name at once create it once)."""
     existing = session.exec(
-        select(CustomKpi.name_key).where(
-            CustomKpi.team_id == workshop.team_id, CustomKpi.workshop_id == workshop.id
-        )
+        select(CustomKpi.name_key).where(*of_workshop(CustomKpi, workshop))
     ).all()
     if spec.name.casefold() in existing:
         raise InvalidInput({"kpi_name": f"This workshop already has a KPI “{spec.name}”."})

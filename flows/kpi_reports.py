@@ -31,6 +31,7 @@ from flows.kpi_text import (
     trend_text,
 )
 from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
+from flows.scope import of_workshop
 from storage.models import KpiValue, Participant, Phase, Workshop, id_col, pk
 
 KPIS_DIGEST_ORDER = 30
@@ -152,8 +153,7 @@ def _directions(rows: list[KpiRow]) -> str:
 def _recorded_since(session: Session, workshop: Workshop, since: datetime) -> int:
     return session.exec(
         select(func.count()).where(
-            KpiValue.team_id == workshop.team_id,
-            KpiValue.workshop_id == workshop.id,
+            *of_workshop(KpiValue, workshop),
             col(KpiValue.recorded_at) > since,
         )
     ).one()

@@ -50,6 +50,7 @@ from flows.kpi_formulas import (
     target_attainment,
 )
 from flows.reads import read_once
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import get_workshop, join_workshop
 from storage.models import (
     WHOLE_JOURNEY,
@@ -123,7 +124,7 @@ def kpi_choices(session: Session, team_id: str, workshop_id: int) -> KpiChoices:
 def _stages(session: Session, workshop: Workshop) -> list[StageChoice]:
     rows = session.exec(
         select(id_col(JourneyStage.id), JourneyStage.name)
-        .where(JourneyStage.team_id == workshop.team_id, JourneyStage.workshop_id == workshop.id)
+        .where(*of_workshop(JourneyStage, workshop))
         .order_by(col(JourneyStage.position))
     ).all()
     return [StageChoice(stage_id, name) for stage_id, name in rows]
@@ -384,8 +385,7 @@ def record_kpi_value(
     before = session.exec(
         select(KpiValue.value, KpiValue.recorded_by, KpiValue.recorded_at)
         .where(
-            KpiValue.team_id == workshop.team_id,
-            KpiValue.workshop_id == workshop.id,
+            *of_workshop(KpiValue, workshop),
             KpiValue.kpi_key == kpi_key,
             KpiValue.stage_key == stage_key,
             KpiValue.period_end == period_end,
@@ -501,7 +501,7 @@ def kpi_table(
     )
     ranked = (
         select(col(KpiValue.id).label("id"), recency)
-        .where(KpiValue.team_id == team_id, KpiValue.workshop_id == workshop_id)
+        .where(*in_workshop(KpiValue, team_id, workshop_id))
         .subquery()
     )
     values = session.exec(
@@ -622,9 +622,7 @@ def kpi_values(session: Session, team_id: str, workshop_id: int) -> list[KpiValu
     stage_names = {stage.id: stage.name for stage in choices.stages}
     stage_order = {stage.id: position for position, stage in enumerate(choices.stages, start=1)}
     kpi_order = {kpi.key: position for position, kpi in enumerate(choices.kpis)}
-    rows = session.exec(
-        select(KpiValue).where(KpiValue.team_id == team_id, KpiValue.workshop_id == workshop_id)
-    ).all()
+    rows = session.exec(select(KpiValue).where(*in_workshop(KpiValue, team_id, workshop_id))).all()
     rows = sorted(
         (row for row in rows if row.kpi_key in kpi_order),
         key=lambda r: (kpi_order[r.kpi_key], stage_order.get(r.stage_key, 0), r.period_end),

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.gaps.aggregation import current_round
+from flows.scope import in_workshop
 from flows.voting import own_votes
 from flows.workshops import FACILITATOR_ROLES, participant_role
 from storage.models import (
@@ -80,15 +81,14 @@ def personal_progress(session: Session, workshop: Workshop, user_id: str) -> Per
         session,
         select(func.count())
         .select_from(Stakeholder)
-        .where(Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id),
+        .where(*in_workshop(Stakeholder, team_id, workshop_id)),
     )
     stakeholders_added = _count(
         session,
         select(func.count())
         .select_from(Stakeholder)
         .where(
-            Stakeholder.team_id == team_id,
-            Stakeholder.workshop_id == workshop_id,
+            *in_workshop(Stakeholder, team_id, workshop_id),
             Stakeholder.author_id == user_id,
         ),
     )
@@ -97,8 +97,7 @@ def personal_progress(session: Session, workshop: Workshop, user_id: str) -> Per
         select(func.count())
         .select_from(StakeholderRating)
         .where(
-            StakeholderRating.team_id == team_id,
-            StakeholderRating.workshop_id == workshop_id,
+            *in_workshop(StakeholderRating, team_id, workshop_id),
             StakeholderRating.rater_id == user_id,
         ),
     )
@@ -106,14 +105,13 @@ def personal_progress(session: Session, workshop: Workshop, user_id: str) -> Per
         session,
         select(func.count())
         .select_from(Touchpoint)
-        .where(Touchpoint.team_id == team_id, Touchpoint.workshop_id == workshop_id),
+        .where(*in_workshop(Touchpoint, team_id, workshop_id)),
     )
     rating_round = current_round(session, workshop)
     touchpoints_rated = _count(
         session,
         select(func.count(func.distinct(GapRating.touchpoint_id))).where(
-            GapRating.team_id == team_id,
-            GapRating.workshop_id == workshop_id,
+            *in_workshop(GapRating, team_id, workshop_id),
             GapRating.round == rating_round,
             GapRating.user_id == user_id,
         ),
@@ -123,8 +121,7 @@ def personal_progress(session: Session, workshop: Workshop, user_id: str) -> Per
         select(func.count())
         .select_from(Fix)
         .where(
-            Fix.team_id == team_id,
-            Fix.workshop_id == workshop_id,
+            *in_workshop(Fix, team_id, workshop_id),
             Fix.author_id == user_id,
             col(Fix.status) == FixStatus.active,
         ),

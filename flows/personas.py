@@ -41,6 +41,7 @@ from flows.gaps.aggregation import (
     journey_touchpoints,
 )
 from flows.gaps.statistics import GapStats, RatingSums, pooled
+from flows.scope import in_workshop, of_workshop
 from flows.stakeholders import clean_name, name_key
 from flows.workshops import get_workshop, join_workshop, require_facilitator
 from storage.models import (
@@ -70,11 +71,7 @@ def personas(session: Session, workshop: Workshop) -> list[Persona]:
     """The workshop's personas, in the order they were added."""
     return list(
         session.scalars(
-            select(Persona)
-            .where(
-                col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id
-            )
-            .order_by(col(Persona.id))
+            select(Persona).where(*of_workshop(Persona, workshop)).order_by(col(Persona.id))
         )
     )
 
@@ -85,8 +82,7 @@ def customer_stakeholders(session: Session, workshop: Workshop) -> list[Stakehol
         session.scalars(
             select(Stakeholder)
             .where(
-                col(Stakeholder.team_id) == workshop.team_id,
-                col(Stakeholder.workshop_id) == workshop.id,
+                *of_workshop(Stakeholder, workshop),
                 col(Stakeholder.category) == StakeholderCategory.customer,
             )
             .order_by(col(Stakeholder.name_key))
@@ -165,8 +161,7 @@ def add_persona(
 def chosen_persona(session: Session, workshop: Workshop, user_id: str) -> Persona | None:
     persona_id = session.execute(
         select(col(Participant.persona_id)).where(
-            col(Participant.team_id) == workshop.team_id,
-            col(Participant.workshop_id) == workshop.id,
+            *of_workshop(Participant, workshop),
             col(Participant.user_id) == user_id,
         )
     ).scalar()
@@ -194,8 +189,7 @@ def choose_persona(
     session.execute(
         update(Participant)
         .where(
-            col(Participant.team_id) == team_id,
-            col(Participant.workshop_id) == workshop_id,
+            *in_workshop(Participant, team_id, workshop_id),
             col(Participant.user_id) == user_id,
         )
         .values(persona_id=persona.id)
@@ -208,8 +202,7 @@ def choose_persona(
         session.execute(
             update(GapRating)
             .where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.user_id) == user_id,
                 col(GapRating.round) == number,
             )
@@ -228,8 +221,7 @@ def rater_persona_id(session: Session, workshop: Workshop, user_id: str) -> int 
         return for_round.id
     return session.execute(
         select(col(Participant.persona_id)).where(
-            col(Participant.team_id) == workshop.team_id,
-            col(Participant.workshop_id) == workshop.id,
+            *of_workshop(Participant, workshop),
             col(Participant.user_id) == user_id,
         )
     ).scalar()
@@ -289,8 +281,7 @@ def persona_results(
             *_sums_columns(),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) <= number,
         )
         .group_by(col(GapRating.round), col(GapRating.touchpoint_id), col(GapRating.persona_id))
@@ -315,8 +306,7 @@ def persona_results(
             func.count(func.distinct(col(GapRating.user_id))),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) <= number,
             col(GapRating.persona_id).is_not(None),
         )
@@ -412,8 +402,7 @@ def round_persona(session: Session, workshop: Workshop, number: int) -> Persona 
         select(Persona)
         .join(RoundPersona, col(RoundPersona.persona_id) == col(Persona.id))
         .where(
-            col(RoundPersona.team_id) == workshop.team_id,
-            col(RoundPersona.workshop_id) == workshop.id,
+            *of_workshop(RoundPersona, workshop),
             col(RoundPersona.round) == number,
         )
     ).scalar()
@@ -491,8 +480,7 @@ def _give_round(
         session.execute(
             update(RoundPersona)
             .where(
-                col(RoundPersona.team_id) == workshop.team_id,
-                col(RoundPersona.workshop_id) == workshop.id,
+                *of_workshop(RoundPersona, workshop),
                 col(RoundPersona.round) == number,
             )
             .values(persona_id=persona.id, set_by=user_id)

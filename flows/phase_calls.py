@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from flows.scope import of_workshop
 from flows.workshops import PhaseAction
 from storage.models import Phase, PhaseCall, PhaseChange, Touchpoint, Workshop
 
@@ -45,9 +46,7 @@ def rating_minutes(touchpoints: int) -> int:
 
 def call_facts(session: Session, workshop: Workshop, phase: Phase) -> PhaseCallFacts:
     touchpoints = session.exec(
-        select(func.count())
-        .select_from(Touchpoint)
-        .where(Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id)
+        select(func.count()).select_from(Touchpoint).where(*of_workshop(Touchpoint, workshop))
     ).one()
     minutes = rating_minutes(touchpoints) if phase is Phase.rating else MINUTES.get(phase, 1)
     return PhaseCallFacts(phase, minutes, touchpoints, workshop.vote_budget)

@@ -32,6 +32,7 @@ from flows.errors import Conflict, InvalidInput
 from flows.gaps.aggregation import count_ratings, current_round
 from flows.gaps.rounds import open_rating_round
 from flows.schedules import DigestRule, is_valid_timezone, slot_time
+from flows.scope import of_workshop
 from flows.workshops import (
     PhaseAction,
     PhaseChangeResult,
@@ -231,8 +232,7 @@ def _deadline_row(
 ) -> PhaseDeadline | None:
     return session.exec(
         select(PhaseDeadline).where(
-            PhaseDeadline.team_id == workshop.team_id,
-            PhaseDeadline.workshop_id == workshop.id,
+            *of_workshop(PhaseDeadline, workshop),
             PhaseDeadline.phase == phase.value,
             PhaseDeadline.round == number,
         )
@@ -399,21 +399,18 @@ def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandida
 
 def _unreminded_non_raters(session: Session, workshop: Workshop, number: int) -> list[str]:
     rated = select(GapRating.user_id).where(
-        GapRating.team_id == workshop.team_id,
-        GapRating.workshop_id == workshop.id,
+        *of_workshop(GapRating, workshop),
         GapRating.round == number,
     )
     reminded = select(RatingReminder.user_id).where(
-        RatingReminder.team_id == workshop.team_id,
-        RatingReminder.workshop_id == workshop.id,
+        *of_workshop(RatingReminder, workshop),
         RatingReminder.round == number,
     )
     return list(
         session.exec(
             select(Participant.user_id)
             .where(
-                Participant.team_id == workshop.team_id,
-                Participant.workshop_id == workshop.id,
+                *of_workshop(Participant, workshop),
                 col(Participant.user_id).not_in(rated),
                 col(Participant.user_id).not_in(reminded),
             )
@@ -579,11 +576,7 @@ def save_round_schedule(
 
 
 def workshop_round_schedule(session: Session, workshop: Workshop) -> RoundSchedule | None:
-    return session.exec(
-        select(RoundSchedule).where(
-            RoundSchedule.team_id == workshop.team_id, RoundSchedule.workshop_id == workshop.id
-        )
-    ).first()
+    return session.exec(select(RoundSchedule).where(*of_workshop(RoundSchedule, workshop))).first()
 
 
 def stop_round_schedule(session: Session, team_id: str, workshop_id: int, user_id: str) -> bool:

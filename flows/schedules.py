@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from flows.crontab import Crontab, parse_crontab
 from flows.errors import InvalidInput, NotAllowed, NotFound
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import is_facilitator, require_facilitator
 from storage.db import Database
 from storage.models import (
@@ -314,8 +315,7 @@ def create_schedule(
     require_facilitator(session, workshop, user_id, "set up digests for this workshop")
     existing = session.exec(
         select(func.count()).where(
-            DigestSchedule.team_id == workshop.team_id,
-            DigestSchedule.workshop_id == workshop.id,
+            *of_workshop(DigestSchedule, workshop),
         )
     ).one()
     if existing >= MAX_SCHEDULES_PER_WORKSHOP:
@@ -393,8 +393,7 @@ def workshop_schedules(session: Session, workshop: Workshop) -> list[ScheduleVie
     schedules = session.exec(
         select(DigestSchedule)
         .where(
-            DigestSchedule.team_id == workshop.team_id,
-            DigestSchedule.workshop_id == workshop.id,
+            *of_workshop(DigestSchedule, workshop),
         )
         .order_by(col(DigestSchedule.id))
     ).all()
@@ -519,8 +518,7 @@ def previous_digest_time(
     """When the previous digest (of this schedule; of any kind when `schedule_id` is None) was
     generated: the start of the period the next one covers."""
     query = select(func.max(DigestDelivery.generated_at)).where(
-        DigestDelivery.team_id == team_id,
-        DigestDelivery.workshop_id == workshop_id,
+        *in_workshop(DigestDelivery, team_id, workshop_id),
         DigestDelivery.status == DeliveryStatus.sent,
         col(DigestDelivery.id) != before_id,
     )

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from flows.board import Figure, register_figures
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.journey import StageChoices, touchpoint_choices
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import get_workshop, is_facilitator, join_workshop, participant_count
 from storage.db import Upsert, insert_into
 from storage.models import (
@@ -223,8 +224,7 @@ def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Seq
     known = set(
         session.exec(
             select(Touchpoint.id).where(
-                Touchpoint.team_id == workshop.team_id,
-                Touchpoint.workshop_id == workshop.id,
+                *of_workshop(Touchpoint, workshop),
                 col(Touchpoint.id).in_(touchpoint_ids),
             )
         )
@@ -237,8 +237,7 @@ def _check_name_free(
     session: Session, workshop: Workshop, name: str, except_id: int | None = None
 ) -> None:
     query = select(Stakeholder.name).where(
-        Stakeholder.team_id == workshop.team_id,
-        Stakeholder.workshop_id == workshop.id,
+        *of_workshop(Stakeholder, workshop),
         Stakeholder.name_key == name_key(name),
     )
     if except_id is not None:
@@ -467,7 +466,7 @@ def list_stakeholders(
     or remove it."""
     workshop = get_workshop(session, team_id, workshop_id)
     facilitator = is_facilitator(session, team_id, workshop_id, user_id)
-    where = (Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id)
+    where = in_workshop(Stakeholder, team_id, workshop_id)
     total = session.exec(select(func.count()).select_from(Stakeholder).where(*where)).one()
     rows = session.exec(
         select(Stakeholder)
@@ -545,7 +544,7 @@ def rating_page(
     earlier ratings."""
     workshop = get_workshop(session, team_id, workshop_id)
     require_open(workshop)
-    where = (Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id)
+    where = in_workshop(Stakeholder, team_id, workshop_id)
     total, before = session.exec(
         select(func.count(), func.count().filter(col(Stakeholder.id) <= after_id))
         .select_from(Stakeholder)
@@ -645,8 +644,7 @@ def save_ratings(
     known = set(
         session.exec(
             select(Stakeholder.id).where(
-                Stakeholder.team_id == team_id,
-                Stakeholder.workshop_id == workshop_id,
+                *in_workshop(Stakeholder, team_id, workshop_id),
                 col(Stakeholder.id).in_(list(ratings)),
             )
         )
@@ -666,8 +664,7 @@ def save_ratings(
     ]
     rated_before = session.exec(
         select(func.count()).where(
-            StakeholderRating.team_id == team_id,
-            StakeholderRating.workshop_id == workshop_id,
+            *in_workshop(StakeholderRating, team_id, workshop_id),
             StakeholderRating.rater_id == user_id,
         )
     ).one()
@@ -764,13 +761,13 @@ def stakeholder_grid(session: Session, team_id: str, workshop_id: int) -> GridRe
                 col(rating.team_id) == team_id,
             ),
         )
-        .where(col(Stakeholder.team_id) == team_id, col(Stakeholder.workshop_id) == workshop_id)
+        .where(*in_workshop(Stakeholder, team_id, workshop_id))
         .group_by(col(Stakeholder.id))
     ).all()
     touchpoints = _touchpoint_names(session, team_id, workshop_id)
     raters = session.exec(
         select(func.count(func.distinct(rating.rater_id))).where(
-            col(rating.team_id) == team_id, col(rating.workshop_id) == workshop_id
+            *in_workshop(rating, team_id, workshop_id)
         )
     ).one()
     stakeholders = [
@@ -835,8 +832,7 @@ def _touchpoint_names(
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
         .where(
             StakeholderTouchpoint.team_id == team_id,
-            Touchpoint.team_id == team_id,
-            Touchpoint.workshop_id == workshop_id,
+            *in_workshop(Touchpoint, team_id, workshop_id),
         )
         .order_by(col(JourneyStage.position), col(Touchpoint.position))
     ).all()
@@ -856,14 +852,11 @@ def stakeholder_figures(session: Session, workshop: Workshop) -> list[Figure]:
     if workshop.phase != OPEN_PHASE:
         return []
     stakeholders = session.exec(
-        select(func.count()).where(
-            Stakeholder.team_id == workshop.team_id, Stakeholder.workshop_id == workshop.id
-        )
+        select(func.count()).where(*of_workshop(Stakeholder, workshop))
     ).one()
     raters = session.exec(
         select(func.count(func.distinct(StakeholderRating.rater_id))).where(
-            StakeholderRating.team_id == workshop.team_id,
-            StakeholderRating.workshop_id == workshop.id,
+            *of_workshop(StakeholderRating, workshop),
         )
     ).one()
     participants = participant_count(session, workshop)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.journey import JourneyParseError, StageSpec, parse_journey
 from flows.reads import read_once
+from flows.scope import in_workshop, of_workshop
 from storage.models import (
     JourneyStage,
     Participant,
@@ -222,8 +223,7 @@ def set_board_ts(session: Session, workshop: Workshop, board_ts: str) -> None:
 def participant_role(session: Session, team_id: str, workshop_id: int, user_id: str) -> Role | None:
     role = session.exec(
         select(Participant.role).where(
-            Participant.team_id == team_id,
-            Participant.workshop_id == workshop_id,
+            *in_workshop(Participant, team_id, workshop_id),
             Participant.user_id == user_id,
         )
     ).first()
@@ -261,8 +261,7 @@ def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
         session.exec(
             select(Participant.user_id)
             .where(
-                Participant.team_id == workshop.team_id,
-                Participant.workshop_id == workshop.id,
+                *of_workshop(Participant, workshop),
                 col(Participant.role).in_(FACILITATOR_ROLES),
             )
             .order_by(col(Participant.id))
@@ -272,11 +271,7 @@ def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
 
 @read_once
 def participant_count(session: Session, workshop: Workshop) -> int:
-    return session.exec(
-        select(func.count()).where(
-            Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id
-        )
-    ).one()
+    return session.exec(select(func.count()).where(*of_workshop(Participant, workshop))).one()
 
 
 def target_phase(

@@ -38,6 +38,7 @@ from flows.customers.figures import Sample
 from flows.errors import FlowError
 from flows.gaps.aggregation import journey_touchpoints
 from flows.savable import UNSAVABLE_CHARACTER, is_savable
+from flows.scope import of_workshop
 from storage.models import (
     NO_SEGMENT,
     WHOLE_STAGE,
@@ -142,8 +143,7 @@ def journey_names(session: Session, workshop: Workshop) -> JourneyNames:
     stages = session.exec(
         select(JourneyStage)
         .where(
-            col(JourneyStage.team_id) == workshop.team_id,
-            col(JourneyStage.workshop_id) == workshop.id,
+            *of_workshop(JourneyStage, workshop),
         )
         .order_by(col(JourneyStage.position))
     ).all()
@@ -291,8 +291,7 @@ def import_customer_answers(
 def _existing_import(session: Session, workshop: Workshop, digest: str) -> CustomerImport | None:
     return session.exec(
         select(CustomerImport).where(
-            CustomerImport.team_id == workshop.team_id,
-            CustomerImport.workshop_id == workshop.id,
+            *of_workshop(CustomerImport, workshop),
             CustomerImport.content_hash == digest,
         )
     ).first()

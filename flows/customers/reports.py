@@ -33,6 +33,7 @@ from flows.customers.figures import (
 from flows.customers.importing import DEFAULT_SCALE, scale_label
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.like_for_like import previous_like, round_personas
+from flows.scope import of_workshop
 from flows.workshops import get_workshop
 from storage.models import (
     CustomerFigure,
@@ -370,8 +371,7 @@ def _imports(session: Session, workshop: Workshop) -> list[ImportSummary]:
     rows = session.execute(
         select(CustomerImport)
         .where(
-            col(CustomerImport.team_id) == workshop.team_id,
-            col(CustomerImport.workshop_id) == workshop.id,
+            *of_workshop(CustomerImport, workshop),
         )
         .order_by(col(CustomerImport.survey_date), col(CustomerImport.id))
     ).all()
@@ -386,8 +386,7 @@ def _figures(session: Session, workshop: Workshop) -> list[CustomerFigure]:
         row
         for (row,) in session.execute(
             select(CustomerFigure).where(
-                col(CustomerFigure.team_id) == workshop.team_id,
-                col(CustomerFigure.workshop_id) == workshop.id,
+                *of_workshop(CustomerFigure, workshop),
             )
         ).all()
     ]
@@ -398,8 +397,7 @@ def _places(session: Session, workshop: Workshop) -> dict[tuple[int, int], Place
     places: dict[tuple[int, int], Place] = {}
     stages = session.execute(
         select(JourneyStage).where(
-            col(JourneyStage.team_id) == workshop.team_id,
-            col(JourneyStage.workshop_id) == workshop.id,
+            *of_workshop(JourneyStage, workshop),
         )
     ).all()
     for (stage,) in stages:
@@ -424,8 +422,7 @@ def _team_samples(session: Session, workshop: Workshop, number: int) -> TeamSamp
             func.sum(col(GapRating.experience) * col(GapRating.experience)),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) == number,
         )
         .group_by(col(GapRating.touchpoint_id))

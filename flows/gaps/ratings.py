@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import current_round
 from flows.personas import rater_persona_id
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import get_workshop, join_workshop
 from storage.db import insert_into
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
@@ -171,8 +172,7 @@ def save_ratings(
     if blank:
         cleared = session.exec(
             delete(GapRating).where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.round) == number,
                 col(GapRating.user_id) == user_id,
                 col(GapRating.touchpoint_id).in_(blank),
@@ -185,8 +185,7 @@ def save_ratings(
 def _count_user_ratings(session: Session, workshop: Workshop, number: int, user_id: str) -> int:
     return session.execute(
         select(func.count()).where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) == number,
             col(GapRating.user_id) == user_id,
         )
@@ -198,8 +197,7 @@ def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Ite
     found = set(
         session.execute(
             select(col(Touchpoint.id)).where(
-                col(Touchpoint.team_id) == workshop.team_id,
-                col(Touchpoint.workshop_id) == workshop.id,
+                *of_workshop(Touchpoint, workshop),
                 col(Touchpoint.id).in_(wanted),
             )
         ).scalars()
@@ -290,8 +288,7 @@ def save_details(
     rated = set(
         session.execute(
             select(col(GapRating.touchpoint_id)).where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.round) == number,
                 col(GapRating.user_id) == user_id,
                 col(GapRating.touchpoint_id).in_(list(raw_details)),
@@ -321,8 +318,7 @@ def save_details(
         session.execute(
             update(GapRating)
             .where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.round) == number,
                 col(GapRating.user_id) == user_id,
                 col(GapRating.touchpoint_id) == touchpoint_id,

@@ -1,0 +1,36 @@
+"""The team-scoped filter that picks one workshop's rows out of a table.
+
+Every table carries `team_id` and every query filters by it (storage.models.core); the rows of
+a workshop are those with its team and its id. `.where(*of_workshop(Vote, workshop))` says so
+once, instead of the two comparisons written out in every query.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col
+
+from storage.models import Workshop
+
+
+class WorkshopRow(Protocol):
+    """A table whose rows each belong to one workshop of one team."""
+
+    team_id: str
+    workshop_id: int
+
+
+def in_workshop(
+    table: type[WorkshopRow], team_id: str, workshop_id: int | None
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """`table.team_id = team_id AND table.workshop_id = workshop_id`, for `.where(*…)`."""
+    return col(table.team_id) == team_id, col(table.workshop_id) == workshop_id
+
+
+def of_workshop(
+    table: type[WorkshopRow], workshop: Workshop
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The rows of `table` that belong to `workshop`, for `.where(*…)`."""
+    return in_workshop(table, workshop.team_id, workshop.id)
