@@ -40,6 +40,7 @@ from sqlmodel import Session, col, select
 from flows.board import journey_stages
 from flows.formatting import plural, utc_moment
 from flows.reads import known, shared_reads
+from flows.registry import Registry
 from flows.scope import of_workshop
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
@@ -206,16 +207,7 @@ def join_clauses(clauses: Sequence[str]) -> str:
 
 
 DigestSectionProvider = Callable[[Session, Workshop, datetime | None], DigestSection | None]
-
-
-@dataclass(frozen=True)
-class _Registration:
-    order: int
-    name: str
-    provider: DigestSectionProvider
-
-
-_registry: dict[str, _Registration] = {}
+_registry: Registry[DigestSectionProvider] = Registry()
 
 
 def register_digest_section(
@@ -223,17 +215,11 @@ def register_digest_section(
 ) -> Callable[[DigestSectionProvider], DigestSectionProvider]:
     """Decorator: `provider(session, workshop, since)` contributes a section to every digest,
     shown in `order` (lowest first). Registering the same function again replaces it."""
-
-    def register(provider: DigestSectionProvider) -> DigestSectionProvider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        _registry[name] = _Registration(order, name, provider)
-        return provider
-
-    return register
+    return _registry.register(order)
 
 
 def unregister_digest_section(provider: DigestSectionProvider) -> None:
-    _registry.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+    _registry.unregister(provider)
 
 
 def digest_sections(
@@ -252,7 +238,7 @@ def digest_sections(
     with shared_reads(session):
         known(session, get_workshop, workshop.team_id, workshop.id, result=workshop)
         savepoint = session.begin_nested()
-        for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+        for registration in _registry.in_order():
             try:
                 section = registration.provider(session, workshop, since)
             except Exception:

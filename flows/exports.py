@@ -36,6 +36,7 @@ from sqlmodel import Session, col, select
 from flows.digest import Digest, build_digest, digest_as_text
 from flows.errors import NotFound
 from flows.journey import in_journey_order
+from flows.registry import Registry
 from flows.scope import of_workshop
 from flows.workshops import get_workshop
 from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, pk, utcnow
@@ -74,34 +75,21 @@ class WorkshopExport:
 ExportTableProvider = Callable[[Session, Workshop], ExportTable | None]
 
 
-@dataclass(frozen=True)
-class _Registration:
-    order: int
-    name: str
-    provider: ExportTableProvider
-
-
-_registry: dict[str, _Registration] = {}
+_registry: Registry[ExportTableProvider] = Registry()
 
 
 def register_export_table(order: int) -> Callable[[ExportTableProvider], ExportTableProvider]:
     """Decorator: `provider(session, workshop)` adds a table to every export, in `order`."""
-
-    def register(provider: ExportTableProvider) -> ExportTableProvider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        _registry[name] = _Registration(order, name, provider)
-        return provider
-
-    return register
+    return _registry.register(order)
 
 
 def unregister_export_table(provider: ExportTableProvider) -> None:
-    _registry.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+    _registry.unregister(provider)
 
 
 def export_tables(session: Session, workshop: Workshop) -> list[ExportTable]:
     tables = []
-    for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+    for registration in _registry.in_order():
         table = registration.provider(session, workshop)
         if table is not None:
             tables.append(table)
