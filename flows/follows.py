@@ -31,7 +31,6 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from sqlalchemy import case, delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.actions import today_utc
@@ -39,6 +38,7 @@ from flows.gaps.aggregation import current_round, rounds_touchpoint_sums
 from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.rounds import PHASES_AFTER_RATING
 from flows.gaps.statistics import pooled
+from flows.inserts import added
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
 from flows.scope import in_workshop, of_workshop
@@ -69,12 +69,9 @@ class FollowChange:
 def follow_workshop(session: Session, team_id: str, workshop_id: int, user_id: str) -> FollowChange:
     """Follow the workshop; following it again changes nothing (one row, however many clicks)."""
     workshop = get_workshop(session, team_id, workshop_id)
-    try:
-        with session.begin_nested():
-            session.add(WorkshopFollow(team_id=team_id, workshop_id=workshop_id, user_id=user_id))
-    except IntegrityError:  # followed already (perhaps a moment ago, by the same double click)
-        return FollowChange(workshop, False)
-    return FollowChange(workshop, True)
+    # False: followed already (perhaps a moment ago, by the same double click)
+    followed = WorkshopFollow(team_id=team_id, workshop_id=workshop_id, user_id=user_id)
+    return FollowChange(workshop, added(session, followed))
 
 
 def unfollow_workshop(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.board import BoardSummary, board_summary
 from flows.follows import followed_among
+from flows.inserts import added
 from flows.personal_progress import PersonalProgress, personal_progress
 from flows.scope import in_workshop
 from storage.models import HomeView, Participant, Phase, Role, Workshop, pk, utcnow
@@ -78,14 +78,11 @@ def remember_home_page(session: Session, team_id: str, user_id: str, page: int) 
         select(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id)
     ).first()
     if view is None:
-        try:
-            with session.begin_nested():
-                session.add(HomeView(team_id=team_id, user_id=user_id, page=page))
+        if added(session, HomeView(team_id=team_id, user_id=user_id, page=page)):
             return
-        except IntegrityError:  # opened in two places at once
-            view = session.exec(
-                select(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id)
-            ).one()
+        view = session.exec(  # opened in two places at once
+            select(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id)
+        ).one()
     view.page, view.opened_at = page, utcnow()
     session.add(view)
 

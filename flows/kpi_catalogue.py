@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypedDict
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.errors import InvalidInput
+from flows.inserts import added
 from flows.kpi_formulas import CES_SCALE, CSAT_SCALE, NPS_SCALE, parse_number
 from flows.scope import of_workshop
 from storage.models import CustomKpi, Workshop, pk
@@ -334,11 +334,6 @@ def define_custom_kpi(
         max_value=spec.maximum,
         created_by=user_id,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise InvalidInput(
-            {"kpi_name": f"This workshop already has a KPI “{spec.name}”."}
-        ) from None
+    if not added(session, row):
+        raise InvalidInput({"kpi_name": f"This workshop already has a KPI “{spec.name}”."})
     return custom_definition(row)

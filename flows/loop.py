@@ -29,13 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.statistics import display, percentage
+from flows.inserts import added
 from flows.scope import of_workshop
 from storage.models import ActionItem, ActionStatus, Fix, Phase, RatingRound, Workshop, pk
 from storage.models.rounds import LoopNote
@@ -257,20 +257,16 @@ def due_loop_notes(
 
 def claim_loop_note(session: Session, workshop: Workshop, note: LoopNoteDue) -> bool:
     """Take the note's row; False if it was taken (posted, or being posted) already."""
-    try:
-        with session.begin_nested():
-            session.add(
-                LoopNote(
-                    team_id=workshop.team_id,
-                    workshop_id=pk(workshop),
-                    action_item_id=note.action_item_id,
-                    before_round=note.before_round,
-                    after_round=note.after_round,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return added(
+        session,
+        LoopNote(
+            team_id=workshop.team_id,
+            workshop_id=pk(workshop),
+            action_item_id=note.action_item_id,
+            before_round=note.before_round,
+            after_round=note.after_round,
+        ),
+    )
 
 
 # Export --------------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from fractions import Fraction
 from typing import cast
 
 from sqlalchemy import CursorResult, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from flows.errors import Conflict, InvalidInput, NotFound
@@ -41,6 +40,7 @@ from flows.gaps.aggregation import (
     journey_touchpoints,
 )
 from flows.gaps.statistics import GapStats, RatingSums, pooled
+from flows.inserts import added
 from flows.scope import in_workshop, of_workshop
 from flows.stakeholders import clean_name, name_key
 from flows.workshops import get_workshop, join_workshop, require_facilitator
@@ -145,13 +145,8 @@ def add_persona(
         stakeholder_id=stakeholder.id if stakeholder else None,
         created_by=user_id,
     )
-    try:
-        with session.begin_nested():
-            session.add(persona)
-    except IntegrityError:
-        raise InvalidInput(
-            {PERSONA_NAME: f"There is already a persona called “{clean}”."}
-        ) from None
+    if not added(session, persona):
+        raise InvalidInput({PERSONA_NAME: f"There is already a persona called “{clean}”."})
     return persona
 
 
@@ -486,18 +481,14 @@ def _give_round(
             .values(persona_id=persona.id, set_by=user_id)
         )
         return PersonaRound(workshop, number, persona, False, True)
-    try:
-        with session.begin_nested():
-            session.add(
-                RoundPersona(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,  # type: ignore[arg-type]
-                    round=number,
-                    persona_id=persona.id,  # type: ignore[arg-type]
-                    set_by=user_id,
-                )
-            )
-    except IntegrityError:  # given at the same moment by another request
+    given = RoundPersona(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        round=number,
+        persona_id=persona.id,  # type: ignore[arg-type]
+        set_by=user_id,
+    )
+    if not added(session, given):  # given at the same moment by another request
         winner = round_persona(session, workshop, number)
         if winner is not None and winner.id == persona.id:
             return PersonaRound(workshop, number, persona, False, False)

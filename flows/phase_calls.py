@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from flows.inserts import added
 from flows.scope import of_workshop
 from flows.workshops import PhaseAction
 from storage.models import Phase, PhaseCall, PhaseChange, Touchpoint, Workshop
@@ -68,10 +68,7 @@ def claim_phase_call(session: Session, team_id: str, change_id: int) -> int | No
         phase_change_id=change_id,
         phase=Phase(change.to_phase),
     )
-    try:
-        with session.begin_nested():
-            session.add(call)
-    except IntegrityError:  # claimed by a retry or another replica: it posts, not us
+    if not added(session, call):  # claimed by a retry or another replica: it posts, not us
         return None
     return call.id
 

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from flows.errors import Conflict, InvalidInput
 from flows.gaps.aggregation import count_ratings, current_round
 from flows.gaps.rounds import open_rating_round
+from flows.inserts import added
 from flows.schedules import DigestRule, is_valid_timezone, slot_time
 from flows.scope import of_workshop
 from flows.workshops import (
@@ -656,10 +657,7 @@ def open_scheduled_round(
         outcome="claimed",
         claimed_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(claim)
-    except IntegrityError:
+    if not added(session, claim):
         return None
     workshop = get_workshop(session, team_id, schedule.workshop_id)
     opener = (

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from flows.inserts import added
 from flows.journey import JourneyParseError, StageSpec, parse_journey
 from flows.reads import read_once
 from flows.scope import in_workshop, of_workshop
@@ -246,14 +246,10 @@ def join_workshop(session: Session, workshop: Workshop, user_id: str) -> bool:
     """
     if participant_role(session, workshop.team_id, pk(workshop), user_id) is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(
-                Participant(team_id=workshop.team_id, workshop_id=pk(workshop), user_id=user_id)
-            )
-    except IntegrityError:
-        return False  # a concurrent request joined first
-    return True
+    # False if a concurrent request joined first
+    return added(
+        session, Participant(team_id=workshop.team_id, workshop_id=pk(workshop), user_id=user_id)
+    )
 
 
 def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
