@@ -42,7 +42,7 @@ from flows.inserts import added
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
 from flows.scope import in_workshop, of_workshop
-from flows.workshops import get_workshop
+from flows.workshops import CLOSED_LAST, get_workshop
 from storage.models import (
     ActionItem,
     ActionStatus,
@@ -266,7 +266,7 @@ def followed_workshops(
         select(Workshop)
         .join(WorkshopFollow, joined)
         .where(*scope)
-        .order_by(case((col(Workshop.phase) == Phase.closed, 1), else_=0), col(Workshop.id).desc())
+        .order_by(CLOSED_LAST, col(Workshop.id).desc())
         .limit(limit)
     ).all()
     return FollowedPage([followed_workshop(session, w, now) for w in rows], total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.board import BoardSummary, board_summary
@@ -13,7 +13,8 @@ from flows.follows import followed_among
 from flows.inserts import added
 from flows.personal_progress import PersonalProgress, personal_progress
 from flows.scope import in_workshop
-from storage.models import HomeView, Participant, Phase, Role, Workshop, pk, utcnow
+from flows.workshops import CLOSED_LAST
+from storage.models import HomeView, Participant, Role, Workshop, pk, utcnow
 
 HOME_PAGE_SIZE = 6
 
@@ -54,7 +55,7 @@ def workshop_page(
         select(Workshop, Participant.role)
         .join(Participant, joined)
         .where(*scope)
-        .order_by(case((col(Workshop.phase) == Phase.closed, 1), else_=0), col(Workshop.id).desc())
+        .order_by(CLOSED_LAST, col(Workshop.id).desc())
         .offset(page * page_size)
         .limit(page_size)
     ).all()

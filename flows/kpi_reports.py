@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from flows.digest import (
@@ -32,7 +32,8 @@ from flows.kpi_text import (
 )
 from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
 from flows.scope import of_workshop
-from storage.models import KpiValue, Participant, Phase, Workshop, id_col, pk
+from flows.workshops import CLOSED_LAST
+from storage.models import KpiValue, Participant, Workshop, id_col, pk
 
 KPIS_DIGEST_ORDER = 30
 KPIS_SUMMARY_ORDER = 30  # the top message: after the action items
@@ -210,7 +211,6 @@ def kpi_snapshots(
     """The KPI tables of the user's most recent workshops with KPI values: open workshops
     first, then the most recently recorded; each with its last two periods."""
     latest = func.max(KpiValue.recorded_at)
-    closed_last = case((col(Workshop.phase) == Phase.closed, 1), else_=0)
     workshop_ids = session.exec(
         select(id_col(Workshop.id))
         .join(KpiValue, col(KpiValue.workshop_id) == col(Workshop.id))
@@ -224,7 +224,7 @@ def kpi_snapshots(
         )
         .where(Workshop.team_id == team_id, KpiValue.team_id == team_id)
         .group_by(col(Workshop.id), col(Workshop.phase))
-        .order_by(closed_last, latest.desc(), col(Workshop.id).desc())
+        .order_by(CLOSED_LAST, latest.desc(), col(Workshop.id).desc())
         .limit(limit)
     ).all()
     return [kpi_table(session, team_id, workshop_id, periods=2) for workshop_id in workshop_ids]

@@ -19,8 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
-from sqlalchemy import and_, delete, func
+from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -195,6 +196,19 @@ def _workshop_open_for_changes(session: Session, team_id: str, workshop_id: int)
     return workshop
 
 
+class _StakeholderRow(Protocol):
+    """A table whose rows each belong to one stakeholder: its ratings, its touchpoint links."""
+
+    team_id: str
+    stakeholder_id: int
+
+
+def _of_stakeholder(
+    table: type[_StakeholderRow], team_id: str, stakeholder_id: int | None
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return col(table.team_id) == team_id, col(table.stakeholder_id) == stakeholder_id
+
+
 def get_stakeholder(session: Session, team_id: str, stakeholder_id: int) -> Stakeholder:
     stakeholder = session.exec(
         select(Stakeholder).where(Stakeholder.id == stakeholder_id, Stakeholder.team_id == team_id)
@@ -269,8 +283,7 @@ def _set_touchpoints(
 ) -> None:
     session.execute(
         delete(StakeholderTouchpoint).where(
-            col(StakeholderTouchpoint.team_id) == stakeholder.team_id,
-            col(StakeholderTouchpoint.stakeholder_id) == stakeholder.id,
+            *_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id),
         )
     )
     session.add_all(
@@ -341,14 +354,12 @@ def remove_stakeholder(
     _require_can_manage(session, stakeholder, user_id)
     ratings = session.exec(
         delete(StakeholderRating).where(
-            col(StakeholderRating.team_id) == team_id,
-            col(StakeholderRating.stakeholder_id) == stakeholder_id,
+            *_of_stakeholder(StakeholderRating, team_id, stakeholder_id),
         )
     ).rowcount
     session.execute(
         delete(StakeholderTouchpoint).where(
-            col(StakeholderTouchpoint.team_id) == team_id,
-            col(StakeholderTouchpoint.stakeholder_id) == stakeholder_id,
+            *_of_stakeholder(StakeholderTouchpoint, team_id, stakeholder_id),
         )
     )
     removed = session.exec(
@@ -403,8 +414,7 @@ def _touchpoint_ids(session: Session, stakeholder: Stakeholder) -> list[int]:
         session.exec(
             select(StakeholderTouchpoint.touchpoint_id)
             .where(
-                StakeholderTouchpoint.team_id == stakeholder.team_id,
-                StakeholderTouchpoint.stakeholder_id == stakeholder.id,
+                *_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id),
             )
             .order_by(col(StakeholderTouchpoint.touchpoint_id))
         )
@@ -427,8 +437,7 @@ def removal_preview(
     _require_can_manage(session, stakeholder, user_id)
     ratings = session.exec(
         select(func.count()).where(
-            StakeholderRating.team_id == team_id,
-            StakeholderRating.stakeholder_id == stakeholder_id,
+            *_of_stakeholder(StakeholderRating, team_id, stakeholder_id),
         )
     ).one()
     return RemovalPreview(stakeholder_id, stakeholder.name, ratings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -41,6 +41,8 @@ PHASE_NAMES = {
 MAX_TITLE_LENGTH = 150  # a Block Kit header holds 150 characters
 MAX_VOTE_BUDGET = 20
 FACILITATOR_ROLES = (Role.facilitator, Role.co_facilitator)
+# First in ORDER BY, to list open workshops before closed ones.
+CLOSED_LAST = case((col(Workshop.phase) == Phase.closed, 1), else_=0)
 
 
 class PhaseAction(StrEnum):
