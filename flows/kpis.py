@@ -12,6 +12,7 @@ in force and whether it is met, the benchmark and the benchmark index, and the t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -204,6 +205,11 @@ class KpiEntry:
         return self.kpi.key, self.stage.id if self.stage else WHOLE_JOURNEY, self.period_end
 
 
+def _not_one_of(given: str, what: str, listed: str, names: Iterable[str]) -> str:
+    """“X” is not a stage of this journey. Stages: Discover, Buy."""
+    return f"“{given}” is not {what}. {listed}: " + ", ".join(names) + "."
+
+
 def validate_entry(
     choices: KpiChoices,
     *,
@@ -222,10 +228,9 @@ def validate_entry(
     errors: dict[str, str] = {}
     definition = choices.kpi(kpi)
     if definition is None:
+        known = (k.short_name for k in choices.kpis)
         errors[FIELD_KPI] = (
-            f"“{kpi.strip()}” is not a KPI of this workshop. Known: "
-            + ", ".join(k.short_name for k in choices.kpis)
-            + "."
+            _not_one_of(kpi.strip(), "a KPI of this workshop", "Known", known)
             if kpi and kpi.strip()
             else "Choose a KPI."
         )
@@ -233,10 +238,8 @@ def validate_entry(
     if stage not in (None, ""):
         stage_choice = choices.stage(stage)
         if stage_choice is None:
-            errors[FIELD_STAGE] = (
-                f"“{stage}” is not a stage of this journey. Stages: "
-                + ", ".join(s.name for s in choices.stages)
-                + "."
+            errors[FIELD_STAGE] = _not_one_of(
+                str(stage), "a stage of this journey", "Stages", (s.name for s in choices.stages)
             )
     when = _period_end(period_end, today or date.today(), errors)
     number, answer_count, computed = _value(definition, value, raw, errors)

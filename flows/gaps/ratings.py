@@ -139,6 +139,20 @@ class SavedRatings:
         return self.joined or self.rated_before != self.rated_after
 
 
+def _rating_open(
+    session: Session, team_id: str, workshop_id: int, touchpoint_ids: Iterable[int], saving: str
+) -> Workshop:
+    """The workshop, if it is in the Gap rating phase and has those touchpoints."""
+    workshop = get_workshop(session, team_id, workshop_id)
+    if workshop.phase != Phase.rating:
+        raise Conflict(
+            "Rating is closed: the workshop has moved on from the Gap rating phase, "
+            f"so these {saving} were not saved."
+        )
+    _check_touchpoints(session, workshop, touchpoint_ids)
+    return workshop
+
+
 def save_ratings(
     session: Session,
     team_id: str,
@@ -152,13 +166,7 @@ def save_ratings(
     blank is not rated (an earlier answer to it in this round is withdrawn: the form showed it,
     and the rater cleared it). Each answer is an upsert on (touchpoint, round, rater).
     """
-    workshop = get_workshop(session, team_id, workshop_id)
-    if workshop.phase != Phase.rating:
-        raise Conflict(
-            "Rating is closed: the workshop has moved on from the Gap rating phase, "
-            "so these answers were not saved."
-        )
-    _check_touchpoints(session, workshop, raw_answers.keys())
+    workshop = _rating_open(session, team_id, workshop_id, raw_answers.keys(), "answers")
     answers = validate_answers(raw_answers)
     number = current_round(session, workshop)
     joined = join_workshop(session, workshop, user_id)
@@ -277,13 +285,7 @@ def save_details(
     """Set the importance and comment of the rater's answers in the current round (blank clears
     them). All or nothing: an invalid field, or a touchpoint without a rating of this rater in
     this round (withdrawn since the page was drawn), raises InvalidInput keyed by field_key."""
-    workshop = get_workshop(session, team_id, workshop_id)
-    if workshop.phase != Phase.rating:
-        raise Conflict(
-            "Rating is closed: the workshop has moved on from the Gap rating phase, "
-            "so these details were not saved."
-        )
-    _check_touchpoints(session, workshop, raw_details.keys())
+    workshop = _rating_open(session, team_id, workshop_id, raw_details.keys(), "details")
     number = current_round(session, workshop)
     rated = set(
         session.execute(
