@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy import select as sa_select
@@ -196,16 +195,10 @@ def _workshop_open_for_changes(session: Session, team_id: str, workshop_id: int)
     return workshop
 
 
-class _StakeholderRow(Protocol):
-    """A table whose rows each belong to one stakeholder: its ratings, its touchpoint links."""
-
-    team_id: str
-    stakeholder_id: int
-
-
 def _of_stakeholder(
-    table: type[_StakeholderRow], team_id: str, stakeholder_id: int | None
+    table: type[StakeholderRating | StakeholderTouchpoint], team_id: str, stakeholder_id: int | None
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """A stakeholder's rows: its ratings or its touchpoint links."""
     return col(table.team_id) == team_id, col(table.stakeholder_id) == stakeholder_id
 
 
