@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from flows.formatting import signed
@@ -39,17 +38,14 @@ def set_emotion_curve(
     """Turn the rating form's feeling question on or off (facilitators); whether it changed."""
     workshop = get_workshop(session, team_id, workshop_id)
     require_facilitator(session, workshop, user_id, "turn the emotion curve on or off")
-    changed = cast(
-        CursorResult,
-        session.execute(
-            update(Workshop)
-            .where(
-                col(Workshop.team_id) == team_id,
-                col(Workshop.id) == workshop_id,
-                col(Workshop.emotion_curve) != on,
-            )
-            .values(emotion_curve=on)
-        ),
+    changed = session.exec(
+        update(Workshop)
+        .where(
+            col(Workshop.team_id) == team_id,
+            col(Workshop.id) == workshop_id,
+            col(Workshop.emotion_curve) != on,
+        )
+        .values(emotion_curve=on)
     ).rowcount
     session.refresh(workshop)
     return bool(changed)

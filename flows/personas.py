@@ -27,9 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from flows.errors import Conflict, InvalidInput, NotFound
@@ -192,17 +191,14 @@ def choose_persona(
     number = current_round(session, workshop)
     if round_persona(session, workshop, number) is not None:
         return PersonaChosen(workshop, persona, 0)  # this round is rated for its own persona
-    moved = cast(
-        CursorResult,
-        session.execute(
-            update(GapRating)
-            .where(
-                *in_workshop(GapRating, team_id, workshop_id),
-                col(GapRating.user_id) == user_id,
-                col(GapRating.round) == number,
-            )
-            .values(persona_id=persona.id)
-        ),
+    moved = session.exec(
+        update(GapRating)
+        .where(
+            *in_workshop(GapRating, team_id, workshop_id),
+            col(GapRating.user_id) == user_id,
+            col(GapRating.round) == number,
+        )
+        .values(persona_id=persona.id)
     ).rowcount
     return PersonaChosen(workshop, persona, moved)
 

@@ -225,6 +225,21 @@ def _require_can_manage(session: Session, stakeholder: Stakeholder, user_id: str
         )
 
 
+def _to_manage(
+    session: Session, team_id: str, stakeholder_id: int, user_id: str, *, lock: bool
+) -> tuple[Stakeholder, Workshop]:
+    """The stakeholder and its workshop, if the workshop is open for changes and the user may
+    manage the stakeholder. `lock`: for a change being written (_workshop_open_for_changes)."""
+    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
+    if lock:
+        workshop = _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
+    else:
+        workshop = get_workshop(session, team_id, stakeholder.workshop_id)
+        require_open(workshop)
+    _require_can_manage(session, stakeholder, user_id)
+    return stakeholder, workshop
+
+
 def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Sequence[int]) -> None:
     if not touchpoint_ids:
         return
@@ -314,9 +329,7 @@ def add_stakeholder(
 def update_stakeholder(
     session: Session, team_id: str, stakeholder_id: int, user_id: str, spec: StakeholderSpec
 ) -> Stakeholder:
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    workshop = _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, workshop = _to_manage(session, team_id, stakeholder_id, user_id, lock=True)
     _check_touchpoints(session, workshop, spec.touchpoint_ids)
     _check_name_free(session, workshop, spec.name, except_id=stakeholder.id)
     stakeholder.name = spec.name
@@ -342,9 +355,7 @@ def remove_stakeholder(
     session: Session, team_id: str, stakeholder_id: int, user_id: str
 ) -> RemovedStakeholder:
     """Remove a stakeholder with its ratings and touchpoint links."""
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, _ = _to_manage(session, team_id, stakeholder_id, user_id, lock=True)
     ratings = session.exec(
         delete(StakeholderRating).where(
             *_of_stakeholder(StakeholderRating, team_id, stakeholder_id),
@@ -386,10 +397,7 @@ def add_form(session: Session, team_id: str, workshop_id: int) -> StakeholderFor
 
 
 def edit_form(session: Session, team_id: str, stakeholder_id: int, user_id: str) -> StakeholderForm:
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    workshop = get_workshop(session, team_id, stakeholder.workshop_id)
-    require_open(workshop)
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, workshop = _to_manage(session, team_id, stakeholder_id, user_id, lock=False)
     spec = StakeholderSpec(
         name=stakeholder.name,
         category=StakeholderCategory(stakeholder.category),
@@ -425,9 +433,7 @@ def removal_preview(
     session: Session, team_id: str, stakeholder_id: int, user_id: str
 ) -> RemovalPreview:
     """What removing would delete, for the confirmation; checks the user may remove it."""
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    require_open(get_workshop(session, team_id, stakeholder.workshop_id))
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, _ = _to_manage(session, team_id, stakeholder_id, user_id, lock=False)
     ratings = session.exec(
         select(func.count()).where(
             *_of_stakeholder(StakeholderRating, team_id, stakeholder_id),
