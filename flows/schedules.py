@@ -576,6 +576,14 @@ def record_channel_failure(session: Session, team_id: str, schedule_id: int, err
     return False
 
 
+# A schedule that runs and posts: no failure on record, the next one to be told of again.
+_HEALTHY: dict[str, object] = {
+    "status": ScheduleStatus.active,
+    "last_error": None,
+    "failure_notified": False,
+}
+
+
 def record_channel_success(session: Session, team_id: str, schedule_id: int) -> bool:
     """A failing schedule posted again (the bot was invited back): it is healthy. True if it
     was failing until now."""
@@ -587,12 +595,7 @@ def record_channel_success(session: Session, team_id: str, schedule_id: int) -> 
                 col(DigestSchedule.team_id) == team_id,
                 col(DigestSchedule.status) == ScheduleStatus.failing,
             )
-            .values(
-                status=ScheduleStatus.active,
-                last_error=None,
-                failure_notified=False,
-                updated_at=utcnow(),
-            )
+            .values(**_HEALTHY, updated_at=utcnow())
         ).rowcount
     )
 
@@ -634,11 +637,5 @@ def resume_workspace_schedules(session: Session, team_id: str) -> int:
             col(DigestSchedule.team_id) == team_id,
             col(DigestSchedule.status) == ScheduleStatus.suspended,
         )
-        .values(
-            status=ScheduleStatus.active,
-            last_error=None,
-            failure_notified=False,
-            active_since=now,
-            updated_at=now,
-        )
+        .values(**_HEALTHY, active_since=now, updated_at=now)
     ).rowcount
