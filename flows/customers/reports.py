@@ -135,30 +135,23 @@ class Comparison:
     @property
     def blind_spots(self) -> tuple[BlindSpot, ...]:
         found = []
-        test = self.knowledge_test
-        if (kind := knowledge_blind_spot(test)) is not None:
-            assert test and self.customer_expectation and self.team_expectation
-            found.append(
-                BlindSpot(
-                    self.place,
-                    kind,
-                    test,
-                    self.customer_expectation.mean,
-                    self.team_expectation.mean,
-                )
-            )
-        test = self.perception_test
-        if (kind := perception_blind_spot(test)) is not None:
-            assert test and self.customer_experience and self.team_experience
-            found.append(
-                BlindSpot(
-                    self.place,
-                    kind,
-                    test,
-                    self.customer_experience.mean,
-                    self.team_experience.mean,
-                )
-            )
+        for test, kind_of, customers, team in (
+            (
+                self.knowledge_test,
+                knowledge_blind_spot,
+                self.customer_expectation,
+                self.team_expectation,
+            ),
+            (
+                self.perception_test,
+                perception_blind_spot,
+                self.customer_experience,
+                self.team_experience,
+            ),
+        ):
+            if (kind := kind_of(test)) is not None:
+                assert test and customers and team
+                found.append(BlindSpot(self.place, kind, test, customers.mean, team.mean))
         return tuple(found)
 
 
