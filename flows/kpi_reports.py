@@ -31,7 +31,7 @@ from flows.kpi_text import (
     trend_text,
 )
 from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
-from flows.scope import of_workshop
+from flows.scope import count_of
 from flows.workshops import CLOSED_LAST
 from storage.models import KpiValue, Participant, Workshop, id_col, pk
 
@@ -152,12 +152,7 @@ def _directions(rows: list[KpiRow]) -> str:
 
 
 def _recorded_since(session: Session, workshop: Workshop, since: datetime) -> int:
-    return session.exec(
-        select(func.count()).where(
-            *of_workshop(KpiValue, workshop),
-            col(KpiValue.recorded_at) > since,
-        )
-    ).one()
+    return count_of(session, KpiValue, workshop, col(KpiValue.recorded_at) > since)
 
 
 def kpi_values_table(session: Session, workshop: Workshop) -> ExportTable | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from flows.inserts import added
-from flows.scope import of_workshop
+from flows.scope import count_of
 from flows.workshops import PhaseAction
 from storage.models import Phase, PhaseCall, PhaseChange, Touchpoint, Workshop
 
@@ -45,9 +45,7 @@ def rating_minutes(touchpoints: int) -> int:
 
 
 def call_facts(session: Session, workshop: Workshop, phase: Phase) -> PhaseCallFacts:
-    touchpoints = session.exec(
-        select(func.count()).select_from(Touchpoint).where(*of_workshop(Touchpoint, workshop))
-    ).one()
+    touchpoints = count_of(session, Touchpoint, workshop)
     minutes = rating_minutes(touchpoints) if phase is Phase.rating else MINUTES.get(phase, 1)
     return PhaseCallFacts(phase, minutes, touchpoints, workshop.vote_budget)
 

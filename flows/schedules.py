@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from flows.crontab import Crontab, parse_crontab
 from flows.errors import InvalidInput, NotAllowed, NotFound
-from flows.scope import in_workshop, of_workshop
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import is_facilitator, require_facilitator
 from storage.db import Database
 from storage.models import (
@@ -313,11 +313,7 @@ def create_schedule(
     session: Session, workshop: Workshop, user_id: str, spec: ScheduleSpec
 ) -> DigestSchedule:
     require_facilitator(session, workshop, user_id, "set up digests for this workshop")
-    existing = session.exec(
-        select(func.count()).where(
-            *of_workshop(DigestSchedule, workshop),
-        )
-    ).one()
+    existing = count_of(session, DigestSchedule, workshop)
     if existing >= MAX_SCHEDULES_PER_WORKSHOP:
         raise InvalidInput(
             {
@@ -392,9 +388,7 @@ def change_schedule(
 def workshop_schedules(session: Session, workshop: Workshop) -> list[ScheduleView]:
     schedules = session.exec(
         select(DigestSchedule)
-        .where(
-            *of_workshop(DigestSchedule, workshop),
-        )
+        .where(*of_workshop(DigestSchedule, workshop))
         .order_by(col(DigestSchedule.id))
     ).all()
     return _views(session, workshop.team_id, [(s, workshop.title) for s in schedules])

@@ -2,15 +2,15 @@
 
 Every table carries `team_id` and every query filters by it (storage.models.core); the rows of
 a workshop are those with its team and its id. `.where(*of_workshop(Vote, workshop))` says so
-once, instead of the two comparisons written out in every query.
+once, instead of the two comparisons written out in every query; `count_of` counts them.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import ColumnElement
-from sqlmodel import col
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, select
 
 from storage.models import Workshop
 
@@ -34,3 +34,15 @@ def of_workshop(
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """The rows of `table` that belong to `workshop`, for `.where(*…)`."""
     return in_workshop(table, workshop.team_id, workshop.id)
+
+
+def count_of(
+    session: Session,
+    table: type[WorkshopRow],
+    workshop: Workshop,
+    *where: ColumnElement[bool] | bool,
+) -> int:
+    """How many rows of `table` belong to `workshop` (and meet `where`)."""
+    return session.exec(
+        select(func.count()).select_from(table).where(*of_workshop(table, workshop), *where)
+    ).one()

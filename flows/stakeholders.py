@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from flows.board import Figure, register_figures
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.journey import StageChoices, touchpoint_choices
-from flows.scope import in_workshop, of_workshop
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import get_workshop, is_facilitator, join_workshop, participant_count
 from storage.db import Upsert, insert_into
 from storage.models import (
@@ -291,7 +291,7 @@ def _set_touchpoints(
 ) -> None:
     session.execute(
         delete(StakeholderTouchpoint).where(
-            *_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id),
+            *_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id)
         )
     )
     session.add_all(
@@ -358,12 +358,12 @@ def remove_stakeholder(
     stakeholder, _ = _to_manage(session, team_id, stakeholder_id, user_id, lock=True)
     ratings = session.exec(
         delete(StakeholderRating).where(
-            *_of_stakeholder(StakeholderRating, team_id, stakeholder_id),
+            *_of_stakeholder(StakeholderRating, team_id, stakeholder_id)
         )
     ).rowcount
     session.execute(
         delete(StakeholderTouchpoint).where(
-            *_of_stakeholder(StakeholderTouchpoint, team_id, stakeholder_id),
+            *_of_stakeholder(StakeholderTouchpoint, team_id, stakeholder_id)
         )
     )
     removed = session.exec(
@@ -414,9 +414,7 @@ def _touchpoint_ids(session: Session, stakeholder: Stakeholder) -> list[int]:
     return list(
         session.exec(
             select(StakeholderTouchpoint.touchpoint_id)
-            .where(
-                *_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id),
-            )
+            .where(*_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id))
             .order_by(col(StakeholderTouchpoint.touchpoint_id))
         )
     )
@@ -435,9 +433,7 @@ def removal_preview(
     """What removing would delete, for the confirmation; checks the user may remove it."""
     stakeholder, _ = _to_manage(session, team_id, stakeholder_id, user_id, lock=False)
     ratings = session.exec(
-        select(func.count()).where(
-            *_of_stakeholder(StakeholderRating, team_id, stakeholder_id),
-        )
+        select(func.count()).where(*_of_stakeholder(StakeholderRating, team_id, stakeholder_id))
     ).one()
     return RemovalPreview(stakeholder_id, stakeholder.name, ratings)
 
@@ -670,12 +666,9 @@ def save_ratings(
         for stakeholder_id, (influence, interest) in sorted(ratings.items())
         if stakeholder_id in known
     ]
-    rated_before = session.exec(
-        select(func.count()).where(
-            *in_workshop(StakeholderRating, team_id, workshop_id),
-            StakeholderRating.rater_id == user_id,
-        )
-    ).one()
+    rated_before = count_of(
+        session, StakeholderRating, workshop, StakeholderRating.rater_id == user_id
+    )
     if rows:
         session.execute(_upsert_ratings(session, rows))
     join_workshop(session, workshop, user_id)
@@ -859,12 +852,10 @@ def stakeholder_figures(session: Session, workshop: Workshop) -> list[Figure]:
     many participants have rated them."""
     if workshop.phase != OPEN_PHASE:
         return []
-    stakeholders = session.exec(
-        select(func.count()).where(*of_workshop(Stakeholder, workshop))
-    ).one()
+    stakeholders = count_of(session, Stakeholder, workshop)
     raters = session.exec(
         select(func.count(func.distinct(StakeholderRating.rater_id))).where(
-            *of_workshop(StakeholderRating, workshop),
+            *of_workshop(StakeholderRating, workshop)
         )
     ).one()
     participants = participant_count(session, workshop)

@@ -38,7 +38,7 @@ from flows.errors import Conflict, NotAllowed, NotFound
 from flows.fixes import MAX_SUGGESTIONS, FixSummary, fix_count, get_fix, list_fixes
 from flows.gaps.aggregation import touchpoint_gaps
 from flows.reads import read_once
-from flows.scope import in_workshop, of_workshop
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import get_workshop, participant_count
 from storage.models import (
     Ballot,
@@ -123,7 +123,7 @@ def vote_totals(session: Session, workshop: Workshop) -> dict[int, int]:
 
 @read_once
 def votes_cast(session: Session, workshop: Workshop) -> int:
-    return session.exec(select(func.count()).where(*of_workshop(Vote, workshop))).one()
+    return count_of(session, Vote, workshop)
 
 
 def own_votes(session: Session, workshop: Workshop, voter_id: str) -> dict[int, int]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import case, func, update
+from sqlalchemy import case, update
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.inserts import added
 from flows.journey import JourneyParseError, StageSpec, parse_journey
 from flows.reads import read_once
-from flows.scope import in_workshop, of_workshop
+from flows.scope import count_of, in_workshop, of_workshop
 from storage.models import (
     JourneyStage,
     Participant,
@@ -269,7 +269,7 @@ def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
 
 @read_once
 def participant_count(session: Session, workshop: Workshop) -> int:
-    return session.exec(select(func.count()).where(*of_workshop(Participant, workshop))).one()
+    return count_of(session, Participant, workshop)
 
 
 def target_phase(

@@ -142,9 +142,7 @@ def journey_names(session: Session, workshop: Workshop) -> JourneyNames:
     names = JourneyNames()
     stages = session.exec(
         select(JourneyStage)
-        .where(
-            *of_workshop(JourneyStage, workshop),
-        )
+        .where(*of_workshop(JourneyStage, workshop))
         .order_by(col(JourneyStage.position))
     ).all()
     for touchpoint in journey_touchpoints(session, workshop):

@@ -363,9 +363,7 @@ def _changes(session, workshop, number, places, latest, earlier, dates) -> list[
 def _imports(session: Session, workshop: Workshop) -> list[ImportSummary]:
     rows = session.execute(
         select(CustomerImport)
-        .where(
-            *of_workshop(CustomerImport, workshop),
-        )
+        .where(*of_workshop(CustomerImport, workshop))
         .order_by(col(CustomerImport.survey_date), col(CustomerImport.id))
     ).all()
     return [
@@ -378,9 +376,7 @@ def _figures(session: Session, workshop: Workshop) -> list[CustomerFigure]:
     return [
         row
         for (row,) in session.execute(
-            select(CustomerFigure).where(
-                *of_workshop(CustomerFigure, workshop),
-            )
+            select(CustomerFigure).where(*of_workshop(CustomerFigure, workshop))
         ).all()
     ]
 
@@ -388,11 +384,7 @@ def _figures(session: Session, workshop: Workshop) -> list[CustomerFigure]:
 def _places(session: Session, workshop: Workshop) -> dict[tuple[int, int], Place]:
     """(stage id, touchpoint id or 0) → place, for every touchpoint and stage of the journey."""
     places: dict[tuple[int, int], Place] = {}
-    stages = session.execute(
-        select(JourneyStage).where(
-            *of_workshop(JourneyStage, workshop),
-        )
-    ).all()
+    stages = session.execute(select(JourneyStage).where(*of_workshop(JourneyStage, workshop))).all()
     for (stage,) in stages:
         places[stage.id, 0] = Place(stage.id, stage.name, stage.position, None, None, -1)
     for t in journey_touchpoints(session, workshop):

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import current_round
 from flows.personas import rater_persona_id
-from flows.scope import in_workshop, of_workshop
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import get_workshop, join_workshop
 from storage.db import insert_into
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
@@ -191,13 +191,13 @@ def save_ratings(
 
 
 def _count_user_ratings(session: Session, workshop: Workshop, number: int, user_id: str) -> int:
-    return session.execute(
-        select(func.count()).where(
-            *of_workshop(GapRating, workshop),
-            col(GapRating.round) == number,
-            col(GapRating.user_id) == user_id,
-        )
-    ).scalar_one()
+    return count_of(
+        session,
+        GapRating,
+        workshop,
+        col(GapRating.round) == number,
+        col(GapRating.user_id) == user_id,
+    )
 
 
 def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Iterable[int]) -> None:
