@@ -41,7 +41,7 @@ from flows.board import journey_stages
 from flows.formatting import plural, utc_moment
 from flows.reads import known, shared_reads
 from flows.registry import Registry
-from flows.scope import of_workshop
+from flows.scope import of_workshop, rows_of
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
     DeliveryStatus,
@@ -364,13 +364,7 @@ def phase_timeline(
 
 def phase_changes(session: Session, workshop: Workshop) -> list[PhaseChange]:
     """The workshop's phase history, oldest first (a few rows: one per move)."""
-    return list(
-        session.exec(
-            select(PhaseChange)
-            .where(*of_workshop(PhaseChange, workshop))
-            .order_by(col(PhaseChange.at), col(PhaseChange.id))
-        )
-    )
+    return rows_of(session, PhaseChange, workshop, col(PhaseChange.at), col(PhaseChange.id))
 
 
 @register_digest_section(order=10)

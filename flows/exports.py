@@ -33,13 +33,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from flows.digest import Digest, build_digest, digest_as_text
+from flows.digest import Digest, build_digest, digest_as_text, phase_changes
 from flows.errors import NotFound
 from flows.journey import in_journey_order
 from flows.registry import Registry
-from flows.scope import of_workshop
+from flows.scope import rows_of
 from flows.workshops import get_workshop
-from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, pk, utcnow
+from storage.models import JourneyStage, Participant, Touchpoint, Workshop, pk, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -340,11 +340,9 @@ def journey_table(session: Session, workshop: Workshop) -> ExportTable:
 
 @register_export_table(order=30)
 def participants_table(session: Session, workshop: Workshop) -> ExportTable:
-    participants = session.exec(
-        select(Participant)
-        .where(*of_workshop(Participant, workshop))
-        .order_by(col(Participant.joined_at), col(Participant.id))
-    ).all()
+    participants = rows_of(
+        session, Participant, workshop, col(Participant.joined_at), col(Participant.id)
+    )
     return ExportTable(
         name="participants",
         title="Participants",
@@ -355,11 +353,7 @@ def participants_table(session: Session, workshop: Workshop) -> ExportTable:
 
 @register_export_table(order=40)
 def phase_history_table(session: Session, workshop: Workshop) -> ExportTable:
-    changes = session.exec(
-        select(PhaseChange)
-        .where(*of_workshop(PhaseChange, workshop))
-        .order_by(col(PhaseChange.at), col(PhaseChange.id))
-    ).all()
+    changes = phase_changes(session, workshop)
     return ExportTable(
         name="phase_history",
         title="Phase history",

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from flows.errors import InvalidInput
 from flows.inserts import added
 from flows.kpi_formulas import CES_SCALE, CSAT_SCALE, NPS_SCALE, parse_number
-from flows.scope import of_workshop
+from flows.scope import of_workshop, rows_of
 from storage.models import CustomKpi, Workshop, pk
 
 CUSTOM_PREFIX = "custom:"
@@ -248,9 +248,7 @@ def custom_definition(row: CustomKpi) -> KpiDefinition:
 
 def workshop_kpis(session: Session, workshop: Workshop) -> list[KpiDefinition]:
     """The built-in KPIs in catalogue order, then the workshop's custom KPIs by name."""
-    rows = session.exec(
-        select(CustomKpi).where(*of_workshop(CustomKpi, workshop)).order_by(col(CustomKpi.name_key))
-    ).all()
+    rows = rows_of(session, CustomKpi, workshop, col(CustomKpi.name_key))
     return [*BUILT_IN_KPIS, *map(custom_definition, rows)]
 
 

@@ -40,7 +40,7 @@ from flows.gaps.aggregation import (
 )
 from flows.gaps.statistics import GapStats, RatingSums, pooled
 from flows.inserts import added
-from flows.scope import in_workshop, of_workshop
+from flows.scope import in_workshop, of_workshop, rows_of
 from flows.stakeholders import clean_name, name_key
 from flows.workshops import get_workshop, join_workshop, require_facilitator
 from storage.models import (
@@ -68,11 +68,7 @@ PERSONA_CHOICE = "persona_choice"
 
 def personas(session: Session, workshop: Workshop) -> list[Persona]:
     """The workshop's personas, in the order they were added."""
-    return list(
-        session.scalars(
-            select(Persona).where(*of_workshop(Persona, workshop)).order_by(col(Persona.id))
-        )
-    )
+    return rows_of(session, Persona, workshop, col(Persona.id))
 
 
 def customer_stakeholders(session: Session, workshop: Workshop) -> list[Stakeholder]:

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from flows.crontab import Crontab, parse_crontab
 from flows.errors import InvalidInput, NotAllowed, NotFound
-from flows.scope import count_of, in_workshop, of_workshop
+from flows.scope import count_of, in_workshop, rows_of
 from flows.workshops import is_facilitator, require_facilitator
 from storage.db import Database
 from storage.models import (
@@ -386,11 +386,7 @@ def change_schedule(
 
 
 def workshop_schedules(session: Session, workshop: Workshop) -> list[ScheduleView]:
-    schedules = session.exec(
-        select(DigestSchedule)
-        .where(*of_workshop(DigestSchedule, workshop))
-        .order_by(col(DigestSchedule.id))
-    ).all()
+    schedules = rows_of(session, DigestSchedule, workshop, col(DigestSchedule.id))
     return _views(session, workshop.team_id, [(s, workshop.title) for s in schedules])
 
 

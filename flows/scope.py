@@ -7,9 +7,10 @@ once, instead of the two comparisons written out in every query; `count_of` coun
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from storage.models import Workshop
@@ -20,6 +21,9 @@ class WorkshopRow(Protocol):
 
     team_id: str
     workshop_id: int
+
+
+Row = TypeVar("Row", bound=WorkshopRow)
 
 
 def in_workshop(
@@ -46,3 +50,15 @@ def count_of(
     return session.exec(
         select(func.count()).select_from(table).where(*of_workshop(table, workshop), *where)
     ).one()
+
+
+def rows_of(
+    session: Session,
+    table: type[Row],
+    workshop: Workshop,
+    *order_by: ColumnElement[Any] | Mapped[Any],
+) -> list[Row]:
+    """The rows of `table` that belong to `workshop`, in `order_by` order."""
+    return list(
+        session.exec(select(table).where(*of_workshop(table, workshop)).order_by(*order_by))
+    )

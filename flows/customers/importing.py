@@ -38,7 +38,7 @@ from flows.customers.figures import Sample
 from flows.errors import FlowError
 from flows.gaps.aggregation import journey_touchpoints
 from flows.savable import UNSAVABLE_CHARACTER, is_savable
-from flows.scope import of_workshop
+from flows.scope import of_workshop, rows_of
 from storage.models import (
     NO_SEGMENT,
     WHOLE_STAGE,
@@ -140,11 +140,7 @@ class JourneyNames:
 
 def journey_names(session: Session, workshop: Workshop) -> JourneyNames:
     names = JourneyNames()
-    stages = session.exec(
-        select(JourneyStage)
-        .where(*of_workshop(JourneyStage, workshop))
-        .order_by(col(JourneyStage.position))
-    ).all()
+    stages = rows_of(session, JourneyStage, workshop, col(JourneyStage.position))
     for touchpoint in journey_touchpoints(session, workshop):
         target = Target(touchpoint.stage_id, touchpoint.id, touchpoint.name)
         names.add(name_key(touchpoint.name), target)

@@ -33,7 +33,7 @@ from flows.customers.figures import (
 from flows.customers.importing import DEFAULT_SCALE, scale_label
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.like_for_like import previous_like, round_personas
-from flows.scope import of_workshop
+from flows.scope import of_workshop, rows_of
 from flows.workshops import get_workshop
 from storage.models import (
     CustomerFigure,
@@ -42,6 +42,7 @@ from storage.models import (
     JourneyStage,
     Measure,
     Workshop,
+    pk,
 )
 
 
@@ -361,14 +362,12 @@ def _changes(session, workshop, number, places, latest, earlier, dates) -> list[
 
 
 def _imports(session: Session, workshop: Workshop) -> list[ImportSummary]:
-    rows = session.execute(
-        select(CustomerImport)
-        .where(*of_workshop(CustomerImport, workshop))
-        .order_by(col(CustomerImport.survey_date), col(CustomerImport.id))
-    ).all()
+    rows = rows_of(
+        session, CustomerImport, workshop, col(CustomerImport.survey_date), col(CustomerImport.id)
+    )
     return [
-        ImportSummary(row.id, row.survey_date, row.scale, row.answer_count, row.source)
-        for (row,) in rows
+        ImportSummary(pk(row), row.survey_date, row.scale, row.answer_count, row.source)
+        for row in rows
     ]
 
 
