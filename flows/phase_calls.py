@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from flows.inserts import added
-from flows.scope import count_of
+from flows.scope import count_of, team_row
 from flows.workshops import PhaseAction
 from storage.models import Phase, PhaseCall, PhaseChange, Touchpoint, Workshop
 
@@ -53,9 +53,7 @@ def call_facts(session: Session, workshop: Workshop, phase: Phase) -> PhaseCallF
 def claim_phase_call(session: Session, team_id: str, change_id: int) -> int | None:
     """Claim the call of phase change `change_id`: the claim's id, or None when the change
     calls nobody (going back, a phase without participants' work) or it is claimed already."""
-    change = session.exec(
-        select(PhaseChange).where(PhaseChange.team_id == team_id, PhaseChange.id == change_id)
-    ).first()
+    change = team_row(session, PhaseChange, team_id, change_id)
     if change is None or change.action not in CALLING_ACTIONS:
         return None
     if Phase(change.to_phase) not in CALLED_PHASES:

@@ -33,7 +33,7 @@ from flows.gaps.aggregation import count_ratings, current_round
 from flows.gaps.rounds import open_rating_round
 from flows.inserts import added
 from flows.schedules import DigestRule, is_valid_timezone, slot_time
-from flows.scope import of_workshop
+from flows.scope import of_workshop, team_row
 from flows.workshops import (
     PhaseAction,
     PhaseChangeResult,
@@ -287,11 +287,7 @@ def close_at_deadline(
     return the change; None if another scheduler settled it, or the phase had already moved on
     (the deadline is then marked moot)."""
     now = as_utc(now or utcnow())
-    deadline = session.exec(
-        select(PhaseDeadline).where(
-            PhaseDeadline.team_id == team_id, PhaseDeadline.id == deadline_id
-        )
-    ).first()
+    deadline = team_row(session, PhaseDeadline, team_id, deadline_id)
     if deadline is None or deadline.state != DeadlineState.pending:
         return None
     workshop = get_workshop(session, team_id, deadline.workshop_id)
@@ -642,11 +638,7 @@ def open_scheduled_round(
     None if another scheduler claimed it first. A current round nobody has rated yet is kept
     (and given the deadline) rather than followed by an empty one."""
     now = as_utc(now or utcnow())
-    schedule = session.exec(
-        select(RoundSchedule).where(
-            RoundSchedule.team_id == team_id, RoundSchedule.id == schedule_id
-        )
-    ).first()
+    schedule = team_row(session, RoundSchedule, team_id, schedule_id)
     if schedule is None or schedule.status != RoundScheduleStatus.active:
         return None
     claim = ScheduledRound(

@@ -26,6 +26,16 @@ class WorkshopRow(Protocol):
 Row = TypeVar("Row", bound=WorkshopRow)
 
 
+class TeamRow(Protocol):
+    """A table whose rows each belong to one team."""
+
+    team_id: str
+    id: int | None
+
+
+Owned = TypeVar("Owned", bound=TeamRow)
+
+
 def in_workshop(
     table: type[WorkshopRow], team_id: str, workshop_id: int | None
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -62,3 +72,10 @@ def rows_of(
     return list(
         session.exec(select(table).where(*of_workshop(table, workshop)).order_by(*order_by))
     )
+
+
+def team_row(session: Session, table: type[Owned], team_id: str, row_id: int) -> Owned | None:
+    """The row of `table` with id `row_id`, if it is the team's."""
+    return session.exec(
+        select(table).where(col(table.team_id) == team_id, col(table.id) == row_id)
+    ).first()
