@@ -25,13 +25,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput
 from flows.gaps.aggregation import count_ratings, current_round
 from flows.gaps.rounds import open_rating_round
-from flows.inserts import added
+from flows.inserts import added, put
 from flows.schedules import DigestRule, is_valid_timezone, slot_time
 from flows.scope import of_workshop, team_row
 from flows.workshops import (
@@ -205,27 +204,19 @@ def _put_deadline(
         "state": DeadlineState.pending,
         "settled_at": None,
     }
-    for _ in range(2):
-        existing = _deadline_row(session, workshop, phase, number)
-        if existing is not None:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            session.flush()
-            return existing
-        try:
-            with session.begin_nested():
-                row = PhaseDeadline(
-                    team_id=workshop.team_id,
-                    workshop_id=pk(workshop),
-                    phase=phase.value,
-                    round=number,
-                    **values,  # type: ignore[arg-type]
-                )
-                session.add(row)
-            return row
-        except IntegrityError:  # set by another request at the same moment: move theirs
-            continue
-    raise Conflict("Someone set this deadline at the same moment; have a look at the board.")
+    return put(
+        session,
+        lambda: _deadline_row(session, workshop, phase, number),
+        lambda: PhaseDeadline(
+            team_id=workshop.team_id,
+            workshop_id=pk(workshop),
+            phase=phase.value,
+            round=number,
+            **values,  # type: ignore[arg-type]
+        ),
+        values,
+        "Someone set this deadline at the same moment; have a look at the board.",
+    )
 
 
 def _deadline_row(
@@ -555,21 +546,13 @@ def save_round_schedule(
         "status": RoundScheduleStatus.active,
         "active_since": now,
     }
-    for _ in range(2):
-        existing = workshop_round_schedule(session, workshop)
-        if existing is not None:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            session.flush()
-            return existing
-        try:
-            with session.begin_nested():
-                row = RoundSchedule(team_id=team_id, workshop_id=workshop_id, **values)  # type: ignore[arg-type]
-                session.add(row)
-            return row
-        except IntegrityError:
-            continue
-    raise Conflict("Someone scheduled rounds at the same moment; try again.")
+    return put(
+        session,
+        lambda: workshop_round_schedule(session, workshop),
+        lambda: RoundSchedule(team_id=team_id, workshop_id=workshop_id, **values),  # type: ignore[arg-type]
+        values,
+        "Someone scheduled rounds at the same moment; try again.",
+    )
 
 
 def workshop_round_schedule(session: Session, workshop: Workshop) -> RoundSchedule | None:
