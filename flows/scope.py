@@ -2,7 +2,8 @@
 
 Every table carries `team_id` and every query filters by it (storage.models.core); the rows of
 a workshop are those with its team and its id. `.where(*of_workshop(Vote, workshop))` says so
-once, instead of the two comparisons written out in every query; `count_of` counts them.
+once, instead of the two comparisons written out in every query; `count_of` counts those rows
+and `rows_of` lists them in order. `team_row` reads one row of a team by its id.
 """
 
 from __future__ import annotations
