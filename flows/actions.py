@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.fixes import FixSummary, list_fixes
+from flows.scope import rows_of
 from flows.workshops import get_workshop, is_facilitator, require_facilitator
 from storage.models import ActionItem, ActionStatus, Phase, Workshop, pk, utcnow
 
@@ -265,11 +266,7 @@ def action_items(
     """The workshop's action items, soonest due first (for `/workshop actions`, digests and
     exports)."""
     today = today or today_utc()
-    items = session.exec(
-        select(ActionItem)
-        .where(ActionItem.team_id == workshop.team_id, ActionItem.workshop_id == workshop.id)
-        .order_by(col(ActionItem.due_date), col(ActionItem.id))
-    ).all()
+    items = rows_of(session, ActionItem, workshop, col(ActionItem.due_date), col(ActionItem.id))
     fixes = {
         fix.id: fix
         for fix in list_fixes(

@@ -51,6 +51,7 @@ from flows.gaps.aggregation import (
     rounds_touchpoint_sums,
 )
 from flows.gaps.statistics import GapStats, RatingSums, display, pooled
+from flows.scope import of_workshop
 from flows.workshops import FACILITATOR_ROLES, get_workshop
 from storage.db import insert_into
 from storage.models import (
@@ -225,9 +226,7 @@ def check_numbers(numbers: Sequence[int]) -> list[int]:
 
 def latest_rated_round(session: Session, workshop: Workshop) -> int | None:
     return session.exec(
-        select(func.max(GapRating.round)).where(
-            GapRating.team_id == workshop.team_id, GapRating.workshop_id == workshop.id
-        )
+        select(func.max(GapRating.round)).where(*of_workshop(GapRating, workshop))
     ).one()
 
 
@@ -276,8 +275,7 @@ def _stage_raters(session: Session, workshop: Workshop, number: int) -> dict[int
         select(Touchpoint.stage_id, func.count(func.distinct(GapRating.user_id)))
         .join(Touchpoint, col(Touchpoint.id) == col(GapRating.touchpoint_id))
         .where(
-            GapRating.team_id == workshop.team_id,
-            GapRating.workshop_id == workshop.id,
+            *of_workshop(GapRating, workshop),
             GapRating.round == number,
             Touchpoint.team_id == workshop.team_id,
         )

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
+from flows.scope import of_workshop
 from flows.workshops import facilitator_ids, participant_count
 from storage.models import JourneyStage, Phase, Touchpoint, Workshop, id_col, pk
 
@@ -69,7 +70,7 @@ def journey_stages(session: Session, workshop: Workshop) -> list[StageSummary]:
                 col(Touchpoint.team_id) == workshop.team_id,
             ),
         )
-        .where(JourneyStage.team_id == workshop.team_id, JourneyStage.workshop_id == workshop.id)
+        .where(*of_workshop(JourneyStage, workshop))
         .order_by(col(JourneyStage.position), col(JourneyStage.id), col(Touchpoint.position))
     ).all()
     stages: dict[int, StageSummary] = {}

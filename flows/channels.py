@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 from flows.errors import InvalidInput, NotFound
 from flows.gaps.aggregation import current_round, journey_touchpoints, touchpoint_sums
 from flows.gaps.statistics import GapStats, RatingSums, pooled
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import Channel, Touchpoint, Workshop
 
@@ -76,8 +77,7 @@ def touchpoint_channels(session: Session, workshop: Workshop) -> list[Touchpoint
 def _channels_of(session: Session, workshop: Workshop) -> dict[int, Channel]:
     rows = session.execute(
         select(col(Touchpoint.id), col(Touchpoint.channel)).where(
-            col(Touchpoint.team_id) == workshop.team_id,
-            col(Touchpoint.workshop_id) == workshop.id,
+            *of_workshop(Touchpoint, workshop),
             col(Touchpoint.channel).is_not(None),
         )
     ).all()
@@ -125,8 +125,7 @@ def set_channels(
         session.execute(
             update(Touchpoint)
             .where(
-                col(Touchpoint.team_id) == team_id,
-                col(Touchpoint.workshop_id) == workshop_id,
+                *in_workshop(Touchpoint, team_id, workshop_id),
                 col(Touchpoint.id) == touchpoint_id,
             )
             .values(channel=None if channel is None else channel.value)

@@ -40,6 +40,8 @@ from sqlmodel import Session, col, select
 from flows.board import journey_stages
 from flows.formatting import plural, utc_moment
 from flows.reads import known, shared_reads
+from flows.registry import Registry
+from flows.scope import of_workshop, rows_of
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, get_workshop, participant_count
 from storage.models import (
     DeliveryStatus,
@@ -205,16 +207,7 @@ def join_clauses(clauses: Sequence[str]) -> str:
 
 
 DigestSectionProvider = Callable[[Session, Workshop, datetime | None], DigestSection | None]
-
-
-@dataclass(frozen=True)
-class _Registration:
-    order: int
-    name: str
-    provider: DigestSectionProvider
-
-
-_registry: dict[str, _Registration] = {}
+_registry: Registry[DigestSectionProvider] = Registry()
 
 
 def register_digest_section(
@@ -222,17 +215,11 @@ def register_digest_section(
 ) -> Callable[[DigestSectionProvider], DigestSectionProvider]:
     """Decorator: `provider(session, workshop, since)` contributes a section to every digest,
     shown in `order` (lowest first). Registering the same function again replaces it."""
-
-    def register(provider: DigestSectionProvider) -> DigestSectionProvider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        _registry[name] = _Registration(order, name, provider)
-        return provider
-
-    return register
+    return _registry.register(order)
 
 
 def unregister_digest_section(provider: DigestSectionProvider) -> None:
-    _registry.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+    _registry.unregister(provider)
 
 
 def digest_sections(
@@ -251,7 +238,7 @@ def digest_sections(
     with shared_reads(session):
         known(session, get_workshop, workshop.team_id, workshop.id, result=workshop)
         savepoint = session.begin_nested()
-        for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+        for registration in _registry.in_order():
             try:
                 section = registration.provider(session, workshop, since)
             except Exception:
@@ -302,8 +289,7 @@ def previous_memo(
     memos = session.exec(
         select(DigestDelivery.section_memos)
         .where(
-            DigestDelivery.team_id == workshop.team_id,
-            DigestDelivery.workshop_id == workshop.id,
+            *of_workshop(DigestDelivery, workshop),
             DigestDelivery.status == DeliveryStatus.sent,
             col(DigestDelivery.generated_at) <= since,
         )
@@ -378,13 +364,7 @@ def phase_timeline(
 
 def phase_changes(session: Session, workshop: Workshop) -> list[PhaseChange]:
     """The workshop's phase history, oldest first (a few rows: one per move)."""
-    return list(
-        session.exec(
-            select(PhaseChange)
-            .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
-            .order_by(col(PhaseChange.at), col(PhaseChange.id))
-        )
-    )
+    return rows_of(session, PhaseChange, workshop, col(PhaseChange.at), col(PhaseChange.id))
 
 
 @register_digest_section(order=10)
@@ -451,7 +431,7 @@ def participation_section(
     session: Session, workshop: Workshop, since: datetime | None
 ) -> DigestSection:
     """Who takes part, and who joined since the previous digest."""
-    scope = (Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
+    scope = of_workshop(Participant, workshop)
     everyone = participant_count(session, workshop)
     joined_query = select(Participant.user_id, Participant.joined_at).where(*scope)
     if since is None:

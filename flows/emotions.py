@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from flows.formatting import signed
 from flows.gaps.aggregation import current_round, journey_touchpoints
 from flows.gaps.like_for_like import ComparedRound, compared_round
 from flows.gaps.results import GapResults
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import GapRating, Persona, Workshop
 
@@ -38,17 +38,14 @@ def set_emotion_curve(
     """Turn the rating form's feeling question on or off (facilitators); whether it changed."""
     workshop = get_workshop(session, team_id, workshop_id)
     require_facilitator(session, workshop, user_id, "turn the emotion curve on or off")
-    changed = cast(
-        CursorResult,
-        session.execute(
-            update(Workshop)
-            .where(
-                col(Workshop.team_id) == team_id,
-                col(Workshop.id) == workshop_id,
-                col(Workshop.emotion_curve) != on,
-            )
-            .values(emotion_curve=on)
-        ),
+    changed = session.exec(
+        update(Workshop)
+        .where(
+            col(Workshop.team_id) == team_id,
+            col(Workshop.id) == workshop_id,
+            col(Workshop.emotion_curve) != on,
+        )
+        .values(emotion_curve=on)
     ).rowcount
     session.refresh(workshop)
     return bool(changed)
@@ -117,8 +114,7 @@ def emotion_curve(
             func.sum(col(GapRating.emotion)),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) == number,
             col(GapRating.emotion).is_not(None),
         )
@@ -254,8 +250,7 @@ def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
             func.sum(col(GapRating.emotion)),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.emotion).is_not(None),
         )
         .group_by(col(GapRating.round), col(GapRating.persona_id), col(GapRating.touchpoint_id))
@@ -264,7 +259,7 @@ def emotion_lines(session: Session, workshop: Workshop) -> EmotionLines | None:
         return None
     defined = session.execute(
         select(col(Persona.id), col(Persona.name))
-        .where(col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id)
+        .where(*of_workshop(Persona, workshop))
         .order_by(col(Persona.id))
     ).all()
     journey = _journey(session, workshop)

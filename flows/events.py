@@ -7,9 +7,9 @@ import hashlib
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from flows.inserts import added
 from storage.models import EventReceipt, utcnow
 
 # How long a claim is remembered (the scheduler's daily housekeeping job forgets older ones).
@@ -23,12 +23,7 @@ RECEIPT_RETENTION = timedelta(days=1)
 
 def claim_event(session: Session, team_id: str, event_id: str) -> bool:
     """True the first time `event_id` is seen (the event should be handled), False after."""
-    try:
-        with session.begin_nested():
-            session.add(EventReceipt(event_id=event_id, team_id=team_id))
-    except IntegrityError:
-        return False
-    return True
+    return added(session, EventReceipt(event_id=event_id, team_id=team_id))
 
 
 def claim_submission(session: Session, team_id: str, view_id: object) -> bool:

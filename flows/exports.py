@@ -33,11 +33,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from flows.digest import Digest, build_digest, digest_as_text
+from flows.digest import Digest, build_digest, digest_as_text, phase_changes
 from flows.errors import NotFound
 from flows.journey import in_journey_order
+from flows.registry import Registry
+from flows.scope import rows_of
 from flows.workshops import get_workshop
-from storage.models import JourneyStage, Participant, PhaseChange, Touchpoint, Workshop, pk, utcnow
+from storage.models import JourneyStage, Participant, Touchpoint, Workshop, pk, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -73,34 +75,21 @@ class WorkshopExport:
 ExportTableProvider = Callable[[Session, Workshop], ExportTable | None]
 
 
-@dataclass(frozen=True)
-class _Registration:
-    order: int
-    name: str
-    provider: ExportTableProvider
-
-
-_registry: dict[str, _Registration] = {}
+_registry: Registry[ExportTableProvider] = Registry()
 
 
 def register_export_table(order: int) -> Callable[[ExportTableProvider], ExportTableProvider]:
     """Decorator: `provider(session, workshop)` adds a table to every export, in `order`."""
-
-    def register(provider: ExportTableProvider) -> ExportTableProvider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        _registry[name] = _Registration(order, name, provider)
-        return provider
-
-    return register
+    return _registry.register(order)
 
 
 def unregister_export_table(provider: ExportTableProvider) -> None:
-    _registry.pop(f"{provider.__module__}.{provider.__qualname__}", None)
+    _registry.unregister(provider)
 
 
 def export_tables(session: Session, workshop: Workshop) -> list[ExportTable]:
     tables = []
-    for registration in sorted(_registry.values(), key=lambda r: (r.order, r.name)):
+    for registration in _registry.in_order():
         table = registration.provider(session, workshop)
         if table is not None:
             tables.append(table)
@@ -351,11 +340,9 @@ def journey_table(session: Session, workshop: Workshop) -> ExportTable:
 
 @register_export_table(order=30)
 def participants_table(session: Session, workshop: Workshop) -> ExportTable:
-    participants = session.exec(
-        select(Participant)
-        .where(Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id)
-        .order_by(col(Participant.joined_at), col(Participant.id))
-    ).all()
+    participants = rows_of(
+        session, Participant, workshop, col(Participant.joined_at), col(Participant.id)
+    )
     return ExportTable(
         name="participants",
         title="Participants",
@@ -366,11 +353,7 @@ def participants_table(session: Session, workshop: Workshop) -> ExportTable:
 
 @register_export_table(order=40)
 def phase_history_table(session: Session, workshop: Workshop) -> ExportTable:
-    changes = session.exec(
-        select(PhaseChange)
-        .where(PhaseChange.team_id == workshop.team_id, PhaseChange.workshop_id == workshop.id)
-        .order_by(col(PhaseChange.at), col(PhaseChange.id))
-    ).all()
+    changes = phase_changes(session, workshop)
     return ExportTable(
         name="phase_history",
         title="Phase history",

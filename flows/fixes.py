@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.reads import read_once
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, is_facilitator, join_workshop, require_facilitator
 from storage.models import (
     Effort,
@@ -177,7 +178,7 @@ def list_fixes(
         )
         .join(Touchpoint, col(Touchpoint.id) == col(Fix.touchpoint_id))
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
-        .where(col(Fix.team_id) == workshop.team_id, col(Fix.workshop_id) == workshop.id)
+        .where(*of_workshop(Fix, workshop))
     )
     if touchpoint_first is not None:
         query = query.order_by(case((col(Fix.touchpoint_id) == touchpoint_first, 0), else_=1))
@@ -246,8 +247,7 @@ def _summary(row: Sequence) -> FixSummary:
 def fix_count(session: Session, workshop: Workshop, excluding: tuple[int, ...] = ()) -> int:
     """The workshop's active fixes, leaving out those in `excluding`."""
     query = select(func.count()).where(
-        Fix.team_id == workshop.team_id,
-        Fix.workshop_id == workshop.id,
+        *of_workshop(Fix, workshop),
         Fix.status == FixStatus.active,
     )
     if excluding:
@@ -445,8 +445,7 @@ def _require_touchpoint(session: Session, workshop: Workshop, touchpoint_id: int
     found = session.exec(
         select(Touchpoint.id).where(
             Touchpoint.id == touchpoint_id,
-            Touchpoint.team_id == workshop.team_id,
-            Touchpoint.workshop_id == workshop.id,
+            *of_workshop(Touchpoint, workshop),
         )
     ).first()
     if found is None:

@@ -31,7 +31,6 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from sqlalchemy import case, delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.actions import today_utc
@@ -39,9 +38,11 @@ from flows.gaps.aggregation import current_round, rounds_touchpoint_sums
 from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.rounds import PHASES_AFTER_RATING
 from flows.gaps.statistics import pooled
+from flows.inserts import added
 from flows.loop import LoopClosure, loop_closure, narrowed, shown_round, touchpoint_trends
 from flows.rounds import as_utc, current_deadline, next_opening, workshop_round_schedule
-from flows.workshops import get_workshop
+from flows.scope import in_workshop, of_workshop
+from flows.workshops import CLOSED_LAST, get_workshop
 from storage.models import (
     ActionItem,
     ActionStatus,
@@ -68,12 +69,9 @@ class FollowChange:
 def follow_workshop(session: Session, team_id: str, workshop_id: int, user_id: str) -> FollowChange:
     """Follow the workshop; following it again changes nothing (one row, however many clicks)."""
     workshop = get_workshop(session, team_id, workshop_id)
-    try:
-        with session.begin_nested():
-            session.add(WorkshopFollow(team_id=team_id, workshop_id=workshop_id, user_id=user_id))
-    except IntegrityError:  # followed already (perhaps a moment ago, by the same double click)
-        return FollowChange(workshop, False)
-    return FollowChange(workshop, True)
+    # False: followed already (perhaps a moment ago, by the same double click)
+    followed = WorkshopFollow(team_id=team_id, workshop_id=workshop_id, user_id=user_id)
+    return FollowChange(workshop, added(session, followed))
 
 
 def unfollow_workshop(
@@ -82,8 +80,7 @@ def unfollow_workshop(
     workshop = get_workshop(session, team_id, workshop_id)
     gone = session.exec(
         delete(WorkshopFollow).where(
-            col(WorkshopFollow.team_id) == team_id,
-            col(WorkshopFollow.workshop_id) == workshop_id,
+            *in_workshop(WorkshopFollow, team_id, workshop_id),
             col(WorkshopFollow.user_id) == user_id,
         )
     ).rowcount
@@ -111,7 +108,7 @@ def follower_ids(session: Session, team_id: str, workshop_id: int) -> list[str]:
     return list(
         session.exec(
             select(WorkshopFollow.user_id)
-            .where(WorkshopFollow.team_id == team_id, WorkshopFollow.workshop_id == workshop_id)
+            .where(*in_workshop(WorkshopFollow, team_id, workshop_id))
             .order_by(col(WorkshopFollow.user_id))
         )
     )
@@ -183,8 +180,7 @@ def action_item_counts(
             func.count(),
             func.coalesce(func.sum(case((col(ActionItem.due_date) < today, 1), else_=0)), 0),
         ).where(
-            ActionItem.team_id == workshop.team_id,
-            ActionItem.workshop_id == workshop.id,
+            *of_workshop(ActionItem, workshop),
             ActionItem.status != ActionStatus.done,
         )
     ).one()
@@ -270,7 +266,7 @@ def followed_workshops(
         select(Workshop)
         .join(WorkshopFollow, joined)
         .where(*scope)
-        .order_by(case((col(Workshop.phase) == Phase.closed, 1), else_=0), col(Workshop.id).desc())
+        .order_by(CLOSED_LAST, col(Workshop.id).desc())
         .limit(limit)
     ).all()
     return FollowedPage([followed_workshop(session, w, now) for w in rows], total)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.board import BoardSummary, board_summary
 from flows.follows import followed_among
+from flows.inserts import added
 from flows.personal_progress import PersonalProgress, personal_progress
-from storage.models import HomeView, Participant, Phase, Role, Workshop, pk, utcnow
+from flows.scope import in_workshop
+from flows.workshops import CLOSED_LAST
+from storage.models import HomeView, Participant, Role, Workshop, pk, utcnow
 
 HOME_PAGE_SIZE = 6
 
@@ -53,7 +55,7 @@ def workshop_page(
         select(Workshop, Participant.role)
         .join(Participant, joined)
         .where(*scope)
-        .order_by(case((col(Workshop.phase) == Phase.closed, 1), else_=0), col(Workshop.id).desc())
+        .order_by(CLOSED_LAST, col(Workshop.id).desc())
         .offset(page * page_size)
         .limit(page_size)
     ).all()
@@ -77,14 +79,11 @@ def remember_home_page(session: Session, team_id: str, user_id: str, page: int) 
         select(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id)
     ).first()
     if view is None:
-        try:
-            with session.begin_nested():
-                session.add(HomeView(team_id=team_id, user_id=user_id, page=page))
+        if added(session, HomeView(team_id=team_id, user_id=user_id, page=page)):
             return
-        except IntegrityError:  # opened in two places at once
-            view = session.exec(
-                select(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id)
-            ).one()
+        view = session.exec(  # opened in two places at once
+            select(HomeView).where(HomeView.team_id == team_id, HomeView.user_id == user_id)
+        ).one()
     view.page, view.opened_at = page, utcnow()
     session.add(view)
 
@@ -112,8 +111,6 @@ def home_viewers(session: Session, team_id: str, user_ids: list[str]) -> list[st
 def workshop_member_ids(session: Session, team_id: str, workshop_id: int) -> list[str]:
     return list(
         session.exec(
-            select(Participant.user_id).where(
-                Participant.team_id == team_id, Participant.workshop_id == workshop_id
-            )
+            select(Participant.user_id).where(*in_workshop(Participant, team_id, workshop_id))
         )
     )

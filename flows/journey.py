@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from flows.scope import of_workshop
 from storage.models import JourneyStage, Touchpoint, Workshop, id_col
 
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # a select statement, kept its own type
@@ -116,8 +117,7 @@ def in_journey_order(statement: S, workshop: Workshop) -> S:
     return (
         statement.join(Touchpoint, col(Touchpoint.stage_id) == col(JourneyStage.id))
         .where(
-            col(JourneyStage.team_id) == workshop.team_id,
-            col(JourneyStage.workshop_id) == workshop.id,
+            *of_workshop(JourneyStage, workshop),
             col(Touchpoint.team_id) == workshop.team_id,
         )
         .order_by(col(JourneyStage.position), col(Touchpoint.position))

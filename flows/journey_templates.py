@@ -34,6 +34,7 @@ from flows.journey import (
     StageSpec,
     touchpoint_choices,
 )
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, require_facilitator
 from storage.db import insert_into
 from storage.models import Channel, JourneyTemplate, Touchpoint, Workshop, utcnow
@@ -366,8 +367,7 @@ def apply_template_channels(session: Session, workshop: Workshop, template: Temp
         session.execute(
             update(Touchpoint)
             .where(
-                col(Touchpoint.team_id) == workshop.team_id,
-                col(Touchpoint.workshop_id) == workshop.id,
+                *of_workshop(Touchpoint, workshop),
                 col(Touchpoint.id) == tp.touchpoint_id,
             )
             .values(channel=channel.value)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypedDict
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.errors import InvalidInput
+from flows.inserts import added
 from flows.kpi_formulas import CES_SCALE, CSAT_SCALE, NPS_SCALE, parse_number
+from flows.scope import of_workshop, rows_of
 from storage.models import CustomKpi, Workshop, pk
 
 CUSTOM_PREFIX = "custom:"
@@ -247,11 +248,7 @@ def custom_definition(row: CustomKpi) -> KpiDefinition:
 
 def workshop_kpis(session: Session, workshop: Workshop) -> list[KpiDefinition]:
     """The built-in KPIs in catalogue order, then the workshop's custom KPIs by name."""
-    rows = session.exec(
-        select(CustomKpi)
-        .where(CustomKpi.team_id == workshop.team_id, CustomKpi.workshop_id == workshop.id)
-        .order_by(col(CustomKpi.name_key))
-    ).all()
+    rows = rows_of(session, CustomKpi, workshop, col(CustomKpi.name_key))
     return [*BUILT_IN_KPIS, *map(custom_definition, rows)]
 
 
@@ -318,9 +315,7 @@ def define_custom_kpi(
     """Add a custom KPI to the workshop. Its name is unique per workshop (in the database, so a
     double submit or two people defining the same name at once create it once)."""
     existing = session.exec(
-        select(CustomKpi.name_key).where(
-            CustomKpi.team_id == workshop.team_id, CustomKpi.workshop_id == workshop.id
-        )
+        select(CustomKpi.name_key).where(*of_workshop(CustomKpi, workshop))
     ).all()
     if spec.name.casefold() in existing:
         raise InvalidInput({"kpi_name": f"This workshop already has a KPI “{spec.name}”."})
@@ -337,11 +332,6 @@ def define_custom_kpi(
         max_value=spec.maximum,
         created_by=user_id,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise InvalidInput(
-            {"kpi_name": f"This workshop already has a KPI “{spec.name}”."}
-        ) from None
+    if not added(session, row):
+        raise InvalidInput({"kpi_name": f"This workshop already has a KPI “{spec.name}”."})
     return custom_definition(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from flows.digest import (
@@ -31,7 +31,9 @@ from flows.kpi_text import (
     trend_text,
 )
 from flows.kpis import KpiRow, KpiTable, kpi_table, kpi_values
-from storage.models import KpiValue, Participant, Phase, Workshop, id_col, pk
+from flows.scope import count_of
+from flows.workshops import CLOSED_LAST
+from storage.models import KpiValue, Participant, Workshop, id_col, pk
 
 KPIS_DIGEST_ORDER = 30
 KPIS_SUMMARY_ORDER = 30  # the top message: after the action items
@@ -150,13 +152,7 @@ def _directions(rows: list[KpiRow]) -> str:
 
 
 def _recorded_since(session: Session, workshop: Workshop, since: datetime) -> int:
-    return session.exec(
-        select(func.count()).where(
-            KpiValue.team_id == workshop.team_id,
-            KpiValue.workshop_id == workshop.id,
-            col(KpiValue.recorded_at) > since,
-        )
-    ).one()
+    return count_of(session, KpiValue, workshop, col(KpiValue.recorded_at) > since)
 
 
 def kpi_values_table(session: Session, workshop: Workshop) -> ExportTable | None:
@@ -210,7 +206,6 @@ def kpi_snapshots(
     """The KPI tables of the user's most recent workshops with KPI values: open workshops
     first, then the most recently recorded; each with its last two periods."""
     latest = func.max(KpiValue.recorded_at)
-    closed_last = case((col(Workshop.phase) == Phase.closed, 1), else_=0)
     workshop_ids = session.exec(
         select(id_col(Workshop.id))
         .join(KpiValue, col(KpiValue.workshop_id) == col(Workshop.id))
@@ -224,7 +219,7 @@ def kpi_snapshots(
         )
         .where(Workshop.team_id == team_id, KpiValue.team_id == team_id)
         .group_by(col(Workshop.id), col(Workshop.phase))
-        .order_by(closed_last, latest.desc(), col(Workshop.id).desc())
+        .order_by(CLOSED_LAST, latest.desc(), col(Workshop.id).desc())
         .limit(limit)
     ).all()
     return [kpi_table(session, team_id, workshop_id, periods=2) for workshop_id in workshop_ids]

@@ -12,6 +12,7 @@ in force and whether it is met, the benchmark and the benchmark index, and the t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -50,6 +51,7 @@ from flows.kpi_formulas import (
     target_attainment,
 )
 from flows.reads import read_once
+from flows.scope import in_workshop, of_workshop
 from flows.workshops import get_workshop, join_workshop
 from storage.models import (
     WHOLE_JOURNEY,
@@ -123,7 +125,7 @@ def kpi_choices(session: Session, team_id: str, workshop_id: int) -> KpiChoices:
 def _stages(session: Session, workshop: Workshop) -> list[StageChoice]:
     rows = session.exec(
         select(id_col(JourneyStage.id), JourneyStage.name)
-        .where(JourneyStage.team_id == workshop.team_id, JourneyStage.workshop_id == workshop.id)
+        .where(*of_workshop(JourneyStage, workshop))
         .order_by(col(JourneyStage.position))
     ).all()
     return [StageChoice(stage_id, name) for stage_id, name in rows]
@@ -203,6 +205,11 @@ class KpiEntry:
         return self.kpi.key, self.stage.id if self.stage else WHOLE_JOURNEY, self.period_end
 
 
+def _not_one_of(given: str, what: str, listed: str, names: Iterable[str]) -> str:
+    """“X” is not a stage of this journey. Stages: Discover, Buy."""
+    return f"“{given}” is not {what}. {listed}: " + ", ".join(names) + "."
+
+
 def validate_entry(
     choices: KpiChoices,
     *,
@@ -221,10 +228,9 @@ def validate_entry(
     errors: dict[str, str] = {}
     definition = choices.kpi(kpi)
     if definition is None:
+        known = (k.short_name for k in choices.kpis)
         errors[FIELD_KPI] = (
-            f"“{kpi.strip()}” is not a KPI of this workshop. Known: "
-            + ", ".join(k.short_name for k in choices.kpis)
-            + "."
+            _not_one_of(kpi.strip(), "a KPI of this workshop", "Known", known)
             if kpi and kpi.strip()
             else "Choose a KPI."
         )
@@ -232,10 +238,8 @@ def validate_entry(
     if stage not in (None, ""):
         stage_choice = choices.stage(stage)
         if stage_choice is None:
-            errors[FIELD_STAGE] = (
-                f"“{stage}” is not a stage of this journey. Stages: "
-                + ", ".join(s.name for s in choices.stages)
-                + "."
+            errors[FIELD_STAGE] = _not_one_of(
+                str(stage), "a stage of this journey", "Stages", (s.name for s in choices.stages)
             )
     when = _period_end(period_end, today or date.today(), errors)
     number, answer_count, computed = _value(definition, value, raw, errors)
@@ -384,8 +388,7 @@ def record_kpi_value(
     before = session.exec(
         select(KpiValue.value, KpiValue.recorded_by, KpiValue.recorded_at)
         .where(
-            KpiValue.team_id == workshop.team_id,
-            KpiValue.workshop_id == workshop.id,
+            *of_workshop(KpiValue, workshop),
             KpiValue.kpi_key == kpi_key,
             KpiValue.stage_key == stage_key,
             KpiValue.period_end == period_end,
@@ -501,7 +504,7 @@ def kpi_table(
     )
     ranked = (
         select(col(KpiValue.id).label("id"), recency)
-        .where(KpiValue.team_id == team_id, KpiValue.workshop_id == workshop_id)
+        .where(*in_workshop(KpiValue, team_id, workshop_id))
         .subquery()
     )
     values = session.exec(
@@ -622,9 +625,7 @@ def kpi_values(session: Session, team_id: str, workshop_id: int) -> list[KpiValu
     stage_names = {stage.id: stage.name for stage in choices.stages}
     stage_order = {stage.id: position for position, stage in enumerate(choices.stages, start=1)}
     kpi_order = {kpi.key: position for position, kpi in enumerate(choices.kpis)}
-    rows = session.exec(
-        select(KpiValue).where(KpiValue.team_id == team_id, KpiValue.workshop_id == workshop_id)
-    ).all()
+    rows = session.exec(select(KpiValue).where(*in_workshop(KpiValue, team_id, workshop_id))).all()
     rows = sorted(
         (row for row in rows if row.kpi_key in kpi_order),
         key=lambda r: (kpi_order[r.kpi_key], stage_order.get(r.stage_key, 0), r.period_end),

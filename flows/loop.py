@@ -29,13 +29,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.exports import ExportTable
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.like_for_like import round_personas, same_line
 from flows.gaps.statistics import display, percentage
+from flows.inserts import added
+from flows.scope import of_workshop
 from storage.models import ActionItem, ActionStatus, Fix, Phase, RatingRound, Workshop, pk
 from storage.models.rounds import LoopNote
 
@@ -147,8 +148,7 @@ def done_touchpoints(session: Session, workshop: Workshop) -> set[int]:
             select(Fix.touchpoint_id)
             .join(ActionItem, col(ActionItem.fix_id) == col(Fix.id))
             .where(
-                ActionItem.team_id == workshop.team_id,
-                ActionItem.workshop_id == workshop.id,
+                *of_workshop(ActionItem, workshop),
                 Fix.team_id == workshop.team_id,
                 ActionItem.status == ActionStatus.done,
             )
@@ -196,8 +196,7 @@ def _round_at(session: Session, workshop: Workshop, item: ActionItem) -> int:
     """The round that was current when the action item was created."""
     latest = session.exec(
         select(func.max(RatingRound.number)).where(
-            RatingRound.team_id == workshop.team_id,
-            RatingRound.workshop_id == workshop.id,
+            *of_workshop(RatingRound, workshop),
             col(RatingRound.opened_at) <= item.created_at,
         )
     ).one()
@@ -216,15 +215,12 @@ def due_loop_notes(
     trends = trends if trends is not None else touchpoint_trends(session, workshop)
     by_id = {t.touchpoint_id: t for t in trends}
     current = through_round if through_round is not None else current_round(session, workshop)
-    noted = select(LoopNote.action_item_id).where(
-        LoopNote.team_id == workshop.team_id, LoopNote.workshop_id == workshop.id
-    )
+    noted = select(LoopNote.action_item_id).where(*of_workshop(LoopNote, workshop))
     rows = session.exec(
         select(ActionItem, Fix)
         .join(Fix, col(Fix.id) == col(ActionItem.fix_id))
         .where(
-            ActionItem.team_id == workshop.team_id,
-            ActionItem.workshop_id == workshop.id,
+            *of_workshop(ActionItem, workshop),
             Fix.team_id == workshop.team_id,
             ActionItem.status == ActionStatus.done,
             col(ActionItem.id).not_in(noted),
@@ -261,20 +257,16 @@ def due_loop_notes(
 
 def claim_loop_note(session: Session, workshop: Workshop, note: LoopNoteDue) -> bool:
     """Take the note's row; False if it was taken (posted, or being posted) already."""
-    try:
-        with session.begin_nested():
-            session.add(
-                LoopNote(
-                    team_id=workshop.team_id,
-                    workshop_id=pk(workshop),
-                    action_item_id=note.action_item_id,
-                    before_round=note.before_round,
-                    after_round=note.after_round,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return added(
+        session,
+        LoopNote(
+            team_id=workshop.team_id,
+            workshop_id=pk(workshop),
+            action_item_id=note.action_item_id,
+            before_round=note.before_round,
+            after_round=note.after_round,
+        ),
+    )
 
 
 # Export --------------------------------------------------------------------------------------

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from flows.gaps.aggregation import current_round
+from flows.scope import count_of, of_workshop
 from flows.voting import own_votes
 from flows.workshops import FACILITATOR_ROLES, participant_role
 from storage.models import (
@@ -68,66 +68,26 @@ class PersonalProgress:
         return max(0, self.vote_budget - self.votes_used)
 
 
-def _count(session: Session, statement: Any) -> int:
-    return int(session.exec(statement).one() or 0)
-
-
 def personal_progress(session: Session, workshop: Workshop, user_id: str) -> PersonalProgress:
-    team_id, workshop_id = workshop.team_id, workshop.id
+    workshop_id = workshop.id
     assert workshop_id is not None
-    role = participant_role(session, team_id, workshop_id, user_id)
-    stakeholders = _count(
-        session,
-        select(func.count())
-        .select_from(Stakeholder)
-        .where(Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id),
+    role = participant_role(session, workshop.team_id, workshop_id, user_id)
+    stakeholders = count_of(session, Stakeholder, workshop)
+    stakeholders_added = count_of(session, Stakeholder, workshop, Stakeholder.author_id == user_id)
+    stakeholders_rated = count_of(
+        session, StakeholderRating, workshop, StakeholderRating.rater_id == user_id
     )
-    stakeholders_added = _count(
-        session,
-        select(func.count())
-        .select_from(Stakeholder)
-        .where(
-            Stakeholder.team_id == team_id,
-            Stakeholder.workshop_id == workshop_id,
-            Stakeholder.author_id == user_id,
-        ),
-    )
-    stakeholders_rated = _count(
-        session,
-        select(func.count())
-        .select_from(StakeholderRating)
-        .where(
-            StakeholderRating.team_id == team_id,
-            StakeholderRating.workshop_id == workshop_id,
-            StakeholderRating.rater_id == user_id,
-        ),
-    )
-    touchpoints = _count(
-        session,
-        select(func.count())
-        .select_from(Touchpoint)
-        .where(Touchpoint.team_id == team_id, Touchpoint.workshop_id == workshop_id),
-    )
+    touchpoints = count_of(session, Touchpoint, workshop)
     rating_round = current_round(session, workshop)
-    touchpoints_rated = _count(
-        session,
+    touchpoints_rated = session.exec(
         select(func.count(func.distinct(GapRating.touchpoint_id))).where(
-            GapRating.team_id == team_id,
-            GapRating.workshop_id == workshop_id,
+            *of_workshop(GapRating, workshop),
             GapRating.round == rating_round,
             GapRating.user_id == user_id,
-        ),
-    )
-    fixes_proposed = _count(
-        session,
-        select(func.count())
-        .select_from(Fix)
-        .where(
-            Fix.team_id == team_id,
-            Fix.workshop_id == workshop_id,
-            Fix.author_id == user_id,
-            col(Fix.status) == FixStatus.active,
-        ),
+        )
+    ).one()
+    fixes_proposed = count_of(
+        session, Fix, workshop, Fix.author_id == user_id, col(Fix.status) == FixStatus.active
     )
     votes_used = sum(own_votes(session, workshop, user_id).values())
     progress = PersonalProgress(

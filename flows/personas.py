@@ -27,10 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from flows.errors import Conflict, InvalidInput, NotFound
@@ -41,6 +39,8 @@ from flows.gaps.aggregation import (
     journey_touchpoints,
 )
 from flows.gaps.statistics import GapStats, RatingSums, pooled
+from flows.inserts import added
+from flows.scope import in_workshop, of_workshop, rows_of
 from flows.stakeholders import clean_name, name_key
 from flows.workshops import get_workshop, join_workshop, require_facilitator
 from storage.models import (
@@ -68,15 +68,7 @@ PERSONA_CHOICE = "persona_choice"
 
 def personas(session: Session, workshop: Workshop) -> list[Persona]:
     """The workshop's personas, in the order they were added."""
-    return list(
-        session.scalars(
-            select(Persona)
-            .where(
-                col(Persona.team_id) == workshop.team_id, col(Persona.workshop_id) == workshop.id
-            )
-            .order_by(col(Persona.id))
-        )
-    )
+    return rows_of(session, Persona, workshop, col(Persona.id))
 
 
 def customer_stakeholders(session: Session, workshop: Workshop) -> list[Stakeholder]:
@@ -85,8 +77,7 @@ def customer_stakeholders(session: Session, workshop: Workshop) -> list[Stakehol
         session.scalars(
             select(Stakeholder)
             .where(
-                col(Stakeholder.team_id) == workshop.team_id,
-                col(Stakeholder.workshop_id) == workshop.id,
+                *of_workshop(Stakeholder, workshop),
                 col(Stakeholder.category) == StakeholderCategory.customer,
             )
             .order_by(col(Stakeholder.name_key))
@@ -149,13 +140,8 @@ def add_persona(
         stakeholder_id=stakeholder.id if stakeholder else None,
         created_by=user_id,
     )
-    try:
-        with session.begin_nested():
-            session.add(persona)
-    except IntegrityError:
-        raise InvalidInput(
-            {PERSONA_NAME: f"There is already a persona called “{clean}”."}
-        ) from None
+    if not added(session, persona):
+        raise InvalidInput({PERSONA_NAME: f"There is already a persona called “{clean}”."})
     return persona
 
 
@@ -165,8 +151,7 @@ def add_persona(
 def chosen_persona(session: Session, workshop: Workshop, user_id: str) -> Persona | None:
     persona_id = session.execute(
         select(col(Participant.persona_id)).where(
-            col(Participant.team_id) == workshop.team_id,
-            col(Participant.workshop_id) == workshop.id,
+            *of_workshop(Participant, workshop),
             col(Participant.user_id) == user_id,
         )
     ).scalar()
@@ -194,8 +179,7 @@ def choose_persona(
     session.execute(
         update(Participant)
         .where(
-            col(Participant.team_id) == team_id,
-            col(Participant.workshop_id) == workshop_id,
+            *in_workshop(Participant, team_id, workshop_id),
             col(Participant.user_id) == user_id,
         )
         .values(persona_id=persona.id)
@@ -203,18 +187,14 @@ def choose_persona(
     number = current_round(session, workshop)
     if round_persona(session, workshop, number) is not None:
         return PersonaChosen(workshop, persona, 0)  # this round is rated for its own persona
-    moved = cast(
-        CursorResult,
-        session.execute(
-            update(GapRating)
-            .where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
-                col(GapRating.user_id) == user_id,
-                col(GapRating.round) == number,
-            )
-            .values(persona_id=persona.id)
-        ),
+    moved = session.exec(
+        update(GapRating)
+        .where(
+            *in_workshop(GapRating, team_id, workshop_id),
+            col(GapRating.user_id) == user_id,
+            col(GapRating.round) == number,
+        )
+        .values(persona_id=persona.id)
     ).rowcount
     return PersonaChosen(workshop, persona, moved)
 
@@ -228,8 +208,7 @@ def rater_persona_id(session: Session, workshop: Workshop, user_id: str) -> int 
         return for_round.id
     return session.execute(
         select(col(Participant.persona_id)).where(
-            col(Participant.team_id) == workshop.team_id,
-            col(Participant.workshop_id) == workshop.id,
+            *of_workshop(Participant, workshop),
             col(Participant.user_id) == user_id,
         )
     ).scalar()
@@ -289,8 +268,7 @@ def persona_results(
             *_sums_columns(),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) <= number,
         )
         .group_by(col(GapRating.round), col(GapRating.touchpoint_id), col(GapRating.persona_id))
@@ -315,8 +293,7 @@ def persona_results(
             func.count(func.distinct(col(GapRating.user_id))),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) <= number,
             col(GapRating.persona_id).is_not(None),
         )
@@ -412,8 +389,7 @@ def round_persona(session: Session, workshop: Workshop, number: int) -> Persona 
         select(Persona)
         .join(RoundPersona, col(RoundPersona.persona_id) == col(Persona.id))
         .where(
-            col(RoundPersona.team_id) == workshop.team_id,
-            col(RoundPersona.workshop_id) == workshop.id,
+            *of_workshop(RoundPersona, workshop),
             col(RoundPersona.round) == number,
         )
     ).scalar()
@@ -491,25 +467,20 @@ def _give_round(
         session.execute(
             update(RoundPersona)
             .where(
-                col(RoundPersona.team_id) == workshop.team_id,
-                col(RoundPersona.workshop_id) == workshop.id,
+                *of_workshop(RoundPersona, workshop),
                 col(RoundPersona.round) == number,
             )
             .values(persona_id=persona.id, set_by=user_id)
         )
         return PersonaRound(workshop, number, persona, False, True)
-    try:
-        with session.begin_nested():
-            session.add(
-                RoundPersona(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,  # type: ignore[arg-type]
-                    round=number,
-                    persona_id=persona.id,  # type: ignore[arg-type]
-                    set_by=user_id,
-                )
-            )
-    except IntegrityError:  # given at the same moment by another request
+    given = RoundPersona(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        round=number,
+        persona_id=persona.id,  # type: ignore[arg-type]
+        set_by=user_id,
+    )
+    if not added(session, given):  # given at the same moment by another request
         winner = round_persona(session, workshop, number)
         if winner is not None and winner.id == persona.id:
             return PersonaRound(workshop, number, persona, False, False)

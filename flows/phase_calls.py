@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, col
 
+from flows.inserts import added
+from flows.scope import count_of, team_row
 from flows.workshops import PhaseAction
 from storage.models import Phase, PhaseCall, PhaseChange, Touchpoint, Workshop
 
@@ -44,11 +45,7 @@ def rating_minutes(touchpoints: int) -> int:
 
 
 def call_facts(session: Session, workshop: Workshop, phase: Phase) -> PhaseCallFacts:
-    touchpoints = session.exec(
-        select(func.count())
-        .select_from(Touchpoint)
-        .where(Touchpoint.team_id == workshop.team_id, Touchpoint.workshop_id == workshop.id)
-    ).one()
+    touchpoints = count_of(session, Touchpoint, workshop)
     minutes = rating_minutes(touchpoints) if phase is Phase.rating else MINUTES.get(phase, 1)
     return PhaseCallFacts(phase, minutes, touchpoints, workshop.vote_budget)
 
@@ -56,9 +53,7 @@ def call_facts(session: Session, workshop: Workshop, phase: Phase) -> PhaseCallF
 def claim_phase_call(session: Session, team_id: str, change_id: int) -> int | None:
     """Claim the call of phase change `change_id`: the claim's id, or None when the change
     calls nobody (going back, a phase without participants' work) or it is claimed already."""
-    change = session.exec(
-        select(PhaseChange).where(PhaseChange.team_id == team_id, PhaseChange.id == change_id)
-    ).first()
+    change = team_row(session, PhaseChange, team_id, change_id)
     if change is None or change.action not in CALLING_ACTIONS:
         return None
     if Phase(change.to_phase) not in CALLED_PHASES:
@@ -69,10 +64,7 @@ def claim_phase_call(session: Session, team_id: str, change_id: int) -> int | No
         phase_change_id=change_id,
         phase=Phase(change.to_phase),
     )
-    try:
-        with session.begin_nested():
-            session.add(call)
-    except IntegrityError:  # claimed by a retry or another replica: it posts, not us
+    if not added(session, call):  # claimed by a retry or another replica: it posts, not us
         return None
     return call.id
 

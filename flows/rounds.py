@@ -25,13 +25,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput
 from flows.gaps.aggregation import count_ratings, current_round
 from flows.gaps.rounds import open_rating_round
+from flows.inserts import added, put
 from flows.schedules import DigestRule, is_valid_timezone, slot_time
+from flows.scope import of_workshop, team_row
 from flows.workshops import (
     PhaseAction,
     PhaseChangeResult,
@@ -203,27 +204,19 @@ def _put_deadline(
         "state": DeadlineState.pending,
         "settled_at": None,
     }
-    for _ in range(2):
-        existing = _deadline_row(session, workshop, phase, number)
-        if existing is not None:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            session.flush()
-            return existing
-        try:
-            with session.begin_nested():
-                row = PhaseDeadline(
-                    team_id=workshop.team_id,
-                    workshop_id=pk(workshop),
-                    phase=phase.value,
-                    round=number,
-                    **values,  # type: ignore[arg-type]
-                )
-                session.add(row)
-            return row
-        except IntegrityError:  # set by another request at the same moment: move theirs
-            continue
-    raise Conflict("Someone set this deadline at the same moment; have a look at the board.")
+    return put(
+        session,
+        lambda: _deadline_row(session, workshop, phase, number),
+        lambda: PhaseDeadline(
+            team_id=workshop.team_id,
+            workshop_id=pk(workshop),
+            phase=phase.value,
+            round=number,
+            **values,  # type: ignore[arg-type]
+        ),
+        values,
+        "Someone set this deadline at the same moment; have a look at the board.",
+    )
 
 
 def _deadline_row(
@@ -231,8 +224,7 @@ def _deadline_row(
 ) -> PhaseDeadline | None:
     return session.exec(
         select(PhaseDeadline).where(
-            PhaseDeadline.team_id == workshop.team_id,
-            PhaseDeadline.workshop_id == workshop.id,
+            *of_workshop(PhaseDeadline, workshop),
             PhaseDeadline.phase == phase.value,
             PhaseDeadline.round == number,
         )
@@ -286,11 +278,7 @@ def close_at_deadline(
     return the change; None if another scheduler settled it, or the phase had already moved on
     (the deadline is then marked moot)."""
     now = as_utc(now or utcnow())
-    deadline = session.exec(
-        select(PhaseDeadline).where(
-            PhaseDeadline.team_id == team_id, PhaseDeadline.id == deadline_id
-        )
-    ).first()
+    deadline = team_row(session, PhaseDeadline, team_id, deadline_id)
     if deadline is None or deadline.state != DeadlineState.pending:
         return None
     workshop = get_workshop(session, team_id, deadline.workshop_id)
@@ -399,21 +387,18 @@ def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandida
 
 def _unreminded_non_raters(session: Session, workshop: Workshop, number: int) -> list[str]:
     rated = select(GapRating.user_id).where(
-        GapRating.team_id == workshop.team_id,
-        GapRating.workshop_id == workshop.id,
+        *of_workshop(GapRating, workshop),
         GapRating.round == number,
     )
     reminded = select(RatingReminder.user_id).where(
-        RatingReminder.team_id == workshop.team_id,
-        RatingReminder.workshop_id == workshop.id,
+        *of_workshop(RatingReminder, workshop),
         RatingReminder.round == number,
     )
     return list(
         session.exec(
             select(Participant.user_id)
             .where(
-                Participant.team_id == workshop.team_id,
-                Participant.workshop_id == workshop.id,
+                *of_workshop(Participant, workshop),
                 col(Participant.user_id).not_in(rated),
                 col(Participant.user_id).not_in(reminded),
             )
@@ -561,29 +546,17 @@ def save_round_schedule(
         "status": RoundScheduleStatus.active,
         "active_since": now,
     }
-    for _ in range(2):
-        existing = workshop_round_schedule(session, workshop)
-        if existing is not None:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            session.flush()
-            return existing
-        try:
-            with session.begin_nested():
-                row = RoundSchedule(team_id=team_id, workshop_id=workshop_id, **values)  # type: ignore[arg-type]
-                session.add(row)
-            return row
-        except IntegrityError:
-            continue
-    raise Conflict("Someone scheduled rounds at the same moment; try again.")
+    return put(
+        session,
+        lambda: workshop_round_schedule(session, workshop),
+        lambda: RoundSchedule(team_id=team_id, workshop_id=workshop_id, **values),  # type: ignore[arg-type]
+        values,
+        "Someone scheduled rounds at the same moment; try again.",
+    )
 
 
 def workshop_round_schedule(session: Session, workshop: Workshop) -> RoundSchedule | None:
-    return session.exec(
-        select(RoundSchedule).where(
-            RoundSchedule.team_id == workshop.team_id, RoundSchedule.workshop_id == workshop.id
-        )
-    ).first()
+    return session.exec(select(RoundSchedule).where(*of_workshop(RoundSchedule, workshop))).first()
 
 
 def stop_round_schedule(session: Session, team_id: str, workshop_id: int, user_id: str) -> bool:
@@ -648,11 +621,7 @@ def open_scheduled_round(
     None if another scheduler claimed it first. A current round nobody has rated yet is kept
     (and given the deadline) rather than followed by an empty one."""
     now = as_utc(now or utcnow())
-    schedule = session.exec(
-        select(RoundSchedule).where(
-            RoundSchedule.team_id == team_id, RoundSchedule.id == schedule_id
-        )
-    ).first()
+    schedule = team_row(session, RoundSchedule, team_id, schedule_id)
     if schedule is None or schedule.status != RoundScheduleStatus.active:
         return None
     claim = ScheduledRound(
@@ -663,10 +632,7 @@ def open_scheduled_round(
         outcome="claimed",
         claimed_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(claim)
-    except IntegrityError:
+    if not added(session, claim):
         return None
     workshop = get_workshop(session, team_id, schedule.workshop_id)
     opener = (

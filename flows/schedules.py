@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from flows.crontab import Crontab, parse_crontab
 from flows.errors import InvalidInput, NotAllowed, NotFound
+from flows.scope import count_of, in_workshop, rows_of
 from flows.workshops import is_facilitator, require_facilitator
 from storage.db import Database
 from storage.models import (
@@ -312,12 +313,7 @@ def create_schedule(
     session: Session, workshop: Workshop, user_id: str, spec: ScheduleSpec
 ) -> DigestSchedule:
     require_facilitator(session, workshop, user_id, "set up digests for this workshop")
-    existing = session.exec(
-        select(func.count()).where(
-            DigestSchedule.team_id == workshop.team_id,
-            DigestSchedule.workshop_id == workshop.id,
-        )
-    ).one()
+    existing = count_of(session, DigestSchedule, workshop)
     if existing >= MAX_SCHEDULES_PER_WORKSHOP:
         raise InvalidInput(
             {
@@ -390,14 +386,7 @@ def change_schedule(
 
 
 def workshop_schedules(session: Session, workshop: Workshop) -> list[ScheduleView]:
-    schedules = session.exec(
-        select(DigestSchedule)
-        .where(
-            DigestSchedule.team_id == workshop.team_id,
-            DigestSchedule.workshop_id == workshop.id,
-        )
-        .order_by(col(DigestSchedule.id))
-    ).all()
+    schedules = rows_of(session, DigestSchedule, workshop, col(DigestSchedule.id))
     return _views(session, workshop.team_id, [(s, workshop.title) for s in schedules])
 
 
@@ -519,8 +508,7 @@ def previous_digest_time(
     """When the previous digest (of this schedule; of any kind when `schedule_id` is None) was
     generated: the start of the period the next one covers."""
     query = select(func.max(DigestDelivery.generated_at)).where(
-        DigestDelivery.team_id == team_id,
-        DigestDelivery.workshop_id == workshop_id,
+        *in_workshop(DigestDelivery, team_id, workshop_id),
         DigestDelivery.status == DeliveryStatus.sent,
         col(DigestDelivery.id) != before_id,
     )
@@ -578,6 +566,14 @@ def record_channel_failure(session: Session, team_id: str, schedule_id: int, err
     return False
 
 
+# A schedule that runs and posts: no failure on record, the next one to be told of again.
+_HEALTHY: dict[str, object] = {
+    "status": ScheduleStatus.active,
+    "last_error": None,
+    "failure_notified": False,
+}
+
+
 def record_channel_success(session: Session, team_id: str, schedule_id: int) -> bool:
     """A failing schedule posted again (the bot was invited back): it is healthy. True if it
     was failing until now."""
@@ -589,12 +585,7 @@ def record_channel_success(session: Session, team_id: str, schedule_id: int) -> 
                 col(DigestSchedule.team_id) == team_id,
                 col(DigestSchedule.status) == ScheduleStatus.failing,
             )
-            .values(
-                status=ScheduleStatus.active,
-                last_error=None,
-                failure_notified=False,
-                updated_at=utcnow(),
-            )
+            .values(**_HEALTHY, updated_at=utcnow())
         ).rowcount
     )
 
@@ -636,11 +627,5 @@ def resume_workspace_schedules(session: Session, team_id: str) -> int:
             col(DigestSchedule.team_id) == team_id,
             col(DigestSchedule.status) == ScheduleStatus.suspended,
         )
-        .values(
-            status=ScheduleStatus.active,
-            last_error=None,
-            failure_notified=False,
-            active_since=now,
-            updated_at=now,
-        )
+        .values(**_HEALTHY, active_since=now, updated_at=now)
     ).rowcount

@@ -26,6 +26,7 @@ from flows.digest import (
     text,
 )
 from flows.exports import ExportTable
+from flows.scope import of_workshop
 from flows.stakeholders import (
     QUADRANT_NAMES,
     QUADRANT_ORDER,
@@ -106,8 +107,7 @@ def _created_since(session: Session, workshop: Workshop, since: datetime | None)
     return set(
         session.exec(
             select(id_col(Stakeholder.id)).where(
-                Stakeholder.team_id == workshop.team_id,
-                Stakeholder.workshop_id == workshop.id,
+                *of_workshop(Stakeholder, workshop),
                 col(Stakeholder.created_at) > since,
             )
         )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, delete, func
+from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from flows.board import Figure, register_figures
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from flows.journey import StageChoices, touchpoint_choices
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import get_workshop, is_facilitator, join_workshop, participant_count
 from storage.db import Upsert, insert_into
 from storage.models import (
@@ -194,6 +195,13 @@ def _workshop_open_for_changes(session: Session, team_id: str, workshop_id: int)
     return workshop
 
 
+def _of_stakeholder(
+    table: type[StakeholderRating | StakeholderTouchpoint], team_id: str, stakeholder_id: int | None
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """A stakeholder's rows: its ratings or its touchpoint links."""
+    return col(table.team_id) == team_id, col(table.stakeholder_id) == stakeholder_id
+
+
 def get_stakeholder(session: Session, team_id: str, stakeholder_id: int) -> Stakeholder:
     stakeholder = session.exec(
         select(Stakeholder).where(Stakeholder.id == stakeholder_id, Stakeholder.team_id == team_id)
@@ -217,14 +225,28 @@ def _require_can_manage(session: Session, stakeholder: Stakeholder, user_id: str
         )
 
 
+def _to_manage(
+    session: Session, team_id: str, stakeholder_id: int, user_id: str, *, lock: bool
+) -> tuple[Stakeholder, Workshop]:
+    """The stakeholder and its workshop, if the workshop is open for changes and the user may
+    manage the stakeholder. `lock`: for a change being written (_workshop_open_for_changes)."""
+    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
+    if lock:
+        workshop = _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
+    else:
+        workshop = get_workshop(session, team_id, stakeholder.workshop_id)
+        require_open(workshop)
+    _require_can_manage(session, stakeholder, user_id)
+    return stakeholder, workshop
+
+
 def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Sequence[int]) -> None:
     if not touchpoint_ids:
         return
     known = set(
         session.exec(
             select(Touchpoint.id).where(
-                Touchpoint.team_id == workshop.team_id,
-                Touchpoint.workshop_id == workshop.id,
+                *of_workshop(Touchpoint, workshop),
                 col(Touchpoint.id).in_(touchpoint_ids),
             )
         )
@@ -237,8 +259,7 @@ def _check_name_free(
     session: Session, workshop: Workshop, name: str, except_id: int | None = None
 ) -> None:
     query = select(Stakeholder.name).where(
-        Stakeholder.team_id == workshop.team_id,
-        Stakeholder.workshop_id == workshop.id,
+        *of_workshop(Stakeholder, workshop),
         Stakeholder.name_key == name_key(name),
     )
     if except_id is not None:
@@ -270,8 +291,7 @@ def _set_touchpoints(
 ) -> None:
     session.execute(
         delete(StakeholderTouchpoint).where(
-            col(StakeholderTouchpoint.team_id) == stakeholder.team_id,
-            col(StakeholderTouchpoint.stakeholder_id) == stakeholder.id,
+            *_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id)
         )
     )
     session.add_all(
@@ -309,9 +329,7 @@ def add_stakeholder(
 def update_stakeholder(
     session: Session, team_id: str, stakeholder_id: int, user_id: str, spec: StakeholderSpec
 ) -> Stakeholder:
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    workshop = _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, workshop = _to_manage(session, team_id, stakeholder_id, user_id, lock=True)
     _check_touchpoints(session, workshop, spec.touchpoint_ids)
     _check_name_free(session, workshop, spec.name, except_id=stakeholder.id)
     stakeholder.name = spec.name
@@ -337,19 +355,15 @@ def remove_stakeholder(
     session: Session, team_id: str, stakeholder_id: int, user_id: str
 ) -> RemovedStakeholder:
     """Remove a stakeholder with its ratings and touchpoint links."""
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    _workshop_open_for_changes(session, team_id, stakeholder.workshop_id)
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, _ = _to_manage(session, team_id, stakeholder_id, user_id, lock=True)
     ratings = session.exec(
         delete(StakeholderRating).where(
-            col(StakeholderRating.team_id) == team_id,
-            col(StakeholderRating.stakeholder_id) == stakeholder_id,
+            *_of_stakeholder(StakeholderRating, team_id, stakeholder_id)
         )
     ).rowcount
     session.execute(
         delete(StakeholderTouchpoint).where(
-            col(StakeholderTouchpoint.team_id) == team_id,
-            col(StakeholderTouchpoint.stakeholder_id) == stakeholder_id,
+            *_of_stakeholder(StakeholderTouchpoint, team_id, stakeholder_id)
         )
     )
     removed = session.exec(
@@ -383,10 +397,7 @@ def add_form(session: Session, team_id: str, workshop_id: int) -> StakeholderFor
 
 
 def edit_form(session: Session, team_id: str, stakeholder_id: int, user_id: str) -> StakeholderForm:
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    workshop = get_workshop(session, team_id, stakeholder.workshop_id)
-    require_open(workshop)
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, workshop = _to_manage(session, team_id, stakeholder_id, user_id, lock=False)
     spec = StakeholderSpec(
         name=stakeholder.name,
         category=StakeholderCategory(stakeholder.category),
@@ -403,10 +414,7 @@ def _touchpoint_ids(session: Session, stakeholder: Stakeholder) -> list[int]:
     return list(
         session.exec(
             select(StakeholderTouchpoint.touchpoint_id)
-            .where(
-                StakeholderTouchpoint.team_id == stakeholder.team_id,
-                StakeholderTouchpoint.stakeholder_id == stakeholder.id,
-            )
+            .where(*_of_stakeholder(StakeholderTouchpoint, stakeholder.team_id, stakeholder.id))
             .order_by(col(StakeholderTouchpoint.touchpoint_id))
         )
     )
@@ -423,14 +431,9 @@ def removal_preview(
     session: Session, team_id: str, stakeholder_id: int, user_id: str
 ) -> RemovalPreview:
     """What removing would delete, for the confirmation; checks the user may remove it."""
-    stakeholder = get_stakeholder(session, team_id, stakeholder_id)
-    require_open(get_workshop(session, team_id, stakeholder.workshop_id))
-    _require_can_manage(session, stakeholder, user_id)
+    stakeholder, _ = _to_manage(session, team_id, stakeholder_id, user_id, lock=False)
     ratings = session.exec(
-        select(func.count()).where(
-            StakeholderRating.team_id == team_id,
-            StakeholderRating.stakeholder_id == stakeholder_id,
-        )
+        select(func.count()).where(*_of_stakeholder(StakeholderRating, team_id, stakeholder_id))
     ).one()
     return RemovalPreview(stakeholder_id, stakeholder.name, ratings)
 
@@ -467,7 +470,7 @@ def list_stakeholders(
     or remove it."""
     workshop = get_workshop(session, team_id, workshop_id)
     facilitator = is_facilitator(session, team_id, workshop_id, user_id)
-    where = (Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id)
+    where = in_workshop(Stakeholder, team_id, workshop_id)
     total = session.exec(select(func.count()).select_from(Stakeholder).where(*where)).one()
     rows = session.exec(
         select(Stakeholder)
@@ -545,7 +548,7 @@ def rating_page(
     earlier ratings."""
     workshop = get_workshop(session, team_id, workshop_id)
     require_open(workshop)
-    where = (Stakeholder.team_id == team_id, Stakeholder.workshop_id == workshop_id)
+    where = in_workshop(Stakeholder, team_id, workshop_id)
     total, before = session.exec(
         select(func.count(), func.count().filter(col(Stakeholder.id) <= after_id))
         .select_from(Stakeholder)
@@ -645,8 +648,7 @@ def save_ratings(
     known = set(
         session.exec(
             select(Stakeholder.id).where(
-                Stakeholder.team_id == team_id,
-                Stakeholder.workshop_id == workshop_id,
+                *in_workshop(Stakeholder, team_id, workshop_id),
                 col(Stakeholder.id).in_(list(ratings)),
             )
         )
@@ -664,13 +666,9 @@ def save_ratings(
         for stakeholder_id, (influence, interest) in sorted(ratings.items())
         if stakeholder_id in known
     ]
-    rated_before = session.exec(
-        select(func.count()).where(
-            StakeholderRating.team_id == team_id,
-            StakeholderRating.workshop_id == workshop_id,
-            StakeholderRating.rater_id == user_id,
-        )
-    ).one()
+    rated_before = count_of(
+        session, StakeholderRating, workshop, StakeholderRating.rater_id == user_id
+    )
     if rows:
         session.execute(_upsert_ratings(session, rows))
     join_workshop(session, workshop, user_id)
@@ -764,13 +762,13 @@ def stakeholder_grid(session: Session, team_id: str, workshop_id: int) -> GridRe
                 col(rating.team_id) == team_id,
             ),
         )
-        .where(col(Stakeholder.team_id) == team_id, col(Stakeholder.workshop_id) == workshop_id)
+        .where(*in_workshop(Stakeholder, team_id, workshop_id))
         .group_by(col(Stakeholder.id))
     ).all()
     touchpoints = _touchpoint_names(session, team_id, workshop_id)
     raters = session.exec(
         select(func.count(func.distinct(rating.rater_id))).where(
-            col(rating.team_id) == team_id, col(rating.workshop_id) == workshop_id
+            *in_workshop(rating, team_id, workshop_id)
         )
     ).one()
     stakeholders = [
@@ -835,8 +833,7 @@ def _touchpoint_names(
         .join(JourneyStage, col(JourneyStage.id) == col(Touchpoint.stage_id))
         .where(
             StakeholderTouchpoint.team_id == team_id,
-            Touchpoint.team_id == team_id,
-            Touchpoint.workshop_id == workshop_id,
+            *in_workshop(Touchpoint, team_id, workshop_id),
         )
         .order_by(col(JourneyStage.position), col(Touchpoint.position))
     ).all()
@@ -855,15 +852,10 @@ def stakeholder_figures(session: Session, workshop: Workshop) -> list[Figure]:
     many participants have rated them."""
     if workshop.phase != OPEN_PHASE:
         return []
-    stakeholders = session.exec(
-        select(func.count()).where(
-            Stakeholder.team_id == workshop.team_id, Stakeholder.workshop_id == workshop.id
-        )
-    ).one()
+    stakeholders = count_of(session, Stakeholder, workshop)
     raters = session.exec(
         select(func.count(func.distinct(StakeholderRating.rater_id))).where(
-            StakeholderRating.team_id == workshop.team_id,
-            StakeholderRating.workshop_id == workshop.id,
+            *of_workshop(StakeholderRating, workshop)
         )
     ).one()
     participants = participant_count(session, workshop)

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, FlowError
+from flows.scope import in_workshop
 from flows.voting import change_vote
 from storage.models import VoteClick, id_col, utcnow
 
@@ -123,8 +124,7 @@ def apply_clicks(
     pending = select(
         id_col(VoteClick.id), VoteClick.fix_id, VoteClick.shown, VoteClick.wanted
     ).where(
-        VoteClick.team_id == team_id,
-        VoteClick.workshop_id == workshop_id,
+        *in_workshop(VoteClick, team_id, workshop_id),
         VoteClick.voter_id == voter_id,
         col(VoteClick.applied_at).is_(None),
         col(VoteClick.id) <= click_id,
@@ -208,8 +208,7 @@ def apply_workshop_clicks(session: Session, team_id: str, workshop_id: int) -> i
     rows = session.exec(
         select(VoteClick.voter_id, id_col(VoteClick.id))
         .where(
-            VoteClick.team_id == team_id,
-            VoteClick.workshop_id == workshop_id,
+            *in_workshop(VoteClick, team_id, workshop_id),
             col(VoteClick.applied_at).is_(None),
         )
         .order_by(col(VoteClick.id))

@@ -38,6 +38,7 @@ from flows.errors import Conflict, NotAllowed, NotFound
 from flows.fixes import MAX_SUGGESTIONS, FixSummary, fix_count, get_fix, list_fixes
 from flows.gaps.aggregation import touchpoint_gaps
 from flows.reads import read_once
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import get_workshop, participant_count
 from storage.models import (
     Ballot,
@@ -114,7 +115,7 @@ def vote_totals(session: Session, workshop: Workshop) -> dict[int, int]:
     """Fix id → votes on it (fixes without votes absent)."""
     rows = session.exec(
         select(Vote.fix_id, func.count())
-        .where(Vote.team_id == workshop.team_id, Vote.workshop_id == workshop.id)
+        .where(*of_workshop(Vote, workshop))
         .group_by(col(Vote.fix_id))
     ).all()
     return dict(rows)
@@ -122,11 +123,7 @@ def vote_totals(session: Session, workshop: Workshop) -> dict[int, int]:
 
 @read_once
 def votes_cast(session: Session, workshop: Workshop) -> int:
-    return session.exec(
-        select(func.count()).where(
-            Vote.team_id == workshop.team_id, Vote.workshop_id == workshop.id
-        )
-    ).one()
+    return count_of(session, Vote, workshop)
 
 
 def own_votes(session: Session, workshop: Workshop, voter_id: str) -> dict[int, int]:
@@ -135,8 +132,7 @@ def own_votes(session: Session, workshop: Workshop, voter_id: str) -> dict[int, 
         select(Vote.fix_id, func.count())
         .join(Ballot, col(Ballot.id) == col(Vote.ballot_id))
         .where(
-            Ballot.team_id == workshop.team_id,
-            Ballot.workshop_id == workshop.id,
+            *of_workshop(Ballot, workshop),
             Ballot.voter_id == voter_id,
         )
         .group_by(col(Vote.fix_id))
@@ -386,8 +382,7 @@ def _add_dot(
 def _participant_id(session: Session, workshop: Workshop, user_id: str) -> int | None:
     return session.exec(
         select(Participant.id).where(
-            Participant.team_id == workshop.team_id,
-            Participant.workshop_id == workshop.id,
+            *of_workshop(Participant, workshop),
             Participant.user_id == user_id,
         )
     ).first()
@@ -402,8 +397,7 @@ def _new_ballot(session: Session, team_id: str, workshop_id: int, voter_id: str)
     unique constraint on (workshop, voter) is the last line of defence)."""
     ballot = session.exec(
         select(Ballot).where(
-            Ballot.team_id == team_id,
-            Ballot.workshop_id == workshop_id,
+            *in_workshop(Ballot, team_id, workshop_id),
             Ballot.voter_id == voter_id,
         )
     ).first()

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, update
 from sqlmodel import Session, col, select
 
 from flows.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from flows.inserts import added
 from flows.journey import JourneyParseError, StageSpec, parse_journey
 from flows.reads import read_once
+from flows.scope import count_of, in_workshop, of_workshop
 from storage.models import (
     JourneyStage,
     Participant,
@@ -40,6 +41,8 @@ PHASE_NAMES = {
 MAX_TITLE_LENGTH = 150  # a Block Kit header holds 150 characters
 MAX_VOTE_BUDGET = 20
 FACILITATOR_ROLES = (Role.facilitator, Role.co_facilitator)
+# First in ORDER BY, to list open workshops before closed ones.
+CLOSED_LAST = case((col(Workshop.phase) == Phase.closed, 1), else_=0)
 
 
 class PhaseAction(StrEnum):
@@ -222,8 +225,7 @@ def set_board_ts(session: Session, workshop: Workshop, board_ts: str) -> None:
 def participant_role(session: Session, team_id: str, workshop_id: int, user_id: str) -> Role | None:
     role = session.exec(
         select(Participant.role).where(
-            Participant.team_id == team_id,
-            Participant.workshop_id == workshop_id,
+            *in_workshop(Participant, team_id, workshop_id),
             Participant.user_id == user_id,
         )
     ).first()
@@ -246,14 +248,10 @@ def join_workshop(session: Session, workshop: Workshop, user_id: str) -> bool:
     """
     if participant_role(session, workshop.team_id, pk(workshop), user_id) is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(
-                Participant(team_id=workshop.team_id, workshop_id=pk(workshop), user_id=user_id)
-            )
-    except IntegrityError:
-        return False  # a concurrent request joined first
-    return True
+    # False if a concurrent request joined first
+    return added(
+        session, Participant(team_id=workshop.team_id, workshop_id=pk(workshop), user_id=user_id)
+    )
 
 
 def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
@@ -261,8 +259,7 @@ def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
         session.exec(
             select(Participant.user_id)
             .where(
-                Participant.team_id == workshop.team_id,
-                Participant.workshop_id == workshop.id,
+                *of_workshop(Participant, workshop),
                 col(Participant.role).in_(FACILITATOR_ROLES),
             )
             .order_by(col(Participant.id))
@@ -272,11 +269,7 @@ def facilitator_ids(session: Session, workshop: Workshop) -> list[str]:
 
 @read_once
 def participant_count(session: Session, workshop: Workshop) -> int:
-    return session.exec(
-        select(func.count()).where(
-            Participant.team_id == workshop.team_id, Participant.workshop_id == workshop.id
-        )
-    ).one()
+    return count_of(session, Participant, workshop)
 
 
 def target_phase(

@@ -145,26 +145,26 @@ class BlindSpotKind(StrEnum):
 
 def knowledge_blind_spot(test: Welch | None) -> BlindSpotKind | None:
     """From the test of E_c − E_t (customers' expectation minus the team's)."""
-    if not _flagged(test):
-        return None
-    assert test is not None
-    return (
-        BlindSpotKind.underestimates_expectations
-        if test.difference > 0
-        else BlindSpotKind.overestimates_expectations
+    return _blind_spot(
+        test, BlindSpotKind.underestimates_expectations, BlindSpotKind.overestimates_expectations
     )
 
 
 def perception_blind_spot(test: Welch | None) -> BlindSpotKind | None:
     """From the test of P_t − P_c (the team's experience minus the customers')."""
+    return _blind_spot(
+        test, BlindSpotKind.overrates_experience, BlindSpotKind.underrates_experience
+    )
+
+
+def _blind_spot(
+    test: Welch | None, if_above: BlindSpotKind, if_below: BlindSpotKind
+) -> BlindSpotKind | None:
+    """A flagged difference's kind by its sign; None when the test flags nothing."""
     if not _flagged(test):
         return None
     assert test is not None
-    return (
-        BlindSpotKind.overrates_experience
-        if test.difference > 0
-        else BlindSpotKind.underrates_experience
-    )
+    return if_above if test.difference > 0 else if_below
 
 
 def _flagged(test: Welch | None) -> bool:

@@ -38,6 +38,7 @@ from flows.customers.figures import Sample
 from flows.errors import FlowError
 from flows.gaps.aggregation import journey_touchpoints
 from flows.savable import UNSAVABLE_CHARACTER, is_savable
+from flows.scope import of_workshop, rows_of
 from storage.models import (
     NO_SEGMENT,
     WHOLE_STAGE,
@@ -139,14 +140,7 @@ class JourneyNames:
 
 def journey_names(session: Session, workshop: Workshop) -> JourneyNames:
     names = JourneyNames()
-    stages = session.exec(
-        select(JourneyStage)
-        .where(
-            col(JourneyStage.team_id) == workshop.team_id,
-            col(JourneyStage.workshop_id) == workshop.id,
-        )
-        .order_by(col(JourneyStage.position))
-    ).all()
+    stages = rows_of(session, JourneyStage, workshop, col(JourneyStage.position))
     for touchpoint in journey_touchpoints(session, workshop):
         target = Target(touchpoint.stage_id, touchpoint.id, touchpoint.name)
         names.add(name_key(touchpoint.name), target)
@@ -291,8 +285,7 @@ def import_customer_answers(
 def _existing_import(session: Session, workshop: Workshop, digest: str) -> CustomerImport | None:
     return session.exec(
         select(CustomerImport).where(
-            CustomerImport.team_id == workshop.team_id,
-            CustomerImport.workshop_id == workshop.id,
+            *of_workshop(CustomerImport, workshop),
             CustomerImport.content_hash == digest,
         )
     ).first()

@@ -33,6 +33,7 @@ from flows.customers.figures import (
 from flows.customers.importing import DEFAULT_SCALE, scale_label
 from flows.gaps.aggregation import current_round, journey_touchpoints, rounds_touchpoint_sums
 from flows.gaps.like_for_like import previous_like, round_personas
+from flows.scope import of_workshop, rows_of
 from flows.workshops import get_workshop
 from storage.models import (
     CustomerFigure,
@@ -41,6 +42,7 @@ from storage.models import (
     JourneyStage,
     Measure,
     Workshop,
+    pk,
 )
 
 
@@ -134,30 +136,23 @@ class Comparison:
     @property
     def blind_spots(self) -> tuple[BlindSpot, ...]:
         found = []
-        test = self.knowledge_test
-        if (kind := knowledge_blind_spot(test)) is not None:
-            assert test and self.customer_expectation and self.team_expectation
-            found.append(
-                BlindSpot(
-                    self.place,
-                    kind,
-                    test,
-                    self.customer_expectation.mean,
-                    self.team_expectation.mean,
-                )
-            )
-        test = self.perception_test
-        if (kind := perception_blind_spot(test)) is not None:
-            assert test and self.customer_experience and self.team_experience
-            found.append(
-                BlindSpot(
-                    self.place,
-                    kind,
-                    test,
-                    self.customer_experience.mean,
-                    self.team_experience.mean,
-                )
-            )
+        for test, kind_of, customers, team in (
+            (
+                self.knowledge_test,
+                knowledge_blind_spot,
+                self.customer_expectation,
+                self.team_expectation,
+            ),
+            (
+                self.perception_test,
+                perception_blind_spot,
+                self.customer_experience,
+                self.team_experience,
+            ),
+        ):
+            if (kind := kind_of(test)) is not None:
+                assert test and customers and team
+                found.append(BlindSpot(self.place, kind, test, customers.mean, team.mean))
         return tuple(found)
 
 
@@ -367,17 +362,12 @@ def _changes(session, workshop, number, places, latest, earlier, dates) -> list[
 
 
 def _imports(session: Session, workshop: Workshop) -> list[ImportSummary]:
-    rows = session.execute(
-        select(CustomerImport)
-        .where(
-            col(CustomerImport.team_id) == workshop.team_id,
-            col(CustomerImport.workshop_id) == workshop.id,
-        )
-        .order_by(col(CustomerImport.survey_date), col(CustomerImport.id))
-    ).all()
+    rows = rows_of(
+        session, CustomerImport, workshop, col(CustomerImport.survey_date), col(CustomerImport.id)
+    )
     return [
-        ImportSummary(row.id, row.survey_date, row.scale, row.answer_count, row.source)
-        for (row,) in rows
+        ImportSummary(pk(row), row.survey_date, row.scale, row.answer_count, row.source)
+        for row in rows
     ]
 
 
@@ -385,10 +375,7 @@ def _figures(session: Session, workshop: Workshop) -> list[CustomerFigure]:
     return [
         row
         for (row,) in session.execute(
-            select(CustomerFigure).where(
-                col(CustomerFigure.team_id) == workshop.team_id,
-                col(CustomerFigure.workshop_id) == workshop.id,
-            )
+            select(CustomerFigure).where(*of_workshop(CustomerFigure, workshop))
         ).all()
     ]
 
@@ -396,12 +383,7 @@ def _figures(session: Session, workshop: Workshop) -> list[CustomerFigure]:
 def _places(session: Session, workshop: Workshop) -> dict[tuple[int, int], Place]:
     """(stage id, touchpoint id or 0) → place, for every touchpoint and stage of the journey."""
     places: dict[tuple[int, int], Place] = {}
-    stages = session.execute(
-        select(JourneyStage).where(
-            col(JourneyStage.team_id) == workshop.team_id,
-            col(JourneyStage.workshop_id) == workshop.id,
-        )
-    ).all()
+    stages = session.execute(select(JourneyStage).where(*of_workshop(JourneyStage, workshop))).all()
     for (stage,) in stages:
         places[stage.id, 0] = Place(stage.id, stage.name, stage.position, None, None, -1)
     for t in journey_touchpoints(session, workshop):
@@ -424,8 +406,7 @@ def _team_samples(session: Session, workshop: Workshop, number: int) -> TeamSamp
             func.sum(col(GapRating.experience) * col(GapRating.experience)),
         )
         .where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) == number,
         )
         .group_by(col(GapRating.touchpoint_id))

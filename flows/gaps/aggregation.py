@@ -15,6 +15,7 @@ from sqlalchemy import BindParameter, Exists, Select, bindparam, func, select
 from sqlmodel import Session, col
 
 from flows.gaps.statistics import RatingSums
+from flows.scope import count_of
 from storage.models import GapRating, JourneyStage, Participant, RatingRound, Touchpoint, Workshop
 
 # The statements of the results are built once, and bound to a workshop and round at each call:
@@ -99,13 +100,7 @@ def touchpoint_gaps(session: Session, workshop: Workshop) -> dict[int, float]:
 
 
 def count_ratings(session: Session, workshop: Workshop, number: int) -> int:
-    return session.execute(
-        select(func.count()).where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
-            col(GapRating.round) == number,
-        )
-    ).scalar_one()
+    return count_of(session, GapRating, workshop, col(GapRating.round) == number)
 
 
 @cache

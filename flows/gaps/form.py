@@ -19,6 +19,7 @@ from flows.errors import Conflict, NotFound
 from flows.gaps.aggregation import JourneyTouchpoint, current_round, journey_touchpoints
 from flows.gaps.ratings import Answer
 from flows.personas import round_persona
+from flows.scope import of_workshop
 from flows.workshops import get_workshop
 from storage.models import GapRating, Phase, Workshop, pk
 
@@ -229,8 +230,7 @@ def _user_answers(
             col(GapRating.comment),
             col(GapRating.emotion),
         ).where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
+            *of_workshop(GapRating, workshop),
             col(GapRating.round) == number,
             col(GapRating.user_id) == user_id,
         )

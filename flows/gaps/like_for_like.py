@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from flows.scope import of_workshop
 from storage.models import Persona, RoundPersona, Workshop
 
 
@@ -66,8 +67,7 @@ def round_personas(session: Session, workshop: Workshop) -> dict[int, int]:
     """Round number → the persona id it was given to (rounds rated by everyone are absent)."""
     rows = session.execute(
         select(col(RoundPersona.round), col(RoundPersona.persona_id)).where(
-            col(RoundPersona.team_id) == workshop.team_id,
-            col(RoundPersona.workshop_id) == workshop.id,
+            *of_workshop(RoundPersona, workshop),
         )
     ).all()
     return {number: persona_id for number, persona_id in rows}

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from flows.errors import Conflict
 from flows.gaps.aggregation import current_round
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, require_facilitator
 from storage.db import insert_into
 from storage.models import GapRating, Participant, Phase, RatingNudge, Workshop, utcnow
@@ -52,16 +53,14 @@ def plan_nudges(
 
 def _not_rated(session: Session, workshop: Workshop, number: int, exclude: str) -> list[str]:
     rated = select(col(GapRating.user_id)).where(
-        col(GapRating.team_id) == workshop.team_id,
-        col(GapRating.workshop_id) == workshop.id,
+        *of_workshop(GapRating, workshop),
         col(GapRating.round) == number,
     )
     return list(
         session.execute(
             select(col(Participant.user_id))
             .where(
-                col(Participant.team_id) == workshop.team_id,
-                col(Participant.workshop_id) == workshop.id,
+                *of_workshop(Participant, workshop),
                 col(Participant.user_id) != exclude,
                 col(Participant.user_id).not_in(rated),
             )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from flows.board import Figure, register_figures
 from flows.gaps.aggregation import count_ratings, current_round, participants_and_raters
 from flows.gaps.like_for_like import compared_round
 from flows.gaps.statistics import percentage
+from flows.scope import count_of
 from storage.models import Phase, Touchpoint, Workshop
 
 
@@ -35,11 +35,7 @@ class RatingProgress:
 
 def rating_progress(session: Session, workshop: Workshop) -> RatingProgress:
     number = current_round(session, workshop)
-    touchpoints = session.execute(
-        select(func.count()).where(
-            col(Touchpoint.team_id) == workshop.team_id, col(Touchpoint.workshop_id) == workshop.id
-        )
-    ).scalar_one()
+    touchpoints = count_of(session, Touchpoint, workshop)
     participants, raters = participants_and_raters(session, workshop, (number,))
     return RatingProgress(
         round=number,

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.gaps.aggregation import current_round
 from flows.personas import rater_persona_id
+from flows.scope import count_of, in_workshop, of_workshop
 from flows.workshops import get_workshop, join_workshop
 from storage.db import insert_into
 from storage.models import GapRating, Phase, Touchpoint, Workshop, utcnow
@@ -138,6 +139,20 @@ class SavedRatings:
         return self.joined or self.rated_before != self.rated_after
 
 
+def _rating_open(
+    session: Session, team_id: str, workshop_id: int, touchpoint_ids: Iterable[int], saving: str
+) -> Workshop:
+    """The workshop, if it is in the Gap rating phase and has those touchpoints."""
+    workshop = get_workshop(session, team_id, workshop_id)
+    if workshop.phase != Phase.rating:
+        raise Conflict(
+            "Rating is closed: the workshop has moved on from the Gap rating phase, "
+            f"so these {saving} were not saved."
+        )
+    _check_touchpoints(session, workshop, touchpoint_ids)
+    return workshop
+
+
 def save_ratings(
     session: Session,
     team_id: str,
@@ -151,13 +166,7 @@ def save_ratings(
     blank is not rated (an earlier answer to it in this round is withdrawn: the form showed it,
     and the rater cleared it). Each answer is an upsert on (touchpoint, round, rater).
     """
-    workshop = get_workshop(session, team_id, workshop_id)
-    if workshop.phase != Phase.rating:
-        raise Conflict(
-            "Rating is closed: the workshop has moved on from the Gap rating phase, "
-            "so these answers were not saved."
-        )
-    _check_touchpoints(session, workshop, raw_answers.keys())
+    workshop = _rating_open(session, team_id, workshop_id, raw_answers.keys(), "answers")
     answers = validate_answers(raw_answers)
     number = current_round(session, workshop)
     joined = join_workshop(session, workshop, user_id)
@@ -171,8 +180,7 @@ def save_ratings(
     if blank:
         cleared = session.exec(
             delete(GapRating).where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.round) == number,
                 col(GapRating.user_id) == user_id,
                 col(GapRating.touchpoint_id).in_(blank),
@@ -183,14 +191,13 @@ def save_ratings(
 
 
 def _count_user_ratings(session: Session, workshop: Workshop, number: int, user_id: str) -> int:
-    return session.execute(
-        select(func.count()).where(
-            col(GapRating.team_id) == workshop.team_id,
-            col(GapRating.workshop_id) == workshop.id,
-            col(GapRating.round) == number,
-            col(GapRating.user_id) == user_id,
-        )
-    ).scalar_one()
+    return count_of(
+        session,
+        GapRating,
+        workshop,
+        col(GapRating.round) == number,
+        col(GapRating.user_id) == user_id,
+    )
 
 
 def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Iterable[int]) -> None:
@@ -198,8 +205,7 @@ def _check_touchpoints(session: Session, workshop: Workshop, touchpoint_ids: Ite
     found = set(
         session.execute(
             select(col(Touchpoint.id)).where(
-                col(Touchpoint.team_id) == workshop.team_id,
-                col(Touchpoint.workshop_id) == workshop.id,
+                *of_workshop(Touchpoint, workshop),
                 col(Touchpoint.id).in_(wanted),
             )
         ).scalars()
@@ -279,19 +285,12 @@ def save_details(
     """Set the importance and comment of the rater's answers in the current round (blank clears
     them). All or nothing: an invalid field, or a touchpoint without a rating of this rater in
     this round (withdrawn since the page was drawn), raises InvalidInput keyed by field_key."""
-    workshop = get_workshop(session, team_id, workshop_id)
-    if workshop.phase != Phase.rating:
-        raise Conflict(
-            "Rating is closed: the workshop has moved on from the Gap rating phase, "
-            "so these details were not saved."
-        )
-    _check_touchpoints(session, workshop, raw_details.keys())
+    workshop = _rating_open(session, team_id, workshop_id, raw_details.keys(), "details")
     number = current_round(session, workshop)
     rated = set(
         session.execute(
             select(col(GapRating.touchpoint_id)).where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.round) == number,
                 col(GapRating.user_id) == user_id,
                 col(GapRating.touchpoint_id).in_(list(raw_details)),
@@ -321,8 +320,7 @@ def save_details(
         session.execute(
             update(GapRating)
             .where(
-                col(GapRating.team_id) == team_id,
-                col(GapRating.workshop_id) == workshop_id,
+                *in_workshop(GapRating, team_id, workshop_id),
                 col(GapRating.round) == number,
                 col(GapRating.user_id) == user_id,
                 col(GapRating.touchpoint_id) == touchpoint_id,

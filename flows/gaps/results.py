@@ -45,13 +45,9 @@ SHORTFALLS_WITH_COMMENTS = 3
 
 
 @dataclass(frozen=True)
-class TouchpointGap:
-    touchpoint_id: int
-    name: str
-    stage_id: int
-    stage_name: str
-    stage_position: int
-    position: int
+class _RoundGap:
+    """A touchpoint's or a stage's figures in the round, beside the previous round's."""
+
     stats: GapStats
     previous: GapStats | None  # the previous round's figures; None when this is round 1
     weight: float | None
@@ -62,31 +58,28 @@ class TouchpointGap:
     @property
     def change(self) -> float | None:
         """This round's mean gap − the previous round's: positive means the gap narrowed."""
-        return _change(self.stats, self.previous)
+        previous, now = self.previous, self.stats.mean_gap
+        if previous is None or now is None or previous.mean_gap is None:
+            return None
+        return now - previous.mean_gap
 
 
 @dataclass(frozen=True)
-class StageGap:
+class TouchpointGap(_RoundGap):
+    touchpoint_id: int
+    name: str
+    stage_id: int
+    stage_name: str
+    stage_position: int
+    position: int
+
+
+@dataclass(frozen=True)
+class StageGap(_RoundGap):
     stage_id: int
     name: str
     position: int
     touchpoint_ids: tuple[int, ...]
-    stats: GapStats
-    previous: GapStats | None
-    weight: float | None
-    weighted_gap: float | None
-    quadrant: Quadrant | None
-    flags: tuple[Flag, ...]
-
-    @property
-    def change(self) -> float | None:
-        return _change(self.stats, self.previous)
-
-
-def _change(stats: GapStats, previous: GapStats | None) -> float | None:
-    if previous is None or stats.mean_gap is None or previous.mean_gap is None:
-        return None
-    return stats.mean_gap - previous.mean_gap
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from flows.errors import Conflict
@@ -18,6 +17,7 @@ from flows.gaps.aggregation import count_ratings, current_round
 from flows.gaps.like_for_like import previous_like, round_personas
 from flows.gaps.results import GapResults, TouchpointGap
 from flows.gaps.statistics import GapStats
+from flows.inserts import added
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import Phase, PhaseChange, RatingRound, Workshop, pk, utcnow
 
@@ -64,15 +64,11 @@ def open_rating_round(
         if number > 1:
             raise Conflict(_already_open(number, unrated=True))
         raise Conflict("Nobody has rated round 1 yet; rate it before opening another.")
-    try:
-        with session.begin_nested():
-            session.add(
-                RatingRound(
-                    team_id=team_id, workshop_id=workshop_id, number=number + 1, opened_by=user_id
-                )
-            )
-    except IntegrityError:  # opened by another request since `number` was read
-        raise Conflict(_already_open(number + 1)) from None
+    opened = RatingRound(
+        team_id=team_id, workshop_id=workshop_id, number=number + 1, opened_by=user_id
+    )
+    if not added(session, opened):  # opened by another request since `number` was read
+        raise Conflict(_already_open(number + 1))
     moved_from = None
     if phase is not Phase.rating:
         _move_back_to_rating(session, workshop, phase, user_id)
