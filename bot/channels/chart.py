@@ -14,7 +14,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from bot.charts.drawing import png_bytes, short, title_and_note
+from bot.charts.drawing import hide_spines, png_bytes, short, title_and_note
 from flows.channels import ChannelResults, channel_label
 from flows.gaps.statistics import display, signed
 
@@ -89,8 +89,7 @@ def render_channel_heatmap(results: ChannelResults) -> bytes:
     axes.set_yticks([y + 0.5 for y in range(len(channels))])
     axes.set_yticklabels([channel_label(c) for c in channels], fontsize=10)
     axes.tick_params(length=0)
-    for spine in axes.spines.values():
-        spine.set_visible(False)
+    hide_spines(axes, axes.spines.keys())
     title_and_note(
         figure,
         _short(f"Mean gap by channel and stage · {results.title}", 70)

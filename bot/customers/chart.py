@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import hide_spines, png_bytes, short
 from flows.customers.figures import Sample
 from flows.customers.reports import Comparison, CustomerReport
 from flows.customers.text import number
@@ -69,8 +69,7 @@ def render_customer_chart(report: CustomerReport) -> bytes:
     axes.set_xticks(range(1, 8))
     axes.axvline(7.2, color="#d0d7e1", lw=0.8)
     axes.grid(axis="x", color="#e3e7ee", lw=0.6, zorder=0)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     axes.set_xlabel("Mean on 1–7, with its 95 % interval", fontsize=9, color=INK)
     figure.suptitle(
         f"Team against customers · {_short(report.title, 60)} · team round {report.round}",

@@ -16,13 +16,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes
-from flows.emotions import FEELINGS, EmotionCurve, EmotionLines, EmotionPoint
+from bot.charts.drawing import png_bytes, short
+from bot.emotions.chart import BANDS, DPI, MAX_LABEL, feeling_frame
+from flows.emotions import EmotionCurve, EmotionLines, EmotionPoint
 from flows.formatting import signed
 
-DPI = 110
-BANDS = ("#f1f4f8", "#ffffff")
-MAX_LABEL = 22
 # One look per line, in this order: colour (palette.LINES), marker and dash pattern all differ.
 COLOURS = palette.LINES
 MARKERS = ("o", "s", "^", "D", "P")
@@ -53,7 +51,7 @@ class Line:
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(text, limit)
 
 
 def chart_lines(lines: EmotionLines) -> list[Line]:
@@ -187,17 +185,7 @@ def draw_emotion_lines(lines: EmotionLines) -> Figure:
             axes.scatter([x], [low.mean], marker="v", s=120, color=palette.INK, zorder=6)
     if named:
         _list_lows(figure, lines, named, height)
-    axes.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
-    axes.set_ylim(-2.5, 2.4)
-    axes.set_yticks([2, 1, 0, -1, -2])
-    axes.set_yticklabels(
-        [f"{v:+d} {FEELINGS[v]}" if v else f"0 {FEELINGS[0]}" for v in (2, 1, 0, -1, -2)],
-        fontsize=8,
-    )
-    axes.set_xticks(list(range(len(points))))
-    axes.set_xticklabels([_short(p.name) for p in points], rotation=45, ha="right", fontsize=8)
-    for spine in ("top", "right"):
-        axes.spines[spine].set_visible(False)
+    feeling_frame(axes, [p.name for p in points], bottom=-2.5)
     if axes.get_legend_handles_labels()[0]:
         figure.legend(
             loc="lower left",

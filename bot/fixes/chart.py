@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.charts import palette
+from bot.charts.drawing import hide_spines
 from bot.slack.blocks import truncate
 from flows.voting import RankedFix
 from flows.voting_reports import VoteTally
@@ -51,8 +52,7 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     if len(ranked) > len(shown):
         heading += f" (top {len(shown)} of {len(ranked)})"
     axes.set_title(heading, loc="left", fontsize=11)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

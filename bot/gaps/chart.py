@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import hide_spines, png_bytes, short
 from flows.emotions import EmotionCurve
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
@@ -246,8 +246,7 @@ def _draw_feelings(axes: Axes, rows: list[_Row], curve: EmotionCurve) -> None:
     axes.tick_params(axis="y", left=False, labelleft=False)
     axes.set_xlabel("← negative   positive →", fontsize=9)
     axes.set_title("Feeling (−2…+2)", fontsize=10, color=INK, loc="left")
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes, ("top", "right", "left"))
 
 
 NOTE_GAP_X, NOTE_CHANGE_X, NOTE_N_X = 0.02, 0.21, 0.52
@@ -345,8 +344,7 @@ def _style_scale_axes(axes: Axes, rows: list[_Row], worst: set[int]) -> None:
     axes.tick_params(axis="y", length=0)
     axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
     axes.set_title("Expectation ○ and experience ● (mean, 1–7)", fontsize=10, color=INK, loc="left")
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
 
 
 def _style_gap_axes(axes: Axes, results: GapResults) -> None:
@@ -358,8 +356,7 @@ def _style_gap_axes(axes: Axes, results: GapResults) -> None:
     axes.set_xlabel("← expectations not met      gap      expectations exceeded →", fontsize=9)
     title = "Gap = experience − expectation (95 % CI)"
     axes.set_title(title, fontsize=10, color=INK, loc="left")
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes, ("top", "right", "left"))
 
 
 def _titles(figure: Figure, results: GapResults) -> None:

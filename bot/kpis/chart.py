@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.charts import palette
+from bot.charts.drawing import hide_spines
 from flows.kpis import KpiRow, KpiTable
 
 MAX_PANELS = 12
@@ -144,8 +145,7 @@ def _panel(ax: Axes, row: KpiRow) -> None:
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(axis="y", color=GRID_COLOUR)
     ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax)
 
 
 def _nan(value: float | None) -> float:

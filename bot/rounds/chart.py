@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import hide_spines, png_bytes, short
 from flows.gaps.statistics import signed
 from flows.loop import LoopClosure
 
@@ -60,8 +60,7 @@ def render_trend_chart(closure: LoopClosure) -> bytes:
         "Top gaps of round 1, round by round (solid: action item done; dotted: not yet)",
         fontsize=10,
     )
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     figure.tight_layout()
     return png_bytes(figure)
 

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.charts.drawing import hide_spines
 from flows.digest import PHASE_NAMES, PhaseSpan
 from storage.models import Phase
 
@@ -129,5 +130,5 @@ def _new_figure() -> Figure:
     axes = figure.add_subplot()
     axes.set_xlabel("UTC")
     axes.set_title("Time spent in each phase", loc="left")
-    axes.spines[["top", "right"]].set_visible(False)
+    hide_spines(axes)
     return figure
