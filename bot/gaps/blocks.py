@@ -116,13 +116,20 @@ class RatingDoneMetadata(ViewMetadata):
 
 def rating_board_buttons(summary: BoardSummary) -> list[ButtonElement]:
     """What participants can do on the board during the rating phase."""
-    value = str(summary.workshop_id)
     return [
+        rate_button(summary.workshop_id),
         ButtonElement(
-            text="Rate touchpoints", action_id=ids.RATE_OPEN, value=value, style="primary"
+            text="Nudge non-raters", action_id=ids.RATE_NUDGE, value=str(summary.workshop_id)
         ),
-        ButtonElement(text="Nudge non-raters", action_id=ids.RATE_NUDGE, value=value),
     ]
+
+
+def rate_button(workshop_id: int) -> ButtonElement:
+    """ "Rate touchpoints", which opens the rating form (the board, the nudge and reminder DMs,
+    the Home tab)."""
+    return ButtonElement(
+        text="Rate touchpoints", action_id=ids.RATE_OPEN, value=str(workshop_id), style="primary"
+    )
 
 
 # The rating form --------------------------------------------------------------------------------
@@ -415,16 +422,7 @@ def build_nudge_dm(
                 round_number,
             )
         ),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text="Rate touchpoints",
-                    action_id=ids.RATE_OPEN,
-                    value=str(workshop_id),
-                    style="primary",
-                )
-            ]
-        ),
+        ActionsBlock(elements=[rate_button(workshop_id)]),
     ]
 
 

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ButtonElement
 from sqlmodel import Session
 
 from bot.action_items.blocks import action_item_line, status_buttons
+from bot.gaps.blocks import rate_button
 from bot.home.blocks import HomeItem, HomeSection
 from bot.kpis.blocks import TARGET_MARKS
 from bot.slack import ids
@@ -38,14 +39,7 @@ def _rating_item(item: RatingToDo) -> HomeItem:
     return HomeItem(
         f"*#{item.workshop_id} {truncate(item.title, 120)}*: you have *{item.left} of "
         f"{item.touchpoints}* touchpoints left to rate in round {item.round}.",
-        (
-            ButtonElement(
-                text="Rate touchpoints",
-                action_id=ids.RATE_OPEN,
-                value=str(item.workshop_id),
-                style="primary",
-            ),
-        ),
+        (rate_button(item.workshop_id),),
     )
 
 

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     DatePickerElement,
     InputBlock,
     Option,
 )
 from slack_sdk.models.views import View
 
+from bot.gaps.blocks import rate_button
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_SECTION_TEXT,
@@ -178,16 +178,7 @@ def build_reminder_dm(
                 slack_date(due_at),
             )
         ),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text="Rate touchpoints",
-                    action_id=ids.RATE_OPEN,
-                    value=str(workshop_id),
-                    style="primary",
-                )
-            ]
-        ),
+        ActionsBlock(elements=[rate_button(workshop_id)]),
     ]
 
 

@@ -6,6 +6,7 @@ from bot.fixes.blocks.voting import (
     FIXES_PER_PAGE,
     build_results,
     build_vote_modal,
+    create_action_items_block,
     results_text,
     voting_open_post,
 )
@@ -186,3 +187,22 @@ def test_voting_open_post_and_the_board_buttons():
     assert participant_buttons(Phase.voting)[0] == (ids.VOTE_OPEN, "Vote")
     rating_buttons = [action_id for action_id, _ in participant_buttons(Phase.rating)]
     assert ids.FIX_PROPOSE not in rating_buttons and ids.VOTE_OPEN not in rating_buttons
+
+
+def test_the_create_action_items_button_sits_alone_in_its_block_primary_when_asked():
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Create action items", "emoji": True},
+        "action_id": ids.ACTION_ITEMS_CREATE,
+        "value": "7",
+    }
+    assert create_action_items_block("action_list_actions", 7).to_dict() == {
+        "type": "actions",
+        "block_id": "action_list_actions",
+        "elements": [button],
+    }
+    assert create_action_items_block("results_actions", 7, primary=True).to_dict() == {
+        "type": "actions",
+        "block_id": "results_actions",
+        "elements": [{**button, "style": "primary"}],
+    }

@@ -14,6 +14,7 @@ from bot.gaps.blocks import (
     build_results_message,
     build_results_table,
     nudge_summary,
+    rate_button,
     results_text,
     round_opened_text,
     stage_table,
@@ -219,6 +220,16 @@ def test_the_rating_board_offers_rate_to_all_and_nudge_to_facilitators():
     assert (ids.RATE_NUDGE, None) in [(e.action_id, e.style) for e in controls.elements]
     setup = BoardSummary(7, "T1", "C1", "W", Phase.fixes, ["UF"], 3, [], [])
     assert ids.RATE_OPEN not in rendered(build_board(setup))
+
+
+def test_the_rate_button_opens_the_rating_form_of_its_workshop():
+    assert rate_button(7).to_dict() == {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Rate touchpoints", "emoji": True},
+        "action_id": ids.RATE_OPEN,
+        "value": "7",
+        "style": "primary",
+    }
 
 
 def test_nudge_dm_has_a_button_that_opens_the_form():
