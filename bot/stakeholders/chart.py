@@ -22,6 +22,7 @@ from matplotlib.text import Annotation, Text
 
 from bot.charts import palette
 from bot.charts.drawing import hide_spines, png_bytes
+from bot.stakeholders.blocks import ATTITUDE_LABELS
 from flows.stakeholders import (
     QUADRANT_NAMES,
     SCALE_MIDPOINT,
@@ -51,11 +52,6 @@ ATTITUDE_COLOURS = {
     Attitude.supporter: palette.BLUE,
     Attitude.neutral: palette.GREY,
     Attitude.blocker: palette.VERMILLION,
-}
-ATTITUDE_LABELS = {
-    Attitude.supporter: "Supporter",
-    Attitude.neutral: "Neutral",
-    Attitude.blocker: "Blocker",
 }
 QUADRANT_SHADES = {
     Quadrant.manage_closely: "#fde4e1",
