@@ -15,6 +15,7 @@ from bot.gaps.blocks import (
     build_results_table,
     nudge_summary,
     rate_button,
+    rate_request,
     results_text,
     round_opened_text,
     stage_table,
@@ -22,7 +23,7 @@ from bot.gaps.blocks import (
     touchpoint_table,
 )
 from bot.slack import ids
-from bot.slack.blocks import display_width, fits_message, unescape
+from bot.slack.blocks import Mrkdwn, display_width, fits_message, unescape
 from bot.workshop.blocks.board import build_board
 from flows.board import BoardSummary, StageSummary
 from flows.gaps.form import (
@@ -230,6 +231,15 @@ def test_the_rate_button_opens_the_rating_form_of_its_workshop():
         "value": "7",
         "style": "primary",
     }
+
+
+def test_a_request_to_rate_is_its_text_over_the_rate_button():
+    section, actions = rate_request(Mrkdwn("Please *rate*."), 7)
+    assert section.to_dict() == {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "Please *rate*."},
+    }
+    assert actions.to_dict() == {"type": "actions", "elements": [rate_button(7).to_dict()]}
 
 
 def test_nudge_dm_has_a_button_that_opens_the_form():
