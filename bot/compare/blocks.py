@@ -295,22 +295,20 @@ def build_suggestions(comparison: Comparison) -> list[Block]:
 
 
 def decision_text(decision: MatchDecision) -> Mrkdwn:
+    pair = {
+        "a": decision.workshop_a_id,
+        "name_a": truncate(decision.name_a, MAX_NAME),
+        "b": decision.workshop_b_id,
+        "name_b": truncate(decision.name_b, MAX_NAME),
+    }
     if decision.verdict == MatchVerdict.confirmed:
         return md(
-            ":white_check_mark: Matched: *#{}* “{}” is *#{}* “{}”. Run `/workshop compare #{} "
-            "#{}` again to see them side by side.",
-            decision.workshop_a_id,
-            truncate(decision.name_a, MAX_NAME),
-            decision.workshop_b_id,
-            truncate(decision.name_b, MAX_NAME),
-            decision.workshop_a_id,
-            decision.workshop_b_id,
+            ":white_check_mark: Matched: *#{a}* “{name_a}” is *#{b}* “{name_b}”. Run "
+            "`/workshop compare #{a} #{b}` again to see them side by side.",
+            **pair,
         )
     return md(
-        "Kept apart: *#{}* “{}” and *#{}* “{}” are different touchpoints; they won't be "
-        "suggested again.",
-        decision.workshop_a_id,
-        truncate(decision.name_a, MAX_NAME),
-        decision.workshop_b_id,
-        truncate(decision.name_b, MAX_NAME),
+        "Kept apart: *#{a}* “{name_a}” and *#{b}* “{name_b}” are different touchpoints; they "
+        "won't be suggested again.",
+        **pair,
     )
