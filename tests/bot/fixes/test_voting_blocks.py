@@ -1,6 +1,5 @@
 import json
 import re
-from datetime import UTC, datetime
 
 from bot.fixes.blocks.voting import (
     FIXES_PER_PAGE,
@@ -17,21 +16,12 @@ from flows.board import BoardSummary
 from flows.fixes import FixSummary
 from flows.voting import BallotEntry, BallotView, RankedFix
 from storage.models import Phase
+from tests.bot.fixes.test_blocks import fix as a_fix
 
 
 def fix(fix_id, title=None, author="U0AUTHOR"):
-    return FixSummary(
-        id=fix_id,
-        workshop_id=7,
-        title=title or f"Fix {fix_id}",
-        description="Why it matters",
-        touchpoint_id=3,
-        touchpoint="Checkout",
-        stage="Purchase",
-        author_id=author,
-        effort=None,
-        impact=None,
-        created_at=datetime(2026, 3, 1, tzinfo=UTC),
+    return a_fix(
+        fix_id, title=title or f"Fix {fix_id}", author=author, description="Why it matters"
     )
 
 
