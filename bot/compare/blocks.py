@@ -10,6 +10,7 @@ from bot.slack import ids
 from bot.slack.blocks import cap_blocks, context, mrkdwn_section, truncate
 from bot.slack.mrkdwn import Mrkdwn, join_lines, md
 from bot.slack.values import ButtonValue, Id
+from flows.actions import STATUS_NAMES
 from flows.benchmarking import (
     SUGGEST_AT,
     Cell,
@@ -20,16 +21,12 @@ from flows.benchmarking import (
     Suggestion,
 )
 from flows.formatting import number, plural, signed
-from storage.models import ActionStatus, MatchVerdict
+from storage.models import MatchVerdict
 
 MAX_NAME = 60
 MAX_TOUCHPOINT_ROWS = 25
 MAX_LEADS = 8
-ACTION_NAMES = {
-    ActionStatus.done: "action item done",
-    ActionStatus.in_progress: "action item in progress",
-    ActionStatus.open: "action item open",
-}
+ACTION_NAMES = {status: f"action item {name.lower()}" for status, name in STATUS_NAMES.items()}
 
 
 class MatchValue(ButtonValue):

@@ -1,8 +1,8 @@
-"""The answers to a facilitator's match decision, word for word."""
+"""The comparison's words: the answers to a facilitator's match decision, the action items' states."""
 
-from bot.compare.blocks import decision_text
+from bot.compare.blocks import ACTION_NAMES, decision_text
 from flows.benchmarking import MatchDecision
-from storage.models import MatchVerdict
+from storage.models import ActionStatus, MatchVerdict
 
 
 def decision(verdict):
@@ -21,3 +21,11 @@ def test_a_rejected_match_names_both_and_is_not_offered_again():
         "Kept apart: *#3* “Sign-up &lt;form&gt;” and *#12* “Sign up &amp; pay” are different "
         "touchpoints; they won't be suggested again."
     )
+
+
+def test_a_lead_names_its_action_item_state_in_lower_case():
+    assert ACTION_NAMES == {
+        ActionStatus.open: "action item open",
+        ActionStatus.in_progress: "action item in progress",
+        ActionStatus.done: "action item done",
+    }
