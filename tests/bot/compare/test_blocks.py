@@ -1,4 +1,4 @@
-"""The comparison's words: the answers to a facilitator's match decision, the action items' states."""
+"""The comparison's words: the answers to a match decision, the states of action items."""
 
 from bot.compare.blocks import ACTION_NAMES, decision_text
 from flows.benchmarking import MatchDecision
@@ -24,8 +24,10 @@ def test_a_rejected_match_names_both_and_is_not_offered_again():
 
 
 def test_a_lead_names_its_action_item_state_in_lower_case():
-    assert ACTION_NAMES == {
-        ActionStatus.open: "action item open",
-        ActionStatus.in_progress: "action item in progress",
-        ActionStatus.done: "action item done",
-    }
+    for status, words in [
+        (ActionStatus.open, "action item open"),
+        (ActionStatus.in_progress, "action item in progress"),
+        (ActionStatus.done, "action item done"),
+    ]:
+        assert ACTION_NAMES[status] == words
+    assert len(ACTION_NAMES) == 3
