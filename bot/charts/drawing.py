@@ -1,18 +1,29 @@
-"""What every chart does the same way: shorten a label, clear away sides of the frame, title it
-with a footnote, and hand back the PNG bytes (without the "Software" stamp, so the same chart is
-the same bytes)."""
+"""What every chart does the same way: start a figure, shorten a label, clear away sides of the
+frame, title it with a footnote, and hand back the PNG bytes (without the "Software" stamp, so
+the same chart is the same bytes)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Literal
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.charts.palette import INK
 
 NOTE_COLOUR = "#495057"
+
+
+def new_figure(
+    width: float, height: float, dpi: float, layout: Literal["constrained"] | None = None
+) -> Figure:
+    """A `width` × `height` inch figure with its Agg canvas (the object API: no pyplot)."""
+    figure = Figure(figsize=(width, height), dpi=dpi, layout=layout)
+    FigureCanvasAgg(figure)
+    return figure
 
 
 def short(text: str, limit: int) -> str:

@@ -6,10 +6,7 @@ object API (no pyplot), like every chart."""
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
-from bot.charts.drawing import hide_spines, png_bytes, short
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
 from bot.charts.palette import (
     BLUE,
     BLUISH_GREEN,
@@ -38,8 +35,7 @@ def render_comparison_chart(comparison: Comparison) -> bytes | None:
     if not stages:
         return None
     count = len(comparison.workshops)
-    figure = Figure(figsize=(9.0, 1.6 + 0.9 * len(stages)), dpi=110)
-    FigureCanvasAgg(figure)
+    figure = new_figure(9.0, 1.6 + 0.9 * len(stages), 110)
     axes = figure.add_subplot(1, 1, 1)
     axes.axvline(0, color=MUTED, lw=1, ls="--")
     axes.annotate(

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from bot.charts.drawing import hide_spines, png_bytes, short, title_and_note
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short, title_and_note
 from flows.emotions import FEELINGS, EmotionCurve
 from flows.gaps.statistics import signed
 
@@ -30,8 +28,7 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
 def render_emotion_curve(curve: EmotionCurve) -> bytes:
     points = curve.points
     width = max(8.0, 0.55 * len(points) + 2.5)
-    figure = Figure(figsize=(width, 5.2), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, 5.2, DPI)
     axes = figure.add_axes((0.16, 0.32, 0.82, 0.56))
     for band, stage in enumerate(curve.stages):
         members = [i for i, p in enumerate(points) if p.stage_id == stage.stage_id]

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import new_figure, png_bytes, short
 from bot.emotions.chart import BANDS, DPI, MAX_LABEL, feeling_frame
 from flows.emotions import EmotionCurve, EmotionLines, EmotionPoint
 from flows.formatting import signed
@@ -134,8 +133,7 @@ def draw_emotion_lines(lines: EmotionLines) -> Figure:
     width = max(8.0, 0.55 * len(points) + 3.5)
     list_height = (len(named) + 1) * LIST_ROW if named else 0.0
     height = BELOW_AXES + AXES_HEIGHT + ABOVE_AXES + list_height
-    figure = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, height, DPI)
     axes = figure.add_axes((0.16, BELOW_AXES / height, 0.78, AXES_HEIGHT / height))
     for band, stage in enumerate(lines.current.stages):
         members = [i for i, p in enumerate(points) if p.stage_id == stage.stage_id]

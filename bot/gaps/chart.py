@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bot.charts import palette
-from bot.charts.drawing import hide_spines, png_bytes, short
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
 from flows.emotions import EmotionCurve
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
@@ -111,8 +110,7 @@ def render_gap_chart(results: GapResults) -> bytes:
     legend_in = LEGEND_ROWS_IN if curve is not None else 0.0  # its legend takes two rows
     height = 2.2 + legend_in + ROW_HEIGHT_IN * max(len(rows), 3)
     width = WIDTH_IN + (FEELING_WIDTH_IN if curve is not None else 0.0)
-    figure = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, height, DPI)
     ratios = (1.2, 1.0, FEELING_RATIO, 0.62) if curve is not None else (1.2, 1.0, 0.62)
     grid = figure.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.03)
     scale_axes = figure.add_subplot(grid[0, 0])

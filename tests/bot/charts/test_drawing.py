@@ -3,8 +3,17 @@
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.charts.drawing import hide_spines, png_bytes, short, title_and_note
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short, title_and_note
 from tests.helpers import PNG_SIGNATURE, png_size
+
+
+def test_a_new_figure_has_its_size_its_resolution_and_a_canvas_to_draw_on():
+    figure = new_figure(4, 3, 50)
+    assert isinstance(figure.canvas, FigureCanvasAgg)
+    assert tuple(figure.get_size_inches()) == (4, 3) and figure.dpi == 50
+    assert figure.get_layout_engine() is None
+    assert new_figure(4, 3, 50, layout="constrained").get_layout_engine() is not None
+    assert png_size(png_bytes(figure)) == (200, 150)
 
 
 def test_a_label_is_cut_to_its_limit_with_an_ellipsis():
