@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.fixes.blocks.fixes import MAX_OPTION_TEXT, fix_where
-from bot.fixes.blocks.voting import votes_phrase
+from bot.fixes.blocks.voting import create_action_items_block, votes_phrase
 from bot.slack import ids
 from bot.slack.blocks import (
     Mrkdwn,
@@ -298,18 +298,7 @@ def build_action_list(
         )
     tail: list[Block] = [context(f"{OVERDUE_RULE} Owners update the status from their DM.")]
     if can_create:
-        tail.append(
-            ActionsBlock(
-                block_id="action_list_actions",
-                elements=[
-                    ButtonElement(
-                        text="Create action items",
-                        action_id=ids.ACTION_ITEMS_CREATE,
-                        value=str(workshop_id),
-                    )
-                ],
-            )
-        )
+        tail.append(create_action_items_block("action_list_actions", workshop_id))
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
     pager_room = _action_list_pager(workshop_id, 1, 3)
     pages = pack_blocks(rows, first=head, reserve=[*tail, *pager_room, context(PAGE_NOTE)])

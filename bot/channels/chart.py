@@ -9,12 +9,10 @@ each stage is boxed and marked with "▼". Built on matplotlib's object API (no 
 from __future__ import annotations
 
 from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import TwoSlopeNorm
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from bot.charts.drawing import png_bytes, short, title_and_note
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short, title_and_note
 from flows.channels import ChannelResults, channel_label
 from flows.gaps.statistics import display, signed
 
@@ -35,8 +33,7 @@ def render_channel_heatmap(results: ChannelResults) -> bytes:
     stages = [s for s in results.stages if s.channels]
     width = 2.6 + CELL_W_IN * max(len(stages), 1)
     height = 1.6 + CELL_H_IN * max(len(channels), 1)
-    figure = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, height, DPI)
     axes = figure.add_axes((2.0 / width, 0.35 / height, 1 - 2.3 / width, 1 - 1.25 / height))
     cmap = colormaps["PuOr"]
     norm = TwoSlopeNorm(vmin=-GAP_LIMIT, vcenter=0.0, vmax=GAP_LIMIT)
@@ -89,8 +86,7 @@ def render_channel_heatmap(results: ChannelResults) -> bytes:
     axes.set_yticks([y + 0.5 for y in range(len(channels))])
     axes.set_yticklabels([channel_label(c) for c in channels], fontsize=10)
     axes.tick_params(length=0)
-    for spine in axes.spines.values():
-        spine.set_visible(False)
+    hide_spines(axes, axes.spines.keys())
     title_and_note(
         figure,
         _short(f"Mean gap by channel and stage · {results.title}", 70)

@@ -10,6 +10,7 @@ from bot.slack import ids
 from bot.slack.blocks import cap_blocks, context, mrkdwn_section, truncate
 from bot.slack.mrkdwn import Mrkdwn, join_lines, md
 from bot.slack.values import ButtonValue, Id
+from flows.actions import STATUS_NAMES
 from flows.benchmarking import (
     SUGGEST_AT,
     Cell,
@@ -20,16 +21,12 @@ from flows.benchmarking import (
     Suggestion,
 )
 from flows.formatting import number, plural, signed
-from storage.models import ActionStatus, MatchVerdict
+from storage.models import MatchVerdict
 
 MAX_NAME = 60
 MAX_TOUCHPOINT_ROWS = 25
 MAX_LEADS = 8
-ACTION_NAMES = {
-    ActionStatus.done: "action item done",
-    ActionStatus.in_progress: "action item in progress",
-    ActionStatus.open: "action item open",
-}
+ACTION_NAMES = {status: f"action item {name.lower()}" for status, name in STATUS_NAMES.items()}
 
 
 class MatchValue(ButtonValue):
@@ -295,22 +292,20 @@ def build_suggestions(comparison: Comparison) -> list[Block]:
 
 
 def decision_text(decision: MatchDecision) -> Mrkdwn:
+    pair = {
+        "a": decision.workshop_a_id,
+        "name_a": truncate(decision.name_a, MAX_NAME),
+        "b": decision.workshop_b_id,
+        "name_b": truncate(decision.name_b, MAX_NAME),
+    }
     if decision.verdict == MatchVerdict.confirmed:
         return md(
-            ":white_check_mark: Matched: *#{}* “{}” is *#{}* “{}”. Run `/workshop compare #{} "
-            "#{}` again to see them side by side.",
-            decision.workshop_a_id,
-            truncate(decision.name_a, MAX_NAME),
-            decision.workshop_b_id,
-            truncate(decision.name_b, MAX_NAME),
-            decision.workshop_a_id,
-            decision.workshop_b_id,
+            ":white_check_mark: Matched: *#{a}* “{name_a}” is *#{b}* “{name_b}”. Run "
+            "`/workshop compare #{a} #{b}` again to see them side by side.",
+            **pair,
         )
     return md(
-        "Kept apart: *#{}* “{}” and *#{}* “{}” are different touchpoints; they won't be "
-        "suggested again.",
-        decision.workshop_a_id,
-        truncate(decision.name_a, MAX_NAME),
-        decision.workshop_b_id,
-        truncate(decision.name_b, MAX_NAME),
+        "Kept apart: *#{a}* “{name_a}” and *#{b}* “{name_b}” are different touchpoints; they "
+        "won't be suggested again.",
+        **pair,
     )

@@ -6,11 +6,7 @@ object API (no pyplot), like every chart."""
 
 from __future__ import annotations
 
-import io
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
 from bot.charts.palette import (
     BLUE,
     BLUISH_GREEN,
@@ -30,7 +26,7 @@ MAX_ALT_TEXT = 1000  # files.getUploadURLExternal refuses longer alt text
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return short(text, MAX_LABEL)
 
 
 def render_comparison_chart(comparison: Comparison) -> bytes | None:
@@ -39,8 +35,7 @@ def render_comparison_chart(comparison: Comparison) -> bytes | None:
     if not stages:
         return None
     count = len(comparison.workshops)
-    figure = Figure(figsize=(9.0, 1.6 + 0.9 * len(stages)), dpi=110)
-    FigureCanvasAgg(figure)
+    figure = new_figure(9.0, 1.6 + 0.9 * len(stages), 110)
     axes = figure.add_subplot(1, 1, 1)
     axes.axvline(0, color=MUTED, lw=1, ls="--")
     axes.annotate(
@@ -91,12 +86,9 @@ def render_comparison_chart(comparison: Comparison) -> bytes | None:
     axes.set_xlabel("mean gap (experience − expectation); left of 0: customers get less")
     axes.set_title("Gap per stage, workshops side by side (latest rated round)", fontsize=10)
     axes.legend(loc="lower left", bbox_to_anchor=(0, 1.06), ncol=2, fontsize=8, frameon=False)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def comparison_alt_text(comparison: Comparison) -> str:

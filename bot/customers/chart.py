@@ -9,11 +9,9 @@ Built on matplotlib's object API (no pyplot), so concurrent listener threads nev
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
 from flows.customers.figures import Sample
 from flows.customers.reports import Comparison, CustomerReport
 from flows.customers.text import number
@@ -51,8 +49,7 @@ def render_customer_chart(report: CustomerReport) -> bytes:
     comparisons = report.touchpoints[:MAX_ROWS]
     rows = 2 * max(len(comparisons), 1)
     height = 1.9 + ROW_HEIGHT_IN * rows
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(WIDTH_IN, height, DPI)
     axes = figure.add_subplot(1, 1, 1)
     labels = []
     for index, comparison in enumerate(comparisons):
@@ -69,8 +66,7 @@ def render_customer_chart(report: CustomerReport) -> bytes:
     axes.set_xticks(range(1, 8))
     axes.axvline(7.2, color="#d0d7e1", lw=0.8)
     axes.grid(axis="x", color="#e3e7ee", lw=0.6, zorder=0)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     axes.set_xlabel("Mean on 1–7, with its 95 % interval", fontsize=9, color=INK)
     figure.suptitle(
         f"Team against customers · {_short(report.title, 60)} · team round {report.round}",

@@ -6,10 +6,11 @@ values are written next to the points. Built on matplotlib's object API (no pypl
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from collections.abc import Sequence
 
-from bot.charts.drawing import png_bytes, short, title_and_note
+from matplotlib.axes import Axes
+
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short, title_and_note
 from flows.emotions import FEELINGS, EmotionCurve
 from flows.gaps.statistics import signed
 
@@ -27,10 +28,8 @@ def _short(text: str, limit: int = MAX_LABEL) -> str:
 def render_emotion_curve(curve: EmotionCurve) -> bytes:
     points = curve.points
     width = max(8.0, 0.55 * len(points) + 2.5)
-    figure = Figure(figsize=(width, 5.2), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, 5.2, DPI)
     axes = figure.add_axes((0.16, 0.32, 0.82, 0.56))
-    xs = list(range(len(points)))
     for band, stage in enumerate(curve.stages):
         members = [i for i, p in enumerate(points) if p.stage_id == stage.stage_id]
         if not members:
@@ -79,17 +78,7 @@ def render_emotion_curve(curve: EmotionCurve) -> bytes:
                 fontweight="bold",
                 color=LOW,
             )
-    axes.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
-    axes.set_ylim(-2.4, 2.4)
-    axes.set_yticks([2, 1, 0, -1, -2])
-    axes.set_yticklabels(
-        [f"{v:+d} {FEELINGS[v]}" if v else f"0 {FEELINGS[0]}" for v in (2, 1, 0, -1, -2)],
-        fontsize=8,
-    )
-    axes.set_xticks(xs)
-    axes.set_xticklabels([_short(p.name) for p in points], rotation=45, ha="right", fontsize=8)
-    for spine in ("top", "right"):
-        axes.spines[spine].set_visible(False)
+    feeling_frame(axes, [p.name for p in points])
     title_and_note(
         figure,
         _short(f"How the customer feels · {curve.title}", 70) + f" · round {curve.round}",
@@ -97,6 +86,21 @@ def render_emotion_curve(curve: EmotionCurve) -> bytes:
         "points below 0 (the moments that matter); no point: no feeling given.",
     )
     return png_bytes(figure)
+
+
+def feeling_frame(axes: Axes, names: Sequence[str], bottom: float = -2.4) -> None:
+    """The frame of both emotion charts: a column per touchpoint `names` (slanted below), the
+    feelings from +2 down to −2 up the side (down to `bottom`), no frame line at top or right."""
+    axes.set_xlim(-0.5, max(len(names) - 0.5, 0.5))
+    axes.set_ylim(bottom, 2.4)
+    axes.set_yticks([2, 1, 0, -1, -2])
+    axes.set_yticklabels(
+        [f"{v:+d} {FEELINGS[v]}" if v else f"0 {FEELINGS[0]}" for v in (2, 1, 0, -1, -2)],
+        fontsize=8,
+    )
+    axes.set_xticks(list(range(len(names))))
+    axes.set_xticklabels([_short(name) for name in names], rotation=45, ha="right", fontsize=8)
+    hide_spines(axes)
 
 
 def curve_alt_text(curve: EmotionCurve) -> str:

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes
-from flows.emotions import FEELINGS, EmotionCurve, EmotionLines, EmotionPoint
+from bot.charts.drawing import new_figure, png_bytes, short
+from bot.emotions.chart import BANDS, DPI, MAX_LABEL, feeling_frame
+from flows.emotions import EmotionCurve, EmotionLines, EmotionPoint
 from flows.formatting import signed
 
-DPI = 110
-BANDS = ("#f1f4f8", "#ffffff")
-MAX_LABEL = 22
 # One look per line, in this order: colour (palette.LINES), marker and dash pattern all differ.
 COLOURS = palette.LINES
 MARKERS = ("o", "s", "^", "D", "P")
@@ -53,7 +50,7 @@ class Line:
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return short(text, limit)
 
 
 def chart_lines(lines: EmotionLines) -> list[Line]:
@@ -136,8 +133,7 @@ def draw_emotion_lines(lines: EmotionLines) -> Figure:
     width = max(8.0, 0.55 * len(points) + 3.5)
     list_height = (len(named) + 1) * LIST_ROW if named else 0.0
     height = BELOW_AXES + AXES_HEIGHT + ABOVE_AXES + list_height
-    figure = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, height, DPI)
     axes = figure.add_axes((0.16, BELOW_AXES / height, 0.78, AXES_HEIGHT / height))
     for band, stage in enumerate(lines.current.stages):
         members = [i for i, p in enumerate(points) if p.stage_id == stage.stage_id]
@@ -187,17 +183,7 @@ def draw_emotion_lines(lines: EmotionLines) -> Figure:
             axes.scatter([x], [low.mean], marker="v", s=120, color=palette.INK, zorder=6)
     if named:
         _list_lows(figure, lines, named, height)
-    axes.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
-    axes.set_ylim(-2.5, 2.4)
-    axes.set_yticks([2, 1, 0, -1, -2])
-    axes.set_yticklabels(
-        [f"{v:+d} {FEELINGS[v]}" if v else f"0 {FEELINGS[0]}" for v in (2, 1, 0, -1, -2)],
-        fontsize=8,
-    )
-    axes.set_xticks(list(range(len(points))))
-    axes.set_xticklabels([_short(p.name) for p in points], rotation=45, ha="right", fontsize=8)
-    for spine in ("top", "right"):
-        axes.spines[spine].set_visible(False)
+    feeling_frame(axes, [p.name for p in points], bottom=-2.5)
     if axes.get_legend_handles_labels()[0]:
         figure.legend(
             loc="lower left",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.charts import palette
+from bot.charts.drawing import hide_spines, new_figure
 from bot.slack.blocks import truncate
 from flows.voting import RankedFix
 from flows.voting_reports import VoteTally
@@ -28,8 +27,7 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
         return None
     shown = list(ranked[:MAX_BARS])
     # A Figure without pyplot keeps no global state, so charts can be drawn from any thread.
-    figure = Figure(figsize=(9, 1.2 + 0.42 * len(shown)), dpi=110, layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = new_figure(9, 1.2 + 0.42 * len(shown), 110, layout="constrained")
     axes = figure.add_subplot()
     labels = [f"{r.rank}. {truncate(r.fix.title, LABEL_LENGTH)}" for r in shown]
     votes = [r.votes for r in shown]
@@ -51,8 +49,7 @@ def votes_chart(ranked: Sequence[RankedFix], title: str) -> bytes | None:
     if len(ranked) > len(shown):
         heading += f" (top {len(shown)} of {len(ranked)})"
     axes.set_title(heading, loc="left", fontsize=11)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

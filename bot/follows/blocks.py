@@ -11,7 +11,7 @@ One item per workshop, phone-first, quiet (no mentions), in words then figures:
 from __future__ import annotations
 
 from bot.follows.buttons import follow_button
-from bot.home.blocks import BoardLink, HomeItem, HomeSection
+from bot.home.blocks import BoardLink, HomeItem, HomeSection, listing_section
 from bot.slack.blocks import Mrkdwn, join_lines, md, slack_date, truncate
 from flows.follows import FOLLOWED_SHOWN, FollowedPage, FollowedWorkshop, JourneyTrend
 from flows.formatting import plural, signed
@@ -127,12 +127,11 @@ def followed_item(followed: FollowedWorkshop) -> HomeItem:
 
 
 def followed_section(page: FollowedPage) -> HomeSection | None:
-    if not page.workshops:
-        return None
-    return HomeSection(
-        key="followed_workshops",
-        title=SECTION_TITLE,
-        items=tuple(followed_item(f) for f in page.workshops[:FOLLOWED_SHOWN]),
+    return listing_section(
+        "followed_workshops",
+        SECTION_TITLE,
+        page.workshops[:FOLLOWED_SHOWN],
+        followed_item,
         total=page.total,
         footer=SECTION_FOOTER,
     )

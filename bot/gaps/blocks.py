@@ -51,7 +51,7 @@ from flows.gaps.form import (
 )
 from flows.gaps.nudges import NudgePlan
 from flows.gaps.ratings import field_key
-from flows.gaps.results import GapResults, TouchpointGap
+from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.rounds import RoundOpened, compare_rounds
 from flows.gaps.statistics import (
     CONTESTED_SD,
@@ -116,13 +116,20 @@ class RatingDoneMetadata(ViewMetadata):
 
 def rating_board_buttons(summary: BoardSummary) -> list[ButtonElement]:
     """What participants can do on the board during the rating phase."""
-    value = str(summary.workshop_id)
     return [
+        rate_button(summary.workshop_id),
         ButtonElement(
-            text="Rate touchpoints", action_id=ids.RATE_OPEN, value=value, style="primary"
+            text="Nudge non-raters", action_id=ids.RATE_NUDGE, value=str(summary.workshop_id)
         ),
-        ButtonElement(text="Nudge non-raters", action_id=ids.RATE_NUDGE, value=value),
     ]
+
+
+def rate_button(workshop_id: int) -> ButtonElement:
+    """ "Rate touchpoints", which opens the rating form (the board, the nudge and reminder DMs,
+    the Home tab)."""
+    return ButtonElement(
+        text="Rate touchpoints", action_id=ids.RATE_OPEN, value=str(workshop_id), style="primary"
+    )
 
 
 # The rating form --------------------------------------------------------------------------------
@@ -403,29 +410,21 @@ def build_rating_done(sheet: RatingSheet) -> View:
 def build_nudge_dm(
     workshop_id: int, title: str, channel_id: str, round_number: int, facilitator_id: str
 ) -> list[Block]:
-    return [
-        mrkdwn_section(
-            md(
-                ":wave: {} asks you to rate the touchpoints of *{}* in <#{}> (round {}): what "
-                "customers expect at each step of the journey, and what they actually "
-                "experience. It takes a few minutes.",
-                mention(facilitator_id),
-                truncate(title, 150),
-                channel_id,
-                round_number,
-            )
-        ),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text="Rate touchpoints",
-                    action_id=ids.RATE_OPEN,
-                    value=str(workshop_id),
-                    style="primary",
-                )
-            ]
-        ),
-    ]
+    text = md(
+        ":wave: {} asks you to rate the touchpoints of *{}* in <#{}> (round {}): what "
+        "customers expect at each step of the journey, and what they actually "
+        "experience. It takes a few minutes.",
+        mention(facilitator_id),
+        truncate(title, 150),
+        channel_id,
+        round_number,
+    )
+    return rate_request(text, workshop_id)
+
+
+def rate_request(text: Mrkdwn, workshop_id: int) -> list[Block]:
+    """A DM asking to rate (the nudge, the deadline's reminder): `text` over the rate button."""
+    return [mrkdwn_section(text), ActionsBlock(elements=[rate_button(workshop_id)])]
 
 
 def nudge_summary(plan: NudgePlan, sent: int, failed: list[str]) -> Mrkdwn:
@@ -508,10 +507,7 @@ def touchpoint_table(results: GapResults, limit: int = TABLE_ROWS) -> str:
     text Slack displays."""
     previous = results.previous_round
     header = f" #  {'Touchpoint':<{NAME_WIDTH}}  n  Want→Got    Gap  95% CI        "
-    if previous:
-        header += f"{'R' + str(previous):>5}      Δ  "
-    header += "Imp  Flags"
-    lines = [header]
+    lines = [header + _previous_round_heads(previous) + "Imp  Flags"]
     for rank, touchpoint in enumerate(results.ranked[:limit], start=1):
         lines.append(_touchpoint_row(rank, touchpoint, previous is not None))
     text = "\n".join(lines)
@@ -528,33 +524,36 @@ def _touchpoint_row(rank: int, touchpoint: TouchpointGap, with_previous: bool) -
         f"{rank:>2}  {_cell(touchpoint.name)} {stats.n:>2}  "
         f"{want_got:<8}  {_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
     )
-    if with_previous:
-        previous_gap = touchpoint.previous.mean_gap if touchpoint.previous else None
-        row += f" {_ascii(previous_gap):>5}  {_ascii(touchpoint.change):>5}  "
-    else:
-        row += " "
+    row += _previous_round_cells(touchpoint, with_previous)
     row += f"{_number(stats.mean_importance):>3}  {_flags(touchpoint.flags)}"
     return row.rstrip()
+
+
+def _previous_round_heads(previous: int | None) -> str:
+    """The heads of the previous round's gap and the change since, when there was one."""
+    return f"{'R' + str(previous):>5}      Δ  " if previous else ""
+
+
+def _previous_round_cells(gap: TouchpointGap | StageGap, with_previous: bool) -> str:
+    """The previous round's gap and the change since (blank when not rated then), or only the
+    column gap when the table has no previous round."""
+    if not with_previous:
+        return " "
+    previous_gap = gap.previous.mean_gap if gap.previous else None
+    return f" {_ascii(previous_gap):>5}  {_ascii(gap.change):>5}  "
 
 
 def stage_table(results: GapResults) -> str:
     previous = results.previous_round
     header = f"{'Stage':<{NAME_WIDTH}}   n    Gap  95% CI        "
-    if previous:
-        header += f"{'R' + str(previous):>5}      Δ  "
-    header += "Wtd gap  Flags"
-    lines = [header]
+    lines = [header + _previous_round_heads(previous) + "Wtd gap  Flags"]
     for stage in sorted(  # widest shortfall first, the figure the table shows; unrated last
         results.stages,
         key=lambda s: (s.stats.exact_mean_gap is None, s.stats.exact_mean_gap or 0, s.position),
     ):
         stats = stage.stats
         row = f"{_cell(stage.name)} {stats.n:>3}  {_ascii(stats.mean_gap):>5}  {_ci(stats):<13}"
-        if previous:
-            previous_gap = stage.previous.mean_gap if stage.previous else None
-            row += f" {_ascii(previous_gap):>5}  {_ascii(stage.change):>5}  "
-        else:
-            row += " "
+        row += _previous_round_cells(stage, bool(previous))
         row += f"{_ascii(stage.weighted_gap):>7}  {_flags(stage.flags)}"
         lines.append(row.rstrip())
     return "\n".join(lines)

@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
 from flows.emotions import EmotionCurve
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
@@ -111,8 +110,7 @@ def render_gap_chart(results: GapResults) -> bytes:
     legend_in = LEGEND_ROWS_IN if curve is not None else 0.0  # its legend takes two rows
     height = 2.2 + legend_in + ROW_HEIGHT_IN * max(len(rows), 3)
     width = WIDTH_IN + (FEELING_WIDTH_IN if curve is not None else 0.0)
-    figure = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(width, height, DPI)
     ratios = (1.2, 1.0, FEELING_RATIO, 0.62) if curve is not None else (1.2, 1.0, 0.62)
     grid = figure.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.03)
     scale_axes = figure.add_subplot(grid[0, 0])
@@ -246,8 +244,7 @@ def _draw_feelings(axes: Axes, rows: list[_Row], curve: EmotionCurve) -> None:
     axes.tick_params(axis="y", left=False, labelleft=False)
     axes.set_xlabel("← negative   positive →", fontsize=9)
     axes.set_title("Feeling (−2…+2)", fontsize=10, color=INK, loc="left")
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes, ("top", "right", "left"))
 
 
 NOTE_GAP_X, NOTE_CHANGE_X, NOTE_N_X = 0.02, 0.21, 0.52
@@ -345,8 +342,7 @@ def _style_scale_axes(axes: Axes, rows: list[_Row], worst: set[int]) -> None:
     axes.tick_params(axis="y", length=0)
     axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
     axes.set_title("Expectation ○ and experience ● (mean, 1–7)", fontsize=10, color=INK, loc="left")
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
 
 
 def _style_gap_axes(axes: Axes, results: GapResults) -> None:
@@ -358,8 +354,7 @@ def _style_gap_axes(axes: Axes, results: GapResults) -> None:
     axes.set_xlabel("← expectations not met      gap      expectations exceeded →", fontsize=9)
     title = "Gap = experience − expectation (95 % CI)"
     axes.set_title(title, fontsize=10, color=INK, loc="left")
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes, ("top", "right", "left"))
 
 
 def _titles(figure: Figure, results: GapResults) -> None:

@@ -7,8 +7,9 @@ in a closing note instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -99,6 +100,24 @@ class HomeSection:
         if any(notes):
             blocks.append(context(" ".join(n for n in notes if n)))
         return blocks
+
+
+Row = TypeVar("Row")
+
+
+def listing_section(
+    key: str,
+    title: str,
+    rows: Sequence[Row],
+    item: Callable[[Row], HomeItem],
+    *,
+    total: int | None = None,
+    footer: str | None = None,
+) -> HomeSection | None:
+    """A section with an item for each of `rows`, or None (no section) when there are none."""
+    if not rows:
+        return None
+    return HomeSection(key, title, tuple(item(row) for row in rows), total, footer)
 
 
 def build_home_view(

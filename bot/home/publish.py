@@ -27,7 +27,7 @@ from sqlmodel import Session
 from bot.digests.blocks.schedules import pause_or_resume_button, schedule_text
 from bot.features import HomeSectionProvider
 from bot.features import home_sections as feature_home_sections
-from bot.home.blocks import BoardLink, HomeItem, HomeSection, build_home_view
+from bot.home.blocks import BoardLink, HomeItem, HomeSection, build_home_view, listing_section
 from bot.slack.after_ack import Coalescer
 from bot.slack.permalinks import message_permalink
 from flows.follows import follower_ids
@@ -38,7 +38,7 @@ from flows.home import (
     workshop_member_ids,
     workshop_page,
 )
-from flows.schedules import owned_schedules
+from flows.schedules import ScheduleView, owned_schedules
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -68,17 +68,19 @@ def home_sections(session: Session, team_id: str, user_id: str) -> list[HomeSect
 
 def schedules_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     schedules = owned_schedules(session, team_id, user_id)
-    if not schedules:
-        return None
-    return HomeSection(
-        key="digest_schedules",
-        title="Digests you set up",
-        items=tuple(
-            HomeItem(schedule_text(s, with_workshop=True), (pause_or_resume_button(s),))
-            for s in schedules
-        ),
+    return listing_section(
+        "digest_schedules",
+        "Digests you set up",
+        schedules,
+        _schedule_item,
         total=len(schedules),
         footer="`/workshop digest list #N` in a channel to send one now or delete one.",
+    )
+
+
+def _schedule_item(schedule: ScheduleView) -> HomeItem:
+    return HomeItem(
+        schedule_text(schedule, with_workshop=True), (pause_or_resume_button(schedule),)
     )
 
 

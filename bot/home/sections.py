@@ -9,7 +9,8 @@ from slack_sdk.models.blocks import ButtonElement
 from sqlmodel import Session
 
 from bot.action_items.blocks import action_item_line, status_buttons
-from bot.home.blocks import HomeItem, HomeSection
+from bot.gaps.blocks import rate_button
+from bot.home.blocks import HomeItem, HomeSection, listing_section
 from bot.kpis.blocks import TARGET_MARKS
 from bot.slack import ids
 from bot.slack.blocks import join_lines, md, truncate
@@ -24,13 +25,8 @@ SNAPSHOT_LINES = 6  # KPIs per workshop; the rest are counted
 
 def ratings_left_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     to_do = ratings_left(session, team_id, user_id)
-    if not to_do:
-        return None
-    return HomeSection(
-        key="ratings_left",
-        title="Touchpoints to rate",
-        items=tuple(_rating_item(item) for item in to_do),
-        total=len(to_do),
+    return listing_section(
+        "ratings_left", "Touchpoints to rate", to_do, _rating_item, total=len(to_do)
     )
 
 
@@ -38,26 +34,18 @@ def _rating_item(item: RatingToDo) -> HomeItem:
     return HomeItem(
         f"*#{item.workshop_id} {truncate(item.title, 120)}*: you have *{item.left} of "
         f"{item.touchpoints}* touchpoints left to rate in round {item.round}.",
-        (
-            ButtonElement(
-                text="Rate touchpoints",
-                action_id=ids.RATE_OPEN,
-                value=str(item.workshop_id),
-                style="primary",
-            ),
-        ),
+        (rate_button(item.workshop_id),),
     )
 
 
 def open_action_items_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
     items = open_action_items_of(session, team_id, user_id)
-    if not items:
-        return None
     overdue = sum(item.overdue for item in items)
-    return HomeSection(
-        key="open_action_items",
-        title="Your open action items" + (f" · {overdue} overdue" if overdue else ""),
-        items=tuple(_action_item(item) for item in items),
+    return listing_section(
+        "open_action_items",
+        "Your open action items" + (f" · {overdue} overdue" if overdue else ""),
+        items,
+        _action_item,
         total=len(items),
         footer="Soonest due first · `/workshop actions #N` in a channel lists a workshop's items.",
     )
@@ -77,13 +65,11 @@ def _action_item(item: ActionItemSummary) -> HomeItem:
 
 
 def kpi_snapshot_section(session: Session, team_id: str, user_id: str) -> HomeSection | None:
-    tables = kpi_snapshots(session, team_id, user_id)
-    if not tables:
-        return None
-    return HomeSection(
-        key="kpi_snapshot",
-        title="KPI snapshot",
-        items=tuple(_snapshot_item(table) for table in tables),
+    return listing_section(
+        "kpi_snapshot",
+        "KPI snapshot",
+        kpi_snapshots(session, team_id, user_id),
+        _snapshot_item,
         footer="Each KPI's latest value against its target · `/workshop kpis #N` in a channel "
         "shows them all with their trends.",
     )

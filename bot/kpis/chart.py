@@ -12,12 +12,11 @@ import math
 from io import BytesIO
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.charts import palette
+from bot.charts.drawing import hide_spines, new_figure
 from flows.kpis import KpiRow, KpiTable
 
 MAX_PANELS = 12
@@ -42,12 +41,9 @@ def render_kpi_chart(table: KpiTable) -> bytes:
         raise ValueError("no KPI values to chart")
     columns = min(COLUMNS, len(rows))
     lines = math.ceil(len(rows) / columns)
-    figure = Figure(
-        figsize=(PANEL_WIDTH_IN * columns, PANEL_HEIGHT_IN * lines + 0.7),
-        dpi=DPI,
-        layout="constrained",
+    figure = new_figure(
+        PANEL_WIDTH_IN * columns, PANEL_HEIGHT_IN * lines + 0.7, DPI, layout="constrained"
     )
-    FigureCanvasAgg(figure)
     title = f"KPIs · {table.title}"
     if len(table.rows) > len(rows):
         title += f"  (the first {len(rows)} of {len(table.rows)})"
@@ -144,8 +140,7 @@ def _panel(ax: Axes, row: KpiRow) -> None:
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(axis="y", color=GRID_COLOUR)
     ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax)
 
 
 def _nan(value: float | None) -> float:

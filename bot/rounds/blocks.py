@@ -9,15 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
-    ButtonElement,
     DatePickerElement,
     InputBlock,
     Option,
 )
 from slack_sdk.models.views import View
 
+from bot.gaps.blocks import rate_request
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_SECTION_TEXT,
@@ -167,28 +166,15 @@ def build_reminder_dm(
     workshop_id: int, title: str, channel_id: str, round_number: int, due_at: datetime
 ) -> list[Block]:
     """The one reminder before a rating deadline (no mention: it is the reader's own DM)."""
-    return [
-        mrkdwn_section(
-            md(
-                ":hourglass_flowing_sand: Rating round {} of *{}* in <#{}> closes {}, and your "
-                "ratings are not in yet. It takes a few minutes; this is the only reminder.",
-                round_number,
-                truncate(title, 150),
-                channel_id,
-                slack_date(due_at),
-            )
-        ),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text="Rate touchpoints",
-                    action_id=ids.RATE_OPEN,
-                    value=str(workshop_id),
-                    style="primary",
-                )
-            ]
-        ),
-    ]
+    text = md(
+        ":hourglass_flowing_sand: Rating round {} of *{}* in <#{}> closes {}, and your "
+        "ratings are not in yet. It takes a few minutes; this is the only reminder.",
+        round_number,
+        truncate(title, 150),
+        channel_id,
+        slack_date(due_at),
+    )
+    return rate_request(text, workshop_id)
 
 
 def reminder_text(title: str, round_number: int) -> Mrkdwn:

@@ -5,11 +5,8 @@ get what they expect) is a labelled line. matplotlib's object API (no pyplot), l
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.charts import palette
-from bot.charts.drawing import png_bytes, short
+from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
 from flows.gaps.statistics import signed
 from flows.loop import LoopClosure
 
@@ -25,8 +22,7 @@ def _short(text: str) -> str:
 def render_trend_chart(closure: LoopClosure) -> bytes:
     """PNG bytes: the top gaps' mean gap per round."""
     rounds = max(len(gap.trend.gaps) for gap in closure.top)
-    figure = Figure(figsize=(9.0, 5.0), dpi=110)
-    FigureCanvasAgg(figure)
+    figure = new_figure(9.0, 5.0, 110)
     axes = figure.add_subplot(1, 1, 1)
     axes.axhline(0, color=palette.MUTED, lw=1, ls="--")
     axes.annotate(
@@ -60,8 +56,7 @@ def render_trend_chart(closure: LoopClosure) -> bytes:
         "Top gaps of round 1, round by round (solid: action item done; dotted: not yet)",
         fontsize=10,
     )
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    hide_spines(axes)
     figure.tight_layout()
     return png_bytes(figure)
 

@@ -221,17 +221,16 @@ def build_stakeholder_modal(
             "You and the facilitators can change or remove it later: `/workshop stakeholder list`."
         )
     )
-    values: dict[str, object] = {"workshop_id": form.workshop_id}
+    values: dict[str, int | None] = {"workshop_id": form.workshop_id}
     if editing:
         values["stakeholder_id"] = form.stakeholder_id
-    values |= _list_reference(list_url, list_offset)
     return modal(
         "Edit stakeholder" if editing else "Add a stakeholder",
         blocks,
         callback_id=ids.STAKEHOLDER_MODAL,
         submit="Save changes" if editing else "Add",
         close="Cancel",
-        private_metadata=StakeholderFormMetadata.model_validate(values).encode(),
+        private_metadata=_form_metadata(list_url, list_offset, **values),
     )
 
 
@@ -331,8 +330,11 @@ def _rating_input(stakeholder_id: int, axis: str, label: str, current: int | Non
 # Removing, notices ---------------------------------------------------------------------------
 
 
-def _list_reference(list_url: str | None, list_offset: int) -> dict[str, object]:
-    return {"list_url": list_url, "list_offset": list_offset} if list_url else {}
+def _form_metadata(list_url: str | None, list_offset: int, **values: int | None) -> str:
+    """A stakeholder form's metadata: the `values` it acts on and, when it was opened from the
+    stakeholder list, where that list is, to show it again once saved."""
+    reference = {"list_url": list_url, "list_offset": list_offset} if list_url else {}
+    return StakeholderFormMetadata.model_validate({**values, **reference}).encode()
 
 
 def build_remove_modal(
@@ -349,9 +351,9 @@ def build_remove_modal(
         callback_id=ids.REMOVE_STAKEHOLDER_MODAL,
         submit="Remove",
         close="Keep",
-        private_metadata=StakeholderFormMetadata.model_validate(
-            {"stakeholder_id": preview.stakeholder_id, **_list_reference(list_url, list_offset)}
-        ).encode(),
+        private_metadata=_form_metadata(
+            list_url, list_offset, stakeholder_id=preview.stakeholder_id
+        ),
     )
 
 

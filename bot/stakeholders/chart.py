@@ -21,7 +21,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
 from bot.charts import palette
-from bot.charts.drawing import png_bytes
+from bot.charts.drawing import hide_spines, png_bytes
+from bot.stakeholders.blocks import ATTITUDE_LABELS
 from flows.stakeholders import (
     QUADRANT_NAMES,
     SCALE_MIDPOINT,
@@ -51,11 +52,6 @@ ATTITUDE_COLOURS = {
     Attitude.supporter: palette.BLUE,
     Attitude.neutral: palette.GREY,
     Attitude.blocker: palette.VERMILLION,
-}
-ATTITUDE_LABELS = {
-    Attitude.supporter: "Supporter",
-    Attitude.neutral: "Neutral",
-    Attitude.blocker: "Blocker",
 }
 QUADRANT_SHADES = {
     Quadrant.manage_closely: "#fde4e1",
@@ -169,8 +165,7 @@ def _draw_quadrants(axes) -> list[Text]:
     axes.set_xlabel("Interest in the customer's experience  →", fontsize=10)
     axes.set_ylabel("Influence over the customer's experience  →", fontsize=10)
     axes.tick_params(labelsize=9, length=0)
-    for spine in axes.spines.values():
-        spine.set_visible(False)
+    hide_spines(axes, axes.spines.keys())
     return titles
 
 

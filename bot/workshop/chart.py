@@ -17,9 +17,9 @@ from datetime import timedelta
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.charts.drawing import hide_spines, new_figure
 from flows.digest import PHASE_NAMES, PhaseSpan
 from storage.models import Phase
 
@@ -124,10 +124,9 @@ def _empty_axes(height_in: float) -> Iterator[tuple[Figure, Axes]]:
 
 def _new_figure() -> Figure:
     """A figure with the parts every phase timeline shares."""
-    figure = Figure(figsize=(WIDTH_IN, TOP_IN + BOTTOM_IN + ROW_IN), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure = new_figure(WIDTH_IN, TOP_IN + BOTTOM_IN + ROW_IN, DPI)
     axes = figure.add_subplot()
     axes.set_xlabel("UTC")
     axes.set_title("Time spent in each phase", loc="left")
-    axes.spines[["top", "right"]].set_visible(False)
+    hide_spines(axes)
     return figure

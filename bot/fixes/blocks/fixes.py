@@ -185,13 +185,9 @@ def build_fix_modal(
         callback_id=ids.FIX_MODAL,
         submit="Save" if fix else "Propose",
         close="Cancel",
-        private_metadata=FixFormMetadata.model_validate(
-            {
-                "workshop_id": workshop_id,
-                "fix_id": fix.id if fix else None,
-                **_list_reference(response_url, list_page),
-            }
-        ).encode(),
+        private_metadata=_form_metadata(
+            response_url, list_page, workshop_id=workshop_id, fix_id=fix.id if fix else None
+        ),
     )
 
 
@@ -324,9 +320,11 @@ def _votes(count: int) -> str:
 # remove and merge ----------------------------------------------------------------------------
 
 
-def _list_reference(response_url: str | None, list_page: int) -> dict[str, object]:
-    """Where the form was opened from: the `/workshop fixes` page to show again once saved."""
-    return {"response_url": response_url, "list_page": list_page} if response_url else {}
+def _form_metadata(response_url: str | None, list_page: int, **values: int | None) -> str:
+    """A fix form's metadata: the `values` it acts on and, when it was opened from the
+    `/workshop fixes` list, the page of it to show again once saved."""
+    reference = {"response_url": response_url, "list_page": list_page} if response_url else {}
+    return FixFormMetadata.model_validate({**values, **reference}).encode()
 
 
 def build_remove_modal(
@@ -341,9 +339,7 @@ def build_remove_modal(
         callback_id=ids.FIX_REMOVE_MODAL,
         submit="Remove",
         close="Keep it",
-        private_metadata=FixFormMetadata.model_validate(
-            {"fix_id": fix.id, **_list_reference(response_url, list_page)}
-        ).encode(),
+        private_metadata=_form_metadata(response_url, list_page, fix_id=fix.id),
     )
 
 
@@ -389,7 +385,5 @@ def build_merge_modal(
         callback_id=ids.FIX_MERGE_MODAL,
         submit="Merge",
         close="Cancel",
-        private_metadata=FixFormMetadata.model_validate(
-            {"fix_id": source.id, **_list_reference(response_url, list_page)}
-        ).encode(),
+        private_metadata=_form_metadata(response_url, list_page, fix_id=source.id),
     )

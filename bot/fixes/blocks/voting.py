@@ -256,19 +256,7 @@ def build_results(
         head.append(mrkdwn_section("No fixes were proposed, so there is nothing to rank."))
     tail: list[Block] = [context(TIE_RULE)]
     if offer_action_items and closed and ranked:
-        tail.append(
-            ActionsBlock(
-                block_id="results_actions",
-                elements=[
-                    ButtonElement(
-                        text="Create action items",
-                        action_id=ids.ACTION_ITEMS_CREATE,
-                        value=str(workshop_id),
-                        style="primary",
-                    )
-                ],
-            )
-        )
+        tail.append(create_action_items_block("results_actions", workshop_id, primary=True))
         tail.append(context("Facilitators turn the top fixes into action items with owners."))
     top, rest = ranked[:RESULTS_ON_FIRST_PAGE], ranked[RESULTS_ON_FIRST_PAGE:]
     pages = [[*head, *_rank_sections(top), *tail]]
@@ -278,6 +266,24 @@ def build_results(
     for number, page in enumerate(pages[1:], start=2):
         page.insert(0, context(_page_note(page, number, len(pages))))
     return pages
+
+
+def create_action_items_block(
+    block_id: str, workshop_id: int, *, primary: bool = False
+) -> ActionsBlock:
+    """The "Create action items" button, alone in its actions block (under the vote results and
+    the action item list)."""
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text="Create action items",
+                action_id=ids.ACTION_ITEMS_CREATE,
+                value=str(workshop_id),
+                style="primary" if primary else None,
+            )
+        ],
+    )
 
 
 def _rank_line(r: RankedFix) -> Mrkdwn:

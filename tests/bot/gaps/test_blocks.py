@@ -14,6 +14,8 @@ from bot.gaps.blocks import (
     build_results_message,
     build_results_table,
     nudge_summary,
+    rate_button,
+    rate_request,
     results_text,
     round_opened_text,
     stage_table,
@@ -21,7 +23,7 @@ from bot.gaps.blocks import (
     touchpoint_table,
 )
 from bot.slack import ids
-from bot.slack.blocks import display_width, fits_message, unescape
+from bot.slack.blocks import Mrkdwn, display_width, fits_message, unescape
 from bot.workshop.blocks.board import build_board
 from flows.board import BoardSummary, StageSummary
 from flows.gaps.form import (
@@ -219,6 +221,25 @@ def test_the_rating_board_offers_rate_to_all_and_nudge_to_facilitators():
     assert (ids.RATE_NUDGE, None) in [(e.action_id, e.style) for e in controls.elements]
     setup = BoardSummary(7, "T1", "C1", "W", Phase.fixes, ["UF"], 3, [], [])
     assert ids.RATE_OPEN not in rendered(build_board(setup))
+
+
+def test_the_rate_button_opens_the_rating_form_of_its_workshop():
+    assert rate_button(7).to_dict() == {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Rate touchpoints", "emoji": True},
+        "action_id": ids.RATE_OPEN,
+        "value": "7",
+        "style": "primary",
+    }
+
+
+def test_a_request_to_rate_is_its_text_over_the_rate_button():
+    section, actions = rate_request(Mrkdwn("Please *rate*."), 7)
+    assert section.to_dict() == {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "Please *rate*."},
+    }
+    assert actions.to_dict() == {"type": "actions", "elements": [rate_button(7).to_dict()]}
 
 
 def test_nudge_dm_has_a_button_that_opens_the_form():

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from slack_sdk.models.blocks import ButtonElement
 
-from bot.home.blocks import HomeItem, HomeSection, build_home_view, card_buttons
+from bot.home.blocks import HomeItem, HomeSection, build_home_view, card_buttons, listing_section
 from bot.slack import ids
 from bot.workshop.blocks.board import PARTICIPANT_BUTTONS
 from flows.board import BoardSummary, StageSummary
@@ -154,3 +154,16 @@ def test_a_card_shows_your_own_progress_and_one_primary_button():
         (PHASE_CLOSE, "Close voting & show results", "primary"),
         (ids.FOLLOW_WORKSHOP, "Follow", None),
     ]
+
+
+def test_a_listing_section_has_an_item_per_row_and_is_left_out_when_there_are_none():
+    def item(name):
+        return HomeItem(f"*{name}*")
+
+    assert listing_section("fruit", "Fruit", [], item) is None
+    assert listing_section("fruit", "Fruit", ["apple", "pear"], item, total=9, footer="More") == (
+        HomeSection("fruit", "Fruit", (HomeItem("*apple*"), HomeItem("*pear*")), 9, "More")
+    )
+    assert listing_section("fruit", "Fruit", ["fig"], item) == HomeSection(
+        "fruit", "Fruit", (HomeItem("*fig*"),)
+    )
