@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_bolt import Ack, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.slack.answers import OUT_OF_DATE, Listener, answers_refusals
-from bot.slack.who import team_id_of, user_id_of
-from storage.db import Database
+from bot.slack.requests import ActionRequest
 
 
 @dataclass(frozen=True)
@@ -45,14 +42,12 @@ def modal_opener(build: BuildModal, stale: str = OUT_OF_DATE) -> Listener:
     """A listener for a button that opens the modal `build` makes; `stale` answers a button
     whose value no longer parses. The listener bears `build`'s name in logs."""
 
-    def open_modal(
-        ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, db: Database
-    ) -> None:
-        ack()
-        click = ButtonClick(team_id_of(context), user_id_of(context), action, body)
-        with db.session() as session:
+    def open_modal(request: ActionRequest) -> None:
+        request.ack()
+        click = ButtonClick(request.team_id, request.user_id, request.action, request.body)
+        with request.db.session() as session:
             view = build(session, click)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
     open_modal.__name__ = build.__name__
     open_modal.__qualname__ = build.__qualname__

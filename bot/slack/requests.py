@@ -1,0 +1,144 @@
+"""What a listener gets: one typed request per kind of listener, instead of Bolt's arguments.
+
+Bolt injects a listener's arguments by name (`ack`, `body`, `client`, ... and the context's keys,
+such as `db`: bot/slack/middleware.provide). Our listeners take one `request` instead: an
+`ActionRequest` (a button, a menu), a `SubmissionRequest` (a form) or an `OptionsRequest` (a
+menu's search), built once from Bolt's `args` by the decorator every listener wears
+(bot/slack/answers.answers_refusals), with who sent it and the steps most listeners take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Self, TypeVar, cast
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt.kwargs_injection.args import Args
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+
+from bot.slack import acks
+from bot.slack.after_ack import AfterAck, Work
+from bot.slack.replies import report_failure, tell_user
+from bot.slack.values import ButtonValue, ViewMetadata
+from bot.slack.who import team_id_of, user_id_of
+from storage.db import Database
+
+T = TypeVar("T")
+V = TypeVar("V", bound=ButtonValue)
+M = TypeVar("M", bound=ViewMetadata)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What every kind of request carries: Bolt's ack, body, client and respond, its context,
+    and the context's database and after-ack pool."""
+
+    ack: Ack
+    body: dict
+    client: WebClient
+    respond: Respond
+    context: BoltContext
+    db: Database
+    after_ack: AfterAck
+
+    @classmethod
+    def of(cls, args: Args) -> Self:
+        raise NotImplementedError  # each kind reads its own payload
+
+    @staticmethod
+    def _common(
+        args: Args,
+    ) -> tuple[Ack, dict, WebClient, Respond, BoltContext, Database, AfterAck]:
+        context = args.context
+        return (
+            args.ack,
+            args.body,
+            args.client,
+            args.respond,
+            context,
+            # Put there by bot/slack/middleware.provide, for every request.
+            cast(Database, context.get("db")),
+            cast(AfterAck, context.get("after_ack")),
+        )
+
+    @property
+    def team_id(self) -> str:
+        """The workspace; a request without one is refused as out of date (bot/slack/who.py)."""
+        return team_id_of(self.context)
+
+    @property
+    def user_id(self) -> str:
+        """The person; a request without one is refused as out of date (bot/slack/who.py)."""
+        return user_id_of(self.context)
+
+    def save_then_ack(self, save: Callable[[], T]) -> T:
+        """Run `save`, then acknowledge: acknowledged means saved (bot/slack/acks.py)."""
+        return acks.save_then_ack(self.ack, self.context, save)
+
+    def tell(self, text: str, blocks: Sequence[Block] | None = None) -> None:
+        """Tell the person who acted, privately (bot/slack/replies.tell_user)."""
+        tell_user(self.client, self.body, text, self.respond, blocks=blocks)
+
+    def after(self, work: Work, key: Hashable | None = None) -> None:
+        """Run `work` after the ack (bot/slack/after_ack.py); the person hears of a failure."""
+        self.after_ack.run(key, work, report_failure(self.client, self.body))
+
+
+@dataclass(frozen=True)
+class ActionRequest(Request):
+    """A click on a button, or a choice in a menu or an overflow."""
+
+    action: dict
+
+    @classmethod
+    def of(cls, args: Args) -> Self:
+        return cls(*cls._common(args), action=args.action or {})
+
+    @property
+    def action_id(self) -> str:
+        return self.action["action_id"]
+
+    def value(self, kind: type[V]) -> V:
+        """The clicked value as `kind`; a `BadValue` if it does not parse as one."""
+        return kind.of(self.action)
+
+
+@dataclass(frozen=True)
+class SubmissionRequest(Request):
+    """A submitted form."""
+
+    view: dict
+
+    @classmethod
+    def of(cls, args: Args) -> Self:
+        return cls(*cls._common(args), view=args.view or {})
+
+    @property
+    def state(self) -> dict:
+        """What was entered, by block id and action id."""
+        return self.view["state"]["values"]
+
+    def metadata(self, kind: type[M]) -> M:
+        """The form's metadata as `kind` (empty if it is not one: bot/slack/values.py)."""
+        return kind.read(self.view)
+
+
+@dataclass(frozen=True)
+class OptionsRequest(Request):
+    """A menu's search: what was typed, to answer with options."""
+
+    @classmethod
+    def of(cls, args: Args) -> Self:
+        return cls(*cls._common(args))
+
+    @property
+    def query(self) -> str:
+        value = self.body.get("value")
+        return value if isinstance(value, str) else ""
+
+    def metadata(self, kind: type[M]) -> M:
+        """The metadata of the form the menu is in, as `kind`."""
+        return kind.read(self.body.get("view"))
+
