@@ -63,23 +63,42 @@ def answers_refusals(
                     logger.info("out-of-date value in %s: %s", listener.__name__, error)
                 _answer(args, error, text, field, notice)
 
-        # Not functools.wraps: Bolt would read the listener's arguments through __wrapped__.
-        answering.__name__ = listener.__name__
-        answering.__qualname__ = listener.__qualname__
-        answering.__doc__ = listener.__doc__
-        answering.__module__ = listener.__module__
-        return answering
+        return named_like(listener, answering)
 
     return decorate
+
+
+def takes_request(listener: Listener) -> Listener:
+    """Decorate a listener that answers its own refusals, so that Bolt hands it its `request`
+    (or what it names) all the same; anything it raises goes to the app's error handler."""
+    return named_like(listener, _caller(listener))
+
+
+def named_like(listener: Callable, wrapper: Listener) -> Listener:
+    """`wrapper`, named and documented as `listener` is, in logs and Bolt's errors."""
+    # Not functools.wraps: Bolt would read the listener's arguments through __wrapped__.
+    wrapper.__name__ = listener.__name__
+    wrapper.__qualname__ = listener.__qualname__
+    wrapper.__doc__ = listener.__doc__
+    wrapper.__module__ = listener.__module__
+    return wrapper
 
 
 def _caller(listener: Listener) -> Callable[[Args], None]:
     """How to call `listener` with Bolt's `args`: with its one typed `request`, or by name."""
     kind = typing.get_type_hints(listener).get("request")
     if isinstance(kind, type) and issubclass(kind, Request):
-        return lambda args: listener(kind.of(args))
+
+        def with_request(args: Args) -> None:
+            listener(kind.of(args))
+
+        return with_request
     names = list(inspect.signature(listener).parameters)
-    return lambda args: listener(**{name: _argument(args, name) for name in names})
+
+    def by_name(args: Args) -> None:
+        listener(**{name: _argument(args, name) for name in names})
+
+    return by_name
 
 
 def _argument(args: Args, name: str) -> object:

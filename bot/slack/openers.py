@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.slack.answers import OUT_OF_DATE, Listener, answers_refusals
+from bot.slack.answers import OUT_OF_DATE, Listener, answers_refusals, named_like
 from bot.slack.requests import ActionRequest
 
 
@@ -49,8 +49,4 @@ def modal_opener(build: BuildModal, stale: str = OUT_OF_DATE) -> Listener:
             view = build(session, click)
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    open_modal.__name__ = build.__name__
-    open_modal.__qualname__ = build.__qualname__
-    open_modal.__doc__ = build.__doc__
-    open_modal.__module__ = build.__module__
-    return answers_refusals(stale)(open_modal)
+    return answers_refusals(stale)(named_like(build, open_modal))

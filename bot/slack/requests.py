@@ -17,13 +17,17 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.slack import acks
 from bot.slack.after_ack import AfterAck, Work
-from bot.slack.replies import report_failure, tell_user
+from bot.slack.replies import report_failure, tell_privately, tell_user
+from bot.slack.submissions import save_workshop_form_once
 from bot.slack.values import ButtonValue, ViewMetadata
 from bot.slack.who import team_id_of, user_id_of
 from storage.db import Database
+from storage.models import Workshop
 
 T = TypeVar("T")
 V = TypeVar("V", bound=ButtonValue)
@@ -124,6 +128,24 @@ class SubmissionRequest(Request):
         """The form's metadata as `kind` (empty if it is not one: bot/slack/values.py)."""
         return kind.read(self.view)
 
+    def save_once(self, save: Callable[[Session, Workshop], T]) -> T | None:
+        """`save(session, workshop)` for the form's workshop, once per submission: None for a
+        repeat of one already saved (bot/slack/submissions.py)."""
+        return save_workshop_form_once(self.db, self.team_id, self.view, save)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Acknowledge with `errors` under their fields (block ids): nothing is saved."""
+        self.ack(response_action="errors", errors=errors)
+
+    def show(self, view: View) -> None:
+        """Acknowledge by turning the form into `view` (its next page, or a notice)."""
+        self.ack(response_action="update", view=view)
+
+    def tell_in(self, channel_id: str | None, text: str) -> None:
+        """Tell the person who sent the form, privately: in `channel_id` (the channel the form
+        was opened from), else as a DM (bot/slack/replies.tell_privately)."""
+        tell_privately(self.client, self.user_id, channel_id, text)
+
 
 @dataclass(frozen=True)
 class OptionsRequest(Request):
@@ -141,4 +163,3 @@ class OptionsRequest(Request):
     def metadata(self, kind: type[M]) -> M:
         """The metadata of the form the menu is in, as `kind`."""
         return kind.read(self.body.get("view"))
-
