@@ -25,7 +25,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
 from bot.slack.requests import ActionRequest, OptionsRequest
 from bot.slack.values import WorkshopValue
 from bot.workshop.board import post_in_thread
@@ -42,8 +42,8 @@ from flows.workshops import get_workshop
 from storage.models import ActionStatus, Workshop, pk
 
 
-def _pick_form(session: Session, click: ButtonClick) -> View:
-    workshop_id = WorkshopValue.of(click.action).workshop_id
+def _pick_form(session: Session, click: ActionRequest) -> View:
+    workshop_id = click.value(WorkshopValue).workshop_id
     workshop = workshop_for_action_items(session, click.team_id, workshop_id, click.user_id)
     top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
     return build_pick_modal(pk(workshop), top)

@@ -19,8 +19,8 @@ from bot.fixes.posts import fix_form, fix_list, fix_summary
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
-from bot.slack.openers import ButtonClick, modal_opener
-from bot.slack.requests import OptionsRequest
+from bot.slack.openers import modal_opener
+from bot.slack.requests import ActionRequest, OptionsRequest
 from bot.slack.values import WorkshopValue
 from flows.errors import NotAllowed
 from flows.fixes import (
@@ -37,15 +37,15 @@ from storage.models import Workshop
 STALE_BUTTON = "That button is out of date; run `/workshop fixes` for the current list."
 
 
-def _proposal_form(session: Session, click: ButtonClick) -> View:
-    workshop = get_workshop(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+def _proposal_form(session: Session, click: ActionRequest) -> View:
+    workshop = get_workshop(session, click.team_id, click.value(WorkshopValue).workshop_id)
     require_proposing_open(workshop)
     return fix_form(session, workshop)
 
 
-def _fix_menu_form(session: Session, click: ButtonClick) -> View:
+def _fix_menu_form(session: Session, click: ActionRequest) -> View:
     """Menu values look like "edit|12|3": what to do, to which fix, from which list page."""
-    menu = FixMenu.of(click.action)
+    menu = click.value(FixMenu)
     what, page, response_url = menu.what, menu.page, click.response_url
     fix = get_fix(session, click.team_id, menu.fix_id)
     workshop = get_workshop(session, click.team_id, fix.workshop_id)

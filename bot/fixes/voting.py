@@ -18,7 +18,7 @@ from bot.fixes.posts import ranking_page, update_vote_view, vote_view
 from bot.slack import ids
 from bot.slack.answers import answers_refusals, takes_request
 from bot.slack.list_pages import page_listener
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
 from bot.slack.requests import ActionRequest
 from bot.slack.values import BadValue, PageNumber, WorkshopValue
 from bot.workshop.board import refresh_board
@@ -39,8 +39,8 @@ NOT_COUNTED_YET = (
 )
 
 
-def _voting_view(session: Session, click: ButtonClick) -> View:
-    workshop = get_workshop(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+def _voting_view(session: Session, click: ActionRequest) -> View:
+    workshop = get_workshop(session, click.team_id, click.value(WorkshopValue).workshop_id)
     if workshop.phase not in (Phase.voting, Phase.closed):
         raise Conflict(
             "Voting opens when the facilitator moves the workshop on to the voting phase."

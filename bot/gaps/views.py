@@ -24,6 +24,7 @@ from bot.slack.answers import answers_refusals
 from bot.slack.requests import SubmissionRequest
 from bot.slack.view_state import input_value, selected_value
 from bot.workshop.board import refresh_board
+from flows.errors import InvalidInput
 from flows.gaps.form import details_sheet, rating_sheet
 from flows.gaps.ratings import RawAnswer, RawDetails, field_key, save_details, save_ratings
 
@@ -90,13 +91,20 @@ def _state(view: dict) -> dict:
     return state if isinstance(state, dict) else {}
 
 
+def _target(
+    request: SubmissionRequest, kind: type[RatingFormMetadata | DetailsFormMetadata]
+) -> tuple[int, int, list[int]]:
+    """The submitted page's target; a form no page of ours drew is refused as out of date, under
+    its first field (bot/slack/answers.py)."""
+    target = form_target(request.view, kind)
+    if target is None:
+        raise InvalidInput({first_input_block(request.view): OUT_OF_DATE})
+    return target
+
+
 @answers_refusals(field=first_input_block)
 def handle_rating_submission(request: SubmissionRequest) -> None:
-    target = form_target(request.view)
-    if target is None:
-        request.show_errors({first_input_block(request.view): OUT_OF_DATE})
-        return
-    workshop_id, page, touchpoint_ids = target
+    workshop_id, page, touchpoint_ids = _target(request, RatingFormMetadata)
     team_id, user_id = request.team_id, request.user_id
     with request.db.session() as session:
         answers = read_answers(_state(request.view), touchpoint_ids)
@@ -115,11 +123,7 @@ def handle_rating_submission(request: SubmissionRequest) -> None:
 
 @answers_refusals(field=first_input_block)
 def handle_details_submission(request: SubmissionRequest) -> None:
-    target = form_target(request.view, DetailsFormMetadata)
-    if target is None:
-        request.show_errors({first_input_block(request.view): OUT_OF_DATE})
-        return
-    workshop_id, page, touchpoint_ids = target
+    workshop_id, page, touchpoint_ids = _target(request, DetailsFormMetadata)
     team_id, user_id = request.team_id, request.user_id
     with request.db.session() as session:
         details = read_details(_state(request.view), touchpoint_ids)

@@ -101,6 +101,11 @@ class ActionRequest(Request):
         return cls(*cls._common(args), action=args.action or {})
 
     @property
+    def response_url(self) -> str | None:
+        """The URL of the message the button is in (its list, to redraw after a form)."""
+        return self.body.get("response_url")
+
+    @property
     def action_id(self) -> str:
         return self.action["action_id"]
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
 from bot.slack.requests import ActionRequest
 from bot.slack.values import WorkshopValue
 from bot.stakeholders.blocks import (
@@ -34,22 +34,22 @@ from flows.stakeholders import (
 OUT_OF_DATE = "That button is out of date; use the latest board or list."
 
 
-def _add_form(session: Session, click: ButtonClick) -> View:
-    form = add_form(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+def _add_form(session: Session, click: ActionRequest) -> View:
+    form = add_form(session, click.team_id, click.value(WorkshopValue).workshop_id)
     return build_stakeholder_modal(form)
 
 
-def _rating_form(session: Session, click: ButtonClick) -> View:
-    workshop_id = WorkshopValue.of(click.action).workshop_id
+def _rating_form(session: Session, click: ActionRequest) -> View:
+    workshop_id = click.value(WorkshopValue).workshop_id
     page = rating_page(session, click.team_id, workshop_id, click.user_id, size=RATING_PAGE_SIZE)
     if not page.items:
         raise FlowError(NOTHING_TO_RATE)
     return build_rating_modal(page)
 
 
-def _menu_form(session: Session, click: ButtonClick) -> View:
+def _menu_form(session: Session, click: ActionRequest) -> View:
     """Edit or Remove from a stakeholder's menu in the list (the list is redrawn after)."""
-    menu = StakeholderMenu.of(click.action)
+    menu = click.value(StakeholderMenu)
     team_id, stakeholder_id, user_id = click.team_id, menu.stakeholder_id, click.user_id
     if menu.what == "edit":
         return build_stakeholder_modal(
