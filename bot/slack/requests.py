@@ -37,7 +37,8 @@ M = TypeVar("M", bound=ViewMetadata)
 @dataclass(frozen=True)
 class Request:
     """What every kind of request carries: Bolt's ack, body, client and respond, its context,
-    and the context's database and after-ack pool."""
+    the context's database and after-ack pool, and what it is about (`payload`: the action, the
+    submitted view, the command, or the whole body of a menu's search)."""
 
     ack: Ack
     body: dict
@@ -46,17 +47,12 @@ class Request:
     context: BoltContext
     db: Database
     after_ack: AfterAck
+    payload: dict
 
     @classmethod
     def of(cls, args: Args) -> Self:
-        raise NotImplementedError  # each kind reads its own payload
-
-    @staticmethod
-    def _common(
-        args: Args,
-    ) -> tuple[Ack, dict, WebClient, Respond, BoltContext, Database, AfterAck]:
         context = args.context
-        return (
+        return cls(
             args.ack,
             args.body,
             args.client,
@@ -65,7 +61,12 @@ class Request:
             # Put there by bot/slack/middleware.provide, for every request.
             cast(Database, context.get("db")),
             cast(AfterAck, context.get("after_ack")),
+            cls.payload_of(args),
         )
+
+    @staticmethod
+    def payload_of(args: Args) -> dict:
+        return args.body
 
     @property
     def team_id(self) -> str:
@@ -90,15 +91,16 @@ class Request:
         self.after_ack.run(key, work, report_failure(self.client, self.body))
 
 
-@dataclass(frozen=True)
 class ActionRequest(Request):
     """A click on a button, or a choice in a menu or an overflow."""
 
-    action: dict
+    @staticmethod
+    def payload_of(args: Args) -> dict:
+        return args.action or {}
 
-    @classmethod
-    def of(cls, args: Args) -> Self:
-        return cls(*cls._common(args), action=args.action or {})
+    @property
+    def action(self) -> dict:
+        return self.payload
 
     @property
     def response_url(self) -> str | None:
@@ -114,15 +116,16 @@ class ActionRequest(Request):
         return kind.of(self.action)
 
 
-@dataclass(frozen=True)
 class SubmissionRequest(Request):
     """A submitted form."""
 
-    view: dict
+    @staticmethod
+    def payload_of(args: Args) -> dict:
+        return args.view or {}
 
-    @classmethod
-    def of(cls, args: Args) -> Self:
-        return cls(*cls._common(args), view=args.view or {})
+    @property
+    def view(self) -> dict:
+        return self.payload
 
     @property
     def state(self) -> dict:
@@ -152,13 +155,8 @@ class SubmissionRequest(Request):
         tell_privately(self.client, self.user_id, channel_id, text)
 
 
-@dataclass(frozen=True)
 class OptionsRequest(Request):
-    """A menu's search: what was typed, to answer with options."""
-
-    @classmethod
-    def of(cls, args: Args) -> Self:
-        return cls(*cls._common(args))
+    """A menu's search: what was typed, to answer with options (its payload is the body)."""
 
     @property
     def query(self) -> str:
@@ -168,3 +166,15 @@ class OptionsRequest(Request):
     def metadata(self, kind: type[M]) -> M:
         """The metadata of the form the menu is in, as `kind`."""
         return kind.read(self.body.get("view"))
+
+
+class CommandRequest(Request):
+    """A slash command."""
+
+    @staticmethod
+    def payload_of(args: Args) -> dict:
+        return args.command or {}
+
+    @property
+    def command(self) -> dict:
+        return self.payload
