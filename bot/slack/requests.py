@@ -61,12 +61,8 @@ class Request:
             # Put there by bot/slack/middleware.provide, for every request.
             cast(Database, context.get("db")),
             cast(AfterAck, context.get("after_ack")),
-            cls.payload_of(args),
+            args.payload,  # Bolt's: the action, the view, the command, or the search's body
         )
-
-    @staticmethod
-    def payload_of(args: Args) -> dict:
-        return args.body
 
     @property
     def team_id(self) -> str:
@@ -94,10 +90,6 @@ class Request:
 class ActionRequest(Request):
     """A click on a button, or a choice in a menu or an overflow."""
 
-    @staticmethod
-    def payload_of(args: Args) -> dict:
-        return args.action or {}
-
     @property
     def action(self) -> dict:
         return self.payload
@@ -118,10 +110,6 @@ class ActionRequest(Request):
 
 class SubmissionRequest(Request):
     """A submitted form."""
-
-    @staticmethod
-    def payload_of(args: Args) -> dict:
-        return args.view or {}
 
     @property
     def view(self) -> dict:
@@ -170,10 +158,6 @@ class OptionsRequest(Request):
 
 class CommandRequest(Request):
     """A slash command."""
-
-    @staticmethod
-    def payload_of(args: Args) -> dict:
-        return args.command or {}
 
     @property
     def command(self) -> dict:

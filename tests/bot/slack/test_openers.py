@@ -30,7 +30,7 @@ class FakeClient:
 
 def click_args(value="12"):
     args = request(trigger_id="T1", response_url="https://hooks.slack.com/actions/1")
-    args.action = {"action_id": "open", "value": value}
+    args.action = args.payload = {"action_id": "open", "value": value}
     args.client = FakeClient()
     db = FakeDatabase()
     args.context = {"db": db, "team_id": "T-A", "user_id": "U1"}
