@@ -87,9 +87,7 @@ def handle_how_to_read(request: ActionRequest) -> None:
         results_round = RoundValue.of(request.action).round
     except ValueError:  # BadValue: not a value our button sent
         results_round = 1
-    request.client.views_open(
-        trigger_id=request.body["trigger_id"], view=build_how_to_read_modal(results_round)
-    )
+    request.open_modal(build_how_to_read_modal(results_round))
 
 
 def register(app: App) -> None:

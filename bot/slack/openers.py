@@ -29,6 +29,6 @@ def modal_opener(build: BuildModal, stale: str = OUT_OF_DATE) -> Listener:
         request.ack()
         with request.db.session() as session:
             view = build(session, request)
-        request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+        request.open_modal(view)
 
     return answers_refusals(stale)(named_like(build, open_modal))

@@ -103,6 +103,10 @@ class ActionRequest(Request):
     def action_id(self) -> str:
         return self.action["action_id"]
 
+    def open_modal(self, view: View) -> None:
+        """Open `view` as a modal, with the click's trigger id (it expires in 3 s)."""
+        self.client.views_open(trigger_id=self.body["trigger_id"], view=view)
+
     def value(self, kind: type[V]) -> V:
         """The clicked value as `kind`; a `BadValue` if it does not parse as one."""
         return kind.of(self.action)

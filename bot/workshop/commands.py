@@ -65,9 +65,7 @@ def new_workshop(call: CommandCall) -> None:
     title = " ".join(call.args)
     with call.db.read_session() as session:
         choices = template_choices(session, call.team_id)
-    call.client.views_open(
-        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title, choices)
-    )
+    call.open_modal(build_setup_modal(call.channel_id, title, choices))
 
 
 def help_command(call: CommandCall) -> None:
