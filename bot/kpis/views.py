@@ -8,12 +8,10 @@ happen after the ack.
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from bot.kpis.blocks import define_confirmation, record_confirmation
 from bot.slack import ids
 from bot.slack.answers import takes_request
-from bot.slack.replies import tell_privately
 from bot.slack.requests import SubmissionRequest
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
@@ -27,10 +25,6 @@ from storage.models import Phase, pk
 GONE = "This workshop no longer exists in this workspace."
 
 
-def _workshop_id(view: dict) -> int | None:
-    return WorkshopMetadata.read(view).workshop_id
-
-
 def _stage(state: dict) -> int | str | None:
     """The selected stage id; a value that is not one is passed on as text and refused."""
     value = selected_value(state, ids.KPI_FIELD_STAGE)
@@ -40,7 +34,7 @@ def _stage(state: dict) -> int | str | None:
 @takes_request
 def handle_record_submission(request: SubmissionRequest) -> None:
     state = request.state
-    workshop_id = _workshop_id(request.view)
+    workshop_id = request.metadata(WorkshopMetadata).workshop_id
     try:
         if workshop_id is None:
             raise NotFound(GONE)
@@ -66,17 +60,16 @@ def handle_record_submission(request: SubmissionRequest) -> None:
         return
     request.ack()
     if result.workshop.board_ts:  # the board counts KPIs on target
+        client, db = request.client, request.db
         team_id, workshop_id = request.team_id, pk(result.workshop)
-        request.after_ack.run(
-            None, lambda: refresh_board(request.client, request.db, team_id, workshop_id)
-        )
-    _confirm(request.client, request.view, request.user_id, record_confirmation(result))
+        request.after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
+    _confirm(request, record_confirmation(result))
 
 
 @takes_request
 def handle_define_submission(request: SubmissionRequest) -> None:
     state = request.state
-    workshop_id = _workshop_id(request.view)
+    workshop_id = request.metadata(WorkshopMetadata).workshop_id
     direction = selected_value(state, ids.KPI_DEFINE_DIRECTION)
     try:
         if workshop_id is None:
@@ -103,13 +96,12 @@ def handle_define_submission(request: SubmissionRequest) -> None:
         request.show_errors({ids.KPI_DEFINE_NAME: GONE})
         return
     request.ack()
-    _confirm(request.client, request.view, request.user_id, define_confirmation(kpi))
+    _confirm(request, define_confirmation(kpi))
 
 
-def _confirm(client: WebClient, view: dict, user_id: str, text: str) -> None:
+def _confirm(request: SubmissionRequest, text: str) -> None:
     """Privately, in the channel the modal was opened from (as a DM without one)."""
-    channel_id = WorkshopMetadata.read(view).channel_id
-    tell_privately(client, user_id, channel_id, text)
+    request.tell_in(request.metadata(WorkshopMetadata).channel_id, text)
 
 
 def register(app: App) -> None:

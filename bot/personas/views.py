@@ -89,10 +89,7 @@ def handle_choice_submission(request: SubmissionRequest) -> None:
             following = build_rating_modal(
                 rating_sheet(session, request.team_id, workshop_id, request.user_id)
             )
-    if following is not None:
-        request.show(following)
-    else:
-        request.ack()
+    request.show_or_close(following)
     text = persona_chosen_text(name, result.moved)
     request.tell_in(meta.channel_id, text)
 

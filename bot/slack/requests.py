@@ -141,6 +141,13 @@ class SubmissionRequest(Request):
         """Acknowledge by turning the form into `view` (its next page, or a notice)."""
         self.ack(response_action="update", view=view)
 
+    def show_or_close(self, view: View | None) -> None:
+        """Acknowledge by turning the form into `view`, or, with none, by closing it."""
+        if view is None:
+            self.ack()
+        else:
+            self.show(view)
+
     def tell_in(self, channel_id: str | None, text: str) -> None:
         """Tell the person who sent the form, privately: in `channel_id` (the channel the form
         was opened from), else as a DM (bot/slack/replies.tell_privately)."""

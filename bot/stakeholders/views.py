@@ -138,10 +138,7 @@ def handle_rating_submission(request: SubmissionRequest) -> None:
             after_id=last_id,
             size=RATING_PAGE_SIZE,
         )
-    if following.items:
-        request.show(build_rating_modal(following))
-    else:
-        request.ack()
+    request.show_or_close(build_rating_modal(following) if following.items else None)
     team_id, user_id = request.team_id, request.user_id
     if not following.items:
         request.after_ack.run(
