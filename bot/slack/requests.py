@@ -2,9 +2,10 @@
 
 Bolt injects a listener's arguments by name (`ack`, `body`, `client`, ... and the context's keys,
 such as `db`: bot/slack/middleware.provide). Our listeners take one `request` instead: an
-`ActionRequest` (a button, a menu), a `SubmissionRequest` (a form) or an `OptionsRequest` (a
-menu's search), built once from Bolt's `args` by the decorator every listener wears
-(bot/slack/answers.answers_refusals), with who sent it and the steps most listeners take.
+`ActionRequest` (a button, a menu), a `SubmissionRequest` (a form), an `OptionsRequest` (a
+menu's search) or a `CommandRequest` (the slash command), built once from Bolt's `args` by the
+decorator every listener wears (bot/slack/answers.py: `answers_refusals`, or `takes_request` for
+a listener that answers its own refusals), with who sent it and the steps most listeners take.
 """
 
 from __future__ import annotations
