@@ -69,7 +69,7 @@ def handle_schedule_button(request: ActionRequest) -> None:
         schedules_changed(request.context)
         others = [schedule.created_by] if schedule.created_by != user_id else []
         refresh_homes(client, db, team_id, others)
-    if (request.body.get("view") or {}).get("type") == "home":
+    if request.view.get("type") == "home":
         publish_home(client, db, team_id, user_id)
         return
     with db.session() as session:

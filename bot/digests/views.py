@@ -100,7 +100,7 @@ def handle_cadence_change(request: ActionRequest) -> None:
     Nothing is saved, so the ack comes first; the hash makes Slack refuse the update if the
     form changed meanwhile (a later choice's update wins)."""
     request.ack()
-    view = request.body.get("view") or {}
+    view = request.view
     meta = ScheduleFormMetadata.read(view)
     state = (view.get("state") or {}).get("values") or {}
     title, channel_id = meta.title, meta.channel_id

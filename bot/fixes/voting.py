@@ -58,7 +58,7 @@ def handle_vote(request: ActionRequest) -> None:
     """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
     ballot can delay, so an acknowledged vote is never lost, even if this process dies right
     after; then applies it, and the view and the board follow."""
-    view = request.body.get("view") or {}
+    view = request.view
     state = VoteMetadata.read(view)
     workshop_id, page = state.workshop_id, state.page or 0
     try:
@@ -124,7 +124,7 @@ def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | Non
 @answers_refusals()
 def handle_page(request: ActionRequest) -> None:
     request.ack()
-    view = request.body.get("view") or {}
+    view = request.view
     workshop_id = VoteMetadata.read(view).workshop_id
     try:
         page = request.value(PageNumber).page

@@ -61,7 +61,7 @@ def handle_done_view_action(request: ActionRequest) -> None:
     """Rate the rest / Change a page open that rating page; Add importance & comments opens the
     details. Nothing is saved here: the pages save when submitted."""
     request.ack()
-    view = request.body.get("view") or {}
+    view = request.view
     workshop_id = RatingDoneMetadata.read(view).w
     page = request.value(PageNumber).page
     if workshop_id is None or not view.get("id"):

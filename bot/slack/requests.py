@@ -96,6 +96,11 @@ class ActionRequest(Request):
         return self.payload
 
     @property
+    def view(self) -> dict:
+        """The view the button is in (a modal, or Home); empty for a button in a message."""
+        return self.body.get("view") or {}
+
+    @property
     def response_url(self) -> str | None:
         """The URL of the message the button is in (its list, to redraw after a form)."""
         return self.body.get("response_url")

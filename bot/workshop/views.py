@@ -113,7 +113,7 @@ def read_draft(view: dict) -> tuple[str, WorkshopSpec, str]:
 def handle_add_stage(request: ActionRequest) -> None:
     """Step 2's "Add a stage": the same rows as typed so far, and an empty one."""
     request.ack()
-    view = request.body.get("view") or {}
+    view = request.view
     rows = read_stage_rows(state_values(view))
     if not view.get("id") or len(rows) >= MAX_STAGES:
         return
