@@ -75,6 +75,16 @@ class Request:
         """The person; a request without one is refused as out of date (bot/slack/who.py)."""
         return user_id_of(self.context)
 
+    @property
+    def view(self) -> dict:
+        """The view it comes from: the submitted form, the modal or Home tab a button is in, the
+        form a menu searches from; empty for a message."""
+        return self.body.get("view") or {}
+
+    def metadata(self, kind: type[M]) -> M:
+        """The view's metadata as `kind` (empty if it is not one: bot/slack/values.py)."""
+        return kind.read(self.view)
+
     def save_then_ack(self, save: Callable[[], T]) -> T:
         """Run `save`, then acknowledge: acknowledged means saved (bot/slack/acks.py)."""
         return acks.save_then_ack(self.ack, self.context, save)
@@ -94,11 +104,6 @@ class ActionRequest(Request):
     @property
     def action(self) -> dict:
         return self.payload
-
-    @property
-    def view(self) -> dict:
-        """The view the button is in (a modal, or Home); empty for a button in a message."""
-        return self.body.get("view") or {}
 
     @property
     def response_url(self) -> str | None:
@@ -122,17 +127,9 @@ class SubmissionRequest(Request):
     """A submitted form."""
 
     @property
-    def view(self) -> dict:
-        return self.payload
-
-    @property
     def state(self) -> dict:
         """What was entered, by block id and action id."""
         return self.view["state"]["values"]
-
-    def metadata(self, kind: type[M]) -> M:
-        """The form's metadata as `kind` (empty if it is not one: bot/slack/values.py)."""
-        return kind.read(self.view)
 
     def save_once(self, save: Callable[[Session, Workshop], T]) -> T | None:
         """`save(session, workshop)` for the form's workshop, once per submission: None for a
@@ -167,10 +164,6 @@ class OptionsRequest(Request):
     def query(self) -> str:
         value = self.body.get("value")
         return value if isinstance(value, str) else ""
-
-    def metadata(self, kind: type[M]) -> M:
-        """The metadata of the form the menu is in, as `kind`."""
-        return kind.read(self.body.get("view"))
 
 
 class CommandRequest(Request):
