@@ -3,8 +3,7 @@ owner's DM."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import Session
@@ -23,14 +22,12 @@ from bot.fixes.posts import action_list
 from bot.home.publish import refresh_homes
 from bot.rounds.posts import post_due_loop_notes
 from bot.slack import ids
-from bot.slack.acks import save_then_ack
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
 from bot.slack.mrkdwn import md, mention
-from bot.slack.openers import ButtonClick, modal_opener
-from bot.slack.replies import tell_user
+from bot.slack.openers import modal_opener
+from bot.slack.requests import ActionRequest, OptionsRequest
 from bot.slack.values import WorkshopValue
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import post_in_thread
 from flows.actions import (
     DEFAULT_TOP_N,
@@ -42,12 +39,11 @@ from flows.actions import (
 from flows.follows import follower_ids
 from flows.voting import ranked_matching
 from flows.workshops import get_workshop
-from storage.db import Database
 from storage.models import ActionStatus, Workshop, pk
 
 
-def _pick_form(session: Session, click: ButtonClick) -> View:
-    workshop_id = WorkshopValue.of(click.action).workshop_id
+def _pick_form(session: Session, click: ActionRequest) -> View:
+    workshop_id = click.value(WorkshopValue).workshop_id
     workshop = workshop_for_action_items(session, click.team_id, workshop_id, click.user_id)
     top = ranked_matching(session, workshop, limit=DEFAULT_TOP_N)
     return build_pick_modal(pk(workshop), top)
@@ -57,47 +53,36 @@ handle_create = modal_opener(_pick_form)
 
 
 @answers_refusals()
-def suggest_fixes(ack: Ack, body: dict, context: BoltContext, db: Database) -> None:
+def suggest_fixes(request: OptionsRequest) -> None:
     """The pick form's search: the workshop's fixes whose title or touchpoint contains what was
     typed, best ranked first (facilitators of this workspace's workshop only; else none)."""
-    workshop_id = ActionItemsMetadata.read(body.get("view")).workshop_id
-    value = body.get("value")
-    query = value if isinstance(value, str) else ""
-    with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
+    workshop_id = request.metadata(ActionItemsMetadata).workshop_id
+    with request.db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
         workshop = workshop_for_action_items(
-            session, team_id_of(context), workshop_id or 0, user_id_of(context)
+            session, request.team_id, workshop_id or 0, request.user_id
         )
-        found = ranked_matching(session, workshop, query)
-    ack(options=[pick_option(r) for r in found])
+        found = ranked_matching(session, workshop, request.query)
+    request.ack(options=[pick_option(r) for r in found])
 
 
 @answers_refusals()
-def handle_status(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
+def handle_status(request: ActionRequest) -> None:
     """Acks once the status is saved (bot/slack/acks.py); the DM and the thread follow the ack."""
-    value = StatusValue.of(action)
+    value = request.value(StatusValue)
+    team_id, user_id, client, db = request.team_id, request.user_id, request.client, request.db
 
     def save() -> tuple[StatusChange, Workshop]:
         with db.session() as session:
-            change = set_action_status(
-                session, team_id_of(context), value.item_id, user_id_of(context), value.status
-            )
-            return change, get_workshop(session, team_id_of(context), change.item.workshop_id)
+            change = set_action_status(session, team_id, value.item_id, user_id, value.status)
+            return change, get_workshop(session, team_id, change.item.workshop_id)
 
     try:
-        change, workshop = save_then_ack(ack, context, save)
+        change, workshop = request.save_then_ack(save)
     except NotTheOwner as error:
-        tell_user(client, body, not_the_owner_text(error.owner_id), respond)
+        request.tell(not_the_owner_text(error.owner_id))
         return
     item = change.item
-    container = body.get("container") or {}
+    container = request.body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")
     if channel and ts:  # the owner's DM the buttons are in
         client.chat_update(
@@ -112,7 +97,7 @@ def handle_status(
             workshop,
             md(
                 "{} set the action item *{}* to *{}*.",
-                mention(user_id_of(context)),
+                mention(user_id),
                 item.title,
                 STATUS_NAMES[item.status],
             ),
@@ -120,12 +105,12 @@ def handle_status(
     if item.status is ActionStatus.done:
         # A round already shown may bear it out: "you said, we did", once (claimed), also after
         # a repeated click whose first attempt was cut short.
-        post_due_loop_notes(client, db, team_id_of(context), item.workshop_id)
+        post_due_loop_notes(client, db, team_id, item.workshop_id)
     # The owner's Home lists their open items (and the buttons may have been pressed there);
     # followers see the workshop's open and overdue counts.
     with db.read_session() as session:
-        followers = follower_ids(session, team_id_of(context), item.workshop_id)
-    refresh_homes(client, db, team_id_of(context), {user_id_of(context), item.owner_id, *followers})
+        followers = follower_ids(session, team_id, item.workshop_id)
+    refresh_homes(client, db, team_id, {user_id, item.owner_id, *followers})
 
 
 def _action_list_page(

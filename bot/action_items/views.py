@@ -3,8 +3,7 @@ Saving DMs every new owner and announces the items in the board's thread."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.action_items.blocks import ActionItemsMetadata, build_action_items_modal
 from bot.fixes.posts import announce_action_items, send_owner_dms
@@ -13,9 +12,8 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import user_list
 from bot.slack.mrkdwn import md
-from bot.slack.replies import tell_privately
+from bot.slack.requests import SubmissionRequest
 from bot.slack.view_state import checked_values, selected_date, selected_user
-from bot.slack.who import team_id_of, user_id_of
 from flows.actions import (
     action_items,
     choose_fixes,
@@ -28,7 +26,6 @@ from flows.actions import (
 )
 from flows.voting import vote_totals
 from flows.workshops import get_workshop
-from storage.db import Database
 from storage.models import pk
 
 
@@ -39,15 +36,15 @@ def _first_owner_field(view: dict) -> str:
 
 
 @answers_refusals(field=ids.ACTION_ITEMS_FIXES)
-def handle_pick_submission(ack: Ack, view: dict, context: BoltContext, db: Database) -> None:
-    workshop_id = ActionItemsMetadata.read(view).workshop_id or 0
-    picked = checked_values(view["state"]["values"], ids.ACTION_ITEMS_FIXES)
-    with db.session() as session:
-        fixes = choose_fixes(session, team_id_of(context), workshop_id, user_id_of(context), picked)
-        workshop = get_workshop(session, team_id_of(context), workshop_id)
+def handle_pick_submission(request: SubmissionRequest) -> None:
+    workshop_id = request.metadata(ActionItemsMetadata).workshop_id or 0
+    picked = checked_values(request.state, ids.ACTION_ITEMS_FIXES)
+    with request.db.session() as session:
+        fixes = choose_fixes(session, request.team_id, workshop_id, request.user_id, picked)
+        workshop = get_workshop(session, request.team_id, workshop_id)
         existing = {item.fix_id: item for item in action_items(session, workshop)}
         votes = vote_totals(session, workshop)
-    ack(
+    request.ack(
         response_action="update",
         view=build_action_items_modal(
             pk(workshop), fixes, votes, existing, default_due_date(today_utc())
@@ -56,11 +53,9 @@ def handle_pick_submission(ack: Ack, view: dict, context: BoltContext, db: Datab
 
 
 @answers_refusals(field=_first_owner_field)
-def handle_items_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    state = view["state"]["values"]
-    meta = ActionItemsMetadata.read(view)
+def handle_items_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    meta = request.metadata(ActionItemsMetadata)
     fix_ids, workshop_id = meta.fix_ids or [], meta.workshop_id or 0
     drafts = validate_action_items(
         fix_ids,
@@ -68,20 +63,16 @@ def handle_items_submission(
         {fix_id: selected_date(state, due_field(fix_id)) for fix_id in fix_ids},
         today_utc(),
     )
-    with db.session() as session:
-        saved = save_action_items(
-            session, team_id_of(context), workshop_id, user_id_of(context), drafts
-        )
-        workshop = get_workshop(session, team_id_of(context), workshop_id)
-    ack()
-    unreachable = send_owner_dms(client, db, workshop, saved)
-    announce_action_items(client, workshop, saved)
+    with request.db.session() as session:
+        saved = save_action_items(session, request.team_id, workshop_id, request.user_id, drafts)
+        workshop = get_workshop(session, request.team_id, workshop_id)
+    request.ack()
+    unreachable = send_owner_dms(request.client, request.db, workshop, saved)
+    announce_action_items(request.client, workshop, saved)
     owners = [s.item.owner_id for s in saved] + [s.previous_owner_id for s in saved]
-    refresh_homes(client, db, team_id_of(context), [owner for owner in owners if owner])
+    refresh_homes(request.client, request.db, request.team_id, [owner for owner in owners if owner])
     if unreachable:
-        tell_privately(
-            client,
-            user_id_of(context),
+        request.tell_in(
             workshop.channel_id,
             md(
                 "The action items are saved, but I could not DM {}. "

@@ -15,7 +15,7 @@ def channels_command(call: CommandCall) -> None:
         items = touchpoint_channels(session, workshop)
         assert workshop.id is not None  # a stored workshop
         view = build_channels_modal(workshop.id, workshop.title, call.channel_id, items)
-    call.client.views_open(trigger_id=call.trigger_id, view=view)
+    call.open_modal(view)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

@@ -3,8 +3,7 @@ on a bad field), then the next page, or a private confirmation after the last.""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.channels.blocks import (
     CHANNELS_PAGE_SIZE,
@@ -16,12 +15,11 @@ from bot.channels.blocks import (
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.replies import tell_user
+from bot.slack.requests import SubmissionRequest
 from bot.slack.values import BadValue, parse_id
 from bot.slack.view_state import selected_value, state_values
-from bot.slack.who import team_id_of, user_id_of
 from flows.channels import set_channels, touchpoint_channels
 from flows.workshops import get_workshop
-from storage.db import Database
 
 OUT_OF_DATE = "This form is out of date: close it and run `/workshop channels` again."
 PREFIX = "channel:"
@@ -46,37 +44,32 @@ def _first_field(view: dict) -> str:
 
 
 @answers_refusals(field=_first_field)
-def handle_channels_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    meta = ChannelsMetadata.read(view)
+def handle_channels_submission(request: SubmissionRequest) -> None:
+    meta = request.metadata(ChannelsMetadata)
     workshop_id, page = meta.workshop_id, meta.page
-    state = state_values(view)
+    state = state_values(request.view)
     chosen = read_choices(state)
-    user = {"user_id": context.user_id, "channel_id": meta.channel_id}
+    user = {"user_id": request.context.user_id, "channel_id": meta.channel_id}
     if (
         workshop_id is None
         or not isinstance(page, int)
         or not chosen
         or len(chosen) > CHANNELS_PAGE_SIZE
     ):
-        ack()  # a page of ours always has a select; this one could not come from our form
-        tell_user(client, user, OUT_OF_DATE)
+        request.ack()  # a page of ours always has a select; this one could not come from our form
+        tell_user(request.client, user, OUT_OF_DATE)
         return
-    with db.session() as session:
-        team_id = team_id_of(context)
-        changed = set_channels(session, team_id, workshop_id, user_id_of(context), chosen)
+    with request.db.session() as session:
+        team_id = request.team_id
+        changed = set_channels(session, team_id, workshop_id, request.user_id, chosen)
         workshop = get_workshop(session, team_id, workshop_id)
         title, items = workshop.title, touchpoint_channels(session, workshop)
     if page + 1 < channel_pages(items):
         channel_id = meta.channel_id or ""
-        ack(
-            response_action="update",
-            view=build_channels_modal(workshop_id, title, channel_id, items, page + 1),
-        )
+        request.show(build_channels_modal(workshop_id, title, channel_id, items, page + 1))
     else:
-        ack()
-    tell_user(client, user, channels_saved_text(title, changed))
+        request.ack()
+    tell_user(request.client, user, channels_saved_text(title, changed))
 
 
 def register(app: App) -> None:

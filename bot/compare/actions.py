@@ -3,47 +3,35 @@ the ack, then the person who pressed is told, privately."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.compare.blocks import MatchValue, decision_text
 from bot.slack import ids
-from bot.slack.acks import save_then_ack
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import tell_user
-from bot.slack.who import team_id_of, user_id_of
+from bot.slack.requests import ActionRequest
 from flows.benchmarking import MatchDecision, decide_match
-from storage.db import Database
 from storage.models import MatchVerdict
 
 VERDICTS = {ids.COMPARE_CONFIRM: MatchVerdict.confirmed, ids.COMPARE_REJECT: MatchVerdict.rejected}
 
 
 @answers_refusals("That suggestion is out of date; run `/workshop compare` again.")
-def handle_decision(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
-    value = MatchValue.of(action)
-    verdict = VERDICTS[action["action_id"]]
+def handle_decision(request: ActionRequest) -> None:
+    value = request.value(MatchValue)
+    verdict = VERDICTS[request.action_id]
 
     def save() -> MatchDecision:
-        with db.session() as session:
+        with request.db.session() as session:
             return decide_match(
                 session,
-                team_id_of(context),
+                request.team_id,
                 (value.touchpoint_a_id, value.touchpoint_b_id),
                 verdict,
-                user_id_of(context),
+                request.user_id,
             )
 
-    decision = save_then_ack(ack, context, save)
-    tell_user(client, body, decision_text(decision), respond)
+    decision = request.save_then_ack(save)
+    request.tell(decision_text(decision))
 
 
 def register(app: App) -> None:

@@ -42,10 +42,7 @@ def customers_command(call: CommandCall) -> None:
     except FlowError as error:
         call.reply(str(error))
         return
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_import_modal(pk(workshop), workshop.title, call.channel_id),
-    )
+    call.open_modal(build_import_modal(pk(workshop), workshop.title, call.channel_id))
 
 
 def post_fixes_by_customer_gap(call: CommandCall) -> str:

@@ -7,24 +7,22 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.customers.blocks import import_confirmation
 from bot.customers.posts import post_customer_report
 from bot.slack import ids
+from bot.slack.answers import takes_request
 from bot.slack.blocks import truncate
 from bot.slack.files import read_shared_text, shared_file_ids
-from bot.slack.replies import tell_privately
+from bot.slack.requests import SubmissionRequest
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
-from bot.slack.who import team_id_of, user_id_of
 from flows.customers.importing import DEFAULT_SCALE, import_customer_answers
 from flows.customers.reports import customer_report
 from flows.errors import FlowError
 from flows.kpi_import import ImportRefused
 from flows.workshops import get_workshop, require_facilitator
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 GONE = "This workshop no longer exists in this workspace."
@@ -37,23 +35,21 @@ def refusal_text(refusal: ImportRefused, limit: int = MAX_FIELD_ERROR) -> str:
     return truncate("\n".join(lines), limit)
 
 
-def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-    state = view["state"]["values"]
-    meta = WorkshopMetadata.read(view)
+@takes_request
+def handle_import_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    meta = request.metadata(WorkshopMetadata)
     workshop_id = meta.workshop_id
-    db: Database = context["db"]
+    db = request.db
     field = ids.CUSTOMERS_FIELD_ANSWERS
     chosen_date = selected_date(state, ids.CUSTOMERS_FIELD_DATE)
     file_ids = shared_file_ids(state, ids.CUSTOMERS_FIELD_FILE)
     pasted = input_value(state, field) or ""
     if not file_ids and not pasted.strip():
-        ack(response_action="errors", errors={field: "Choose a CSV file or paste the answers."})
+        request.show_errors({field: "Choose a CSV file or paste the answers."})
         return
     if file_ids and pasted.strip():
-        ack(
-            response_action="errors",
-            errors={field: "A file or pasted answers, not both: clear one of them."},
-        )
+        request.show_errors({field: "A file or pasted answers, not both: clear one of them."})
         return
     if file_ids:
         field = ids.CUSTOMERS_FIELD_FILE
@@ -61,15 +57,15 @@ def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: B
         if not workshop_id:
             raise FlowError(GONE)
         survey_date = date.fromisoformat(chosen_date) if chosen_date else None
-        text = read_shared_text(client, file_ids[0])[1] if file_ids else pasted
+        text = read_shared_text(request.client, file_ids[0])[1] if file_ids else pasted
         with db.session() as session:
-            workshop = get_workshop(session, team_id_of(context), workshop_id)
-            require_facilitator(session, workshop, user_id_of(context), "import customers' answers")
+            workshop = get_workshop(session, request.team_id, workshop_id)
+            require_facilitator(session, workshop, request.user_id, "import customers' answers")
             result = import_customer_answers(
                 session,
                 workshop,
                 text,
-                imported_by=user_id_of(context),
+                imported_by=request.user_id,
                 today=date.today(),
                 scale=selected_value(state, ids.CUSTOMERS_FIELD_SCALE) or DEFAULT_SCALE,
                 survey_date=survey_date,
@@ -79,25 +75,23 @@ def handle_import_submission(ack: Ack, view: dict, client: WebClient, context: B
         errors = {field: refusal_text(refusal)}
         if "survey date" in str(refusal):
             errors = {ids.CUSTOMERS_FIELD_DATE: str(refusal)}
-        ack(response_action="errors", errors=errors)
+        request.show_errors(errors)
         return
     except ValueError:
-        ack(response_action="errors", errors={ids.CUSTOMERS_FIELD_DATE: "That is not a date."})
+        request.show_errors({ids.CUSTOMERS_FIELD_DATE: "That is not a date."})
         return
     except FlowError as error:
-        ack(response_action="errors", errors={field: str(error)})
+        request.show_errors({field: str(error)})
         return
-    ack()
+    request.ack()
     with db.read_session() as session:
-        report = customer_report(session, team_id_of(context), result.workshop_id)
-    tell_privately(
-        client,
-        user_id_of(context),
+        report = customer_report(session, request.team_id, result.workshop_id)
+    request.tell_in(
         meta.channel_id,
         import_confirmation(result, report),
     )
     if not result.already_imported:
-        post_customer_report(client, db, team_id_of(context), result.workshop_id)
+        post_customer_report(request.client, db, request.team_id, result.workshop_id)
 
 
 def register(app: App) -> None:

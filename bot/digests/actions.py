@@ -6,7 +6,7 @@ server); a schedule id from another workspace is simply not found, and nothing c
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.digests.blocks.schedules import build_schedule_list
@@ -14,12 +14,11 @@ from bot.digests.posts import Outcome, send_schedule_digest
 from bot.home.publish import publish_home, refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
-from bot.slack.acks import save_then_ack
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import context as context_block
 from bot.slack.mrkdwn import escape
+from bot.slack.requests import ActionRequest
 from bot.slack.values import parse_id
-from bot.slack.who import team_id_of, user_id_of
 from flows.errors import NotAllowed
 from flows.schedules import (
     ScheduleAction,
@@ -46,45 +45,37 @@ NOT_YOURS = "Only the person who set up this digest, or the workshop's facilitat
 
 
 @answers_refusals()
-def handle_schedule_button(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
+def handle_schedule_button(request: ActionRequest) -> None:
     """Pause, Resume and Delete ack once saved (bot/slack/acks.py); Send now posts the digest, which
     takes longer, so it acks first."""
-    team_id, user_id = team_id_of(context), user_id_of(context)
-    sending = action["action_id"] == ids.SCHEDULE_SEND_NOW
+    team_id, user_id, client, db = request.team_id, request.user_id, request.client, request.db
+    sending = request.action_id == ids.SCHEDULE_SEND_NOW
     if sending:
-        ack()
-    schedule_id = parse_id(action.get("value"))
+        request.ack()
+    schedule_id = parse_id(request.action.get("value"))
 
     def save() -> DigestSchedule:
         with db.session() as session:
             return change_schedule(
-                session, team_id, schedule_id, user_id, ACTION_BY_ID[action["action_id"]]
+                session, team_id, schedule_id, user_id, ACTION_BY_ID[request.action_id]
             )
 
     if sending:
         workshop_id, message = send_now(client, db, team_id, schedule_id, user_id)
     else:
-        schedule = save_then_ack(ack, context, save)
-        workshop_id, message = schedule.workshop_id, DONE[ACTION_BY_ID[action["action_id"]]]
+        schedule = request.save_then_ack(save)
+        workshop_id, message = schedule.workshop_id, DONE[ACTION_BY_ID[request.action_id]]
     if not sending:
-        schedules_changed(context)
+        schedules_changed(request.context)
         others = [schedule.created_by] if schedule.created_by != user_id else []
         refresh_homes(client, db, team_id, others)
-    if (body.get("view") or {}).get("type") == "home":
+    if request.view.get("type") == "home":
         publish_home(client, db, team_id, user_id)
         return
     with db.session() as session:
         workshop = get_workshop(session, team_id, workshop_id)
         schedules = workshop_schedules(session, workshop)
-    respond(
+    request.respond(
         text=escape(message),
         blocks=[
             context_block(message),

@@ -35,14 +35,13 @@ def open_schedule_form(call: CommandCall) -> None:
         workshop = call.workshop(session)
         require_facilitator(session, workshop, call.user_id, "set up digests for this workshop")
     zone = user_timezone(call.client, call.user_id)
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_schedule_modal(
+    call.open_modal(
+        build_schedule_modal(
             pk(workshop),
             workshop.title,
             call.channel_id,
             zone if is_valid_timezone(zone) else DEFAULT_TIMEZONE,
-        ),
+        )
     )
 
 

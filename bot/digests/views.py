@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
@@ -17,11 +16,10 @@ from bot.digests.blocks.schedules import (
 from bot.home.publish import refresh_homes
 from bot.scheduler import schedules_changed
 from bot.slack import ids
-from bot.slack.answers import answers_refusals
+from bot.slack.answers import answers_refusals, takes_request
 from bot.slack.blocks import slack_date
 from bot.slack.mrkdwn import md
-from bot.slack.replies import tell_privately
-from bot.slack.submissions import save_workshop_form_once
+from bot.slack.requests import ActionRequest, SubmissionRequest
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
     input_value,
@@ -30,7 +28,6 @@ from bot.slack.view_state import (
     selected_users,
     selected_value,
 )
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.commands import bot_can_post_in
 from flows.schedules import (
     DEFAULT_TIMEZONE,
@@ -40,18 +37,15 @@ from flows.schedules import (
     rule_of,
     validate_schedule,
 )
-from storage.db import Database
 from storage.models import Workshop, utcnow
 
 logger = logging.getLogger(__name__)
 
 
 @answers_refusals(field=ids.DIGEST_CADENCE)
-def handle_schedule_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    state = view["state"]["values"]
-    meta = WorkshopMetadata.read(view)
+def handle_schedule_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    meta = request.metadata(WorkshopMetadata)
     spec = validate_schedule(
         cadence=selected_value(state, ids.DIGEST_CADENCE),
         time_of_day=selected_time(state, ids.DIGEST_TIME),
@@ -62,36 +56,31 @@ def handle_schedule_submission(
         channel_id=selected_conversation(state, ids.DIGEST_CHANNEL),
         dm_user_ids=selected_users(state, ids.DIGEST_RECIPIENTS),
     )
-    if spec.channel_id and not bot_can_post_in(client, spec.channel_id):
-        ack(
-            response_action="errors",
-            errors={
+    if spec.channel_id and not bot_can_post_in(request.client, spec.channel_id):
+        request.show_errors(
+            {
                 ids.DIGEST_CHANNEL: "I'm not in that channel: invite me with "
                 "`/invite @Journey Workshop` there first, or pick another."
-            },
+            }
         )
         return
 
     def save(session: Session, workshop: Workshop) -> tuple[DigestRule, str]:
-        schedule = create_schedule(session, workshop, user_id_of(context), spec)
+        schedule = create_schedule(session, workshop, request.user_id, spec)
         return rule_of(schedule), workshop.title
 
     try:
-        saved = save_workshop_form_once(db, team_id_of(context), view, save)
+        saved = request.save_once(save)
     except ValueError:
-        ack(
-            response_action="errors", errors={ids.DIGEST_CADENCE: "That workshop no longer exists."}
-        )
+        request.show_errors({ids.DIGEST_CADENCE: "That workshop no longer exists."})
         return
-    ack()
+    request.ack()
     if saved is None:  # the same submission again: its schedule exists and its creator was told
         return
     rule, title = saved
-    schedules_changed(context)
+    schedules_changed(request.context)
     next_fire = rule.next_fire_after(utcnow())
-    tell_privately(
-        client,
-        user_id_of(context),
+    request.tell_in(
         meta.channel_id,
         md(
             ":calendar: Digest of “{}” scheduled: {} → {}.",
@@ -102,15 +91,16 @@ def handle_schedule_submission(
         + (md(" The first one goes out {}.", slack_date(next_fire)) if next_fire else "")
         + " `/workshop digest list` to send one now, pause or delete it.",
     )
-    refresh_homes(client, db, team_id_of(context), [user_id_of(context)])
+    refresh_homes(request.client, request.db, request.team_id, [request.user_id])
 
 
-def handle_cadence_change(ack: Ack, body: dict, client: WebClient) -> None:
+@takes_request
+def handle_cadence_change(request: ActionRequest) -> None:
     """Another frequency was chosen in the form: redraw it with that frequency's fields only.
     Nothing is saved, so the ack comes first; the hash makes Slack refuse the update if the
     form changed meanwhile (a later choice's update wins)."""
-    ack()
-    view = body.get("view") or {}
+    request.ack()
+    view = request.view
     meta = ScheduleFormMetadata.read(view)
     state = (view.get("state") or {}).get("values") or {}
     title, channel_id = meta.title, meta.channel_id
@@ -118,7 +108,7 @@ def handle_cadence_change(ack: Ack, body: dict, client: WebClient) -> None:
     if title is None or channel_id is None or not meta.workshop_id or not view.get("id"):
         return  # not our form's metadata: nothing to redraw
     try:
-        client.views_update(
+        request.client.views_update(
             view_id=view["id"],
             hash=view.get("hash"),
             view=build_schedule_modal(

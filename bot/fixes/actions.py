@@ -3,7 +3,7 @@ merge menu in `/workshop fixes`."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import Session
@@ -19,9 +19,9 @@ from bot.fixes.posts import fix_form, fix_list, fix_summary
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.list_pages import page_listener
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
+from bot.slack.requests import ActionRequest, OptionsRequest
 from bot.slack.values import WorkshopValue
-from bot.slack.who import team_id_of, user_id_of
 from flows.errors import NotAllowed
 from flows.fixes import (
     can_manage,
@@ -32,21 +32,20 @@ from flows.fixes import (
     require_proposing_open,
 )
 from flows.workshops import get_workshop, require_facilitator
-from storage.db import Database
 from storage.models import Workshop
 
 STALE_BUTTON = "That button is out of date; run `/workshop fixes` for the current list."
 
 
-def _proposal_form(session: Session, click: ButtonClick) -> View:
-    workshop = get_workshop(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+def _proposal_form(session: Session, click: ActionRequest) -> View:
+    workshop = get_workshop(session, click.team_id, click.value(WorkshopValue).workshop_id)
     require_proposing_open(workshop)
     return fix_form(session, workshop)
 
 
-def _fix_menu_form(session: Session, click: ButtonClick) -> View:
+def _fix_menu_form(session: Session, click: ActionRequest) -> View:
     """Menu values look like "edit|12|3": what to do, to which fix, from which list page."""
-    menu = FixMenu.of(click.action)
+    menu = click.value(FixMenu)
     what, page, response_url = menu.what, menu.page, click.response_url
     fix = get_fix(session, click.team_id, menu.fix_id)
     workshop = get_workshop(session, click.team_id, fix.workshop_id)
@@ -77,18 +76,16 @@ handle_list_page = page_listener(_fix_list_page, STALE_BUTTON)
 
 
 @answers_refusals()
-def suggest_merge_targets(ack: Ack, body: dict, context: BoltContext, db: Database) -> None:
+def suggest_merge_targets(request: OptionsRequest) -> None:
     """The merge form's search: the fixes of the source fix's workshop whose title or touchpoint
     contains what was typed (facilitators only, this workspace only; anything else gets none)."""
-    source_id = FixFormMetadata.read(body.get("view")).fix_id
-    value = body.get("value")
-    query = value if isinstance(value, str) else ""
-    with db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
-        fix = get_fix(session, team_id_of(context), source_id or 0)
-        workshop = get_workshop(session, team_id_of(context), fix.workshop_id)
-        require_facilitator(session, workshop, user_id_of(context), "merge fixes")
-        found = merge_candidates(session, workshop, fix_summary(session, fix), query)
-    ack(options=[merge_option(f) for f in found])
+    source_id = request.metadata(FixFormMetadata).fix_id
+    with request.db.read_session() as session:  # a refusal: no options (bot/slack/answers.py)
+        fix = get_fix(session, request.team_id, source_id or 0)
+        workshop = get_workshop(session, request.team_id, fix.workshop_id)
+        require_facilitator(session, workshop, request.user_id, "merge fixes")
+        found = merge_candidates(session, workshop, fix_summary(session, fix), request.query)
+    request.ack(options=[merge_option(f) for f in found])
 
 
 def register(app: App) -> None:

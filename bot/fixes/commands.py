@@ -18,7 +18,7 @@ def fix_command(call: CommandCall) -> None:
         workshop = call.workshop(session)
         require_proposing_open(workshop)
         view = fix_form(session, workshop, title=call.rest)
-    call.client.views_open(trigger_id=call.trigger_id, view=view)
+    call.open_modal(view)
 
 
 def fixes_command(call: CommandCall) -> None:
@@ -38,7 +38,7 @@ def vote_command(call: CommandCall) -> None:
         if not is_participant(session, workshop, call.user_id):
             raise NotAllowed(NOT_A_PARTICIPANT)
         view = vote_view(session, workshop, call.user_id)
-    call.client.views_open(trigger_id=call.trigger_id, view=view)
+    call.open_modal(view)
 
 
 def ranking_command(call: CommandCall) -> None:

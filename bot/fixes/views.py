@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
@@ -16,35 +16,24 @@ from slack_sdk.models.views import View
 from bot.fixes.blocks.fixes import FixFormMetadata
 from bot.fixes.posts import refresh_fix_list
 from bot.slack import ids
-from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import mrkdwn_section, truncate
 from bot.slack.modals import modal
 from bot.slack.mrkdwn import escape, md, mention
-from bot.slack.replies import report_failure
+from bot.slack.requests import SubmissionRequest
 from bot.slack.view_state import input_value, selected_value
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import post_in_thread, refresh_board
 from flows.fixes import edit_fix, merge_fixes, propose_fix, remove_fix, validate_fix
 from flows.workshops import get_workshop
-from storage.db import Database
 from storage.models import Workshop, pk
 
 logger = logging.getLogger(__name__)
 
 
 @answers_refusals(field=ids.FIX_TITLE)
-def handle_fix_submission(
-    ack: Ack,
-    body: dict,
-    view: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
-    state = view["state"]["values"]
-    meta = FixFormMetadata.read(view)
+def handle_fix_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    meta = request.metadata(FixFormMetadata)
     workshop_id, fix_id = meta.workshop_id, meta.fix_id
     draft = validate_fix(
         title=input_value(state, ids.FIX_TITLE),
@@ -53,119 +42,87 @@ def handle_fix_submission(
         effort=selected_value(state, ids.FIX_EFFORT),
         impact=selected_value(state, ids.FIX_IMPACT),
     )
-    with db.session() as session:
+    team_id, user_id = request.team_id, request.user_id
+    with request.db.session() as session:
         if fix_id is not None:
-            fix = edit_fix(session, team_id_of(context), fix_id, user_id_of(context), draft)
+            fix = edit_fix(session, team_id, fix_id, user_id, draft)
         else:
             fix = propose_fix(
                 session,
-                team_id_of(context),
+                team_id,
                 workshop_id or 0,
-                user_id_of(context),
+                user_id,
                 draft,
-                request_key=view.get("id"),
+                request_key=request.view.get("id"),
             )
-        workshop = get_workshop(session, team_id_of(context), fix.workshop_id)
-    ack()
+        workshop = get_workshop(session, team_id, fix.workshop_id)
+    request.ack()
     done = "updated" if fix_id is not None else "added to the list"
     _tell_in_channel(
-        client,
-        workshop.channel_id,
-        user_id_of(context),
+        request,
+        workshop,
         f":bulb: *{fix.title}* is {done}. `/workshop fixes` shows every fix.",
     )
-    _show_the_change(after_ack, client, db, context, workshop, view, body)
+    _show_the_change(request, workshop)
 
 
 @answers_refusals(notice=lambda text: _notice_modal("Not removed", text))
-def handle_remove_submission(
-    ack: Ack,
-    body: dict,
-    view: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
-    with db.session() as session:
-        removed = remove_fix(
-            session,
-            team_id_of(context),
-            FixFormMetadata.read(view).fix_id or 0,
-            user_id_of(context),
-        )
-        workshop = get_workshop(session, team_id_of(context), removed.fix.workshop_id)
-    ack()
+def handle_remove_submission(request: SubmissionRequest) -> None:
+    fix_id = request.metadata(FixFormMetadata).fix_id or 0
+    with request.db.session() as session:
+        removed = remove_fix(session, request.team_id, fix_id, request.user_id)
+        workshop = get_workshop(session, request.team_id, removed.fix.workshop_id)
+    request.ack()
     _tell_in_channel(
-        client,
-        workshop.channel_id,
-        user_id_of(context),
+        request,
+        workshop,
         f"*{removed.fix.title}* was removed. Any votes it had went back to their voters.",
     )
-    _show_the_change(after_ack, client, db, context, workshop, view, body)
+    _show_the_change(request, workshop)
 
 
 @answers_refusals(field=ids.FIX_MERGE_TARGET)
-def handle_merge_submission(
-    ack: Ack,
-    body: dict,
-    view: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
-    target = selected_value(view["state"]["values"], ids.FIX_MERGE_TARGET)
+def handle_merge_submission(request: SubmissionRequest) -> None:
+    target = selected_value(request.state, ids.FIX_MERGE_TARGET)
     try:
         target_id = int(target or "")
     except ValueError:
-        ack(response_action="errors", errors={ids.FIX_MERGE_TARGET: "Pick the fix to keep."})
+        request.show_errors({ids.FIX_MERGE_TARGET: "Pick the fix to keep."})
         return
-    with db.session() as session:
-        merged = merge_fixes(
-            session,
-            team_id_of(context),
-            FixFormMetadata.read(view).fix_id or 0,
-            target_id,
-            user_id_of(context),
-        )
-        workshop = get_workshop(session, team_id_of(context), merged.target.workshop_id)
-    ack()
+    source_id = request.metadata(FixFormMetadata).fix_id or 0
+    with request.db.session() as session:
+        merged = merge_fixes(session, request.team_id, source_id, target_id, request.user_id)
+        workshop = get_workshop(session, request.team_id, merged.target.workshop_id)
+    request.ack()
     # Counts are not given: while tallies are hidden they would reveal how the fix was voted.
     post_in_thread(
-        client,
+        request.client,
         workshop,
         md(
             ":twisted_rightwards_arrows: {} merged *{}* into *{}*. Votes moved with it; a vote "
             "that would have put anyone over {} on one fix went back to its voter to spend again.",
-            mention(user_id_of(context)),
+            mention(request.user_id),
             merged.source.title,
             merged.target.title,
             workshop.max_votes_per_fix,
         ),
     )
-    _show_the_change(after_ack, client, db, context, workshop, view, body)
+    _show_the_change(request, workshop)
 
 
-def _show_the_change(
-    after_ack: AfterAck,
-    client: WebClient,
-    db: Database,
-    context: BoltContext,
-    workshop: Workshop,
-    view: dict,
-    body: dict,
-) -> None:
+def _show_the_change(request: SubmissionRequest, workshop: Workshop) -> None:
     """After a fix is saved, removed or merged (after the ack): the board, and the private list
     the form was opened from, on the page it was showing."""
-    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), pk(workshop)
-    response_url, page = _response_url(view, client), FixFormMetadata.read(view).list_page or 0
+    client, db = request.client, request.db
+    team_id, user_id, workshop_id = request.team_id, request.user_id, pk(workshop)
+    response_url = _response_url(request.view, client)
+    page = request.metadata(FixFormMetadata).list_page or 0
 
     def show() -> None:
         refresh_board(client, db, team_id, workshop_id)
         refresh_fix_list(client, db, team_id, workshop_id, user_id, response_url, page)
 
-    after_ack.run(None, show, report_failure(client, body))
+    request.after(show)
 
 
 def _response_url(view: dict, client: WebClient) -> str | None:
@@ -184,9 +141,12 @@ def _notice_modal(title: str, text: str) -> View:
     return modal(title, [mrkdwn_section(truncate(text, 3000))], close="OK")
 
 
-def _tell_in_channel(client: WebClient, channel_id: str, user_id: str, text: str) -> None:
+def _tell_in_channel(request: SubmissionRequest, workshop: Workshop, text: str) -> None:
+    user_id = request.user_id
     try:
-        client.chat_postEphemeral(channel=channel_id, user=user_id, text=escape(text))
+        request.client.chat_postEphemeral(
+            channel=workshop.channel_id, user=user_id, text=escape(text)
+        )
     except SlackApiError as error:
         logger.info("could not confirm to %s: %s", user_id, error.response.get("error"))
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 import logging
 import uuid
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.fixes.blocks.voting import VoteMetadata, VoteValue
 from bot.fixes.posts import ranking_page, update_vote_view, vote_view
 from bot.slack import ids
-from bot.slack.after_ack import AfterAck
-from bot.slack.answers import answers_refusals
+from bot.slack.answers import answers_refusals, takes_request
 from bot.slack.list_pages import page_listener
-from bot.slack.openers import ButtonClick, modal_opener
-from bot.slack.replies import report_failure
+from bot.slack.openers import modal_opener
+from bot.slack.requests import ActionRequest
 from bot.slack.values import BadValue, PageNumber, WorkshopValue
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.errors import Conflict, FlowError, NotAllowed
 from flows.vote_clicks import Click, ClickOutcome, apply_clicks, click_key, record_click
@@ -42,8 +39,8 @@ NOT_COUNTED_YET = (
 )
 
 
-def _voting_view(session: Session, click: ButtonClick) -> View:
-    workshop = get_workshop(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+def _voting_view(session: Session, click: ActionRequest) -> View:
+    workshop = get_workshop(session, click.team_id, click.value(WorkshopValue).workshop_id)
     if workshop.phase not in (Phase.voting, Phase.closed):
         raise Conflict(
             "Voting opens when the facilitator moves the workshop on to the voting phase."
@@ -56,39 +53,33 @@ def _voting_view(session: Session, click: ButtonClick) -> View:
 handle_open = modal_opener(_voting_view)
 
 
-def handle_vote(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
+@takes_request
+def handle_vote(request: ActionRequest) -> None:
     """Acks once the click is journaled (flows/vote_clicks.py), which no lock on the voter's
     ballot can delay, so an acknowledged vote is never lost, even if this process dies right
     after; then applies it, and the view and the board follow."""
-    view = body.get("view") or {}
+    view = request.view
     state = VoteMetadata.read(view)
     workshop_id, page = state.workshop_id, state.page or 0
     try:
-        vote = VoteValue.of(action)
+        vote = request.value(VoteValue)
     except BadValue:
         vote = None
     if workshop_id is None or vote is None:
-        ack()
-        logger.warning("malformed vote from %s: %r", user_id_of(context), action.get("value"))
+        request.ack()
+        logger.warning("malformed vote from %s: %r", request.user_id, request.action.get("value"))
         return
-    team_id, user_id = team_id_of(context), user_id_of(context)
+    client, db, team_id, user_id = request.client, request.db, request.team_id, request.user_id
     click = Click(team_id, workshop_id, user_id, vote.fix_id, vote.shown, vote.wanted)
     try:
         with db.session() as session:
-            click_id = record_click(session, click, delivery_key(body, action, user_id))
+            key = delivery_key(request.body, request.action, user_id)
+            click_id = record_click(session, click, key)
     except FlowError as error:  # no button of ours sends such a click: nothing to save
-        ack()
+        request.ack()
         outcome: ClickOutcome | None = ClickOutcome(changed=False, refusal=str(error))
     else:
-        ack()  # the click is saved, or a copy of it was handled already
+        request.ack()  # the click is saved, or a copy of it was handled already
         outcome = (
             apply_click(db, click, click_id)
             if click_id is not None
@@ -100,10 +91,10 @@ def handle_vote(
         update_vote_view(client, db, team_id, user_id, workshop_id, page, view, notice)
 
     view_key = ("vote view", team_id, user_id, view.get("id"))  # never another user's redraw
-    after_ack.run(view_key, redraw_view, report_failure(client, body))
+    request.after(redraw_view, view_key)
     if outcome and outcome.changed:
         # Coalesced by the board itself (bot/workshop/board.refresh_board).
-        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
+        request.after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
 
 
 def delivery_key(body: dict, action: dict, user_id: str) -> str:
@@ -131,19 +122,19 @@ def apply_click(db: Database, click: Click, click_id: int) -> ClickOutcome | Non
 
 
 @answers_refusals()
-def handle_page(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    ack()
-    view = body.get("view") or {}
+def handle_page(request: ActionRequest) -> None:
+    request.ack()
+    view = request.view
     workshop_id = VoteMetadata.read(view).workshop_id
     try:
-        page = PageNumber.of(action).page
+        page = request.value(PageNumber).page
     except BadValue:
         return
     if workshop_id is None:
         return
-    update_vote_view(client, db, team_id_of(context), user_id_of(context), workshop_id, page, view)
+    update_vote_view(
+        request.client, request.db, request.team_id, request.user_id, workshop_id, page, view
+    )
 
 
 handle_ranking_page = page_listener(

@@ -4,8 +4,7 @@ progress), with inline errors when anything is wrong."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
@@ -21,15 +20,13 @@ from bot.gaps.blocks import (
 )
 from bot.home.publish import refresh_homes
 from bot.slack import ids
-from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import report_failure
+from bot.slack.requests import SubmissionRequest
 from bot.slack.view_state import input_value, selected_value
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
+from flows.errors import InvalidInput
 from flows.gaps.form import details_sheet, rating_sheet
 from flows.gaps.ratings import RawAnswer, RawDetails, field_key, save_details, save_ratings
-from storage.db import Database
 
 OUT_OF_DATE = "This form is out of date: close it and open it again from the board."
 
@@ -94,47 +91,42 @@ def _state(view: dict) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-@answers_refusals(field=first_input_block)
-def handle_rating_submission(
-    ack: Ack,
-    body: dict,
-    view: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
-    target = form_target(view)
+def _target(
+    request: SubmissionRequest, kind: type[RatingFormMetadata | DetailsFormMetadata]
+) -> tuple[int, int, list[int]]:
+    """The submitted page's target; a form no page of ours drew is refused as out of date, under
+    its first field (bot/slack/answers.py)."""
+    target = form_target(request.view, kind)
     if target is None:
-        ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
-        return
-    workshop_id, page, touchpoint_ids = target
-    team_id, user_id = team_id_of(context), user_id_of(context)
-    with db.session() as session:
-        saved = save_ratings(
-            session, team_id, workshop_id, user_id, read_answers(_state(view), touchpoint_ids)
-        )
+        raise InvalidInput({first_input_block(request.view): OUT_OF_DATE})
+    return target
+
+
+@answers_refusals(field=first_input_block)
+def handle_rating_submission(request: SubmissionRequest) -> None:
+    workshop_id, page, touchpoint_ids = _target(request, RatingFormMetadata)
+    team_id, user_id = request.team_id, request.user_id
+    with request.db.session() as session:
+        answers = read_answers(_state(request.view), touchpoint_ids)
+        saved = save_ratings(session, team_id, workshop_id, user_id, answers)
         following = after_page(session, team_id, user_id, workshop_id, page)
-    ack(response_action="update", view=following)
+    request.show(following)
     if saved.progress_changed:
 
         def follow() -> None:
+            client, db = request.client, request.db
             refresh_board(client, db, team_id, workshop_id)
             refresh_homes(client, db, team_id, [user_id])  # touchpoints left to rate
 
-        after_ack.run(None, follow, report_failure(client, body))
+        request.after(follow)
 
 
 @answers_refusals(field=first_input_block)
-def handle_details_submission(ack: Ack, view: dict, context: BoltContext, db: Database) -> None:
-    target = form_target(view, DetailsFormMetadata)
-    if target is None:
-        ack(response_action="errors", errors={first_input_block(view): OUT_OF_DATE})
-        return
-    workshop_id, page, touchpoint_ids = target
-    team_id, user_id = team_id_of(context), user_id_of(context)
-    with db.session() as session:
-        details = read_details(_state(view), touchpoint_ids)
+def handle_details_submission(request: SubmissionRequest) -> None:
+    workshop_id, page, touchpoint_ids = _target(request, DetailsFormMetadata)
+    team_id, user_id = request.team_id, request.user_id
+    with request.db.session() as session:
+        details = read_details(_state(request.view), touchpoint_ids)
         save_details(session, team_id, workshop_id, user_id, details)
         following_page = details_sheet(
             session, team_id, workshop_id, user_id, page + 1, DETAILS_PAGE_SIZE
@@ -143,7 +135,7 @@ def handle_details_submission(ack: Ack, view: dict, context: BoltContext, db: Da
             following = build_details_modal(following_page)
         else:  # that was the last details page
             following = build_rating_done(rating_sheet(session, team_id, workshop_id, user_id))
-    ack(response_action="update", view=following)
+    request.show(following)
 
 
 def register(app: App) -> None:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
 
 from bot.home.publish import publish_home
 from bot.slack import ids
+from bot.slack.answers import takes_request
+from bot.slack.requests import ActionRequest
 from bot.slack.values import BadValue, PageNumber
-from bot.slack.who import team_id_of, user_id_of
-from storage.db import Database
 
 
-def handle_page(
-    ack: Ack, action: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    ack()
+@takes_request
+def handle_page(request: ActionRequest) -> None:
+    request.ack()
     try:
-        page = PageNumber.of(action).page
+        page = request.value(PageNumber).page
     except BadValue:
         page = 0
-    publish_home(client, db, team_id_of(context), user_id_of(context), page)
+    publish_home(request.client, request.db, request.team_id, request.user_id, page)
 
 
 def acknowledge_link(ack: Ack) -> None:

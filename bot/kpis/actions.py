@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from bot.kpis.blocks import build_record_modal
 from bot.slack import ids
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
+from bot.slack.requests import ActionRequest
 from bot.slack.values import WorkshopValue
 from flows.errors import NotFound
 from flows.kpis import kpi_choices
@@ -18,9 +19,9 @@ from flows.kpis import kpi_choices
 NO_WORKSHOP = "That workshop no longer exists in this workspace."
 
 
-def _record_form(session: Session, click: ButtonClick) -> View:
+def _record_form(session: Session, click: ActionRequest) -> View:
     try:
-        choices = kpi_choices(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+        choices = kpi_choices(session, click.team_id, click.value(WorkshopValue).workshop_id)
     except NotFound as gone:
         raise NotFound(NO_WORKSHOP) from gone
     channel_id = (click.body.get("channel") or {}).get("id") or choices.workshop.channel_id

@@ -38,20 +38,14 @@ def record_command(call: CommandCall) -> None:
         return None
     with call.db.session() as session:
         choices = kpi_choices(session, call.team_id, pk(call.workshop(session)))
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_record_modal(choices, call.channel_id, date.today()),
-    )
+    call.open_modal(build_record_modal(choices, call.channel_id, date.today()))
     return None
 
 
 def define_command(call: CommandCall) -> None:
     with call.db.session() as session:
         workshop = call.workshop(session)
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_define_modal(pk(workshop), workshop.title, call.channel_id),
-    )
+    call.open_modal(build_define_modal(pk(workshop), workshop.title, call.channel_id))
 
 
 def table_command(call: CommandCall) -> None:

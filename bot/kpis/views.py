@@ -7,29 +7,22 @@ happen after the ack.
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.kpis.blocks import define_confirmation, record_confirmation
 from bot.slack import ids
-from bot.slack.after_ack import AfterAck
-from bot.slack.replies import tell_privately
+from bot.slack.answers import takes_request
+from bot.slack.requests import SubmissionRequest
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_value
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.errors import InvalidInput, NotFound
 from flows.kpi_catalogue import define_custom_kpi, validate_custom_kpi
 from flows.kpis import kpi_choices, record_kpi_value, validate_entry
 from flows.workshops import get_workshop, join_workshop
-from storage.db import Database
 from storage.models import Phase, pk
 
 GONE = "This workshop no longer exists in this workspace."
-
-
-def _workshop_id(view: dict) -> int | None:
-    return WorkshopMetadata.read(view).workshop_id
 
 
 def _stage(state: dict) -> int | str | None:
@@ -38,16 +31,15 @@ def _stage(state: dict) -> int | str | None:
     return int(value) if value and value.isdecimal() else value
 
 
-def handle_record_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
-) -> None:
-    state = view["state"]["values"]
-    workshop_id = _workshop_id(view)
+@takes_request
+def handle_record_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    workshop_id = request.metadata(WorkshopMetadata).workshop_id
     try:
         if workshop_id is None:
             raise NotFound(GONE)
-        with db.session() as session:
-            choices = kpi_choices(session, team_id_of(context), workshop_id)
+        with request.db.session() as session:
+            choices = kpi_choices(session, request.team_id, workshop_id)
             entry = validate_entry(
                 choices,
                 kpi=selected_value(state, ids.KPI_FIELD_KPI),
@@ -59,31 +51,31 @@ def handle_record_submission(
                 benchmark=input_value(state, ids.KPI_FIELD_BENCHMARK),
                 benchmark_source=input_value(state, ids.KPI_FIELD_BENCHMARK_SOURCE),
             )
-            result = record_kpi_value(session, choices.workshop, user_id_of(context), entry)
+            result = record_kpi_value(session, choices.workshop, request.user_id, entry)
     except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
+        request.show_errors(error.errors)
         return
     except NotFound:
-        ack(response_action="errors", errors={ids.KPI_FIELD_KPI: GONE})
+        request.show_errors({ids.KPI_FIELD_KPI: GONE})
         return
-    ack()
+    request.ack()
     if result.workshop.board_ts:  # the board counts KPIs on target
-        team_id, workshop_id = team_id_of(context), pk(result.workshop)
-        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
-    _confirm(client, view, user_id_of(context), record_confirmation(result))
+        client, db = request.client, request.db
+        team_id, workshop_id = request.team_id, pk(result.workshop)
+        request.after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
+    _confirm(request, record_confirmation(result))
 
 
-def handle_define_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    state = view["state"]["values"]
-    workshop_id = _workshop_id(view)
+@takes_request
+def handle_define_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    workshop_id = request.metadata(WorkshopMetadata).workshop_id
     direction = selected_value(state, ids.KPI_DEFINE_DIRECTION)
     try:
         if workshop_id is None:
             raise NotFound(GONE)
-        with db.session() as session:
-            workshop = get_workshop(session, team_id_of(context), workshop_id)
+        with request.db.session() as session:
+            workshop = get_workshop(session, request.team_id, workshop_id)
             spec = validate_custom_kpi(
                 name=input_value(state, ids.KPI_DEFINE_NAME),
                 unit=input_value(state, ids.KPI_DEFINE_UNIT),
@@ -94,23 +86,22 @@ def handle_define_submission(
                 minimum=input_value(state, ids.KPI_DEFINE_MIN),
                 maximum=input_value(state, ids.KPI_DEFINE_MAX),
             )
-            kpi = define_custom_kpi(session, workshop, user_id_of(context), spec)
+            kpi = define_custom_kpi(session, workshop, request.user_id, spec)
             if workshop.phase != Phase.closed:
-                join_workshop(session, workshop, user_id_of(context))
+                join_workshop(session, workshop, request.user_id)
     except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
+        request.show_errors(error.errors)
         return
     except NotFound:
-        ack(response_action="errors", errors={ids.KPI_DEFINE_NAME: GONE})
+        request.show_errors({ids.KPI_DEFINE_NAME: GONE})
         return
-    ack()
-    _confirm(client, view, user_id_of(context), define_confirmation(kpi))
+    request.ack()
+    _confirm(request, define_confirmation(kpi))
 
 
-def _confirm(client: WebClient, view: dict, user_id: str, text: str) -> None:
+def _confirm(request: SubmissionRequest, text: str) -> None:
     """Privately, in the channel the modal was opened from (as a DM without one)."""
-    channel_id = WorkshopMetadata.read(view).channel_id
-    tell_privately(client, user_id, channel_id, text)
+    request.tell_in(request.metadata(WorkshopMetadata).channel_id, text)
 
 
 def register(app: App) -> None:

@@ -27,7 +27,7 @@ def personas_command(call: CommandCall) -> None:
             [(p.name, p.description) for p in personas(session, workshop)],
             [(s.id, s.name) for s in customer_stakeholders(session, workshop)],  # type: ignore[misc]
         )
-    call.client.views_open(trigger_id=call.trigger_id, view=view)
+    call.open_modal(view)
 
 
 def persona_command(call: CommandCall) -> None:
@@ -38,7 +38,7 @@ def persona_command(call: CommandCall) -> None:
     if view is None:
         call.reply(NO_PERSONAS.format(workshop_id))
         return
-    call.client.views_open(trigger_id=call.trigger_id, view=view)
+    call.open_modal(view)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

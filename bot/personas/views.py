@@ -3,8 +3,7 @@ choice made from the rating button goes on to the rating form."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from sqlmodel import Session
 
 from bot.gaps.blocks import build_rating_modal
@@ -15,10 +14,9 @@ from bot.personas.blocks import (
 )
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import tell_privately
+from bot.slack.requests import SubmissionRequest
 from bot.slack.values import BadValue, WorkshopMetadata, parse_id
 from bot.slack.view_state import input_value, selected_value, state_values
-from bot.slack.who import team_id_of, user_id_of
 from flows.errors import InvalidInput
 from flows.gaps.form import rating_sheet
 from flows.personas import (
@@ -30,7 +28,6 @@ from flows.personas import (
     choose_persona,
     personas,
 )
-from storage.db import Database
 from storage.models import Workshop
 
 GONE = "This workshop no longer exists in this workspace."
@@ -47,29 +44,27 @@ def _id(raw: str | None) -> int | None:
 
 
 @answers_refusals(field=PERSONA_NAME)
-def handle_add_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    meta = WorkshopMetadata.read(view)
-    state = state_values(view)
+def handle_add_submission(request: SubmissionRequest) -> None:
+    meta = request.metadata(WorkshopMetadata)
+    state = state_values(request.view)
     workshop_id = meta.workshop_id
     stakeholder = selected_value(state, PERSONA_STAKEHOLDER)
     if workshop_id is None:
         raise InvalidInput({PERSONA_NAME: GONE})
-    with db.session() as session:
+    with request.db.session() as session:
         persona = add_persona(
             session,
-            team_id_of(context),
+            request.team_id,
             workshop_id,
-            user_id_of(context),
+            request.user_id,
             input_value(state, PERSONA_NAME),
             input_value(state, PERSONA_DESCRIPTION),
             _id(stakeholder),
         )
         name = persona.name
         count = len(personas(session, persona_workshop(session, persona.workshop_id)))
-    ack()
-    tell_privately(client, user_id_of(context), meta.channel_id, persona_added_text(name, count))
+    request.ack()
+    request.tell_in(meta.channel_id, persona_added_text(name, count))
 
 
 def persona_workshop(session: Session, workshop_id: int) -> Workshop:
@@ -79,31 +74,24 @@ def persona_workshop(session: Session, workshop_id: int) -> Workshop:
 
 
 @answers_refusals(field=PERSONA_CHOICE)
-def handle_choice_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    meta = PersonaChoiceMetadata.read(view)
-    state = state_values(view)
+def handle_choice_submission(request: SubmissionRequest) -> None:
+    meta = request.metadata(PersonaChoiceMetadata)
+    state = state_values(request.view)
     workshop_id = meta.workshop_id
     chosen = selected_value(state, PERSONA_CHOICE)
     following = None
     if workshop_id is None:
         raise InvalidInput({PERSONA_CHOICE: GONE})
-    with db.session() as session:
-        result = choose_persona(
-            session, team_id_of(context), workshop_id, user_id_of(context), _id(chosen)
-        )
+    with request.db.session() as session:
+        result = choose_persona(session, request.team_id, workshop_id, request.user_id, _id(chosen))
         name = result.persona.name
         if meta.then_rate:
             following = build_rating_modal(
-                rating_sheet(session, team_id_of(context), workshop_id, user_id_of(context))
+                rating_sheet(session, request.team_id, workshop_id, request.user_id)
             )
-    if following is not None:
-        ack(response_action="update", view=following)
-    else:
-        ack()
+    request.show_or_close(following)
     text = persona_chosen_text(name, result.moved)
-    tell_privately(client, user_id_of(context), meta.channel_id, text)
+    request.tell_in(meta.channel_id, text)
 
 
 def register(app: App) -> None:

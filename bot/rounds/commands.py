@@ -69,9 +69,8 @@ def deadline_command(call: CommandCall) -> None:
         day, clock = local.date(), local.strftime("%H:%M")
     else:
         day, clock = (utcnow().astimezone(ZoneInfo(zone)) + timedelta(days=2)).date(), "17:00"
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_deadline_modal(
+    call.open_modal(
+        build_deadline_modal(
             pk(workshop),
             workshop.title,
             call.channel_id,
@@ -80,7 +79,7 @@ def deadline_command(call: CommandCall) -> None:
             day,
             clock,
             rating=phase is Phase.rating,
-        ),
+        )
     )
 
 
@@ -100,10 +99,7 @@ def rounds_command(call: CommandCall) -> None:
             "Scheduled rating rounds stopped." if stopped else "No rating rounds were scheduled."
         )
         return
-    call.client.views_open(
-        trigger_id=call.trigger_id,
-        view=build_rounds_modal(pk(workshop), workshop.title, call.channel_id, _zone(call)),
-    )
+    call.open_modal(build_rounds_modal(pk(workshop), workshop.title, call.channel_id, _zone(call)))
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

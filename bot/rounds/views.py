@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from sqlmodel import Session
 
 from bot.rounds.blocks import deadline_set_text, rounds_scheduled_text
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.replies import tell_privately
-from bot.slack.submissions import save_workshop_form_once
+from bot.slack.requests import SubmissionRequest
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import input_value, selected_date, selected_time, selected_value
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.board import refresh_board
 from flows.rounds import (
     as_utc,
@@ -27,7 +24,6 @@ from flows.rounds import (
     validate_round_schedule,
 )
 from flows.workshops import PHASE_NAMES
-from storage.db import Database
 from storage.models import Phase, Workshop, pk
 
 ROUND_WHEN = {
@@ -37,11 +33,9 @@ ROUND_WHEN = {
 
 
 @answers_refusals(field=ids.DEADLINE_DATE)
-def handle_deadline_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    state = view["state"]["values"]
-    meta = WorkshopMetadata.read(view)
+def handle_deadline_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    meta = request.metadata(WorkshopMetadata)
     spec = validate_deadline(
         selected_date(state, ids.DEADLINE_DATE),
         selected_time(state, ids.DEADLINE_TIME),
@@ -49,31 +43,25 @@ def handle_deadline_submission(
     )
 
     def save(session: Session, workshop: Workshop) -> tuple[str, Phase, datetime]:
-        deadline = set_deadline(
-            session, team_id_of(context), pk(workshop), user_id_of(context), spec
-        )
+        deadline = set_deadline(session, request.team_id, pk(workshop), request.user_id, spec)
         return workshop.title, Phase(deadline.phase), as_utc(deadline.due_at)
 
-    saved = save_workshop_form_once(db, team_id_of(context), view, save)
-    ack()
+    saved = request.save_once(save)
+    request.ack()
     if saved is None:  # the same submission again: it is saved and its sender was told
         return
     title, phase, due_at = saved
-    refresh_board(client, db, team_id_of(context), meta.workshop_id or 0)
-    tell_privately(
-        client,
-        user_id_of(context),
+    refresh_board(request.client, request.db, request.team_id, meta.workshop_id or 0)
+    request.tell_in(
         meta.channel_id,
         deadline_set_text(title, PHASE_NAMES[phase], due_at, phase is Phase.rating),
     )
 
 
 @answers_refusals(field=ids.ROUND_CADENCE)
-def handle_rounds_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
-    state = view["state"]["values"]
-    meta = WorkshopMetadata.read(view)
+def handle_rounds_submission(request: SubmissionRequest) -> None:
+    state = request.state
+    meta = request.metadata(WorkshopMetadata)
     spec = validate_round_schedule(
         cadence=selected_value(state, ids.ROUND_CADENCE),
         open_time=selected_time(state, ids.ROUND_TIME),
@@ -85,21 +73,19 @@ def handle_rounds_submission(
 
     def save(session: Session, workshop: Workshop) -> tuple[str, datetime | None]:
         schedule = save_round_schedule(
-            session, team_id_of(context), pk(workshop), user_id_of(context), spec
+            session, request.team_id, pk(workshop), request.user_id, spec
         )
         return workshop.title, next_opening(schedule)
 
-    saved = save_workshop_form_once(db, team_id_of(context), view, save)
-    ack()
+    saved = request.save_once(save)
+    request.ack()
     if saved is None:
         return
     title, upcoming = saved
     cadence = selected_value(state, ids.ROUND_CADENCE) or ""
     when = f"{ROUND_WHEN.get(cadence, f'on `{spec.cron}`')} ({spec.timezone})"
     close_at = f"{spec.close_hour:02d}:{spec.close_minute:02d}"
-    tell_privately(
-        client,
-        user_id_of(context),
+    request.tell_in(
         meta.channel_id,
         rounds_scheduled_text(title, when, spec.open_days, close_at, upcoming),
     )

@@ -15,21 +15,24 @@ fits the request:
 Anything else that goes wrong is the app's error handler's (bot/app.py): logged with the request's
 team, user and kind, and the user is told something went wrong.
 
-Listeners declare what they need by name, as Bolt injects it: `ack`, `body`, `client`, ... and the
-context's keys, such as `db` (bot/slack/middleware.provide). The wrapper asks Bolt for everything
-(its `args`) and hands the listener what it names.
+The wrapper asks Bolt for everything (its `args`). A listener that takes one `request`, typed as
+a kind of `Request` (bot/slack/requests.py), gets it built from them; any other listener gets what
+it names, as Bolt would inject it: `ack`, `body`, `client`, ... and the context's keys, such as
+`db` (bot/slack/middleware.provide).
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import typing
 from collections.abc import Callable
 
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.models.views import View
 
 from bot.slack.replies import tell_user
+from bot.slack.requests import Request
 from bot.slack.values import BadValue
 from flows.errors import FlowError, InvalidInput
 
@@ -49,25 +52,53 @@ def answers_refusals(
     """Decorate a listener so that its refusals reach the user (see the module's docstring)."""
 
     def decorate(listener: Listener) -> Listener:
-        names = list(inspect.signature(listener).parameters)
+        call = _caller(listener)
 
         def answering(args: Args) -> None:
             try:
-                listener(**{name: _argument(args, name) for name in names})
+                call(args)
             except (FlowError, BadValue) as error:
                 text = stale if isinstance(error, BadValue) else str(error)
                 if isinstance(error, BadValue):
                     logger.info("out-of-date value in %s: %s", listener.__name__, error)
                 _answer(args, error, text, field, notice)
 
-        # Not functools.wraps: Bolt would read the listener's arguments through __wrapped__.
-        answering.__name__ = listener.__name__
-        answering.__qualname__ = listener.__qualname__
-        answering.__doc__ = listener.__doc__
-        answering.__module__ = listener.__module__
-        return answering
+        return named_like(listener, answering)
 
     return decorate
+
+
+def takes_request(listener: Listener) -> Listener:
+    """Decorate a listener that answers its own refusals, so that Bolt hands it its `request`
+    (or what it names) all the same; anything it raises goes to the app's error handler."""
+    return named_like(listener, _caller(listener))
+
+
+def named_like(listener: Callable, wrapper: Listener) -> Listener:
+    """`wrapper`, named and documented as `listener` is, in logs and Bolt's errors."""
+    # Not functools.wraps: Bolt would read the listener's arguments through __wrapped__.
+    wrapper.__name__ = listener.__name__
+    wrapper.__qualname__ = listener.__qualname__
+    wrapper.__doc__ = listener.__doc__
+    wrapper.__module__ = listener.__module__
+    return wrapper
+
+
+def _caller(listener: Listener) -> Callable[[Args], None]:
+    """How to call `listener` with Bolt's `args`: with its one typed `request`, or by name."""
+    kind = typing.get_type_hints(listener).get("request")
+    if isinstance(kind, type) and issubclass(kind, Request):
+
+        def with_request(args: Args) -> None:
+            listener(kind.of(args))
+
+        return with_request
+    names = list(inspect.signature(listener).parameters)
+
+    def by_name(args: Args) -> None:
+        listener(**{name: _argument(args, name) for name in names})
+
+    return by_name
 
 
 def _argument(args: Args, name: str) -> object:

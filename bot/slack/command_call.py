@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.slack.mrkdwn import escape
@@ -37,6 +38,10 @@ class CommandCall:
     def reply(self, text: str = "", **kwargs) -> None:
         # A plain str is people's text (bot/slack/mrkdwn.py): escaped, as mrkdwn needs.
         self.respond(text=escape(text), response_type="ephemeral", **kwargs)
+
+    def open_modal(self, view: View) -> None:
+        """Open `view` as a modal, with this command's trigger id (it expires in 3 s)."""
+        self.client.views_open(trigger_id=self.trigger_id, view=view)
 
     def workshop(self, session: Session) -> Workshop:
         return resolve_workshop(session, self.team_id, self.channel_id, self.number)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
     InputBlock,
+    InputInteractiveElement,
     NumberInputElement,
     Option,
     OptionGroup,
@@ -31,19 +32,14 @@ def text_input(
     hint: str | None = None,
 ) -> InputBlock:
     """A text field of at most `max_length` characters."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=ids.INPUT,
-            initial_value=initial_value,
-            max_length=max_length,
-            placeholder=placeholder,
-            multiline=multiline,
-        ),
+    element = PlainTextInputElement(
+        action_id=ids.INPUT,
+        initial_value=initial_value,
+        max_length=max_length,
+        placeholder=placeholder,
+        multiline=multiline,
     )
+    return _input(block_id, label, element, optional, hint)
 
 
 def select_input(
@@ -59,20 +55,14 @@ def select_input(
     dispatch_action: bool | None = None,
 ) -> InputBlock:
     """A menu of `options` (or of `option_groups`), `initial_option` chosen."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=optional,
-        hint=hint,
-        dispatch_action=dispatch_action,
-        element=StaticSelectElement(
-            action_id=ids.INPUT,
-            options=options,
-            option_groups=option_groups,
-            initial_option=initial_option,
-            placeholder=placeholder,
-        ),
+    element = StaticSelectElement(
+        action_id=ids.INPUT,
+        options=options,
+        option_groups=option_groups,
+        initial_option=initial_option,
+        placeholder=placeholder,
     )
+    return _input(block_id, label, element, optional, hint, dispatch_action)
 
 
 def whole_number_input(
@@ -86,16 +76,29 @@ def whole_number_input(
     hint: str | None = None,
 ) -> InputBlock:
     """A whole number from `min_value` to `max_value` (Slack checks both before submitting)."""
+    element = NumberInputElement(
+        action_id=ids.INPUT,
+        is_decimal_allowed=False,
+        initial_value=initial_value,
+        min_value=min_value,
+        max_value=max_value,
+    )
+    return _input(block_id, label, element, optional, hint)
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: InputInteractiveElement,
+    optional: bool | None,
+    hint: str | None,
+    dispatch_action: bool | None = None,
+) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=label,
         optional=optional,
         hint=hint,
-        element=NumberInputElement(
-            action_id=ids.INPUT,
-            is_decimal_allowed=False,
-            initial_value=initial_value,
-            min_value=min_value,
-            max_value=max_value,
-        ),
+        dispatch_action=dispatch_action,
+        element=element,
     )

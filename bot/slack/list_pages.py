@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
 from bot.slack.answers import Listener, answers_refusals
+from bot.slack.requests import ActionRequest
 from bot.slack.values import PageValue
-from bot.slack.who import team_id_of, user_id_of
 from flows.workshops import get_workshop
-from storage.db import Database
 from storage.models import Workshop
 
 # (session, workshop, user id, page) -> the message's fallback text and blocks
@@ -25,14 +23,12 @@ def page_listener(render: RenderPage, stale: str) -> Listener:
     whose value no longer parses."""
 
     @answers_refusals(stale)
-    def handle_page(
-        ack: Ack, action: dict, context: BoltContext, respond: Respond, db: Database
-    ) -> None:
-        ack()
-        value = PageValue.of(action)
-        with db.read_session() as session:
-            workshop = get_workshop(session, team_id_of(context), value.workshop_id)
-            text, blocks = render(session, workshop, user_id_of(context), value.page)
-        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
+    def handle_page(request: ActionRequest) -> None:
+        request.ack()
+        value = request.value(PageValue)
+        with request.db.read_session() as session:
+            workshop = get_workshop(session, request.team_id, value.workshop_id)
+            text, blocks = render(session, workshop, request.user_id, value.page)
+        request.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
 
     return handle_page

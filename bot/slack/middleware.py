@@ -10,16 +10,7 @@ from collections.abc import Callable, Mapping
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware as BoltMiddleware
-from slack_bolt.request.payload_utils import (
-    to_action,
-    to_command,
-    to_event,
-    to_message,
-    to_options,
-    to_shortcut,
-    to_step,
-    to_view,
-)
+from slack_bolt.request import payload_utils
 
 from bot.slack.acks import RECEIVED_AT
 from bot.slack.values import MAX_ID, SEPARATOR
@@ -100,14 +91,14 @@ ECHOED = ("message", "view", "state")
 UNSAVABLE_COMMAND = f"Your command contains {UNSAVABLE_CHARACTER}. Remove it and try again."
 # Bolt builds every listener's arguments with these, and they index into the payload.
 BOLT_EXTRACTORS = (
-    to_action,
-    to_command,
-    to_event,
-    to_message,
-    to_options,
-    to_shortcut,
-    to_step,
-    to_view,
+    payload_utils.to_action,
+    payload_utils.to_command,
+    payload_utils.to_event,
+    payload_utils.to_message,
+    payload_utils.to_options,
+    payload_utils.to_shortcut,
+    payload_utils.to_step,
+    payload_utils.to_view,
 )
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
+from bot.slack.requests import ActionRequest
 from bot.slack.values import WorkshopValue
-from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -30,27 +30,26 @@ from flows.stakeholders import (
     rating_page,
     removal_preview,
 )
-from storage.db import Database
 
 OUT_OF_DATE = "That button is out of date; use the latest board or list."
 
 
-def _add_form(session: Session, click: ButtonClick) -> View:
-    form = add_form(session, click.team_id, WorkshopValue.of(click.action).workshop_id)
+def _add_form(session: Session, click: ActionRequest) -> View:
+    form = add_form(session, click.team_id, click.value(WorkshopValue).workshop_id)
     return build_stakeholder_modal(form)
 
 
-def _rating_form(session: Session, click: ButtonClick) -> View:
-    workshop_id = WorkshopValue.of(click.action).workshop_id
+def _rating_form(session: Session, click: ActionRequest) -> View:
+    workshop_id = click.value(WorkshopValue).workshop_id
     page = rating_page(session, click.team_id, workshop_id, click.user_id, size=RATING_PAGE_SIZE)
     if not page.items:
         raise FlowError(NOTHING_TO_RATE)
     return build_rating_modal(page)
 
 
-def _menu_form(session: Session, click: ButtonClick) -> View:
+def _menu_form(session: Session, click: ActionRequest) -> View:
     """Edit or Remove from a stakeholder's menu in the list (the list is redrawn after)."""
-    menu = StakeholderMenu.of(click.action)
+    menu = click.value(StakeholderMenu)
     team_id, stakeholder_id, user_id = click.team_id, menu.stakeholder_id, click.user_id
     if menu.what == "edit":
         return build_stakeholder_modal(
@@ -71,25 +70,19 @@ handle_menu = modal_opener(_menu_form, OUT_OF_DATE)
 
 
 @answers_refusals(OUT_OF_DATE)
-def handle_list_page(
-    ack: Ack,
-    action: dict,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
-    ack()
-    value = ListOffset.of(action)
-    with db.session() as session:
+def handle_list_page(request: ActionRequest) -> None:
+    request.ack()
+    value = request.value(ListOffset)
+    with request.db.session() as session:
         listing = list_stakeholders(
             session,
-            team_id_of(context),
+            request.team_id,
             value.workshop_id,
-            user_id_of(context),
+            request.user_id,
             offset=value.offset,
             limit=LIST_PAGE_SIZE,
         )
-    respond(
+    request.respond(
         text=f"Stakeholders of workshop #{listing.workshop_id}",
         blocks=build_stakeholder_list(listing),
         response_type="ephemeral",

@@ -39,7 +39,7 @@ def stakeholder_command(call: CommandCall) -> None:
 def open_add_form(call: CommandCall) -> None:
     with call.db.session() as session:
         form = add_form(session, call.team_id, pk(call.workshop(session)))
-    call.client.views_open(trigger_id=call.trigger_id, view=build_stakeholder_modal(form))
+    call.open_modal(build_stakeholder_modal(form))
 
 
 def open_rating_form(call: CommandCall) -> None:
@@ -49,7 +49,7 @@ def open_rating_form(call: CommandCall) -> None:
     if not page.items:
         call.reply(NOTHING_TO_RATE)
         return
-    call.client.views_open(trigger_id=call.trigger_id, view=build_rating_modal(page))
+    call.open_modal(build_rating_modal(page))
 
 
 def show_list(call: CommandCall) -> None:

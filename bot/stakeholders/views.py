@@ -11,17 +11,15 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import ids
-from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
 from bot.slack.replies import report_failure
+from bot.slack.requests import SubmissionRequest
 from bot.slack.view_state import checked_values, input_value, selected_value, state_values
-from bot.slack.who import team_id_of, user_id_of
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -44,7 +42,6 @@ from flows.stakeholders import (
     update_stakeholder,
     validate_stakeholder,
 )
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +61,9 @@ def _known(value: int | None) -> int:
 
 
 @answers_refusals(field=ids.STAKEHOLDER_NAME)
-def handle_stakeholder_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
-) -> None:
-    state = state_values(view)
-    meta = StakeholderFormMetadata.read(view)
+def handle_stakeholder_submission(request: SubmissionRequest) -> None:
+    state = state_values(request.view)
+    meta = request.metadata(StakeholderFormMetadata)
     editing = "stakeholder_id" in meta.model_fields_set
     spec = validate_stakeholder(
         input_value(state, ids.STAKEHOLDER_NAME),
@@ -77,41 +72,39 @@ def handle_stakeholder_submission(
         input_value(state, ids.STAKEHOLDER_NOTE),
         checked_values(state, ids.STAKEHOLDER_TOUCHPOINTS),
     )
-    with db.session() as session:
+    with request.db.session() as session:
         if editing:
             stakeholder = update_stakeholder(
                 session,
-                team_id_of(context),
+                request.team_id,
                 _known(meta.stakeholder_id),
-                user_id_of(context),
+                request.user_id,
                 spec,
             )
         else:
             stakeholder = add_stakeholder(
                 session,
-                team_id_of(context),
+                request.team_id,
                 _known(meta.workshop_id),
-                user_id_of(context),
+                request.user_id,
                 spec,
             )
-    ack()
+    request.ack()
     name = stakeholder.name
     text = (
         f"Saved your changes to *{name}*."
         if editing
         else f"Added *{name}* to the stakeholders. Everyone can now rate them."
     )
-    team_id, user_id, workshop_id = (
-        team_id_of(context),
-        user_id_of(context),
-        stakeholder.workshop_id,
-    )
+    team_id, user_id, workshop_id = request.team_id, request.user_id, stakeholder.workshop_id
 
     def follow() -> None:
-        after_change(client, db, team_id, workshop_id, user_id, text, refresh=not editing)
-        _refresh_list(view, db, client, context, workshop_id)
+        after_change(
+            request.client, request.db, team_id, workshop_id, user_id, text, refresh=not editing
+        )
+        _refresh_list(request, workshop_id)
 
-    after_ack.run(None, follow, report_failure(client, {"user": {"id": user_id}}))
+    request.after_ack.run(None, follow, report_failure(request.client, {"user": {"id": user_id}}))
 
 
 def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
@@ -129,61 +122,62 @@ def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
 @answers_refusals(
     notice=lambda text: build_notice_modal("Ratings not saved", f"Nothing was saved: {text}")
 )
-def handle_rating_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
-) -> None:
-    state = state_values(view)
-    meta = RatingMetadata.read(view)
+def handle_rating_submission(request: SubmissionRequest) -> None:
+    state = state_values(request.view)
+    meta = request.metadata(RatingMetadata)
     workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
-    with db.session() as session:
+    with request.db.session() as session:
         saved = save_ratings(
-            session, team_id_of(context), workshop_id, user_id_of(context), rating_answers(state)
+            session, request.team_id, workshop_id, request.user_id, rating_answers(state)
         )
         following = rating_page(
             session,
-            team_id_of(context),
+            request.team_id,
             workshop_id,
-            user_id_of(context),
+            request.user_id,
             after_id=last_id,
             size=RATING_PAGE_SIZE,
         )
-    if following.items:
-        ack(response_action="update", view=build_rating_modal(following))
-    else:
-        ack()
-    team_id, user_id = team_id_of(context), user_id_of(context)
+    request.show_or_close(build_rating_modal(following) if following.items else None)
+    team_id, user_id = request.team_id, request.user_id
     if not following.items:
-        after_ack.run(
+        request.after_ack.run(
             None,
             lambda: after_change(
-                client, db, team_id, workshop_id, user_id, RATINGS_SAVED, saved.new_rater
+                request.client,
+                request.db,
+                team_id,
+                workshop_id,
+                user_id,
+                RATINGS_SAVED,
+                saved.new_rater,
             ),
-            report_failure(client, {"user": {"id": user_id}}),
+            report_failure(request.client, {"user": {"id": user_id}}),
         )
     elif saved.new_rater:
-        after_ack.run(None, lambda: refresh_board(client, db, team_id, workshop_id))
+        request.after_ack.run(
+            None, lambda: refresh_board(request.client, request.db, team_id, workshop_id)
+        )
 
 
 @answers_refusals(notice=lambda text: build_notice_modal("Nothing was removed", text))
-def handle_remove_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database, after_ack: AfterAck
-) -> None:
-    with db.session() as session:
+def handle_remove_submission(request: SubmissionRequest) -> None:
+    with request.db.session() as session:
         removed = remove_stakeholder(
             session,
-            team_id_of(context),
-            _known(StakeholderFormMetadata.read(view).stakeholder_id),
-            user_id_of(context),
+            request.team_id,
+            _known(request.metadata(StakeholderFormMetadata).stakeholder_id),
+            request.user_id,
         )
-    ack()
-    team_id, user_id, workshop_id = team_id_of(context), user_id_of(context), removed.workshop_id
+    request.ack()
+    team_id, user_id, workshop_id = request.team_id, request.user_id, removed.workshop_id
     text = f"Removed *{removed.name}*{ratings_gone(removed.ratings_removed)}."
 
     def follow() -> None:
-        after_change(client, db, team_id, workshop_id, user_id, text)
-        _refresh_list(view, db, client, context, workshop_id)
+        after_change(request.client, request.db, team_id, workshop_id, user_id, text)
+        _refresh_list(request, workshop_id)
 
-    after_ack.run(None, follow, report_failure(client, {"user": {"id": user_id}}))
+    request.after_ack.run(None, follow, report_failure(request.client, {"user": {"id": user_id}}))
 
 
 def is_response_url(url: str, api_url: str) -> bool:
@@ -196,20 +190,18 @@ def is_response_url(url: str, api_url: str) -> bool:
     )
 
 
-def _refresh_list(
-    view: dict, db: Database, client: WebClient, context: BoltContext, workshop_id: int
-) -> None:
+def _refresh_list(request: SubmissionRequest, workshop_id: int) -> None:
     """Redraw the list the edit or removal was started from, through its response_url."""
-    reference = StakeholderFormMetadata.read(view)
+    reference = request.metadata(StakeholderFormMetadata)
     list_url, offset = reference.list_url, reference.list_offset or 0
-    if list_url is None or not is_response_url(list_url, client.base_url):
+    if list_url is None or not is_response_url(list_url, request.client.base_url):
         return
-    with db.session() as session:
+    with request.db.session() as session:
         listing = list_stakeholders(
             session,
-            team_id_of(context),
+            request.team_id,
             workshop_id,
-            user_id_of(context),
+            request.user_id,
             offset=offset,
             limit=LIST_PAGE_SIZE,
         )

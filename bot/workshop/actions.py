@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.home.publish import refresh_homes, refresh_workshop_homes
 from bot.slack import ids
-from bot.slack.acks import save_then_ack
-from bot.slack.after_ack import AfterAck
 from bot.slack.answers import answers_refusals
 from bot.slack.mrkdwn import Mrkdwn, md, mention
-from bot.slack.replies import report_failure, tell_user
+from bot.slack.requests import ActionRequest
 from bot.slack.values import BadValue, WorkshopValue
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.blocks.board import PHASE_GUIDANCE, PHASE_NAMES, PhaseValue
 from bot.workshop.blocks.calls import build_join_reply
 from bot.workshop.board import post_in_thread, refresh_board
@@ -30,7 +26,6 @@ from flows.workshops import (
     get_workshop,
     join_workshop,
 )
-from storage.db import Database
 from storage.models import Phase, Workshop, pk
 
 ACTION_BY_ID = {
@@ -63,37 +58,29 @@ def announcement(user_id: str, action: PhaseAction, to_phase: Phase) -> Mrkdwn:
 
 
 @answers_refusals("That button is out of date; use the latest board.")
-def handle_phase_button(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
+def handle_phase_button(request: ActionRequest) -> None:
     """Acks once the phase change is saved (bot/slack/acks.py); the board, the announcement and the
     phase's results follow the ack."""
-    value = PhaseValue.of(action)
+    value = request.value(PhaseValue)
 
     workshop_id, drawn_in = value.workshop_id, value.phase
+    team_id, user_id, client, db = request.team_id, request.user_id, request.client, request.db
 
     def save() -> PhaseChangeResult:
         if drawn_in == Phase.voting:  # vote clicks answered while voting was open count
             with db.session() as session:
-                apply_workshop_clicks(session, team_id_of(context), workshop_id)
+                apply_workshop_clicks(session, team_id, workshop_id)
         with db.session() as session:
             return change_phase(
                 session,
-                team_id_of(context),
+                team_id,
                 workshop_id,
-                user_id_of(context),
-                ACTION_BY_ID[action["action_id"]],
+                user_id,
+                ACTION_BY_ID[request.action_id],
                 expected_phase=drawn_in,
             )
 
-    change = save_then_ack(ack, context, save)
-    team_id, user_id = team_id_of(context), user_id_of(context)
+    change = request.save_then_ack(save)
 
     def follow() -> None:
         refresh_board(client, db, team_id, workshop_id)
@@ -106,56 +93,48 @@ def handle_phase_button(
         run_phase_end_hooks(client, db, change, user_id)
         refresh_workshop_homes(client, db, team_id, workshop_id)
 
-    after_ack.run(None, follow, report_failure(client, body))
+    request.after(follow)
 
 
 @answers_refusals()
-def handle_join(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-    after_ack: AfterAck,
-) -> None:
+def handle_join(request: ActionRequest) -> None:
     """Acks once the Join is saved, like a vote (bot/slack/acks.py)."""
     try:
-        workshop_id = WorkshopValue.of(action).workshop_id
+        workshop_id = request.value(WorkshopValue).workshop_id
     except BadValue:
         workshop_id = 0  # not found below, like any id of another workspace
+    db = request.db
 
     def save() -> tuple[Workshop, bool, bool]:
         with db.session() as session:
-            workshop = get_workshop(session, team_id_of(context), workshop_id)
+            workshop = get_workshop(session, request.team_id, workshop_id)
             if workshop.phase == Phase.closed:
                 return workshop, True, False
-            return workshop, False, join_workshop(session, workshop, user_id_of(context))
+            return workshop, False, join_workshop(session, workshop, request.user_id)
 
     try:
-        workshop, closed, joined = save_then_ack(ack, context, save)
+        workshop, closed, joined = request.save_then_ack(save)
     except NotFound:
-        tell_user(client, body, "That workshop no longer exists in this workspace.", respond)
+        request.tell("That workshop no longer exists in this workspace.")
         return
     if closed:
-        tell_user(client, body, "This workshop is closed.", respond)
+        request.tell("This workshop is closed.")
     elif joined:
-        team_id, user_id = team_id_of(context), user_id_of(context)
+        team_id, user_id, client = request.team_id, request.user_id, request.client
         with db.read_session() as session:  # what to do next, with its button
             current = get_workshop(session, team_id, pk(workshop))
             summary = board_summary(session, current)
             facts = call_facts(session, current, summary.phase)
         text, blocks = build_join_reply(summary, facts)
-        tell_user(client, body, text, respond, blocks=blocks)
+        request.tell(text, blocks=blocks)
 
         def follow() -> None:
             refresh_board(client, db, team_id, pk(workshop))
             refresh_homes(client, db, team_id, [user_id])
 
-        after_ack.run(None, follow, report_failure(client, body))
+        request.after(follow)
     else:
-        tell_user(client, body, "You're already in this workshop.", respond)
+        request.tell("You're already in this workshop.")
 
 
 def register(app: App) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -18,6 +18,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.command_call import CommandCall, Subcommand, parse_command_text
 from bot.slack.mrkdwn import md
+from bot.slack.requests import CommandRequest
 from bot.workshop.blocks.progress import build_personal_status, done_and_left
 from bot.workshop.blocks.replies import build_help, build_now, build_workshop_list
 from bot.workshop.blocks.setup import build_setup_modal
@@ -26,7 +27,6 @@ from flows.board import board_summary
 from flows.journey_templates import template_choices
 from flows.personal_progress import personal_progress
 from flows.workshops import channel_workshops
-from storage.db import Database
 from storage.models import Phase, pk
 
 logger = logging.getLogger(__name__)
@@ -65,9 +65,7 @@ def new_workshop(call: CommandCall) -> None:
     title = " ".join(call.args)
     with call.db.read_session() as session:
         choices = template_choices(session, call.team_id)
-    call.client.views_open(
-        trigger_id=call.trigger_id, view=build_setup_modal(call.channel_id, title, choices)
-    )
+    call.open_modal(build_setup_modal(call.channel_id, title, choices))
 
 
 def help_command(call: CommandCall) -> None:
@@ -131,37 +129,36 @@ NOW = Subcommand("", "What you can do now in this channel.", now_command)  # `/w
 
 
 @answers_refusals()
-def handle_workshop_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond, db: Database
-) -> None:
-    ack()
+def handle_workshop_command(request: CommandRequest) -> None:
+    request.ack()
+    command = request.command
     name, args, number = parse_command_text(command.get("text", ""))
     table = subcommands()
     subcommand = table.get(name)
     if not (command.get("text") or "").strip() and not is_dm(command):
         subcommand = NOW  # in a channel, `/workshop` alone: what you can do here now
     if subcommand is None:
-        respond(
+        request.respond(
             text=md("I don't know `/workshop {}`. Here is what I can do:", name),
             blocks=build_help(table, unknown=name),
             response_type="ephemeral",
         )
         return
     call = CommandCall(
-        team_id=context.team_id or command["team_id"],
+        team_id=request.context.team_id or command["team_id"],
         channel_id=command["channel_id"],
         user_id=command["user_id"],
         trigger_id=command["trigger_id"],
         args=args,
         number=number,
-        client=client,
-        respond=respond,
-        db=db,
+        client=request.client,
+        respond=request.respond,
+        db=request.db,
     )
     if subcommand.needs_channel and is_dm(command):
         call.reply(NOT_A_CHANNEL)
         return
-    if subcommand.needs_channel and not bot_can_post_in(client, call.channel_id):
+    if subcommand.needs_channel and not bot_can_post_in(request.client, call.channel_id):
         call.reply(NOT_IN_CHANNEL)
         return
     subcommand.handler(call)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.mrkdwn import md
-from bot.slack.replies import tell_user
+from bot.slack.requests import ActionRequest
 from bot.slack.values import BadValue
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.blocks.results_posts import PostAgain
 from bot.workshop.phase_hooks import (
     ResultsPost,
@@ -23,7 +21,6 @@ from bot.workshop.phase_hooks import (
 )
 from flows.events import claim_event
 from flows.workshops import get_workshop, require_facilitator
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -36,60 +33,47 @@ ALREADY_POSTED = (
 
 
 @answers_refusals()
-def handle_post_again(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    db: Database,
-) -> None:
+def handle_post_again(request: ActionRequest) -> None:
     """Acks first, then posts (a post is not saved state: if the bot dies meanwhile, the button
     is pressed again). Facilitators only; one notice posts once, however often it is clicked."""
-    ack()
+    request.ack()
     try:
-        value = PostAgain.of(action)
+        value = request.value(PostAgain)
     except BadValue:
         value = None
     results = find_results_post(value.key) if value else None
     if value is None or results is None:
-        tell_user(client, body, STALE_BUTTON, respond)
+        request.tell(STALE_BUTTON)
         return
-    with db.session() as session:
-        workshop = get_workshop(session, team_id_of(context), value.workshop_id)
-        require_facilitator(session, workshop, user_id_of(context), "post the results again")
-        first = claim_event(session, team_id_of(context), f"post-again:{value.token}")
+    with request.db.session() as session:
+        workshop = get_workshop(session, request.team_id, value.workshop_id)
+        require_facilitator(session, workshop, request.user_id, "post the results again")
+        first = claim_event(session, request.team_id, f"post-again:{value.token}")
         channel_id = workshop.channel_id
     if not first:
-        tell_user(client, body, ALREADY_POSTED, respond)
+        request.tell(ALREADY_POSTED)
         return
-    _post_again(client, db, context, respond, value.workshop_id, channel_id, results)
+    _post_again(request, value.workshop_id, channel_id, results)
 
 
 def _post_again(
-    client: WebClient,
-    db: Database,
-    context: BoltContext,
-    respond: Respond,
-    workshop_id: int,
-    channel_id: str,
-    results: ResultsPost,
+    request: ActionRequest, workshop_id: int, channel_id: str, results: ResultsPost
 ) -> None:
+    client, respond = request.client, request.respond
     try:
-        results.post(client, db, team_id_of(context), workshop_id)
+        results.post(client, request.db, request.team_id, workshop_id)
     except Exception as error:
         logger.exception(
             "%s of workshop %s (team %s) not posted again",
             results.what,
             workshop_id,
-            team_id_of(context),
+            request.team_id,
         )
         if respond.response_url:  # the notice itself now says it failed again
             text, blocks = post_failed_notice(workshop_id, results, error)
             respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
         else:
-            tell_post_failed(client, channel_id, user_id_of(context), workshop_id, results, error)
+            tell_post_failed(client, channel_id, request.user_id, workshop_id, results, error)
         return
     done = md(
         ":white_check_mark: Posted {} of workshop #{} again in the board's thread.",
@@ -99,7 +83,7 @@ def _post_again(
     if respond.response_url:
         respond(text=done, replace_original=True, response_type="ephemeral")
     else:
-        client.chat_postEphemeral(channel=channel_id, user=user_id_of(context), text=done)
+        client.chat_postEphemeral(channel=channel_id, user=request.user_id, text=done)
 
 
 def register(app: App) -> None:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackClientError
 
 from bot.home.publish import refresh_workshop_homes
 from bot.slack import ids
+from bot.slack.answers import takes_request
 from bot.slack.mrkdwn import Mrkdwn, md
 from bot.slack.replies import failure_reason
+from bot.slack.requests import ActionRequest, SubmissionRequest
 from bot.slack.retries import outcome_unknown
 from bot.slack.values import WorkshopMetadata
 from bot.slack.view_state import (
@@ -23,7 +24,6 @@ from bot.slack.view_state import (
     selected_value,
     state_values,
 )
-from bot.slack.who import team_id_of, user_id_of
 from bot.workshop.blocks.setup import SetupDraft, build_stages_modal, draft_metadata
 from bot.workshop.board import post_board
 from flows.errors import InvalidInput, NotFound
@@ -38,7 +38,6 @@ from flows.journey_templates import (
     validate_stages,
 )
 from flows.workshops import WorkshopSpec, create_workshop, validate_spec
-from storage.db import Database
 from storage.models import pk
 
 logger = logging.getLogger(__name__)
@@ -60,9 +59,10 @@ def read_stage_rows(state: dict) -> list[StageRow]:
     ]
 
 
-def handle_setup_submission(ack: Ack, view: dict, context: BoltContext, db: Database) -> None:
+@takes_request
+def handle_setup_submission(request: SubmissionRequest) -> None:
     """Step 1 (the workshop): check it, then show the chosen journey's stages to edit."""
-    state = state_values(view)
+    state = state_values(request.view)
     try:
         spec = validate_spec(
             title=input_value(state, ids.SETUP_TITLE),
@@ -73,25 +73,24 @@ def handle_setup_submission(ack: Ack, view: dict, context: BoltContext, db: Data
             co_facilitators=selected_users(state, ids.SETUP_CO_FACILITATORS),
         )
     except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
+        request.show_errors(error.errors)
         return
     try:
-        with db.read_session() as session:
+        with request.db.read_session() as session:
             template = get_template(
-                session, team_id_of(context), selected_value(state, ids.SETUP_TEMPLATE)
+                session, request.team_id, selected_value(state, ids.SETUP_TEMPLATE)
             )
     except NotFound as error:
-        ack(response_action="errors", errors={ids.SETUP_TEMPLATE: str(error)})
+        request.show_errors({ids.SETUP_TEMPLATE: str(error)})
         return
-    channel_id = WorkshopMetadata.read(view).channel_id or ""
+    channel_id = request.metadata(WorkshopMetadata).channel_id or ""
     draft = draft_metadata(
         channel_id, spec, template.name, template.key if template.channels else ""
     )
-    ack(
-        response_action="update",
-        view=build_stages_modal(
+    request.show(
+        build_stages_modal(
             draft, template.name, stage_rows(template.stages), bool(template.channels)
-        ),
+        )
     )
 
 
@@ -110,15 +109,16 @@ def read_draft(view: dict) -> tuple[str, WorkshopSpec, str]:
     return meta.c or "", spec, meta.n or ""
 
 
-def handle_add_stage(ack: Ack, body: dict, client: WebClient) -> None:
+@takes_request
+def handle_add_stage(request: ActionRequest) -> None:
     """Step 2's "Add a stage": the same rows as typed so far, and an empty one."""
-    ack()
-    view = body.get("view") or {}
+    request.ack()
+    view = request.view
     rows = read_stage_rows(state_values(view))
     if not view.get("id") or len(rows) >= MAX_STAGES:
         return
     name = SetupDraft.read(view).n
-    client.views_update(
+    request.client.views_update(
         view_id=view["id"],
         hash=view.get("hash"),
         view=build_stages_modal(
@@ -130,61 +130,55 @@ def handle_add_stage(ack: Ack, body: dict, client: WebClient) -> None:
     )
 
 
-def handle_stages_submission(
-    ack: Ack, view: dict, client: WebClient, context: BoltContext, db: Database
-) -> None:
+@takes_request
+def handle_stages_submission(request: SubmissionRequest) -> None:
     """Step 2 (the journey): check every stage, create the workshop, post its board."""
-    state = state_values(view)
+    state = state_values(request.view)
     try:
         stages = validate_stages(read_stage_rows(state))
     except InvalidInput as error:
-        ack(response_action="errors", errors=error.errors)
+        request.show_errors(error.errors)
         return
     try:
-        channel_id, settings, _ = read_draft(view)
+        channel_id, settings, _ = read_draft(request.view)
     except InvalidInput:
-        ack(
-            response_action="errors",
-            errors={
-                stage_field("name", 0): "This form is out of date: start again with /workshop new."
-            },
+        request.show_errors(
+            {stage_field("name", 0): "This form is out of date: start again with /workshop new."}
         )
         return
     spec = dataclasses.replace(settings, stages=stages)
     # Saved before the ack (one short transaction), so a workshop Slack saw created exists.
-    with db.session() as session:
-        first = claim_submission(session, team_id_of(context), view.get("id"))
+    with request.db.session() as session:
+        first = claim_submission(session, request.team_id, request.view.get("id"))
         if first:
-            workshop = create_workshop(
-                session, team_id_of(context), channel_id, user_id_of(context), spec
-            )
-            template_key = SetupDraft.read(view).k
+            workshop = create_workshop(session, request.team_id, channel_id, request.user_id, spec)
+            template_key = SetupDraft.read(request.view).k
             if template_key:  # the template's channels, for the touchpoints kept as they were
                 try:
-                    template = get_template(session, team_id_of(context), template_key)
+                    template = get_template(session, request.team_id, template_key)
                 except NotFound:  # deleted since step 1: the workshop starts without channels
                     pass
                 else:
                     apply_template_channels(session, workshop, template)
-    ack()  # closes the modal; the board is posted after Slack has its answer
+    request.ack()  # closes the modal; the board is posted after Slack has its answer
     if not first:
         return  # the same submission again: its workshop exists and its board is posted
     try:
-        post_board(client, db, team_id_of(context), pk(workshop))
+        post_board(request.client, request.db, request.team_id, pk(workshop))
     except (SlackClientError, OSError) as error:  # a bug of ours goes to the error handler
         logger.warning(
             "board of workshop %s not posted in %s (team %s): %r",
             workshop.id,
             channel_id,
-            team_id_of(context),
+            request.team_id,
             error,
         )
-        client.chat_postMessage(
-            channel=user_id_of(context),
+        request.client.chat_postMessage(
+            channel=request.user_id,
             text=board_missing_text(pk(workshop), workshop.title, channel_id, error),
         )
         return
-    refresh_workshop_homes(client, db, team_id_of(context), pk(workshop))
+    refresh_workshop_homes(request.client, request.db, request.team_id, pk(workshop))
 
 
 def board_missing_text(workshop_id: int, title: str, channel_id: str, error: Exception) -> Mrkdwn:

@@ -3,7 +3,7 @@
 
 from contextlib import contextmanager
 
-from bot.slack.openers import ButtonClick, modal_opener
+from bot.slack.openers import modal_opener
 from bot.slack.values import BadValue, WorkshopValue
 from flows.errors import NotAllowed
 from tests.bot.slack.test_answers import request
@@ -30,7 +30,7 @@ class FakeClient:
 
 def click_args(value="12"):
     args = request(trigger_id="T1", response_url="https://hooks.slack.com/actions/1")
-    args.action = {"action_id": "open", "value": value}
+    args.action = args.payload = {"action_id": "open", "value": value}
     args.client = FakeClient()
     db = FakeDatabase()
     args.context = {"db": db, "team_id": "T-A", "user_id": "U1"}
@@ -47,8 +47,15 @@ def test_a_click_is_acked_and_opens_the_view_built_in_one_session_from_what_it_s
     args, db = click_args()
     modal_opener(build)(args)
     assert args.ack.calls == [{}]
-    assert seen == [("the session", ButtonClick("T-A", "U1", args.action, args.body))]
-    assert seen[0][1].response_url == "https://hooks.slack.com/actions/1"
+    [(session, click)] = seen
+    assert session == "the session"
+    assert (click.team_id, click.user_id, click.action, click.body) == (
+        "T-A",
+        "U1",
+        args.action,
+        args.body,
+    )
+    assert click.response_url == "https://hooks.slack.com/actions/1"
     assert db.sessions == ["committed"]
     assert args.client.opened == [{"trigger_id": "T1", "view": "the form of workshop 12"}]
     assert args.respond.sent == []
