@@ -26,6 +26,22 @@ def close_voting(local, facilitator, board_ts):
         )
 
 
+def pick_in_fix_menu(local, user, choice, fix_id, row=0, **where):
+    """Choose `choice` (edit, merge, remove) in the overflow menu of fix `fix_id`, the list's
+    row `row`, in the demo channel; `where` names the list message (`ts=`) when it matters."""
+    from bot.slack import ids
+    from demo.local import CHANNEL_ID
+
+    local.sim.click(
+        user,
+        ids.FIX_MENU,
+        channel=CHANNEL_ID,
+        selected=f"{choice}|{fix_id}|{row}",
+        block_id=f"fix-{fix_id}",
+        **where,
+    )
+
+
 def said(local, user, fragment):
     """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
     return local.standin.wait_for(
