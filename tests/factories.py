@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from flows.fixes import FixDraft, propose_fix
+from flows.gaps.ratings import RawAnswer, save_ratings
+from flows.gaps.results import GapResults, gap_results
+from flows.gaps.rounds import open_rating_round
 from flows.gaps.statistics import RatingSums
 from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.stakeholders import StakeholderSpec, add_stakeholder
@@ -122,6 +125,43 @@ def sums(*gaps: int) -> RatingSums:
         gap=sum(gaps),
         gap_squares=sum(g * g for g in gaps),
     )
+
+
+def touchpoint_ids(session: Session, workshop: Workshop) -> dict[str, int]:
+    """The ids of the workshop's touchpoints, by name."""
+    rows = session.exec(
+        select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
+    ).all()
+    return dict(rows)
+
+
+def gap_results_for(
+    session: Session,
+    stages: list[StageSpec],
+    answers_by_user: dict[str, dict[str, tuple]],
+    second_round: dict[str, dict[str, tuple]] | None = None,
+) -> GapResults:
+    """The gap results of a workshop on `stages` in its rating phase, rated as the form saves
+    ratings: each user's answers by touchpoint name, (expectation, experience[, importance[,
+    comment]]) with None for a blank; `second_round`, if any, rated in a second round."""
+    workshop = make_workshop(session, stages=stages)
+    workshop.phase = Phase.rating
+    session.add(workshop)
+    ids = touchpoint_ids(session, workshop)
+
+    def save(rounds):
+        for user, answers in rounds.items():
+            page = {
+                ids[name]: RawAnswer(*(None if v is None else str(v) for v in values))
+                for name, values in answers.items()
+            }
+            save_ratings(session, workshop.team_id, workshop.id, user, page)
+
+    save(answers_by_user)
+    if second_round:
+        open_rating_round(session, workshop.team_id, workshop.id, workshop.facilitator_id)
+        save(second_round)
+    return gap_results(session, workshop)
 
 
 def first_touchpoint_id(session: Session, workshop_id: int) -> int:

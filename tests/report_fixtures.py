@@ -54,7 +54,8 @@ from flows.stakeholders import add_stakeholder, validate_stakeholder
 from flows.stakeholders import save_ratings as save_stakeholder_ratings
 from flows.voting import change_vote
 from flows.workshops import WorkshopSpec, create_workshop, join_workshop
-from storage.models import ActionStatus, Phase, Stakeholder, Touchpoint, Workshop
+from storage.models import ActionStatus, Phase, Stakeholder, Workshop
+from tests.factories import touchpoint_ids
 
 TEAM = "T1"
 FACILITATOR = "UF"
@@ -98,13 +99,6 @@ def set_phase(session: Session, workshop: Workshop, phase: Phase) -> None:
     workshop.phase = phase
     session.add(workshop)
     session.flush()
-
-
-def touchpoint_ids(session: Session, workshop: Workshop) -> dict[str, int]:
-    rows = session.exec(
-        select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-    ).all()
-    return dict(rows)
 
 
 def rate_round(session: Session, workshop: Workshop, ratings: dict) -> None:

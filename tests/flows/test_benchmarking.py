@@ -27,12 +27,11 @@ from storage.models import (
     GapRating,
     MatchVerdict,
     RatingRound,
-    Touchpoint,
     TouchpointMatch,
     pk,
     utcnow,
 )
-from tests.factories import OTHER_TEAM, TEAM, make_workshop
+from tests.factories import OTHER_TEAM, TEAM, make_workshop, touchpoint_ids
 
 # Three teams map similar journeys. Each touchpoint gets one gap (experience − expectation) per
 # rater; expectation is 7 and experience 7 + gap.
@@ -69,7 +68,7 @@ PARTNERS_GAPS = {  # one rater, UA
 
 
 def _rate(session, workshop, gaps, number=1):
-    ids = _ids(session, workshop)
+    ids = touchpoint_ids(session, workshop)
     for name, answers in gaps.items():
         for user, gap in zip(("UA", "UB"), answers, strict=False):
             session.add(
@@ -84,13 +83,6 @@ def _rate(session, workshop, gaps, number=1):
                 )
             )
     session.flush()
-
-
-def _ids(session, workshop):
-    return {
-        t.name: t.id
-        for t in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id))
-    }
 
 
 def _workshop(session, title, stages, facilitator, team=TEAM):
@@ -180,7 +172,10 @@ def test_the_worked_example_before_any_confirmation(session, three):
     )
     # Suggested: Sign-up form ~ Signup form (0.957), then Checkout ~ Check-out (0.941) for the
     # Web shop and for the Partners
-    ids = {**_ids(session, web), **{f"S:{k}": v for k, v in _ids(session, stores).items()}}
+    ids = {
+        **touchpoint_ids(session, web),
+        **{f"S:{k}": v for k, v in touchpoint_ids(session, stores).items()},
+    }
     pairs = [(s.name_a, s.name_b) for s in comparison.suggestions]
     assert pairs[0] == ("Sign-up form", "Signup form")
     assert {frozenset(pair) for pair in pairs[1:]} == {frozenset(("Checkout", "Check-out"))}
@@ -194,7 +189,7 @@ def test_the_worked_example_before_any_confirmation(session, three):
 
 def test_confirming_a_suggestion_matches_and_rejecting_hides_it(session, three):
     web, stores, partners = three
-    web_ids, store_ids = _ids(session, web), _ids(session, stores)
+    web_ids, store_ids = touchpoint_ids(session, web), touchpoint_ids(session, stores)
     numbers = [web.id, stores.id, partners.id]
     decide_match(
         session,
@@ -236,7 +231,7 @@ def test_confirming_a_suggestion_matches_and_rejecting_hides_it(session, three):
 
 def test_only_a_facilitator_of_either_workshop_decides(session, three):
     web, stores, _ = three
-    web_ids, store_ids = _ids(session, web), _ids(session, stores)
+    web_ids, store_ids = touchpoint_ids(session, web), touchpoint_ids(session, stores)
     pair = (web_ids["Sign-up form"], store_ids["Signup form"])
     with pytest.raises(NotAllowed):
         decide_match(session, TEAM, pair, MatchVerdict.confirmed, "UA")
@@ -251,7 +246,7 @@ def test_only_a_facilitator_of_either_workshop_decides(session, three):
 
 def test_leads_to_follow_are_the_best_workshops_fixes(session, three):
     web, stores, partners = three
-    store_ids, web_ids = _ids(session, stores), _ids(session, web)
+    store_ids, web_ids = touchpoint_ids(session, stores), touchpoint_ids(session, web)
     finder = Fix(
         team_id=TEAM,
         workshop_id=stores.id,
@@ -356,7 +351,10 @@ def test_answers_from_two_replicas_make_one_row_the_later_verdict_wins(db):
     with db.session() as session:
         web = _workshop(session, "Web shop", WEB, "UF")
         stores = _workshop(session, "Stores", STORES, "UG")
-        pair = (_ids(session, web)["Sign-up form"], _ids(session, stores)["Signup form"])
+        pair = (
+            touchpoint_ids(session, web)["Sign-up form"],
+            touchpoint_ids(session, stores)["Signup form"],
+        )
     for verdict, who in (
         (MatchVerdict.confirmed, "UF"),
         (MatchVerdict.confirmed, "UF"),

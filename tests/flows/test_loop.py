@@ -1,8 +1,6 @@
 """Closing the loop, with a worked example: trends over three rounds, the loop-closure figure and
 the "you said, we did" notes (each once)."""
 
-from sqlmodel import select
-
 from flows.exports import export_tables
 from flows.journey import StageSpec
 from flows.loop import (
@@ -14,8 +12,8 @@ from flows.loop import (
 )
 from flows.reports import register_reports
 from flows.workshops import join_workshop
-from storage.models import ActionItem, ActionStatus, Fix, GapRating, RatingRound, Touchpoint
-from tests.factories import OTHER_TEAM, TEAM, make_workshop, utc
+from storage.models import ActionItem, ActionStatus, Fix, GapRating, RatingRound
+from tests.factories import OTHER_TEAM, TEAM, make_workshop, touchpoint_ids, utc
 
 JOURNEY = [StageSpec("Service", ("T1", "T2", "T3", "T4", "T5", "T6"))]
 # (expectation, experience) of raters UA and UB, per round and touchpoint. Mean gap = the mean of
@@ -47,10 +45,7 @@ def _setup(session, team=TEAM):
     workshop = make_workshop(session, team=team, stages=JOURNEY)
     for user in ("UA", "UB"):
         join_workshop(session, workshop, user)
-    ids = {
-        t.name: t.id
-        for t in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id))
-    }
+    ids = touchpoint_ids(session, workshop)
     for number, touchpoints in ROUNDS.items():
         if number > 1:
             session.add(

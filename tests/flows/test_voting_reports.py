@@ -17,6 +17,7 @@ from flows.formatting import calendar_day
 from flows.reports import register_reports
 from flows.voting_reports import action_items_table, fixes_section, fixes_table
 from storage.models import ActionItem, ActionStatus, Phase
+from tests.factories import touchpoint_ids
 from tests.report_fixtures import (
     assign_action_items,
     cast_votes,
@@ -24,7 +25,6 @@ from tests.report_fixtures import (
     propose_fixes,
     rate_two_rounds,
     set_phase,
-    touchpoint_ids,
 )
 
 

@@ -25,7 +25,8 @@ from flows.fixes import FixDraft, propose_fix
 from flows.reports import register_reports
 from flows.voting import change_vote
 from storage.models import Phase
-from tests.report_fixtures import full_workshop, set_phase, touchpoint_ids
+from tests.factories import touchpoint_ids
+from tests.report_fixtures import full_workshop, set_phase
 
 WAIT = 60  # an upper bound for a busy machine, never an expected duration
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

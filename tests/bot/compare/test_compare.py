@@ -8,8 +8,8 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import StageSpec
 from flows.workshops import get_workshop, join_workshop
-from storage.models import GapRating, Touchpoint, TouchpointMatch
-from tests.factories import make_workshop
+from storage.models import GapRating, TouchpointMatch
+from tests.factories import make_workshop, touchpoint_ids
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
 STORES_CHANNEL = "C0STORES"
@@ -24,10 +24,7 @@ STORES = [
 
 
 def _rate(session, workshop, gaps):
-    ids_ = {
-        t.name: t.id
-        for t in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id))
-    }
+    ids_ = touchpoint_ids(session, workshop)
     for name, gap in gaps.items():
         for user in (ANA, BEN):
             session.add(

@@ -14,7 +14,7 @@ from flows.fixes import FixDraft, propose_fix
 from flows.voting import change_vote
 from standin.blockkit import validate_blocks
 from storage.models import DeliveryStatus, DigestDelivery, Phase
-from tests.factories import big_journey, utc
+from tests.factories import big_journey, touchpoint_ids, utc
 from tests.helpers import rendered
 from tests.report_fixtures import (
     add_stakeholders,
@@ -25,7 +25,6 @@ from tests.report_fixtures import (
     record,
     set_phase,
     stakeholder_ids,
-    touchpoint_ids,
 )
 
 KPIS = ("nps", "csat", "ces", "churn")

@@ -1,8 +1,6 @@
 import io
 from dataclasses import replace
 
-from sqlmodel import select
-
 from bot.gaps.chart import (
     DPI,
     FEELING_WIDTH_IN,
@@ -13,44 +11,14 @@ from bot.gaps.chart import (
     render_gap_chart,
 )
 from flows.emotions import emotion_curve, set_emotion_curve, with_curve
-from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.gaps.results import gap_results
-from flows.gaps.rounds import open_rating_round
 from flows.journey import DEFAULT_JOURNEY, StageSpec
-from flows.workshops import WorkshopSpec, create_workshop
-from storage.models import Phase, Touchpoint
+from tests.factories import gap_results_for
 from tests.flows.test_emotions import JOURNEY as EMOTION_JOURNEY
 from tests.flows.test_emotions import feel
 from tests.flows.test_emotions import worked_example as emotion_worked_example
 from tests.flows.test_gaps import FACILITATOR, TEAM, make_workshop
 from tests.helpers import png_size
-
-
-def workshop_with_ratings(session, stages, answers, second_round=None):
-    workshop = create_workshop(session, "T1", "C1", "UF", WorkshopSpec("Onboarding", stages))
-    workshop.phase = Phase.rating
-    session.add(workshop)
-    ids = dict(
-        session.exec(
-            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-        ).all()
-    )
-
-    def save(by_user):
-        for user, page in by_user.items():
-            save_ratings(
-                session,
-                "T1",
-                workshop.id,
-                user,
-                {ids[name]: RawAnswer(str(e), str(x), str(i)) for name, (e, x, i) in page.items()},
-            )
-
-    save(answers)
-    if second_round:
-        open_rating_round(session, "T1", workshop.id, "UF")
-        save(second_round)
-    return gap_results(session, workshop)
 
 
 def default_answers(shift=0):
@@ -63,10 +31,10 @@ def default_answers(shift=0):
 
 
 def test_chart_is_a_png_that_grows_with_the_journey(session):
-    small = workshop_with_ratings(
+    small = gap_results_for(
         session, [StageSpec("Find", ("Search",))], {"U1": {"Search": (5, 3, 4)}}
     )
-    full = workshop_with_ratings(session, list(DEFAULT_JOURNEY), default_answers())
+    full = gap_results_for(session, list(DEFAULT_JOURNEY), default_answers())
     small_png, full_png = render_gap_chart(small), render_gap_chart(full)
     small_size, full_size = png_size(small_png), png_size(full_png)
     assert small_size[0] == full_size[0]  # same width
@@ -74,7 +42,7 @@ def test_chart_is_a_png_that_grows_with_the_journey(session):
 
 
 def test_chart_with_a_previous_round_and_unrated_touchpoints(session):
-    results = workshop_with_ratings(
+    results = gap_results_for(
         session, list(DEFAULT_JOURNEY), default_answers(), second_round=default_answers(shift=3)
     )
     assert results.previous_round == 1
@@ -93,13 +61,13 @@ def test_chart_of_a_hundred_touchpoints(session):
     answers = {
         "U1": {f"Touchpoint {s}-{t}": (7, 1 + t % 7, 3) for s in range(10) for t in range(10)}
     }
-    data = render_gap_chart(workshop_with_ratings(session, stages, answers))
+    data = render_gap_chart(gap_results_for(session, stages, answers))
     _, height = png_size(data)
     assert height > 4000 and len(data) < 2_000_000
 
 
 def test_alt_text_names_the_worst_gaps(session):
-    results = workshop_with_ratings(session, list(DEFAULT_JOURNEY), default_answers())
+    results = gap_results_for(session, list(DEFAULT_JOURNEY), default_answers())
     text = chart_alt_text(results)
     assert text.startswith("Journey gap chart, round 1: expectation and experience for 18 rated")
     assert "Widest shortfalls: Onboarding −3.5, Support −2.5, Checkout −1.5." in text
