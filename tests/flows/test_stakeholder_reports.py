@@ -9,7 +9,6 @@ from sqlmodel import select
 
 from flows.digest import build_digest, plain_text, previous_memo, section_memos
 from flows.exports import ExportFormat, build_export, export_files
-from flows.reports import register_reports
 from flows.schedules import claim_delivery, finish_delivery
 from flows.stakeholder_reports import (
     grid_changes,
@@ -27,10 +26,7 @@ from tests.report_fixtures import (
     rate_stakeholders,
 )
 
-
-@pytest.fixture(autouse=True)
-def reports():
-    register_reports()  # the features' digest sections and export tables
+pytestmark = pytest.mark.usefixtures("reports")
 
 
 BEFORE, FIRST_DIGEST, LATER = utc(2026, 1, 1), utc(2026, 1, 2), utc(2026, 1, 3)
