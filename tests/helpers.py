@@ -104,6 +104,13 @@ def run_cli(db, *args):
     return CliRunner().invoke(cli, [*map(str, args)], env={"DATABASE_URL": db.url})
 
 
+def cli_said(result, exit_code=0) -> str:
+    """What a `run_cli` run printed, its white space folded (the terminal wraps long lines),
+    once it is known to have ended with `exit_code`."""
+    assert result.exit_code == exit_code, result.output
+    return " ".join(result.output.split())
+
+
 def count_rows(db, table) -> int:
     from sqlalchemy import func
     from sqlmodel import select
