@@ -53,6 +53,18 @@ def said(local, user, fragment):
     )[-1]
 
 
+def in_thread(local, board_ts, starts):
+    """The replies in the thread of the board `board_ts` whose text starts with `starts`, once
+    the bot has posted one."""
+    from demo.local import CHANNEL_ID
+
+    return local.standin.wait_for(
+        lambda: [
+            m for m in local.standin.thread(CHANNEL_ID, board_ts) if m["text"].startswith(starts)
+        ]
+    )
+
+
 def dm_with(local, user, fragment):
     """The newest DM to `user` containing `fragment`, once the bot has sent it."""
     return local.standin.wait_for(

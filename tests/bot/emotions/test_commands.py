@@ -6,7 +6,7 @@ from sqlmodel import select
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from storage.models import GapRating, Phase
-from tests.helpers import said
+from tests.helpers import in_thread, said
 
 ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -49,13 +49,7 @@ def test_the_form_asks_how_customers_feel_only_while_the_curve_is_on(local):
     local.sim.close_view(CHLOE)
 
     local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
-    posted = local.standin.wait_for(
-        lambda: [
-            m
-            for m in local.standin.thread(CHANNEL_ID, board_ts)
-            if m["text"].startswith("Emotion curve, round 1")
-        ]
-    )
+    posted = in_thread(local, board_ts, "Emotion curve, round 1")
     assert posted[-1]["text"] == "Emotion curve, round 1: lowest at Search (−2.0)."
     curve = local.standin.wait_for(
         lambda: [f for f in local.standin.files(CHANNEL_ID) if f["name"].startswith("emotion")]

@@ -6,7 +6,7 @@ from sqlmodel import select
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from storage.models import GapRating, Participant, Persona, Phase
-from tests.helpers import said
+from tests.helpers import in_thread, said
 
 ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -68,13 +68,7 @@ def test_personas_are_added_picked_on_the_way_to_rating_and_reported(local):
     local.sim.close_view(CHLOE)
 
     local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
-    posted = local.standin.wait_for(
-        lambda: [
-            m
-            for m in local.standin.thread(CHANNEL_ID, board_ts)
-            if m["text"].startswith("Personas, round 1")
-        ]
-    )
+    posted = in_thread(local, board_ts, "Personas, round 1")
     assert "*Small business*: journey gap *−3.0* (1 rater, 1 rating)" in str(posted[-1]["blocks"])
 
 

@@ -215,6 +215,13 @@ def tracebacks(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
+def assert_nothing_saved(local, caplog, before) -> None:
+    """Once every acked request has finished its work, the tables hold the rows `before` and
+    nothing was logged as an error."""
+    local.drain()
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
+
+
 def form(payload: str) -> bytes:
     return urlencode({"payload": payload}).encode()
 
@@ -479,8 +486,7 @@ def test_a_workshop_title_that_cannot_be_saved_is_refused_on_its_field(local, ca
         "errors": {ids.SETUP_TITLE: UNSAVABLE_FIELD},
     }
     assert response.problems == []  # an error Slack shows under the title field
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 @pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
@@ -492,8 +498,7 @@ def test_a_stakeholder_name_that_cannot_be_saved_is_refused_on_its_field(local, 
     values = {ids.STAKEHOLDER_CATEGORY: "customer", ids.STAKEHOLDER_ATTITUDE: "neutral"}
     response = local.sim.submit_view(ANA, {**values, ids.STAKEHOLDER_NAME: typed})
     assert response.json["errors"] == {ids.STAKEHOLDER_NAME: UNSAVABLE_FIELD}
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 @pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
@@ -507,8 +512,7 @@ def test_a_fix_title_that_cannot_be_saved_is_refused_on_its_field(local, caplog,
     values = {ids.FIX_TITLE: typed, ids.FIX_TOUCHPOINT: str(touchpoint_id)}
     response = local.sim.submit_view(ANA, values)
     assert response.json["errors"] == {ids.FIX_TITLE: UNSAVABLE_FIELD}
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 def test_a_pasted_kpi_answer_list_that_cannot_be_saved_is_refused_on_its_field(local, caplog):
@@ -518,8 +522,7 @@ def test_a_pasted_kpi_answer_list_that_cannot_be_saved_is_refused_on_its_field(l
     pasted = {ids.KPI_FIELD_KPI: "nps", ids.KPI_FIELD_RAW: "10 9\x00 8"}
     response = local.sim.submit_view(ANA, {**pasted, ids.KPI_FIELD_PERIOD_END: "2025-06-30"})
     assert response.json["errors"] == {ids.KPI_FIELD_RAW: UNSAVABLE_FIELD}
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 def test_a_slash_command_that_cannot_be_saved_gets_a_private_answer(local, caplog):
