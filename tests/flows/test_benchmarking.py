@@ -24,14 +24,13 @@ from storage.models import (
     ActionStatus,
     Fix,
     FixStatus,
-    GapRating,
     MatchVerdict,
     RatingRound,
     TouchpointMatch,
     pk,
     utcnow,
 )
-from tests.factories import OTHER_TEAM, TEAM, make_workshop, touchpoint_ids
+from tests.factories import OTHER_TEAM, TEAM, add_gap_rating, make_workshop, touchpoint_ids
 
 # Three teams map similar journeys. Each touchpoint gets one gap (experience − expectation) per
 # rater; expectation is 7 and experience 7 + gap.
@@ -71,17 +70,7 @@ def _rate(session, workshop, gaps, number=1):
     ids = touchpoint_ids(session, workshop)
     for name, answers in gaps.items():
         for user, gap in zip(("UA", "UB"), answers, strict=False):
-            session.add(
-                GapRating(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,
-                    touchpoint_id=ids[name],
-                    round=number,
-                    user_id=user,
-                    expectation=7,
-                    experience=7 + gap,
-                )
-            )
+            add_gap_rating(session, workshop, ids[name], user, number, 7, 7 + gap)
     session.flush()
 
 

@@ -12,8 +12,8 @@ from flows.loop import (
 )
 from flows.reports import register_reports
 from flows.workshops import join_workshop
-from storage.models import ActionItem, ActionStatus, Fix, GapRating, RatingRound
-from tests.factories import OTHER_TEAM, TEAM, make_workshop, touchpoint_ids, utc
+from storage.models import ActionItem, ActionStatus, Fix, RatingRound
+from tests.factories import OTHER_TEAM, TEAM, add_gap_rating, make_workshop, touchpoint_ids, utc
 
 JOURNEY = [StageSpec("Service", ("T1", "T2", "T3", "T4", "T5", "T6"))]
 # (expectation, experience) of raters UA and UB, per round and touchpoint. Mean gap = the mean of
@@ -59,17 +59,7 @@ def _setup(session, team=TEAM):
             )
         for name, answers in touchpoints.items():
             for user, (expectation, experience) in zip(("UA", "UB"), answers, strict=True):
-                session.add(
-                    GapRating(
-                        team_id=team,
-                        workshop_id=workshop.id,
-                        touchpoint_id=ids[name],
-                        round=number,
-                        user_id=user,
-                        expectation=expectation,
-                        experience=experience,
-                    )
-                )
+                add_gap_rating(session, workshop, ids[name], user, number, expectation, experience)
     session.flush()
     return workshop, ids
 

@@ -8,8 +8,8 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import StageSpec
 from flows.workshops import get_workshop, join_workshop
-from storage.models import GapRating, TouchpointMatch
-from tests.factories import make_workshop, touchpoint_ids
+from storage.models import TouchpointMatch
+from tests.factories import add_gap_rating, make_workshop, touchpoint_ids
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
 STORES_CHANNEL = "C0STORES"
@@ -27,17 +27,7 @@ def _rate(session, workshop, gaps):
     ids_ = touchpoint_ids(session, workshop)
     for name, gap in gaps.items():
         for user in (ANA, BEN):
-            session.add(
-                GapRating(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,
-                    touchpoint_id=ids_[name],
-                    round=1,
-                    user_id=user,
-                    expectation=7,
-                    experience=7 + gap,
-                )
-            )
+            add_gap_rating(session, workshop, ids_[name], user, 1, 7, 7 + gap)
 
 
 def _two(local):
