@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
-from flows.fixes import FixDraft, propose_fix
+from flows.fixes import FixDraft, FixSummary, propose_fix
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.gaps.results import GapResults, gap_results
 from flows.gaps.rounds import open_rating_round
@@ -15,6 +16,7 @@ from flows.journey import DEFAULT_JOURNEY, StageSpec
 from flows.stakeholders import StakeholderSpec, add_stakeholder
 from flows.workshops import WorkshopSpec, create_workshop
 from storage.models import (
+    ActionItem,
     Attitude,
     Fix,
     GapRating,
@@ -45,6 +47,25 @@ def big_journey(touchpoints: int, per_stage: int = 30) -> list[StageSpec]:
         names = tuple(f"Touchpoint {stage + 1}.{n + 1}" for n in range(count))
         stages.append(StageSpec(f"Stage {stage + 1}", names))
     return stages
+
+
+def fix_summary(fix_id: int, **fields: Any) -> FixSummary:
+    """A fix as lists and ballots show it: "Fix N" on Checkout (Purchase) in workshop 7, by UA
+    on 1 March 2026, with no description, effort or impact; `fields` change any of that."""
+    values = {
+        "id": fix_id,
+        "workshop_id": 7,
+        "title": f"Fix {fix_id}",
+        "description": None,
+        "touchpoint_id": 3,
+        "touchpoint": "Checkout",
+        "stage": "Purchase",
+        "author_id": "UA",
+        "effort": None,
+        "impact": None,
+        "created_at": datetime(2026, 3, 1, tzinfo=UTC),
+    } | fields
+    return FixSummary(**values)
 
 
 def make_workshop(
@@ -109,6 +130,43 @@ def move(
     workshop.phase = to_phase
     session.add(workshop)
     session.flush()
+
+
+def add_action_item(
+    session: Session,
+    workshop: Workshop,
+    touchpoint_id: int,
+    *,
+    title: str,
+    author: str,
+    owner: str,
+    created_by: str,
+    due_date: date,
+    **fields: Any,
+) -> ActionItem:
+    """An action item of `owner` on a new fix `title` by `author` on the touchpoint, added as
+    stored (no phase checks); `fields` set more of the item (its status, when it was created)."""
+    fix = Fix(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,
+        touchpoint_id=touchpoint_id,
+        author_id=author,
+        title=title,
+    )
+    session.add(fix)
+    session.flush()
+    item = ActionItem(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,
+        fix_id=fix.id,
+        owner_id=owner,
+        due_date=due_date,
+        created_by=created_by,
+        **fields,
+    )
+    session.add(item)
+    session.flush()
+    return item
 
 
 def add_cfo(session: Session, team_id: str, workshop_id: int, user_id: str) -> Stakeholder:

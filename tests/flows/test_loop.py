@@ -12,8 +12,16 @@ from flows.loop import (
 )
 from flows.reports import register_reports
 from flows.workshops import join_workshop
-from storage.models import ActionItem, ActionStatus, Fix, RatingRound
-from tests.factories import OTHER_TEAM, TEAM, add_gap_rating, make_workshop, touchpoint_ids, utc
+from storage.models import ActionStatus, RatingRound
+from tests.factories import (
+    OTHER_TEAM,
+    TEAM,
+    add_action_item,
+    add_gap_rating,
+    make_workshop,
+    touchpoint_ids,
+    utc,
+)
 
 JOURNEY = [StageSpec("Service", ("T1", "T2", "T3", "T4", "T5", "T6"))]
 # (expectation, experience) of raters UA and UB, per round and touchpoint. Mean gap = the mean of
@@ -65,28 +73,18 @@ def _setup(session, team=TEAM):
 
 
 def _item(session, workshop, touchpoint_id, status, created_at, title):
-    fix = Fix(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        touchpoint_id=touchpoint_id,
-        author_id="UA",
+    return add_action_item(
+        session,
+        workshop,
+        touchpoint_id,
         title=title,
-    )
-    session.add(fix)
-    session.flush()
-    item = ActionItem(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        fix_id=fix.id,
-        owner_id="UB",
+        author="UA",
+        owner="UB",
+        created_by="UF",
         due_date=created_at.date(),
         status=status,
-        created_by="UF",
         created_at=created_at,
     )
-    session.add(item)
-    session.flush()
-    return item
 
 
 def _items(session, workshop, ids):

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from flows.board import board_summary
 from flows.errors import Conflict, FlowError, NotAllowed, NotFound
-from flows.fixes import FixSummary, remove_fix
+from flows.fixes import remove_fix
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.journey import StageSpec
 from flows.voting import (
@@ -26,7 +26,7 @@ from flows.voting import (
 from flows.workshops import WorkshopSpec, create_workshop, get_workshop, join_workshop
 from storage.db import Database
 from storage.models import Ballot, Phase, Vote
-from tests.factories import propose_fixes
+from tests.factories import fix_summary, propose_fixes
 
 TEAM = "T1"
 JOURNEY = [StageSpec("Find", ("Ads", "Search")), StageSpec("Buy", ("Checkout",))]
@@ -37,17 +37,13 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def summary(fix_id, touchpoint_id, minutes=0, title=None):
-    return FixSummary(
-        id=fix_id,
+    return fix_summary(
+        fix_id,
         workshop_id=1,
         title=title or f"Fix {fix_id}",
-        description=None,
         touchpoint_id=touchpoint_id,
         touchpoint=f"TP{touchpoint_id}",
         stage="Stage",
-        author_id="UA",
-        effort=None,
-        impact=None,
         created_at=T0 + timedelta(minutes=minutes),
     )
 

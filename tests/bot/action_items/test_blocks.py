@@ -1,6 +1,6 @@
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.action_items.blocks import (
@@ -15,25 +15,13 @@ from bot.action_items.blocks import (
 from bot.slack import ids
 from bot.slack.blocks import fits_message
 from flows.actions import ActionItemSummary, due_field, owner_field
-from flows.fixes import FixSummary
 from flows.voting import RankedFix
 from storage.models import ActionStatus
+from tests.factories import fix_summary
 
 
 def fix(fix_id, title=None):
-    return FixSummary(
-        fix_id,
-        7,
-        title or f"Fix {fix_id}",
-        None,
-        3,
-        "Checkout",
-        "Purchase",
-        "UA",
-        None,
-        None,
-        datetime(2026, 3, 1, tzinfo=UTC),
-    )
+    return fix_summary(fix_id, title=title or f"Fix {fix_id}")
 
 
 def item(item_id=1, status=ActionStatus.open, overdue=False, owner="UO"):

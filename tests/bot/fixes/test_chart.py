@@ -1,30 +1,17 @@
 import io
-from datetime import UTC, datetime
 
 from matplotlib.image import imread
 
 from bot.fixes.chart import MAX_BARS, votes_chart
-from flows.fixes import FixSummary
 from flows.voting import RankedFix
+from tests.factories import fix_summary
 
 
 def ranked(count):
     return [
         RankedFix(
             n,
-            FixSummary(
-                n,
-                7,
-                f"Fix number {n} " * 5,
-                None,
-                3,
-                "Checkout",
-                "Purchase",
-                "UA",
-                None,
-                None,
-                datetime(2026, 3, 1, tzinfo=UTC),
-            ),
+            fix_summary(n, title=f"Fix number {n} " * 5),
             count - n,
             -1.0,
         )

@@ -1,6 +1,5 @@
 import json
 import re
-from datetime import UTC, datetime
 
 from bot.fixes.blocks.voting import (
     FIXES_PER_PAGE,
@@ -16,21 +15,12 @@ from flows.board import BoardSummary
 from flows.fixes import FixSummary
 from flows.voting import BallotEntry, BallotView, RankedFix
 from storage.models import Phase
+from tests.factories import fix_summary
 
 
 def fix(fix_id, title=None, author="U0AUTHOR"):
-    return FixSummary(
-        id=fix_id,
-        workshop_id=7,
-        title=title or f"Fix {fix_id}",
-        description="Why it matters",
-        touchpoint_id=3,
-        touchpoint="Checkout",
-        stage="Purchase",
-        author_id=author,
-        effort=None,
-        impact=None,
-        created_at=datetime(2026, 3, 1, tzinfo=UTC),
+    return fix_summary(
+        fix_id, title=title or f"Fix {fix_id}", description="Why it matters", author_id=author
     )
 
 

@@ -9,12 +9,11 @@ from flows.workshops import get_workshop, join_workshop
 from storage.models import (
     ActionItem,
     ActionStatus,
-    Fix,
     RatingRound,
     Touchpoint,
     utcnow,
 )
-from tests.factories import add_gap_rating
+from tests.factories import add_action_item, add_gap_rating
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 
@@ -27,27 +26,17 @@ def _rate(session, workshop, touchpoint_id, number, experience):
 def _bens_action_item(session, workshop, touchpoint_id, **fields) -> ActionItem:
     """An action item of Ben's, due today, on his fix "Call back within a day" for the
     touchpoint; `fields` sets more of it (its status)."""
-    fix = Fix(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        touchpoint_id=touchpoint_id,
-        author_id=BEN,
+    return add_action_item(
+        session,
+        workshop,
+        touchpoint_id,
         title="Call back within a day",
-    )
-    session.add(fix)
-    session.flush()
-    item = ActionItem(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        fix_id=fix.id,
-        owner_id=BEN,
-        due_date=utcnow().date(),
+        author=BEN,
+        owner=BEN,
         created_by=ANA,
+        due_date=utcnow().date(),
         **fields,
     )
-    session.add(item)
-    session.flush()
-    return item
 
 
 def test_trends_and_a_note_once(local):
