@@ -53,6 +53,27 @@ def said(local, user, fragment):
     )[-1]
 
 
+def answered(local, user, text, fragment):
+    """`user` runs `/workshop text` in the demo channel: the newest ephemeral to them containing
+    `fragment`, once the bot has sent it."""
+    from demo.local import CHANNEL_ID
+
+    local.sim.slash_command(user, CHANNEL_ID, text)
+    return said(local, user, fragment)
+
+
+def reply_to(local, user, text):
+    """`user` runs `/workshop text` in the demo channel: the newest ephemeral to them once one
+    more has come."""
+    from demo.local import CHANNEL_ID
+
+    before = len(local.standin.ephemerals(user=user))
+    local.sim.slash_command(user, CHANNEL_ID, text)
+    return local.standin.wait_for(
+        lambda: len(r := local.standin.ephemerals(user=user)) > before and r
+    )[-1]
+
+
 def in_thread(local, board_ts, starts):
     """The replies in the thread of the board `board_ts` whose text starts with `starts`, once
     the bot has posted one."""

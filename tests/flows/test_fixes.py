@@ -24,8 +24,10 @@ TEAM = "T1"
 JOURNEY = [StageSpec("Find", ("Ads", "Search")), StageSpec("Buy", ("Checkout",))]
 
 
-def make_workshop(session, phase=Phase.fixes, budget=3, per_fix=1, team=TEAM):
-    spec = WorkshopSpec("Onboarding", JOURNEY, vote_budget=budget, max_votes_per_fix=per_fix)
+def make_workshop(session, phase=Phase.fixes, budget=3, per_fix=1, team=TEAM, live=False):
+    spec = WorkshopSpec(
+        "Onboarding", JOURNEY, vote_budget=budget, max_votes_per_fix=per_fix, live_tallies=live
+    )
     workshop = create_workshop(session, team, "C1", "UF", spec)
     workshop.phase = phase
     session.add(workshop)

@@ -10,7 +10,6 @@ from flows.board import board_summary
 from flows.errors import Conflict, FlowError, NotAllowed, NotFound
 from flows.fixes import remove_fix
 from flows.gaps.ratings import RawAnswer, save_ratings
-from flows.journey import StageSpec
 from flows.voting import (
     ballot_view,
     change_vote,
@@ -23,13 +22,13 @@ from flows.voting import (
     votes_cast,
     voting_gaps,
 )
-from flows.workshops import WorkshopSpec, create_workshop, get_workshop, join_workshop
+from flows.workshops import get_workshop, join_workshop
 from storage.db import Database
 from storage.models import Ballot, Phase, Vote
 from tests.factories import fix_summary, propose_fixes
+from tests.flows.test_fixes import TEAM
+from tests.flows.test_fixes import make_workshop as fixes_workshop
 
-TEAM = "T1"
-JOURNEY = [StageSpec("Find", ("Ads", "Search")), StageSpec("Buy", ("Checkout",))]
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
@@ -83,13 +82,7 @@ def test_ranking_without_votes_or_gaps_is_by_age():
 
 
 def make_workshop(session, budget=3, per_fix=1, live=False, team=TEAM, fixes=3):
-    spec = WorkshopSpec(
-        "Onboarding", JOURNEY, vote_budget=budget, max_votes_per_fix=per_fix, live_tallies=live
-    )
-    workshop = create_workshop(session, team, "C1", "UF", spec)
-    workshop.phase = Phase.fixes
-    session.add(workshop)
-    session.flush()
+    workshop = fixes_workshop(session, Phase.fixes, budget, per_fix, team, live)
     made = propose_fixes(session, team, workshop.id, "UA", fixes)
     workshop.phase = Phase.voting
     session.add(workshop)

@@ -62,6 +62,16 @@ def _ephemeral(local, user, fragment):
     )[-1]
 
 
+def _confirm_the_match(local, user, web, stores):
+    """`user` compares the two workshops, then presses Confirm on the suggested matches they
+    are told about privately."""
+    local.sim.slash_command(user, CHANNEL_ID, f"compare #{web} #{stores}")
+    local.wait_until_idle()
+    told = _ephemeral(local, user, "Posted the comparison here")
+    local.sim.click(user, ids.COMPARE_CONFIRM, channel=CHANNEL_ID, ts=told["ts"])
+    local.wait_until_idle()
+
+
 def test_compare_posts_the_outcome_here_and_the_detail_in_its_thread(local):
     web, stores = _two(local)
     local.sim.slash_command(BEN, CHANNEL_ID, f"compare #{web} #{stores}")
@@ -111,12 +121,8 @@ def test_compare_posts_the_outcome_here_and_the_detail_in_its_thread(local):
 
 def test_only_a_facilitator_confirms_a_match_and_it_is_kept(local):
     web, stores = _two(local)
-    local.sim.slash_command(CHLOE, CHANNEL_ID, f"compare #{web} #{stores}")
-    local.wait_until_idle()
-    told = _ephemeral(local, CHLOE, "Posted the comparison here")
     # Chloé facilitates the stores' workshop: she may confirm
-    local.sim.click(CHLOE, ids.COMPARE_CONFIRM, channel=CHANNEL_ID, ts=told["ts"])
-    local.wait_until_idle()
+    _confirm_the_match(local, CHLOE, web, stores)
     assert "Matched:" in _ephemeral(local, CHLOE, "Matched:")["text"]
     with local.db.session() as session:
         [row] = session.exec(select(TouchpointMatch)).all()
@@ -133,11 +139,7 @@ def test_only_a_facilitator_confirms_a_match_and_it_is_kept(local):
 
 def test_a_participant_may_not_confirm(local):
     web, stores = _two(local)
-    local.sim.slash_command(BEN, CHANNEL_ID, f"compare #{web} #{stores}")
-    local.wait_until_idle()
-    told = _ephemeral(local, BEN, "Posted the comparison here")
-    local.sim.click(BEN, ids.COMPARE_CONFIRM, channel=CHANNEL_ID, ts=told["ts"])
-    local.wait_until_idle()
+    _confirm_the_match(local, BEN, web, stores)
     refusal = _ephemeral(local, BEN, "Only a facilitator")["text"]
     assert f"#{web}" in refusal and f"#{stores}" in refusal
     with local.db.session() as session:

@@ -14,7 +14,7 @@ from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from standin import SimResponse, SimulatedSlack
 from storage.models import Fix, FixStatus, Phase, Touchpoint
-from tests.helpers import pick_in_fix_menu, said, settle
+from tests.helpers import answered, pick_in_fix_menu, settle
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
 
@@ -76,8 +76,9 @@ def newest_list(local, user):
 
 def test_proposing_with_the_form_and_its_inline_errors(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.rating)
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "fix Checkout in 3 steps")
-    refusal = said(local, CHLOE, "Fixes are proposed in the fixes phase")
+    refusal = answered(
+        local, CHLOE, "fix Checkout in 3 steps", "Fixes are proposed in the fixes phase"
+    )
     assert "Fixes are proposed in the fixes phase" in refusal["text"]
     local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
     local.standin.wait_for(
