@@ -132,6 +132,24 @@ def move(
     session.flush()
 
 
+def add_fix(
+    session: Session, workshop: Workshop, touchpoint_id: int, title: str, author: str, **fields: Any
+) -> Fix:
+    """A fix `title` by `author` on the touchpoint, added as stored (no phase checks); `fields`
+    set more of it (its status)."""
+    fix = Fix(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,
+        touchpoint_id=touchpoint_id,
+        author_id=author,
+        title=title,
+        **fields,
+    )
+    session.add(fix)
+    session.flush()
+    return fix
+
+
 def add_action_item(
     session: Session,
     workshop: Workshop,
@@ -146,15 +164,7 @@ def add_action_item(
 ) -> ActionItem:
     """An action item of `owner` on a new fix `title` by `author` on the touchpoint, added as
     stored (no phase checks); `fields` set more of the item (its status, when it was created)."""
-    fix = Fix(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        touchpoint_id=touchpoint_id,
-        author_id=author,
-        title=title,
-    )
-    session.add(fix)
-    session.flush()
+    fix = add_fix(session, workshop, touchpoint_id, title, author)
     item = ActionItem(
         team_id=workshop.team_id,
         workshop_id=workshop.id,

@@ -20,17 +20,22 @@ from flows.errors import InvalidInput, NotAllowed, NotFound
 from flows.journey import StageSpec
 from flows.workshops import join_workshop
 from storage.models import (
-    ActionItem,
     ActionStatus,
-    Fix,
     FixStatus,
     MatchVerdict,
     RatingRound,
     TouchpointMatch,
-    pk,
     utcnow,
 )
-from tests.factories import OTHER_TEAM, TEAM, add_gap_rating, make_workshop, touchpoint_ids
+from tests.factories import (
+    OTHER_TEAM,
+    TEAM,
+    add_action_item,
+    add_fix,
+    add_gap_rating,
+    make_workshop,
+    touchpoint_ids,
+)
 
 # Three teams map similar journeys. Each touchpoint gets one gap (experience − expectation) per
 # rater; expectation is 7 and experience 7 + gap.
@@ -236,42 +241,19 @@ def test_only_a_facilitator_of_either_workshop_decides(session, three):
 def test_leads_to_follow_are_the_best_workshops_fixes(session, three):
     web, stores, partners = three
     store_ids, web_ids = touchpoint_ids(session, stores), touchpoint_ids(session, web)
-    finder = Fix(
-        team_id=TEAM,
-        workshop_id=stores.id,
-        touchpoint_id=store_ids["search results!"],
-        author_id="UB",
+    add_action_item(
+        session,
+        stores,
+        store_ids["search results!"],
         title="Store finder on the results page",
+        author="UB",
+        owner="UB",
+        created_by="UG",
+        due_date=utcnow().date(),
+        status=ActionStatus.done,
     )
-    fewer = Fix(
-        team_id=TEAM,
-        workshop_id=web.id,
-        touchpoint_id=web_ids["Ads"],
-        author_id="UA",
-        title="Fewer, better ads",
-    )
-    gone = Fix(
-        team_id=TEAM,
-        workshop_id=web.id,
-        touchpoint_id=web_ids["Ads"],
-        author_id="UA",
-        title="Removed idea",
-        status=FixStatus.removed,
-    )
-    session.add_all([finder, fewer, gone])
-    session.flush()
-    session.add(
-        ActionItem(
-            team_id=TEAM,
-            workshop_id=stores.id,
-            fix_id=pk(finder),
-            owner_id="UB",
-            due_date=utcnow().date(),
-            status=ActionStatus.done,
-            created_by="UG",
-        )
-    )
-    session.flush()
+    add_fix(session, web, web_ids["Ads"], "Fewer, better ads", "UA")
+    add_fix(session, web, web_ids["Ads"], "Removed idea", "UA", status=FixStatus.removed)
     comparison = compare_workshops(session, TEAM, [web.id, stores.id, partners.id])
     # Search results: Stores −1.0 is best, 2.0 ahead of the Web shop's −3.0;
     # Ads: Web −1.0 is best, 1.0 ahead of the Partners' −2.0 (the removed fix is no lead);
