@@ -54,7 +54,14 @@ from flows.stakeholders import add_stakeholder, validate_stakeholder
 from flows.stakeholders import save_ratings as save_stakeholder_ratings
 from flows.voting import change_vote
 from flows.workshops import WorkshopSpec, create_workshop, join_workshop
-from storage.models import ActionStatus, Phase, Stakeholder, Workshop
+from storage.models import (
+    ActionStatus,
+    DeliveryStatus,
+    DigestDelivery,
+    Phase,
+    Stakeholder,
+    Workshop,
+)
 from tests.factories import touchpoint_ids
 
 TEAM = "T1"
@@ -280,3 +287,25 @@ def full_workshop(session: Session, team: str = TEAM, channel: str = "C1") -> Wo
     record_kpis(session, workshop)
     set_phase(session, workshop, Phase.fixes)
     return workshop
+
+
+def deliver_digest(
+    session: Session,
+    workshop: Workshop,
+    at: datetime,
+    memos: dict | None,
+    status: DeliveryStatus = DeliveryStatus.sent,
+) -> None:
+    """A digest delivery fired and generated `at`, as bot.digests.posts records it once sent,
+    with the sections' memos (what the next digest compares with)."""
+    session.add(
+        DigestDelivery(
+            team_id=workshop.team_id,
+            workshop_id=workshop.id,
+            fire_time=at,
+            generated_at=at,
+            status=status,
+            section_memos=memos,
+        )
+    )
+    session.flush()
