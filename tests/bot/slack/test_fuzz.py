@@ -83,6 +83,34 @@ def workshop(local):
     return workshop_id, board_ts
 
 
+def interaction(kind: str, team: str, user: str, **fields) -> dict:
+    """An interactive payload of `kind` from `user` in workspace `team`, with `fields`."""
+    return {
+        "type": kind,
+        "team": {"id": team, "domain": "x"},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "ASTANDIN",
+        "trigger_id": "1.2.3",
+        **fields,
+    }
+
+
+def post_fuzzed(local, payload: dict, statuses: list[int]):
+    """Posts `payload`, which must not make a 500; its status is noted in `statuses`."""
+    response = post_payload(local, payload)
+    assert response.status != 500, (payload, response.text)
+    statuses.append(response.status)
+    return response
+
+
+def assert_unharmed(local, caplog, statuses, workshop_id, before) -> None:
+    """Once every acked request has finished its work: no 500, nothing logged as an error, and
+    the workshop as it was."""
+    local.drain()
+    assert 500 not in statuses and tracebacks(caplog) == []
+    assert snapshot(local, workshop_id) == before
+
+
 def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, workshop, caplog):
     workshop_id, board_ts = workshop
     before = snapshot(local, workshop_id)
@@ -97,27 +125,18 @@ def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, work
         extra=st.dictionaries(st.sampled_from(["message", "view", "container", "state"]), junk),
     )
     def fire(action_id, value, user, team, extra):
-        payload = {
-            "type": "block_actions",
-            "team": {"id": team, "domain": "x"},
-            "user": {"id": user, "team_id": team},
-            "api_app_id": "ASTANDIN",
-            "trigger_id": "1.2.3",
+        fields = {
             "channel": {"id": CHANNEL_ID},
             "container": {"type": "message", "message_ts": board_ts, "channel_id": CHANNEL_ID},
             "actions": [
                 {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
             ],
-            **extra,
+            **extra,  # may replace the container
         }
-        response = post_payload(local, payload)
-        assert response.status != 500, (payload, response.text)
-        statuses.append(response.status)
+        post_fuzzed(local, interaction("block_actions", team, user, **fields), statuses)
 
     fire()
-    local.drain()  # every acked request has finished its work
-    assert 500 not in statuses and tracebacks(caplog) == []
-    assert snapshot(local, workshop_id) == before
+    assert_unharmed(local, caplog, statuses, workshop_id, before)
 
 
 def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, workshop, caplog):
@@ -141,31 +160,22 @@ def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, w
         team=teams,
     )
     def fire(callback_id, metadata, values, user, team):
-        payload = {
-            "type": "view_submission",
-            "team": {"id": team, "domain": "x"},
-            "user": {"id": user, "team_id": team},
-            "api_app_id": "ASTANDIN",
-            "trigger_id": "1.2.3",
-            "view": {
-                "id": "V0FUZZ",
-                "type": "modal",
-                "callback_id": callback_id,
-                "private_metadata": metadata,
-                "state": {"values": values},
-                "blocks": [],
-            },
+        view = {
+            "id": "V0FUZZ",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": metadata,
+            "state": {"values": values},
+            "blocks": [],
         }
-        response = post_payload(local, payload)
-        assert response.status != 500, (payload, response.text)
-        statuses.append(response.status)
+        response = post_fuzzed(
+            local, interaction("view_submission", team, user, view=view), statuses
+        )
         if response.json and response.json.get("response_action") == "errors":
             assert isinstance(response.json["errors"], dict)
 
     fire()
-    local.drain()
-    assert 500 not in statuses and tracebacks(caplog) == []
-    assert snapshot(local, workshop_id) == before
+    assert_unharmed(local, caplog, statuses, workshop_id, before)
 
 
 @pytest.mark.parametrize("kind", ["view_submission", "block_actions"])
