@@ -54,6 +54,15 @@ def session(db: Database) -> Iterator[Session]:
 
 
 @pytest.fixture
+def reports() -> None:
+    """The features' digest sections and export tables, registered (flows.reports), for the
+    modules that build digests and exports: `pytestmark = pytest.mark.usefixtures("reports")`."""
+    from flows.reports import register_reports
+
+    register_reports()
+
+
+@pytest.fixture
 def local(migrated_url: str):  # type: ignore[no-untyped-def]
     """The real Bolt app over HTTP, the Slack stand-in, and a simulated Slack client."""
     from demo.local import LocalSlack

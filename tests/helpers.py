@@ -26,6 +26,22 @@ def close_voting(local, facilitator, board_ts):
         )
 
 
+def pick_in_fix_menu(local, user, choice, fix_id, row=0, **where):
+    """Choose `choice` (edit, merge, remove) in the overflow menu of fix `fix_id`, the list's
+    row `row`, in the demo channel; `where` names the list message (`ts=`) when it matters."""
+    from bot.slack import ids
+    from demo.local import CHANNEL_ID
+
+    local.sim.click(
+        user,
+        ids.FIX_MENU,
+        channel=CHANNEL_ID,
+        selected=f"{choice}|{fix_id}|{row}",
+        block_id=f"fix-{fix_id}",
+        **where,
+    )
+
+
 def said(local, user, fragment):
     """The newest ephemeral to `user` containing `fragment`, once the bot has sent it."""
     return local.standin.wait_for(
@@ -35,6 +51,39 @@ def said(local, user, fragment):
             if fragment in json.dumps(e, ensure_ascii=False)
         ]
     )[-1]
+
+
+def answered(local, user, text, fragment):
+    """`user` runs `/workshop text` in the demo channel: the newest ephemeral to them containing
+    `fragment`, once the bot has sent it."""
+    from demo.local import CHANNEL_ID
+
+    local.sim.slash_command(user, CHANNEL_ID, text)
+    return said(local, user, fragment)
+
+
+def reply_to(local, user, text):
+    """`user` runs `/workshop text` in the demo channel: the newest ephemeral to them once one
+    more has come."""
+    from demo.local import CHANNEL_ID
+
+    before = len(local.standin.ephemerals(user=user))
+    local.sim.slash_command(user, CHANNEL_ID, text)
+    return local.standin.wait_for(
+        lambda: len(r := local.standin.ephemerals(user=user)) > before and r
+    )[-1]
+
+
+def in_thread(local, board_ts, starts):
+    """The replies in the thread of the board `board_ts` whose text starts with `starts`, once
+    the bot has posted one."""
+    from demo.local import CHANNEL_ID
+
+    return local.standin.wait_for(
+        lambda: [
+            m for m in local.standin.thread(CHANNEL_ID, board_ts) if m["text"].startswith(starts)
+        ]
+    )
 
 
 def dm_with(local, user, fragment):
@@ -86,6 +135,13 @@ def run_cli(db, *args):
     from bot.cli import cli
 
     return CliRunner().invoke(cli, [*map(str, args)], env={"DATABASE_URL": db.url})
+
+
+def cli_said(result, exit_code=0) -> str:
+    """What a `run_cli` run printed, its white space folded (the terminal wraps long lines),
+    once it is known to have ended with `exit_code`."""
+    assert result.exit_code == exit_code, result.output
+    return " ".join(result.output.split())
 
 
 def count_rows(db, table) -> int:

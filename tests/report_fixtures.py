@@ -54,7 +54,15 @@ from flows.stakeholders import add_stakeholder, validate_stakeholder
 from flows.stakeholders import save_ratings as save_stakeholder_ratings
 from flows.voting import change_vote
 from flows.workshops import WorkshopSpec, create_workshop, join_workshop
-from storage.models import ActionStatus, Phase, Stakeholder, Touchpoint, Workshop
+from storage.models import (
+    ActionStatus,
+    DeliveryStatus,
+    DigestDelivery,
+    Phase,
+    Stakeholder,
+    Workshop,
+)
+from tests.factories import touchpoint_ids
 
 TEAM = "T1"
 FACILITATOR = "UF"
@@ -98,13 +106,6 @@ def set_phase(session: Session, workshop: Workshop, phase: Phase) -> None:
     workshop.phase = phase
     session.add(workshop)
     session.flush()
-
-
-def touchpoint_ids(session: Session, workshop: Workshop) -> dict[str, int]:
-    rows = session.exec(
-        select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-    ).all()
-    return dict(rows)
 
 
 def rate_round(session: Session, workshop: Workshop, ratings: dict) -> None:
@@ -286,3 +287,25 @@ def full_workshop(session: Session, team: str = TEAM, channel: str = "C1") -> Wo
     record_kpis(session, workshop)
     set_phase(session, workshop, Phase.fixes)
     return workshop
+
+
+def deliver_digest(
+    session: Session,
+    workshop: Workshop,
+    at: datetime,
+    memos: dict | None,
+    status: DeliveryStatus = DeliveryStatus.sent,
+) -> None:
+    """A digest delivery fired and generated `at`, as bot.digests.posts records it once sent,
+    with the sections' memos (what the next digest compares with)."""
+    session.add(
+        DigestDelivery(
+            team_id=workshop.team_id,
+            workshop_id=workshop.id,
+            fire_time=at,
+            generated_at=at,
+            status=status,
+            section_memos=memos,
+        )
+    )
+    session.flush()

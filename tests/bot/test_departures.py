@@ -12,13 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.config import Settings
 from bot.departures import REINSTALL_MESSAGE
 from bot.scheduler import DigestScheduler
 from bot.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.slack.clients import team_clients
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
-from demo.local import CHANNEL_ID, CHANNEL_NAME, PEOPLE
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.schedules import (
     DigestRule,
     ScheduleAction,
@@ -26,10 +25,10 @@ from flows.schedules import (
     change_schedule,
     create_schedule,
 )
-from standin import SimulatedSlack, SlackStandIn
+from standin import SimulatedSlack
 from storage.models import Cadence, DigestSchedule, ScheduleStatus, utcnow
 from storage.models.slack_oauth import bots, installations
-from tests.bot.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, get
+from tests.bot.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, anas_workspace, get, oauth_settings
 from tests.factories import make_workshop
 
 ANA = PEOPLE[0].user_id
@@ -45,20 +44,11 @@ def as_utc(moment):
 class Workspaces:
     def __init__(self, db):
         self.db = db
-        self.slack = SlackStandIn(team_id=STAYS, bot_token="xoxb-not-configured").start()
+        self.slack = anas_workspace(STAYS, "xoxb-not-configured")
         self.slack.register_oauth_app(CLIENT_ID, CLIENT_SECRET)
-        self.away = SlackStandIn(team_id=LEAVES, bot_token="xoxb-unused").start()
-        for standin in (self.slack, self.away):
-            standin.add_user(ANA, "ana", "Ana Lima")
-            standin.add_channel(CHANNEL_ID, CHANNEL_NAME, [ANA])
+        self.away = anas_workspace(LEAVES, "xoxb-unused")
         secret = secrets.token_hex(16)
-        settings = Settings(
-            slack_signing_secret=secret,
-            slack_client_id=CLIENT_ID,
-            slack_client_secret=CLIENT_SECRET,
-            slack_api_url=self.slack.api_url,
-            database_url=db.url,
-        )
+        settings = oauth_settings(self.slack, db, secret)
         self.scheduler = DigestScheduler(db, team_clients(settings, db), chart_processes=0)
         self.scheduler.start(paused=True)  # jobs are stored, never run
         app = create_app(settings, db, scheduler=self.scheduler)

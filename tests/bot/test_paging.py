@@ -18,7 +18,7 @@ from flows.actions import ActionItemDraft, save_action_items
 from flows.fixes import FixDraft, propose_fix
 from standin import blockkit
 from storage.models import Fix, FixStatus, Phase, Touchpoint
-from tests.helpers import close_voting
+from tests.helpers import close_voting, pick_in_fix_menu
 
 ANA, BEN, CHLOE = (p.user_id for p in PEOPLE[:3])
 FIXES = 500
@@ -110,13 +110,7 @@ def test_every_fix_is_reachable_for_edit_remove_and_merge_from_the_list_pages(lo
     local.sim.click(ANA, ids.FIX_LIST_NEXT, channel=CHANNEL_ID, ts=last["ts"])
     on_page(local, ANA, 34)
     fix_id = int(menu_values(last)[0].split("|")[1])
-    local.sim.click(
-        ANA,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        selected=f"edit|{fix_id}|33",
-        block_id=f"fix-{fix_id}",
-    )
+    pick_in_fix_menu(local, ANA, "edit", fix_id, 33)
     top_form(local, ANA, ids.FIX_MODAL)
     assert local.sim.submit_view(ANA, {ids.FIX_TITLE: "Renamed on the last page"}).problems == []
     local.standin.wait_for(
@@ -141,14 +135,7 @@ def open_merge_form(local, fix_id):
     """Ana's merge form for `fix_id`, from its menu on page 1 of a fresh `/workshop fixes`."""
     local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
     first = on_page(local, ANA, 1)
-    local.sim.click(
-        ANA,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        ts=first["ts"],
-        selected=f"merge|{fix_id}|0",
-        block_id=f"fix-{fix_id}",
-    )
+    pick_in_fix_menu(local, ANA, "merge", fix_id, ts=first["ts"])
     return top_form(local, ANA, ids.FIX_MERGE_MODAL)
 
 

@@ -20,19 +20,22 @@ from flows.errors import InvalidInput, NotAllowed, NotFound
 from flows.journey import StageSpec
 from flows.workshops import join_workshop
 from storage.models import (
-    ActionItem,
     ActionStatus,
-    Fix,
     FixStatus,
-    GapRating,
     MatchVerdict,
     RatingRound,
-    Touchpoint,
     TouchpointMatch,
-    pk,
     utcnow,
 )
-from tests.factories import OTHER_TEAM, TEAM, make_workshop
+from tests.factories import (
+    OTHER_TEAM,
+    TEAM,
+    add_action_item,
+    add_fix,
+    add_gap_rating,
+    make_workshop,
+    touchpoint_ids,
+)
 
 # Three teams map similar journeys. Each touchpoint gets one gap (experience − expectation) per
 # rater; expectation is 7 and experience 7 + gap.
@@ -69,28 +72,11 @@ PARTNERS_GAPS = {  # one rater, UA
 
 
 def _rate(session, workshop, gaps, number=1):
-    ids = _ids(session, workshop)
+    ids = touchpoint_ids(session, workshop)
     for name, answers in gaps.items():
         for user, gap in zip(("UA", "UB"), answers, strict=False):
-            session.add(
-                GapRating(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,
-                    touchpoint_id=ids[name],
-                    round=number,
-                    user_id=user,
-                    expectation=7,
-                    experience=7 + gap,
-                )
-            )
+            add_gap_rating(session, workshop, ids[name], user, number, 7, 7 + gap)
     session.flush()
-
-
-def _ids(session, workshop):
-    return {
-        t.name: t.id
-        for t in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id))
-    }
 
 
 def _workshop(session, title, stages, facilitator, team=TEAM):
@@ -180,7 +166,10 @@ def test_the_worked_example_before_any_confirmation(session, three):
     )
     # Suggested: Sign-up form ~ Signup form (0.957), then Checkout ~ Check-out (0.941) for the
     # Web shop and for the Partners
-    ids = {**_ids(session, web), **{f"S:{k}": v for k, v in _ids(session, stores).items()}}
+    ids = {
+        **touchpoint_ids(session, web),
+        **{f"S:{k}": v for k, v in touchpoint_ids(session, stores).items()},
+    }
     pairs = [(s.name_a, s.name_b) for s in comparison.suggestions]
     assert pairs[0] == ("Sign-up form", "Signup form")
     assert {frozenset(pair) for pair in pairs[1:]} == {frozenset(("Checkout", "Check-out"))}
@@ -194,7 +183,7 @@ def test_the_worked_example_before_any_confirmation(session, three):
 
 def test_confirming_a_suggestion_matches_and_rejecting_hides_it(session, three):
     web, stores, partners = three
-    web_ids, store_ids = _ids(session, web), _ids(session, stores)
+    web_ids, store_ids = touchpoint_ids(session, web), touchpoint_ids(session, stores)
     numbers = [web.id, stores.id, partners.id]
     decide_match(
         session,
@@ -236,7 +225,7 @@ def test_confirming_a_suggestion_matches_and_rejecting_hides_it(session, three):
 
 def test_only_a_facilitator_of_either_workshop_decides(session, three):
     web, stores, _ = three
-    web_ids, store_ids = _ids(session, web), _ids(session, stores)
+    web_ids, store_ids = touchpoint_ids(session, web), touchpoint_ids(session, stores)
     pair = (web_ids["Sign-up form"], store_ids["Signup form"])
     with pytest.raises(NotAllowed):
         decide_match(session, TEAM, pair, MatchVerdict.confirmed, "UA")
@@ -251,43 +240,20 @@ def test_only_a_facilitator_of_either_workshop_decides(session, three):
 
 def test_leads_to_follow_are_the_best_workshops_fixes(session, three):
     web, stores, partners = three
-    store_ids, web_ids = _ids(session, stores), _ids(session, web)
-    finder = Fix(
-        team_id=TEAM,
-        workshop_id=stores.id,
-        touchpoint_id=store_ids["search results!"],
-        author_id="UB",
+    store_ids, web_ids = touchpoint_ids(session, stores), touchpoint_ids(session, web)
+    add_action_item(
+        session,
+        stores,
+        store_ids["search results!"],
         title="Store finder on the results page",
+        author="UB",
+        owner="UB",
+        created_by="UG",
+        due_date=utcnow().date(),
+        status=ActionStatus.done,
     )
-    fewer = Fix(
-        team_id=TEAM,
-        workshop_id=web.id,
-        touchpoint_id=web_ids["Ads"],
-        author_id="UA",
-        title="Fewer, better ads",
-    )
-    gone = Fix(
-        team_id=TEAM,
-        workshop_id=web.id,
-        touchpoint_id=web_ids["Ads"],
-        author_id="UA",
-        title="Removed idea",
-        status=FixStatus.removed,
-    )
-    session.add_all([finder, fewer, gone])
-    session.flush()
-    session.add(
-        ActionItem(
-            team_id=TEAM,
-            workshop_id=stores.id,
-            fix_id=pk(finder),
-            owner_id="UB",
-            due_date=utcnow().date(),
-            status=ActionStatus.done,
-            created_by="UG",
-        )
-    )
-    session.flush()
+    add_fix(session, web, web_ids["Ads"], "Fewer, better ads", "UA")
+    add_fix(session, web, web_ids["Ads"], "Removed idea", "UA", status=FixStatus.removed)
     comparison = compare_workshops(session, TEAM, [web.id, stores.id, partners.id])
     # Search results: Stores −1.0 is best, 2.0 ahead of the Web shop's −3.0;
     # Ads: Web −1.0 is best, 1.0 ahead of the Partners' −2.0 (the removed fix is no lead);
@@ -356,7 +322,10 @@ def test_answers_from_two_replicas_make_one_row_the_later_verdict_wins(db):
     with db.session() as session:
         web = _workshop(session, "Web shop", WEB, "UF")
         stores = _workshop(session, "Stores", STORES, "UG")
-        pair = (_ids(session, web)["Sign-up form"], _ids(session, stores)["Signup form"])
+        pair = (
+            touchpoint_ids(session, web)["Sign-up form"],
+            touchpoint_ids(session, stores)["Signup form"],
+        )
     for verdict, who in (
         (MatchVerdict.confirmed, "UF"),
         (MatchVerdict.confirmed, "UF"),

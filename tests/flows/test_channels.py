@@ -13,7 +13,8 @@ from flows.errors import InvalidInput, NotAllowed, NotFound
 from flows.gaps.results import gap_results
 from flows.journey import StageSpec
 from storage.models import Channel
-from tests.flows.test_gaps import FACILITATOR, OTHER_TEAM, TEAM, make_workshop, rate, touchpoint_ids
+from tests.factories import touchpoint_ids
+from tests.flows.test_gaps import FACILITATOR, OTHER_TEAM, TEAM, make_workshop, rate
 
 JOURNEY = [StageSpec("Find", ("A", "B", "C")), StageSpec("Buy", ("D", "E"))]
 

@@ -24,7 +24,8 @@ from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
 from flows.personas import add_persona, choose_persona
 from storage.models import GapRating
-from tests.flows.test_gaps import FACILITATOR, TEAM, make_workshop, touchpoint_ids
+from tests.factories import touchpoint_ids
+from tests.flows.test_gaps import FACILITATOR, TEAM, make_workshop
 
 JOURNEY = [StageSpec("Find", ("A", "B")), StageSpec("Buy", ("C", "D"))]
 

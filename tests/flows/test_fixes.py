@@ -17,26 +17,22 @@ from flows.fixes import (
 from flows.journey import StageSpec, touchpoint_choices
 from flows.voting import change_vote, own_votes, vote_totals
 from flows.workshops import WorkshopSpec, create_workshop, is_facilitator, join_workshop
-from storage.models import Effort, Fix, FixStatus, Impact, Phase, Touchpoint, Vote
+from storage.models import Effort, Fix, FixStatus, Impact, Phase, Vote
+from tests.factories import touchpoint_ids
 
 TEAM = "T1"
 JOURNEY = [StageSpec("Find", ("Ads", "Search")), StageSpec("Buy", ("Checkout",))]
 
 
-def make_workshop(session, phase=Phase.fixes, budget=3, per_fix=1, team=TEAM):
-    spec = WorkshopSpec("Onboarding", JOURNEY, vote_budget=budget, max_votes_per_fix=per_fix)
+def make_workshop(session, phase=Phase.fixes, budget=3, per_fix=1, team=TEAM, live=False):
+    spec = WorkshopSpec(
+        "Onboarding", JOURNEY, vote_budget=budget, max_votes_per_fix=per_fix, live_tallies=live
+    )
     workshop = create_workshop(session, team, "C1", "UF", spec)
     workshop.phase = phase
     session.add(workshop)
     session.flush()
     return workshop
-
-
-def touchpoint_ids(session, workshop):
-    rows = session.exec(
-        select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-    ).all()
-    return dict(rows)
 
 
 def propose(session, workshop, user="UA", title="Shorter checkout", touchpoint="Checkout"):

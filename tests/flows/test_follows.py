@@ -22,7 +22,6 @@ from flows.journey import StageSpec
 from flows.loop import shown_round
 from flows.workshops import join_workshop
 from storage.models import (
-    GapRating,
     Phase,
     PhaseDeadline,
     RatingRound,
@@ -30,7 +29,7 @@ from storage.models import (
     RoundScheduleStatus,
     WorkshopFollow,
 )
-from tests.factories import OTHER_TEAM, TEAM, make_workshop, utc
+from tests.factories import OTHER_TEAM, TEAM, add_gap_rating, make_workshop, touchpoint_ids, utc
 from tests.flows.test_loop import _items, _setup
 from tests.report_fixtures import set_phase
 
@@ -103,28 +102,12 @@ def test_direction_in_words():
 def test_no_trend_without_a_touchpoint_rated_in_every_round(session):
     workshop = make_workshop(session, stages=[StageSpec("S", ("A", "B"))])
     join_workshop(session, workshop, "UA")
-    ids = {t.name: t.id for t in workshop_touchpoints(session, workshop)}
+    ids = touchpoint_ids(session, workshop)
     session.add(RatingRound(team_id=TEAM, workshop_id=workshop.id, number=2, opened_by="UF"))
     for number, name in ((1, "A"), (2, "B")):
-        session.add(
-            GapRating(
-                team_id=TEAM,
-                workshop_id=workshop.id,
-                touchpoint_id=ids[name],
-                round=number,
-                user_id="UA",
-                expectation=6,
-                experience=4,
-            )
-        )
+        add_gap_rating(session, workshop, ids[name], "UA", number, 6, 4)
     session.flush()
     assert journey_trend(session, workshop, 2) == JourneyTrend((1, 2), (), 0, 2)
-
-
-def workshop_touchpoints(session, workshop):
-    from storage.models import Touchpoint
-
-    return session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id)).all()
 
 
 def test_shown_round_is_the_last_one_whose_rating_ended(session):

@@ -18,7 +18,6 @@ from flows.gap_reports import (
 from flows.gaps.results import gap_results
 from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
-from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import Phase
 from tests.report_fixtures import (
@@ -31,10 +30,7 @@ from tests.report_fixtures import (
     set_phase,
 )
 
-
-@pytest.fixture(autouse=True)
-def reports():
-    register_reports()  # the features' digest sections and export tables
+pytestmark = pytest.mark.usefixtures("reports")
 
 
 def figures(section: DigestSection) -> dict[str, str]:

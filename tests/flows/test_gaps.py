@@ -43,7 +43,8 @@ from flows.workshops import (
     join_workshop,
     participant_role,
 )
-from storage.models import GapRating, Phase, PhaseChange, Touchpoint, utcnow
+from storage.models import GapRating, Phase, PhaseChange, utcnow
+from tests.factories import touchpoint_ids
 
 TEAM = "T1"
 OTHER_TEAM = "T2"
@@ -58,13 +59,6 @@ def make_workshop(session, team=TEAM, stages=JOURNEY, phase=Phase.rating):
     session.add(workshop)
     session.flush()
     return workshop
-
-
-def touchpoint_ids(session, workshop) -> dict[str, int]:
-    rows = session.exec(
-        select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-    ).all()
-    return dict(rows)
 
 
 def raw(expectation=None, experience=None, importance=None, comment=None) -> RawAnswer:

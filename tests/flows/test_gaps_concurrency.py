@@ -29,6 +29,14 @@ def setup_workshop(db):
         return workshop.id, list(ids)
 
 
+def rated_workshop(db) -> int:
+    """The workshop of `setup_workshop` with one rating in round 1, so a round 2 may open."""
+    workshop_id, (a, _) = setup_workshop(db)
+    with db.session() as session:
+        save_ratings(session, TEAM, workshop_id, "U1", {a: RawAnswer("5", "3")})
+    return workshop_id
+
+
 def run_together(task, count=THREADS):
     with ThreadPoolExecutor(max_workers=count) as pool:
         futures = [pool.submit(task, index) for index in range(count)]
@@ -56,9 +64,7 @@ def test_the_same_answers_submitted_at_once_are_stored_once(db):
 
 
 def test_two_facilitators_opening_a_round_at_once_open_one(db):
-    workshop_id, (a, _) = setup_workshop(db)
-    with db.session() as session:
-        save_ratings(session, TEAM, workshop_id, "U1", {a: RawAnswer("5", "3")})
+    workshop_id = rated_workshop(db)
 
     def open_round(_):
         with db.session() as session:
@@ -76,9 +82,7 @@ def test_two_facilitators_opening_a_round_at_once_open_one(db):
 
 def test_round_new_commands_at_once_open_one_round(db):
     """Each command reads the round it sees, then opens the round after that one."""
-    workshop_id, (a, _) = setup_workshop(db)
-    with db.session() as session:
-        save_ratings(session, TEAM, workshop_id, "U1", {a: RawAnswer("5", "3")})
+    workshop_id = rated_workshop(db)
 
     def command(_):
         with db.session() as session:

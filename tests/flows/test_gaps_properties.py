@@ -12,7 +12,6 @@ from collections import defaultdict
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import select
 
 from flows.gaps.aggregation import touchpoint_gaps
 from flows.gaps.ratings import RawAnswer, save_ratings
@@ -20,7 +19,8 @@ from flows.gaps.results import gap_results
 from flows.journey import StageSpec
 from flows.stats import student_t_quantile
 from flows.workshops import WorkshopSpec, create_workshop
-from storage.models import Phase, Touchpoint
+from storage.models import Phase
+from tests.factories import touchpoint_ids
 
 TEAM = "T1"
 STAGES = [StageSpec("Find", ("A", "B", "C")), StageSpec("Buy", ("D", "E"))]
@@ -47,11 +47,7 @@ def new_workshop(session):
     workshop.phase = Phase.rating
     session.add(workshop)
     session.flush()
-    ids = dict(
-        session.exec(
-            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-        ).all()
-    )
+    ids = touchpoint_ids(session, workshop)
     return workshop, ids
 
 
@@ -166,11 +162,7 @@ def test_sql_aggregation_agrees_on_a_large_random_workshop(db):
     with db.session() as session:
         workshop = create_workshop(session, TEAM, "C1", "UF", WorkshopSpec("Big", stages))
         workshop.phase = Phase.rating
-        ids = dict(
-            session.exec(
-                select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-            ).all()
-        )
+        ids = touchpoint_ids(session, workshop)
         raw_by_touchpoint = defaultdict(list)
         for rater in range(25):
             page = {}

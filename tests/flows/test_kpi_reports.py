@@ -17,15 +17,11 @@ from flows.kpi_reports import (
     worst_miss,
 )
 from flows.kpis import kpi_table
-from flows.reports import register_reports
 from flows.workshops import join_workshop
 from storage.models import KpiValue, Phase, utcnow
 from tests.report_fixtures import make_workshop, record, record_kpis, set_phase
 
-
-@pytest.fixture(autouse=True)
-def reports():
-    register_reports()  # the features' digest sections and export tables
+pytestmark = pytest.mark.usefixtures("reports")
 
 
 def test_each_kpi_against_target_and_benchmark_with_its_trend(session):

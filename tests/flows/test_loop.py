@@ -1,8 +1,6 @@
 """Closing the loop, with a worked example: trends over three rounds, the loop-closure figure and
 the "you said, we did" notes (each once)."""
 
-from sqlmodel import select
-
 from flows.exports import export_tables
 from flows.journey import StageSpec
 from flows.loop import (
@@ -14,8 +12,16 @@ from flows.loop import (
 )
 from flows.reports import register_reports
 from flows.workshops import join_workshop
-from storage.models import ActionItem, ActionStatus, Fix, GapRating, RatingRound, Touchpoint
-from tests.factories import OTHER_TEAM, TEAM, make_workshop, utc
+from storage.models import ActionStatus, RatingRound
+from tests.factories import (
+    OTHER_TEAM,
+    TEAM,
+    add_action_item,
+    add_gap_rating,
+    make_workshop,
+    touchpoint_ids,
+    utc,
+)
 
 JOURNEY = [StageSpec("Service", ("T1", "T2", "T3", "T4", "T5", "T6"))]
 # (expectation, experience) of raters UA and UB, per round and touchpoint. Mean gap = the mean of
@@ -47,10 +53,7 @@ def _setup(session, team=TEAM):
     workshop = make_workshop(session, team=team, stages=JOURNEY)
     for user in ("UA", "UB"):
         join_workshop(session, workshop, user)
-    ids = {
-        t.name: t.id
-        for t in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id))
-    }
+    ids = touchpoint_ids(session, workshop)
     for number, touchpoints in ROUNDS.items():
         if number > 1:
             session.add(
@@ -64,44 +67,24 @@ def _setup(session, team=TEAM):
             )
         for name, answers in touchpoints.items():
             for user, (expectation, experience) in zip(("UA", "UB"), answers, strict=True):
-                session.add(
-                    GapRating(
-                        team_id=team,
-                        workshop_id=workshop.id,
-                        touchpoint_id=ids[name],
-                        round=number,
-                        user_id=user,
-                        expectation=expectation,
-                        experience=experience,
-                    )
-                )
+                add_gap_rating(session, workshop, ids[name], user, number, expectation, experience)
     session.flush()
     return workshop, ids
 
 
 def _item(session, workshop, touchpoint_id, status, created_at, title):
-    fix = Fix(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        touchpoint_id=touchpoint_id,
-        author_id="UA",
+    return add_action_item(
+        session,
+        workshop,
+        touchpoint_id,
         title=title,
-    )
-    session.add(fix)
-    session.flush()
-    item = ActionItem(
-        team_id=workshop.team_id,
-        workshop_id=workshop.id,
-        fix_id=fix.id,
-        owner_id="UB",
+        author="UA",
+        owner="UB",
+        created_by="UF",
         due_date=created_at.date(),
         status=status,
-        created_by="UF",
         created_at=created_at,
     )
-    session.add(item)
-    session.flush()
-    return item
 
 
 def _items(session, workshop, ids):

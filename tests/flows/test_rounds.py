@@ -243,12 +243,17 @@ def _quarterly(session, workshop, now=SET):
     return save_round_schedule(session, workshop.team_id, workshop.id, "UF", spec, now=now)
 
 
-def test_a_scheduled_round_opens_once_with_its_deadline(session):
+def _rated_then_in(session, phase):
+    """A workshop whose round 1 UA rated, then moved on to `phase`, and its quarterly rounds."""
     workshop = _rating_workshop(session)
     _rate(session, workshop, "UA")
-    workshop.phase = Phase.fixes
+    workshop.phase = phase
     session.flush()
-    schedule = _quarterly(session, workshop)
+    return workshop, _quarterly(session, workshop)
+
+
+def test_a_scheduled_round_opens_once_with_its_deadline(session):
+    _, schedule = _rated_then_in(session, Phase.fixes)
     opening = utc(2027, 1, 4, 8)
     assert due_round_openings(session, opening - timedelta(minutes=1)) == []
     due = due_round_openings(session, opening + timedelta(minutes=1))
@@ -300,11 +305,7 @@ def test_stopping_rounds(session):
 
 
 def test_a_closed_workshop_is_skipped_and_the_schedule_carries_on(session):
-    workshop = _rating_workshop(session)
-    _rate(session, workshop, "UA")
-    workshop.phase = Phase.closed
-    session.flush()
-    schedule = _quarterly(session, workshop)
+    workshop, schedule = _rated_then_in(session, Phase.closed)
     opening = utc(2027, 1, 4, 8)
     skipped = open_scheduled_round(session, TEAM, schedule.id, opening, now=opening)
     assert (skipped.round, skipped.opened) == (None, False)

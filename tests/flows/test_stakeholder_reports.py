@@ -9,7 +9,6 @@ from sqlmodel import select
 
 from flows.digest import build_digest, plain_text, previous_memo, section_memos
 from flows.exports import ExportFormat, build_export, export_files
-from flows.reports import register_reports
 from flows.schedules import claim_delivery, finish_delivery
 from flows.stakeholder_reports import (
     grid_changes,
@@ -23,14 +22,12 @@ from tests.factories import utc
 from tests.report_fixtures import (
     STAKEHOLDERS,
     add_stakeholders,
+    deliver_digest,
     make_workshop,
     rate_stakeholders,
 )
 
-
-@pytest.fixture(autouse=True)
-def reports():
-    register_reports()  # the features' digest sections and export tables
+pytestmark = pytest.mark.usefixtures("reports")
 
 
 BEFORE, FIRST_DIGEST, LATER = utc(2026, 1, 1), utc(2026, 1, 2), utc(2026, 1, 3)
@@ -42,21 +39,6 @@ def figures(section):
 
 def item_texts(section):
     return [plain_text(i.text, {"UF": "Ana"}) for i in section.items]
-
-
-def deliver(session, workshop, at, memos, status=DeliveryStatus.sent):
-    """A digest delivery as bot.digests.posts records it once sent."""
-    session.add(
-        DigestDelivery(
-            team_id=workshop.team_id,
-            workshop_id=workshop.id,
-            fire_time=at,
-            generated_at=at,
-            status=status,
-            section_memos=memos,
-        )
-    )
-    session.flush()
 
 
 def test_the_first_digest_shows_the_grid_as_it_stands_and_remembers_it(session):
@@ -93,7 +75,7 @@ def test_the_next_digest_shows_new_stakeholders_and_quadrant_moves(session):
     workshop = make_workshop(session)
     ids = add_stakeholders(session, workshop, created_at=BEFORE)
     first = build_digest(session, workshop, since=None, until=FIRST_DIGEST)
-    deliver(session, workshop, FIRST_DIGEST, section_memos(first))
+    deliver_digest(session, workshop, FIRST_DIGEST, section_memos(first))
 
     # Since then: the CFO got interested, the regulator was rated, a supplier was added, and
     # the competitor was removed.
@@ -126,7 +108,7 @@ def test_nothing_moved(session):
     workshop = make_workshop(session)
     add_stakeholders(session, workshop, created_at=BEFORE)
     grid = stakeholder_grid(session, workshop.team_id, workshop.id)
-    deliver(session, workshop, FIRST_DIGEST, {"stakeholders": snapshot_of(grid)})
+    deliver_digest(session, workshop, FIRST_DIGEST, {"stakeholders": snapshot_of(grid)})
     section = stakeholders_section(session, workshop, since=FIRST_DIGEST)
     assert plain_text(section.note) == "Nobody moved between quadrants since the previous digest."
     assert section.items == () and figures(section)["New since the previous digest"] == "0"
@@ -135,7 +117,7 @@ def test_nothing_moved(session):
 def test_without_a_snapshot_from_the_previous_digest_no_moves_are_claimed(session):
     workshop = make_workshop(session)
     ids = add_stakeholders(session, workshop, created_at=BEFORE)
-    deliver(session, workshop, FIRST_DIGEST, None)  # sent before snapshots were kept
+    deliver_digest(session, workshop, FIRST_DIGEST, None)  # sent before snapshots were kept
     rate_stakeholders(session, workshop, {"CFO": {"U1": (5, 5), "U2": (4, 4)}}, ids)
     changes = grid_changes(session, workshop, FIRST_DIGEST)
     assert (changes.compared, changes.moves, changes.added) == (False, (), ())
@@ -146,10 +128,12 @@ def test_without_a_snapshot_from_the_previous_digest_no_moves_are_claimed(sessio
 def test_the_snapshot_is_the_one_of_the_digest_at_since(session):
     workshop = make_workshop(session)
     other = make_workshop(session, team="T2")
-    deliver(session, workshop, utc(2026, 1, 2), {"stakeholders": {"1": "monitor"}})
-    deliver(session, workshop, utc(2026, 1, 4), {"stakeholders": {"1": "keep_informed"}})
-    deliver(session, workshop, utc(2026, 1, 5), {"stakeholders": {"1": "x"}}, DeliveryStatus.failed)
-    deliver(session, other, utc(2026, 1, 6), {"stakeholders": {"1": "x"}})
+    deliver_digest(session, workshop, utc(2026, 1, 2), {"stakeholders": {"1": "monitor"}})
+    deliver_digest(session, workshop, utc(2026, 1, 4), {"stakeholders": {"1": "keep_informed"}})
+    deliver_digest(
+        session, workshop, utc(2026, 1, 5), {"stakeholders": {"1": "x"}}, DeliveryStatus.failed
+    )
+    deliver_digest(session, other, utc(2026, 1, 6), {"stakeholders": {"1": "x"}})
     assert previous_memo(session, workshop, utc(2026, 1, 2), "stakeholders") == {"1": "monitor"}
     assert previous_memo(session, workshop, utc(2026, 1, 4), "stakeholders") == {
         "1": "keep_informed"

@@ -8,9 +8,8 @@ from sqlmodel import select
 
 from flows.board import board_summary
 from flows.errors import Conflict, FlowError, NotAllowed, NotFound
-from flows.fixes import FixSummary, remove_fix
+from flows.fixes import remove_fix
 from flows.gaps.ratings import RawAnswer, save_ratings
-from flows.journey import StageSpec
 from flows.voting import (
     ballot_view,
     change_vote,
@@ -23,13 +22,13 @@ from flows.voting import (
     votes_cast,
     voting_gaps,
 )
-from flows.workshops import WorkshopSpec, create_workshop, get_workshop, join_workshop
+from flows.workshops import get_workshop, join_workshop
 from storage.db import Database
 from storage.models import Ballot, Phase, Vote
-from tests.factories import propose_fixes
+from tests.factories import fix_summary, propose_fixes
+from tests.flows.test_fixes import TEAM
+from tests.flows.test_fixes import make_workshop as fixes_workshop
 
-TEAM = "T1"
-JOURNEY = [StageSpec("Find", ("Ads", "Search")), StageSpec("Buy", ("Checkout",))]
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
@@ -37,17 +36,13 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def summary(fix_id, touchpoint_id, minutes=0, title=None):
-    return FixSummary(
-        id=fix_id,
+    return fix_summary(
+        fix_id,
         workshop_id=1,
         title=title or f"Fix {fix_id}",
-        description=None,
         touchpoint_id=touchpoint_id,
         touchpoint=f"TP{touchpoint_id}",
         stage="Stage",
-        author_id="UA",
-        effort=None,
-        impact=None,
         created_at=T0 + timedelta(minutes=minutes),
     )
 
@@ -87,13 +82,7 @@ def test_ranking_without_votes_or_gaps_is_by_age():
 
 
 def make_workshop(session, budget=3, per_fix=1, live=False, team=TEAM, fixes=3):
-    spec = WorkshopSpec(
-        "Onboarding", JOURNEY, vote_budget=budget, max_votes_per_fix=per_fix, live_tallies=live
-    )
-    workshop = create_workshop(session, team, "C1", "UF", spec)
-    workshop.phase = Phase.fixes
-    session.add(workshop)
-    session.flush()
+    workshop = fixes_workshop(session, Phase.fixes, budget, per_fix, team, live)
     made = propose_fixes(session, team, workshop.id, "UA", fixes)
     workshop.phase = Phase.voting
     session.add(workshop)

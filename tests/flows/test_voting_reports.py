@@ -14,9 +14,9 @@ from flows.digest import SECTION_ITEM_LIMIT, plain_text
 from flows.exports import ExportFormat, build_export, export_files
 from flows.fixes import FixDraft, list_fixes, propose_fix
 from flows.formatting import calendar_day
-from flows.reports import register_reports
 from flows.voting_reports import action_items_table, fixes_section, fixes_table
 from storage.models import ActionItem, ActionStatus, Phase
+from tests.factories import touchpoint_ids
 from tests.report_fixtures import (
     assign_action_items,
     cast_votes,
@@ -24,13 +24,9 @@ from tests.report_fixtures import (
     propose_fixes,
     rate_two_rounds,
     set_phase,
-    touchpoint_ids,
 )
 
-
-@pytest.fixture(autouse=True)
-def reports():
-    register_reports()  # the features' digest sections and export tables
+pytestmark = pytest.mark.usefixtures("reports")
 
 
 def lines(section):

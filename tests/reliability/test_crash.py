@@ -17,6 +17,7 @@ import random
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -34,7 +35,7 @@ from flows.gaps.progress import rating_progress
 from flows.schedules import rule_of
 from flows.voting import own_votes, votes_cast
 from flows.workshops import PHASE_ORDER, channel_workshops, get_workshop, join_workshop
-from standin import SimulatedSlack
+from standin import SimulatedSlack, SlackStandIn
 from storage.db import is_sqlite
 from storage.models import (
     SCHEDULER_JOBS_TABLE,
@@ -59,13 +60,18 @@ KILL_AFTER = 12  # acknowledged requests before the kill, out of 8 × 3 votes + 
 WAIT = 30  # an upper bound for a busy machine, never an expected duration
 
 
-@pytest.fixture
-def standin():
+def standin_with(*users: str) -> Iterator[SlackStandIn]:
+    """The seeded stand-in workspace with `users` as more members, running until closed."""
     standin = seeded_standin()
-    for user in VOTERS + RATERS:
+    for user in users:
         standin.add_user(user, user.lower())
     with standin:
         yield standin
+
+
+@pytest.fixture
+def standin():
+    yield from standin_with(*VOTERS, *RATERS)
 
 
 def start_workshop(sim, standin, db, title: str, phase: Phase) -> tuple[int, str]:

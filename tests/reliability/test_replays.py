@@ -76,6 +76,12 @@ def top_view(local: LocalSlack, user: str, callback_id: str) -> dict:
     )
 
 
+def submission(local: LocalSlack, user: str, callback_id: str, answers: dict) -> Act:
+    """The act of submitting `answers` on the view `callback_id` that `user` has open."""
+    view = top_view(local, user, callback_id)
+    return lambda sim: sim.submit_view(user, answers, view_id=view["id"])
+
+
 def thread_posts(local: LocalSlack, fragment: str) -> int:
     return sum(
         fragment in message["text"]
@@ -120,9 +126,8 @@ def stakeholder_rating(local):
     with local.db.session() as session:
         stakeholder_id = add_cfo(session, local.team_id, workshop_id, ANA).id
     local.sim.click(CHLOE, ids.RATE_STAKEHOLDERS, channel=CHANNEL_ID, ts=board_ts)
-    view = top_view(local, CHLOE, ids.RATING_MODAL)
     answers = {f"influence:{stakeholder_id}": "4", f"interest:{stakeholder_id}": "2"}
-    return lambda sim: sim.submit_view(CHLOE, answers, view_id=view["id"])
+    return submission(local, CHLOE, ids.RATING_MODAL, answers)
 
 
 def join(local):
@@ -133,13 +138,12 @@ def join(local):
 def kpi_value(local):
     local.start_workshop(ANA, phase=Phase.rating)
     local.sim.slash_command(BEN, CHANNEL_ID, "kpi")
-    view = top_view(local, BEN, ids.KPI_RECORD_MODAL)
     answers = {
         ids.KPI_FIELD_KPI: "nps",
         ids.KPI_FIELD_VALUE: "32",
         ids.KPI_FIELD_PERIOD_END: "2025-06-30",
     }
-    return lambda sim: sim.submit_view(BEN, answers, view_id=view["id"])
+    return submission(local, BEN, ids.KPI_RECORD_MODAL, answers)
 
 
 def action_item_status(local):
@@ -163,33 +167,30 @@ def fix_proposal(local):
     workshop_id, _ = local.start_workshop(ANA, phase=Phase.fixes)
     touchpoint = first_touchpoint(local, workshop_id)
     local.sim.slash_command(CHLOE, CHANNEL_ID, "fix")
-    view = top_view(local, CHLOE, ids.FIX_MODAL)
     answers = {ids.FIX_TITLE: "Guest checkout", ids.FIX_TOUCHPOINT: str(touchpoint)}
-    return lambda sim: sim.submit_view(CHLOE, answers, view_id=view["id"])
+    return submission(local, CHLOE, ids.FIX_MODAL, answers)
 
 
 def stakeholder(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.stakeholders)
     local.sim.click(CHLOE, ids.ADD_STAKEHOLDER, channel=CHANNEL_ID, ts=board_ts)
-    view = top_view(local, CHLOE, ids.STAKEHOLDER_MODAL)
     answers = {
         ids.STAKEHOLDER_NAME: "CFO",
         ids.STAKEHOLDER_CATEGORY: "executive",
         ids.STAKEHOLDER_ATTITUDE: "blocker",
     }
-    return lambda sim: sim.submit_view(CHLOE, answers, view_id=view["id"])
+    return submission(local, CHLOE, ids.STAKEHOLDER_MODAL, answers)
 
 
 def custom_kpi(local):
     local.start_workshop(ANA, phase=Phase.rating)
     local.sim.slash_command(BEN, CHANNEL_ID, "kpi define")
-    view = top_view(local, BEN, ids.KPI_DEFINE_MODAL)
     answers = {
         ids.KPI_DEFINE_NAME: "Repeat purchases",
         ids.KPI_DEFINE_UNIT: "%",
         ids.KPI_DEFINE_DIRECTION: ids.KPI_HIGHER_IS_BETTER,
     }
-    return lambda sim: sim.submit_view(BEN, answers, view_id=view["id"])
+    return submission(local, BEN, ids.KPI_DEFINE_MODAL, answers)
 
 
 def phase_change(local):
@@ -201,15 +202,13 @@ def new_workshop(local):
     local.sim.slash_command(ANA, CHANNEL_ID, "new Returns journey")
     top_view(local, ANA, ids.SETUP_MODAL)
     local.sim.submit_view(ANA, {})  # step 1 creates nothing; step 2 (the stages) creates it
-    view = top_view(local, ANA, ids.SETUP_STAGES_MODAL)
-    return lambda sim: sim.submit_view(ANA, {}, view_id=view["id"])
+    return submission(local, ANA, ids.SETUP_STAGES_MODAL, {})
 
 
 def digest_schedule(local):
     local.start_workshop(ANA)
     local.sim.slash_command(ANA, CHANNEL_ID, "digest")
-    view = top_view(local, ANA, ids.DIGEST_MODAL)
-    return lambda sim: sim.submit_view(ANA, {ids.DIGEST_RECIPIENTS: [OMAR]}, view_id=view["id"])
+    return submission(local, ANA, ids.DIGEST_MODAL, {ids.DIGEST_RECIPIENTS: [OMAR]})
 
 
 def home_opened(local):

@@ -27,7 +27,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot.slack import ids
-from demo.local import CHANNEL_ID, PEOPLE, seeded_standin
+from demo.local import CHANNEL_ID, PEOPLE
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import own_votes, vote_totals, votes_cast
 from flows.workshops import get_workshop, join_workshop
@@ -35,7 +35,7 @@ from standin import SimulatedSlack
 from storage.models import Ballot, DigestDelivery, DigestSchedule, Phase, Touchpoint, Vote
 from tests.processes import bot_environment, bot_processes
 from tests.recording import RecordingSlack
-from tests.reliability.test_crash import board_figures, open_view, start_workshop
+from tests.reliability.test_crash import board_figures, open_view, standin_with, start_workshop
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -61,11 +61,7 @@ def postgres_url(database_url):
 
 @pytest.fixture
 def standin():
-    standin = seeded_standin()
-    for user in VOTERS + GREEDY:
-        standin.add_user(user, user.lower())
-    with standin:
-        yield standin
+    yield from standin_with(*VOTERS, *GREEDY)
 
 
 def schedule_digest_soon(sim, standin, db, workshop_id) -> tuple[int, datetime]:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from demo.local import CHANNEL_ID
+from flows.actions import due_field, owner_field
 from standin import SimResponse
 from standin.server import RESPONSE_URL_CALL
 from tests.snapshots import changed_tables, database_rows
@@ -178,3 +179,8 @@ def clock(hh_mm: str) -> dict:
 
 def conversation(channel: str) -> dict:
     return {"type": "conversations_select", "selected_conversation": channel}
+
+
+def action_items_fields(fix_id: int, owner: str) -> dict:
+    """The action items form's answers for the fix: `owner`, due 30 June 2030."""
+    return {owner_field(fix_id): person(owner), due_field(fix_id): day("2030-06-30")}

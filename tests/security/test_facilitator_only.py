@@ -9,12 +9,13 @@ from __future__ import annotations
 import pytest
 
 from bot.slack import ids
-from flows.actions import due_field, owner_field
 from flows.workshops import participant_role
+from standin import SimResponse
 from storage.models import Role
 from tests.security.conftest import ANA, CHLOE, OMAR
 from tests.security.refusals import (
     Forgery,
+    action_items_fields,
     assert_refused,
     board_click,
     chosen,
@@ -22,13 +23,20 @@ from tests.security.refusals import (
     clock,
     command,
     conversation,
-    day,
     people,
-    person,
     submit,
     ticked,
     typed,
 )
+
+
+def action_items_form(scene, fix_id: int) -> SimResponse:
+    """Chloé's action items form for a fix of A's closed workshop, naming herself the owner."""
+    metadata = {"workshop_id": scene.a["closed"], "fix_ids": [fix_id]}
+    return submit(
+        scene, CHLOE, ids.ACTION_ITEMS_MODAL, metadata, action_items_fields(fix_id, CHLOE)
+    )
+
 
 PHASE = "Only the facilitator can change the workshop's phase"
 NUDGE = "Only the facilitator can nudge participants"
@@ -161,30 +169,12 @@ FORGERIES = [
     ),
     Forgery(
         "create action items (details form)",
-        lambda s: submit(
-            s,
-            CHLOE,
-            ids.ACTION_ITEMS_MODAL,
-            {"workshop_id": s.a["closed"], "fix_ids": [s.a["closed_fix_by_ana"]]},
-            {
-                owner_field(s.a["closed_fix_by_ana"]): person(CHLOE),
-                due_field(s.a["closed_fix_by_ana"]): day("2030-06-30"),
-            },
-        ),
+        lambda s: action_items_form(s, s.a["closed_fix_by_ana"]),
         ACTION_ITEMS,
     ),
     Forgery(
         "reassign an action item (details form)",
-        lambda s: submit(
-            s,
-            CHLOE,
-            ids.ACTION_ITEMS_MODAL,
-            {"workshop_id": s.a["closed"], "fix_ids": [s.a["closed_fix"]]},
-            {
-                owner_field(s.a["closed_fix"]): person(CHLOE),
-                due_field(s.a["closed_fix"]): day("2030-06-30"),
-            },
-        ),
+        lambda s: action_items_form(s, s.a["closed_fix"]),
         ACTION_ITEMS,
     ),
     Forgery(

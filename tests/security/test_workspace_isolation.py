@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from bot.slack import ids
-from flows.actions import due_field, owner_field
 from tests.security.conftest import ANA, OMAR
 from tests.security.refusals import (
     Forgery,
+    action_items_fields,
     assert_refused,
     chosen,
     click,
@@ -21,7 +21,6 @@ from tests.security.refusals import (
     conversation,
     day,
     people,
-    person,
     submit,
     ticked,
     typed,
@@ -68,10 +67,6 @@ def kpi_fields(stage: int | None = None) -> dict:
     if stage is not None:
         fields[ids.KPI_FIELD_STAGE] = chosen(str(stage))
     return fields
-
-
-def items_fields(fix_id: int) -> dict:
-    return {owner_field(fix_id): person(ANA), due_field(fix_id): day("2030-06-30")}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -293,14 +288,14 @@ SUBMISSIONS = [
         "save action items in B",
         ids.ACTION_ITEMS_MODAL,
         lambda s: {"workshop_id": s.b["closed"], "fix_ids": [s.b["closed_fix_by_ana"]]},
-        lambda s: items_fields(s.b["closed_fix_by_ana"]),
+        lambda s: action_items_fields(s.b["closed_fix_by_ana"], ANA),
         NO_WORKSHOP,
     ),
     (
         "save an action item in A for B's fix",
         ids.ACTION_ITEMS_MODAL,
         lambda s: {"workshop_id": s.a["closed"], "fix_ids": [s.b["closed_fix_by_ana"]]},
-        lambda s: items_fields(s.b["closed_fix_by_ana"]),
+        lambda s: action_items_fields(s.b["closed_fix_by_ana"], ANA),
         "Some of those fixes no longer exist",
     ),
 ]

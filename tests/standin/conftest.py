@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from slack_bolt import App
@@ -24,10 +25,16 @@ def standin() -> Iterator[SlackStandIn]:
         yield slack
 
 
+def bot_client(standin: SlackStandIn, **options: Any) -> WebClient:
+    """A real slack_sdk client with the stand-in's bot token; `options` as WebClient takes them
+    (retry handlers, a timeout)."""
+    return WebClient(token=standin.bot_token, base_url=standin.api_url, **options)
+
+
 @pytest.fixture
 def client(standin: SlackStandIn) -> WebClient:
     """A real slack_sdk client with no retry handlers beyond the default connection retry."""
-    return WebClient(token=standin.bot_token, base_url=standin.api_url)
+    return bot_client(standin)
 
 
 @pytest.fixture

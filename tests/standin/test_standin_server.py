@@ -18,6 +18,7 @@ from slack_sdk.webhook import WebhookClient
 
 from standin import SlackStandIn
 from standin.server import DEMO_CHANNEL_ID, DEMO_USERS, UPLOAD_CALL, wait_for
+from tests.standin.conftest import bot_client
 
 ALICE, BOB, CAROL, DAN = (u[0] for u in DEMO_USERS)
 EVE = "U0EVE00005"
@@ -321,11 +322,7 @@ def test_conversations_members_paginates_with_cursor(
 
 def test_injected_429_is_retried_by_the_rate_limit_handler(standin: SlackStandIn) -> None:
     standin.inject_fault("chat.postMessage", retry_after=0, times=2)
-    retrying = WebClient(
-        token=standin.bot_token,
-        base_url=standin.api_url,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
-    )
+    retrying = bot_client(standin, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
     assert retrying.chat_postMessage(channel=CHANNEL, text="eventually")["ok"]
     assert [c.http_status for c in standin.calls_to("chat.postMessage")] == [429, 429, 200]
     assert len(standin.messages(CHANNEL)) == 1
@@ -346,11 +343,7 @@ def test_injected_server_error(client: WebClient, standin: SlackStandIn) -> None
         client.chat_postMessage(channel=CHANNEL, text="x")
     assert excinfo.value.response.status_code == 500
     standin.inject_fault("chat.postMessage", status=503)
-    retrying = WebClient(
-        token=standin.bot_token,
-        base_url=standin.api_url,
-        retry_handlers=[ServerErrorRetryHandler(max_retry_count=1)],
-    )
+    retrying = bot_client(standin, retry_handlers=[ServerErrorRetryHandler(max_retry_count=1)])
     assert retrying.chat_postMessage(channel=CHANNEL, text="y")["ok"]
     assert [c.http_status for c in standin.calls_to("chat.postMessage")] == [500, 503, 200]
 
@@ -362,7 +355,7 @@ def test_injected_api_error_and_delay(standin: SlackStandIn, client: WebClient) 
     assert api_error(excinfo) == "channel_not_found"
 
     standin.inject_fault("chat.postMessage", delay=0.6)
-    impatient = WebClient(token=standin.bot_token, base_url=standin.api_url, timeout=0.2)
+    impatient = bot_client(standin, timeout=0.2)
     with pytest.raises(TimeoutError):
         impatient.chat_postMessage(channel=CHANNEL, text="slow")
     # The request still lands after the delay, as a slow Slack call usually does.

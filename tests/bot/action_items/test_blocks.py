@@ -17,11 +17,11 @@ from bot.slack.blocks import fits_message
 from flows.actions import ActionItemSummary, due_field, owner_field
 from flows.voting import RankedFix
 from storage.models import ActionStatus
-from tests.bot.fixes.test_blocks import fix as a_fix
+from tests.factories import fix_summary
 
 
 def fix(fix_id, title=None):
-    return a_fix(fix_id, title=title or f"Fix {fix_id}")
+    return fix_summary(fix_id, title=title or f"Fix {fix_id}")
 
 
 def item(item_id=1, status=ActionStatus.open, overdue=False, owner="UO"):

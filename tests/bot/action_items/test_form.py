@@ -12,7 +12,7 @@ from demo.local import CHANNEL_ID, PEOPLE
 from flows.actions import due_field, owner_field
 from storage.models import ActionItem, Phase
 from tests.factories import propose_fixes
-from tests.helpers import close_voting, dm_with, said, settle
+from tests.helpers import answered, close_voting, dm_with, settle
 
 ANA, BEN, CHLOE, DEV, EMI = (p.user_id for p in PEOPLE[:5])
 
@@ -63,8 +63,7 @@ def open_details_form(local, fixes_to_pick):
 
 def test_only_facilitators_create_action_items_and_only_after_voting(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.voting)
-    local.sim.slash_command(ANA, CHANNEL_ID, "actions")
-    listing = said(local, ANA, "No action items yet")
+    listing = answered(local, ANA, "actions", "No action items yet")
     assert "No action items yet" in json.dumps(listing["blocks"])
     assert ids.ACTION_ITEMS_CREATE not in json.dumps(listing["blocks"])  # voting still open
     local.sim.click(ANA, ids.PHASE_CLOSE, channel=CHANNEL_ID, ts=board_ts)

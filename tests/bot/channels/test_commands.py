@@ -7,7 +7,7 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.gaps.ratings import RawAnswer, save_ratings
 from storage.models import Channel, Phase, Touchpoint
-from tests.helpers import said
+from tests.helpers import answered, said
 
 ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -76,8 +76,7 @@ def test_facilitator_sets_channels_and_the_gap_results_carry_them(local):
 
 def test_only_facilitators_set_channels(local):
     local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "channels")
-    said(local, CHLOE, "Only the facilitator can set the touchpoints' channels.")
+    answered(local, CHLOE, "channels", "Only the facilitator can set the touchpoints' channels.")
     assert local.standin.top_view(CHLOE) is None
 
 
@@ -87,8 +86,7 @@ def test_a_workshop_without_lanes_posts_the_gap_results_as_before(local):
         ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
     )
     rate(local, workshop_id, CHLOE, {"Search": (6, 3)})
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
-    said(local, CHLOE, "I posted the gaps of round 1")
+    answered(local, CHLOE, "gaps", "I posted the gaps of round 1")
     local.wait_until_idle()
     thread = local.standin.thread(CHANNEL_ID, board_ts)
     assert [m for m in thread if m["text"].startswith("Journey gaps, round 1")]

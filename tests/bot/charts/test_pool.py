@@ -22,10 +22,10 @@ from bot.charts import registry
 from bot.charts.pool import ChartPool, draw_chart
 from flows.digest import DigestChart, PhaseSpan, build_digest
 from flows.fixes import FixDraft, propose_fix
-from flows.reports import register_reports
 from flows.voting import change_vote
 from storage.models import Phase
-from tests.report_fixtures import full_workshop, set_phase, touchpoint_ids
+from tests.factories import touchpoint_ids
+from tests.report_fixtures import full_workshop, set_phase
 
 WAIT = 60  # an upper bound for a busy machine, never an expected duration
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -36,9 +36,7 @@ SPANS = [
 TIMELINE = DigestChart("phase_timeline", SPANS, "alt")
 
 
-@pytest.fixture(autouse=True)
-def reports():
-    register_reports()  # the digest sections, whose charts are drawn
+pytestmark = pytest.mark.usefixtures("reports")
 
 
 def wait_until(predicate, what):

@@ -8,8 +8,8 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.journey import StageSpec
 from flows.workshops import get_workshop, join_workshop
-from storage.models import GapRating, Touchpoint, TouchpointMatch
-from tests.factories import make_workshop
+from storage.models import TouchpointMatch
+from tests.factories import add_gap_rating, make_workshop, touchpoint_ids
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
 STORES_CHANNEL = "C0STORES"
@@ -24,23 +24,10 @@ STORES = [
 
 
 def _rate(session, workshop, gaps):
-    ids_ = {
-        t.name: t.id
-        for t in session.exec(select(Touchpoint).where(Touchpoint.workshop_id == workshop.id))
-    }
+    ids_ = touchpoint_ids(session, workshop)
     for name, gap in gaps.items():
         for user in (ANA, BEN):
-            session.add(
-                GapRating(
-                    team_id=workshop.team_id,
-                    workshop_id=workshop.id,
-                    touchpoint_id=ids_[name],
-                    round=1,
-                    user_id=user,
-                    expectation=7,
-                    experience=7 + gap,
-                )
-            )
+            add_gap_rating(session, workshop, ids_[name], user, 1, 7, 7 + gap)
 
 
 def _two(local):
@@ -73,6 +60,16 @@ def _ephemeral(local, user, fragment):
     return local.standin.wait_for(
         lambda: [e for e in local.standin.ephemerals(user=user) if fragment in e["text"]]
     )[-1]
+
+
+def _confirm_the_match(local, user, web, stores):
+    """`user` compares the two workshops, then presses Confirm on the suggested matches they
+    are told about privately."""
+    local.sim.slash_command(user, CHANNEL_ID, f"compare #{web} #{stores}")
+    local.wait_until_idle()
+    told = _ephemeral(local, user, "Posted the comparison here")
+    local.sim.click(user, ids.COMPARE_CONFIRM, channel=CHANNEL_ID, ts=told["ts"])
+    local.wait_until_idle()
 
 
 def test_compare_posts_the_outcome_here_and_the_detail_in_its_thread(local):
@@ -124,12 +121,8 @@ def test_compare_posts_the_outcome_here_and_the_detail_in_its_thread(local):
 
 def test_only_a_facilitator_confirms_a_match_and_it_is_kept(local):
     web, stores = _two(local)
-    local.sim.slash_command(CHLOE, CHANNEL_ID, f"compare #{web} #{stores}")
-    local.wait_until_idle()
-    told = _ephemeral(local, CHLOE, "Posted the comparison here")
     # Chloé facilitates the stores' workshop: she may confirm
-    local.sim.click(CHLOE, ids.COMPARE_CONFIRM, channel=CHANNEL_ID, ts=told["ts"])
-    local.wait_until_idle()
+    _confirm_the_match(local, CHLOE, web, stores)
     assert "Matched:" in _ephemeral(local, CHLOE, "Matched:")["text"]
     with local.db.session() as session:
         [row] = session.exec(select(TouchpointMatch)).all()
@@ -146,11 +139,7 @@ def test_only_a_facilitator_confirms_a_match_and_it_is_kept(local):
 
 def test_a_participant_may_not_confirm(local):
     web, stores = _two(local)
-    local.sim.slash_command(BEN, CHANNEL_ID, f"compare #{web} #{stores}")
-    local.wait_until_idle()
-    told = _ephemeral(local, BEN, "Posted the comparison here")
-    local.sim.click(BEN, ids.COMPARE_CONFIRM, channel=CHANNEL_ID, ts=told["ts"])
-    local.wait_until_idle()
+    _confirm_the_match(local, BEN, web, stores)
     refusal = _ephemeral(local, BEN, "Only a facilitator")["text"]
     assert f"#{web}" in refusal and f"#{stores}" in refusal
     with local.db.session() as session:

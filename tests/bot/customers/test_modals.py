@@ -12,7 +12,7 @@ from flows.customers.importing import import_customer_answers
 from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.workshops import get_workshop
 from storage.models import CustomerFigure, CustomerImport, Phase, Touchpoint
-from tests.helpers import said, settle
+from tests.helpers import answered, said, settle
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 GOOD = "Checkout expectation,Checkout experience\n5,2\n4,1\n5,2\n4,2\n5,1\n"
@@ -80,12 +80,9 @@ def test_bad_rows_come_back_on_the_form_by_line_and_nothing_is_saved(local):
 
 def test_only_facilitators_import_and_show_says_when_there_is_nothing(local):
     local.start_workshop(ANA, phase=Phase.rating)
-    local.sim.slash_command(BEN, CHANNEL_ID, "customers")
-    said(local, BEN, "Only the facilitator can import customers' answers.")
-    local.sim.slash_command(BEN, CHANNEL_ID, "customers show")
-    said(local, BEN, "No customer answers in workshop")
-    local.sim.slash_command(BEN, CHANNEL_ID, "customers foo")
-    said(local, BEN, "I don't know `/workshop customers foo`")
+    answered(local, BEN, "customers", "Only the facilitator can import customers' answers.")
+    answered(local, BEN, "customers show", "No customer answers in workshop")
+    answered(local, BEN, "customers foo", "I don't know `/workshop customers foo`")
     settle(local)
 
 
@@ -120,8 +117,7 @@ def test_facilitators_post_the_fixes_ranked_by_the_customers_gap(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.fixes)
     local.sim.slash_command(BEN, CHANNEL_ID, "customers fixes")
     said(local, BEN, "Only the facilitator can rank the fixes by the customers' gap.")
-    local.sim.slash_command(ANA, CHANNEL_ID, "customers fixes")
-    said(local, ANA, "Posted the fixes ranked by the customers' gap")
+    answered(local, ANA, "customers fixes", "Posted the fixes ranked by the customers' gap")
     posted = local.standin.thread(CHANNEL_ID, board_ts)[-1]
     assert "No fixes proposed" in str(posted["blocks"])
     settle(local)

@@ -13,11 +13,12 @@ from flows.digest import build_digest, section_memos
 from flows.fixes import FixDraft, propose_fix
 from flows.voting import change_vote
 from standin.blockkit import validate_blocks
-from storage.models import DeliveryStatus, DigestDelivery, Phase
-from tests.factories import big_journey, utc
+from storage.models import Phase
+from tests.factories import big_journey, touchpoint_ids, utc
 from tests.helpers import rendered
 from tests.report_fixtures import (
     add_stakeholders,
+    deliver_digest,
     full_workshop,
     make_workshop,
     rate_round,
@@ -25,7 +26,6 @@ from tests.report_fixtures import (
     record,
     set_phase,
     stakeholder_ids,
-    touchpoint_ids,
 )
 
 KPIS = ("nps", "csat", "ces", "churn")
@@ -107,16 +107,7 @@ def big_workshop(session):
 def test_a_300_touchpoint_200_stakeholder_20_kpi_digest_stays_within_limits(session, big_workshop):
     workshop = big_workshop
     first = build_digest(session, workshop, since=None)
-    session.add(
-        DigestDelivery(
-            team_id=workshop.team_id,
-            workshop_id=workshop.id,
-            fire_time=utc(2026, 1, 2),
-            generated_at=utc(2026, 1, 2),
-            status=DeliveryStatus.sent,
-            section_memos=section_memos(first),
-        )
-    )
+    deliver_digest(session, workshop, utc(2026, 1, 2), section_memos(first))
     # Every stakeholder is re-rated to the opposite corner: up to 200 quadrant moves.
     ids = stakeholder_ids(session, workshop)
     rate_stakeholders(

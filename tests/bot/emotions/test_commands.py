@@ -6,7 +6,7 @@ from sqlmodel import select
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from storage.models import GapRating, Phase
-from tests.helpers import said
+from tests.helpers import answered, in_thread
 
 ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -23,10 +23,10 @@ def test_the_form_asks_how_customers_feel_only_while_the_curve_is_on(local):
     assert not [b for b in form["blocks"] if b["block_id"].startswith("emotion:")]
     local.sim.close_view(CHLOE)
 
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "emotions on")
-    said(local, CHLOE, "Only the facilitator can turn the emotion curve on or off.")
-    local.sim.slash_command(ANA, CHANNEL_ID, "emotions on")
-    said(local, ANA, "The emotion curve is on for *Onboarding journey*")
+    answered(
+        local, CHLOE, "emotions on", "Only the facilitator can turn the emotion curve on or off."
+    )
+    answered(local, ANA, "emotions on", "The emotion curve is on for *Onboarding journey*")
 
     form = open_form(local, CHLOE, board_ts)
     feelings = [b["block_id"] for b in form["blocks"] if b["block_id"].startswith("emotion:")]
@@ -49,13 +49,7 @@ def test_the_form_asks_how_customers_feel_only_while_the_curve_is_on(local):
     local.sim.close_view(CHLOE)
 
     local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
-    posted = local.standin.wait_for(
-        lambda: [
-            m
-            for m in local.standin.thread(CHANNEL_ID, board_ts)
-            if m["text"].startswith("Emotion curve, round 1")
-        ]
-    )
+    posted = in_thread(local, board_ts, "Emotion curve, round 1")
     assert posted[-1]["text"] == "Emotion curve, round 1: lowest at Search (−2.0)."
     curve = local.standin.wait_for(
         lambda: [f for f in local.standin.files(CHANNEL_ID) if f["name"].startswith("emotion")]
@@ -67,8 +61,7 @@ def test_emotions_explains_itself(local):
     workshop_id, _ = local.start_workshop(
         ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
     )
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "emotions")
-    said(local, CHLOE, f"Workshop #{workshop_id} has the emotion curve off.")
+    answered(local, CHLOE, "emotions", f"Workshop #{workshop_id} has the emotion curve off.")
 
 
 def rate_find(local, user, board_ts, search, ads):
@@ -90,11 +83,9 @@ def test_from_round_two_the_curve_has_a_line_per_round_and_the_change(local):
     """Round 1: Search −2, Ads +1 (mean −0.5). Round 2: Search −1, Ads +1 (mean 0.0); like for
     like over both touchpoints the change is 0.0 − (−0.5) = +0.5."""
     _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
-    local.sim.slash_command(ANA, CHANNEL_ID, "emotions on")
-    said(local, ANA, "The emotion curve is on")
+    answered(local, ANA, "emotions on", "The emotion curve is on")
     rate_find(local, CHLOE, board_ts, (6, 3, "very_negative"), (4, 5, "positive"))
-    local.sim.slash_command(ANA, CHANNEL_ID, "round new")
-    said(local, ANA, "Round 2 is open")
+    answered(local, ANA, "round new", "Round 2 is open")
     rate_find(local, CHLOE, board_ts, (6, 4, "negative"), (4, 5, "positive"))
     local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
     posted = local.standin.wait_for(

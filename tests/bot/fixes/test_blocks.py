@@ -1,5 +1,4 @@
 import json
-from datetime import UTC, datetime
 
 from bot.fixes.blocks.fixes import (
     FIXES_PER_LIST_PAGE,
@@ -12,9 +11,10 @@ from bot.fixes.blocks.fixes import (
 )
 from bot.slack import ids
 from bot.slack.blocks import block_text_length, fits_message
-from flows.fixes import MAX_FIX_TITLE, FixSummary
+from flows.fixes import MAX_FIX_TITLE
 from flows.journey import StageChoices, TouchpointChoice
 from storage.models import Effort, Impact
+from tests.factories import fix_summary
 
 STAGES = [
     StageChoices("Awareness", (TouchpointChoice(1, "Ads"), TouchpointChoice(2, "Search"))),
@@ -23,20 +23,9 @@ STAGES = [
 
 
 def fix(fix_id=1, touchpoint_id=3, title="Guest checkout", author="UA", **overrides):
-    values = {
-        "id": fix_id,
-        "workshop_id": 7,
-        "title": title,
-        "description": None,
-        "touchpoint_id": touchpoint_id,
-        "touchpoint": "Checkout",
-        "stage": "Purchase",
-        "author_id": author,
-        "effort": None,
-        "impact": None,
-        "created_at": datetime(2026, 3, 1, tzinfo=UTC),
-    } | overrides
-    return FixSummary(**values)
+    return fix_summary(
+        fix_id, touchpoint_id=touchpoint_id, title=title, author_id=author, **overrides
+    )
 
 
 def rendered(blocks_or_view):

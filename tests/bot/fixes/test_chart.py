@@ -4,12 +4,17 @@ from matplotlib.image import imread
 
 from bot.fixes.chart import MAX_BARS, votes_chart
 from flows.voting import RankedFix
-from tests.bot.fixes.test_blocks import fix
+from tests.factories import fix_summary
 
 
 def ranked(count):
     return [
-        RankedFix(n, fix(n, title=f"Fix number {n} " * 5), count - n, -1.0)
+        RankedFix(
+            n,
+            fix_summary(n, title=f"Fix number {n} " * 5),
+            count - n,
+            -1.0,
+        )
         for n in range(1, count + 1)
     ]
 

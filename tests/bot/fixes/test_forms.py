@@ -14,7 +14,7 @@ from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
 from standin import SimResponse, SimulatedSlack
 from storage.models import Fix, FixStatus, Phase, Touchpoint
-from tests.helpers import said, settle
+from tests.helpers import answered, pick_in_fix_menu, settle
 
 ANA, BEN, CHLOE, DEV = (p.user_id for p in PEOPLE[:4])
 
@@ -76,8 +76,9 @@ def newest_list(local, user):
 
 def test_proposing_with_the_form_and_its_inline_errors(local):
     workshop_id, board_ts = local.start_workshop(ANA, phase=Phase.rating)
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "fix Checkout in 3 steps")
-    refusal = said(local, CHLOE, "Fixes are proposed in the fixes phase")
+    refusal = answered(
+        local, CHLOE, "fix Checkout in 3 steps", "Fixes are proposed in the fixes phase"
+    )
     assert "Fixes are proposed in the fixes phase" in refusal["text"]
     local.sim.click(ANA, ids.PHASE_ADVANCE, channel=CHANNEL_ID, ts=board_ts)
     local.standin.wait_for(
@@ -138,13 +139,7 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
     assert "merge|" not in listing
 
     # she edits it; the list she edited from is replaced with the new title
-    local.sim.click(
-        CHLOE,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        selected=f"edit|{guest_id}|0",
-        block_id=f"fix-{guest_id}",
-    )
+    pick_in_fix_menu(local, CHLOE, "edit", guest_id)
     form = top_form(local, CHLOE, ids.FIX_MODAL)
     assert form["title"]["text"] == "Edit fix"
     local.sim.submit_view(CHLOE, {ids.FIX_TITLE: "Guest checkout for everyone"})
@@ -165,13 +160,7 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
     # Ana merges Dev's duplicate into Chloé's fix
     local.sim.slash_command(ANA, CHANNEL_ID, "fixes")
     assert "merge|" in json.dumps(newest_list(local, ANA)["blocks"])
-    local.sim.click(
-        ANA,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        selected=f"merge|{dup_id}|0",
-        block_id=f"fix-{dup_id}",
-    )
+    pick_in_fix_menu(local, ANA, "merge", dup_id)
     top_form(local, ANA, ids.FIX_MERGE_MODAL)
     answer = local.sim.submit_view(ANA, {ids.FIX_MERGE_TARGET: str(guest_id)})
     assert answer.problems == []
@@ -189,13 +178,7 @@ def test_authors_edit_and_remove_facilitators_merge_others_cannot(local):
     # Chloé removes her fix after confirming
     local.sim.slash_command(CHLOE, CHANNEL_ID, "fixes")
     newest_list(local, CHLOE)
-    local.sim.click(
-        CHLOE,
-        ids.FIX_MENU,
-        channel=CHANNEL_ID,
-        selected=f"remove|{guest_id}|0",
-        block_id=f"fix-{guest_id}",
-    )
+    pick_in_fix_menu(local, CHLOE, "remove", guest_id)
     confirm = top_form(local, CHLOE, ids.FIX_REMOVE_MODAL)
     assert "Remove *Guest checkout for everyone*" in json.dumps(
         confirm["blocks"], ensure_ascii=False
@@ -236,9 +219,7 @@ def test_another_workspaces_fix_cannot_be_reached(local):
         )
     )
     # a touchpoint of the other workspace slipped into the form is refused inline
-    local.sim.click(
-        ANA, ids.FIX_MENU, channel=CHANNEL_ID, selected=f"edit|{own_id}|0", block_id=f"fix-{own_id}"
-    )
+    pick_in_fix_menu(local, ANA, "edit", own_id)
     form = top_form(local, ANA, ids.FIX_MODAL)
     state = {
         ids.FIX_TITLE: {ids.INPUT: {"type": "plain_text_input", "value": "Ours"}},

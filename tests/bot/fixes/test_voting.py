@@ -19,7 +19,7 @@ from flows.vote_clicks import Click, click_key, record_click
 from flows.voting import own_votes, vote_totals
 from flows.workshops import get_workshop
 from storage.models import ActionItem, ActionStatus, Fix, Phase, Touchpoint, VoteClick
-from tests.helpers import board_field, dm_with, said, settle
+from tests.helpers import answered, board_field, dm_with, said, settle
 from tests.recording import RecordingSlack
 
 ANA, BEN, CHLOE, DEV, EMI, FEMI = (p.user_id for p in PEOPLE)
@@ -310,8 +310,7 @@ def test_votes_are_refused_outside_voting_and_on_removed_fixes(local):
     workshop_id, board_ts = start(local)
     kept = propose(local, workshop_id, CHLOE, "Guest checkout")
     dropped = propose(local, workshop_id, DEV, "Chatbot")
-    local.sim.slash_command(DEV, CHANNEL_ID, "vote")
-    reply = said(local, DEV, "Voting opens when")
+    reply = answered(local, DEV, "vote", "Voting opens when")
     assert "Voting opens when the facilitator moves the workshop on" in reply["text"]
     advance(local, board_ts, "Voting")
     open_ballot(local, EMI, board_ts)

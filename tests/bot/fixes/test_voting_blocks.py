@@ -5,7 +5,6 @@ from bot.fixes.blocks.voting import (
     FIXES_PER_PAGE,
     build_results,
     build_vote_modal,
-    create_action_items_block,
     results_text,
     voting_open_post,
 )
@@ -16,12 +15,12 @@ from flows.board import BoardSummary
 from flows.fixes import FixSummary
 from flows.voting import BallotEntry, BallotView, RankedFix
 from storage.models import Phase
-from tests.bot.fixes.test_blocks import fix as a_fix
+from tests.factories import fix_summary
 
 
 def fix(fix_id, title=None, author="U0AUTHOR"):
-    return a_fix(
-        fix_id, title=title or f"Fix {fix_id}", author=author, description="Why it matters"
+    return fix_summary(
+        fix_id, title=title or f"Fix {fix_id}", description="Why it matters", author_id=author
     )
 
 
@@ -177,22 +176,3 @@ def test_voting_open_post_and_the_board_buttons():
     assert participant_buttons(Phase.voting)[0] == (ids.VOTE_OPEN, "Vote")
     rating_buttons = [action_id for action_id, _ in participant_buttons(Phase.rating)]
     assert ids.FIX_PROPOSE not in rating_buttons and ids.VOTE_OPEN not in rating_buttons
-
-
-def test_the_create_action_items_button_sits_alone_in_its_block_primary_when_asked():
-    button = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": "Create action items", "emoji": True},
-        "action_id": ids.ACTION_ITEMS_CREATE,
-        "value": "7",
-    }
-    assert create_action_items_block("action_list_actions", 7).to_dict() == {
-        "type": "actions",
-        "block_id": "action_list_actions",
-        "elements": [button],
-    }
-    assert create_action_items_block("results_actions", 7, primary=True).to_dict() == {
-        "type": "actions",
-        "block_id": "results_actions",
-        "elements": [{**button, "style": "primary"}],
-    }

@@ -1,8 +1,6 @@
 import json
 import re
 
-from sqlmodel import select
-
 from bot.gaps.blocks import (
     NAME_WIDTH,
     TABLE_ROWS,
@@ -34,12 +32,11 @@ from flows.gaps.form import (
     TouchpointAnswer,
 )
 from flows.gaps.nudges import NudgePlan
-from flows.gaps.ratings import Answer, RawAnswer, save_ratings
-from flows.gaps.results import gap_results
-from flows.gaps.rounds import RoundOpened, open_rating_round
+from flows.gaps.ratings import Answer
+from flows.gaps.rounds import RoundOpened
 from flows.journey import StageSpec
-from flows.workshops import WorkshopSpec, create_workshop
-from storage.models import Phase, Touchpoint
+from storage.models import Phase
+from tests.factories import gap_results_for
 from tests.helpers import rendered
 
 LONG = "L" * 60  # the longest name a journey allows
@@ -280,32 +277,7 @@ def test_round_announcement():
 # Results ---------------------------------------------------------------------------------------
 
 
-def results_for(session, answers_by_user, stages=None, second_round=None):
-    stages = stages or [StageSpec("Find", ("Search", "Ads")), StageSpec("Buy", ("Checkout",))]
-    workshop = create_workshop(session, "T1", "C1", "UF", WorkshopSpec("Onboarding", stages))
-    workshop.phase = Phase.rating
-    session.add(workshop)
-    ids_by_name = dict(
-        session.exec(
-            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-        ).all()
-    )
-
-    def save(rounds):
-        for user, answers in rounds.items():
-            page = {
-                ids_by_name[name]: RawAnswer(*(None if v is None else str(v) for v in values))
-                for name, values in answers.items()
-            }
-            save_ratings(session, "T1", workshop.id, user, page)
-
-    save(answers_by_user)
-    if second_round:
-        open_rating_round(session, "T1", workshop.id, "UF")
-        save(second_round)
-    return gap_results(session, workshop)
-
-
+FIND_BUY = [StageSpec("Find", ("Search", "Ads")), StageSpec("Buy", ("Checkout",))]
 FIRST = {
     "U1": {"Search": (5, 5, 3), "Ads": (4, 2, 2), "Checkout": (7, 3, 5, "Card refused")},
     "U2": {"Search": (5, 6, 3), "Ads": (4, 3), "Checkout": (6, 2, 5)},
@@ -314,7 +286,7 @@ FIRST = {
 
 
 def test_ranked_table_by_hand(session):
-    results = results_for(session, FIRST)
+    results = gap_results_for(session, FIND_BUY, FIRST)
     # Checkout gaps −4 −4 −1: mean −3, sd √3, CI −3 ± 4.302653·√3/√3 = −7.3 to +1.3
     # Ads gaps −2 −1: mean −1.5, sd 0.707, CI ± 12.706·0.5 = −7.9 to +4.9
     # Search gaps 0 +1 −1: mean 0, sd 1, CI ± 4.302653/√3 = −2.5 to +2.5
@@ -338,7 +310,7 @@ def test_ranked_table_by_hand(session):
 
 
 def test_results_message_summary_quadrants_comments_and_round_button(session):
-    results = results_for(session, FIRST)
+    results = gap_results_for(session, FIND_BUY, FIRST)
     blocks = build_results_message(results)
     text = rendered(blocks)
     assert blocks[0].to_dict()["text"]["text"] == "Journey gaps · round 1"
@@ -379,7 +351,7 @@ def test_results_message_summary_quadrants_comments_and_round_button(session):
 
 def test_a_second_round_shows_the_previous_gap_and_the_change(session):
     second = {"U1": {"Checkout": (7, 6)}, "U2": {"Checkout": (6, 6), "Ads": (4, 1)}}
-    results = results_for(session, FIRST, second_round=second)
+    results = gap_results_for(session, FIND_BUY, FIRST, second)
     table = touchpoint_table(results)
     assert table.splitlines()[0] == (
         " #  Touchpoint          n  Want→Got    Gap  95% CI           R1      Δ  Imp  Flags"
@@ -409,7 +381,7 @@ def test_a_second_round_shows_the_previous_gap_and_the_change(session):
 
 
 def test_results_without_ratings_say_so(session):
-    results = results_for(session, {})
+    results = gap_results_for(session, FIND_BUY, {})
     blocks = build_results_message(results)
     assert len(blocks) == 1 and "No ratings in round 1" in rendered(blocks)
     assert results_text(results) == "No ratings in round 1 yet."
@@ -428,7 +400,7 @@ def test_a_hundred_touchpoints_stay_within_message_limits(session):
         }
         for u in range(3)
     }
-    results = results_for(session, answers, stages=stages, second_round=answers)
+    results = gap_results_for(session, stages, answers, answers)
     for blocks in (build_results_message(results), build_results_table(results)):
         payload = [b.to_dict() for b in blocks]
         assert len(payload) <= 50
@@ -467,7 +439,7 @@ def name_columns(table: str) -> list[str]:
 def test_names_with_slack_control_characters_keep_the_columns_as_slack_shows_them(session):
     names = ("Q&A > FAQ", "<!channel> promo", "Returns & refunds <EU> portal", "A`B```C")
     answers = {f"U{u}": {name: (6, 3 + u) for name in names} for u in range(3)}
-    results = results_for(session, answers, stages=[StageSpec("R&D <labs>", names)])
+    results = gap_results_for(session, [StageSpec("R&D <labs>", names)], answers)
     sent_touchpoints, sent_stages = code_blocks(build_results_table(results))
     for sent in (sent_touchpoints, sent_stages):
         # Escaped as Slack requires: no bare control character reaches Slack, so "<!channel>"
@@ -499,7 +471,7 @@ def test_names_with_slack_control_characters_keep_the_columns_as_slack_shows_the
 def test_a_long_name_is_cut_by_displayed_width_and_before_escaping(session):
     names = ("AAAAAAAAAAAAAAA<b>x", "チェックアウト体験の改善", "Checkout")
     answers = {"U1": {name: (6, 3) for name in names}, "U2": {name: (5, 3) for name in names}}
-    results = results_for(session, answers, stages=[StageSpec("Buy", names)])
+    results = gap_results_for(session, [StageSpec("Buy", names)], answers)
     (sent, _) = code_blocks(build_results_table(results))
     assert "AAAAAAAAAAAAAAA&lt;b…" in sent  # cut on what is shown, then escaped
     assert "チェックアウト体…" in sent  # wide characters take two columns each
@@ -516,7 +488,7 @@ def test_a_table_of_names_full_of_ampersands_stays_within_the_section_limit(sess
         f"U{u}": {f"{'&' * 17}{s}{t:02d}": (7, 2) for s in range(3) for t in range(10)}
         for u in range(2)
     }
-    results = results_for(session, answers, stages=stages)
+    results = gap_results_for(session, stages, answers)
     blocks = build_results_table(results)
     for item in (b.to_dict() for b in blocks):
         if item["type"] == "section":

@@ -13,7 +13,7 @@ from bot.gaps.chart import (
 from flows.emotions import emotion_curve, set_emotion_curve, with_curve
 from flows.gaps.results import gap_results
 from flows.journey import DEFAULT_JOURNEY, StageSpec
-from tests.bot.gaps.test_blocks import results_for
+from tests.factories import gap_results_for
 from tests.flows.test_emotions import JOURNEY as EMOTION_JOURNEY
 from tests.flows.test_emotions import feel
 from tests.flows.test_emotions import worked_example as emotion_worked_example
@@ -31,8 +31,10 @@ def default_answers(shift=0):
 
 
 def test_chart_is_a_png_that_grows_with_the_journey(session):
-    small = results_for(session, {"U1": {"Search": (5, 3, 4)}}, [StageSpec("Find", ("Search",))])
-    full = results_for(session, default_answers(), list(DEFAULT_JOURNEY))
+    small = gap_results_for(
+        session, [StageSpec("Find", ("Search",))], {"U1": {"Search": (5, 3, 4)}}
+    )
+    full = gap_results_for(session, list(DEFAULT_JOURNEY), default_answers())
     small_png, full_png = render_gap_chart(small), render_gap_chart(full)
     small_size, full_size = png_size(small_png), png_size(full_png)
     assert small_size[0] == full_size[0]  # same width
@@ -40,8 +42,8 @@ def test_chart_is_a_png_that_grows_with_the_journey(session):
 
 
 def test_chart_with_a_previous_round_and_unrated_touchpoints(session):
-    results = results_for(
-        session, default_answers(), list(DEFAULT_JOURNEY), second_round=default_answers(shift=3)
+    results = gap_results_for(
+        session, list(DEFAULT_JOURNEY), default_answers(), second_round=default_answers(shift=3)
     )
     assert results.previous_round == 1
     data = render_gap_chart(results)
@@ -59,13 +61,13 @@ def test_chart_of_a_hundred_touchpoints(session):
     answers = {
         "U1": {f"Touchpoint {s}-{t}": (7, 1 + t % 7, 3) for s in range(10) for t in range(10)}
     }
-    data = render_gap_chart(results_for(session, answers, stages))
+    data = render_gap_chart(gap_results_for(session, stages, answers))
     _, height = png_size(data)
     assert height > 4000 and len(data) < 2_000_000
 
 
 def test_alt_text_names_the_worst_gaps(session):
-    results = results_for(session, default_answers(), list(DEFAULT_JOURNEY))
+    results = gap_results_for(session, list(DEFAULT_JOURNEY), default_answers())
     text = chart_alt_text(results)
     assert text.startswith("Journey gap chart, round 1: expectation and experience for 18 rated")
     assert "Widest shortfalls: Onboarding −3.5, Support −2.5, Checkout −1.5." in text

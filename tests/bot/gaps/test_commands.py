@@ -6,23 +6,16 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.gaps.ratings import RawAnswer, save_ratings
 from storage.models import Phase, RatingRound, Touchpoint, Workshop
+from tests.helpers import reply_to
 from tests.recording import RecordingSlack, fire_at_once
 
 ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
 
 
-def reply_to(local, user, text):
-    before = len(local.standin.ephemerals(user=user))
-    local.sim.slash_command(user, CHANNEL_ID, text)
-    return local.standin.wait_for(
-        lambda: len(r := local.standin.ephemerals(user=user)) > before and r
-    )[-1]["text"]
-
-
 def test_gaps_before_anyone_rated_says_so_in_the_thread_and_privately(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
-    assert reply_to(local, CHLOE, "gaps") == (
+    assert reply_to(local, CHLOE, "gaps")["text"] == (
         "Nobody has rated round 1 yet, so there are no gaps to show."
     )
     thread = local.standin.thread(CHANNEL_ID, board_ts)
@@ -34,15 +27,16 @@ def test_round_explains_itself_and_refuses_non_facilitators(local):
     workshop_id, _ = local.start_workshop(
         ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
     )
-    assert reply_to(local, CHLOE, "round") == (
+    assert reply_to(local, CHLOE, "round")["text"] == (
         f"Workshop #{workshop_id} is rating in round 1. Facilitators open the next round on the "
         "same touchpoints with `/workshop round new`, or one for a persona with "
         "`/workshop round persona NAME`."
     )
     assert (
-        reply_to(local, CHLOE, "round new") == "Only the facilitator can open a new rating round."
+        reply_to(local, CHLOE, "round new")["text"]
+        == "Only the facilitator can open a new rating round."
     )
-    assert reply_to(local, ANA, "round new") == (
+    assert reply_to(local, ANA, "round new")["text"] == (
         "Nobody has rated round 1 yet; rate it before opening another."
     )
 
@@ -77,8 +71,8 @@ def test_round_new_typed_twice_opens_one_round(local):
         ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY}
     )
     rate_round(local, workshop_id, CHLOE, then=Phase.voting)
-    assert reply_to(local, ANA, "round new") == OPENED
-    assert reply_to(local, ANA, "round new") == (
+    assert reply_to(local, ANA, "round new")["text"] == OPENED
+    assert reply_to(local, ANA, "round new")["text"] == (
         "Round 2 is already open and nobody has rated it yet; I did not open another."
     )
     assert rounds_opened(local, workshop_id) == [2]

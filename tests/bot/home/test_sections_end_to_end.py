@@ -5,6 +5,7 @@ from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from flows.workshops import get_workshop, join_workshop
 from storage.models import ActionItem, ActionStatus, Phase
+from tests.factories import touchpoint_ids
 from tests.report_fixtures import (
     assign_action_items,
     cast_votes,
@@ -14,7 +15,6 @@ from tests.report_fixtures import (
     record,
     record_kpis,
     set_phase,
-    touchpoint_ids,
 )
 
 ANA, BEN, DEV = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[3].user_id

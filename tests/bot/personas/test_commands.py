@@ -6,7 +6,7 @@ from sqlmodel import select
 from bot.slack import ids
 from demo.local import CHANNEL_ID, PEOPLE
 from storage.models import GapRating, Participant, Persona, Phase
-from tests.helpers import said
+from tests.helpers import answered, in_thread, said
 
 ANA, CHLOE = PEOPLE[0].user_id, PEOPLE[2].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -68,22 +68,16 @@ def test_personas_are_added_picked_on_the_way_to_rating_and_reported(local):
     local.sim.close_view(CHLOE)
 
     local.sim.slash_command(CHLOE, CHANNEL_ID, "gaps")
-    posted = local.standin.wait_for(
-        lambda: [
-            m
-            for m in local.standin.thread(CHANNEL_ID, board_ts)
-            if m["text"].startswith("Personas, round 1")
-        ]
-    )
+    posted = in_thread(local, board_ts, "Personas, round 1")
     assert "*Small business*: journey gap *−3.0* (1 rater, 1 rating)" in str(posted[-1]["blocks"])
 
 
 def test_only_facilitators_add_personas_and_persona_explains_itself(local):
     local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "personas")
-    said(local, CHLOE, "Only the facilitator can define personas.")
-    local.sim.slash_command(CHLOE, CHANNEL_ID, "persona")
-    said(local, CHLOE, "has no personas, so everyone rates for the customer in general")
+    answered(local, CHLOE, "personas", "Only the facilitator can define personas.")
+    answered(
+        local, CHLOE, "persona", "has no personas, so everyone rates for the customer in general"
+    )
     assert local.standin.top_view(CHLOE) is None
 
 
@@ -101,14 +95,12 @@ def test_a_round_per_persona_from_the_command_line(local):
     _, board_ts = local.start_workshop(ANA, phase=Phase.rating, values={ids.SETUP_JOURNEY: JOURNEY})
     add(local, ANA, "Busy parent")
     add(local, ANA, "Small business")
-    local.sim.slash_command(CHLOE, CHANNEL_ID, 'round persona "Busy parent"')
-    said(local, CHLOE, "Only the facilitator")
+    answered(local, CHLOE, 'round persona "Busy parent"', "Only the facilitator")
     local.sim.slash_command(ANA, CHANNEL_ID, "round persona Student")
     said(local, ANA, "no persona called “Student”; it has “Busy parent”, “Small business”")
     local.sim.slash_command(ANA, CHANNEL_ID, "round persona “busy parent”")
     said(local, ANA, "Round 1 is now rated for Busy parent; I announced it")
-    local.sim.slash_command(ANA, CHANNEL_ID, "round persona Busy parent")
-    said(local, ANA, "Round 1 is already rated for Busy parent.")
+    answered(local, ANA, "round persona Busy parent", "Round 1 is already rated for Busy parent.")
     announced = [
         m
         for m in local.standin.thread(CHANNEL_ID, board_ts)

@@ -9,12 +9,11 @@ from flows.workshops import get_workshop, join_workshop
 from storage.models import (
     ActionItem,
     ActionStatus,
-    Fix,
     RatingRound,
     Touchpoint,
     utcnow,
 )
-from tests.factories import add_gap_rating
+from tests.factories import add_action_item, add_gap_rating
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 
@@ -22,6 +21,22 @@ ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 def _rate(session, workshop, touchpoint_id, number, experience):
     for user in (ANA, BEN):
         add_gap_rating(session, workshop, touchpoint_id, user, number, 7, experience)
+
+
+def _bens_action_item(session, workshop, touchpoint_id, **fields) -> ActionItem:
+    """An action item of Ben's, due today, on his fix "Call back within a day" for the
+    touchpoint; `fields` sets more of it (its status)."""
+    return add_action_item(
+        session,
+        workshop,
+        touchpoint_id,
+        title="Call back within a day",
+        author=BEN,
+        owner=BEN,
+        created_by=ANA,
+        due_date=utcnow().date(),
+        **fields,
+    )
 
 
 def test_trends_and_a_note_once(local):
@@ -33,26 +48,7 @@ def test_trends_and_a_note_once(local):
             select(Touchpoint).where(Touchpoint.workshop_id == workshop_id)
         ).first()
         _rate(session, workshop, touchpoint.id, 1, 3)  # gap −4.0
-        fix = Fix(
-            team_id=local.team_id,
-            workshop_id=workshop_id,
-            touchpoint_id=touchpoint.id,
-            author_id=BEN,
-            title="Call back within a day",
-        )
-        session.add(fix)
-        session.flush()
-        session.add(
-            ActionItem(
-                team_id=local.team_id,
-                workshop_id=workshop_id,
-                fix_id=fix.id,
-                owner_id=BEN,
-                due_date=utcnow().date(),
-                status=ActionStatus.done,
-                created_by=ANA,
-            )
-        )
+        _bens_action_item(session, workshop, touchpoint.id, status=ActionStatus.done)
     assert post_loop(_client(local), local.db, local.team_id, workshop_id) == 0  # one round
     with local.db.session() as session:
         workshop = get_workshop(session, local.team_id, workshop_id)

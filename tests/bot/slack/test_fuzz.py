@@ -83,6 +83,34 @@ def workshop(local):
     return workshop_id, board_ts
 
 
+def interaction(kind: str, team: str, user: str, **fields) -> dict:
+    """An interactive payload of `kind` from `user` in workspace `team`, with `fields`."""
+    return {
+        "type": kind,
+        "team": {"id": team, "domain": "x"},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "ASTANDIN",
+        "trigger_id": "1.2.3",
+        **fields,
+    }
+
+
+def post_fuzzed(local, payload: dict, statuses: list[int]):
+    """Posts `payload`, which must not make a 500; its status is noted in `statuses`."""
+    response = post_payload(local, payload)
+    assert response.status != 500, (payload, response.text)
+    statuses.append(response.status)
+    return response
+
+
+def assert_unharmed(local, caplog, statuses, workshop_id, before) -> None:
+    """Once every acked request has finished its work: no 500, nothing logged as an error, and
+    the workshop as it was."""
+    local.drain()
+    assert 500 not in statuses and tracebacks(caplog) == []
+    assert snapshot(local, workshop_id) == before
+
+
 def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, workshop, caplog):
     workshop_id, board_ts = workshop
     before = snapshot(local, workshop_id)
@@ -97,27 +125,18 @@ def test_fuzzed_block_actions_never_fail_or_change_what_they_may_not(local, work
         extra=st.dictionaries(st.sampled_from(["message", "view", "container", "state"]), junk),
     )
     def fire(action_id, value, user, team, extra):
-        payload = {
-            "type": "block_actions",
-            "team": {"id": team, "domain": "x"},
-            "user": {"id": user, "team_id": team},
-            "api_app_id": "ASTANDIN",
-            "trigger_id": "1.2.3",
+        fields = {
             "channel": {"id": CHANNEL_ID},
             "container": {"type": "message", "message_ts": board_ts, "channel_id": CHANNEL_ID},
             "actions": [
                 {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
             ],
-            **extra,
+            **extra,  # may replace the container
         }
-        response = post_payload(local, payload)
-        assert response.status != 500, (payload, response.text)
-        statuses.append(response.status)
+        post_fuzzed(local, interaction("block_actions", team, user, **fields), statuses)
 
     fire()
-    local.drain()  # every acked request has finished its work
-    assert 500 not in statuses and tracebacks(caplog) == []
-    assert snapshot(local, workshop_id) == before
+    assert_unharmed(local, caplog, statuses, workshop_id, before)
 
 
 def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, workshop, caplog):
@@ -141,31 +160,22 @@ def test_fuzzed_view_submissions_never_fail_or_change_what_they_may_not(local, w
         team=teams,
     )
     def fire(callback_id, metadata, values, user, team):
-        payload = {
-            "type": "view_submission",
-            "team": {"id": team, "domain": "x"},
-            "user": {"id": user, "team_id": team},
-            "api_app_id": "ASTANDIN",
-            "trigger_id": "1.2.3",
-            "view": {
-                "id": "V0FUZZ",
-                "type": "modal",
-                "callback_id": callback_id,
-                "private_metadata": metadata,
-                "state": {"values": values},
-                "blocks": [],
-            },
+        view = {
+            "id": "V0FUZZ",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": metadata,
+            "state": {"values": values},
+            "blocks": [],
         }
-        response = post_payload(local, payload)
-        assert response.status != 500, (payload, response.text)
-        statuses.append(response.status)
+        response = post_fuzzed(
+            local, interaction("view_submission", team, user, view=view), statuses
+        )
         if response.json and response.json.get("response_action") == "errors":
             assert isinstance(response.json["errors"], dict)
 
     fire()
-    local.drain()
-    assert 500 not in statuses and tracebacks(caplog) == []
-    assert snapshot(local, workshop_id) == before
+    assert_unharmed(local, caplog, statuses, workshop_id, before)
 
 
 @pytest.mark.parametrize("kind", ["view_submission", "block_actions"])
@@ -213,6 +223,13 @@ SIXTY_FOUR_ZEROS = "v0=" + "0" * 64
 
 def tracebacks(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def assert_nothing_saved(local, caplog, before) -> None:
+    """Once every acked request has finished its work, the tables hold the rows `before` and
+    nothing was logged as an error."""
+    local.drain()
+    assert database_rows(local.db) == before and tracebacks(caplog) == []
 
 
 def form(payload: str) -> bytes:
@@ -479,8 +496,7 @@ def test_a_workshop_title_that_cannot_be_saved_is_refused_on_its_field(local, ca
         "errors": {ids.SETUP_TITLE: UNSAVABLE_FIELD},
     }
     assert response.problems == []  # an error Slack shows under the title field
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 @pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
@@ -492,8 +508,7 @@ def test_a_stakeholder_name_that_cannot_be_saved_is_refused_on_its_field(local, 
     values = {ids.STAKEHOLDER_CATEGORY: "customer", ids.STAKEHOLDER_ATTITUDE: "neutral"}
     response = local.sim.submit_view(ANA, {**values, ids.STAKEHOLDER_NAME: typed})
     assert response.json["errors"] == {ids.STAKEHOLDER_NAME: UNSAVABLE_FIELD}
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 @pytest.mark.parametrize("typed", UNSAVABLE_TEXTS)
@@ -507,8 +522,7 @@ def test_a_fix_title_that_cannot_be_saved_is_refused_on_its_field(local, caplog,
     values = {ids.FIX_TITLE: typed, ids.FIX_TOUCHPOINT: str(touchpoint_id)}
     response = local.sim.submit_view(ANA, values)
     assert response.json["errors"] == {ids.FIX_TITLE: UNSAVABLE_FIELD}
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 def test_a_pasted_kpi_answer_list_that_cannot_be_saved_is_refused_on_its_field(local, caplog):
@@ -518,8 +532,7 @@ def test_a_pasted_kpi_answer_list_that_cannot_be_saved_is_refused_on_its_field(l
     pasted = {ids.KPI_FIELD_KPI: "nps", ids.KPI_FIELD_RAW: "10 9\x00 8"}
     response = local.sim.submit_view(ANA, {**pasted, ids.KPI_FIELD_PERIOD_END: "2025-06-30"})
     assert response.json["errors"] == {ids.KPI_FIELD_RAW: UNSAVABLE_FIELD}
-    local.drain()
-    assert database_rows(local.db) == before and tracebacks(caplog) == []
+    assert_nothing_saved(local, caplog, before)
 
 
 def test_a_slash_command_that_cannot_be_saved_gets_a_private_answer(local, caplog):

@@ -41,20 +41,31 @@ def get(url: str, cookie: str | None = None):
     return response.status, response.headers, response.read().decode()
 
 
-@pytest.fixture
-def oauth_bot(db):
-    standin = SlackStandIn(team_id="T0OAUTH", bot_token="xoxb-not-configured").start()
-    standin.register_oauth_app(CLIENT_ID, CLIENT_SECRET)
+def anas_workspace(team_id: str, bot_token: str) -> SlackStandIn:
+    """A stand-in workspace, started, where Ana is in the workshop channel."""
+    standin = SlackStandIn(team_id=team_id, bot_token=bot_token).start()
     standin.add_user(ANA, "ana", "Ana Lima")
     standin.add_channel(CHANNEL_ID, CHANNEL_NAME, [ANA])
-    signing_secret = secrets.token_hex(16)
-    settings = Settings(
+    return standin
+
+
+def oauth_settings(standin: SlackStandIn, db, signing_secret: str) -> Settings:
+    """The bot in OAuth mode (no bot token of its own), calling the Web API at `standin`."""
+    return Settings(
         slack_signing_secret=signing_secret,
         slack_client_id=CLIENT_ID,
         slack_client_secret=CLIENT_SECRET,
         slack_api_url=standin.api_url,
         database_url=db.url,
     )
+
+
+@pytest.fixture
+def oauth_bot(db):
+    standin = anas_workspace("T0OAUTH", "xoxb-not-configured")
+    standin.register_oauth_app(CLIENT_ID, CLIENT_SECRET)
+    signing_secret = secrets.token_hex(16)
+    settings = oauth_settings(standin, db, signing_secret)
     server = HttpServer(wsgi_application(create_app(settings, db))).start()
     sim = SimulatedSlack(standin, server.url + EVENTS_PATH, signing_secret)
     yield standin, server, sim, db

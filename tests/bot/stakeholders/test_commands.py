@@ -9,19 +9,9 @@ from demo.local import CHANNEL_ID, PEOPLE
 from flows.stakeholders import save_ratings
 from storage.models import Phase
 from tests.factories import add_cfo
+from tests.helpers import reply_to
 
 ANA, BEN, CHLOE = PEOPLE[0].user_id, PEOPLE[1].user_id, PEOPLE[2].user_id
-
-
-def reply_to(local, user, text):
-    before = len(local.standin.ephemerals(user=user))
-    local.sim.slash_command(user, CHANNEL_ID, text)
-    return local.standin.wait_for(
-        lambda: (
-            len(local.standin.ephemerals(user=user)) > before
-            and local.standin.ephemerals(user=user)[-1]
-        )
-    )
 
 
 def test_stakeholder_add_opens_the_form(local):

@@ -8,7 +8,7 @@ from flows.channels import touchpoint_channels
 from flows.journey import StageSpec
 from flows.journey_templates import get_template
 from storage.models import Channel, Workshop
-from tests.helpers import said
+from tests.helpers import answered, said
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 JOURNEY = "Find: Search, Ads\nBuy: Checkout"
@@ -26,17 +26,20 @@ def test_a_saved_journey_is_offered_and_fills_the_stage_editor(local):
     assert "Only the facilitator can save this workshop's journey" in str(
         said(local, BEN, "Only the facilitator")
     )
-    local.sim.slash_command(ANA, CHANNEL_ID, "template save  Find & buy ")
-    reply = said(local, ANA, "Saved the journey")
+    reply = answered(local, ANA, "template save  Find & buy ", "Saved the journey")
     assert reply["text"] == (
         f"Saved the journey of workshop #{workshop_id} as template *Find &amp; buy* "
         "(2 stages, 3 touchpoints). It is offered under “Journey to start from” when anyone "
         "here starts a workshop with `/workshop new`."
     )
-    local.sim.slash_command(ANA, CHANNEL_ID, "template save find & BUY")
-    assert "now holds the journey" in said(local, ANA, "now holds")["text"]
-    local.sim.slash_command(ANA, CHANNEL_ID, "template")
-    assert "`/workshop template save NAME`" in said(local, ANA, "as a template with")["text"]
+    assert (
+        "now holds the journey"
+        in answered(local, ANA, "template save find & BUY", "now holds")["text"]
+    )
+    assert (
+        "`/workshop template save NAME`"
+        in answered(local, ANA, "template", "as a template with")["text"]
+    )
 
     local.sim.slash_command(BEN, CHANNEL_ID, "new Second")
     view = local.standin.wait_for(lambda: local.standin.top_view(BEN))

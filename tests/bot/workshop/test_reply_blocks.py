@@ -77,17 +77,15 @@ def test_help_groups_the_commands_by_role_each_listed_once():
 
 def test_workshop_alone_shows_your_next_action_and_the_phases_few_commands(local):
     from bot.slack import ids
-    from demo.local import CHANNEL_ID, PEOPLE
-    from tests.helpers import said
+    from demo.local import PEOPLE
+    from tests.helpers import answered
 
     ana, chloe = PEOPLE[0].user_id, PEOPLE[2].user_id
-    local.sim.slash_command(chloe, CHANNEL_ID, "")
-    nothing = said(local, chloe, "No open workshop")
+    nothing = answered(local, chloe, "", "No open workshop")
     assert "/workshop new [title]" in str(nothing["blocks"])
 
     local.start_workshop(ana, phase=Phase.rating, joiners=(chloe,))
-    local.sim.slash_command(chloe, CHANNEL_ID, "")
-    reply = said(local, chloe, "You have rated 0 of 19 touchpoints")
+    reply = answered(local, chloe, "", "You have rated 0 of 19 touchpoints")
     blocks = str(reply["blocks"])
     assert ids.RATE_OPEN in blocks and "*Also useful now*" in blocks
     assert "/workshop gaps [#N]" in blocks and "/workshop digest" not in blocks

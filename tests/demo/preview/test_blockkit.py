@@ -6,6 +6,42 @@ from demo.preview import blockkit
 from demo.preview.blockkit import Context, block_html, blocks_html, element_html
 from demo.preview.mrkdwn import Directory
 
+# All the Block Kit preview may write: these tags, with these attributes.
+TAGS = {
+    "div",
+    "span",
+    "b",
+    "br",
+    "hr",
+    "a",
+    "img",
+    "details",
+    "summary",
+    "ul",
+    "li",
+    "label",
+    "figure",
+    "pre",
+    "code",
+    "i",
+    "s",
+    "time",
+    "blockquote",
+}
+ATTRIBUTES = {
+    "class",
+    "role",
+    "title",
+    "href",
+    "rel",
+    "src",
+    "alt",
+    "loading",
+    "aria-hidden",
+    "aria-label",
+}
+
+
 CTX = Context(Directory(users={"U0BEN": "Ben Okafor"}, channels={"C0J": "journey-workshop"}))
 
 
@@ -320,41 +356,10 @@ def test_hostile_text_in_every_block_and_element_stays_escaped():
     assert "&lt;script&gt;" in html  # plain text shows what was typed
     assert 'onerror="1' not in html  # the quote in the image URL cannot close the attribute
     for tag in re.findall(r"<([a-z]+)", html):
-        assert tag in {
-            "div",
-            "span",
-            "b",
-            "br",
-            "hr",
-            "a",
-            "img",
-            "details",
-            "summary",
-            "ul",
-            "li",
-            "label",
-            "figure",
-            "pre",
-            "code",
-            "i",
-            "s",
-            "time",
-            "blockquote",
-        }, tag
+        assert tag in TAGS, tag
     for attributes in re.findall(r"<[a-z]+((?:\s[^>]*)?)>", html):
         names = re.findall(r'\s([a-z-]+)="[^"]*"', attributes)
-        assert set(names) <= {
-            "class",
-            "role",
-            "title",
-            "href",
-            "rel",
-            "src",
-            "alt",
-            "loading",
-            "aria-hidden",
-            "aria-label",
-        }, attributes
+        assert set(names) <= ATTRIBUTES, attributes
 
 
 def test_input_shows_what_was_entered_and_its_error():

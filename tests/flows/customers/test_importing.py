@@ -35,6 +35,14 @@ def run(session, workshop, body, **options):
     return import_customer_answers(session, workshop, text(body), imported_by="cli", **options)
 
 
+def refusal(session, body) -> ImportRefused:
+    """Why importing `body` into a new workshop is refused (it must be)."""
+    workshop = make_workshop(session)
+    with pytest.raises(ImportRefused) as refused:
+        run(session, workshop, body)
+    return refused.value
+
+
 def figures(session):
     rows = session.exec(select(CustomerFigure)).all()
     return {(row.touchpoint_key != 0, row.measure, row.segment): row for row in rows}
@@ -120,17 +128,14 @@ def test_aggregates_are_accepted(session):
 
 
 def test_unmatched_columns_are_listed_and_nothing_is_imported(session):
-    workshop = make_workshop(session)
-    with pytest.raises(ImportRefused) as refused:
-        run(
-            session,
-            workshop,
-            """
+    refused = refusal(
+        session,
+        """
             Checkout expectation,Chekout experience,Email address,Website expectation
             5,4,a@b.c,3
             """,
-        )
-    message = str(refused.value)
+    )
+    message = str(refused)
     assert "“Chekout experience”" in message and "“Email address”" in message
     # "Website" names touchpoints in two stages: it needs its stage.
     assert "“Website expectation”" in message
@@ -139,12 +144,9 @@ def test_unmatched_columns_are_listed_and_nothing_is_imported(session):
 
 
 def test_every_bad_row_is_reported_by_line_and_nothing_is_imported(session):
-    workshop = make_workshop(session)
-    with pytest.raises(ImportRefused) as refused:
-        run(
-            session,
-            workshop,
-            """
+    refused = refusal(
+        session,
+        """
             date,Checkout expectation,Checkout experience
             2026-06-01,5,4
             2026-06-31,6,4
@@ -153,8 +155,8 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_imported(session):
             2026-07-05,,
             2026-06-03,5
             """,
-        )
-    assert refused.value.problems == [
+    )
+    assert refused.problems == [
         RowProblem(3, "date “2026-06-31” is not a date like 2026-05-31"),
         RowProblem(
             4,
@@ -168,12 +170,9 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_imported(session):
 
 
 def test_bad_aggregate_rows_are_reported(session):
-    workshop = make_workshop(session)
-    with pytest.raises(ImportRefused) as refused:
-        run(
-            session,
-            workshop,
-            """
+    refused = refusal(
+        session,
+        """
             touchpoint,measure,n,mean,sd
             Checkout,expectation,10,5,1
             Chekout,expectation,10,5,1
@@ -181,9 +180,9 @@ def test_bad_aggregate_rows_are_reported(session):
             Checkout,experience,3,5,
             Checkout,expectation,10,5,1
             """,
-        )
-    problems = refused.value.problems
-    assert "Names that match nothing in the journey: “Chekout”." in str(refused.value)
+    )
+    problems = refused.problems
+    assert "Names that match nothing in the journey: “Chekout”." in str(refused)
     assert [p.line for p in problems] == [3, 4, 5, 6]
     assert problems[0].message == "touchpoint “Chekout” matches no stage or touchpoint"
     assert "sd is needed" in problems[2].message

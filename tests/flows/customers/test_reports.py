@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from sqlmodel import select
 
 from flows.customers.figures import TOO_FEW_ANSWERS, BlindSpotKind
 from flows.customers.importing import import_customer_answers
@@ -12,7 +11,8 @@ from flows.gaps.ratings import RawAnswer, save_ratings
 from flows.gaps.rounds import open_rating_round
 from flows.journey import StageSpec
 from flows.workshops import WorkshopSpec, create_workshop
-from storage.models import Phase, Touchpoint
+from storage.models import Phase
+from tests.factories import touchpoint_ids
 
 TEAM = "T1"
 TODAY = date(2026, 6, 30)
@@ -28,11 +28,7 @@ def make_workshop(session, team=TEAM):
 
 
 def rate(session, workshop, user, answers):
-    ids = dict(
-        session.exec(
-            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-        ).all()
-    )
+    ids = touchpoint_ids(session, workshop)
     raw = {ids[name]: RawAnswer(str(e), str(p)) for name, (e, p) in answers.items()}
     save_ratings(session, workshop.team_id, workshop.id, user, raw)
 
@@ -200,11 +196,7 @@ def test_fixes_ranked_by_the_customers_gap(session):
     workshop = load(session)
     workshop.phase = Phase.fixes
     session.flush()
-    ids = dict(
-        session.exec(
-            select(Touchpoint.name, Touchpoint.id).where(Touchpoint.workshop_id == workshop.id)
-        ).all()
-    )
+    ids = touchpoint_ids(session, workshop)
     for title, touchpoint in (
         ("Faster site", "Website"),
         ("Answer reviews", "Reviews"),
