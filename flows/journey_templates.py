@@ -34,7 +34,7 @@ from flows.journey import (
     StageSpec,
     touchpoint_choices,
 )
-from flows.scope import of_workshop
+from flows.scope import of_workshop, team_row
 from flows.workshops import get_workshop, require_facilitator
 from storage.db import insert_into
 from storage.models import Channel, JourneyTemplate, Touchpoint, Workshop, utcnow
@@ -172,11 +172,7 @@ def get_template(session: Session, team_id: str, key: str | None) -> Template:
             return template
     number = key.removeprefix(SAVED_PREFIX)
     if key.startswith(SAVED_PREFIX) and number.isascii() and number.isdigit():
-        row = session.exec(
-            select(JourneyTemplate).where(
-                JourneyTemplate.team_id == team_id, JourneyTemplate.id == int(number)
-            )
-        ).first()
+        row = team_row(session, JourneyTemplate, team_id, int(number))
         if row is not None:
             return _saved(row)
     raise NotFound("That journey template no longer exists; pick another.")
