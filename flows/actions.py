@@ -235,18 +235,23 @@ def record_dm(session: Session, team_id: str, item_id: int, channel_id: str, ts:
     )
 
 
+def _action_item_row(
+    session: Session, team_id: str, item_id: int, *, lock: bool = False
+) -> ActionItem:
+    """The item, in this workspace; with `lock`, row-locked until the transaction ends."""
+    query = select(ActionItem).where(ActionItem.id == item_id, ActionItem.team_id == team_id)
+    item = session.exec(query.with_for_update() if lock else query).first()
+    if item is None:
+        raise NotFound("That action item does not exist in this workspace.")
+    return item
+
+
 def set_action_status(
     session: Session, team_id: str, item_id: int, user_id: str, status: ActionStatus
 ) -> StatusChange:
     """Set an item's status (its owner or a facilitator). Setting the same status twice is a
     no-op, so a repeated click or a retried request changes nothing."""
-    item = session.exec(
-        select(ActionItem)
-        .where(ActionItem.id == item_id, ActionItem.team_id == team_id)
-        .with_for_update()
-    ).first()
-    if item is None:
-        raise NotFound("That action item does not exist in this workspace.")
+    item = _action_item_row(session, team_id, item_id, lock=True)
     if item.owner_id != user_id and not is_facilitator(session, team_id, item.workshop_id, user_id):
         raise NotTheOwner(item.owner_id)
     previous = ActionStatus(item.status)
@@ -305,11 +310,7 @@ def open_action_items_of(
 def action_item(
     session: Session, team_id: str, item_id: int, today: date | None = None
 ) -> ActionItemSummary:
-    item = session.exec(
-        select(ActionItem).where(ActionItem.id == item_id, ActionItem.team_id == team_id)
-    ).first()
-    if item is None:
-        raise NotFound("That action item does not exist in this workspace.")
+    item = _action_item_row(session, team_id, item_id)
     workshop = get_workshop(session, team_id, item.workshop_id)
     (fix,) = list_fixes(session, workshop, fix_ids=[item.fix_id], include_inactive=True)
     return _summarise(item, fix, today or today_utc())

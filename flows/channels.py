@@ -29,7 +29,7 @@ from sqlmodel import Session, col
 from flows.errors import InvalidInput, NotFound
 from flows.gaps.aggregation import current_round, journey_touchpoints, touchpoint_sums
 from flows.gaps.statistics import GapStats, RatingSums, pooled
-from flows.scope import in_workshop, of_workshop
+from flows.scope import of_workshop
 from flows.workshops import get_workshop, require_facilitator
 from storage.models import Channel, Touchpoint, Workshop
 
@@ -122,16 +122,20 @@ def set_channels(
     for touchpoint_id, channel in wanted.items():
         if current[touchpoint_id] == channel:
             continue
-        session.execute(
-            update(Touchpoint)
-            .where(
-                *in_workshop(Touchpoint, team_id, workshop_id),
-                col(Touchpoint.id) == touchpoint_id,
-            )
-            .values(channel=None if channel is None else channel.value)
-        )
+        set_channel(session, workshop, touchpoint_id, channel)
         changed += 1
     return changed
+
+
+def set_channel(
+    session: Session, workshop: Workshop, touchpoint_id: int, channel: Channel | None
+) -> None:
+    """Set (or clear, with None) one touchpoint's channel, for the form and for a template."""
+    session.execute(
+        update(Touchpoint)
+        .where(*of_workshop(Touchpoint, workshop), col(Touchpoint.id) == touchpoint_id)
+        .values(channel=None if channel is None else channel.value)
+    )
 
 
 # Results per channel ------------------------------------------------------------------------

@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from flows.channels import touchpoint_channels
+from flows.channels import set_channel, touchpoint_channels
 from flows.errors import InvalidInput, NotFound
 from flows.journey import (
     DEFAULT_JOURNEY,
@@ -34,10 +33,10 @@ from flows.journey import (
     StageSpec,
     touchpoint_choices,
 )
-from flows.scope import of_workshop
+from flows.scope import team_row
 from flows.workshops import get_workshop, require_facilitator
 from storage.db import insert_into
-from storage.models import Channel, JourneyTemplate, Touchpoint, Workshop, utcnow
+from storage.models import Channel, JourneyTemplate, Workshop, utcnow
 from storage.models.journeys import MAX_TEMPLATE_NAME
 
 MAX_SAVED_TEMPLATES = 50  # offered in one select beside the ready-made ones (100 options at most)
@@ -172,11 +171,7 @@ def get_template(session: Session, team_id: str, key: str | None) -> Template:
             return template
     number = key.removeprefix(SAVED_PREFIX)
     if key.startswith(SAVED_PREFIX) and number.isascii() and number.isdigit():
-        row = session.exec(
-            select(JourneyTemplate).where(
-                JourneyTemplate.team_id == team_id, JourneyTemplate.id == int(number)
-            )
-        ).first()
+        row = team_row(session, JourneyTemplate, team_id, int(number))
         if row is not None:
             return _saved(row)
     raise NotFound("That journey template no longer exists; pick another.")
@@ -364,13 +359,6 @@ def apply_template_channels(session: Session, workshop: Workshop, template: Temp
         channel = template.channel_of(tp.stage_name, tp.name)
         if channel is None or tp.channel == channel:
             continue
-        session.execute(
-            update(Touchpoint)
-            .where(
-                *of_workshop(Touchpoint, workshop),
-                col(Touchpoint.id) == tp.touchpoint_id,
-            )
-            .values(channel=channel.value)
-        )
+        set_channel(session, workshop, tp.touchpoint_id, channel)
         given += 1
     return given

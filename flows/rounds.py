@@ -38,6 +38,7 @@ from flows.workshops import (
     PhaseChangeResult,
     get_workshop,
     is_facilitator,
+    move_phase,
     require_facilitator,
     target_phase,
 )
@@ -48,7 +49,6 @@ from storage.models import (
     GapRating,
     Participant,
     Phase,
-    PhaseChange,
     PhaseDeadline,
     RatingReminder,
     RoundSchedule,
@@ -298,35 +298,14 @@ def close_at_deadline(
     if claimed != 1 or not current:
         return None
     to_phase = target_phase(phase, PhaseAction.advance)
-    values: dict[str, object] = {"phase": to_phase, "updated_at": now}
-    if to_phase is Phase.closed:
-        values["phase_before_close"] = phase
-    moved = session.exec(
-        update(Workshop)
-        .where(
-            col(Workshop.id) == workshop.id,
-            col(Workshop.team_id) == team_id,
-            col(Workshop.phase) == phase,
-        )
-        .values(**values)
-    ).rowcount
-    if moved != 1:  # moved by a facilitator at this very moment: nothing left to close
+    # None: moved by a facilitator at this very moment, so nothing is left to close
+    if move_phase(session, workshop, phase, to_phase, "deadline", deadline.set_by, now) is None:
         session.execute(
             update(PhaseDeadline)
             .where(col(PhaseDeadline.id) == deadline_id)
             .values(state=DeadlineState.moot)
         )
         return None
-    session.add(
-        PhaseChange(
-            team_id=team_id,
-            workshop_id=pk(workshop),
-            from_phase=phase,
-            to_phase=to_phase,
-            action="deadline",
-            user_id=deadline.set_by,
-        )
-    )
     session.flush()
     session.refresh(workshop)
     change = PhaseChangeResult(workshop, phase, to_phase, PhaseAction.advance)

@@ -7,6 +7,7 @@ another workspace is simply not found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import case, update
@@ -291,6 +292,44 @@ def target_phase(
     return PHASE_ORDER[index + step]
 
 
+def move_phase(
+    session: Session,
+    workshop: Workshop,
+    from_phase: Phase,
+    to_phase: Phase,
+    action: str,
+    user_id: str,
+    now: datetime,
+) -> PhaseChange | None:
+    """Move the workshop from `from_phase` to `to_phase` and record the change (added to the
+    session, not flushed). A compare-and-set on the phase: None, with nothing changed, when the
+    workshop is no longer in `from_phase` because someone moved it at the same moment."""
+    values: dict[str, object] = {"phase": to_phase, "updated_at": now}
+    if to_phase is Phase.closed:
+        values["phase_before_close"] = from_phase
+    moved = session.exec(
+        update(Workshop)
+        .where(
+            col(Workshop.id) == workshop.id,
+            col(Workshop.team_id) == workshop.team_id,
+            col(Workshop.phase) == from_phase,
+        )
+        .values(**values)
+    ).rowcount
+    if moved != 1:
+        return None
+    change = PhaseChange(
+        team_id=workshop.team_id,
+        workshop_id=pk(workshop),
+        from_phase=from_phase,
+        to_phase=to_phase,
+        action=action,
+        user_id=user_id,
+    )
+    session.add(change)
+    return change
+
+
 def change_phase(
     session: Session,
     team_id: str,
@@ -310,31 +349,11 @@ def change_phase(
     if expected_phase is not None and current != expected_phase:
         raise Conflict(f"The workshop has already moved on: it is in the {current.value} phase.")
     to_phase = target_phase(current, action, workshop.phase_before_close)
-    values: dict[str, object] = {"phase": to_phase, "updated_at": utcnow()}
-    if to_phase is Phase.closed:
-        values["phase_before_close"] = current
-    moved = session.exec(
-        update(Workshop)
-        .where(
-            col(Workshop.id) == workshop_id,
-            col(Workshop.team_id) == team_id,
-            col(Workshop.phase) == current,
-        )
-        .values(**values)
-    ).rowcount
-    if moved != 1:
+    change = move_phase(session, workshop, current, to_phase, action.value, user_id, utcnow())
+    if change is None:
         raise Conflict(
             "Someone else changed the phase at the same moment; have a look at the board."
         )
-    change = PhaseChange(
-        team_id=team_id,
-        workshop_id=workshop_id,
-        from_phase=current,
-        to_phase=to_phase,
-        action=action.value,
-        user_id=user_id,
-    )
-    session.add(change)
     session.flush()
     session.refresh(workshop)
     return PhaseChangeResult(workshop, current, to_phase, action, change.id)

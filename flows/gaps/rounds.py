@@ -8,8 +8,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from flows.errors import Conflict
 from flows.formatting import plural, rounded
@@ -18,8 +17,8 @@ from flows.gaps.like_for_like import previous_like, round_personas
 from flows.gaps.results import GapResults, TouchpointGap
 from flows.gaps.statistics import GapStats
 from flows.inserts import added
-from flows.workshops import get_workshop, require_facilitator
-from storage.models import Phase, PhaseChange, RatingRound, Workshop, pk, utcnow
+from flows.workshops import get_workshop, move_phase, require_facilitator
+from storage.models import Phase, RatingRound, Workshop, utcnow
 
 PHASES_AFTER_RATING = (Phase.rating, Phase.fixes, Phase.voting)
 
@@ -85,27 +84,8 @@ def _already_open(number: int, *, unrated: bool = False) -> str:
 
 
 def _move_back_to_rating(session: Session, workshop: Workshop, phase: Phase, user_id: str) -> None:
-    moved = session.exec(
-        update(Workshop)
-        .where(
-            col(Workshop.id) == workshop.id,
-            col(Workshop.team_id) == workshop.team_id,
-            col(Workshop.phase) == phase,
-        )
-        .values(phase=Phase.rating, updated_at=utcnow())
-    ).rowcount
-    if moved != 1:
+    if move_phase(session, workshop, phase, Phase.rating, "new_round", user_id, utcnow()) is None:
         raise Conflict("Someone changed the phase at the same moment; have a look at the board.")
-    session.add(
-        PhaseChange(
-            team_id=workshop.team_id,
-            workshop_id=pk(workshop),
-            from_phase=phase,
-            to_phase=Phase.rating,
-            action="new_round",
-            user_id=user_id,
-        )
-    )
 
 
 # Comparing rounds like for like ------------------------------------------------------------------

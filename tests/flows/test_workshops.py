@@ -13,6 +13,7 @@ from flows.workshops import (
     get_workshop,
     is_facilitator,
     join_workshop,
+    move_phase,
     participant_count,
     resolve_workshop,
     target_phase,
@@ -183,6 +184,21 @@ def test_phase_changes_are_logged(session):
     assert [(c.from_phase, c.to_phase, c.action, c.user_id) for c in log] == [
         ("setup", "stakeholders", "advance", "UF"),
         ("stakeholders", "setup", "back", "UF"),
+    ]
+
+
+def test_move_phase_moves_only_from_the_phase_it_was_told(session):
+    workshop = make_workshop(session)
+    now = workshop.created_at
+    assert move_phase(session, workshop, Phase.rating, Phase.fixes, "advance", "UF", now) is None
+    change = move_phase(session, workshop, Phase.setup, Phase.closed, "close", "UF", now)
+    assert change is not None
+    session.flush()
+    session.refresh(workshop)
+    assert (workshop.phase, workshop.phase_before_close) == (Phase.closed, Phase.setup)
+    log = session.exec(select(PhaseChange)).all()
+    assert [(c.from_phase, c.to_phase, c.action, c.user_id) for c in log] == [
+        ("setup", "closed", "close", "UF")
     ]
 
 
