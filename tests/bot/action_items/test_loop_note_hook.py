@@ -14,14 +14,12 @@ from flows.workshops import get_workshop
 from storage.models import (
     ActionItem,
     ActionStatus,
-    Fix,
     LoopNote,
     Phase,
     RatingRound,
     Touchpoint,
-    utcnow,
 )
-from tests.bot.rounds.test_loop_posts import _client, _rate
+from tests.bot.rounds.test_loop_posts import _bens_action_item, _client, _rate
 
 ANA, BEN = PEOPLE[0].user_id, PEOPLE[1].user_id
 NOTE = "*You said, we did.*"
@@ -37,26 +35,7 @@ def _two_rounds_and_an_open_item(local):
             select(Touchpoint).where(Touchpoint.workshop_id == workshop_id)
         ).first()
         _rate(session, workshop, touchpoint.id, 1, 3)  # 7 expected, 3 experienced: −4.0
-        fix = Fix(
-            team_id=local.team_id,
-            workshop_id=workshop_id,
-            touchpoint_id=touchpoint.id,
-            author_id=BEN,
-            title="Call back within a day",
-        )
-        session.add(fix)
-        session.flush()
-        item = ActionItem(
-            team_id=local.team_id,
-            workshop_id=workshop_id,
-            fix_id=fix.id,
-            owner_id=BEN,
-            due_date=utcnow().date(),
-            created_by=ANA,
-        )
-        session.add(item)
-        session.flush()
-        item_id = item.id
+        item_id = _bens_action_item(session, workshop, touchpoint.id).id
         session.add(
             RatingRound(team_id=local.team_id, workshop_id=workshop_id, number=2, opened_by=ANA)
         )

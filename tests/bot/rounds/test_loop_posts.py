@@ -24,6 +24,31 @@ def _rate(session, workshop, touchpoint_id, number, experience):
         add_gap_rating(session, workshop, touchpoint_id, user, number, 7, experience)
 
 
+def _bens_action_item(session, workshop, touchpoint_id, status=ActionStatus.open) -> ActionItem:
+    """Ben's fix "Call back within a day" on the touchpoint, made his action item due today."""
+    fix = Fix(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,
+        touchpoint_id=touchpoint_id,
+        author_id=BEN,
+        title="Call back within a day",
+    )
+    session.add(fix)
+    session.flush()
+    item = ActionItem(
+        team_id=workshop.team_id,
+        workshop_id=workshop.id,
+        fix_id=fix.id,
+        owner_id=BEN,
+        due_date=utcnow().date(),
+        status=status,
+        created_by=ANA,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
 def test_trends_and_a_note_once(local):
     workshop_id, board_ts = local.start_workshop(ANA)
     with local.db.session() as session:
@@ -33,26 +58,7 @@ def test_trends_and_a_note_once(local):
             select(Touchpoint).where(Touchpoint.workshop_id == workshop_id)
         ).first()
         _rate(session, workshop, touchpoint.id, 1, 3)  # gap −4.0
-        fix = Fix(
-            team_id=local.team_id,
-            workshop_id=workshop_id,
-            touchpoint_id=touchpoint.id,
-            author_id=BEN,
-            title="Call back within a day",
-        )
-        session.add(fix)
-        session.flush()
-        session.add(
-            ActionItem(
-                team_id=local.team_id,
-                workshop_id=workshop_id,
-                fix_id=fix.id,
-                owner_id=BEN,
-                due_date=utcnow().date(),
-                status=ActionStatus.done,
-                created_by=ANA,
-            )
-        )
+        _bens_action_item(session, workshop, touchpoint.id, ActionStatus.done)
     assert post_loop(_client(local), local.db, local.team_id, workshop_id) == 0  # one round
     with local.db.session() as session:
         workshop = get_workshop(session, local.team_id, workshop_id)
