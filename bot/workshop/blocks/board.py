@@ -32,6 +32,7 @@ from bot.slack.values import ButtonValue, Id
 from bot.stakeholders.blocks import stakeholder_buttons
 from flows.board import BoardSummary
 from flows.errors import Conflict
+from flows.formatting import plural
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, PhaseAction, target_phase
 from storage.models import Phase
 
@@ -114,8 +115,7 @@ def _figures_section(summary: BoardSummary) -> SectionBlock:
     stage_count = len(summary.stages)
     fields = [
         f"*Participants*\n{summary.participant_count}",
-        f"*Journey*\n{stage_count} stage{'s' * (stage_count != 1)} · "
-        f"{summary.touchpoint_count} touchpoints",
+        f"*Journey*\n{plural(stage_count, 'stage')} · {summary.touchpoint_count} touchpoints",
         *(f"*{figure.label}*\n{figure.value}" for figure in summary.figures),
     ]
     # A section holds at most 10 fields.
