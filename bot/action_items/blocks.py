@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.fixes.blocks.fixes import MAX_OPTION_TEXT, fix_where
-from bot.fixes.blocks.voting import create_action_items_block, votes_phrase
+from bot.fixes.blocks.voting import create_action_items_block
 from bot.slack import ids
 from bot.slack.blocks import (
     Mrkdwn,
@@ -45,6 +45,7 @@ from flows.actions import (
     owner_field,
 )
 from flows.fixes import FixSummary
+from flows.formatting import plural
 from flows.voting import RankedFix
 from storage.models import ActionStatus
 
@@ -84,7 +85,7 @@ def status_label(status: ActionStatus) -> str:
 
 
 def pick_option(ranked: RankedFix) -> Option:
-    label = f"{ranked.rank}. {ranked.fix.title} ({votes_phrase(ranked.votes)})"
+    label = f"{ranked.rank}. {ranked.fix.title} ({plural(ranked.votes, 'vote')})"
     return Option(value=str(ranked.fix.id), text=truncate(label, MAX_OPTION_TEXT))
 
 
@@ -141,7 +142,7 @@ def build_action_items_modal(
                 md(
                     "*{}* · {}\n_{}_",
                     truncate(fix.title, 150),
-                    votes_phrase(votes.get(fix.id, 0)),
+                    plural(votes.get(fix.id, 0), "vote"),
                     fix_where(fix),
                 )
             ),
@@ -282,7 +283,7 @@ def build_action_list(
     """One page of the workshop's action items: as many as fit one message, with Previous /
     Next while there are more (the page is clamped to the last one)."""
     overdue = sum(item.overdue for item in items)
-    summary = f"Workshop #{workshop_id} · {len(items)} action item{'s' * (len(items) != 1)}"
+    summary = f"Workshop #{workshop_id} · {plural(len(items), 'action item')}"
     if overdue:
         summary += f" · {overdue} overdue"
     head: list[Block] = [
@@ -318,7 +319,7 @@ def _action_list_pager(workshop_id: int, page: int, pages: int) -> list[Block]:
 
 def action_items_post(items: Sequence[ActionItemSummary]) -> tuple[str, list[Block]]:
     """The thread post announcing new or changed action items."""
-    text = f":white_check_mark: {len(items)} action item{'s' * (len(items) != 1)} assigned:"
+    text = f":white_check_mark: {plural(len(items), 'action item')} assigned:"
     rows: list[Block] = [mrkdwn_section(action_item_line(item)) for item in items]
     blocks = cap_rows(
         [mrkdwn_section(text)],

@@ -13,6 +13,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.patches import Rectangle
 
 from bot.charts.drawing import hide_spines, new_figure, png_bytes, short, title_and_note
+from bot.charts.palette import INK, MUTED
 from flows.channels import ChannelResults, channel_label
 from flows.gaps.statistics import display, signed
 
@@ -20,7 +21,6 @@ DPI = 110
 CELL_W_IN = 1.5
 CELL_H_IN = 0.55
 MAX_LABEL = 22
-INK = "#1d3557"
 GAP_LIMIT = 6.0  # gaps run from −6 to +6 on the 1–7 scales
 
 
@@ -44,7 +44,7 @@ def render_channel_heatmap(results: ChannelResults) -> bytes:
                 axes.add_patch(
                     Rectangle((x, y), 1, 1, facecolor="white", edgecolor="#adb5bd", hatch="///")
                 )
-                axes.text(x + 0.5, y + 0.5, "–", ha="center", va="center", color="#6c757d")
+                axes.text(x + 0.5, y + 0.5, "–", ha="center", va="center", color=MUTED)
                 continue
             gap = cell.stats.mean_gap
             colour = cmap(norm(max(-GAP_LIMIT, min(GAP_LIMIT, gap))))

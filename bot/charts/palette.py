@@ -19,3 +19,6 @@ LINES = (BLUE, VERMILLION, BLUISH_GREEN, BLACK, SKY_BLUE)
 
 INK = "#1d3557"  # text and outlines
 MUTED = "#6c757d"  # secondary text
+BANDS = ("#f1f4f8", "#ffffff")  # the background bands that tell stages (or rows) apart
+RULE = "#d0d7e1"  # thin lines between bands or columns
+GRID = "#e3e7ee"  # grid lines along a scale

@@ -52,6 +52,7 @@ from flows.customers.text import (
     number,
     test_words,
 )
+from flows.formatting import plural
 from flows.gaps.statistics import signed
 
 MAX_PASTE = 3000  # Slack's limit for a plain-text input
@@ -137,7 +138,7 @@ def import_confirmation(result: CustomerImportResult, report: CustomerReport) ->
         result.workshop_id,
         calendar_day(result.survey_date),
         ", ".join(result.places),
-        f"{spots} blind spot{'s' * (spots != 1)} found." if spots else "No blind spots found.",
+        f"{plural(spots, 'blind spot')} found." if spots else "No blind spots found.",
     )
 
 
@@ -261,7 +262,7 @@ def report_text(report: CustomerReport) -> Mrkdwn:
     if not spots:
         return escape(f"Customers' voice: {no_blind_spot_text(report.touchpoints)}")
     return escape(
-        f"Customers' voice: {len(spots)} blind spot{'s' * (len(spots) != 1)}. "
+        f"Customers' voice: {plural(len(spots), 'blind spot')}. "
         + " ".join(f"{blind_spot_words(s)}." for s in spots[:BLIND_SPOTS_IN_SUMMARY])
     )
 

@@ -12,16 +12,13 @@ from __future__ import annotations
 from matplotlib.lines import Line2D
 
 from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
+from bot.charts.palette import BANDS, BLUE, GRID, INK, MUTED, RULE, VERMILLION
 from flows.customers.figures import Sample
 from flows.customers.reports import Comparison, CustomerReport
 from flows.customers.text import number
 from flows.stats import t_confidence_interval
 
-TEAM = "#0072B2"  # Okabe–Ito blue
-CUSTOMERS = "#D55E00"  # Okabe–Ito vermillion
-INK = "#1d3557"
-MUTED = "#6c757d"
-BAND = "#f1f4f8"
+TEAM, CUSTOMERS = BLUE, VERMILLION
 ROW_HEIGHT_IN = 0.34
 WIDTH_IN = 11.0
 DPI = 110
@@ -55,7 +52,7 @@ def render_customer_chart(report: CustomerReport) -> bytes:
     for index, comparison in enumerate(comparisons):
         top = 2 * index
         if index % 2 == 0:
-            axes.axhspan(top - 0.5, top + 1.5, color=BAND, zorder=0, lw=0)
+            axes.axhspan(top - 0.5, top + 1.5, color=BANDS[0], zorder=0, lw=0)
         _draw_pair(axes, top, comparison.team_expectation, comparison.customer_expectation)
         _draw_pair(axes, top + 1, comparison.team_experience, comparison.customer_experience)
         labels += [f"{_short(comparison.place.name)} · expects", "· gets"]
@@ -64,8 +61,8 @@ def render_customer_chart(report: CustomerReport) -> bytes:
     axes.set_ylim(rows - 0.5, -0.5)
     axes.set_xlim(0.8, 12.6)
     axes.set_xticks(range(1, 8))
-    axes.axvline(7.2, color="#d0d7e1", lw=0.8)
-    axes.grid(axis="x", color="#e3e7ee", lw=0.6, zorder=0)
+    axes.axvline(7.2, color=RULE, lw=0.8)
+    axes.grid(axis="x", color=GRID, lw=0.6, zorder=0)
     hide_spines(axes)
     axes.set_xlabel("Mean on 1–7, with its 95 % interval", fontsize=9, color=INK)
     figure.suptitle(

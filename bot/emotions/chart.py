@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 
 from bot.charts.drawing import hide_spines, new_figure, png_bytes, short, title_and_note
+from bot.charts.palette import BANDS, INK, MUTED
 from flows.emotions import FEELINGS, EmotionCurve
 from flows.gaps.statistics import signed
 
 DPI = 110
-INK = "#1d3557"
 LOW = "#b5179e"
-BANDS = ("#f1f4f8", "#ffffff")
 MAX_LABEL = 22
 
 
@@ -47,7 +46,7 @@ def render_emotion_curve(curve: EmotionCurve) -> bytes:
             color=INK,
         )
         if stage.mean is not None:
-            axes.hlines(stage.mean, first - 0.4, last + 0.4, colors="#6c757d", linestyles="dashed")
+            axes.hlines(stage.mean, first - 0.4, last + 0.4, colors=MUTED, linestyles="dashed")
     axes.axhline(0, color="#adb5bd", linewidth=1)
     rated = [(i, p.mean) for i, p in enumerate(points) if p.mean is not None]
     if rated:

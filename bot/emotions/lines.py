@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from bot.charts import palette
 from bot.charts.drawing import new_figure, png_bytes, short
-from bot.emotions.chart import BANDS, DPI, MAX_LABEL, feeling_frame
+from bot.emotions.chart import DPI, MAX_LABEL, feeling_frame
 from flows.emotions import EmotionCurve, EmotionLines, EmotionPoint
 from flows.formatting import signed
 
@@ -138,7 +138,9 @@ def draw_emotion_lines(lines: EmotionLines) -> Figure:
     for band, stage in enumerate(lines.current.stages):
         members = [i for i, p in enumerate(points) if p.stage_id == stage.stage_id]
         if members:
-            axes.axvspan(members[0] - 0.5, members[-1] + 0.5, color=BANDS[band % 2], zorder=0)
+            axes.axvspan(
+                members[0] - 0.5, members[-1] + 0.5, color=palette.BANDS[band % 2], zorder=0
+            )
             axes.text(
                 (members[0] + members[-1]) / 2,
                 2.45,

@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 
 from bot.charts import palette
 from bot.charts.drawing import hide_spines, new_figure, png_bytes, short
+from bot.charts.palette import BANDS, GRID, INK, MUTED, RULE
 from flows.emotions import EmotionCurve
 from flows.gaps.results import GapResults, StageGap, TouchpointGap
 from flows.gaps.statistics import signed
@@ -44,9 +45,6 @@ SHORTFALL = palette.VERMILLION
 WORST = palette.REDDISH_PURPLE
 MET = palette.BLUE
 NEUTRAL = "#8d99ae"
-INK = "#1d3557"
-MUTED = "#6c757d"
-BANDS = ("#f1f4f8", "#ffffff")
 
 # The feeling panel: an ordinary point is a small filled circle, a lowest point a larger ▼ in
 # orange with "lowest" written beside it (shape and label say it without the colour).
@@ -148,7 +146,7 @@ def _draw_bands(rows: list[_Row], axes_pair: tuple[Axes, ...]) -> None:
     for index, (start, end) in enumerate(itertools.pairwise(stage_starts)):
         for axes in axes_pair:
             axes.axhspan(start - 0.5, end - 0.5, color=BANDS[index % 2], zorder=0, lw=0)
-            axes.axhline(start - 0.5, color="#d0d7e1", lw=0.8, zorder=1)
+            axes.axhline(start - 0.5, color=RULE, lw=0.8, zorder=1)
 
 
 def _draw_scale_row(axes: Axes, row: _Row, worst: set[int]) -> None:
@@ -240,7 +238,7 @@ def _draw_feelings(axes: Axes, rows: list[_Row], curve: EmotionCurve) -> None:
     axes.set_xlim(-2.6, 2.6)
     axes.set_xticks(range(-2, 3))
     axes.set_xticklabels([signed(value) for value in range(-2, 3)], fontsize=8)
-    axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
+    axes.grid(axis="x", color=GRID, lw=0.7, zorder=1)
     axes.tick_params(axis="y", left=False, labelleft=False)
     axes.set_xlabel("← negative   positive →", fontsize=9)
     axes.set_title("Feeling (−2…+2)", fontsize=10, color=INK, loc="left")
@@ -340,7 +338,7 @@ def _style_scale_axes(axes: Axes, rows: list[_Row], worst: set[int]) -> None:
             tick.set_fontweight("bold")
             tick.set_color(WORST)
     axes.tick_params(axis="y", length=0)
-    axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
+    axes.grid(axis="x", color=GRID, lw=0.7, zorder=1)
     axes.set_title("Expectation ○ and experience ● (mean, 1–7)", fontsize=10, color=INK, loc="left")
     hide_spines(axes)
 
@@ -349,7 +347,7 @@ def _style_gap_axes(axes: Axes, results: GapResults) -> None:
     axes.set_xlim(-6.5, 6.5)
     axes.set_xticks(range(-6, 7, 2))
     axes.axvline(0, color=INK, lw=1.0, zorder=2)
-    axes.grid(axis="x", color="#e3e7ee", lw=0.7, zorder=1)
+    axes.grid(axis="x", color=GRID, lw=0.7, zorder=1)
     axes.tick_params(axis="y", left=False, labelleft=False)
     axes.set_xlabel("← expectations not met      gap      expectations exceeded →", fontsize=9)
     title = "Gap = experience − expectation (95 % CI)"

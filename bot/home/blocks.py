@@ -35,6 +35,7 @@ from bot.workshop.blocks.board import (
 )
 from bot.workshop.blocks.progress import done_and_left, next_button, next_words
 from bot.workshop.blocks.replies import ROLE_NAMES
+from flows.formatting import plural
 from flows.home import WorkshopCard, WorkshopPage
 from flows.workshops import FACILITATOR_ROLES, PHASE_ORDER
 from storage.models import Phase
@@ -210,7 +211,7 @@ def build_start_channel_modal() -> View:
 
 
 def _page_note(page: WorkshopPage) -> str:
-    count = f"{page.total} workshop{'s' * (page.total != 1)}"
+    count = plural(page.total, "workshop")
     return count if page.pages == 1 else f"{count} · page {page.page + 1} of {page.pages}"
 
 

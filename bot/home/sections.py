@@ -15,6 +15,7 @@ from bot.kpis.blocks import TARGET_MARKS
 from bot.slack import ids
 from bot.slack.blocks import join_lines, md, truncate
 from flows.actions import ActionItemSummary, open_action_items_of
+from flows.formatting import plural
 from flows.gap_reports import RatingToDo, ratings_left
 from flows.kpi_reports import kpi_snapshots
 from flows.kpi_text import kpi_summary, target_text, trend_text
@@ -82,7 +83,7 @@ def _snapshot_item(table: KpiTable) -> HomeItem:
     ]
     hidden = len(table.rows) - SNAPSHOT_LINES
     if hidden > 0:
-        lines.append(f"… and {hidden} more KPI{'s' * (hidden != 1)}")
+        lines.append(f"… and {plural(hidden, 'more KPI')}")
     return HomeItem(
         join_lines(lines),
         (

@@ -34,6 +34,7 @@ from bot.slack.inputs import select_input, text_input, whole_number_input
 from bot.slack.modals import modal
 from bot.slack.time_inputs import time_input, timezone_input
 from bot.slack.values import WorkshopMetadata
+from flows.formatting import plural
 from flows.gaps.statistics import display, signed
 from flows.loop import TOP_GAPS, LoopClosure, LoopNoteDue, TouchpointTrend
 from flows.rounds import ROUND_CADENCES
@@ -149,7 +150,7 @@ def deadline_set_text(title: str, phase_name: str, due_at: datetime, rating: boo
 def rounds_scheduled_text(
     title: str, when: str, open_days: int, close_at: str, next_round: datetime | None
 ) -> Mrkdwn:
-    days = f"{open_days} day{'s' * (open_days != 1)}"
+    days = plural(open_days, "day")
     text = md(
         ":repeat: Rating rounds of “{}” open {}, stay open {} and close at {}.",
         title,

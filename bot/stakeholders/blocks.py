@@ -51,6 +51,7 @@ from bot.slack.values import (
     WorkshopValue,
 )
 from flows.board import BoardSummary
+from flows.formatting import plural
 from flows.stakeholders import (
     ENGAGEMENT_ADVICE,
     INFLUENCE,
@@ -517,8 +518,8 @@ def _grid_blocks(result: GridResult, limit: int) -> list[Block]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Stakeholder map: {result.title}", 150)),
         context(
-            f"{len(result.stakeholders)} stakeholders · rated by {raters} "
-            f"participant{'s' * (raters != 1)} · each sits at the mean of its ratings "
+            f"{len(result.stakeholders)} stakeholders · rated by "
+            f"{plural(raters, 'participant')} · each sits at the mean of its ratings "
             f"({RATING_MIN}–{RATING_MAX}; {SCALE_MIDPOINT:g} or more is high) · "
             "± is how far the raters disagree (standard deviation)"
         ),
@@ -551,7 +552,7 @@ def _grid_line(stakeholder: GridStakeholder) -> str:
     return (
         f"{describe(stakeholder.name, stakeholder.category, stakeholder.attitude)} · "
         f"influence {_score(stakeholder.influence)}, interest {_score(stakeholder.interest)} · "
-        f"{raters} rater{'s' * (raters != 1)}"
+        f"{plural(raters, 'rater')}"
     )
 
 

@@ -23,6 +23,7 @@ from matplotlib.text import Annotation, Text
 from bot.charts import palette
 from bot.charts.drawing import hide_spines, png_bytes
 from bot.stakeholders.blocks import ATTITUDE_LABELS
+from flows.formatting import plural
 from flows.stakeholders import (
     QUADRANT_NAMES,
     SCALE_MIDPOINT,
@@ -174,8 +175,8 @@ def _draw_header(figure: Figure, result: GridResult) -> None:
     figure.text(0.075, 0.955, title, fontsize=15, fontweight="bold", parse_math=False)
     raters = result.rater_count
     subtitle = (
-        f"{len(result.rated)} stakeholders at the mean of {raters} "
-        f"participant{'s' * (raters != 1)}' ratings (1–5); "
+        f"{len(result.rated)} stakeholders at the mean of "
+        f"{plural(raters, 'participant')}' ratings (1–5); "
         f"{SCALE_MIDPOINT:g} or more counts as high."
     )
     if result.unrated:

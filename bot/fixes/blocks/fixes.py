@@ -35,7 +35,7 @@ from bot.slack.modals import modal
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import OPTION_VALUE_LIMIT, ButtonValue, Id, Offset, ViewMetadata
 from flows.fixes import MAX_FIX_DESCRIPTION, MAX_FIX_TITLE, FixSummary
-from flows.formatting import signed
+from flows.formatting import plural, signed
 from flows.journey import StageChoices
 from storage.models import Effort, Impact
 
@@ -284,7 +284,7 @@ def build_fix_list(
         lines = [md("*{}*", fix.title), fix_facts(fix, gaps.get(fix.touchpoint_id))]
         if fix.description:
             lines.append(excerpt(fix.description))
-        votes = "" if tallies is None else f" · *{_votes(tallies.get(fix.id, 0))}*"
+        votes = "" if tallies is None else f" · *{plural(tallies.get(fix.id, 0), 'vote')}*"
         lines.append(md("proposed by {}{}", mention(fix.author_id), Mrkdwn(votes)))
         blocks.append(
             mrkdwn_section(
@@ -311,10 +311,6 @@ def _list_buttons(
             )
         )
     return [ActionsBlock(block_id="fix_list_actions", elements=buttons)] if buttons else []
-
-
-def _votes(count: int) -> str:
-    return f"{count} vote{'s' * (count != 1)}"
 
 
 # remove and merge ----------------------------------------------------------------------------
@@ -357,7 +353,7 @@ def build_merge_modal(
 ) -> View:
     """Pick the fix that `source` duplicates, from a search over every fix of the workshop
     (`merge_candidates` answers it: the same touchpoint's fixes first)."""
-    per_fix = f"{max_votes_per_fix} vote{'s' * (max_votes_per_fix != 1)}"
+    per_fix = plural(max_votes_per_fix, "vote")
     return modal(
         "Merge fixes",
         [

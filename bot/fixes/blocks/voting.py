@@ -35,6 +35,7 @@ from bot.slack.modals import modal
 from bot.slack.mrkdwn import Mrkdwn
 from bot.slack.values import MAX_ID, ButtonValue, Count, Id, Offset, ViewMetadata
 from flows.board import BoardSummary
+from flows.formatting import plural
 from flows.voting import TIE_RULE, BallotEntry, BallotView, RankedFix
 
 FIXES_PER_PAGE = 20  # two blocks each, well within a modal's 100
@@ -55,10 +56,6 @@ class VoteMetadata(ViewMetadata):
 
     workshop_id: Id | None = None
     page: Offset | None = None
-
-
-def votes_phrase(count: int) -> str:
-    return f"{count} vote{'s' * (count != 1)}"
 
 
 # the board -----------------------------------------------------------------------------------
@@ -122,7 +119,7 @@ def build_vote_modal(ballot: BallotView, page: int = 0, notice: str | None = Non
 
 def _budget_section(ballot: BallotView) -> SectionBlock:
     dots = SPENT_DOT * min(ballot.spent, ballot.budget) + FREE_DOT * ballot.remaining
-    per_fix = votes_phrase(ballot.max_per_fix)
+    per_fix = plural(ballot.max_per_fix, "vote")
     return mrkdwn_section(
         md(
             "*{}*\n{}  You have *{} of {}* votes left · at most {} per fix",
@@ -155,7 +152,7 @@ def _entry_blocks(ballot: BallotView, entry: BallotEntry) -> list[Block]:
     elif ballot.open and ballot.remaining <= 0:
         mine += " (all your votes are spent: take one back from another fix to vote here)"
     if entry.tally is not None:
-        mine += f" · Total so far: *{votes_phrase(entry.tally)}*"
+        mine += f" · Total so far: *{plural(entry.tally, 'vote')}*"
     lines.append(mine)
     blocks: list[Block] = [mrkdwn_section(join_lines(lines), block_id=f"fix-{fix.id}")]
     if not ballot.open:
@@ -206,10 +203,9 @@ def voting_open_post(
     workshop_id: int, fix_count: int, budget: int, max_per_fix: int
 ) -> tuple[str, list[Block]]:
     text = (
-        f":ballot_box_with_ballot: *Voting is open* on {fix_count} fix"
-        f"{'es' * (fix_count != 1)}. Each participant has {votes_phrase(budget)}, at most "
-        f"{max_per_fix} per fix, and can change them until voting closes. "
-        "Nobody sees who voted for what."
+        f":ballot_box_with_ballot: *Voting is open* on {plural(fix_count, 'fix', 'fixes')}. "
+        f"Each participant has {plural(budget, 'vote')}, at most {max_per_fix} per fix, and "
+        "can change them until voting closes. Nobody sees who voted for what."
     )
     button = ButtonElement(
         text="Vote", action_id=ids.VOTE_OPEN, value=str(workshop_id), style="primary"
@@ -221,7 +217,7 @@ def results_text(ranked: Sequence[RankedFix], cast: int, total: int, closed: boo
     """Plain-text fallback (and notification) for the ranked result."""
     state = "Voting has closed" if closed else "Votes so far (voting is still open)"
     lines = [f"{state}: {cast} of {total} votes cast. Ranked fixes:"]
-    lines += [f"{r.rank}. {r.fix.title} ({votes_phrase(r.votes)})" for r in ranked[:10]]
+    lines += [f"{r.rank}. {r.fix.title} ({plural(r.votes, 'vote')})" for r in ranked[:10]]
     if len(ranked) > 10:
         lines.append(f"… and {len(ranked) - 10} more")
     return join_lines(lines)
@@ -292,7 +288,7 @@ def _rank_line(r: RankedFix) -> Mrkdwn:
             "*{}.* {} — *{}*\n_{}_ · {}",
             r.rank,
             truncate(r.fix.title, 100),
-            votes_phrase(r.votes),
+            plural(r.votes, "vote"),
             fix_where(r.fix),
             format_gap(r.gap),
         ),

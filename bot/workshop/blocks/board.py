@@ -32,6 +32,7 @@ from bot.slack.values import ButtonValue, Id
 from bot.stakeholders.blocks import stakeholder_buttons
 from flows.board import BoardSummary
 from flows.errors import Conflict
+from flows.formatting import plural
 from flows.workshops import PHASE_NAMES, PHASE_ORDER, PhaseAction, target_phase
 from storage.models import Phase
 
@@ -114,8 +115,7 @@ def _figures_section(summary: BoardSummary) -> SectionBlock:
     stage_count = len(summary.stages)
     fields = [
         f"*Participants*\n{summary.participant_count}",
-        f"*Journey*\n{stage_count} stage{'s' * (stage_count != 1)} · "
-        f"{summary.touchpoint_count} touchpoints",
+        f"*Journey*\n{plural(stage_count, 'stage')} · {summary.touchpoint_count} touchpoints",
         *(f"*{figure.label}*\n{figure.value}" for figure in summary.figures),
     ]
     # A section holds at most 10 fields.
@@ -236,28 +236,22 @@ def _facilitator_buttons(summary: BoardSummary) -> list[ButtonElement]:
         except Conflict:
             return None
 
+    def back_buttons() -> list[ButtonElement]:
+        """◀ Back to the phase before, when there is one."""
+        backward = target(PhaseAction.back)
+        if backward is None:
+            return []
+        text = f"◀ Back to {PHASE_NAMES[backward]}"
+        return [ButtonElement(text=text, action_id=ids.PHASE_BACK, value=value)]
+
     if summary.phase is Phase.closed:
         return [ButtonElement(text="Reopen", action_id=ids.PHASE_REOPEN, value=value)]
     if summary.phase is Phase.voting:  # the last step closes voting: no red Close beside it
-        buttons = [close_voting_button(summary, style=None)]
-        backward = target(PhaseAction.back)
-        if backward is not None:
-            buttons.append(
-                ButtonElement(
-                    text=f"◀ Back to {PHASE_NAMES[backward]}", action_id=ids.PHASE_BACK, value=value
-                )
-            )
-        return buttons
+        return [close_voting_button(summary, style=None), *back_buttons()]
     buttons = [button for button in [advance_button(summary, style=None)] if button is not None]
     buttons += facilitator_extras(summary)
+    buttons += back_buttons()
     forward = target(PhaseAction.advance)
-    backward = target(PhaseAction.back)
-    if backward is not None:
-        buttons.append(
-            ButtonElement(
-                text=f"◀ Back to {PHASE_NAMES[backward]}", action_id=ids.PHASE_BACK, value=value
-            )
-        )
     if forward is not None and forward is not Phase.closed:
         skip_to = target(PhaseAction.skip)
         if skip_to is not None and skip_to is not Phase.closed:

@@ -11,6 +11,7 @@ from bot.slack.blocks import context, md, mrkdwn_section
 from bot.slack.mrkdwn import Mrkdwn
 from bot.workshop.blocks.board import PHASE_NAMES, primary_action
 from flows.board import BoardSummary
+from flows.formatting import plural
 from flows.phase_calls import PhaseCallFacts
 from storage.models import Phase
 
@@ -24,19 +25,16 @@ def what_to_do(facts: PhaseCallFacts) -> str:
         )
     elif facts.phase is Phase.rating:
         task = (
-            f"Rate what customers expect and what they get at each of the {facts.touchpoints} "
-            f"touchpoint{'s' * (facts.touchpoints != 1)}."
+            "Rate what customers expect and what they get at each of the "
+            f"{plural(facts.touchpoints, 'touchpoint')}."
         )
     elif facts.phase is Phase.fixes:
         task = "Propose fixes for the widest gaps, each tied to a touchpoint."
     elif facts.phase is Phase.voting:
-        task = (
-            f"Spend your {facts.vote_budget} vote{'s' * (facts.vote_budget != 1)} on the fixes "
-            "that matter most."
-        )
+        task = f"Spend your {plural(facts.vote_budget, 'vote')} on the fixes that matter most."
     else:
         return "Nothing to do right now."
-    return f"{task} About {facts.minutes} minute{'s' * (facts.minutes != 1)}."
+    return f"{task} About {plural(facts.minutes, 'minute')}."
 
 
 def build_your_turn(summary: BoardSummary, facts: PhaseCallFacts) -> tuple[Mrkdwn, list[Block]]:

@@ -15,6 +15,7 @@ from bot.workshop.blocks.board import (
     join_button,
 )
 from flows.board import BoardSummary
+from flows.formatting import plural
 from flows.personal_progress import NextStep, PersonalProgress
 from flows.phase_calls import rating_minutes
 from flows.workshops import PHASE_ORDER
@@ -28,10 +29,6 @@ NEXT_ACTION_IDS = {
     NextStep.propose_fix: ids.FIX_PROPOSE,
     NextStep.vote: ids.VOTE_OPEN,
 }
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def done_and_left(p: PersonalProgress) -> str:

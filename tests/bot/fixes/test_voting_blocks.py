@@ -161,6 +161,17 @@ def test_500_ranked_fixes_fill_pages_within_the_budget_and_none_is_left_out():
     assert "nothing to rank" in dump(empty) and "action_items_create" not in dump(empty)
 
 
+def test_voting_open_post_counts_the_fixes_and_votes_in_words():
+    assert voting_open_post(7, 6, 3, 1)[0] == (
+        ":ballot_box_with_ballot: *Voting is open* on 6 fixes. Each participant has 3 votes, "
+        "at most 1 per fix, and can change them until voting closes. Nobody sees who voted for "
+        "what."
+    )
+    assert voting_open_post(7, 1, 1, 1)[0].startswith(
+        ":ballot_box_with_ballot: *Voting is open* on 1 fix. Each participant has 1 vote, at most"
+    )
+
+
 def test_voting_open_post_and_the_board_buttons():
     text, blocks = voting_open_post(7, 6, 3, 1)
     assert text.startswith(":ballot_box_with_ballot: *Voting is open* on 6 fixes.")
