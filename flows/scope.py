@@ -17,35 +17,36 @@ from sqlmodel import Session, col, select
 from storage.models import Workshop
 
 
-class WorkshopRow(Protocol):
-    """A table whose rows each belong to one workshop of one team."""
+class WorkshopScoped(Protocol):
+    """A table whose rows each belong to one workshop of one team: any table with these columns,
+    whether it derives from storage.models.base.WorkshopRow or declares them itself."""
 
     team_id: str
     workshop_id: int
 
 
-Row = TypeVar("Row", bound=WorkshopRow)
+Row = TypeVar("Row", bound=WorkshopScoped)
 
 
-class TeamRow(Protocol):
-    """A table whose rows each belong to one team."""
+class TeamScoped(Protocol):
+    """A table whose rows each belong to one team (storage.models.base.TeamRow, or alike)."""
 
     team_id: str
     id: int | None
 
 
-Owned = TypeVar("Owned", bound=TeamRow)
+Owned = TypeVar("Owned", bound=TeamScoped)
 
 
 def in_workshop(
-    table: type[WorkshopRow], team_id: str, workshop_id: int | None
+    table: type[WorkshopScoped], team_id: str, workshop_id: int | None
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """`table.team_id = team_id AND table.workshop_id = workshop_id`, for `.where(*…)`."""
     return col(table.team_id) == team_id, col(table.workshop_id) == workshop_id
 
 
 def of_workshop(
-    table: type[WorkshopRow], workshop: Workshop
+    table: type[WorkshopScoped], workshop: Workshop
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """The rows of `table` that belong to `workshop`, for `.where(*…)`."""
     return in_workshop(table, workshop.team_id, workshop.id)
@@ -53,7 +54,7 @@ def of_workshop(
 
 def count_of(
     session: Session,
-    table: type[WorkshopRow],
+    table: type[WorkshopScoped],
     workshop: Workshop,
     *where: ColumnElement[bool] | bool,
 ) -> int:
