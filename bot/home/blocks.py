@@ -31,6 +31,7 @@ from bot.workshop.blocks.board import (
     PARTICIPANT_BUTTONS,
     PHASE_NAMES,
     advance_button,
+    journey_size,
     one_primary,
 )
 from bot.workshop.blocks.progress import done_and_left, next_button, next_words
@@ -220,8 +221,10 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
     facilitates = card.role in FACILITATOR_ROLES
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
     figures = [
-        f"{summary.participant_count} participants",
-        f"{len(summary.stages)} stages · {summary.touchpoint_count} touchpoints",
+        plural(summary.participant_count, "participant"),
+        plural(len(summary.stages), "stage")
+        + " · "
+        + plural(summary.touchpoint_count, "touchpoint"),
         *(f"{f.label}: {f.value}" for f in summary.figures),
     ]
     if card.progress is not None:  # the reader's own progress and next action

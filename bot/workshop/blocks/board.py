@@ -111,11 +111,16 @@ def board_text(summary: BoardSummary) -> Mrkdwn:
     )
 
 
+def journey_size(summary: BoardSummary) -> str:
+    """ "2 stages · 5 touchpoints", or "1 stage · 1 touchpoint"."""
+    stages, touchpoints = len(summary.stages), summary.touchpoint_count
+    return f"{plural(stages, 'stage')} · {plural(touchpoints, 'touchpoint')}"
+
+
 def _figures_section(summary: BoardSummary) -> SectionBlock:
-    stage_count = len(summary.stages)
     fields = [
         f"*Participants*\n{summary.participant_count}",
-        f"*Journey*\n{plural(stage_count, 'stage')} · {summary.touchpoint_count} touchpoints",
+        f"*Journey*\n{journey_size(summary)}",
         *(f"*{figure.label}*\n{figure.value}" for figure in summary.figures),
     ]
     # A section holds at most 10 fields.

@@ -1,6 +1,7 @@
 """The Home tab builder: empty, a few workshops, many pages, and sections that overflow."""
 
 import json
+import re
 from dataclasses import replace
 
 from slack_sdk.models.blocks import ButtonElement
@@ -53,7 +54,7 @@ def test_a_few_workshops_show_phase_role_progress_and_next_step(monkeypatch):
     rendered = text_of(view)
     assert "*#3 Journey 3*" in rendered
     assert "*Gap rating* (step 3 of 6) · you facilitate" in rendered
-    assert "4 participants · 1 stages · 2 touchpoints" in rendered
+    assert "4 participants · 1 stage · 2 touchpoints" in rendered
     assert "Next: move on to fixes when the ratings are in" in rendered
     assert "Next: read the results in the board's thread" in rendered
     assert "2 workshops" in rendered
@@ -70,6 +71,13 @@ def test_a_few_workshops_show_phase_role_progress_and_next_step(monkeypatch):
     assert [(e["action_id"], e["value"]) for e in actions[1]["elements"]] == [
         (ids.FOLLOW_WORKSHOP, "2")
     ]
+
+
+def test_a_card_counts_one_of_a_kind_in_the_singular():
+    summary = replace(card(4).summary, participant_count=1, stages=[StageSummary("Find", ["Ads"])])
+    one = WorkshopCard(summary, Role.participant, "1.2")
+    rendered = text_of(build_home_view(page_of([one]), {}, []))
+    assert re.search(r"1 participant · 1 stage · 1 touchpoint(?!s)", rendered)
 
 
 def test_participants_get_the_phases_own_buttons_and_no_phase_controls(monkeypatch):

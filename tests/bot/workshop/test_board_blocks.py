@@ -1,4 +1,5 @@
 import json
+import re
 
 from bot.slack import ids
 from bot.workshop.blocks.board import PHASE_NAMES, board_text, build_board, phase_track
@@ -35,6 +36,12 @@ def test_board_shows_title_facilitators_phase_and_progress():
     assert "*▶ Gap rating*" in rendered and "✓ Stakeholders" in rendered and "~" not in rendered
     assert "*Participants*\\n4" in rendered
     assert "2 stages · 3 touchpoints" in rendered
+
+
+def test_board_counts_one_stage_and_touchpoint_in_the_singular():
+    blocks = build_board(summary(Phase.rating, stages=[StageSummary("Find", ["Ads"])]))
+    rendered = json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
+    assert re.search(r"1 stage · 1 touchpoint(?!s)", rendered)
 
 
 def primaries(blocks):
