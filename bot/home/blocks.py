@@ -222,9 +222,7 @@ def card_blocks(card: WorkshopCard, board_url: str | None) -> list[Block]:
     step = f"step {PHASE_ORDER.index(phase) + 1} of {len(PHASE_ORDER)}"
     figures = [
         plural(summary.participant_count, "participant"),
-        plural(len(summary.stages), "stage")
-        + " · "
-        + plural(summary.touchpoint_count, "touchpoint"),
+        journey_size(summary),
         *(f"{f.label}: {f.value}" for f in summary.figures),
     ]
     if card.progress is not None:  # the reader's own progress and next action
