@@ -47,7 +47,7 @@ def _first_field(view: dict) -> str:
 def handle_channels_submission(request: SubmissionRequest) -> None:
     meta = request.metadata(ChannelsMetadata)
     workshop_id, page = meta.workshop_id, meta.page
-    state = state_values(request.view)
+    state = request.state
     chosen = read_choices(state)
     user = {"user_id": request.context.user_id, "channel_id": meta.channel_id}
     if (

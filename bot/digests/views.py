@@ -102,7 +102,7 @@ def handle_cadence_change(request: ActionRequest) -> None:
     request.ack()
     view = request.view
     meta = ScheduleFormMetadata.read(view)
-    state = (view.get("state") or {}).get("values") or {}
+    state = request.state
     title, channel_id = meta.title, meta.channel_id
     zone = selected_value(state, ids.DIGEST_TIMEZONE)
     if title is None or channel_id is None or not meta.workshop_id or not view.get("id"):

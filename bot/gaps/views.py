@@ -86,11 +86,6 @@ def after_page(session: Session, team_id: str, user_id: str, workshop_id: int, p
     return build_rating_done(sheet)
 
 
-def _state(view: dict) -> dict:
-    state = (view.get("state") or {}).get("values")
-    return state if isinstance(state, dict) else {}
-
-
 def _target(
     request: SubmissionRequest, kind: type[RatingFormMetadata | DetailsFormMetadata]
 ) -> tuple[int, int, list[int]]:
@@ -107,7 +102,7 @@ def handle_rating_submission(request: SubmissionRequest) -> None:
     workshop_id, page, touchpoint_ids = _target(request, RatingFormMetadata)
     team_id, user_id = request.team_id, request.user_id
     with request.db.session() as session:
-        answers = read_answers(_state(request.view), touchpoint_ids)
+        answers = read_answers(request.state, touchpoint_ids)
         saved = save_ratings(session, team_id, workshop_id, user_id, answers)
         following = after_page(session, team_id, user_id, workshop_id, page)
     request.show(following)
@@ -126,7 +121,7 @@ def handle_details_submission(request: SubmissionRequest) -> None:
     workshop_id, page, touchpoint_ids = _target(request, DetailsFormMetadata)
     team_id, user_id = request.team_id, request.user_id
     with request.db.session() as session:
-        details = read_details(_state(request.view), touchpoint_ids)
+        details = read_details(request.state, touchpoint_ids)
         save_details(session, team_id, workshop_id, user_id, details)
         following_page = details_sheet(
             session, team_id, workshop_id, user_id, page + 1, DETAILS_PAGE_SIZE

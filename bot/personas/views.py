@@ -16,7 +16,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.requests import SubmissionRequest
 from bot.slack.values import BadValue, WorkshopMetadata, parse_id
-from bot.slack.view_state import input_value, selected_value, state_values
+from bot.slack.view_state import input_value, selected_value
 from flows.errors import InvalidInput
 from flows.gaps.form import rating_sheet
 from flows.personas import (
@@ -46,7 +46,7 @@ def _id(raw: str | None) -> int | None:
 @answers_refusals(field=PERSONA_NAME)
 def handle_add_submission(request: SubmissionRequest) -> None:
     meta = request.metadata(WorkshopMetadata)
-    state = state_values(request.view)
+    state = request.state
     workshop_id = meta.workshop_id
     stakeholder = selected_value(state, PERSONA_STAKEHOLDER)
     if workshop_id is None:
@@ -76,7 +76,7 @@ def persona_workshop(session: Session, workshop_id: int) -> Workshop:
 @answers_refusals(field=PERSONA_CHOICE)
 def handle_choice_submission(request: SubmissionRequest) -> None:
     meta = request.metadata(PersonaChoiceMetadata)
-    state = state_values(request.view)
+    state = request.state
     workshop_id = meta.workshop_id
     chosen = selected_value(state, PERSONA_CHOICE)
     following = None

@@ -26,6 +26,7 @@ from bot.slack.after_ack import AfterAck, Work
 from bot.slack.replies import report_failure, tell_privately, tell_user
 from bot.slack.submissions import save_workshop_form_once
 from bot.slack.values import ButtonValue, ViewMetadata
+from bot.slack.view_state import state_values
 from bot.slack.who import team_id_of, user_id_of
 from storage.db import Database
 from storage.models import Workshop
@@ -81,6 +82,12 @@ class Request:
         form a menu searches from; empty for a message."""
         return self.body.get("view") or {}
 
+    @property
+    def state(self) -> dict:
+        """What was entered in the view, by block id and action id; empty when the payload
+        lacks it (bot/slack/view_state.py: a forged form reads as empty, never as a crash)."""
+        return state_values(self.view)
+
     def metadata(self, kind: type[M]) -> M:
         """The view's metadata as `kind` (empty if it is not one: bot/slack/values.py)."""
         return kind.read(self.view)
@@ -125,11 +132,6 @@ class ActionRequest(Request):
 
 class SubmissionRequest(Request):
     """A submitted form."""
-
-    @property
-    def state(self) -> dict:
-        """What was entered, by block id and action id."""
-        return self.view["state"]["values"]
 
     def save_once(self, save: Callable[[Session, Workshop], T]) -> T | None:
         """`save(session, workshop)` for the form's workshop, once per submission: None for a

@@ -19,7 +19,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.replies import report_failure
 from bot.slack.requests import SubmissionRequest
-from bot.slack.view_state import checked_values, input_value, selected_value, state_values
+from bot.slack.view_state import checked_values, input_value, selected_value
 from bot.stakeholders.blocks import (
     LIST_PAGE_SIZE,
     RATING_PAGE_SIZE,
@@ -62,7 +62,7 @@ def _known(value: int | None) -> int:
 
 @answers_refusals(field=ids.STAKEHOLDER_NAME)
 def handle_stakeholder_submission(request: SubmissionRequest) -> None:
-    state = state_values(request.view)
+    state = request.state
     meta = request.metadata(StakeholderFormMetadata)
     editing = "stakeholder_id" in meta.model_fields_set
     spec = validate_stakeholder(
@@ -123,7 +123,7 @@ def rating_answers(state: dict) -> dict[int, tuple[str | None, str | None]]:
     notice=lambda text: build_notice_modal("Ratings not saved", f"Nothing was saved: {text}")
 )
 def handle_rating_submission(request: SubmissionRequest) -> None:
-    state = state_values(request.view)
+    state = request.state
     meta = request.metadata(RatingMetadata)
     workshop_id, last_id = _known(meta.workshop_id), meta.last_id or 0
     with request.db.session() as session:

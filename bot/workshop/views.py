@@ -62,7 +62,7 @@ def read_stage_rows(state: dict) -> list[StageRow]:
 @takes_request
 def handle_setup_submission(request: SubmissionRequest) -> None:
     """Step 1 (the workshop): check it, then show the chosen journey's stages to edit."""
-    state = state_values(request.view)
+    state = request.state
     try:
         spec = validate_spec(
             title=input_value(state, ids.SETUP_TITLE),
@@ -133,7 +133,7 @@ def handle_add_stage(request: ActionRequest) -> None:
 @takes_request
 def handle_stages_submission(request: SubmissionRequest) -> None:
     """Step 2 (the journey): check every stage, create the workshop, post its board."""
-    state = state_values(request.view)
+    state = request.state
     try:
         stages = validate_stages(read_stage_rows(state))
     except InvalidInput as error:
