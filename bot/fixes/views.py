@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.fixes.blocks.fixes import FixFormMetadata
@@ -19,7 +18,7 @@ from bot.slack import ids
 from bot.slack.answers import answers_refusals
 from bot.slack.blocks import mrkdwn_section, truncate
 from bot.slack.modals import modal
-from bot.slack.mrkdwn import escape, md, mention
+from bot.slack.mrkdwn import md, mention
 from bot.slack.requests import SubmissionRequest
 from bot.slack.view_state import input_value, selected_value
 from bot.workshop.board import post_in_thread, refresh_board
@@ -58,9 +57,8 @@ def handle_fix_submission(request: SubmissionRequest) -> None:
         workshop = get_workshop(session, team_id, fix.workshop_id)
     request.ack()
     done = "updated" if fix_id is not None else "added to the list"
-    _tell_in_channel(
-        request,
-        workshop,
+    request.tell_in(
+        workshop.channel_id,
         f":bulb: *{fix.title}* is {done}. `/workshop fixes` shows every fix.",
     )
     _show_the_change(request, workshop)
@@ -73,9 +71,8 @@ def handle_remove_submission(request: SubmissionRequest) -> None:
         removed = remove_fix(session, request.team_id, fix_id, request.user_id)
         workshop = get_workshop(session, request.team_id, removed.fix.workshop_id)
     request.ack()
-    _tell_in_channel(
-        request,
-        workshop,
+    request.tell_in(
+        workshop.channel_id,
         f"*{removed.fix.title}* was removed. Any votes it had went back to their voters.",
     )
     _show_the_change(request, workshop)
@@ -139,16 +136,6 @@ def _response_url(view: dict, client: WebClient) -> str | None:
 
 def _notice_modal(title: str, text: str) -> View:
     return modal(title, [mrkdwn_section(truncate(text, 3000))], close="OK")
-
-
-def _tell_in_channel(request: SubmissionRequest, workshop: Workshop, text: str) -> None:
-    user_id = request.user_id
-    try:
-        request.client.chat_postEphemeral(
-            channel=workshop.channel_id, user=user_id, text=escape(text)
-        )
-    except SlackApiError as error:
-        logger.info("could not confirm to %s: %s", user_id, error.response.get("error"))
 
 
 def register(app: App) -> None:
